@@ -1,0 +1,410 @@
+/**
+ * The FetchSpec: the one contract between the Pulumi components (which render it) and the fetch
+ * runtime (which obeys it). It travels as JSON in the `SECRET_MOUNT_SPEC` environment variable and
+ * holds references only, never a secret value.
+ *
+ * This file is the single definition: the types, the validating parser, and (generated from these
+ * types by `npm run schema`) `fetch-spec.schema.json`. Both halves import it; nothing else may
+ * redefine it.
+ */
+
+export const FETCH_SPEC_VERSION = 1;
+/** The environment variable that carries the FetchSpec JSON into the fetch container. */
+export const FETCH_SPEC_ENV = "SECRET_MOUNT_SPEC";
+export const DEFAULT_FILE_MODE = "0440";
+export const DEFAULT_REFRESH_SECONDS = 300;
+export const MIN_REFRESH_SECONDS = 10;
+export const DEFAULT_TIMEOUT_SECONDS = 60;
+
+/** AWS Secrets Manager secret, read with GetSecretValue / BatchGetSecretValue. */
+export interface AwsSecretsManagerSource {
+  type: "aws-secretsmanager";
+  /** Secret name or full ARN. */
+  secretId: string;
+  /** Region of the secret; defaults to the region in the ARN, then the SDK's default chain. */
+  region?: string;
+  /** Staging label to read (default AWSCURRENT). Mutually exclusive with versionId. */
+  versionStage?: string;
+  /** Exact version id to read. Mutually exclusive with versionStage. */
+  versionId?: string;
+}
+
+/** AWS Systems Manager Parameter Store parameter (SecureString is decrypted). */
+export interface AwsSsmSource {
+  type: "aws-ssm";
+  /** Parameter name (`/app/db/password`) or ARN. */
+  name: string;
+  /** Region of the parameter; defaults to the region in the ARN, then the SDK's default chain. */
+  region?: string;
+}
+
+/** Azure Key Vault secret, read with the pod's workload identity. */
+export interface AzureKeyVaultSource {
+  type: "azure-keyvault";
+  /** Vault URL, e.g. `https://acme.vault.azure.net`. */
+  vaultUrl: string;
+  /** Secret name in the vault. */
+  name: string;
+  /** Secret version; the latest when absent. */
+  version?: string;
+  /**
+   * Skip the check that the Key Vault challenge's resource matches the vault's domain. Only for
+   * custom or sovereign endpoints; never on by default.
+   */
+  disableChallengeResourceVerification?: boolean;
+}
+
+/** Google Secret Manager secret version, read with the pod's GKE workload identity. */
+export interface GcpSecretManagerSource {
+  type: "gcp-secretmanager";
+  /** Full version name: `projects/<p>/secrets/<s>/versions/<v|latest>`. */
+  name: string;
+}
+
+/** HashiCorp Vault KV version 2 secret, read after a Kubernetes-auth login. */
+export interface VaultKvSource {
+  type: "vault-kv";
+  /** Vault address, e.g. `https://vault.vault.svc:8200`. */
+  address: string;
+  /** Kubernetes auth role to log in as. */
+  role: string;
+  /** Path of the secret under the KV mount, e.g. `apps/billing/db`. */
+  path: string;
+  /** KV v2 mount (default `secret`). */
+  mount?: string;
+  /** Kubernetes auth mount (default `kubernetes`). */
+  authMount?: string;
+  /** Version to read; the latest when absent. */
+  version?: number;
+  /** Vault Enterprise namespace. */
+  namespace?: string;
+}
+
+export type SecretSource =
+  | AwsSecretsManagerSource
+  | AwsSsmSource
+  | AzureKeyVaultSource
+  | GcpSecretManagerSource
+  | VaultKvSource;
+
+export type SourceType = SecretSource["type"];
+export const SOURCE_TYPES: readonly SourceType[] = [
+  "aws-secretsmanager",
+  "aws-ssm",
+  "azure-keyvault",
+  "gcp-secretmanager",
+  "vault-kv",
+];
+
+/** One file written under `dir`. */
+export interface FetchFile {
+  /** Path relative to `dir`; no `..`, no leading `/`, no segment starting with `..`. */
+  path: string;
+  source: SecretSource;
+  /** Parse the value as a JSON object and write only this key's value. */
+  jsonKey?: string;
+  /** `base64`: the (selected) value is base64 text; write the decoded bytes. */
+  decode?: "base64";
+  /** Octal file mode for this file, e.g. `0400`; defaults to the spec's `fileMode`. */
+  mode?: string;
+}
+
+/** An optional dotenv file built from files of the set, for apps that want environment variables. */
+export interface EnvFileSpec {
+  /** Path relative to `dir`. */
+  path: string;
+  /** Variable name -> path of a file in `files` whose (text) content becomes the value. */
+  vars: { [name: string]: string };
+}
+
+export type FetchMode = "init" | "refresh";
+
+export interface FetchSpec {
+  /** Contract version; this definition reads version 1. */
+  version: 1;
+  /** Absolute path of the shared memory volume's mount in the fetch container. */
+  dir: string;
+  /** `init`: fetch once and exit. `refresh`: keep running as a sidecar and re-fetch. */
+  mode: FetchMode;
+  /** Refresh interval in seconds (refresh mode), jittered by the runtime. Default 300. */
+  refreshSeconds?: number;
+  /** Default octal file mode. Default `0440`. */
+  fileMode?: string;
+  /** Overall deadline in seconds for one complete fetch, retries included. Default 60. */
+  timeoutSeconds?: number;
+  files: FetchFile[];
+  envFile?: EnvFileSpec;
+}
+
+/** A spec (or a declaration being turned into one) is invalid. `field` is a JSON path. */
+export class FetchSpecError extends Error {
+  constructor(
+    readonly field: string,
+    readonly problem: string,
+  ) {
+    super(`${field}: ${problem}`);
+    this.name = "FetchSpecError";
+  }
+}
+
+const MODE_RE = /^0?[0-7]{3}$/;
+const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const SEGMENT_RE = /^[A-Za-z0-9._-]+$/;
+const GCP_VERSION_RE = /^projects\/[^/]+\/secrets\/[A-Za-z0-9_-]{1,255}\/versions\/(latest|[0-9]+|[A-Za-z0-9_-]+)$/;
+const AWS_REGION_RE = /^[a-z]{2}(-[a-z]+)+-\d$/;
+const MAX_PATH_LENGTH = 255;
+
+/**
+ * Checks a file path relative to the volume. Returns the problem, or undefined when it is fine.
+ * The same rules as the kubelet's projected volumes (CVE-2020-8567 was a `..` that got through).
+ */
+export function filePathProblem(path: string): string | undefined {
+  if (typeof path !== "string" || path.length === 0) return "must be a non-empty relative path";
+  if (path.length > MAX_PATH_LENGTH) return `is ${path.length} characters; keep it at most ${MAX_PATH_LENGTH}`;
+  if (path.startsWith("/")) return `"${path}" is absolute; give a path relative to the mount, e.g. "${path.replace(/^\/+/, "")}"`;
+  const segments = path.split("/");
+  for (const s of segments) {
+    if (s === "") return `"${path}" has an empty segment ("//" or a trailing "/"); remove it`;
+    if (s === "." || s === "..") return `"${path}" has a "${s}" segment, which would escape or alias the mount; use a plain relative path`;
+    if (s.startsWith("..")) return `"${path}" has a segment starting with "..", reserved for the atomic-swap directories; rename it`;
+    if (!SEGMENT_RE.test(s)) return `"${path}" has segment "${s}" with characters outside [A-Za-z0-9._-]; rename it`;
+  }
+  return undefined;
+}
+
+/** Parses a file mode string ("0440" or "440") into a number, or undefined when malformed. */
+export function parseFileMode(mode: string): number | undefined {
+  if (typeof mode !== "string" || !MODE_RE.test(mode)) return undefined;
+  return parseInt(mode, 8);
+}
+
+/** Parses and validates FetchSpec JSON text. Throws FetchSpecError naming the field. */
+export function parseFetchSpecJson(text: string): FetchSpec {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new FetchSpecError("$", `is not valid JSON (${(e as Error).message}); ${FETCH_SPEC_ENV} must hold the FetchSpec document`);
+  }
+  return parseFetchSpec(raw);
+}
+
+/** Validates an already-parsed value as a FetchSpec and returns a normalized copy. */
+export function parseFetchSpec(raw: unknown): FetchSpec {
+  const root = obj(raw, "$");
+  allowOnly(root, "$", ["version", "dir", "mode", "refreshSeconds", "fileMode", "timeoutSeconds", "files", "envFile", "$schema"]);
+  if (root.version !== FETCH_SPEC_VERSION) {
+    throw new FetchSpecError("version", `is ${JSON.stringify(root.version)}; this runtime reads version ${FETCH_SPEC_VERSION} (upgrade the fetch image if the components are newer)`);
+  }
+  const dir = str(root.dir, "dir");
+  if (!dir.startsWith("/") || dir.split("/").some((s) => s === "..")) {
+    throw new FetchSpecError("dir", `"${dir}" must be an absolute path without ".." segments, e.g. "/run/secrets/app"`);
+  }
+  const mode = root.mode === undefined ? "init" : root.mode;
+  if (mode !== "init" && mode !== "refresh") {
+    throw new FetchSpecError("mode", `is ${JSON.stringify(mode)}; use "init" or "refresh"`);
+  }
+  const spec: FetchSpec = { version: 1, dir: dir.replace(/\/+$/, "") || "/", mode, files: [] };
+  if (root.refreshSeconds !== undefined) {
+    spec.refreshSeconds = int(root.refreshSeconds, "refreshSeconds", MIN_REFRESH_SECONDS, 86400 * 7);
+  }
+  if (root.timeoutSeconds !== undefined) {
+    spec.timeoutSeconds = int(root.timeoutSeconds, "timeoutSeconds", 1, 3600);
+  }
+  if (root.fileMode !== undefined) spec.fileMode = fileMode(root.fileMode, "fileMode");
+
+  if (!Array.isArray(root.files) || root.files.length === 0) {
+    throw new FetchSpecError("files", "must be a non-empty array of { path, source }");
+  }
+  const seen = new Map<string, number>();
+  root.files.forEach((f: unknown, i: number) => {
+    const file = parseFile(f, `files[${i}]`);
+    checkPathConflicts(file.path, `files[${i}].path`, seen, i);
+    spec.files.push(file);
+  });
+
+  if (root.envFile !== undefined) {
+    const e = obj(root.envFile, "envFile");
+    allowOnly(e, "envFile", ["path", "vars"]);
+    const path = str(e.path, "envFile.path");
+    const problem = filePathProblem(path);
+    if (problem) throw new FetchSpecError("envFile.path", problem);
+    checkPathConflicts(path, "envFile.path", seen, -1);
+    const vars = obj(e.vars, "envFile.vars");
+    const names = Object.keys(vars);
+    if (names.length === 0) throw new FetchSpecError("envFile.vars", "must name at least one variable");
+    const out: { [name: string]: string } = {};
+    for (const name of names) {
+      if (!ENV_NAME_RE.test(name)) {
+        throw new FetchSpecError(`envFile.vars.${name}`, "is not a valid environment variable name; use letters, digits and _ and do not start with a digit");
+      }
+      const target = str(vars[name], `envFile.vars.${name}`);
+      if (!spec.files.some((f) => f.path === target)) {
+        throw new FetchSpecError(`envFile.vars.${name}`, `refers to "${target}", which is not the path of any entry in files`);
+      }
+      out[name] = target;
+    }
+    spec.envFile = { path, vars: out };
+  }
+  return spec;
+}
+
+function parseFile(raw: unknown, at: string): FetchFile {
+  const f = obj(raw, at);
+  allowOnly(f, at, ["path", "source", "jsonKey", "decode", "mode"]);
+  const path = str(f.path, `${at}.path`);
+  const problem = filePathProblem(path);
+  if (problem) throw new FetchSpecError(`${at}.path`, problem);
+  const file: FetchFile = { path, source: parseSource(f.source, `${at}.source`) };
+  if (f.jsonKey !== undefined) file.jsonKey = str(f.jsonKey, `${at}.jsonKey`);
+  if (f.decode !== undefined) {
+    if (f.decode !== "base64") throw new FetchSpecError(`${at}.decode`, `is ${JSON.stringify(f.decode)}; the only decoding is "base64"`);
+    file.decode = "base64";
+  }
+  if (f.mode !== undefined) file.mode = fileMode(f.mode, `${at}.mode`);
+  return file;
+}
+
+function parseSource(raw: unknown, at: string): SecretSource {
+  const s = obj(raw, at);
+  switch (s.type) {
+    case "aws-secretsmanager": {
+      allowOnly(s, at, ["type", "secretId", "region", "versionStage", "versionId"]);
+      const out: AwsSecretsManagerSource = { type: s.type, secretId: str(s.secretId, `${at}.secretId`) };
+      if (s.region !== undefined) out.region = region(s.region, `${at}.region`);
+      if (s.versionStage !== undefined) out.versionStage = str(s.versionStage, `${at}.versionStage`);
+      if (s.versionId !== undefined) out.versionId = str(s.versionId, `${at}.versionId`);
+      if (out.versionStage && out.versionId) throw new FetchSpecError(at, "sets both versionStage and versionId; keep one");
+      return out;
+    }
+    case "aws-ssm": {
+      allowOnly(s, at, ["type", "name", "region"]);
+      const out: AwsSsmSource = { type: s.type, name: str(s.name, `${at}.name`) };
+      if (s.region !== undefined) out.region = region(s.region, `${at}.region`);
+      return out;
+    }
+    case "azure-keyvault": {
+      allowOnly(s, at, ["type", "vaultUrl", "name", "version", "disableChallengeResourceVerification"]);
+      const vaultUrl = httpsUrl(s.vaultUrl, `${at}.vaultUrl`, "https://acme.vault.azure.net");
+      const out: AzureKeyVaultSource = { type: s.type, vaultUrl, name: str(s.name, `${at}.name`) };
+      if (!/^[0-9A-Za-z-]{1,127}$/.test(out.name)) throw new FetchSpecError(`${at}.name`, `"${out.name}" is not a Key Vault secret name (1-127 of 0-9, a-z, A-Z, -)`);
+      if (s.version !== undefined) out.version = str(s.version, `${at}.version`);
+      if (s.disableChallengeResourceVerification !== undefined) {
+        out.disableChallengeResourceVerification = bool(s.disableChallengeResourceVerification, `${at}.disableChallengeResourceVerification`);
+      }
+      return out;
+    }
+    case "gcp-secretmanager": {
+      allowOnly(s, at, ["type", "name"]);
+      const name = str(s.name, `${at}.name`);
+      if (!GCP_VERSION_RE.test(name)) {
+        throw new FetchSpecError(`${at}.name`, `"${name}" is not a secret version name; use "projects/<project>/secrets/<secret>/versions/<version|latest>"`);
+      }
+      return { type: s.type, name };
+    }
+    case "vault-kv": {
+      allowOnly(s, at, ["type", "address", "role", "path", "mount", "authMount", "version", "namespace"]);
+      const out: VaultKvSource = {
+        type: s.type,
+        address: httpUrl(s.address, `${at}.address`),
+        role: str(s.role, `${at}.role`),
+        path: str(s.path, `${at}.path`).replace(/^\/+|\/+$/g, ""),
+      };
+      if (out.path.split("/").some((p) => p === ".." || p === "." || p === "")) throw new FetchSpecError(`${at}.path`, `"${out.path}" must be a plain path under the mount, without empty, "." or ".." segments`);
+      if (s.mount !== undefined) out.mount = str(s.mount, `${at}.mount`).replace(/^\/+|\/+$/g, "");
+      if (s.authMount !== undefined) out.authMount = str(s.authMount, `${at}.authMount`).replace(/^\/+|\/+$/g, "");
+      if (s.version !== undefined) out.version = int(s.version, `${at}.version`, 1, Number.MAX_SAFE_INTEGER);
+      if (s.namespace !== undefined) out.namespace = str(s.namespace, `${at}.namespace`);
+      return out;
+    }
+    default:
+      throw new FetchSpecError(`${at}.type`, `is ${JSON.stringify(s.type)}; use one of ${SOURCE_TYPES.map((t) => `"${t}"`).join(", ")}`);
+  }
+}
+
+/** Two files may not share a path, and no file may sit "inside" another (a/b vs a). */
+function checkPathConflicts(path: string, at: string, seen: Map<string, number>, index: number): void {
+  for (const [other, j] of seen) {
+    const where = j < 0 ? "envFile.path" : `files[${j}].path`;
+    if (other === path) throw new FetchSpecError(at, `"${path}" duplicates ${where}; every file needs its own path`);
+    if (other.startsWith(`${path}/`) || path.startsWith(`${other}/`)) {
+      throw new FetchSpecError(at, `"${path}" and ${where} "${other}" collide: one would be both a file and a directory`);
+    }
+  }
+  seen.set(path, index);
+}
+
+type Obj = Record<string, unknown>;
+
+function obj(v: unknown, at: string): Obj {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new FetchSpecError(at, "must be an object");
+  return v as Obj;
+}
+
+function allowOnly(o: Obj, at: string, keys: string[]): void {
+  for (const k of Object.keys(o)) {
+    if (!keys.includes(k)) throw new FetchSpecError(at === "$" ? k : `${at}.${k}`, `is not a known field; allowed here: ${keys.filter((x) => x !== "$schema").join(", ")}`);
+  }
+}
+
+function str(v: unknown, at: string): string {
+  if (typeof v !== "string" || v.length === 0) throw new FetchSpecError(at, "must be a non-empty string");
+  return v;
+}
+
+function bool(v: unknown, at: string): boolean {
+  if (typeof v !== "boolean") throw new FetchSpecError(at, "must be true or false");
+  return v;
+}
+
+function int(v: unknown, at: string, min: number, max: number): number {
+  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
+    throw new FetchSpecError(at, `is ${JSON.stringify(v)}; use a whole number from ${min} to ${max}`);
+  }
+  return v;
+}
+
+function fileMode(v: unknown, at: string): string {
+  const s = typeof v === "string" ? v : "";
+  const n = parseFileMode(s);
+  if (n === undefined) throw new FetchSpecError(at, `is ${JSON.stringify(v)}; use an octal string such as "0440"`);
+  if (n & 0o022) throw new FetchSpecError(at, `"${s}" lets group or others write; secrets are read-only, use e.g. "0440" or "0400"`);
+  if (n & 0o007) throw new FetchSpecError(at, `"${s}" lets any user read; use the fsGroup for access instead, e.g. "0440"`);
+  return s.length === 3 ? `0${s}` : s;
+}
+
+function region(v: unknown, at: string): string {
+  const r = str(v, at);
+  if (!AWS_REGION_RE.test(r)) throw new FetchSpecError(at, `"${r}" is not an AWS region name such as "eu-west-1"`);
+  return r;
+}
+
+function httpsUrl(v: unknown, at: string, example: string): string {
+  const s = str(v, at);
+  let u: URL;
+  try {
+    u = new URL(s);
+  } catch {
+    throw new FetchSpecError(at, `"${s}" is not a URL; use e.g. "${example}"`);
+  }
+  if (u.protocol !== "https:") throw new FetchSpecError(at, `"${s}" must use https, e.g. "${example}"`);
+  return s.replace(/\/+$/, "");
+}
+
+function httpUrl(v: unknown, at: string): string {
+  const s = str(v, at);
+  let u: URL;
+  try {
+    u = new URL(s);
+  } catch {
+    throw new FetchSpecError(at, `"${s}" is not a URL; use e.g. "https://vault.vault.svc:8200"`);
+  }
+  if (u.protocol !== "https:" && u.protocol !== "http:") throw new FetchSpecError(at, `"${s}" must be an http(s) URL`);
+  return s.replace(/\/+$/, "");
+}
+
+/** Regions named in ARNs, e.g. arn:aws:secretsmanager:eu-west-1:1111:secret:x -> eu-west-1. */
+export function regionOfArn(idOrArn: string): string | undefined {
+  const parts = idOrArn.split(":");
+  return parts.length >= 6 && parts[0] === "arn" && parts[3] ? parts[3] : undefined;
+}

@@ -178,6 +178,24 @@ export function parseFileMode(mode: string): number | undefined {
   return parseInt(mode, 8);
 }
 
+/**
+ * Checks an octal mode string for a secret file: readable by its owner and group (the pod's
+ * fsGroup), writable and readable by nobody else. Returns the problem, or undefined.
+ */
+export function fileModeProblem(mode: unknown): string | undefined {
+  const n = parseFileMode(mode as string);
+  if (n === undefined) return `is ${JSON.stringify(mode)}; use an octal string such as "0440"`;
+  if (n & 0o022) return `"${mode}" lets group or others write; secret files are read-only, use e.g. "0440" or "0400"`;
+  if (n & 0o007) return `"${mode}" lets every user read; the pod's fsGroup already grants the app access, use e.g. "0440"`;
+  if (!(n & 0o400)) return `"${mode}" does not let the owner read; use e.g. "0440"`;
+  return undefined;
+}
+
+/** "440" -> "0440". */
+export function normalizeFileMode(mode: string): string {
+  return mode.length === 3 ? `0${mode}` : mode;
+}
+
 /** Parses and validates FetchSpec JSON text. Throws FetchSpecError naming the field. */
 export function parseFetchSpecJson(text: string): FetchSpec {
   let raw: unknown;
@@ -365,12 +383,9 @@ function int(v: unknown, at: string, min: number, max: number): number {
 }
 
 function fileMode(v: unknown, at: string): string {
-  const s = typeof v === "string" ? v : "";
-  const n = parseFileMode(s);
-  if (n === undefined) throw new FetchSpecError(at, `is ${JSON.stringify(v)}; use an octal string such as "0440"`);
-  if (n & 0o022) throw new FetchSpecError(at, `"${s}" lets group or others write; secrets are read-only, use e.g. "0440" or "0400"`);
-  if (n & 0o007) throw new FetchSpecError(at, `"${s}" lets any user read; use the fsGroup for access instead, e.g. "0440"`);
-  return s.length === 3 ? `0${s}` : s;
+  const problem = fileModeProblem(v);
+  if (problem) throw new FetchSpecError(at, problem);
+  return normalizeFileMode(v as string);
 }
 
 function region(v: unknown, at: string): string {

@@ -1,0 +1,22 @@
+import type * as pulumi from "@pulumi/pulumi";
+
+/** Run the workload on Amazon EKS, reading AWS Secrets Manager / SSM with the pod's own IAM role. */
+export interface EksPlatformArgs {
+  /**
+   * How pods get the role: `irsa` (default; IAM roles for service accounts, needs the cluster's
+   * OIDC provider) or `pod-identity` (EKS Pod Identity, needs the eks-pod-identity-agent add-on).
+   */
+  identity?: "irsa" | "pod-identity";
+  /** IRSA: ARN of the cluster's IAM OIDC provider (`arn:aws:iam::<acct>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<ID>`). */
+  oidcProviderArn?: pulumi.Input<string>;
+  /** IRSA: the cluster's OIDC issuer URL (`https://oidc.eks.<region>.amazonaws.com/id/<ID>`). */
+  oidcIssuerUrl?: pulumi.Input<string>;
+  /** Pod Identity: the EKS cluster name (the association is created in it). */
+  clusterName?: pulumi.Input<string>;
+  /** Name of the IAM role to create (default: generated from the component name). */
+  roleName?: pulumi.Input<string>;
+  /** ARN of a permissions boundary for the role, when your account requires one. */
+  permissionsBoundaryArn?: pulumi.Input<string>;
+  /** Tags for the AWS resources created. */
+  tags?: { [key: string]: pulumi.Input<string> };
+}

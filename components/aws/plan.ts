@@ -1,0 +1,129 @@
+import * as pulumi from "@pulumi/pulumi";
+import { DeclarationError } from "../core/declaration-error";
+import { unknownFields, type Declaration, type NormalizedSecret } from "../core/normalize";
+import type { EksPlatformArgs } from "./eks-args";
+import { KMS_KEY_ARN, OIDC_PROVIDER_ARN, PARAMETER_ARN, PARAMETER_NAME, SECRET_ARN, SECRET_NAME, SECRETS_MANAGER_MAX_BYTES, SSM_MAX_BYTES } from "./arns";
+
+export type AwsStore = "secrets-manager" | "ssm-parameter";
+
+/** One declared secret, with its AWS store settings validated and defaulted. */
+export interface AwsSecretPlan {
+  secret: NormalizedSecret;
+  store: AwsStore;
+  /** Name in the store: of the secret to create, or of the existing one when referenced by name. */
+  storeName?: string;
+  kmsKeyArn?: pulumi.Input<string>;
+  recoveryWindowInDays: number;
+  /** Largest value this secret can hold, for sizing the memory volume. */
+  maxValueBytes: number;
+}
+
+export interface EksPlan {
+  identity: "irsa" | "pod-identity";
+  secrets: AwsSecretPlan[];
+}
+
+/** AWS-specific checks of a declaration (store names, ARNs, identity inputs). Pure. */
+export function planEks(decl: Declaration, eks: EksPlatformArgs): EksPlan {
+  const fail = (field: string, problem: string): never => {
+    throw new DeclarationError(field, problem, decl.name);
+  };
+  unknownFields(eks, ["identity", "oidcProviderArn", "oidcIssuerUrl", "clusterName", "roleName", "permissionsBoundaryArn", "tags"], "eks", fail);
+  const identity = eks.identity ?? "irsa";
+  if (identity !== "irsa" && identity !== "pod-identity") fail("eks.identity", `is ${JSON.stringify(identity)}; use "irsa" or "pod-identity"`);
+  if (identity === "irsa") {
+    if (eks.oidcProviderArn === undefined) fail("eks.oidcProviderArn", "is required for IRSA: pass the cluster's IAM OIDC provider ARN (e.g. cluster.core.oidcProvider.arn), or set identity: \"pod-identity\" with clusterName");
+    if (eks.oidcIssuerUrl === undefined) fail("eks.oidcIssuerUrl", "is required for IRSA: pass the cluster's OIDC issuer URL (aws eks describe-cluster --query cluster.identity.oidc.issuer)");
+    if (typeof eks.oidcProviderArn === "string" && !OIDC_PROVIDER_ARN.test(eks.oidcProviderArn)) {
+      fail("eks.oidcProviderArn", `"${eks.oidcProviderArn}" is not an IAM OIDC provider ARN (arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<ID>)`);
+    }
+    if (typeof eks.oidcIssuerUrl === "string" && !/^https:\/\/[^\s/]+(\/[^\s]*)?$/.test(eks.oidcIssuerUrl)) {
+      fail("eks.oidcIssuerUrl", `"${eks.oidcIssuerUrl}" is not an https issuer URL (https://oidc.eks.<region>.amazonaws.com/id/<ID>)`);
+    }
+    if (eks.clusterName !== undefined) fail("eks.clusterName", "is for identity \"pod-identity\"; remove it, or set identity: \"pod-identity\"");
+  } else {
+    if (eks.clusterName === undefined) fail("eks.clusterName", "is required for EKS Pod Identity: the association is created in that cluster");
+    if (eks.oidcProviderArn !== undefined || eks.oidcIssuerUrl !== undefined) fail(eks.oidcProviderArn !== undefined ? "eks.oidcProviderArn" : "eks.oidcIssuerUrl", "is for IRSA; remove it with identity \"pod-identity\"");
+  }
+  if (typeof eks.permissionsBoundaryArn === "string" && !/^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/.+$/.test(eks.permissionsBoundaryArn)) {
+    fail("eks.permissionsBoundaryArn", `"${eks.permissionsBoundaryArn}" is not an IAM policy ARN`);
+  }
+
+  const storeNames = new Map<string, number>();
+  const secrets = decl.secrets.map((s) => {
+    const plan = planSecret(decl, s, fail);
+    if (plan.storeName !== undefined) {
+      const key = `${plan.store}:${plan.storeName}`;
+      const prior = storeNames.get(key);
+      if (prior !== undefined) fail(`secrets[${s.index}]`, `uses the ${plan.store} name "${plan.storeName}" like secrets[${prior}]; declare it once and fan it out with files`);
+      storeNames.set(key, s.index);
+    }
+    return plan;
+  });
+  return { identity, secrets };
+}
+
+function planSecret(decl: Declaration, s: NormalizedSecret, fail: (f: string, p: string) => never): AwsSecretPlan {
+  const at = `secrets[${s.index}]`;
+  const a = s.args.aws ?? {};
+  unknownFields(a, ["store", "storeName", "kmsKeyArn", "recoveryWindowInDays"], `${at}.aws`, fail);
+  const store = a.store ?? "secrets-manager";
+  if (store !== "secrets-manager" && store !== "ssm-parameter") fail(`${at}.aws.store`, `is ${JSON.stringify(store)}; use "secrets-manager" or "ssm-parameter"`);
+  const nameRe = store === "secrets-manager" ? SECRET_NAME : PARAMETER_NAME;
+  const nameRule = store === "secrets-manager" ? "1-512 of letters, digits and / _ + = . @ -" : "1-1011 of letters, digits and _ . - /, not starting with aws or ssm";
+  const checkName = (n: string, field: string) => {
+    if (!nameRe.test(n)) fail(field, `"${n}" is not a valid ${store} name (${nameRule})`);
+    if (store === "ssm-parameter" && /^\/?(aws|ssm)/i.test(n)) fail(field, `"${n}" starts with "aws" or "ssm", which SSM reserves; choose another name`);
+    if (store === "ssm-parameter" && n.split("/").filter(Boolean).length > 15) fail(field, `"${n}" is deeper than the 15 levels SSM allows`);
+  };
+  const kmsCheck = (k: pulumi.Input<string> | undefined, field: string) => {
+    if (typeof k === "string" && !KMS_KEY_ARN.test(k)) {
+      fail(field, `"${k}" is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>); IAM policies cannot grant by alias, so give the key's ARN`);
+    }
+  };
+
+  let storeName: string | undefined;
+  let kmsKeyArn: pulumi.Input<string> | undefined;
+  if (s.kind === "existing") {
+    if (a.storeName !== undefined) fail(`${at}.aws.storeName`, "names a secret to create; for an existing secret use existing.name (or existing.arn)");
+    if (a.kmsKeyArn !== undefined) fail(`${at}.aws.kmsKeyArn`, "sets the key of a secret to create; for an existing secret encrypted with a customer key use existing.kmsKeyArn");
+    if (a.recoveryWindowInDays !== undefined) fail(`${at}.aws.recoveryWindowInDays`, "applies to created secrets only; an existing secret is never deleted by this component");
+    const e = s.existing!;
+    if (e.name !== undefined) {
+      checkName(e.name, `${at}.existing.name`);
+      storeName = e.name;
+    }
+    if (typeof e.arn === "string") {
+      const want = store === "secrets-manager" ? SECRET_ARN : PARAMETER_ARN;
+      if (!want.test(e.arn)) {
+        const other = store === "secrets-manager" ? PARAMETER_ARN : SECRET_ARN;
+        fail(`${at}.existing.arn`, other.test(e.arn)
+          ? `"${e.arn}" is ${store === "secrets-manager" ? "an SSM parameter" : "a Secrets Manager secret"} ARN; set aws.store: "${store === "secrets-manager" ? "ssm-parameter" : "secrets-manager"}"`
+          : `"${e.arn}" is not a ${store === "secrets-manager" ? "Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 chars>)" : "SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/<name>)"}`);
+      }
+    }
+    kmsCheck(e.kmsKeyArn, `${at}.existing.kmsKeyArn`);
+    kmsKeyArn = e.kmsKeyArn;
+  } else {
+    const prefix = decl.secretNamePrefix ?? `${pulumi.getProject()}/${pulumi.getStack()}/${decl.name}`;
+    storeName = a.storeName ?? (store === "secrets-manager" ? `${prefix}/${s.name}` : `/${prefix.replace(/^\/+/, "")}/${s.name}`);
+    checkName(storeName, a.storeName !== undefined ? `${at}.aws.storeName` : "secretNamePrefix");
+    kmsCheck(a.kmsKeyArn, `${at}.aws.kmsKeyArn`);
+    kmsKeyArn = a.kmsKeyArn;
+  }
+  const recoveryWindowInDays = a.recoveryWindowInDays ?? 7;
+  if (!(recoveryWindowInDays === 0 || (Number.isInteger(recoveryWindowInDays) && recoveryWindowInDays >= 7 && recoveryWindowInDays <= 30))) {
+    fail(`${at}.aws.recoveryWindowInDays`, `is ${JSON.stringify(recoveryWindowInDays)}; use 0 (delete at once) or 7-30 days`);
+  }
+  if (store === "ssm-parameter" && a.recoveryWindowInDays !== undefined) fail(`${at}.aws.recoveryWindowInDays`, "applies to Secrets Manager only; SSM parameters have no recovery window");
+
+  if (s.generate) {
+    const j = s.files.findIndex((f) => f.decode === "base64");
+    if (j >= 0) fail(`${at}.files[${j}].decode`, `a generated ${s.generate.type} is not base64 text; remove decode`);
+  }
+  const storeMax = store === "secrets-manager" ? SECRETS_MANAGER_MAX_BYTES : SSM_MAX_BYTES;
+  if (s.generatedMaxBytes !== undefined && s.generatedMaxBytes > storeMax) {
+    fail(`${at}.generate`, `may produce ${s.generatedMaxBytes} bytes, more than ${store} holds (${storeMax}); use a shorter length or aws.store: "secrets-manager"`);
+  }
+  return { secret: s, store, storeName, kmsKeyArn, recoveryWindowInDays, maxValueBytes: s.generatedMaxBytes ?? storeMax };
+}

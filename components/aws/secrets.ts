@@ -1,0 +1,111 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as secretsmanager from "@pulumi/aws/secretsmanager";
+import * as ssm from "@pulumi/aws/ssm";
+import * as random from "@pulumi/random";
+import * as tls from "@pulumi/tls";
+import { regionOfArn, type SecretSource } from "../spec/fetch-spec";
+import { KEY_PAIR_JSON_KEYS, type NormalizedSecret } from "../core/normalize";
+import { parameterArn, parameterNameFromArn, secretArnPattern, viaService, type Scope } from "./arns";
+import type { AwsSecretPlan } from "./plan";
+import type { KmsGrant } from "./policies";
+
+/** A declared secret, created or referenced, as the role policy and the FetchSpec need it. */
+export interface ProvisionedSecret {
+  plan: AwsSecretPlan;
+  /** The ARN the role may read (exact, or `name-??????` for an existing secret given by name). */
+  policyArn: pulumi.Output<string>;
+  source: pulumi.Output<SecretSource>;
+  kms?: pulumi.Output<KmsGrant>;
+}
+
+/** Creates (or references) one secret in Secrets Manager or SSM. */
+export function provisionAwsSecret(
+  parent: pulumi.Resource,
+  name: string,
+  plan: AwsSecretPlan,
+  scope: pulumi.Output<Scope>,
+  tags: { [key: string]: pulumi.Input<string> },
+): ProvisionedSecret {
+  const s = plan.secret;
+  const base = `${name}-${s.name}`;
+  let arn: pulumi.Output<string>;
+  let policyArn: pulumi.Output<string>;
+
+  if (s.kind === "existing") {
+    if (s.existing!.arn !== undefined) {
+      arn = pulumi.output(s.existing!.arn);
+      policyArn = arn;
+    } else {
+      const n = s.existing!.name!;
+      arn = scope.apply((sc) => (plan.store === "secrets-manager" ? secretArnPattern(sc, n) : parameterArn(sc, n)));
+      policyArn = arn;
+    }
+  } else {
+    const value = pulumi.secret(secretValue(parent, base, s));
+    if (plan.store === "secrets-manager") {
+      const secret = new secretsmanager.Secret(base, {
+        name: plan.storeName,
+        description: s.description ?? `secret-mount: ${s.name} of ${name}`,
+        kmsKeyId: plan.kmsKeyArn,
+        recoveryWindowInDays: plan.recoveryWindowInDays,
+        tags,
+      }, { parent });
+      new secretsmanager.SecretVersion(`${base}-value`, { secretId: secret.id, secretString: value }, { parent });
+      arn = secret.arn;
+    } else {
+      const parameter = new ssm.Parameter(base, {
+        name: plan.storeName,
+        type: "SecureString",
+        tier: "Intelligent-Tiering",
+        value,
+        keyId: plan.kmsKeyArn,
+        description: s.description ?? `secret-mount: ${s.name} of ${name}`,
+        tags,
+      }, { parent });
+      arn = parameter.arn;
+    }
+    policyArn = arn;
+  }
+
+  const source: pulumi.Output<SecretSource> = pulumi.all([arn, scope]).apply(([a, sc]): SecretSource => {
+    const region = regionOfArn(a) ?? sc.region;
+    if (plan.store === "secrets-manager") {
+      // An existing secret given by name is fetched by name: its ARN suffix is unknown here.
+      const secretId = s.kind === "existing" && s.existing!.name !== undefined ? s.existing!.name : a;
+      return { type: "aws-secretsmanager", secretId, region } satisfies SecretSource;
+    }
+    const paramName = s.kind === "existing" ? (s.existing!.name ?? parameterNameFromArn(a)) : plan.storeName!;
+    return { type: "aws-ssm", name: paramName, region } satisfies SecretSource;
+  });
+
+  let kms: pulumi.Output<KmsGrant> | undefined;
+  if (plan.kmsKeyArn !== undefined) {
+    kms = pulumi.all([plan.kmsKeyArn, arn, scope]).apply(([keyArn, a, sc]) => ({
+      keyArn,
+      viaServices: [viaService(plan.store, regionOfArn(a) ?? sc.region, sc.dnsSuffix)],
+    }));
+  }
+  return { plan, policyArn, source, kms };
+}
+
+/** The value to store: the user's, or one generated at `pulumi up` (never seen by the program). */
+function secretValue(parent: pulumi.Resource, base: string, s: NormalizedSecret): pulumi.Input<string> {
+  if (s.kind === "value") return s.value!;
+  const g = s.generate!;
+  if (g.type === "password") {
+    return new random.RandomPassword(`${base}-password`, {
+      length: g.length,
+      lower: g.lower,
+      upper: g.upper,
+      numeric: g.numeric,
+      special: g.special,
+      ...(g.special ? { overrideSpecial: g.specialCharacters } : {}),
+    }, { parent }).result;
+  }
+  const key = new tls.PrivateKey(`${base}-key`, g.type === "rsa"
+    ? { algorithm: "RSA", rsaBits: g.rsaBits }
+    : { algorithm: "ECDSA", ecdsaCurve: g.ecdsaCurve }, { parent });
+  return pulumi
+    .all([key.privateKeyPemPkcs8, key.publicKeyPem])
+    .apply(([priv, pub]) => JSON.stringify({ [KEY_PAIR_JSON_KEYS.private]: priv, [KEY_PAIR_JSON_KEYS.public]: pub }));
+}

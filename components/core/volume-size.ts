@@ -1,0 +1,33 @@
+import { DeclarationError } from "./declaration-error";
+import type { Declaration } from "./normalize";
+import { bytesToQuantity, quantityBytes } from "./quantity";
+
+const PAGE = 4096;
+const MIN_VOLUME = 1024 * 1024;
+
+/**
+ * Bytes the memory volume may need: every file at its largest, rounded up to whole pages (tmpfs
+ * charges pages), twice over because an atomic swap holds the old and new sets at once.
+ * `maxBytesOfFile(path)` is the largest value the store can hold for that file.
+ */
+export function requiredVolumeBytes(decl: Declaration, maxBytesOfFile: (path: string) => number): number {
+  const pages = (n: number) => Math.max(1, Math.ceil(n / PAGE)) * PAGE;
+  let total = 0;
+  for (const s of decl.secrets) for (const f of s.files) total += pages(maxBytesOfFile(f.path));
+  if (decl.envFile) {
+    const envBytes = Object.entries(decl.envFile.vars).reduce((n, [k, p]) => n + k.length + 4 + 2 * maxBytesOfFile(p), 0);
+    total += pages(envBytes);
+  }
+  return 2 * total;
+}
+
+/** The sizeLimit to render: the user's (checked to be big enough) or the required size, at least 1Mi. */
+export function volumeSizeLimit(decl: Declaration, requiredBytes: number): string {
+  if (decl.volumeSizeLimit === undefined) return bytesToQuantity(Math.max(MIN_VOLUME, requiredBytes));
+  const given = quantityBytes(decl.volumeSizeLimit)!;
+  if (given < requiredBytes) {
+    throw new DeclarationError("volumeSizeLimit", `"${decl.volumeSizeLimit}" is smaller than the declared secrets may need (${bytesToQuantity(requiredBytes)}: ` +
+      `each file at its store's maximum size, in whole 4 KiB pages, twice for the atomic swap); set at least "${bytesToQuantity(requiredBytes)}" or omit it`, decl.name);
+  }
+  return decl.volumeSizeLimit;
+}

@@ -1,0 +1,122 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type * as k8s from "@pulumi/kubernetes/types/input";
+import { FETCH_SPEC_ENV } from "../spec/fetch-spec";
+import type { ResourcesArgs } from "../core/args";
+import { FETCH_CONTAINER_NAME, type Declaration, type NormalizedContainer } from "../core/normalize";
+
+/** The fetch image used when `fetch.image` is not set. Pin your own by digest in production. */
+export const DEFAULT_FETCH_IMAGE = "ghcr.io/secret-mount/fetch:0.1.0";
+/** UID/GID of the distroless `nonroot` user the fetch image runs as. */
+export const FETCH_UID = 65532;
+export const SECRETS_VOLUME = "secret-mount";
+/** The fetch image has no shell: its startup probe runs the fetcher's own `--probe`. */
+export const FETCH_PROBE_COMMAND = ["/nodejs/bin/node", "/app/fetch.js", "--probe"];
+export const DEFAULT_FETCH_RESOURCES: ResourcesArgs = {
+  requests: { cpu: "10m", memory: "48Mi" },
+  limits: { cpu: "500m", memory: "96Mi" },
+};
+
+/** What a platform adds to the pod: identity annotations, labels and fetcher environment. */
+export interface PlatformWiring {
+  serviceAccountAnnotations: { [key: string]: pulumi.Input<string> };
+  podLabels: { [key: string]: string };
+  podAnnotations: { [key: string]: string };
+  /** Non-secret environment for the fetch container (e.g. AWS_REGION). */
+  fetchEnv: { [name: string]: pulumi.Input<string> };
+}
+
+export function selectorLabels(decl: Declaration): { [key: string]: string } {
+  return { "app.kubernetes.io/name": decl.deploymentName, "app.kubernetes.io/instance": decl.name };
+}
+
+const RESTRICTED_CONTAINER = {
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ["ALL"] },
+  runAsNonRoot: true,
+  seccompProfile: { type: "RuntimeDefault" },
+};
+
+/** The fetch container: hardened, first in initContainers, the only writer of the volume. */
+export function fetchContainer(decl: Declaration, specJson: pulumi.Input<string>, wiring: PlatformWiring): k8s.core.v1.Container {
+  const env = [
+    { name: FETCH_SPEC_ENV, value: specJson },
+    ...Object.entries(wiring.fetchEnv).map(([name, value]) => ({ name, value })),
+  ];
+  const container: k8s.core.v1.Container = {
+    name: FETCH_CONTAINER_NAME,
+    image: decl.fetch.image ?? DEFAULT_FETCH_IMAGE,
+    imagePullPolicy: "IfNotPresent",
+    env,
+    volumeMounts: [{ name: SECRETS_VOLUME, mountPath: decl.mountPath }],
+    resources: decl.fetch.resources ?? DEFAULT_FETCH_RESOURCES,
+    securityContext: {
+      ...RESTRICTED_CONTAINER,
+      runAsUser: FETCH_UID,
+      runAsGroup: FETCH_UID,
+      readOnlyRootFilesystem: true,
+    },
+    terminationMessagePolicy: "FallbackToLogsOnError",
+  };
+  if (decl.refresh) {
+    // A native sidecar (Kubernetes ≥ 1.29): app containers start only after the startup probe
+    // passes, i.e. after the first complete write; then it keeps refreshing for the pod's life.
+    container.restartPolicy = "Always";
+    container.startupProbe = {
+      exec: { command: FETCH_PROBE_COMMAND },
+      periodSeconds: 1,
+      timeoutSeconds: 5,
+      failureThreshold: decl.fetch.timeoutSeconds + 30,
+    };
+  }
+  return container;
+}
+
+/** An application container: the user's settings, the volume mounted read-only, restricted security. */
+export function appContainer(c: NormalizedContainer, decl: Declaration): k8s.core.v1.Container {
+  const out: k8s.core.v1.Container = {
+    name: c.name,
+    image: c.image,
+    volumeMounts: [{ name: SECRETS_VOLUME, mountPath: decl.mountPath, readOnly: true }],
+    securityContext: {
+      ...RESTRICTED_CONTAINER,
+      readOnlyRootFilesystem: c.readOnlyRootFilesystem,
+      ...(c.runAsUser !== undefined ? { runAsUser: c.runAsUser } : {}),
+      ...(c.runAsGroup !== undefined ? { runAsGroup: c.runAsGroup } : {}),
+    },
+  };
+  if (c.command) out.command = c.command;
+  if (c.args) out.args = c.args;
+  if (c.workingDir) out.workingDir = c.workingDir;
+  if (c.env && Object.keys(c.env).length) out.env = Object.entries(c.env).map(([name, value]) => ({ name, value }));
+  if (c.ports?.length) out.ports = c.ports.map((p) => ({ containerPort: p.containerPort, protocol: p.protocol ?? "TCP", ...(p.name ? { name: p.name } : {}) }));
+  if (c.resources) out.resources = c.resources;
+  if (c.livenessProbe) out.livenessProbe = c.livenessProbe;
+  if (c.readinessProbe) out.readinessProbe = c.readinessProbe;
+  if (c.startupProbe) out.startupProbe = c.startupProbe;
+  return out;
+}
+
+/** The pod template of the Deployment. `sizeLimit` is the memory volume's Kubernetes quantity. */
+export function podTemplate(decl: Declaration, specJson: pulumi.Input<string>, wiring: PlatformWiring, sizeLimit: string): k8s.core.v1.PodTemplateSpec {
+  return {
+    metadata: {
+      labels: { ...decl.labels, ...wiring.podLabels, ...selectorLabels(decl) },
+      annotations: { "kubectl.kubernetes.io/default-container": decl.containers[0].name, ...wiring.podAnnotations },
+    },
+    spec: {
+      serviceAccountName: decl.serviceAccountName,
+      // The cloud identity token is projected by the platform's webhook on its own; the app needs
+      // no Kubernetes API token.
+      automountServiceAccountToken: false,
+      securityContext: {
+        runAsNonRoot: true,
+        fsGroup: decl.fsGroup,
+        fsGroupChangePolicy: "OnRootMismatch",
+        seccompProfile: { type: "RuntimeDefault" },
+      },
+      initContainers: [fetchContainer(decl, specJson, wiring)],
+      containers: decl.containers.map((c) => appContainer(c, decl)),
+      volumes: [{ name: SECRETS_VOLUME, emptyDir: { medium: "Memory", sizeLimit } }],
+    },
+  };
+}

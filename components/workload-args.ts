@@ -1,0 +1,45 @@
+import type { ContainerArgs, EnvFileArgs, FetchContainerArgs, RefreshArgs, SecretArgs } from "./core/args";
+import type { EksPlatformArgs } from "./aws/eks-args";
+
+/** Arguments of SecretMountedWorkload. Set exactly one platform (`eks`). */
+export interface SecretMountedWorkloadArgs {
+  /** The secrets the workload reads. At least one. */
+  secrets: SecretArgs[];
+  /** The application containers. At least one. */
+  containers: ContainerArgs[];
+  /** Kubernetes namespace (default `default`). */
+  namespace?: string;
+  /** Create the namespace (labelled for the restricted Pod Security Standard) instead of using an existing one. */
+  createNamespace?: boolean;
+  /** ServiceAccount name (default: the component name). */
+  serviceAccountName?: string;
+  /** Deployment name (default: the component name). */
+  deploymentName?: string;
+  /** Deployment replicas (default 1). */
+  replicas?: number;
+  /** Extra labels on the Deployment's pods (selector labels are set by the component). */
+  labels?: { [key: string]: string };
+  /** Where the secrets appear in every container (default `/run/secrets/app`). */
+  mountPath?: string;
+  /**
+   * `sizeLimit` of the memory-backed volume (default: enough for the declared secrets, at least 1Mi).
+   * It counts against the pod's memory.
+   */
+  volumeSizeLimit?: string;
+  /** Default octal mode of secret files (default `0440`: owner and the pod's fsGroup may read). */
+  fileMode?: string;
+  /** Group that owns the volume's files; app containers get it as a supplementary group (default 65532). */
+  fsGroup?: number;
+  /** Re-fetch the secrets while the pod runs (native sidecar). Off by default: fetch once at start. */
+  refresh?: RefreshArgs;
+  /** Also write a dotenv file built from secret files. */
+  envFile?: EnvFileArgs;
+  /** The fetch container. */
+  fetch?: FetchContainerArgs;
+  /**
+   * Prefix of created secrets' store names (default `<project>/<stack>/<component name>`).
+   */
+  secretNamePrefix?: string;
+  /** Amazon EKS platform. */
+  eks?: EksPlatformArgs;
+}

@@ -1,0 +1,68 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as core from "@pulumi/kubernetes/core/v1";
+import * as apps from "@pulumi/kubernetes/apps/v1";
+import { provisionEks } from "./aws/eks";
+import { buildFetchSpec } from "./core/build-fetch-spec";
+import { normalizeDeclaration } from "./core/normalize";
+import { volumeSizeLimit } from "./core/volume-size";
+import { deploymentManifest, namespaceManifest, serviceAccountManifest } from "./kubernetes/manifests";
+import type { SecretMountedWorkloadArgs } from "./workload-args";
+
+/**
+ * A workload and its secrets, the safe way: the secrets, the cloud identity that may read exactly
+ * them, the ServiceAccount, and a Deployment whose fetch init container writes the secrets into a
+ * memory-backed volume the app mounts read-only.
+ */
+export class SecretMountedWorkload extends pulumi.ComponentResource {
+  /** ARN of the IAM role the fetch container assumes. */
+  readonly roleArn: pulumi.Output<string>;
+  readonly serviceAccountName: pulumi.Output<string>;
+  readonly deploymentName: pulumi.Output<string>;
+  readonly namespace: pulumi.Output<string>;
+  /** Where the secrets appear in every container. */
+  readonly mountPath: pulumi.Output<string>;
+  /** The FetchSpec (JSON) handed to the fetch container: references only, never values. */
+  readonly fetchSpec: pulumi.Output<string>;
+  /** The role's permission policy (JSON). */
+  readonly permissionPolicy: pulumi.Output<string>;
+  /** The role's trust policy (JSON). */
+  readonly trustPolicy: pulumi.Output<string>;
+
+  constructor(name: string, args: SecretMountedWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("secret-mount:index:SecretMountedWorkload", name, {}, opts);
+    const decl = normalizeDeclaration(name, args);
+    const platform = provisionEks(this, decl, args.eks!);
+    const sizeLimit = volumeSizeLimit(decl, platform.requiredVolumeBytes);
+    const fetchSpec = platform.sources.apply((sources) => JSON.stringify(buildFetchSpec(decl, sources)));
+
+    let namespaceResource: pulumi.Resource | undefined;
+    if (decl.createNamespace) {
+      namespaceResource = new core.Namespace(`${name}-namespace`, namespaceManifest(decl), { parent: this });
+    }
+    const nsDeps = namespaceResource ? [namespaceResource] : [];
+    const serviceAccount = new core.ServiceAccount(`${name}-sa`, serviceAccountManifest(decl, platform.wiring), { parent: this, dependsOn: nsDeps });
+    const deployment = new apps.Deployment(`${name}-deployment`, deploymentManifest(decl, fetchSpec, platform.wiring, sizeLimit), {
+      parent: this,
+      dependsOn: [...nsDeps, serviceAccount, ...platform.ready],
+    });
+
+    this.roleArn = platform.roleArn;
+    this.serviceAccountName = serviceAccount.metadata.name;
+    this.deploymentName = deployment.metadata.name;
+    this.namespace = pulumi.output(decl.namespace);
+    this.mountPath = pulumi.output(decl.mountPath);
+    this.fetchSpec = fetchSpec;
+    this.permissionPolicy = platform.permissionPolicy;
+    this.trustPolicy = platform.trustPolicy;
+    this.registerOutputs({
+      roleArn: this.roleArn,
+      serviceAccountName: this.serviceAccountName,
+      deploymentName: this.deploymentName,
+      namespace: this.namespace,
+      mountPath: this.mountPath,
+      fetchSpec: this.fetchSpec,
+      permissionPolicy: this.permissionPolicy,
+      trustPolicy: this.trustPolicy,
+    });
+  }
+}

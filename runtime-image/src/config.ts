@@ -1,0 +1,123 @@
+/**
+ * Turns the process environment into what one run needs: the FetchSpec (from SECRET_MOUNT_SPEC, or
+ * built from the seed projects' legacy variables) and the runtime knobs. Pure: no I/O.
+ */
+import * as path from "node:path";
+import {
+  DEFAULT_FILE_MODE,
+  DEFAULT_REFRESH_SECONDS,
+  DEFAULT_TIMEOUT_SECONDS,
+  FETCH_SPEC_ENV,
+  type FetchSpec,
+  FetchSpecError,
+  filePathProblem,
+  parseFetchSpecJson,
+  parseFileMode,
+  type SecretSource,
+} from "../../components/spec/fetch-spec";
+
+/** Where the legacy interface writes when SECRET_FILE is not set (where the seed samples wrote). */
+export const LEGACY_DEFAULT_FILE = "/tmp/secret";
+
+export interface Knobs {
+  /** Attempts per source made by the runtime (each attempt may itself include the SDK's retries). */
+  maxAttempts: number;
+  /** Backoff base and cap (ms) for the runtime's retries: full jitter, delay = random(0, min(cap, base * 2^n)). */
+  retryBaseMs: number;
+  retryCapMs: number;
+  /** Attempts per SDK call (the SDKs' own retry strategies; bounded so the deadline stays meaningful). */
+  sdkMaxAttempts: number;
+  /** Largest accepted value, in bytes, after transforms. */
+  maxValueBytes: number;
+  /** Overall deadline of one complete fetch, in ms. */
+  timeoutMs: number;
+  /** Refresh interval in ms (before jitter). */
+  refreshMs: number;
+}
+
+export interface RunConfig {
+  spec: FetchSpec;
+  knobs: Knobs;
+  /** Legacy mode: the single plain file to write (no `..data` directory: the target is a file path). */
+  legacyFile?: { path: string; mode: number };
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly field: string,
+    readonly problem: string,
+  ) {
+    super(`${field}: ${problem}`);
+    this.name = "ConfigError";
+  }
+}
+
+export function loadRunConfig(env: NodeJS.ProcessEnv): RunConfig {
+  const specText = env[FETCH_SPEC_ENV];
+  const spec = specText !== undefined && specText.trim() !== "" ? parseSpec(specText) : undefined;
+  if (spec) return { spec, knobs: knobs(env, spec) };
+  const legacy = legacySpec(env);
+  return { spec: legacy.spec, knobs: knobs(env, legacy.spec), legacyFile: legacy.file };
+}
+
+function parseSpec(text: string): FetchSpec {
+  try {
+    return parseFetchSpecJson(text);
+  } catch (e) {
+    if (e instanceof FetchSpecError) throw new ConfigError(`${FETCH_SPEC_ENV} ${e.field}`, e.problem);
+    throw e;
+  }
+}
+
+function legacySpec(env: NodeJS.ProcessEnv): { spec: FetchSpec; file: { path: string; mode: number } } {
+  let source: SecretSource;
+  if (env.SECRET_NAME) {
+    if (!env.AWS_REGION) throw new ConfigError("AWS_REGION", "must be set with SECRET_NAME (the region of the Secrets Manager secret)");
+    source = { type: "aws-secretsmanager", secretId: env.SECRET_NAME, region: env.AWS_REGION };
+  } else if (env.AZURE_VAULT_NAME || env.AZURE_SECRET_NAME) {
+    if (!env.AZURE_VAULT_NAME || !env.AZURE_SECRET_NAME) {
+      throw new ConfigError(env.AZURE_VAULT_NAME ? "AZURE_SECRET_NAME" : "AZURE_VAULT_NAME", "must be set together with the other (AZURE_VAULT_NAME + AZURE_SECRET_NAME)");
+    }
+    if (!/^[0-9A-Za-z-]{3,24}$/.test(env.AZURE_VAULT_NAME)) {
+      throw new ConfigError("AZURE_VAULT_NAME", "is not a Key Vault name (3-24 of 0-9, a-z, A-Z, -)");
+    }
+    source = { type: "azure-keyvault", vaultUrl: `https://${env.AZURE_VAULT_NAME}.vault.azure.net`, name: env.AZURE_SECRET_NAME };
+  } else {
+    throw new ConfigError(FETCH_SPEC_ENV, "is not set; set it to a FetchSpec, or use the legacy SECRET_NAME + AWS_REGION or AZURE_VAULT_NAME + AZURE_SECRET_NAME");
+  }
+  const file = env.SECRET_FILE || LEGACY_DEFAULT_FILE;
+  if (!path.isAbsolute(file) || file.split("/").includes("..")) {
+    throw new ConfigError("SECRET_FILE", `"${file}" must be an absolute path without ".." segments`);
+  }
+  const modeText = env.SECRET_FILE_MODE || DEFAULT_FILE_MODE;
+  const mode = parseFileMode(modeText);
+  if (mode === undefined) throw new ConfigError("SECRET_FILE_MODE", `"${modeText}" is not an octal mode such as "0440"`);
+  const base = path.basename(file);
+  const spec: FetchSpec = {
+    version: 1,
+    dir: path.dirname(file),
+    mode: "init",
+    files: [{ path: filePathProblem(base) ? "secret" : base, source }],
+  };
+  return { spec, file: { path: file, mode } };
+}
+
+function knobs(env: NodeJS.ProcessEnv, spec: FetchSpec): Knobs {
+  return {
+    maxAttempts: intEnv(env, "SECRET_MOUNT_MAX_ATTEMPTS", 5, 1, 100),
+    retryBaseMs: intEnv(env, "SECRET_MOUNT_RETRY_BASE_MS", 250, 1, 60_000),
+    retryCapMs: intEnv(env, "SECRET_MOUNT_RETRY_CAP_MS", 5_000, 1, 600_000),
+    sdkMaxAttempts: intEnv(env, "SECRET_MOUNT_SDK_MAX_ATTEMPTS", 3, 1, 10),
+    maxValueBytes: intEnv(env, "SECRET_MOUNT_MAX_VALUE_BYTES", 65_536, 1, 16 * 1024 * 1024),
+    timeoutMs: intEnv(env, "SECRET_MOUNT_TIMEOUT_MS", (spec.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000, 1, 3_600_000),
+    refreshMs: intEnv(env, "SECRET_MOUNT_REFRESH_MS", (spec.refreshSeconds ?? DEFAULT_REFRESH_SECONDS) * 1000, 1, 7 * 86_400_000),
+  };
+}
+
+function intEnv(env: NodeJS.ProcessEnv, name: string, dflt: number, min: number, max: number): number {
+  const v = env[name];
+  if (v === undefined || v === "") return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(name, `is "${v}"; use a whole number from ${min} to ${max}`);
+  return n;
+}

@@ -1,0 +1,13 @@
+/** Process exit codes of the fetch program (documented in runtime-image/README.md). */
+export const EXIT = {
+  /** Every file is in place (init), or a clean shutdown (refresh). `--probe`: the first write happened. */
+  OK: 0,
+  /** One or more files could not be fetched or transformed; nothing was made visible. `--probe`: not yet written. */
+  FETCH_FAILED: 1,
+  /** The spec or the legacy environment is invalid; nothing was fetched. */
+  INVALID_CONFIG: 2,
+  /** The volume could not be written (unwritable, full, not a directory); nothing was made visible. */
+  WRITE_FAILED: 3,
+  /** A bug: an unexpected internal error (its stack is not printed, only its class name). */
+  INTERNAL: 70,
+} as const;

@@ -1,0 +1,138 @@
+/**
+ * Fetches a set of sources: de-duplicated, grouped by provider, providers run concurrently, each
+ * retried (for retryable failures only) with full-jitter backoff, all under one overall deadline.
+ * Never throws for a source's failure; every source gets a SourceResult.
+ */
+import type { SecretSource, SourceType } from "../../components/spec/fetch-spec";
+import { backoffDelayMs, sleep } from "./backoff";
+import type { Knobs } from "./config";
+import { log } from "./log";
+import { type Provider, type ProviderContext, SourceError, type SourceResult } from "./providers/provider";
+import { sourceKey } from "./source-ref";
+
+export type ProviderLoader = (type: SourceType) => Promise<Provider>;
+
+export interface FetchOutcome {
+  /** By sourceKey(source). */
+  results: Map<string, SourceResult>;
+  /** API requests made, by "service.Operation" (reported by providers). */
+  calls: Record<string, number>;
+}
+
+export async function fetchSources(sources: SecretSource[], knobs: Knobs, env: NodeJS.ProcessEnv, loadProvider: ProviderLoader): Promise<FetchOutcome> {
+  const unique = new Map<string, SecretSource>();
+  for (const s of sources) unique.set(sourceKey(s), s);
+  const byType = new Map<SourceType, SecretSource[]>();
+  for (const s of unique.values()) byType.set(s.type, [...(byType.get(s.type) ?? []), s]);
+
+  const started = Date.now();
+  const deadline = started + knobs.timeoutMs;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), knobs.timeoutMs);
+  const calls: Record<string, number> = {};
+  const ctx: ProviderContext = {
+    signal: controller.signal,
+    deadline,
+    env,
+    log: (event) => log.info(String(event.event ?? "provider"), event),
+    countCall: (service) => {
+      calls[service] = (calls[service] ?? 0) + 1;
+    },
+  };
+  const results = new Map<string, SourceResult>();
+  try {
+    await Promise.all(
+      [...byType].map(async ([type, group]) => {
+        const groupResults = await fetchGroupWithRetries(type, group, knobs, ctx, loadProvider, started);
+        group.forEach((s, i) => results.set(sourceKey(s), groupResults[i]));
+      }),
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+  return { results, calls };
+}
+
+async function fetchGroupWithRetries(
+  type: SourceType,
+  sources: SecretSource[],
+  knobs: Knobs,
+  ctx: ProviderContext,
+  loadProvider: ProviderLoader,
+  started: number,
+): Promise<SourceResult[]> {
+  const results: (SourceResult | undefined)[] = new Array(sources.length).fill(undefined);
+  let pending = sources.map((_, i) => i);
+  let provider: Provider;
+  try {
+    provider = await loadProvider(type);
+  } catch (e) {
+    const error = new SourceError("invalid", `the ${type} provider could not be loaded (${errorName(e)})`);
+    return sources.map(() => ({ ok: false, error, attempts: 0, ms: Date.now() - started }));
+  }
+  for (let attempt = 1; pending.length > 0 && !ctx.signal.aborted; attempt++) {
+    const got = await untilAborted(safeFetchAll(provider, pending.map((i) => sources[i]), ctx), ctx.signal);
+    if (!got) break; // deadline passed while requests were in flight
+    const retry: number[] = [];
+    pending.forEach((i, j) => {
+      const r = got[j] ?? { ok: false, error: new SourceError("malformed", "the provider returned no result for this source"), attempts: 1, ms: 0 };
+      results[i] = { ...r, attempts: attempt, ms: Date.now() - started };
+      if (!r.ok && r.error.retryable && attempt < knobs.maxAttempts) retry.push(i);
+    });
+    if (retry.length === 0) break;
+    const delay = backoffDelayMs(attempt, knobs.retryBaseMs, knobs.retryCapMs);
+    if (Date.now() + delay >= ctx.deadline) break;
+    log.warn("retrying", {
+      provider: type,
+      sources: retry.length,
+      causes: [...new Set(retry.map((i) => (results[i] as { error: SourceError }).error.failure))],
+      attempt: attempt + 1,
+      delayMs: delay,
+    });
+    if (!(await sleep(delay, ctx.signal))) break;
+    pending = retry;
+  }
+  const deadlineNote = `the overall deadline of ${Math.round((ctx.deadline - started) / 1000)} s passed`;
+  return results.map((r) => {
+    if (!r) return { ok: false, error: new SourceError("timed-out", `${deadlineNote} before an answer`), attempts: 1, ms: Date.now() - started };
+    if (!r.ok && r.error.retryable && ctx.signal.aborted) {
+      return { ...r, error: new SourceError(r.error.failure, `${r.error.message}; ${deadlineNote} while retrying`) };
+    }
+    return r;
+  });
+}
+
+/** A provider that throws (a bug) fails its whole group instead of the process. */
+async function safeFetchAll(provider: Provider, sources: SecretSource[], ctx: ProviderContext): Promise<SourceResult[]> {
+  try {
+    return await provider.fetchAll(sources, ctx);
+  } catch (e) {
+    if (ctx.signal.aborted) return sources.map(() => ({ ok: false, error: new SourceError("timed-out", "the overall deadline passed"), attempts: 1, ms: 0 }));
+    const error = e instanceof SourceError ? e : new SourceError("unavailable", `unexpected ${errorName(e)} in the ${provider.type} provider`);
+    return sources.map(() => ({ ok: false, error, attempts: 1, ms: 0 }));
+  }
+}
+
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(undefined);
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+/** The class name of an error, never its message (messages can echo response bodies). */
+export function errorName(e: unknown): string {
+  if (e && typeof e === "object" && "name" in e && typeof (e as { name: unknown }).name === "string") return (e as { name: string }).name;
+  return typeof e;
+}

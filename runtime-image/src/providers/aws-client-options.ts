@@ -1,0 +1,23 @@
+/**
+ * Options shared by the AWS clients: the SDK's default credential chain (nothing set here, so IRSA
+ * web identity, Pod Identity / ECS container credentials, ... all come from the SDK), endpoints only
+ * from the SDK's own AWS_ENDPOINT_URL_* variables, and bounded SDK retries.
+ */
+export function awsClientOptions(region: string | undefined, env: NodeJS.ProcessEnv): { region?: string; maxAttempts: number } {
+  const n = Number(env.SECRET_MOUNT_SDK_MAX_ATTEMPTS || 3);
+  return { ...(region ? { region } : {}), maxAttempts: Number.isInteger(n) && n >= 1 && n <= 10 ? n : 3 };
+}
+
+/** Splits into chunks of at most `size`. */
+export function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Groups indices by a key (e.g. region), keeping first-seen order. */
+export function groupIndices<T>(items: T[], key: (t: T) => string): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  items.forEach((t, i) => out.set(key(t), [...(out.get(key(t)) ?? []), i]));
+  return out;
+}

@@ -1,0 +1,177 @@
+/**
+ * Azure Key Vault, read with the pod's Microsoft Entra workload identity.
+ *
+ * Auth is the SDK's WorkloadIdentityCredential fed by what the AKS webhook injects:
+ * AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_FEDERATED_TOKEN_FILE and AZURE_AUTHORITY_HOST.
+ * One credential per identity and one SecretClient per vault are kept for the life of the process,
+ * so refreshes reuse the cached token and the vault's challenge state. The SDKs do the token
+ * exchange, the Key Vault 401 challenge and the retries (bounded by the runtime's SDK knobs).
+ */
+import { existsSync } from "node:fs";
+import { WorkloadIdentityCredential, type TokenCredential } from "@azure/identity";
+import type { PipelinePolicy, PipelineRequest } from "@azure/core-rest-pipeline";
+import { SecretClient } from "@azure/keyvault-secrets";
+import type { AzureKeyVaultSource } from "../../../components/spec/fetch-spec";
+import { type Provider, type ProviderContext, SourceError, type SourceResult } from "./provider";
+import { CONCURRENCY, classifyStatus, mapBounded, networkCode, sdkRetryBudget, serviceMessage, settle } from "./provider-support";
+
+const IDENTITY_ENV = ["AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_FEDERATED_TOKEN_FILE"] as const;
+
+const credentials = new Map<string, TokenCredential>();
+const clients = new Map<string, SecretClient>();
+
+export const provider: Provider<AzureKeyVaultSource> = {
+  type: "azure-keyvault",
+  async fetchAll(sources, ctx) {
+    return mapBounded(sources, CONCURRENCY, (s) => fetchOne(s, ctx));
+  },
+};
+
+async function fetchOne(source: AzureKeyVaultSource, ctx: ProviderContext): Promise<SourceResult> {
+  let attempts = 0;
+  return settle(
+    ctx,
+    async () => {
+      const client = clientFor(source, ctx);
+      const secret = await client
+        .getSecret(source.name, {
+          version: source.version,
+          abortSignal: ctx.signal,
+          onResponse: (raw) => {
+            attempts = triesByRequest.get(raw.request) ?? 1;
+          },
+        })
+        .catch((e: unknown) => {
+          const request = (e as { request?: PipelineRequest }).request;
+          if (request) attempts = triesByRequest.get(request) ?? 1;
+          throw e;
+        });
+      if (typeof secret.value !== "string") {
+        throw new SourceError("malformed", `the vault returned no value (is it a certificate-backed or disabled secret?)`);
+      }
+      return { bytes: Buffer.from(secret.value, "utf8"), version: secret.properties.version };
+    },
+    (e) => classify(e),
+    () => attempts,
+  );
+}
+
+function clientFor(source: AzureKeyVaultSource, ctx: ProviderContext): SecretClient {
+  const verify = source.disableChallengeResourceVerification === true;
+  const key = `${source.vaultUrl}|${verify}`;
+  let client = clients.get(key);
+  if (!client) {
+    client = new SecretClient(source.vaultUrl, credentialFor(ctx), {
+      disableChallengeResourceVerification: verify,
+      retryOptions: retryOptions(ctx),
+      additionalPolicies: [{ policy: attemptCounter(ctx), position: "perRetry" }],
+      userAgentOptions: { userAgentPrefix: "secret-mount" },
+    });
+    clients.set(key, client);
+  }
+  return client;
+}
+
+function credentialFor(ctx: ProviderContext): TokenCredential {
+  const env = ctx.env;
+  const missing = IDENTITY_ENV.filter((n) => !env[n]);
+  if (missing.length > 0) {
+    throw new SourceError(
+      "identity-not-ready",
+      `Azure workload identity is not configured: ${missing.join(", ")} not set (the pod needs the label azure.workload.identity/use: "true" and its ServiceAccount the annotation azure.workload.identity/client-id)`,
+    );
+  }
+  const tokenFilePath = env.AZURE_FEDERATED_TOKEN_FILE!;
+  if (!existsSync(tokenFilePath)) {
+    throw new SourceError("identity-not-ready", `the federated token file ${tokenFilePath} (AZURE_FEDERATED_TOKEN_FILE) does not exist yet`, true);
+  }
+  const key = [env.AZURE_TENANT_ID, env.AZURE_CLIENT_ID, tokenFilePath, env.AZURE_AUTHORITY_HOST ?? ""].join("|");
+  let cred = credentials.get(key);
+  if (!cred) {
+    cred = new WorkloadIdentityCredential({
+      tenantId: env.AZURE_TENANT_ID,
+      clientId: env.AZURE_CLIENT_ID,
+      tokenFilePath,
+      authorityHost: env.AZURE_AUTHORITY_HOST || undefined,
+      // Otherwise MSAL first asks login.microsoftonline.com about the authority, from every pod.
+      disableInstanceDiscovery: true,
+      retryOptions: retryOptions(ctx),
+    });
+    credentials.set(key, cred);
+  }
+  return cred;
+}
+
+function retryOptions(ctx: ProviderContext) {
+  const b = sdkRetryBudget(ctx.env);
+  return { maxRetries: b.retries, retryDelayInMs: b.baseMs, maxRetryDelayInMs: b.capMs };
+}
+
+/** Tries per request object (the retry policy resends the same object), for the attempt count. */
+const triesByRequest = new WeakMap<PipelineRequest, number>();
+
+/** Counts each try of a request; the Key Vault 401 challenge round trip is not a try. */
+function attemptCounter(ctx: ProviderContext): PipelinePolicy {
+  return {
+    name: "secretMountAttemptCounter",
+    async sendRequest(request, next) {
+      ctx.countCall("keyvault.GetSecret");
+      const response = await next(request).catch((e: unknown) => {
+        triesByRequest.set(request, (triesByRequest.get(request) ?? 0) + 1);
+        throw e;
+      });
+      if (response.status !== 401) triesByRequest.set(request, (triesByRequest.get(request) ?? 0) + 1);
+      return response;
+    },
+  };
+}
+
+interface AzureErrorShape {
+  name?: string;
+  code?: string;
+  statusCode?: number;
+  message?: string;
+  errorResponse?: { error?: string; errorDescription?: string };
+  details?: { error?: { code?: string; message?: string } };
+}
+
+/** Maps what the Azure SDKs throw to a failure class. Messages are rebuilt from codes, never bodies. */
+export function classify(e: unknown): SourceError {
+  const err = (e ?? {}) as AzureErrorShape;
+  if (err.name === "AbortError") return new SourceError("timed-out", `no answer before the overall deadline`, true);
+  if (err.name === "CredentialUnavailableError") {
+    return new SourceError("identity-not-ready", `Azure workload identity unavailable: ${serviceMessage(firstLine(err.message))}`, true);
+  }
+  if (err.name === "AuthenticationError" || err.errorResponse) {
+    const desc = err.errorResponse?.errorDescription ?? "";
+    const aadsts = /AADSTS\d+/.exec(desc)?.[0];
+    const status = err.statusCode ?? 0;
+    const byStatus = classifyStatus(status);
+    if (byStatus?.retryable) return new SourceError(byStatus.failure, `Microsoft Entra token endpoint answered ${status}${aadsts ? ` (${aadsts})` : ""}`, true);
+    if (!status) {
+      const net = networkCode(e);
+      return new SourceError("unavailable", `could not reach Microsoft Entra ID${net ? ` (${net})` : ""}`, true);
+    }
+    return new SourceError("access-denied", `Microsoft Entra ID refused the workload identity token: ${serviceMessage(firstLine(desc)) || err.errorResponse?.error || status}`);
+  }
+  if (typeof err.message === "string" && err.message.startsWith("The challenge resource")) {
+    return new SourceError("invalid", `the vault's challenge names a resource outside the vault's domain; for a custom or sovereign endpoint set disableChallengeResourceVerification on the source`);
+  }
+  const status = err.statusCode;
+  if (typeof status === "number" && status > 0) {
+    const code = err.details?.error?.code ?? err.code;
+    const msg = serviceMessage(err.details?.error?.message);
+    const c = classifyStatus(status);
+    if (c) return new SourceError(c.failure, `Key Vault answered ${status}${code ? ` ${code}` : ""}${msg ? `: ${msg}` : ""}`, c.retryable);
+    if (status >= 200 && status < 300) return new SourceError("malformed", `Key Vault's answer could not be read`, true);
+    return new SourceError("invalid", `Key Vault answered ${status}${code ? ` ${code}` : ""}${msg ? `: ${msg}` : ""}`);
+  }
+  if (err.code === "PARSE_ERROR" || err.name === "SyntaxError") return new SourceError("malformed", `Key Vault's answer is not valid JSON`, true);
+  const net = networkCode(e);
+  if (net) return new SourceError("unavailable", `could not reach Key Vault (${net})`, true);
+  return new SourceError("unavailable", `request failed (${err.name ?? "Error"}${err.code ? ` ${err.code}` : ""})`, true);
+}
+
+function firstLine(s: unknown): string {
+  return typeof s === "string" ? (s.split("\n")[0] ?? "") : "";
+}

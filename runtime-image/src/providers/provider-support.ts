@@ -1,0 +1,102 @@
+/**
+ * Small helpers shared by the Azure, Google and Vault providers. Cloud-agnostic: no SDK imports,
+ * so loading it never pulls another cloud's code into a pod.
+ */
+import { type FailureClass, type ProviderContext, SourceError, type SourceResult } from "./provider";
+
+/** Sources of one type fetched at once. */
+export const CONCURRENCY = 16;
+
+/** Runs `fn` over `items` with at most `limit` in flight; results keep the input order. */
+export async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** How hard an SDK may retry one call, from the runtime's documented knobs (see config.ts). */
+export interface SdkRetryBudget {
+  /** Retries after the first try (SECRET_MOUNT_SDK_MAX_ATTEMPTS - 1). */
+  retries: number;
+  baseMs: number;
+  capMs: number;
+}
+
+export function sdkRetryBudget(env: NodeJS.ProcessEnv): SdkRetryBudget {
+  const int = (name: string, dflt: number) => {
+    const n = Number(env[name]);
+    return env[name] && Number.isInteger(n) && n > 0 ? n : dflt;
+  };
+  return {
+    retries: int("SECRET_MOUNT_SDK_MAX_ATTEMPTS", 3) - 1,
+    baseMs: int("SECRET_MOUNT_RETRY_BASE_MS", 250),
+    capMs: int("SECRET_MOUNT_RETRY_CAP_MS", 5_000),
+  };
+}
+
+/** Rejects with a timed-out SourceError when `signal` aborts first (for calls that take no signal). */
+export function raceSignal<T>(p: Promise<T>, signal: AbortSignal, what: string): Promise<T> {
+  if (signal.aborted) return Promise.reject(deadlineError(what));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(deadlineError(what));
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(
+      (v) => (signal.removeEventListener("abort", onAbort), resolve(v)),
+      (e) => (signal.removeEventListener("abort", onAbort), reject(e)),
+    );
+  });
+}
+
+export function deadlineError(what: string): SourceError {
+  return new SourceError("timed-out", `no answer from ${what} before the overall deadline`, true);
+}
+
+/** Node's network error codes that mean "try again". */
+const TRANSIENT_NET = new Set(["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "EAI_AGAIN", "ENOTFOUND", "ECONNABORTED", "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT", "REQUEST_SEND_ERROR"]);
+
+/** The network error code anywhere in an error's cause chain, if any. */
+export function networkCode(e: unknown): string | undefined {
+  for (let c: unknown = e, depth = 0; c && typeof c === "object" && depth < 5; c = (c as { cause?: unknown }).cause, depth++) {
+    const code = (c as { code?: unknown }).code;
+    if (typeof code === "string" && TRANSIENT_NET.has(code)) return code;
+  }
+  return undefined;
+}
+
+/** The failure class and retryability of an HTTP status from a secret store. */
+export function classifyStatus(status: number): { failure: FailureClass; retryable: boolean } | undefined {
+  if (status === 404) return { failure: "not-found", retryable: false };
+  if (status === 401 || status === 403) return { failure: "access-denied", retryable: false };
+  if (status === 429) return { failure: "throttled", retryable: true };
+  if (status === 408 || status === 504) return { failure: "timed-out", retryable: true };
+  if (status >= 500) return { failure: "unavailable", retryable: true };
+  return undefined;
+}
+
+/**
+ * Keeps a service's error message for a user to read, cut short and on one line. Only messages
+ * from error responses (status >= 400) go through here: those never carry a secret value. Bodies of
+ * successful responses never do.
+ */
+export function serviceMessage(m: unknown): string {
+  return typeof m === "string" ? m.replace(/\s+/g, " ").trim().slice(0, 240) : "";
+}
+
+/** Runs one fetch and turns its outcome into a SourceResult; `classify` maps any error. */
+export async function settle(ctx: ProviderContext, run: () => Promise<{ bytes: Buffer; version?: string; binary?: boolean }>, classify: (e: unknown) => SourceError, attempts: () => number): Promise<SourceResult> {
+  const started = Date.now();
+  try {
+    const value = await run();
+    return { ok: true, value, attempts: Math.max(1, attempts()), ms: Date.now() - started };
+  } catch (e) {
+    const error = e instanceof SourceError ? e : ctx.signal.aborted ? deadlineError("the service") : classify(e);
+    return { ok: false, error, attempts: Math.max(1, attempts()), ms: Date.now() - started };
+  }
+}

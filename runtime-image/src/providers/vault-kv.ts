@@ -1,0 +1,211 @@
+/**
+ * HashiCorp Vault KV version 2, read after a Kubernetes-auth login with the pod's service account
+ * token. Plain HTTP API (there is no official Vault SDK for Node); one login per
+ * address + namespace + auth mount + role, reused until 80% of its lease.
+ *
+ * Environment (documented in the runtime README):
+ *   VAULT_K8S_TOKEN_FILE  service account token to log in with
+ *                         (default /var/run/secrets/kubernetes.io/serviceaccount/token)
+ *   VAULT_CACERT          PEM file of the CA that signed Vault's certificate (as the Vault CLI)
+ *   VAULT_NAMESPACE       Vault Enterprise namespace when the source names none (as the Vault CLI)
+ * Retries: none here; a retryable failure goes back to the runtime's bounded retry loop.
+ */
+import { readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import * as http from "node:http";
+import * as https from "node:https";
+import type { VaultKvSource } from "../../../components/spec/fetch-spec";
+import { type Provider, type ProviderContext, SourceError, type SourceResult } from "./provider";
+import { CONCURRENCY, classifyStatus, mapBounded, networkCode, serviceMessage, settle } from "./provider-support";
+
+export const DEFAULT_SA_TOKEN_FILE = "/var/run/secrets/kubernetes.io/serviceaccount/token";
+/** Vault answers bigger than this are refused (KV values are small; this bounds memory). */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+interface Login {
+  token: string;
+  expiresAt: number;
+}
+
+const logins = new Map<string, Promise<Login>>();
+
+export const provider: Provider<VaultKvSource> = {
+  type: "vault-kv",
+  async fetchAll(sources, ctx) {
+    return mapBounded(sources, CONCURRENCY, (s) => fetchOne(s, ctx));
+  },
+};
+
+function ref(s: VaultKvSource): string {
+  return `${s.address}/v1/${s.mount ?? "secret"}/data/${s.path}${s.version ? `?version=${s.version}` : ""}`;
+}
+
+async function fetchOne(source: VaultKvSource, ctx: ProviderContext): Promise<SourceResult> {
+  return settle(
+    ctx,
+    async () => {
+      const key = loginKey(source, ctx.env);
+      const { token } = await login(source, key, ctx);
+      const res = await vaultRequest(ctx, ref(source), { method: "GET", headers: { "X-Vault-Token": token, ...nsHeader(source, ctx.env) } });
+      if (res.status === 403) logins.delete(key); // A revoked or expired token: log in again next time.
+      if (res.status !== 200) throw statusError(source, "read", res);
+      return decode(source, res.body);
+    },
+    (e) => networkError(source, e),
+    () => 1,
+  );
+}
+
+function loginKey(s: VaultKvSource, env: NodeJS.ProcessEnv): string {
+  return [s.address, s.namespace ?? env.VAULT_NAMESPACE ?? "", s.authMount ?? "kubernetes", s.role].join("|");
+}
+
+function nsHeader(s: VaultKvSource, env: NodeJS.ProcessEnv): Record<string, string> {
+  const ns = s.namespace ?? env.VAULT_NAMESPACE;
+  return ns ? { "X-Vault-Namespace": ns } : {};
+}
+
+async function login(source: VaultKvSource, key: string, ctx: ProviderContext): Promise<Login> {
+  const cached = logins.get(key);
+  if (cached) {
+    const l = await cached.catch(() => undefined);
+    if (l && l.expiresAt > Date.now()) return l;
+    if (logins.get(key) === cached) logins.delete(key);
+    if (!l) return login(source, key, ctx);
+  }
+  const p = doLogin(source, ctx);
+  logins.set(key, p);
+  p.catch(() => {
+    if (logins.get(key) === p) logins.delete(key);
+  });
+  return p;
+}
+
+async function doLogin(source: VaultKvSource, ctx: ProviderContext): Promise<Login> {
+  const file = ctx.env.VAULT_K8S_TOKEN_FILE || DEFAULT_SA_TOKEN_FILE;
+  let jwt: string;
+  try {
+    jwt = (await readFile(file, "utf8")).trim();
+  } catch {
+    throw new SourceError("identity-not-ready", `the service account token ${file} cannot be read (is automountServiceAccountToken off? VAULT_K8S_TOKEN_FILE names another path)`, true);
+  }
+  if (!jwt) throw new SourceError("identity-not-ready", `the service account token ${file} is empty`, true);
+  const url = `${source.address}/v1/auth/${source.authMount ?? "kubernetes"}/login`;
+  const res = await vaultRequest(ctx, url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...nsHeader(source, ctx.env) },
+    body: JSON.stringify({ role: source.role, jwt }),
+  });
+  if (res.status !== 200) {
+    // Vault answers a bad role with 400 and a refused JWT with 403: both are the identity's setup.
+    if (res.status === 400) throw new SourceError("access-denied", `Vault Kubernetes login as role "${source.role}" refused: 400${errorsOf(res.body)}`);
+    throw statusError(source, `Kubernetes login as role "${source.role}"`, res);
+  }
+  const auth = parseJson(res.body)?.auth as { client_token?: unknown; lease_duration?: unknown } | undefined;
+  if (typeof auth?.client_token !== "string" || !auth.client_token) {
+    throw new SourceError("malformed", `Vault's login answer has no auth.client_token`, true);
+  }
+  const lease = typeof auth.lease_duration === "number" && auth.lease_duration > 0 ? auth.lease_duration : 300;
+  return { token: auth.client_token, expiresAt: Date.now() + lease * 800 };
+}
+
+function decode(source: VaultKvSource, body: string): { bytes: Buffer; version?: string } {
+  const parsed = parseJson(body) as { data?: { data?: unknown; metadata?: { version?: unknown } } } | undefined;
+  if (!parsed || typeof parsed.data !== "object" || parsed.data === null) {
+    throw new SourceError("malformed", `Vault's answer is not a KV v2 read (no data object; is ${source.mount ?? "secret"} a KV version 2 mount?)`, true);
+  }
+  const data = parsed.data.data;
+  if (data === null) throw new SourceError("not-found", `this version is deleted or destroyed`);
+  if (typeof data !== "object" || Array.isArray(data)) {
+    throw new SourceError("malformed", `Vault's answer has no data.data object`, true);
+  }
+  const v = parsed.data.metadata?.version;
+  return { bytes: Buffer.from(JSON.stringify(data), "utf8"), version: typeof v === "number" ? String(v) : undefined };
+}
+
+function statusError(source: VaultKvSource, what: string, res: { status: number; body: string }): SourceError {
+  const c = classifyStatus(res.status);
+  const detail = `${res.status}${errorsOf(res.body)}`;
+  // 412: a performance standby has not caught up yet; Vault's own clients retry it.
+  if (res.status === 412) return new SourceError("unavailable", `Vault ${what}: ${detail}`, true);
+  const meta = (parseJson(res.body)?.data as { metadata?: { deletion_time?: unknown; destroyed?: unknown } } | undefined)?.metadata;
+  if (res.status === 404 && (meta?.destroyed === true || (typeof meta?.deletion_time === "string" && meta.deletion_time !== ""))) {
+    return new SourceError("not-found", `Vault ${what}: this version is ${meta.destroyed === true ? "destroyed" : "deleted"}`);
+  }
+  if (c) return new SourceError(c.failure, `Vault ${what}: ${detail}`, c.retryable);
+  return new SourceError("invalid", `Vault ${what}: ${detail}`);
+}
+
+/** Vault's `{"errors":[...]}` as ` (a; b)`; these are error texts, never values. */
+function errorsOf(body: string): string {
+  const errs = (parseJson(body) as { errors?: unknown } | undefined)?.errors;
+  if (!Array.isArray(errs)) return "";
+  const text = serviceMessage(errs.filter((e) => typeof e === "string").join("; "));
+  return text ? ` (${text})` : "";
+}
+
+function networkError(source: VaultKvSource, e: unknown): SourceError {
+  const net = networkCode(e);
+  const name = (e as Error)?.name ?? "Error";
+  if (name === "AbortError") return new SourceError("timed-out", `no answer before the overall deadline`, true);
+  const tls = (e as { code?: string })?.code;
+  if (typeof tls === "string" && /CERT|SSL|TLS/.test(tls)) {
+    return new SourceError("unavailable", `TLS to Vault failed (${tls}); set VAULT_CACERT to the CA file that signed Vault's certificate`, true);
+  }
+  return new SourceError("unavailable", `could not reach Vault${net ? ` (${net})` : ` (${name})`}`, true);
+}
+
+function parseJson(text: string): Record<string, unknown> | undefined {
+  try {
+    const v = JSON.parse(text) as unknown;
+    return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+let caCache: { file: string; pem: string } | undefined;
+
+function customCa(env: NodeJS.ProcessEnv): string | undefined {
+  const file = env.VAULT_CACERT;
+  if (!file) return undefined;
+  if (caCache?.file !== file) {
+    try {
+      caCache = { file, pem: readFileSync(file, "utf8") };
+    } catch {
+      throw new SourceError("invalid", `VAULT_CACERT ${file} cannot be read`);
+    }
+  }
+  return caCache.pem;
+}
+
+interface VaultRequest {
+  method: "GET" | "POST";
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** One HTTP(S) exchange; the body is read whole (bounded) as text. */
+function vaultRequest(ctx: ProviderContext, url: string, req: VaultRequest): Promise<{ status: number; body: string }> {
+  ctx.countCall(req.method === "POST" ? "vault.Login" : "vault.ReadKv");
+  const u = new URL(url);
+  const ca = u.protocol === "https:" ? customCa(ctx.env) : undefined;
+  const mod = u.protocol === "https:" ? https : http;
+  return new Promise((resolve, reject) => {
+    const r = mod.request(u, { method: req.method, headers: req.headers, signal: ctx.signal, ...(ca ? { ca } : {}) }, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on("data", (c: Buffer) => {
+        size += c.length;
+        if (size > MAX_BODY_BYTES) {
+          res.destroy();
+          reject(new SourceError("malformed", `${url.split("?")[0]}: Vault's answer is larger than ${MAX_BODY_BYTES} bytes`));
+        } else chunks.push(c);
+      });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+      res.on("error", reject);
+    });
+    r.on("error", reject);
+    r.end(req.body);
+  });
+}

@@ -1,0 +1,345 @@
+/**
+ * A loopback double of the AWS services the fetcher uses, written from WIRE.md (the real wire
+ * protocols), on one 127.0.0.1 port:
+ *   - STS AssumeRoleWithWebIdentity (unsigned form POST, XML answer; the token must equal the token
+ *     file's content; issues fresh random keys),
+ *   - the container-credentials endpoint (GET /container-credentials; Authorization must equal the
+ *     token file's content; issues fresh random keys),
+ *   - Secrets Manager GetSecretValue / BatchGetSecretValue and SSM GetParameters (JSON 1.1 on
+ *     X-Amz-Target), each request's SigV4 signature re-computed with the secret key issued for its
+ *     access key id: a request signed with anything else is refused, as AWS would.
+ * Faults can be queued per operation; every request is recorded in `calls`.
+ */
+import { Sha256 } from "@aws-crypto/sha256-js";
+import { SignatureV4 } from "@smithy/signature-v4";
+import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import * as path from "node:path";
+
+export const ACCOUNT = "111122223333";
+export const REGION = "eu-west-1";
+export const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/billing-fetch`;
+
+export type Op =
+  | "sts.AssumeRoleWithWebIdentity"
+  | "container-credentials"
+  | "secretsmanager.GetSecretValue"
+  | "secretsmanager.BatchGetSecretValue"
+  | "ssm.GetParameters";
+
+export type FaultKind = "throttle" | "server-error" | "reset" | "slow" | "malformed" | "denied";
+
+export interface Fault {
+  op: Op;
+  kind: FaultKind;
+  /** How many matching requests get the fault (default: all). */
+  times?: number;
+  /** For "slow": how long to wait before answering normally. */
+  delayMs?: number;
+}
+
+export interface Call {
+  op: Op | "unknown";
+  /** The access key id that signed it (signed operations). */
+  accessKeyId?: string;
+  body: Record<string, unknown>;
+  /** The response status the double sent (0 for resets). */
+  status: number;
+}
+
+interface SecretVersion {
+  versionId: string;
+  stages: string[];
+  string?: string;
+  binary?: Buffer;
+}
+
+interface Secret {
+  name: string;
+  arn: string;
+  versions: SecretVersion[];
+}
+
+export class AwsDouble {
+  readonly secrets = new Map<string, Secret>();
+  readonly parameters = new Map<string, { value: string; version: number }>();
+  /** Names (or parameter names) the role may not read. */
+  readonly denied = new Set<string>();
+  /** When set, BatchGetSecretValue is refused with AccessDeniedException (the role lacks it). */
+  denyBatch = false;
+  /** Latency added to every request (the benchmark's 20 ms). */
+  latencyMs = 0;
+  readonly faults: Fault[] = [];
+  readonly calls: Call[] = [];
+  /** Signed requests whose signature did not verify. */
+  signatureFailures = 0;
+  /** Credentials issued by STS or the container endpoint, by access key id. */
+  private readonly issued = new Map<string, { secretAccessKey: string; sessionToken: string; via: "sts" | "container" }>();
+  private webIdentityTokenFile?: string;
+  private containerTokenFile?: string;
+  private readonly server = http.createServer((req, res) => this.handle(req, res));
+  port = 0;
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Stores a secret (AWSCURRENT) and returns its ARN. A second put rotates it (old one AWSPREVIOUS). */
+  putSecret(name: string, value: string | Buffer, versionId = randomBytes(8).toString("hex")): string {
+    const existing = this.secrets.get(name);
+    const arn = existing?.arn ?? `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}-${randomBytes(3).toString("hex")}`;
+    const versions = (existing?.versions ?? []).map((v) => ({ ...v, stages: v.stages.includes("AWSCURRENT") ? ["AWSPREVIOUS"] : [] }));
+    versions.push({ versionId, stages: ["AWSCURRENT"], ...(typeof value === "string" ? { string: value } : { binary: value }) });
+    this.secrets.set(name, { name, arn, versions });
+    return arn;
+  }
+
+  putParameter(name: string, value: string): void {
+    this.parameters.set(name, { value, version: (this.parameters.get(name)?.version ?? 0) + 1 });
+  }
+
+  callsOf(op: Op): Call[] {
+    return this.calls.filter((c) => c.op === op);
+  }
+
+  /** Env of a pod with IRSA: a projected token file, the role ARN, and the SDKs' endpoint variables. */
+  irsaEnv(dir: string): NodeJS.ProcessEnv {
+    this.webIdentityTokenFile = path.join(dir, "eks-token");
+    fs.writeFileSync(this.webIdentityTokenFile, `eyJhbGciOiJSUzI1NiJ9.${randomBytes(24).toString("base64url")}.sig`);
+    return {
+      AWS_REGION: REGION,
+      AWS_ROLE_ARN: ROLE_ARN,
+      AWS_WEB_IDENTITY_TOKEN_FILE: this.webIdentityTokenFile,
+      ...this.endpointEnv(),
+    };
+  }
+
+  /** Env of a pod with EKS Pod Identity (or an ECS task): the container-credentials endpoint and its token file. */
+  podIdentityEnv(dir: string): NodeJS.ProcessEnv {
+    this.containerTokenFile = path.join(dir, "eks-pod-identity-token");
+    fs.writeFileSync(this.containerTokenFile, randomBytes(24).toString("base64url"));
+    return {
+      AWS_REGION: REGION,
+      AWS_CONTAINER_CREDENTIALS_FULL_URI: `${this.url}/container-credentials`,
+      AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: this.containerTokenFile,
+      ...this.endpointEnv(),
+    };
+  }
+
+  endpointEnv(): NodeJS.ProcessEnv {
+    return { AWS_ENDPOINT_URL_STS: this.url, AWS_ENDPOINT_URL_SECRETS_MANAGER: this.url, AWS_ENDPOINT_URL_SSM: this.url };
+  }
+
+  private takeFault(op: Op): Fault | undefined {
+    const i = this.faults.findIndex((f) => f.op === op && (f.times === undefined || f.times > 0));
+    if (i < 0) return undefined;
+    const f = this.faults[i];
+    if (f.times !== undefined) f.times--;
+    return f;
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks).toString("utf8");
+      setTimeout(() => void this.route(req, res, body).catch(() => res.destroy()), this.latencyMs);
+    });
+  }
+
+  private async route(req: http.IncomingMessage, res: http.ServerResponse, body: string): Promise<void> {
+    const target = req.headers["x-amz-target"];
+    const call: Call = { op: "unknown", body: {}, status: 0 };
+    this.calls.push(call);
+    const send = (status: number, contentType: string, text: string) => {
+      call.status = status;
+      res.writeHead(status, { "content-type": contentType, "x-amzn-requestid": randomBytes(8).toString("hex") }).end(text);
+    };
+    const json = (status: number, value: unknown) => send(status, "application/x-amz-json-1.1", JSON.stringify(value));
+    const awsError = (status: number, type: string, message: string) => json(status, { __type: type, Message: message });
+
+    let op: Op;
+    if (req.method === "GET" && req.url === "/container-credentials") op = "container-credentials";
+    else if (req.method === "POST" && body.startsWith("Action=")) op = "sts.AssumeRoleWithWebIdentity";
+    else if (target === "secretsmanager.GetSecretValue" || target === "secretsmanager.BatchGetSecretValue") op = target;
+    else if (target === "AmazonSSM.GetParameters") op = "ssm.GetParameters";
+    else return awsError(400, "UnknownOperationException", `unknown operation ${String(target)}`);
+    call.op = op;
+
+    const fault = this.takeFault(op);
+    if (fault?.kind === "reset") {
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === "slow") await new Promise((r) => setTimeout(r, fault.delayMs ?? 5_000));
+    if (fault?.kind === "throttle") return awsError(400, "ThrottlingException", "Rate exceeded");
+    if (fault?.kind === "server-error") return awsError(500, op.startsWith("ssm") ? "InternalServerError" : "InternalServiceError", "internal failure");
+    if (fault?.kind === "malformed") return send(200, "application/x-amz-json-1.1", "<html>upstream proxy error");
+    if (fault?.kind === "denied") return awsError(400, "AccessDeniedException", "not authorized");
+
+    if (op === "container-credentials") return this.containerCredentials(req, json);
+    if (op === "sts.AssumeRoleWithWebIdentity") return this.assumeRoleWithWebIdentity(body, call, send);
+
+    const verified = await this.verifySignature(req, body, op.startsWith("ssm") ? "ssm" : "secretsmanager");
+    if (typeof verified !== "string") return awsError(verified.status, verified.type, verified.message);
+    call.accessKeyId = verified;
+    let input: Record<string, unknown>;
+    try {
+      input = JSON.parse(body) as Record<string, unknown>;
+    } catch {
+      return awsError(400, "SerializationException", "body is not JSON");
+    }
+    call.body = input;
+    if (op === "secretsmanager.GetSecretValue") return this.getSecretValue(input, json, awsError);
+    if (op === "secretsmanager.BatchGetSecretValue") return this.batchGetSecretValue(input, json, awsError);
+    return this.getParameters(input, json, awsError);
+  }
+
+  private issue(via: "sts" | "container") {
+    const creds = {
+      accessKeyId: `ASIA${randomBytes(8).toString("hex").toUpperCase()}`,
+      secretAccessKey: randomBytes(30).toString("base64"),
+      sessionToken: randomBytes(48).toString("base64"),
+    };
+    this.issued.set(creds.accessKeyId, { ...creds, via });
+    return { ...creds, expiration: new Date(Date.now() + 3_600_000).toISOString() };
+  }
+
+  private containerCredentials(req: http.IncomingMessage, json: (s: number, v: unknown) => void): void {
+    const expected = this.containerTokenFile && fs.readFileSync(this.containerTokenFile, "utf8");
+    if (!expected || req.headers.authorization !== expected) return json(401, { code: "AccessDenied", message: "bad authorization token" });
+    const c = this.issue("container");
+    json(200, { AccessKeyId: c.accessKeyId, SecretAccessKey: c.secretAccessKey, Token: c.sessionToken, Expiration: c.expiration, AccountId: ACCOUNT, RoleArn: ROLE_ARN });
+  }
+
+  private assumeRoleWithWebIdentity(body: string, call: Call, send: (s: number, t: string, x: string) => void): void {
+    const form = Object.fromEntries(new URLSearchParams(body));
+    call.body = { ...form, WebIdentityToken: "<redacted>" };
+    const xmlError = (status: number, code: string, message: string) =>
+      send(status, "text/xml", `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>r</RequestId></ErrorResponse>`);
+    const expected = this.webIdentityTokenFile && fs.readFileSync(this.webIdentityTokenFile, "utf8");
+    if (form.Action !== "AssumeRoleWithWebIdentity" || form.Version !== "2011-06-15") return xmlError(400, "InvalidAction", "unsupported action");
+    if (!expected || form.WebIdentityToken !== expected) return xmlError(400, "InvalidIdentityToken", "Couldn't retrieve verification key from your identity provider");
+    if (form.RoleArn !== ROLE_ARN) return xmlError(403, "AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity");
+    const c = this.issue("sts");
+    const session = form.RoleSessionName ?? "s";
+    send(
+      200,
+      "text/xml",
+      `<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleWithWebIdentityResult>` +
+        `<Credentials><AccessKeyId>${c.accessKeyId}</AccessKeyId><SecretAccessKey>${c.secretAccessKey}</SecretAccessKey><SessionToken>${c.sessionToken}</SessionToken><Expiration>${c.expiration}</Expiration></Credentials>` +
+        `<AssumedRoleUser><Arn>arn:aws:sts::${ACCOUNT}:assumed-role/billing-fetch/${session}</Arn><AssumedRoleId>AROA:${session}</AssumedRoleId></AssumedRoleUser>` +
+        `<SubjectFromWebIdentityToken>system:serviceaccount:billing:app</SubjectFromWebIdentityToken><Audience>sts.amazonaws.com</Audience><Provider>oidc.eks.${REGION}.amazonaws.com/id/X</Provider>` +
+        `</AssumeRoleWithWebIdentityResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></AssumeRoleWithWebIdentityResponse>`,
+    );
+  }
+
+  /** Returns the access key id when the SigV4 signature verifies, else the error AWS would send. */
+  private async verifySignature(req: http.IncomingMessage, body: string, service: string): Promise<string | { status: number; type: string; message: string }> {
+    const auth = req.headers.authorization ?? "";
+    const m = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(auth);
+    if (!m) return { status: 400, type: "MissingAuthenticationTokenException", message: "missing or malformed Authorization" };
+    const [, akid, , region, signedService, signedHeaders, signature] = m;
+    const creds = this.issued.get(akid);
+    if (!creds) return { status: 400, type: "UnrecognizedClientException", message: "The security token included in the request is invalid." };
+    if (req.headers["x-amz-security-token"] !== creds.sessionToken) return { status: 400, type: "UnrecognizedClientException", message: "The security token included in the request is invalid." };
+    if (signedService !== service) return { status: 400, type: "InvalidSignatureException", message: "Credential should be scoped to correct service" };
+    const amzDate = String(req.headers["x-amz-date"] ?? "");
+    const d = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate);
+    if (!d) return { status: 400, type: "InvalidSignatureException", message: "bad X-Amz-Date" };
+    const signingDate = new Date(Date.UTC(+d[1], +d[2] - 1, +d[3], +d[4], +d[5], +d[6]));
+    const names = signedHeaders.split(";");
+    const headers: Record<string, string> = {};
+    for (const n of names) headers[n] = String(req.headers[n] ?? "");
+    const signer = new SignatureV4({
+      credentials: { accessKeyId: akid, secretAccessKey: creds.secretAccessKey, sessionToken: creds.sessionToken },
+      region,
+      service,
+      sha256: Sha256,
+      applyChecksum: false,
+    });
+    const [pathname, query = ""] = (req.url ?? "/").split("?");
+    const signed = await signer.sign(
+      { method: req.method ?? "POST", protocol: "http:", hostname: "127.0.0.1", port: this.port, path: pathname, query: Object.fromEntries(new URLSearchParams(query)), headers, body },
+      { signingDate, signableHeaders: new Set(names) },
+    );
+    const expected = /Signature=([0-9a-f]{64})/.exec(String(signed.headers.authorization))?.[1];
+    if (expected !== signature) {
+      this.signatureFailures++;
+      return { status: 403, type: "InvalidSignatureException", message: "The request signature we calculated does not match the signature you provided." };
+    }
+    return akid;
+  }
+
+  private findSecret(id: string): Secret | undefined {
+    for (const s of this.secrets.values()) if (s.name === id || s.arn === id || (id.startsWith("arn:") && s.arn.startsWith(id))) return s;
+    return undefined;
+  }
+
+  private secretValue(s: Secret, v: SecretVersion) {
+    return {
+      ARN: s.arn,
+      Name: s.name,
+      VersionId: v.versionId,
+      ...(v.string !== undefined ? { SecretString: v.string } : { SecretBinary: v.binary!.toString("base64") }),
+      VersionStages: v.stages,
+      CreatedDate: 1_700_000_000.0,
+    };
+  }
+
+  private getSecretValue(input: Record<string, unknown>, json: (s: number, v: unknown) => void, awsError: (s: number, t: string, m: string) => void): void {
+    const id = String(input.SecretId ?? "");
+    const s = this.findSecret(id);
+    if (s && this.denied.has(s.name)) return awsError(400, "AccessDeniedException", `not authorized to perform secretsmanager:GetSecretValue on ${id}`);
+    if (!s) return awsError(400, "ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
+    const v = input.VersionId
+      ? s.versions.find((x) => x.versionId === input.VersionId)
+      : s.versions.find((x) => x.stages.includes(String(input.VersionStage ?? "AWSCURRENT")));
+    if (!v) return awsError(400, "ResourceNotFoundException", "Secrets Manager can't find the specified secret value for staging label or version.");
+    json(200, this.secretValue(s, v));
+  }
+
+  private batchGetSecretValue(input: Record<string, unknown>, json: (s: number, v: unknown) => void, awsError: (s: number, t: string, m: string) => void): void {
+    const ids = input.SecretIdList as string[] | undefined;
+    if (!Array.isArray(ids) || ids.length === 0 || ids.length > 20) return awsError(400, "ValidationException", "SecretIdList must hold 1 to 20 ids");
+    if (this.denyBatch) return awsError(400, "AccessDeniedException", "not authorized to perform secretsmanager:BatchGetSecretValue");
+    const values: unknown[] = [];
+    const errors: unknown[] = [];
+    for (const id of ids) {
+      const s = this.findSecret(id);
+      if (s && this.denied.has(s.name)) errors.push({ SecretId: id, ErrorCode: "AccessDeniedException", Message: "not authorized" });
+      else if (!s) errors.push({ SecretId: id, ErrorCode: "ResourceNotFoundException", Message: "Secrets Manager can't find the specified secret." });
+      else values.push(this.secretValue(s, s.versions.find((v) => v.stages.includes("AWSCURRENT"))!));
+    }
+    json(200, { SecretValues: values, Errors: errors, NextToken: null });
+  }
+
+  private getParameters(input: Record<string, unknown>, json: (s: number, v: unknown) => void, awsError: (s: number, t: string, m: string) => void): void {
+    const names = input.Names as string[] | undefined;
+    if (!Array.isArray(names) || names.length === 0 || names.length > 10) return awsError(400, "ValidationException", "Names must hold 1 to 10 names");
+    if (input.WithDecryption !== true) return awsError(400, "ValidationException", "this double only serves decrypted SecureStrings");
+    const deniedName = names.find((n) => this.denied.has(n));
+    if (deniedName) return awsError(400, "AccessDeniedException", `not authorized to perform ssm:GetParameters on ${deniedName}`);
+    const parameters: unknown[] = [];
+    const invalid: string[] = [];
+    for (const n of names) {
+      const p = this.parameters.get(n);
+      if (!p) invalid.push(n);
+      else parameters.push({ Name: n, Type: "SecureString", Value: p.value, Version: p.version, ARN: `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter${n}`, DataType: "text", LastModifiedDate: 1_700_000_000.0 });
+    }
+    json(200, { Parameters: parameters, InvalidParameters: invalid });
+  }
+}

@@ -1,0 +1,106 @@
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createServer as createHttp, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttps } from "node:https";
+import { applyCommonFault, close, FaultBook, type FaultKind, listen, readBody, sendJson } from "./faults";
+import type { TestPki } from "./tls";
+
+/**
+ * A loopback double of HashiCorp Vault: Kubernetes auth login (the JWT must be the pod's service
+ * account token file, the role must exist) and KV version 2 reads (the X-Vault-Token must be one
+ * this double issued, for a role whose policy covers the path), speaking the HTTP API in WIRE.md.
+ */
+export interface VaultDoubleOptions {
+  /** The service account token file the pod has; its content is the only JWT login accepts. */
+  tokenFile: string;
+  /** Serve HTTPS with this PKI (else plain HTTP). */
+  pki?: TestPki;
+  /** Required X-Vault-Namespace on every request (Vault Enterprise), if any. */
+  namespace?: string;
+}
+
+export interface KvEntry {
+  /** The KV data object, by version number (the highest is current). */
+  versions: Record<number, Record<string, string> | null>;
+}
+
+export class VaultDouble {
+  address = "";
+  /** KV v2 entries under mount `secret`, by path. */
+  readonly kv = new Map<string, KvEntry>();
+  /** Roles that may log in, and the path prefixes their policy can read. */
+  readonly roles = new Map<string, string[]>();
+  /** Faults keyed by KV path, or `login`. */
+  readonly faults = new FaultBook();
+  logins = 0;
+  reads = 0;
+  private readonly tokens = new Map<string, string>();
+  private server!: Server;
+
+  constructor(private readonly opts: VaultDoubleOptions) {}
+
+  async start(): Promise<this> {
+    const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
+    this.server = this.opts.pki ? createHttps({ key: this.opts.pki.key, cert: this.opts.pki.cert }, handler) : createHttp(handler);
+    this.address = `${this.opts.pki ? "https" : "http"}://127.0.0.1:${await listen(this.server)}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await close(this.server);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", this.address);
+    const errors = (status: number, ...errs: string[]) => sendJson(res, status, { errors: errs });
+    if (this.opts.namespace && req.headers["x-vault-namespace"] !== this.opts.namespace) {
+      return void errors(403, "permission denied");
+    }
+    if (req.method === "POST" && url.pathname === "/v1/auth/kubernetes/login") {
+      const body = JSON.parse(await readBody(req)) as { role?: string; jwt?: string };
+      this.logins++;
+      const fault = this.faults.take("login");
+      if (fault && this.fault(fault, req, res)) return;
+      if (!body.role || !this.roles.has(body.role)) return void errors(400, `invalid role name "${body.role}"`);
+      if (body.jwt !== readFileSync(this.opts.tokenFile, "utf8").trim()) return void errors(403, "permission denied");
+      const token = `hvs.${randomBytes(12).toString("hex")}`;
+      this.tokens.set(token, body.role);
+      sendJson(res, 200, {
+        request_id: randomBytes(8).toString("hex"),
+        lease_id: "",
+        renewable: false,
+        lease_duration: 0,
+        data: null,
+        auth: { client_token: token, accessor: randomBytes(8).toString("hex"), policies: ["default", body.role], token_policies: ["default", body.role], lease_duration: 2764800, renewable: true, entity_id: "", token_type: "service", orphan: true },
+      });
+      return;
+    }
+    const m = /^\/v1\/secret\/data\/(.+)$/.exec(url.pathname);
+    if (req.method === "GET" && m) {
+      const role = this.tokens.get(String(req.headers["x-vault-token"] ?? ""));
+      if (!role) return void errors(403, "permission denied");
+      const path = m[1];
+      this.reads++;
+      const fault = this.faults.take(path);
+      if (fault && this.fault(fault, req, res)) return;
+      if (!this.roles.get(role)!.some((p) => path.startsWith(p))) return void errors(403, "1 error occurred:\n\t* permission denied\n\n");
+      const entry = this.kv.get(path);
+      const latest = entry ? Math.max(...Object.keys(entry.versions).map(Number)) : 0;
+      const version = url.searchParams.has("version") ? Number(url.searchParams.get("version")) : latest;
+      if (!entry || !(version in entry.versions)) return void errors(404);
+      const data = entry.versions[version];
+      const metadata = { created_time: "2026-11-22T10:00:00.000000Z", custom_metadata: null, deletion_time: data ? "" : "2026-11-22T11:00:00.000000Z", destroyed: false, version };
+      sendJson(res, data ? 200 : 404, { request_id: randomBytes(8).toString("hex"), lease_id: "", renewable: false, lease_duration: 0, data: { data, metadata }, wrap_info: null, warnings: null, auth: null });
+      return;
+    }
+    errors(404);
+  }
+
+  private fault(kind: FaultKind, req: IncomingMessage, res: ServerResponse): boolean {
+    if (applyCommonFault(kind, req, res, this.server)) return true;
+    if (kind === "throttle") sendJson(res, 429, { errors: ["request path \"secret/data\": rate limit quota exceeded"] }, { "retry-after": "0" });
+    else if (kind === "server-error") sendJson(res, 503, { errors: ["Vault is sealed"] });
+    else sendJson(res, 403, { errors: ["permission denied"] });
+    return true;
+  }
+}

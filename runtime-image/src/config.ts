@@ -81,7 +81,12 @@ function legacySpec(env: NodeJS.ProcessEnv): { spec: FetchSpec; file: { path: st
     if (!/^[0-9A-Za-z-]{3,24}$/.test(env.AZURE_VAULT_NAME)) {
       throw new ConfigError("AZURE_VAULT_NAME", "is not a Key Vault name (3-24 of 0-9, a-z, A-Z, -)");
     }
-    source = { type: "azure-keyvault", vaultUrl: `https://${env.AZURE_VAULT_NAME}.vault.azure.net`, name: env.AZURE_SECRET_NAME };
+    // AZURE_VAULT_URL replaces the public-cloud URL (sovereign clouds, custom endpoints, tests);
+    // AZURE_KEYVAULT_DISABLE_CHALLENGE_RESOURCE_VERIFICATION=true sets the source option of that name.
+    const vaultUrl = (env.AZURE_VAULT_URL || `https://${env.AZURE_VAULT_NAME}.vault.azure.net`).replace(/\/+$/, "");
+    if (!/^https:\/\/[^/]+$/.test(vaultUrl)) throw new ConfigError("AZURE_VAULT_URL", `"${vaultUrl}" must be an https URL with no path, e.g. "https://acme.vault.azure.cn"`);
+    source = { type: "azure-keyvault", vaultUrl, name: env.AZURE_SECRET_NAME };
+    if (env.AZURE_KEYVAULT_DISABLE_CHALLENGE_RESOURCE_VERIFICATION === "true") source.disableChallengeResourceVerification = true;
   } else {
     throw new ConfigError(FETCH_SPEC_ENV, "is not set; set it to a FetchSpec, or use the legacy SECRET_NAME + AWS_REGION or AZURE_VAULT_NAME + AZURE_SECRET_NAME");
   }

@@ -57,12 +57,12 @@ async function fetchOne(source: AzureKeyVaultSource, ctx: ProviderContext): Prom
 }
 
 function clientFor(source: AzureKeyVaultSource, ctx: ProviderContext): SecretClient {
-  const verify = source.disableChallengeResourceVerification === true;
-  const key = `${source.vaultUrl}|${verify}`;
+  const skipCheck = source.disableChallengeResourceVerification === true;
+  const key = `${source.vaultUrl}|${skipCheck}`;
   let client = clients.get(key);
   if (!client) {
     client = new SecretClient(source.vaultUrl, credentialFor(ctx), {
-      disableChallengeResourceVerification: verify,
+      disableChallengeResourceVerification: skipCheck,
       retryOptions: retryOptions(ctx),
       additionalPolicies: [{ policy: attemptCounter(ctx), position: "perRetry" }],
       userAgentOptions: { userAgentPrefix: "secret-mount" },

@@ -17,6 +17,7 @@ import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
+import { SECRET_MARKER } from "../harness";
 
 export const ACCOUNT = "111122223333";
 export const REGION = "eu-west-1";
@@ -187,7 +188,8 @@ export class AwsDouble {
     if (fault?.kind === "slow") await new Promise((r) => setTimeout(r, fault.delayMs ?? 5_000));
     if (fault?.kind === "throttle") return awsError(400, "ThrottlingException", "Rate exceeded");
     if (fault?.kind === "server-error") return awsError(500, op.startsWith("ssm") ? "InternalServerError" : "InternalServiceError", "internal failure");
-    if (fault?.kind === "malformed") return send(200, "application/x-amz-json-1.1", "<html>upstream proxy error");
+    // A truncated answer that carries a value: the fetcher must not echo it while failing to parse it.
+    if (fault?.kind === "malformed") return send(200, "application/x-amz-json-1.1", `{"Name":"x","SecretString":"${SECRET_MARKER}-trunc`);
     if (fault?.kind === "denied") return awsError(400, "AccessDeniedException", "not authorized");
 
     if (op === "container-credentials") return this.containerCredentials(req, json);

@@ -1,0 +1,132 @@
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { AwsDouble, REGION } from "./doubles/aws";
+import { listTree, runFetch, SECRET_MARKER, specEnv, tempDir } from "./harness";
+
+function spec(dir: string, files: unknown[], extra: Record<string, unknown> = {}) {
+  return { version: 1, dir, mode: "init", timeoutSeconds: 5, files, ...extra };
+}
+
+describe("runtime: AWS sources (batching, fallbacks, versions)", () => {
+  let aws: AwsDouble;
+  before(async () => {
+    aws = await new AwsDouble().start();
+  });
+  after(() => aws.close());
+  beforeEach(() => {
+    aws.calls.length = 0;
+    aws.faults.length = 0;
+    aws.denyBatch = false;
+    aws.denied.clear();
+  });
+
+  const run = (s: unknown, extra: NodeJS.ProcessEnv = {}) => runFetch({ env: specEnv(s, { ...aws.podIdentityEnv(tempDir()), ...extra }) });
+
+  it("25 Secrets Manager secrets of one region take 2 BatchGetSecretValue calls (20 + 5), each file right", async () => {
+    const ids = Array.from({ length: 25 }, (_, i) => aws.putSecret(`batch/s${i}`, `${SECRET_MARKER}-batch-${i}`));
+    const vol = path.join(tempDir(), "vol");
+    // Half by ARN, half by name: the answer's Name/ARN must be matched back to either.
+    const files = ids.map((arn, i) => ({ path: `s${i}`, source: { type: "aws-secretsmanager", secretId: i % 2 ? arn : `batch/s${i}`, region: REGION } }));
+    const r = await run(spec(vol, files));
+    assert.equal(r.code, 0, r.stderr);
+    const batches = aws.callsOf("secretsmanager.BatchGetSecretValue");
+    assert.deepEqual(batches.map((c) => (c.body.SecretIdList as string[]).length).sort((a, b) => a - b), [5, 20]);
+    assert.equal(aws.callsOf("secretsmanager.GetSecretValue").length, 0);
+    for (let i = 0; i < 25; i++) assert.equal(fs.readFileSync(path.join(vol, `s${i}`), "utf8"), `${SECRET_MARKER}-batch-${i}`);
+    const written = r.logs.filter((l) => l.event === "file-written");
+    assert.equal(written.length, 25);
+    assert.ok(written.every((l) => typeof l.version === "string" && typeof l.bytes === "number" && typeof l.ms === "number" && l.attempt === 1));
+  });
+
+  it("falls back to one GetSecretValue per secret when BatchGetSecretValue is denied", async () => {
+    aws.denyBatch = true;
+    for (let i = 0; i < 3; i++) aws.putSecret(`fallback/s${i}`, `${SECRET_MARKER}-fb-${i}`);
+    const vol = path.join(tempDir(), "vol");
+    const r = await run(spec(vol, [0, 1, 2].map((i) => ({ path: `f${i}`, source: { type: "aws-secretsmanager", secretId: `fallback/s${i}`, region: REGION } }))));
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(aws.callsOf("secretsmanager.BatchGetSecretValue").length, 1);
+    assert.equal(aws.callsOf("secretsmanager.GetSecretValue").length, 3);
+    assert.ok(r.logs.some((l) => l.event === "batch-denied-fallback"));
+    assert.equal(fs.readFileSync(path.join(vol, "f2"), "utf8"), `${SECRET_MARKER}-fb-2`);
+  });
+
+  it("a secret missing from a batch fails as not-found, the whole set stays invisible", async () => {
+    aws.putSecret("partial/present", `${SECRET_MARKER}-present`);
+    const vol = path.join(tempDir(), "vol");
+    const r = await run(
+      spec(vol, [
+        { path: "present", source: { type: "aws-secretsmanager", secretId: "partial/present", region: REGION } },
+        { path: "absent", source: { type: "aws-secretsmanager", secretId: "partial/absent", region: REGION } },
+      ]),
+    );
+    assert.equal(r.code, 1);
+    const failed = r.logs.filter((l) => l.event === "file-failed");
+    assert.deepEqual(failed.map((l) => [l.file, l.source, l.cause]), [["absent", "aws-secretsmanager:partial/absent", "not-found"]]);
+    assert.deepEqual(listTree(vol), []);
+  });
+
+  it("versionStage and versionId read with GetSecretValue; the same secret twice is fetched once", async () => {
+    aws.putSecret("versions/db", `${SECRET_MARKER}-v1`, "v1");
+    aws.putSecret("versions/db", `${SECRET_MARKER}-v2`, "v2");
+    const vol = path.join(tempDir(), "vol");
+    const src = { type: "aws-secretsmanager", secretId: "versions/db", region: REGION };
+    const r = await run(
+      spec(vol, [
+        { path: "current", source: src },
+        { path: "current-again", source: { ...src } },
+        { path: "previous", source: { ...src, versionStage: "AWSPREVIOUS" } },
+        { path: "pinned", source: { ...src, versionId: "v1" } },
+      ]),
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const read = (p: string) => fs.readFileSync(path.join(vol, p), "utf8");
+    assert.deepEqual([read("current"), read("current-again"), read("previous"), read("pinned")], [`${SECRET_MARKER}-v2`, `${SECRET_MARKER}-v2`, `${SECRET_MARKER}-v1`, `${SECRET_MARKER}-v1`]);
+    assert.equal(aws.callsOf("secretsmanager.GetSecretValue").length, 3);
+    assert.equal(aws.callsOf("secretsmanager.BatchGetSecretValue").length, 0);
+  });
+
+  it("SecretBinary is written as the exact bytes", async () => {
+    const bytes = Buffer.concat([Buffer.from([0, 255, 1, 254]), Buffer.from(SECRET_MARKER)]);
+    aws.putSecret("binary/keystore", bytes);
+    const vol = path.join(tempDir(), "vol");
+    const r = await run(spec(vol, [{ path: "keystore.p12", source: { type: "aws-secretsmanager", secretId: "binary/keystore", region: REGION } }]));
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(fs.readFileSync(path.join(vol, "keystore.p12")).equals(bytes));
+  });
+
+  it("12 SSM parameters take 2 GetParameters calls (10 + 2) with decryption; InvalidParameters is not-found", async () => {
+    for (let i = 0; i < 12; i++) aws.putParameter(`/app/p${i}`, `${SECRET_MARKER}-param-${i}`);
+    const vol = path.join(tempDir(), "vol");
+    const files = Array.from({ length: 12 }, (_, i) => ({ path: `p${i}`, source: { type: "aws-ssm", name: `/app/p${i}`, region: REGION } }));
+    const ok = await run(spec(vol, files));
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.deepEqual(aws.callsOf("ssm.GetParameters").map((c) => (c.body.Names as string[]).length).sort((a, b) => a - b), [2, 10]);
+    assert.ok(aws.callsOf("ssm.GetParameters").every((c) => c.body.WithDecryption === true));
+    assert.equal(fs.readFileSync(path.join(vol, "p11"), "utf8"), `${SECRET_MARKER}-param-11`);
+
+    const vol2 = path.join(tempDir(), "vol");
+    const bad = await run(spec(vol2, [...files.slice(0, 2), { path: "missing", source: { type: "aws-ssm", name: "/app/missing", region: REGION } }]));
+    assert.equal(bad.code, 1);
+    assert.deepEqual(bad.logs.filter((l) => l.event === "file-failed").map((l) => [l.file, l.source, l.cause]), [["missing", "aws-ssm:/app/missing", "not-found"]]);
+    assert.deepEqual(listTree(vol2), []);
+  });
+
+  it("Secrets Manager and SSM sources run concurrently in one set (both services called, one write)", async () => {
+    aws.putSecret("mixed/a", `${SECRET_MARKER}-a`);
+    aws.putSecret("mixed/b", `${SECRET_MARKER}-b`);
+    aws.putParameter("/mixed/c", `${SECRET_MARKER}-c`);
+    const vol = path.join(tempDir(), "vol");
+    const r = await run(
+      spec(vol, [
+        { path: "a", source: { type: "aws-secretsmanager", secretId: "mixed/a" } },
+        { path: "b", source: { type: "aws-secretsmanager", secretId: "mixed/b" } },
+        { path: "c", source: { type: "aws-ssm", name: "/mixed/c" } },
+      ]),
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(aws.callsOf("secretsmanager.BatchGetSecretValue").length, 1);
+    assert.equal(aws.callsOf("ssm.GetParameters").length, 1);
+    assert.deepEqual(listTree(vol).filter((n) => !n.startsWith("..")), ["a", "b", "c"]);
+  });
+});

@@ -1,0 +1,247 @@
+import assert from "node:assert/strict";
+import { parseFetchSpecJson } from "../../components";
+import { FETCH_PROBE_COMMAND } from "../../components/kubernetes/pod";
+import { validateDeployment, validateNamespace, validateServiceAccount } from "../helpers/kube-validate";
+import { restrictedViolations } from "../helpers/pod-security";
+import { ISSUER, OIDC_ARN, baseArgs, mockWorkload } from "./mock-run";
+
+const ROLE = "aws:iam/role:Role";
+const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+const SECRET = "aws:secretsmanager/secret:Secret";
+const VERSION = "aws:secretsmanager/secretVersion:SecretVersion";
+const PARAMETER = "aws:ssm/parameter:Parameter";
+const SA = "kubernetes:core/v1:ServiceAccount";
+const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
+const NAMESPACE = "kubernetes:core/v1:Namespace";
+const ACCOUNT = "111122223333";
+const KEY = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+const EXISTING = `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:prod/stripe-Xy12Ab`;
+const SPECIAL_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const VALUE = "value-that-must-stay-in-the-secret-store-3b9d";
+
+describe("SecretMountedWorkload on EKS (IRSA), under mocks", () => {
+  let w: Awaited<ReturnType<typeof mockWorkload>>;
+  before(async () => {
+    w = await mockWorkload("shop", baseArgs({
+      createNamespace: true,
+      secrets: [
+        { name: "db-password", value: VALUE, aws: { kmsKeyArn: KEY } },
+        { name: "stripe", existing: { arn: EXISTING }, files: [{ path: "stripe/key", jsonKey: "apiKey" }, { path: "stripe/hook", jsonKey: "webhook", mode: "0400" }] },
+        { name: "flags", aws: { store: "ssm-parameter" }, generate: { type: "password", length: 20, special: false } },
+        { name: "tls", generate: { type: "rsa", rsaBits: 2048 } },
+      ],
+    }));
+  });
+
+  it("creates every child named <component>-<role>, parented to the component", () => {
+    const names = w.resources.filter((r) => r.custom).map((r) => r.name).sort();
+    assert.deepEqual(names, [
+      "shop-db-password", "shop-db-password-value", "shop-deployment", "shop-flags", "shop-flags-password", "shop-namespace",
+      "shop-read", "shop-role", "shop-sa", "shop-tls", "shop-tls-key", "shop-tls-value",
+    ]);
+    for (const n of names) assert.equal(w.parents.get(n), "shop", `${n} must be a child of the component`);
+    assert.equal(w.resources.find((r) => !r.custom)?.type, "secret-mount:index:SecretMountedWorkload");
+  });
+
+  it("trusts exactly the declared service account with the STS audience", () => {
+    assert.deepEqual(JSON.parse(w.one(ROLE).assumeRolePolicy), {
+      Version: "2012-10-17",
+      Statement: [{
+        Sid: "ServiceAccountWebIdentity",
+        Effect: "Allow",
+        Principal: { Federated: OIDC_ARN },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: { StringEquals: { [`${ISSUER}:sub`]: "system:serviceaccount:shop:shop", [`${ISSUER}:aud`]: "sts.amazonaws.com" } },
+      }],
+    });
+  });
+
+  it("lets the role read exactly the declared secrets and parameter, decrypting only via Secrets Manager", () => {
+    const created = `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:proj/dev/shop`;
+    assert.deepEqual(JSON.parse(w.one(ROLE_POLICY).policy), {
+      Version: "2012-10-17",
+      Statement: [
+        { Sid: "ReadDeclaredSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [EXISTING, `${created}/db-password-AbCdEf`, `${created}/tls-AbCdEf`] },
+        { Sid: "BatchReadDeclaredSecrets", Effect: "Allow", Action: "secretsmanager:BatchGetSecretValue", Resource: "*" },
+        { Sid: "ReadDeclaredParameters", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:GetParameters"], Resource: [`arn:aws:ssm:eu-west-1:${ACCOUNT}:parameter/proj/dev/shop/flags`] },
+        { Sid: "DecryptViaStores0", Effect: "Allow", Action: "kms:Decrypt", Resource: KEY, Condition: { StringEquals: { "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com" } } },
+      ],
+    });
+    assert.equal(w.outputs.permissionPolicy, w.one(ROLE_POLICY).policy);
+    assert.match(w.one(ROLE_POLICY).role, /^shop-role-id$/);
+  });
+
+  it("creates the secrets in their stores with the customer key, never exposing the value elsewhere", () => {
+    const dbSecret = w.all(SECRET).find((r) => r.name === "shop-db-password")!.inputs;
+    assert.equal(dbSecret.name, "proj/dev/shop/db-password");
+    assert.equal(dbSecret.kmsKeyId, KEY);
+    assert.equal(dbSecret.recoveryWindowInDays, 7);
+    assert.equal(dbSecret.tags["managed-by"], "secret-mount");
+    // Marked secret (Pulumi's secret signature), so state and logs show it encrypted/redacted.
+    assert.deepEqual(w.all(VERSION).find((r) => r.name === "shop-db-password-value")!.inputs.secretString, {
+      [SPECIAL_SIG_KEY]: SECRET_SIG, value: VALUE,
+    });
+    const param = w.one(PARAMETER);
+    assert.equal(param.type, "SecureString");
+    assert.equal(param.name, "/proj/dev/shop/flags");
+    const password = w.one("random:index/randomPassword:RandomPassword");
+    assert.deepEqual([password.length, password.special], [20, false]);
+    const key = w.one("tls:index/privateKey:PrivateKey");
+    assert.deepEqual([key.algorithm, key.rsaBits], ["RSA", 2048]);
+    // The value reaches the secret version and nowhere else.
+    for (const r of w.resources.filter((x) => x.type !== VERSION)) {
+      assert.ok(!JSON.stringify(r.inputs).includes(VALUE), `${r.type} ${r.name} must not carry the secret value`);
+    }
+    assert.ok(!JSON.stringify(w.outputs).includes(VALUE));
+  });
+
+  it("annotates the ServiceAccount with the role and turns off token automount", () => {
+    const sa = w.one(SA);
+    validateServiceAccount(sa);
+    assert.equal(sa.metadata.annotations["eks.amazonaws.com/role-arn"], w.outputs.roleArn);
+    assert.equal(sa.metadata.namespace, "shop");
+    assert.equal(sa.automountServiceAccountToken, false);
+  });
+
+  it("creates the namespace enforcing the restricted Pod Security Standard", () => {
+    const ns = w.one(NAMESPACE);
+    validateNamespace(ns);
+    assert.equal(ns.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
+  });
+
+  it("renders a schema-valid Deployment whose pod meets the restricted Pod Security Standard", () => {
+    const d = w.one(DEPLOYMENT);
+    validateDeployment(d);
+    assert.deepEqual(restrictedViolations(d.spec.template.spec, d.spec.template.metadata), []);
+  });
+
+  it("wires the pod: fetch container first and hardened, memory volume, read-only app mounts, fsGroup", () => {
+    const pod = w.one(DEPLOYMENT).spec.template.spec;
+    assert.equal(pod.serviceAccountName, "shop");
+    assert.equal(pod.automountServiceAccountToken, false);
+    assert.deepEqual(pod.securityContext, { runAsNonRoot: true, fsGroup: 65532, fsGroupChangePolicy: "OnRootMismatch", seccompProfile: { type: "RuntimeDefault" } });
+    assert.equal(pod.initContainers.length, 1);
+    const fetch = pod.initContainers[0];
+    assert.equal(fetch.name, "secret-mount-fetch");
+    assert.equal(fetch.restartPolicy, undefined, "init mode: a plain init container");
+    assert.deepEqual(fetch.securityContext, {
+      allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" },
+      runAsUser: 65532, runAsGroup: 65532, readOnlyRootFilesystem: true,
+    });
+    assert.deepEqual(fetch.volumeMounts, [{ name: "secret-mount", mountPath: "/run/secrets/app" }]);
+    assert.ok(fetch.resources.limits.memory && fetch.resources.requests.cpu);
+    assert.deepEqual(pod.volumes, [{ name: "secret-mount", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } }]);
+    const app = pod.containers[0];
+    assert.deepEqual(app.volumeMounts, [{ name: "secret-mount", mountPath: "/run/secrets/app", readOnly: true }]);
+    assert.equal(app.securityContext.readOnlyRootFilesystem, true);
+    assert.equal(app.securityContext.runAsUser, 10001);
+    assert.equal(w.one(DEPLOYMENT).spec.template.metadata.annotations["eks.amazonaws.com/skip-containers"], "app");
+  });
+
+  it("hands the fetch container a FetchSpec of references only, one file per declared path", () => {
+    const fetch = w.one(DEPLOYMENT).spec.template.spec.initContainers[0];
+    const env = fetch.env.find((e: { name: string }) => e.name === "SECRET_MOUNT_SPEC");
+    assert.equal(env.value, w.outputs.fetchSpec);
+    const spec = parseFetchSpecJson(env.value);
+    assert.equal(spec.mode, "init");
+    assert.equal(spec.dir, "/run/secrets/app");
+    assert.deepEqual(spec.files.map((f) => [f.path, f.source.type, f.jsonKey ?? null, f.mode ?? null]), [
+      ["db-password", "aws-secretsmanager", null, null],
+      ["stripe/key", "aws-secretsmanager", "apiKey", null],
+      ["stripe/hook", "aws-secretsmanager", "webhook", "0400"],
+      ["flags", "aws-ssm", null, null],
+      ["tls.key", "aws-secretsmanager", "privateKeyPem", null],
+      ["tls.pub", "aws-secretsmanager", "publicKeyPem", null],
+    ]);
+    assert.deepEqual(spec.files[1].source, { type: "aws-secretsmanager", secretId: EXISTING, region: "eu-west-1" });
+    assert.deepEqual(spec.files[3].source, { type: "aws-ssm", name: "/proj/dev/shop/flags", region: "eu-west-1" });
+    assert.ok(!fetch.env.some((e: { value: string }) => e.value.includes(VALUE)));
+  });
+
+  it("exposes outputs naming what was created", () => {
+    assert.equal(w.outputs.serviceAccountName, "shop");
+    assert.equal(w.outputs.deploymentName, "shop");
+    assert.equal(w.outputs.mountPath, "/run/secrets/app");
+    assert.match(String(w.outputs.roleArn), /^arn:aws:iam::111122223333:role\/shop-role/);
+  });
+});
+
+describe("SecretMountedWorkload on EKS: options", () => {
+  it("refresh turns the fetch container into a native sidecar with a startup probe", async () => {
+    const w = await mockWorkload("web", baseArgs({ refresh: { intervalSeconds: 120 } }));
+    const fetch = w.one(DEPLOYMENT).spec.template.spec.initContainers[0];
+    assert.equal(fetch.restartPolicy, "Always");
+    assert.deepEqual(fetch.startupProbe.exec.command, FETCH_PROBE_COMMAND);
+    const spec = parseFetchSpecJson(String(w.outputs.fetchSpec));
+    assert.deepEqual([spec.mode, spec.refreshSeconds], ["refresh", 120]);
+    validateDeployment(w.one(DEPLOYMENT));
+    assert.deepEqual(restrictedViolations(w.one(DEPLOYMENT).spec.template.spec), []);
+  });
+
+  it("Pod Identity: association for the service account, tag-scoped trust, no IRSA annotation", async () => {
+    const w = await mockWorkload("api", baseArgs({ eks: { identity: "pod-identity", clusterName: "prod" } }));
+    const assoc = w.one("aws:eks/podIdentityAssociation:PodIdentityAssociation");
+    assert.deepEqual([assoc.clusterName, assoc.namespace, assoc.serviceAccount], ["prod", "shop", "api"]);
+    assert.equal(assoc.roleArn, w.outputs.roleArn);
+    assert.equal(w.parents.get("api-pod-identity"), "api");
+    assert.deepEqual(JSON.parse(w.one(ROLE).assumeRolePolicy).Statement, [{
+      Sid: "EksPodIdentityForServiceAccount",
+      Effect: "Allow",
+      Principal: { Service: "pods.eks.amazonaws.com" },
+      Action: ["sts:AssumeRole", "sts:TagSession"],
+      Condition: { StringEquals: {
+        "aws:SourceAccount": ACCOUNT,
+        "aws:RequestTag/eks-cluster-name": "prod",
+        "aws:RequestTag/kubernetes-namespace": "shop",
+        "aws:RequestTag/kubernetes-service-account": "api",
+      } },
+    }]);
+    assert.deepEqual(w.one(SA).metadata.annotations, {});
+  });
+
+  it("an existing namespace is not created; an existing secret by name is granted by its ARN pattern", async () => {
+    const w = await mockWorkload("api", baseArgs({ secrets: [{ name: "db", existing: { name: "prod/db" } }] }));
+    assert.equal(w.all(NAMESPACE).length, 0);
+    assert.equal(w.all(SECRET).length, 0);
+    const policy = JSON.parse(w.one(ROLE_POLICY).policy);
+    assert.deepEqual(policy.Statement, [{ Sid: "ReadDeclaredSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [`arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:prod/db-??????`] }]);
+    const spec = parseFetchSpecJson(String(w.outputs.fetchSpec));
+    assert.deepEqual(spec.files[0].source, { type: "aws-secretsmanager", secretId: "prod/db", region: "eu-west-1" });
+  });
+
+  it("sizes the memory volume for what the secrets may hold, and honours a larger explicit size", async () => {
+    const many = Array.from({ length: 10 }, (_, i) => ({ name: `s${i}`, existing: { name: `prod/s${i}` } }));
+    const w = await mockWorkload("big", baseArgs({ secrets: many }));
+    // 10 files x 64 KiB x 2 (atomic swap) = 1280 KiB
+    assert.deepEqual(w.one(DEPLOYMENT).spec.template.spec.volumes[0].emptyDir, { medium: "Memory", sizeLimit: "1280Ki" });
+    const w2 = await mockWorkload("big2", baseArgs({ secrets: many, volumeSizeLimit: "4Mi" }));
+    assert.equal(w2.one(DEPLOYMENT).spec.template.spec.volumes[0].emptyDir.sizeLimit, "4Mi");
+  });
+
+  it("passes the user's container settings through and writes an env file on request", async () => {
+    const w = await mockWorkload("api", baseArgs({
+      replicas: 3,
+      labels: { team: "payments" },
+      envFile: { vars: { DB_PASSWORD: "db-password" } },
+      fetch: { image: "registry.example.com/fetch@sha256:" + "b".repeat(64), timeoutSeconds: 30 },
+      containers: [{
+        name: "app", image: "app:1", command: ["/app"], args: ["--port", "8080"], env: { LOG_LEVEL: "info" },
+        ports: [{ name: "http", containerPort: 8080 }], resources: { limits: { memory: "256Mi" } },
+        readinessProbe: { httpGet: { path: "/ready", port: 8080 } }, runAsUser: 1000, readOnlyRootFilesystem: false,
+      }],
+    }));
+    const d = w.one(DEPLOYMENT);
+    validateDeployment(d);
+    assert.equal(d.spec.replicas, 3);
+    assert.equal(d.spec.template.metadata.labels.team, "payments");
+    const app = d.spec.template.spec.containers[0];
+    assert.deepEqual([app.command, app.args, app.env, app.ports], [["/app"], ["--port", "8080"], [{ name: "LOG_LEVEL", value: "info" }], [{ containerPort: 8080, protocol: "TCP", name: "http" }]]);
+    assert.deepEqual(app.readinessProbe, { httpGet: { path: "/ready", port: 8080 } });
+    assert.equal(app.securityContext.readOnlyRootFilesystem, false);
+    assert.equal(d.spec.template.spec.initContainers[0].image, "registry.example.com/fetch@sha256:" + "b".repeat(64));
+    const spec = parseFetchSpecJson(String(w.outputs.fetchSpec));
+    assert.deepEqual(spec.envFile, { path: "secrets.env", vars: { DB_PASSWORD: "db-password" } });
+    assert.equal(spec.timeoutSeconds, 30);
+  });
+});

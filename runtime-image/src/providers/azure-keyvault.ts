@@ -133,6 +133,27 @@ interface AzureErrorShape {
   message?: string;
   errorResponse?: { error?: string; errorDescription?: string };
   details?: { error?: { code?: string; message?: string } };
+  /** @azure/identity wraps MSAL's error (ServerError with the HTTP status, ClientAuthError). */
+  cause?: { name?: string; errorCode?: string; errorMessage?: string; status?: number };
+}
+
+/** A failed token exchange with Microsoft Entra ID (the workload identity), from MSAL's error. */
+function entraError(err: AzureErrorShape): SourceError {
+  const msal = err.cause ?? {};
+  const status = msal.status ?? err.statusCode;
+  const description = msal.errorMessage ?? err.errorResponse?.errorDescription ?? "";
+  const aadsts = /AADSTS\d+:[^.]*\./.exec(description)?.[0] ?? /AADSTS\d+/.exec(description)?.[0];
+  const code = msal.errorCode ?? err.errorResponse?.error;
+  const detail = [status, code, aadsts].filter(Boolean).join(" ");
+  if (msal.name === "ClientAuthError" && msal.errorCode === "network_error") {
+    return new SourceError("unavailable", "could not reach Microsoft Entra ID (network error)", true);
+  }
+  const c = typeof status === "number" ? classifyStatus(status) : undefined;
+  if (c?.retryable) return new SourceError(c.failure, `Microsoft Entra token endpoint answered ${detail}`, true);
+  if (typeof status === "number" && status >= 400 && status < 500) {
+    return new SourceError("access-denied", `Microsoft Entra ID refused the workload identity's token: ${serviceMessage(detail)} (check the federated credential's issuer, subject and audience)`);
+  }
+  return new SourceError("unavailable", `token exchange with Microsoft Entra ID failed (${serviceMessage([msal.name ?? err.name, detail].filter(Boolean).join(" "))})`, true);
 }
 
 /** Maps what the Azure SDKs throw to a failure class. Messages are rebuilt from codes, never bodies. */
@@ -142,18 +163,7 @@ export function classify(e: unknown): SourceError {
   if (err.name === "CredentialUnavailableError") {
     return new SourceError("identity-not-ready", `Azure workload identity unavailable: ${serviceMessage(firstLine(err.message))}`, true);
   }
-  if (err.name === "AuthenticationError" || err.errorResponse) {
-    const desc = err.errorResponse?.errorDescription ?? "";
-    const aadsts = /AADSTS\d+/.exec(desc)?.[0];
-    const status = err.statusCode ?? 0;
-    const byStatus = classifyStatus(status);
-    if (byStatus?.retryable) return new SourceError(byStatus.failure, `Microsoft Entra token endpoint answered ${status}${aadsts ? ` (${aadsts})` : ""}`, true);
-    if (!status) {
-      const net = networkCode(e);
-      return new SourceError("unavailable", `could not reach Microsoft Entra ID${net ? ` (${net})` : ""}`, true);
-    }
-    return new SourceError("access-denied", `Microsoft Entra ID refused the workload identity token: ${serviceMessage(firstLine(desc)) || err.errorResponse?.error || status}`);
-  }
+  if (err.name === "AuthenticationRequiredError" || err.name === "AuthenticationError") return entraError(err);
   if (typeof err.message === "string" && err.message.startsWith("The challenge resource")) {
     return new SourceError("invalid", `the vault's challenge names a resource outside the vault's domain; for a custom or sovereign endpoint set disableChallengeResourceVerification on the source`);
   }

@@ -148,6 +148,10 @@ function entraError(err: AzureErrorShape): SourceError {
   if (msal.name === "ClientAuthError" && msal.errorCode === "network_error") {
     return new SourceError("unavailable", "could not reach Microsoft Entra ID (network error)", true);
   }
+  if (msal.name === "ServerError" && status === undefined) {
+    // MSAL's throttling cache: after a 429/5xx it refuses further token requests until Retry-After.
+    return new SourceError("throttled", `Microsoft Entra ID is throttling token requests${aadsts ? ` (${aadsts})` : ""}`, true);
+  }
   const c = typeof status === "number" ? classifyStatus(status) : undefined;
   if (c?.retryable) return new SourceError(c.failure, `Microsoft Entra token endpoint answered ${detail}`, true);
   if (typeof status === "number" && status >= 400 && status < 500) {

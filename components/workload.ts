@@ -4,7 +4,8 @@ import * as apps from "@pulumi/kubernetes/apps/v1";
 import { provisionEks } from "./aws/eks";
 import { buildFetchSpec } from "./core/build-fetch-spec";
 import { normalizeDeclaration } from "./core/normalize";
-import { volumeSizeLimit } from "./core/volume-size";
+import { requiredVolumeBytes, volumeSizeLimit } from "./core/volume-size";
+import { planEks } from "./aws/plan";
 import { deploymentManifest, namespaceManifest, serviceAccountManifest } from "./kubernetes/manifests";
 import type { SecretMountedWorkloadArgs } from "./workload-args";
 
@@ -29,10 +30,12 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
   readonly trustPolicy: pulumi.Output<string>;
 
   constructor(name: string, args: SecretMountedWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("secret-mount:index:SecretMountedWorkload", name, {}, opts);
+    // Every check runs before the first registration: a bad declaration creates nothing.
     const decl = normalizeDeclaration(name, args);
-    const platform = provisionEks(this, decl, args.eks!);
-    const sizeLimit = volumeSizeLimit(decl, platform.requiredVolumeBytes);
+    const plan = planEks(decl, args.eks!);
+    const sizeLimit = volumeSizeLimit(decl, requiredVolumeBytes(decl, plan.maxValueBytesOfFile));
+    super("secret-mount:index:SecretMountedWorkload", name, {}, opts);
+    const platform = provisionEks(this, decl, args.eks!, plan);
     const fetchSpec = platform.sources.apply((sources) => JSON.stringify(buildFetchSpec(decl, sources)));
 
     let namespaceResource: pulumi.Resource | undefined;

@@ -6,11 +6,10 @@ import * as iam from "@pulumi/aws/iam";
 import * as eksAws from "@pulumi/aws/eks";
 import type { SecretSource } from "../spec/fetch-spec";
 import type { Declaration } from "../core/normalize";
-import { requiredVolumeBytes } from "../core/volume-size";
 import type { PlatformWiring } from "../kubernetes/pod";
 import type { Scope } from "./arns";
 import type { EksPlatformArgs } from "./eks-args";
-import { planEks } from "./plan";
+import type { EksPlan } from "./plan";
 import { irsaTrustPolicy, podIdentityTrustPolicy, readPolicy } from "./policies";
 import { provisionAwsSecret } from "./secrets";
 
@@ -21,14 +20,12 @@ export interface EksProvisioned {
   /** Each declared secret's FetchSpec source, parallel to `decl.secrets`. */
   sources: pulumi.Output<SecretSource[]>;
   wiring: PlatformWiring;
-  requiredVolumeBytes: number;
   /** What must exist before pods start: the role's permissions (and the Pod Identity association). */
   ready: pulumi.Resource[];
 }
 
 /** The AWS half of an EKS workload: secrets, the role that may read exactly them, and its trust. */
-export function provisionEks(parent: pulumi.Resource, decl: Declaration, eks: EksPlatformArgs): EksProvisioned {
-  const plan = planEks(decl, eks);
+export function provisionEks(parent: pulumi.Resource, decl: Declaration, eks: EksPlatformArgs, plan: EksPlan): EksProvisioned {
   const name = decl.name;
   const opts = { parent };
   const scope: pulumi.Output<Scope> = pulumi
@@ -75,9 +72,6 @@ export function provisionEks(parent: pulumi.Resource, decl: Declaration, eks: Ek
     }, opts));
   }
 
-  const maxBytes = new Map<string, number>();
-  for (const p of plan.secrets) for (const f of p.secret.files) maxBytes.set(f.path, p.maxValueBytes);
-
   return {
     roleArn: role.arn,
     trustPolicy,
@@ -91,7 +85,6 @@ export function provisionEks(parent: pulumi.Resource, decl: Declaration, eks: Ek
       podAnnotations: { "eks.amazonaws.com/skip-containers": decl.containers.map((c) => c.name).join(",") },
       fetchEnv: { AWS_REGION: scope.apply((s) => s.region), AWS_STS_REGIONAL_ENDPOINTS: "regional" },
     },
-    requiredVolumeBytes: requiredVolumeBytes(decl, (path) => maxBytes.get(path) ?? 0),
     ready,
   };
 }

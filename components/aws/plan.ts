@@ -21,6 +21,8 @@ export interface AwsSecretPlan {
 export interface EksPlan {
   identity: "irsa" | "pod-identity";
   secrets: AwsSecretPlan[];
+  /** Largest value the store can hold for a file path, for sizing the memory volume. */
+  maxValueBytesOfFile(path: string): number;
 }
 
 /** AWS-specific checks of a declaration (store names, ARNs, identity inputs). Pure. */
@@ -60,7 +62,9 @@ export function planEks(decl: Declaration, eks: EksPlatformArgs): EksPlan {
     }
     return plan;
   });
-  return { identity, secrets };
+  const maxBytes = new Map<string, number>();
+  for (const p of secrets) for (const f of p.secret.files) maxBytes.set(f.path, p.maxValueBytes);
+  return { identity, secrets, maxValueBytesOfFile: (path) => maxBytes.get(path) ?? 0 };
 }
 
 function planSecret(decl: Declaration, s: NormalizedSecret, fail: (f: string, p: string) => never): AwsSecretPlan {

@@ -105,7 +105,10 @@ export interface FetchFile {
   jsonKey?: string;
   /** `base64`: the (selected) value is base64 text; write the decoded bytes. */
   decode?: "base64";
-  /** Octal file mode for this file, e.g. `0400`; defaults to the spec's `fileMode`. */
+  /**
+   * Octal file mode for this file, e.g. `0400`; defaults to the spec's `fileMode`.
+   * @pattern ^0?[0-7]{3}$
+   */
   mode?: string;
 }
 
@@ -126,12 +129,24 @@ export interface FetchSpec {
   dir: string;
   /** `init`: fetch once and exit. `refresh`: keep running as a sidecar and re-fetch. */
   mode: FetchMode;
-  /** Refresh interval in seconds (refresh mode), jittered by the runtime. Default 300. */
+  /**
+   * Refresh interval in seconds (refresh mode), jittered by the runtime. Default 300.
+   * @minimum 10
+   * @maximum 604800
+   */
   refreshSeconds?: number;
-  /** Default octal file mode. Default `0440`. */
+  /**
+   * Default octal file mode. Default `0440`.
+   * @pattern ^0?[0-7]{3}$
+   */
   fileMode?: string;
-  /** Overall deadline in seconds for one complete fetch, retries included. Default 60. */
+  /**
+   * Overall deadline in seconds for one complete fetch, retries included. Default 60.
+   * @minimum 1
+   * @maximum 3600
+   */
   timeoutSeconds?: number;
+  /** @minItems 1 */
   files: FetchFile[];
   envFile?: EnvFileSpec;
 }
@@ -218,7 +233,7 @@ export function parseFetchSpec(raw: unknown): FetchSpec {
   if (!dir.startsWith("/") || dir.split("/").some((s) => s === "..")) {
     throw new FetchSpecError("dir", `"${dir}" must be an absolute path without ".." segments, e.g. "/run/secrets/app"`);
   }
-  const mode = root.mode === undefined ? "init" : root.mode;
+  const mode = root.mode;
   if (mode !== "init" && mode !== "refresh") {
     throw new FetchSpecError("mode", `is ${JSON.stringify(mode)}; use "init" or "refresh"`);
   }

@@ -73,7 +73,7 @@ describe("SecretMountedWorkload on EKS (IRSA), under mocks", () => {
   });
 
   it("creates the secrets in their stores with the customer key, never exposing the value elsewhere", () => {
-    const dbSecret = w.all(SECRET).find((r) => r.name === "shop-db-password")!.inputs;
+    const dbSecret = w.all(SECRET).find((r) => r.name === "shop-db-password")!.inputs as Record<string, any>;
     assert.equal(dbSecret.name, "proj/dev/shop/db-password");
     assert.equal(dbSecret.kmsKeyId, KEY);
     assert.equal(dbSecret.recoveryWindowInDays, 7);

@@ -1,0 +1,113 @@
+import assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import { DeclarationError, SecretMountedWorkload, type SecretMountedWorkloadArgs } from "../../components";
+import { OfflineMocks } from "../../components/render/offline-engine";
+import { OIDC_ARN, OIDC_URL, baseArgs } from "./mock-run";
+
+type Case = [description: string, args: SecretMountedWorkloadArgs, field: string, message: RegExp, name?: string];
+const app = baseArgs().containers[0];
+const pw = { name: "db-password", generate: { type: "password" as const } };
+
+/** Every mistake a user can make in a declaration, with the field and fix its error must name. */
+const CASES: Case[] = [
+  // platform
+  ["no platform", baseArgs({ eks: undefined }), "platform", /set exactly one of eks/],
+  ["unknown platform-like field (typo or unsupported)", { ...baseArgs(), aks: {} } as never, "aks", /not a known field/],
+  ["unknown top-level field with a near miss", { ...baseArgs(), mountpath: "/x" } as never, "mountpath", /did you mean "mountPath"/],
+  // names
+  ["component name not DNS-1123", baseArgs(), "name (the component name, used as the Deployment name)", /not a DNS-1123 subdomain.*e\.g\. "my-app"/, "My_App"],
+  ["deploymentName not DNS-1123", baseArgs({ deploymentName: "Web" }), "deploymentName", /not a DNS-1123 subdomain/],
+  ["serviceAccountName not DNS-1123", baseArgs({ serviceAccountName: "sa_1" }), "serviceAccountName", /not a DNS-1123 subdomain/],
+  ["namespace not a DNS-1123 label", baseArgs({ namespace: "team.a" }), "namespace", /not a DNS-1123 label/],
+  ["namespace too long", baseArgs({ namespace: "n".repeat(64) }), "namespace", /at most 63/],
+  ["secret name not DNS-1123", baseArgs({ secrets: [{ ...pw, name: "DB" }] }), "secrets[0].name", /not a DNS-1123 label.*"db"/],
+  ["container name not DNS-1123", baseArgs({ containers: [{ ...app, name: "App" }] }), "containers[0].name", /not a DNS-1123 label/],
+  ["container named like the fetch container", baseArgs({ containers: [{ ...app, name: "secret-mount-fetch" }] }), "containers[0].name", /fetch container's name/],
+  ["duplicate container names", baseArgs({ containers: [app, app] }), "containers[1].name", /also the name of containers\[0\]/],
+  ["duplicate secret names", baseArgs({ secrets: [pw, pw] }), "secrets[1].name", /also the name of secrets\[0\]/],
+  ["bad port name", baseArgs({ containers: [{ ...app, ports: [{ name: "http_port", containerPort: 80 }] }] }), "containers[0].ports[0].name", /not a valid port name/],
+  ["bad port number", baseArgs({ containers: [{ ...app, ports: [{ containerPort: 70000 }] }] }), "containers[0].ports[0].containerPort", /1-65535/],
+  ["bad env name", baseArgs({ containers: [{ ...app, env: { "1X": "y" } }] }), "containers[0].env.1X", /environment variable name/],
+  ["bad label", baseArgs({ labels: { team: "a b" } }), "labels.team", /not a valid label value/],
+  // containers
+  ["no containers", baseArgs({ containers: [] }), "containers", /at least one application container/],
+  ["container without image", baseArgs({ containers: [{ name: "app", image: "" }] }), "containers[0].image", /is required/],
+  ["container as root", baseArgs({ containers: [{ ...app, runAsUser: 0 }] }), "containers[0].runAsUser", /non-zero UID/],
+  ["bad memory quantity", baseArgs({ containers: [{ ...app, resources: { limits: { memory: "lots" } } }] }), "containers[0].resources.limits.memory", /not a quantity/],
+  ["replicas negative", baseArgs({ replicas: -1 }), "replicas", /whole number ≥ 0/],
+  // secrets: value / generate / existing
+  ["no secrets", baseArgs({ secrets: [] }), "secrets", /at least one secret/],
+  ["secret with nothing", baseArgs({ secrets: [{ name: "x" }] }), "secrets[0]", /set exactly one of value.*generate.*existing/],
+  ["value + generate + existing together", baseArgs({ secrets: [{ name: "x", value: "v", generate: { type: "password" }, existing: { name: "n" } }] }), "secrets[0]", /sets value and generate and existing; a secret takes exactly one/],
+  ["existing with arn and name", baseArgs({ secrets: [{ name: "x", existing: { name: "a", arn: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:a-AbCdEf" } }] }), "secrets[0].existing", /exactly one of arn and name/],
+  ["existing ARN of the wrong store", baseArgs({ secrets: [{ name: "x", existing: { arn: "arn:aws:ssm:eu-west-1:111122223333:parameter/a" } }] }), "secrets[0].existing.arn", /SSM parameter ARN; set aws.store: "ssm-parameter"/],
+  ["existing ARN malformed", baseArgs({ secrets: [{ name: "x", existing: { arn: "arn:aws:s3:::bucket" } }] }), "secrets[0].existing.arn", /not a Secrets Manager secret ARN/],
+  ["storeName on an existing secret", baseArgs({ secrets: [{ name: "x", existing: { name: "a" }, aws: { storeName: "b" } }] }), "secrets[0].aws.storeName", /use existing.name/],
+  ["KMS alias instead of key ARN", baseArgs({ secrets: [{ ...pw, aws: { kmsKeyArn: "alias/app" } }] }), "secrets[0].aws.kmsKeyArn", /cannot grant by alias/],
+  ["bad store", baseArgs({ secrets: [{ ...pw, aws: { store: "vault" as never } }] }), "secrets[0].aws.store", /"secrets-manager" or "ssm-parameter"/],
+  ["SSM name reserved prefix", baseArgs({ secrets: [{ ...pw, aws: { store: "ssm-parameter", storeName: "/aws/x" } }] }), "secrets[0].aws.storeName", /reserves/],
+  ["store name with bad characters", baseArgs({ secrets: [{ ...pw, aws: { storeName: "a b" } }] }), "secrets[0].aws.storeName", /not a valid secrets-manager name/],
+  ["two secrets, one store name", baseArgs({ secrets: [{ ...pw, aws: { storeName: "s" } }, { name: "b", value: "v", aws: { storeName: "s" } }] }), "secrets[1]", /uses the secrets-manager name "s" like secrets\[0\]/],
+  ["recovery window out of range", baseArgs({ secrets: [{ ...pw, aws: { recoveryWindowInDays: 3 } }] }), "secrets[0].aws.recoveryWindowInDays", /0 \(delete at once\) or 7-30/],
+  ["password too short", baseArgs({ secrets: [{ name: "x", generate: { type: "password", length: 8 } }] }), "secrets[0].generate.length", /12 to 4096/],
+  ["password without any class", baseArgs({ secrets: [{ name: "x", generate: { type: "password", lower: false, upper: false, numeric: false, special: false } }] }), "secrets[0].generate", /keep at least one/],
+  ["rsa bits invalid", baseArgs({ secrets: [{ name: "x", generate: { type: "rsa", rsaBits: 1024 } }] }), "secrets[0].generate.rsaBits", /2048, 3072 or 4096/],
+  ["password option on a key pair", baseArgs({ secrets: [{ name: "x", generate: { type: "ecdsa", length: 20 } }] }), "secrets[0].generate.length", /passwords only/],
+  ["JSON-key fan-out on a generated password", baseArgs({ secrets: [{ name: "x", generate: { type: "password" }, files: [{ path: "x", jsonKey: "k" }] }] }), "secrets[0].files[0].jsonKey", /plain text, not JSON; remove jsonKey/],
+  ["unknown JSON key of a key pair", baseArgs({ secrets: [{ name: "x", generate: { type: "rsa" }, files: [{ path: "k", jsonKey: "private" }] }] }), "secrets[0].files[0].jsonKey", /"privateKeyPem" or "publicKeyPem"/],
+  ["key pair file without a JSON key", baseArgs({ secrets: [{ name: "x", generate: { type: "rsa" }, files: [{ path: "k" }] }] }), "secrets[0].files[0].jsonKey", /stored as JSON/],
+  ["base64 decode of a generated password", baseArgs({ secrets: [{ name: "x", generate: { type: "password" }, files: [{ path: "x", decode: "base64" }] }] }), "secrets[0].files[0].decode", /not base64 text/],
+  // files
+  ["escaping file path", baseArgs({ secrets: [{ ...pw, files: [{ path: "../etc/passwd" }] }] }), "secrets[0].files[0].path", /".." segment, which would escape/],
+  ["absolute file path", baseArgs({ secrets: [{ ...pw, files: [{ path: "/etc/x" }] }] }), "secrets[0].files[0].path", /is absolute; give a path relative to the mount, e.g. "etc\/x"/],
+  ["file path starting with ..", baseArgs({ secrets: [{ ...pw, files: [{ path: "..data" }] }] }), "secrets[0].files[0].path", /reserved for the atomic-swap/],
+  ["duplicate file paths across secrets", baseArgs({ secrets: [pw, { name: "other", value: "v", files: [{ path: "db-password" }] }] }), "secrets[1].files[0].path", /also the path of secrets\[0\].files\[0\].path/],
+  ["file path that is another's directory", baseArgs({ secrets: [{ ...pw, files: [{ path: "db" }] }, { name: "b", value: "v", files: [{ path: "db/x" }] }] }), "secrets[1].files[0].path", /one would be both a file and a directory/],
+  ["world-readable file mode", baseArgs({ fileMode: "0444" }), "fileMode", /lets every user read/],
+  ["writable file mode", baseArgs({ secrets: [{ ...pw, files: [{ path: "p", mode: "0660" }] }] }), "secrets[0].files[0].mode", /lets group or others write/],
+  ["non-octal file mode", baseArgs({ fileMode: "rw" }), "fileMode", /octal string/],
+  ["env file var naming an undeclared file", baseArgs({ envFile: { vars: { DB: "nope" } } }), "envFile.vars.DB", /not the path of any secret file; declared paths: db-password/],
+  ["env file path colliding", baseArgs({ envFile: { path: "db-password", vars: { DB: "db-password" } } }), "envFile.path", /also the path of secrets\[0\]/],
+  // mount and volume
+  ["relative mount path", baseArgs({ mountPath: "secrets" }), "mountPath", /absolute path/],
+  ["mount path over a system directory", baseArgs({ mountPath: "/etc" }), "mountPath", /would shadow/],
+  ["mount path over the service-account token", baseArgs({ mountPath: "/var/run/secrets" }), "mountPath", /would shadow/],
+  ["sizeLimit not a quantity", baseArgs({ volumeSizeLimit: "big" }), "volumeSizeLimit", /not a Kubernetes quantity/],
+  ["sizeLimit too small for the declared secrets", baseArgs({ volumeSizeLimit: "64Ki", secrets: [pw, { name: "big", existing: { name: "prod/big" } }] }), "volumeSizeLimit", /smaller than the declared secrets may need \(136Ki.*set at least "136Ki"/],
+  ["refresh interval too short", baseArgs({ refresh: { intervalSeconds: 2 } }), "refresh.intervalSeconds", /from 10 to/],
+  ["fetch timeout out of range", baseArgs({ fetch: { timeoutSeconds: 0 } }), "fetch.timeoutSeconds", /1 to 3600/],
+  ["fsGroup zero", baseArgs({ fsGroup: 0 }), "fsGroup", /non-zero GID/],
+  // EKS identity
+  ["IRSA without OIDC provider", baseArgs({ eks: { oidcIssuerUrl: OIDC_URL } }), "eks.oidcProviderArn", /required for IRSA/],
+  ["IRSA without issuer", baseArgs({ eks: { oidcProviderArn: OIDC_ARN } }), "eks.oidcIssuerUrl", /required for IRSA/],
+  ["OIDC provider ARN malformed", baseArgs({ eks: { oidcProviderArn: "oidc.eks.eu-west-1.amazonaws.com/id/X", oidcIssuerUrl: OIDC_URL } }), "eks.oidcProviderArn", /not an IAM OIDC provider ARN/],
+  ["issuer URL not https", baseArgs({ eks: { oidcProviderArn: OIDC_ARN, oidcIssuerUrl: "http://oidc.example" } }), "eks.oidcIssuerUrl", /not an https issuer URL/],
+  ["Pod Identity without cluster", baseArgs({ eks: { identity: "pod-identity" } }), "eks.clusterName", /required for EKS Pod Identity/],
+  ["Pod Identity with IRSA inputs", baseArgs({ eks: { identity: "pod-identity", clusterName: "c", oidcProviderArn: OIDC_ARN } }), "eks.oidcProviderArn", /is for IRSA/],
+  ["unknown identity", baseArgs({ eks: { identity: "kiam" as never, oidcProviderArn: OIDC_ARN, oidcIssuerUrl: OIDC_URL } }), "eks.identity", /"irsa" or "pod-identity"/],
+];
+
+describe("declaration errors: named field, the fix, and nothing registered", () => {
+  let mocks: OfflineMocks;
+  beforeEach(async () => {
+    mocks = new OfflineMocks();
+    await pulumi.runtime.setMocks(mocks, "proj", "dev", false);
+  });
+
+  for (const [description, args, field, message, name] of CASES) {
+    it(description, () => {
+      assert.throws(() => new SecretMountedWorkload(name ?? "app", args), (err: unknown) => {
+        assert.ok(err instanceof DeclarationError, `expected a DeclarationError, got ${String(err)}`);
+        assert.equal(err.field, field);
+        assert.match(err.message, message);
+        assert.ok(err.message.startsWith(`${name ?? "app"}: ${field}: `), err.message);
+        return true;
+      });
+      assert.deepEqual(mocks.resources, [], "a failed declaration must register nothing");
+    });
+  }
+
+  it("the base declaration used above is valid", () => {
+    assert.doesNotThrow(() => new SecretMountedWorkload("app", baseArgs()));
+  });
+});

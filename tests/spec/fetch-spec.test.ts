@@ -1,0 +1,118 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import Ajv from "ajv";
+import { FetchSpecError, parseFetchSpec, parseFetchSpecJson, type FetchSpec } from "../../components/spec/fetch-spec";
+import { SCHEMA_FILE, generateFetchSpecSchema } from "../../components/spec/generate-schema";
+
+/** The example document of shared/DESIGN.md, read from the file itself so it cannot drift. */
+function designExample(): unknown {
+  const design = fs.readFileSync(path.resolve(__dirname, "../../../shared/DESIGN.md"), "utf8");
+  const block = /```json\n([\s\S]*?)\n```/.exec(design);
+  assert.ok(block, "DESIGN.md holds a json block with the FetchSpec sketch");
+  return JSON.parse(block[1]);
+}
+
+const minimal = (over: Record<string, unknown> = {}) => ({
+  version: 1, dir: "/run/secrets/app", mode: "init",
+  files: [{ path: "db", source: { type: "aws-secretsmanager", secretId: "db", region: "eu-west-1" } }],
+  ...over,
+});
+
+describe("FetchSpec: the DESIGN.md example", () => {
+  it("parses and means what it says", () => {
+    const spec: FetchSpec = parseFetchSpec(designExample());
+    assert.equal(spec.version, 1);
+    assert.equal(spec.dir, "/run/secrets/app");
+    assert.equal(spec.mode, "init");
+    assert.equal(spec.refreshSeconds, 300);
+    assert.equal(spec.fileMode, "0440");
+    assert.deepEqual(spec.files.map((f) => f.path), ["db/password", "tls.key", "api-token", "cfg/flags"]);
+    assert.deepEqual(spec.files[0], {
+      path: "db/password",
+      source: { type: "aws-secretsmanager", secretId: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:db-AbCdEf", region: "eu-west-1", versionStage: "AWSCURRENT" },
+      jsonKey: "password",
+    });
+    assert.deepEqual(spec.files[1].source, { type: "azure-keyvault", vaultUrl: "https://acme.vault.azure.net", name: "tls-key" });
+    assert.deepEqual(spec.files[2].source, { type: "gcp-secretmanager", name: "projects/acme/secrets/api-token/versions/latest" });
+    assert.deepEqual(spec.files[3].source, { type: "aws-ssm", name: "/billing/flags", region: "eu-west-1" });
+    assert.deepEqual(spec.envFile, { path: "app.env", vars: { DB_PASSWORD: "db/password" } });
+  });
+
+  it("is valid against the JSON Schema", () => {
+    const validate = new Ajv({ allErrors: true }).compile(JSON.parse(fs.readFileSync(SCHEMA_FILE, "utf8")));
+    assert.equal(validate(designExample()), true, JSON.stringify(validate.errors));
+  });
+});
+
+describe("FetchSpec: JSON Schema", () => {
+  it("is exactly what the TypeScript types generate (run `npm run schema` after changing them)", () => {
+    assert.deepEqual(JSON.parse(fs.readFileSync(SCHEMA_FILE, "utf8")), generateFetchSpecSchema());
+  });
+
+  // The parser may be stricter than the schema (semantic rules), never looser.
+  const validate = new Ajv({ allErrors: true }).compile(JSON.parse(fs.readFileSync(SCHEMA_FILE, "utf8")));
+  const structural: [string, unknown][] = [
+    ["missing version", { ...minimal(), version: undefined }],
+    ["version 2", minimal({ version: 2 })],
+    ["missing mode", { ...minimal(), mode: undefined }],
+    ["unknown mode", minimal({ mode: "daemon" })],
+    ["empty files", minimal({ files: [] })],
+    ["unknown top-level field", minimal({ secrets: [] })],
+    ["unknown source type", minimal({ files: [{ path: "a", source: { type: "s3", bucket: "b" } }] })],
+    ["source field of another type", minimal({ files: [{ path: "a", source: { type: "aws-ssm", name: "/a", secretId: "x" } }] })],
+    ["unknown file field", minimal({ files: [{ path: "a", key: "k", source: { type: "aws-ssm", name: "/a" } }] })],
+    ["file mode not octal", minimal({ fileMode: "rw-r-----" })],
+    ["refresh too fast", minimal({ refreshSeconds: 1 })],
+    ["decode other than base64", minimal({ files: [{ path: "a", decode: "hex", source: { type: "aws-ssm", name: "/a" } }] })],
+    ["envFile vars not strings", minimal({ envFile: { path: "e", vars: { A: 1 } } })],
+  ];
+  for (const [label, doc] of structural) {
+    it(`schema and parser both reject: ${label}`, () => {
+      const clean = JSON.parse(JSON.stringify(doc));
+      assert.equal(validate(clean), false, `schema accepted ${label}`);
+      assert.throws(() => parseFetchSpec(clean), FetchSpecError);
+    });
+  }
+  it("schema accepts every document the parser accepts", () => {
+    for (const doc of [designExample(), minimal(), minimal({ mode: "refresh", refreshSeconds: 60, timeoutSeconds: 10 })]) {
+      parseFetchSpec(doc);
+      assert.equal(validate(doc), true, JSON.stringify(validate.errors));
+    }
+  });
+});
+
+describe("FetchSpec parser: errors name the field and the fix", () => {
+  const cases: [string, unknown, string, RegExp][] = [
+    ["not JSON", "{", "$", /not valid JSON/],
+    ["version", minimal({ version: 2 }), "version", /this runtime reads version 1/],
+    ["relative dir", minimal({ dir: "run/x" }), "dir", /absolute path/],
+    ["escaping path", minimal({ files: [{ path: "a/../../etc/passwd", source: { type: "aws-ssm", name: "/a" } }] }), "files[0].path", /".." segment/],
+    ["absolute path", minimal({ files: [{ path: "/etc/passwd", source: { type: "aws-ssm", name: "/a" } }] }), "files[0].path", /is absolute/],
+    ["..data path", minimal({ files: [{ path: "..data/x", source: { type: "aws-ssm", name: "/a" } }] }), "files[0].path", /reserved for the atomic-swap/],
+    ["empty segment", minimal({ files: [{ path: "a//b", source: { type: "aws-ssm", name: "/a" } }] }), "files[0].path", /empty segment/],
+    ["odd characters", minimal({ files: [{ path: "a b", source: { type: "aws-ssm", name: "/a" } }] }), "files[0].path", /characters outside/],
+    ["duplicate path", minimal({ files: [{ path: "a", source: { type: "aws-ssm", name: "/a" } }, { path: "a", source: { type: "aws-ssm", name: "/b" } }] }), "files[1].path", /duplicates files\[0\].path/],
+    ["file vs directory", minimal({ files: [{ path: "a", source: { type: "aws-ssm", name: "/a" } }, { path: "a/b", source: { type: "aws-ssm", name: "/b" } }] }), "files[1].path", /both a file and a directory/],
+    ["world-readable mode", minimal({ fileMode: "0644" }), "fileMode", /lets group or others write|lets every user read/],
+    ["both version selectors", minimal({ files: [{ path: "a", source: { type: "aws-secretsmanager", secretId: "a", versionStage: "AWSCURRENT", versionId: "v1" } }] }), "files[0].source", /both versionStage and versionId/],
+    ["bad region", minimal({ files: [{ path: "a", source: { type: "aws-ssm", name: "/a", region: "Europe" } }] }), "files[0].source.region", /not an AWS region/],
+    ["http vault URL", minimal({ files: [{ path: "a", source: { type: "azure-keyvault", vaultUrl: "http://v.vault.azure.net", name: "a" } }] }), "files[0].source.vaultUrl", /must use https/],
+    ["GCP name without version", minimal({ files: [{ path: "a", source: { type: "gcp-secretmanager", name: "projects/p/secrets/s" } }] }), "files[0].source.name", /versions\/<version\|latest>/],
+    ["vault path escaping", minimal({ files: [{ path: "a", source: { type: "vault-kv", address: "https://v:8200", role: "r", path: "a/../b" } }] }), "files[0].source.path", /plain path/],
+    ["env var naming no file", minimal({ envFile: { path: "e.env", vars: { A: "missing" } } }), "envFile.vars.A", /not the path of any entry in files/],
+    ["env var name", minimal({ envFile: { path: "e.env", vars: { "A-B": "db" } } }), "envFile.vars.A-B", /not a valid environment variable name/],
+    ["env file path duplicates a file", minimal({ envFile: { path: "db", vars: { A: "db" } } }), "envFile.path", /duplicates files\[0\].path/],
+    ["unknown field with its path", minimal({ files: [{ path: "a", jsonkey: "k", source: { type: "aws-ssm", name: "/a" } }] }), "files[0].jsonkey", /not a known field/],
+  ];
+  for (const [label, doc, field, message] of cases) {
+    it(label, () => {
+      assert.throws(() => (typeof doc === "string" ? parseFetchSpecJson(doc) : parseFetchSpec(doc)), (e: unknown) => {
+        assert.ok(e instanceof FetchSpecError, String(e));
+        assert.equal(e.field, field);
+        assert.match(e.message, message);
+        return true;
+      });
+    });
+  }
+});

@@ -19,13 +19,13 @@ describe("runtime: spec validation, volume layout, probe, legacy interface", () 
 
   const badSpecs: [string, (dir: string) => unknown, RegExp][] = [
     ["not JSON", () => "{not json", /SECRET_MOUNT_SPEC \$: is not valid JSON/],
-    ["a path with ..", (dir) => ({ version: 1, dir, files: [{ path: "../../etc/passwd", source }] }), /files\[0\]\.path/],
-    ["an absolute path", (dir) => ({ version: 1, dir, files: [{ path: "/etc/passwd", source }] }), /files\[0\]\.path: "\/etc\/passwd" is absolute/],
-    ["a ..data segment", (dir) => ({ version: 1, dir, files: [{ path: "..data/x", source }] }), /files\[0\]\.path/],
-    ["duplicate paths", (dir) => ({ version: 1, dir, files: [{ path: "a", source }, { path: "a", source }] }), /files\[1\]\.path: "a" duplicates files\[0\]\.path/],
-    ["an unknown source type", (dir) => ({ version: 1, dir, files: [{ path: "a", source: { type: "aws-kms" } }] }), /files\[0\]\.source\.type/],
-    ["a world-readable mode", (dir) => ({ version: 1, dir, fileMode: "0444", files: [{ path: "a", source }] }), /fileMode/],
-    ["version 2", (dir) => ({ version: 2, dir, files: [{ path: "a", source }] }), /version: is 2/],
+    ["a path with ..", (dir) => ({ version: 1, dir, mode: "init", files: [{ path: "../../etc/passwd", source }] }), /files\[0\]\.path/],
+    ["an absolute path", (dir) => ({ version: 1, dir, mode: "init", files: [{ path: "/etc/passwd", source }] }), /files\[0\]\.path: "\/etc\/passwd" is absolute/],
+    ["a ..data segment", (dir) => ({ version: 1, dir, mode: "init", files: [{ path: "..data/x", source }] }), /files\[0\]\.path/],
+    ["duplicate paths", (dir) => ({ version: 1, dir, mode: "init", files: [{ path: "a", source }, { path: "a", source }] }), /files\[1\]\.path: "a" duplicates files\[0\]\.path/],
+    ["an unknown source type", (dir) => ({ version: 1, dir, mode: "init", files: [{ path: "a", source: { type: "aws-kms" } }] }), /files\[0\]\.source\.type/],
+    ["a world-readable mode", (dir) => ({ version: 1, dir, mode: "init", fileMode: "0444", files: [{ path: "a", source }] }), /fileMode/],
+    ["version 2", (dir) => ({ version: 2, dir, mode: "init", files: [{ path: "a", source }] }), /version: is 2/],
   ];
   for (const [what, make, message] of badSpecs) {
     it(`a spec with ${what} exits 2 with one error line and writes nothing`, async () => {

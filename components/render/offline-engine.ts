@@ -96,8 +96,8 @@ export interface ProgramRun {
  * published name, `secret-mount`; it resolves to this checkout.
  */
 export async function runProgram(dir: string, stack = "example", scope?: Partial<OfflineScope>): Promise<ProgramRun> {
-  const projectFile = parseYaml(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")) as { name: string; main?: string };
-  const stackPath = path.join(dir, `Pulumi.${stack}.yaml`);
+  const projectFile = parseYaml(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")) as { name: string; main?: string; stackConfigDir?: string };
+  const stackPath = path.join(dir, projectFile.stackConfigDir ?? "", `Pulumi.${stack}.yaml`);
   const stackFile = fs.existsSync(stackPath)
     ? (parseYaml(fs.readFileSync(stackPath, "utf8")) as { config?: Record<string, unknown> })
     : {};

@@ -1,0 +1,88 @@
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { parseAllDocuments } from "yaml";
+import { parseFetchSpecJson } from "../../components/spec/fetch-spec";
+import { runProgram } from "../../components/render/offline-engine";
+import { validateDeployment, validateNamespace, validateServiceAccount } from "../helpers/kube-validate";
+import { restrictedViolations } from "../helpers/pod-security";
+
+const ROOT = path.resolve(__dirname, "../..");
+const EXAMPLES = fs.readdirSync(path.join(ROOT, "examples")).filter((d) => fs.existsSync(path.join(ROOT, "examples", d, "Pulumi.yaml")));
+
+describe("examples run under the offline engine, so they never rot", () => {
+  it("there is at least the EKS example", () => assert.ok(EXAMPLES.includes("eks"), EXAMPLES.join(",")));
+
+  for (const example of EXAMPLES) {
+    it(`${example}: registers a workload whose objects are valid and restricted`, async () => {
+      const run = await runProgram(path.join(ROOT, "examples", example));
+      const deployments = run.resources.filter((r) => r.type === "kubernetes:apps/v1:Deployment");
+      assert.ok(deployments.length >= 1);
+      for (const d of deployments) {
+        validateDeployment(d.inputs);
+        const tpl = (d.inputs as any).spec.template;
+        assert.deepEqual(restrictedViolations(tpl.spec, tpl.metadata), []);
+      }
+      for (const sa of run.resources.filter((r) => r.type === "kubernetes:core/v1:ServiceAccount")) validateServiceAccount(sa.inputs);
+      for (const ns of run.resources.filter((r) => r.type === "kubernetes:core/v1:Namespace")) validateNamespace(ns.inputs);
+      for (const key of ["roleArn", "serviceAccountName", "deploymentName", "mountPath", "fetchSpec", "permissionPolicy"]) {
+        assert.ok(run.outputs[key], `${example} exports ${key}`);
+      }
+      parseFetchSpecJson(String(run.outputs.fetchSpec));
+    });
+  }
+});
+
+describe("npm run render (the main job)", () => {
+  let out: string;
+  let stdout: string;
+  before(async function () {
+    this.timeout(60000);
+    out = fs.mkdtempSync(path.join(os.tmpdir(), "sm-render-"));
+    const r = await promisify(execFile)(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "components/render/cli.ts", "examples/eks", "--out", out], { cwd: ROOT });
+    stdout = r.stdout;
+  });
+  after(() => fs.rmSync(out, { recursive: true, force: true }));
+
+  it("writes the review folder: Kubernetes YAML, IAM JSON, the FetchSpec", () => {
+    const files = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true })
+      .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)).map((f) => `${e.name}/${f}`) : [e.name]));
+    assert.deepEqual(files(out).sort(), [
+      "fetch-spec/billing-api.json",
+      "iam/billing-api-read.permission-policy.json",
+      "iam/billing-api-role.trust-policy.json",
+      "kubernetes.yaml",
+    ]);
+    const docs = parseAllDocuments(fs.readFileSync(path.join(out, "kubernetes.yaml"), "utf8")).map((d) => d.toJS());
+    assert.deepEqual(docs.map((d) => d.kind), ["Namespace", "ServiceAccount", "Deployment"]);
+    validateDeployment(docs[2]);
+    assert.deepEqual(restrictedViolations(docs[2].spec.template.spec, docs[2].spec.template.metadata), []);
+    const spec = parseFetchSpecJson(fs.readFileSync(path.join(out, "fetch-spec/billing-api.json"), "utf8"));
+    assert.equal(JSON.stringify(spec), docs[2].spec.template.spec.initContainers[0].env[0].value);
+    const trust = JSON.parse(fs.readFileSync(path.join(out, "iam/billing-api-role.trust-policy.json"), "utf8"));
+    assert.equal(trust.Statement[0].Action, "sts:AssumeRoleWithWebIdentity");
+  });
+
+  it("prints a summary table a reviewer can read", () => {
+    assert.match(stdout, /^TYPE\s+NAME\s+WHAT A REVIEWER SHOULD SEE$/m);
+    assert.match(stdout, /aws:iam\/role:Role\s+billing-api-role\s+trust .* if sub=system:serviceaccount:billing:billing-api, aud=sts.amazonaws.com/);
+    assert.match(stdout, /kubernetes:apps\/v1:Deployment\s+billing-api-deployment\s+.*ro-rootfs true, caps drop ALL; volume Memory/);
+    assert.match(stdout, /Wrote 4 files to /);
+  });
+
+  it("writes no generated or supplied value anywhere", () => {
+    const all = [stdout, ...["kubernetes.yaml", "fetch-spec/billing-api.json"].map((f) => fs.readFileSync(path.join(out, f), "utf8"))].join("\n");
+    assert.ok(!all.includes("(generated at pulumi up)"), "placeholder values of generated secrets must not be written");
+    assert.ok(!/BEGIN [A-Z ]*PRIVATE KEY/.test(all));
+  });
+
+  it("fails with one clear line for a directory that is not a program", async () => {
+    await assert.rejects(
+      promisify(execFile)(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "components/render/cli.ts", "tests"], { cwd: ROOT }),
+      (e: { code: number; stderr: string }) => e.code === 2 && /tests has no Pulumi.yaml/.test(e.stderr),
+    );
+  });
+});

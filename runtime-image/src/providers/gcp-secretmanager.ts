@@ -88,10 +88,7 @@ async function clientWithToken(source: GcpSecretManagerSource, ctx: ProviderCont
     await raceSignal(client.getAccessToken(), ctx.signal, "the GKE metadata server");
     return client;
   } catch (e) {
-    if (e instanceof SourceError) {
-      // gcp-metadata retries the token request on its own (about 5 s); the deadline can cut it short.
-      throw new SourceError("identity-not-ready", "no token from the GKE metadata server before the overall deadline", true);
-    }
+    if (e instanceof SourceError) throw e;
     authClient = undefined; // A failed discovery is not cached: the metadata server may come up.
     const status = (e as { response?: { status?: number } }).response?.status ?? (e as { status?: number }).status;
     const net = networkCode(e);

@@ -1,0 +1,123 @@
+/**
+ * Google Secret Manager end to end: the bundled fetcher as a child process with what a GKE pod has
+ * (Application Default Credentials from the metadata server, here GCE_METADATA_HOST pointing at the
+ * double), against doubles of the GKE metadata server and the Secret Manager REST API.
+ */
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { expectFileFailure, expectSuccess, fastRetries, FAULT_MATRIX, readVolumeFile } from "./doubles/fault-matrix";
+import { GcpDoubles } from "./doubles/gcp";
+import { SECRET_MARKER, specEnv, tempDir } from "./harness";
+
+const name = (secret: string, version = "latest") => `projects/acme-prod/secrets/${secret}/versions/${version}`;
+
+describe("runtime: gcp-secretmanager (GKE metadata server + Secret Manager REST)", function () {
+  this.timeout(20_000);
+  let g: GcpDoubles;
+
+  before(async () => {
+    g = await new GcpDoubles().start();
+  });
+  after(async () => {
+    await g?.stop();
+  });
+  beforeEach(() => {
+    g.versions.clear();
+    g.faults.clear();
+    g.noServiceAccount = false;
+    g.tokenRequests = 0;
+    g.accessRequests = 0;
+  });
+
+  /** A GKE pod reaches the metadata server at its fixed address; the double stands in through the env ADC honours. */
+  function podEnv(): NodeJS.ProcessEnv {
+    return { GCE_METADATA_HOST: g.metadataHost, CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER: `${g.endpoint}/` };
+  }
+
+  function spec(volume: string, files: { path: string; source: unknown; jsonKey?: string; decode?: string }[]) {
+    return { version: 1, dir: volume, mode: "init", timeoutSeconds: 10, files };
+  }
+
+  const source = (n: string) => ({ type: "gcp-secretmanager", name: n });
+
+  it("fetches text, JSON-key and binary secrets with one metadata token, CRC32C checked, and writes them", async () => {
+    const binary = Buffer.concat([Buffer.from([0x00, 0xff, 0xfe, 0x80]), Buffer.from(SECRET_MARKER)]);
+    g.versions.set(name("db-password"), { data: `pw-${SECRET_MARKER}`, version: 7 });
+    g.versions.set(name("app", "3"), { data: JSON.stringify({ token: `tok-${SECRET_MARKER}` }), version: 3 });
+    g.versions.set(name("keystore"), { data: binary, version: 1 });
+    const volume = tempDir("sm-vol-");
+    const r = await expectSuccess(
+      specEnv(
+        spec(volume, [
+          { path: "db/password", source: source(name("db-password")) },
+          { path: "api-token", source: source(name("app", "3")), jsonKey: "token" },
+          { path: "keystore.p12", source: source(name("keystore")) },
+        ]),
+        podEnv(),
+      ),
+    );
+    assert.equal(readVolumeFile(volume, "db/password"), `pw-${SECRET_MARKER}`);
+    assert.equal(readVolumeFile(volume, "api-token"), `tok-${SECRET_MARKER}`);
+    assert.deepEqual(fs.readFileSync(path.join(volume, "keystore.p12")), binary);
+    assert.equal(g.tokenRequests, 1, "one metadata token shared by every secret");
+    assert.equal(g.accessRequests, 3);
+    const versions = Object.fromEntries(r.logs.filter((l) => l.event === "file-written").map((l) => [l.file, l.version]));
+    assert.deepEqual(versions, { "db/password": "7", "api-token": "3", "keystore.p12": "1" });
+  });
+
+  it("recovers from one unavailable answer within the deadline", async () => {
+    g.versions.set(name("flaky"), { data: `v-${SECRET_MARKER}`, version: 1 });
+    g.faults.set(name("flaky"), { kind: "server-error", times: 1 });
+    const volume = tempDir("sm-vol-");
+    await expectSuccess(specEnv(spec(volume, [{ path: "flaky", source: source(name("flaky")) }]), { ...podEnv(), ...fastRetries() }));
+    assert.equal(readVolumeFile(volume, "flaky"), `v-${SECRET_MARKER}`);
+  });
+
+  for (const { fault, cause } of FAULT_MATRIX) {
+    it(`reports ${fault} from Secret Manager as ${cause}, exits 1 and writes nothing`, async () => {
+      g.versions.set(name("good"), { data: `g-${SECRET_MARKER}`, version: 1 });
+      if (fault !== "missing") {
+        g.versions.set(name("target"), { data: `t-${SECRET_MARKER}`, version: 1 });
+        g.faults.set(name("target"), { kind: fault });
+      }
+      const volume = tempDir("sm-vol-");
+      const env = specEnv(
+        spec(volume, [
+          { path: "good", source: source(name("good")) },
+          { path: "bad/target", source: source(name("target")) },
+        ]),
+        { ...podEnv(), ...fastRetries(fault) },
+      );
+      await expectFileFailure(env, volume, { file: "bad/target", sourceType: "gcp-secretmanager", cause });
+    });
+  }
+
+  it("reports a payload whose CRC32C does not match as malformed", async () => {
+    g.versions.set(name("corrupt"), { data: `c-${SECRET_MARKER}`, version: 2, badCrc: true });
+    const volume = tempDir("sm-vol-");
+    const line = await expectFileFailure(specEnv(spec(volume, [{ path: "c", source: source(name("corrupt")) }]), { ...podEnv(), ...fastRetries() }), volume, {
+      file: "c",
+      sourceType: "gcp-secretmanager",
+      cause: "malformed",
+    });
+    assert.match(String(line.message), /CRC32C/);
+  });
+
+  it("reports a pod whose service account is not bound (metadata has no token) as identity-not-ready", async () => {
+    g.versions.set(name("s"), { data: `v-${SECRET_MARKER}`, version: 1 });
+    g.noServiceAccount = true;
+    const volume = tempDir("sm-vol-");
+    await expectFileFailure(specEnv(spec(volume, [{ path: "s", source: source(name("s")) }]), { ...podEnv(), ...fastRetries() }), volume, { file: "s", sourceType: "gcp-secretmanager", cause: "identity-not-ready" });
+    assert.equal(g.accessRequests, 0);
+  });
+
+  it("holds the deadline while the metadata client retries a resetting token endpoint on its own", async () => {
+    g.versions.set(name("s"), { data: `v-${SECRET_MARKER}`, version: 1 });
+    g.faults.set("token", { kind: "reset" });
+    const volume = tempDir("sm-vol-");
+    // gcp-metadata retries the token request by itself for about 5 s; the runtime's deadline wins.
+    await expectFileFailure(specEnv(spec(volume, [{ path: "s", source: source(name("s")) }]), { ...podEnv(), ...fastRetries("slow") }), volume, { file: "s", sourceType: "gcp-secretmanager", cause: "timed-out" });
+    assert.equal(g.accessRequests, 0);
+  });
+});

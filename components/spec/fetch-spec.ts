@@ -318,7 +318,7 @@ function parseSource(raw: unknown, at: string): SecretSource {
     }
     case "azure-keyvault": {
       allowOnly(s, at, ["type", "vaultUrl", "name", "version", "disableChallengeResourceVerification"]);
-      const vaultUrl = httpsUrl(s.vaultUrl, `${at}.vaultUrl`, "https://acme.vault.azure.net");
+      const vaultUrl = url(s.vaultUrl, `${at}.vaultUrl`, ["https:"], "https://acme.vault.azure.net");
       const out: AzureKeyVaultSource = { type: s.type, vaultUrl, name: str(s.name, `${at}.name`) };
       if (!/^[0-9A-Za-z-]{1,127}$/.test(out.name)) throw new FetchSpecError(`${at}.name`, `"${out.name}" is not a Key Vault secret name (1-127 of 0-9, a-z, A-Z, -)`);
       if (s.version !== undefined) out.version = str(s.version, `${at}.version`);
@@ -339,7 +339,7 @@ function parseSource(raw: unknown, at: string): SecretSource {
       allowOnly(s, at, ["type", "address", "role", "path", "mount", "authMount", "version", "namespace"]);
       const out: VaultKvSource = {
         type: s.type,
-        address: httpUrl(s.address, `${at}.address`),
+        address: url(s.address, `${at}.address`, ["https:", "http:"], "https://vault.vault.svc:8200"),
         role: str(s.role, `${at}.role`),
         path: str(s.path, `${at}.path`).replace(/^\/+|\/+$/g, ""),
       };
@@ -409,7 +409,8 @@ function region(v: unknown, at: string): string {
   return r;
 }
 
-function httpsUrl(v: unknown, at: string, example: string): string {
+/** A URL with one of the given protocols, without its trailing slashes. */
+function url(v: unknown, at: string, protocols: string[], example: string): string {
   const s = str(v, at);
   let u: URL;
   try {
@@ -417,19 +418,7 @@ function httpsUrl(v: unknown, at: string, example: string): string {
   } catch {
     throw new FetchSpecError(at, `"${s}" is not a URL; use e.g. "${example}"`);
   }
-  if (u.protocol !== "https:") throw new FetchSpecError(at, `"${s}" must use https, e.g. "${example}"`);
-  return s.replace(/\/+$/, "");
-}
-
-function httpUrl(v: unknown, at: string): string {
-  const s = str(v, at);
-  let u: URL;
-  try {
-    u = new URL(s);
-  } catch {
-    throw new FetchSpecError(at, `"${s}" is not a URL; use e.g. "https://vault.vault.svc:8200"`);
-  }
-  if (u.protocol !== "https:" && u.protocol !== "http:") throw new FetchSpecError(at, `"${s}" must be an http(s) URL`);
+  if (!protocols.includes(u.protocol)) throw new FetchSpecError(at, `"${s}" must use ${protocols.map((p) => p.replace(":", "")).join(" or ")}, e.g. "${example}"`);
   return s.replace(/\/+$/, "");
 }
 

@@ -149,8 +149,8 @@ function networkError(source: VaultKvSource, e: unknown): SourceError {
   const name = (e as Error)?.name ?? "Error";
   if (name === "AbortError") return new SourceError("timed-out", `no answer before the overall deadline`, true);
   const tls = (e as { code?: string })?.code;
-  if (typeof tls === "string" && /CERT|SSL|TLS/.test(tls)) {
-    return new SourceError("unavailable", `TLS to Vault failed (${tls}); set VAULT_CACERT to the CA file that signed Vault's certificate`, true);
+  if (typeof tls === "string" && /CERT|SSL|TLS|VERIFY|ISSUER/.test(tls)) {
+    return new SourceError("unavailable", `TLS to Vault failed (${tls}); set VAULT_CACERT to the CA file that signed Vault's certificate`);
   }
   return new SourceError("unavailable", `could not reach Vault${net ? ` (${net})` : ` (${name})`}`, true);
 }

@@ -1,0 +1,169 @@
+/**
+ * HashiCorp Vault KV v2 end to end: the bundled fetcher as a child process with the pod's service
+ * account token file, logging in with Kubernetes auth and reading KV v2, against a Vault double.
+ */
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { expectFileFailure, expectSuccess, fastRetries, FAULT_MATRIX, readVolumeFile } from "./doubles/fault-matrix";
+import { makeTestPki, type TestPki } from "./doubles/tls";
+import { VaultDouble } from "./doubles/vault";
+import { SECRET_MARKER, specEnv, tempDir } from "./harness";
+
+describe("runtime: vault-kv (Kubernetes auth + KV v2)", function () {
+  this.timeout(20_000);
+  let vault: VaultDouble;
+  let saToken: string;
+
+  before(async () => {
+    saToken = path.join(tempDir("sm-vault-sa-"), "token");
+    fs.writeFileSync(saToken, "eyJhbGciOiJSUzI1NiJ9.pod-service-account-token.sig");
+    vault = await new VaultDouble({ tokenFile: saToken }).start();
+  });
+  after(async () => {
+    await vault?.stop();
+  });
+  beforeEach(() => {
+    vault.kv.clear();
+    vault.roles.clear();
+    vault.faults.clear();
+    vault.roles.set("billing", ["apps/billing/"]);
+    vault.logins = 0;
+    vault.reads = 0;
+  });
+
+  const podEnv = () => ({ VAULT_K8S_TOKEN_FILE: saToken });
+  const source = (p: string, extra: Record<string, unknown> = {}) => ({ type: "vault-kv", address: vault.address, role: "billing", path: p, ...extra });
+
+  function spec(volume: string, files: { path: string; source: unknown; jsonKey?: string }[]) {
+    return { version: 1, dir: volume, mode: "init", timeoutSeconds: 10, files };
+  }
+
+  it("logs in once, reads KV v2 (latest and pinned versions), and writes data.data or one key of it", async () => {
+    vault.kv.set("apps/billing/db", { versions: { 1: { password: `old-${SECRET_MARKER}` }, 2: { username: "billing", password: `pw-${SECRET_MARKER}` } } });
+    vault.kv.set("apps/billing/api", { versions: { 4: { token: `tok-${SECRET_MARKER}` } } });
+    const volume = tempDir("sm-vol-");
+    const r = await expectSuccess(
+      specEnv(
+        spec(volume, [
+          { path: "db/password", source: source("apps/billing/db"), jsonKey: "password" },
+          { path: "db/previous", source: source("apps/billing/db", { version: 1 }), jsonKey: "password" },
+          { path: "api.json", source: source("apps/billing/api") },
+        ]),
+        podEnv(),
+      ),
+    );
+    assert.equal(readVolumeFile(volume, "db/password"), `pw-${SECRET_MARKER}`);
+    assert.equal(readVolumeFile(volume, "db/previous"), `old-${SECRET_MARKER}`);
+    assert.deepEqual(JSON.parse(readVolumeFile(volume, "api.json")), { token: `tok-${SECRET_MARKER}` });
+    assert.equal(vault.logins, 1, "one Kubernetes login shared by every read");
+    const versions = Object.fromEntries(r.logs.filter((l) => l.event === "file-written").map((l) => [l.file, l.version]));
+    assert.deepEqual(versions, { "db/password": "2", "db/previous": "1", "api.json": "4" });
+  });
+
+  it("recovers from one sealed (503) answer within the deadline", async () => {
+    vault.kv.set("apps/billing/flaky", { versions: { 1: { v: `v-${SECRET_MARKER}` } } });
+    vault.faults.set("apps/billing/flaky", { kind: "server-error", times: 1 });
+    const volume = tempDir("sm-vol-");
+    await expectSuccess(specEnv(spec(volume, [{ path: "flaky", source: source("apps/billing/flaky"), jsonKey: "v" }]), { ...podEnv(), ...fastRetries() }));
+    assert.equal(readVolumeFile(volume, "flaky"), `v-${SECRET_MARKER}`);
+  });
+
+  for (const { fault, cause } of FAULT_MATRIX) {
+    it(`reports ${fault} from Vault as ${cause}, exits 1 and writes nothing`, async () => {
+      vault.kv.set("apps/billing/good", { versions: { 1: { v: `g-${SECRET_MARKER}` } } });
+      if (fault !== "missing") {
+        vault.kv.set("apps/billing/target", { versions: { 1: { v: `t-${SECRET_MARKER}` } } });
+        vault.faults.set("apps/billing/target", { kind: fault });
+      }
+      const volume = tempDir("sm-vol-");
+      const env = specEnv(
+        spec(volume, [
+          { path: "good", source: source("apps/billing/good") },
+          { path: "bad/target", source: source("apps/billing/target") },
+        ]),
+        { ...podEnv(), ...fastRetries(fault) },
+      );
+      await expectFileFailure(env, volume, { file: "bad/target", sourceType: "vault-kv", cause });
+    });
+  }
+
+  it("reports a path outside the role's policy as access-denied", async () => {
+    vault.kv.set("apps/payroll/db", { versions: { 1: { v: `p-${SECRET_MARKER}` } } });
+    const volume = tempDir("sm-vol-");
+    await expectFileFailure(specEnv(spec(volume, [{ path: "p", source: source("apps/payroll/db") }]), podEnv()), volume, { file: "p", sourceType: "vault-kv", cause: "access-denied" });
+  });
+
+  it("reports a deleted version as not-found", async () => {
+    vault.kv.set("apps/billing/gone", { versions: { 1: { v: `x-${SECRET_MARKER}` }, 2: null } });
+    const volume = tempDir("sm-vol-");
+    const line = await expectFileFailure(specEnv(spec(volume, [{ path: "g", source: source("apps/billing/gone") }]), podEnv()), volume, { file: "g", sourceType: "vault-kv", cause: "not-found" });
+    assert.match(String(line.message), /deleted/);
+  });
+
+  it("reports an unknown Kubernetes auth role as access-denied", async () => {
+    vault.kv.set("apps/billing/db", { versions: { 1: { v: `v-${SECRET_MARKER}` } } });
+    const volume = tempDir("sm-vol-");
+    const line = await expectFileFailure(specEnv(spec(volume, [{ path: "s", source: source("apps/billing/db", { role: "nobody" }) }]), podEnv()), volume, { file: "s", sourceType: "vault-kv", cause: "access-denied" });
+    assert.match(String(line.message), /invalid role name/);
+    assert.equal(vault.reads, 0);
+  });
+
+  it("reports a service account token Vault rejects as access-denied", async () => {
+    vault.kv.set("apps/billing/db", { versions: { 1: { v: `v-${SECRET_MARKER}` } } });
+    const other = path.join(tempDir("sm-vault-sa-"), "token");
+    fs.writeFileSync(other, "eyJhbGciOiJSUzI1NiJ9.another-namespace-token.sig");
+    const volume = tempDir("sm-vol-");
+    await expectFileFailure(specEnv(spec(volume, [{ path: "s", source: source("apps/billing/db") }]), { VAULT_K8S_TOKEN_FILE: other }), volume, { file: "s", sourceType: "vault-kv", cause: "access-denied" });
+  });
+
+  it("reports a throttled login as throttled", async () => {
+    vault.kv.set("apps/billing/db", { versions: { 1: { v: `v-${SECRET_MARKER}` } } });
+    vault.faults.set("login", { kind: "throttle" });
+    const volume = tempDir("sm-vol-");
+    await expectFileFailure(specEnv(spec(volume, [{ path: "s", source: source("apps/billing/db") }]), { ...podEnv(), ...fastRetries() }), volume, { file: "s", sourceType: "vault-kv", cause: "throttled" });
+  });
+
+  it("reports a missing service account token file as identity-not-ready", async () => {
+    const volume = tempDir("sm-vol-");
+    const env = specEnv(spec(volume, [{ path: "s", source: source("apps/billing/db") }]), { ...fastRetries(), VAULT_K8S_TOKEN_FILE: path.join(volume, "..", "no-such-token") });
+    await expectFileFailure(env, volume, { file: "s", sourceType: "vault-kv", cause: "identity-not-ready" });
+    assert.equal(vault.logins, 0);
+  });
+
+  describe("over TLS with a private CA and a Vault Enterprise namespace", () => {
+    let pki: TestPki;
+    let tlsVault: VaultDouble;
+    before(async () => {
+      pki = makeTestPki();
+      tlsVault = await new VaultDouble({ tokenFile: saToken, pki, namespace: "team-a" }).start();
+      tlsVault.roles.set("billing", ["apps/"]);
+      tlsVault.kv.set("apps/db", { versions: { 3: { password: `ns-${SECRET_MARKER}` } } });
+    });
+    after(async () => {
+      await tlsVault?.stop();
+      pki?.dispose();
+    });
+
+    it("trusts the CA in VAULT_CACERT and sends X-Vault-Namespace on login and read", async () => {
+      const volume = tempDir("sm-vol-");
+      const src = { type: "vault-kv", address: tlsVault.address, role: "billing", path: "apps/db", namespace: "team-a" };
+      await expectSuccess(specEnv(spec(volume, [{ path: "pw", source: src, jsonKey: "password" }]), { ...podEnv(), VAULT_CACERT: pki.caFile }));
+      assert.equal(readVolumeFile(volume, "pw"), `ns-${SECRET_MARKER}`);
+    });
+
+    it("takes the namespace from VAULT_NAMESPACE when the source names none", async () => {
+      const volume = tempDir("sm-vol-");
+      const src = { type: "vault-kv", address: tlsVault.address, role: "billing", path: "apps/db" };
+      await expectSuccess(specEnv(spec(volume, [{ path: "pw", source: src, jsonKey: "password" }]), { ...podEnv(), VAULT_CACERT: pki.caFile, VAULT_NAMESPACE: "team-a" }));
+      assert.equal(readVolumeFile(volume, "pw"), `ns-${SECRET_MARKER}`);
+    });
+
+    it("refuses a certificate it cannot verify, saying how to fix it", async () => {
+      const volume = tempDir("sm-vol-");
+      const src = { type: "vault-kv", address: tlsVault.address, role: "billing", path: "apps/db", namespace: "team-a" };
+      const line = await expectFileFailure(specEnv(spec(volume, [{ path: "pw", source: src }]), { ...podEnv(), ...fastRetries() }), volume, { file: "pw", sourceType: "vault-kv", cause: "unavailable" });
+      assert.match(String(line.message), /VAULT_CACERT/);
+    });
+  });
+});

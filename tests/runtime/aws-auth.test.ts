@@ -37,7 +37,8 @@ describe("runtime: AWS auth paths, end to end through the bundle", () => {
     assert.equal(fs.readFileSync(path.join(vol, "db/password"), "utf8"), `${SECRET_MARKER}-db`);
     assert.equal(fs.readFileSync(path.join(vol, "flags"), "utf8"), `${SECRET_MARKER}-flags`);
     const sts = aws.callsOf("sts.AssumeRoleWithWebIdentity");
-    assert.ok(sts.length >= 1 && sts.every((c) => c.status === 200));
+    assert.equal(sts.length, 1, "one credential chain shared by the Secrets Manager and SSM clients");
+    assert.equal(sts[0].status, 200);
     assert.equal(aws.signatureFailures, 0);
     for (const op of ["secretsmanager.GetSecretValue", "ssm.GetParameters"] as const) {
       const calls = aws.callsOf(op);

@@ -1,11 +1,13 @@
+import { sharedAwsCredentials } from "./aws-credentials";
+
 /**
- * Options shared by the AWS clients: the SDK's default credential chain (nothing set here, so IRSA
- * web identity, Pod Identity / ECS container credentials, ... all come from the SDK), endpoints only
- * from the SDK's own AWS_ENDPOINT_URL_* variables, and bounded SDK retries.
+ * Options shared by the AWS clients: the SDK's default credential chain (one shared instance, so
+ * IRSA web identity, Pod Identity / ECS container credentials, ... all come from the SDK), endpoints
+ * only from the SDK's own AWS_ENDPOINT_URL_* variables, and bounded SDK retries.
  */
-export function awsClientOptions(region: string | undefined, env: NodeJS.ProcessEnv): { region?: string; maxAttempts: number } {
+export function awsClientOptions(region: string | undefined, env: NodeJS.ProcessEnv) {
   const n = Number(env.SECRET_MOUNT_SDK_MAX_ATTEMPTS || 3);
-  return { ...(region ? { region } : {}), maxAttempts: Number.isInteger(n) && n >= 1 && n <= 10 ? n : 3 };
+  return { ...(region ? { region } : {}), credentials: sharedAwsCredentials(), maxAttempts: Number.isInteger(n) && n >= 1 && n <= 10 ? n : 3 };
 }
 
 /** Splits into chunks of at most `size`. */

@@ -7,7 +7,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { AzureDoubles } from "./doubles/azure";
-import { expectFileFailure, expectSuccess, fastRetries, FAULT_MATRIX, readVolumeFile, visible } from "./doubles/fault-matrix";
+import { expectFileFailure, expectRotationPickedUp, expectSuccess, fastRetries, FAULT_MATRIX, readVolumeFile, visible } from "./doubles/fault-matrix";
 import { makeTestPki, type TestPki } from "./doubles/tls";
 import { isolatedEnv, runFetch, SECRET_MARKER, specEnv, tempDir } from "./harness";
 
@@ -53,8 +53,8 @@ describe("runtime: azure-keyvault (Entra workload identity + Key Vault over TLS)
     return { type: "azure-keyvault", vaultUrl: az.vaultUrl, name, ...(version ? { version } : {}), disableChallengeResourceVerification: true };
   }
 
-  function spec(volume: string, files: { path: string; source: unknown; jsonKey?: string }[]) {
-    return { version: 1, dir: volume, mode: "init", timeoutSeconds: 10, files };
+  function spec(volume: string, files: { path: string; source: unknown; jsonKey?: string }[], mode = "init") {
+    return { version: 1, dir: volume, mode, timeoutSeconds: 10, files };
   }
 
   it("fetches several secrets with one token exchange, after the 401 challenge, and writes them", async () => {
@@ -85,6 +85,14 @@ describe("runtime: azure-keyvault (Entra workload identity + Key Vault over TLS)
     const volume = tempDir("sm-vol-");
     await expectSuccess(specEnv(spec(volume, [{ path: "flaky", source: source("flaky") }]), { ...podEnv(), ...fastRetries() }));
     assert.equal(readVolumeFile(volume, "flaky"), `v-${SECRET_MARKER}`);
+  });
+
+  it("refresh mode: a new secret version is swapped in, reusing the token", async () => {
+    az.secrets.set("rotating", { value: `gen1-${SECRET_MARKER}`, version: "v1" });
+    const volume = tempDir("sm-vol-");
+    const env = specEnv(spec(volume, [{ path: "rotating", source: source("rotating") }], "refresh"), podEnv());
+    await expectRotationPickedUp(env, volume, "rotating", () => az.secrets.set("rotating", { value: `gen2-${SECRET_MARKER}`, version: "v2" }), `gen2-${SECRET_MARKER}`);
+    assert.equal(az.tokenRequests, 1, "the cached token served every refresh");
   });
 
   for (const { fault, cause } of FAULT_MATRIX) {

@@ -6,8 +6,9 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { expectFileFailure, expectSuccess, fastRetries, FAULT_MATRIX, readVolumeFile } from "./doubles/fault-matrix";
+import { expectFileFailure, expectRotationPickedUp, expectSuccess, fastRetries, FAULT_MATRIX, readVolumeFile } from "./doubles/fault-matrix";
 import { GcpDoubles } from "./doubles/gcp";
+import { endpoint } from "../../runtime-image/src/providers/gcp-secretmanager";
 import { SECRET_MARKER, specEnv, tempDir } from "./harness";
 
 const name = (secret: string, version = "latest") => `projects/acme-prod/secrets/${secret}/versions/${version}`;
@@ -35,8 +36,8 @@ describe("runtime: gcp-secretmanager (GKE metadata server + Secret Manager REST)
     return { GCE_METADATA_HOST: g.metadataHost, CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER: `${g.endpoint}/` };
   }
 
-  function spec(volume: string, files: { path: string; source: unknown; jsonKey?: string; decode?: string }[]) {
-    return { version: 1, dir: volume, mode: "init", timeoutSeconds: 10, files };
+  function spec(volume: string, files: { path: string; source: unknown; jsonKey?: string; decode?: string }[], mode = "init") {
+    return { version: 1, dir: volume, mode, timeoutSeconds: 10, files };
   }
 
   const source = (n: string) => ({ type: "gcp-secretmanager", name: n });
@@ -72,6 +73,14 @@ describe("runtime: gcp-secretmanager (GKE metadata server + Secret Manager REST)
     const volume = tempDir("sm-vol-");
     await expectSuccess(specEnv(spec(volume, [{ path: "flaky", source: source(name("flaky")) }]), { ...podEnv(), ...fastRetries() }));
     assert.equal(readVolumeFile(volume, "flaky"), `v-${SECRET_MARKER}`);
+  });
+
+  it("refresh mode: a new version behind `latest` is swapped in, reusing the metadata token", async () => {
+    g.versions.set(name("rotating"), { data: `gen1-${SECRET_MARKER}`, version: 1 });
+    const volume = tempDir("sm-vol-");
+    const env = specEnv(spec(volume, [{ path: "rotating", source: source(name("rotating")) }], "refresh"), podEnv());
+    await expectRotationPickedUp(env, volume, "rotating", () => g.versions.set(name("rotating"), { data: `gen2-${SECRET_MARKER}`, version: 2 }), `gen2-${SECRET_MARKER}`);
+    assert.equal(g.tokenRequests, 1, "the cached token served every refresh");
   });
 
   for (const { fault, cause } of FAULT_MATRIX) {
@@ -119,5 +128,12 @@ describe("runtime: gcp-secretmanager (GKE metadata server + Secret Manager REST)
     // gcp-metadata retries the token request by itself for about 5 s; the runtime's deadline wins.
     await expectFileFailure(specEnv(spec(volume, [{ path: "s", source: source(name("s")) }]), { ...podEnv(), ...fastRetries("slow") }), volume, { file: "s", sourceType: "gcp-secretmanager", cause: "timed-out" });
     assert.equal(g.accessRequests, 0);
+  });
+
+  it("takes the Secret Manager endpoint from the gcloud override, else the universe domain", () => {
+    assert.equal(endpoint({}), "https://secretmanager.googleapis.com");
+    assert.equal(endpoint({ GOOGLE_CLOUD_UNIVERSE_DOMAIN: "example-universe.goog" }), "https://secretmanager.example-universe.goog");
+    assert.equal(endpoint({ CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER: "https://secretmanager-acme.p.googleapis.com/" }), "https://secretmanager-acme.p.googleapis.com");
+    assert.equal(endpoint({ CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER: "https://private.example/v1/" }), "https://private.example");
   });
 });

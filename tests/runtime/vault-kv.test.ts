@@ -5,7 +5,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { expectFileFailure, expectSuccess, fastRetries, FAULT_MATRIX, readVolumeFile } from "./doubles/fault-matrix";
+import { expectFileFailure, expectRotationPickedUp, expectSuccess, fastRetries, FAULT_MATRIX, readVolumeFile } from "./doubles/fault-matrix";
 import { makeTestPki, type TestPki } from "./doubles/tls";
 import { VaultDouble } from "./doubles/vault";
 import { SECRET_MARKER, specEnv, tempDir } from "./harness";
@@ -35,8 +35,8 @@ describe("runtime: vault-kv (Kubernetes auth + KV v2)", function () {
   const podEnv = () => ({ VAULT_K8S_TOKEN_FILE: saToken });
   const source = (p: string, extra: Record<string, unknown> = {}) => ({ type: "vault-kv", address: vault.address, role: "billing", path: p, ...extra });
 
-  function spec(volume: string, files: { path: string; source: unknown; jsonKey?: string }[]) {
-    return { version: 1, dir: volume, mode: "init", timeoutSeconds: 10, files };
+  function spec(volume: string, files: { path: string; source: unknown; jsonKey?: string }[], mode = "init") {
+    return { version: 1, dir: volume, mode, timeoutSeconds: 10, files };
   }
 
   it("logs in once, reads KV v2 (latest and pinned versions), and writes data.data or one key of it", async () => {
@@ -67,6 +67,15 @@ describe("runtime: vault-kv (Kubernetes auth + KV v2)", function () {
     const volume = tempDir("sm-vol-");
     await expectSuccess(specEnv(spec(volume, [{ path: "flaky", source: source("apps/billing/flaky"), jsonKey: "v" }]), { ...podEnv(), ...fastRetries() }));
     assert.equal(readVolumeFile(volume, "flaky"), `v-${SECRET_MARKER}`);
+  });
+
+  it("refresh mode: a new KV version is swapped in, reusing the Vault token", async () => {
+    vault.kv.set("apps/billing/rotating", { versions: { 1: { pw: `gen1-${SECRET_MARKER}` } } });
+    const volume = tempDir("sm-vol-");
+    const env = specEnv(spec(volume, [{ path: "pw", source: source("apps/billing/rotating"), jsonKey: "pw" }], "refresh"), podEnv());
+    const rotate = () => vault.kv.set("apps/billing/rotating", { versions: { 1: { pw: `gen1-${SECRET_MARKER}` }, 2: { pw: `gen2-${SECRET_MARKER}` } } });
+    await expectRotationPickedUp(env, volume, "pw", rotate, `gen2-${SECRET_MARKER}`);
+    assert.equal(vault.logins, 1, "one login served every refresh (its lease is long)");
   });
 
   for (const { fault, cause } of FAULT_MATRIX) {

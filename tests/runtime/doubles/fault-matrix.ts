@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { FailureClass } from "../../../runtime-image/src/providers/provider";
-import { listTree, type LogLine, type RunResult, runFetch } from "../harness";
+import { listTree, type LogLine, type RunResult, runFetch, startFetch } from "../harness";
 import type { FaultKind } from "./faults";
 
 /** The fault matrix every source is run through, and the cause class each must be reported as. */
@@ -56,4 +56,21 @@ export function visible(volume: string): string[] {
 
 export function readVolumeFile(volume: string, file: string): string {
   return fs.readFileSync(path.join(volume, file), "utf8");
+}
+
+/**
+ * Refresh mode: runs the bundle as a sidecar, waits for the first write, applies `rotate`, and
+ * checks the rotated value is swapped in. `env` must carry a spec with mode "refresh".
+ */
+export async function expectRotationPickedUp(env: NodeJS.ProcessEnv, volume: string, file: string, rotate: () => void, expected: string): Promise<void> {
+  const fetcher = startFetch({ env: { ...env, SECRET_MOUNT_REFRESH_MS: "50" }, timeoutMs: 15_000 });
+  try {
+    await fetcher.waitForLog((l) => l.event === "set-written");
+    rotate();
+    await fetcher.waitForLog((l) => l.event === "set-swapped");
+    assert.equal(readVolumeFile(volume, file), expected);
+  } finally {
+    const r = await fetcher.stop();
+    assert.equal(r.code, 0, `a stopped sidecar exits 0; output: ${r.stdout}${r.stderr}`);
+  }
 }

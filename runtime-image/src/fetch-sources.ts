@@ -70,6 +70,7 @@ async function fetchGroupWithRetries(
     const error = new SourceError("invalid", `the ${type} provider could not be loaded (${errorName(e)})`);
     return sources.map(() => ({ ok: false, error, attempts: 0, ms: Date.now() - started }));
   }
+  let outOfTime = false;
   for (let attempt = 1; pending.length > 0 && !ctx.signal.aborted; attempt++) {
     const got = await untilAborted(safeFetchAll(provider, pending.map((i) => sources[i]), ctx), ctx.signal);
     if (!got) break; // deadline passed while requests were in flight
@@ -81,7 +82,10 @@ async function fetchGroupWithRetries(
     });
     if (retry.length === 0) break;
     const delay = backoffDelayMs(attempt, knobs.retryBaseMs, knobs.retryCapMs);
-    if (Date.now() + delay >= ctx.deadline) break;
+    if (Date.now() + delay >= ctx.deadline) {
+      outOfTime = true;
+      break;
+    }
     log.warn("retrying", {
       provider: type,
       sources: retry.length,
@@ -95,7 +99,7 @@ async function fetchGroupWithRetries(
   const deadlineNote = `the overall deadline of ${Math.round((ctx.deadline - started) / 1000)} s passed`;
   return results.map((r) => {
     if (!r) return { ok: false, error: new SourceError("timed-out", `${deadlineNote} before an answer`), attempts: 1, ms: Date.now() - started };
-    if (!r.ok && r.error.retryable && ctx.signal.aborted) {
+    if (!r.ok && r.error.retryable && (ctx.signal.aborted || outOfTime)) {
       return { ...r, error: new SourceError(r.error.failure, `${r.error.message}; ${deadlineNote} while retrying`) };
     }
     return r;

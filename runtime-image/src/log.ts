@@ -7,9 +7,18 @@ export type Level = "info" | "warn" | "error";
 
 export type LogFields = Record<string, unknown>;
 
+type Writer = (level: Level, line: string) => void;
+
+const toStdio: Writer = (level, line) => (level === "info" ? process.stdout : process.stderr).write(`${line}\n`);
+let writer: Writer = toStdio;
+
+/** Redirects log lines (in-process tests); `undefined` restores stdout/stderr. */
+export function setLogWriter(w: Writer | undefined): void {
+  writer = w ?? toStdio;
+}
+
 export function logLine(level: Level, event: string, fields: LogFields = {}): void {
-  const line = JSON.stringify({ time: new Date().toISOString(), level, event, ...fields });
-  (level === "info" ? process.stdout : process.stderr).write(`${line}\n`);
+  writer(level, JSON.stringify({ time: new Date().toISOString(), level, event, ...fields }));
 }
 
 export const log = {

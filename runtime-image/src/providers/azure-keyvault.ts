@@ -9,11 +9,11 @@
  */
 import { existsSync } from "node:fs";
 import { WorkloadIdentityCredential, type TokenCredential } from "@azure/identity";
-import type { PipelinePolicy, PipelineRequest } from "@azure/core-rest-pipeline";
+import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { SecretClient } from "@azure/keyvault-secrets";
 import type { AzureKeyVaultSource } from "../../../components/spec/fetch-spec";
 import { type Provider, type ProviderContext, SourceError, type SourceResult } from "./provider";
-import { CONCURRENCY, classifyStatus, mapBounded, networkCode, sdkRetryBudget, serviceMessage, settle } from "./provider-support";
+import { CONCURRENCY, classifyStatus, firstLine, mapBounded, networkCode, sdkRetryBudget, serviceMessage, settle } from "./provider-support";
 
 const IDENTITY_ENV = ["AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_FEDERATED_TOKEN_FILE"] as const;
 
@@ -28,31 +28,16 @@ export const provider: Provider<AzureKeyVaultSource> = {
 };
 
 async function fetchOne(source: AzureKeyVaultSource, ctx: ProviderContext): Promise<SourceResult> {
-  let attempts = 0;
   return settle(
     ctx,
     async () => {
-      const client = clientFor(source, ctx);
-      const secret = await client
-        .getSecret(source.name, {
-          version: source.version,
-          abortSignal: ctx.signal,
-          onResponse: (raw) => {
-            attempts = triesByRequest.get(raw.request) ?? 1;
-          },
-        })
-        .catch((e: unknown) => {
-          const request = (e as { request?: PipelineRequest }).request;
-          if (request) attempts = triesByRequest.get(request) ?? 1;
-          throw e;
-        });
+      const secret = await clientFor(source, ctx).getSecret(source.name, { version: source.version, abortSignal: ctx.signal });
       if (typeof secret.value !== "string") {
-        throw new SourceError("malformed", `the vault returned no value (is it a certificate-backed or disabled secret?)`);
+        throw new SourceError("malformed", "the vault returned no value (is it a certificate-backed or disabled secret?)");
       }
       return { bytes: Buffer.from(secret.value, "utf8"), version: secret.properties.version };
     },
-    (e) => classify(e),
-    () => attempts,
+    classify,
   );
 }
 
@@ -64,7 +49,7 @@ function clientFor(source: AzureKeyVaultSource, ctx: ProviderContext): SecretCli
     client = new SecretClient(source.vaultUrl, credentialFor(ctx), {
       disableChallengeResourceVerification: skipCheck,
       retryOptions: retryOptions(ctx),
-      additionalPolicies: [{ policy: attemptCounter(ctx), position: "perRetry" }],
+      additionalPolicies: [{ policy: callCounter(ctx), position: "perRetry" }],
       userAgentOptions: { userAgentPrefix: "secret-mount" },
     });
     clients.set(key, client);
@@ -107,21 +92,13 @@ function retryOptions(ctx: ProviderContext) {
   return { maxRetries: b.retries, retryDelayInMs: b.baseMs, maxRetryDelayInMs: b.capMs };
 }
 
-/** Tries per request object (the retry policy resends the same object), for the attempt count. */
-const triesByRequest = new WeakMap<PipelineRequest, number>();
-
-/** Counts each try of a request; the Key Vault 401 challenge round trip is not a try. */
-function attemptCounter(ctx: ProviderContext): PipelinePolicy {
+/** Counts every HTTP request to the vault (the 401 challenge and SDK retries included). */
+function callCounter(ctx: ProviderContext): PipelinePolicy {
   return {
-    name: "secretMountAttemptCounter",
-    async sendRequest(request, next) {
+    name: "secretMountCallCounter",
+    sendRequest(request, next) {
       ctx.countCall("keyvault.GetSecret");
-      const response = await next(request).catch((e: unknown) => {
-        triesByRequest.set(request, (triesByRequest.get(request) ?? 0) + 1);
-        throw e;
-      });
-      if (response.status !== 401) triesByRequest.set(request, (triesByRequest.get(request) ?? 0) + 1);
-      return response;
+      return next(request);
     },
   };
 }
@@ -163,13 +140,13 @@ function entraError(err: AzureErrorShape): SourceError {
 /** Maps what the Azure SDKs throw to a failure class. Messages are rebuilt from codes, never bodies. */
 export function classify(e: unknown): SourceError {
   const err = (e ?? {}) as AzureErrorShape;
-  if (err.name === "AbortError") return new SourceError("timed-out", `no answer before the overall deadline`, true);
+  if (err.name === "AbortError") return new SourceError("timed-out", "no answer before the overall deadline", true);
   if (err.name === "CredentialUnavailableError") {
     return new SourceError("identity-not-ready", `Azure workload identity unavailable: ${serviceMessage(firstLine(err.message))}`, true);
   }
   if (err.name === "AuthenticationRequiredError" || err.name === "AuthenticationError") return entraError(err);
   if (typeof err.message === "string" && err.message.startsWith("The challenge resource")) {
-    return new SourceError("invalid", `the vault's challenge names a resource outside the vault's domain; for a custom or sovereign endpoint set disableChallengeResourceVerification on the source`);
+    return new SourceError("invalid", "the vault's challenge names a resource outside the vault's domain; for a custom or sovereign endpoint set disableChallengeResourceVerification on the source");
   }
   const status = err.statusCode;
   if (typeof status === "number" && status > 0) {
@@ -177,15 +154,11 @@ export function classify(e: unknown): SourceError {
     const msg = serviceMessage(err.details?.error?.message);
     const c = classifyStatus(status);
     if (c) return new SourceError(c.failure, `Key Vault answered ${status}${code ? ` ${code}` : ""}${msg ? `: ${msg}` : ""}`, c.retryable);
-    if (status >= 200 && status < 300) return new SourceError("malformed", `Key Vault's answer could not be read`, true);
+    if (status >= 200 && status < 300) return new SourceError("malformed", "Key Vault's answer could not be read", true);
     return new SourceError("invalid", `Key Vault answered ${status}${code ? ` ${code}` : ""}${msg ? `: ${msg}` : ""}`);
   }
-  if (err.code === "PARSE_ERROR" || err.name === "SyntaxError") return new SourceError("malformed", `Key Vault's answer is not valid JSON`, true);
+  if (err.code === "PARSE_ERROR" || err.name === "SyntaxError") return new SourceError("malformed", "Key Vault's answer is not valid JSON", true);
   const net = networkCode(e);
   if (net) return new SourceError("unavailable", `could not reach Key Vault (${net})`, true);
   return new SourceError("unavailable", `request failed (${err.name ?? "Error"}${err.code ? ` ${err.code}` : ""})`, true);
-}
-
-function firstLine(s: unknown): string {
-  return typeof s === "string" ? (s.split("\n")[0] ?? "") : "";
 }

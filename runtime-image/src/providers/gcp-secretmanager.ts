@@ -1,20 +1,20 @@
 /**
  * Google Secret Manager, read with the pod's GKE workload identity.
  *
- * The REST API (`GET /v1/{name}:access`) through google-auth-library, not the gRPC/gax client:
+ * The REST API ("GET /v1/{name}:access") through google-auth-library, not the gRPC/gax client:
  * google-auth-library gives Application Default Credentials (on GKE: the metadata server, honouring
  * GCE_METADATA_HOST / GCE_METADATA_IP / METADATA_SERVER_DETECTION) and gaxios's bounded retries,
  * at a fraction of @google-cloud/secret-manager's size and start time (numbers in the runtime README).
  *
  * Endpoint: https://secretmanager.googleapis.com, or secretmanager.<GOOGLE_CLOUD_UNIVERSE_DOMAIN>,
  * or the gcloud override CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER (e.g. a private endpoint
- * `https://secretmanager-acme.p.googleapis.com/`).
+ * "https://secretmanager-acme.p.googleapis.com/").
  */
 import { crc32c } from "@aws-crypto/crc32c";
 import { GoogleAuth, type AuthClient } from "google-auth-library";
 import type { GcpSecretManagerSource } from "../../../components/spec/fetch-spec";
 import { type Provider, type ProviderContext, SourceError, type SourceResult } from "./provider";
-import { CONCURRENCY, classifyStatus, mapBounded, networkCode, raceSignal, sdkRetryBudget, serviceMessage, settle } from "./provider-support";
+import { CONCURRENCY, classifyStatus, firstLine, mapBounded, networkCode, raceSignal, sdkRetryBudget, serviceMessage, settle } from "./provider-support";
 
 const SCOPE = "https://www.googleapis.com/auth/cloud-platform";
 
@@ -32,18 +32,16 @@ export const provider: Provider<GcpSecretManagerSource> = {
 export function endpoint(env: NodeJS.ProcessEnv): string {
   const override = env.CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER;
   if (override) return override.replace(/\/+$/, "").replace(/\/v1$/, "");
-  return `https://secretmanager.${env.GOOGLE_CLOUD_UNIVERSE_DOMAIN || "googleapis.com"}`;
+  return `https://secretmanager.${env.GOOGLE_CLOUD_UNIVERSE_DOMAIN || "googleapis.com"}";
 }
 
 async function fetchOne(source: GcpSecretManagerSource, ctx: ProviderContext): Promise<SourceResult> {
-  let attempts = 0;
   return settle(
     ctx,
     async () => {
       const client = await clientWithToken(source, ctx);
       const budget = sdkRetryBudget(ctx.env);
-      const url = `${endpoint(ctx.env)}/v1/${source.name.split("/").map(encodeURIComponent).join("/")}:access`;
-      attempts = 1;
+      const url = "${endpoint(ctx.env)}/v1/${source.name.split("/").map(encodeURIComponent).join("/")}:access`;
       ctx.countCall("secretmanager.AccessSecretVersion");
       const res = await raceSignal(
         client.request<unknown>({
@@ -63,7 +61,6 @@ async function fetchOne(source: GcpSecretManagerSource, ctx: ProviderContext): P
             httpMethodsToRetry: ["GET"],
             statusCodesToRetry: [[429, 429], [500, 599]],
             onRetryAttempt: async () => {
-              attempts++;
               ctx.countCall("secretmanager.AccessSecretVersion");
             },
           },
@@ -71,10 +68,9 @@ async function fetchOne(source: GcpSecretManagerSource, ctx: ProviderContext): P
         ctx.signal,
         "Secret Manager",
       );
-      return decode(source, res.data);
+      return decode(res.data);
     },
-    (e) => classify(e, source),
-    () => attempts,
+    classify,
   );
 }
 
@@ -92,8 +88,8 @@ async function clientWithToken(source: GcpSecretManagerSource, ctx: ProviderCont
     authClient = undefined; // A failed discovery is not cached: the metadata server may come up.
     const status = (e as { response?: { status?: number } }).response?.status ?? (e as { status?: number }).status;
     const net = networkCode(e);
-    const why = status ? `answered ${status}` : net ? `unreachable (${net})` : `unavailable (${(e as Error)?.name ?? "Error"}: ${serviceMessage(firstLine((e as Error)?.message))})`;
-    return Promise.reject(new SourceError("identity-not-ready", `no Google credentials from the GKE metadata server: ${why} (is the ServiceAccount bound with workload identity?)`, true));
+    const why = status ? `answered ${status}" : net ? "unreachable (${net})" : "unavailable (${(e as Error)?.name ?? "Error"}: ${serviceMessage(firstLine((e as Error)?.message))})`;
+    throw new SourceError("identity-not-ready", `no Google credentials from the GKE metadata server: ${why} (is the ServiceAccount bound with workload identity?)`, true);
   }
 }
 
@@ -102,19 +98,19 @@ interface AccessResponse {
   payload?: { data?: string; dataCrc32c?: string | number };
 }
 
-function decode(source: GcpSecretManagerSource, data: unknown): { bytes: Buffer; version?: string; binary?: boolean } {
+function decode(data: unknown): { bytes: Buffer; version?: string; binary?: boolean } {
   if (typeof data !== "object" || data === null) {
     throw new SourceError("malformed", `Secret Manager's answer is not valid JSON`, true);
   }
   const body = data as AccessResponse;
   const b64 = body.payload?.data;
   if (typeof b64 !== "string" || !/^[A-Za-z0-9+/_-]*={0,2}$/.test(b64)) {
-    throw new SourceError("malformed", `Secret Manager's answer has no base64 payload.data`, true);
+    throw new SourceError("malformed", "Secret Manager's answer has no base64 payload.data", true);
   }
   const bytes = Buffer.from(b64, "base64");
   const expected = body.payload?.dataCrc32c;
   if (expected !== undefined && Number(expected) !== crc32c(bytes) >>> 0) {
-    throw new SourceError("malformed", `payload CRC32C does not match payload.dataCrc32c (corrupted in transit)`, true);
+    throw new SourceError("malformed", "payload CRC32C does not match payload.dataCrc32c (corrupted in transit)", true);
   }
   const version = typeof body.name === "string" ? body.name.split("/").pop() : undefined;
   return { bytes, version, binary: !isUtf8(bytes) };
@@ -130,9 +126,9 @@ function isUtf8(b: Buffer): boolean {
 }
 
 /** Maps a gaxios error; messages come from Google's error body (status >= 400), never a payload. */
-export function classify(e: unknown, source: GcpSecretManagerSource): SourceError {
+export function classify(e: unknown): SourceError {
   const err = (e ?? {}) as { name?: string; code?: string; status?: number; response?: { status?: number; data?: unknown } };
-  if (err.name === "AbortError" || err.code === "AbortError") return new SourceError("timed-out", `no answer before the overall deadline`, true);
+  if (err.name === "AbortError" || err.code === "AbortError") return new SourceError("timed-out", "no answer before the overall deadline", true);
   const status = err.response?.status ?? err.status;
   if (typeof status === "number" && status >= 400) {
     const g = googleError(err.response?.data);
@@ -159,8 +155,4 @@ function googleError(data: unknown): { status?: string; message?: string } {
   }
   const e = (d as { error?: { status?: unknown; message?: unknown } } | undefined)?.error;
   return { status: typeof e?.status === "string" ? e.status : undefined, message: serviceMessage(e?.message) || undefined };
-}
-
-function firstLine(s: unknown): string {
-  return typeof s === "string" ? (s.split("\n")[0] ?? "") : "";
 }

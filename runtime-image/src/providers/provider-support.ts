@@ -2,7 +2,7 @@
  * Small helpers shared by the Azure, Google and Vault providers. Cloud-agnostic: no SDK imports,
  * so loading it never pulls another cloud's code into a pod.
  */
-import { type FailureClass, type ProviderContext, SourceError, type SourceResult } from "./provider";
+import { type FailureClass, type FetchedValue, type ProviderContext, SourceError, type SourceResult } from "./provider";
 
 /** Sources of one type fetched at once. */
 export const CONCURRENCY = 16;
@@ -89,14 +89,16 @@ export function serviceMessage(m: unknown): string {
   return typeof m === "string" ? m.replace(/\s+/g, " ").trim().slice(0, 240) : "";
 }
 
-/** Runs one fetch and turns its outcome into a SourceResult; `classify` maps any error. */
-export async function settle(ctx: ProviderContext, run: () => Promise<{ bytes: Buffer; version?: string; binary?: boolean }>, classify: (e: unknown) => SourceError, attempts: () => number): Promise<SourceResult> {
+/**
+ * Runs one fetch and turns its outcome into a SourceResult; `classify` maps any other error.
+ * `attempts` is 1: the runtime counts its own attempts (SDK retries inside one are not attempts).
+ */
+export async function settle(ctx: ProviderContext, run: () => Promise<FetchedValue>, classify: (e: unknown) => SourceError): Promise<SourceResult> {
   const started = Date.now();
   try {
-    const value = await run();
-    return { ok: true, value, attempts: Math.max(1, attempts()), ms: Date.now() - started };
+    return { ok: true, value: await run(), attempts: 1, ms: Date.now() - started };
   } catch (e) {
     const error = e instanceof SourceError ? e : ctx.signal.aborted ? deadlineError("the service") : classify(e);
-    return { ok: false, error, attempts: Math.max(1, attempts()), ms: Date.now() - started };
+    return { ok: false, error, attempts: 1, ms: Date.now() - started };
   }
 }

@@ -52,7 +52,6 @@ async function fetchOne(source: VaultKvSource, ctx: ProviderContext): Promise<So
       return decode(source, res.body);
     },
     (e) => networkError(source, e),
-    () => 1,
   );
 }
 

@@ -1,0 +1,43 @@
+import * as assert from "node:assert/strict";
+import { ConfigError, LEGACY_DEFAULT_FILE, loadRunConfig } from "../../runtime-image/src/config";
+
+const spec = { version: 1, dir: "/run/secrets/app", mode: "init", timeoutSeconds: 7, files: [{ path: "a", source: { type: "aws-ssm", name: "/a" } }] };
+const configError = (env: NodeJS.ProcessEnv): ConfigError => {
+  try {
+    loadRunConfig(env);
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, String(e));
+    return e;
+  }
+  assert.fail("expected a ConfigError");
+};
+
+describe("runtime: configuration from the environment (pure)", () => {
+  it("the spec wins over legacy variables; its timeout becomes the deadline", () => {
+    const c = loadRunConfig({ SECRET_MOUNT_SPEC: JSON.stringify(spec), SECRET_NAME: "ignored", AWS_REGION: "eu-west-1" });
+    assert.equal(c.legacyFile, undefined);
+    assert.equal(c.spec.dir, "/run/secrets/app");
+    assert.equal(c.knobs.timeoutMs, 7000);
+  });
+
+  it("legacy AWS: SECRET_NAME + AWS_REGION, default file /tmp/secret, mode 0440", () => {
+    const c = loadRunConfig({ SECRET_NAME: "prod/db", AWS_REGION: "eu-west-1" });
+    assert.deepEqual(c.spec.files[0].source, { type: "aws-secretsmanager", secretId: "prod/db", region: "eu-west-1" });
+    assert.deepEqual(c.legacyFile, { path: LEGACY_DEFAULT_FILE, mode: 0o440 });
+  });
+
+  it("legacy Azure: AZURE_VAULT_NAME + AZURE_SECRET_NAME read that vault's secret into SECRET_FILE", () => {
+    const c = loadRunConfig({ AZURE_VAULT_NAME: "acme-kv", AZURE_SECRET_NAME: "db-password", SECRET_FILE: "/secrets/db" });
+    assert.deepEqual(c.spec.files[0].source, { type: "azure-keyvault", vaultUrl: "https://acme-kv.vault.azure.net", name: "db-password" });
+    assert.equal(c.legacyFile?.path, "/secrets/db");
+  });
+
+  it("incomplete or unsafe legacy settings and bad knobs name the variable", () => {
+    assert.equal(configError({ AZURE_VAULT_NAME: "acme-kv" }).field, "AZURE_SECRET_NAME");
+    assert.equal(configError({ AZURE_VAULT_NAME: "acme.evil.example/x", AZURE_SECRET_NAME: "s" }).field, "AZURE_VAULT_NAME");
+    assert.equal(configError({ SECRET_NAME: "s", AWS_REGION: "eu-west-1", SECRET_FILE: "relative/path" }).field, "SECRET_FILE");
+    assert.equal(configError({ SECRET_NAME: "s", AWS_REGION: "eu-west-1", SECRET_FILE: "/tmp/../etc/x" }).field, "SECRET_FILE");
+    assert.equal(configError({ SECRET_MOUNT_SPEC: JSON.stringify(spec), SECRET_MOUNT_MAX_ATTEMPTS: "0" }).field, "SECRET_MOUNT_MAX_ATTEMPTS");
+    assert.equal(configError({ SECRET_MOUNT_SPEC: JSON.stringify(spec), SECRET_MOUNT_TIMEOUT_MS: "soon" }).field, "SECRET_MOUNT_TIMEOUT_MS");
+  });
+});

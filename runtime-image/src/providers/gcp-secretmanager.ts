@@ -1,14 +1,14 @@
 /**
  * Google Secret Manager, read with the pod's GKE workload identity.
  *
- * The REST API ("GET /v1/{name}:access") through google-auth-library, not the gRPC/gax client:
+ * The REST API (`GET /v1/{name}:access`) through google-auth-library, not the gRPC/gax client:
  * google-auth-library gives Application Default Credentials (on GKE: the metadata server, honouring
  * GCE_METADATA_HOST / GCE_METADATA_IP / METADATA_SERVER_DETECTION) and gaxios's bounded retries,
  * at a fraction of @google-cloud/secret-manager's size and start time (numbers in the runtime README).
  *
  * Endpoint: https://secretmanager.googleapis.com, or secretmanager.<GOOGLE_CLOUD_UNIVERSE_DOMAIN>,
  * or the gcloud override CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER (e.g. a private endpoint
- * "https://secretmanager-acme.p.googleapis.com/").
+ * `https://secretmanager-acme.p.googleapis.com/`).
  */
 import { crc32c } from "@aws-crypto/crc32c";
 import { GoogleAuth, type AuthClient } from "google-auth-library";
@@ -32,7 +32,7 @@ export const provider: Provider<GcpSecretManagerSource> = {
 export function endpoint(env: NodeJS.ProcessEnv): string {
   const override = env.CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER;
   if (override) return override.replace(/\/+$/, "").replace(/\/v1$/, "");
-  return `https://secretmanager.${env.GOOGLE_CLOUD_UNIVERSE_DOMAIN || "googleapis.com"}";
+  return `https://secretmanager.${env.GOOGLE_CLOUD_UNIVERSE_DOMAIN || "googleapis.com"}`;
 }
 
 async function fetchOne(source: GcpSecretManagerSource, ctx: ProviderContext): Promise<SourceResult> {
@@ -41,7 +41,7 @@ async function fetchOne(source: GcpSecretManagerSource, ctx: ProviderContext): P
     async () => {
       const client = await clientWithToken(source, ctx);
       const budget = sdkRetryBudget(ctx.env);
-      const url = "${endpoint(ctx.env)}/v1/${source.name.split("/").map(encodeURIComponent).join("/")}:access`;
+      const url = `${endpoint(ctx.env)}/v1/${source.name.split("/").map(encodeURIComponent).join("/")}:access`;
       ctx.countCall("secretmanager.AccessSecretVersion");
       const res = await raceSignal(
         client.request<unknown>({
@@ -88,7 +88,7 @@ async function clientWithToken(source: GcpSecretManagerSource, ctx: ProviderCont
     authClient = undefined; // A failed discovery is not cached: the metadata server may come up.
     const status = (e as { response?: { status?: number } }).response?.status ?? (e as { status?: number }).status;
     const net = networkCode(e);
-    const why = status ? `answered ${status}" : net ? "unreachable (${net})" : "unavailable (${(e as Error)?.name ?? "Error"}: ${serviceMessage(firstLine((e as Error)?.message))})`;
+    const why = status ? `answered ${status}` : net ? `unreachable (${net})` : `unavailable (${(e as Error)?.name ?? "Error"}: ${serviceMessage(firstLine((e as Error)?.message))})`;
     throw new SourceError("identity-not-ready", `no Google credentials from the GKE metadata server: ${why} (is the ServiceAccount bound with workload identity?)`, true);
   }
 }
@@ -100,7 +100,7 @@ interface AccessResponse {
 
 function decode(data: unknown): { bytes: Buffer; version?: string; binary?: boolean } {
   if (typeof data !== "object" || data === null) {
-    throw new SourceError("malformed", `Secret Manager's answer is not valid JSON`, true);
+    throw new SourceError("malformed", "Secret Manager's answer is not valid JSON", true);
   }
   const body = data as AccessResponse;
   const b64 = body.payload?.data;

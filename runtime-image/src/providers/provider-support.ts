@@ -89,6 +89,10 @@ export function serviceMessage(m: unknown): string {
   return typeof m === "string" ? m.replace(/\s+/g, " ").trim().slice(0, 240) : "";
 }
 
+export function firstLine(s: unknown): string {
+  return typeof s === "string" ? (s.split("\n")[0] ?? "") : "";
+}
+
 /**
  * Runs one fetch and turns its outcome into a SourceResult; `classify` maps any other error.
  * `attempts` is 1: the runtime counts its own attempts (SDK retries inside one are not attempts).

@@ -113,6 +113,13 @@ describe("runtime: gcp-secretmanager (GKE metadata server + Secret Manager REST)
     assert.match(String(line.message), /CRC32C/);
   });
 
+  it("reports a disabled version (FAILED_PRECONDITION) as not-found", async () => {
+    g.versions.set(name("old", "1"), { data: `o-${SECRET_MARKER}`, version: 1, disabled: true });
+    const volume = tempDir("sm-vol-");
+    const line = await expectFileFailure(specEnv(spec(volume, [{ path: "o", source: source(name("old", "1")) }]), podEnv()), volume, { file: "o", sourceType: "gcp-secretmanager", cause: "not-found" });
+    assert.match(String(line.message), /DISABLED/);
+  });
+
   it("reports a pod whose service account is not bound (metadata has no token) as identity-not-ready", async () => {
     g.versions.set(name("s"), { data: `v-${SECRET_MARKER}`, version: 1 });
     g.noServiceAccount = true;

@@ -30,6 +30,8 @@ describe("runtime: vault-kv (Kubernetes auth + KV v2)", function () {
     vault.roles.set("billing", ["apps/billing/"]);
     vault.logins = 0;
     vault.reads = 0;
+    vault.readDelayMs = 0;
+    vault.maxInFlight = 0;
   });
 
   const podEnv = () => ({ VAULT_K8S_TOKEN_FILE: saToken });
@@ -59,6 +61,19 @@ describe("runtime: vault-kv (Kubernetes auth + KV v2)", function () {
     assert.equal(vault.logins, 1, "one Kubernetes login shared by every read");
     const versions = Object.fromEntries(r.logs.filter((l) => l.event === "file-written").map((l) => [l.file, l.version]));
     assert.deepEqual(versions, { "db/password": "2", "db/previous": "1", "api.json": "4" });
+  });
+
+  it("reads many secrets concurrently, at most 16 at a time, with one login", async () => {
+    const files = Array.from({ length: 40 }, (_, i) => {
+      vault.kv.set(`apps/billing/s${i}`, { versions: { 1: { v: `${i}-${SECRET_MARKER}` } } });
+      return { path: `s/${i}`, source: source(`apps/billing/s${i}`), jsonKey: "v" };
+    });
+    vault.readDelayMs = 30;
+    const volume = tempDir("sm-vol-");
+    await expectSuccess(specEnv(spec(volume, files), podEnv()));
+    assert.equal(readVolumeFile(volume, "s/39"), `39-${SECRET_MARKER}`);
+    assert.equal(vault.logins, 1);
+    assert.ok(vault.maxInFlight > 1 && vault.maxInFlight <= 16, `reads in flight at once: ${vault.maxInFlight}`);
   });
 
   it("recovers from one sealed (503) answer within the deadline", async () => {

@@ -64,20 +64,22 @@ function nsHeader(s: VaultKvSource, env: NodeJS.ProcessEnv): Record<string, stri
   return ns ? { "X-Vault-Namespace": ns } : {};
 }
 
+/** The shared login for `key`; a failed login fails every source waiting on it, and is not kept. */
 async function login(source: VaultKvSource, key: string, ctx: ProviderContext): Promise<Login> {
-  const cached = logins.get(key);
-  if (cached) {
-    const l = await cached.catch(() => undefined);
-    if (l && l.expiresAt > Date.now()) return l;
-    if (logins.get(key) === cached) logins.delete(key);
-    if (!l) return login(source, key, ctx);
-  }
-  const p = doLogin(source, ctx);
-  logins.set(key, p);
-  p.catch(() => {
+  for (;;) {
+    let p = logins.get(key);
+    if (!p) {
+      const fresh = doLogin(source, ctx);
+      logins.set(key, fresh);
+      fresh.catch(() => {
+        if (logins.get(key) === fresh) logins.delete(key);
+      });
+      p = fresh;
+    }
+    const l = await p;
+    if (l.expiresAt > Date.now()) return l;
     if (logins.get(key) === p) logins.delete(key);
-  });
-  return p;
+  }
 }
 
 async function doLogin(source: VaultKvSource, ctx: ProviderContext): Promise<Login> {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { SECRET_MARKER } from "../harness";
 
 /**
  * Faults the cloud doubles can inject, per secret. Each double answers a fault the way its real
@@ -61,7 +62,8 @@ export function applyCommonFault(kind: FaultKind, req: IncomingMessage, res: Ser
     return true;
   }
   if (kind === "malformed") {
-    res.writeHead(200, { "content-type": "application/json" }).end('{"value": "trunc');
+    // Cut off mid-value, with the marker inside: a parse error must not echo the body anywhere.
+    res.writeHead(200, { "content-type": "application/json" }).end(`{"value": "${SECRET_MARKER}-trunc`);
     return true;
   }
   return false;

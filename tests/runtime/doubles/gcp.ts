@@ -17,6 +17,8 @@ export interface GcpVersion {
   version: number;
   /** Serve a wrong dataCrc32c (corruption in transit). */
   badCrc?: boolean;
+  /** The version is disabled: access answers 400 FAILED_PRECONDITION. */
+  disabled?: boolean;
 }
 
 export class GcpDoubles {
@@ -97,6 +99,7 @@ export class GcpDoubles {
     if (fault === "denied") return void gErr(403, "PERMISSION_DENIED", `Permission 'secretmanager.versions.access' denied for resource '${name}' (or it may not exist).`);
     const v = this.versions.get(name);
     if (!v) return void gErr(404, "NOT_FOUND", `Secret [${name.split("/versions/")[0]}] not found or has no versions.`);
+    if (v.disabled) return void gErr(400, "FAILED_PRECONDITION", `Secret Version [${name}] is in DISABLED state.`);
     const bytes = Buffer.isBuffer(v.data) ? v.data : Buffer.from(v.data, "utf8");
     const crc = (crc32c(bytes) ^ (v.badCrc ? 1 : 0)) >>> 0;
     const [, project, secret] = name.split("/");

@@ -34,6 +34,10 @@ export class VaultDouble {
   readonly faults = new FaultBook();
   logins = 0;
   reads = 0;
+  /** Hold each KV read this long, so concurrent reads overlap and `maxInFlight` shows the fetcher's bound. */
+  readDelayMs = 0;
+  maxInFlight = 0;
+  private inFlight = 0;
   private readonly tokens = new Map<string, string>();
   private server!: Server;
 
@@ -81,6 +85,12 @@ export class VaultDouble {
       if (!role) return void errors(403, "permission denied");
       const path = m[1];
       this.reads++;
+      if (this.readDelayMs > 0) {
+        this.inFlight++;
+        this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+        await new Promise((r) => setTimeout(r, this.readDelayMs));
+        this.inFlight--;
+      }
       const fault = this.faults.take(path);
       if (fault && this.fault(fault, req, res)) return;
       if (!this.roles.get(role)!.some((p) => path.startsWith(p))) return void errors(403, "1 error occurred:\n\t* permission denied\n\n");

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { AwsDouble, REGION } from "./doubles/aws";
-import { listTree, runFetch, SECRET_MARKER, specEnv, tempDir } from "./harness";
+import { listTree, runFetch, SECRET_MARKER, specEnv, startFetch, tempDir } from "./harness";
 
 function spec(dir: string, files: unknown[]) {
   return { version: 1, dir, mode: "init", timeoutSeconds: 5, files };
@@ -63,6 +63,23 @@ describe("runtime: AWS auth paths, end to end through the bundle", () => {
     assert.equal(failed[0].file, "p");
     assert.deepEqual(listTree(vol), []);
     assert.equal(aws.callsOf("secretsmanager.GetSecretValue").length, 0, "no secret request without credentials");
+  });
+
+  it("IRSA: a token file projected after the container started is waited for (identity-not-ready, retried)", async () => {
+    const arn = aws.putSecret("billing/late-token", `${SECRET_MARKER}-late`);
+    const home = tempDir();
+    const vol = path.join(tempDir(), "vol");
+    const env = aws.irsaEnv(home);
+    const tokenFile = env.AWS_WEB_IDENTITY_TOKEN_FILE as string;
+    const token = fs.readFileSync(tokenFile);
+    fs.rmSync(tokenFile);
+    const fetcher = startFetch({ env: specEnv(spec(vol, [{ path: "p", source: { type: "aws-secretsmanager", secretId: arn } }]), { ...env, SECRET_MOUNT_MAX_ATTEMPTS: "50" }) });
+    await fetcher.waitForLog((l) => l.event === "retrying" && JSON.stringify(l.causes) === '["identity-not-ready"]');
+    fs.writeFileSync(tokenFile, token);
+    const r = await fetcher.done;
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(fs.readFileSync(path.join(vol, "p"), "utf8"), `${SECRET_MARKER}-late`);
+    assert.ok((r.logs.find((l) => l.event === "file-written")?.attempt as number) > 1);
   });
 
   it("EKS Pod Identity: container credentials with the token file as Authorization, then signed requests", async () => {

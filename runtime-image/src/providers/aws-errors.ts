@@ -41,6 +41,11 @@ export function classifyAwsError(e: unknown, signal: AbortSignal): SourceError {
   if (DENIED.has(name)) return new SourceError("access-denied", `the pod's identity may not read it (${what})`);
   if (THROTTLED.has(name) || status === 429) return new SourceError("throttled", `the service throttled the request (${what})`, true);
   if (IDENTITY.has(name)) return new SourceError("identity-not-ready", `no usable credentials from the pod's identity yet (${what})`, true);
+  // Only the credential chain reads files (token files, config); one missing or unreadable is an
+  // identity not ready yet, e.g. a projected token not written when the container starts.
+  if ((code === "ENOENT" || code === "EACCES") && typeof (err as { path?: unknown }).path === "string") {
+    return new SourceError("identity-not-ready", `a credential file of the pod's identity cannot be read yet (${code})`, true);
+  }
   // The SDK's messages for these are fixed texts of its own, not response content.
   if (typeof err.message === "string" && /^Region is missing/.test(err.message)) {
     return new SourceError("invalid", "no AWS region: set the source's region, use an ARN, or set AWS_REGION");

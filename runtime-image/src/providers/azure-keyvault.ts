@@ -138,7 +138,7 @@ function entraError(err: AzureErrorShape): SourceError {
 }
 
 /** Maps what the Azure SDKs throw to a failure class. Messages are rebuilt from codes, never bodies. */
-export function classify(e: unknown): SourceError {
+function classify(e: unknown): SourceError {
   const err = (e ?? {}) as AzureErrorShape;
   if (err.name === "AbortError") return new SourceError("timed-out", "no answer before the overall deadline", true);
   if (err.name === "CredentialUnavailableError") {

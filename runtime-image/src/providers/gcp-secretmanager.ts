@@ -126,7 +126,7 @@ function isUtf8(b: Buffer): boolean {
 }
 
 /** Maps a gaxios error; messages come from Google's error body (status >= 400), never a payload. */
-export function classify(e: unknown): SourceError {
+function classify(e: unknown): SourceError {
   const err = (e ?? {}) as { name?: string; code?: string; status?: number; response?: { status?: number; data?: unknown } };
   if (err.name === "AbortError" || err.code === "AbortError") return new SourceError("timed-out", "no answer before the overall deadline", true);
   const status = err.response?.status ?? err.status;

@@ -7,9 +7,11 @@ import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, "dist");
-// Built beside dist and swapped in, so a test run reading dist meanwhile sees the old or the new build.
-const outdir = join(here, `.dist-build-${process.pid}`);
-rmSync(outdir, { recursive: true, force: true });
+// Built beside dist and swapped in, so a test run reading dist meanwhile sees the old or the new
+// build. (The scratch folder's inner "dist" keeps it under .gitignore's dist/ rule.)
+const scratch = join(here, `.build-${process.pid}`);
+const outdir = join(scratch, "dist");
+rmSync(scratch, { recursive: true, force: true });
 mkdirSync(outdir, { recursive: true });
 
 const started = Date.now();
@@ -31,4 +33,5 @@ await build({
 writeFileSync(join(outdir, "package.json"), '{ "type": "module" }\n');
 rmSync(dist, { recursive: true, force: true });
 renameSync(outdir, dist);
+rmSync(scratch, { recursive: true, force: true });
 console.log(`built ${join("runtime-image", "dist", "fetch.js")} in ${Date.now() - started} ms`);

@@ -9,17 +9,3 @@ export function awsClientOptions(region: string | undefined, env: NodeJS.Process
   const n = Number(env.SECRET_MOUNT_SDK_MAX_ATTEMPTS || 3);
   return { ...(region ? { region } : {}), credentials: sharedAwsCredentials(), maxAttempts: Number.isInteger(n) && n >= 1 && n <= 10 ? n : 3 };
 }
-
-/** Splits into chunks of at most `size`. */
-export function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-/** Groups indices by a key (e.g. region), keeping first-seen order. */
-export function groupIndices<T>(items: T[], key: (t: T) => string): Map<string, number[]> {
-  const out = new Map<string, number[]>();
-  items.forEach((t, i) => out.set(key(t), [...(out.get(key(t)) ?? []), i]));
-  return out;
-}

@@ -12,8 +12,9 @@ import {
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
 import { type AwsSecretsManagerSource, regionOfArn } from "../../../components/spec/fetch-spec";
-import { awsClientOptions, chunks, groupIndices } from "./aws-client-options";
+import { awsClientOptions } from "./aws-client-options";
 import { classifyAwsError, classifyBatchErrorCode } from "./aws-errors";
+import { chunks, groupIndices } from "./grouping";
 import { type FetchedValue, type Provider, type ProviderContext, SourceError, type SourceResult } from "./provider";
 
 export const BATCH_LIMIT = 20;

@@ -5,8 +5,9 @@
  */
 import { GetParametersCommand, type GetParametersCommandOutput, SSMClient } from "@aws-sdk/client-ssm";
 import { type AwsSsmSource, regionOfArn } from "../../../components/spec/fetch-spec";
-import { awsClientOptions, chunks, groupIndices } from "./aws-client-options";
+import { awsClientOptions } from "./aws-client-options";
 import { classifyAwsError } from "./aws-errors";
+import { chunks, groupIndices } from "./grouping";
 import { type FetchedValue, type Provider, type ProviderContext, SourceError, type SourceResult } from "./provider";
 
 export const BATCH_LIMIT = 10;

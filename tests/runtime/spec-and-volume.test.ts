@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { AwsDouble, REGION } from "./doubles/aws";
@@ -91,6 +92,24 @@ describe("runtime: spec validation, volume layout, probe, legacy interface", () 
     assert.match(String(line?.msg), /permission denied/);
     assert.equal(line?.code, "EACCES");
     assert.deepEqual(fs.readdirSync(vol), []);
+  });
+
+  it("a full volume exits 3 (ENOSPC) and leaves nothing behind", async function () {
+    // A real small tmpfs, like a memory emptyDir at its sizeLimit; needs mount rights (skipped without).
+    const vol = tempDir();
+    if (spawnSync("mount", ["-t", "tmpfs", "-o", "size=8k", "tmpfs", vol]).status !== 0) this.skip();
+    try {
+      aws.putSecret("vol/large", `${SECRET_MARKER}${"x".repeat(30_000)}`);
+      const spec = { version: 1, dir: vol, mode: "init", files: [{ path: "large", source: { type: "aws-secretsmanager", secretId: "vol/large", region: REGION } }] };
+      const r = await runFetch({ env: specEnv(spec, aws.podIdentityEnv(tempDir())) });
+      assert.equal(r.code, 3, r.stdout + r.stderr);
+      const line = r.logs.find((l) => l.event === "write-failed");
+      assert.equal(line?.code, "ENOSPC");
+      assert.match(String(line?.msg), /sizeLimit/);
+      assert.deepEqual(fs.readdirSync(vol), []);
+    } finally {
+      spawnSync("umount", [vol]);
+    }
   });
 
   it("--probe exits 1 before the first complete write and 0 after it", async () => {

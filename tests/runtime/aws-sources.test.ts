@@ -39,6 +39,24 @@ describe("runtime: AWS sources (batching, fallbacks, versions)", () => {
     assert.ok(written.every((l) => typeof l.version === "string" && typeof l.bytes === "number" && typeof l.ms === "number" && l.attempt === 1));
   });
 
+  it("batches per region: secrets named by ARN go to their ARN's region, each call signed for it", async () => {
+    const west = [0, 1].map((i) => aws.putSecret(`regions/west-${i}`, `${SECRET_MARKER}-w${i}`, undefined, "eu-west-1"));
+    const east = [0, 1].map((i) => aws.putSecret(`regions/east-${i}`, `${SECRET_MARKER}-e${i}`, undefined, "us-east-1"));
+    const vol = path.join(tempDir(), "vol");
+    const files = [...west, ...east].map((arn, i) => ({ path: `r${i}`, source: { type: "aws-secretsmanager", secretId: arn } }));
+    const r = await run(spec(vol, files));
+    assert.equal(r.code, 0, r.stderr);
+    const batches = aws.callsOf("secretsmanager.BatchGetSecretValue");
+    assert.deepEqual(
+      batches.map((c) => [c.region, [...(c.body.SecretIdList as string[])].sort()]).sort(),
+      [
+        ["eu-west-1", [...west].sort()],
+        ["us-east-1", [...east].sort()],
+      ],
+    );
+    assert.equal(fs.readFileSync(path.join(vol, "r3"), "utf8"), `${SECRET_MARKER}-e1`);
+  });
+
   it("falls back to one GetSecretValue per secret when BatchGetSecretValue is denied", async () => {
     aws.denyBatch = true;
     for (let i = 0; i < 3; i++) aws.putSecret(`fallback/s${i}`, `${SECRET_MARKER}-fb-${i}`);

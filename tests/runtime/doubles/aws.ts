@@ -43,8 +43,9 @@ export interface Fault {
 
 export interface Call {
   op: Op | "unknown";
-  /** The access key id that signed it (signed operations). */
+  /** The access key id that signed it, and the region of its signing scope (signed operations). */
   accessKeyId?: string;
+  region?: string;
   body: Record<string, unknown>;
   /** The response status the double sent (0 for resets). */
   status: number;
@@ -99,9 +100,9 @@ export class AwsDouble {
   }
 
   /** Stores a secret (AWSCURRENT) and returns its ARN. A second put rotates it (old one AWSPREVIOUS). */
-  putSecret(name: string, value: string | Buffer, versionId = randomBytes(8).toString("hex")): string {
+  putSecret(name: string, value: string | Buffer, versionId = randomBytes(8).toString("hex"), region = REGION): string {
     const existing = this.secrets.get(name);
-    const arn = existing?.arn ?? `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}-${randomBytes(3).toString("hex")}`;
+    const arn = existing?.arn ?? `arn:aws:secretsmanager:${region}:${ACCOUNT}:secret:${name}-${randomBytes(3).toString("hex")}`;
     const versions = (existing?.versions ?? []).map((v) => ({ ...v, stages: v.stages.includes("AWSCURRENT") ? ["AWSPREVIOUS"] : [] }));
     versions.push({ versionId, stages: ["AWSCURRENT"], ...(typeof value === "string" ? { string: value } : { binary: value }) });
     this.secrets.set(name, { name, arn, versions });
@@ -196,8 +197,9 @@ export class AwsDouble {
     if (op === "sts.AssumeRoleWithWebIdentity") return this.assumeRoleWithWebIdentity(body, call, send);
 
     const verified = await this.verifySignature(req, body, op.startsWith("ssm") ? "ssm" : "secretsmanager");
-    if (typeof verified !== "string") return awsError(verified.status, verified.type, verified.message);
-    call.accessKeyId = verified;
+    if ("status" in verified) return awsError(verified.status, verified.type, verified.message);
+    call.accessKeyId = verified.accessKeyId;
+    call.region = verified.region;
     let input: Record<string, unknown>;
     try {
       input = JSON.parse(body) as Record<string, unknown>;
@@ -249,8 +251,12 @@ export class AwsDouble {
     );
   }
 
-  /** Returns the access key id when the SigV4 signature verifies, else the error AWS would send. */
-  private async verifySignature(req: http.IncomingMessage, body: string, service: string): Promise<string | { status: number; type: string; message: string }> {
+  /** Returns the signer's key id and scope region when the SigV4 signature verifies, else the error AWS would send. */
+  private async verifySignature(
+    req: http.IncomingMessage,
+    body: string,
+    service: string,
+  ): Promise<{ accessKeyId: string; region: string } | { status: number; type: string; message: string }> {
     const auth = req.headers.authorization ?? "";
     const m = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(auth);
     if (!m) return { status: 400, type: "MissingAuthenticationTokenException", message: "missing or malformed Authorization" };
@@ -283,7 +289,7 @@ export class AwsDouble {
       this.signatureFailures++;
       return { status: 403, type: "InvalidSignatureException", message: "The request signature we calculated does not match the signature you provided." };
     }
-    return akid;
+    return { accessKeyId: akid, region };
   }
 
   private findSecret(id: string): Secret | undefined {

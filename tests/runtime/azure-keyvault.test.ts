@@ -79,6 +79,24 @@ describe("runtime: azure-keyvault (Entra workload identity + Key Vault over TLS)
     assert.deepEqual(written.sort(), [["api-key", "d4e5f6"], ["db/password", "a1b2c3"], ["pinned", "a1b2c3"]]);
   });
 
+  it("shares one credential and token across vaults of the tenant", async () => {
+    az.secrets.set("shared", { value: `s-${SECRET_MARKER}`, version: "1" });
+    // The same double under two host names is two vaults (two SecretClients) to the fetcher.
+    const other = az.vaultUrl.replace("127.0.0.1", "localhost");
+    const volume = tempDir("sm-vol-");
+    await expectSuccess(
+      specEnv(
+        spec(volume, [
+          { path: "a", source: source("shared") },
+          { path: "b", source: { ...source("shared"), vaultUrl: other } },
+        ]),
+        podEnv(),
+      ),
+    );
+    assert.equal(readVolumeFile(volume, "b"), `s-${SECRET_MARKER}`);
+    assert.equal(az.tokenRequests, 1);
+  });
+
   it("recovers from one throttled answer within the deadline", async () => {
     az.secrets.set("flaky", { value: `v-${SECRET_MARKER}`, version: "1" });
     az.faults.set("flaky", { kind: "throttle", times: 1 });

@@ -8,7 +8,7 @@
  * exchange, the Key Vault 401 challenge and the retries (bounded by the runtime's SDK knobs).
  */
 import { existsSync } from "node:fs";
-import { WorkloadIdentityCredential, type TokenCredential } from "@azure/identity";
+import { type AccessToken, type GetTokenOptions, WorkloadIdentityCredential, type TokenCredential } from "@azure/identity";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { SecretClient } from "@azure/keyvault-secrets";
 import type { AzureKeyVaultSource } from "../../../components/spec/fetch-spec";
@@ -73,7 +73,7 @@ function credentialFor(ctx: ProviderContext): TokenCredential {
   const key = [env.AZURE_TENANT_ID, env.AZURE_CLIENT_ID, tokenFilePath, env.AZURE_AUTHORITY_HOST ?? ""].join("|");
   let cred = credentials.get(key);
   if (!cred) {
-    cred = new WorkloadIdentityCredential({
+    cred = sharedInFlight(new WorkloadIdentityCredential({
       tenantId: env.AZURE_TENANT_ID,
       clientId: env.AZURE_CLIENT_ID,
       tokenFilePath,
@@ -81,10 +81,29 @@ function credentialFor(ctx: ProviderContext): TokenCredential {
       // Otherwise MSAL first asks login.microsoftonline.com about the authority, from every pod.
       disableInstanceDiscovery: true,
       retryOptions: retryOptions(ctx),
-    });
+    }));
     credentials.set(key, cred);
   }
   return cred;
+}
+
+/**
+ * The first requests to several vaults arrive together, and each vault's challenge asks for a token
+ * before the credential has cached one: let them share the exchange in flight.
+ */
+function sharedInFlight(cred: TokenCredential): TokenCredential {
+  const inFlight = new Map<string, Promise<AccessToken | null>>();
+  return {
+    getToken(scopes: string | string[], options?: GetTokenOptions) {
+      const key = JSON.stringify([scopes, options?.tenantId, options?.claims, options?.enableCae]);
+      let p = inFlight.get(key);
+      if (!p) {
+        p = cred.getToken(scopes, options).finally(() => inFlight.delete(key));
+        inFlight.set(key, p);
+      }
+      return p;
+    },
+  };
 }
 
 function retryOptions(ctx: ProviderContext) {

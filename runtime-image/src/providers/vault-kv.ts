@@ -36,8 +36,13 @@ export const provider: Provider<VaultKvSource> = {
   },
 };
 
-function ref(s: VaultKvSource): string {
-  return `${s.address}/v1/${s.mount ?? "secret"}/data/${s.path}${s.version ? `?version=${s.version}` : ""}`;
+/** The KV v2 read URL of a source. */
+function readUrl(s: VaultKvSource): string {
+  return `${s.address}/v1/${encodePath(s.mount ?? "secret")}/data/${encodePath(s.path)}${s.version ? `?version=${s.version}` : ""}`;
+}
+
+function encodePath(p: string): string {
+  return p.split("/").map(encodeURIComponent).join("/");
 }
 
 async function fetchOne(source: VaultKvSource, ctx: ProviderContext): Promise<SourceResult> {
@@ -46,7 +51,7 @@ async function fetchOne(source: VaultKvSource, ctx: ProviderContext): Promise<So
     async () => {
       const key = loginKey(source, ctx.env);
       const { token } = await login(source, key, ctx);
-      const res = await vaultRequest(ctx, ref(source), { method: "GET", headers: { "X-Vault-Token": token, ...nsHeader(source, ctx.env) } });
+      const res = await vaultRequest(ctx, readUrl(source), { method: "GET", headers: { "X-Vault-Token": token, ...nsHeader(source, ctx.env) } });
       if (res.status === 403) logins.delete(key); // A revoked or expired token: log in again next time.
       if (res.status !== 200) throw statusError(source, "read", res);
       return decode(source, res.body);
@@ -91,7 +96,7 @@ async function doLogin(source: VaultKvSource, ctx: ProviderContext): Promise<Log
     throw new SourceError("identity-not-ready", `the service account token ${file} cannot be read (is automountServiceAccountToken off? VAULT_K8S_TOKEN_FILE names another path)`, true);
   }
   if (!jwt) throw new SourceError("identity-not-ready", `the service account token ${file} is empty`, true);
-  const url = `${source.address}/v1/auth/${source.authMount ?? "kubernetes"}/login`;
+  const url = `${source.address}/v1/auth/${encodePath(source.authMount ?? "kubernetes")}/login`;
   const res = await vaultRequest(ctx, url, {
     method: "POST",
     headers: { "Content-Type": "application/json", ...nsHeader(source, ctx.env) },
@@ -193,7 +198,9 @@ function vaultRequest(ctx: ProviderContext, url: string, req: VaultRequest): Pro
   const ca = u.protocol === "https:" ? customCa(ctx.env) : undefined;
   const mod = u.protocol === "https:" ? https : http;
   return new Promise((resolve, reject) => {
-    const r = mod.request(u, { method: req.method, headers: req.headers, signal: ctx.signal, ...(ca ? { ca } : {}) }, (res) => {
+    // X-Vault-Request: as the Vault CLI sends; a Vault Agent or proxy may require it.
+    const headers = { ...req.headers, "X-Vault-Request": "true" };
+    const r = mod.request(u, { method: req.method, headers, signal: ctx.signal, ...(ca ? { ca } : {}) }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on("data", (c: Buffer) => {

@@ -53,10 +53,10 @@ async function fetchOne(source: VaultKvSource, ctx: ProviderContext): Promise<So
       const { token } = await login(source, key, ctx);
       const res = await vaultRequest(ctx, readUrl(source), { method: "GET", headers: { "X-Vault-Token": token, ...nsHeader(source, ctx.env) } });
       if (res.status === 403) logins.delete(key); // A revoked or expired token: log in again next time.
-      if (res.status !== 200) throw statusError(source, "read", res);
+      if (res.status !== 200) throw statusError("read", res);
       return decode(source, res.body);
     },
-    (e) => networkError(source, e),
+    networkError,
   );
 }
 
@@ -105,7 +105,7 @@ async function doLogin(source: VaultKvSource, ctx: ProviderContext): Promise<Log
   if (res.status !== 200) {
     // Vault answers a bad role with 400 and a refused JWT with 403: both are the identity's setup.
     if (res.status === 400) throw new SourceError("access-denied", `Vault Kubernetes login as role "${source.role}" refused: 400${errorsOf(res.body)}`);
-    throw statusError(source, `Kubernetes login as role "${source.role}"`, res);
+    throw statusError(`Kubernetes login as role "${source.role}"`, res);
   }
   const auth = parseJson(res.body)?.auth as { client_token?: unknown; lease_duration?: unknown } | undefined;
   if (typeof auth?.client_token !== "string" || !auth.client_token) {
@@ -129,7 +129,7 @@ function decode(source: VaultKvSource, body: string): { bytes: Buffer; version?:
   return { bytes: Buffer.from(JSON.stringify(data), "utf8"), version: typeof v === "number" ? String(v) : undefined };
 }
 
-function statusError(source: VaultKvSource, what: string, res: { status: number; body: string }): SourceError {
+function statusError(what: string, res: { status: number; body: string }): SourceError {
   const c = classifyStatus(res.status);
   const detail = `${res.status}${errorsOf(res.body)}`;
   // 412: a performance standby has not caught up yet; Vault's own clients retry it.
@@ -150,7 +150,7 @@ function errorsOf(body: string): string {
   return text ? ` (${text})` : "";
 }
 
-function networkError(source: VaultKvSource, e: unknown): SourceError {
+function networkError(e: unknown): SourceError {
   const net = networkCode(e);
   const name = (e as Error)?.name ?? "Error";
   if (name === "AbortError") return new SourceError("timed-out", `no answer before the overall deadline`, true);

@@ -1,6 +1,7 @@
 // Bundles the fetch program into runtime-image/dist: fetch.js (the entry) plus one chunk per lazily
 // loaded provider, as ES modules (dist/package.json says "type": "module").
 import { build } from "esbuild";
+import { builtinModules } from "node:module";
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,6 +14,24 @@ const scratch = join(here, `.build-${process.pid}`);
 const outdir = join(scratch, "dist");
 rmSync(scratch, { recursive: true, force: true });
 mkdirSync(outdir, { recursive: true });
+
+// Node built-ins are loaded with require(), never through an ESM `import`: the ESM loader wraps a
+// built-in in a facade that reads every export, and node:http's lazy getters (WebSocket, ...) then
+// load undici (~10 ms of start-up) although nothing here uses it. (The SDK's http handler imports
+// node:http dynamically precisely to keep it lazy.) Each importer gets its own one-line shim, so
+// the shims are inlined into the importing chunk instead of becoming tiny chunks of their own.
+const builtinsViaRequire = {
+  name: "builtins-via-require",
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?[a-z_]+(\/[a-z_]+)?$/ }, (args) => {
+      if (args.namespace === "builtin-shim") return { path: args.path, external: true };
+      const name = args.path.replace(/^node:/, "");
+      if (!builtinModules.includes(name)) return undefined;
+      return { path: `node:${name}`, namespace: "builtin-shim", suffix: `?${args.importer}` };
+    });
+    b.onLoad({ filter: /.*/, namespace: "builtin-shim" }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: "js" }));
+  },
+};
 
 const started = Date.now();
 await build({
@@ -27,6 +46,12 @@ await build({
   minify: true,
   legalComments: "none",
   logLevel: "warning",
+  // The packages' ES module builds (`module`), not their CommonJS ones (`main`): the AWS SDK's CJS
+  // builds are one file per package, so the bundle carried all of @smithy/core, every nested
+  // client and every credential provider eagerly; the ESM builds tree-shake and keep the SDK's own
+  // lazy `import()`s (SSO, INI, process, ... providers are loaded only when the chain reaches them).
+  mainFields: ["module", "main"],
+  plugins: [builtinsViaRequire],
   // Some CommonJS dependencies call require() for Node built-ins; give ESM chunks one.
   banner: { js: 'import{createRequire as __smCreateRequire}from"node:module";const require=__smCreateRequire(import.meta.url);' },
 });

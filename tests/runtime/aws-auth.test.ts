@@ -14,10 +14,7 @@ describe("runtime: AWS auth paths, end to end through the bundle", () => {
     aws = await new AwsDouble().start();
   });
   after(() => aws.close());
-  beforeEach(() => {
-    aws.calls.length = 0;
-    aws.faults.length = 0;
-  });
+  beforeEach(() => aws.reset());
 
   it("IRSA: exchanges the projected token with STS, then signs with the issued keys (Secrets Manager + SSM)", async () => {
     const arn = aws.putSecret("billing/db", `${SECRET_MARKER}-db`);

@@ -68,10 +68,7 @@ describe("runtime: AWS fault matrix", () => {
   });
   after(() => aws.close());
   beforeEach(() => {
-    aws.calls.length = 0;
-    aws.faults.length = 0;
-    aws.secrets.clear();
-    aws.parameters.clear();
+    aws.reset({ data: true });
     aws.putSecret("faults/db", `${SECRET_MARKER}-fault-db`);
     aws.putSecret("faults/user", `${SECRET_MARKER}-fault-user`);
     aws.putParameter("/faults/db", `${SECRET_MARKER}-fault-db`);

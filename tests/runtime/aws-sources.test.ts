@@ -14,12 +14,7 @@ describe("runtime: AWS sources (batching, fallbacks, versions)", () => {
     aws = await new AwsDouble().start();
   });
   after(() => aws.close());
-  beforeEach(() => {
-    aws.calls.length = 0;
-    aws.faults.length = 0;
-    aws.denyBatch = false;
-    aws.denied.clear();
-  });
+  beforeEach(() => aws.reset());
 
   const run = (s: unknown, extra: NodeJS.ProcessEnv = {}) => runFetch({ env: specEnv(s, { ...aws.podIdentityEnv(tempDir()), ...extra }) });
 

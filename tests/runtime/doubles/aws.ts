@@ -99,6 +99,18 @@ export class AwsDouble {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** Forgets what a test changed: recorded calls, injected faults, denials; with `data`, every secret and parameter too. */
+  reset({ data = false } = {}): void {
+    this.calls.length = 0;
+    this.faults.length = 0;
+    this.denied.clear();
+    this.denyBatch = false;
+    if (data) {
+      this.secrets.clear();
+      this.parameters.clear();
+    }
+  }
+
   /** Stores a secret (AWSCURRENT) and returns its ARN. A second put rotates it (old one AWSPREVIOUS). */
   putSecret(name: string, value: string | Buffer, versionId = randomBytes(8).toString("hex"), region = REGION): string {
     const existing = this.secrets.get(name);

@@ -4,18 +4,16 @@
  *   2. 50 Secrets Manager secrets + 50 SSM parameters with 20 ms added to every request: wall time
  *      (spawn -> exit 0) and API calls;
  *   3. peak RSS of that run (process.resourceUsage().maxRSS, recorded at exit by a preloaded hook).
- * The bundle runs as the image runs it: the Node flags of the Dockerfile's ENTRYPOINT, and a copy of
- * dist with the compile cache that the image bakes (compile-cache-warmup.mjs, made as this uid).
+ * The bundle runs as the image runs it: with the Node flags of the Dockerfile's ENTRYPOINT.
  * Prints a Markdown table (copied into runtime-image/README.md). Not a test: nothing is asserted.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { AwsDouble, REGION } from "../../tests/runtime/doubles/aws";
 
 const DIST = path.resolve(__dirname, "../dist");
-const WARMUP = path.resolve(__dirname, "../compile-cache-warmup.mjs");
 /** The Node flags between the node binary and /app/fetch.js in the Dockerfile's ENTRYPOINT. */
 const IMAGE_FLAGS: string[] = (() => {
   const m = /^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(fs.readFileSync(path.resolve(__dirname, "../Dockerfile"), "utf8"));
@@ -49,12 +47,7 @@ async function main(): Promise<void> {
   const aws = await new AwsDouble().start();
   // The volume is memory-backed in a pod (emptyDir medium: Memory); /dev/shm is the same tmpfs here.
   const work = fs.mkdtempSync(path.join(fs.existsSync("/dev/shm") ? "/dev/shm" : os.tmpdir(), "sm-bench-"));
-  // The image's layout: the bundle plus its compile cache, made by the same Node and uid.
-  const app = path.join(work, "app");
-  fs.cpSync(DIST, app, { recursive: true });
-  const warm = spawnSync(process.execPath, [...IMAGE_FLAGS, WARMUP, app, path.join(app, "compile-cache")], { encoding: "utf8" });
-  if (warm.status !== 0) throw new Error(`compile-cache warm-up failed: ${warm.stderr}`);
-  const BUNDLE = [...IMAGE_FLAGS, path.join(app, "fetch.js")];
+  const BUNDLE = [...IMAGE_FLAGS, path.join(DIST, "fetch.js")];
   try {
     // 1. Cold start.
     const bare: number[] = [];
@@ -144,7 +137,7 @@ async function main(): Promise<void> {
       ["… RSS at exit: node binary's pages (file-backed) + anonymous", `${median(file).toFixed(1)} + ${median(anon).toFixed(1)} MiB`, ""],
       ["`node -e 0`: peak RSS (the floor); at exit file-backed + anonymous", `${(bareRss.max / 1024).toFixed(1)} MiB; ${(bareRss.file / 1024).toFixed(1)} + ${(bareRss.anon / 1024).toFixed(1)} MiB`, ""],
     ];
-    console.log(`\nNode ${process.version}, ${os.cpus()[0]?.model ?? "cpu"} × ${os.cpus().length}, median of ${RUNS} (cold start) / ${walls.length} (100 secrets) runs; node ${[...IMAGE_FLAGS, "fetch.js"].join(" ")} with the compile cache\n`);
+    console.log(`\nNode ${process.version}, ${os.cpus()[0]?.model ?? "cpu"} × ${os.cpus().length}, median of ${RUNS} (cold start) / ${walls.length} (100 secrets) runs; node ${[...IMAGE_FLAGS, "fetch.js"].join(" ")}\n`);
     console.log("| measure | result | target |\n|---|---|---|");
     for (const [a, b, c] of rows) console.log(`| ${a} | ${b} | ${c} |`);
   } finally {

@@ -4,7 +4,6 @@
  */
 import * as fs from "node:fs";
 import { hasCompleteSet } from "./atomic-writer";
-import { useBakedCompileCache } from "./compile-cache";
 import { ConfigError, loadRunConfig, type RunConfig } from "./config";
 import { EXIT } from "./exit-codes";
 import { errorName } from "./fetch-sources";
@@ -28,8 +27,6 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     return EXIT.INVALID_CONFIG;
   }
   if (probe) return probeExit(config);
-  // Before the first provider chunk (the AWS SDK) is imported.
-  useBakedCompileCache();
 
   log.info("start", { mode: config.legacyFile ? "legacy" : config.spec.mode, dir: config.legacyFile?.path ?? config.spec.dir, files: config.spec.files.length, timeoutMs: config.knobs.timeoutMs });
   const first = await runOnce(config, env, loadProvider);

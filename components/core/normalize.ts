@@ -90,7 +90,11 @@ const CONTAINER_FIELDS: (keyof ContainerArgs)[] = [
   "startupProbe", "runAsUser", "runAsGroup", "readOnlyRootFilesystem",
 ];
 /** Mount paths that would shadow what the container needs to run. */
-const RESERVED_MOUNTS = ["/", "/bin", "/dev", "/etc", "/lib", "/proc", "/sbin", "/sys", "/usr", "/var/run/secrets/kubernetes.io", "/var/run/secrets/eks.amazonaws.com"];
+const RESERVED_MOUNTS = [
+  "/", "/bin", "/dev", "/etc", "/lib", "/proc", "/sbin", "/sys", "/usr",
+  // Projected service-account and cloud identity tokens (/var/run is /run in most images).
+  ...["/var/run/secrets", "/run/secrets"].flatMap((d) => [`${d}/kubernetes.io`, `${d}/eks.amazonaws.com`, `${d}/pods.eks.amazonaws.com`, `${d}/azure`]),
+];
 
 /** Validates and defaults a declaration. Throws DeclarationError naming the field and the fix. */
 export function normalizeDeclaration(name: string, args: SecretMountedWorkloadArgs | undefined): Declaration {

@@ -72,6 +72,7 @@ const CASES: Case[] = [
   ["relative mount path", baseArgs({ mountPath: "secrets" }), "mountPath", /absolute path/],
   ["mount path over a system directory", baseArgs({ mountPath: "/etc" }), "mountPath", /would shadow/],
   ["mount path over the service-account token", baseArgs({ mountPath: "/var/run/secrets" }), "mountPath", /would shadow/],
+  ["mount path inside the projected IRSA token directory", baseArgs({ mountPath: "/run/secrets/eks.amazonaws.com/app" }), "mountPath", /would shadow/],
   ["sizeLimit not a quantity", baseArgs({ volumeSizeLimit: "big" }), "volumeSizeLimit", /not a Kubernetes quantity/],
   ["sizeLimit too small for the declared secrets", baseArgs({ volumeSizeLimit: "64Ki", secrets: [pw, { name: "big", existing: { name: "prod/big" } }] }), "volumeSizeLimit", /smaller than the declared secrets may need \(136Ki.*set at least "136Ki"/],
   ["refresh interval too short", baseArgs({ refresh: { intervalSeconds: 2 } }), "refresh.intervalSeconds", /from 10 to/],

@@ -125,9 +125,7 @@ function planSecret(decl: Declaration, s: NormalizedSecret, fail: (f: string, p:
     const j = s.files.findIndex((f) => f.decode === "base64");
     if (j >= 0) fail(`${at}.files[${j}].decode`, `a generated ${s.generate.type} is not base64 text; remove decode`);
   }
+  // Generated values (at most 4096-character passwords, RSA-4096 PEM pairs) fit either store.
   const storeMax = store === "secrets-manager" ? SECRETS_MANAGER_MAX_BYTES : SSM_MAX_BYTES;
-  if (s.generatedMaxBytes !== undefined && s.generatedMaxBytes > storeMax) {
-    fail(`${at}.generate`, `may produce ${s.generatedMaxBytes} bytes, more than ${store} holds (${storeMax}); use a shorter length or aws.store: "secrets-manager"`);
-  }
   return { secret: s, store, storeName, kmsKeyArn, recoveryWindowInDays, maxValueBytes: s.generatedMaxBytes ?? storeMax };
 }

@@ -12,23 +12,14 @@ import {
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
 import { type AwsSecretsManagerSource, regionOfArn } from "../../../components/spec/fetch-spec";
-import { awsClientOptions } from "./aws-client-options";
+import { clientPerRegion } from "./aws-client-options";
 import { classifyAwsError, classifyBatchErrorCode } from "./aws-errors";
 import { chunks, groupIndices } from "./grouping";
 import { type FetchedValue, type Provider, type ProviderContext, SourceError, type SourceResult } from "./provider";
 
 export const BATCH_LIMIT = 20;
 
-const clients = new Map<string, SecretsManagerClient>();
-
-function client(region: string, env: NodeJS.ProcessEnv): SecretsManagerClient {
-  let c = clients.get(region);
-  if (!c) {
-    c = new SecretsManagerClient(awsClientOptions(region || undefined, env));
-    clients.set(region, c);
-  }
-  return c;
-}
+const client = clientPerRegion((options) => new SecretsManagerClient(options));
 
 type SecretValueShape = Pick<GetSecretValueCommandOutput, "SecretString" | "SecretBinary" | "VersionId">;
 

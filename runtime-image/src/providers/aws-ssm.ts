@@ -5,23 +5,14 @@
  */
 import { GetParametersCommand, type GetParametersCommandOutput, SSMClient } from "@aws-sdk/client-ssm";
 import { type AwsSsmSource, regionOfArn } from "../../../components/spec/fetch-spec";
-import { awsClientOptions } from "./aws-client-options";
+import { clientPerRegion } from "./aws-client-options";
 import { classifyAwsError } from "./aws-errors";
 import { chunks, groupIndices } from "./grouping";
 import { type FetchedValue, type Provider, type ProviderContext, SourceError, type SourceResult } from "./provider";
 
 export const BATCH_LIMIT = 10;
 
-const clients = new Map<string, SSMClient>();
-
-function client(region: string, env: NodeJS.ProcessEnv): SSMClient {
-  let c = clients.get(region);
-  if (!c) {
-    c = new SSMClient(awsClientOptions(region || undefined, env));
-    clients.set(region, c);
-  }
-  return c;
-}
+const client = clientPerRegion((options) => new SSMClient(options));
 
 export const provider: Provider<AwsSsmSource> = {
   type: "aws-ssm",

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_FILE_MODE, DEFAULT_REFRESH_SECONDS, DEFAULT_TIMEOUT_SECONDS, MIN_REFRESH_SECONDS, fileModeProblem, filePathProblem, normalizeFileMode } from "../spec/fetch-spec";
+import { DEFAULT_FILE_MODE, DEFAULT_REFRESH_SECONDS, DEFAULT_TIMEOUT_SECONDS, MIN_REFRESH_SECONDS, fileModeProblem, filePathProblem, normalizeFileMode, pathCollision } from "../spec/fetch-spec";
 import type { SecretMountedWorkloadArgs } from "../workload-args";
 import type { ContainerArgs, GenerateArgs, ResourcesArgs, SecretArgs, SecretFileArgs } from "./args";
 import { DeclarationError } from "./declaration-error";
@@ -176,8 +176,9 @@ export function normalizeDeclaration(name: string, args: SecretMountedWorkloadAr
   const claimPath = (path: string, field: string) => {
     check(filePathProblem(path), field, fail);
     for (const [other, otherField] of filePaths) {
-      if (other === path) fail(field, `"${path}" is also the path of ${otherField}; every file needs its own path`);
-      if (other.startsWith(`${path}/`) || path.startsWith(`${other}/`)) fail(field, `"${path}" and ${otherField} ("${other}") collide: one would be both a file and a directory`);
+      const collision = pathCollision(path, other);
+      if (collision === "same") fail(field, `"${path}" is also the path of ${otherField}; every file needs its own path`);
+      if (collision === "nested") fail(field, `"${path}" and ${otherField} ("${other}") collide: one would be both a file and a directory`);
     }
     filePaths.set(path, field);
   };

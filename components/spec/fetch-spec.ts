@@ -359,12 +359,18 @@ function parseSource(raw: unknown, at: string): SecretSource {
 function checkPathConflicts(path: string, at: string, seen: Map<string, number>, index: number): void {
   for (const [other, j] of seen) {
     const where = j < 0 ? "envFile.path" : `files[${j}].path`;
-    if (other === path) throw new FetchSpecError(at, `"${path}" duplicates ${where}; every file needs its own path`);
-    if (other.startsWith(`${path}/`) || path.startsWith(`${other}/`)) {
-      throw new FetchSpecError(at, `"${path}" and ${where} "${other}" collide: one would be both a file and a directory`);
-    }
+    const collision = pathCollision(path, other);
+    if (collision === "same") throw new FetchSpecError(at, `"${path}" duplicates ${where}; every file needs its own path`);
+    if (collision === "nested") throw new FetchSpecError(at, `"${path}" and ${where} "${other}" collide: one would be both a file and a directory`);
   }
   seen.set(path, index);
+}
+
+/** Whether two file paths of one volume clash: the same path, or one inside the other (a/b vs a). */
+export function pathCollision(a: string, b: string): "same" | "nested" | undefined {
+  if (a === b) return "same";
+  if (a.startsWith(`${b}/`) || b.startsWith(`${a}/`)) return "nested";
+  return undefined;
 }
 
 type Obj = Record<string, unknown>;

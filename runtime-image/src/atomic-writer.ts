@@ -2,20 +2,36 @@
  * Writes a set of files so that it changes all at once, the way the kubelet's atomic_writer.go does
  * for projected volumes:
  *
- *   <dir>/..2026_11_22_16_40_00.Ab12Cd/   the data, written fresh each time (files fsynced)
+ *   <dir>/..2026_11_22_16_40_00.Ab12Cd/   a generation: the data, written fresh each time (files fsynced)
  *   <dir>/..data -> ..2026_11_22_16_40_00.Ab12Cd   swapped by renaming a new `..data_tmp` link over it
  *   <dir>/db -> ..data/db                  one visible link per top-level path segment
  *
- * Nothing is visible until `..data` is renamed; on any failure before that the new directory is
+ * Nothing is visible until `..data` is renamed; on any failure before that the new generation is
  * removed. A reader that resolves `..data` once sees one consistent set; every single file read
  * through a visible path is always whole.
+ *
+ * Group ownership: on a Kubernetes volume with `fsGroup` the kubelet makes the volume directory
+ * group-owned by the fsGroup and setgid, so everything created inside inherits that group. The
+ * writer never clears the setgid bit of a directory it creates (and sets a directory's final mode
+ * only once its contents exist), so every file stays group-owned by the volume's group, whatever
+ * the writer's own gid, and a mode such as 0440 lets every app container read through fsGroup.
+ *
+ * The writer trusts only names it makes itself: `..data` must point at a generation name
+ * (GENERATION_RE), nothing is removed outside `dir`, and leftovers of a killed writer (stale
+ * generations, `..data_tmp`, link temps) are swept before each write.
  */
+import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
 export const DATA_LINK = "..data";
 const DATA_TMP_LINK = "..data_tmp";
+/** `..YYYY_MM_DD_hh_mm_ss.` + 6 random letters or digits: the only names this writer creates or removes as data. */
+export const GENERATION_RE = /^\.\.\d{4}_\d{2}_\d{2}_\d{2}_\d{2}_\d{2}\.[A-Za-z0-9]{6}$/;
+const LINK_TMP_RE = /^\.\.[A-Za-z0-9._-]+\.link_tmp$/;
+/** Owner rwx, group r-x; the setgid bit a directory inherited is kept (see above). */
 const DIR_MODE = 0o750;
+const S_ISGID = 0o2000;
 
 export interface OutFile {
   /** Relative path, already validated by the FetchSpec parser. */
@@ -24,48 +40,82 @@ export interface OutFile {
   mode: number;
 }
 
-/** The volume could not be written; `code` is the errno code (EACCES, ENOSPC, ...). */
+/**
+ * The volume could not be written; `code` is the errno code (EACCES, ENOSPC, ...). `visible` is
+ * true when the failure came after the new set was swapped in (so the new set is what readers see).
+ */
 export class WriteError extends Error {
   constructor(
     message: string,
     readonly code: string,
+    readonly visible = false,
   ) {
     super(message);
     this.name = "WriteError";
   }
 }
 
-export function writeAtomically(dir: string, files: OutFile[]): { dataDir: string } {
+export interface WriteResult {
+  dataDir: string;
+  /** Housekeeping that failed after the swap (the new set is complete and visible): one line each. */
+  cleanupProblems: string[];
+}
+
+export function writeAtomically(dir: string, files: OutFile[]): WriteResult {
   const tops = [...new Set(files.map((f) => f.path.split("/")[0]))];
   let tsDir: string | undefined;
+  let previous: string | undefined;
   try {
     fs.mkdirSync(dir, { recursive: true });
+    previous = currentDataDir(dir);
     for (const top of tops) checkVisibleSlot(dir, top);
-    tsDir = fs.mkdtempSync(path.join(dir, timestampPrefix(new Date())));
-    fs.chmodSync(tsDir, DIR_MODE);
+    sweepLeftovers(dir, previous);
+    tsDir = makeGeneration(dir);
     for (const f of files) writeFileDurably(tsDir, f);
+    setDirModes(tsDir, files);
     fsyncDir(tsDir);
-    const previous = currentDataDir(dir);
     const tmpLink = path.join(dir, DATA_TMP_LINK);
     fs.rmSync(tmpLink, { force: true });
     fs.symlinkSync(path.basename(tsDir), tmpLink);
     fs.renameSync(tmpLink, path.join(dir, DATA_LINK));
-    fsyncDir(dir);
-    const written = tsDir;
-    tsDir = undefined; // swapped in: no longer ours to remove on failure
-    for (const top of tops) ensureVisibleLink(dir, top);
-    removeStaleVisibleLinks(dir, new Set(tops));
-    if (previous && previous !== path.basename(written)) fs.rmSync(path.join(dir, previous), { recursive: true, force: true });
-    return { dataDir: written };
   } catch (e) {
-    if (tsDir) fs.rmSync(tsDir, { recursive: true, force: true });
+    if (tsDir) removeGeneration(dir, path.basename(tsDir));
     throw asWriteError(e, dir);
   }
+  // Swapped in: from here the new set is what readers see, and a failure must say so.
+  const written = tsDir as string;
+  try {
+    fsyncDir(dir);
+    for (const top of tops) ensureVisibleLink(dir, top);
+  } catch (e) {
+    const err = asWriteError(e, dir);
+    throw new WriteError(`${err.message} (after the new set was swapped in: some top-level names may not link to it yet)`, err.code, true);
+  }
+  const cleanupProblems: string[] = [];
+  const housekeeping = (what: string, fn: () => void) => {
+    try {
+      fn();
+    } catch (e) {
+      cleanupProblems.push(`${what}: ${asWriteError(e, dir).message}`);
+    }
+  };
+  housekeeping("removing stale visible links", () => removeStaleVisibleLinks(dir, new Set(tops)));
+  if (previous && previous !== path.basename(written)) {
+    const old = previous;
+    housekeeping(`removing the previous generation ${old}`, () => removeGeneration(dir, old));
+  }
+  return { dataDir: written, cleanupProblems };
 }
 
 /** The files of the current set, read through `..data`; undefined when there is no set yet. */
 export function readCurrentSet(dir: string, paths: string[]): Map<string, Buffer> | undefined {
-  if (!currentDataDir(dir)) return undefined;
+  let current: string | undefined;
+  try {
+    current = currentDataDir(dir);
+  } catch {
+    return undefined; // not ours: the write that follows refuses it with the reason
+  }
+  if (!current) return undefined;
   const out = new Map<string, Buffer>();
   for (const p of paths) {
     try {
@@ -84,7 +134,8 @@ export function sameContent(current: Map<string, Buffer> | undefined, files: Out
 /** True when the first complete write happened (`<dir>/..data` resolves to a directory). */
 export function hasCompleteSet(dir: string): boolean {
   try {
-    return fs.statSync(path.join(dir, DATA_LINK)).isDirectory();
+    const current = currentDataDir(dir);
+    return current !== undefined && fs.statSync(path.join(dir, current)).isDirectory();
   } catch {
     return false;
   }
@@ -116,7 +167,7 @@ export function writeFileAtomically(target: string, bytes: Buffer, mode: number)
   }
 }
 
-/** `..YYYY_MM_DD_HH_MM_SS.` in UTC, as the kubelet names its data directories (mkdtemp adds the suffix). */
+/** `..YYYY_MM_DD_HH_MM_SS.` in UTC, as the kubelet names its data directories (a random suffix follows). */
 export function timestampPrefix(d: Date): string {
   const p = (n: number) => String(n).padStart(2, "0");
   return `..${d.getUTCFullYear()}_${p(d.getUTCMonth() + 1)}_${p(d.getUTCDate())}_${p(d.getUTCHours())}_${p(d.getUTCMinutes())}_${p(d.getUTCSeconds())}.`;
@@ -125,10 +176,8 @@ export function timestampPrefix(d: Date): string {
 function writeFileDurably(root: string, f: OutFile): void {
   const full = path.join(root, f.path);
   const parent = path.dirname(full);
-  if (parent !== root) {
-    fs.mkdirSync(parent, { recursive: true, mode: DIR_MODE });
-    for (let d = parent; d !== root; d = path.dirname(d)) fs.chmodSync(d, DIR_MODE);
-  }
+  // Created inside the new generation, they inherit its group and setgid bit; modes are set later.
+  if (parent !== root) fs.mkdirSync(parent, { recursive: true, mode: DIR_MODE });
   const fd = fs.openSync(full, "wx", f.mode);
   try {
     writeAll(fd, f.bytes);
@@ -153,11 +202,76 @@ function fsyncDir(dir: string): void {
   }
 }
 
+/**
+ * The generation `..data` points at; undefined when there is no `..data`. Anything else at
+ * `..data` (not a link, or a link to a name this writer does not make, e.g. `../victim`) is refused:
+ * the volume was not written by this program, and nothing it points at is ours to touch.
+ */
 function currentDataDir(dir: string): string | undefined {
-  try {
-    return fs.readlinkSync(path.join(dir, DATA_LINK));
-  } catch {
-    return undefined;
+  const link = path.join(dir, DATA_LINK);
+  const st = fs.lstatSync(link, { throwIfNoEntry: false });
+  if (!st) return undefined;
+  const target = st.isSymbolicLink() ? fs.readlinkSync(link) : undefined;
+  if (target === undefined || !GENERATION_RE.test(target)) {
+    const what = target === undefined ? "is not a symbolic link" : `points at ${JSON.stringify(target)}`;
+    throw new WriteError(`${link} ${what}, not a data directory this program made; refusing to write (the volume must be empty or written by this program)`, "EEXIST");
+  }
+  return target;
+}
+
+/** Removes a generation of ours: only a GENERATION_RE name directly inside `dir`, never through a link. */
+function removeGeneration(dir: string, name: string): void {
+  const full = path.resolve(dir, name);
+  if (!GENERATION_RE.test(name) || path.dirname(full) !== path.resolve(dir)) return;
+  const st = fs.lstatSync(full, { throwIfNoEntry: false });
+  if (st?.isDirectory()) fs.rmSync(full, { recursive: true, force: true });
+}
+
+/**
+ * A writer killed half-way (SIGKILL, OOM, node drain) leaves a generation nobody points at, a
+ * `..data_tmp` link or a link temp: removed before the next write so they cannot pile up in memory.
+ */
+function sweepLeftovers(dir: string, current: string | undefined): void {
+  for (const name of fs.readdirSync(dir)) {
+    if (name === current) continue;
+    if (GENERATION_RE.test(name)) removeGeneration(dir, name);
+    else if (name === DATA_TMP_LINK || LINK_TMP_RE.test(name)) {
+      if (fs.lstatSync(path.join(dir, name), { throwIfNoEntry: false })?.isSymbolicLink()) fs.unlinkSync(path.join(dir, name));
+    }
+  }
+}
+
+const SUFFIX_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/**
+ * A new generation directory, created with its final mode (not mkdtemp's 0700 and a chmod): inside a
+ * setgid volume it inherits the volume's group and setgid bit whoever the writer is.
+ */
+function makeGeneration(dir: string): string {
+  for (;;) {
+    const suffix = [...randomBytes(6)].map((b) => SUFFIX_CHARS[b % SUFFIX_CHARS.length]).join("");
+    const full = path.join(dir, `${timestampPrefix(new Date())}${suffix}`);
+    try {
+      fs.mkdirSync(full, { mode: DIR_MODE });
+      return full;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    }
+  }
+}
+
+/**
+ * Gives the generation and its sub-directories their final mode, deepest first, once every file is
+ * in place. The setgid bit each inherited is kept; if the kernel drops it anyway (a writer that is
+ * not a member of the volume's group), the contents were already created with the right group.
+ */
+function setDirModes(root: string, files: OutFile[]): void {
+  const dirs = new Set<string>();
+  for (const f of files) for (let d = path.dirname(path.join(root, f.path)); d !== root; d = path.dirname(d)) dirs.add(d);
+  for (const d of [...dirs].sort((a, b) => b.length - a.length).concat(root)) {
+    const mode = fs.statSync(d).mode;
+    // Only when a strict umask cut the mode: a chmod by a writer outside the volume's group drops setgid.
+    if ((mode & 0o777) !== DIR_MODE) fs.chmodSync(d, DIR_MODE | (mode & S_ISGID));
   }
 }
 

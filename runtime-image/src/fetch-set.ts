@@ -33,8 +33,9 @@ export type FetchSetResult =
   | { ok: true; files: OutFile[]; reports: FileReport[]; calls: Record<string, number> }
   | { ok: false; failures: FileFailure[]; calls: Record<string, number> };
 
-export async function fetchSet(spec: FetchSpec, knobs: Knobs, env: NodeJS.ProcessEnv, loadProvider: ProviderLoader): Promise<FetchSetResult> {
-  const { results, calls } = await fetchSources(spec.files.map((f) => f.source), knobs, env, loadProvider);
+/** `stop` aborts the fetch's in-flight requests (see fetchSources). */
+export async function fetchSet(spec: FetchSpec, knobs: Knobs, env: NodeJS.ProcessEnv, loadProvider: ProviderLoader, stop?: AbortSignal): Promise<FetchSetResult> {
+  const { results, calls } = await fetchSources(spec.files.map((f) => f.source), knobs, env, loadProvider, stop);
   const defaultMode = parseFileMode(spec.fileMode ?? DEFAULT_FILE_MODE) as number;
   const files: OutFile[] = [];
   const reports: FileReport[] = [];

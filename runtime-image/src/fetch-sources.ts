@@ -19,7 +19,11 @@ export interface FetchOutcome {
   calls: Record<string, number>;
 }
 
-export async function fetchSources(sources: SecretSource[], knobs: Knobs, env: NodeJS.ProcessEnv, loadProvider: ProviderLoader): Promise<FetchOutcome> {
+/**
+ * `stop` (the process's SIGTERM/SIGINT) aborts the same controller as the deadline: every in-flight
+ * SDK request and backoff sleep ends at once, and the sources still pending come back timed-out.
+ */
+export async function fetchSources(sources: SecretSource[], knobs: Knobs, env: NodeJS.ProcessEnv, loadProvider: ProviderLoader, stop?: AbortSignal): Promise<FetchOutcome> {
   const unique = new Map<string, SecretSource>();
   for (const s of sources) unique.set(sourceKey(s), s);
   const byType = new Map<SourceType, SecretSource[]>();
@@ -29,6 +33,9 @@ export async function fetchSources(sources: SecretSource[], knobs: Knobs, env: N
   const deadline = started + knobs.timeoutMs;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), knobs.timeoutMs);
+  const onStop = () => controller.abort();
+  if (stop?.aborted) controller.abort();
+  else stop?.addEventListener("abort", onStop, { once: true });
   const calls: Record<string, number> = {};
   const ctx: ProviderContext = {
     signal: controller.signal,
@@ -49,6 +56,7 @@ export async function fetchSources(sources: SecretSource[], knobs: Knobs, env: N
     );
   } finally {
     clearTimeout(timer);
+    stop?.removeEventListener("abort", onStop);
   }
   return { results, calls };
 }

@@ -7,11 +7,18 @@ import { hasCompleteSet } from "./atomic-writer";
 import { ConfigError, loadRunConfig, type RunConfig } from "./config";
 import { EXIT } from "./exit-codes";
 import { errorName } from "./fetch-sources";
-import { log } from "./log";
+import { disableImds } from "./imds";
+import { flushLogs, log } from "./log";
 import { loadProvider } from "./providers/index";
 import { refreshLoop, runOnce } from "./run";
 
+// SIGTERM (the kubelet, `docker stop`, ECS) or SIGINT, at any point: abort what is in flight, exit 0.
+const stop = new AbortController();
+for (const sig of ["SIGTERM", "SIGINT"] as const) process.on(sig, () => stop.abort());
+
 async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  // Before any AWS SDK module loads (providers are imported lazily, below): never the node's role.
+  const overridden = disableImds(env);
   const probe = argv.includes("--probe");
   const unknown = argv.filter((a) => a !== "--probe");
   if (unknown.length > 0) {
@@ -28,12 +35,13 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   }
   if (probe) return probeExit(config);
 
-  log.info("start", { mode: config.legacyFile ? "legacy" : config.spec.mode, dir: config.legacyFile?.path ?? config.spec.dir, files: config.spec.files.length, timeoutMs: config.knobs.timeoutMs });
-  const first = await runOnce(config, env, loadProvider);
-  if (first !== EXIT.OK || config.legacyFile || config.spec.mode === "init") return first;
+  if (overridden !== undefined) {
+    log.warn("imds-disabled", { msg: `AWS_EC2_METADATA_DISABLED was ${JSON.stringify(overridden)}; set to "true": the fetcher reads only with the pod's or task's own identity, never the node's instance role` });
+  }
+  log.info("start", { mode: config.legacyFile ? "legacy" : config.spec.mode, dir: config.legacyFile?.path ?? config.spec.dir, files: config.spec.files.length, timeoutMs: config.knobs.timeoutMs, maxAttempts: config.knobs.maxAttempts, sdkMaxAttempts: config.knobs.sdkMaxAttempts });
+  const first = await runOnce(config, env, loadProvider, stop.signal);
+  if (first !== EXIT.OK || stop.signal.aborted || config.legacyFile || config.spec.mode === "init") return first;
 
-  const stop = new AbortController();
-  for (const sig of ["SIGTERM", "SIGINT"] as const) process.once(sig, () => stop.abort());
   log.info("refresh-started", { intervalMs: config.knobs.refreshMs });
   await refreshLoop(config, env, loadProvider, stop.signal);
   log.info("stopped", {});
@@ -47,17 +55,22 @@ function probeExit(config: RunConfig): number {
   return ready ? EXIT.OK : EXIT.FETCH_FAILED;
 }
 
+/** Every line out before the process ends; in-flight sockets (aborted requests) must not keep it alive. */
+function exitAfterFlush(code: number): void {
+  process.exitCode = code;
+  void flushLogs().then(() => process.exit(code));
+}
+
+let failed = false;
 function internalError(e: unknown): void {
+  if (failed) return;
+  failed = true;
   // The class name only: messages and stacks of SDK errors can quote response content.
   log.error("internal-error", { msg: `unexpected ${errorName(e)}`, errorClass: errorName(e) });
-  process.exit(EXIT.INTERNAL);
+  exitAfterFlush(EXIT.INTERNAL);
 }
 
 process.on("uncaughtException", internalError);
 process.on("unhandledRejection", internalError);
 
-main(process.argv.slice(2), process.env).then((code) => {
-  process.exitCode = code;
-  // In-flight sockets (e.g. requests abandoned at the deadline) must not keep the process alive.
-  setImmediate(() => process.exit(code));
-}, internalError);
+main(process.argv.slice(2), process.env).then(exitAfterFlush, internalError);

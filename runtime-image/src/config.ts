@@ -10,6 +10,7 @@ import {
   FETCH_SPEC_ENV,
   type FetchSpec,
   FetchSpecError,
+  fileModeProblem,
   filePathProblem,
   parseFetchSpecJson,
   parseFileMode,
@@ -19,7 +20,8 @@ import {
 /** Where the legacy interface writes when SECRET_FILE is not set (where the seed samples wrote). */
 export const LEGACY_DEFAULT_FILE = "/tmp/secret";
 
-export interface Knobs {
+/** The retry knobs, also read by the providers to bound their SDKs' own retries (see retryKnobs). */
+export interface RetryKnobs {
   /** Attempts per source made by the runtime (each attempt may itself include the SDK's retries). */
   maxAttempts: number;
   /** Backoff base and cap (ms) for the runtime's retries: full jitter, delay = random(0, min(cap, base * 2^n)). */
@@ -27,6 +29,9 @@ export interface Knobs {
   retryCapMs: number;
   /** Attempts per SDK call (the SDKs' own retry strategies; bounded so the deadline stays meaningful). */
   sdkMaxAttempts: number;
+}
+
+export interface Knobs extends RetryKnobs {
   /** Largest accepted value, in bytes, after transforms. */
   maxValueBytes: number;
   /** Overall deadline of one complete fetch, in ms. */
@@ -95,8 +100,10 @@ function legacySpec(env: NodeJS.ProcessEnv): { spec: FetchSpec; file: { path: st
     throw new ConfigError("SECRET_FILE", `"${file}" must be an absolute path without ".." segments`);
   }
   const modeText = env.SECRET_FILE_MODE || DEFAULT_FILE_MODE;
-  const mode = parseFileMode(modeText);
-  if (mode === undefined) throw new ConfigError("SECRET_FILE_MODE", `"${modeText}" is not an octal mode such as "0440"`);
+  // The FetchSpec's own mode policy: no group or world write, no world read, owner read.
+  const modeProblem = fileModeProblem(modeText);
+  if (modeProblem) throw new ConfigError("SECRET_FILE_MODE", modeProblem);
+  const mode = parseFileMode(modeText) as number;
   const base = path.basename(file);
   const spec: FetchSpec = {
     version: 1,
@@ -107,12 +114,24 @@ function legacySpec(env: NodeJS.ProcessEnv): { spec: FetchSpec; file: { path: st
   return { spec, file: { path: file, mode } };
 }
 
-function knobs(env: NodeJS.ProcessEnv, spec: FetchSpec): Knobs {
+/**
+ * The one parser of the SECRET_MOUNT_* retry variables: the run's knobs come from it, and so do the
+ * AWS clients' `maxAttempts` and the Azure / Google retry options (providers/aws-client-options.ts,
+ * providers/provider-support.ts). Throws ConfigError; by the time a provider calls it the same
+ * environment was already validated at start, so it cannot throw there.
+ */
+export function retryKnobs(env: NodeJS.ProcessEnv): RetryKnobs {
   return {
     maxAttempts: intEnv(env, "SECRET_MOUNT_MAX_ATTEMPTS", 5, 1, 100),
     retryBaseMs: intEnv(env, "SECRET_MOUNT_RETRY_BASE_MS", 250, 1, 60_000),
     retryCapMs: intEnv(env, "SECRET_MOUNT_RETRY_CAP_MS", 5_000, 1, 600_000),
     sdkMaxAttempts: intEnv(env, "SECRET_MOUNT_SDK_MAX_ATTEMPTS", 3, 1, 10),
+  };
+}
+
+function knobs(env: NodeJS.ProcessEnv, spec: FetchSpec): Knobs {
+  return {
+    ...retryKnobs(env),
     maxValueBytes: intEnv(env, "SECRET_MOUNT_MAX_VALUE_BYTES", 65_536, 1, 16 * 1024 * 1024),
     timeoutMs: intEnv(env, "SECRET_MOUNT_TIMEOUT_MS", (spec.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000, 1, 3_600_000),
     refreshMs: intEnv(env, "SECRET_MOUNT_REFRESH_MS", (spec.refreshSeconds ?? DEFAULT_REFRESH_SECONDS) * 1000, 1, 7 * 86_400_000),

@@ -1,13 +1,13 @@
+import { retryKnobs } from "../config";
 import { sharedAwsCredentials } from "./aws-credentials";
 
 /**
  * Options shared by the AWS clients: the SDK's default credential chain (one shared instance, so
  * IRSA web identity, Pod Identity / ECS container credentials, ... all come from the SDK), endpoints
- * only from the SDK's own AWS_ENDPOINT_URL_* variables, and bounded SDK retries.
+ * only from the SDK's own AWS_ENDPOINT_URL_* variables, and bounded SDK retries (SECRET_MOUNT_SDK_MAX_ATTEMPTS, through config.ts's one parser).
  */
 export function awsClientOptions(region: string | undefined, env: NodeJS.ProcessEnv) {
-  const n = Number(env.SECRET_MOUNT_SDK_MAX_ATTEMPTS || 3);
-  return { ...(region ? { region } : {}), credentials: sharedAwsCredentials(), maxAttempts: Number.isInteger(n) && n >= 1 && n <= 10 ? n : 3 };
+  return { ...(region ? { region } : {}), credentials: sharedAwsCredentials(), maxAttempts: retryKnobs(env).sdkMaxAttempts };
 }
 
 type ClientOptions = ReturnType<typeof awsClientOptions>;

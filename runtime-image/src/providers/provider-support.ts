@@ -2,6 +2,7 @@
  * Small helpers shared by the Azure, Google and Vault providers. Cloud-agnostic: no SDK imports,
  * so loading it never pulls another cloud's code into a pod.
  */
+import { retryKnobs } from "../config";
 import { type FailureClass, type FetchedValue, type ProviderContext, SourceError, type SourceResult } from "./provider";
 
 /** Sources of one type fetched at once. */
@@ -29,16 +30,10 @@ export interface SdkRetryBudget {
   capMs: number;
 }
 
+/** From the one parser of the retry variables (config.ts retryKnobs), so every reader applies the same rules. */
 export function sdkRetryBudget(env: NodeJS.ProcessEnv): SdkRetryBudget {
-  const int = (name: string, dflt: number) => {
-    const n = Number(env[name]);
-    return env[name] && Number.isInteger(n) && n > 0 ? n : dflt;
-  };
-  return {
-    retries: int("SECRET_MOUNT_SDK_MAX_ATTEMPTS", 3) - 1,
-    baseMs: int("SECRET_MOUNT_RETRY_BASE_MS", 250),
-    capMs: int("SECRET_MOUNT_RETRY_CAP_MS", 5_000),
-  };
+  const k = retryKnobs(env);
+  return { retries: k.sdkMaxAttempts - 1, baseMs: k.retryBaseMs, capMs: k.retryCapMs };
 }
 
 /** Rejects with a timed-out SourceError when `signal` aborts first (for calls that take no signal). */

@@ -12,9 +12,10 @@
  *
  * Group ownership: on a Kubernetes volume with `fsGroup` the kubelet makes the volume directory
  * group-owned by the fsGroup and setgid, so everything created inside inherits that group. The
- * writer never clears the setgid bit of a directory it creates (and sets a directory's final mode
- * only once its contents exist), so every file stays group-owned by the volume's group, whatever
- * the writer's own gid, and a mode such as 0440 lets every app container read through fsGroup.
+ * writer creates each directory with its final mode and never clears the setgid bit (a chmod, only
+ * when a strict umask cut the mode, comes after the contents exist), so every file stays
+ * group-owned by the volume's group whatever the writer's own gid, and a mode such as 0440 lets
+ * every app container read through fsGroup.
  *
  * The writer trusts only names it makes itself: `..data` must point at a generation name
  * (GENERATION_RE), nothing is removed outside `dir`, and leftovers of a killed writer (stale

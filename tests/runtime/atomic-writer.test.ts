@@ -53,6 +53,22 @@ describe("runtime: atomic writer (in process)", () => {
   });
 });
 
+describe("runtime: directory modes (in process)", () => {
+  it("a strict umask (077) does not cut the generation's directory modes: 0750 throughout, files as declared", () => {
+    const dir = tempDir();
+    const old = process.umask(0o077);
+    try {
+      writeAtomically(dir, [f("a/b/c", "1", 0o400), f("d", "2")]);
+    } finally {
+      process.umask(old);
+    }
+    const gen = fs.realpathSync(path.join(dir, "..data"));
+    for (const d of [gen, path.join(gen, "a"), path.join(gen, "a/b")]) assert.equal(fs.statSync(d).mode & 0o7777, 0o750, d);
+    assert.equal(fs.statSync(path.join(gen, "a/b/c")).mode & 0o777, 0o400);
+    assert.equal(fs.statSync(path.join(gen, "d")).mode & 0o777, 0o440);
+  });
+});
+
 describe("runtime: the writer trusts only its own names (in process)", () => {
   it("a planted ..data -> ../victim is refused before anything is written; the victim is untouched", () => {
     const base = tempDir();

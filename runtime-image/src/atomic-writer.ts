@@ -62,7 +62,15 @@ export interface WriteResult {
   cleanupProblems: string[];
 }
 
-export function writeAtomically(dir: string, files: OutFile[]): WriteResult {
+/** The code of the WriteError thrown when `stop` aborted the write before the swap (nothing of it is left). */
+export const WRITE_STOPPED = "STOPPED";
+
+/**
+ * Writes the set and swaps it in. Between files it yields to the event loop, so a stop signal is
+ * seen at once: `stop` aborted before the swap removes the new generation and throws a WriteError
+ * with code WRITE_STOPPED (what was visible stays as it was).
+ */
+export async function writeAtomically(dir: string, files: OutFile[], stop?: AbortSignal): Promise<WriteResult> {
   const tops = [...new Set(files.map((f) => f.path.split("/")[0]))];
   let tsDir: string | undefined;
   let previous: string | undefined;
@@ -72,7 +80,11 @@ export function writeAtomically(dir: string, files: OutFile[]): WriteResult {
     for (const top of tops) checkVisibleSlot(dir, top);
     sweepLeftovers(dir, previous);
     tsDir = makeGeneration(dir);
-    for (const f of files) writeFileDurably(tsDir, f);
+    for (const f of files) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (stop?.aborted) throw new WriteError("stopped before the new set was complete; none of it was made visible", WRITE_STOPPED);
+      writeFileDurably(tsDir, f);
+    }
     setDirModes(tsDir, files);
     fsyncDir(tsDir);
     const tmpLink = path.join(dir, DATA_TMP_LINK);

@@ -1,5 +1,5 @@
 /** The two modes: init (fetch, write, exit) and refresh (first write, then re-fetch and swap on change). */
-import { readCurrentSet, sameContent, writeAtomically, writeFileAtomically, WriteError, type WriteResult } from "./atomic-writer";
+import { readCurrentSet, sameContent, writeAtomically, writeFileAtomically, WRITE_STOPPED, WriteError, type WriteResult } from "./atomic-writer";
 import { jitteredIntervalMs, sleep } from "./backoff";
 import type { RunConfig } from "./config";
 import { EXIT } from "./exit-codes";
@@ -32,10 +32,14 @@ export async function runOnce(config: RunConfig, env: NodeJS.ProcessEnv, loadPro
       const f = result.files[0];
       writeFileAtomically(config.legacyFile.path, f.bytes, config.legacyFile.mode);
     } else {
-      written = writeAtomically(config.spec.dir, result.files);
+      written = await writeAtomically(config.spec.dir, result.files, stop);
     }
   } catch (e) {
     const err = e as WriteError;
+    if (err.code === WRITE_STOPPED) {
+      log.info("stopped", { msg: `stop signal while writing; ${err.message}`, ms: Date.now() - started });
+      return EXIT.OK;
+    }
     log.error("write-failed", { msg: err.message, code: err.code, dir: config.legacyFile?.path ?? config.spec.dir, visible: err.visible === true });
     return err.visible ? EXIT.WRITE_INCOMPLETE : EXIT.WRITE_FAILED;
   }
@@ -65,9 +69,10 @@ export async function refreshLoop(config: RunConfig, env: NodeJS.ProcessEnv, loa
     }
     let written: WriteResult;
     try {
-      written = writeAtomically(spec.dir, result.files);
+      written = await writeAtomically(spec.dir, result.files, stop);
     } catch (e) {
       const err = e as WriteError;
+      if (err.code === WRITE_STOPPED) return; // the last good set stays
       const kept = err.visible ? "the new set was swapped in, but not every name may link to it" : "keeping the last good set";
       log.error("refresh-write-failed", { msg: `${err.message}; ${kept}`, code: err.code, visible: err.visible === true });
       continue;

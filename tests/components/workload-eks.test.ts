@@ -192,7 +192,7 @@ describe("SecretMountedWorkload on EKS: options", () => {
       Action: ["sts:AssumeRole", "sts:TagSession"],
       Condition: { StringEquals: {
         "aws:SourceAccount": ACCOUNT,
-        "aws:RequestTag/eks-cluster-name": "prod",
+        "aws:RequestTag/eks-cluster-arn": `arn:aws:eks:eu-west-1:${ACCOUNT}:cluster/prod`,
         "aws:RequestTag/kubernetes-namespace": "shop",
         "aws:RequestTag/kubernetes-service-account": "api",
       } },

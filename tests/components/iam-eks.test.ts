@@ -181,6 +181,7 @@ describe("a role reading 150 secrets: grants split over managed policies within 
 
   it("the Deployment waits for every policy attachment", () => {
     const deps = w.dependsOn.get("many-deployment")!;
+    assert.ok(w.all("aws:iam/rolePolicyAttachment:RolePolicyAttachment").length > 0);
     for (const a of w.all("aws:iam/rolePolicyAttachment:RolePolicyAttachment")) assert.ok(deps.includes(a.name), a.name);
   });
 });

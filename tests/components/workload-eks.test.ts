@@ -343,6 +343,7 @@ describe("SecretMountedWorkload on EKS: pods follow the secrets' versions", () =
     const b = await run("second-value", { "rev-db-value": "11111111-aaaa" });
     // The values did reach the stored version, so a revision built from them would differ.
     assert.deepEqual([storedValue(a), storedValue(b)], ["first-value", "second-value"]);
+    assert.match(revision(a), /^[0-9a-f]{16}$/);
     assert.equal(revision(a), revision(b));
     const template = JSON.stringify(b.one(DEPLOYMENT));
     assert.ok(!template.includes("second-value"));

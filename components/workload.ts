@@ -32,10 +32,12 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
   constructor(name: string, args: SecretMountedWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
     // Every check runs before the first registration: a bad declaration creates nothing.
     const decl = normalizeDeclaration(name, args);
-    const plan = planEks(decl, args.eks!);
+    // The one platform normalize found set (only EKS so far).
+    const eks = args[decl.platform]!;
+    const plan = planEks(decl, eks);
     const sizeLimit = volumeSizeLimit(decl, requiredVolumeBytes(decl, plan.maxValueBytesOfFile));
     super("secret-mount:index:SecretMountedWorkload", name, {}, opts);
-    const platform = provisionEks(this, decl, args.eks!, plan);
+    const platform = provisionEks(this, decl, eks, plan);
     const fetchSpec = platform.sources.apply((sources) => JSON.stringify(buildFetchSpec(decl, sources)));
 
     let namespaceResource: pulumi.Resource | undefined;

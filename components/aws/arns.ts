@@ -1,15 +1,23 @@
-/** ARN shapes and the store limits AWS documents. */
+/** ARN shapes and the store limits AWS documents. Pure, no imports: the fetch runtime uses it too. */
 
 export const SECRETS_MANAGER_MAX_BYTES = 65536;
 /** SSM SecureString, advanced tier (Intelligent-Tiering promotes values over 4 KiB). */
 export const SSM_MAX_BYTES = 8192;
 
-export const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):(\d{12}):secret:(.+)$/;
-export const PARAMETER_ARN = /^arn:aws[a-z-]*:ssm:([a-z0-9-]+):(\d{12}):parameter\/(.+)$/;
-export const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
-export const OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/.+$/;
+const PARTITION = "aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc";
+const REGION = "[a-z]{2}(?:-[a-z]+)+-\\d{1,2}";
+const ACCOUNT = "\\d{12}";
+/** `arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<6 random characters>`. */
+export const SECRET_ARN = new RegExp(`^arn:(${PARTITION}):secretsmanager:(${REGION}):(${ACCOUNT}):secret:([A-Za-z0-9/_+=.@-]{1,512})-([A-Za-z0-9]{6})$`);
+export const PARAMETER_ARN = new RegExp(`^arn:(${PARTITION}):ssm:(${REGION}):(${ACCOUNT}):parameter/([A-Za-z0-9_.\\-/]{1,1011})$`);
+export const KMS_KEY_ARN = new RegExp(`^arn:(${PARTITION}):kms:(${REGION}):(${ACCOUNT}):key/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$`);
+export const IAM_POLICY_ARN = new RegExp(`^arn:(${PARTITION}):iam::(${ACCOUNT}|aws):policy/(?:[\\w+=,.@-]+/)*[\\w+=,.@-]{1,128}$`);
+export const OIDC_PROVIDER_ARN = new RegExp(`^arn:(${PARTITION}):iam::${ACCOUNT}:oidc-provider/.+$`);
 export const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 export const PARAMETER_NAME = /^[A-Za-z0-9_.\-/]{1,1011}$/;
+
+const LOOSE_SECRET_ARN = /^arn:[^:]*:secretsmanager:[^:]*:[^:]*:secret:/;
+const LOOSE_PARAMETER_ARN = /^arn:[^:]*:ssm:[^:]*:[^:]*:parameter\//;
 
 export interface Scope {
   partition: string;
@@ -27,13 +35,76 @@ export function parameterArn(scope: Scope, name: string): string {
   return `arn:${scope.partition}:ssm:${scope.region}:${scope.accountId}:parameter/${name.replace(/^\/+/, "")}`;
 }
 
-/** SSM addresses parameters by name, with the leading "/" of hierarchical names. */
-export function parameterNameFromArn(arn: string): string {
-  const m = PARAMETER_ARN.exec(arn);
-  if (!m) return arn;
-  return m[3].includes("/") ? `/${m[3]}` : m[3];
+/** The cluster's ARN, as EKS Pod Identity tags the session with it (`eks-cluster-arn`). */
+export function eksClusterArn(scope: Scope, clusterName: string): string {
+  return `arn:${scope.partition}:eks:${scope.region}:${scope.accountId}:cluster/${clusterName}`;
+}
+
+/** Regions named in ARNs, e.g. arn:aws:secretsmanager:eu-west-1:1111:secret:x -> eu-west-1. */
+export function regionOfArn(idOrArn: string): string | undefined {
+  const parts = idOrArn.split(":");
+  return parts.length >= 6 && parts[0] === "arn" && parts[3] ? parts[3] : undefined;
 }
 
 export function viaService(store: "secrets-manager" | "ssm-parameter", region: string, dnsSuffix: string): string {
   return `${store === "secrets-manager" ? "secretsmanager" : "ssm"}.${region}.${dnsSuffix}`;
+}
+
+/**
+ * IAM reads `*` and `?` in a Resource as wildcards, so a reference holding one would grant every
+ * secret it matches. Neither character is valid in a secret or parameter name.
+ */
+export function wildcardProblem(ref: string): string | undefined {
+  if (/[*?]/.test(ref)) {
+    return `"${ref}" holds a wildcard ("*" or "?"), which IAM would grant as a pattern over other secrets; name exactly one secret`;
+  }
+  return undefined;
+}
+
+/** What is wrong with an existing secret's ARN for `store`, or undefined. */
+export function storeArnProblem(arn: string, store: "secrets-manager" | "ssm-parameter"): string | undefined {
+  const wildcard = wildcardProblem(arn);
+  if (wildcard) return wildcard;
+  if (store === "secrets-manager") {
+    if (SECRET_ARN.test(arn)) return undefined;
+    if (LOOSE_PARAMETER_ARN.test(arn)) return `"${arn}" is an SSM parameter ARN; set aws.store: "ssm-parameter"`;
+    if (LOOSE_SECRET_ARN.test(arn) && /^arn:[^:]+:secretsmanager:[^:]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/.test(arn) && shapeProblem(arn) === undefined) {
+      return `"${arn}" is a partial ARN (it lacks the "-" and 6 random characters AWS appends), which IAM cannot grant exactly; give the full ARN (aws secretsmanager describe-secret --secret-id <name> --query ARN), or give existing.name, which grants "<name>-??????"`;
+    }
+    return `"${arn}" is not a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<12-digit account>:secret:<name>-<6 characters>)${shapeHint(arn)}`;
+  }
+  if (PARAMETER_ARN.test(arn)) return undefined;
+  if (LOOSE_SECRET_ARN.test(arn)) return `"${arn}" is a Secrets Manager secret ARN; set aws.store: "secrets-manager"`;
+  return `"${arn}" is not an SSM parameter ARN (arn:aws:ssm:<region>:<12-digit account>:parameter/<name>)${shapeHint(arn)}`;
+}
+
+/** What is wrong with a KMS key ARN, or undefined. */
+export function kmsKeyArnProblem(arn: string): string | undefined {
+  const wildcard = wildcardProblem(arn);
+  if (wildcard) return wildcard;
+  if (KMS_KEY_ARN.test(arn)) return undefined;
+  if (/:alias\//.test(arn) || arn.startsWith("alias/")) return `"${arn}" is a KMS alias; IAM policies cannot grant by alias, so give the key's ARN (arn:aws:kms:<region>:<account>:key/<key id>)`;
+  return `"${arn}" is not a KMS key ARN (arn:aws:kms:<region>:<12-digit account>:key/<key id>); IAM policies cannot grant by alias, so give the key's ARN${shapeHint(arn)}`;
+}
+
+/** What is wrong with a permissions boundary (IAM managed policy) ARN, or undefined. */
+export function policyArnProblem(arn: string): string | undefined {
+  const wildcard = wildcardProblem(arn);
+  if (wildcard) return wildcard;
+  if (IAM_POLICY_ARN.test(arn)) return undefined;
+  return `"${arn}" is not an IAM policy ARN (arn:aws:iam::<12-digit account>:policy/<name>)${shapeHint(arn)}`;
+}
+
+function shapeProblem(arn: string): string | undefined {
+  const [prefix, partition, , region, account] = arn.split(":");
+  if (prefix !== "arn") return undefined;
+  if (partition !== undefined && !new RegExp(`^(${PARTITION})$`).test(partition)) return `"${partition}" is not an AWS partition (${PARTITION.split("|").join(", ")})`;
+  if (region !== undefined && region !== "" && !new RegExp(`^${REGION}$`).test(region)) return `"${region}" is not a region such as "eu-west-1"`;
+  if (account !== undefined && account !== "" && account !== "aws" && !new RegExp(`^${ACCOUNT}$`).test(account)) return `"${account}" is not a 12-digit account id`;
+  return undefined;
+}
+
+function shapeHint(arn: string): string {
+  const p = shapeProblem(arn);
+  return p ? `: ${p}` : "";
 }

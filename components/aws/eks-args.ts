@@ -11,11 +11,19 @@ export interface EksPlatformArgs {
   oidcProviderArn?: pulumi.Input<string>;
   /** IRSA: the cluster's OIDC issuer URL (`https://oidc.eks.<region>.amazonaws.com/id/<ID>`). */
   oidcIssuerUrl?: pulumi.Input<string>;
-  /** Pod Identity: the EKS cluster name (the association is created in it). */
+  /**
+   * Pod Identity: the EKS cluster name. The association is created in it through the AWS provider,
+   * so the cluster is in the provider's account and region; the role's trust pins the cluster's
+   * ARN built from them (`arn:<partition>:eks:<region>:<account>:cluster/<name>`), since a name is
+   * unique only within one region.
+   */
   clusterName?: pulumi.Input<string>;
   /** Name of the IAM role to create (default: generated from the component name). */
   roleName?: pulumi.Input<string>;
-  /** ARN of a permissions boundary for the role, when your account requires one. */
+  /**
+   * ARN of a permissions boundary for the role, when your account requires one: a full IAM policy
+   * ARN (`arn:aws:iam::<account>:policy/<name>`), no wildcards.
+   */
   permissionsBoundaryArn?: pulumi.Input<string>;
   /** Tags for the AWS resources created. */
   tags?: { [key: string]: pulumi.Input<string> };

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
 import { getPartitionOutput } from "@pulumi/aws/getPartition";
@@ -7,20 +8,26 @@ import * as eksAws from "@pulumi/aws/eks";
 import type { SecretSource } from "../spec/fetch-spec";
 import type { Declaration } from "../core/normalize";
 import type { PlatformWiring } from "../kubernetes/pod";
-import type { Scope } from "./arns";
+import { DeclarationError } from "../core/declaration-error";
+import { eksClusterArn, policyArnProblem, type Scope } from "./arns";
 import type { EksPlatformArgs } from "./eks-args";
-import type { EksPlan } from "./plan";
-import { irsaTrustPolicy, podIdentityTrustPolicy, readPolicy } from "./policies";
+import { checkedWhenResolved, type EksPlan } from "./plan";
+import { irsaTrustPolicy, podIdentityTrustPolicy } from "./policies";
+import { IAM_LIMITS, policyFor, policySize, type GrantItem } from "./policy-split";
 import { provisionAwsSecret } from "./secrets";
 
 export interface EksProvisioned {
   roleArn: pulumi.Output<string>;
   trustPolicy: pulumi.Output<string>;
+  /** Everything the role may read, as one document (the union of the policies attached to it). */
   permissionPolicy: pulumi.Output<string>;
   /** Each declared secret's FetchSpec source, parallel to `decl.secrets`. */
   sources: pulumi.Output<SecretSource[]>;
   wiring: PlatformWiring;
-  /** What must exist before pods start: the role's permissions (and the Pod Identity association). */
+  /**
+   * What must exist before pods start: the role's permissions, the Pod Identity association, and
+   * the versions holding the created secrets' values.
+   */
   ready: pulumi.Resource[];
 }
 
@@ -35,32 +42,55 @@ export function provisionEks(parent: pulumi.Resource, decl: Declaration, eks: Ek
 
   const secrets = plan.secrets.map((p) => provisionAwsSecret(parent, name, p, scope, tags));
 
-  const permissionPolicy = pulumi
-    .all([pulumi.all(secrets.map((s) => s.policyArn)), pulumi.all(secrets.map((s) => s.kms))])
-    .apply(([arns, kms]) => JSON.stringify(readPolicy({
-      secretArns: arns.filter((_, i) => secrets[i].plan.store === "secrets-manager"),
-      parameterArns: arns.filter((_, i) => secrets[i].plan.store === "ssm-parameter"),
-      kms: kms.filter((k): k is NonNullable<typeof k> => k !== undefined),
-    }), null, 2));
+  const grants: pulumi.Output<GrantItem[]> = pulumi
+    .all(secrets.map((s) => pulumi.all([s.policyArn, s.kms])))
+    .apply((pairs) => pairs.map(([arn, kms], i) => ({ store: secrets[i].plan.store, arn, ...(kms ? { kms } : {}) })));
+  const permissionPolicy = grants.apply((items) => JSON.stringify(policyFor(items), null, 2));
 
   const trustPolicy = plan.identity === "irsa"
     ? pulumi.all([eks.oidcProviderArn!, eks.oidcIssuerUrl!]).apply(([oidcProviderArn, oidcIssuerUrl]) => JSON.stringify(irsaTrustPolicy({
       oidcProviderArn, oidcIssuerUrl, namespace: decl.namespace, serviceAccountName: decl.serviceAccountName,
     }), null, 2))
+    // The association is created by this provider, so the cluster is in its account and region.
     : pulumi.all([scope, eks.clusterName!]).apply(([sc, clusterName]) => JSON.stringify(podIdentityTrustPolicy({
-      accountId: sc.accountId, clusterName, namespace: decl.namespace, serviceAccountName: decl.serviceAccountName,
+      accountId: sc.accountId, clusterArn: eksClusterArn(sc, clusterName), namespace: decl.namespace, serviceAccountName: decl.serviceAccountName,
     }), null, 2));
 
   const role = new iam.Role(`${name}-role`, {
     name: eks.roleName,
     description: `secret-mount: reads the secrets of ${decl.namespace}/${decl.deploymentName}`,
     assumeRolePolicy: trustPolicy,
-    permissionsBoundary: eks.permissionsBoundaryArn,
+    permissionsBoundary: eks.permissionsBoundaryArn === undefined
+      ? undefined
+      : checkedWhenResolved(eks.permissionsBoundaryArn, policyArnProblem, "eks.permissionsBoundaryArn", name),
     maxSessionDuration: 3600,
     tags,
   }, opts);
-  const rolePolicy = new iam.RolePolicy(`${name}-read`, { role: role.id, policy: permissionPolicy }, opts);
-  const ready: pulumi.Resource[] = [rolePolicy];
+  const ready: pulumi.Resource[] = [];
+  const layout = plan.policyLayout;
+  // Sized at preview with upper-bound ARNs; only an ARN given as an Output can still outgrow it.
+  const fitted = (group: number[], limit: number, what: string) => grants.apply((items) => {
+    const batch = items.filter((i) => i.store === "secrets-manager").length > 1;
+    const doc = layout.managed ? policyFor(group.map((i) => items[i]), batch) : policyFor(items);
+    const size = policySize(doc);
+    if (size > limit) {
+      throw new DeclarationError("secrets", `${what} needs ${size} characters, over IAM's ${limit}: an ARN given as an Output is longer than the ${plan.secrets.length} secrets were sized for at preview; give it as a plain string`, name);
+    }
+    return JSON.stringify(doc, null, 2);
+  });
+  if (!layout.managed) {
+    ready.push(new iam.RolePolicy(`${name}-read`, { role: role.id, policy: fitted(layout.groups[0], IAM_LIMITS.inlinePerRole, "the role's inline read policy") }, opts));
+  } else {
+    layout.groups.forEach((group, j) => {
+      const policy = new iam.Policy(`${name}-read-${j}`, {
+        description: `secret-mount: reads secrets of ${decl.namespace}/${decl.deploymentName} (part ${j + 1} of ${layout.groups.length})`,
+        policy: fitted(group, IAM_LIMITS.managedPolicy, `read policy ${j + 1} of ${layout.groups.length}`),
+        tags,
+      }, opts);
+      ready.push(policy, new iam.RolePolicyAttachment(`${name}-read-${j}`, { role: role.name, policyArn: policy.arn }, opts));
+    });
+  }
+  for (const s of secrets) if (s.version) ready.push(s.version);
 
   if (plan.identity === "pod-identity") {
     ready.push(new eksAws.PodIdentityAssociation(`${name}-pod-identity`, {
@@ -84,7 +114,19 @@ export function provisionEks(parent: pulumi.Resource, decl: Declaration, eks: Ek
       // some: only the fetch container needs them, so the app cannot call AWS with this role.
       podAnnotations: { "eks.amazonaws.com/skip-containers": decl.containers.map((c) => c.name).join(",") },
       fetchEnv: { AWS_REGION: scope.apply((s) => s.region), AWS_STS_REGIONAL_ENDPOINTS: "regional" },
+      revision: revisionOf(decl.secrets.map((s) => s.name), secrets.map((s) => s.versionId)),
     },
     ready,
   };
+}
+
+/**
+ * Names what the pods must read: a hash of the secrets' version ids (never of a value), so a new
+ * version changes the pod template and rolls the pods, and nothing else does.
+ */
+export function revisionOf(names: string[], versionIds: pulumi.Input<string>[]): pulumi.Output<string> {
+  return pulumi.unsecret(pulumi.all(versionIds).apply((ids) => createHash("sha256")
+    .update(JSON.stringify(names.map((n, i) => [n, ids[i] ?? ""])))
+    .digest("hex")
+    .slice(0, 16)));
 }

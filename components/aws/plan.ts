@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { DeclarationError } from "../core/declaration-error";
 import { unknownFields, type Declaration, type NormalizedSecret } from "../core/normalize";
 import type { EksPlatformArgs } from "./eks-args";
-import { KMS_KEY_ARN, OIDC_PROVIDER_ARN, PARAMETER_ARN, PARAMETER_NAME, SECRET_ARN, SECRET_NAME, SECRETS_MANAGER_MAX_BYTES, SSM_MAX_BYTES } from "./arns";
+import { IAM_LIMITS, layoutPolicies, layoutProblem, type GrantItem, type PolicyLayout } from "./policy-split";
+import { kmsKeyArnProblem, parameterArn, secretArnPattern, viaService, type Scope, OIDC_PROVIDER_ARN, PARAMETER_NAME, policyArnProblem, SECRET_NAME, SECRETS_MANAGER_MAX_BYTES, SSM_MAX_BYTES, storeArnProblem, wildcardProblem } from "./arns";
 
 export type AwsStore = "secrets-manager" | "ssm-parameter";
 
@@ -23,6 +24,8 @@ export interface EksPlan {
   secrets: AwsSecretPlan[];
   /** Largest value the store can hold for a file path, for sizing the memory volume. */
   maxValueBytesOfFile(path: string): number;
+  /** How the read grants are split over IAM policies, sized at preview with upper-bound ARNs. */
+  policyLayout: PolicyLayout;
 }
 
 /** AWS-specific checks of a declaration (store names, ARNs, identity inputs). Pure. */
@@ -47,8 +50,9 @@ export function planEks(decl: Declaration, eks: EksPlatformArgs): EksPlan {
     if (eks.clusterName === undefined) fail("eks.clusterName", "is required for EKS Pod Identity: the association is created in that cluster");
     if (eks.oidcProviderArn !== undefined || eks.oidcIssuerUrl !== undefined) fail(eks.oidcProviderArn !== undefined ? "eks.oidcProviderArn" : "eks.oidcIssuerUrl", "is for IRSA; remove it with identity \"pod-identity\"");
   }
-  if (typeof eks.permissionsBoundaryArn === "string" && !/^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/.+$/.test(eks.permissionsBoundaryArn)) {
-    fail("eks.permissionsBoundaryArn", `"${eks.permissionsBoundaryArn}" is not an IAM policy ARN`);
+  if (typeof eks.permissionsBoundaryArn === "string") {
+    const problem = policyArnProblem(eks.permissionsBoundaryArn);
+    if (problem) fail("eks.permissionsBoundaryArn", problem);
   }
 
   const storeNames = new Map<string, number>();
@@ -64,7 +68,36 @@ export function planEks(decl: Declaration, eks: EksPlatformArgs): EksPlan {
   });
   const maxBytes = new Map<string, number>();
   for (const p of secrets) for (const f of p.secret.files) maxBytes.set(f.path, p.maxValueBytes);
-  return { identity, secrets, maxValueBytesOfFile: (path) => maxBytes.get(path) ?? 0 };
+  const policyLayout = layoutPolicies(secrets.map(estimatedGrant), IAM_LIMITS);
+  const tooLarge = layoutProblem(policyLayout, secrets.length, IAM_LIMITS);
+  if (tooLarge) fail("secrets", tooLarge);
+  return { identity, secrets, maxValueBytesOfFile: (path) => maxBytes.get(path) ?? 0, policyLayout };
+}
+
+/**
+ * At preview the account, region and created secrets' ARNs are not known yet: size each grant with
+ * the longest values they can take, so the real documents are never larger than estimated.
+ */
+const LONGEST_SCOPE: Scope = { partition: "aws-us-gov", region: "x".repeat(16), accountId: "0".repeat(12), dnsSuffix: "x".repeat(16) };
+const LONGEST_KMS_KEY = `arn:aws-us-gov:kms:${"x".repeat(16)}:${"0".repeat(12)}:key/mrk-${"0".repeat(32)}`;
+/** An existing ARN given as an Output: its length is unknown at preview. Checked again at `pulumi up`. */
+export const ASSUMED_UNKNOWN_ARN_LENGTH = 160;
+
+function estimatedGrant(p: AwsSecretPlan): GrantItem {
+  const s = p.secret;
+  let arn: string;
+  if (s.kind === "existing" && s.existing!.arn !== undefined) {
+    arn = typeof s.existing!.arn === "string" ? s.existing!.arn : "x".repeat(ASSUMED_UNKNOWN_ARN_LENGTH);
+  } else if (p.store === "secrets-manager") {
+    arn = secretArnPattern(LONGEST_SCOPE, p.storeName!);
+  } else {
+    arn = parameterArn(LONGEST_SCOPE, p.storeName!);
+  }
+  const kms = p.kmsKeyArn === undefined ? undefined : {
+    keyArn: typeof p.kmsKeyArn === "string" ? p.kmsKeyArn : LONGEST_KMS_KEY,
+    viaServices: [viaService(p.store, LONGEST_SCOPE.region, LONGEST_SCOPE.dnsSuffix)],
+  };
+  return { store: p.store, arn, ...(kms ? { kms } : {}) };
 }
 
 function planSecret(decl: Declaration, s: NormalizedSecret, fail: (f: string, p: string) => never): AwsSecretPlan {
@@ -76,14 +109,15 @@ function planSecret(decl: Declaration, s: NormalizedSecret, fail: (f: string, p:
   const nameRe = store === "secrets-manager" ? SECRET_NAME : PARAMETER_NAME;
   const nameRule = store === "secrets-manager" ? "1-512 of letters, digits and / _ + = . @ -" : "1-1011 of letters, digits and _ . - /, not starting with aws or ssm";
   const checkName = (n: string, field: string) => {
+    const wildcard = wildcardProblem(n);
+    if (wildcard) fail(field, wildcard);
     if (!nameRe.test(n)) fail(field, `"${n}" is not a valid ${store} name (${nameRule})`);
     if (store === "ssm-parameter" && /^\/?(aws|ssm)/i.test(n)) fail(field, `"${n}" starts with "aws" or "ssm", which SSM reserves; choose another name`);
     if (store === "ssm-parameter" && n.split("/").filter(Boolean).length > 15) fail(field, `"${n}" is deeper than the 15 levels SSM allows`);
   };
   const kmsCheck = (k: pulumi.Input<string> | undefined, field: string) => {
-    if (typeof k === "string" && !KMS_KEY_ARN.test(k)) {
-      fail(field, `"${k}" is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>); IAM policies cannot grant by alias, so give the key's ARN`);
-    }
+    const problem = typeof k === "string" ? kmsKeyArnProblem(k) : undefined;
+    if (problem) fail(field, problem);
   };
 
   let storeName: string | undefined;
@@ -98,13 +132,8 @@ function planSecret(decl: Declaration, s: NormalizedSecret, fail: (f: string, p:
       storeName = e.name;
     }
     if (typeof e.arn === "string") {
-      const want = store === "secrets-manager" ? SECRET_ARN : PARAMETER_ARN;
-      if (!want.test(e.arn)) {
-        const other = store === "secrets-manager" ? PARAMETER_ARN : SECRET_ARN;
-        fail(`${at}.existing.arn`, other.test(e.arn)
-          ? `"${e.arn}" is ${store === "secrets-manager" ? "an SSM parameter" : "a Secrets Manager secret"} ARN; set aws.store: "${store === "secrets-manager" ? "ssm-parameter" : "secrets-manager"}"`
-          : `"${e.arn}" is not a ${store === "secrets-manager" ? "Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 chars>)" : "SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/<name>)"}`);
-      }
+      const problem = storeArnProblem(e.arn, store);
+      if (problem) fail(`${at}.existing.arn`, problem);
     }
     kmsCheck(e.kmsKeyArn, `${at}.existing.kmsKeyArn`);
     kmsKeyArn = e.kmsKeyArn;
@@ -128,4 +157,22 @@ function planSecret(decl: Declaration, s: NormalizedSecret, fail: (f: string, p:
   // Generated values (at most 4096-character passwords, RSA-4096 PEM pairs) fit either store.
   const storeMax = store === "secrets-manager" ? SECRETS_MANAGER_MAX_BYTES : SSM_MAX_BYTES;
   return { secret: s, store, storeName, kmsKeyArn, recoveryWindowInDays, maxValueBytes: s.generatedMaxBytes ?? storeMax };
+}
+
+/**
+ * An ARN given as an Output is unknown at preview; check it when it resolves. Everything built
+ * from the returned Output (the role's policy, the FetchSpec) then fails to register with a
+ * DeclarationError, so a wildcard or malformed ARN never reaches IAM.
+ */
+export function checkedWhenResolved(
+  input: pulumi.Input<string>,
+  problemOf: (value: string) => string | undefined,
+  field: string,
+  component: string,
+): pulumi.Output<string> {
+  return pulumi.output(input).apply((value) => {
+    const problem = typeof value === "string" ? problemOf(value) : `resolved to ${JSON.stringify(value)}, not a string`;
+    if (problem) throw new DeclarationError(field, `${problem} (checked when the value resolved)`, component);
+    return value;
+  });
 }

@@ -26,6 +26,11 @@ export interface ReadGrants {
   /** SSM parameter ARNs. */
   parameterArns: string[];
   kms: KmsGrant[];
+  /**
+   * Allow `secretsmanager:BatchGetSecretValue` (default: when more than one secret is granted).
+   * Set when the role's secrets are split over several policies and this one holds few of them.
+   */
+  batch?: boolean;
 }
 
 const uniqSorted = (xs: string[]) => [...new Set(xs)].sort();
@@ -42,7 +47,7 @@ export function readPolicy(grants: ReadGrants): PolicyDocument {
   if (secrets.length) {
     statements.push({ Sid: "ReadDeclaredSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secrets });
   }
-  if (secrets.length > 1) {
+  if (secrets.length > 0 && (grants.batch ?? secrets.length > 1)) {
     statements.push({ Sid: "BatchReadDeclaredSecrets", Effect: "Allow", Action: "secretsmanager:BatchGetSecretValue", Resource: "*" });
   }
   const parameters = uniqSorted(grants.parameterArns);
@@ -98,9 +103,11 @@ export function irsaTrustPolicy(p: { oidcProviderArn: string; oidcIssuerUrl: str
 
 /**
  * EKS Pod Identity trust: the pods.eks.amazonaws.com service, narrowed by the session tags it
- * sets to this account, cluster, namespace and service account.
+ * sets (EKS user guide, "Define permissions for EKS Pod Identities to assume roles by tags") to
+ * this account, cluster, namespace and service account. The cluster is pinned by its ARN
+ * (`eks-cluster-arn`): a cluster name is unique only within one account and region.
  */
-export function podIdentityTrustPolicy(p: { accountId: string; clusterName: string; namespace: string; serviceAccountName: string }): PolicyDocument {
+export function podIdentityTrustPolicy(p: { accountId: string; clusterArn: string; namespace: string; serviceAccountName: string }): PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [{
@@ -111,7 +118,7 @@ export function podIdentityTrustPolicy(p: { accountId: string; clusterName: stri
       Condition: {
         StringEquals: {
           "aws:SourceAccount": p.accountId,
-          "aws:RequestTag/eks-cluster-name": p.clusterName,
+          "aws:RequestTag/eks-cluster-arn": p.clusterArn,
           "aws:RequestTag/kubernetes-namespace": p.namespace,
           "aws:RequestTag/kubernetes-service-account": p.serviceAccountName,
         },

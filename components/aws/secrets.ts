@@ -3,10 +3,10 @@ import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import * as ssm from "@pulumi/aws/ssm";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
-import { regionOfArn, type SecretSource } from "../spec/fetch-spec";
+import type { SecretSource } from "../spec/fetch-spec";
 import { KEY_PAIR_JSON_KEYS, type NormalizedSecret } from "../core/normalize";
-import { parameterArn, parameterNameFromArn, secretArnPattern, viaService, type Scope } from "./arns";
-import type { AwsSecretPlan } from "./plan";
+import { kmsKeyArnProblem, parameterArn, regionOfArn, secretArnPattern, storeArnProblem, viaService, type Scope } from "./arns";
+import { checkedWhenResolved, type AwsSecretPlan } from "./plan";
 import type { KmsGrant } from "./policies";
 
 /** A declared secret, created or referenced, as the role policy and the FetchSpec need it. */
@@ -16,6 +16,10 @@ export interface ProvisionedSecret {
   policyArn: pulumi.Output<string>;
   source: pulumi.Output<SecretSource>;
   kms?: pulumi.Output<KmsGrant>;
+  /** The resource holding the value of a created secret (SecretVersion, or the Parameter itself). */
+  version?: pulumi.Resource;
+  /** What identifies the value the pod must read: a version id, never the value. */
+  versionId: pulumi.Output<string>;
 }
 
 /** Creates (or references) one secret in Secrets Manager or SSM. */
@@ -30,10 +34,13 @@ export function provisionAwsSecret(
   const base = `${name}-${s.name}`;
   let arn: pulumi.Output<string>;
   let policyArn: pulumi.Output<string>;
+  let version: pulumi.Resource | undefined;
+  // Existing secrets are read at AWSCURRENT (the latest parameter version): nothing pins them here.
+  let versionId: pulumi.Output<string> = pulumi.output(s.kind === "existing" ? "current" : "");
 
   if (s.kind === "existing") {
     if (s.existing!.arn !== undefined) {
-      arn = pulumi.output(s.existing!.arn);
+      arn = checkedWhenResolved(s.existing!.arn, (a) => storeArnProblem(a, plan.store), `secrets[${s.index}].existing.arn`, name);
       policyArn = arn;
     } else {
       const n = s.existing!.name!;
@@ -50,7 +57,9 @@ export function provisionAwsSecret(
         recoveryWindowInDays: plan.recoveryWindowInDays,
         tags,
       }, { parent });
-      new secretsmanager.SecretVersion(`${base}-value`, { secretId: secret.id, secretString: value }, { parent });
+      const sv = new secretsmanager.SecretVersion(`${base}-value`, { secretId: secret.id, secretString: value }, { parent });
+      version = sv;
+      versionId = sv.versionId;
       arn = secret.arn;
     } else {
       const parameter = new ssm.Parameter(base, {
@@ -62,6 +71,8 @@ export function provisionAwsSecret(
         description: s.description ?? `secret-mount: ${s.name} of ${name}`,
         tags,
       }, { parent });
+      version = parameter;
+      versionId = parameter.version.apply((v) => String(v));
       arn = parameter.arn;
     }
     policyArn = arn;
@@ -74,18 +85,22 @@ export function provisionAwsSecret(
       const secretId = s.kind === "existing" && s.existing!.name !== undefined ? s.existing!.name : a;
       return { type: "aws-secretsmanager", secretId, region } satisfies SecretSource;
     }
-    const paramName = s.kind === "existing" ? (s.existing!.name ?? parameterNameFromArn(a)) : plan.storeName!;
+    // An existing parameter given by ARN is requested by that ARN: a parameter shared from
+    // another account can only be read by its full ARN.
+    const paramName = s.kind === "existing" ? (s.existing!.name ?? a) : plan.storeName!;
     return { type: "aws-ssm", name: paramName, region } satisfies SecretSource;
   });
 
   let kms: pulumi.Output<KmsGrant> | undefined;
   if (plan.kmsKeyArn !== undefined) {
-    kms = pulumi.all([plan.kmsKeyArn, arn, scope]).apply(([keyArn, a, sc]) => ({
+    const field = s.kind === "existing" ? `secrets[${s.index}].existing.kmsKeyArn` : `secrets[${s.index}].aws.kmsKeyArn`;
+    const keyArnChecked = checkedWhenResolved(plan.kmsKeyArn, kmsKeyArnProblem, field, name);
+    kms = pulumi.all([keyArnChecked, arn, scope]).apply(([keyArn, a, sc]) => ({
       keyArn,
       viaServices: [viaService(plan.store, regionOfArn(a) ?? sc.region, sc.dnsSuffix)],
     }));
   }
-  return { plan, policyArn, source, kms };
+  return { plan, policyArn, source, kms, version, versionId };
 }
 
 /** The value to store: the user's, or one generated at `pulumi up` (never seen by the program). */

@@ -38,7 +38,10 @@ export interface GenerateArgs {
 
 /** A secret that already exists in the store; nothing is created, the workload is granted read. */
 export interface ExistingSecretArgs {
-  /** Full ARN of the secret or parameter (AWS). Exactly one of `arn` and `name`. */
+  /**
+   * Full ARN of the secret or parameter (AWS). Exactly one of `arn` and `name`. A Secrets Manager
+   * ARN must end with the `-` and 6 random characters AWS appends; no `*` or `?` anywhere.
+   */
   arn?: pulumi.Input<string>;
   /** Name of the secret or parameter in the provider's account and region. */
   name?: string;

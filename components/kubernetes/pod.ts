@@ -23,7 +23,15 @@ export interface PlatformWiring {
   podAnnotations: { [key: string]: string };
   /** Non-secret environment for the fetch container (e.g. AWS_REGION). */
   fetchEnv: { [name: string]: pulumi.Input<string> };
+  /**
+   * Identifies what the pods must read (e.g. a hash of the secrets' version ids, never of values):
+   * rendered as the pod-template annotation `secret-mount.io/revision`, so a new version rolls the pods.
+   */
+  revision?: pulumi.Input<string>;
 }
+
+/** Pod-template annotation that changes when the secrets' versions change. */
+export const REVISION_ANNOTATION = "secret-mount.io/revision";
 
 export function selectorLabels(decl: Declaration): { [key: string]: string } {
   return { "app.kubernetes.io/name": decl.deploymentName, "app.kubernetes.io/instance": decl.name };
@@ -101,7 +109,11 @@ export function podTemplate(decl: Declaration, specJson: pulumi.Input<string>, w
   return {
     metadata: {
       labels: { ...decl.labels, ...wiring.podLabels, ...selectorLabels(decl) },
-      annotations: { "kubectl.kubernetes.io/default-container": decl.containers[0].name, ...wiring.podAnnotations },
+      annotations: {
+        "kubectl.kubernetes.io/default-container": decl.containers[0].name,
+        ...wiring.podAnnotations,
+        ...(wiring.revision !== undefined ? { [REVISION_ANNOTATION]: wiring.revision } : {}),
+      },
     },
     spec: {
       serviceAccountName: decl.serviceAccountName,

@@ -427,9 +427,3 @@ function url(v: unknown, at: string, protocols: string[], example: string): stri
   if (!protocols.includes(u.protocol)) throw new FetchSpecError(at, `"${s}" must use ${protocols.map((p) => p.replace(":", "")).join(" or ")}, e.g. "${example}"`);
   return s.replace(/\/+$/, "");
 }
-
-/** Regions named in ARNs, e.g. arn:aws:secretsmanager:eu-west-1:1111:secret:x -> eu-west-1. */
-export function regionOfArn(idOrArn: string): string | undefined {
-  const parts = idOrArn.split(":");
-  return parts.length >= 6 && parts[0] === "arn" && parts[3] ? parts[3] : undefined;
-}

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { canPerform, trustEvaluation } from "../helpers/iam";
-import { ISSUER, OIDC_ARN, baseArgs, mockWorkload } from "./mock-run";
+import { ISSUER, OIDC_ARN, VersionedMocks, baseArgs, mockWorkload } from "./mock-run";
 
 const ACCOUNT = "111122223333";
 const KEY = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
@@ -89,5 +89,99 @@ describe("EKS role, simulated with @cloud-copilot/iam-simulate", () => {
   it("trust: no other action or principal", async () => {
     const r = await trustEvaluation(trust, { service: "ec2.amazonaws.com" }, "sts:AssumeRole", roleArn);
     assert.equal(r.allowedIfConditionsHold, false);
+  });
+});
+
+/** The session tags EKS Pod Identity sets when it assumes the role (EKS user guide, pod-id-abac). */
+function podIdentityTags(clusterArn: string, namespace: string, serviceAccount: string): Record<string, string> {
+  return {
+    "aws:SourceAccount": ACCOUNT,
+    "aws:RequestTag/eks-cluster-arn": clusterArn,
+    "aws:RequestTag/eks-cluster-name": clusterArn.split("/").pop()!,
+    "aws:RequestTag/kubernetes-namespace": namespace,
+    "aws:RequestTag/kubernetes-service-account": serviceAccount,
+    "aws:RequestTag/kubernetes-pod-name": "api-7d9f-abcde",
+    "aws:RequestTag/kubernetes-pod-uid": "0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
+  };
+}
+
+describe("EKS Pod Identity trust, simulated", () => {
+  let trust: object;
+  let roleArn: string;
+  const cluster = (region: string, account = ACCOUNT, name = "prod") => `arn:aws:eks:${region}:${account}:cluster/${name}`;
+  before(async () => {
+    const w = await mockWorkload("api", baseArgs({ eks: { identity: "pod-identity", clusterName: "prod" } }));
+    trust = JSON.parse(String(w.outputs.trustPolicy));
+    roleArn = String(w.outputs.roleArn);
+  });
+  const admit = async (tags: Record<string, string>) => {
+    const r = await trustEvaluation(trust, { service: "pods.eks.amazonaws.com" }, "sts:AssumeRole", roleArn, tags);
+    return r.admitted;
+  };
+
+  it("admits the declared service account of the cluster in the provider's region", async () => {
+    assert.equal(await admit(podIdentityTags(cluster("eu-west-1"), "shop", "api")), true);
+  });
+
+  it("refuses a cluster of the same name in another region, or another account", async () => {
+    assert.equal(await admit(podIdentityTags(cluster("us-east-1"), "shop", "api")), false);
+    assert.equal(await admit(podIdentityTags(cluster("eu-west-1", "444455556666"), "shop", "api")), false);
+  });
+
+  it("refuses another cluster, namespace or service account", async () => {
+    assert.equal(await admit(podIdentityTags(cluster("eu-west-1", ACCOUNT, "staging"), "shop", "api")), false);
+    assert.equal(await admit(podIdentityTags(cluster("eu-west-1"), "other", "api")), false);
+    assert.equal(await admit(podIdentityTags(cluster("eu-west-1"), "shop", "default")), false);
+  });
+});
+
+describe("a role reading 150 secrets: grants split over managed policies within IAM's quotas", () => {
+  const names = Array.from({ length: 150 }, (_, i) => `prod/payments/service-${String(i).padStart(3, "0")}/credential`);
+  const arnOf = (n: string) => `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:${n}-Ab12Cd`;
+  let docs: { Statement: { Action: string | string[]; Resource: string | string[] }[] }[];
+  let w: Awaited<ReturnType<typeof mockWorkload>>;
+  before(async () => {
+    w = await mockWorkload("many", baseArgs({ secrets: names.map((n, i) => ({ name: `s${i}`, existing: { name: n } })) }), new VersionedMocks());
+    docs = w.all("aws:iam/policy:Policy").map((p) => JSON.parse(String(p.inputs.policy)));
+  });
+
+  it("attaches customer managed policies (no inline policy) of at most 6,144 non-whitespace characters each", () => {
+    assert.equal(w.all("aws:iam/rolePolicy:RolePolicy").length, 0);
+    assert.ok(docs.length >= 2 && docs.length <= 10, `${docs.length} policies`);
+    for (const p of w.all("aws:iam/policy:Policy")) {
+      const size = String(p.inputs.policy).replace(/\s/g, "").length;
+      assert.ok(size <= 6144, `${p.name}: ${size} characters`);
+    }
+    const attachments = w.all("aws:iam/rolePolicyAttachment:RolePolicyAttachment");
+    assert.equal(attachments.length, docs.length);
+    for (const a of attachments) assert.equal(a.inputs.role, "many-role-1a2b3c4", a.name);
+    assert.deepEqual(attachments.map((a) => a.inputs.policyArn).sort(), w.all("aws:iam/policy:Policy").map((p) => `arn:aws:iam::${ACCOUNT}:policy/${p.name}`).sort());
+  });
+
+  it("together they grant exactly the 150 secrets, each once, and only read actions", () => {
+    const granted = docs.flatMap((d) => d.Statement.filter((s) => s.Action === "secretsmanager:GetSecretValue").flatMap((s) => s.Resource as string[]));
+    assert.equal(granted.length, 150);
+    assert.deepEqual([...granted].sort(), names.map((n) => `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:${n}-??????`).sort());
+    const actions = new Set(docs.flatMap((d) => d.Statement.flatMap((s) => ([] as string[]).concat(s.Action))));
+    assert.deepEqual([...actions].sort(), ["secretsmanager:BatchGetSecretValue", "secretsmanager:GetSecretValue"]);
+    assert.equal(w.outputs.permissionPolicy !== undefined, true);
+    const union = JSON.parse(String(w.outputs.permissionPolicy));
+    assert.deepEqual(union.Statement[0].Resource, [...granted].sort(), "the permissionPolicy output is the union of the attached documents");
+  });
+
+  it("simulated with all the policies: a sample of the 150 is readable, their neighbours are not", async () => {
+    for (const i of [0, 1, 37, 74, 75, 111, 148, 149]) {
+      assert.equal((await canPerform(docs, "secretsmanager:GetSecretValue", arnOf(names[i]))).allowed, true, names[i]);
+    }
+    for (const other of ["prod/payments/service-150/credential", "prod/payments/service-000/credential-old", "prod/payments/service-00/credential", "prod/payments/other"]) {
+      assert.equal((await canPerform(docs, "secretsmanager:GetSecretValue", arnOf(other))).allowed, false, other);
+    }
+    assert.equal((await canPerform(docs, "secretsmanager:BatchGetSecretValue", "*")).allowed, true);
+  });
+
+  it("the Deployment waits for every policy attachment", () => {
+    const deps = w.dependsOn.get("many-deployment")!;
+    assert.ok(w.all("aws:iam/rolePolicyAttachment:RolePolicyAttachment").length > 0);
+    for (const a of w.all("aws:iam/rolePolicyAttachment:RolePolicyAttachment")) assert.ok(deps.includes(a.name), a.name);
   });
 });

@@ -11,6 +11,8 @@ export interface MockedWorkload {
   resources: RecordedResource[];
   /** Parent resource name of each child, from a transformation on the component. */
   parents: Map<string, string | undefined>;
+  /** Names of the resources each child explicitly depends on (`dependsOn`). */
+  dependsOn: Map<string, string[]>;
   outputs: Record<string, unknown>;
   one(type: string): Record<string, any>;
   all(type: string): RecordedResource[];
@@ -19,13 +21,16 @@ export interface MockedWorkload {
 const OUTPUTS = ["roleArn", "serviceAccountName", "deploymentName", "namespace", "mountPath", "fetchSpec", "permissionPolicy", "trustPolicy"] as const;
 
 /** Declares a workload under Pulumi mocks and returns every child's resolved inputs. */
-export async function mockWorkload(name: string, args: SecretMountedWorkloadArgs): Promise<MockedWorkload> {
-  const mocks = new OfflineMocks();
+export async function mockWorkload(name: string, args: SecretMountedWorkloadArgs, mocks = new OfflineMocks()): Promise<MockedWorkload> {
   await pulumi.runtime.setMocks(mocks, "proj", "dev", false);
   const parents = new Map<string, string | undefined>();
+  const dependsOn = new Map<string, string[]>();
+  const nameOf = (r: unknown) => (r as { __name?: string } | undefined)?.__name ?? "?";
   const w = new SecretMountedWorkload(name, args, {
     transformations: [(t) => {
-      parents.set(t.name, (t.opts.parent as unknown as { __name?: string } | undefined)?.__name);
+      parents.set(t.name, nameOf(t.opts.parent));
+      const deps = t.opts.dependsOn;
+      dependsOn.set(t.name, Array.isArray(deps) ? deps.map(nameOf) : deps ? [nameOf(deps)] : []);
       return undefined;
     }],
   });
@@ -36,6 +41,7 @@ export async function mockWorkload(name: string, args: SecretMountedWorkloadArgs
   return {
     resources: mocks.resources,
     parents,
+    dependsOn,
     outputs,
     all,
     one(type) {
@@ -55,4 +61,22 @@ export function baseArgs(over: Partial<SecretMountedWorkloadArgs> = {}): SecretM
     containers: [{ name: "app", image: "registry.example.com/shop@sha256:" + "a".repeat(64), runAsUser: 10001 }],
     ...over,
   };
+}
+
+/**
+ * The offline mocks, plus what the AWS provider returns that they leave out: managed policy ARNs,
+ * Secrets Manager version ids and SSM parameter versions (set per resource name; default "v1" / 1).
+ */
+export class VersionedMocks extends OfflineMocks {
+  constructor(readonly versionIds: Record<string, string> = {}, readonly parameterVersions: Record<string, number> = {}) {
+    super();
+  }
+
+  override newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
+    const r = super.newResource(args);
+    if (args.type === "aws:iam/policy:Policy") r.state.arn = `arn:aws:iam::111122223333:policy/${args.name}`;
+    if (args.type === "aws:secretsmanager/secretVersion:SecretVersion") r.state.versionId = this.versionIds[args.name] ?? "v1";
+    if (args.type === "aws:ssm/parameter:Parameter") r.state.version = this.parameterVersions[args.name] ?? 1;
+    return r;
+  }
 }

@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
-import { parseFetchSpecJson } from "../../components";
+import * as pulumi from "@pulumi/pulumi";
+import { DeclarationError, parseFetchSpecJson, SecretMountedWorkload, type SecretMountedWorkloadArgs } from "../../components";
+import { OfflineMocks } from "../../components/render/offline-engine";
 import { FETCH_PROBE_COMMAND } from "../../components/kubernetes/pod";
 import { validateDeployment, validateNamespace, validateServiceAccount } from "../helpers/kube-validate";
 import { restrictedViolations } from "../helpers/pod-security";
-import { ISSUER, OIDC_ARN, baseArgs, mockWorkload } from "./mock-run";
+import { ISSUER, OIDC_ARN, VersionedMocks, baseArgs, mockWorkload } from "./mock-run";
 
 const ROLE = "aws:iam/role:Role";
 const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
@@ -192,7 +194,7 @@ describe("SecretMountedWorkload on EKS: options", () => {
       Action: ["sts:AssumeRole", "sts:TagSession"],
       Condition: { StringEquals: {
         "aws:SourceAccount": ACCOUNT,
-        "aws:RequestTag/eks-cluster-name": "prod",
+        "aws:RequestTag/eks-cluster-arn": `arn:aws:eks:eu-west-1:${ACCOUNT}:cluster/prod`,
         "aws:RequestTag/kubernetes-namespace": "shop",
         "aws:RequestTag/kubernetes-service-account": "api",
       } },
@@ -243,5 +245,115 @@ describe("SecretMountedWorkload on EKS: options", () => {
     const spec = parseFetchSpecJson(String(w.outputs.fetchSpec));
     assert.deepEqual(spec.envFile, { path: "secrets.env", vars: { DB_PASSWORD: "db-password" } });
     assert.equal(spec.timeoutSeconds, 30);
+  });
+});
+
+/** Resolves an Output, or rejects with the error that made it fail (Pulumi's internal promise). */
+function settle<T>(o: pulumi.Output<T>): Promise<T> {
+  return (o as unknown as { promise(): Promise<T> }).promise();
+}
+
+describe("SecretMountedWorkload on EKS: ARNs known only at pulumi up", () => {
+  const WILDCARD = `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:*`;
+  const declare = (arn: pulumi.Input<string>, extra: Partial<SecretMountedWorkloadArgs> = {}) => {
+    const mocks = new OfflineMocks();
+    return pulumi.runtime.setMocks(mocks, "proj", "dev", false).then(() => ({
+      mocks,
+      w: new SecretMountedWorkload("late", baseArgs({ secrets: [{ name: "db", existing: { arn: pulumi.output(arn) } }], ...extra })),
+    }));
+  };
+
+  it("an Output that resolves to a wildcard ARN fails the role policy and the Deployment, which are never registered", async () => {
+    const { mocks, w } = await declare(WILDCARD);
+    await assert.rejects(settle(w.permissionPolicy), (err: unknown) => {
+      assert.ok(err instanceof DeclarationError, String(err));
+      assert.equal(err.field, "secrets[0].existing.arn");
+      assert.match(err.message, /late: secrets\[0\]\.existing\.arn: .*holds a wildcard.*checked when the value resolved/);
+      return true;
+    });
+    await assert.rejects(settle(w.fetchSpec), DeclarationError);
+    await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    const types = mocks.resources.map((r) => r.type);
+    assert.ok(types.includes(ROLE), "the role itself (trust only) is registered");
+    assert.ok(!types.includes(ROLE_POLICY), "no policy may be written with the wildcard");
+    assert.ok(!types.includes("aws:iam/policy:Policy"));
+    assert.ok(!types.includes(DEPLOYMENT));
+  });
+
+  it("an Output KMS key or permissions boundary that resolves to a wildcard fails the same way", async () => {
+    const { mocks, w } = await declare(EXISTING, {
+      secrets: [{ name: "db", existing: { arn: EXISTING, kmsKeyArn: pulumi.output(`arn:aws:kms:eu-west-1:${ACCOUNT}:key/*`) } }],
+      eks: { oidcProviderArn: OIDC_ARN, oidcIssuerUrl: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789", permissionsBoundaryArn: pulumi.output("arn:aws:iam::aws:policy/*") },
+    });
+    await assert.rejects(settle(w.permissionPolicy), /secrets\[0\]\.existing\.kmsKeyArn: .*holds a wildcard/);
+    await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    assert.deepEqual(mocks.resources.filter((r) => r.type === ROLE || r.type === ROLE_POLICY), [], "neither the role (boundary) nor its policy");
+  });
+
+  it("an Output that resolves to a well-formed ARN is granted exactly", async () => {
+    const { mocks, w } = await declare(EXISTING);
+    assert.deepEqual(JSON.parse(await settle(w.permissionPolicy)).Statement[0].Resource, [EXISTING]);
+    await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    assert.equal(mocks.resources.filter((r) => r.type === ROLE_POLICY).length, 1);
+  });
+});
+
+describe("SecretMountedWorkload on EKS: existing SSM parameter by ARN", () => {
+  it("is requested by its full ARN (cross-account shares need it) and granted exactly that parameter", async () => {
+    const shared = "arn:aws:ssm:eu-west-1:444455556666:parameter/shared/flags";
+    const w = await mockWorkload("api", baseArgs({ secrets: [{ name: "flags", existing: { arn: shared }, aws: { store: "ssm-parameter" } }] }));
+    const spec = parseFetchSpecJson(String(w.outputs.fetchSpec));
+    assert.deepEqual(spec.files[0].source, { type: "aws-ssm", name: shared, region: "eu-west-1" });
+    assert.deepEqual(JSON.parse(w.one(ROLE_POLICY).policy).Statement, [
+      { Sid: "ReadDeclaredParameters", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:GetParameters"], Resource: [shared] },
+    ]);
+  });
+});
+
+describe("SecretMountedWorkload on EKS: pods follow the secrets' versions", () => {
+  const REVISION = "secret-mount.io/revision";
+  const secrets = (dbValue: string): SecretMountedWorkloadArgs["secrets"] => [
+    { name: "db", value: dbValue },
+    { name: "flags", value: "on", aws: { store: "ssm-parameter" } },
+    { name: "stripe", existing: { arn: EXISTING } },
+  ];
+  const run = (dbValue: string, versionIds: Record<string, string> = {}, parameterVersions: Record<string, number> = {}) =>
+    mockWorkload("rev", baseArgs({ secrets: secrets(dbValue) }), new VersionedMocks(versionIds, parameterVersions));
+  const revision = (w: Awaited<ReturnType<typeof mockWorkload>>) => w.one(DEPLOYMENT).spec.template.metadata.annotations[REVISION] as string;
+  const storedValue = (w: Awaited<ReturnType<typeof mockWorkload>>) => (w.all(VERSION)[0].inputs.secretString as { value: string }).value;
+
+  it("the pod template carries a revision, the same when nothing changed", async () => {
+    const a = await run("first-value", { "rev-db-value": "11111111-aaaa" });
+    const b = await run("first-value", { "rev-db-value": "11111111-aaaa" });
+    assert.match(revision(a), /^[0-9a-f]{16}$/);
+    assert.equal(revision(a), revision(b));
+  });
+
+  it("changes when a secret version id or a parameter version changes", async () => {
+    const a = await run("first-value", { "rev-db-value": "11111111-aaaa" }, { "rev-flags": 1 });
+    const newVersion = await run("first-value", { "rev-db-value": "22222222-bbbb" }, { "rev-flags": 1 });
+    const newParameter = await run("first-value", { "rev-db-value": "11111111-aaaa" }, { "rev-flags": 2 });
+    assert.notEqual(revision(newVersion), revision(a));
+    assert.notEqual(revision(newParameter), revision(a));
+    assert.notEqual(revision(newParameter), revision(newVersion));
+  });
+
+  it("is not derived from the value: a new value under the same version id leaves it unchanged", async () => {
+    const a = await run("first-value", { "rev-db-value": "11111111-aaaa" });
+    const b = await run("second-value", { "rev-db-value": "11111111-aaaa" });
+    // The values did reach the stored version, so a revision built from them would differ.
+    assert.deepEqual([storedValue(a), storedValue(b)], ["first-value", "second-value"]);
+    assert.match(revision(a), /^[0-9a-f]{16}$/);
+    assert.equal(revision(a), revision(b));
+    const template = JSON.stringify(b.one(DEPLOYMENT));
+    assert.ok(!template.includes("second-value"));
+  });
+
+  it("the Deployment depends on the versions holding the values", async () => {
+    const w = await run("first-value");
+    const deps = w.dependsOn.get("rev-deployment")!;
+    assert.ok(deps.includes("rev-db-value"), `SecretVersion missing from ${deps.join(", ")}`);
+    assert.ok(deps.includes("rev-flags"), `Parameter missing from ${deps.join(", ")}`);
+    assert.ok(deps.includes("rev-read"), "and on the role's policy");
   });
 });

@@ -74,4 +74,36 @@ describe("integration: the rendered EKS pod's fetch container against the AWS do
       }
     });
   }
+
+  it("150 secrets: the fetcher reads every one with the role's split managed policies, each within IAM's size quota", async () => {
+    aws.reset({ data: true });
+    const arns = Array.from({ length: 150 }, (_, i) => aws.putSecret(`prod/payments/service-${String(i).padStart(3, "0")}/credential`, `${SECRET_MARKER}-${i}`));
+    const mount = tempDir("sm-mount-");
+    const w = await mockWorkload("billing", baseArgs({
+      mountPath: mount,
+      eks: { identity: "pod-identity", clusterName: "prod", roleName: "billing-fetch" },
+      secrets: arns.map((arn, i) => ({ name: `s${i}`, existing: { arn } })),
+    }));
+    const policies = w.all("aws:iam/policy:Policy").map((p) => String(p.inputs.policy));
+    assert.equal(w.all("aws:iam/rolePolicy:RolePolicy").length, 0);
+    assert.ok(policies.length >= 2);
+    for (const p of policies) assert.ok(p.replace(/\s/g, "").length <= 6144);
+    const docs = policies.map((p) => JSON.parse(p));
+
+    const fetch = w.one("kubernetes:apps/v1:Deployment").spec.template.spec.initContainers[0];
+    const containerEnv = Object.fromEntries(fetch.env.map((e: { name: string; value: string }) => [e.name, e.value]));
+    const r = await runFetch({ env: isolatedEnv({ ...aws.podIdentityEnv(tempDir()), ...containerEnv }) });
+    assert.equal(r.code, 0, r.stderr);
+    for (const i of [0, 74, 149]) assert.equal(fs.readFileSync(path.join(mount, `s${i}`), "utf8"), `${SECRET_MARKER}-${i}`);
+    assert.equal(fs.readdirSync(mount).filter((f) => !f.startsWith("..")).length, 150);
+
+    const asked = aws.calls.flatMap((c) => {
+      if (c.op === "secretsmanager.BatchGetSecretValue") return c.body.SecretIdList as string[];
+      if (c.op === "secretsmanager.GetSecretValue") return [c.body.SecretId as string];
+      return [];
+    });
+    assert.deepEqual([...new Set(asked)].sort(), [...arns].sort());
+    for (const arn of arns) assert.equal((await canPerform(docs, "secretsmanager:GetSecretValue", arn)).allowed, true, arn);
+    assert.equal((await canPerform(docs, "secretsmanager:BatchGetSecretValue", "*")).allowed, true);
+  });
 });

@@ -11,7 +11,8 @@ import {
   type GetSecretValueCommandOutput,
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
-import { type AwsSecretsManagerSource, regionOfArn } from "../../../components/spec/fetch-spec";
+import type { AwsSecretsManagerSource } from "../../../components/spec/fetch-spec";
+import { regionOfArn } from "../../../components/aws/arns";
 import { clientPerRegion } from "./aws-client-options";
 import { classifyAwsError, classifyBatchErrorCode } from "./aws-errors";
 import { chunks, groupIndices } from "./grouping";

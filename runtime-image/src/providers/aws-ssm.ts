@@ -4,7 +4,8 @@
  * not found (the service answers 200 for them).
  */
 import { GetParametersCommand, type GetParametersCommandOutput, SSMClient } from "@aws-sdk/client-ssm";
-import { type AwsSsmSource, regionOfArn } from "../../../components/spec/fetch-spec";
+import type { AwsSsmSource } from "../../../components/spec/fetch-spec";
+import { regionOfArn } from "../../../components/aws/arns";
 import { clientPerRegion } from "./aws-client-options";
 import { classifyAwsError } from "./aws-errors";
 import { chunks, groupIndices } from "./grouping";

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
 import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
 import { Analyzer, type AnalyzeResult, type PropertyDefinition } from "@pulumi/pulumi/provider/experimental/analyzer.js";
 import { generateSchema } from "@pulumi/pulumi/provider/experimental/schema.js";
 import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental/index.js";
@@ -89,10 +91,11 @@ describe("multi-language schema (Pulumi's component analyzer on this repository)
     console.log(`      (analyzer: ${Date.now() - started} ms)`);
   });
 
-  it("the plugin host finds exactly one component under the package's name, and its type token", () => {
+  it("PulumiPlugin.yaml says nodejs; the plugin host finds exactly one component under the package's name, and its type token", () => {
     // What `pulumi package add` runs: require the package directory, collect the exported components,
     // and derive the provider name from package.json's name. Without a build, `main` (dist/) is
     // missing and Node falls back to the root index.ts, as the plugin host (ts-node) does.
+    assert.deepEqual(parseYaml(fs.readFileSync(path.join(ROOT, "PulumiPlugin.yaml"), "utf8")), { runtime: "nodejs" });
     const components = getPulumiComponents(require(ROOT));
     assert.deepEqual(components.map((c) => c.name), ["SecretMountedWorkload"]);
     assert.equal(pkg.name, "secret-mount");

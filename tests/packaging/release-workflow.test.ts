@@ -38,9 +38,10 @@ describe("release workflow (.github/workflows/release.yml)", () => {
     const build = at(uses("docker/build-push-action"), "building the image");
     const sign = at(runs(/cosign sign --yes "\$\{IMAGE\}@\$\{DIGEST\}"/), "signing by digest");
     const stamp = at(runs(/stamp-fetch-image\.mjs "\$\{IMAGE\}" "\$\{DIGEST\}" "\$\{VERSION\}"/), "stamping");
+    const repository = at(runs(/npm pkg set repository\.type=git "repository\.url=git\+https:\/\/github\.com\/\$\{GITHUB_REPOSITORY\}\.git"/), "setting repository for provenance");
     const pack = at(runs(/^npm pack$/), "npm pack");
     const publish = at(runs(/^npm publish --provenance /), "npm publish --provenance");
-    assert.ok(at(runs(/^npm ci/), "npm ci") < test && test < build && build < sign && sign < stamp && stamp < pack && pack < publish);
+    assert.ok(at(runs(/^npm ci/), "npm ci") < test && test < build && build < sign && sign < stamp && stamp < pack && repository < pack && pack < publish);
 
     const image = steps[build];
     assert.equal(image.with!.context, ".");

@@ -6,7 +6,7 @@ import {
 } from "../../components";
 import { normalizeDeclaration } from "../../components/core/normalize";
 import { OfflineMocks } from "../../components/render/offline-engine";
-import { OIDC_ARN, OIDC_URL } from "../components/mock-run";
+import { OIDC_ARN, OIDC_URL, mockWorkload } from "../components/mock-run";
 
 // The string choices are `as const` objects for the multi-language schema. TypeScript callers keep
 // writing plain strings: `npm run typecheck` compiles this file, so a choice that stops accepting
@@ -62,6 +62,22 @@ describe("string choices: TypeScript callers pass plain strings or the enum cons
   it("decode \"none\" writes the value as it is (no decode in the FetchSpec)", () => {
     const decl = normalizeDeclaration("shop", { ...withLiterals, secrets: [{ name: "cert", value: "v", files: [{ path: "cert", decode: "none" }] }] });
     assert.equal(decl.secrets[0].files[0].decode, undefined);
+  });
+
+  it("own ProbeArgs and ResourcesArgs reach the pod as Kubernetes probes and resources", async () => {
+    const probe = { httpGet: { path: "/ready", port: 8080, scheme: ProbeScheme.HTTPS, httpHeaders: [{ name: "X-Probe", value: "1" }] }, periodSeconds: 5 };
+    const live = { grpc: { port: 9090, service: "health" }, failureThreshold: 5 };
+    const start = { exec: { command: ["/bin/ready"] }, initialDelaySeconds: 2 };
+    const resources = { requests: { cpu: "50m", memory: "64Mi", "ephemeral-storage": "10Mi" }, limits: { memory: "128Mi" } };
+    const w = await mockWorkload("shop", {
+      ...withLiterals,
+      containers: [{ ...withLiterals.containers[0], readinessProbe: probe, livenessProbe: live, startupProbe: start, resources }],
+    });
+    const app = w.one("kubernetes:apps/v1:Deployment").spec.template.spec.containers[0];
+    assert.deepEqual(app.readinessProbe, probe);
+    assert.deepEqual(app.livenessProbe, live);
+    assert.deepEqual(app.startupProbe, start);
+    assert.deepEqual(app.resources, resources);
   });
 
   it("the component registers under the type token the schema declares", async () => {

@@ -95,6 +95,9 @@ describe("the npm package (npm pack, installed into an empty project)", function
     assert.ok(files.includes(pkg.exports["./fetch-spec.schema.json"].replace(/^\.\//, "")));
     assert.ok(files.includes(pkg.bin["secret-mount"]));
     assert.match(pkg.scripts.prepack, /build:lib/);
+    // `npm install` in a checkout (what `pulumi package add <repo>` runs before the plugin host
+    // requires the package's `main`) and npm's git installs build dist/ too.
+    assert.match(pkg.scripts.prepare, /build:lib/);
   });
 
   it("every package the compiled code requires is a declared dependency", () => {

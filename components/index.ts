@@ -1,10 +1,15 @@
-export { SecretMountedWorkload } from "./workload";
 export type { SecretMountedWorkloadArgs } from "./workload-args";
 export type {
   ContainerArgs, ContainerPortArgs, EnvFileArgs, ExistingSecretArgs, FetchContainerArgs, GenerateArgs, RefreshArgs,
-  ResourcesArgs, SecretArgs, SecretFileArgs, AwsSecretArgs,
+  ResourcesArgs, SecretArgs, SecretFileArgs, AwsSecretArgs, ProbeArgs, HttpGetProbeArgs, HttpHeaderArgs,
+  TcpSocketProbeArgs, ExecProbeArgs, GrpcProbeArgs,
 } from "./core/args";
+export { AwsSecretStore, EcdsaCurve, FileDecoding, GenerateType, PortProtocol, ProbeScheme } from "./core/args";
 export type { EksPlatformArgs } from "./aws/eks-args";
+export { EksIdentity } from "./aws/eks-args";
+// The component comes after its args: Pulumi's schema analyzer reads the TSDoc of interfaces in the
+// files it has walked before it reaches the component.
+export { SecretMountedWorkload } from "./workload";
 export { DeclarationError } from "./core/declaration-error";
 export { DEFAULT_FETCH_IMAGE } from "./kubernetes/pod";
 export * from "./spec/fetch-spec";

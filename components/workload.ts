@@ -17,8 +17,11 @@ import type { SecretMountedWorkloadArgs } from "./workload-args";
 export class SecretMountedWorkload extends pulumi.ComponentResource {
   /** ARN of the IAM role the fetch container assumes. */
   readonly roleArn: pulumi.Output<string>;
+  /** Name of the ServiceAccount the pods run as. */
   readonly serviceAccountName: pulumi.Output<string>;
+  /** Name of the Deployment. */
   readonly deploymentName: pulumi.Output<string>;
+  /** Kubernetes namespace of the ServiceAccount and the Deployment. */
   readonly namespace: pulumi.Output<string>;
   /** Where the secrets appear in every container. */
   readonly mountPath: pulumi.Output<string>;

@@ -1,12 +1,22 @@
 import type * as pulumi from "@pulumi/pulumi";
 
+/** How the workload's pods get their IAM role on EKS. */
+export const EksIdentity = {
+  /** IAM roles for service accounts: needs the cluster's IAM OIDC provider. */
+  Irsa: "irsa",
+  /** EKS Pod Identity: needs the eks-pod-identity-agent add-on. */
+  PodIdentity: "pod-identity",
+} as const;
+/** How the workload's pods get their IAM role on EKS: `irsa` or `pod-identity`. */
+export type EksIdentity = (typeof EksIdentity)[keyof typeof EksIdentity];
+
 /** Run the workload on Amazon EKS, reading AWS Secrets Manager / SSM with the pod's own IAM role. */
 export interface EksPlatformArgs {
   /**
    * How pods get the role: `irsa` (default; IAM roles for service accounts, needs the cluster's
    * OIDC provider) or `pod-identity` (EKS Pod Identity, needs the eks-pod-identity-agent add-on).
    */
-  identity?: "irsa" | "pod-identity";
+  identity?: EksIdentity;
   /** IRSA: ARN of the cluster's IAM OIDC provider (`arn:aws:iam::<acct>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<ID>`). */
   oidcProviderArn?: pulumi.Input<string>;
   /** IRSA: the cluster's OIDC issuer URL (`https://oidc.eks.<region>.amazonaws.com/id/<ID>`). */

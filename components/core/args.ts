@@ -1,5 +1,4 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type * as k8s from "@pulumi/kubernetes";
 
 /**
  * Platform-neutral parts of a SecretMountedWorkload declaration.
@@ -10,6 +9,75 @@ import type * as k8s from "@pulumi/kubernetes";
  * `pulumi.Input`s.
  */
 
+// String choices are `as const` objects with a same-named type: Pulumi's schema analyzer turns
+// them into enums for every SDK language, and TypeScript callers can still pass the plain strings.
+
+/** What `generate` creates. */
+export const GenerateType = {
+  /** A random password (one file). */
+  Password: "password",
+  /** An RSA key pair (`rsaBits`), stored as JSON and written as two PEM files. */
+  Rsa: "rsa",
+  /** An ECDSA key pair (`ecdsaCurve`), stored as JSON and written as two PEM files. */
+  Ecdsa: "ecdsa",
+} as const;
+/** What `generate` creates: `password`, `rsa` or `ecdsa`. */
+export type GenerateType = (typeof GenerateType)[keyof typeof GenerateType];
+
+/** The curve of a generated ECDSA key pair. */
+export const EcdsaCurve = {
+  /** NIST P-256 (the default). */
+  P256: "P256",
+  /** NIST P-384. */
+  P384: "P384",
+  /** NIST P-521. */
+  P521: "P521",
+} as const;
+/** The curve of a generated ECDSA key pair: `P256`, `P384` or `P521`. */
+export type EcdsaCurve = (typeof EcdsaCurve)[keyof typeof EcdsaCurve];
+
+/** How a file's (selected) value is decoded before it is written. */
+export const FileDecoding = {
+  /** Write the value as it is (the default). */
+  None: "none",
+  /** The value is base64 text; the file gets the decoded bytes. */
+  Base64: "base64",
+} as const;
+/** How a file's (selected) value is decoded before it is written: `none` (default) or `base64`. */
+export type FileDecoding = (typeof FileDecoding)[keyof typeof FileDecoding];
+
+/** Where an AWS secret lives. */
+export const AwsSecretStore = {
+  /** AWS Secrets Manager (the default). */
+  SecretsManager: "secrets-manager",
+  /** AWS Systems Manager Parameter Store, as a SecureString parameter. */
+  SsmParameter: "ssm-parameter",
+} as const;
+/** Where an AWS secret lives: `secrets-manager` or `ssm-parameter`. */
+export type AwsSecretStore = (typeof AwsSecretStore)[keyof typeof AwsSecretStore];
+
+/** The protocol of a container port. */
+export const PortProtocol = {
+  /** TCP (the default). */
+  TCP: "TCP",
+  /** UDP. */
+  UDP: "UDP",
+  /** SCTP. */
+  SCTP: "SCTP",
+} as const;
+/** The protocol of a container port: `TCP`, `UDP` or `SCTP`. */
+export type PortProtocol = (typeof PortProtocol)[keyof typeof PortProtocol];
+
+/** The scheme of an HTTP probe. */
+export const ProbeScheme = {
+  /** Plain HTTP (the default). */
+  HTTP: "HTTP",
+  /** HTTPS, without certificate verification (as the kubelet does). */
+  HTTPS: "HTTPS",
+} as const;
+/** The scheme of an HTTP probe: `HTTP` or `HTTPS`. */
+export type ProbeScheme = (typeof ProbeScheme)[keyof typeof ProbeScheme];
+
 /** How to generate a secret value instead of supplying one. */
 export interface GenerateArgs {
   /**
@@ -17,7 +85,7 @@ export interface GenerateArgs {
    * `rsa` / `ecdsa`: a key pair, stored as JSON `{"privateKeyPem","publicKeyPem"}` and written
    * as two PEM files (`<name>.key` and `<name>.pub` unless `files` says otherwise).
    */
-  type: "password" | "rsa" | "ecdsa";
+  type: GenerateType;
   /** Password length (default 32, at least 12). */
   length?: number;
   /** Include lower-case letters (default true). */
@@ -33,7 +101,7 @@ export interface GenerateArgs {
   /** RSA key size: 2048, 3072 or 4096 (default 4096). */
   rsaBits?: number;
   /** ECDSA curve: P256, P384 or P521 (default P256). */
-  ecdsaCurve?: "P256" | "P384" | "P521";
+  ecdsaCurve?: EcdsaCurve;
 }
 
 /** A secret that already exists in the store; nothing is created, the workload is granted read. */
@@ -58,8 +126,8 @@ export interface SecretFileArgs {
   path: string;
   /** Write only this key of the secret's JSON object value. */
   jsonKey?: string;
-  /** `base64`: the (selected) value is base64 text; write the decoded bytes. */
-  decode?: "base64";
+  /** `base64`: the (selected) value is base64 text; write the decoded bytes. `none` (default): write it as it is. */
+  decode?: FileDecoding;
   /** Octal mode, e.g. `0400` (default: the workload's `fileMode`). */
   mode?: string;
 }
@@ -67,7 +135,7 @@ export interface SecretFileArgs {
 /** AWS-specific options of one secret (EKS and ECS platforms). */
 export interface AwsSecretArgs {
   /** Where the secret lives: `secrets-manager` (default) or `ssm-parameter` (SecureString). */
-  store?: "secrets-manager" | "ssm-parameter";
+  store?: AwsSecretStore;
   /**
    * Name in the store. Default: `<prefix>/<secret name>` for Secrets Manager,
    * `/<prefix>/<secret name>` for SSM, with `<prefix>` = `secretNamePrefix`.
@@ -103,16 +171,84 @@ export interface SecretArgs {
 
 /** Container port. */
 export interface ContainerPortArgs {
+  /** Port number the container listens on (1-65535). */
   containerPort: number;
   /** IANA service name (at most 15 characters). */
   name?: string;
-  protocol?: "TCP" | "UDP" | "SCTP";
+  /** Protocol (default `TCP`). */
+  protocol?: PortProtocol;
 }
 
 /** Compute resources of a container, as Kubernetes quantities. */
 export interface ResourcesArgs {
-  requests?: { cpu?: string; memory?: string; "ephemeral-storage"?: string };
-  limits?: { cpu?: string; memory?: string; "ephemeral-storage"?: string };
+  /** Minimum resources, by name: `cpu` (e.g. `"100m"`), `memory` and `ephemeral-storage` (e.g. `"64Mi"`). */
+  requests?: { [resource: string]: string };
+  /** Maximum resources, by name: `cpu`, `memory` and `ephemeral-storage`. */
+  limits?: { [resource: string]: string };
+}
+
+/** One HTTP header a probe sends. */
+export interface HttpHeaderArgs {
+  /** Header name. */
+  name: string;
+  /** Header value. */
+  value: string;
+}
+
+/** Probe by an HTTP GET: success is a status from 200 to 399. */
+export interface HttpGetProbeArgs {
+  /** Path to request (default `/`). */
+  path?: string;
+  /** Port number on the container (named ports are not supported here). */
+  port: number;
+  /** `HTTP` (default) or `HTTPS`. */
+  scheme?: ProbeScheme;
+  /** Extra request headers. */
+  httpHeaders?: HttpHeaderArgs[];
+}
+
+/** Probe by opening a TCP connection. */
+export interface TcpSocketProbeArgs {
+  /** Port number on the container. */
+  port: number;
+}
+
+/** Probe by running a command in the container: success is exit status 0. */
+export interface ExecProbeArgs {
+  /** The command and its arguments (no shell unless you run one). */
+  command: string[];
+}
+
+/** Probe by the gRPC health checking protocol. */
+export interface GrpcProbeArgs {
+  /** Port number on the container. */
+  port: number;
+  /** Service name sent in the health check request (default: the server's overall health). */
+  service?: string;
+}
+
+/** A Kubernetes container probe. Set exactly one of `httpGet`, `tcpSocket`, `exec` and `grpc`. */
+export interface ProbeArgs {
+  /** HTTP GET probe. */
+  httpGet?: HttpGetProbeArgs;
+  /** TCP connection probe. */
+  tcpSocket?: TcpSocketProbeArgs;
+  /** Command probe. */
+  exec?: ExecProbeArgs;
+  /** gRPC health probe. */
+  grpc?: GrpcProbeArgs;
+  /** Seconds after the container starts before the first probe (default 0). */
+  initialDelaySeconds?: number;
+  /** Seconds between probes (default 10). */
+  periodSeconds?: number;
+  /** Seconds after which one probe times out (default 1). */
+  timeoutSeconds?: number;
+  /** Consecutive successes to count as passing after a failure (default 1; must be 1 for liveness and startup). */
+  successThreshold?: number;
+  /** Consecutive failures to count as failing (default 3). */
+  failureThreshold?: number;
+  /** Grace period for a pod killed because this probe failed, overriding the pod's. */
+  terminationGracePeriodSeconds?: number;
 }
 
 /** One application container. It mounts the secrets volume read-only at `mountPath`. */
@@ -121,16 +257,24 @@ export interface ContainerArgs {
   name: string;
   /** Image reference; pin it by digest (`repo@sha256:…`) for reproducible pods. */
   image: pulumi.Input<string>;
+  /** Entrypoint override (the image's `ENTRYPOINT` by default). */
   command?: pulumi.Input<string>[];
+  /** Arguments (the image's `CMD` by default). */
   args?: pulumi.Input<string>[];
+  /** Working directory (the image's by default). */
   workingDir?: string;
   /** Plain (non-secret) environment variables. Secrets belong in files, or in `envFile`. */
   env?: { [name: string]: pulumi.Input<string> };
+  /** Ports the container listens on. */
   ports?: ContainerPortArgs[];
+  /** Compute requests and limits. */
   resources?: ResourcesArgs;
-  livenessProbe?: k8s.types.input.core.v1.Probe;
-  readinessProbe?: k8s.types.input.core.v1.Probe;
-  startupProbe?: k8s.types.input.core.v1.Probe;
+  /** Restart the container when this probe fails. */
+  livenessProbe?: ProbeArgs;
+  /** Take the pod out of Service endpoints while this probe fails. */
+  readinessProbe?: ProbeArgs;
+  /** Hold the other probes until this one passes once. */
+  startupProbe?: ProbeArgs;
   /** UID to run as (must not be 0). Default: the image's user, which must then be non-root. */
   runAsUser?: number;
   /** GID to run as. */
@@ -159,5 +303,6 @@ export interface FetchContainerArgs {
   image?: pulumi.Input<string>;
   /** Overall deadline of one fetch, in seconds (default 60). */
   timeoutSeconds?: number;
+  /** Requests and limits of the fetch container (default: 10m/48Mi requested, 500m/96Mi limit). */
   resources?: ResourcesArgs;
 }

@@ -302,8 +302,8 @@ function normalizeFile(f: SecretFileArgs, at: string, fail: (f: string, p: strin
     if (typeof f.jsonKey !== "string" || f.jsonKey.length === 0) fail(`${at}.jsonKey`, "must be a non-empty key name");
     out.jsonKey = f.jsonKey;
   }
-  if (f.decode !== undefined) {
-    if (f.decode !== "base64") fail(`${at}.decode`, `is ${JSON.stringify(f.decode)}; the only decoding is "base64"`);
+  if (f.decode !== undefined && f.decode !== "none") {
+    if (f.decode !== "base64") fail(`${at}.decode`, `is ${JSON.stringify(f.decode)}; use "base64" or "none"`);
     out.decode = "base64";
   }
   if (f.mode !== undefined) {

@@ -133,7 +133,8 @@ let aliased = false;
 function aliasLibrary(): void {
   if (aliased) return;
   aliased = true;
-  const entry = path.resolve(__dirname, "..", "index.ts");
+  // Extensionless: components/index.ts from source (tsx), dist/components/index.js in the npm package.
+  const entry = require.resolve(path.resolve(__dirname, "..", "index"));
   const m = Module as unknown as { _resolveFilename(request: string, ...rest: unknown[]): string };
   const original = m._resolveFilename;
   m._resolveFilename = function (request: string, ...rest: unknown[]) {

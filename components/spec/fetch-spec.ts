@@ -8,16 +8,22 @@
  * redefine it.
  */
 
+/** The contract version this definition reads and writes. */
 export const FETCH_SPEC_VERSION = 1;
 /** The environment variable that carries the FetchSpec JSON into the fetch container. */
 export const FETCH_SPEC_ENV = "SECRET_MOUNT_SPEC";
+/** File mode when neither the spec nor the file sets one: owner and group may read. */
 export const DEFAULT_FILE_MODE = "0440";
+/** Refresh interval when the spec sets none. */
 export const DEFAULT_REFRESH_SECONDS = 300;
+/** Shortest refresh interval accepted. */
 export const MIN_REFRESH_SECONDS = 10;
+/** Deadline of one complete fetch when the spec sets none. */
 export const DEFAULT_TIMEOUT_SECONDS = 60;
 
 /** AWS Secrets Manager secret, read with GetSecretValue / BatchGetSecretValue. */
 export interface AwsSecretsManagerSource {
+  /** Source kind. */
   type: "aws-secretsmanager";
   /** Secret name or full ARN. */
   secretId: string;
@@ -31,6 +37,7 @@ export interface AwsSecretsManagerSource {
 
 /** AWS Systems Manager Parameter Store parameter (SecureString is decrypted). */
 export interface AwsSsmSource {
+  /** Source kind. */
   type: "aws-ssm";
   /** Parameter name (`/app/db/password`) or ARN. */
   name: string;
@@ -40,6 +47,7 @@ export interface AwsSsmSource {
 
 /** Azure Key Vault secret, read with the pod's workload identity. */
 export interface AzureKeyVaultSource {
+  /** Source kind. */
   type: "azure-keyvault";
   /** Vault URL, e.g. `https://acme.vault.azure.net`. */
   vaultUrl: string;
@@ -56,6 +64,7 @@ export interface AzureKeyVaultSource {
 
 /** Google Secret Manager secret version, read with the pod's GKE workload identity. */
 export interface GcpSecretManagerSource {
+  /** Source kind. */
   type: "gcp-secretmanager";
   /** Full version name: `projects/<p>/secrets/<s>/versions/<v|latest>`. */
   name: string;
@@ -63,6 +72,7 @@ export interface GcpSecretManagerSource {
 
 /** HashiCorp Vault KV version 2 secret, read after a Kubernetes-auth login. */
 export interface VaultKvSource {
+  /** Source kind. */
   type: "vault-kv";
   /** Vault address, e.g. `https://vault.vault.svc:8200`. */
   address: string;
@@ -80,6 +90,7 @@ export interface VaultKvSource {
   namespace?: string;
 }
 
+/** Where one file's value comes from, by `type`. */
 export type SecretSource =
   | AwsSecretsManagerSource
   | AwsSsmSource
@@ -87,7 +98,9 @@ export type SecretSource =
   | GcpSecretManagerSource
   | VaultKvSource;
 
+/** The `type` of a source. */
 export type SourceType = SecretSource["type"];
+/** Every source `type` the runtime reads. */
 export const SOURCE_TYPES: readonly SourceType[] = [
   "aws-secretsmanager",
   "aws-ssm",
@@ -100,6 +113,7 @@ export const SOURCE_TYPES: readonly SourceType[] = [
 export interface FetchFile {
   /** Path relative to `dir`; no `..`, no leading `/`, no segment starting with `..`. */
   path: string;
+  /** Where the value comes from. */
   source: SecretSource;
   /** Parse the value as a JSON object and write only this key's value. */
   jsonKey?: string;
@@ -120,8 +134,10 @@ export interface EnvFileSpec {
   vars: { [name: string]: string };
 }
 
+/** `init`: fetch once and exit. `refresh`: keep running as a sidecar and re-fetch. */
 export type FetchMode = "init" | "refresh";
 
+/** What the fetch container reads from `SECRET_MOUNT_SPEC`: references to secrets, never values. */
 export interface FetchSpec {
   /** Contract version; this definition reads version 1. */
   version: 1;
@@ -146,15 +162,21 @@ export interface FetchSpec {
    * @maximum 3600
    */
   timeoutSeconds?: number;
-  /** @minItems 1 */
+  /**
+   * The files to write; at least one.
+   * @minItems 1
+   */
   files: FetchFile[];
+  /** A dotenv file built from files of the set. */
   envFile?: EnvFileSpec;
 }
 
 /** A spec (or a declaration being turned into one) is invalid. `field` is a JSON path. */
 export class FetchSpecError extends Error {
   constructor(
+    /** JSON path of the offending field, e.g. `files[2].path`. */
     readonly field: string,
+    /** What is wrong and how to fix it. */
     readonly problem: string,
   ) {
     super(`${field}: ${problem}`);

@@ -89,7 +89,7 @@ const CASES: Case[] = [
   ["duplicate port names", baseArgs({ containers: [{ ...app, ports: [{ name: "http", containerPort: 80 }, { name: "http", containerPort: 81 }] }] }), "containers[0].ports[1].name", /used twice/],
   ["empty existing name", baseArgs({ secrets: [{ name: "x", existing: { name: "" } }] }), "secrets[0].existing.name", /non-empty name/],
   ["empty files list", baseArgs({ secrets: [{ ...pw, files: [] }] }), "secrets[0].files", /at least one file/],
-  ["unknown decode", baseArgs({ secrets: [{ name: "x", value: "v", files: [{ path: "x", decode: "hex" as never }] }] }), "secrets[0].files[0].decode", /only decoding is "base64"/],
+  ["unknown decode", baseArgs({ secrets: [{ name: "x", value: "v", files: [{ path: "x", decode: "hex" as never }] }] }), "secrets[0].files[0].decode", /use "base64" or "none"/],
   ["empty special characters", baseArgs({ secrets: [{ name: "x", generate: { type: "password", specialCharacters: "" } }] }), "secrets[0].generate.specialCharacters", /is empty/],
   ["unknown generate type", baseArgs({ secrets: [{ name: "x", generate: { type: "uuid" as never } }] }), "secrets[0].generate.type", /"password", "rsa" or "ecdsa"/],
   ["bad ECDSA curve", baseArgs({ secrets: [{ name: "x", generate: { type: "ecdsa", ecdsaCurve: "P224" as never } }] }), "secrets[0].generate.ecdsaCurve", /"P256", "P384" or "P521"/],

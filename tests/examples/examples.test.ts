@@ -12,11 +12,20 @@ import { restrictedViolations } from "../helpers/pod-security";
 
 const ROOT = path.resolve(__dirname, "../..");
 const EXAMPLES = fs.readdirSync(path.join(ROOT, "examples")).filter((d) => fs.existsSync(path.join(ROOT, "examples", d, "Pulumi.yaml")));
+// The offline engine runs Node.js programs; other languages reach the component through the generated
+// SDK, which needs the Pulumi CLI (their proof: tests/packaging/schema.test.ts and the real-parts tier).
+const NODE_EXAMPLES = EXAMPLES.filter((d) => /^runtime:\s*(\n\s+name:\s*)?nodejs\b/m.test(fs.readFileSync(path.join(ROOT, "examples", d, "Pulumi.yaml"), "utf8")));
 
 describe("examples run under the offline engine, so they never rot", () => {
   it("there is at least the EKS example", () => assert.ok(EXAMPLES.includes("eks"), EXAMPLES.join(",")));
 
-  for (const example of EXAMPLES) {
+  it("every example is a Node.js program or says in its README what proves it instead", () => {
+    for (const d of EXAMPLES.filter((e) => !NODE_EXAMPLES.includes(e))) {
+      assert.match(fs.readFileSync(path.join(ROOT, "examples", d, "README.md"), "utf8"), /## What proves it/, d);
+    }
+  });
+
+  for (const example of NODE_EXAMPLES) {
     it(`${example}: registers a workload whose objects are valid and restricted`, async () => {
       const run = await runProgram(path.join(ROOT, "examples", example));
       const deployments = run.resources.filter((r) => r.type === "kubernetes:apps/v1:Deployment");

@@ -1,0 +1,152 @@
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { builtinModules } from "node:module";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { parse as parseYaml } from "yaml";
+
+// What a user of the npm package gets: `npm pack` (its `prepack` builds dist/), then the tarball
+// installed into an empty project the way a user installs it. Dependencies come from the npm cache
+// (`--prefer-offline`; CI's `npm ci` has just filled it), so the install resolves the declared
+// dependency ranges like a user's install, without the repository's node_modules in the path.
+
+const ROOT = path.resolve(__dirname, "../..");
+const run = promisify(execFile);
+const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+const IMAGE = "registry.example.com/shop@sha256:" + "a".repeat(64);
+
+const CONSUMER_PROGRAM = `import * as pulumi from "@pulumi/pulumi";
+import { EksIdentity, SecretMountedWorkload, type SecretMountedWorkloadArgs } from "secret-mount";
+
+const config = new pulumi.Config();
+const args: SecretMountedWorkloadArgs = {
+  namespace: "shop",
+  eks: { identity: EksIdentity.PodIdentity, clusterName: config.require("clusterName") },
+  secrets: [{ name: "db-password", generate: { type: "password" } }],
+  containers: [{ name: "app", image: "${IMAGE}", runAsUser: 10001 }],
+};
+const shop = new SecretMountedWorkload("shop", args);
+export const roleArn = shop.roleArn;
+export const fetchSpec = shop.fetchSpec;
+`;
+
+// A user's own unit test: their mocks, their @pulumi/pulumi, the installed package.
+const CONSUMER_MOCK_RUN = `const pulumi = require("@pulumi/pulumi");
+pulumi.runtime.setMocks({
+  newResource: (a) => ({ id: a.name + "-id", state: { ...a.inputs, arn: "arn:aws:iam::111122223333:role/" + a.name } }),
+  call: (a) => a.token === "aws:index/getRegion:getRegion" ? { name: "eu-west-1", region: "eu-west-1" }
+    : a.token === "aws:index/getCallerIdentity:getCallerIdentity" ? { accountId: "111122223333" }
+    : a.token === "aws:index/getPartition:getPartition" ? { partition: "aws", dnsSuffix: "amazonaws.com" } : {},
+}, "shop", "dev", false).then(() => {
+  const { SecretMountedWorkload } = require("secret-mount");
+  const w = new SecretMountedWorkload("shop", {
+    eks: { identity: "pod-identity", clusterName: "prod" },
+    secrets: [{ name: "db-password", generate: { type: "password" } }],
+    containers: [{ name: "app", image: "${IMAGE}", runAsUser: 10001 }],
+  });
+  pulumi.all([w.urn, w.fetchSpec, w.mountPath]).apply(([urn, spec, mount]) => console.log(JSON.stringify({ urn, spec: JSON.parse(spec), mount })));
+});
+`;
+
+describe("the npm package (npm pack, installed into an empty project)", function () {
+  this.timeout(600_000);
+  let tmp: string;
+  let files: string[];
+  let tarball: string;
+  let consumer: string;
+
+  before(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "secret-mount-pack-"));
+    const started = Date.now();
+    const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", tmp], { cwd: ROOT, maxBuffer: 16 << 20 });
+    const [info] = JSON.parse(stdout.slice(stdout.indexOf("["))) as { filename: string; size: number; entryCount: number; files: { path: string }[] }[];
+    files = info.files.map((f) => f.path).sort();
+    tarball = path.join(tmp, info.filename);
+    console.log(`      (npm pack incl. build: ${Date.now() - started} ms; ${info.size} bytes, ${info.entryCount} files)`);
+  });
+
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it("holds compiled JS and .d.ts for every library source, the FetchSpec schema, README, LICENSE, CHANGELOG and nothing else", () => {
+    const allowed = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|components\/spec\/fetch-spec\.schema\.json|dist\/components\/.+\.(js|d\.ts|json))$/;
+    assert.deepEqual(files.filter((f) => !allowed.test(f)), []);
+    const sources = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.relative(ROOT, path.join(dir, e.name))] : []);
+    const library = sources(path.join(ROOT, "components")).filter((f) => f !== "components/spec/generate-schema.ts");
+    for (const src of library) {
+      const base = "dist/" + src.replace(/\.ts$/, "");
+      assert.ok(files.includes(`${base}.js`) && files.includes(`${base}.d.ts`), `${src} is not compiled into the package`);
+    }
+    assert.ok(!files.some((f) => /^(tests|runtime-image|examples)\//.test(f) || /(^|\/)[^/]+(?<!\.d)\.ts$/.test(f)), "no tests, runtime or TypeScript sources");
+    for (const f of ["README.md", "LICENSE", "CHANGELOG.md", "components/spec/fetch-spec.schema.json"]) assert.ok(files.includes(f), f);
+    const license = fs.readFileSync(path.join(ROOT, "LICENSE"), "utf8");
+    assert.match(license, /Apache License\s+Version 2\.0, January 2004/);
+    assert.match(license, /END OF TERMS AND CONDITIONS/);
+    assert.match(fs.readFileSync(path.join(ROOT, "CHANGELOG.md"), "utf8"), /Keep a Changelog[\s\S]*## \[Unreleased\]/);
+  });
+
+  it("main, types, exports and bin point into the package; engines name Node 22 and later", () => {
+    assert.equal(pkg.license, "Apache-2.0");
+    assert.equal(pkg.engines.node, ">=22");
+    assert.ok(files.includes(pkg.main) && files.includes(pkg.types));
+    assert.deepEqual(pkg.exports["."], { types: `./${pkg.types}`, default: `./${pkg.main}` });
+    assert.ok(files.includes(pkg.exports["./fetch-spec.schema.json"].replace(/^\.\//, "")));
+    assert.ok(files.includes(pkg.bin["secret-mount"]));
+    assert.match(pkg.scripts.prepack, /build:lib/);
+    // `npm install` in a checkout (what `pulumi package add <repo>` runs before the plugin host
+    // requires the package's `main`) and npm's git installs build dist/ too.
+    assert.match(pkg.scripts.prepare, /build:lib/);
+  });
+
+  it("every package the compiled code requires is a declared dependency", () => {
+    const deps = new Set(Object.keys(pkg.dependencies));
+    const undeclared = new Set<string>();
+    for (const f of files.filter((x) => x.endsWith(".js"))) {
+      for (const [, spec] of fs.readFileSync(path.join(ROOT, f), "utf8").matchAll(/require\("([^".][^"]*)"\)/g)) {
+        const name = spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0];
+        if (!deps.has(name) && !builtinModules.includes(name.replace(/^node:/, ""))) undeclared.add(`${f}: ${spec}`);
+      }
+    }
+    assert.deepEqual([...undeclared], []);
+  });
+
+  it("installs into an empty project, where `import { SecretMountedWorkload } from \"secret-mount\"` type-checks", async () => {
+    consumer = path.join(tmp, "consumer");
+    fs.mkdirSync(consumer);
+    fs.writeFileSync(path.join(consumer, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true }));
+    let started = Date.now();
+    await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", tarball], { cwd: consumer, maxBuffer: 16 << 20 });
+    console.log(`      (npm install of the tarball: ${Date.now() - started} ms)`);
+    assert.ok(fs.existsSync(path.join(consumer, "node_modules/secret-mount/dist/components/index.js")));
+    fs.writeFileSync(path.join(consumer, "index.ts"), CONSUMER_PROGRAM);
+    // A strict user project that checks every declaration file (no skipLibCheck) and has no @types.
+    fs.writeFileSync(path.join(consumer, "tsconfig.json"), JSON.stringify({
+      compilerOptions: { strict: true, target: "ES2022", module: "commonjs", moduleResolution: "node", noEmit: true, types: [] },
+      files: ["index.ts"],
+    }));
+    started = Date.now();
+    await run(process.execPath, [path.join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], { cwd: consumer });
+    console.log(`      (tsc in the consumer: ${Date.now() - started} ms)`);
+  });
+
+  it("runs there under the user's own mocks", async () => {
+    fs.writeFileSync(path.join(consumer, "mock-run.js"), CONSUMER_MOCK_RUN);
+    const { stdout } = await run(process.execPath, ["mock-run.js"], { cwd: consumer });
+    const out = JSON.parse(stdout.trim().split("\n").pop()!);
+    assert.match(out.urn, /::secret-mount:index:SecretMountedWorkload::shop$/);
+    assert.equal(out.mount, "/run/secrets/app");
+    assert.equal(out.spec.files[0].path, "db-password");
+  });
+
+  it("`npx secret-mount render .` renders the user's own TypeScript program offline", async () => {
+    fs.writeFileSync(path.join(consumer, "Pulumi.yaml"), "name: shop\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n");
+    fs.writeFileSync(path.join(consumer, "Pulumi.example.yaml"), "config:\n  aws:region: eu-west-1\n  shop:clusterName: prod\n");
+    const { stdout } = await run(process.execPath, [path.join(consumer, "node_modules/.bin/secret-mount"), "render", ".", "--out", "review"], { cwd: consumer });
+    assert.match(stdout, /shop \(stack example\), rendered offline/);
+    const docs = fs.readFileSync(path.join(consumer, "review/kubernetes.yaml"), "utf8").split(/^---$/m).map((d) => parseYaml(d)).filter(Boolean);
+    assert.ok(docs.some((d: { kind?: string }) => d.kind === "Deployment"));
+    assert.match(fs.readFileSync(path.join(consumer, "review/iam/shop-role.trust-policy.json"), "utf8"), /pods\.eks\.amazonaws\.com/);
+  });
+});

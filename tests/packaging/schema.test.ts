@@ -1,0 +1,157 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { Analyzer, type AnalyzeResult, type PropertyDefinition } from "@pulumi/pulumi/provider/experimental/analyzer.js";
+import { generateSchema } from "@pulumi/pulumi/provider/experimental/schema.js";
+import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental/index.js";
+
+// The schema `pulumi package add` generates every language's SDK from, produced here by the same
+// analyzer the CLI's plugin host runs (no CLI needed). A new arg the analyzer cannot express, or one
+// that changes the contract below, fails this file.
+
+const ROOT = path.resolve(__dirname, "../..");
+const pkg = require(path.join(ROOT, "package.json")) as { name: string; version: string; description: string };
+const TOKEN = "secret-mount:index:SecretMountedWorkload";
+
+/** One property in a compact form: `string`, `Input<string>?`, `SecretArgs[]`, `{Input<string>}?`. */
+function compact(p: PropertyDefinition, output = false): string {
+  let t: string;
+  if ("$ref" in p) t = p.$ref.startsWith("#/types/") ? p.$ref.slice(p.$ref.lastIndexOf(":") + 1) : p.$ref;
+  else if (p.type === "array") t = `${compact(p.items!, output)}[]`;
+  else if (p.type === "object") t = `{${compact(p.additionalProperties!, output)}}`;
+  else t = p.type;
+  if (!output && !p.plain) t = `Input<${t}>`;
+  return t + (p.optional ? "?" : "");
+}
+const shape = (props: Record<string, PropertyDefinition>, output = false) =>
+  Object.fromEntries(Object.entries(props).map(([k, v]) => [k, compact(v, output)]));
+
+// What README.md and the TSDoc promise: structural fields plain, values from other resources Inputs.
+const INPUTS = {
+  secrets: "SecretArgs[]", containers: "ContainerArgs[]", namespace: "string?", createNamespace: "boolean?",
+  serviceAccountName: "string?", deploymentName: "string?", replicas: "number?", labels: "{string}?", mountPath: "string?",
+  volumeSizeLimit: "string?", fileMode: "string?", fsGroup: "number?", refresh: "RefreshArgs?", envFile: "EnvFileArgs?",
+  fetch: "FetchContainerArgs?", secretNamePrefix: "string?", eks: "EksPlatformArgs?",
+};
+const OUTPUTS = {
+  roleArn: "string", serviceAccountName: "string", deploymentName: "string", namespace: "string", mountPath: "string",
+  fetchSpec: "string", permissionPolicy: "string", trustPolicy: "string",
+};
+const OBJECT_TYPES: Record<string, Record<string, string>> = {
+  SecretArgs: { name: "string", value: "Input<string>?", generate: "GenerateArgs?", existing: "ExistingSecretArgs?", files: "SecretFileArgs[]?", description: "string?", aws: "AwsSecretArgs?" },
+  GenerateArgs: { type: "GenerateType", length: "number?", lower: "boolean?", upper: "boolean?", numeric: "boolean?", special: "boolean?", specialCharacters: "string?", rsaBits: "number?", ecdsaCurve: "EcdsaCurve?" },
+  ExistingSecretArgs: { arn: "Input<string>?", name: "string?", kmsKeyArn: "Input<string>?" },
+  SecretFileArgs: { path: "string", jsonKey: "string?", decode: "FileDecoding?", mode: "string?" },
+  AwsSecretArgs: { store: "AwsSecretStore?", storeName: "string?", kmsKeyArn: "Input<string>?", recoveryWindowInDays: "number?" },
+  ContainerArgs: {
+    name: "string", image: "Input<string>", command: "Input<string>[]?", args: "Input<string>[]?", workingDir: "string?", env: "{Input<string>}?",
+    ports: "ContainerPortArgs[]?", resources: "ResourcesArgs?", livenessProbe: "ProbeArgs?", readinessProbe: "ProbeArgs?", startupProbe: "ProbeArgs?",
+    runAsUser: "number?", runAsGroup: "number?", readOnlyRootFilesystem: "boolean?",
+  },
+  ContainerPortArgs: { containerPort: "number", name: "string?", protocol: "PortProtocol?" },
+  ResourcesArgs: { requests: "{string}?", limits: "{string}?" },
+  ProbeArgs: {
+    httpGet: "HttpGetProbeArgs?", tcpSocket: "TcpSocketProbeArgs?", exec: "ExecProbeArgs?", grpc: "GrpcProbeArgs?", initialDelaySeconds: "number?",
+    periodSeconds: "number?", timeoutSeconds: "number?", successThreshold: "number?", failureThreshold: "number?", terminationGracePeriodSeconds: "number?",
+  },
+  HttpGetProbeArgs: { path: "string?", port: "number", scheme: "ProbeScheme?", httpHeaders: "HttpHeaderArgs[]?" },
+  HttpHeaderArgs: { name: "string", value: "string" },
+  TcpSocketProbeArgs: { port: "number" },
+  ExecProbeArgs: { command: "string[]" },
+  GrpcProbeArgs: { port: "number", service: "string?" },
+  RefreshArgs: { intervalSeconds: "number?" },
+  EnvFileArgs: { path: "string?", vars: "{string}" },
+  FetchContainerArgs: { image: "Input<string>?", timeoutSeconds: "number?", resources: "ResourcesArgs?" },
+  EksPlatformArgs: {
+    identity: "EksIdentity?", oidcProviderArn: "Input<string>?", oidcIssuerUrl: "Input<string>?", clusterName: "Input<string>?",
+    roleName: "Input<string>?", permissionsBoundaryArn: "Input<string>?", tags: "{Input<string>}?",
+  },
+};
+const ENUMS: Record<string, Record<string, string>> = {
+  GenerateType: { Password: "password", Rsa: "rsa", Ecdsa: "ecdsa" },
+  EcdsaCurve: { P256: "P256", P384: "P384", P521: "P521" },
+  FileDecoding: { None: "none", Base64: "base64" },
+  AwsSecretStore: { SecretsManager: "secrets-manager", SsmParameter: "ssm-parameter" },
+  PortProtocol: { TCP: "TCP", UDP: "UDP", SCTP: "SCTP" },
+  ProbeScheme: { HTTP: "HTTP", HTTPS: "HTTPS" },
+  EksIdentity: { Irsa: "irsa", PodIdentity: "pod-identity" },
+};
+
+describe("multi-language schema (Pulumi's component analyzer on this repository)", function () {
+  this.timeout(120_000);
+  let analysis: AnalyzeResult;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  let schema: any;
+
+  before(() => {
+    const started = Date.now();
+    analysis = new Analyzer(ROOT, pkg.name, pkg, new Set(["SecretMountedWorkload"])).analyze();
+    schema = generateSchema(pkg.name, pkg.version, pkg.description, analysis.components, analysis.typeDefinitions, analysis.dependencies);
+    console.log(`      (analyzer: ${Date.now() - started} ms)`);
+  });
+
+  it("PulumiPlugin.yaml says nodejs; the plugin host finds exactly one component under the package's name, and its type token", () => {
+    // What `pulumi package add` runs: require the package directory, collect the exported components,
+    // and derive the provider name from package.json's name. Without a build, `main` (dist/) is
+    // missing and Node falls back to the root index.ts, as the plugin host (ts-node) does.
+    assert.deepEqual(parseYaml(fs.readFileSync(path.join(ROOT, "PulumiPlugin.yaml"), "utf8")), { runtime: "nodejs" });
+    const components = getPulumiComponents(require(ROOT));
+    assert.deepEqual(components.map((c) => c.name), ["SecretMountedWorkload"]);
+    assert.equal(pkg.name, "secret-mount");
+    assert.doesNotThrow(() => ComponentProvider.validateResourceType(pkg.name, TOKEN));
+    assert.deepEqual(Object.keys(schema.resources), [TOKEN]);
+    assert.equal(schema.resources[TOKEN].isComponent, true);
+    assert.deepEqual(analysis.dependencies, [], "no resource types from other packages in the args");
+  });
+
+  it("every input with its type, required or optional, plain or Input", () => {
+    const r = schema.resources[TOKEN];
+    assert.deepEqual(shape(r.inputProperties), INPUTS);
+    assert.deepEqual(r.requiredInputs, ["containers", "secrets"]);
+    assert.match(r.description, /A workload and its secrets/);
+  });
+
+  it("every output, each a string", () => {
+    const r = schema.resources[TOKEN];
+    assert.deepEqual(shape(r.properties, true), OUTPUTS);
+    assert.deepEqual(r.required, Object.keys(OUTPUTS).sort());
+  });
+
+  it("every nested args type, property by property", () => {
+    const objects = Object.fromEntries(Object.entries(schema.types as Record<string, { type: string; properties?: Record<string, PropertyDefinition> }>)
+      .filter(([, t]) => t.type === "object")
+      .map(([token, t]) => [token.slice(token.lastIndexOf(":") + 1), shape(t.properties!)]));
+    assert.deepEqual(objects, OBJECT_TYPES);
+    assert.deepEqual(schema.types["secret-mount:index:SecretArgs"].required, ["name"]);
+    assert.deepEqual(schema.types["secret-mount:index:EksPlatformArgs"].required, []);
+  });
+
+  it("string choices are enums with their values and a description per value", () => {
+    const enums = Object.fromEntries(Object.entries(schema.types as Record<string, { type: string; enum?: { name: string; value: string; description?: string }[] }>)
+      .filter(([, t]) => t.enum)
+      .map(([token, t]) => {
+        assert.equal(t.type, "string", token);
+        for (const m of t.enum!) assert.ok(m.description?.trim(), `${token}.${m.name} has no TSDoc`);
+        return [token.slice(token.lastIndexOf(":") + 1), Object.fromEntries(t.enum!.map((m) => [m.name, m.value]))];
+      }));
+    assert.deepEqual(enums, ENUMS);
+    const identity = schema.types["secret-mount:index:EksIdentity"].enum;
+    assert.match(identity.find((m: { value: string }) => m.value === "pod-identity").description, /Pod Identity/);
+  });
+
+  it("every property and every type carries its TSDoc description", () => {
+    const missing: string[] = [];
+    const check = (where: string, props: Record<string, PropertyDefinition>) => {
+      for (const [k, v] of Object.entries(props)) if (!v.description?.trim()) missing.push(`${where}.${k}`);
+    };
+    check("SecretMountedWorkload inputs", analysis.components.SecretMountedWorkload.inputs);
+    check("SecretMountedWorkload outputs", analysis.components.SecretMountedWorkload.outputs);
+    for (const [name, t] of Object.entries(analysis.typeDefinitions)) {
+      if (!t.description?.trim()) missing.push(name);
+      if (t.properties) check(name, t.properties);
+    }
+    assert.deepEqual(missing, []);
+    assert.match(schema.resources[TOKEN].inputProperties.namespace.description, /default `default`/);
+  });
+});

@@ -6,5 +6,5 @@ export type {
 } from "./core/args";
 export type { EksPlatformArgs } from "./aws/eks-args";
 export { DeclarationError } from "./core/declaration-error";
-export { DEFAULT_FETCH_IMAGE } from "./kubernetes/pod";
+export { RELEASED_FETCH_IMAGE, defaultFetchImage, type FetchImageRecord } from "./kubernetes/fetch-image";
 export * from "./spec/fetch-spec";

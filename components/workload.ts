@@ -7,6 +7,7 @@ import { normalizeDeclaration } from "./core/normalize";
 import { requiredVolumeBytes, volumeSizeLimit } from "./core/volume-size";
 import { planEks } from "./aws/plan";
 import { deploymentManifest, namespaceManifest, serviceAccountManifest } from "./kubernetes/manifests";
+import { fetchImageOf, warnUnpinnedImages } from "./kubernetes/fetch-image";
 import type { SecretMountedWorkloadArgs } from "./workload-args";
 
 /**
@@ -34,7 +35,9 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
     const decl = normalizeDeclaration(name, args);
     const plan = planEks(decl, args.eks!);
     const sizeLimit = volumeSizeLimit(decl, requiredVolumeBytes(decl, plan.maxValueBytesOfFile));
+    const fetchImage = fetchImageOf(decl);
     super("secret-mount:index:SecretMountedWorkload", name, {}, opts);
+    warnUnpinnedImages(this, [{ field: "fetch.image", image: fetchImage }, ...decl.containers.map((c, i) => ({ field: `containers[${i}].image`, image: c.image }))]);
     const platform = provisionEks(this, decl, args.eks!, plan);
     const fetchSpec = platform.sources.apply((sources) => JSON.stringify(buildFetchSpec(decl, sources)));
 

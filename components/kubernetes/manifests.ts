@@ -4,18 +4,22 @@ import { podTemplate, selectorLabels, type PlatformWiring } from "./pod";
 
 const MANAGED_BY = { "app.kubernetes.io/managed-by": "secret-mount" };
 
-/** A namespace that enforces the restricted Pod Security Standard. */
+/**
+ * The Pod Security Standards version the namespace pins: the one the pod is checked against
+ * (tests/helpers/pod-security.ts, written from the v1.34 tables). Pinned rather than `latest` so a
+ * cluster upgrade cannot start refusing pods without a reviewed change here; a version newer than
+ * the API server is evaluated as `latest` by Pod Security admission.
+ */
+export const POD_SECURITY_VERSION = "v1.34";
+
+/** A namespace that enforces, warns about and audits the restricted Pod Security Standard. */
 export function namespaceManifest(decl: Declaration) {
-  return {
-    metadata: {
-      name: decl.namespace,
-      labels: {
-        ...MANAGED_BY,
-        "pod-security.kubernetes.io/enforce": "restricted",
-        "pod-security.kubernetes.io/enforce-version": "latest",
-      },
-    },
-  };
+  const labels: { [key: string]: string } = { ...MANAGED_BY };
+  for (const mode of ["enforce", "warn", "audit"]) {
+    labels[`pod-security.kubernetes.io/${mode}`] = "restricted";
+    labels[`pod-security.kubernetes.io/${mode}-version`] = POD_SECURITY_VERSION;
+  }
+  return { metadata: { name: decl.namespace, labels } };
 }
 
 export function serviceAccountManifest(decl: Declaration, wiring: PlatformWiring) {

@@ -1,11 +1,11 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { refuseSecret } from "./plain-inputs";
 import type * as k8s from "@pulumi/kubernetes/types/input";
 import { FETCH_SPEC_ENV } from "../spec/fetch-spec";
 import type { ResourcesArgs } from "../core/args";
 import { FETCH_CONTAINER_NAME, type Declaration, type NormalizedContainer } from "../core/normalize";
+import { fetchImageOf, pullPolicyOf } from "./fetch-image";
 
-/** The fetch image used when `fetch.image` is not set. Pin your own by digest in production. */
-export const DEFAULT_FETCH_IMAGE = "ghcr.io/secret-mount/fetch:0.1.0";
 /** UID/GID of the distroless `nonroot` user the fetch image runs as. */
 export const FETCH_UID = 65532;
 export const SECRETS_VOLUME = "secret-mount";
@@ -41,11 +41,14 @@ export function fetchContainer(decl: Declaration, specJson: pulumi.Input<string>
   const env = [
     { name: FETCH_SPEC_ENV, value: specJson },
     ...Object.entries(wiring.fetchEnv).map(([name, value]) => ({ name, value })),
+    // No fallback to the node's instance role: without the pod's own identity the fetch fails
+    // loudly (identity-not-ready) instead of reading with whatever the node may read.
+    { name: "AWS_EC2_METADATA_DISABLED", value: "true" },
   ];
   const container: k8s.core.v1.Container = {
     name: FETCH_CONTAINER_NAME,
-    image: decl.fetch.image ?? DEFAULT_FETCH_IMAGE,
-    imagePullPolicy: "IfNotPresent",
+    image: fetchImageOf(decl),
+    imagePullPolicy: pullPolicyOf(fetchImageOf(decl)),
     env,
     volumeMounts: [{ name: SECRETS_VOLUME, mountPath: decl.mountPath }],
     resources: decl.fetch.resources ?? DEFAULT_FETCH_RESOURCES,
@@ -72,10 +75,12 @@ export function fetchContainer(decl: Declaration, specJson: pulumi.Input<string>
 }
 
 /** An application container: the user's settings, the volume mounted read-only, restricted security. */
-export function appContainer(c: NormalizedContainer, decl: Declaration): k8s.core.v1.Container {
+export function appContainer(c: NormalizedContainer, decl: Declaration, index = decl.containers.indexOf(c)): k8s.core.v1.Container {
+  const at = `containers[${index}]`;
+  const plain = (v: pulumi.Input<string>, field: string) => refuseSecret(v, `${at}.${field}`, decl.name);
   const out: k8s.core.v1.Container = {
     name: c.name,
-    image: c.image,
+    image: plain(c.image, "image"),
     volumeMounts: [{ name: SECRETS_VOLUME, mountPath: decl.mountPath, readOnly: true }],
     securityContext: {
       ...RESTRICTED_CONTAINER,
@@ -84,10 +89,10 @@ export function appContainer(c: NormalizedContainer, decl: Declaration): k8s.cor
       ...(c.runAsGroup !== undefined ? { runAsGroup: c.runAsGroup } : {}),
     },
   };
-  if (c.command) out.command = c.command;
-  if (c.args) out.args = c.args;
+  if (c.command) out.command = c.command.map((v, j) => plain(v, `command[${j}]`));
+  if (c.args) out.args = c.args.map((v, j) => plain(v, `args[${j}]`));
   if (c.workingDir) out.workingDir = c.workingDir;
-  if (c.env && Object.keys(c.env).length) out.env = Object.entries(c.env).map(([name, value]) => ({ name, value }));
+  if (c.env && Object.keys(c.env).length) out.env = Object.entries(c.env).map(([name, value]) => ({ name, value: plain(value, `env.${name}`) }));
   if (c.ports?.length) out.ports = c.ports.map((p) => ({ containerPort: p.containerPort, protocol: p.protocol ?? "TCP", ...(p.name ? { name: p.name } : {}) }));
   if (c.resources) out.resources = c.resources;
   if (c.livenessProbe) out.livenessProbe = c.livenessProbe;
@@ -108,6 +113,9 @@ export function podTemplate(decl: Declaration, specJson: pulumi.Input<string>, w
       // The cloud identity token is projected by the platform's webhook on its own; the app needs
       // no Kubernetes API token.
       automountServiceAccountToken: false,
+      // No *_SERVICE_HOST/_PORT variables for every Service in the namespace: they leak the
+      // namespace's layout into the app's environment and slow large namespaces' pod starts.
+      enableServiceLinks: false,
       securityContext: {
         runAsNonRoot: true,
         fsGroup: decl.fsGroup,
@@ -115,7 +123,7 @@ export function podTemplate(decl: Declaration, specJson: pulumi.Input<string>, w
         seccompProfile: { type: "RuntimeDefault" },
       },
       initContainers: [fetchContainer(decl, specJson, wiring)],
-      containers: decl.containers.map((c) => appContainer(c, decl)),
+      containers: decl.containers.map((c, i) => appContainer(c, decl, i)),
       volumes: [{ name: SECRETS_VOLUME, emptyDir: { medium: "Memory", sizeLimit } }],
     },
   };

@@ -70,9 +70,19 @@ const CASES: Case[] = [
   ["env file path colliding", baseArgs({ envFile: { path: "db-password", vars: { DB: "db-password" } } }), "envFile.path", /also the path of secrets\[0\]/],
   // mount and volume
   ["relative mount path", baseArgs({ mountPath: "secrets" }), "mountPath", /absolute path/],
-  ["mount path over a system directory", baseArgs({ mountPath: "/etc" }), "mountPath", /would shadow/],
-  ["mount path over the service-account token", baseArgs({ mountPath: "/var/run/secrets" }), "mountPath", /would shadow/],
-  ["mount path inside the projected IRSA token directory", baseArgs({ mountPath: "/run/secrets/eks.amazonaws.com/app" }), "mountPath", /would shadow/],
+  ["mount path over a system directory", baseArgs({ mountPath: "/etc" }), "mountPath", /"\/etc" would hide the system directory itself/],
+  ["mount path over the service-account token", baseArgs({ mountPath: "/var/run/secrets" }), "mountPath", /would hide or sit inside the projected token directory \/var\/run\/secrets\/kubernetes.io\/serviceaccount/],
+  ["mount path inside the projected IRSA token directory", baseArgs({ mountPath: "/run/secrets/eks.amazonaws.com/serviceaccount/app" }), "mountPath", /sit inside the projected token directory \/run\/secrets\/eks.amazonaws.com\/serviceaccount/],
+  ["mount path over the Pod Identity token's parent", baseArgs({ mountPath: "/var/run/secrets/pods.eks.amazonaws.com" }), "mountPath", /projected token directory \/var\/run\/secrets\/pods.eks.amazonaws.com\/serviceaccount/],
+  ["mount path equal to the Azure token directory", baseArgs({ mountPath: "/run/secrets/azure/tokens/" }), "mountPath", /projected token directory \/run\/secrets\/azure\/tokens/],
+  ["mount path over /var/run", baseArgs({ mountPath: "/var/run" }), "mountPath", /hide the system directory itself/],
+  ["mount path over /tmp", baseArgs({ mountPath: "/tmp" }), "mountPath", /hide the system directory itself.*"\/etc\/secrets"/],
+  ["mount path over /usr/local", baseArgs({ mountPath: "//usr/local" }), "mountPath", /"\/usr\/local" would hide the system directory/],
+  ["mount path inside /proc", baseArgs({ mountPath: "/proc/secrets" }), "mountPath", /inside \/proc, which the container runtime provides/],
+  ["mount path over the kubelet's resolv.conf", baseArgs({ mountPath: "/etc/resolv.conf" }), "mountPath", /a file the kubelet mounts/],
+  ["namespace kube-system", baseArgs({ namespace: "kube-system" }), "namespace", /belongs to the cluster itself/],
+  ["namespace kube-public", baseArgs({ namespace: "kube-public" }), "namespace", /belongs to the cluster itself/],
+  ["namespace kube-node-lease", baseArgs({ namespace: "kube-node-lease" }), "namespace", /belongs to the cluster itself/],
   ["sizeLimit not a quantity", baseArgs({ volumeSizeLimit: "big" }), "volumeSizeLimit", /not a Kubernetes quantity/],
   ["sizeLimit too small for the declared secrets", baseArgs({ volumeSizeLimit: "64Ki", secrets: [pw, { name: "big", existing: { name: "prod/big" } }] }), "volumeSizeLimit", /smaller than the declared secrets may need \(136Ki.*set at least "136Ki"/],
   ["refresh interval too short", baseArgs({ refresh: { intervalSeconds: 2 } }), "refresh.intervalSeconds", /from 10 to/],
@@ -82,7 +92,10 @@ const CASES: Case[] = [
   ["unknown secret field", baseArgs({ secrets: [{ ...pw, vaule: "x" } as never] }), "secrets[0].vaule", /not a known field/],
   ["unknown container field", baseArgs({ containers: [{ ...app, imagePullPolicy: "Always" } as never] }), "containers[0].imagePullPolicy", /not a known field/],
   ["bad label key", baseArgs({ labels: { "-team": "a" } }), "labels.-team", /not a valid label key/],
-  ["empty fetch image", baseArgs({ fetch: { image: " " } }), "fetch.image", /omit it for the default image/],
+  ["empty fetch image", baseArgs({ fetch: { image: " " } }), "fetch.image", /pinned by digest/],
+  // this repository records no released fetch image (components/kubernetes/fetch-image.json)
+  ["no fetch image and none released", baseArgs({ fetch: undefined }), "fetch.image", /is required: this copy of secret-mount 0\.1\.0 records no released fetch image\. Build the image from runtime-image\/ \(see runtime-image\/README\.md.*fetch: \{ image: "<registry>\/secret-mount-fetch@sha256:<digest>" \}/],
+  ["fetch timeout without an image, none released", baseArgs({ fetch: { timeoutSeconds: 30 } }), "fetch.image", /is required/],
   ["bad CPU quantity", baseArgs({ fetch: { resources: { limits: { cpu: "2 cores" } } } }), "fetch.resources.limits.cpu", /not a CPU quantity/],
   ["unknown resource name", baseArgs({ containers: [{ ...app, resources: { requests: { gpu: "1" } as never } }] }), "containers[0].resources.requests.gpu", /cpu, memory or ephemeral-storage/],
   ["negative runAsGroup", baseArgs({ containers: [{ ...app, runAsGroup: -1 }] }), "containers[0].runAsGroup", /GID ≥ 0/],
@@ -131,6 +144,12 @@ describe("declaration errors: named field, the fix, and nothing registered", () 
         return true;
       });
       assert.deepEqual(mocks.resources, [], "a failed declaration must register nothing");
+    });
+  }
+
+  for (const mountPath of ["/etc/secrets", "/etc/app/secrets", "/var/secrets", "/run/secrets/app", "/var/run/secrets/app", "/run/secrets/eks.amazonaws.com/app", "/opt/app/secrets", "/home/app/.secrets"]) {
+    it(`accepts the mount path ${mountPath}`, () => {
+      assert.doesNotThrow(() => new SecretMountedWorkload("app", baseArgs({ mountPath })));
     });
   }
 

@@ -1,9 +1,12 @@
 import assert from "node:assert/strict";
-import { parseFetchSpecJson } from "../../components";
+import * as pulumi from "@pulumi/pulumi";
+import { type ContainerArgs, DeclarationError, RELEASED_FETCH_IMAGE, SecretMountedWorkload, defaultFetchImage, parseFetchSpecJson } from "../../components";
+import { OfflineMocks } from "../../components/render/offline-engine";
+import { captureWarnings, firstUnhandledRejection } from "./capture";
 import { FETCH_PROBE_COMMAND } from "../../components/kubernetes/pod";
 import { validateDeployment, validateNamespace, validateServiceAccount } from "../helpers/kube-validate";
 import { restrictedViolations } from "../helpers/pod-security";
-import { ISSUER, OIDC_ARN, baseArgs, mockWorkload } from "./mock-run";
+import { FETCH_IMAGE, ISSUER, OIDC_ARN, baseArgs, mockWorkload } from "./mock-run";
 
 const ROLE = "aws:iam/role:Role";
 const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
@@ -104,10 +107,18 @@ describe("SecretMountedWorkload on EKS (IRSA), under mocks", () => {
     assert.equal(sa.automountServiceAccountToken, false);
   });
 
-  it("creates the namespace enforcing the restricted Pod Security Standard", () => {
+  it("creates the namespace enforcing, warning about and auditing the restricted Pod Security Standard, pinned to a version", () => {
     const ns = w.one(NAMESPACE);
     validateNamespace(ns);
-    assert.equal(ns.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
+    assert.deepEqual(ns.metadata.labels, {
+      "app.kubernetes.io/managed-by": "secret-mount",
+      "pod-security.kubernetes.io/enforce": "restricted",
+      "pod-security.kubernetes.io/enforce-version": "v1.34",
+      "pod-security.kubernetes.io/warn": "restricted",
+      "pod-security.kubernetes.io/warn-version": "v1.34",
+      "pod-security.kubernetes.io/audit": "restricted",
+      "pod-security.kubernetes.io/audit-version": "v1.34",
+    });
   });
 
   it("renders a schema-valid Deployment whose pod meets the restricted Pod Security Standard", () => {
@@ -120,6 +131,7 @@ describe("SecretMountedWorkload on EKS (IRSA), under mocks", () => {
     const pod = w.one(DEPLOYMENT).spec.template.spec;
     assert.equal(pod.serviceAccountName, "shop");
     assert.equal(pod.automountServiceAccountToken, false);
+    assert.equal(pod.enableServiceLinks, false, "no service-link variables in the app's environment");
     assert.deepEqual(pod.securityContext, { runAsNonRoot: true, fsGroup: 65532, fsGroupChangePolicy: "OnRootMismatch", seccompProfile: { type: "RuntimeDefault" } });
     assert.equal(pod.initContainers.length, 1);
     const fetch = pod.initContainers[0];
@@ -157,6 +169,11 @@ describe("SecretMountedWorkload on EKS (IRSA), under mocks", () => {
     assert.deepEqual(spec.files[1].source, { type: "aws-secretsmanager", secretId: EXISTING, region: "eu-west-1" });
     assert.deepEqual(spec.files[3].source, { type: "aws-ssm", name: "/proj/dev/shop/flags", region: "eu-west-1" });
     assert.ok(!fetch.env.some((e: { value: string }) => e.value.includes(VALUE)));
+  });
+
+  it("turns off the AWS SDK's instance-metadata fallback in the fetch container, so the node's role is never used", () => {
+    const fetch = w.one(DEPLOYMENT).spec.template.spec.initContainers[0];
+    assert.deepEqual(fetch.env.filter((e: { name: string }) => e.name === "AWS_EC2_METADATA_DISABLED"), [{ name: "AWS_EC2_METADATA_DISABLED", value: "true" }]);
   });
 
   it("exposes outputs naming what was created", () => {
@@ -243,5 +260,83 @@ describe("SecretMountedWorkload on EKS: options", () => {
     const spec = parseFetchSpecJson(String(w.outputs.fetchSpec));
     assert.deepEqual(spec.envFile, { path: "secrets.env", vars: { DB_PASSWORD: "db-password" } });
     assert.equal(spec.timeoutSeconds, 30);
+  });
+});
+
+describe("SecretMountedWorkload: images the user chose and can verify", () => {
+  const DIGEST = "sha256:" + "c".repeat(64);
+
+  it("the fetch container runs the given digest-pinned image, pulled IfNotPresent, with no warning", async () => {
+    const { result: w, warnings } = await captureWarnings(() => mockWorkload("api", baseArgs()));
+    const fetch = w.one(DEPLOYMENT).spec.template.spec.initContainers[0];
+    assert.equal(fetch.image, FETCH_IMAGE);
+    assert.equal(fetch.imagePullPolicy, "IfNotPresent");
+    assert.deepEqual(warnings, []);
+  });
+
+  it("warns once per image reference without a digest (fetch or app), naming the field, on the component", async () => {
+    const { result: w, warnings } = await captureWarnings(() => mockWorkload("api", baseArgs({
+      fetch: { image: "registry.example.com/secret-mount-fetch:0.1.0" },
+      containers: [
+        { name: "app", image: "registry.example.com/shop:1.2", runAsUser: 10001 },
+        { name: "side", image: pulumi.output("registry.example.com/shop:1.2"), runAsUser: 10002 },
+        { name: "pinned", image: "registry.example.com/shop@" + DIGEST, runAsUser: 10003 },
+      ],
+    })));
+    assert.deepEqual(warnings.map((x) => x.msg.replace(/;.*/, "")).sort(), [
+      "containers[0].image: \"registry.example.com/shop:1.2\" is not pinned by digest",
+      "fetch.image: \"registry.example.com/secret-mount-fetch:0.1.0\" is not pinned by digest",
+    ]);
+    for (const x of warnings) assert.equal((x.resource as unknown as { __name: string }).__name, "api");
+    // A tag can move and a node's cached copy is not proof of access: the kubelet asks the registry.
+    assert.equal(w.one(DEPLOYMENT).spec.template.spec.initContainers[0].imagePullPolicy, "Always");
+  });
+
+  it("uses the released default (<repository>@sha256:…) when the release stamped fetch-image.json", async () => {
+    const saved = { ...RELEASED_FETCH_IMAGE };
+    Object.assign(RELEASED_FETCH_IMAGE, { repository: "ghcr.io/acme/secret-mount-fetch", digest: DIGEST });
+    try {
+      const { result: w, warnings } = await captureWarnings(() => mockWorkload("api", baseArgs({ fetch: undefined })));
+      const fetch = w.one(DEPLOYMENT).spec.template.spec.initContainers[0];
+      assert.equal(fetch.image, `ghcr.io/acme/secret-mount-fetch@${DIGEST}`);
+      assert.equal(fetch.imagePullPolicy, "IfNotPresent");
+      assert.deepEqual(warnings, []);
+    } finally {
+      Object.assign(RELEASED_FETCH_IMAGE, saved);
+    }
+  });
+
+  it("the repository's fetch-image.json records no release yet, so fetch.image is required", () => {
+    assert.deepEqual(RELEASED_FETCH_IMAGE, { repository: null, digest: null, version: "0.1.0" });
+    assert.equal(defaultFetchImage(), undefined);
+    assert.throws(() => defaultFetchImage({ repository: "r", digest: "sha256:short", version: "1" }), /not sha256:<64 hex>/);
+  });
+});
+
+describe("SecretMountedWorkload: no Pulumi secret in the pod spec", () => {
+  const SECRET_VALUE = "env-secret-value-7f3a";
+
+  const cases: [string, Partial<ContainerArgs>][] = [
+    ["env", { env: { API_TOKEN: pulumi.secret(SECRET_VALUE) } }],
+    ["args", { args: ["--token", pulumi.secret(SECRET_VALUE)] }],
+  ];
+  for (const [what, container] of cases) {
+    it(`refuses a secret in a container's ${what} before the Deployment is registered, pointing to files or envFile`, async () => {
+      const mocks = new OfflineMocks();
+      await pulumi.runtime.setMocks(mocks, "proj", "dev", false);
+      const err = await firstUnhandledRejection(() => {
+        new SecretMountedWorkload("api", baseArgs({ containers: [{ name: "app", image: "app@sha256:" + "a".repeat(64), runAsUser: 10001, ...container }] }));
+      });
+      assert.ok(err instanceof DeclarationError, String(err));
+      assert.equal(err.field, what === "env" ? "containers[0].env.API_TOKEN" : "containers[0].args[1]");
+      assert.match(err.message, /is a Pulumi secret: .*Declare it under `secrets` and read it from its file under mountPath, or name that file in `envFile`/);
+      assert.ok(!err.message.includes(SECRET_VALUE));
+      assert.deepEqual(mocks.resources.filter((r) => r.type === DEPLOYMENT), [], "the Deployment must not be registered");
+    });
+  }
+
+  it("plain env values from Outputs pass through", async () => {
+    const w = await mockWorkload("api", baseArgs({ containers: [{ name: "app", image: "app@sha256:" + "a".repeat(64), runAsUser: 10001, env: { REGION: pulumi.output("eu-west-1") } }] }));
+    assert.deepEqual(w.one(DEPLOYMENT).spec.template.spec.containers[0].env, [{ name: "REGION", value: "eu-west-1" }]);
   });
 });

@@ -3,6 +3,8 @@ import { DEFAULT_FILE_MODE, DEFAULT_REFRESH_SECONDS, DEFAULT_TIMEOUT_SECONDS, MI
 import type { SecretMountedWorkloadArgs } from "../workload-args";
 import type { ContainerArgs, GenerateArgs, ResourcesArgs, SecretArgs, SecretFileArgs } from "./args";
 import { DeclarationError } from "./declaration-error";
+import { fileModeDeniesProblem } from "./file-access";
+import { FETCH_SPEC_DIR } from "./spec-delivery";
 import { dns1123LabelProblem, dns1123SubdomainProblem, envNameProblem, portNameProblem } from "./names";
 import { quantityBytes } from "./quantity";
 
@@ -121,6 +123,9 @@ export function mountPathProblem(mountPath: string): string | undefined {
   const vfs = VIRTUAL_FILE_SYSTEMS.find((d) => within(mountPath, d));
   if (vfs) return `"${mountPath}" is inside ${vfs}, which the container runtime provides; ${fix}`;
   if (KUBELET_FILES.includes(mountPath)) return `"${mountPath}" is a file the kubelet mounts into every container; ${fix}`;
+  if (mountPath === FETCH_SPEC_DIR || within(mountPath, FETCH_SPEC_DIR) || within(FETCH_SPEC_DIR, mountPath)) {
+    return `"${mountPath}" collides with ${FETCH_SPEC_DIR}, where the fetch container reads a large FetchSpec; ${fix}`;
+  }
   const token = TOKEN_DIRECTORIES.find((t) => t === mountPath || within(t, mountPath) || within(mountPath, t));
   if (token) return `"${mountPath}" would hide or sit inside the projected token directory ${token}; ${fix}`;
   return undefined;
@@ -260,6 +265,10 @@ export function normalizeDeclaration(name: string, args: SecretMountedWorkloadAr
     checkResources(c.resources, `${at}.resources`, fail);
     return { ...c, readOnlyRootFilesystem: c.readOnlyRootFilesystem ?? true };
   });
+
+  // Every app container must be able to read every file: check the default mode and each file's own.
+  check(fileModeDeniesProblem(fileMode, containers, fsGroup), "fileMode", fail);
+  for (const s of secrets) s.files.forEach((f, j) => f.mode !== undefined && check(fileModeDeniesProblem(f.mode, containers, fsGroup), `secrets[${s.index}].files[${j}].mode`, fail));
 
   const prefix = a.secretNamePrefix;
   if (prefix !== undefined && (typeof prefix !== "string" || !/^[A-Za-z0-9/_+=.@-]{1,256}$/.test(prefix))) {

@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { Declaration } from "../core/normalize";
 import { podTemplate, selectorLabels, type PlatformWiring } from "./pod";
+import { FETCH_SPEC_FILE } from "../core/spec-delivery";
 
 const MANAGED_BY = { "app.kubernetes.io/managed-by": "secret-mount" };
 
@@ -34,7 +35,7 @@ export function serviceAccountManifest(decl: Declaration, wiring: PlatformWiring
   };
 }
 
-export function deploymentManifest(decl: Declaration, specJson: pulumi.Input<string>, wiring: PlatformWiring, sizeLimit: string) {
+export function deploymentManifest(decl: Declaration, specJson: pulumi.Input<string>, wiring: PlatformWiring, sizeLimit: string, specConfigMap?: pulumi.Input<string>) {
   return {
     metadata: {
       name: decl.deploymentName,
@@ -44,7 +45,20 @@ export function deploymentManifest(decl: Declaration, specJson: pulumi.Input<str
     spec: {
       replicas: decl.replicas,
       selector: { matchLabels: selectorLabels(decl) },
-      template: podTemplate(decl, specJson, wiring, sizeLimit),
+      template: podTemplate(decl, specJson, wiring, sizeLimit, specConfigMap),
     },
+  };
+}
+
+/**
+ * The ConfigMap carrying a FetchSpec too large for an environment variable: references only, no
+ * values. Immutable; Pulumi replaces a ConfigMap whose data changes, under a new generated name,
+ * so the Deployment's pods roll onto the new spec.
+ */
+export function fetchSpecConfigMapManifest(decl: Declaration, specJson: pulumi.Input<string>) {
+  return {
+    metadata: { namespace: decl.namespace, labels: { ...MANAGED_BY, ...selectorLabels(decl) } },
+    immutable: true,
+    data: { [FETCH_SPEC_FILE]: specJson },
   };
 }

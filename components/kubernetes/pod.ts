@@ -1,14 +1,17 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { refuseSecret } from "./plain-inputs";
 import type * as k8s from "@pulumi/kubernetes/types/input";
-import { FETCH_SPEC_ENV } from "../spec/fetch-spec";
+import { FETCH_SPEC_ENV, FETCH_SPEC_FILE_ENV } from "../spec/fetch-spec";
+import { FETCH_SPEC_DIR, FETCH_SPEC_FILE } from "../core/spec-delivery";
 import type { ResourcesArgs } from "../core/args";
 import { FETCH_CONTAINER_NAME, type Declaration, type NormalizedContainer } from "../core/normalize";
 import { fetchImageOf, pullPolicyOf } from "./fetch-image";
+import { FETCH_UID } from "../core/file-access";
 
-/** UID/GID of the distroless `nonroot` user the fetch image runs as. */
-export const FETCH_UID = 65532;
+export { FETCH_UID } from "../core/file-access";
 export const SECRETS_VOLUME = "secret-mount";
+/** The ConfigMap volume holding a FetchSpec too large for the environment (fetch container only). */
+export const SPEC_VOLUME = "secret-mount-spec";
 /** The fetch image has no shell: its startup probe runs the fetcher's own `--probe`. */
 export const FETCH_PROBE_COMMAND = ["/nodejs/bin/node", "/app/fetch.js", "--probe"];
 export const DEFAULT_FETCH_RESOURCES: ResourcesArgs = {
@@ -36,10 +39,14 @@ const RESTRICTED_CONTAINER = {
   seccompProfile: { type: "RuntimeDefault" },
 };
 
-/** The fetch container: hardened, first in initContainers, the only writer of the volume. */
-export function fetchContainer(decl: Declaration, specJson: pulumi.Input<string>, wiring: PlatformWiring): k8s.core.v1.Container {
+/**
+ * The fetch container: hardened, first in initContainers, the only writer of the volume. It gets
+ * the FetchSpec in its environment, or, when `specConfigMap` names the ConfigMap holding it, from
+ * that ConfigMap mounted read-only at FETCH_SPEC_DIR.
+ */
+export function fetchContainer(decl: Declaration, specJson: pulumi.Input<string>, wiring: PlatformWiring, specConfigMap?: pulumi.Input<string>): k8s.core.v1.Container {
   const env = [
-    { name: FETCH_SPEC_ENV, value: specJson },
+    specConfigMap === undefined ? { name: FETCH_SPEC_ENV, value: specJson } : { name: FETCH_SPEC_FILE_ENV, value: `${FETCH_SPEC_DIR}/${FETCH_SPEC_FILE}` },
     ...Object.entries(wiring.fetchEnv).map(([name, value]) => ({ name, value })),
     // No fallback to the node's instance role: without the pod's own identity the fetch fails
     // loudly (identity-not-ready) instead of reading with whatever the node may read.
@@ -50,7 +57,10 @@ export function fetchContainer(decl: Declaration, specJson: pulumi.Input<string>
     image: fetchImageOf(decl),
     imagePullPolicy: pullPolicyOf(fetchImageOf(decl)),
     env,
-    volumeMounts: [{ name: SECRETS_VOLUME, mountPath: decl.mountPath }],
+    volumeMounts: [
+      { name: SECRETS_VOLUME, mountPath: decl.mountPath },
+      ...(specConfigMap === undefined ? [] : [{ name: SPEC_VOLUME, mountPath: FETCH_SPEC_DIR, readOnly: true }]),
+    ],
     resources: decl.fetch.resources ?? DEFAULT_FETCH_RESOURCES,
     securityContext: {
       ...RESTRICTED_CONTAINER,
@@ -101,8 +111,11 @@ export function appContainer(c: NormalizedContainer, decl: Declaration, index = 
   return out;
 }
 
-/** The pod template of the Deployment. `sizeLimit` is the memory volume's Kubernetes quantity. */
-export function podTemplate(decl: Declaration, specJson: pulumi.Input<string>, wiring: PlatformWiring, sizeLimit: string): k8s.core.v1.PodTemplateSpec {
+/**
+ * The pod template of the Deployment. `sizeLimit` is the memory volume's Kubernetes quantity;
+ * `specConfigMap`, when set, names the ConfigMap that carries the FetchSpec instead of the environment.
+ */
+export function podTemplate(decl: Declaration, specJson: pulumi.Input<string>, wiring: PlatformWiring, sizeLimit: string, specConfigMap?: pulumi.Input<string>): k8s.core.v1.PodTemplateSpec {
   return {
     metadata: {
       labels: { ...decl.labels, ...wiring.podLabels, ...selectorLabels(decl) },
@@ -118,13 +131,19 @@ export function podTemplate(decl: Declaration, specJson: pulumi.Input<string>, w
       enableServiceLinks: false,
       securityContext: {
         runAsNonRoot: true,
+        // Kubernetes adds fsGroup to every container's supplementary groups: app containers read
+        // the files through it. The kubelet sets the group on the empty volume once, at pod setup,
+        // before the fetcher writes; OnRootMismatch only spares a re-walk if it sets up again.
         fsGroup: decl.fsGroup,
         fsGroupChangePolicy: "OnRootMismatch",
         seccompProfile: { type: "RuntimeDefault" },
       },
-      initContainers: [fetchContainer(decl, specJson, wiring)],
+      initContainers: [fetchContainer(decl, specJson, wiring, specConfigMap)],
       containers: decl.containers.map((c, i) => appContainer(c, decl, i)),
-      volumes: [{ name: SECRETS_VOLUME, emptyDir: { medium: "Memory", sizeLimit } }],
+      volumes: [
+        { name: SECRETS_VOLUME, emptyDir: { medium: "Memory", sizeLimit } },
+        ...(specConfigMap === undefined ? [] : [{ name: SPEC_VOLUME, configMap: { name: specConfigMap, items: [{ key: FETCH_SPEC_FILE, path: FETCH_SPEC_FILE }] } }]),
+      ],
     },
   };
 }

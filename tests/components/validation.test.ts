@@ -157,3 +157,32 @@ describe("declaration errors: named field, the fix, and nothing registered", () 
     assert.doesNotThrow(() => new SecretMountedWorkload("app", baseArgs()));
   });
 });
+
+describe("file modes must let every app container read (files: owner UID 65532, group fsGroup)", () => {
+  const other = { name: "app", image: app.image, runAsUser: 10001 };
+  const owner = { name: "same-uid", image: app.image, runAsUser: 65532 };
+  const imageUser = { name: "image-user", image: app.image };
+  const refused: Case[] = [
+    ["0400 default with an app container of another UID", baseArgs({ fileMode: "0400", containers: [other] }), "fileMode",
+      /"0400" denies containers\[0\] "app" \(UID 10001\): files are owned by UID 65532 \(the fetcher\) and group 65532 \(fsGroup\), so UID 10001 reads only through the group; use "0440"/],
+    ["0400 on one file, second container of another UID, custom fsGroup", baseArgs({ fsGroup: 2000, containers: [owner, other], secrets: [{ ...pw, files: [{ path: "p", mode: "0400" }] }] }), "secrets[0].files[0].mode",
+      /denies containers\[1\] "app" \(UID 10001\): .*group 2000 \(fsGroup\)/],
+    ["0400 with a container running as its image's user", baseArgs({ fileMode: "0400", containers: [imageUser] }), "fileMode",
+      /denies containers\[0\] "image-user" \(no runAsUser: it runs as its image's user, UID unknown at preview\).*use "0440", or set runAsUser/],
+  ];
+  for (const [description, args, field, message] of refused) {
+    it(`refuses ${description}`, () => {
+      assert.throws(() => new SecretMountedWorkload("app", args), (err: unknown) => {
+        assert.ok(err instanceof DeclarationError, String(err));
+        assert.equal(err.field, field);
+        assert.match(err.message, message);
+        return true;
+      });
+    });
+  }
+
+  it("accepts 0400 when every app container runs as the owner, and 0440 for any UID", () => {
+    assert.doesNotThrow(() => new SecretMountedWorkload("app", baseArgs({ fileMode: "0400", containers: [owner] })));
+    assert.doesNotThrow(() => new SecretMountedWorkload("app", baseArgs({ fileMode: "0440", containers: [owner, other, imageUser] })));
+  });
+});

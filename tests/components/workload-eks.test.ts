@@ -30,7 +30,7 @@ describe("SecretMountedWorkload on EKS (IRSA), under mocks", () => {
       createNamespace: true,
       secrets: [
         { name: "db-password", value: VALUE, aws: { kmsKeyArn: KEY } },
-        { name: "stripe", existing: { arn: EXISTING }, files: [{ path: "stripe/key", jsonKey: "apiKey" }, { path: "stripe/hook", jsonKey: "webhook", mode: "0400" }] },
+        { name: "stripe", existing: { arn: EXISTING }, files: [{ path: "stripe/key", jsonKey: "apiKey" }, { path: "stripe/hook", jsonKey: "webhook", mode: "0440" }] },
         { name: "flags", aws: { store: "ssm-parameter" }, generate: { type: "password", length: 20, special: false } },
         { name: "tls", generate: { type: "rsa", rsaBits: 2048 } },
       ],
@@ -161,7 +161,7 @@ describe("SecretMountedWorkload on EKS (IRSA), under mocks", () => {
     assert.deepEqual(spec.files.map((f) => [f.path, f.source.type, f.jsonKey ?? null, f.mode ?? null]), [
       ["db-password", "aws-secretsmanager", null, null],
       ["stripe/key", "aws-secretsmanager", "apiKey", null],
-      ["stripe/hook", "aws-secretsmanager", "webhook", "0400"],
+      ["stripe/hook", "aws-secretsmanager", "webhook", "0440"],
       ["flags", "aws-ssm", null, null],
       ["tls.key", "aws-secretsmanager", "privateKeyPem", null],
       ["tls.pub", "aws-secretsmanager", "publicKeyPem", null],
@@ -338,5 +338,66 @@ describe("SecretMountedWorkload: no Pulumi secret in the pod spec", () => {
   it("plain env values from Outputs pass through", async () => {
     const w = await mockWorkload("api", baseArgs({ containers: [{ name: "app", image: "app@sha256:" + "a".repeat(64), runAsUser: 10001, env: { REGION: pulumi.output("eu-west-1") } }] }));
     assert.deepEqual(w.one(DEPLOYMENT).spec.template.spec.containers[0].env, [{ name: "REGION", value: "eu-west-1" }]);
+  });
+});
+
+describe("SecretMountedWorkload: a FetchSpec of any declared size reaches the fetcher (checked at preview)", () => {
+  const CONFIGMAP = "kubernetes:core/v1:ConfigMap";
+  const envOf = (fetch: { env: { name: string; value: string }[] }) => Object.fromEntries(fetch.env.map((e) => [e.name, e.value]));
+
+  it("150 generated secrets: the spec travels in SECRET_MOUNT_SPEC, no ConfigMap", async function () {
+    this.timeout(60000);
+    const secrets = Array.from({ length: 150 }, (_, i) => ({ name: `secret-${i}`, generate: { type: "password" as const } }));
+    const w = await mockWorkload("many", baseArgs({ secrets }));
+    assert.equal(w.all(CONFIGMAP).length, 0);
+    const env = envOf(w.one(DEPLOYMENT).spec.template.spec.initContainers[0]);
+    assert.equal(parseFetchSpecJson(env.SECRET_MOUNT_SPEC).files.length, 150);
+    assert.equal(env.SECRET_MOUNT_SPEC_FILE, undefined);
+    assert.ok(Buffer.byteLength(env.SECRET_MOUNT_SPEC) < 128 * 1024);
+  });
+
+  it("950 files: the spec goes into an immutable <name>-fetch-spec ConfigMap the fetch container alone mounts read-only", async function () {
+    this.timeout(60000);
+    const secrets = Array.from({ length: 95 }, (_, i) => ({
+      name: `json-${i}`, existing: { name: `prod/team/json-${i}` },
+      files: Array.from({ length: 10 }, (_, j) => ({ path: `json-${i}/key-${j}`, jsonKey: `key${j}` })),
+    }));
+    const w = await mockWorkload("big", baseArgs({ secrets }));
+    const cm = w.one(CONFIGMAP);
+    assert.equal(w.parents.get("big-fetch-spec"), "big");
+    assert.equal(cm.metadata.namespace, "shop");
+    assert.equal(cm.immutable, true);
+    const spec = parseFetchSpecJson(cm.data["spec.json"]);
+    assert.equal(spec.files.length, 950);
+    assert.equal(cm.data["spec.json"], w.outputs.fetchSpec);
+    // What the issue measured: larger than one environment string may be (MAX_ARG_STRLEN, 128 KiB) would be at risk.
+    assert.ok(Buffer.byteLength(cm.data["spec.json"]) > 64 * 1024, String(Buffer.byteLength(cm.data["spec.json"])));
+    const d = w.one(DEPLOYMENT);
+    validateDeployment(d);
+    assert.deepEqual(restrictedViolations(d.spec.template.spec, d.spec.template.metadata), []);
+    const pod = d.spec.template.spec;
+    const fetch = pod.initContainers[0];
+    const env = envOf(fetch);
+    assert.equal(env.SECRET_MOUNT_SPEC, undefined, "no spec in the environment");
+    assert.equal(env.SECRET_MOUNT_SPEC_FILE, "/etc/secret-mount-spec/spec.json");
+    assert.deepEqual(fetch.volumeMounts[1], { name: "secret-mount-spec", mountPath: "/etc/secret-mount-spec", readOnly: true });
+    assert.deepEqual(pod.volumes[1], { name: "secret-mount-spec", configMap: { name: "big-fetch-spec-1a2b3c4", items: [{ key: "spec.json", path: "spec.json" }] } });
+    for (const c of pod.containers) assert.ok(!c.volumeMounts.some((m: { name: string }) => m.name === "secret-mount-spec"));
+  });
+
+  it("a declaration whose spec no ConfigMap can carry fails at preview with the numbers, registering nothing", async () => {
+    const mocks = new OfflineMocks();
+    await pulumi.runtime.setMocks(mocks, "proj", "dev", false);
+    const secrets = Array.from({ length: 200 }, (_, i) => ({
+      name: `json-${i}`, existing: { name: `prod/${"very-long-team-name/".repeat(10)}json-${i}` },
+      files: Array.from({ length: 10 }, (_, j) => ({ path: `json-${i}/key-${j}`, jsonKey: `key${j}` })),
+    }));
+    assert.throws(() => new SecretMountedWorkload("huge", baseArgs({ secrets })), (err: unknown) => {
+      assert.ok(err instanceof DeclarationError, String(err));
+      assert.equal(err.field, "secrets");
+      assert.match(err.message, /^huge: secrets: declare 2000 files, whose FetchSpec may take up to \d+ KiB: more than the 960 KiB a ConfigMap can carry .*Split the workload's secrets over several components/);
+      return true;
+    });
+    assert.deepEqual(mocks.resources, []);
   });
 });

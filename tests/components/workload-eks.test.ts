@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { type ContainerArgs, DeclarationError, RELEASED_FETCH_IMAGE, SecretMountedWorkload, defaultFetchImage, parseFetchSpecJson } from "../../components";
 import { OfflineMocks } from "../../components/render/offline-engine";
 import { captureWarnings, firstUnhandledRejection } from "./capture";
-import { FETCH_PROBE_COMMAND } from "../../components/kubernetes/pod";
+import { FETCH_PROBE_COMMAND, podTemplate, type PlatformWiring } from "../../components/kubernetes/pod";
+import { normalizeDeclaration } from "../../components/core/normalize";
 import { validateDeployment, validateNamespace, validateServiceAccount } from "../helpers/kube-validate";
 import { restrictedViolations } from "../helpers/pod-security";
 import { FETCH_IMAGE, ISSUER, OIDC_ARN, baseArgs, mockWorkload } from "./mock-run";
@@ -370,7 +371,7 @@ describe("SecretMountedWorkload: a FetchSpec of any declared size reaches the fe
     const spec = parseFetchSpecJson(cm.data["spec.json"]);
     assert.equal(spec.files.length, 950);
     assert.equal(cm.data["spec.json"], w.outputs.fetchSpec);
-    // What the issue measured: larger than one environment string may be (MAX_ARG_STRLEN, 128 KiB) would be at risk.
+    // Far past the 64 KiB a cautious environment would carry: the issue saw E2BIG at this size.
     const specBytes = Buffer.byteLength(String(cm.data["spec.json"]));
     assert.ok(specBytes > 64 * 1024, String(specBytes));
     const d = w.one(DEPLOYMENT);
@@ -400,5 +401,17 @@ describe("SecretMountedWorkload: a FetchSpec of any declared size reaches the fe
       return true;
     });
     assert.deepEqual(mocks.resources, []);
+  });
+});
+
+describe("pod template: what a platform adds", () => {
+  it("PlatformWiring.podLabels reach the pod's labels (AKS needs azure.workload.identity/use), never the selector labels", () => {
+    const decl = normalizeDeclaration("api", baseArgs({ labels: { team: "a" } }));
+    const wiring: PlatformWiring = {
+      serviceAccountAnnotations: {}, podAnnotations: {}, fetchEnv: {},
+      podLabels: { "azure.workload.identity/use": "true", "app.kubernetes.io/name": "hijack" },
+    };
+    const tpl = podTemplate(decl, "{}", wiring, "1Mi");
+    assert.deepEqual(tpl.metadata!.labels, { team: "a", "azure.workload.identity/use": "true", "app.kubernetes.io/name": "api", "app.kubernetes.io/instance": "api" });
   });
 });

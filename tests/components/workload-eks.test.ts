@@ -412,6 +412,6 @@ describe("pod template: what a platform adds", () => {
       podLabels: { "azure.workload.identity/use": "true", "app.kubernetes.io/name": "hijack" },
     };
     const tpl = podTemplate(decl, "{}", wiring, "1Mi");
-    assert.deepEqual(tpl.metadata!.labels, { team: "a", "azure.workload.identity/use": "true", "app.kubernetes.io/name": "api", "app.kubernetes.io/instance": "api" });
+    assert.deepEqual((tpl.metadata as { labels?: unknown }).labels, { team: "a", "azure.workload.identity/use": "true", "app.kubernetes.io/name": "api", "app.kubernetes.io/instance": "api" });
   });
 });

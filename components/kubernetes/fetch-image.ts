@@ -58,8 +58,10 @@ export function pullPolicyOf(image: pulumi.Input<string>): pulumi.Input<string> 
 export function warnUnpinnedImages(resource: pulumi.Resource, images: { field: string; image: pulumi.Input<string> }[]): void {
   const warned = new Set<string>();
   for (const { field, image } of images) {
-    pulumi.output(image).apply((i) => {
-      if (typeof i !== "string" || isDigestPinned(i) || warned.has(i)) return;
+    const output = pulumi.output(image);
+    // A secret reference is refused elsewhere (refuseSecret); it must not be printed here.
+    pulumi.all([pulumi.isSecret(output), pulumi.unsecret(output)]).apply(([secret, i]) => {
+      if (secret || typeof i !== "string" || isDigestPinned(i) || warned.has(i)) return;
       warned.add(i);
       pulumi.log.warn(`${field}: "${i}" is not pinned by digest; the registry can change what it names. ` +
         `Pin it as "<repository>@sha256:<digest>" (docker buildx imagetools inspect ${i} prints the digest).`, resource);

@@ -52,10 +52,11 @@ export function fetchContainer(decl: Declaration, specJson: pulumi.Input<string>
     // loudly (identity-not-ready) instead of reading with whatever the node may read.
     { name: "AWS_EC2_METADATA_DISABLED", value: "true" },
   ];
+  const image = refuseSecret(fetchImageOf(decl), "fetch.image", decl.name);
   const container: k8s.core.v1.Container = {
     name: FETCH_CONTAINER_NAME,
-    image: fetchImageOf(decl),
-    imagePullPolicy: pullPolicyOf(fetchImageOf(decl)),
+    image,
+    imagePullPolicy: pullPolicyOf(image),
     env,
     volumeMounts: [
       { name: SECRETS_VOLUME, mountPath: decl.mountPath },

@@ -321,6 +321,19 @@ describe("SecretMountedWorkload: no Pulumi secret in the pod spec", () => {
     ["env", { env: { API_TOKEN: pulumi.secret(SECRET_VALUE) } }],
     ["args", { args: ["--token", pulumi.secret(SECRET_VALUE)] }],
   ];
+  it("refuses a secret fetch image reference before the Deployment is registered", async () => {
+    const mocks = new OfflineMocks();
+    await pulumi.runtime.setMocks(mocks, "proj", "dev", false);
+    const tagged = "registry.example.com/private-fetch:1";
+    const { result: err, warnings } = await captureWarnings(() => firstUnhandledRejection(() => {
+      new SecretMountedWorkload("api", baseArgs({ fetch: { image: pulumi.secret(tagged) } }));
+    }));
+    assert.deepEqual(warnings.filter((x) => x.msg.includes(tagged)), [], "a secret reference is never printed in a warning");
+    assert.ok(err instanceof DeclarationError, String(err));
+    assert.equal(err.field, "fetch.image");
+    assert.deepEqual(mocks.resources.filter((r) => r.type === DEPLOYMENT), []);
+  });
+
   for (const [what, container] of cases) {
     it(`refuses a secret in a container's ${what} before the Deployment is registered, pointing to files or envFile`, async () => {
       const mocks = new OfflineMocks();

@@ -37,7 +37,9 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
     const plan = planEks(decl, args.eks!);
     const sizeLimit = volumeSizeLimit(decl, requiredVolumeBytes(decl, plan.maxValueBytesOfFile));
     const fetchImage = fetchImageOf(decl);
-    const delivery = specDelivery(decl, specBytesBound(decl, plan.secrets.map((p) => p.storeName ?? (typeof p.secret.existing?.arn === "string" ? p.secret.existing.arn : undefined))));
+    // What names each secret in its store (unknown: an ARN from another resource), to bound the spec's size.
+    const references = plan.secrets.map((p) => p.storeName ?? (typeof p.secret.existing?.arn === "string" ? p.secret.existing.arn : undefined));
+    const delivery = specDelivery(decl, specBytesBound(decl, references));
     super("secret-mount:index:SecretMountedWorkload", name, {}, opts);
     warnUnpinnedImages(this, [{ field: "fetch.image", image: fetchImage }, ...decl.containers.map((c, i) => ({ field: `containers[${i}].image`, image: c.image }))]);
     const platform = provisionEks(this, decl, args.eks!, plan);

@@ -11,5 +11,5 @@ export { EksIdentity } from "./aws/eks-args";
 // files it has walked before it reaches the component.
 export { SecretMountedWorkload } from "./workload";
 export { DeclarationError } from "./core/declaration-error";
-export { DEFAULT_FETCH_IMAGE } from "./kubernetes/pod";
+export { RELEASED_FETCH_IMAGE, defaultFetchImage, type FetchImageRecord } from "./kubernetes/fetch-image";
 export * from "./spec/fetch-spec";

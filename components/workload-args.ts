@@ -26,9 +26,17 @@ export interface SecretMountedWorkloadArgs {
    * It counts against the pod's memory.
    */
   volumeSizeLimit?: string;
-  /** Default octal mode of secret files (default `0440`: owner and the pod's fsGroup may read). */
+  /**
+   * Default octal mode of secret files (default `0440`: the owner, UID 65532, and the pod's
+   * fsGroup may read). App containers with another UID read through the group, so a mode without
+   * group read is refused unless every app container runs as UID 65532.
+   */
   fileMode?: string;
-  /** Group that owns the volume's files; app containers get it as a supplementary group (default 65532). */
+  /**
+   * The pod's `securityContext.fsGroup` (default 65532): the group that owns the volume's files.
+   * Kubernetes adds it to the supplementary groups of every container of the pod, whatever its
+   * UID, which is how app containers read files owned by the fetcher.
+   */
   fsGroup?: number;
   /** Re-fetch the secrets while the pod runs (native sidecar). Off by default: fetch once at start. */
   refresh?: RefreshArgs;

@@ -6,7 +6,9 @@ import { buildFetchSpec } from "./core/build-fetch-spec";
 import { normalizeDeclaration } from "./core/normalize";
 import { requiredVolumeBytes, volumeSizeLimit } from "./core/volume-size";
 import { planEks } from "./aws/plan";
-import { deploymentManifest, namespaceManifest, serviceAccountManifest } from "./kubernetes/manifests";
+import { deploymentManifest, fetchSpecConfigMapManifest, namespaceManifest, serviceAccountManifest } from "./kubernetes/manifests";
+import { checkSpecSize, specBytesBound, specDelivery } from "./core/spec-delivery";
+import { fetchImageOf, warnUnpinnedImages } from "./kubernetes/fetch-image";
 import type { SecretMountedWorkloadArgs } from "./workload-args";
 
 /**
@@ -39,9 +41,14 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
     const eks = args[decl.platform]!;
     const plan = planEks(decl, eks);
     const sizeLimit = volumeSizeLimit(decl, requiredVolumeBytes(decl, plan.maxValueBytesOfFile));
+    const fetchImage = fetchImageOf(decl);
+    // What names each secret in its store (unknown: an ARN from another resource), to bound the spec's size.
+    const references = plan.secrets.map((p) => p.storeName ?? (typeof p.secret.existing?.arn === "string" ? p.secret.existing.arn : undefined));
+    const delivery = specDelivery(decl, specBytesBound(decl, references));
     super("secret-mount:index:SecretMountedWorkload", name, {}, opts);
+    warnUnpinnedImages(this, [{ field: "fetch.image", image: fetchImage }, ...decl.containers.map((c, i) => ({ field: `containers[${i}].image`, image: c.image }))]);
     const platform = provisionEks(this, decl, eks, plan);
-    const fetchSpec = platform.sources.apply((sources) => JSON.stringify(buildFetchSpec(decl, sources)));
+    const fetchSpec = platform.sources.apply((sources) => checkSpecSize(decl, delivery, JSON.stringify(buildFetchSpec(decl, sources))));
 
     let namespaceResource: pulumi.Resource | undefined;
     if (decl.createNamespace) {
@@ -49,9 +56,12 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
     }
     const nsDeps = namespaceResource ? [namespaceResource] : [];
     const serviceAccount = new core.ServiceAccount(`${name}-sa`, serviceAccountManifest(decl, platform.wiring), { parent: this, dependsOn: nsDeps });
-    const deployment = new apps.Deployment(`${name}-deployment`, deploymentManifest(decl, fetchSpec, platform.wiring, sizeLimit), {
+    const specConfigMap = delivery === "configmap"
+      ? new core.ConfigMap(`${name}-fetch-spec`, fetchSpecConfigMapManifest(decl, fetchSpec), { parent: this, dependsOn: nsDeps, replaceOnChanges: ["data"] })
+      : undefined;
+    const deployment = new apps.Deployment(`${name}-deployment`, deploymentManifest(decl, fetchSpec, platform.wiring, sizeLimit, specConfigMap?.metadata.name), {
       parent: this,
-      dependsOn: [...nsDeps, serviceAccount, ...platform.ready],
+      dependsOn: [...nsDeps, serviceAccount, ...platform.ready, ...(specConfigMap ? [specConfigMap] : [])],
     });
 
     this.roleArn = platform.roleArn;

@@ -128,7 +128,12 @@ export interface SecretFileArgs {
   jsonKey?: string;
   /** `base64`: the (selected) value is base64 text; write the decoded bytes. `none` (default): write it as it is. */
   decode?: FileDecoding;
-  /** Octal mode, e.g. `0400` (default: the workload's `fileMode`). */
+  /**
+   * Octal mode (default: the workload's `fileMode`). Files are owned by the fetcher (UID 65532) and
+   * the pod's `fsGroup`: an app container with another UID reads through the group bits, so keep
+   * group read (`0440`); `0400` suits only containers that run as UID 65532. A mode that would
+   * deny an app container is refused at preview.
+   */
   mode?: string;
 }
 

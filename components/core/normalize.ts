@@ -3,6 +3,8 @@ import { DEFAULT_FILE_MODE, DEFAULT_REFRESH_SECONDS, DEFAULT_TIMEOUT_SECONDS, MI
 import type { SecretMountedWorkloadArgs } from "../workload-args";
 import type { ContainerArgs, GenerateArgs, ResourcesArgs, SecretArgs, SecretFileArgs } from "./args";
 import { DeclarationError } from "./declaration-error";
+import { fileModeDeniesProblem } from "./file-access";
+import { FETCH_SPEC_DIR } from "./spec-delivery";
 import { dns1123LabelProblem, dns1123SubdomainProblem, envNameProblem, portNameProblem } from "./names";
 import { quantityBytes } from "./quantity";
 
@@ -89,12 +91,45 @@ const CONTAINER_FIELDS: (keyof ContainerArgs)[] = [
   "name", "image", "command", "args", "workingDir", "env", "ports", "resources", "livenessProbe", "readinessProbe",
   "startupProbe", "runAsUser", "runAsGroup", "readOnlyRootFilesystem",
 ];
-/** Mount paths that would shadow what the container needs to run. */
-const RESERVED_MOUNTS = [
-  "/", "/bin", "/dev", "/etc", "/lib", "/proc", "/sbin", "/sys", "/usr",
-  // Projected service-account and cloud identity tokens (/var/run is /run in most images).
-  ...["/var/run/secrets", "/run/secrets"].flatMap((d) => [`${d}/kubernetes.io`, `${d}/eks.amazonaws.com`, `${d}/pods.eks.amazonaws.com`, `${d}/azure`]),
+/**
+ * System directories a mount may not replace: the root, the directories every image's programs and
+ * libraries live in, the kernel's and runtime's virtual file systems, and the scratch directories
+ * programs write to. Their subdirectories are fine (`/etc/secrets` is what teams migrating from
+ * Kubernetes Secret volumes keep), except under the virtual file systems.
+ */
+export const SYSTEM_DIRECTORIES = [
+  "/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/libx32", "/opt", "/proc", "/root", "/run",
+  "/sbin", "/srv", "/sys", "/tmp", "/usr", "/usr/bin", "/usr/lib", "/usr/local", "/usr/sbin", "/usr/share", "/var", "/var/lib",
+  "/var/run", "/var/tmp",
 ];
+/** Kernel and runtime file systems: nothing may be mounted inside them either. */
+const VIRTUAL_FILE_SYSTEMS = ["/dev", "/proc", "/sys"];
+/** Files the kubelet itself mounts into every container. */
+const KUBELET_FILES = ["/etc/hosts", "/etc/hostname", "/etc/resolv.conf"];
+/** Projected service-account and cloud identity token directories (/var/run is /run in most images). */
+export const TOKEN_DIRECTORIES = ["/var/run", "/run"].flatMap((r) => [
+  `${r}/secrets/kubernetes.io/serviceaccount`, `${r}/secrets/eks.amazonaws.com/serviceaccount`,
+  `${r}/secrets/pods.eks.amazonaws.com/serviceaccount`, `${r}/secrets/azure/tokens`,
+]);
+/** Namespaces the cluster owns; a workload's secrets never belong there. */
+export const RESERVED_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease"];
+
+const within = (path: string, dir: string) => dir === "/" || path.startsWith(`${dir}/`);
+
+/** Why a mount path would hide something a container needs, or undefined. */
+export function mountPathProblem(mountPath: string): string | undefined {
+  const fix = `use a dedicated directory such as "${DEFAULT_MOUNT_PATH}" or "/etc/secrets"`;
+  if (SYSTEM_DIRECTORIES.includes(mountPath)) return `"${mountPath}" would hide the system directory itself; ${fix}`;
+  const vfs = VIRTUAL_FILE_SYSTEMS.find((d) => within(mountPath, d));
+  if (vfs) return `"${mountPath}" is inside ${vfs}, which the container runtime provides; ${fix}`;
+  if (KUBELET_FILES.includes(mountPath)) return `"${mountPath}" is a file the kubelet mounts into every container; ${fix}`;
+  if (mountPath === FETCH_SPEC_DIR || within(mountPath, FETCH_SPEC_DIR) || within(FETCH_SPEC_DIR, mountPath)) {
+    return `"${mountPath}" collides with ${FETCH_SPEC_DIR}, where the fetch container reads a large FetchSpec; ${fix}`;
+  }
+  const token = TOKEN_DIRECTORIES.find((t) => t === mountPath || within(t, mountPath) || within(mountPath, t));
+  if (token) return `"${mountPath}" would hide or sit inside the projected token directory ${token}; ${fix}`;
+  return undefined;
+}
 
 /** Validates and defaults a declaration. Throws DeclarationError naming the field and the fix. */
 export function normalizeDeclaration(name: string, args: SecretMountedWorkloadArgs | undefined): Declaration {
@@ -119,17 +154,19 @@ export function normalizeDeclaration(name: string, args: SecretMountedWorkloadAr
   check(dns1123SubdomainProblem(serviceAccountName), a.serviceAccountName === undefined ? "name (the component name, used as the ServiceAccount name)" : "serviceAccountName", fail);
   const namespace = a.namespace ?? DEFAULT_NAMESPACE;
   check(dns1123LabelProblem(namespace), "namespace", fail);
+  if (RESERVED_NAMESPACES.includes(namespace)) fail("namespace", `"${namespace}" belongs to the cluster itself; deploy the workload into its own namespace`);
 
   const replicas = a.replicas ?? 1;
   if (!Number.isInteger(replicas) || replicas < 0) fail("replicas", `is ${JSON.stringify(replicas)}; use a whole number ≥ 0`);
 
-  const mountPath = (a.mountPath ?? DEFAULT_MOUNT_PATH).replace(/\/+$/, "");
+  const given = a.mountPath ?? DEFAULT_MOUNT_PATH;
+  if (typeof given !== "string") fail("mountPath", `must be a string such as "${DEFAULT_MOUNT_PATH}"`);
+  const collapsed = given.replace(/\/{2,}/g, "/");
+  const mountPath = collapsed.length > 1 ? collapsed.replace(/\/$/, "") : collapsed;
   if (!mountPath.startsWith("/") || mountPath.split("/").some((s) => s === ".." || s === ".") || mountPath.includes(":")) {
     fail("mountPath", `"${a.mountPath}" must be an absolute path without "." or ".." segments or ":", e.g. "${DEFAULT_MOUNT_PATH}"`);
   }
-  if (RESERVED_MOUNTS.some((r) => mountPath === r || (r !== "/" && (mountPath.startsWith(`${r}/`) || r.startsWith(`${mountPath}/`))))) {
-    fail("mountPath", `"${mountPath}" would shadow a system or service-account path; use a dedicated directory such as "${DEFAULT_MOUNT_PATH}"`);
-  }
+  check(mountPathProblem(mountPath), "mountPath", fail);
 
   const fileMode = a.fileMode ?? DEFAULT_FILE_MODE;
   check(fileModeProblem(fileMode), "fileMode", fail);
@@ -154,7 +191,7 @@ export function normalizeDeclaration(name: string, args: SecretMountedWorkloadAr
   unknownFields(fetch, ["image", "timeoutSeconds", "resources"], "fetch", fail);
   const timeoutSeconds = fetch.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
   if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 3600) fail("fetch.timeoutSeconds", `is ${JSON.stringify(timeoutSeconds)}; use whole seconds from 1 to 3600`);
-  if (fetch.image !== undefined && typeof fetch.image === "string" && fetch.image.trim() === "") fail("fetch.image", "is empty; omit it for the default image or give an image reference");
+  if (fetch.image !== undefined && typeof fetch.image === "string" && fetch.image.trim() === "") fail("fetch.image", "is empty; give an image reference pinned by digest (<repository>@sha256:<digest>), or omit it to use the released default");
   checkResources(fetch.resources, "fetch.resources", fail);
 
   const labels = a.labels ?? {};
@@ -228,6 +265,10 @@ export function normalizeDeclaration(name: string, args: SecretMountedWorkloadAr
     checkResources(c.resources, `${at}.resources`, fail);
     return { ...c, readOnlyRootFilesystem: c.readOnlyRootFilesystem ?? true };
   });
+
+  // Every app container must be able to read every file: check the default mode and each file's own.
+  check(fileModeDeniesProblem(fileMode, containers, fsGroup), "fileMode", fail);
+  for (const s of secrets) s.files.forEach((f, j) => f.mode !== undefined && check(fileModeDeniesProblem(f.mode, containers, fsGroup), `secrets[${s.index}].files[${j}].mode`, fail));
 
   const prefix = a.secretNamePrefix;
   if (prefix !== undefined && (typeof prefix !== "string" || !/^[A-Za-z0-9/_+=.@-]{1,256}$/.test(prefix))) {

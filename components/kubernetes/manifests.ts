@@ -1,21 +1,26 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { Declaration } from "../core/normalize";
 import { podTemplate, selectorLabels, type PlatformWiring } from "./pod";
+import { FETCH_SPEC_FILE } from "../core/spec-delivery";
 
 const MANAGED_BY = { "app.kubernetes.io/managed-by": "secret-mount" };
 
-/** A namespace that enforces the restricted Pod Security Standard. */
+/**
+ * The Pod Security Standards version the namespace pins: the one the pod is checked against
+ * (tests/helpers/pod-security.ts, written from the v1.34 tables). Pinned rather than `latest` so a
+ * cluster upgrade cannot start refusing pods without a reviewed change here; a version newer than
+ * the API server is evaluated as `latest` by Pod Security admission.
+ */
+export const POD_SECURITY_VERSION = "v1.34";
+
+/** A namespace that enforces, warns about and audits the restricted Pod Security Standard. */
 export function namespaceManifest(decl: Declaration) {
-  return {
-    metadata: {
-      name: decl.namespace,
-      labels: {
-        ...MANAGED_BY,
-        "pod-security.kubernetes.io/enforce": "restricted",
-        "pod-security.kubernetes.io/enforce-version": "latest",
-      },
-    },
-  };
+  const labels: { [key: string]: string } = { ...MANAGED_BY };
+  for (const mode of ["enforce", "warn", "audit"]) {
+    labels[`pod-security.kubernetes.io/${mode}`] = "restricted";
+    labels[`pod-security.kubernetes.io/${mode}-version`] = POD_SECURITY_VERSION;
+  }
+  return { metadata: { name: decl.namespace, labels } };
 }
 
 export function serviceAccountManifest(decl: Declaration, wiring: PlatformWiring) {
@@ -30,7 +35,7 @@ export function serviceAccountManifest(decl: Declaration, wiring: PlatformWiring
   };
 }
 
-export function deploymentManifest(decl: Declaration, specJson: pulumi.Input<string>, wiring: PlatformWiring, sizeLimit: string) {
+export function deploymentManifest(decl: Declaration, specJson: pulumi.Input<string>, wiring: PlatformWiring, sizeLimit: string, specConfigMap?: pulumi.Input<string>) {
   return {
     metadata: {
       name: decl.deploymentName,
@@ -40,7 +45,20 @@ export function deploymentManifest(decl: Declaration, specJson: pulumi.Input<str
     spec: {
       replicas: decl.replicas,
       selector: { matchLabels: selectorLabels(decl) },
-      template: podTemplate(decl, specJson, wiring, sizeLimit),
+      template: podTemplate(decl, specJson, wiring, sizeLimit, specConfigMap),
     },
+  };
+}
+
+/**
+ * The ConfigMap carrying a FetchSpec too large for an environment variable: references only, no
+ * values. Immutable; Pulumi replaces a ConfigMap whose data changes, under a new generated name,
+ * so the Deployment's pods roll onto the new spec.
+ */
+export function fetchSpecConfigMapManifest(decl: Declaration, specJson: pulumi.Input<string>) {
+  return {
+    metadata: { namespace: decl.namespace, labels: { ...MANAGED_BY, ...selectorLabels(decl) } },
+    immutable: true,
+    data: { [FETCH_SPEC_FILE]: specJson },
   };
 }

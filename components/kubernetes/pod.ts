@@ -1,14 +1,17 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { refuseSecret } from "./plain-inputs";
 import type * as k8s from "@pulumi/kubernetes/types/input";
-import { FETCH_SPEC_ENV } from "../spec/fetch-spec";
+import { FETCH_SPEC_ENV, FETCH_SPEC_FILE_ENV } from "../spec/fetch-spec";
+import { FETCH_SPEC_DIR, FETCH_SPEC_FILE } from "../core/spec-delivery";
 import type { ResourcesArgs } from "../core/args";
 import { FETCH_CONTAINER_NAME, type Declaration, type NormalizedContainer } from "../core/normalize";
+import { fetchImageOf, pullPolicyOf } from "./fetch-image";
+import { FETCH_UID } from "../core/file-access";
 
-/** The fetch image used when `fetch.image` is not set. Pin your own by digest in production. */
-export const DEFAULT_FETCH_IMAGE = "ghcr.io/secret-mount/fetch:0.1.0";
-/** UID/GID of the distroless `nonroot` user the fetch image runs as. */
-export const FETCH_UID = 65532;
+export { FETCH_UID } from "../core/file-access";
 export const SECRETS_VOLUME = "secret-mount";
+/** The ConfigMap volume holding a FetchSpec too large for the environment (fetch container only). */
+export const SPEC_VOLUME = "secret-mount-spec";
 /** The fetch image has no shell: its startup probe runs the fetcher's own `--probe`. */
 export const FETCH_PROBE_COMMAND = ["/nodejs/bin/node", "/app/fetch.js", "--probe"];
 export const DEFAULT_FETCH_RESOURCES: ResourcesArgs = {
@@ -44,18 +47,29 @@ const RESTRICTED_CONTAINER = {
   seccompProfile: { type: "RuntimeDefault" },
 };
 
-/** The fetch container: hardened, first in initContainers, the only writer of the volume. */
-export function fetchContainer(decl: Declaration, specJson: pulumi.Input<string>, wiring: PlatformWiring): k8s.core.v1.Container {
+/**
+ * The fetch container: hardened, first in initContainers, the only writer of the volume. It gets
+ * the FetchSpec in its environment, or, when `specConfigMap` names the ConfigMap holding it, from
+ * that ConfigMap mounted read-only at FETCH_SPEC_DIR.
+ */
+export function fetchContainer(decl: Declaration, specJson: pulumi.Input<string>, wiring: PlatformWiring, specConfigMap?: pulumi.Input<string>): k8s.core.v1.Container {
   const env = [
-    { name: FETCH_SPEC_ENV, value: specJson },
+    specConfigMap === undefined ? { name: FETCH_SPEC_ENV, value: specJson } : { name: FETCH_SPEC_FILE_ENV, value: `${FETCH_SPEC_DIR}/${FETCH_SPEC_FILE}` },
     ...Object.entries(wiring.fetchEnv).map(([name, value]) => ({ name, value })),
+    // No fallback to the node's instance role: without the pod's own identity the fetch fails
+    // loudly (identity-not-ready) instead of reading with whatever the node may read.
+    { name: "AWS_EC2_METADATA_DISABLED", value: "true" },
   ];
+  const image = refuseSecret(fetchImageOf(decl), "fetch.image", decl.name);
   const container: k8s.core.v1.Container = {
     name: FETCH_CONTAINER_NAME,
-    image: decl.fetch.image ?? DEFAULT_FETCH_IMAGE,
-    imagePullPolicy: "IfNotPresent",
+    image,
+    imagePullPolicy: pullPolicyOf(image),
     env,
-    volumeMounts: [{ name: SECRETS_VOLUME, mountPath: decl.mountPath }],
+    volumeMounts: [
+      { name: SECRETS_VOLUME, mountPath: decl.mountPath },
+      ...(specConfigMap === undefined ? [] : [{ name: SPEC_VOLUME, mountPath: FETCH_SPEC_DIR, readOnly: true }]),
+    ],
     resources: decl.fetch.resources ?? DEFAULT_FETCH_RESOURCES,
     securityContext: {
       ...RESTRICTED_CONTAINER,
@@ -80,10 +94,12 @@ export function fetchContainer(decl: Declaration, specJson: pulumi.Input<string>
 }
 
 /** An application container: the user's settings, the volume mounted read-only, restricted security. */
-export function appContainer(c: NormalizedContainer, decl: Declaration): k8s.core.v1.Container {
+export function appContainer(c: NormalizedContainer, decl: Declaration, index = decl.containers.indexOf(c)): k8s.core.v1.Container {
+  const at = `containers[${index}]`;
+  const plain = (v: pulumi.Input<string>, field: string) => refuseSecret(v, `${at}.${field}`, decl.name);
   const out: k8s.core.v1.Container = {
     name: c.name,
-    image: c.image,
+    image: plain(c.image, "image"),
     volumeMounts: [{ name: SECRETS_VOLUME, mountPath: decl.mountPath, readOnly: true }],
     securityContext: {
       ...RESTRICTED_CONTAINER,
@@ -92,10 +108,10 @@ export function appContainer(c: NormalizedContainer, decl: Declaration): k8s.cor
       ...(c.runAsGroup !== undefined ? { runAsGroup: c.runAsGroup } : {}),
     },
   };
-  if (c.command) out.command = c.command;
-  if (c.args) out.args = c.args;
+  if (c.command) out.command = c.command.map((v, j) => plain(v, `command[${j}]`));
+  if (c.args) out.args = c.args.map((v, j) => plain(v, `args[${j}]`));
   if (c.workingDir) out.workingDir = c.workingDir;
-  if (c.env && Object.keys(c.env).length) out.env = Object.entries(c.env).map(([name, value]) => ({ name, value }));
+  if (c.env && Object.keys(c.env).length) out.env = Object.entries(c.env).map(([name, value]) => ({ name, value: plain(value, `env.${name}`) }));
   if (c.ports?.length) out.ports = c.ports.map((p) => ({ containerPort: p.containerPort, protocol: p.protocol ?? "TCP", ...(p.name ? { name: p.name } : {}) }));
   if (c.resources) out.resources = c.resources;
   if (c.livenessProbe) out.livenessProbe = c.livenessProbe;
@@ -104,8 +120,11 @@ export function appContainer(c: NormalizedContainer, decl: Declaration): k8s.cor
   return out;
 }
 
-/** The pod template of the Deployment. `sizeLimit` is the memory volume's Kubernetes quantity. */
-export function podTemplate(decl: Declaration, specJson: pulumi.Input<string>, wiring: PlatformWiring, sizeLimit: string): k8s.core.v1.PodTemplateSpec {
+/**
+ * The pod template of the Deployment. `sizeLimit` is the memory volume's Kubernetes quantity;
+ * `specConfigMap`, when set, names the ConfigMap that carries the FetchSpec instead of the environment.
+ */
+export function podTemplate(decl: Declaration, specJson: pulumi.Input<string>, wiring: PlatformWiring, sizeLimit: string, specConfigMap?: pulumi.Input<string>): k8s.core.v1.PodTemplateSpec {
   return {
     metadata: {
       labels: { ...decl.labels, ...wiring.podLabels, ...selectorLabels(decl) },
@@ -120,15 +139,24 @@ export function podTemplate(decl: Declaration, specJson: pulumi.Input<string>, w
       // The cloud identity token is projected by the platform's webhook on its own; the app needs
       // no Kubernetes API token.
       automountServiceAccountToken: false,
+      // No *_SERVICE_HOST/_PORT variables for every Service in the namespace: they leak the
+      // namespace's layout into the app's environment and slow large namespaces' pod starts.
+      enableServiceLinks: false,
       securityContext: {
         runAsNonRoot: true,
+        // Kubernetes adds fsGroup to every container's supplementary groups: app containers read
+        // the files through it. The kubelet sets the group on the empty volume once, at pod setup,
+        // before the fetcher writes; OnRootMismatch only spares a re-walk if it sets up again.
         fsGroup: decl.fsGroup,
         fsGroupChangePolicy: "OnRootMismatch",
         seccompProfile: { type: "RuntimeDefault" },
       },
-      initContainers: [fetchContainer(decl, specJson, wiring)],
-      containers: decl.containers.map((c) => appContainer(c, decl)),
-      volumes: [{ name: SECRETS_VOLUME, emptyDir: { medium: "Memory", sizeLimit } }],
+      initContainers: [fetchContainer(decl, specJson, wiring, specConfigMap)],
+      containers: decl.containers.map((c, i) => appContainer(c, decl, i)),
+      volumes: [
+        { name: SECRETS_VOLUME, emptyDir: { medium: "Memory", sizeLimit } },
+        ...(specConfigMap === undefined ? [] : [{ name: SPEC_VOLUME, configMap: { name: specConfigMap, items: [{ key: FETCH_SPEC_FILE, path: FETCH_SPEC_FILE }] } }]),
+      ],
     },
   };
 }

@@ -12,6 +12,8 @@
 export const FETCH_SPEC_VERSION = 1;
 /** The environment variable that carries the FetchSpec JSON into the fetch container. */
 export const FETCH_SPEC_ENV = "SECRET_MOUNT_SPEC";
+/** A file holding the FetchSpec, read when SECRET_MOUNT_SPEC is not set (specs too large for the environment). */
+export const FETCH_SPEC_FILE_ENV = "SECRET_MOUNT_SPEC_FILE";
 /** File mode when neither the spec nor the file sets one: owner and group may read. */
 export const DEFAULT_FILE_MODE = "0440";
 /** Refresh interval when the spec sets none. */
@@ -120,7 +122,7 @@ export interface FetchFile {
   /** `base64`: the (selected) value is base64 text; write the decoded bytes. */
   decode?: "base64";
   /**
-   * Octal file mode for this file, e.g. `0400`; defaults to the spec's `fileMode`.
+   * Octal file mode for this file, e.g. `0440`; defaults to the spec's `fileMode`.
    * @pattern ^0?[0-7]{3}$
    */
   mode?: string;
@@ -222,7 +224,7 @@ export function parseFileMode(mode: string): number | undefined {
 export function fileModeProblem(mode: unknown): string | undefined {
   const n = parseFileMode(mode as string);
   if (n === undefined) return `is ${JSON.stringify(mode)}; use an octal string such as "0440"`;
-  if (n & 0o022) return `"${mode}" lets group or others write; secret files are read-only, use e.g. "0440" or "0400"`;
+  if (n & 0o022) return `"${mode}" lets group or others write; secret files are read-only, use e.g. "0440"`;
   if (n & 0o007) return `"${mode}" lets every user read; the pod's fsGroup already grants the app access, use e.g. "0440"`;
   if (!(n & 0o400)) return `"${mode}" does not let the owner read; use e.g. "0440"`;
   return undefined;

@@ -40,6 +40,8 @@ const billing = new SecretMountedWorkload("billing-api", {
   }],
   // For apps that want env vars: a dotenv file built from the secret files.
   envFile: { vars: { DB_PASSWORD: "db-password" } },
+  // The fetch image you built and pushed, pinned by digest (it holds the role that reads every secret).
+  fetch: { image: config.require("fetchImage") },
 });
 
 export const roleArn = billing.roleArn;

@@ -61,6 +61,8 @@ billing = secret_mount.SecretMountedWorkload(
     ],
     # For apps that want env vars: a dotenv file built from the secret files.
     env_file=secret_mount.EnvFileArgsArgs(vars={"DB_PASSWORD": "db-password"}),
+    # The fetch image you built and pushed, pinned by digest (it holds the role that reads every secret).
+    fetch=secret_mount.FetchContainerArgsArgs(image=config.require("fetchImage")),
 )
 
 pulumi.export("roleArn", billing.role_arn)

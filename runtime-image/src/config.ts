@@ -1,13 +1,16 @@
 /**
  * Turns the process environment into what one run needs: the FetchSpec (from SECRET_MOUNT_SPEC, or
- * built from the seed projects' legacy variables) and the runtime knobs. Pure: no I/O.
+ * built from the seed projects' legacy variables) and the runtime knobs. Pure but for reading
+ * SECRET_MOUNT_SPEC_FILE (a spec too large for the environment, mounted from a ConfigMap).
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import {
   DEFAULT_FILE_MODE,
   DEFAULT_REFRESH_SECONDS,
   DEFAULT_TIMEOUT_SECONDS,
   FETCH_SPEC_ENV,
+  FETCH_SPEC_FILE_ENV,
   type FetchSpec,
   FetchSpecError,
   fileModeProblem,
@@ -57,8 +60,16 @@ export class ConfigError extends Error {
   }
 }
 
-export function loadRunConfig(env: NodeJS.ProcessEnv): RunConfig {
-  const specText = env[FETCH_SPEC_ENV];
+export function loadRunConfig(env: NodeJS.ProcessEnv, readFile = (p: string) => fs.readFileSync(p, "utf8")): RunConfig {
+  const specFile = env[FETCH_SPEC_ENV] ? undefined : env[FETCH_SPEC_FILE_ENV];
+  let specText = env[FETCH_SPEC_ENV];
+  if (specFile) {
+    try {
+      specText = readFile(specFile);
+    } catch (e) {
+      throw new ConfigError(FETCH_SPEC_FILE_ENV, `cannot read ${JSON.stringify(specFile)} (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+    }
+  }
   const spec = specText !== undefined && specText.trim() !== "" ? parseSpec(specText) : undefined;
   if (spec) return { spec, knobs: knobs(env, spec) };
   const legacy = legacySpec(env);

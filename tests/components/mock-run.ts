@@ -5,6 +5,8 @@ import { OfflineMocks, type RecordedResource } from "../../components/render/off
 
 export const OIDC_ARN = "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789";
 export const OIDC_URL = "https://oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789";
+/** A digest-pinned fetch image: this repository records no released one, so tests name theirs. */
+export const FETCH_IMAGE = "registry.example.com/secret-mount-fetch@sha256:" + "f".repeat(64);
 export const ISSUER = "oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789";
 
 export interface MockedWorkload {
@@ -59,6 +61,7 @@ export function baseArgs(over: Partial<SecretMountedWorkloadArgs> = {}): SecretM
     eks: { oidcProviderArn: OIDC_ARN, oidcIssuerUrl: OIDC_URL },
     secrets: [{ name: "db-password", generate: { type: "password" } }],
     containers: [{ name: "app", image: "registry.example.com/shop@sha256:" + "a".repeat(64), runAsUser: 10001 }],
+    fetch: { image: FETCH_IMAGE },
     ...over,
   };
 }

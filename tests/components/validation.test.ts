@@ -70,9 +70,19 @@ const CASES: Case[] = [
   ["env file path colliding", baseArgs({ envFile: { path: "db-password", vars: { DB: "db-password" } } }), "envFile.path", /also the path of secrets\[0\]/],
   // mount and volume
   ["relative mount path", baseArgs({ mountPath: "secrets" }), "mountPath", /absolute path/],
-  ["mount path over a system directory", baseArgs({ mountPath: "/etc" }), "mountPath", /would shadow/],
-  ["mount path over the service-account token", baseArgs({ mountPath: "/var/run/secrets" }), "mountPath", /would shadow/],
-  ["mount path inside the projected IRSA token directory", baseArgs({ mountPath: "/run/secrets/eks.amazonaws.com/app" }), "mountPath", /would shadow/],
+  ["mount path over a system directory", baseArgs({ mountPath: "/etc" }), "mountPath", /"\/etc" would hide the system directory itself/],
+  ["mount path over the service-account token", baseArgs({ mountPath: "/var/run/secrets" }), "mountPath", /would hide or sit inside the projected token directory \/var\/run\/secrets\/kubernetes.io\/serviceaccount/],
+  ["mount path inside the projected IRSA token directory", baseArgs({ mountPath: "/run/secrets/eks.amazonaws.com/serviceaccount/app" }), "mountPath", /sit inside the projected token directory \/run\/secrets\/eks.amazonaws.com\/serviceaccount/],
+  ["mount path over the Pod Identity token's parent", baseArgs({ mountPath: "/var/run/secrets/pods.eks.amazonaws.com" }), "mountPath", /projected token directory \/var\/run\/secrets\/pods.eks.amazonaws.com\/serviceaccount/],
+  ["mount path equal to the Azure token directory", baseArgs({ mountPath: "/run/secrets/azure/tokens/" }), "mountPath", /projected token directory \/run\/secrets\/azure\/tokens/],
+  ["mount path over /var/run", baseArgs({ mountPath: "/var/run" }), "mountPath", /hide the system directory itself/],
+  ["mount path over /tmp", baseArgs({ mountPath: "/tmp" }), "mountPath", /hide the system directory itself.*"\/etc\/secrets"/],
+  ["mount path over /usr/local", baseArgs({ mountPath: "//usr/local" }), "mountPath", /"\/usr\/local" would hide the system directory/],
+  ["mount path inside /proc", baseArgs({ mountPath: "/proc/secrets" }), "mountPath", /inside \/proc, which the container runtime provides/],
+  ["mount path over the kubelet's resolv.conf", baseArgs({ mountPath: "/etc/resolv.conf" }), "mountPath", /a file the kubelet mounts/],
+  ["namespace kube-system", baseArgs({ namespace: "kube-system" }), "namespace", /belongs to the cluster itself/],
+  ["namespace kube-public", baseArgs({ namespace: "kube-public" }), "namespace", /belongs to the cluster itself/],
+  ["namespace kube-node-lease", baseArgs({ namespace: "kube-node-lease" }), "namespace", /belongs to the cluster itself/],
   ["sizeLimit not a quantity", baseArgs({ volumeSizeLimit: "big" }), "volumeSizeLimit", /not a Kubernetes quantity/],
   ["sizeLimit too small for the declared secrets", baseArgs({ volumeSizeLimit: "64Ki", secrets: [pw, { name: "big", existing: { name: "prod/big" } }] }), "volumeSizeLimit", /smaller than the declared secrets may need \(136Ki.*set at least "136Ki"/],
   ["refresh interval too short", baseArgs({ refresh: { intervalSeconds: 2 } }), "refresh.intervalSeconds", /from 10 to/],
@@ -82,7 +92,10 @@ const CASES: Case[] = [
   ["unknown secret field", baseArgs({ secrets: [{ ...pw, vaule: "x" } as never] }), "secrets[0].vaule", /not a known field/],
   ["unknown container field", baseArgs({ containers: [{ ...app, imagePullPolicy: "Always" } as never] }), "containers[0].imagePullPolicy", /not a known field/],
   ["bad label key", baseArgs({ labels: { "-team": "a" } }), "labels.-team", /not a valid label key/],
-  ["empty fetch image", baseArgs({ fetch: { image: " " } }), "fetch.image", /omit it for the default image/],
+  ["empty fetch image", baseArgs({ fetch: { image: " " } }), "fetch.image", /pinned by digest/],
+  // this repository records no released fetch image (components/kubernetes/fetch-image.json)
+  ["no fetch image and none released", baseArgs({ fetch: undefined }), "fetch.image", /is required: this copy of secret-mount 0\.1\.0 records no released fetch image\. Build the image from runtime-image\/ \(see runtime-image\/README\.md.*fetch: \{ image: "<registry>\/secret-mount-fetch@sha256:<digest>" \}/],
+  ["fetch timeout without an image, none released", baseArgs({ fetch: { timeoutSeconds: 30 } }), "fetch.image", /is required/],
   ["bad CPU quantity", baseArgs({ fetch: { resources: { limits: { cpu: "2 cores" } } } }), "fetch.resources.limits.cpu", /not a CPU quantity/],
   ["unknown resource name", baseArgs({ containers: [{ ...app, resources: { requests: { gpu: "1" } as never } }] }), "containers[0].resources.requests.gpu", /cpu, memory or ephemeral-storage/],
   ["negative runAsGroup", baseArgs({ containers: [{ ...app, runAsGroup: -1 }] }), "containers[0].runAsGroup", /GID ≥ 0/],
@@ -158,7 +171,42 @@ describe("declaration errors: named field, the fix, and nothing registered", () 
     });
   }
 
+  for (const mountPath of ["/etc/secrets", "/etc/app/secrets", "/var/secrets", "/run/secrets/app", "/var/run/secrets/app", "/run/secrets/eks.amazonaws.com/app", "/opt/app/secrets", "/home/app/.secrets"]) {
+    it(`accepts the mount path ${mountPath}`, () => {
+      assert.doesNotThrow(() => new SecretMountedWorkload("app", baseArgs({ mountPath })));
+    });
+  }
+
   it("the base declaration used above is valid", () => {
     assert.doesNotThrow(() => new SecretMountedWorkload("app", baseArgs()));
+  });
+});
+
+describe("file modes must let every app container read (files: owner UID 65532, group fsGroup)", () => {
+  const other = { name: "app", image: app.image, runAsUser: 10001 };
+  const owner = { name: "same-uid", image: app.image, runAsUser: 65532 };
+  const imageUser = { name: "image-user", image: app.image };
+  const refused: Case[] = [
+    ["0400 default with an app container of another UID", baseArgs({ fileMode: "0400", containers: [other] }), "fileMode",
+      /"0400" denies containers\[0\] "app" \(UID 10001\): files are owned by UID 65532 \(the fetcher\) and group 65532 \(fsGroup\), so UID 10001 reads only through the group; use "0440"/],
+    ["0400 on one file, second container of another UID, custom fsGroup", baseArgs({ fsGroup: 2000, containers: [owner, other], secrets: [{ ...pw, files: [{ path: "p", mode: "0400" }] }] }), "secrets[0].files[0].mode",
+      /denies containers\[1\] "app" \(UID 10001\): .*group 2000 \(fsGroup\)/],
+    ["0400 with a container running as its image's user", baseArgs({ fileMode: "0400", containers: [imageUser] }), "fileMode",
+      /denies containers\[0\] "image-user" \(no runAsUser: it runs as its image's user, UID unknown at preview\).*use "0440", or set runAsUser/],
+  ];
+  for (const [description, args, field, message] of refused) {
+    it(`refuses ${description}`, () => {
+      assert.throws(() => new SecretMountedWorkload("app", args), (err: unknown) => {
+        assert.ok(err instanceof DeclarationError, String(err));
+        assert.equal(err.field, field);
+        assert.match(err.message, message);
+        return true;
+      });
+    });
+  }
+
+  it("accepts 0400 when every app container runs as the owner, and 0440 for any UID", () => {
+    assert.doesNotThrow(() => new SecretMountedWorkload("app", baseArgs({ fileMode: "0400", containers: [owner] })));
+    assert.doesNotThrow(() => new SecretMountedWorkload("app", baseArgs({ fileMode: "0440", containers: [owner, other, imageUser] })));
   });
 });

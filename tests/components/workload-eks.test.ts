@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { DeclarationError, parseFetchSpecJson, SecretMountedWorkload, type SecretMountedWorkloadArgs } from "../../components";
+import { type ContainerArgs, DeclarationError, RELEASED_FETCH_IMAGE, SecretMountedWorkload, type SecretMountedWorkloadArgs, defaultFetchImage, parseFetchSpecJson } from "../../components";
 import { OfflineMocks } from "../../components/render/offline-engine";
-import { FETCH_PROBE_COMMAND } from "../../components/kubernetes/pod";
+import { captureWarnings, firstUnhandledRejection } from "./capture";
+import { FETCH_PROBE_COMMAND, podTemplate, type PlatformWiring } from "../../components/kubernetes/pod";
+import { normalizeDeclaration } from "../../components/core/normalize";
 import { validateDeployment, validateNamespace, validateServiceAccount } from "../helpers/kube-validate";
 import { restrictedViolations } from "../helpers/pod-security";
-import { ISSUER, OIDC_ARN, VersionedMocks, baseArgs, mockWorkload } from "./mock-run";
+import { FETCH_IMAGE, ISSUER, OIDC_ARN, VersionedMocks, baseArgs, mockWorkload } from "./mock-run";
 
 const ROLE = "aws:iam/role:Role";
 const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
@@ -29,7 +31,7 @@ describe("SecretMountedWorkload on EKS (IRSA), under mocks", () => {
       createNamespace: true,
       secrets: [
         { name: "db-password", value: VALUE, aws: { kmsKeyArn: KEY } },
-        { name: "stripe", existing: { arn: EXISTING }, files: [{ path: "stripe/key", jsonKey: "apiKey" }, { path: "stripe/hook", jsonKey: "webhook", mode: "0400" }] },
+        { name: "stripe", existing: { arn: EXISTING }, files: [{ path: "stripe/key", jsonKey: "apiKey" }, { path: "stripe/hook", jsonKey: "webhook", mode: "0440" }] },
         { name: "flags", aws: { store: "ssm-parameter" }, generate: { type: "password", length: 20, special: false } },
         { name: "tls", generate: { type: "rsa", rsaBits: 2048 } },
       ],
@@ -106,10 +108,18 @@ describe("SecretMountedWorkload on EKS (IRSA), under mocks", () => {
     assert.equal(sa.automountServiceAccountToken, false);
   });
 
-  it("creates the namespace enforcing the restricted Pod Security Standard", () => {
+  it("creates the namespace enforcing, warning about and auditing the restricted Pod Security Standard, pinned to a version", () => {
     const ns = w.one(NAMESPACE);
     validateNamespace(ns);
-    assert.equal(ns.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
+    assert.deepEqual(ns.metadata.labels, {
+      "app.kubernetes.io/managed-by": "secret-mount",
+      "pod-security.kubernetes.io/enforce": "restricted",
+      "pod-security.kubernetes.io/enforce-version": "v1.34",
+      "pod-security.kubernetes.io/warn": "restricted",
+      "pod-security.kubernetes.io/warn-version": "v1.34",
+      "pod-security.kubernetes.io/audit": "restricted",
+      "pod-security.kubernetes.io/audit-version": "v1.34",
+    });
   });
 
   it("renders a schema-valid Deployment whose pod meets the restricted Pod Security Standard", () => {
@@ -122,6 +132,7 @@ describe("SecretMountedWorkload on EKS (IRSA), under mocks", () => {
     const pod = w.one(DEPLOYMENT).spec.template.spec;
     assert.equal(pod.serviceAccountName, "shop");
     assert.equal(pod.automountServiceAccountToken, false);
+    assert.equal(pod.enableServiceLinks, false, "no service-link variables in the app's environment");
     assert.deepEqual(pod.securityContext, { runAsNonRoot: true, fsGroup: 65532, fsGroupChangePolicy: "OnRootMismatch", seccompProfile: { type: "RuntimeDefault" } });
     assert.equal(pod.initContainers.length, 1);
     const fetch = pod.initContainers[0];
@@ -151,7 +162,7 @@ describe("SecretMountedWorkload on EKS (IRSA), under mocks", () => {
     assert.deepEqual(spec.files.map((f) => [f.path, f.source.type, f.jsonKey ?? null, f.mode ?? null]), [
       ["db-password", "aws-secretsmanager", null, null],
       ["stripe/key", "aws-secretsmanager", "apiKey", null],
-      ["stripe/hook", "aws-secretsmanager", "webhook", "0400"],
+      ["stripe/hook", "aws-secretsmanager", "webhook", "0440"],
       ["flags", "aws-ssm", null, null],
       ["tls.key", "aws-secretsmanager", "privateKeyPem", null],
       ["tls.pub", "aws-secretsmanager", "publicKeyPem", null],
@@ -159,6 +170,11 @@ describe("SecretMountedWorkload on EKS (IRSA), under mocks", () => {
     assert.deepEqual(spec.files[1].source, { type: "aws-secretsmanager", secretId: EXISTING, region: "eu-west-1" });
     assert.deepEqual(spec.files[3].source, { type: "aws-ssm", name: "/proj/dev/shop/flags", region: "eu-west-1" });
     assert.ok(!fetch.env.some((e: { value: string }) => e.value.includes(VALUE)));
+  });
+
+  it("turns off the AWS SDK's instance-metadata fallback in the fetch container, so the node's role is never used", () => {
+    const fetch = w.one(DEPLOYMENT).spec.template.spec.initContainers[0];
+    assert.deepEqual(fetch.env.filter((e: { name: string }) => e.name === "AWS_EC2_METADATA_DISABLED"), [{ name: "AWS_EC2_METADATA_DISABLED", value: "true" }]);
   });
 
   it("exposes outputs naming what was created", () => {
@@ -355,5 +371,170 @@ describe("SecretMountedWorkload on EKS: pods follow the secrets' versions", () =
     assert.ok(deps.includes("rev-db-value"), `SecretVersion missing from ${deps.join(", ")}`);
     assert.ok(deps.includes("rev-flags"), `Parameter missing from ${deps.join(", ")}`);
     assert.ok(deps.includes("rev-read"), "and on the role's policy");
+  });
+});
+
+describe("SecretMountedWorkload: images the user chose and can verify", () => {
+  const DIGEST = "sha256:" + "c".repeat(64);
+
+  it("the fetch container runs the given digest-pinned image, pulled IfNotPresent, with no warning", async () => {
+    const { result: w, warnings } = await captureWarnings(() => mockWorkload("api", baseArgs()));
+    const fetch = w.one(DEPLOYMENT).spec.template.spec.initContainers[0];
+    assert.equal(fetch.image, FETCH_IMAGE);
+    assert.equal(fetch.imagePullPolicy, "IfNotPresent");
+    assert.deepEqual(warnings, []);
+  });
+
+  it("warns once per image reference without a digest (fetch or app), naming the field, on the component", async () => {
+    const { result: w, warnings } = await captureWarnings(() => mockWorkload("api", baseArgs({
+      fetch: { image: "registry.example.com/secret-mount-fetch:0.1.0" },
+      containers: [
+        { name: "app", image: "registry.example.com/shop:1.2", runAsUser: 10001 },
+        { name: "side", image: pulumi.output("registry.example.com/shop:1.2"), runAsUser: 10002 },
+        { name: "pinned", image: "registry.example.com/shop@" + DIGEST, runAsUser: 10003 },
+      ],
+    })));
+    assert.deepEqual(warnings.map((x) => x.msg.replace(/;.*/, "")).sort(), [
+      "containers[0].image: \"registry.example.com/shop:1.2\" is not pinned by digest",
+      "fetch.image: \"registry.example.com/secret-mount-fetch:0.1.0\" is not pinned by digest",
+    ]);
+    for (const x of warnings) assert.equal((x.resource as unknown as { __name: string }).__name, "api");
+    // A tag can move and a node's cached copy is not proof of access: the kubelet asks the registry.
+    assert.equal(w.one(DEPLOYMENT).spec.template.spec.initContainers[0].imagePullPolicy, "Always");
+  });
+
+  it("uses the released default (<repository>@sha256:…) when the release stamped fetch-image.json", async () => {
+    const saved = { ...RELEASED_FETCH_IMAGE };
+    Object.assign(RELEASED_FETCH_IMAGE, { repository: "ghcr.io/acme/secret-mount-fetch", digest: DIGEST });
+    try {
+      const { result: w, warnings } = await captureWarnings(() => mockWorkload("api", baseArgs({ fetch: undefined })));
+      const fetch = w.one(DEPLOYMENT).spec.template.spec.initContainers[0];
+      assert.equal(fetch.image, `ghcr.io/acme/secret-mount-fetch@${DIGEST}`);
+      assert.equal(fetch.imagePullPolicy, "IfNotPresent");
+      assert.deepEqual(warnings, []);
+    } finally {
+      Object.assign(RELEASED_FETCH_IMAGE, saved);
+    }
+  });
+
+  it("the repository's fetch-image.json records no release yet, so fetch.image is required", () => {
+    assert.deepEqual(RELEASED_FETCH_IMAGE, { repository: null, digest: null, version: "0.1.0" });
+    assert.equal(defaultFetchImage(), undefined);
+    assert.throws(() => defaultFetchImage({ repository: "r", digest: "sha256:short", version: "1" }), /not sha256:<64 hex>/);
+  });
+});
+
+describe("SecretMountedWorkload: no Pulumi secret in the pod spec", () => {
+  const SECRET_VALUE = "env-secret-value-7f3a";
+
+  const cases: [string, Partial<ContainerArgs>][] = [
+    ["env", { env: { API_TOKEN: pulumi.secret(SECRET_VALUE) } }],
+    ["args", { args: ["--token", pulumi.secret(SECRET_VALUE)] }],
+  ];
+  it("refuses a secret fetch image reference before the Deployment is registered", async () => {
+    const mocks = new OfflineMocks();
+    await pulumi.runtime.setMocks(mocks, "proj", "dev", false);
+    const tagged = "registry.example.com/private-fetch:1";
+    const { result: err, warnings } = await captureWarnings(() => firstUnhandledRejection(() => {
+      new SecretMountedWorkload("api", baseArgs({ fetch: { image: pulumi.secret(tagged) } }));
+    }));
+    assert.deepEqual(warnings.filter((x) => x.msg.includes(tagged)), [], "a secret reference is never printed in a warning");
+    assert.ok(err instanceof DeclarationError, String(err));
+    assert.equal(err.field, "fetch.image");
+    assert.deepEqual(mocks.resources.filter((r) => r.type === DEPLOYMENT), []);
+  });
+
+  for (const [what, container] of cases) {
+    it(`refuses a secret in a container's ${what} before the Deployment is registered, pointing to files or envFile`, async () => {
+      const mocks = new OfflineMocks();
+      await pulumi.runtime.setMocks(mocks, "proj", "dev", false);
+      const err = await firstUnhandledRejection(() => {
+        new SecretMountedWorkload("api", baseArgs({ containers: [{ name: "app", image: "app@sha256:" + "a".repeat(64), runAsUser: 10001, ...container }] }));
+      });
+      assert.ok(err instanceof DeclarationError, String(err));
+      assert.equal(err.field, what === "env" ? "containers[0].env.API_TOKEN" : "containers[0].args[1]");
+      assert.match(err.message, /is a Pulumi secret: .*Declare it under `secrets` and read it from its file under mountPath, or name that file in `envFile`/);
+      assert.ok(!err.message.includes(SECRET_VALUE));
+      assert.deepEqual(mocks.resources.filter((r) => r.type === DEPLOYMENT), [], "the Deployment must not be registered");
+    });
+  }
+
+  it("plain env values from Outputs pass through", async () => {
+    const w = await mockWorkload("api", baseArgs({ containers: [{ name: "app", image: "app@sha256:" + "a".repeat(64), runAsUser: 10001, env: { REGION: pulumi.output("eu-west-1") } }] }));
+    assert.deepEqual(w.one(DEPLOYMENT).spec.template.spec.containers[0].env, [{ name: "REGION", value: "eu-west-1" }]);
+  });
+});
+
+describe("SecretMountedWorkload: a FetchSpec of any declared size reaches the fetcher (checked at preview)", () => {
+  const CONFIGMAP = "kubernetes:core/v1:ConfigMap";
+  const envOf = (fetch: { env: { name: string; value: string }[] }) => Object.fromEntries(fetch.env.map((e) => [e.name, e.value]));
+
+  it("150 generated secrets: the spec travels in SECRET_MOUNT_SPEC, no ConfigMap", async function () {
+    this.timeout(60000);
+    const secrets = Array.from({ length: 150 }, (_, i) => ({ name: `secret-${i}`, generate: { type: "password" as const } }));
+    const w = await mockWorkload("many", baseArgs({ secrets }));
+    assert.equal(w.all(CONFIGMAP).length, 0);
+    const env = envOf(w.one(DEPLOYMENT).spec.template.spec.initContainers[0]);
+    assert.equal(parseFetchSpecJson(env.SECRET_MOUNT_SPEC).files.length, 150);
+    assert.equal(env.SECRET_MOUNT_SPEC_FILE, undefined);
+    assert.ok(Buffer.byteLength(env.SECRET_MOUNT_SPEC) < 128 * 1024);
+  });
+
+  it("950 files: the spec goes into an immutable <name>-fetch-spec ConfigMap the fetch container alone mounts read-only", async function () {
+    this.timeout(60000);
+    const secrets = Array.from({ length: 95 }, (_, i) => ({
+      name: `json-${i}`, existing: { name: `prod/team/json-${i}` },
+      files: Array.from({ length: 10 }, (_, j) => ({ path: `json-${i}/key-${j}`, jsonKey: `key${j}` })),
+    }));
+    const w = await mockWorkload("big", baseArgs({ secrets }));
+    const cm = w.one(CONFIGMAP);
+    assert.equal(w.parents.get("big-fetch-spec"), "big");
+    assert.equal(cm.metadata.namespace, "shop");
+    assert.equal(cm.immutable, true);
+    const spec = parseFetchSpecJson(cm.data["spec.json"]);
+    assert.equal(spec.files.length, 950);
+    assert.equal(cm.data["spec.json"], w.outputs.fetchSpec);
+    // Far past the 64 KiB a cautious environment would carry: the issue saw E2BIG at this size.
+    const specBytes = Buffer.byteLength(String(cm.data["spec.json"]));
+    assert.ok(specBytes > 64 * 1024, String(specBytes));
+    const d = w.one(DEPLOYMENT);
+    validateDeployment(d);
+    assert.deepEqual(restrictedViolations(d.spec.template.spec, d.spec.template.metadata), []);
+    const pod = d.spec.template.spec;
+    const fetch = pod.initContainers[0];
+    const env = envOf(fetch);
+    assert.equal(env.SECRET_MOUNT_SPEC, undefined, "no spec in the environment");
+    assert.equal(env.SECRET_MOUNT_SPEC_FILE, "/etc/secret-mount-spec/spec.json");
+    assert.deepEqual(fetch.volumeMounts[1], { name: "secret-mount-spec", mountPath: "/etc/secret-mount-spec", readOnly: true });
+    assert.deepEqual(pod.volumes[1], { name: "secret-mount-spec", configMap: { name: "big-fetch-spec-1a2b3c4", items: [{ key: "spec.json", path: "spec.json" }] } });
+    for (const c of pod.containers) assert.ok(!c.volumeMounts.some((m: { name: string }) => m.name === "secret-mount-spec"));
+  });
+
+  it("a declaration whose spec no ConfigMap can carry fails at preview with the numbers, registering nothing", async () => {
+    const mocks = new OfflineMocks();
+    await pulumi.runtime.setMocks(mocks, "proj", "dev", false);
+    const secrets = Array.from({ length: 200 }, (_, i) => ({
+      name: `json-${i}`, existing: { name: `prod/${"very-long-team-name/".repeat(10)}json-${i}` },
+      files: Array.from({ length: 10 }, (_, j) => ({ path: `json-${i}/key-${j}`, jsonKey: `key${j}` })),
+    }));
+    assert.throws(() => new SecretMountedWorkload("huge", baseArgs({ secrets })), (err: unknown) => {
+      assert.ok(err instanceof DeclarationError, String(err));
+      assert.equal(err.field, "secrets");
+      assert.match(err.message, /^huge: secrets: declare 2000 files, whose FetchSpec may take up to \d+ KiB: more than the 960 KiB a ConfigMap can carry .*Split the workload's secrets over several components/);
+      return true;
+    });
+    assert.deepEqual(mocks.resources, []);
+  });
+});
+
+describe("pod template: what a platform adds", () => {
+  it("PlatformWiring.podLabels reach the pod's labels (AKS needs azure.workload.identity/use), never the selector labels", () => {
+    const decl = normalizeDeclaration("api", baseArgs({ labels: { team: "a" } }));
+    const wiring: PlatformWiring = {
+      serviceAccountAnnotations: {}, podAnnotations: {}, fetchEnv: {},
+      podLabels: { "azure.workload.identity/use": "true", "app.kubernetes.io/name": "hijack" },
+    };
+    const tpl = podTemplate(decl, "{}", wiring, "1Mi");
+    assert.deepEqual((tpl.metadata as { labels?: unknown }).labels, { team: "a", "azure.workload.identity/use": "true", "app.kubernetes.io/name": "api", "app.kubernetes.io/instance": "api" });
   });
 });

@@ -13,6 +13,7 @@ import { OIDC_ARN, OIDC_URL, mockWorkload } from "../components/mock-run";
 // its string literal (or starts accepting any string) fails the type-check before mocha runs.
 
 const image = "registry.example.com/shop@sha256:" + "a".repeat(64);
+const fetch = { image: "registry.example.com/secret-mount-fetch@sha256:" + "f".repeat(64) };
 
 const withLiterals: SecretMountedWorkloadArgs = {
   eks: { identity: "irsa", oidcProviderArn: OIDC_ARN, oidcIssuerUrl: OIDC_URL },
@@ -26,6 +27,7 @@ const withLiterals: SecretMountedWorkloadArgs = {
     ports: [{ name: "http", containerPort: 8080, protocol: "TCP" }],
     readinessProbe: { httpGet: { path: "/ready", port: 8080, scheme: "HTTP" } },
   }],
+  fetch,
 };
 
 const withEnums: SecretMountedWorkloadArgs = {
@@ -40,6 +42,7 @@ const withEnums: SecretMountedWorkloadArgs = {
     ports: [{ name: "http", containerPort: 8080, protocol: PortProtocol.TCP }],
     readinessProbe: { httpGet: { path: "/ready", port: 8080, scheme: ProbeScheme.HTTP } },
   }],
+  fetch,
 };
 
 // Misspelt choices stay compile errors (each line fails `tsc` if the type widens to `string`).

@@ -86,3 +86,19 @@ describe("runtime: one parser for the retry variables (config, AWS clients, Azur
     });
   }
 });
+
+describe("runtime: a FetchSpec too large for the environment, read from SECRET_MOUNT_SPEC_FILE", () => {
+  it("reads the spec from the file the variable names (the mounted ConfigMap)", () => {
+    const read: string[] = [];
+    const c = loadRunConfig({ SECRET_MOUNT_SPEC_FILE: "/etc/secret-mount-spec/spec.json" }, (p) => (read.push(p), JSON.stringify(spec)));
+    assert.deepEqual(read, ["/etc/secret-mount-spec/spec.json"]);
+    assert.equal(c.spec.files[0].path, "a");
+    assert.equal(c.legacyFile, undefined);
+  });
+
+  it("an unreadable file is an invalid-config error naming the variable and the path", () => {
+    const e = configError({ SECRET_MOUNT_SPEC_FILE: "/nonexistent/spec.json" });
+    assert.equal(e.field, "SECRET_MOUNT_SPEC_FILE");
+    assert.match(e.message, /cannot read "\/nonexistent\/spec.json" \(ENOENT\)/);
+  });
+});

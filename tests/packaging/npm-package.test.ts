@@ -16,6 +16,7 @@ const ROOT = path.resolve(__dirname, "../..");
 const run = promisify(execFile);
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
 const IMAGE = "registry.example.com/shop@sha256:" + "a".repeat(64);
+const FETCH_IMAGE = "registry.example.com/secret-mount-fetch@sha256:" + "f".repeat(64);
 
 const CONSUMER_PROGRAM = `import * as pulumi from "@pulumi/pulumi";
 import { EksIdentity, SecretMountedWorkload, type SecretMountedWorkloadArgs } from "secret-mount";
@@ -26,6 +27,7 @@ const args: SecretMountedWorkloadArgs = {
   eks: { identity: EksIdentity.PodIdentity, clusterName: config.require("clusterName") },
   secrets: [{ name: "db-password", generate: { type: "password" } }],
   containers: [{ name: "app", image: "${IMAGE}", runAsUser: 10001 }],
+  fetch: { image: "${FETCH_IMAGE}" },
 };
 const shop = new SecretMountedWorkload("shop", args);
 export const roleArn = shop.roleArn;
@@ -45,6 +47,7 @@ pulumi.runtime.setMocks({
     eks: { identity: "pod-identity", clusterName: "prod" },
     secrets: [{ name: "db-password", generate: { type: "password" } }],
     containers: [{ name: "app", image: "${IMAGE}", runAsUser: 10001 }],
+    fetch: { image: "${FETCH_IMAGE}" },
   });
   pulumi.all([w.urn, w.fetchSpec, w.mountPath]).apply(([urn, spec, mount]) => console.log(JSON.stringify({ urn, spec: JSON.parse(spec), mount })));
 });

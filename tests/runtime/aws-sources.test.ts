@@ -52,6 +52,46 @@ describe("runtime: AWS sources (batching, fallbacks, versions)", () => {
     assert.equal(fs.readFileSync(path.join(vol, "r3"), "utf8"), `${SECRET_MARKER}-e1`);
   });
 
+  // The double answers BatchGetSecretValue in reverse request order (AWS promises no order).
+  for (const by of ["name", "partial ARN"] as const) {
+    it(`a batch answered out of order gives each file its own secret: "db" and "db-prod" by ${by}`, async () => {
+      const arns = ["db", "db-prod", "db-prod-eu"].map((n) => aws.putSecret(`order-${by === "name" ? "n" : "a"}/${n}`, `${SECRET_MARKER}-${n}`));
+      const ids = arns.map((arn) => (by === "name" ? arn.split(":secret:")[1].slice(0, -7) : arn.slice(0, -7)));
+      const vol = path.join(tempDir(), "vol");
+      const r = await run(spec(vol, ids.map((secretId, i) => ({ path: `f${i}`, source: { type: "aws-secretsmanager", secretId } }))));
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(aws.callsOf("secretsmanager.BatchGetSecretValue").map((c) => c.body.SecretIdList), [ids]);
+      assert.deepEqual([0, 1, 2].map((i) => fs.readFileSync(path.join(vol, `f${i}`), "utf8")), [`${SECRET_MARKER}-db`, `${SECRET_MARKER}-db-prod`, `${SECRET_MARKER}-db-prod-eu`]);
+      assert.equal(aws.callsOf("secretsmanager.GetSecretValue").length, 0, "every answer matched exactly, no fallback needed");
+    });
+  }
+
+  it("one secret asked for by name and by full ARN in one batch: the ambiguous answers are read one by one, each file right", async () => {
+    const arn = aws.putSecret("twice/db", `${SECRET_MARKER}-twice`);
+    aws.putSecret("twice/other", `${SECRET_MARKER}-other`);
+    const vol = path.join(tempDir(), "vol");
+    const ids = ["twice/db", arn, "twice/other"];
+    const r = await run(spec(vol, ids.map((secretId, i) => ({ path: `f${i}`, source: { type: "aws-secretsmanager", secretId } }))));
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual([0, 1, 2].map((i) => fs.readFileSync(path.join(vol, `f${i}`), "utf8")), [`${SECRET_MARKER}-twice`, `${SECRET_MARKER}-twice`, `${SECRET_MARKER}-other`]);
+  });
+
+  it("a batch error is tied to the SecretId exactly as sent: a missing partial ARN fails, its prefix-sharing neighbour is read", async () => {
+    const arn = aws.putSecret("errs/db-prod", `${SECRET_MARKER}-errs`);
+    const partial = arn.slice(0, -7);
+    const missing = partial.replace("errs/db-prod", "errs/db");
+    const vol = path.join(tempDir(), "vol");
+    const r = await run(
+      spec(vol, [
+        { path: "db", source: { type: "aws-secretsmanager", secretId: missing } },
+        { path: "db-prod", source: { type: "aws-secretsmanager", secretId: partial } },
+      ]),
+    );
+    assert.equal(r.code, 1);
+    assert.deepEqual(r.logs.filter((l) => l.event === "file-failed").map((l) => [l.file, l.cause]), [["db", "not-found"]]);
+    assert.equal(aws.callsOf("secretsmanager.GetSecretValue").length, 0);
+  });
+
   it("falls back to one GetSecretValue per secret when BatchGetSecretValue is denied", async () => {
     aws.denyBatch = true;
     for (let i = 0; i < 3; i++) aws.putSecret(`fallback/s${i}`, `${SECRET_MARKER}-fb-${i}`);

@@ -304,8 +304,12 @@ export class AwsDouble {
     return { accessKeyId: akid, region };
   }
 
+  /**
+   * As Secrets Manager resolves a SecretId: a name, a full ARN, or a partial ARN (the ARN without
+   * the "-" and 6-character suffix, i.e. exactly the secret's name after "secret:"). Never a prefix.
+   */
   private findSecret(id: string): Secret | undefined {
-    for (const s of this.secrets.values()) if (s.name === id || s.arn === id || (id.startsWith("arn:") && s.arn.startsWith(id))) return s;
+    for (const s of this.secrets.values()) if (s.name === id || s.arn === id || s.arn.slice(0, -7) === id) return s;
     return undefined;
   }
 
@@ -344,7 +348,8 @@ export class AwsDouble {
       else if (!s) errors.push({ SecretId: id, ErrorCode: "ResourceNotFoundException", Message: "Secrets Manager can't find the specified secret." });
       else values.push(this.secretValue(s, s.versions.find((v) => v.stages.includes("AWSCURRENT"))!));
     }
-    json(200, { SecretValues: values, Errors: errors, NextToken: null });
+    // AWS promises no order: answer in the reverse of the request's, so no client can rely on it.
+    json(200, { SecretValues: values.reverse(), Errors: errors.reverse(), NextToken: null });
   }
 
   private getParameters(input: Record<string, unknown>, json: (s: number, v: unknown) => void, awsError: (s: number, t: string, m: string) => void): void {

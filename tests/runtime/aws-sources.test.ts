@@ -165,6 +165,28 @@ describe("runtime: AWS sources (batching, fallbacks, versions)", () => {
     assert.deepEqual(listTree(vol2), []);
   });
 
+  it("an SSM parameter shared from another account is requested by its full ARN in the ARN's region, beside a same-named own parameter", async () => {
+    // The double answers GetParameters in alphabetical order of Name (bare names, also when asked
+    // by ARN), ties in reverse request order: only an exact Name / ARN match gets each file right.
+    aws.putParameter("/shared/db", `${SECRET_MARKER}-own`);
+    const sameRegion = aws.putParameter("/shared/db", `${SECRET_MARKER}-shared-eu`, { account: "444455556666" });
+    const otherRegion = aws.putParameter("/shared/api", `${SECRET_MARKER}-shared-us`, { region: "us-east-1", account: "444455556666" });
+    const vol = path.join(tempDir(), "vol");
+    const r = await run(
+      spec(vol, [
+        { path: "own", source: { type: "aws-ssm", name: "/shared/db", region: REGION } },
+        { path: "shared-eu", source: { type: "aws-ssm", name: sameRegion } },
+        { path: "shared-us", source: { type: "aws-ssm", name: otherRegion } },
+      ]),
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const read = (p: string) => fs.readFileSync(path.join(vol, p), "utf8");
+    assert.deepEqual([read("own"), read("shared-eu"), read("shared-us")], [`${SECRET_MARKER}-own`, `${SECRET_MARKER}-shared-eu`, `${SECRET_MARKER}-shared-us`]);
+    const calls = aws.callsOf("ssm.GetParameters").map((c) => [c.region, c.body.Names]);
+    assert.ok(calls.some(([region, names]) => region === "us-east-1" && JSON.stringify(names) === JSON.stringify([otherRegion])), JSON.stringify(calls));
+    assert.ok(calls.every(([, names]) => (names as string[]).every((n) => n === "/shared/db" || n.startsWith("arn:aws:ssm:"))), "requested by the full ARN, never by a name cut from it");
+  });
+
   it("Secrets Manager and SSM sources run concurrently in one set (both services called, one write)", async () => {
     aws.putSecret("mixed/a", `${SECRET_MARKER}-a`);
     aws.putSecret("mixed/b", `${SECRET_MARKER}-b`);

@@ -43,7 +43,7 @@ export const provider: Provider<AwsSecretsManagerSource> = {
       results[i] = v instanceof SourceError ? { ok: false, error: v, attempts: 1, ms: Date.now() - started } : { ok: true, value: v, attempts: 1, ms: Date.now() - started };
     };
     const tasks: Promise<void>[] = [];
-    for (const [region, indices] of groupIndices(sources, (s) => s.region ?? regionOfArn(s.secretId) ?? "")) {
+    for (const [region, indices] of groupIndices(sources, (s) => regionOfArn(s.secretId) ?? s.region ?? "")) {
       const sm = client(region, ctx.env);
       const inBatch = indices.filter((i) => batchable(sources[i]));
       const single = indices.filter((i) => !batchable(sources[i]) || inBatch.length === 1);

@@ -8,6 +8,8 @@
  *   - Secrets Manager GetSecretValue / BatchGetSecretValue and SSM GetParameters (JSON 1.1 on
  *     X-Amz-Target), each request's SigV4 signature re-computed with the secret key issued for its
  *     access key id: a request signed with anything else is refused, as AWS would.
+ * Batch answers never come in request order (AWS promises none): BatchGetSecretValue answers in
+ * reverse, GetParameters in alphabetical order of Name (as its API reference says).
  * Faults can be queued per operation; every request is recorded in `calls`.
  */
 import { Sha256 } from "@aws-crypto/sha256-js";

@@ -85,15 +85,15 @@ describe("runtime: dotenv values read back byte-identical by every reader", func
   const env = { PATH: process.env.PATH, HOME: "/home/reader", A: "set", id: "set" };
   before(() => fs.writeFileSync(file, renderDotenv(vars)));
 
-  for (const make of ALL_READERS) {
-    const reader = make();
-    it(reader.name, function () {
+  for (const { name, open } of ALL_READERS) {
+    it(name, function () {
+      const reader = open();
       if ("unavailable" in reader) {
         console.log(`      skipped: ${reader.unavailable}`);
         this.skip();
       }
       const read = reader.read(file, env);
-      for (const [name, value] of vars) assert.equal(read[name], value.toString("utf8"), `${name}=${JSON.stringify(value.toString("utf8"))} as read by ${reader.name}`);
+      for (const [variable, value] of vars) assert.equal(read[variable], value.toString("utf8"), `${variable}=${JSON.stringify(value.toString("utf8"))} as read by ${name}`);
     });
   }
 });

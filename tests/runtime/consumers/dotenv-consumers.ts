@@ -11,30 +11,31 @@ import * as path from "node:path";
 import { parse as npmDotenvParse } from "dotenv";
 
 export type Vars = Record<string, string>;
-export type Reader = { name: string; read(file: string, env: NodeJS.ProcessEnv): Vars } | { name: string; unavailable: string };
+/** A reader ready to run, or why it cannot run here. */
+export type Reader = { read(file: string, env: NodeJS.ProcessEnv): Vars } | { unavailable: string };
 
 /** compose-go release read by the Go program; v2.17 needs Go ≥ 1.26.11. */
 export const COMPOSE_GO_VERSION = "v2.16.0";
 
 const has = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: "ignore" }).status === 0;
 
-export function pythonDotenv(): Reader {
-  const name = "python-dotenv (dotenv_values, defaults)";
-  if (!has("python3", ["-c", "import dotenv"])) return { name, unavailable: "python3 with python-dotenv is not installed (pip install python-dotenv)" };
+function pythonDotenv(): Reader {
+  if (!has("python3", ["-c", "import dotenv"])) return { unavailable: "python3 with python-dotenv is not installed (python3 -m pip install python-dotenv)" };
   return {
-    name,
     read: (file, env) => JSON.parse(execFileSync("python3", ["-c", "import json,sys; from dotenv import dotenv_values; print(json.dumps(dotenv_values(sys.argv[1])))", file], { env, encoding: "utf8" })) as Vars,
   };
 }
 
-export function npmDotenv(): Reader {
-  return { name: "npm dotenv (parse)", read: (file) => npmDotenvParse(fs.readFileSync(file)) };
+function npmDotenv(): Reader {
+  return { read: (file) => npmDotenvParse(fs.readFileSync(file)) };
 }
 
-export function posixSh(): Reader {
-  const shell = has("dash", ["-c", ":"]) ? "dash" : "sh";
+/** dash where installed (Debian's /bin/sh), else sh. */
+const SHELL = has("dash", ["-c", ":"]) ? "dash" : "sh";
+
+function posixSh(): Reader {
+  const shell = SHELL;
   return {
-    name: `POSIX ${shell} (set -a; . file)`,
     read: (file, env) => {
       const before = new Set(Object.keys(env));
       const out = execFileSync(shell, ["-c", 'set -a; . "$1"; exec env -0', shell, file], { env, encoding: "utf8" });
@@ -49,9 +50,8 @@ export function posixSh(): Reader {
 }
 
 /** Builds (once, cached outside the clone) the Go program that parses like Docker Compose's env_file. */
-export function composeEnvFile(): Reader {
-  const name = `Docker Compose env_file (compose-go ${COMPOSE_GO_VERSION} dotenv)`;
-  if (!has("go", ["version"])) return { name, unavailable: "go is not installed, so Compose's env_file parser cannot be built" };
+function composeEnvFile(): Reader {
+  if (!has("go", ["version"])) return { unavailable: "go is not installed, so Compose's env_file parser cannot be built" };
   const dir = path.join(os.homedir(), ".cache", "secret-mount", `compose-dotenv-${COMPOSE_GO_VERSION}`);
   const bin = path.join(dir, "compose-dotenv");
   const source = fs.readFileSync(path.join(__dirname, "compose-dotenv.go"), "utf8");
@@ -61,10 +61,16 @@ export function composeEnvFile(): Reader {
     fs.writeFileSync(path.join(dir, "go.mod"), `module composedotenv\n\ngo 1.24\n\nrequire github.com/compose-spec/compose-go/v2 ${COMPOSE_GO_VERSION}\n`);
     fs.writeFileSync(path.join(dir, "main.go"), source);
     const built = spawnSync("go", ["build", "-o", bin, "."], { cwd: dir, encoding: "utf8", env: { ...process.env, GOFLAGS: "-mod=mod", GOTOOLCHAIN: "local" }, timeout: 300_000 });
-    if (built.status !== 0) return { name, unavailable: `go build of the compose-go program failed: ${(built.stderr || built.error?.message || "").trim().split("\n").slice(-3).join(" | ")}` };
+    if (built.status !== 0) return { unavailable: `go build of the compose-go program failed: ${(built.stderr || built.error?.message || "").trim().split("\n").slice(-3).join(" | ")}` };
     fs.writeFileSync(stamp, source);
   }
-  return { name, read: (file, env) => JSON.parse(execFileSync(bin, [file], { env, encoding: "utf8" })) as Vars };
+  return { read: (file, env) => JSON.parse(execFileSync(bin, [file], { env, encoding: "utf8" })) as Vars };
 }
 
-export const ALL_READERS = [pythonDotenv, npmDotenv, composeEnvFile, posixSh];
+/** Every reader, by name; `open` may build or probe (call it inside a test, not at load time). */
+export const ALL_READERS: { name: string; open: () => Reader }[] = [
+  { name: "python-dotenv (dotenv_values, defaults)", open: pythonDotenv },
+  { name: "npm dotenv (parse)", open: npmDotenv },
+  { name: `Docker Compose env_file (compose-go ${COMPOSE_GO_VERSION} dotenv)`, open: composeEnvFile },
+  { name: `POSIX ${SHELL} (set -a; . file)`, open: posixSh },
+];

@@ -21,9 +21,12 @@ export const DEFAULT_TIMEOUT_SECONDS = 60;
 /** AWS Secrets Manager secret, read with GetSecretValue / BatchGetSecretValue. */
 export interface AwsSecretsManagerSource {
   type: "aws-secretsmanager";
-  /** Secret name or full ARN. */
+  /**
+   * Secret name, full ARN, or partial ARN (the ARN without its "-" and 6-character suffix, which
+   * Secrets Manager resolves to the secret of exactly that name).
+   */
   secretId: string;
-  /** Region of the secret; defaults to the region in the ARN, then the SDK's default chain. */
+  /** Region of the secret; defaults to the region in the ARN, then the SDK's default chain. Must agree with the ARN's. */
   region?: string;
   /** Staging label to read (default AWSCURRENT). Mutually exclusive with versionId. */
   versionStage?: string;

@@ -1,8 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { buildArtifacts, formatReview } from "./artifacts";
-import { readProject, runProgram, shown } from "./offline-engine";
+import { readProject, shown } from "./program-files";
 import { checkOutDir, replaceOutDir } from "./out-dir";
 import { RenderError } from "./render-error";
 
@@ -46,6 +45,9 @@ async function render(argv: string[]): Promise<number> {
   const outDir = path.resolve(outShown);
   checkOutDir(outDir, outShown, { cwd: process.cwd(), programDir: dir, libraryRoot: LIBRARY_ROOT });
 
+  // Loaded only now: refusing bad arguments should not wait for the Pulumi SDK to load.
+  const { runProgram } = await import("./offline-engine");
+  const { buildArtifacts, formatReview } = await import("./artifacts");
   const run = await runProgram(dir, stack);
   const { artifacts, entries, notes } = buildArtifacts(run.resources, {
     project: run.project, stack, placeholders: run.placeholders, scope: run.scope,

@@ -81,8 +81,8 @@ export function buildArtifacts(resources: RecordedResource[], ctx: ReviewContext
     }
     switch (r.type) {
       case "aws:iam/role:Role": {
-        const trust = JSON.parse(i.assumeRolePolicy);
-        artifacts.push({ path: `iam/${r.name}.trust-policy.json`, content: `${JSON.stringify(trust, null, 2)}\n` });
+        const trust = policyDocument(i.assumeRolePolicy);
+        if (trust) artifacts.push({ path: `iam/${r.name}.trust-policy.json`, content: `${JSON.stringify(trust, null, 2)}\n` });
         add([
           fact("role name", i.name ?? "generated at pulumi up (the resource name and a random suffix)"),
           fact("permissions boundary", i.permissionsBoundary ?? "none"),
@@ -92,14 +92,14 @@ export function buildArtifacts(resources: RecordedResource[], ctx: ReviewContext
         break;
       }
       case "aws:iam/rolePolicy:RolePolicy": {
-        const policy = JSON.parse(i.policy);
-        artifacts.push({ path: `iam/${r.name}.permission-policy.json`, content: `${JSON.stringify(policy, null, 2)}\n` });
+        const policy = policyDocument(i.policy);
+        if (policy) artifacts.push({ path: `iam/${r.name}.permission-policy.json`, content: `${JSON.stringify(policy, null, 2)}\n` });
         add([fact("inline policy of", String(i.role)), ...statementFacts(policy, "grant")]);
         break;
       }
       case "aws:iam/policy:Policy": {
-        const policy = JSON.parse(i.policy);
-        artifacts.push({ path: `iam/${r.name}.policy.json`, content: `${JSON.stringify(policy, null, 2)}\n` });
+        const policy = policyDocument(i.policy);
+        if (policy) artifacts.push({ path: `iam/${r.name}.policy.json`, content: `${JSON.stringify(policy, null, 2)}\n` });
         add([fact("managed policy", i.name ?? "generated at pulumi up (the resource name and a random suffix)"), ...statementFacts(policy, "grant")]);
         break;
       }
@@ -229,8 +229,19 @@ function folderReadme(ctx: ReviewContext, paths: string[], notes: string[]): str
   return `${lines.join("\n")}\n`;
 }
 
+/** A policy document from its JSON input; undefined when it is not readable offline. */
+function policyDocument(json: unknown): Obj | undefined {
+  try {
+    const doc = typeof json === "string" ? JSON.parse(json) : undefined;
+    return doc && typeof doc === "object" && doc.Statement !== undefined ? doc : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Each statement of a policy: effect and actions, then who, on what, and under which conditions. */
-function statementFacts(doc: Obj, kind: "trust" | "grant"): Fact[] {
+function statementFacts(doc: Obj | undefined, kind: "trust" | "grant"): Fact[] {
+  if (!doc) return [fact(kind, "NOT READABLE offline (a Pulumi secret, or not a JSON policy): review it in the program")];
   const facts: Fact[] = [];
   for (const s of [doc.Statement].flat() as Obj[]) {
     const actions = s.Action !== undefined ? [s.Action].flat().join(", ") : `every action except ${[s.NotAction].flat().join(", ")}`;

@@ -47,7 +47,8 @@ async function render(argv: string[]): Promise<number> {
 
   // Loaded only now: refusing bad arguments should not wait for the Pulumi SDK to load.
   const { runProgram } = await import("./offline-engine");
-  const { buildArtifacts, formatReview } = await import("./artifacts");
+  const { buildArtifacts, formatReview, REVIEW_WIDTH } = await import("./artifacts");
+  const { wrapText } = await import("./terminal-text");
   const run = await runProgram(dir, stack);
   const { artifacts, entries, notes } = buildArtifacts(run.resources, {
     project: run.project, stack, placeholders: run.placeholders, scope: run.scope,
@@ -55,7 +56,7 @@ async function render(argv: string[]): Promise<number> {
   replaceOutDir(outDir, outShown, artifacts);
 
   console.log(formatReview(`${run.project} (stack ${stack}), rendered offline: what \`pulumi up\` would create`, entries, notes));
-  console.log(`\nWrote ${artifacts.length} files to ${outShown}:`);
+  console.log(["", ...wrapText(`Wrote ${artifacts.length} files to ${outShown}:`, REVIEW_WIDTH)].join("\n"));
   for (const a of artifacts) console.log(`  ${a.path}`);
   return 0;
 }

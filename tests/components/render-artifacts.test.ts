@@ -85,10 +85,12 @@ describe("render artifacts", () => {
       { type: "random:index/randomPassword:RandomPassword", name: "a-pw", custom: true, inputs: { length: 32, result: MARKER } },
       { type: "tls:index/privateKey:PrivateKey", name: "a-key", custom: true, inputs: { algorithm: "RSA", privateKeyPem: MARKER } },
       { type: "kubernetes:core/v1:ConfigMap", name: "a-cm", custom: true, inputs: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "a" }, data: { k: { [SECRET_SIG]: "1b47061264138c4ac30d75fd1eb44270", value: MARKER } } } },
+      { type: "aws:iam/rolePolicy:RolePolicy", name: "a-read", custom: true, inputs: { role: "r", policy: { [SECRET_SIG]: "1b47061264138c4ac30d75fd1eb44270", value: `{"x":"${MARKER}"}` } } },
     ];
-    const { all } = review(resources);
+    const { all, text } = review(resources);
     assert.ok(!all.includes(MARKER));
     assert.match(all, /\/a\/flags/);
+    assert.match(text, /grant +NOT READABLE offline/);
   });
 
   it("shows the KMS key of created secrets and parameters, and the role's permissions boundary", () => {

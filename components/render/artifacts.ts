@@ -13,23 +13,31 @@ export interface Artifact {
 
 /** One labelled fact about a resource; each value is printed on its own (wrapped) line. */
 export interface Fact {
+  /** Printed in the label column, e.g. `KMS key`. */
   label: string;
+  /** One printed line each, wrapped to the terminal width. */
   values: string[];
 }
 
 /** What the review shows for one registered resource. */
 export interface ReviewEntry {
+  /** Pulumi type token, e.g. `aws:iam/role:Role`. */
   type: string;
+  /** Pulumi resource name. */
   name: string;
+  /** What a reviewer must see, read off the resource's inputs. */
   facts: Fact[];
 }
 
 /** Where the resources came from, for the notes and the folder's README. */
 export interface ReviewContext {
+  /** The Pulumi project name. */
   project: string;
+  /** The stack whose config was used. */
   stack: string;
   /** Values the offline engine invented; shown as `<what they stand for>`. */
   placeholders: Placeholder[];
+  /** The account and region the engine answered with; `regionConfigured` when from `aws:region`. */
   scope: OfflineScope & { regionConfigured: boolean };
 }
 

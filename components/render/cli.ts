@@ -62,8 +62,11 @@ async function render(argv: string[]): Promise<number> {
 }
 
 interface CommandLine {
+  /** The program directory, as given. */
   program: string;
+  /** `--out`, as given. */
   out?: string;
+  /** `--stack`, when given. */
   stack?: string;
 }
 

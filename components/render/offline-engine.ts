@@ -151,10 +151,15 @@ export async function runProgram(dir: string, stack = "example", scope?: Partial
   return { project, stack, resources: mocks.resources, outputs, placeholders, scope: { ...fullScope, regionConfigured: Boolean(region || scope?.region) } };
 }
 
-interface ProgramContext {
+/** Where a program ran from, for error messages. */
+export interface ProgramContext {
+  /** The program directory. */
   dir: string;
+  /** The stack's config file (which may not exist). */
   stackPath: string;
+  /** Whether `stackPath` exists. */
   stackExists: boolean;
+  /** The stack name. */
   stack: string;
 }
 

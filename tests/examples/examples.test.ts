@@ -189,6 +189,17 @@ describe("render --out: replaces only a folder it wrote itself", () => {
     assert.equal(fs.readFileSync(file, "utf8"), "mine");
   });
 
+  it("a symbolic link at --out is refused, even to an empty folder", async () => {
+    const target = tmp();
+    const link = path.join(tmp(), "review");
+    fs.symlinkSync(target, link);
+    const r = await renderCli(["examples/eks", "--out", link]);
+    assert.equal(r.code, 2, r.stdout);
+    assert.match(r.stderr, /is a symbolic link/);
+    assert.deepEqual(fs.readdirSync(target), []);
+    assert.ok(fs.lstatSync(link).isSymbolicLink());
+  });
+
   it("a folder it rendered before is replaced; once a user adds a file, it is refused", async function () {
     this.timeout(60000);
     const out = path.join(tmp(), "review");

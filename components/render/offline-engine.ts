@@ -16,6 +16,8 @@ export interface RecordedResource {
   name: string;
   custom: boolean;
   inputs: Record<string, unknown>;
+  /** What the engine answered (the inputs plus invented ARNs, ids and generated names), when known. */
+  outputs?: Record<string, unknown>;
 }
 
 /** The account and region the mocked AWS provider answers with. */
@@ -47,9 +49,9 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
   constructor(private readonly scope: OfflineScope = DEFAULT_SCOPE) {}
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
-    this.resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs });
     const { accountId, region, partition } = this.scope;
     const state: Record<string, unknown> = { ...args.inputs };
+    this.resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs, outputs: state });
     const autoName = `${args.name}-1a2b3c4`;
     const named = (args.inputs.name as string | undefined) ?? autoName;
     const invent = (value: string, what: string) => {
@@ -60,6 +62,10 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
       case "aws:iam/role:Role":
         state.arn = invent(`arn:${partition}:iam::${accountId}:role/${named}`, "ARN");
         state.name = named === autoName ? invent(named, "name") : named;
+        break;
+      case "aws:iam/policy:Policy":
+        state.name = named === autoName ? invent(named, "name") : named;
+        state.arn = invent(`arn:${partition}:iam::${accountId}:policy${(args.inputs.path as string | undefined) ?? "/"}${named}`, "ARN");
         break;
       case "aws:secretsmanager/secret:Secret":
         state.arn = invent(`arn:${partition}:secretsmanager:${region}:${accountId}:secret:${named}-AbCdEf`, "ARN");

@@ -70,8 +70,8 @@ export function baseArgs(over: Partial<SecretMountedWorkloadArgs> = {}): SecretM
 }
 
 /**
- * The offline mocks, plus what the AWS provider returns that they leave out: managed policy ARNs,
- * Secrets Manager version ids and SSM parameter versions (set per resource name; default "v1" / 1).
+ * The offline mocks, plus what the AWS provider returns that they leave out or invent otherwise:
+ * managed policy ARNs without the generated suffix, Secrets Manager version ids and SSM parameter versions (set per resource name; default "v1" / 1).
  */
 export class VersionedMocks extends OfflineMocks {
   constructor(readonly versionIds: Record<string, string> = {}, readonly parameterVersions: Record<string, number> = {}) {

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { buildArtifacts, formatReview, REVIEW_WIDTH } from "../../components/render/artifacts";
-import { DEFAULT_SCOPE, type RecordedResource } from "../../components/render/offline-engine";
+import { DEFAULT_SCOPE, OfflineMocks, type RecordedResource } from "../../components/render/offline-engine";
 import { formatBytes, wrapText } from "../../components/render/terminal-text";
+import { parseFetchSpecJson } from "../../components/spec/fetch-spec";
+import { baseArgs, mockWorkload } from "./mock-run";
 
 const MARKER = "sm-canary-render-91ac";
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
@@ -19,7 +21,14 @@ function review(resources: RecordedResource[], placeholders: { value: string; st
     project: "p", stack: "example", placeholders, scope: { ...DEFAULT_SCOPE, regionConfigured: true },
   });
   const text = formatReview("p (stack example)", entries, notes);
-  return { text, artifacts, all: [text, ...artifacts.map((a) => a.content)].join("\n") };
+  return { text, entries, artifacts, all: [text, ...artifacts.map((a) => a.content)].join("\n") };
+}
+
+/** Declares a workload under the offline engine's own mocks and reviews what it registered. */
+async function reviewWorkload(name: string, secrets: Parameters<typeof baseArgs>[0]["secrets"]) {
+  const mocks = new OfflineMocks();
+  const w = await mockWorkload(name, baseArgs({ secrets }), mocks);
+  return { w, ...review(w.resources, mocks.placeholders) };
 }
 
 function role(extra: Record<string, unknown> = {}): RecordedResource {
@@ -155,6 +164,76 @@ describe("render artifacts", () => {
     const readme = artifacts.find((a) => a.path === "README.md")!.content;
     assert.match(readme, /placeholders the engine fills at `pulumi up`/);
     assert.ok(readme.includes(`| \`${roleArn}\` | ARN of a-role |`), readme);
+  });
+});
+
+describe("render artifacts: the limits' other shapes (managed policies, a FetchSpec in a ConfigMap)", () => {
+  it("150 secrets: writes each customer managed policy, shows every grant of each and the role it is attached to", async function () {
+    this.timeout(60000);
+    const names = Array.from({ length: 150 }, (_, i) => `prod/payments/service-${String(i).padStart(3, "0")}/credential`);
+    const { w, text, entries, artifacts } = await reviewWorkload("many", names.map((n, i) => ({ name: `s${i}`, existing: { name: n } })));
+    const policies = w.all("aws:iam/policy:Policy");
+    assert.ok(policies.length >= 2, `${policies.length} managed policies`);
+    assert.equal(w.all("aws:iam/rolePolicy:RolePolicy").length, 0);
+    const readme = artifacts.find((a) => a.path === "README.md")!.content;
+    const granted: string[] = [];
+    for (const p of policies) {
+      const doc = JSON.parse(String(p.inputs.policy));
+      const file = artifacts.find((a) => a.path === `iam/${p.name}.permission-policy.json`);
+      assert.ok(file, `iam/${p.name}.permission-policy.json missing from ${artifacts.map((a) => a.path).join(", ")}`);
+      assert.deepEqual(JSON.parse(file.content), doc);
+      assert.ok(readme.includes(`| \`iam/${p.name}.permission-policy.json\` | what role many-role may read (a customer managed permission policy attached to it) |`), readme);
+
+      const entry = entries.find((e) => e.type === "aws:iam/policy:Policy" && e.name === p.name)!;
+      assert.deepEqual(entry.facts.find((f) => f.label === "attached to")?.values, ["role <name of many-role>"]);
+      const shown = entry.facts.flatMap((f) => f.values);
+      for (const s of doc.Statement) {
+        for (const a of [s.Action].flat()) assert.ok(shown.some((v) => v.startsWith(`Allow ${a}`)), `${p.name}: ${a} not shown`);
+        for (const r of [s.Resource].flat()) assert.ok(shown.includes(r), `${p.name}: ${r} not shown`);
+        if (s.Action === "secretsmanager:GetSecretValue") granted.push(...s.Resource);
+      }
+      const attachment = entries.find((e) => e.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && e.name === p.name)!;
+      assert.deepEqual(attachment.facts.map((f) => f.values[0]), [`<ARN of ${p.name}>`, "<name of many-role>"]);
+    }
+    assert.equal(new Set(granted).size, 150, "every secret's grant is shown once");
+    assert.deepEqual(text.split("\n").filter((l) => l.length > REVIEW_WIDTH), []);
+  });
+
+  it("950 files: writes the FetchSpec from the ConfigMap the fetch container mounts, and says it travels there", async function () {
+    this.timeout(60000);
+    const { w, text, artifacts } = await reviewWorkload("big", Array.from({ length: 95 }, (_, i) => ({
+      name: `json-${i}`, existing: { name: `prod/team/json-${i}` },
+      files: Array.from({ length: 10 }, (_, j) => ({ path: `json-${i}/key-${j}`, jsonKey: `key${j}` })),
+    })));
+    const cm = w.one("kubernetes:core/v1:ConfigMap");
+    const fetchEnv = w.one("kubernetes:apps/v1:Deployment").spec.template.spec.initContainers[0].env.map((e: { name: string }) => e.name);
+    assert.ok(!fetchEnv.includes("SECRET_MOUNT_SPEC") && fetchEnv.includes("SECRET_MOUNT_SPEC_FILE"), fetchEnv.join(","));
+
+    const file = artifacts.find((a) => a.path === "fetch-spec/big.json");
+    assert.ok(file, `no fetch-spec/big.json in ${artifacts.map((a) => a.path).join(", ")}`);
+    const spec = parseFetchSpecJson(file.content);
+    assert.equal(spec.files.length, 950);
+    assert.deepEqual(spec, parseFetchSpecJson(cm.data["spec.json"]));
+
+    const flat = text.replace(/\n +/g, " ");
+    assert.match(flat, /FetchSpec +in the ConfigMap shop\/<name of big-fetch-spec> \(key spec\.json; too large for the environment\), mounted read-only at \/etc\/secret-mount-spec by secret-mount-fetch only/);
+    for (const f of spec.files) assert.ok(flat.includes(`${f.path} <- Secrets Manager ${(f.source as { secretId: string }).secretId} [key ${f.jsonKey}]`), f.path);
+    assert.deepEqual(text.split("\n").filter((l) => l.length > REVIEW_WIDTH), []);
+
+    // The ConfigMap in kubernetes.yaml carries the name the Deployment's volume refers to.
+    const yaml = artifacts.find((a) => a.path === "kubernetes.yaml")!.content;
+    assert.match(yaml, /kind: ConfigMap\nmetadata:\n(?: .*\n)*? {2}name: big-fetch-spec-1a2b3c4\n/);
+  });
+
+  it("a spec file no ConfigMap of the program provides is flagged, not guessed", () => {
+    const d = deployment({ readOnly: true });
+    const pod = (d.inputs as any).spec.template.spec;
+    pod.initContainers[0].env = [{ name: "SECRET_MOUNT_SPEC_FILE", value: "/etc/secret-mount-spec/spec.json" }];
+    pod.initContainers[0].volumeMounts.push({ name: "spec", mountPath: "/etc/secret-mount-spec", readOnly: true });
+    pod.volumes.push({ name: "spec", configMap: { name: "elsewhere", items: [{ key: "spec.json", path: "spec.json" }] } });
+    const { text, artifacts } = review([d]);
+    assert.match(text.replace(/\n +/g, " "), /FetchSpec +read from \/etc\/secret-mount-spec\/spec\.json, NOT READABLE offline: the ConfigMap ns\/elsewhere is not part of this program/);
+    assert.ok(!artifacts.some((a) => a.path.startsWith("fetch-spec/")));
   });
 });
 

@@ -154,6 +154,57 @@ describe("npm run render (the main job)", () => {
   });
 });
 
+describe("npm run render: a workload past the environment's and IAM's inline limits", () => {
+  // 150 secrets, 950 files: the role reads through customer managed policies, the spec travels in a ConfigMap.
+  const INDEX = `import { SecretMountedWorkload } from "secret-mount";
+export const fetchSpec = new SecretMountedWorkload("many", {
+  namespace: "shop",
+  eks: { oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE", oidcIssuerUrl: "https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE" },
+  secrets: Array.from({ length: 150 }, (_, i) => ({
+    name: "s" + i, existing: { name: "prod/payments/service-" + i + "/credential" },
+    files: Array.from({ length: i < 100 ? 9 : 1 }, (_, j) => ({ path: "s" + i + "/key-" + j, jsonKey: "key" + j })),
+  })),
+  containers: [{ name: "app", image: "registry.example.com/shop@sha256:${"a".repeat(64)}", runAsUser: 10001 }],
+  fetch: { image: "registry.example.com/fetch@sha256:${"b".repeat(64)}" },
+}).fetchSpec;
+`;
+  let out: string;
+  let stdout: string;
+  before(async function () {
+    this.timeout(90000);
+    const dir = program({ "Pulumi.yaml": "name: many\nruntime: nodejs\n", "Pulumi.example.yaml": "config:\n  aws:region: eu-west-1\n", "index.ts": INDEX });
+    out = path.join(tmp(), "review");
+    const r = await renderCli([dir, "--out", out]);
+    assert.equal(r.code, 0, r.stderr);
+    stdout = r.stdout;
+  });
+
+  it("writes every managed policy and the FetchSpec read from the ConfigMap", () => {
+    const written = files(out).sort();
+    const policies = written.filter((f) => /^iam\/many-read-\d+\.permission-policy\.json$/.test(f));
+    assert.ok(policies.length >= 2, written.join("\n"));
+    assert.ok(written.includes("fetch-spec/many.json"), written.join("\n"));
+    const spec = parseFetchSpecJson(fs.readFileSync(path.join(out, "fetch-spec/many.json"), "utf8"));
+    assert.equal(spec.files.length, 950);
+    const docs = parseAllDocuments(fs.readFileSync(path.join(out, "kubernetes.yaml"), "utf8")).map((d) => d.toJS());
+    const cm = docs.find((d) => d.kind === "ConfigMap");
+    const deployment = docs.find((d) => d.kind === "Deployment");
+    assert.deepEqual(parseFetchSpecJson(cm.data["spec.json"]), spec);
+    assert.equal(deployment.spec.template.spec.volumes.find((v: { configMap?: unknown }) => v.configMap).configMap.name, cm.metadata.name);
+    const granted = policies.flatMap((f) => JSON.parse(fs.readFileSync(path.join(out, f), "utf8")).Statement
+      .filter((s: { Action: unknown }) => s.Action === "secretsmanager:GetSecretValue").flatMap((s: { Resource: string[] }) => s.Resource));
+    assert.equal(new Set(granted).size, 150);
+  });
+
+  it("says which role each managed policy is attached to, and that the spec travels in a ConfigMap", () => {
+    assert.deepEqual(stdout.split("\n").filter((l) => l.length > 100), []);
+    const attached = stdout.match(/^ {4}attached to +role <name of many-role>$/gm) ?? [];
+    assert.equal(attached.length, (stdout.match(/^aws:iam\/policy:Policy {2}many-read-\d+$/gm) ?? []).length);
+    assert.ok(attached.length >= 2, stdout.slice(0, 2000));
+    assert.match(stdout.replace(/\n +/g, " "), /FetchSpec +in the ConfigMap shop\/<name of many-fetch-spec> \(key spec\.json; too large for the environment\)/);
+  });
+});
+
 describe("render --out: replaces only a folder it wrote itself", () => {
   it("--out . is refused with exit 2 and deletes nothing", async () => {
     const cwd = tmp();

@@ -3,6 +3,7 @@ import { buildArtifacts, formatReview, REVIEW_WIDTH } from "../../components/ren
 import { DEFAULT_SCOPE, OfflineMocks, type RecordedResource } from "../../components/render/offline-engine";
 import { formatBytes, wrapText } from "../../components/render/terminal-text";
 import { parseFetchSpecJson } from "../../components/spec/fetch-spec";
+import type { SecretMountedWorkloadArgs } from "../../components";
 import { baseArgs, mockWorkload } from "./mock-run";
 
 const MARKER = "sm-canary-render-91ac";
@@ -25,7 +26,7 @@ function review(resources: RecordedResource[], placeholders: { value: string; st
 }
 
 /** Declares a workload under the offline engine's own mocks and reviews what it registered. */
-async function reviewWorkload(name: string, secrets: Parameters<typeof baseArgs>[0]["secrets"]) {
+async function reviewWorkload(name: string, secrets: SecretMountedWorkloadArgs["secrets"]) {
   const mocks = new OfflineMocks();
   const w = await mockWorkload(name, baseArgs({ secrets }), mocks);
   return { w, ...review(w.resources, mocks.placeholders) };

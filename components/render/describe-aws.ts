@@ -1,6 +1,4 @@
-import { fact, jsonFile, policyDocument, statementFacts, type Describer, type Obj, type ResourceIndex, type Subject } from "./describe";
-
-/** How the AWS resources secret-mount registers are reviewed, keyed by type token. */
+import { fact, jsonFile, policyDocument, statementFacts, type Describer, type ResourceIndex, type Subject } from "./describe";
 
 const ROLE = "aws:iam/role:Role";
 const ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
@@ -60,6 +58,7 @@ function managedPolicy(s: Subject, index: ResourceIndex) {
 
 const named = (label: string, v: unknown) => fact(label, String(v));
 
+/** How the AWS resources secret-mount registers are reviewed, keyed by type token. */
 export const AWS_DESCRIBERS: Record<string, Describer> = {
   [ROLE]: role,
   "aws:iam/rolePolicy:RolePolicy": inlinePolicy,
@@ -81,7 +80,7 @@ export const AWS_DESCRIBERS: Record<string, Describer> = {
     ],
   }),
   "aws:secretsmanager/secretVersion:SecretVersion": ({ inputs: i }) => ({ facts: [named("version of", i.secretId), fact("value", "withheld")] }),
-  "aws:eks/podIdentityAssociation:PodIdentityAssociation": ({ inputs: i }: { inputs: Obj }) => ({
+  "aws:eks/podIdentityAssociation:PodIdentityAssociation": ({ inputs: i }) => ({
     facts: [named("cluster", i.clusterName), fact("service account", `${i.namespace}/${i.serviceAccount}`), named("role", i.roleArn)],
   }),
 };

@@ -52,10 +52,12 @@ export interface Description {
 /** Describes one resource type; registered in a platform's table, keyed by type token. */
 export type Describer = (s: Subject, index: ResourceIndex) => Description;
 
+/** A fact with its label and one printed line per value. */
 export function fact(label: string, ...values: string[]): Fact {
   return { label, values };
 }
 
+/** A review file holding `value` as indented JSON; `about` is its line in the folder's README. */
 export function jsonFile(path: string, value: unknown, about: string): Artifact {
   return { path, content: `${JSON.stringify(value, null, 2)}\n`, about };
 }

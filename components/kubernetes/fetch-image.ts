@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DeclarationError } from "../core/declaration-error";
-import type { Declaration } from "../core/normalize";
+import type { SecretSetDeclaration } from "../core/normalize";
 import released from "./fetch-image.json";
 
 /**
@@ -32,7 +32,7 @@ export function defaultFetchImage(record: FetchImageRecord = RELEASED_FETCH_IMAG
 }
 
 /** The fetch container's image: `fetch.image`, else the released default. Throws DeclarationError if neither. */
-export function fetchImageOf(decl: Declaration, record: FetchImageRecord = RELEASED_FETCH_IMAGE): pulumi.Input<string> {
+export function fetchImageOf(decl: SecretSetDeclaration, record: FetchImageRecord = RELEASED_FETCH_IMAGE): pulumi.Input<string> {
   const image = decl.fetch.image ?? defaultFetchImage(record);
   if (image === undefined) {
     throw new DeclarationError("fetch.image", `is required: this copy of secret-mount ${record.version} records no released fetch image. ` +

@@ -73,7 +73,7 @@ describe("SecretMountedTask on Fargate (the default): exact inputs of every chil
   });
 
   it("container definitions: the hardened fetch container (not essential), the app after SUCCESS with the volume read-only", () => {
-    const [fetch, app] = defs(t);
+    const [fetch] = defs(t);
     const spec = fetch.environment.find((e: { name: string }) => e.name === "SECRET_MOUNT_SPEC").value;
     assert.deepEqual(JSON.parse(spec), {
       version: 1, dir: "/run/secrets/app", mode: "init", fileMode: "0440", timeoutSeconds: 60,

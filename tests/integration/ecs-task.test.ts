@@ -8,7 +8,7 @@ import { isolatedEnv, listTree, runFetch, SECRET_MARKER, tempDir } from "../runt
 
 type Condition = "START" | "COMPLETE" | "SUCCESS" | "HEALTHY";
 /** When the ECS agent starts a dependent container (ECS developer guide, "Container dependency"). */
-function agentStartsApp(condition: Condition, fetchExit: number | null): boolean {
+function agentStartsApp(condition: Condition | string, fetchExit: number | null): boolean {
   if (condition === "START") return true;
   if (condition === "COMPLETE") return fetchExit !== null;
   if (condition === "SUCCESS") return fetchExit === 0;

@@ -1,5 +1,6 @@
 import { stringify as toYaml } from "yaml";
 import { FETCH_SPEC_ENV } from "../spec/fetch-spec";
+import { ECS_TYPES, ecsArtifacts } from "./ecs-artifacts";
 import type { RecordedResource } from "./offline-engine";
 
 /** One file of the review folder. */
@@ -48,6 +49,12 @@ export function buildArtifacts(resources: RecordedResource[]): { artifacts: Arti
         const spec = fetchSpecOf(obj);
         if (spec) artifacts.push({ path: `fetch-spec/${obj.metadata.name}.json`, content: `${JSON.stringify(JSON.parse(spec), null, 2)}\n` });
       }
+      continue;
+    }
+    if (ECS_TYPES.has(r.type)) {
+      const ecs = ecsArtifacts(r);
+      artifacts.push(...ecs.artifacts);
+      rows.push(ecs.row);
       continue;
     }
     switch (r.type) {
@@ -125,7 +132,7 @@ function kubeDetail(o: Obj): string {
 function trustDetail(doc: Obj): string {
   return (doc.Statement as Obj[]).map((s) => {
     const who = s.Principal?.Federated ?? s.Principal?.Service;
-    const cond = Object.entries((s.Condition?.StringEquals ?? {}) as Obj).map(([k, v]) => `${k.split(":").pop()}=${v}`).join(", ");
+    const cond = Object.entries({ ...(s.Condition?.StringEquals ?? {}), ...(s.Condition?.ArnLike ?? {}) } as Obj).map(([k, v]) => `${k.split(":").pop()}=${v}`).join(", ");
     return `trust ${who} ${[s.Action].flat().join("+")}${cond ? ` if ${cond}` : ""}`;
   }).join("; ");
 }

@@ -9,11 +9,15 @@ import released from "./fetch-image.json";
  * released holds `null`s, and then `fetch.image` is required: no pod runs an image nobody chose.
  */
 export interface FetchImageRecord {
+  /** Registry and repository of the released image, or null in an unreleased checkout. */
   repository: string | null;
+  /** Its `sha256:` digest, or null in an unreleased checkout. */
   digest: string | null;
+  /** The library version it was released with. */
   version: string;
 }
 
+/** The fetch image recorded at release (see FetchImageRecord). */
 export const RELEASED_FETCH_IMAGE: FetchImageRecord = released;
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;

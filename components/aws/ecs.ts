@@ -25,6 +25,22 @@ import { provisionAwsSecret } from "./secrets";
  */
 const ESCAPING = 1.25;
 
+/**
+ * `value`, refused when it resolves to a Pulumi secret: in a container definition it would sit in
+ * clear text in the task definition, readable by anyone who may describe it.
+ */
+export function refuseSecretInTask(value: pulumi.Input<string>, field: string, component: string): pulumi.Input<string> {
+  if (!pulumi.Output.isInstance(value)) return value;
+  const output = pulumi.output(value);
+  return pulumi.output(pulumi.isSecret(output)).apply((secret) => {
+    if (secret) {
+      throw new DeclarationError(field, "is a Pulumi secret: it would sit in clear text in the task definition (readable by anyone who may call " +
+        "ecs:DescribeTaskDefinition). Declare it under `secrets` and read it from its file under mountPath, or inject it with nativeSecrets", component);
+    }
+    return pulumi.unsecret(output);
+  });
+}
+
 /** At preview: the FetchSpec's worst case against what a task definition can hold. */
 export function checkEcsSpecBound(decl: EcsDeclaration): number {
   const references: (string | undefined)[] = [];
@@ -114,9 +130,13 @@ export function provisionEcsTask(parent: pulumi.Resource, decl: EcsDeclaration, 
   // An existing secret named without ARN is granted as `name-??????`; ECS takes the partial ARN.
   const nativeFrom = pulumi.all(decl.native.map((n) => byName.get(n.plan.secret.name)!.policyArn
     .apply((arn) => nativeValueFrom(n.plan.store, arn.replace(/-\?{6}$/, ""), n.jsonKey))));
-  const containers = pulumi.output(decl.containers.map((c) => ({
-    name: c.name, image: c.image, user: c.user, command: c.command, entryPoint: c.entryPoint, workingDirectory: c.workingDirectory,
-    environment: c.environment, cpu: c.cpu, memory: c.memory, memoryReservation: c.memoryReservation, portMappings: c.portMappings,
+  const plain = (v: pulumi.Input<string>, field: string) => refuseSecretInTask(v, field, name);
+  const plainList = (vs: pulumi.Input<string>[] | undefined, field: string) => vs?.map((v, j) => plain(v, `${field}[${j}]`));
+  const containers = pulumi.output(decl.containers.map((c, i) => ({
+    name: c.name, image: plain(c.image, `containers[${i}].image`), user: c.user, command: plainList(c.command, `containers[${i}].command`),
+    entryPoint: plainList(c.entryPoint, `containers[${i}].entryPoint`), workingDirectory: c.workingDirectory,
+    environment: c.environment && Object.fromEntries(Object.entries(c.environment).map(([k, v]) => [k, plain(v, `containers[${i}].environment.${k}`)])),
+    cpu: c.cpu, memory: c.memory, memoryReservation: c.memoryReservation, portMappings: c.portMappings,
     healthCheck: c.healthCheck, logConfiguration: c.logConfiguration, readonlyRootFilesystem: c.readonlyRootFilesystem, essential: c.essential,
   }))) as unknown as pulumi.Output<ResolvedContainer[]>;
   const definitions = pulumi.all([containers, fetchImage, fetchSpec, scope, logGroup.name, revision, nativeFrom])

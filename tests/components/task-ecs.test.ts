@@ -1,4 +1,8 @@
 import assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import { DeclarationError, SecretMountedTask, type TaskContainerArgs } from "../../components";
+import { OfflineMocks } from "../../components/render/offline-engine";
+import { firstUnhandledRejection } from "./capture";
 import { FETCH_IMAGE, VersionedMocks } from "./mock-run";
 import { APP_IMAGE, mockTask, taskArgs, type MockedTask } from "./ecs-mock";
 import { botocoreErrors } from "../helpers/botocore";
@@ -281,5 +285,32 @@ describe("SecretMountedTask: a new secret version registers a new task definitio
     const a = await rev("v1");
     assert.equal(await rev("v1"), a);
     assert.notEqual(await rev("v2"), a);
+  });
+});
+
+describe("SecretMountedTask: no Pulumi secret in a container definition", () => {
+  const SECRET_VALUE = "sm-canary-7f3a-env";
+  const cases: [string, Partial<TaskContainerArgs>, string][] = [
+    ["environment", { environment: { API_TOKEN: pulumi.secret(SECRET_VALUE) } }, "containers[0].environment.API_TOKEN"],
+    ["command", { command: ["serve", pulumi.secret(SECRET_VALUE)] }, "containers[0].command[1]"],
+  ];
+  for (const [what, over, field] of cases) {
+    it(`refuses a secret in a container's ${what} before the task definition is registered, pointing to files or nativeSecrets`, async () => {
+      const mocks = new OfflineMocks();
+      await pulumi.runtime.setMocks(mocks, "proj", "dev", false);
+      const err = await firstUnhandledRejection(() => {
+        new SecretMountedTask("shop", taskArgs({ containers: [{ ...taskArgs().containers[0], ...over }] }));
+      });
+      assert.ok(err instanceof DeclarationError, String(err));
+      assert.equal(err.field, field);
+      assert.match(err.message, /is a Pulumi secret: .*task definition.*Declare it under `secrets`.*nativeSecrets/);
+      assert.ok(!err.message.includes(SECRET_VALUE));
+      assert.deepEqual(mocks.resources.filter((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition"), []);
+    });
+  }
+
+  it("plain environment values from Outputs pass through", async () => {
+    const t = await mockTask("shop", taskArgs({ containers: [{ ...taskArgs().containers[0], environment: { REGION: pulumi.output("eu-west-1") } }] }));
+    assert.deepEqual(defs(t)[1].environment, [{ name: "REGION", value: "eu-west-1" }]);
   });
 });

@@ -35,18 +35,6 @@ const INPUTS = {
   volumeSizeLimit: "string?", fileMode: "string?", fsGroup: "number?", refresh: "RefreshArgs?", envFile: "EnvFileArgs?",
   fetch: "FetchContainerArgs?", secretNamePrefix: "string?", eks: "EksPlatformArgs?",
 };
-// SecretMountedTask: ECS-native args beside the workload's, sharing SecretArgs and EnvFileArgs.
-const TASK_INPUTS = {
-  secrets: "SecretArgs[]", containers: "TaskContainerArgs[]", launchType: "EcsLaunchType?", family: "string?", cpu: "number?", memory: "number?",
-  mountPath: "string?", fileMode: "string?", fileGroup: "number?", volumeSizeMiB: "number?", envFile: "EnvFileArgs?", fetch: "EcsFetchContainerArgs?",
-  secretNamePrefix: "string?", nativeSecrets: "EcsNativeSecretArgs[]?", service: "EcsServiceArgs?", logRetentionInDays: "number?",
-  permissionsBoundaryArn: "Input<string>?", tags: "{Input<string>}?",
-};
-const TASK_OUTPUTS = {
-  taskDefinitionArn: "string", family: "string", taskRoleArn: "string", executionRoleArn: "string", logGroupName: "string", serviceName: "string",
-  mountPath: "string", fetchSpec: "string", containerDefinitions: "string", taskRolePolicy: "string", taskRoleTrustPolicy: "string",
-  executionRolePolicy: "string", executionRoleTrustPolicy: "string",
-};
 const OUTPUTS = {
   roleArn: "string", serviceAccountName: "string", deploymentName: "string", namespace: "string", mountPath: "string",
   fetchSpec: "string", permissionPolicy: "string", trustPolicy: "string",
@@ -106,6 +94,19 @@ const ENUMS: Record<string, Record<string, string>> = {
   EcsLogDriver: { Awslogs: "awslogs", Awsfirelens: "awsfirelens", Splunk: "splunk", Fluentd: "fluentd", Gelf: "gelf", Journald: "journald", JsonFile: "json-file", Syslog: "syslog" },
 };
 
+// SecretMountedTask: ECS-native args beside the workload's, sharing SecretArgs and EnvFileArgs.
+const TASK_INPUTS = {
+  secrets: "SecretArgs[]", containers: "TaskContainerArgs[]", launchType: "EcsLaunchType?", family: "string?", cpu: "number?", memory: "number?",
+  mountPath: "string?", fileMode: "string?", fileGroup: "number?", volumeSizeMiB: "number?", envFile: "EnvFileArgs?", fetch: "EcsFetchContainerArgs?",
+  secretNamePrefix: "string?", nativeSecrets: "EcsNativeSecretArgs[]?", service: "EcsServiceArgs?", logRetentionInDays: "number?",
+  permissionsBoundaryArn: "Input<string>?", tags: "{Input<string>}?",
+};
+const TASK_OUTPUTS = {
+  taskDefinitionArn: "string", family: "string", taskRoleArn: "string", executionRoleArn: "string", logGroupName: "string", serviceName: "string",
+  mountPath: "string", fetchSpec: "string", containerDefinitions: "string", taskRolePolicy: "string", taskRoleTrustPolicy: "string",
+  executionRolePolicy: "string", executionRoleTrustPolicy: "string",
+};
+
 describe("multi-language schema (Pulumi's component analyzer on this repository)", function () {
   this.timeout(120_000);
   let analysis: AnalyzeResult;
@@ -142,15 +143,6 @@ describe("multi-language schema (Pulumi's component analyzer on this repository)
     assert.match(r.description, /A workload and its secrets/);
   });
 
-  it("SecretMountedTask: every input and output with its type (ECS-native args, the shared secret declarations)", () => {
-    const r = schema.resources[TASK_TOKEN];
-    assert.deepEqual(shape(r.inputProperties), TASK_INPUTS);
-    assert.deepEqual(r.requiredInputs, ["containers", "secrets"]);
-    assert.match(r.description, /An ECS task and its secrets/);
-    assert.deepEqual(shape(r.properties, true), TASK_OUTPUTS);
-    assert.deepEqual(r.required, Object.keys(TASK_OUTPUTS).sort());
-  });
-
   it("every output, each a string", () => {
     const r = schema.resources[TOKEN];
     assert.deepEqual(shape(r.properties, true), OUTPUTS);
@@ -177,6 +169,15 @@ describe("multi-language schema (Pulumi's component analyzer on this repository)
     assert.deepEqual(enums, ENUMS);
     const identity = schema.types["secret-mount:index:EksIdentity"].enum;
     assert.match(identity.find((m: { value: string }) => m.value === "pod-identity").description, /Pod Identity/);
+  });
+
+  it("SecretMountedTask: every input and output with its type (ECS-native args, the shared secret declarations)", () => {
+    const r = schema.resources[TASK_TOKEN];
+    assert.deepEqual(shape(r.inputProperties), TASK_INPUTS);
+    assert.deepEqual(r.requiredInputs, ["containers", "secrets"]);
+    assert.match(r.description, /An ECS task and its secrets/);
+    assert.deepEqual(shape(r.properties, true), TASK_OUTPUTS);
+    assert.deepEqual(r.required, Object.keys(TASK_OUTPUTS).sort());
   });
 
   it("every property and every type carries its TSDoc description", () => {

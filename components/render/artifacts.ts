@@ -1,6 +1,6 @@
+import { ECS_TYPES, ecsArtifacts } from "./ecs-artifacts";
 import { stringify as toYaml } from "yaml";
 import { FETCH_SPEC_ENV } from "../spec/fetch-spec";
-import { ECS_TYPES, ecsArtifacts } from "./ecs-artifacts";
 import type { RecordedResource } from "./offline-engine";
 
 /** One file of the review folder. */
@@ -51,12 +51,6 @@ export function buildArtifacts(resources: RecordedResource[]): { artifacts: Arti
       }
       continue;
     }
-    if (ECS_TYPES.has(r.type)) {
-      const ecs = ecsArtifacts(r);
-      artifacts.push(...ecs.artifacts);
-      rows.push(ecs.row);
-      continue;
-    }
     switch (r.type) {
       case "aws:iam/role:Role": {
         const trust = JSON.parse(i.assumeRolePolicy);
@@ -80,6 +74,12 @@ export function buildArtifacts(resources: RecordedResource[]): { artifacts: Arti
         rows.push({ type: r.type, name: r.name, detail: `${i.clusterName}: ${i.namespace}/${i.serviceAccount}` });
         break;
       default:
+        if (ECS_TYPES.has(r.type)) {
+          const ecs = ecsArtifacts(r);
+          artifacts.push(...ecs.artifacts);
+          rows.push(ecs.row);
+          break;
+        }
         rows.push({ type: r.type, name: r.name, detail: VALUE_CARRIERS.has(r.type) ? "value withheld" : "" });
     }
   }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DeclarationError } from "../core/declaration-error";
-import type { Declaration } from "../core/normalize";
+import type { SecretSetDeclaration } from "../core/normalize";
 import released from "./fetch-image.json";
 
 /**
@@ -9,11 +9,15 @@ import released from "./fetch-image.json";
  * released holds `null`s, and then `fetch.image` is required: no pod runs an image nobody chose.
  */
 export interface FetchImageRecord {
+  /** Registry and repository of the released image, or null in an unreleased checkout. */
   repository: string | null;
+  /** Its `sha256:` digest, or null in an unreleased checkout. */
   digest: string | null;
+  /** The library version it was released with. */
   version: string;
 }
 
+/** The fetch image recorded at release (see FetchImageRecord). */
 export const RELEASED_FETCH_IMAGE: FetchImageRecord = released;
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
@@ -32,7 +36,7 @@ export function defaultFetchImage(record: FetchImageRecord = RELEASED_FETCH_IMAG
 }
 
 /** The fetch container's image: `fetch.image`, else the released default. Throws DeclarationError if neither. */
-export function fetchImageOf(decl: Declaration, record: FetchImageRecord = RELEASED_FETCH_IMAGE): pulumi.Input<string> {
+export function fetchImageOf(decl: SecretSetDeclaration, record: FetchImageRecord = RELEASED_FETCH_IMAGE): pulumi.Input<string> {
   const image = decl.fetch.image ?? defaultFetchImage(record);
   if (image === undefined) {
     throw new DeclarationError("fetch.image", `is required: this copy of secret-mount ${record.version} records no released fetch image. ` +

@@ -2,6 +2,7 @@ import { stringify as toYaml } from "yaml";
 import { DEFAULT_SCOPE, type OfflineScope, type Placeholder, type RecordedResource } from "./offline-engine";
 import { fact, type Artifact, type Describer, type Fact, type Obj, type Subject } from "./describe";
 import { AWS_DESCRIBERS } from "./describe-aws";
+import { ECS_DESCRIBERS } from "./describe-ecs";
 import { describeKubernetesObject } from "./describe-kubernetes";
 import { GENERATED_DESCRIBERS } from "./describe-generated";
 import { wrapText } from "./terminal-text";
@@ -15,6 +16,7 @@ export type { Artifact, Fact } from "./describe";
  */
 const DESCRIBERS: Record<string, Describer> = {
   ...AWS_DESCRIBERS,
+  ...ECS_DESCRIBERS,
   ...GENERATED_DESCRIBERS,
 };
 

@@ -73,6 +73,19 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
       case "aws:ssm/parameter:Parameter":
         state.arn = invent(`arn:${partition}:ssm:${region}:${accountId}:parameter/${named.replace(/^\/+/, "")}`, "ARN");
         break;
+      case "aws:cloudwatch/logGroup:LogGroup": {
+        const logGroup = (args.inputs.name as string | undefined) ?? `${(args.inputs.namePrefix as string | undefined) ?? ""}${args.name}-1a2b3c4`;
+        state.name = logGroup;
+        state.arn = `arn:${partition}:logs:${region}:${accountId}:log-group:${logGroup}`;
+        break;
+      }
+      case "aws:ecs/taskDefinition:TaskDefinition":
+        state.arn = `arn:${partition}:ecs:${region}:${accountId}:task-definition/${args.inputs.family as string}:1`;
+        state.revision = 1;
+        break;
+      case "aws:ecs/service:Service":
+        state.name = named;
+        break;
       case "random:index/randomPassword:RandomPassword":
         state.result = GENERATED_PLACEHOLDER;
         break;

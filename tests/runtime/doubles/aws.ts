@@ -28,6 +28,7 @@ export const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/billing-fetch`;
 export type Op =
   | "sts.AssumeRoleWithWebIdentity"
   | "container-credentials"
+  | "ecs-task-credentials"
   | "secretsmanager.GetSecretValue"
   | "secretsmanager.BatchGetSecretValue"
   | "ssm.GetParameters";
@@ -84,6 +85,7 @@ export class AwsDouble {
   private readonly issued = new Map<string, { secretAccessKey: string; sessionToken: string; via: "sts" | "container" }>();
   private webIdentityTokenFile?: string;
   private containerTokenFile?: string;
+  private ecsCredentialsId?: string;
   private readonly server = http.createServer((req, res) => this.handle(req, res));
   port = 0;
 
@@ -159,6 +161,22 @@ export class AwsDouble {
     };
   }
 
+  /**
+   * Env of an ECS task's container as the ECS agent sets it: only AWS_CONTAINER_CREDENTIALS_RELATIVE_URI
+   * (`/v2/credentials/<id>`, no authorization token), which the SDKs resolve against
+   * http://169.254.170.2. The agent's DNAT of that address to itself is played by a preload
+   * (ecs-agent-nat.cjs) that sends it to this double.
+   */
+  ecsTaskEnv(): NodeJS.ProcessEnv {
+    this.ecsCredentialsId = randomBytes(16).toString("hex").replace(/^(.{8})(.{4})(.{4})(.{4})/, "$1-$2-$3-$4-");
+    return {
+      AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: `/v2/credentials/${this.ecsCredentialsId}`,
+      NODE_OPTIONS: `--require ${path.join(__dirname, "ecs-agent-nat.cjs")}`,
+      SECRET_MOUNT_TEST_ECS_AGENT_PORT: new URL(this.url).port,
+      ...this.endpointEnv(),
+    };
+  }
+
   endpointEnv(): NodeJS.ProcessEnv {
     return { AWS_ENDPOINT_URL_STS: this.url, AWS_ENDPOINT_URL_SECRETS_MANAGER: this.url, AWS_ENDPOINT_URL_SSM: this.url };
   }
@@ -193,6 +211,7 @@ export class AwsDouble {
 
     let op: Op;
     if (req.method === "GET" && req.url === "/container-credentials") op = "container-credentials";
+    else if (req.method === "GET" && req.url?.startsWith("/v2/credentials/")) op = "ecs-task-credentials";
     else if (req.method === "POST" && body.startsWith("Action=")) op = "sts.AssumeRoleWithWebIdentity";
     else if (target === "secretsmanager.GetSecretValue" || target === "secretsmanager.BatchGetSecretValue") op = target;
     else if (target === "AmazonSSM.GetParameters") op = "ssm.GetParameters";
@@ -212,6 +231,7 @@ export class AwsDouble {
     if (fault?.kind === "denied") return awsError(400, "AccessDeniedException", "not authorized");
 
     if (op === "container-credentials") return this.containerCredentials(req, json);
+    if (op === "ecs-task-credentials") return this.ecsTaskCredentials(req, json);
     if (op === "sts.AssumeRoleWithWebIdentity") return this.assumeRoleWithWebIdentity(body, call, send);
 
     const verified = await this.verifySignature(req, body, op.startsWith("ssm") ? "ssm" : "secretsmanager");
@@ -245,6 +265,15 @@ export class AwsDouble {
     if (!expected || req.headers.authorization !== expected) return json(401, { code: "AccessDenied", message: "bad authorization token" });
     const c = this.issue("container");
     json(200, { AccessKeyId: c.accessKeyId, SecretAccessKey: c.secretAccessKey, Token: c.sessionToken, Expiration: c.expiration, AccountId: ACCOUNT, RoleArn: ROLE_ARN });
+  }
+
+  /** The ECS agent's task credentials: the id in the path names the task's credentials; no token. */
+  private ecsTaskCredentials(req: http.IncomingMessage, json: (s: number, v: unknown) => void): void {
+    if (!this.ecsCredentialsId || req.url !== `/v2/credentials/${this.ecsCredentialsId}`) {
+      return json(400, { code: "NoIdInRequest", message: "CredentialsV2Request: No Credential ID in the request" });
+    }
+    const c = this.issue("container");
+    json(200, { RoleArn: ROLE_ARN, AccessKeyId: c.accessKeyId, SecretAccessKey: c.secretAccessKey, Token: c.sessionToken, Expiration: c.expiration });
   }
 
   private assumeRoleWithWebIdentity(body: string, call: Call, send: (s: number, t: string, x: string) => void): void {

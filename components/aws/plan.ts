@@ -102,6 +102,7 @@ function estimatedGrant(p: AwsSecretPlan): GrantItem {
 
 function planSecret(decl: Declaration, s: NormalizedSecret, fail: (f: string, p: string) => never): AwsSecretPlan {
   const at = `secrets[${s.index}]`;
+  if (s.args.azure !== undefined) fail(`${at}.azure`, "holds Azure Key Vault options; on EKS use secrets[].aws (or remove it)");
   const a = s.args.aws ?? {};
   unknownFields(a, ["store", "storeName", "kmsKeyArn", "recoveryWindowInDays"], `${at}.aws`, fail);
   const store = a.store ?? "secrets-manager";

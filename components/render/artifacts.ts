@@ -1,6 +1,7 @@
 import { stringify as toYaml } from "yaml";
 import { FETCH_SPEC_ENV } from "../spec/fetch-spec";
 import type { RecordedResource } from "./offline-engine";
+import { azureArtifacts } from "./azure-artifacts";
 
 /** One file of the review folder. */
 export interface Artifact {
@@ -48,6 +49,12 @@ export function buildArtifacts(resources: RecordedResource[]): { artifacts: Arti
         const spec = fetchSpecOf(obj);
         if (spec) artifacts.push({ path: `fetch-spec/${obj.metadata.name}.json`, content: `${JSON.stringify(JSON.parse(spec), null, 2)}\n` });
       }
+      continue;
+    }
+    const azure = azureArtifacts(r);
+    if (azure) {
+      artifacts.push(...azure.artifacts);
+      rows.push({ type: r.type, name: r.name, detail: azure.detail });
       continue;
     }
     switch (r.type) {
@@ -103,7 +110,8 @@ function kubeDetail(o: Obj): string {
   if (o.kind === "ServiceAccount") {
     const ann = o.metadata?.annotations ?? {};
     const role = ann["eks.amazonaws.com/role-arn"];
-    return `${o.metadata.namespace}/${o.metadata.name}${role ? `, IRSA role ${role}` : ""}, token automount ${o.automountServiceAccountToken === false ? "off" : "on"}`;
+    const azure = ann["azure.workload.identity/client-id"];
+    return `${o.metadata.namespace}/${o.metadata.name}${role ? `, IRSA role ${role}` : ""}${azure ? `, Azure identity ${azure}` : ""}, token automount ${o.automountServiceAccountToken === false ? "off" : "on"}`;
   }
   if (o.kind === "Deployment") {
     const pod = o.spec.template.spec;

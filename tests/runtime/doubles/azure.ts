@@ -47,6 +47,8 @@ export class AzureDoubles {
   tokenRequests = 0;
   /** Key Vault requests that carried a valid token (the ones a real vault would count). */
   secretReads = 0;
+  /** Names of the secrets those requests asked for, in order. */
+  readonly readNames: string[] = [];
   private entra!: Server;
   private vault!: Server;
 
@@ -142,6 +144,7 @@ export class AzureDoubles {
     }
     this.secretReads++;
     const [, name, version] = m;
+    this.readNames.push(name);
     const fault = this.faults.take(name);
     if (fault && !applyCommonFault(fault, req, res, this.vault)) {
       if (fault === "throttle") sendJson(res, 429, { error: { code: "Throttled", message: "Rate limit is exceeded. Try again in 0 seconds." } }, { "retry-after": "0" });

@@ -54,7 +54,7 @@ export function buildArtifacts(resources: RecordedResource[]): { artifacts: Arti
     const azure = azureArtifacts(r);
     if (azure) {
       artifacts.push(...azure.artifacts);
-      rows.push({ type: r.type, name: r.name, detail: azure.detail });
+      rows.push({ type: r.type, name: r.name, detail: azure.facts.map((f) => `${f.label} ${f.values.join(", ")}`).join("; ") });
       continue;
     }
     switch (r.type) {

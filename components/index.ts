@@ -2,11 +2,13 @@ export type { SecretMountedWorkloadArgs } from "./workload-args";
 export type {
   ContainerArgs, ContainerPortArgs, EnvFileArgs, ExistingSecretArgs, FetchContainerArgs, GenerateArgs, RefreshArgs,
   ResourcesArgs, SecretArgs, SecretFileArgs, AwsSecretArgs, ProbeArgs, HttpGetProbeArgs, HttpHeaderArgs,
-  TcpSocketProbeArgs, ExecProbeArgs, GrpcProbeArgs,
+  TcpSocketProbeArgs, ExecProbeArgs, GrpcProbeArgs, AzureSecretArgs,
 } from "./core/args";
 export { AwsSecretStore, EcdsaCurve, FileDecoding, GenerateType, PortProtocol, ProbeScheme } from "./core/args";
 export type { EksPlatformArgs } from "./aws/eks-args";
 export { EksIdentity } from "./aws/eks-args";
+export type { AksPlatformArgs, AksKeyVaultArgs, AksExistingIdentityArgs } from "./azure/aks-args";
+export { AksPublicNetworkAccess, AksRoleScope } from "./azure/aks-args";
 // The component comes after its args: Pulumi's schema analyzer reads the TSDoc of interfaces in the
 // files it has walked before it reaches the component.
 export { SecretMountedWorkload } from "./workload";

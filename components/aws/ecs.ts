@@ -13,7 +13,7 @@ import { policyArnProblem, type Scope } from "./arns";
 import { ECS_SPEC_MAX_BYTES, type EcsDeclaration } from "./ecs-plan";
 import { ecrRepositoryArn, ecsTasksTrustPolicy, executionPolicy } from "./ecs-policies";
 import { containerDefinitions, containerDefinitionsJson, nativeValueFrom, taskVolumes, type ResolvedContainer } from "./ecs-task";
-import { revisionOf } from "./eks";
+import { revisionOf } from "../core/revision";
 import { checkedWhenResolved } from "./plan";
 import { policyFor, type GrantItem } from "./policy-split";
 import { attachReadPolicies } from "./read-policies";

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
 import { getPartitionOutput } from "@pulumi/aws/getPartition";
@@ -15,6 +14,7 @@ import { irsaTrustPolicy, podIdentityTrustPolicy } from "./policies";
 import { policyFor, type GrantItem } from "./policy-split";
 import { attachReadPolicies } from "./read-policies";
 import { provisionAwsSecret } from "./secrets";
+import { revisionOf } from "../core/revision";
 
 export interface EksProvisioned {
   roleArn: pulumi.Output<string>;
@@ -95,15 +95,4 @@ export function provisionEks(parent: pulumi.Resource, decl: Declaration, eks: Ek
     },
     ready,
   };
-}
-
-/**
- * Names what the pods must read: a hash of the secrets' version ids (never of a value), so a new
- * version changes the pod template and rolls the pods, and nothing else does.
- */
-export function revisionOf(names: string[], versionIds: pulumi.Input<string>[]): pulumi.Output<string> {
-  return pulumi.unsecret(pulumi.all(versionIds).apply((ids) => createHash("sha256")
-    .update(JSON.stringify(names.map((n, i) => [n, ids[i] ?? ""])))
-    .digest("hex")
-    .slice(0, 16)));
 }

@@ -111,7 +111,7 @@ export interface ExistingSecretArgs {
    * ARN must end with the `-` and 6 random characters AWS appends; no `*` or `?` anywhere.
    */
   arn?: pulumi.Input<string>;
-  /** Name of the secret or parameter in the provider's account and region. */
+  /** Name of the secret or parameter in the provider's account and region (EKS), or of the secret in the Key Vault (AKS). */
   name?: string;
   /**
    * ARN of the customer-managed KMS key that encrypts the existing secret, when it is not the
@@ -152,6 +152,18 @@ export interface AwsSecretArgs {
   recoveryWindowInDays?: number;
 }
 
+/** Azure-specific options of one secret (AKS platform). */
+export interface AzureSecretArgs {
+  /**
+   * Name in Key Vault: 1-127 letters, digits and `-`. Default: the secret's `name` in a vault
+   * created here; `<secretNamePrefix or component name>-<name>` in an existing vault. For an
+   * existing secret use `existing.name`.
+   */
+  secretName?: string;
+  /** Pin an existing secret to this version (32 hex characters; default: the latest version). */
+  version?: string;
+}
+
 /** One secret the workload reads. Exactly one of `value`, `generate` and `existing`. */
 export interface SecretArgs {
   /** Logical name: a DNS-1123 label, used in resource names, the default store name and the default file path. */
@@ -172,6 +184,8 @@ export interface SecretArgs {
   description?: string;
   /** AWS store options. */
   aws?: AwsSecretArgs;
+  /** Azure Key Vault options (AKS). */
+  azure?: AzureSecretArgs;
 }
 
 /** Container port. */

@@ -9,15 +9,15 @@ import released from "./fetch-image.json";
  * released holds `null`s, and then `fetch.image` is required: no pod runs an image nobody chose.
  */
 export interface FetchImageRecord {
-  /** Registry and repository of the released image, or null in an unreleased checkout. */
+  /** Image repository (`<registry>/<path>`), or null when no release recorded one. */
   repository: string | null;
-  /** Its `sha256:` digest, or null in an unreleased checkout. */
+  /** Image digest (`sha256:<64 hex>`), or null when no release recorded one. */
   digest: string | null;
-  /** The library version it was released with. */
+  /** The library version the image was released with. */
   version: string;
 }
 
-/** The fetch image recorded at release (see FetchImageRecord). */
+/** The fetch image recorded in this package's fetch-image.json. */
 export const RELEASED_FETCH_IMAGE: FetchImageRecord = released;
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;

@@ -6,6 +6,7 @@ import { ECS_DESCRIBERS } from "./describe-ecs";
 import { describeKubernetesObject } from "./describe-kubernetes";
 import { GENERATED_DESCRIBERS } from "./describe-generated";
 import { wrapText } from "./terminal-text";
+import { describeAzure } from "./azure-artifacts";
 
 export type { Artifact, Fact } from "./describe";
 
@@ -77,7 +78,7 @@ export function buildArtifacts(resources: RecordedResource[], ctx: ReviewContext
 
   for (const r of resources) if (!r.custom) add(r, [fact("component", "groups the resources below")]);
   for (const s of subjects) {
-    const describe = DESCRIBERS[s.type] ?? (s.type.startsWith("kubernetes:") ? describeKubernetesObject : undefined);
+    const describe = DESCRIBERS[s.type] ?? (s.type.startsWith("azure-native:") ? describeAzure : s.type.startsWith("kubernetes:") ? describeKubernetesObject : undefined);
     const d = describe ? describe(s, index) : {
       facts: [fact("not summarised", VALUE_CARRIERS.has(s.type) ? "value withheld" : "render does not summarise this type; read it in the program")],
     };

@@ -4,6 +4,7 @@ import Module from "node:module";
 import * as pulumi from "@pulumi/pulumi";
 import { RenderError } from "./render-error";
 import { readProject, readYamlMapping, shown } from "./program-files";
+import { azureState } from "./azure-state";
 
 /**
  * Runs a Pulumi program with no CLI, no cloud and no cluster: `pulumi.runtime.setMocks` stands in
@@ -95,6 +96,7 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         state.publicKeyPem = GENERATED_PLACEHOLDER;
         break;
     }
+    if (args.type.startsWith("azure-native:")) Object.assign(state, azureState(args.type, args.name, args.inputs));
     if (args.type.startsWith("kubernetes:")) {
       const meta = { ...((args.inputs.metadata as Record<string, unknown>) ?? {}) };
       meta.name ??= invent(autoName, "name");

@@ -37,7 +37,12 @@ describe("examples run under the offline engine, so they never rot", () => {
       }
       for (const sa of run.resources.filter((r) => r.type === "kubernetes:core/v1:ServiceAccount")) validateServiceAccount(sa.inputs);
       for (const ns of run.resources.filter((r) => r.type === "kubernetes:core/v1:Namespace")) validateNamespace(ns.inputs);
-      for (const key of ["roleArn", "serviceAccountName", "deploymentName", "mountPath", "fetchSpec", "permissionPolicy"]) {
+      // What each example exports beyond the deployment and its spec: its platform's review outputs.
+      const platformOutputs: Record<string, string[]> = {
+        eks: ["roleArn", "serviceAccountName", "mountPath", "permissionPolicy"],
+        aks: ["identityClientId", "vaultUri", "roleAssignments", "federatedCredential"],
+      };
+      for (const key of ["deploymentName", "fetchSpec", ...(platformOutputs[example] ?? [])]) {
         assert.ok(run.outputs[key], `${example} exports ${key}`);
       }
       parseFetchSpecJson(String(run.outputs.fetchSpec));

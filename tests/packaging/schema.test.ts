@@ -33,17 +33,19 @@ const INPUTS = {
   secrets: "SecretArgs[]", containers: "ContainerArgs[]", namespace: "string?", createNamespace: "boolean?",
   serviceAccountName: "string?", deploymentName: "string?", replicas: "number?", labels: "{string}?", mountPath: "string?",
   volumeSizeLimit: "string?", fileMode: "string?", fsGroup: "number?", refresh: "RefreshArgs?", envFile: "EnvFileArgs?",
-  fetch: "FetchContainerArgs?", secretNamePrefix: "string?", eks: "EksPlatformArgs?",
+  fetch: "FetchContainerArgs?", secretNamePrefix: "string?", eks: "EksPlatformArgs?", aks: "AksPlatformArgs?",
 };
 const OUTPUTS = {
   roleArn: "string?", serviceAccountName: "string", deploymentName: "string", namespace: "string", mountPath: "string",
   fetchSpec: "string", permissionPolicy: "string?", trustPolicy: "string?",
+  identityClientId: "string?", identityPrincipalId: "string?", vaultUri: "string?", roleAssignments: "string?", federatedCredential: "string?",
 };
 const OBJECT_TYPES: Record<string, Record<string, string>> = {
-  SecretArgs: { name: "string", value: "Input<string>?", generate: "GenerateArgs?", existing: "ExistingSecretArgs?", files: "SecretFileArgs[]?", description: "string?", aws: "AwsSecretArgs?" },
+  SecretArgs: { name: "string", value: "Input<string>?", generate: "GenerateArgs?", existing: "ExistingSecretArgs?", files: "SecretFileArgs[]?", description: "string?", aws: "AwsSecretArgs?", azure: "AzureSecretArgs?" },
   GenerateArgs: { type: "GenerateType", length: "number?", lower: "boolean?", upper: "boolean?", numeric: "boolean?", special: "boolean?", specialCharacters: "string?", rsaBits: "number?", ecdsaCurve: "EcdsaCurve?" },
   ExistingSecretArgs: { arn: "Input<string>?", name: "string?", kmsKeyArn: "Input<string>?" },
   SecretFileArgs: { path: "string", jsonKey: "string?", decode: "FileDecoding?", mode: "string?" },
+  AzureSecretArgs: { secretName: "string?", version: "string?" },
   AwsSecretArgs: { store: "AwsSecretStore?", storeName: "string?", kmsKeyArn: "Input<string>?", recoveryWindowInDays: "number?" },
   ContainerArgs: {
     name: "string", image: "Input<string>", command: "Input<string>[]?", args: "Input<string>[]?", workingDir: "string?", env: "{Input<string>}?",
@@ -80,6 +82,15 @@ const OBJECT_TYPES: Record<string, Record<string, string>> = {
     identity: "EksIdentity?", oidcProviderArn: "Input<string>?", oidcIssuerUrl: "Input<string>?", clusterName: "Input<string>?",
     roleName: "Input<string>?", permissionsBoundaryArn: "Input<string>?", tags: "{Input<string>}?",
   },
+  AksPlatformArgs: {
+    oidcIssuerUrl: "Input<string>", resourceGroupName: "string", location: "Input<string>?", tenantId: "Input<string>?", subscriptionId: "Input<string>?",
+    keyVault: "AksKeyVaultArgs?", identity: "AksExistingIdentityArgs?", identityName: "string?", roleScope: "AksRoleScope?", tags: "{Input<string>}?",
+  },
+  AksKeyVaultArgs: {
+    id: "string?", name: "string?", existing: "boolean?", resourceGroupName: "string?", publicNetworkAccess: "AksPublicNetworkAccess?",
+    softDeleteRetentionInDays: "number?", dnsSuffix: "string?",
+  },
+  AksExistingIdentityArgs: { resourceId: "string", clientId: "Input<string>", principalId: "Input<string>", federatedCredentialsInUse: "number?" },
 };
 const ENUMS: Record<string, Record<string, string>> = {
   GenerateType: { Password: "password", Rsa: "rsa", Ecdsa: "ecdsa" },
@@ -92,6 +103,8 @@ const ENUMS: Record<string, Record<string, string>> = {
   EcsLaunchType: { Fargate: "FARGATE", Ec2: "EC2" },
   EcsPortProtocol: { Tcp: "tcp", Udp: "udp" },
   EcsLogDriver: { Awslogs: "awslogs", Awsfirelens: "awsfirelens", Splunk: "splunk", Fluentd: "fluentd", Gelf: "gelf", Journald: "journald", JsonFile: "json-file", Syslog: "syslog" },
+  AksRoleScope: { Secret: "secret", Vault: "vault" },
+  AksPublicNetworkAccess: { Enabled: "enabled", Disabled: "disabled" },
 };
 
 // SecretMountedTask: ECS-native args beside the workload's, sharing SecretArgs and EnvFileArgs.
@@ -156,6 +169,8 @@ describe("multi-language schema (Pulumi's component analyzer on this repository)
     assert.deepEqual(objects, OBJECT_TYPES);
     assert.deepEqual(schema.types["secret-mount:index:SecretArgs"].required, ["name"]);
     assert.deepEqual(schema.types["secret-mount:index:EksPlatformArgs"].required, []);
+    assert.deepEqual(schema.types["secret-mount:index:AksPlatformArgs"].required, ["oidcIssuerUrl", "resourceGroupName"]);
+    assert.deepEqual(schema.types["secret-mount:index:AksExistingIdentityArgs"].required, ["clientId", "principalId", "resourceId"]);
   });
 
   it("string choices are enums with their values and a description per value", () => {

@@ -21,6 +21,11 @@ case "$tool" in
 esac
 dir="$cache/$tool-$version"
 if [ -x "$dir/bin/$tool" ]; then echo "$dir/bin"; exit 0; fi
+# One build per tool at a time (parallel test runs, CI and a developer): wait, then re-check.
+mkdir -p "$cache"
+exec 9>"$dir.lock"
+flock 9
+if [ -x "$dir/bin/$tool" ]; then echo "$dir/bin"; exit 0; fi
 
 work="$dir/src"
 rm -rf "$work"; mkdir -p "$work" "$dir/bin"

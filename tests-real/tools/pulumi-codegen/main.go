@@ -7,11 +7,13 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 
+	"github.com/blang/semver"
 	gogen "github.com/pulumi/pulumi/pkg/v3/codegen/go"
 	pygen "github.com/pulumi/pulumi/pkg/v3/codegen/python"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
@@ -38,7 +40,7 @@ func run(lang, schemaPath, out string) error {
 	if err := json.Unmarshal(data, &spec); err != nil {
 		return fmt.Errorf("%s: %w", schemaPath, err)
 	}
-	pkg, diags, err := schema.BindSpec(spec, nil, schema.ValidationOptions{})
+	pkg, diags, err := schema.BindSpec(spec, noReferences{}, schema.ValidationOptions{})
 	if err != nil {
 		return err
 	}
@@ -48,7 +50,7 @@ func run(lang, schemaPath, out string) error {
 	var files map[string][]byte
 	switch lang {
 	case "python":
-		files, err = pygen.GeneratePackage("pulumi-codegen", pkg, nil, nil)
+		files, err = pygen.GeneratePackage("pulumi-codegen", pkg, nil, noReferences{})
 	case "go":
 		files, err = gogen.GeneratePackage("pulumi-codegen", pkg, nil)
 	default:
@@ -67,4 +69,24 @@ func run(lang, schemaPath, out string) error {
 		}
 	}
 	return nil
+}
+
+// noReferences is the loader for a self-contained schema: the component's args name no type of
+// another package (the analyzer test asserts it), so any reference is an error.
+type noReferences struct{}
+
+func (noReferences) LoadPackage(pkg string, _ *semver.Version) (*schema.Package, error) {
+	return nil, fmt.Errorf("the schema refers to package %q; this generator loads no other package", pkg)
+}
+
+func (l noReferences) LoadPackageV2(_ context.Context, d *schema.PackageDescriptor) (*schema.Package, error) {
+	return l.LoadPackage(d.Name, d.Version)
+}
+
+func (l noReferences) LoadPackageReference(pkg string, v *semver.Version) (schema.PackageReference, error) {
+	return nil, fmt.Errorf("the schema refers to package %q; this generator loads no other package", pkg)
+}
+
+func (l noReferences) LoadPackageReferenceV2(_ context.Context, d *schema.PackageDescriptor) (schema.PackageReference, error) {
+	return l.LoadPackageReference(d.Name, d.Version)
 }

@@ -42,6 +42,10 @@ describe("a real kube-apiserver (etcd + kube-apiserver from the Go module proxy)
     // A namespace with no pod-security labels: the server's AdmissionConfiguration alone decides.
     const ns = await cluster.request("POST", "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name: "unlabelled" } });
     assert.equal(ns.status, 201, summary(ns));
+    // No controller manager runs, so no `default` ServiceAccount appears by itself; the
+    // ServiceAccount admission plugin refuses pods whose account does not exist.
+    const sa = await cluster.request("POST", "/api/v1/namespaces/unlabelled/serviceaccounts", { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "default" } });
+    assert.equal(sa.status, 201, summary(sa));
     const root = { apiVersion: "v1", kind: "Pod", metadata: { name: "root", namespace: "unlabelled" }, spec: { containers: [{ name: "c", image: "busybox" }] } };
     const refused = await cluster.request("POST", `/api/v1/namespaces/unlabelled/pods?${DRY}`, root);
     assert.equal(refused.status, 403, summary(refused));
@@ -120,7 +124,8 @@ describe("a real kube-apiserver (etcd + kube-apiserver from the Go module proxy)
 
         it("a privileged container is refused by Pod Security admission", async () => {
           const pod = podFromTemplate(deployment, "privileged");
-          appContainer(pod).securityContext = { ...appContainer(pod).securityContext, privileged: true };
+          // (privileged with allowPrivilegeEscalation: false is refused earlier, by API validation)
+          appContainer(pod).securityContext = { ...appContainer(pod).securityContext, privileged: true, allowPrivilegeEscalation: true };
           const r = await cluster.request("POST", `${collectionPath(pod)}?${DRY}`, pod);
           assert.equal(r.status, 403, summary(r));
           assert.match(r.body.message, /violates PodSecurity "restricted:.*privileged/);

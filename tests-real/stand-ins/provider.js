@@ -95,8 +95,17 @@ function computed(urn, inputs) {
 
 const changed = (olds, news) => Object.keys(news).filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
 
+// Report the version of the SDK package the program uses, as the real plugin of that release would.
+const version = (() => {
+  try {
+    return require(`@pulumi/${pkg}/package.json`).version;
+  } catch {
+    return "0.0.1";
+  }
+})();
+
 main({
-  version: "0.0.0-stand-in",
+  version,
   async check(_urn, _olds, news) {
     return { inputs: news };
   },

@@ -48,7 +48,10 @@ case "$tool" in
     for m in $(grep -Eo '^\s+k8s\.io/[a-z0-9-]+ v0\.0\.0$' "$curl_mod" | awk '{print $1}'); do
       go mod edit -replace="$m@v0.0.0=$m@v0.$minor"
     done
-    go build -trimpath -o "$dir/bin/kube-apiserver.tmp" k8s.io/kubernetes/cmd/kube-apiserver >&2
+    # The version the server reports (/version, Pod Security's "latest"), as Kubernetes' own build stamps it.
+    kv="k8s.io/component-base/version"
+    go build -trimpath -ldflags "-X $kv.gitVersion=$K8S_VERSION -X $kv.gitMajor=1 -X $kv.gitMinor=${minor%%.*} -X $kv.gitTreeState=clean" \
+      -o "$dir/bin/kube-apiserver.tmp" k8s.io/kubernetes/cmd/kube-apiserver >&2
     ;;
   pulumi-codegen)
     go mod init wrapper >/dev/null 2>&1

@@ -9,11 +9,15 @@ import released from "./fetch-image.json";
  * released holds `null`s, and then `fetch.image` is required: no pod runs an image nobody chose.
  */
 export interface FetchImageRecord {
+  /** The image repository the release pushed to, e.g. `ghcr.io/org/secret-mount-fetch`; `null` before a release. */
   repository: string | null;
+  /** The pushed image's digest, `sha256:<64 hex>`; `null` before a release. */
   digest: string | null;
+  /** The library version this record belongs to. */
   version: string;
 }
 
+/** The record shipped in this copy of the library (fetch-image.json). */
 export const RELEASED_FETCH_IMAGE: FetchImageRecord = released;
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;

@@ -57,7 +57,9 @@ function startGuarded(bin: string, args: string[], logFile: string): ChildProces
 function killGroup(child: ChildProcess): void {
   if (child.pid === undefined || child.exitCode !== null) return;
   try {
-    process.kill(-child.pid, "SIGTERM");
+    // SIGKILL: the data is throwaway, and a kube-apiserver told to stop gracefully can wait on an
+    // etcd that stopped with it. The guard shell is in the same group and goes too.
+    process.kill(-child.pid, "SIGKILL");
   } catch {
     /* already gone */
   }

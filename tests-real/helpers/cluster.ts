@@ -1,0 +1,159 @@
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
+import * as https from "node:https";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+
+/**
+ * A real etcd + kube-apiserver on loopback: service-account keys made with openssl, a token-file
+ * admin, RBAC, the ServiceAccount admission plugin, and Pod Security admission configured to
+ * enforce and warn the restricted profile for every namespace by default.
+ */
+
+export const ADMIN_TOKEN_USER = "secret-mount-admin";
+
+export interface KubeResponse {
+  status: number;
+  body: any;
+  /** The `Warning` headers the server sent (deprecations, PSA warn, unknown fields when not strict). */
+  warnings: string[];
+}
+
+export interface Cluster {
+  url: string;
+  token: string;
+  dir: string;
+  request(method: string, urlPath: string, body?: unknown, contentType?: string): Promise<KubeResponse>;
+  stop(): void;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts one server in its own process group under a watchdog shell: when this Node process dies
+ * (even by SIGKILL, when no exit handler runs), the watchdog kills the server within a second.
+ */
+function startGuarded(bin: string, args: string[], logFile: string): ChildProcess {
+  const script = 'server="$1"; shift; "$server" "$@" & child=$!; '
+    + `while kill -0 ${process.pid} 2>/dev/null && kill -0 "$child" 2>/dev/null; do sleep 1; done; `
+    + 'kill "$child" 2>/dev/null; sleep 2; kill -9 "$child" 2>/dev/null; wait';
+  const log = fs.openSync(logFile, "a");
+  const child = spawn("bash", ["-c", script, "guard", bin, ...args], { detached: true, stdio: ["ignore", log, log] });
+  fs.closeSync(log);
+  child.unref();
+  return child;
+}
+
+function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined || child.exitCode !== null) return;
+  try {
+    // SIGKILL: the data is throwaway, and a kube-apiserver told to stop gracefully can wait on an
+    // etcd that stopped with it. The guard shell is in the same group and goes too.
+    process.kill(-child.pid, "SIGKILL");
+  } catch {
+    /* already gone */
+  }
+}
+
+const PSA_ADMISSION = `apiVersion: apiserver.config.k8s.io/v1
+kind: AdmissionConfiguration
+plugins:
+  - name: PodSecurity
+    configuration:
+      apiVersion: pod-security.admission.config.k8s.io/v1
+      kind: PodSecurityConfiguration
+      defaults:
+        enforce: restricted
+        enforce-version: latest
+        warn: restricted
+        warn-version: latest
+        audit: restricted
+        audit-version: latest
+      exemptions:
+        usernames: []
+        runtimeClasses: []
+        namespaces: []
+`;
+
+export async function startCluster(etcdBin: string, apiserverBin: string): Promise<Cluster> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "secret-mount-kube-"));
+  const token = execFileSync("openssl", ["rand", "-hex", "24"], { encoding: "utf8" }).trim();
+  execFileSync("openssl", ["genrsa", "-out", path.join(dir, "sa.key"), "2048"], { stdio: "ignore" });
+  execFileSync("openssl", ["rsa", "-in", path.join(dir, "sa.key"), "-pubout", "-out", path.join(dir, "sa.pub")], { stdio: "ignore" });
+  fs.writeFileSync(path.join(dir, "tokens.csv"), `${token},${ADMIN_TOKEN_USER},${ADMIN_TOKEN_USER},"system:masters"\n`, { mode: 0o600 });
+  fs.writeFileSync(path.join(dir, "admission.yaml"), PSA_ADMISSION);
+
+  const [etcdPort, peerPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+  const etcdUrl = `http://127.0.0.1:${etcdPort}`;
+  const etcd = startGuarded(etcdBin, [
+    "--name=test", `--data-dir=${path.join(dir, "etcd")}`,
+    `--listen-client-urls=${etcdUrl}`, `--advertise-client-urls=${etcdUrl}`,
+    `--listen-peer-urls=http://127.0.0.1:${peerPort}`, `--initial-advertise-peer-urls=http://127.0.0.1:${peerPort}`,
+    `--initial-cluster=test=http://127.0.0.1:${peerPort}`, "--unsafe-no-fsync", "--log-level=warn",
+  ], path.join(dir, "etcd.log"));
+  const apiserver = startGuarded(apiserverBin, [
+    `--etcd-servers=${etcdUrl}`, "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1", `--secure-port=${apiPort}`,
+    `--cert-dir=${path.join(dir, "certs")}`, `--token-auth-file=${path.join(dir, "tokens.csv")}`,
+    `--service-account-key-file=${path.join(dir, "sa.pub")}`, `--service-account-signing-key-file=${path.join(dir, "sa.key")}`,
+    "--service-account-issuer=https://kubernetes.default.svc.cluster.local", "--service-cluster-ip-range=10.96.0.0/24",
+    "--authorization-mode=RBAC", "--enable-admission-plugins=NamespaceLifecycle,ServiceAccount,PodSecurity",
+    `--admission-control-config-file=${path.join(dir, "admission.yaml")}`,
+    // Privileged containers pass API validation, so a privileged pod is refused by Pod Security
+    // admission itself (the negative control checks who refused it).
+    "--allow-privileged=true", "--v=0",
+  ], path.join(dir, "kube-apiserver.log"));
+
+  const url = `https://127.0.0.1:${apiPort}`;
+  const request = (method: string, urlPath: string, body?: unknown, contentType = "application/json"): Promise<KubeResponse> =>
+    new Promise((resolve, reject) => {
+      const payload = body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
+      const req = https.request(`${url}${urlPath}`, {
+        method,
+        // The server's serving certificate is self-signed for this run, on loopback only.
+        rejectUnauthorized: false,
+        headers: { authorization: `Bearer ${token}`, accept: "application/json", ...(payload ? { "content-type": contentType } : {}) },
+      }, (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (d) => (text += d));
+        res.on("end", () => {
+          const w = res.headers.warning;
+          let parsed: unknown = text;
+          try { parsed = JSON.parse(text); } catch { /* plain text body */ }
+          resolve({ status: res.statusCode ?? 0, body: parsed, warnings: w === undefined ? [] : Array.isArray(w) ? w : [w] });
+        });
+      });
+      req.on("error", reject);
+      if (payload) req.write(payload);
+      req.end();
+    });
+
+  const stop = () => {
+    killGroup(apiserver);
+    killGroup(etcd);
+  };
+  process.once("exit", stop);
+
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    if (apiserver.exitCode !== null || etcd.exitCode !== null || Date.now() > deadline) {
+      stop();
+      const tail = (f: string) => (fs.existsSync(f) ? fs.readFileSync(f, "utf8").trim().split("\n").slice(-8).join("\n") : "");
+      throw new Error(`kube-apiserver did not become ready:\n${tail(path.join(dir, "etcd.log"))}\n${tail(path.join(dir, "kube-apiserver.log"))}`);
+    }
+    const ready = await request("GET", "/readyz").catch(() => undefined);
+    if (ready?.status === 200) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return { url, token, dir, request, stop };
+}

@@ -1,0 +1,176 @@
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { startCluster, type Cluster } from "./helpers/cluster";
+import { nodeExamples, ROOT } from "./helpers/rendered";
+import { needTool, tool } from "./helpers/tools";
+
+// The real Pulumi engine (CLI built from the Go module proxy) runs every Node.js example through
+// preview, up, a change that rolls the pods, and destroy. Stand-ins (tests-real/stand-ins/): the
+// Node language host (the proxy refuses the real one) and the aws/random/tls/kubernetes providers;
+// the kubernetes stand-in writes to a real kube-apiserver.
+
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const STAND_INS = path.join(__dirname, "stand-ins", "bin");
+
+type Obj = Record<string, any>;
+
+describe("the real Pulumi engine runs every example: preview, up, a rolling change, destroy", function () {
+  let pulumiBin: string;
+  let cluster: Cluster;
+  let work: string;
+  let hostDir = "";
+
+  before(async function () {
+    this.timeout(0);
+    pulumiBin = needTool(this, "pulumi");
+    // The real Node language host when the proxy serves it; otherwise the stand-in, said aloud.
+    const host = tool("pulumi-language-nodejs");
+    if (host.ok) hostDir = `${host.dir}:`;
+    else console.log(`      using the stand-in Node language host: ${host.reason}`);
+    const etcd = needTool(this, "etcd");
+    const apiserver = needTool(this, "kube-apiserver");
+    // Programs import the library by its package name: the npm package's compiled entry point.
+    if (!fs.existsSync(path.join(ROOT, "dist/components/index.js"))) execFileSync("npm", ["run", "build:lib"], { cwd: ROOT, stdio: "ignore" });
+    cluster = await startCluster(etcd, apiserver);
+    work = fs.mkdtempSync(path.join(os.tmpdir(), "secret-mount-engine-"));
+  });
+
+  after(() => {
+    cluster?.stop();
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  for (const example of nodeExamples()) {
+    describe(`examples/${example}`, () => {
+      let prog: string;
+      let env: NodeJS.ProcessEnv;
+      let project: string;
+      const pulumi = (args: string[]): string => {
+        try {
+          return execFileSync(pulumiBin, [...args, "--non-interactive"], { cwd: prog, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 << 20 });
+        } catch (err) {
+          const e = err as { stdout?: string; stderr?: string; message: string };
+          throw new Error(`pulumi ${args.join(" ")} failed:\n${`${e.stdout ?? ""}\n${e.stderr ?? ""}`.trim().split("\n").slice(-30).join("\n")}`);
+        }
+      };
+      const exported = (): Obj[] => JSON.parse(pulumi(["stack", "export"])).deployment.resources ?? [];
+      const managed = (rs: Obj[]) => rs.filter((r) => r.type !== "pulumi:pulumi:Stack" && !r.type.startsWith("pulumi:providers:"));
+      let created = 0;
+
+      before(function () {
+        this.timeout(0);
+        const dir = path.join(work, example);
+        prog = path.join(dir, "program");
+        fs.cpSync(path.join(ROOT, "examples", example), prog, { recursive: true });
+        fs.mkdirSync(path.join(prog, "node_modules"));
+        fs.symlinkSync(ROOT, path.join(prog, "node_modules", "secret-mount"));
+        fs.symlinkSync(path.join(ROOT, "node_modules", "@pulumi"), path.join(prog, "node_modules", "@pulumi"));
+        fs.mkdirSync(path.join(dir, "state"));
+        project = (parseYaml(fs.readFileSync(path.join(prog, "Pulumi.yaml"), "utf8")) as { name: string }).name;
+        env = {
+          ...process.env,
+          PATH: `${hostDir}${STAND_INS}:${path.dirname(pulumiBin)}:${process.env.PATH}`,
+          PULUMI_HOME: path.join(dir, "home"),
+          PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
+          PULUMI_CONFIG_PASSPHRASE: "real-parts-test-passphrase",
+          PULUMI_SKIP_UPDATE_CHECK: "true",
+          PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+          SECRET_MOUNT_RECORD: path.join(dir, "record.jsonl"),
+          SECRET_MOUNT_KUBE_URL: cluster.url,
+          SECRET_MOUNT_KUBE_TOKEN: cluster.token,
+        };
+        pulumi(["stack", "init", "example"]);
+      });
+
+      it("preview: what will be created, with the values providers compute still unknown", function () {
+        this.timeout(600_000);
+        const preview = JSON.parse(pulumi(["preview", "--json"])) as { steps: Obj[]; changeSummary: Obj };
+        created = preview.changeSummary.create;
+        assert.ok(created >= 5, JSON.stringify(preview.changeSummary));
+        assert.deepEqual(Object.keys(preview.changeSummary), ["create"]);
+        const kinds = preview.steps.map((s) => s.newState?.type);
+        for (const t of ["kubernetes:apps/v1:Deployment", "kubernetes:core/v1:ServiceAccount"]) assert.ok(kinds.includes(t), `${t} in ${kinds}`);
+        // A cloud identity only known after `up` reaches the Kubernetes objects as an unknown.
+        const kube = preview.steps.filter((s) => s.newState?.type?.startsWith("kubernetes:"));
+        assert.ok(kube.some((s) => JSON.stringify(s.newState.inputs).includes(UNKNOWN)), "no Kubernetes input is unknown at preview");
+      });
+
+      it("up: every resource created, the workload really in the API server, no secret value in clear in the state", async function () {
+        this.timeout(600_000);
+        pulumi(["up", "--yes", "--skip-preview"]);
+        const resources = exported();
+        assert.equal(managed(resources).length, created - 1, "resources in the state = created at preview less the stack");
+        const outputs = JSON.parse(pulumi(["stack", "output", "--json"])) as Obj;
+        const dep = resources.find((r) => r.type === "kubernetes:apps/v1:Deployment")!.outputs;
+        const live = await cluster.request("GET", `/apis/apps/v1/namespaces/${dep.metadata.namespace}/deployments/${dep.metadata.name}`);
+        assert.equal(live.status, 200);
+        assert.equal(live.body.spec.template.spec.serviceAccountName, outputs.serviceAccountName);
+        const sa = await cluster.request("GET", `/api/v1/namespaces/${dep.metadata.namespace}/serviceaccounts/${outputs.serviceAccountName}`);
+        assert.equal(sa.status, 200);
+        if (outputs.roleArn) assert.ok(JSON.stringify(sa.body.metadata.annotations ?? {}).includes(outputs.roleArn), "the ServiceAccount names the role");
+        // Every value the engine holds as secret: decrypted here only to look for it in the raw file.
+        const secrets: string[] = [];
+        const SIG = "4dabf18193072939515e22adb298388d";
+        const collect = (v: unknown): void => {
+          if (typeof v === "string" && v.length >= 8) secrets.push(v);
+          // A decrypted secret is still wrapped: { <sig>: <secret sig>, plaintext: <JSON of the value> }.
+          else if (v && typeof v === "object" && SIG in v) collect(JSON.parse((v as Obj).plaintext));
+          else if (v && typeof v === "object") Object.values(v).forEach(collect);
+        };
+        const shown = pulumi(["stack", "export", "--show-secrets"]);
+        const plain = JSON.parse(shown).deployment.resources as Obj[];
+        const cipher = new Map(resources.map((r) => [r.urn, r]));
+        for (const r of plain) {
+          for (const [k, v] of Object.entries(r.outputs ?? {})) {
+            const enc = cipher.get(r.urn)?.outputs?.[k];
+            if (enc && typeof enc === "object" && "ciphertext" in enc) collect(v);
+          }
+        }
+        assert.ok(secrets.length >= 2, "the generated secrets are held as secrets in the state");
+        // How a value would appear in a state file that held it in clear: JSON-escaped.
+        const inClear = (text: string, v: string) => text.includes(JSON.stringify(v).slice(1, -1));
+        // The detector can fail: a copy of the state with every secret unwrapped holds each of them.
+        const unwrap = (v: unknown): unknown =>
+          v && typeof v === "object" ? (SIG in v ? JSON.parse((v as Obj).plaintext) : Array.isArray(v) ? v.map(unwrap) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrap(x)]))) : v;
+        const leakyCopy = JSON.stringify(unwrap(plain));
+        assert.equal(secrets.filter((v) => inClear(leakyCopy, v)).length, secrets.length);
+        const stateFile = path.join(env.PULUMI_BACKEND_URL!.slice("file://".length), ".pulumi", "stacks", project, "example.json");
+        const raw = fs.readFileSync(stateFile, "utf8");
+        const leaked = secrets.filter((v) => inClear(raw, v)).length;
+        assert.equal(leaked, 0, `${leaked} secret value(s) in clear in the state file`);
+      });
+
+      it("a change to the app container rolls the pods: the Deployment's template is updated in place", async function () {
+        this.timeout(600_000);
+        pulumi(["config", "set", "image", "public.ecr.aws/docker/library/busybox:1.36"]);
+        const preview = JSON.parse(pulumi(["preview", "--json", "--diff"])) as { steps: Obj[]; changeSummary: Obj };
+        const step = preview.steps.find((s) => s.newState?.type === "kubernetes:apps/v1:Deployment")!;
+        assert.equal(step.op, "update", JSON.stringify(preview.changeSummary));
+        // The pod template the program asked for changed; the object keeps its name (no replacement).
+        assert.notEqual(JSON.stringify(step.newState.inputs.spec.template), JSON.stringify(step.oldState.inputs.spec.template));
+        assert.equal(step.newState.inputs.metadata.name, step.oldState.inputs.metadata.name);
+        assert.equal(preview.changeSummary.delete ?? 0, 0, "nothing is deleted");
+        pulumi(["up", "--yes", "--skip-preview"]);
+        const dep = exported().find((r) => r.type === "kubernetes:apps/v1:Deployment")!.outputs;
+        const live = await cluster.request("GET", `/apis/apps/v1/namespaces/${dep.metadata.namespace}/deployments/${dep.metadata.name}`);
+        assert.ok(live.body.spec.template.spec.containers.some((c: Obj) => c.image === "public.ecr.aws/docker/library/busybox:1.36"));
+        assert.equal(live.body.metadata.generation, 2, "a new pod template generation (a rollout)");
+      });
+
+      it("destroy: nothing left in the state, the Deployment gone from the API server", async function () {
+        this.timeout(600_000);
+        const dep = exported().find((r) => r.type === "kubernetes:apps/v1:Deployment")!.outputs;
+        pulumi(["destroy", "--yes", "--skip-preview"]);
+        assert.equal(managed(exported()).length, 0);
+        const live = await cluster.request("GET", `/apis/apps/v1/namespaces/${dep.metadata.namespace}/deployments/${dep.metadata.name}`);
+        assert.equal(live.status, 404);
+        const deletes = fs.readFileSync(env.SECRET_MOUNT_RECORD!, "utf8").trim().split("\n").map((l) => JSON.parse(l)).filter((e) => e.op === "delete");
+        assert.equal(deletes.length, created - 2, "every custom resource deleted by its provider (less the stack and the component)");
+      });
+    });
+  }
+});

@@ -1,0 +1,134 @@
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental/index.js";
+import { ROOT } from "./helpers/rendered";
+import { needTool } from "./helpers/tools";
+
+// Consumers in other languages: the schema the CLI's Node plugin host serves for this repository
+// (ComponentProvider.getSchema, what `pulumi package get-schema` prints), turned into SDKs by
+// Pulumi's own code generators, then installed/imported (Python) and compiled (Go).
+
+const pkg = require(path.join(ROOT, "package.json")) as { name: string; version: string };
+const SDK_VERSION = (require("@pulumi/pulumi/package.json") as { version: string }).version;
+const GO_CLOUD_SDK = "v1.20261106.0";
+const CACHE = path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "secret-mount", "tools");
+
+function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): string {
+  try {
+    return execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 << 20, ...opts });
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`${cmd} ${args.join(" ")} failed:\n${(e.stderr || e.stdout || e.message).trim().split("\n").slice(-25).join("\n")}`);
+  }
+}
+
+describe("SDKs for other languages, generated from the component's schema by Pulumi's code generators", function () {
+  let codegen: string;
+  let work: string;
+  let schemaFile: string;
+
+  before(async function () {
+    this.timeout(0);
+    codegen = needTool(this, "pulumi-codegen");
+    work = fs.mkdtempSync(path.join(os.tmpdir(), "secret-mount-sdk-"));
+    const provider = new ComponentProvider({ components: getPulumiComponents(require(ROOT)), name: pkg.name, dirname: ROOT, version: pkg.version });
+    schemaFile = path.join(work, "schema.json");
+    fs.writeFileSync(schemaFile, await provider.getSchema());
+  });
+
+  after(() => work && fs.rmSync(work, { recursive: true, force: true }));
+
+  it("Python: the generated SDK installs with pip into a venv and imports, with the args and enums of the TypeScript API", function () {
+    this.timeout(0);
+    const out = path.join(work, "python");
+    run(codegen, ["python", schemaFile, out]);
+    // A venv with the Python SDK matching the Node one, made once and kept in the tool cache.
+    const venv = path.join(CACHE, `python-venv-pulumi-${SDK_VERSION}`);
+    const python = path.join(venv, "bin", "python");
+    if (!fs.existsSync(path.join(venv, "ready"))) {
+      fs.rmSync(venv, { recursive: true, force: true });
+      run("python3", ["-m", "venv", venv]);
+      try {
+        run(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", `pulumi==${SDK_VERSION}`]);
+      } catch (err) {
+        console.log(`      SKIP: pip could not install pulumi==${SDK_VERSION} from PyPI: ${(err as Error).message.split("\n").slice(-1)[0]}`);
+        this.skip();
+      }
+      fs.writeFileSync(path.join(venv, "ready"), "");
+    }
+    const site = path.join(work, "python-site");
+    run(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps", "--target", site, out]);
+    const probe = `
+import inspect, json, pulumi_secret_mount as sm
+args = inspect.signature(sm.SecretMountedWorkloadArgs.__init__).parameters
+print(json.dumps({
+  "component": issubclass(sm.SecretMountedWorkload, __import__("pulumi").ComponentResource),
+  "args": sorted(a for a in args if a != "self"),
+  "generate": sorted(e.value for e in sm.GenerateType),
+  "identity": sorted(e.value for e in sm.EksIdentity),
+  "outputs": sorted(n for n in ("role_arn", "service_account_name", "deployment_name", "fetch_spec") if isinstance(getattr(sm.SecretMountedWorkload, n, None), property)),
+}))`;
+    const got = JSON.parse(run(python, ["-c", probe], { env: { ...process.env, PYTHONPATH: site } }).trim());
+    assert.equal(got.component, true);
+    for (const a of ["secrets", "containers", "namespace", "eks", "fetch", "refresh", "env_file"]) assert.ok(got.args.includes(a), `${a} in ${got.args}`);
+    assert.deepEqual(got.generate, ["ecdsa", "password", "rsa"]);
+    assert.deepEqual(got.identity, ["irsa", "pod-identity"]);
+    assert.deepEqual(got.outputs, ["deployment_name", "fetch_spec", "role_arn", "service_account_name"]);
+  });
+
+  it("Go: the generated SDK and a consumer program using it compile against the Go SDK of the same version", function () {
+    this.timeout(0);
+    const out = path.join(work, "go");
+    run(codegen, ["go", schemaFile, out]);
+    const sources = fs.readdirSync(out, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".go"));
+    const internal = sources.map((f) => /"([^"]+)\/internal"/.exec(fs.readFileSync(path.join(out, f), "utf8"))?.[1]).find(Boolean);
+    assert.ok(internal, "the generated Go SDK imports its internal package");
+    // The package directory (the one holding internal/) is the module root: its import path is `internal`.
+    const pkgDir = path.join(out, path.dirname(path.dirname(sources.find((f) => f.includes("/internal/"))!)));
+    const env = { ...process.env, GOFLAGS: "-mod=mod", GOTOOLCHAIN: "local" };
+    // sdk/v3 v${SDK_VERSION} requires pulumi-cloud-sdk/go v1.20260918.0, which the Go module proxy
+    // refuses (403); the nearest version it serves stands in (see versions.env).
+    fs.writeFileSync(path.join(pkgDir, "go.mod"), `module ${internal}\n\ngo 1.24\n\nrequire (\n\tgithub.com/pulumi/pulumi/sdk/v3 v${SDK_VERSION}\n\tgithub.com/pulumi/pulumi-cloud-sdk/go ${GO_CLOUD_SDK}\n)\n`);
+    fs.mkdirSync(path.join(pkgDir, "consumer"));
+    fs.writeFileSync(path.join(pkgDir, "consumer", "main.go"), `package main
+
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	sm "${internal}"
+)
+
+func main() {
+	pulumi.Run(func(ctx *pulumi.Context) error {
+		identity := sm.EksIdentityPodIdentity
+		w, err := sm.NewSecretMountedWorkload(ctx, "billing-api", &sm.SecretMountedWorkloadArgs{
+			Secrets:    []sm.SecretArgs{{Name: "db-password", Generate: &sm.GenerateArgs{Type: sm.GenerateTypePassword}}},
+			Containers: []sm.ContainerArgs{{Name: "api", Image: pulumi.String("busybox:1.37")}},
+			Eks:        &sm.EksPlatformArgs{Identity: &identity, ClusterName: pulumi.String("prod")},
+		})
+		if err != nil {
+			return err
+		}
+		ctx.Export("roleArn", w.RoleArn)
+		return nil
+	})
+}
+`);
+    try {
+      run("go", ["build", "./..."], { cwd: pkgDir, env });
+    } catch (err) {
+      // Known defect (reported): for an object type used plain in the args but holding Input
+      // properties (ContainerArgs.image), Pulumi's Go generator references <Type>Args without
+      // emitting it. Skip with the compiler's words while that is the only error; anything else fails.
+      const message = (err as Error).message;
+      const errors = message.split("\n").filter((l) => /\.go:\d+:\d+: /.test(l));
+      if (errors.length > 0 && errors.every((l) => /undefined: \w+ArgsArgs$/.test(l))) {
+        console.log(`      SKIP: the generated Go SDK does not compile (Pulumi Go codegen, plain object types holding Inputs): ${errors.join("; ")}`);
+        this.skip();
+      }
+      throw err;
+    }
+  });
+});

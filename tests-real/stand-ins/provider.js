@@ -1,0 +1,155 @@
+// Recording stand-in for a Pulumi resource provider (aws, random, tls, kubernetes), run by the real
+// Pulumi engine as pulumi-resource-<name>: written with @pulumi/pulumi/provider. It returns what
+// the real provider computes (ARNs, generated values, names), leaves computed outputs to the
+// engine at preview (no Create during preview, so they are unknown, as with a real provider), and
+// appends each operation to $SECRET_MOUNT_RECORD (types, names, and input keys — never values of
+// secret-carrying resources). The kubernetes stand-in sends objects to a real API server when
+// $SECRET_MOUNT_KUBE_URL is set, and returns the server's live object like the real provider.
+"use strict";
+const crypto = require("node:crypto");
+const fs = require("node:fs");
+const https = require("node:https");
+const { main } = require("@pulumi/pulumi/provider");
+
+const pkg = process.argv[2];
+const ACCOUNT = "111122223333";
+const REGION = "eu-west-1";
+const VALUE_CARRIERS = new Set(["aws:secretsmanager/secretVersion:SecretVersion", "aws:ssm/parameter:Parameter", "random:index/randomPassword:RandomPassword", "tls:index/privateKey:PrivateKey"]);
+
+const typeOf = (urn) => urn.split("::")[2].split("$").pop();
+const nameOf = (urn) => urn.split("::")[3];
+const suffix = (n) => crypto.randomBytes(8).toString("hex").slice(0, n);
+
+function record(op, urn, inputs) {
+  if (!process.env.SECRET_MOUNT_RECORD) return;
+  const type = typeOf(urn);
+  const entry = { op, type, name: nameOf(urn), ...(VALUE_CARRIERS.has(type) ? { inputKeys: Object.keys(inputs ?? {}).sort() } : { inputs }) };
+  fs.appendFileSync(process.env.SECRET_MOUNT_RECORD, `${JSON.stringify(entry)}\n`);
+}
+
+function kube(method, path, body) {
+  const url = process.env.SECRET_MOUNT_KUBE_URL;
+  return new Promise((resolve, reject) => {
+    const req = https.request(`${url}${path}`, {
+      method, rejectUnauthorized: false,
+      headers: { authorization: `Bearer ${process.env.SECRET_MOUNT_KUBE_TOKEN}`, "content-type": "application/json", accept: "application/json" },
+    }, (res) => {
+      let text = "";
+      res.on("data", (d) => (text += d));
+      res.on("end", () => {
+        const parsed = text ? JSON.parse(text) : {};
+        if (res.statusCode >= 300 && !(method === "DELETE" && res.statusCode === 404)) reject(new Error(`${method} ${path}: HTTP ${res.statusCode}: ${parsed.message ?? text}`));
+        else resolve(parsed);
+      });
+    });
+    req.on("error", reject);
+    if (body) req.write(JSON.stringify(body));
+    req.end();
+  });
+}
+
+const PLURAL = { Namespace: "namespaces", ServiceAccount: "serviceaccounts", ConfigMap: "configmaps", Deployment: "deployments", Secret: "secrets" };
+function kubePath(o, named) {
+  const base = o.apiVersion === "v1" ? "/api/v1" : `/apis/${o.apiVersion}`;
+  const coll = o.kind === "Namespace" ? `${base}/namespaces` : `${base}/namespaces/${o.metadata.namespace}/${PLURAL[o.kind]}`;
+  return named ? `${coll}/${o.metadata.name}` : coll;
+}
+
+function kubeObject(urn, inputs) {
+  const o = JSON.parse(JSON.stringify(inputs));
+  o.metadata = { ...(o.metadata ?? {}) };
+  // The real provider auto-names objects that have no name: <resource name>-<random suffix>.
+  if (!o.metadata.name) o.metadata.name = `${nameOf(urn)}-${suffix(8)}`;
+  if (o.kind !== "Namespace" && !o.metadata.namespace) o.metadata.namespace = "default";
+  return o;
+}
+
+function computed(urn, inputs) {
+  const type = typeOf(urn);
+  const named = inputs.name ?? `${nameOf(urn)}-${suffix(7)}`;
+  switch (type) {
+    case "aws:iam/role:Role":
+      return { id: named, outs: { ...inputs, name: named, arn: `arn:aws:iam::${ACCOUNT}:role/${named}`, uniqueId: `AROA${suffix(16).toUpperCase()}` } };
+    case "aws:iam/rolePolicy:RolePolicy":
+      return { id: `${inputs.role}:${named}`, outs: { ...inputs, name: named } };
+    case "aws:secretsmanager/secret:Secret":
+      return { id: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${named}-${suffix(6)}`, outs: { ...inputs, name: named, arn: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${named}-AbCdEf` } };
+    case "aws:secretsmanager/secretVersion:SecretVersion":
+      return { id: `${inputs.secretId}|v1`, outs: { ...inputs, versionId: crypto.randomUUID(), arn: inputs.secretId } };
+    case "aws:ssm/parameter:Parameter":
+      return { id: named, outs: { ...inputs, name: named, arn: `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/${named.replace(/^\/+/, "")}`, version: 1 } };
+    case "random:index/randomPassword:RandomPassword": {
+      const chars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+      const result = Array.from(crypto.randomBytes(inputs.length ?? 16), (b) => chars[b % chars.length]).join("");
+      return { id: "none", outs: { ...inputs, result, bcryptHash: crypto.createHash("sha256").update(result).digest("hex") } };
+    }
+    case "tls:index/privateKey:PrivateKey": {
+      const { privateKey, publicKey } = crypto.generateKeyPairSync("ec", { namedCurve: "P-256" });
+      const privateKeyPem = privateKey.export({ type: "sec1", format: "pem" });
+      return { id: crypto.createHash("sha1").update(privateKeyPem).digest("hex"), outs: { ...inputs, privateKeyPem, privateKeyPemPkcs8: privateKey.export({ type: "pkcs8", format: "pem" }), publicKeyPem: publicKey.export({ type: "spki", format: "pem" }) } };
+    }
+    default:
+      return { id: `${nameOf(urn)}-${suffix(7)}`, outs: { ...inputs } };
+  }
+}
+
+const changed = (olds, news) => Object.keys(news).filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
+
+// Report the version of the SDK package the program uses, as the real plugin of that release would.
+const version = (() => {
+  try {
+    return require(`@pulumi/${pkg}/package.json`).version;
+  } catch {
+    return "0.0.1";
+  }
+})();
+
+main({
+  version,
+  async check(_urn, _olds, news) {
+    return { inputs: news };
+  },
+  async diff(_id, urn, olds, news) {
+    const diffs = changed(olds, news);
+    const replaces = typeOf(urn).startsWith("kubernetes:")
+      ? (["name", "namespace"].some((k) => news.metadata?.[k] !== undefined && olds.metadata?.[k] !== news.metadata?.[k]) ? ["metadata"] : [])
+      : diffs.filter((k) => ["name", "length", "special", "ecdsaCurve", "algorithm", "rsaBits"].includes(k));
+    return { changes: diffs.length > 0, replaces, deleteBeforeReplace: false };
+  },
+  async create(urn, inputs) {
+    record("create", urn, inputs);
+    if (typeOf(urn).startsWith("kubernetes:")) {
+      const o = kubeObject(urn, inputs);
+      const live = process.env.SECRET_MOUNT_KUBE_URL ? await kube("POST", `${kubePath(o, false)}?fieldValidation=Strict`, o) : o;
+      return { id: o.kind === "Namespace" ? o.metadata.name : `${o.metadata.namespace}/${o.metadata.name}`, outs: live };
+    }
+    return computed(urn, inputs);
+  },
+  async update(_id, urn, olds, news) {
+    record("update", urn, news);
+    if (typeOf(urn).startsWith("kubernetes:")) {
+      const o = kubeObject(urn, { ...news, metadata: { ...news.metadata, name: olds.metadata.name, namespace: olds.metadata.namespace } });
+      if (!process.env.SECRET_MOUNT_KUBE_URL) return { outs: o };
+      const current = await kube("GET", kubePath(o, true));
+      o.metadata.resourceVersion = current.metadata.resourceVersion;
+      return { outs: await kube("PUT", `${kubePath(o, true)}?fieldValidation=Strict`, o) };
+    }
+    return { outs: { ...olds, ...news } };
+  },
+  async delete(_id, urn, props) {
+    record("delete", urn, typeOf(urn).startsWith("kubernetes:") ? { kind: props.kind, name: props.metadata?.name } : {});
+    if (typeOf(urn).startsWith("kubernetes:") && process.env.SECRET_MOUNT_KUBE_URL) await kube("DELETE", kubePath(props, true));
+  },
+  async invoke(token, inputs) {
+    switch (token) {
+      case "aws:index/getRegion:getRegion":
+        return { outputs: { id: REGION, name: REGION, region: REGION, description: REGION, endpoint: `ec2.${REGION}.amazonaws.com` } };
+      case "aws:index/getCallerIdentity:getCallerIdentity":
+        return { outputs: { id: ACCOUNT, accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/stand-in`, userId: "AIDASTANDIN" } };
+      case "aws:index/getPartition:getPartition":
+        return { outputs: { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" } };
+      default:
+        throw new Error(`the ${pkg} stand-in has no answer for ${token} (${Object.keys(inputs ?? {}).join(",")})`);
+    }
+  },
+}, process.argv.slice(3));

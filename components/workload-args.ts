@@ -1,7 +1,8 @@
 import type { ContainerArgs, EnvFileArgs, FetchContainerArgs, RefreshArgs, SecretArgs } from "./core/args";
 import type { EksPlatformArgs } from "./aws/eks-args";
+import type { GkePlatformArgs } from "./gcp/gke-args";
 
-/** Arguments of SecretMountedWorkload. Set exactly one platform (`eks`). */
+/** Arguments of SecretMountedWorkload. Set exactly one platform (`eks` or `gke`). */
 export interface SecretMountedWorkloadArgs {
   /** The secrets the workload reads. At least one. */
   secrets: SecretArgs[];
@@ -50,4 +51,6 @@ export interface SecretMountedWorkloadArgs {
   secretNamePrefix?: string;
   /** Amazon EKS platform. */
   eks?: EksPlatformArgs;
+  /** Google Kubernetes Engine platform (Secret Manager, Workload Identity Federation for GKE). */
+  gke?: GkePlatformArgs;
 }

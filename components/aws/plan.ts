@@ -102,6 +102,7 @@ function estimatedGrant(p: AwsSecretPlan): GrantItem {
 
 function planSecret(decl: Declaration, s: NormalizedSecret, fail: (f: string, p: string) => never): AwsSecretPlan {
   const at = `secrets[${s.index}]`;
+  if (s.args.gcp !== undefined) fail(`${at}.gcp`, "holds Google Secret Manager options, but the platform is eks; use aws options (or remove it)");
   const a = s.args.aws ?? {};
   unknownFields(a, ["store", "storeName", "kmsKeyArn", "recoveryWindowInDays"], `${at}.aws`, fail);
   const store = a.store ?? "secrets-manager";

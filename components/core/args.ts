@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { GcpSecretArgs } from "../gcp/gke-args";
 
 /**
  * Platform-neutral parts of a SecretMountedWorkload declaration.
@@ -111,7 +112,11 @@ export interface ExistingSecretArgs {
    * ARN must end with the `-` and 6 random characters AWS appends; no `*` or `?` anywhere.
    */
   arn?: pulumi.Input<string>;
-  /** Name of the secret or parameter in the provider's account and region. */
+  /**
+   * AWS: name of the secret or parameter in the provider's account and region. GKE: the secret's
+   * full name, `projects/<project>/secrets/<secret>` or, for a regional secret,
+   * `projects/<project>/locations/<location>/secrets/<secret>` (pin a version with `gcp.version`).
+   */
   name?: string;
   /**
    * ARN of the customer-managed KMS key that encrypts the existing secret, when it is not the
@@ -172,6 +177,8 @@ export interface SecretArgs {
   description?: string;
   /** AWS store options. */
   aws?: AwsSecretArgs;
+  /** Google Secret Manager options (GKE). */
+  gcp?: GcpSecretArgs;
 }
 
 /** Container port. */

@@ -1,11 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as core from "@pulumi/kubernetes/core/v1";
 import * as apps from "@pulumi/kubernetes/apps/v1";
-import { provisionEks } from "./aws/eks";
 import { buildFetchSpec } from "./core/build-fetch-spec";
 import { normalizeDeclaration } from "./core/normalize";
 import { requiredVolumeBytes, volumeSizeLimit } from "./core/volume-size";
-import { planEks } from "./aws/plan";
+import { planPlatform } from "./platform";
 import { deploymentManifest, fetchSpecConfigMapManifest, namespaceManifest, serviceAccountManifest } from "./kubernetes/manifests";
 import { checkSpecSize, specBytesBound, specDelivery } from "./core/spec-delivery";
 import { fetchImageOf, warnUnpinnedImages } from "./kubernetes/fetch-image";
@@ -17,8 +16,8 @@ import type { SecretMountedWorkloadArgs } from "./workload-args";
  * memory-backed volume the app mounts read-only.
  */
 export class SecretMountedWorkload extends pulumi.ComponentResource {
-  /** ARN of the IAM role the fetch container assumes. */
-  readonly roleArn: pulumi.Output<string>;
+  /** EKS: ARN of the IAM role the fetch container assumes (other platforms: unset). */
+  readonly roleArn?: pulumi.Output<string>;
   /** Name of the ServiceAccount the pods run as. */
   readonly serviceAccountName: pulumi.Output<string>;
   /** Name of the Deployment. */
@@ -29,25 +28,22 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
   readonly mountPath: pulumi.Output<string>;
   /** The FetchSpec (JSON) handed to the fetch container: references only, never values. */
   readonly fetchSpec: pulumi.Output<string>;
-  /** The role's permission policy (JSON). */
-  readonly permissionPolicy: pulumi.Output<string>;
-  /** The role's trust policy (JSON). */
-  readonly trustPolicy: pulumi.Output<string>;
+  /** EKS: the role's permission policy (JSON) (other platforms: unset). */
+  readonly permissionPolicy?: pulumi.Output<string>;
+  /** EKS: the role's trust policy (JSON) (other platforms: unset). */
+  readonly trustPolicy?: pulumi.Output<string>;
 
   constructor(name: string, args: SecretMountedWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
     // Every check runs before the first registration: a bad declaration creates nothing.
     const decl = normalizeDeclaration(name, args);
-    // The one platform normalize found set (only EKS so far).
-    const eks = args[decl.platform]!;
-    const plan = planEks(decl, eks);
+    // The one platform normalize found set; its checks run here, before anything is registered.
+    const plan = planPlatform(decl, args);
     const sizeLimit = volumeSizeLimit(decl, requiredVolumeBytes(decl, plan.maxValueBytesOfFile));
     const fetchImage = fetchImageOf(decl);
-    // What names each secret in its store (unknown: an ARN from another resource), to bound the spec's size.
-    const references = plan.secrets.map((p) => p.storeName ?? (typeof p.secret.existing?.arn === "string" ? p.secret.existing.arn : undefined));
-    const delivery = specDelivery(decl, specBytesBound(decl, references));
+    const delivery = specDelivery(decl, specBytesBound(decl, plan.specReferences));
     super("secret-mount:index:SecretMountedWorkload", name, {}, opts);
     warnUnpinnedImages(this, [{ field: "fetch.image", image: fetchImage }, ...decl.containers.map((c, i) => ({ field: `containers[${i}].image`, image: c.image }))]);
-    const platform = provisionEks(this, decl, eks, plan);
+    const platform = plan.provision(this);
     const fetchSpec = platform.sources.apply((sources) => checkSpecSize(decl, delivery, JSON.stringify(buildFetchSpec(decl, sources))));
 
     let namespaceResource: pulumi.Resource | undefined;
@@ -64,14 +60,14 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
       dependsOn: [...nsDeps, serviceAccount, ...platform.ready, ...(specConfigMap ? [specConfigMap] : [])],
     });
 
-    this.roleArn = platform.roleArn;
+    this.roleArn = platform.outputs.roleArn;
     this.serviceAccountName = serviceAccount.metadata.name;
     this.deploymentName = deployment.metadata.name;
     this.namespace = pulumi.output(decl.namespace);
     this.mountPath = pulumi.output(decl.mountPath);
     this.fetchSpec = fetchSpec;
-    this.permissionPolicy = platform.permissionPolicy;
-    this.trustPolicy = platform.trustPolicy;
+    this.permissionPolicy = platform.outputs.permissionPolicy;
+    this.trustPolicy = platform.outputs.trustPolicy;
     this.registerOutputs({
       roleArn: this.roleArn,
       serviceAccountName: this.serviceAccountName,

@@ -37,7 +37,10 @@ export async function mockWorkload(name: string, args: SecretMountedWorkloadArgs
     }],
   });
   const outputs: Record<string, unknown> = {};
-  for (const k of OUTPUTS) outputs[k] = await new Promise((resolve) => w[k].apply(resolve));
+  for (const k of OUTPUTS) {
+    const o = w[k];
+    outputs[k] = o === undefined ? undefined : await new Promise((resolve) => o.apply(resolve));
+  }
   await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
   const all = (type: string) => mocks.resources.filter((r) => r.type === type);
   return {

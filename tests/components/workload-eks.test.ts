@@ -281,7 +281,7 @@ describe("SecretMountedWorkload on EKS: ARNs known only at pulumi up", () => {
 
   it("an Output that resolves to a wildcard ARN fails the role policy and the Deployment, which are never registered", async () => {
     const { mocks, w } = await declare(WILDCARD);
-    await assert.rejects(settle(w.permissionPolicy), (err: unknown) => {
+    await assert.rejects(settle(w.permissionPolicy!), (err: unknown) => {
       assert.ok(err instanceof DeclarationError, String(err));
       assert.equal(err.field, "secrets[0].existing.arn");
       assert.match(err.message, /late: secrets\[0\]\.existing\.arn: .*holds a wildcard.*checked when the value resolved/);
@@ -301,14 +301,14 @@ describe("SecretMountedWorkload on EKS: ARNs known only at pulumi up", () => {
       secrets: [{ name: "db", existing: { arn: EXISTING, kmsKeyArn: pulumi.output(`arn:aws:kms:eu-west-1:${ACCOUNT}:key/*`) } }],
       eks: { oidcProviderArn: OIDC_ARN, oidcIssuerUrl: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789", permissionsBoundaryArn: pulumi.output("arn:aws:iam::aws:policy/*") },
     });
-    await assert.rejects(settle(w.permissionPolicy), /secrets\[0\]\.existing\.kmsKeyArn: .*holds a wildcard/);
+    await assert.rejects(settle(w.permissionPolicy!), /secrets\[0\]\.existing\.kmsKeyArn: .*holds a wildcard/);
     await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
     assert.deepEqual(mocks.resources.filter((r) => r.type === ROLE || r.type === ROLE_POLICY), [], "neither the role (boundary) nor its policy");
   });
 
   it("an Output that resolves to a well-formed ARN is granted exactly", async () => {
     const { mocks, w } = await declare(EXISTING);
-    assert.deepEqual(JSON.parse(await settle(w.permissionPolicy)).Statement[0].Resource, [EXISTING]);
+    assert.deepEqual(JSON.parse(await settle(w.permissionPolicy!)).Statement[0].Resource, [EXISTING]);
     await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
     assert.equal(mocks.resources.filter((r) => r.type === ROLE_POLICY).length, 1);
   });

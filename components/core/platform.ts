@@ -1,0 +1,46 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { SecretSource } from "../spec/fetch-spec";
+import type { PlatformWiring } from "../kubernetes/pod";
+
+/**
+ * The seam between the shared core and a platform (EKS, AKS, GKE, …). A platform folder turns a
+ * normalized Declaration and its own args into a PlatformPlan (pure: every check runs there and
+ * throws DeclarationError before anything is registered); the component then calls `provision`
+ * once, after `super()`, and wires the pod from what it returns. Platform folders import these
+ * types; they never import each other.
+ */
+export interface PlatformPlan {
+  /** Largest value the platform's store can hold for a file path, for sizing the memory volume. */
+  maxValueBytesOfFile(path: string): number;
+  /**
+   * What names each declared secret in its store, parallel to `decl.secrets` (undefined: unknown
+   * at preview, e.g. an ARN from another resource), to bound the FetchSpec's size.
+   */
+  specReferences: (string | undefined)[];
+  /** Creates the platform's resources under `parent` (the component). */
+  provision(parent: pulumi.Resource): ProvisionedPlatform;
+}
+
+/**
+ * The component's outputs that only some platforms have; each platform sets its own and leaves the
+ * others undefined. Every one is also a property of SecretMountedWorkload.
+ */
+export interface PlatformOutputs {
+  /** EKS: ARN of the IAM role the fetch container assumes. */
+  roleArn?: pulumi.Output<string>;
+  /** EKS: the role's permission policy (JSON). */
+  permissionPolicy?: pulumi.Output<string>;
+  /** EKS: the role's trust policy (JSON). */
+  trustPolicy?: pulumi.Output<string>;
+}
+
+/** What a provisioned platform hands the shared pod wiring. */
+export interface ProvisionedPlatform {
+  /** Each declared secret's FetchSpec source, parallel to `decl.secrets`. */
+  sources: pulumi.Output<SecretSource[]>;
+  /** Identity bits of the pod: ServiceAccount annotations, pod labels/annotations, fetch env, revision. */
+  wiring: PlatformWiring;
+  /** What must exist before pods start (grants, associations, secret versions). */
+  ready: pulumi.Resource[];
+  outputs: PlatformOutputs;
+}

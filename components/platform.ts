@@ -1,0 +1,17 @@
+import type { Declaration } from "./core/normalize";
+import type { PlatformPlan } from "./core/platform";
+import type { SecretMountedWorkloadArgs } from "./workload-args";
+import { eksPlatform } from "./aws/eks-platform";
+
+export type { PlatformPlan, PlatformOutputs, ProvisionedPlatform } from "./core/platform";
+
+/**
+ * Plans the one platform the declaration chose (normalize checked that exactly one is set). The
+ * only place the core reaches into a cloud folder.
+ */
+export function planPlatform(decl: Declaration, args: SecretMountedWorkloadArgs): PlatformPlan {
+  switch (decl.platform) {
+    case "eks":
+      return eksPlatform(decl, args.eks!);
+  }
+}

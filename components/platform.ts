@@ -2,6 +2,7 @@ import type { Declaration } from "./core/normalize";
 import type { PlatformPlan } from "./core/platform";
 import type { SecretMountedWorkloadArgs } from "./workload-args";
 import { eksPlatform } from "./aws/eks-platform";
+import { gkePlatform } from "./gcp/gke-platform";
 
 export type { PlatformPlan, PlatformOutputs, ProvisionedPlatform } from "./core/platform";
 
@@ -13,5 +14,7 @@ export function planPlatform(decl: Declaration, args: SecretMountedWorkloadArgs)
   switch (decl.platform) {
     case "eks":
       return eksPlatform(decl, args.eks!);
+    case "gke":
+      return gkePlatform(decl, args.gke!);
   }
 }

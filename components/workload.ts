@@ -32,6 +32,11 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
   readonly permissionPolicy?: pulumi.Output<string>;
   /** EKS: the role's trust policy (JSON) (other platforms: unset). */
   readonly trustPolicy?: pulumi.Output<string>;
+  /**
+   * GKE: every IAM member granted, as JSON `[{ resource, role, member }]`: the accessor role on each
+   * secret, and with a Google service account its `roles/iam.workloadIdentityUser` (other platforms: unset).
+   */
+  readonly iamMembers?: pulumi.Output<string>;
 
   constructor(name: string, args: SecretMountedWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
     // Every check runs before the first registration: a bad declaration creates nothing.
@@ -68,6 +73,7 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
     this.fetchSpec = fetchSpec;
     this.permissionPolicy = platform.outputs.permissionPolicy;
     this.trustPolicy = platform.outputs.trustPolicy;
+    this.iamMembers = platform.outputs.iamMembers;
     this.registerOutputs({
       roleArn: this.roleArn,
       serviceAccountName: this.serviceAccountName,
@@ -77,6 +83,7 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
       fetchSpec: this.fetchSpec,
       permissionPolicy: this.permissionPolicy,
       trustPolicy: this.trustPolicy,
+      iamMembers: this.iamMembers,
     });
   }
 }

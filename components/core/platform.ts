@@ -32,6 +32,8 @@ export interface PlatformOutputs {
   permissionPolicy?: pulumi.Output<string>;
   /** EKS: the role's trust policy (JSON). */
   trustPolicy?: pulumi.Output<string>;
+  /** GKE: every IAM member granted (resource, role, member), as JSON. */
+  iamMembers?: pulumi.Output<string>;
 }
 
 /** What a provisioned platform hands the shared pod wiring. */

@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import Module from "node:module";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
+import { gcpCall, gcpState, OFFLINE_GCP_PROJECT } from "./gcp-offline";
 
 /**
  * Runs a Pulumi program with no CLI, no cloud and no cluster: `pulumi.runtime.setMocks` stands in
@@ -23,6 +24,8 @@ export interface OfflineScope {
   region: string;
   partition: string;
   dnsSuffix: string;
+  /** The Google provider's project (config `gcp:project`). */
+  gcpProject?: string;
 }
 
 export const DEFAULT_SCOPE: OfflineScope = { accountId: "111122223333", region: "eu-west-1", partition: "aws", dnsSuffix: "amazonaws.com" };
@@ -60,6 +63,7 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         state.publicKeyPem = GENERATED_PLACEHOLDER;
         break;
     }
+    if (args.type.startsWith("gcp:")) Object.assign(state, gcpState(args.type, args.inputs, this.scope.gcpProject ?? OFFLINE_GCP_PROJECT));
     if (args.type.startsWith("kubernetes:")) {
       const meta = { ...((args.inputs.metadata as Record<string, unknown>) ?? {}) };
       meta.name ??= `${args.name}-1a2b3c4`;
@@ -77,8 +81,11 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         return { id: accountId, accountId, arn: `arn:${partition}:iam::${accountId}:user/offline`, userId: "AIDAOFFLINE" };
       case "aws:index/getPartition:getPartition":
         return { id: partition, partition, dnsSuffix, reverseDnsPrefix: dnsSuffix.split(".").reverse().join(".") };
-      default:
+      default: {
+        const gcp = gcpCall(args.token, args.inputs, this.scope.gcpProject ?? OFFLINE_GCP_PROJECT);
+        if (gcp) return gcp;
         throw new Error(`the offline engine has no answer for ${args.token}; use a resource or a config value instead`);
+      }
     }
   }
 }
@@ -109,7 +116,8 @@ export async function runProgram(dir: string, stack = "example", scope?: Partial
     config[k.includes(":") ? k : `${projectFile.name}:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
   }
   const region = config["aws:region"];
-  const mocks = new OfflineMocks({ ...DEFAULT_SCOPE, ...(region ? { region } : {}), ...scope });
+  const gcpProject = config["gcp:project"];
+  const mocks = new OfflineMocks({ ...DEFAULT_SCOPE, ...(region ? { region } : {}), ...(gcpProject ? { gcpProject } : {}), ...scope });
 
   pulumi.runtime.setAllConfig(config);
   await pulumi.runtime.setMocks(mocks, projectFile.name, stack, false);

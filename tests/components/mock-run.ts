@@ -20,7 +20,7 @@ export interface MockedWorkload {
   all(type: string): RecordedResource[];
 }
 
-const OUTPUTS = ["roleArn", "serviceAccountName", "deploymentName", "namespace", "mountPath", "fetchSpec", "permissionPolicy", "trustPolicy"] as const;
+const OUTPUTS = ["roleArn", "serviceAccountName", "deploymentName", "namespace", "mountPath", "fetchSpec", "permissionPolicy", "trustPolicy", "iamMembers"] as const;
 
 /** Declares a workload under Pulumi mocks and returns every child's resolved inputs. */
 export async function mockWorkload(name: string, args: SecretMountedWorkloadArgs, mocks = new OfflineMocks()): Promise<MockedWorkload> {

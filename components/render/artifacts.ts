@@ -1,6 +1,7 @@
 import { stringify as toYaml } from "yaml";
 import { FETCH_SPEC_ENV } from "../spec/fetch-spec";
 import type { RecordedResource } from "./offline-engine";
+import { gcpArtifacts } from "./gcp-artifacts";
 
 /** One file of the review folder. */
 export interface Artifact {
@@ -33,8 +34,10 @@ export function buildArtifacts(resources: RecordedResource[]): { artifacts: Arti
   const artifacts: Artifact[] = [];
   const rows: SummaryRow[] = [];
   const kube: Obj[] = [];
+  const gcp = gcpArtifacts(resources);
 
   for (const r of resources) {
+    if (gcp.handled.has(r)) continue;
     const i = r.inputs as Obj;
     if (!r.custom) {
       rows.push({ type: r.type, name: r.name, detail: "component" });
@@ -76,6 +79,8 @@ export function buildArtifacts(resources: RecordedResource[]): { artifacts: Arti
         rows.push({ type: r.type, name: r.name, detail: VALUE_CARRIERS.has(r.type) ? "value withheld" : "" });
     }
   }
+  artifacts.push(...gcp.artifacts);
+  rows.push(...gcp.rows);
   if (kube.length) {
     artifacts.unshift({ path: "kubernetes.yaml", content: kube.map((o) => toYaml(o, { lineWidth: 0 })).join("---\n") });
   }
@@ -103,7 +108,8 @@ function kubeDetail(o: Obj): string {
   if (o.kind === "ServiceAccount") {
     const ann = o.metadata?.annotations ?? {};
     const role = ann["eks.amazonaws.com/role-arn"];
-    return `${o.metadata.namespace}/${o.metadata.name}${role ? `, IRSA role ${role}` : ""}, token automount ${o.automountServiceAccountToken === false ? "off" : "on"}`;
+    const gsa = ann["iam.gke.io/gcp-service-account"];
+    return `${o.metadata.namespace}/${o.metadata.name}${role ? `, IRSA role ${role}` : ""}${gsa ? `, acts as Google service account ${gsa}` : ""}, token automount ${o.automountServiceAccountToken === false ? "off" : "on"}`;
   }
   if (o.kind === "Deployment") {
     const pod = o.spec.template.spec;

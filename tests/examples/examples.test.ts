@@ -37,7 +37,9 @@ describe("examples run under the offline engine, so they never rot", () => {
       }
       for (const sa of run.resources.filter((r) => r.type === "kubernetes:core/v1:ServiceAccount")) validateServiceAccount(sa.inputs);
       for (const ns of run.resources.filter((r) => r.type === "kubernetes:core/v1:Namespace")) validateNamespace(ns.inputs);
-      for (const key of ["roleArn", "serviceAccountName", "deploymentName", "mountPath", "fetchSpec", "permissionPolicy"]) {
+      // Each platform's own review output: the role and its policy on EKS, the IAM members on GKE.
+      const platformKeys = ({ gke: ["iamMembers"] } as Record<string, string[]>)[example] ?? ["roleArn", "permissionPolicy"];
+      for (const key of ["serviceAccountName", "deploymentName", "mountPath", "fetchSpec", ...platformKeys]) {
         assert.ok(run.outputs[key], `${example} exports ${key}`);
       }
       parseFetchSpecJson(String(run.outputs.fetchSpec));
@@ -93,5 +95,40 @@ describe("npm run render (the main job)", () => {
       promisify(execFile)(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "components/render/cli.ts", "tests"], { cwd: ROOT }),
       (e: { code: number; stderr: string }) => e.code === 2 && /tests has no Pulumi.yaml/.test(e.stderr),
     );
+  });
+});
+
+describe("npm run render -- examples/gke", () => {
+  let out: string;
+  let stdout: string;
+  before(async function () {
+    this.timeout(60000);
+    out = fs.mkdtempSync(path.join(os.tmpdir(), "sm-render-gke-"));
+    const r = await promisify(execFile)(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "components/render/cli.ts", "examples/gke", "--out", out], { cwd: ROOT });
+    stdout = r.stdout;
+  });
+  after(() => fs.rmSync(out, { recursive: true, force: true }));
+
+  it("writes the Kubernetes YAML, the FetchSpec and every IAM member (secret, role, member) as JSON", () => {
+    const principal = "principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/acme-billing.svc.id.goog/subject/ns/billing/sa/billing-api";
+    const members = JSON.parse(fs.readFileSync(path.join(out, "iam/gcp-iam-members.json"), "utf8"));
+    assert.deepEqual(members.map((m: { resource: string }) => m.resource).sort(), [
+      "projects/acme-billing/locations/europe-west4/secrets/secret-mount-gke-example-billing-api-signing-key",
+      "projects/acme-billing/secrets/secret-mount-gke-example-billing-api-db-password",
+      "projects/acme-shared/secrets/stripe",
+    ]);
+    for (const m of members) assert.deepEqual([m.role, m.member], ["roles/secretmanager.secretAccessor", principal]);
+    const docs = parseAllDocuments(fs.readFileSync(path.join(out, "kubernetes.yaml"), "utf8")).map((d) => d.toJS());
+    assert.deepEqual(docs.map((d) => d.kind), ["Namespace", "ServiceAccount", "Deployment"]);
+    validateDeployment(docs[2]);
+    assert.deepEqual(restrictedViolations(docs[2].spec.template.spec, docs[2].spec.template.metadata), []);
+    const spec = parseFetchSpecJson(fs.readFileSync(path.join(out, "fetch-spec/billing-api.json"), "utf8"));
+    assert.ok(spec.files.every((f) => f.source.type === "gcp-secretmanager" && /\/versions\/(latest|\d+)$/.test(f.source.name)));
+  });
+
+  it("says in the summary that every container of the pod gets the identity, and shows each grant", () => {
+    assert.match(stdout, /gke:workload-identity\s+ns\/billing\/sa\/billing-api\s+every container of the pod \(the app too\) gets this identity from the GKE metadata server: no per-container exclusion/);
+    assert.match(stdout, /SecretIamMember\s+billing-api-stripe-accessor\s+roles\/secretmanager.secretAccessor on projects\/acme-shared\/secrets\/stripe for principal:\/\/.*\(additive\)/);
+    assert.match(stdout, /RegionalSecretVersion\s+billing-api-signing-key-value\s+value withheld/);
   });
 });

@@ -32,14 +32,14 @@ const INPUTS = {
   secrets: "SecretArgs[]", containers: "ContainerArgs[]", namespace: "string?", createNamespace: "boolean?",
   serviceAccountName: "string?", deploymentName: "string?", replicas: "number?", labels: "{string}?", mountPath: "string?",
   volumeSizeLimit: "string?", fileMode: "string?", fsGroup: "number?", refresh: "RefreshArgs?", envFile: "EnvFileArgs?",
-  fetch: "FetchContainerArgs?", secretNamePrefix: "string?", eks: "EksPlatformArgs?",
+  fetch: "FetchContainerArgs?", secretNamePrefix: "string?", eks: "EksPlatformArgs?", gke: "GkePlatformArgs?",
 };
 const OUTPUTS = {
   roleArn: "string?", serviceAccountName: "string", deploymentName: "string", namespace: "string", mountPath: "string",
-  fetchSpec: "string", permissionPolicy: "string?", trustPolicy: "string?",
+  fetchSpec: "string", permissionPolicy: "string?", trustPolicy: "string?", iamMembers: "string?",
 };
 const OBJECT_TYPES: Record<string, Record<string, string>> = {
-  SecretArgs: { name: "string", value: "Input<string>?", generate: "GenerateArgs?", existing: "ExistingSecretArgs?", files: "SecretFileArgs[]?", description: "string?", aws: "AwsSecretArgs?" },
+  SecretArgs: { name: "string", value: "Input<string>?", generate: "GenerateArgs?", existing: "ExistingSecretArgs?", files: "SecretFileArgs[]?", description: "string?", aws: "AwsSecretArgs?", gcp: "GcpSecretArgs?" },
   GenerateArgs: { type: "GenerateType", length: "number?", lower: "boolean?", upper: "boolean?", numeric: "boolean?", special: "boolean?", specialCharacters: "string?", rsaBits: "number?", ecdsaCurve: "EcdsaCurve?" },
   ExistingSecretArgs: { arn: "Input<string>?", name: "string?", kmsKeyArn: "Input<string>?" },
   SecretFileArgs: { path: "string", jsonKey: "string?", decode: "FileDecoding?", mode: "string?" },
@@ -67,6 +67,13 @@ const OBJECT_TYPES: Record<string, Record<string, string>> = {
     identity: "EksIdentity?", oidcProviderArn: "Input<string>?", oidcIssuerUrl: "Input<string>?", clusterName: "Input<string>?",
     roleName: "Input<string>?", permissionsBoundaryArn: "Input<string>?", tags: "{Input<string>}?",
   },
+  GkePlatformArgs: {
+    identity: "GkeIdentity?", project: "Input<string>?", workloadPool: "Input<string>?", workloadPoolProjectNumber: "Input<string>?",
+    googleServiceAccount: "GkeGoogleServiceAccountArgs?", labels: "{string}?",
+  },
+  GkeGoogleServiceAccountArgs: { accountId: "string?", email: "Input<string>?" },
+  GcpSecretArgs: { secretId: "string?", location: "string?", replicas: "GcpReplicaArgs[]?", kmsKeyName: "Input<string>?", version: "string?" },
+  GcpReplicaArgs: { location: "string", kmsKeyName: "Input<string>?" },
 };
 const ENUMS: Record<string, Record<string, string>> = {
   GenerateType: { Password: "password", Rsa: "rsa", Ecdsa: "ecdsa" },
@@ -76,6 +83,7 @@ const ENUMS: Record<string, Record<string, string>> = {
   PortProtocol: { TCP: "TCP", UDP: "UDP", SCTP: "SCTP" },
   ProbeScheme: { HTTP: "HTTP", HTTPS: "HTTPS" },
   EksIdentity: { Irsa: "irsa", PodIdentity: "pod-identity" },
+  GkeIdentity: { Direct: "direct", GoogleServiceAccount: "google-service-account" },
 };
 
 describe("multi-language schema (Pulumi's component analyzer on this repository)", function () {

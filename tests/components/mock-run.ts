@@ -86,3 +86,15 @@ export class VersionedMocks extends OfflineMocks {
     return r;
   }
 }
+
+/** A minimal valid GKE declaration to vary in tests (direct workload identity, the provider's project). */
+export function gkeArgs(over: Partial<SecretMountedWorkloadArgs> = {}): SecretMountedWorkloadArgs {
+  return {
+    namespace: "shop",
+    gke: {},
+    secrets: [{ name: "db-password", generate: { type: "password" } }],
+    containers: [{ name: "app", image: "registry.example.com/shop@sha256:" + "a".repeat(64), runAsUser: 10001 }],
+    fetch: { image: FETCH_IMAGE },
+    ...over,
+  };
+}

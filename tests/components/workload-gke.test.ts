@@ -4,7 +4,7 @@ import { DeclarationError, SecretMountedWorkload, type SecretMountedWorkloadArgs
 import { OfflineMocks } from "../../components/render/offline-engine";
 import { validateDeployment, validateServiceAccount } from "../helpers/kube-validate";
 import { restrictedViolations } from "../helpers/pod-security";
-import { FETCH_IMAGE, mockWorkload } from "./mock-run";
+import { gkeArgs, mockWorkload } from "./mock-run";
 
 const SECRET = "gcp:secretmanager/secret:Secret";
 const VERSION = "gcp:secretmanager/secretVersion:SecretVersion";
@@ -22,17 +22,6 @@ const KEY_EU = "projects/acme-kms/locations/europe-west4/keyRings/apps/cryptoKey
 const KEY_US = "projects/acme-kms/locations/us-east1/keyRings/apps/cryptoKeys/shop";
 /** The principal of the Kubernetes ServiceAccount shop/shop in the offline provider's pool. */
 const PRINCIPAL = "principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/offline-project.svc.id.goog/subject/ns/shop/sa/shop";
-
-export function gkeArgs(over: Partial<SecretMountedWorkloadArgs> = {}): SecretMountedWorkloadArgs {
-  return {
-    namespace: "shop",
-    gke: {},
-    secrets: [{ name: "db-password", generate: { type: "password" } }],
-    containers: [{ name: "app", image: "registry.example.com/shop@sha256:" + "a".repeat(64), runAsUser: 10001 }],
-    fetch: { image: FETCH_IMAGE },
-    ...over,
-  };
-}
 
 /** No grant may replace others' (authoritative IAM) or reach beyond one secret (project level). */
 function assertOnlyAdditivePerSecretGrants(types: string[]): void {

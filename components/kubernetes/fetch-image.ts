@@ -9,11 +9,15 @@ import released from "./fetch-image.json";
  * released holds `null`s, and then `fetch.image` is required: no pod runs an image nobody chose.
  */
 export interface FetchImageRecord {
+  /** Image repository the release pushed to (`ghcr.io/<owner>/secret-mount-fetch`), or null when never released. */
   repository: string | null;
+  /** The pushed image's digest (`sha256:<64 hex>`), or null when never released. */
   digest: string | null;
+  /** The library version this record belongs to. */
   version: string;
 }
 
+/** This checkout's fetch-image.json: what the release stamped, or nulls. */
 export const RELEASED_FETCH_IMAGE: FetchImageRecord = released;
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;

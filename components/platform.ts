@@ -2,6 +2,7 @@ import type { Declaration } from "./core/normalize";
 import type { PlatformPlan } from "./core/platform";
 import type { SecretMountedWorkloadArgs } from "./workload-args";
 import { eksPlatform } from "./aws/eks-platform";
+import { aksPlatform } from "./azure/aks-platform";
 import { gkePlatform } from "./gcp/gke-platform";
 
 export type { PlatformPlan, PlatformOutputs, ProvisionedPlatform } from "./core/platform";
@@ -14,6 +15,8 @@ export function planPlatform(decl: Declaration, args: SecretMountedWorkloadArgs)
   switch (decl.platform) {
     case "eks":
       return eksPlatform(decl, args.eks!);
+    case "aks":
+      return aksPlatform(decl, args.aks!);
     case "gke":
       return gkePlatform(decl, args.gke!);
   }

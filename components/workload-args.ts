@@ -1,8 +1,9 @@
 import type { ContainerArgs, EnvFileArgs, FetchContainerArgs, RefreshArgs, SecretArgs } from "./core/args";
 import type { EksPlatformArgs } from "./aws/eks-args";
+import type { AksPlatformArgs } from "./azure/aks-args";
 import type { GkePlatformArgs } from "./gcp/gke-args";
 
-/** Arguments of SecretMountedWorkload. Set exactly one platform (`eks` or `gke`). */
+/** Arguments of SecretMountedWorkload. Set exactly one platform (`eks`, `aks` or `gke`). */
 export interface SecretMountedWorkloadArgs {
   /** The secrets the workload reads. At least one. */
   secrets: SecretArgs[];
@@ -46,11 +47,14 @@ export interface SecretMountedWorkloadArgs {
   /** The fetch container. */
   fetch?: FetchContainerArgs;
   /**
-   * Prefix of created secrets' store names (default `<project>/<stack>/<component name>`).
+   * Prefix of created secrets' store names (EKS default `<project>/<stack>/<component name>`; AKS:
+   * only in an existing vault, default the component name, joined with `-`).
    */
   secretNamePrefix?: string;
   /** Amazon EKS platform. */
   eks?: EksPlatformArgs;
+  /** Azure Kubernetes Service platform (Key Vault, Microsoft Entra workload identity). */
+  aks?: AksPlatformArgs;
   /** Google Kubernetes Engine platform (Secret Manager, Workload Identity Federation for GKE). */
   gke?: GkePlatformArgs;
 }

@@ -32,6 +32,16 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
   readonly permissionPolicy?: pulumi.Output<string>;
   /** EKS: the role's trust policy (JSON) (other platforms: unset). */
   readonly trustPolicy?: pulumi.Output<string>;
+  /** AKS: client id of the managed identity the fetch container uses (other platforms: unset). */
+  readonly identityClientId?: pulumi.Output<string>;
+  /** AKS: principal (object) id of that identity, which the role assignments name (other platforms: unset). */
+  readonly identityPrincipalId?: pulumi.Output<string>;
+  /** AKS: URI of the Key Vault (other platforms: unset). */
+  readonly vaultUri?: pulumi.Output<string>;
+  /** AKS: the "Key Vault Secrets User" role assignments (scope, role, principal) as JSON (other platforms: unset). */
+  readonly roleAssignments?: pulumi.Output<string>;
+  /** AKS: the federated identity credential (identity, issuer, subject, audiences) as JSON (other platforms: unset). */
+  readonly federatedCredential?: pulumi.Output<string>;
   /**
    * GKE: every IAM member granted, as JSON `[{ resource, role, member }]`: the accessor role on each
    * secret, and with a Google service account its `roles/iam.workloadIdentityUser` (other platforms: unset).
@@ -73,6 +83,11 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
     this.fetchSpec = fetchSpec;
     this.permissionPolicy = platform.outputs.permissionPolicy;
     this.trustPolicy = platform.outputs.trustPolicy;
+    this.identityClientId = platform.outputs.identityClientId;
+    this.identityPrincipalId = platform.outputs.identityPrincipalId;
+    this.vaultUri = platform.outputs.vaultUri;
+    this.roleAssignments = platform.outputs.roleAssignments;
+    this.federatedCredential = platform.outputs.federatedCredential;
     this.iamMembers = platform.outputs.iamMembers;
     this.registerOutputs({
       roleArn: this.roleArn,
@@ -83,6 +98,11 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
       fetchSpec: this.fetchSpec,
       permissionPolicy: this.permissionPolicy,
       trustPolicy: this.trustPolicy,
+      identityClientId: this.identityClientId,
+      identityPrincipalId: this.identityPrincipalId,
+      vaultUri: this.vaultUri,
+      roleAssignments: this.roleAssignments,
+      federatedCredential: this.federatedCredential,
       iamMembers: this.iamMembers,
     });
   }

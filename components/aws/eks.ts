@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
 import { getPartitionOutput } from "@pulumi/aws/getPartition";
@@ -8,13 +7,14 @@ import * as eksAws from "@pulumi/aws/eks";
 import type { SecretSource } from "../spec/fetch-spec";
 import type { Declaration } from "../core/normalize";
 import type { PlatformWiring } from "../kubernetes/pod";
-import { DeclarationError } from "../core/declaration-error";
 import { eksClusterArn, policyArnProblem, type Scope } from "./arns";
 import type { EksPlatformArgs } from "./eks-args";
 import { checkedWhenResolved, type EksPlan } from "./plan";
 import { irsaTrustPolicy, podIdentityTrustPolicy } from "./policies";
-import { IAM_LIMITS, policyFor, policySize, type GrantItem } from "./policy-split";
+import { policyFor, type GrantItem } from "./policy-split";
+import { attachReadPolicies } from "./read-policies";
 import { provisionAwsSecret } from "./secrets";
+import { revisionOf } from "../core/revision";
 
 export interface EksProvisioned {
   roleArn: pulumi.Output<string>;
@@ -66,30 +66,7 @@ export function provisionEks(parent: pulumi.Resource, decl: Declaration, eks: Ek
     maxSessionDuration: 3600,
     tags,
   }, opts);
-  const ready: pulumi.Resource[] = [];
-  const layout = plan.policyLayout;
-  // Sized at preview with upper-bound ARNs; only an ARN given as an Output can still outgrow it.
-  const fitted = (group: number[], limit: number, what: string) => grants.apply((items) => {
-    const batch = items.filter((i) => i.store === "secrets-manager").length > 1;
-    const doc = layout.managed ? policyFor(group.map((i) => items[i]), batch) : policyFor(items);
-    const size = policySize(doc);
-    if (size > limit) {
-      throw new DeclarationError("secrets", `${what} needs ${size} characters, over IAM's ${limit}: an ARN given as an Output is longer than the ${plan.secrets.length} secrets were sized for at preview; give it as a plain string`, name);
-    }
-    return JSON.stringify(doc, null, 2);
-  });
-  if (!layout.managed) {
-    ready.push(new iam.RolePolicy(`${name}-read`, { role: role.id, policy: fitted(layout.groups[0], IAM_LIMITS.inlinePerRole, "the role's inline read policy") }, opts));
-  } else {
-    layout.groups.forEach((group, j) => {
-      const policy = new iam.Policy(`${name}-read-${j}`, {
-        description: `secret-mount: reads secrets of ${decl.namespace}/${decl.deploymentName} (part ${j + 1} of ${layout.groups.length})`,
-        policy: fitted(group, IAM_LIMITS.managedPolicy, `read policy ${j + 1} of ${layout.groups.length}`),
-        tags,
-      }, opts);
-      ready.push(policy, new iam.RolePolicyAttachment(`${name}-read-${j}`, { role: role.name, policyArn: policy.arn }, opts));
-    });
-  }
+  const ready = attachReadPolicies(parent, name, role, grants, plan.policyLayout, plan.secrets.length, `${decl.namespace}/${decl.deploymentName}`, tags);
   for (const s of secrets) if (s.version) ready.push(s.version);
 
   if (plan.identity === "pod-identity") {
@@ -118,15 +95,4 @@ export function provisionEks(parent: pulumi.Resource, decl: Declaration, eks: Ek
     },
     ready,
   };
-}
-
-/**
- * Names what the pods must read: a hash of the secrets' version ids (never of a value), so a new
- * version changes the pod template and rolls the pods, and nothing else does.
- */
-export function revisionOf(names: string[], versionIds: pulumi.Input<string>[]): pulumi.Output<string> {
-  return pulumi.unsecret(pulumi.all(versionIds).apply((ids) => createHash("sha256")
-    .update(JSON.stringify(names.map((n, i) => [n, ids[i] ?? ""])))
-    .digest("hex")
-    .slice(0, 16)));
 }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DeclarationError } from "../core/declaration-error";
-import { unknownFields, type Declaration, type NormalizedSecret } from "../core/normalize";
+import { unknownFields, type Declaration, type NormalizedSecret, type SecretSetDeclaration } from "../core/normalize";
 import type { EksPlatformArgs } from "./eks-args";
 import { IAM_LIMITS, layoutPolicies, layoutProblem, type GrantItem, type PolicyLayout } from "./policy-split";
 import { kmsKeyArnProblem, parameterArn, secretArnPattern, viaService, type Scope, OIDC_PROVIDER_ARN, PARAMETER_NAME, policyArnProblem, SECRET_NAME, SECRETS_MANAGER_MAX_BYTES, SSM_MAX_BYTES, storeArnProblem, wildcardProblem } from "./arns";
@@ -55,6 +55,27 @@ export function planEks(decl: Declaration, eks: EksPlatformArgs): EksPlan {
     if (problem) fail("eks.permissionsBoundaryArn", problem);
   }
 
+  return { identity, ...planAwsSecrets(decl, fail) };
+}
+
+/** The AWS side of a set of secrets, shared by EKS and ECS. */
+export interface AwsSecretsPlan {
+  secrets: AwsSecretPlan[];
+  /** Largest value the store can hold for a file path, for sizing the memory volume. */
+  maxValueBytesOfFile(path: string): number;
+  /** How the read grants are split over IAM policies, sized at preview with upper-bound ARNs. */
+  policyLayout: PolicyLayout;
+}
+
+/**
+ * Store checks of every declared secret (names, ARNs, keys, duplicates) and the read policy's
+ * layout over them. Pure. `granted` picks the secrets the role reads (default: all of them).
+ */
+export function planAwsSecrets(
+  decl: SecretSetDeclaration,
+  fail: (field: string, problem: string) => never,
+  granted: (s: NormalizedSecret) => boolean = () => true,
+): AwsSecretsPlan {
   const storeNames = new Map<string, number>();
   const secrets = decl.secrets.map((s) => {
     const plan = planSecret(decl, s, fail);
@@ -68,10 +89,11 @@ export function planEks(decl: Declaration, eks: EksPlatformArgs): EksPlan {
   });
   const maxBytes = new Map<string, number>();
   for (const p of secrets) for (const f of p.secret.files) maxBytes.set(f.path, p.maxValueBytes);
-  const policyLayout = layoutPolicies(secrets.map(estimatedGrant), IAM_LIMITS);
-  const tooLarge = layoutProblem(policyLayout, secrets.length, IAM_LIMITS);
+  const read = secrets.filter((p) => granted(p.secret));
+  const policyLayout = layoutPolicies(read.map(estimatedGrant), IAM_LIMITS);
+  const tooLarge = layoutProblem(policyLayout, read.length, IAM_LIMITS);
   if (tooLarge) fail("secrets", tooLarge);
-  return { identity, secrets, maxValueBytesOfFile: (path) => maxBytes.get(path) ?? 0, policyLayout };
+  return { secrets, maxValueBytesOfFile: (path) => maxBytes.get(path) ?? 0, policyLayout };
 }
 
 /**
@@ -83,7 +105,7 @@ const LONGEST_KMS_KEY = `arn:aws-us-gov:kms:${"x".repeat(16)}:${"0".repeat(12)}:
 /** An existing ARN given as an Output: its length is unknown at preview. Checked again at `pulumi up`. */
 export const ASSUMED_UNKNOWN_ARN_LENGTH = 160;
 
-function estimatedGrant(p: AwsSecretPlan): GrantItem {
+export function estimatedGrant(p: AwsSecretPlan): GrantItem {
   const s = p.secret;
   let arn: string;
   if (s.kind === "existing" && s.existing!.arn !== undefined) {
@@ -100,9 +122,10 @@ function estimatedGrant(p: AwsSecretPlan): GrantItem {
   return { store: p.store, arn, ...(kms ? { kms } : {}) };
 }
 
-function planSecret(decl: Declaration, s: NormalizedSecret, fail: (f: string, p: string) => never): AwsSecretPlan {
+function planSecret(decl: SecretSetDeclaration, s: NormalizedSecret, fail: (f: string, p: string) => never): AwsSecretPlan {
   const at = `secrets[${s.index}]`;
   if (s.args.gcp !== undefined) fail(`${at}.gcp`, "holds Google Secret Manager options, but the platform is eks; use aws options (or remove it)");
+  if (s.args.azure !== undefined) fail(`${at}.azure`, "holds Azure Key Vault options; on EKS use secrets[].aws (or remove it)");
   const a = s.args.aws ?? {};
   unknownFields(a, ["store", "storeName", "kmsKeyArn", "recoveryWindowInDays"], `${at}.aws`, fail);
   const store = a.store ?? "secrets-manager";

@@ -1,10 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import * as ssm from "@pulumi/aws/ssm";
-import * as random from "@pulumi/random";
-import * as tls from "@pulumi/tls";
 import type { SecretSource } from "../spec/fetch-spec";
-import { KEY_PAIR_JSON_KEYS, type NormalizedSecret } from "../core/normalize";
+import { secretValue } from "../values/secret-value";
 import { kmsKeyArnProblem, parameterArn, regionOfArn, secretArnPattern, storeArnProblem, viaService, type Scope } from "./arns";
 import { checkedWhenResolved, type AwsSecretPlan } from "./plan";
 import type { KmsGrant } from "./policies";
@@ -101,26 +99,4 @@ export function provisionAwsSecret(
     }));
   }
   return { plan, policyArn, source, kms, version, versionId };
-}
-
-/** The value to store: the user's, or one generated at `pulumi up` (never seen by the program). */
-function secretValue(parent: pulumi.Resource, base: string, s: NormalizedSecret): pulumi.Input<string> {
-  if (s.kind === "value") return s.value!;
-  const g = s.generate!;
-  if (g.type === "password") {
-    return new random.RandomPassword(`${base}-password`, {
-      length: g.length,
-      lower: g.lower,
-      upper: g.upper,
-      numeric: g.numeric,
-      special: g.special,
-      ...(g.special ? { overrideSpecial: g.specialCharacters } : {}),
-    }, { parent }).result;
-  }
-  const key = new tls.PrivateKey(`${base}-key`, g.type === "rsa"
-    ? { algorithm: "RSA", rsaBits: g.rsaBits }
-    : { algorithm: "ECDSA", ecdsaCurve: g.ecdsaCurve }, { parent });
-  return pulumi
-    .all([key.privateKeyPemPkcs8, key.publicKeyPem])
-    .apply(([priv, pub]) => JSON.stringify({ [KEY_PAIR_JSON_KEYS.private]: priv, [KEY_PAIR_JSON_KEYS.public]: pub }));
 }

@@ -113,9 +113,10 @@ export interface ExistingSecretArgs {
    */
   arn?: pulumi.Input<string>;
   /**
-   * AWS: name of the secret or parameter in the provider's account and region. GKE: the secret's
-   * full name, `projects/<project>/secrets/<secret>` or, for a regional secret,
-   * `projects/<project>/locations/<location>/secrets/<secret>` (pin a version with `gcp.version`).
+   * EKS: name of the secret or parameter in the provider's account and region. AKS: name of the
+   * secret in the Key Vault. GKE: the secret's full name, `projects/<project>/secrets/<secret>` or,
+   * for a regional secret, `projects/<project>/locations/<location>/secrets/<secret>` (pin a
+   * version with `gcp.version`).
    */
   name?: string;
   /**
@@ -157,6 +158,18 @@ export interface AwsSecretArgs {
   recoveryWindowInDays?: number;
 }
 
+/** Azure-specific options of one secret (AKS platform). */
+export interface AzureSecretArgs {
+  /**
+   * Name in Key Vault: 1-127 letters, digits and `-`. Default: the secret's `name` in a vault
+   * created here; `<secretNamePrefix or component name>-<name>` in an existing vault. For an
+   * existing secret use `existing.name`.
+   */
+  secretName?: string;
+  /** Pin an existing secret to this version (32 hex characters; default: the latest version). */
+  version?: string;
+}
+
 /** One secret the workload reads. Exactly one of `value`, `generate` and `existing`. */
 export interface SecretArgs {
   /** Logical name: a DNS-1123 label, used in resource names, the default store name and the default file path. */
@@ -179,6 +192,8 @@ export interface SecretArgs {
   aws?: AwsSecretArgs;
   /** Google Secret Manager options (GKE). */
   gcp?: GcpSecretArgs;
+  /** Azure Key Vault options (AKS). */
+  azure?: AzureSecretArgs;
 }
 
 /** Container port. */

@@ -1,12 +1,12 @@
 import { FETCH_SPEC_VERSION, parseFetchSpec, type FetchFile, type FetchSpec, type SecretSource } from "../spec/fetch-spec";
-import type { Declaration } from "./normalize";
+import type { SecretSetDeclaration } from "./normalize";
 
 /**
  * The FetchSpec for a declaration, given each secret's resolved source (parallel to
  * `decl.secrets`). Checked with the one parser the runtime uses, so a component can never
  * render a spec the fetcher would refuse.
  */
-export function buildFetchSpec(decl: Declaration, sources: SecretSource[]): FetchSpec {
+export function buildFetchSpec(decl: SecretSetDeclaration, sources: SecretSource[]): FetchSpec {
   const files: FetchFile[] = [];
   decl.secrets.forEach((s, i) => {
     for (const f of s.files) {

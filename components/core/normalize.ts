@@ -9,7 +9,7 @@ import { dns1123LabelProblem, dns1123SubdomainProblem, envNameProblem, portNameP
 import { quantityBytes } from "./quantity";
 
 /** The platforms a declaration can choose; exactly one must be set. */
-export const PLATFORMS = ["eks", "gke"] as const;
+export const PLATFORMS = ["eks", "aks", "gke"] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
 export const DEFAULT_MOUNT_PATH = "/run/secrets/app";
@@ -59,9 +59,34 @@ export interface NormalizedContainer extends ContainerArgs {
   readOnlyRootFilesystem: boolean;
 }
 
-/** A validated, defaulted declaration: plain data, no resources. */
-export interface Declaration {
+/**
+ * The platform-neutral half of a declaration: the secrets, their files and how the fetcher writes
+ * them. Shared by SecretMountedWorkload (Kubernetes) and SecretMountedTask (ECS).
+ */
+export interface SecretSetDeclaration {
   name: string;
+  mountPath: string;
+  fileMode: string;
+  refresh?: { intervalSeconds: number };
+  envFile?: { path: string; vars: { [name: string]: string } };
+  fetch: { image?: pulumi.Input<string>; timeoutSeconds: number; resources?: ResourcesArgs };
+  secretNamePrefix?: string;
+  secrets: NormalizedSecret[];
+}
+
+/** The args the secret-set normalizer reads (a subset of both components' args). */
+export interface SecretSetArgs {
+  secrets: SecretArgs[];
+  mountPath?: string;
+  fileMode?: string;
+  refresh?: SecretMountedWorkloadArgs["refresh"];
+  envFile?: SecretMountedWorkloadArgs["envFile"];
+  fetch?: SecretMountedWorkloadArgs["fetch"];
+  secretNamePrefix?: string;
+}
+
+/** A validated, defaulted declaration: plain data, no resources. */
+export interface Declaration extends SecretSetDeclaration {
   platform: Platform;
   namespace: string;
   createNamespace: boolean;
@@ -69,16 +94,9 @@ export interface Declaration {
   deploymentName: string;
   replicas: number;
   labels: { [key: string]: string };
-  mountPath: string;
   /** Requested sizeLimit in bytes, if the user set one. */
   volumeSizeLimit?: string;
-  fileMode: string;
   fsGroup: number;
-  refresh?: { intervalSeconds: number };
-  envFile?: { path: string; vars: { [name: string]: string } };
-  fetch: { image?: pulumi.Input<string>; timeoutSeconds: number; resources?: ResourcesArgs };
-  secretNamePrefix?: string;
-  secrets: NormalizedSecret[];
   containers: NormalizedContainer[];
 }
 
@@ -86,7 +104,7 @@ const TOP_LEVEL_FIELDS: (keyof SecretMountedWorkloadArgs)[] = [
   "secrets", "containers", "namespace", "createNamespace", "serviceAccountName", "deploymentName", "replicas", "labels",
   "mountPath", "volumeSizeLimit", "fileMode", "fsGroup", "refresh", "envFile", "fetch", "secretNamePrefix", ...PLATFORMS,
 ];
-const SECRET_FIELDS: (keyof SecretArgs)[] = ["name", "value", "generate", "existing", "files", "description", "aws", "gcp"];
+const SECRET_FIELDS: (keyof SecretArgs)[] = ["name", "value", "generate", "existing", "files", "description", "aws", "azure", "gcp"];
 const CONTAINER_FIELDS: (keyof ContainerArgs)[] = [
   "name", "image", "command", "args", "workingDir", "env", "ports", "resources", "livenessProbe", "readinessProbe",
   "startupProbe", "runAsUser", "runAsGroup", "readOnlyRootFilesystem",
@@ -144,7 +162,7 @@ export function normalizeDeclaration(name: string, args: SecretMountedWorkloadAr
   if (platforms.length !== 1) {
     fail(platforms.length ? platforms.join(", ") : "platform", platforms.length
       ? `${platforms.join(" and ")} are all set; set exactly one platform`
-      : `no platform is set; set exactly one of ${PLATFORMS.join(", ")} (e.g. eks: { oidcProviderArn, oidcIssuerUrl })`);
+      : `no platform is set; set exactly one of ${PLATFORMS.join(", ")} (e.g. eks: { oidcProviderArn, oidcIssuerUrl }, or aks: { oidcIssuerUrl, resourceGroupName })`);
   }
 
   const deploymentName = a.deploymentName ?? name;
@@ -159,6 +177,64 @@ export function normalizeDeclaration(name: string, args: SecretMountedWorkloadAr
   const replicas = a.replicas ?? 1;
   if (!Number.isInteger(replicas) || replicas < 0) fail("replicas", `is ${JSON.stringify(replicas)}; use a whole number ≥ 0`);
 
+  const set = normalizeSecretSet(name, a, fail);
+  const { fileMode, secrets } = set;
+  const fsGroup = a.fsGroup ?? DEFAULT_FS_GROUP;
+  if (!Number.isInteger(fsGroup) || fsGroup < 1 || fsGroup > 2147483647) fail("fsGroup", `is ${JSON.stringify(fsGroup)}; use a non-zero GID such as ${DEFAULT_FS_GROUP}`);
+
+  if (a.volumeSizeLimit !== undefined && quantityBytes(a.volumeSizeLimit) === undefined) {
+    fail("volumeSizeLimit", `"${a.volumeSizeLimit}" is not a Kubernetes quantity; use e.g. "1Mi" or "512Ki"`);
+  }
+
+  const labels = a.labels ?? {};
+  for (const [k, v] of Object.entries(labels)) {
+    if (!/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(k)) fail(`labels.${k}`, "is not a valid label key ([prefix/]name, name ≤ 63 of alphanumerics, -, _, .)");
+    if (typeof v !== "string" || !/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/.test(v)) fail(`labels.${k}`, `value ${JSON.stringify(v)} is not a valid label value (≤ 63 alphanumerics, -, _, .)`);
+  }
+
+  if (!Array.isArray(a.containers) || a.containers.length === 0) fail("containers", "must list at least one application container, e.g. [{ name: \"app\", image: \"…\" }]");
+  const containerNames = new Map<string, number>();
+  const containers = a.containers.map((c, i) => {
+    const at = `containers[${i}]`;
+    if (!c || typeof c !== "object") fail(at, "must be an object with at least name and image");
+    unknownFields(c, CONTAINER_FIELDS, at, fail);
+    check(dns1123LabelProblem(c.name), `${at}.name`, fail);
+    if (c.name === FETCH_CONTAINER_NAME) fail(`${at}.name`, `"${FETCH_CONTAINER_NAME}" is the fetch container's name; choose another`);
+    const prior = containerNames.get(c.name);
+    if (prior !== undefined) fail(`${at}.name`, `"${c.name}" is also the name of containers[${prior}]; container names must be unique`);
+    containerNames.set(c.name, i);
+    if (c.image === undefined || c.image === null || (typeof c.image === "string" && c.image.trim() === "")) fail(`${at}.image`, "is required: give the image reference, ideally pinned by digest");
+    for (const k of Object.keys(c.env ?? {})) check(envNameProblem(k), `${at}.env.${k}`, fail);
+    const portNames = new Set<string>();
+    (c.ports ?? []).forEach((p, j) => {
+      if (!Number.isInteger(p.containerPort) || p.containerPort < 1 || p.containerPort > 65535) fail(`${at}.ports[${j}].containerPort`, `is ${JSON.stringify(p.containerPort)}; use 1-65535`);
+      if (p.name !== undefined) {
+        check(portNameProblem(p.name), `${at}.ports[${j}].name`, fail);
+        if (portNames.has(p.name)) fail(`${at}.ports[${j}].name`, `"${p.name}" is used twice in this container`);
+        portNames.add(p.name);
+      }
+    });
+    if (c.runAsUser !== undefined && (!Number.isInteger(c.runAsUser) || c.runAsUser <= 0)) fail(`${at}.runAsUser`, `is ${JSON.stringify(c.runAsUser)}; the restricted Pod Security Standard needs a non-zero UID`);
+    if (c.runAsGroup !== undefined && (!Number.isInteger(c.runAsGroup) || c.runAsGroup < 0)) fail(`${at}.runAsGroup`, `is ${JSON.stringify(c.runAsGroup)}; use a GID ≥ 0`);
+    checkResources(c.resources, `${at}.resources`, fail);
+    return { ...c, readOnlyRootFilesystem: c.readOnlyRootFilesystem ?? true };
+  });
+
+  // Every app container must be able to read every file: check the default mode and each file's own.
+  check(fileModeDeniesProblem(fileMode, containers, fsGroup), "fileMode", fail);
+  for (const s of secrets) s.files.forEach((f, j) => f.mode !== undefined && check(fileModeDeniesProblem(f.mode, containers, fsGroup), `secrets[${s.index}].files[${j}].mode`, fail));
+
+  return {
+    ...set, platform: platforms[0], namespace, createNamespace: a.createNamespace ?? false, serviceAccountName, deploymentName, replicas,
+    labels, volumeSizeLimit: a.volumeSizeLimit, fsGroup, containers,
+  };
+}
+
+/**
+ * Validates and defaults the secrets, their files, the mount path and the fetcher's settings: the
+ * part of a declaration every platform shares. Throws DeclarationError through `fail`.
+ */
+export function normalizeSecretSet(name: string, a: SecretSetArgs, fail: (field: string, problem: string) => never): SecretSetDeclaration {
   const given = a.mountPath ?? DEFAULT_MOUNT_PATH;
   if (typeof given !== "string") fail("mountPath", `must be a string such as "${DEFAULT_MOUNT_PATH}"`);
   const collapsed = given.replace(/\/{2,}/g, "/");
@@ -170,13 +246,6 @@ export function normalizeDeclaration(name: string, args: SecretMountedWorkloadAr
 
   const fileMode = a.fileMode ?? DEFAULT_FILE_MODE;
   check(fileModeProblem(fileMode), "fileMode", fail);
-  const fsGroup = a.fsGroup ?? DEFAULT_FS_GROUP;
-  if (!Number.isInteger(fsGroup) || fsGroup < 1 || fsGroup > 2147483647) fail("fsGroup", `is ${JSON.stringify(fsGroup)}; use a non-zero GID such as ${DEFAULT_FS_GROUP}`);
-
-  if (a.volumeSizeLimit !== undefined && quantityBytes(a.volumeSizeLimit) === undefined) {
-    fail("volumeSizeLimit", `"${a.volumeSizeLimit}" is not a Kubernetes quantity; use e.g. "1Mi" or "512Ki"`);
-  }
-
   let refresh: Declaration["refresh"];
   if (a.refresh) {
     unknownFields(a.refresh, ["intervalSeconds"], "refresh", fail);
@@ -193,12 +262,6 @@ export function normalizeDeclaration(name: string, args: SecretMountedWorkloadAr
   if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 3600) fail("fetch.timeoutSeconds", `is ${JSON.stringify(timeoutSeconds)}; use whole seconds from 1 to 3600`);
   if (fetch.image !== undefined && typeof fetch.image === "string" && fetch.image.trim() === "") fail("fetch.image", "is empty; give an image reference pinned by digest (<repository>@sha256:<digest>), or omit it to use the released default");
   checkResources(fetch.resources, "fetch.resources", fail);
-
-  const labels = a.labels ?? {};
-  for (const [k, v] of Object.entries(labels)) {
-    if (!/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(k)) fail(`labels.${k}`, "is not a valid label key ([prefix/]name, name ≤ 63 of alphanumerics, -, _, .)");
-    if (typeof v !== "string" || !/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/.test(v)) fail(`labels.${k}`, `value ${JSON.stringify(v)} is not a valid label value (≤ 63 alphanumerics, -, _, .)`);
-  }
 
   if (!Array.isArray(a.secrets) || a.secrets.length === 0) fail("secrets", "must list at least one secret, e.g. [{ name: \"db-password\", generate: { type: \"password\" } }]");
   const secrets = a.secrets.map((s, i) => normalizeSecret(s, i, fail));
@@ -238,47 +301,14 @@ export function normalizeDeclaration(name: string, args: SecretMountedWorkloadAr
     envFile = { path, vars: { ...vars } };
   }
 
-  if (!Array.isArray(a.containers) || a.containers.length === 0) fail("containers", "must list at least one application container, e.g. [{ name: \"app\", image: \"…\" }]");
-  const containerNames = new Map<string, number>();
-  const containers = a.containers.map((c, i) => {
-    const at = `containers[${i}]`;
-    if (!c || typeof c !== "object") fail(at, "must be an object with at least name and image");
-    unknownFields(c, CONTAINER_FIELDS, at, fail);
-    check(dns1123LabelProblem(c.name), `${at}.name`, fail);
-    if (c.name === FETCH_CONTAINER_NAME) fail(`${at}.name`, `"${FETCH_CONTAINER_NAME}" is the fetch container's name; choose another`);
-    const prior = containerNames.get(c.name);
-    if (prior !== undefined) fail(`${at}.name`, `"${c.name}" is also the name of containers[${prior}]; container names must be unique`);
-    containerNames.set(c.name, i);
-    if (c.image === undefined || c.image === null || (typeof c.image === "string" && c.image.trim() === "")) fail(`${at}.image`, "is required: give the image reference, ideally pinned by digest");
-    for (const k of Object.keys(c.env ?? {})) check(envNameProblem(k), `${at}.env.${k}`, fail);
-    const portNames = new Set<string>();
-    (c.ports ?? []).forEach((p, j) => {
-      if (!Number.isInteger(p.containerPort) || p.containerPort < 1 || p.containerPort > 65535) fail(`${at}.ports[${j}].containerPort`, `is ${JSON.stringify(p.containerPort)}; use 1-65535`);
-      if (p.name !== undefined) {
-        check(portNameProblem(p.name), `${at}.ports[${j}].name`, fail);
-        if (portNames.has(p.name)) fail(`${at}.ports[${j}].name`, `"${p.name}" is used twice in this container`);
-        portNames.add(p.name);
-      }
-    });
-    if (c.runAsUser !== undefined && (!Number.isInteger(c.runAsUser) || c.runAsUser <= 0)) fail(`${at}.runAsUser`, `is ${JSON.stringify(c.runAsUser)}; the restricted Pod Security Standard needs a non-zero UID`);
-    if (c.runAsGroup !== undefined && (!Number.isInteger(c.runAsGroup) || c.runAsGroup < 0)) fail(`${at}.runAsGroup`, `is ${JSON.stringify(c.runAsGroup)}; use a GID ≥ 0`);
-    checkResources(c.resources, `${at}.resources`, fail);
-    return { ...c, readOnlyRootFilesystem: c.readOnlyRootFilesystem ?? true };
-  });
-
-  // Every app container must be able to read every file: check the default mode and each file's own.
-  check(fileModeDeniesProblem(fileMode, containers, fsGroup), "fileMode", fail);
-  for (const s of secrets) s.files.forEach((f, j) => f.mode !== undefined && check(fileModeDeniesProblem(f.mode, containers, fsGroup), `secrets[${s.index}].files[${j}].mode`, fail));
-
   const prefix = a.secretNamePrefix;
   if (prefix !== undefined && (typeof prefix !== "string" || !/^[A-Za-z0-9/_+=.@-]{1,256}$/.test(prefix))) {
     fail("secretNamePrefix", `"${prefix}" may use only letters, digits and / _ + = . @ - (at most 256)`);
   }
 
   return {
-    name, platform: platforms[0], namespace, createNamespace: a.createNamespace ?? false, serviceAccountName, deploymentName, replicas,
-    labels, mountPath, volumeSizeLimit: a.volumeSizeLimit, fileMode: normalizeFileMode(fileMode), fsGroup, refresh, envFile,
-    fetch: { image: fetch.image, timeoutSeconds, resources: fetch.resources }, secretNamePrefix: prefix, secrets, containers,
+    name, mountPath, fileMode: normalizeFileMode(fileMode), refresh, envFile,
+    fetch: { image: fetch.image, timeoutSeconds, resources: fetch.resources }, secretNamePrefix: prefix, secrets,
   };
 }
 

@@ -34,6 +34,16 @@ export interface PlatformOutputs {
   trustPolicy?: pulumi.Output<string>;
   /** GKE: every IAM member granted (resource, role, member), as JSON. */
   iamMembers?: pulumi.Output<string>;
+  /** AKS: client id of the managed identity the fetch container uses. */
+  identityClientId?: pulumi.Output<string>;
+  /** AKS: principal (object) id of that identity, which the role assignments name. */
+  identityPrincipalId?: pulumi.Output<string>;
+  /** AKS: URI of the Key Vault (`https://<name>.vault.azure.net/`). */
+  vaultUri?: pulumi.Output<string>;
+  /** AKS: the "Key Vault Secrets User" role assignments (scope, role, principal), as JSON. */
+  roleAssignments?: pulumi.Output<string>;
+  /** AKS: the federated identity credential (identity, issuer, subject, audiences), as JSON. */
+  federatedCredential?: pulumi.Output<string>;
 }
 
 /** What a provisioned platform hands the shared pod wiring. */

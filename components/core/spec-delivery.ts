@@ -1,5 +1,5 @@
 import { DeclarationError } from "./declaration-error";
-import type { Declaration } from "./normalize";
+import type { SecretSetDeclaration } from "./normalize";
 
 /**
  * How the FetchSpec reaches the fetch container, and the limits that decide it.
@@ -37,7 +37,7 @@ const jsonBytes = (v: unknown) => Buffer.byteLength(JSON.stringify(v), "utf8");
  * An upper bound of the FetchSpec's size in bytes, known at preview. `references[i]` is what
  * names secret i in its store (a store name or an ARN), or undefined when it is unknown yet.
  */
-export function specBytesBound(decl: Declaration, references: (string | undefined)[]): number {
+export function specBytesBound(decl: SecretSetDeclaration, references: (string | undefined)[]): number {
   let total = SPEC_OVERHEAD_BYTES + jsonBytes(decl.mountPath);
   for (const s of decl.secrets) {
     const ref = references[s.index];
@@ -51,7 +51,7 @@ export function specBytesBound(decl: Declaration, references: (string | undefine
 const kib = (n: number) => `${Math.ceil(n / 1024)} KiB`;
 
 /** Env for a spec that fits, a ConfigMap for a larger one; a DeclarationError past the ConfigMap's limit. */
-export function specDelivery(decl: Declaration, boundBytes: number): SpecDelivery {
+export function specDelivery(decl: SecretSetDeclaration, boundBytes: number): SpecDelivery {
   if (boundBytes <= SPEC_ENV_MAX_BYTES) return "env";
   if (boundBytes <= SPEC_CONFIGMAP_MAX_BYTES) return "configmap";
   const files = decl.secrets.reduce((n, s) => n + s.files.length, 0);
@@ -61,7 +61,7 @@ export function specDelivery(decl: Declaration, boundBytes: number): SpecDeliver
 }
 
 /** Checks the resolved spec against the limit of its delivery (the bound above makes this a backstop). */
-export function checkSpecSize(decl: Declaration, delivery: SpecDelivery, json: string): string {
+export function checkSpecSize(decl: SecretSetDeclaration, delivery: SpecDelivery, json: string): string {
   const bytes = Buffer.byteLength(json, "utf8");
   const max = delivery === "env" ? SPEC_ENV_MAX_BYTES : SPEC_CONFIGMAP_MAX_BYTES;
   if (bytes > max) {

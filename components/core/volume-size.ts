@@ -1,5 +1,5 @@
 import { DeclarationError } from "./declaration-error";
-import type { Declaration } from "./normalize";
+import type { Declaration, SecretSetDeclaration } from "./normalize";
 import { bytesToQuantity, quantityBytes } from "./quantity";
 
 const PAGE = 4096;
@@ -10,7 +10,7 @@ const MIN_VOLUME = 1024 * 1024;
  * charges pages), twice over because an atomic swap holds the old and new sets at once.
  * `maxBytesOfFile(path)` is the largest value the store can hold for that file.
  */
-export function requiredVolumeBytes(decl: Declaration, maxBytesOfFile: (path: string) => number): number {
+export function requiredVolumeBytes(decl: SecretSetDeclaration, maxBytesOfFile: (path: string) => number): number {
   const pages = (n: number) => Math.max(1, Math.ceil(n / PAGE)) * PAGE;
   let total = 0;
   for (const s of decl.secrets) for (const f of s.files) total += pages(maxBytesOfFile(f.path));

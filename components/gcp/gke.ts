@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { revisionOf } from "../core/revision";
 import { getProjectOutput } from "@pulumi/gcp/organizations";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import type { SecretSource } from "../spec/fetch-spec";
@@ -97,12 +97,4 @@ export function provisionGke(parent: pulumi.Resource, decl: Declaration, gke: Gk
     ready,
     iamMembers: members,
   };
-}
-
-/** A hash of the secrets' version ids (never of a value): a new version rolls the pods. */
-function revisionOf(names: string[], versionIds: pulumi.Input<string>[]): pulumi.Output<string> {
-  return pulumi.unsecret(pulumi.all(versionIds).apply((ids) => createHash("sha256")
-    .update(JSON.stringify(names.map((n, i) => [n, ids[i] ?? ""])))
-    .digest("hex")
-    .slice(0, 16)));
 }

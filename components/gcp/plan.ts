@@ -87,6 +87,7 @@ export function planGke(decl: Declaration, gke: GkePlatformArgs): GkePlan {
 function planSecret(s: NormalizedSecret, prefix: string, prefixGiven: boolean, fail: (f: string, p: string) => never): GcpSecretPlan {
   const at = `secrets[${s.index}]`;
   if (s.args.aws !== undefined) fail(`${at}.aws`, "holds AWS options, but the platform is gke; use gcp options (or remove it)");
+  if (s.args.azure !== undefined) fail(`${at}.azure`, "holds Azure Key Vault options, but the platform is gke; use gcp options (or remove it)");
   const g = s.args.gcp ?? {};
   unknownFields(g, SECRET_FIELDS, `${at}.gcp`, fail);
   if (g.location !== undefined && !LOCATION.test(g.location)) fail(`${at}.gcp.location`, `"${g.location}" is not a location such as "europe-west4"`);

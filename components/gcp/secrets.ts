@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as secretmanager from "@pulumi/gcp/secretmanager";
 import { DeclarationError } from "../core/declaration-error";
-import { secretValue } from "./generated-value";
+import { secretValue } from "../values/secret-value";
 import { ACCESSOR_ROLE, kmsKeyProblem, secretName, type SecretRef } from "./names";
 import type { GcpSecretPlan } from "./plan";
 

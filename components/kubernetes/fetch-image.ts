@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DeclarationError } from "../core/declaration-error";
-import type { Declaration } from "../core/normalize";
+import type { SecretSetDeclaration } from "../core/normalize";
 import released from "./fetch-image.json";
 
 /**
@@ -9,15 +9,15 @@ import released from "./fetch-image.json";
  * released holds `null`s, and then `fetch.image` is required: no pod runs an image nobody chose.
  */
 export interface FetchImageRecord {
-  /** Image repository the release pushed to (`ghcr.io/<owner>/secret-mount-fetch`), or null when never released. */
+  /** Image repository (`<registry>/<path>`), or null when no release recorded one. */
   repository: string | null;
-  /** The pushed image's digest (`sha256:<64 hex>`), or null when never released. */
+  /** Image digest (`sha256:<64 hex>`), or null when no release recorded one. */
   digest: string | null;
-  /** The library version this record belongs to. */
+  /** The library version the image was released with. */
   version: string;
 }
 
-/** This checkout's fetch-image.json: what the release stamped, or nulls. */
+/** The fetch image recorded in this package's fetch-image.json. */
 export const RELEASED_FETCH_IMAGE: FetchImageRecord = released;
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
@@ -36,7 +36,7 @@ export function defaultFetchImage(record: FetchImageRecord = RELEASED_FETCH_IMAG
 }
 
 /** The fetch container's image: `fetch.image`, else the released default. Throws DeclarationError if neither. */
-export function fetchImageOf(decl: Declaration, record: FetchImageRecord = RELEASED_FETCH_IMAGE): pulumi.Input<string> {
+export function fetchImageOf(decl: SecretSetDeclaration, record: FetchImageRecord = RELEASED_FETCH_IMAGE): pulumi.Input<string> {
   const image = decl.fetch.image ?? defaultFetchImage(record);
   if (image === undefined) {
     throw new DeclarationError("fetch.image", `is required: this copy of secret-mount ${record.version} records no released fetch image. ` +

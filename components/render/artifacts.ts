@@ -1,19 +1,53 @@
 import { stringify as toYaml } from "yaml";
-import { FETCH_SPEC_ENV } from "../spec/fetch-spec";
-import type { RecordedResource } from "./offline-engine";
-import { gcpArtifacts } from "./gcp-artifacts";
+import { DEFAULT_SCOPE, type OfflineScope, type Placeholder, type RecordedResource } from "./offline-engine";
+import { fact, type Artifact, type Describer, type Fact, type Obj, type Subject } from "./describe";
+import { AWS_DESCRIBERS } from "./describe-aws";
+import { ECS_DESCRIBERS } from "./describe-ecs";
+import { describeKubernetesObject } from "./describe-kubernetes";
+import { GENERATED_DESCRIBERS } from "./describe-generated";
+import { wrapText } from "./terminal-text";
+import { describeAzure } from "./azure-artifacts";
+import { GCP_DESCRIBERS } from "./describe-gcp";
 
-/** One file of the review folder. */
-export interface Artifact {
-  path: string;
-  content: string;
-}
+export type { Artifact, Fact } from "./describe";
 
-export interface SummaryRow {
+/**
+ * How each resource type is reviewed, keyed by Pulumi type token: one table per platform, each in
+ * its own describe-<platform>.ts. A platform adds its file and one line here. Kubernetes objects
+ * not listed fall back to {@link describeKubernetesObject}.
+ */
+const DESCRIBERS: Record<string, Describer> = {
+  ...AWS_DESCRIBERS,
+  ...ECS_DESCRIBERS,
+  ...GENERATED_DESCRIBERS,
+  ...GCP_DESCRIBERS,
+};
+
+/** What the review shows for one registered resource. */
+export interface ReviewEntry {
+  /** Pulumi type token, e.g. `aws:iam/role:Role`. */
   type: string;
+  /** Pulumi resource name. */
   name: string;
-  detail: string;
+  /** What a reviewer must see, read off the resource's inputs. */
+  facts: Fact[];
 }
+
+/** Where the resources came from, for the notes and the folder's README. */
+export interface ReviewContext {
+  /** The Pulumi project name. */
+  project: string;
+  /** The stack whose config was used. */
+  stack: string;
+  /** Values the offline engine invented; shown as `<what they stand for>`. */
+  placeholders: Placeholder[];
+  /** The account and region the engine answered with; `regionConfigured` when from `aws:region`. */
+  scope: OfflineScope & { regionConfigured: boolean };
+}
+
+/** Widest line the review prints. */
+export const REVIEW_WIDTH = 100;
+const MAX_LABEL = 24;
 
 /** Resource inputs that hold secret values: never written, only counted. */
 const VALUE_CARRIERS = new Set([
@@ -23,131 +57,138 @@ const VALUE_CARRIERS = new Set([
   "tls:index/privateKey:PrivateKey",
 ]);
 
-type Obj = Record<string, any>;
+/** How the Pulumi SDK marks a secret value in serialized inputs. */
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const WITHHELD_SECRET = "(a Pulumi secret, withheld)";
+
+const DEFAULT_CONTEXT: ReviewContext = { project: "program", stack: "example", placeholders: [], scope: { ...DEFAULT_SCOPE, regionConfigured: true } };
 
 /**
- * Turns what a program registered into the review folder: Kubernetes YAML, IAM JSON, one
- * FetchSpec per Deployment, and a summary table. Pure: no values are ever copied from the
- * resources that carry them.
+ * Turns what a program registered into the review folder (Kubernetes YAML, IAM JSON, one FetchSpec
+ * per Deployment, a README) and the review entries printed to the terminal. Pure: no values are
+ * ever copied from the resources that carry them, and every claim is read off the rendered objects.
  */
-export function buildArtifacts(resources: RecordedResource[]): { artifacts: Artifact[]; rows: SummaryRow[] } {
-  const artifacts: Artifact[] = [];
-  const rows: SummaryRow[] = [];
-  const kube: Obj[] = [];
-  const gcp = gcpArtifacts(resources);
+export function buildArtifacts(resources: RecordedResource[], ctx: ReviewContext = DEFAULT_CONTEXT): { artifacts: Artifact[]; entries: ReviewEntry[]; notes: string[] } {
+  const entries: ReviewEntry[] = [];
+  const files: Artifact[] = [];
+  const mark = placeholderMarker(ctx.placeholders);
+  const subjects = resources.filter((r) => r.custom).map(subjectOf);
+  const index = { ofType: (type: string) => subjects.filter((s) => s.type === type) };
 
-  for (const r of resources) {
-    if (gcp.handled.has(r)) continue;
-    const i = r.inputs as Obj;
-    if (!r.custom) {
-      rows.push({ type: r.type, name: r.name, detail: "component" });
-      continue;
+  const add = (r: { type: string; name: string }, facts: Fact[]) =>
+    entries.push({ type: r.type, name: r.name, facts: facts.map((f) => ({ label: f.label, values: f.values.map(mark) })) });
+
+  for (const r of resources) if (!r.custom) add(r, [fact("component", "groups the resources below")]);
+  for (const s of subjects) {
+    const describe = DESCRIBERS[s.type] ?? (s.type.startsWith("azure-native:") ? describeAzure : s.type.startsWith("kubernetes:") ? describeKubernetesObject : undefined);
+    const d = describe ? describe(s, index) : {
+      facts: [fact("not summarised", VALUE_CARRIERS.has(s.type) ? "value withheld" : "render does not summarise this type; read it in the program")],
+    };
+    add(s, d.facts);
+    files.push(...(d.files ?? []));
+  }
+  const kube = subjects.filter((s) => s.type.startsWith("kubernetes:")).map((s) => s.inputs);
+  const artifacts: Artifact[] = [
+    ...(kube.length ? [{ path: "kubernetes.yaml", content: kube.map((o) => toYaml(o, { lineWidth: 0 })).join("---\n"), about: "the Kubernetes objects, as they would be applied" }] : []),
+    ...files,
+  ];
+  const notes = reviewNotes(ctx, resources);
+  const inFiles = ctx.placeholders.filter((p) => artifacts.some((a) => a.content.includes(p.value)));
+  artifacts.push({ path: "README.md", content: folderReadme({ ...ctx, placeholders: inFiles }, artifacts, notes) });
+  return { artifacts, entries, notes };
+}
+
+/** The review for a terminal: every entry's facts, wrapped to `width` columns. */
+export function formatReview(title: string, entries: ReviewEntry[], notes: string[], width = REVIEW_WIDTH): string {
+  const sorted = [...entries].sort((a, b) => Number(a.type.startsWith("secret-mount:") === false) - Number(b.type.startsWith("secret-mount:") === false) || a.name.localeCompare(b.name));
+  const out: string[] = [...wrapText(title, width), ...notes.flatMap((n) => wrapText(n, width)), ""];
+  const indent = 4;
+  // Labels longer than this (long container names) get a line of their own.
+  const labelWidth = Math.min(MAX_LABEL, Math.max(...sorted.flatMap((e) => e.facts.map((f) => f.label.length)), 0));
+  const valueColumn = indent + labelWidth + 2;
+  for (const e of sorted) {
+    out.push(...wrapText(`${e.type}  ${e.name}`, width));
+    for (const f of e.facts) {
+      const ownLine = f.label.length > labelWidth;
+      if (ownLine) out.push(...wrapText(f.label, width - indent).map((l) => `${" ".repeat(indent)}${l}`));
+      f.values.forEach((v, n) => {
+        wrapText(v, width - valueColumn).forEach((line, k) => {
+          const head = n === 0 && k === 0 && !ownLine ? f.label : "";
+          out.push(`${" ".repeat(indent)}${head.padEnd(labelWidth)}  ${line}`.trimEnd());
+        });
+      });
     }
-    if (r.type.startsWith("kubernetes:")) {
-      const obj = clean({ apiVersion: i.apiVersion, kind: i.kind, metadata: i.metadata, ...rest(i, ["apiVersion", "kind", "metadata"]) });
-      kube.push(obj);
-      rows.push({ type: r.type, name: r.name, detail: kubeDetail(obj) });
-      if (obj.kind === "Deployment") {
-        const spec = fetchSpecOf(obj);
-        if (spec) artifacts.push({ path: `fetch-spec/${obj.metadata.name}.json`, content: `${JSON.stringify(JSON.parse(spec), null, 2)}\n` });
-      }
-      continue;
-    }
-    switch (r.type) {
-      case "aws:iam/role:Role": {
-        const trust = JSON.parse(i.assumeRolePolicy);
-        artifacts.push({ path: `iam/${r.name}.trust-policy.json`, content: `${JSON.stringify(trust, null, 2)}\n` });
-        rows.push({ type: r.type, name: r.name, detail: trustDetail(trust) });
-        break;
-      }
-      case "aws:iam/rolePolicy:RolePolicy": {
-        const policy = JSON.parse(i.policy);
-        artifacts.push({ path: `iam/${r.name}.permission-policy.json`, content: `${JSON.stringify(policy, null, 2)}\n` });
-        rows.push({ type: r.type, name: r.name, detail: permissionDetail(policy) });
-        break;
-      }
-      case "aws:secretsmanager/secret:Secret":
-        rows.push({ type: r.type, name: r.name, detail: `${i.name}${i.kmsKeyId ? `, KMS ${i.kmsKeyId}` : ", AWS-managed key"}` });
-        break;
-      case "aws:ssm/parameter:Parameter":
-        rows.push({ type: r.type, name: r.name, detail: `${i.name} (${i.type}, value withheld)` });
-        break;
-      case "aws:eks/podIdentityAssociation:PodIdentityAssociation":
-        rows.push({ type: r.type, name: r.name, detail: `${i.clusterName}: ${i.namespace}/${i.serviceAccount}` });
-        break;
-      default:
-        rows.push({ type: r.type, name: r.name, detail: VALUE_CARRIERS.has(r.type) ? "value withheld" : "" });
-    }
   }
-  artifacts.push(...gcp.artifacts);
-  rows.push(...gcp.rows);
-  if (kube.length) {
-    artifacts.unshift({ path: "kubernetes.yaml", content: kube.map((o) => toYaml(o, { lineWidth: 0 })).join("---\n") });
-  }
-  return { artifacts, rows };
+  return out.join("\n");
 }
 
-export function formatTable(rows: SummaryRow[]): string {
-  const header: SummaryRow = { type: "TYPE", name: "NAME", detail: "WHAT A REVIEWER SHOULD SEE" };
-  const all = [header, ...rows];
-  const w1 = Math.max(...all.map((r) => r.type.length));
-  const w2 = Math.max(...all.map((r) => r.name.length));
-  return all.map((r) => `${r.type.padEnd(w1)}  ${r.name.padEnd(w2)}  ${r.detail}`.trimEnd()).join("\n");
+/** Replaces every invented value with `<what it stands for>`, longest first. */
+function placeholderMarker(placeholders: Placeholder[]): (s: string) => string {
+  const sorted = [...placeholders].sort((a, b) => b.value.length - a.value.length);
+  return (s) => sorted.reduce((t, p) => t.split(p.value).join(`<${p.standsFor}>`), s);
 }
 
-function fetchSpecOf(deployment: Obj): string | undefined {
-  const init: Obj[] = deployment.spec?.template?.spec?.initContainers ?? [];
-  for (const c of init) {
-    const env = (c.env ?? []).find((e: Obj) => e.name === FETCH_SPEC_ENV);
-    if (env) return env.value;
+function reviewNotes(ctx: ReviewContext, resources: RecordedResource[]): string[] {
+  const notes: string[] = [];
+  if (ctx.placeholders.length) {
+    notes.push("Values in <angle brackets> are placeholders the engine fills at pulumi up: ids, generated " +
+      "names and ARNs of resources that do not exist yet. The files hold stand-ins for them, listed in README.md.");
   }
-  return undefined;
-}
-
-function kubeDetail(o: Obj): string {
-  if (o.kind === "ServiceAccount") {
-    const ann = o.metadata?.annotations ?? {};
-    const role = ann["eks.amazonaws.com/role-arn"];
-    const gsa = ann["iam.gke.io/gcp-service-account"];
-    return `${o.metadata.namespace}/${o.metadata.name}${role ? `, IRSA role ${role}` : ""}${gsa ? `, acts as Google service account ${gsa}` : ""}, token automount ${o.automountServiceAccountToken === false ? "off" : "on"}`;
+  if (resources.some((r) => r.type.startsWith("aws:"))) {
+    notes.push(`AWS account ${ctx.scope.accountId} is the offline engine's stand-in for the account of your credentials at pulumi up` +
+      (ctx.scope.regionConfigured ? "." : `; region ${ctx.scope.region} is its default (the stack sets no aws:region).`));
   }
-  if (o.kind === "Deployment") {
-    const pod = o.spec.template.spec;
-    const fetch = pod.initContainers?.[0];
-    const vol = pod.volumes?.find((v: Obj) => v.emptyDir);
-    const sc = fetch?.securityContext ?? {};
-    return [
-      `${o.metadata.namespace}/${o.metadata.name} x${o.spec.replicas}`,
-      `fetch ${fetch?.restartPolicy === "Always" ? "sidecar (refresh)" : "init"} ${fetch?.image}`,
-      `uid ${sc.runAsUser}, ro-rootfs ${sc.readOnlyRootFilesystem}, caps drop ${sc.capabilities?.drop?.join(",")}`,
-      `volume ${vol?.emptyDir?.medium} ${vol?.emptyDir?.sizeLimit}`,
-      `apps read-only: ${pod.containers.map((c: Obj) => c.name).join(",")}`,
-    ].join("; ");
+  return notes;
+}
+
+function folderReadme(ctx: ReviewContext, artifacts: Artifact[], notes: string[]): string {
+  const lines = [
+    `# Review folder: ${ctx.project}, stack ${ctx.stack}`,
+    "",
+    "Written by secret-mount's offline render (no cloud, no cluster): what `pulumi up` would create.",
+    "No secret value is written here. Render replaces this folder whole on its next run.",
+    "",
+    "| file | what it holds |",
+    "|---|---|",
+    ...artifacts.map((a) => `| \`${a.path}\` | ${a.about ?? ""} |`),
+    "",
+    "## Placeholders",
+    "",
+  ];
+  if (ctx.placeholders.length) {
+    lines.push(
+      "Values in <…> in the summary are placeholders the engine fills at `pulumi up`. In these files they",
+      "appear as the stand-in values below; none of them exists yet.",
+      "",
+      "| value in the files | placeholder for |",
+      "|---|---|",
+      ...[...ctx.placeholders].sort((a, b) => a.standsFor.localeCompare(b.standsFor)).map((p) => `| \`${p.value}\` | ${p.standsFor} |`),
+    );
+  } else {
+    lines.push("The engine invented no ids or ARNs for these resources.");
   }
-  if (o.kind === "Namespace") return `${o.metadata.name}, PSS enforce=${o.metadata.labels?.["pod-security.kubernetes.io/enforce"] ?? "none"}`;
-  return "";
+  if (notes.length > 1 || (!ctx.placeholders.length && notes.length)) lines.push("", ...notes.filter((n) => !n.startsWith("Values in")));
+  return `${lines.join("\n")}\n`;
 }
 
-function trustDetail(doc: Obj): string {
-  return (doc.Statement as Obj[]).map((s) => {
-    const who = s.Principal?.Federated ?? s.Principal?.Service;
-    const cond = Object.entries((s.Condition?.StringEquals ?? {}) as Obj).map(([k, v]) => `${k.split(":").pop()}=${v}`).join(", ");
-    return `trust ${who} ${[s.Action].flat().join("+")}${cond ? ` if ${cond}` : ""}`;
-  }).join("; ");
-}
-
-function permissionDetail(doc: Obj): string {
-  return (doc.Statement as Obj[]).map((s) => `${[s.Action].flat().join("+")} on ${[s.Resource].flat().length === 1 ? [s.Resource].flat()[0] : `${[s.Resource].flat().length} resources`}`).join("; ");
+/** A resource as describers see it; a Kubernetes object with the name the engine generated filled in. */
+function subjectOf(r: RecordedResource): Subject {
+  const inputs = clean(r.inputs) as Obj;
+  const outputs = clean(r.outputs ?? {}) as Obj;
+  if (!r.type.startsWith("kubernetes:")) return { type: r.type, name: r.name, inputs, outputs };
+  const object = { apiVersion: inputs.apiVersion, kind: inputs.kind, metadata: outputs.metadata ?? inputs.metadata, ...rest(inputs, ["apiVersion", "kind", "metadata"]) };
+  return { type: r.type, name: r.name, inputs: object, outputs };
 }
 
 function rest(o: Obj, drop: string[]): Obj {
   return Object.fromEntries(Object.entries(o).filter(([k]) => !drop.includes(k)));
 }
 
-/** Drops undefined fields so the YAML holds only what was declared. */
+/** Drops undefined fields so the YAML holds only what was declared; withholds Pulumi secrets. */
 function clean<T>(v: T): T {
   if (Array.isArray(v)) return v.map(clean) as T;
   if (v && typeof v === "object") {
+    if (SECRET_SIG_KEY in v) return WITHHELD_SECRET as T;
     return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, clean(x)])) as T;
   }
   return v;

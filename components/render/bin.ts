@@ -13,5 +13,8 @@ if (command !== "render") {
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 (require("tsx/cjs/api") as { register(): void }).register();
-process.argv = [process.argv[0], process.argv[1], ...rest];
-require("./cli");
+// cli.ts runs itself only as the main module; from here, call its main with the render arguments.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+void (require("./cli") as typeof import("./cli")).main(rest).then((code) => {
+  process.exitCode = code;
+});

@@ -2,8 +2,10 @@ import * as path from "node:path";
 import * as fs from "node:fs";
 import Module from "node:module";
 import * as pulumi from "@pulumi/pulumi";
-import { parse as parseYaml } from "yaml";
 import { gcpCall, gcpState, OFFLINE_GCP_PROJECT } from "./gcp-offline";
+import { RenderError } from "./render-error";
+import { readProject, readYamlMapping, shown } from "./program-files";
+import { azureState } from "./azure-state";
 
 /**
  * Runs a Pulumi program with no CLI, no cloud and no cluster: `pulumi.runtime.setMocks` stands in
@@ -16,6 +18,8 @@ export interface RecordedResource {
   name: string;
   custom: boolean;
   inputs: Record<string, unknown>;
+  /** What the engine answered (the inputs plus invented ARNs, ids and generated names), when known. */
+  outputs?: Record<string, unknown>;
 }
 
 /** The account and region the mocked AWS provider answers with. */
@@ -33,26 +37,58 @@ export const DEFAULT_SCOPE: OfflineScope = { accountId: "111122223333", region: 
 /** Placeholder for values the providers generate at `pulumi up`; no real secret exists offline. */
 export const GENERATED_PLACEHOLDER = "(generated at pulumi up)";
 
+/** A value the offline engine invented for something that exists only after `pulumi up`. */
+export interface Placeholder {
+  /** The value as it appears in the rendered files. */
+  value: string;
+  /** What it stands for, e.g. `ARN of billing-api-role`. */
+  standsFor: string;
+}
+
 export class OfflineMocks implements pulumi.runtime.Mocks {
   readonly resources: RecordedResource[] = [];
+  /** Every id, name and ARN the mocks invented, so review output can label them. */
+  readonly placeholders: Placeholder[] = [];
 
   constructor(private readonly scope: OfflineScope = DEFAULT_SCOPE) {}
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
-    this.resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs });
     const { accountId, region, partition } = this.scope;
     const state: Record<string, unknown> = { ...args.inputs };
-    const named = (args.inputs.name as string | undefined) ?? `${args.name}-1a2b3c4`;
+    this.resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs, outputs: state });
+    const autoName = `${args.name}-1a2b3c4`;
+    const named = (args.inputs.name as string | undefined) ?? autoName;
+    const invent = (value: string, what: string) => {
+      this.placeholders.push({ value, standsFor: `${what} of ${args.name}` });
+      return value;
+    };
     switch (args.type) {
       case "aws:iam/role:Role":
-        state.arn = `arn:${partition}:iam::${accountId}:role/${named}`;
-        state.name = named;
+        state.arn = invent(`arn:${partition}:iam::${accountId}:role/${named}`, "ARN");
+        state.name = named === autoName ? invent(named, "name") : named;
+        break;
+      case "aws:iam/policy:Policy":
+        state.name = named === autoName ? invent(named, "name") : named;
+        state.arn = invent(`arn:${partition}:iam::${accountId}:policy${(args.inputs.path as string | undefined) ?? "/"}${named}`, "ARN");
         break;
       case "aws:secretsmanager/secret:Secret":
-        state.arn = `arn:${partition}:secretsmanager:${region}:${accountId}:secret:${named}-AbCdEf`;
+        state.arn = invent(`arn:${partition}:secretsmanager:${region}:${accountId}:secret:${named}-AbCdEf`, "ARN");
         break;
       case "aws:ssm/parameter:Parameter":
-        state.arn = `arn:${partition}:ssm:${region}:${accountId}:parameter/${named.replace(/^\/+/, "")}`;
+        state.arn = invent(`arn:${partition}:ssm:${region}:${accountId}:parameter/${named.replace(/^\/+/, "")}`, "ARN");
+        break;
+      case "aws:cloudwatch/logGroup:LogGroup": {
+        const logGroup = (args.inputs.name as string | undefined) ?? `${(args.inputs.namePrefix as string | undefined) ?? ""}${args.name}-1a2b3c4`;
+        state.name = logGroup;
+        state.arn = `arn:${partition}:logs:${region}:${accountId}:log-group:${logGroup}`;
+        break;
+      }
+      case "aws:ecs/taskDefinition:TaskDefinition":
+        state.arn = `arn:${partition}:ecs:${region}:${accountId}:task-definition/${args.inputs.family as string}:1`;
+        state.revision = 1;
+        break;
+      case "aws:ecs/service:Service":
+        state.name = named;
         break;
       case "random:index/randomPassword:RandomPassword":
         state.result = GENERATED_PLACEHOLDER;
@@ -64,12 +100,13 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         break;
     }
     if (args.type.startsWith("gcp:")) Object.assign(state, gcpState(args.type, args.inputs, this.scope.gcpProject ?? OFFLINE_GCP_PROJECT));
+    if (args.type.startsWith("azure-native:")) Object.assign(state, azureState(args.type, args.name, args.inputs));
     if (args.type.startsWith("kubernetes:")) {
       const meta = { ...((args.inputs.metadata as Record<string, unknown>) ?? {}) };
-      meta.name ??= `${args.name}-1a2b3c4`;
+      meta.name ??= invent(autoName, "name");
       state.metadata = meta;
     }
-    return { id: `${args.name}-id`, state };
+    return { id: args.custom === false ? `${args.name}-id` : invent(`${args.name}-id`, "id"), state };
   }
 
   call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
@@ -95,6 +132,10 @@ export interface ProgramRun {
   stack: string;
   resources: RecordedResource[];
   outputs: Record<string, unknown>;
+  /** Values the engine invented, longest first; see {@link Placeholder}. */
+  placeholders: Placeholder[];
+  /** The account and region the program saw, and whether the region came from `aws:region`. */
+  scope: OfflineScope & { regionConfigured: boolean };
 }
 
 /**
@@ -103,33 +144,90 @@ export interface ProgramRun {
  * published name, `secret-mount`; it resolves to this checkout.
  */
 export async function runProgram(dir: string, stack = "example", scope?: Partial<OfflineScope>): Promise<ProgramRun> {
-  const projectFile = parseYaml(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")) as { name: string; main?: string; stackConfigDir?: string };
-  const stackPath = path.join(dir, projectFile.stackConfigDir ?? "", `Pulumi.${stack}.yaml`);
-  const stackFile = fs.existsSync(stackPath)
-    ? (parseYaml(fs.readFileSync(stackPath, "utf8")) as { config?: Record<string, unknown> })
-    : {};
+  const { project, projectFile, stackPath } = readProject(dir, stack);
+  const stackFile = fs.existsSync(stackPath) ? readYamlMapping(stackPath) : {};
+  const rawConfig = stackFile.config ?? {};
+  if (!rawConfig || typeof rawConfig !== "object" || Array.isArray(rawConfig)) {
+    throw new RenderError(`${shown(stackPath)}: \`config:\` must be a mapping of key: value`);
+  }
   const config: Record<string, string> = {};
-  for (const [k, v] of Object.entries(stackFile.config ?? {})) {
+  for (const [k, v] of Object.entries(rawConfig as Record<string, unknown>)) {
     if (v && typeof v === "object" && "secure" in v) {
-      throw new Error(`${stackPath}: ${k} is an encrypted config value; the offline engine cannot decrypt it, give an example value instead`);
+      throw new RenderError(`${shown(stackPath)}: ${k} is an encrypted config value; the offline engine cannot decrypt it, give an example value instead`);
     }
-    config[k.includes(":") ? k : `${projectFile.name}:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
+    config[k.includes(":") ? k : `${project}:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
   }
   const region = config["aws:region"];
   const gcpProject = config["gcp:project"];
-  const mocks = new OfflineMocks({ ...DEFAULT_SCOPE, ...(region ? { region } : {}), ...(gcpProject ? { gcpProject } : {}), ...scope });
+  const fullScope = { ...DEFAULT_SCOPE, ...(region ? { region } : {}), ...(gcpProject ? { gcpProject } : {}), ...scope };
+  const mocks = new OfflineMocks(fullScope);
 
   pulumi.runtime.setAllConfig(config);
-  await pulumi.runtime.setMocks(mocks, projectFile.name, stack, false);
+  await pulumi.runtime.setMocks(mocks, project, stack, false);
   aliasLibrary();
-  const main = path.resolve(dir, projectFile.main ?? "index.ts");
-  const exported = require(main) as Record<string, unknown>;
+  const main = path.resolve(dir, typeof projectFile.main === "string" ? projectFile.main : "index.ts");
   const outputs: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(exported)) {
-    outputs[k] = pulumi.Output.isInstance(v) ? await outputValue(v) : v;
+  try {
+    const exported = require(main) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(exported)) {
+      outputs[k] = pulumi.Output.isInstance(v) ? await outputValue(v) : v;
+    }
+    await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+  } catch (e) {
+    throw explainProgramError(e, { dir, stackPath, stackExists: fs.existsSync(stackPath), stack });
   }
-  await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
-  return { project: projectFile.name, stack, resources: mocks.resources, outputs };
+  const placeholders = [...mocks.placeholders].sort((a, b) => b.value.length - a.value.length);
+  return { project, stack, resources: mocks.resources, outputs, placeholders, scope: { ...fullScope, regionConfigured: Boolean(region || scope?.region) } };
+}
+
+/** Where a program ran from, for error messages. */
+export interface ProgramContext {
+  /** The program directory. */
+  dir: string;
+  /** The stack's config file (which may not exist). */
+  stackPath: string;
+  /** Whether `stackPath` exists. */
+  stackExists: boolean;
+  /** The stack name. */
+  stack: string;
+}
+
+/** Turns the errors a user can fix (a missing config key, a module not installed) into one clear message. */
+export function explainProgramError(e: unknown, ctx: ProgramContext): unknown {
+  const err = e as { message?: string; key?: unknown; code?: unknown; requireStack?: unknown };
+  if (typeof err?.key === "string" && /^Missing required configuration variable/.test(err.message ?? "")) {
+    const where = ctx.stackExists ? shown(ctx.stackPath) : `${shown(ctx.stackPath)} (stack "${ctx.stack}"; the file does not exist yet)`;
+    return new RenderError(
+      `config key ${err.key} is missing from ${where}. The offline engine reads config only from that file: ` +
+        `add it under \`config:\`, e.g.\n  config:\n    ${err.key}: <example value>`,
+    );
+  }
+  if (err?.code === "MODULE_NOT_FOUND" && typeof err.message === "string") {
+    const request = /Cannot find module '([^']+)'/.exec(err.message)?.[1];
+    const stack = Array.isArray(err.requireStack) ? (err.requireStack as string[]) : [];
+    if (request && !request.startsWith(".") && !path.isAbsolute(request)) {
+      const pkg = request.startsWith("@") ? request.split("/").slice(0, 2).join("/") : request.split("/")[0];
+      const from = stack[0] ? ` (imported by ${shown(stack[0])})` : "";
+      const home = packageDir(ctx.dir);
+      const fix = home
+        ? `run \`npm install\` in ${shown(home)} (its package.json must list ${pkg})`
+        : `run \`npm install ${pkg}\` in ${shown(ctx.dir)}`;
+      return new RenderError(
+        `the program needs the module ${request}${from}, which is not installed where the program is. ` +
+          `A program outside this repository needs its own dependencies: ${fix}. ` +
+          `(\`secret-mount\` itself always resolves to this checkout.)`,
+      );
+    }
+  }
+  return e;
+}
+
+/** The nearest folder at or above `dir` holding a package.json. */
+function packageDir(dir: string): string | undefined {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, "package.json"))) return d;
+    if (path.dirname(d) === d) return undefined;
+  }
 }
 
 function outputValue(o: pulumi.Output<unknown>): Promise<unknown> {

@@ -8,6 +8,9 @@
  * redefine it.
  */
 
+import { regionOfArn } from "../aws/arns";
+import { firstDuplicateKey } from "./json-duplicate-keys";
+
 /** The contract version this definition reads and writes. */
 export const FETCH_SPEC_VERSION = 1;
 /** The environment variable that carries the FetchSpec JSON into the fetch container. */
@@ -27,9 +30,12 @@ export const DEFAULT_TIMEOUT_SECONDS = 60;
 export interface AwsSecretsManagerSource {
   /** Source kind. */
   type: "aws-secretsmanager";
-  /** Secret name or full ARN. */
+  /**
+   * Secret name, full ARN, or partial ARN (the ARN without its "-" and 6-character suffix, which
+   * Secrets Manager resolves to the secret of exactly that name).
+   */
   secretId: string;
-  /** Region of the secret; defaults to the region in the ARN, then the SDK's default chain. */
+  /** Region of the secret; defaults to the region in the ARN, then the SDK's default chain. Must agree with the ARN's. */
   region?: string;
   /** Staging label to read (default AWSCURRENT). Mutually exclusive with versionId. */
   versionStage?: string;
@@ -41,9 +47,13 @@ export interface AwsSecretsManagerSource {
 export interface AwsSsmSource {
   /** Source kind. */
   type: "aws-ssm";
-  /** Parameter name (`/app/db/password`) or ARN. */
+  /**
+   * Parameter name (`/app/db/password`) or full ARN
+   * (`arn:aws:ssm:<region>:<account>:parameter/app/db/password`). A parameter shared from another
+   * account must be given by ARN: it is requested by that ARN, in the ARN's region.
+   */
   name: string;
-  /** Region of the parameter; defaults to the region in the ARN, then the SDK's default chain. */
+  /** Region of the parameter; defaults to the region in the ARN, then the SDK's default chain. Must agree with the ARN's. */
   region?: string;
 }
 
@@ -94,6 +104,13 @@ export interface VaultKvSource {
   version?: number;
   /** Vault Enterprise namespace. */
   namespace?: string;
+  /**
+   * Allow an `http://` address. The ServiceAccount token and the secret values then cross the
+   * network unencrypted; the fetcher logs a `vault-insecure-http` warning at start. Only for a
+   * Vault reached over a link that is already encrypted (e.g. a service mesh). Default false:
+   * `http://` is refused.
+   */
+  insecureHttp?: boolean;
 }
 
 /** Where one file's value comes from, by `type`. */
@@ -195,6 +212,8 @@ const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SEGMENT_RE = /^[A-Za-z0-9._-]+$/;
 const GCP_VERSION_RE = /^projects\/[^/]+\/(locations\/[a-z]+(-[a-z]+)+[0-9]{1,2}\/)?secrets\/[A-Za-z0-9_-]{1,255}\/versions\/(latest|[0-9]+|[A-Za-z0-9_-]+)$/;
 const AWS_REGION_RE = /^[a-z]{2}(-[a-z]+)+-\d$/;
+/** A parameter ARN: partition, ssm, region, 12-digit account, parameter/<name> (optional :version or :label selector). */
+const SSM_PARAMETER_ARN_RE = /^arn:aws(-[a-z]+)*:ssm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:parameter\/[A-Za-z0-9_.\-/]+(:[A-Za-z0-9_.-]+)?$/;
 const MAX_PATH_LENGTH = 255;
 
 /**
@@ -247,6 +266,10 @@ export function parseFetchSpecJson(text: string): FetchSpec {
   } catch (e) {
     throw new FetchSpecError("$", `is not valid JSON (${(e as Error).message}); ${FETCH_SPEC_ENV} must hold the FetchSpec document`);
   }
+  const duplicate = firstDuplicateKey(text);
+  if (duplicate !== undefined) {
+    throw new FetchSpecError(duplicate, "appears twice in the same object; JSON keeps only the last, so remove the one you did not mean");
+  }
   return parseFetchSpec(raw);
 }
 
@@ -296,6 +319,9 @@ export function parseFetchSpec(raw: unknown): FetchSpec {
     if (names.length === 0) throw new FetchSpecError("envFile.vars", "must name at least one variable");
     const out: { [name: string]: string } = {};
     for (const name of names) {
+      if (name === "__proto__") {
+        throw new FetchSpecError(`envFile.vars.${name}`, "cannot be a variable name here (JavaScript objects treat it as the prototype, so it would be dropped); rename the variable");
+      }
       if (!ENV_NAME_RE.test(name)) {
         throw new FetchSpecError(`envFile.vars.${name}`, "is not a valid environment variable name; use letters, digits and _ and do not start with a digit");
       }
@@ -336,12 +362,17 @@ function parseSource(raw: unknown, at: string): SecretSource {
       if (s.versionStage !== undefined) out.versionStage = str(s.versionStage, `${at}.versionStage`);
       if (s.versionId !== undefined) out.versionId = str(s.versionId, `${at}.versionId`);
       if (out.versionStage && out.versionId) throw new FetchSpecError(at, "sets both versionStage and versionId; keep one");
+      regionAgrees(out.region, out.secretId, at);
       return out;
     }
     case "aws-ssm": {
       allowOnly(s, at, ["type", "name", "region"]);
       const out: AwsSsmSource = { type: s.type, name: str(s.name, `${at}.name`) };
+      if (out.name.startsWith("arn:") && !SSM_PARAMETER_ARN_RE.test(out.name)) {
+        throw new FetchSpecError(`${at}.name`, `"${out.name}" is not an SSM parameter ARN; use "arn:aws:ssm:<region>:<12-digit account>:parameter/<name>" (no wildcards), or the parameter's name`);
+      }
       if (s.region !== undefined) out.region = region(s.region, `${at}.region`);
+      regionAgrees(out.region, out.name, at);
       return out;
     }
     case "azure-keyvault": {
@@ -364,10 +395,18 @@ function parseSource(raw: unknown, at: string): SecretSource {
       return { type: s.type, name };
     }
     case "vault-kv": {
-      allowOnly(s, at, ["type", "address", "role", "path", "mount", "authMount", "version", "namespace"]);
+      allowOnly(s, at, ["type", "address", "role", "path", "mount", "authMount", "version", "namespace", "insecureHttp"]);
+      const insecureHttp = s.insecureHttp === undefined ? false : bool(s.insecureHttp, `${at}.insecureHttp`);
+      const address = url(s.address, `${at}.address`, ["https:", "http:"], "https://vault.vault.svc:8200");
+      if (address.startsWith("http:") && !insecureHttp) {
+        throw new FetchSpecError(
+          `${at}.address`,
+          `"${address}" is plain http: the ServiceAccount token and the secret values would cross the network unencrypted; use https://, or set insecureHttp: true on this source to accept that (the fetcher then logs a warning)`,
+        );
+      }
       const out: VaultKvSource = {
         type: s.type,
-        address: url(s.address, `${at}.address`, ["https:", "http:"], "https://vault.vault.svc:8200"),
+        address,
         role: str(s.role, `${at}.role`),
         path: str(s.path, `${at}.path`).replace(/^\/+|\/+$/g, ""),
       };
@@ -376,6 +415,7 @@ function parseSource(raw: unknown, at: string): SecretSource {
       if (s.authMount !== undefined) out.authMount = str(s.authMount, `${at}.authMount`).replace(/^\/+|\/+$/g, "");
       if (s.version !== undefined) out.version = int(s.version, `${at}.version`, 1, Number.MAX_SAFE_INTEGER);
       if (s.namespace !== undefined) out.namespace = str(s.namespace, `${at}.namespace`);
+      if (insecureHttp) out.insecureHttp = true;
       return out;
     }
     default:
@@ -435,6 +475,14 @@ function fileMode(v: unknown, at: string): string {
   const problem = fileModeProblem(v);
   if (problem) throw new FetchSpecError(at, problem);
   return normalizeFileMode(v as string);
+}
+
+/** A source given by ARN is read in the ARN's region: an explicit `region` must name the same one. */
+function regionAgrees(explicit: string | undefined, idOrArn: string, at: string): void {
+  const inArn = regionOfArn(idOrArn);
+  if (explicit !== undefined && inArn !== undefined && explicit !== inArn) {
+    throw new FetchSpecError(`${at}.region`, `is "${explicit}" but the ARN is in "${inArn}"; remove region (the ARN's is used) or make them agree`);
+  }
 }
 
 function region(v: unknown, at: string): string {

@@ -20,7 +20,10 @@ export interface MockedWorkload {
   all(type: string): RecordedResource[];
 }
 
-const OUTPUTS = ["roleArn", "serviceAccountName", "deploymentName", "namespace", "mountPath", "fetchSpec", "permissionPolicy", "trustPolicy", "iamMembers"] as const;
+const OUTPUTS = [
+  "roleArn", "serviceAccountName", "deploymentName", "namespace", "mountPath", "fetchSpec", "permissionPolicy", "trustPolicy",
+  "identityClientId", "identityPrincipalId", "vaultUri", "roleAssignments", "federatedCredential", "iamMembers",
+] as const;
 
 /** Declares a workload under Pulumi mocks and returns every child's resolved inputs. */
 export async function mockWorkload(name: string, args: SecretMountedWorkloadArgs, mocks = new OfflineMocks()): Promise<MockedWorkload> {
@@ -70,8 +73,8 @@ export function baseArgs(over: Partial<SecretMountedWorkloadArgs> = {}): SecretM
 }
 
 /**
- * The offline mocks, plus what the AWS provider returns that they leave out: managed policy ARNs,
- * Secrets Manager version ids and SSM parameter versions (set per resource name; default "v1" / 1).
+ * The offline mocks, plus what the AWS provider returns that they leave out or invent otherwise:
+ * managed policy ARNs without the generated suffix, Secrets Manager version ids and SSM parameter versions (set per resource name; default "v1" / 1).
  */
 export class VersionedMocks extends OfflineMocks {
   constructor(readonly versionIds: Record<string, string> = {}, readonly parameterVersions: Record<string, number> = {}) {
@@ -97,4 +100,27 @@ export function gkeArgs(over: Partial<SecretMountedWorkloadArgs> = {}): SecretMo
     fetch: { image: FETCH_IMAGE },
     ...over,
   };
+}
+
+export const AZ_TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+export const AZ_SUBSCRIPTION = "00000000-1111-2222-3333-444444444444";
+export const AKS_ISSUER = "https://westeurope.oic.prod-aks.azure.com/72f988bf-86f1-41af-91ab-2d7cd011db47/5e6b7c8d-0000-4000-8000-000000000001/";
+
+/** The offline mocks, plus the azure-native provider's own answer: the signed-in tenant and subscription. */
+export class AzureMocks extends OfflineMocks {
+  readonly clientConfigCalls: number[] = [];
+
+  override call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+    if (args.token === "azure-native:authorization:getClientConfig") {
+      this.clientConfigCalls.push(1);
+      return { clientId: "provider-client", objectId: "provider-object", subscriptionId: AZ_SUBSCRIPTION, tenantId: AZ_TENANT };
+    }
+    return super.call(args);
+  }
+}
+
+/** A minimal valid AKS declaration to vary in tests (the same app as baseArgs, on AKS). */
+export function aksArgs(over: Partial<SecretMountedWorkloadArgs> = {}): SecretMountedWorkloadArgs {
+  const { eks: _eks, ...rest } = baseArgs();
+  return { ...rest, aks: { oidcIssuerUrl: AKS_ISSUER, resourceGroupName: "shop-rg" }, ...over };
 }

@@ -11,8 +11,10 @@ const pw = { name: "db-password", generate: { type: "password" as const } };
 /** Every mistake a user can make in a declaration, with the field and fix its error must name. */
 const CASES: Case[] = [
   // platform
-  ["no platform", baseArgs({ eks: undefined }), "platform", /set exactly one of eks/],
-  ["unknown platform-like field (typo or unsupported)", { ...baseArgs(), aks: {} } as never, "aks", /not a known field/],
+  ["no platform", baseArgs({ eks: undefined }), "platform", /set exactly one of eks, aks/],
+  ["unknown platform-like field (typo or unsupported)", { ...baseArgs(), openshift: {} } as never, "openshift", /not a known field/],
+  ["two platforms", { ...baseArgs(), aks: { oidcIssuerUrl: "https://issuer.example/", resourceGroupName: "rg" } }, "eks, aks", /eks and aks are all set; set exactly one platform/],
+  ["Azure options on EKS", baseArgs({ secrets: [{ ...pw, azure: { secretName: "x" } }] }), "secrets[0].azure", /holds Azure Key Vault options; on EKS use secrets\[\]\.aws/],
   ["unknown top-level field with a near miss", { ...baseArgs(), mountpath: "/x" } as never, "mountpath", /did you mean "mountPath"/],
   // names
   ["component name not DNS-1123", baseArgs(), "name (the component name, used as the Deployment name)", /not a DNS-1123 subdomain.*e\.g\. "my-app"/, "My_App"],

@@ -244,6 +244,13 @@ describe("SecretMountedWorkload on GKE: every validation rule, before anything i
     }), /secrets\[0\]\.gcp: holds Google Secret Manager options, but the platform is eks/);
   });
 
+  it("azure options on a GKE secret are refused", async () => {
+    await pulumi.runtime.setMocks(new OfflineMocks(), "proj", "dev", false);
+    assert.throws(() => new SecretMountedWorkload("shop", gkeArgs({
+      secrets: [{ name: "db", generate: { type: "password" }, azure: { secretName: "db" } }],
+    })), /secrets\[0\]\.azure: holds Azure Key Vault options, but the platform is gke/);
+  });
+
   it("a workload pool from another resource is checked when it resolves, and the grants are never registered with it", async () => {
     const mocks = new OfflineMocks();
     await pulumi.runtime.setMocks(mocks, "proj", "dev", false);

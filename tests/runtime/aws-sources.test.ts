@@ -52,6 +52,46 @@ describe("runtime: AWS sources (batching, fallbacks, versions)", () => {
     assert.equal(fs.readFileSync(path.join(vol, "r3"), "utf8"), `${SECRET_MARKER}-e1`);
   });
 
+  // The double answers BatchGetSecretValue in reverse request order (AWS promises no order).
+  for (const by of ["name", "partial ARN"] as const) {
+    it(`a batch answered out of order gives each file its own secret: "db" and "db-prod" by ${by}`, async () => {
+      const arns = ["db", "db-prod", "db-prod-eu"].map((n) => aws.putSecret(`order-${by === "name" ? "n" : "a"}/${n}`, `${SECRET_MARKER}-${n}`));
+      const ids = arns.map((arn) => (by === "name" ? arn.split(":secret:")[1].slice(0, -7) : arn.slice(0, -7)));
+      const vol = path.join(tempDir(), "vol");
+      const r = await run(spec(vol, ids.map((secretId, i) => ({ path: `f${i}`, source: { type: "aws-secretsmanager", secretId } }))));
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(aws.callsOf("secretsmanager.BatchGetSecretValue").map((c) => c.body.SecretIdList), [ids]);
+      assert.deepEqual([0, 1, 2].map((i) => fs.readFileSync(path.join(vol, `f${i}`), "utf8")), [`${SECRET_MARKER}-db`, `${SECRET_MARKER}-db-prod`, `${SECRET_MARKER}-db-prod-eu`]);
+      assert.equal(aws.callsOf("secretsmanager.GetSecretValue").length, 0, "every answer matched exactly, no fallback needed");
+    });
+  }
+
+  it("one secret asked for by name and by full ARN in one batch: the ambiguous answers are read one by one, each file right", async () => {
+    const arn = aws.putSecret("twice/db", `${SECRET_MARKER}-twice`);
+    aws.putSecret("twice/other", `${SECRET_MARKER}-other`);
+    const vol = path.join(tempDir(), "vol");
+    const ids = ["twice/db", arn, "twice/other"];
+    const r = await run(spec(vol, ids.map((secretId, i) => ({ path: `f${i}`, source: { type: "aws-secretsmanager", secretId } }))));
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual([0, 1, 2].map((i) => fs.readFileSync(path.join(vol, `f${i}`), "utf8")), [`${SECRET_MARKER}-twice`, `${SECRET_MARKER}-twice`, `${SECRET_MARKER}-other`]);
+  });
+
+  it("a batch error is tied to the SecretId exactly as sent: a missing partial ARN fails, its prefix-sharing neighbour is read", async () => {
+    const arn = aws.putSecret("errs/db-prod", `${SECRET_MARKER}-errs`);
+    const partial = arn.slice(0, -7);
+    const missing = partial.replace("errs/db-prod", "errs/db");
+    const vol = path.join(tempDir(), "vol");
+    const r = await run(
+      spec(vol, [
+        { path: "db", source: { type: "aws-secretsmanager", secretId: missing } },
+        { path: "db-prod", source: { type: "aws-secretsmanager", secretId: partial } },
+      ]),
+    );
+    assert.equal(r.code, 1);
+    assert.deepEqual(r.logs.filter((l) => l.event === "file-failed").map((l) => [l.file, l.cause]), [["db", "not-found"]]);
+    assert.equal(aws.callsOf("secretsmanager.GetSecretValue").length, 0);
+  });
+
   it("falls back to one GetSecretValue per secret when BatchGetSecretValue is denied", async () => {
     aws.denyBatch = true;
     for (let i = 0; i < 3; i++) aws.putSecret(`fallback/s${i}`, `${SECRET_MARKER}-fb-${i}`);
@@ -123,6 +163,28 @@ describe("runtime: AWS sources (batching, fallbacks, versions)", () => {
     assert.equal(bad.code, 1);
     assert.deepEqual(bad.logs.filter((l) => l.event === "file-failed").map((l) => [l.file, l.source, l.cause]), [["missing", "aws-ssm:/app/missing", "not-found"]]);
     assert.deepEqual(listTree(vol2), []);
+  });
+
+  it("an SSM parameter shared from another account is requested by its full ARN in the ARN's region, beside a same-named own parameter", async () => {
+    // The double answers GetParameters in alphabetical order of Name (bare names, also when asked
+    // by ARN), ties in reverse request order: only an exact Name / ARN match gets each file right.
+    aws.putParameter("/shared/db", `${SECRET_MARKER}-own`);
+    const sameRegion = aws.putParameter("/shared/db", `${SECRET_MARKER}-shared-eu`, { account: "444455556666" });
+    const otherRegion = aws.putParameter("/shared/api", `${SECRET_MARKER}-shared-us`, { region: "us-east-1", account: "444455556666" });
+    const vol = path.join(tempDir(), "vol");
+    const r = await run(
+      spec(vol, [
+        { path: "own", source: { type: "aws-ssm", name: "/shared/db", region: REGION } },
+        { path: "shared-eu", source: { type: "aws-ssm", name: sameRegion } },
+        { path: "shared-us", source: { type: "aws-ssm", name: otherRegion } },
+      ]),
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const read = (p: string) => fs.readFileSync(path.join(vol, p), "utf8");
+    assert.deepEqual([read("own"), read("shared-eu"), read("shared-us")], [`${SECRET_MARKER}-own`, `${SECRET_MARKER}-shared-eu`, `${SECRET_MARKER}-shared-us`]);
+    const calls = aws.callsOf("ssm.GetParameters").map((c) => [c.region, c.body.Names]);
+    assert.ok(calls.some(([region, names]) => region === "us-east-1" && JSON.stringify(names) === JSON.stringify([otherRegion])), JSON.stringify(calls));
+    assert.ok(calls.every(([, names]) => (names as string[]).every((n) => n === "/shared/db" || n.startsWith("arn:aws:ssm:"))), "requested by the full ARN, never by a name cut from it");
   });
 
   it("Secrets Manager and SSM sources run concurrently in one set (both services called, one write)", async () => {

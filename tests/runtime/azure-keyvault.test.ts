@@ -34,6 +34,7 @@ describe("runtime: azure-keyvault (Entra workload identity + Key Vault over TLS)
     az.secrets.clear();
     az.faults.clear();
     az.rejectAssertion = false;
+    az.propagatingRequests = 0;
     az.tokenRequests = 0;
     az.secretReads = 0;
   });
@@ -132,12 +133,49 @@ describe("runtime: azure-keyvault (Entra workload identity + Key Vault over TLS)
     });
   }
 
-  it("reports a federated credential Entra refuses (AADSTS700213) as access-denied", async () => {
+  it("reports a federated credential Entra keeps refusing (AADSTS700213) as identity-not-ready after retrying, naming what to check", async () => {
     az.secrets.set("s", { value: `v-${SECRET_MARKER}`, version: "1" });
     az.rejectAssertion = true;
     const volume = tempDir("sm-vol-");
+    const line = await expectFileFailure(specEnv(spec(volume, [{ path: "s", source: source("s") }]), { ...podEnv(), ...fastRetries() }), volume, { file: "s", sourceType: "azure-keyvault", cause: "identity-not-ready" });
+    assert.match(String(line.message), /AADSTS700213.*if this persists, check its issuer, subject and audience/);
+    assert.equal(az.tokenRequests, 3, "one token request per attempt");
+  });
+
+  it("retries while a new federated credential propagates (AADSTS70021), then fetches within the deadline", async () => {
+    az.secrets.set("s", { value: `v-${SECRET_MARKER}`, version: "1" });
+    az.propagatingRequests = 2;
+    const volume = tempDir("sm-vol-");
+    const r = await expectSuccess(specEnv(spec(volume, [{ path: "s", source: source("s") }]), { ...podEnv(), ...fastRetries() }));
+    assert.equal(readVolumeFile(volume, "s"), `v-${SECRET_MARKER}`);
+    assert.equal(az.tokenRequests, 3);
+    const retries = r.logs.filter((l) => l.event === "retrying");
+    assert.deepEqual(retries.map((l) => l.causes), [["identity-not-ready"], ["identity-not-ready"]]);
+  });
+
+  it("reports AADSTS70021 that outlasts the deadline as identity-not-ready", async () => {
+    az.secrets.set("s", { value: `v-${SECRET_MARKER}`, version: "1" });
+    az.propagatingRequests = 1000;
+    const volume = tempDir("sm-vol-");
+    const line = await expectFileFailure(specEnv(spec(volume, [{ path: "s", source: source("s") }]), { ...podEnv(), ...fastRetries() }), volume, { file: "s", sourceType: "azure-keyvault", cause: "identity-not-ready" });
+    assert.match(String(line.message), /AADSTS70021: No matching federated identity record found for presented assertion\..*takes minutes to propagate/);
+  });
+
+  it("retries a 403 right after pulumi up (a role assignment still applying), then fetches", async () => {
+    az.secrets.set("s", { value: `v-${SECRET_MARKER}`, version: "1" });
+    az.faults.set("s", { kind: "denied", times: 2 });
+    const volume = tempDir("sm-vol-");
+    const r = await expectSuccess(specEnv(spec(volume, [{ path: "s", source: source("s") }]), { ...podEnv(), ...fastRetries() }));
+    assert.equal(readVolumeFile(volume, "s"), `v-${SECRET_MARKER}`);
+    assert.deepEqual(r.logs.filter((l) => l.event === "retrying").map((l) => l.causes), [["access-denied"], ["access-denied"]]);
+  });
+
+  it("reports a 403 that lasts to the end as access-denied, saying it was retried", async () => {
+    az.secrets.set("s", { value: `v-${SECRET_MARKER}`, version: "1" });
+    az.faults.set("s", { kind: "denied" });
+    const volume = tempDir("sm-vol-");
     const line = await expectFileFailure(specEnv(spec(volume, [{ path: "s", source: source("s") }]), { ...podEnv(), ...fastRetries() }), volume, { file: "s", sourceType: "azure-keyvault", cause: "access-denied" });
-    assert.match(String(line.message), /AADSTS700213/);
+    assert.match(String(line.message), /Key Vault answered 403 Forbidden.*role assignment made moments ago can take a few minutes to apply; retried until the deadline/);
   });
 
   it("reports throttling at the Entra token endpoint as throttled", async () => {

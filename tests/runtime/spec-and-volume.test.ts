@@ -27,6 +27,9 @@ describe("runtime: spec validation, volume layout, probe, legacy interface", () 
     ["an unknown source type", (dir) => ({ version: 1, dir, mode: "init", files: [{ path: "a", source: { type: "aws-kms" } }] }), /files\[0\]\.source\.type/],
     ["a world-readable mode", (dir) => ({ version: 1, dir, mode: "init", fileMode: "0444", files: [{ path: "a", source }] }), /fileMode/],
     ["version 2", (dir) => ({ version: 2, dir, mode: "init", files: [{ path: "a", source }] }), /version: is 2/],
+    ["a key given twice (JSON would keep the last)", (dir) => JSON.stringify({ version: 1, dir, mode: "init", files: [{ path: "a", source }] }).replace('"secretId":"vol/db"', '"secretId":"vol/db","secretId":"vol/other"'), /files\[0\]\.source\.secretId: appears twice/],
+    ["__proto__ as an env var name", (dir) => `{"version":1,"dir":${JSON.stringify(dir)},"mode":"init","files":[{"path":"a","source":${JSON.stringify(source)}}],"envFile":{"path":"e.env","vars":{"__proto__":"a"}}}`, /envFile\.vars\.__proto__: cannot be a variable name/],
+    ["plain-http Vault without insecureHttp", (dir) => ({ version: 1, dir, mode: "init", files: [{ path: "a", source: { type: "vault-kv", address: "http://127.0.0.1:1", role: "r", path: "p" } }] }), /files\[0\]\.source\.address: .*insecureHttp: true/],
   ];
   for (const [what, make, message] of badSpecs) {
     it(`a spec with ${what} exits 2 with one error line and writes nothing`, async () => {

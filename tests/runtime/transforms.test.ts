@@ -1,8 +1,6 @@
 import * as assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { dotenvValue, renderDotenv } from "../../runtime-image/src/dotenv";
 import { SourceError } from "../../runtime-image/src/providers/provider";
 import { transformValue } from "../../runtime-image/src/transform";
 import { AwsDouble, REGION } from "./doubles/aws";
@@ -56,33 +54,6 @@ describe("runtime: transforms (pure)", () => {
   });
 });
 
-describe("runtime: dotenv rendering (pure)", () => {
-  it("quotes by need: bare, single-quoted, double-quoted with escapes", () => {
-    assert.equal(dotenvValue(Buffer.from("s3cr3t_-./:@%+,=")), "s3cr3t_-./:@%+,=");
-    assert.equal(dotenvValue(Buffer.from("")), "''");
-    assert.equal(dotenvValue(Buffer.from("has space $HOME #x \"q\" \\")), "'has space $HOME #x \"q\" \\'");
-    assert.equal(dotenvValue(Buffer.from("it's")), `"it's"`);
-    assert.equal(dotenvValue(Buffer.from('line1\nline2 "q" \\ \t')), '"line1\\nline2 \\"q\\" \\\\ \\t"');
-  });
-
-  it("refuses NUL, other control characters and non-UTF-8 bytes", () => {
-    for (const b of [Buffer.from("a\u0000b"), Buffer.from("a\u001bb"), Buffer.from([0xff, 0xfe])]) {
-      assert.equal(failure(() => dotenvValue(b)).failure, "invalid");
-    }
-  });
-
-  it("round-trips tricky values through python-dotenv (a parser someone else wrote)", function () {
-    if (spawnSync("python3", ["-c", "import dotenv"]).status !== 0) this.skip();
-    const values = ["plain", "", "with space", "dollar $HOME and ${HOME}", "quote ' single", 'quote " double', "back\\slash", "multi\nline\r\nvalue", "tab\there", "#not-a-comment", "unicodé ✓", "=leading"];
-    const dir = tempDir();
-    const envPath = path.join(dir, "app.env");
-    fs.writeFileSync(envPath, renderDotenv(values.map((v, i) => [`V${i}`, Buffer.from(v)])));
-    const out = execFileSync("python3", ["-c", "import json,sys,dotenv; print(json.dumps(dotenv.dotenv_values(sys.argv[1], interpolate=False)))", envPath], { encoding: "utf8" });
-    const parsed = JSON.parse(out) as Record<string, string>;
-    values.forEach((v, i) => assert.equal(parsed[`V${i}`], v, `V${i}`));
-  });
-});
-
 describe("runtime: transforms end to end through the bundle", () => {
   let aws: AwsDouble;
   before(async () => {
@@ -92,7 +63,7 @@ describe("runtime: transforms end to end through the bundle", () => {
 
   it("jsonKey, base64 and a dotenv file from them, with modes", async () => {
     const cert = Buffer.concat([Buffer.from([0x30, 0x82, 0x01]), Buffer.from(SECRET_MARKER)]);
-    aws.putSecret("app/db", JSON.stringify({ username: "billing", password: `${SECRET_MARKER} it's "quoted"\nnext` }));
+    aws.putSecret("app/db", JSON.stringify({ username: "billing", password: `${SECRET_MARKER} it's #1 @home` }));
     aws.putParameter("/app/cert", cert.toString("base64"));
     const vol = path.join(tempDir(), "vol");
     const spec = {
@@ -111,9 +82,9 @@ describe("runtime: transforms end to end through the bundle", () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(aws.callsOf("secretsmanager.GetSecretValue").length, 1, "two files of one secret: one fetch");
     assert.equal(fs.readFileSync(path.join(vol, "db/user"), "utf8"), "billing");
-    assert.equal(fs.readFileSync(path.join(vol, "db/password"), "utf8"), `${SECRET_MARKER} it's "quoted"\nnext`);
+    assert.equal(fs.readFileSync(path.join(vol, "db/password"), "utf8"), `${SECRET_MARKER} it's #1 @home`);
     assert.ok(fs.readFileSync(path.join(vol, "tls/cert.der")).equals(cert));
-    assert.equal(fs.readFileSync(path.join(vol, "app.env"), "utf8"), `DB_USER=billing\nDB_PASSWORD="${SECRET_MARKER} it's \\"quoted\\"\\nnext"\n`);
+    assert.equal(fs.readFileSync(path.join(vol, "app.env"), "utf8"), `DB_USER=billing\nDB_PASSWORD="${SECRET_MARKER} it's #1 @home"\n`);
     assert.equal(fs.statSync(path.join(vol, "db/password")).mode & 0o777, 0o400);
     assert.equal(fs.statSync(path.join(vol, "db/user")).mode & 0o777, 0o440);
     assert.equal(fs.statSync(path.join(vol, "app.env")).mode & 0o777, 0o440);
@@ -143,6 +114,29 @@ describe("runtime: transforms end to end through the bundle", () => {
     assert.equal(r.code, 1);
     const failed = r.logs.filter((l) => l.event === "file-failed");
     assert.deepEqual(failed.map((l) => [l.file, l.cause]), [["app.env", "invalid"]]);
+    assert.deepEqual(listTree(vol), []);
+  });
+
+  it("dotenv values no reader can read back the same fail the set, one line per variable naming it, never the value; nothing written", async () => {
+    aws.putSecret("app/env-mix", JSON.stringify({ quoteAndHome: `${SECRET_MARKER} it's \${HOME}`, home: `${SECRET_MARKER}\${HOME}`, fine: `${SECRET_MARKER} it's fine` }));
+    const vol = path.join(tempDir(), "vol");
+    const src = { type: "aws-secretsmanager", secretId: "app/env-mix", region: REGION };
+    const spec = {
+      version: 1,
+      dir: vol,
+      mode: "init",
+      files: ["quoteAndHome", "home", "fine"].map((k) => ({ path: k, source: src, jsonKey: k })),
+      envFile: { path: "app.env", vars: { QUOTE_AND_HOME: "quoteAndHome", FINE: "fine", HOME_REF: "home" } },
+    };
+    const r = await runFetch({ env: specEnv(spec, aws.podIdentityEnv(tempDir())) });
+    assert.equal(r.code, 1);
+    const failed = r.logs.filter((l) => l.event === "file-failed");
+    assert.deepEqual(failed.map((l) => [l.file, l.cause, String(l.message).split(":")[0]]), [
+      ["app.env", "invalid", "QUOTE_AND_HOME"],
+      ["app.env", "invalid", "HOME_REF"],
+    ]);
+    for (const l of failed) assert.match(String(l.message), /\$\{…\}, which python-dotenv expands/);
+    assert.ok(!r.stdout.includes(SECRET_MARKER) && !r.stderr.includes(SECRET_MARKER));
     assert.deepEqual(listTree(vol), []);
   });
 

@@ -8,20 +8,24 @@ import * as path from "node:path";
 import { expectFileFailure, expectRotationPickedUp, expectSuccess, fastRetries, FAULT_MATRIX, readVolumeFile } from "./doubles/fault-matrix";
 import { makeTestPki, type TestPki } from "./doubles/tls";
 import { VaultDouble } from "./doubles/vault";
-import { SECRET_MARKER, specEnv, tempDir } from "./harness";
+import { runFetch, SECRET_MARKER, specEnv, tempDir } from "./harness";
 
 describe("runtime: vault-kv (Kubernetes auth + KV v2)", function () {
   this.timeout(20_000);
   let vault: VaultDouble;
   let saToken: string;
+  let pki: TestPki;
 
+  // Vault is served over TLS (https only, unless a source opts in with insecureHttp).
   before(async () => {
     saToken = path.join(tempDir("sm-vault-sa-"), "token");
     fs.writeFileSync(saToken, "eyJhbGciOiJSUzI1NiJ9.pod-service-account-token.sig");
-    vault = await new VaultDouble({ tokenFile: saToken }).start();
+    pki = makeTestPki();
+    vault = await new VaultDouble({ tokenFile: saToken, pki }).start();
   });
   after(async () => {
     await vault?.stop();
+    pki?.dispose();
   });
   beforeEach(() => {
     vault.kv.clear();
@@ -34,7 +38,7 @@ describe("runtime: vault-kv (Kubernetes auth + KV v2)", function () {
     vault.maxInFlight = 0;
   });
 
-  const podEnv = () => ({ VAULT_K8S_TOKEN_FILE: saToken });
+  const podEnv = () => ({ VAULT_K8S_TOKEN_FILE: saToken, VAULT_CACERT: pki.caFile });
   const source = (p: string, extra: Record<string, unknown> = {}) => ({ type: "vault-kv", address: vault.address, role: "billing", path: p, ...extra });
 
   function spec(volume: string, files: { path: string; source: unknown; jsonKey?: string }[], mode = "init") {
@@ -138,7 +142,7 @@ describe("runtime: vault-kv (Kubernetes auth + KV v2)", function () {
     const other = path.join(tempDir("sm-vault-sa-"), "token");
     fs.writeFileSync(other, "eyJhbGciOiJSUzI1NiJ9.another-namespace-token.sig");
     const volume = tempDir("sm-vol-");
-    await expectFileFailure(specEnv(spec(volume, [{ path: "s", source: source("apps/billing/db") }]), { VAULT_K8S_TOKEN_FILE: other }), volume, { file: "s", sourceType: "vault-kv", cause: "access-denied" });
+    await expectFileFailure(specEnv(spec(volume, [{ path: "s", source: source("apps/billing/db") }]), { ...podEnv(), VAULT_K8S_TOKEN_FILE: other }), volume, { file: "s", sourceType: "vault-kv", cause: "access-denied" });
   });
 
   it("reports a throttled login as throttled", async () => {
@@ -150,23 +154,55 @@ describe("runtime: vault-kv (Kubernetes auth + KV v2)", function () {
 
   it("reports a missing service account token file as identity-not-ready", async () => {
     const volume = tempDir("sm-vol-");
-    const env = specEnv(spec(volume, [{ path: "s", source: source("apps/billing/db") }]), { ...fastRetries(), VAULT_K8S_TOKEN_FILE: path.join(volume, "..", "no-such-token") });
+    const env = specEnv(spec(volume, [{ path: "s", source: source("apps/billing/db") }]), { ...podEnv(), ...fastRetries(), VAULT_K8S_TOKEN_FILE: path.join(volume, "..", "no-such-token") });
     await expectFileFailure(env, volume, { file: "s", sourceType: "vault-kv", cause: "identity-not-ready" });
     assert.equal(vault.logins, 0);
   });
 
+  describe("over plain http", () => {
+    let httpVault: VaultDouble;
+    before(async () => {
+      httpVault = await new VaultDouble({ tokenFile: saToken }).start();
+      httpVault.roles.set("billing", ["apps/"]);
+      httpVault.kv.set("apps/db", { versions: { 1: { password: `http-${SECRET_MARKER}` } } });
+    });
+    after(async () => {
+      await httpVault?.stop();
+    });
+
+    it("is refused without insecureHttp: exit 2, one line naming the field and the fix, no login", async () => {
+      const volume = tempDir("sm-vol-");
+      const src = { type: "vault-kv", address: httpVault.address, role: "billing", path: "apps/db" };
+      const r = await runFetch({ env: specEnv(spec(volume, [{ path: "pw", source: src }]), { VAULT_K8S_TOKEN_FILE: saToken }) });
+      assert.equal(r.code, 2, r.stderr);
+      const errors = r.logs.filter((l) => l.level === "error");
+      assert.equal(errors.length, 1, r.stderr);
+      assert.match(JSON.stringify(errors[0]), /files\[0\]\.source\.address.*plain http.*https:\/\/.*insecureHttp: true/);
+      assert.equal(httpVault.logins, 0);
+      assert.deepEqual(fs.readdirSync(volume), []);
+    });
+
+    it("works with insecureHttp: true and logs one vault-insecure-http warning at start", async () => {
+      const volume = tempDir("sm-vol-");
+      const src = { type: "vault-kv", address: httpVault.address, role: "billing", path: "apps/db", insecureHttp: true };
+      const r = await expectSuccess(specEnv(spec(volume, [{ path: "pw", source: src, jsonKey: "password" }, { path: "again", source: { ...src }, jsonKey: "password" }]), { VAULT_K8S_TOKEN_FILE: saToken }));
+      assert.equal(readVolumeFile(volume, "pw"), `http-${SECRET_MARKER}`);
+      const warnings = r.logs.filter((l) => l.event === "vault-insecure-http");
+      assert.equal(warnings.length, 1);
+      assert.equal(warnings[0].level, "warn");
+      assert.equal(warnings[0].address, httpVault.address);
+    });
+  });
+
   describe("over TLS with a private CA and a Vault Enterprise namespace", () => {
-    let pki: TestPki;
     let tlsVault: VaultDouble;
     before(async () => {
-      pki = makeTestPki();
       tlsVault = await new VaultDouble({ tokenFile: saToken, pki, namespace: "team-a" }).start();
       tlsVault.roles.set("billing", ["apps/"]);
       tlsVault.kv.set("apps/db", { versions: { 3: { password: `ns-${SECRET_MARKER}` } } });
     });
     after(async () => {
       await tlsVault?.stop();
-      pki?.dispose();
     });
 
     it("trusts the CA in VAULT_CACERT and sends X-Vault-Namespace on login and read", async () => {
@@ -186,7 +222,7 @@ describe("runtime: vault-kv (Kubernetes auth + KV v2)", function () {
     it("refuses a certificate it cannot verify, saying how to fix it", async () => {
       const volume = tempDir("sm-vol-");
       const src = { type: "vault-kv", address: tlsVault.address, role: "billing", path: "apps/db", namespace: "team-a" };
-      const line = await expectFileFailure(specEnv(spec(volume, [{ path: "pw", source: src }]), { ...podEnv(), ...fastRetries() }), volume, { file: "pw", sourceType: "vault-kv", cause: "unavailable" });
+      const line = await expectFileFailure(specEnv(spec(volume, [{ path: "pw", source: src }]), { VAULT_K8S_TOKEN_FILE: saToken, ...fastRetries() }), volume, { file: "pw", sourceType: "vault-kv", cause: "unavailable" });
       assert.match(String(line.message), /VAULT_CACERT/);
     });
   });

@@ -84,7 +84,9 @@ describe("FetchSpec: JSON Schema", () => {
     });
   }
   it("schema accepts every document the parser accepts", () => {
-    for (const doc of [designExample(), minimal(), minimal({ mode: "refresh", refreshSeconds: 60, timeoutSeconds: 10 })]) {
+    const sharedParameter = { path: "p", source: { type: "aws-ssm", name: "arn:aws:ssm:us-east-1:444455556666:parameter/shared/db", region: "us-east-1" } };
+    const httpVault = { path: "v", source: { type: "vault-kv", address: "http://vault.mesh:8200", role: "r", path: "p", insecureHttp: true } };
+    for (const doc of [designExample(), minimal(), minimal({ mode: "refresh", refreshSeconds: 60, timeoutSeconds: 10 }), minimal({ files: [sharedParameter, httpVault] })]) {
       parseFetchSpec(doc);
       assert.equal(validate(doc), true, JSON.stringify(validate.errors));
     }
@@ -114,6 +116,18 @@ describe("FetchSpec parser: errors name the field and the fix", () => {
     ["env var naming no file", minimal({ envFile: { path: "e.env", vars: { A: "missing" } } }), "envFile.vars.A", /not the path of any entry in files/],
     ["env var name", minimal({ envFile: { path: "e.env", vars: { "A-B": "db" } } }), "envFile.vars.A-B", /not a valid environment variable name/],
     ["env file path duplicates a file", minimal({ envFile: { path: "db", vars: { A: "db" } } }), "envFile.path", /duplicates files\[0\].path/],
+    ["SSM ARN of another service", minimal({ files: [{ path: "a", source: { type: "aws-ssm", name: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:db-AbCdEf" } }] }), "files[0].source.name", /not an SSM parameter ARN.*arn:aws:ssm:<region>:<12-digit account>:parameter\/<name>/],
+    ["SSM ARN with a wildcard", minimal({ files: [{ path: "a", source: { type: "aws-ssm", name: "arn:aws:ssm:eu-west-1:111122223333:parameter/app/*" } }] }), "files[0].source.name", /not an SSM parameter ARN/],
+    ["SSM ARN with a short account", minimal({ files: [{ path: "a", source: { type: "aws-ssm", name: "arn:aws:ssm:eu-west-1:1111:parameter/app/db" } }] }), "files[0].source.name", /12-digit account/],
+    ["SSM ARN without a region", minimal({ files: [{ path: "a", source: { type: "aws-ssm", name: "arn:aws:ssm::111122223333:parameter/app/db" } }] }), "files[0].source.name", /not an SSM parameter ARN/],
+    ["SSM region contradicting the ARN", minimal({ files: [{ path: "a", source: { type: "aws-ssm", name: "arn:aws:ssm:us-east-1:111122223333:parameter/app/db", region: "eu-west-1" } }] }), "files[0].source.region", /ARN is in "us-east-1"; remove region/],
+    ["Secrets Manager region contradicting the ARN", minimal({ files: [{ path: "a", source: { type: "aws-secretsmanager", secretId: "arn:aws:secretsmanager:us-east-1:111122223333:secret:db-AbCdEf", region: "eu-west-1" } }] }), "files[0].source.region", /ARN is in "us-east-1"/],
+    ["plain http Vault", minimal({ files: [{ path: "a", source: { type: "vault-kv", address: "http://vault.vault.svc:8200", role: "r", path: "p" } }] }), "files[0].source.address", /plain http.*use https:\/\/, or set insecureHttp: true/],
+    ["insecureHttp not a boolean", minimal({ files: [{ path: "a", source: { type: "vault-kv", address: "http://vault.vault.svc:8200", role: "r", path: "p", insecureHttp: "yes" } }] }), "files[0].source.insecureHttp", /true or false/],
+    ["duplicate top-level key", JSON.stringify(minimal()).replace(/}$/, ',"mode":"refresh"}'), "mode", /appears twice.*JSON keeps only the last/],
+    ["duplicate key in a source", JSON.stringify(minimal({ files: [{ path: "a", source: { type: "aws-ssm", name: "/a" } }, { path: "b", source: { type: "aws-ssm", name: "/b" } }] })).replace('"name":"/b"', '"name":"/b","name":"/c"'), "files[1].source.name", /appears twice/],
+    ["duplicate key spelled with an escape", JSON.stringify(minimal({ envFile: { path: "e.env", vars: { A: "db" } } })).replace('{"A":"db"}', '{"A":"db","\\u0041":"db"}'), "envFile.vars.A", /appears twice/],
+    ["__proto__ as a variable name", '{"version":1,"dir":"/run/s","mode":"init","files":[{"path":"db","source":{"type":"aws-ssm","name":"/a"}}],"envFile":{"path":"e.env","vars":{"__proto__":"db"}}}', "envFile.vars.__proto__", /rename the variable/],
     ["unknown field with its path", minimal({ files: [{ path: "a", jsonkey: "k", source: { type: "aws-ssm", name: "/a" } }] }), "files[0].jsonkey", /not a known field/],
   ];
   for (const [label, doc, field, message] of cases) {
@@ -126,4 +140,25 @@ describe("FetchSpec parser: errors name the field and the fix", () => {
       });
     });
   }
+});
+
+describe("FetchSpec parser: accepted forms", () => {
+  it("an SSM parameter ARN (another account's, with a selector) is kept whole, its region taken as given", () => {
+    for (const name of ["arn:aws:ssm:us-east-1:444455556666:parameter/shared/db", "arn:aws-us-gov:ssm:us-gov-west-1:444455556666:parameter/db:3", "arn:aws:ssm:eu-west-1:444455556666:parameter/db"]) {
+      const spec = parseFetchSpec(minimal({ files: [{ path: "a", source: { type: "aws-ssm", name } }] }));
+      assert.deepEqual(spec.files[0].source, { type: "aws-ssm", name });
+    }
+  });
+
+  it("a plain-http Vault address is kept with insecureHttp: true; https needs nothing", () => {
+    const http = parseFetchSpec(minimal({ files: [{ path: "a", source: { type: "vault-kv", address: "http://vault.mesh:8200", role: "r", path: "p", insecureHttp: true } }] }));
+    assert.deepEqual(http.files[0].source, { type: "vault-kv", address: "http://vault.mesh:8200", role: "r", path: "p", insecureHttp: true });
+    const https = parseFetchSpec(minimal({ files: [{ path: "a", source: { type: "vault-kv", address: "https://vault.vault.svc:8200", role: "r", path: "p" } }] }));
+    assert.equal("insecureHttp" in https.files[0].source, false);
+  });
+
+  it("the same key in different objects is no duplicate", () => {
+    const text = JSON.stringify(minimal({ files: [{ path: "a", source: { type: "aws-ssm", name: "/a" } }, { path: "b", source: { type: "aws-ssm", name: "/b" } }], envFile: { path: "e.env", vars: { path: "a", name: "b" } } }));
+    assert.equal(parseFetchSpecJson(text).files.length, 2);
+  });
 });

@@ -15,6 +15,7 @@ import type { AwsSecretsManagerSource } from "../../../components/spec/fetch-spe
 import { regionOfArn } from "../../../components/aws/arns";
 import { clientPerRegion } from "./aws-client-options";
 import { classifyAwsError, classifyBatchErrorCode } from "./aws-errors";
+import { matchOneToOne } from "./batch-match";
 import { chunks, groupIndices } from "./grouping";
 import { type FetchedValue, type Provider, type ProviderContext, SourceError, type SourceResult } from "./provider";
 
@@ -43,7 +44,7 @@ export const provider: Provider<AwsSecretsManagerSource> = {
       results[i] = v instanceof SourceError ? { ok: false, error: v, attempts: 1, ms: Date.now() - started } : { ok: true, value: v, attempts: 1, ms: Date.now() - started };
     };
     const tasks: Promise<void>[] = [];
-    for (const [region, indices] of groupIndices(sources, (s) => s.region ?? regionOfArn(s.secretId) ?? "")) {
+    for (const [region, indices] of groupIndices(sources, (s) => regionOfArn(s.secretId) ?? s.region ?? "")) {
       const sm = client(region, ctx.env);
       const inBatch = indices.filter((i) => batchable(sources[i]));
       const single = indices.filter((i) => !batchable(sources[i]) || inBatch.length === 1);
@@ -67,11 +68,24 @@ async function getOne(sm: SecretsManagerClient, s: AwsSecretsManagerSource, ctx:
   }
 }
 
+/**
+ * Whether a BatchGetSecretValue answer is the secret requested as `id`. Exact only: a full ARN
+ * equals the answer's ARN; a partial ARN (no 6-character suffix, which Secrets Manager resolves) equals
+ * the answer's ARN without its "-XXXXXX" suffix; a name equals the answer's Name. A prefix test
+ * would let `…:secret:db` take `…:secret:db-prod`'s value.
+ */
+export function answersSecretId(id: string, answer: { ARN?: string; Name?: string }): boolean {
+  if (!id.startsWith("arn:")) return answer.Name === id;
+  const arn = answer.ARN;
+  return arn !== undefined && (arn === id || (/-[A-Za-z0-9]{6}$/.test(arn) && arn.slice(0, -7) === id));
+}
+
 async function getBatch(sm: SecretsManagerClient, region: string, sources: AwsSecretsManagerSource[], ctx: ProviderContext): Promise<(FetchedValue | SourceError)[]> {
   const ids = sources.map((s) => s.secretId);
-  const found: (FetchedValue | SourceError | undefined)[] = new Array(ids.length).fill(undefined);
-  const indexOf = (name?: string, arn?: string) => ids.findIndex((id, i) => found[i] === undefined && (id === name || id === arn || (arn !== undefined && id.startsWith("arn:") && arn.startsWith(id))));
+  const values: NonNullable<BatchGetSecretValueCommandOutput["SecretValues"]> = [];
+  const errors: NonNullable<BatchGetSecretValueCommandOutput["Errors"]> = [];
   let nextToken: string | undefined;
+  let pages = 0;
   do {
     ctx.countCall("secretsmanager.BatchGetSecretValue");
     let out: BatchGetSecretValueCommandOutput;
@@ -85,16 +99,18 @@ async function getBatch(sm: SecretsManagerClient, region: string, sources: AwsSe
       }
       return ids.map(() => error);
     }
-    for (const v of out.SecretValues ?? []) {
-      const i = indexOf(v.Name, v.ARN);
-      if (i >= 0) found[i] = toValue(v);
-    }
-    for (const err of out.Errors ?? []) {
-      const i = ids.findIndex((id, j) => found[j] === undefined && id === err.SecretId);
-      if (i >= 0) found[i] = classifyBatchErrorCode(err.ErrorCode);
-    }
+    values.push(...(out.SecretValues ?? []));
+    errors.push(...(out.Errors ?? []));
     nextToken = out.NextToken ?? undefined;
-  } while (nextToken && found.some((f) => f === undefined));
-  // An id the batch answer did not mention is read on its own rather than guessed at.
+  } while (nextToken && ++pages <= ids.length);
+  // AWS promises no order: an answer counts only when it matches exactly one id and that id only it.
+  // Errors carry the SecretId as it was sent.
+  const valueOf = matchOneToOne(ids, values, answersSecretId);
+  const errorOf = matchOneToOne(ids, errors, (id, err) => err.SecretId === id);
+  const found = ids.map((_, i): FetchedValue | SourceError | undefined => {
+    if (valueOf[i] >= 0) return errorOf[i] >= 0 ? undefined : toValue(values[valueOf[i]]);
+    return errorOf[i] >= 0 ? classifyBatchErrorCode(errors[errorOf[i]].ErrorCode) : undefined;
+  });
+  // An id the batch answer did not tie to exactly one answer is read on its own rather than guessed at.
   return Promise.all(found.map((f, i) => f ?? getOne(sm, sources[i], ctx)));
 }

@@ -133,6 +133,15 @@ interface AzureErrorShape {
   cause?: { name?: string; errorCode?: string; errorMessage?: string; status?: number };
 }
 
+/**
+ * What Entra ID answers while a just-created identity or federated credential propagates (it can
+ * take minutes): no matching federated identity record (70021; 700211/700212/700213 name the
+ * issuer, audience or subject that did not match) and application not found (700016). The same
+ * answers persist when the credential is wrong, so they are retried within the deadline and then
+ * reported as identity-not-ready, naming what to check.
+ */
+const PROPAGATING_AADSTS = new Set(["70021", "700211", "700212", "700213", "700016"]);
+
 /** A failed token exchange with Microsoft Entra ID (the workload identity), from MSAL's error. */
 function entraError(err: AzureErrorShape): SourceError {
   const msal = err.cause ?? {};
@@ -150,6 +159,13 @@ function entraError(err: AzureErrorShape): SourceError {
   }
   const c = typeof status === "number" ? classifyStatus(status) : undefined;
   if (c?.retryable) return new SourceError(c.failure, `Microsoft Entra token endpoint answered ${detail}`, true);
+  if (aadsts && PROPAGATING_AADSTS.has(/AADSTS(\d+)/.exec(aadsts)![1])) {
+    return new SourceError(
+      "identity-not-ready",
+      `Microsoft Entra ID does not accept the workload identity's token yet: ${serviceMessage(detail)} (a new federated credential takes minutes to propagate; if this persists, check its issuer, subject and audience)`,
+      true,
+    );
+  }
   if (typeof status === "number" && status >= 400 && status < 500) {
     return new SourceError("access-denied", `Microsoft Entra ID refused the workload identity's token: ${serviceMessage(detail)} (check the federated credential's issuer, subject and audience)`);
   }
@@ -172,6 +188,10 @@ function classify(e: unknown): SourceError {
     const code = err.details?.error?.code ?? err.code;
     const msg = serviceMessage(err.details?.error?.message);
     const c = classifyStatus(status);
+    if (status === 403) {
+      // A new role assignment takes minutes to apply: retried within the deadline, denied only at the end.
+      return new SourceError("access-denied", `Key Vault answered 403${code ? ` ${code}` : ""}${msg ? `: ${msg}` : ""} (a role assignment made moments ago can take a few minutes to apply; retried until the deadline)`, true);
+    }
     if (c) return new SourceError(c.failure, `Key Vault answered ${status}${code ? ` ${code}` : ""}${msg ? `: ${msg}` : ""}`, c.retryable);
     if (status >= 200 && status < 300) return new SourceError("malformed", "Key Vault's answer could not be read", true);
     return new SourceError("invalid", `Key Vault answered ${status}${code ? ` ${code}` : ""}${msg ? `: ${msg}` : ""}`);

@@ -15,6 +15,7 @@ import { readFile } from "node:fs/promises";
 import * as http from "node:http";
 import * as https from "node:https";
 import type { VaultKvSource } from "../../../components/spec/fetch-spec";
+import { log } from "../log";
 import { type Provider, type ProviderContext, SourceError, type SourceResult } from "./provider";
 import { CONCURRENCY, classifyStatus, mapBounded, networkCode, serviceMessage, settle } from "./provider-support";
 
@@ -28,10 +29,21 @@ interface Login {
 }
 
 const logins = new Map<string, Promise<Login>>();
+/** Plain-http addresses already warned about (once per process, at the first fetch). */
+const warnedInsecure = new Set<string>();
 
 export const provider: Provider<VaultKvSource> = {
   type: "vault-kv",
   async fetchAll(sources, ctx) {
+    // The spec parser lets http:// through only with insecureHttp: true; say so loudly.
+    for (const s of sources) {
+      if (!s.address.startsWith("http://") || warnedInsecure.has(s.address)) continue;
+      warnedInsecure.add(s.address);
+      log.warn("vault-insecure-http", {
+        address: s.address,
+        reason: "insecureHttp is set: the service account token and the secret values cross the network unencrypted; serve Vault over https and remove insecureHttp",
+      });
+    }
     return mapBounded(sources, CONCURRENCY, (s) => fetchOne(s, ctx));
   },
 };

@@ -8,6 +8,8 @@
  *   - Secrets Manager GetSecretValue / BatchGetSecretValue and SSM GetParameters (JSON 1.1 on
  *     X-Amz-Target), each request's SigV4 signature re-computed with the secret key issued for its
  *     access key id: a request signed with anything else is refused, as AWS would.
+ * Batch answers never come in request order (AWS promises none): BatchGetSecretValue answers in
+ * reverse, GetParameters in alphabetical order of Name (as its API reference says).
  * Faults can be queued per operation; every request is recorded in `calls`.
  */
 import { Sha256 } from "@aws-crypto/sha256-js";
@@ -26,6 +28,7 @@ export const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/billing-fetch`;
 export type Op =
   | "sts.AssumeRoleWithWebIdentity"
   | "container-credentials"
+  | "ecs-task-credentials"
   | "secretsmanager.GetSecretValue"
   | "secretsmanager.BatchGetSecretValue"
   | "ssm.GetParameters";
@@ -66,7 +69,8 @@ interface Secret {
 
 export class AwsDouble {
   readonly secrets = new Map<string, Secret>();
-  readonly parameters = new Map<string, { value: string; version: number }>();
+  /** Parameters by ARN (each in its own account and region). */
+  readonly parameters = new Map<string, { name: string; region: string; account: string; value: string; version: number }>();
   /** Names (or parameter names) the role may not read. */
   readonly denied = new Set<string>();
   /** When set, BatchGetSecretValue is refused with AccessDeniedException (the role lacks it). */
@@ -81,6 +85,7 @@ export class AwsDouble {
   private readonly issued = new Map<string, { secretAccessKey: string; sessionToken: string; via: "sts" | "container" }>();
   private webIdentityTokenFile?: string;
   private containerTokenFile?: string;
+  private ecsCredentialsId?: string;
   private readonly server = http.createServer((req, res) => this.handle(req, res));
   port = 0;
 
@@ -121,8 +126,11 @@ export class AwsDouble {
     return arn;
   }
 
-  putParameter(name: string, value: string): void {
-    this.parameters.set(name, { value, version: (this.parameters.get(name)?.version ?? 0) + 1 });
+  /** Stores (or updates) a parameter and returns its ARN; another account's parameter stands for one shared through RAM. */
+  putParameter(name: string, value: string, { region = REGION, account = ACCOUNT } = {}): string {
+    const arn = `arn:aws:ssm:${region}:${account}:parameter${name.startsWith("/") ? "" : "/"}${name}`;
+    this.parameters.set(arn, { name, region, account, value, version: (this.parameters.get(arn)?.version ?? 0) + 1 });
+    return arn;
   }
 
   callsOf(op: Op): Call[] {
@@ -149,6 +157,22 @@ export class AwsDouble {
       AWS_REGION: REGION,
       AWS_CONTAINER_CREDENTIALS_FULL_URI: `${this.url}/container-credentials`,
       AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: this.containerTokenFile,
+      ...this.endpointEnv(),
+    };
+  }
+
+  /**
+   * Env of an ECS task's container as the ECS agent sets it: only AWS_CONTAINER_CREDENTIALS_RELATIVE_URI
+   * (`/v2/credentials/<id>`, no authorization token), which the SDKs resolve against
+   * http://169.254.170.2. The agent's DNAT of that address to itself is played by a preload
+   * (ecs-agent-nat.cjs) that sends it to this double.
+   */
+  ecsTaskEnv(): NodeJS.ProcessEnv {
+    this.ecsCredentialsId = randomBytes(16).toString("hex").replace(/^(.{8})(.{4})(.{4})(.{4})/, "$1-$2-$3-$4-");
+    return {
+      AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: `/v2/credentials/${this.ecsCredentialsId}`,
+      NODE_OPTIONS: `--require ${path.join(__dirname, "ecs-agent-nat.cjs")}`,
+      SECRET_MOUNT_TEST_ECS_AGENT_PORT: new URL(this.url).port,
       ...this.endpointEnv(),
     };
   }
@@ -187,6 +211,7 @@ export class AwsDouble {
 
     let op: Op;
     if (req.method === "GET" && req.url === "/container-credentials") op = "container-credentials";
+    else if (req.method === "GET" && req.url?.startsWith("/v2/credentials/")) op = "ecs-task-credentials";
     else if (req.method === "POST" && body.startsWith("Action=")) op = "sts.AssumeRoleWithWebIdentity";
     else if (target === "secretsmanager.GetSecretValue" || target === "secretsmanager.BatchGetSecretValue") op = target;
     else if (target === "AmazonSSM.GetParameters") op = "ssm.GetParameters";
@@ -206,6 +231,7 @@ export class AwsDouble {
     if (fault?.kind === "denied") return awsError(400, "AccessDeniedException", "not authorized");
 
     if (op === "container-credentials") return this.containerCredentials(req, json);
+    if (op === "ecs-task-credentials") return this.ecsTaskCredentials(req, json);
     if (op === "sts.AssumeRoleWithWebIdentity") return this.assumeRoleWithWebIdentity(body, call, send);
 
     const verified = await this.verifySignature(req, body, op.startsWith("ssm") ? "ssm" : "secretsmanager");
@@ -221,7 +247,7 @@ export class AwsDouble {
     call.body = input;
     if (op === "secretsmanager.GetSecretValue") return this.getSecretValue(input, json, awsError);
     if (op === "secretsmanager.BatchGetSecretValue") return this.batchGetSecretValue(input, json, awsError);
-    return this.getParameters(input, json, awsError);
+    return this.getParameters(input, verified.region, json, awsError);
   }
 
   private issue(via: "sts" | "container") {
@@ -239,6 +265,15 @@ export class AwsDouble {
     if (!expected || req.headers.authorization !== expected) return json(401, { code: "AccessDenied", message: "bad authorization token" });
     const c = this.issue("container");
     json(200, { AccessKeyId: c.accessKeyId, SecretAccessKey: c.secretAccessKey, Token: c.sessionToken, Expiration: c.expiration, AccountId: ACCOUNT, RoleArn: ROLE_ARN });
+  }
+
+  /** The ECS agent's task credentials: the id in the path names the task's credentials; no token. */
+  private ecsTaskCredentials(req: http.IncomingMessage, json: (s: number, v: unknown) => void): void {
+    if (!this.ecsCredentialsId || req.url !== `/v2/credentials/${this.ecsCredentialsId}`) {
+      return json(400, { code: "NoIdInRequest", message: "CredentialsV2Request: No Credential ID in the request" });
+    }
+    const c = this.issue("container");
+    json(200, { RoleArn: ROLE_ARN, AccessKeyId: c.accessKeyId, SecretAccessKey: c.secretAccessKey, Token: c.sessionToken, Expiration: c.expiration });
   }
 
   private assumeRoleWithWebIdentity(body: string, call: Call, send: (s: number, t: string, x: string) => void): void {
@@ -304,8 +339,12 @@ export class AwsDouble {
     return { accessKeyId: akid, region };
   }
 
+  /**
+   * As Secrets Manager resolves a SecretId: a name, a full ARN, or a partial ARN (the ARN without
+   * the "-" and 6-character suffix, i.e. exactly the secret's name after "secret:"). Never a prefix.
+   */
   private findSecret(id: string): Secret | undefined {
-    for (const s of this.secrets.values()) if (s.name === id || s.arn === id || (id.startsWith("arn:") && s.arn.startsWith(id))) return s;
+    for (const s of this.secrets.values()) if (s.name === id || s.arn === id || s.arn.slice(0, -7) === id) return s;
     return undefined;
   }
 
@@ -344,22 +383,32 @@ export class AwsDouble {
       else if (!s) errors.push({ SecretId: id, ErrorCode: "ResourceNotFoundException", Message: "Secrets Manager can't find the specified secret." });
       else values.push(this.secretValue(s, s.versions.find((v) => v.stages.includes("AWSCURRENT"))!));
     }
-    json(200, { SecretValues: values, Errors: errors, NextToken: null });
+    // AWS promises no order: answer in the reverse of the request's, so no client can rely on it.
+    json(200, { SecretValues: values.reverse(), Errors: errors.reverse(), NextToken: null });
   }
 
-  private getParameters(input: Record<string, unknown>, json: (s: number, v: unknown) => void, awsError: (s: number, t: string, m: string) => void): void {
+  /**
+   * As Parameter Store answers GetParameters: a name is looked up in the caller's account and the
+   * request's region; an ARN (the only way to read a parameter shared from another account) must
+   * name the request's region. Answers come in alphabetical order of Name (the API reference says
+   * so; the order among equal names is not documented: here the reverse of the request's); Name is
+   * the bare name, also when asked by ARN; InvalidParameters lists ids as they were sent.
+   */
+  private getParameters(input: Record<string, unknown>, region: string, json: (s: number, v: unknown) => void, awsError: (s: number, t: string, m: string) => void): void {
     const names = input.Names as string[] | undefined;
     if (!Array.isArray(names) || names.length === 0 || names.length > 10) return awsError(400, "ValidationException", "Names must hold 1 to 10 names");
     if (input.WithDecryption !== true) return awsError(400, "ValidationException", "this double only serves decrypted SecureStrings");
-    const deniedName = names.find((n) => this.denied.has(n));
+    const find = (id: string) => [...this.parameters.entries()].find(([arn, p]) => p.region === region && (id.startsWith("arn:") ? arn === id : p.account === ACCOUNT && p.name === id));
+    const deniedName = names.find((n) => this.denied.has(n) || this.denied.has(find(n)?.[1].name ?? ""));
     if (deniedName) return awsError(400, "AccessDeniedException", `not authorized to perform ssm:GetParameters on ${deniedName}`);
-    const parameters: unknown[] = [];
+    const parameters: { Name: string }[] = [];
     const invalid: string[] = [];
-    for (const n of names) {
-      const p = this.parameters.get(n);
-      if (!p) invalid.push(n);
-      else parameters.push({ Name: n, Type: "SecureString", Value: p.value, Version: p.version, ARN: `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter${n}`, DataType: "text", LastModifiedDate: 1_700_000_000.0 });
+    for (const n of [...names].reverse()) {
+      const found = find(n);
+      if (!found) invalid.push(n);
+      else parameters.push({ Name: found[1].name, Type: "SecureString", Value: found[1].value, Version: found[1].version, ARN: found[0], DataType: "text", LastModifiedDate: 1_700_000_000.0 } as { Name: string });
     }
-    json(200, { Parameters: parameters, InvalidParameters: invalid });
+    parameters.sort((a, b) => (a.Name < b.Name ? -1 : a.Name > b.Name ? 1 : 0));
+    json(200, { Parameters: parameters, InvalidParameters: invalid.reverse() });
   }
 }

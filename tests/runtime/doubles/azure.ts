@@ -38,10 +38,17 @@ export class AzureDoubles {
   readonly faults = new FaultBook();
   /** Entra refuses every token request with this AADSTS error while set. */
   rejectAssertion = false;
+  /**
+   * The next this-many token requests are answered as while a just-created federated credential
+   * propagates: 400 invalid_request, AADSTS70021.
+   */
+  propagatingRequests = 0;
   readonly issuedTokens = new Set<string>();
   tokenRequests = 0;
   /** Key Vault requests that carried a valid token (the ones a real vault would count). */
   secretReads = 0;
+  /** Names of the secrets those requests asked for, in order. */
+  readonly readNames: string[] = [];
   private entra!: Server;
   private vault!: Server;
 
@@ -81,6 +88,15 @@ export class AzureDoubles {
       this.tokenRequests++;
       const fault = this.faults.take("token");
       if (fault && this.aadFault(fault, req, res)) return;
+      if (this.propagatingRequests > 0) {
+        this.propagatingRequests--;
+        sendJson(res, 400, {
+          error: "invalid_request",
+          error_description: "AADSTS70021: No matching federated identity record found for presented assertion. Assertion Issuer: 'https://oidc.example/'. Assertion Subject: 'system:serviceaccount:shop:shop'. Assertion Audience: 'api://AzureADTokenExchange'.",
+          error_codes: [70021],
+        });
+        return;
+      }
       const federated = readFileSync(this.opts.tokenFile, "utf8").trim();
       const problem =
         form.get("client_id") !== this.opts.clientId ? "AADSTS700016: Application not found in the directory."
@@ -128,6 +144,7 @@ export class AzureDoubles {
     }
     this.secretReads++;
     const [, name, version] = m;
+    this.readNames.push(name);
     const fault = this.faults.take(name);
     if (fault && !applyCommonFault(fault, req, res, this.vault)) {
       if (fault === "throttle") sendJson(res, 429, { error: { code: "Throttled", message: "Rate limit is exceeded. Try again in 0 seconds." } }, { "retry-after": "0" });

@@ -3,10 +3,7 @@ import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
 import { KEY_PAIR_JSON_KEYS, type NormalizedSecret } from "../core/normalize";
 
-/**
- * The value to store: the user's, or one generated at `pulumi up` (never seen by the program). A
- * key pair is stored as one JSON secret and written as two PEM files, as on the other platforms.
- */
+/** The value to store: the user's, or one generated at `pulumi up` (never seen by the program). */
 export function secretValue(parent: pulumi.Resource, base: string, s: NormalizedSecret): pulumi.Input<string> {
   if (s.kind === "value") return s.value!;
   const g = s.generate!;

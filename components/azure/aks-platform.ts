@@ -1,0 +1,17 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { Declaration } from "../core/normalize";
+import type { PlatformPlan } from "../core/platform";
+import type { AksPlatformArgs } from "./aks-args";
+import { provisionAks } from "./aks";
+import { planAks } from "./plan";
+
+/** AKS on the platform seam: the Azure checks now, the vault, identity and grants when provisioned. */
+export function aksPlatform(decl: Declaration, aks: AksPlatformArgs): PlatformPlan {
+  const plan = planAks(decl, aks);
+  return {
+    maxValueBytesOfFile: plan.maxValueBytesOfFile,
+    // The vault URL and every secret name are known at preview.
+    specReferences: plan.secrets.map((p) => `${plan.vaultUrl}/${p.secretName}/${p.version ?? ""}`),
+    provision: (parent: pulumi.Resource) => provisionAks(parent, decl, aks, plan),
+  };
+}

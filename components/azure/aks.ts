@@ -1,0 +1,193 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as keyvault from "@pulumi/azure-native/keyvault";
+import * as managedidentity from "@pulumi/azure-native/managedidentity";
+import type { SecretSource } from "../spec/fetch-spec";
+import type { Declaration } from "../core/normalize";
+import type { ProvisionedPlatform } from "../core/platform";
+import { revisionOf } from "../core/revision";
+import { secretValue } from "../values/secret-value";
+import type { AksPlatformArgs } from "./aks-args";
+import { chainCredential } from "./credential-chain";
+import { TOKEN_EXCHANGE_AUDIENCE, assignmentGuid, roleDefinitionId, secretScope, vaultId } from "./ids";
+import type { AksPlan } from "./plan";
+
+/** What a reviewer signs: one role assignment, as it is sent to Azure. */
+export interface RoleAssignmentReview {
+  scope: string;
+  roleDefinitionId: string;
+  roleName: "Key Vault Secrets User";
+  principalId: string;
+  principalType: "ServicePrincipal";
+}
+
+/** Webhook annotations and labels (https://azure.github.io/azure-workload-identity/docs/topics/service-account-labels-and-annotations.html). */
+export const AZURE_WI = {
+  clientId: "azure.workload.identity/client-id",
+  tenantId: "azure.workload.identity/tenant-id",
+  use: "azure.workload.identity/use",
+  skipContainers: "azure.workload.identity/skip-containers",
+} as const;
+
+/** The Azure half of an AKS workload: vault and secrets, the identity, its federated credential and its role assignments. */
+export function provisionAks(parent: pulumi.Resource, decl: Declaration, aks: AksPlatformArgs, plan: AksPlan): ProvisionedPlatform {
+  const name = decl.name;
+  const opts = { parent };
+  const tags = { "managed-by": "secret-mount", "secret-mount/component": name, ...(aks.tags ?? {}) };
+  const vaultSubscription = plan.vault.kind === "existing" ? plan.vault.subscriptionId : undefined;
+  const needsClient = aks.tenantId === undefined || (vaultSubscription === undefined && aks.subscriptionId === undefined);
+  const client = needsClient ? authorization.getClientConfigOutput(opts) : undefined;
+  const tenantId = pulumi.output(aks.tenantId ?? client!.tenantId);
+  const subscriptionId = pulumi.output(vaultSubscription ?? aks.subscriptionId ?? client!.subscriptionId);
+
+  const v = plan.vault;
+  let vaultResource: keyvault.Vault | undefined;
+  if (v.kind === "new") {
+    vaultResource = new keyvault.Vault(`${name}-vault`, {
+      vaultName: v.name,
+      resourceGroupName: v.resourceGroupName,
+      location: aks.location,
+      properties: {
+        tenantId,
+        sku: { family: "A", name: "standard" },
+        // Data access by Azure RBAC only: the per-secret role assignments below are the whole grant.
+        enableRbacAuthorization: true,
+        enableSoftDelete: true,
+        softDeleteRetentionInDays: v.softDeleteRetentionInDays,
+        enablePurgeProtection: true,
+        publicNetworkAccess: v.publicNetworkAccess,
+        enabledForDeployment: false,
+        enabledForDiskEncryption: false,
+        enabledForTemplateDeployment: false,
+      },
+      tags,
+    }, opts);
+  }
+  const vaultIdOut = subscriptionId.apply((sub) => vaultId(sub, v.resourceGroupName, v.name));
+
+  const secretResources: keyvault.Secret[] = [];
+  const versionIds: pulumi.Output<string>[] = [];
+  const byIndex = new Map<number, keyvault.Secret>();
+  for (const p of plan.secrets) {
+    const s = p.secret;
+    if (s.kind === "existing") {
+      versionIds.push(pulumi.output(p.version ?? "latest"));
+      continue;
+    }
+    const secret = new keyvault.Secret(`${name}-${s.name}`, {
+      resourceGroupName: v.resourceGroupName,
+      vaultName: v.name,
+      secretName: p.secretName,
+      properties: {
+        value: pulumi.secret(secretValue(parent, `${name}-${s.name}`, s)),
+        contentType: s.generate && s.generate.type !== "password" ? "application/json" : "text/plain",
+      },
+      tags: { ...tags, ...(s.description !== undefined ? { description: s.description.slice(0, 256) } : {}) },
+    }, { parent, ...(vaultResource ? { dependsOn: [vaultResource] } : {}) });
+    secretResources.push(secret);
+    byIndex.set(s.index, secret);
+    versionIds.push(secret.properties.apply((pr) => pr?.secretUriWithVersion?.split("/").pop() ?? ""));
+  }
+
+  let clientId: pulumi.Output<string>;
+  let principalId: pulumi.Output<string>;
+  let identityResource: managedidentity.UserAssignedIdentity | undefined;
+  let identityGroup: string;
+  let identityName: string;
+  if (plan.identity.kind === "new") {
+    identityResource = new managedidentity.UserAssignedIdentity(`${name}-identity`, {
+      resourceName: plan.identity.name,
+      resourceGroupName: aks.resourceGroupName,
+      location: aks.location,
+      tags,
+    }, opts);
+    clientId = identityResource.clientId;
+    principalId = identityResource.principalId;
+    identityGroup = aks.resourceGroupName;
+    identityName = plan.identity.name;
+  } else {
+    clientId = pulumi.output(aks.identity!.clientId);
+    principalId = pulumi.output(aks.identity!.principalId);
+    identityGroup = plan.identity.resourceGroupName;
+    identityName = plan.identity.name;
+  }
+
+  const credentialArgs = {
+    resourceGroupName: identityGroup,
+    resourceName: identityName,
+    federatedIdentityCredentialResourceName: plan.credential.name,
+    issuer: aks.oidcIssuerUrl,
+    subject: plan.credential.subject,
+    audiences: [TOKEN_EXCHANGE_AUDIENCE],
+  };
+  const credentialResourceName = `${name}-federated-credential`;
+  const credential = plan.identity.kind === "new"
+    ? new managedidentity.FederatedIdentityCredential(credentialResourceName, credentialArgs, { parent, dependsOn: [identityResource!] })
+    // Azure refuses concurrent credential writes on one identity (409): one after another.
+    : chainCredential(plan.identity.resourceId, (after) => new managedidentity.FederatedIdentityCredential(credentialResourceName, credentialArgs, { parent, ...(after ? { dependsOn: [after] } : {}) }));
+
+  const roleDef = subscriptionId.apply((sub) => roleDefinitionId(sub));
+  const grants: { resourceName: string; scope: pulumi.Output<string>; after: pulumi.Resource[] }[] = plan.roleScope === "vault"
+    ? [{ resourceName: `${name}-read-vault`, scope: vaultIdOut, after: vaultResource ? [vaultResource] : [] }]
+    : plan.secrets.map((p) => {
+      const created = byIndex.get(p.secret.index);
+      return {
+        resourceName: `${name}-read-${p.secret.name}`,
+        scope: vaultIdOut.apply((id) => secretScope(id, p.secretName)),
+        // The scope must exist: a created secret first.
+        after: created ? [created] : vaultResource ? [vaultResource] : [],
+      };
+    });
+  const assignments = grants.map((g) => new authorization.RoleAssignment(g.resourceName, {
+    scope: g.scope,
+    roleDefinitionId: roleDef,
+    principalId,
+    // Says what the principal is, so Azure does not look it up in Entra ID, where a new identity
+    // may not have replicated yet (the assignment would fail with PrincipalNotFound).
+    principalType: "ServicePrincipal",
+    roleAssignmentName: pulumi.all([g.scope, roleDef, principalId]).apply(([sc, rd, pid]) => assignmentGuid(sc, rd, pid)),
+    description: `secret-mount: ${decl.namespace}/${decl.serviceAccountName} reads ${plan.roleScope === "vault" ? "the vault's secrets" : "this secret"}`,
+  }, { parent, dependsOn: g.after }));
+
+  const roleAssignments = pulumi.all([pulumi.all(grants.map((g) => g.scope)), roleDef, principalId]).apply(([scopes, rd, pid]) =>
+    JSON.stringify(scopes.map((scope): RoleAssignmentReview => ({
+      scope, roleDefinitionId: rd, roleName: "Key Vault Secrets User", principalId: pid, principalType: "ServicePrincipal",
+    })), null, 2));
+  const federatedCredential = pulumi.output(aks.oidcIssuerUrl).apply((issuer) => JSON.stringify({
+    name: plan.credential.name,
+    identity: identityName,
+    issuer,
+    subject: plan.credential.subject,
+    audiences: [TOKEN_EXCHANGE_AUDIENCE],
+  }, null, 2));
+
+  const sources = pulumi.output(plan.secrets.map((p): SecretSource => ({
+    type: "azure-keyvault",
+    vaultUrl: plan.vaultUrl,
+    name: p.secretName,
+    ...(p.version !== undefined ? { version: p.version } : {}),
+  })));
+
+  return {
+    sources,
+    wiring: {
+      serviceAccountAnnotations: { [AZURE_WI.clientId]: clientId, [AZURE_WI.tenantId]: tenantId },
+      // The webhook mutates only pods with this label.
+      podLabels: { [AZURE_WI.use]: "true" },
+      // Only the fetch container gets the token and the AZURE_* variables; the list is `;`-separated.
+      podAnnotations: { [AZURE_WI.skipContainers]: decl.containers.map((c) => c.name).join(";") },
+      // The webhook injects AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_FEDERATED_TOKEN_FILE and AZURE_AUTHORITY_HOST.
+      fetchEnv: {},
+      revision: revisionOf(decl.secrets.map((s) => s.name), versionIds),
+    },
+    ready: [credential, ...assignments, ...secretResources],
+    outputs: {
+      identityClientId: clientId,
+      identityPrincipalId: principalId,
+      vaultUri: pulumi.output(`${plan.vaultUrl}/`),
+      roleAssignments,
+      federatedCredential,
+    },
+  };
+}
+

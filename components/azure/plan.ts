@@ -1,0 +1,164 @@
+import * as pulumi from "@pulumi/pulumi";
+import { DeclarationError } from "../core/declaration-error";
+import { unknownFields, type Declaration, type NormalizedSecret } from "../core/normalize";
+import type { AksPlatformArgs } from "./aks-args";
+import { credentialsOn } from "./credential-chain";
+import {
+  DEFAULT_VAULT_DNS_SUFFIX, KEY_VAULT_SECRET_MAX_BYTES, MAX_FEDERATED_CREDENTIALS, credentialName, defaultVaultName, identityNameProblem,
+  keyVaultSecretNameProblem, parseIdentityId, parseVaultId, resourceGroupProblem, subjectOf, vaultNameProblem,
+} from "./ids";
+
+/** One declared secret, with its Key Vault name validated. */
+export interface AzureSecretPlan {
+  secret: NormalizedSecret;
+  /** Name in the vault. */
+  secretName: string;
+  /** Pinned version of an existing secret. */
+  version?: string;
+  maxValueBytes: number;
+}
+
+export type VaultPlan =
+  | { kind: "new"; name: string; resourceGroupName: string; publicNetworkAccess: "Enabled" | "Disabled"; softDeleteRetentionInDays: number }
+  | { kind: "existing"; name: string; resourceGroupName: string; subscriptionId?: string };
+
+export type IdentityPlan =
+  | { kind: "new"; name: string }
+  | { kind: "existing"; resourceId: string; resourceGroupName: string; name: string };
+
+export interface AksPlan {
+  secrets: AzureSecretPlan[];
+  vault: VaultPlan;
+  /** `https://<vault>.<dnsSuffix>`: known at preview. */
+  vaultUrl: string;
+  identity: IdentityPlan;
+  roleScope: "secret" | "vault";
+  /** The federated credential's name and subject (`system:serviceaccount:<ns>:<sa>`). */
+  credential: { name: string; subject: string };
+  maxValueBytesOfFile(path: string): number;
+}
+
+/** Azure-specific checks of a declaration (names, ids, limits). Pure: throws DeclarationError. */
+export function planAks(decl: Declaration, aks: AksPlatformArgs): AksPlan {
+  const fail = (field: string, problem: string): never => {
+    throw new DeclarationError(field, problem, decl.name);
+  };
+  const check = (problem: string | undefined, field: string) => problem && fail(field, problem);
+  unknownFields(aks, ["oidcIssuerUrl", "resourceGroupName", "location", "tenantId", "subscriptionId", "keyVault", "identity", "identityName", "roleScope", "tags"], "aks", fail);
+  if (aks.oidcIssuerUrl === undefined || aks.oidcIssuerUrl === null) {
+    fail("aks.oidcIssuerUrl", "is required: the cluster's OIDC issuer (az aks show -g <rg> -n <cluster> --query oidcIssuerProfile.issuerUrl -o tsv; enable it with az aks update --enable-oidc-issuer --enable-workload-identity)");
+  }
+  if (typeof aks.oidcIssuerUrl === "string" && !/^https:\/\/[^\s/]+(\/[^\s]*)?$/.test(aks.oidcIssuerUrl)) {
+    fail("aks.oidcIssuerUrl", `"${aks.oidcIssuerUrl}" is not an https issuer URL (https://<region>.oic.prod-aks.azure.com/<tenant>/<id>/)`);
+  }
+  if (typeof aks.resourceGroupName !== "string") fail("aks.resourceGroupName", "is required: the resource group for the identity (and the vault, when one is created)");
+  check(resourceGroupProblem(aks.resourceGroupName), "aks.resourceGroupName");
+  const roleScope = aks.roleScope ?? "secret";
+  if (roleScope !== "secret" && roleScope !== "vault") fail("aks.roleScope", `is ${JSON.stringify(roleScope)}; use "secret" (one role assignment per secret, the default) or "vault" (the whole vault, opt-in)`);
+
+  const kv = aks.keyVault ?? {};
+  unknownFields(kv, ["id", "name", "existing", "resourceGroupName", "publicNetworkAccess", "softDeleteRetentionInDays", "dnsSuffix"], "aks.keyVault", fail);
+  const dnsSuffix = kv.dnsSuffix ?? DEFAULT_VAULT_DNS_SUFFIX;
+  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(dnsSuffix)) fail("aks.keyVault.dnsSuffix", `"${dnsSuffix}" is not a DNS suffix such as "${DEFAULT_VAULT_DNS_SUFFIX}"`);
+  let vault: VaultPlan;
+  const existingVault = kv.id !== undefined || kv.existing === true;
+  if (existingVault) {
+    for (const f of ["publicNetworkAccess", "softDeleteRetentionInDays"] as const) {
+      if (kv[f] !== undefined) fail(`aks.keyVault.${f}`, "configures a vault created here; an existing vault is never changed by this component");
+    }
+  }
+  if (kv.id !== undefined) {
+    if (kv.name !== undefined || kv.resourceGroupName !== undefined) fail("aks.keyVault.id", "names the vault already; remove name and resourceGroupName, or give name + resourceGroupName with existing: true instead");
+    const parsed = typeof kv.id === "string" ? parseVaultId(kv.id) : undefined;
+    if (!parsed) fail("aks.keyVault.id", `${JSON.stringify(kv.id)} is not a Key Vault resource id (/subscriptions/<subscription id>/resourceGroups/<rg>/providers/Microsoft.KeyVault/vaults/<name>)`);
+    check(vaultNameProblem(parsed!.name), "aks.keyVault.id");
+    vault = { kind: "existing", ...parsed! };
+  } else if (kv.existing === true) {
+    if (kv.name === undefined) fail("aks.keyVault.name", "is required with existing: true (or give the vault's resource id as keyVault.id)");
+    check(vaultNameProblem(kv.name!), "aks.keyVault.name");
+    const rg = kv.resourceGroupName ?? aks.resourceGroupName;
+    check(resourceGroupProblem(rg), "aks.keyVault.resourceGroupName");
+    vault = { kind: "existing", name: kv.name!, resourceGroupName: rg };
+  } else {
+    if (kv.resourceGroupName !== undefined) fail("aks.keyVault.resourceGroupName", "is for an existing vault (existing: true); a new vault goes into aks.resourceGroupName");
+    const name = kv.name ?? defaultVaultName(pulumi.getProject(), pulumi.getStack(), decl.name);
+    check(vaultNameProblem(name), "aks.keyVault.name");
+    const access = kv.publicNetworkAccess ?? "enabled";
+    if (access !== "enabled" && access !== "disabled") fail("aks.keyVault.publicNetworkAccess", `is ${JSON.stringify(access)}; use "enabled" or "disabled"`);
+    const retention = kv.softDeleteRetentionInDays ?? 90;
+    if (!Number.isInteger(retention) || retention < 7 || retention > 90) fail("aks.keyVault.softDeleteRetentionInDays", `is ${JSON.stringify(retention)}; use whole days from 7 to 90`);
+    vault = { kind: "new", name, resourceGroupName: aks.resourceGroupName, publicNetworkAccess: access === "enabled" ? "Enabled" : "Disabled", softDeleteRetentionInDays: retention };
+  }
+
+  let identity: IdentityPlan;
+  if (aks.identity !== undefined) {
+    const id = aks.identity;
+    unknownFields(id, ["resourceId", "clientId", "principalId", "federatedCredentialsInUse"], "aks.identity", fail);
+    if (aks.identityName !== undefined) fail("aks.identityName", "names an identity to create; remove it when aks.identity names an existing one");
+    const parsed = typeof id.resourceId === "string" ? parseIdentityId(id.resourceId) : undefined;
+    if (!parsed) fail("aks.identity.resourceId", `${JSON.stringify(id.resourceId)} is not a plain user-assigned identity resource id (/subscriptions/<subscription id>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>)`);
+    if (id.clientId === undefined) fail("aks.identity.clientId", "is required: the ServiceAccount names the identity by its client id");
+    if (id.principalId === undefined) fail("aks.identity.principalId", "is required: the role assignments name the identity by its principal (object) id");
+    const inUse = id.federatedCredentialsInUse ?? 0;
+    if (!Number.isInteger(inUse) || inUse < 0 || inUse >= MAX_FEDERATED_CREDENTIALS) {
+      fail("aks.identity.federatedCredentialsInUse", `is ${JSON.stringify(inUse)}; use a whole number from 0 to ${MAX_FEDERATED_CREDENTIALS - 1} (Azure allows ${MAX_FEDERATED_CREDENTIALS} per identity)`);
+    }
+    const before = credentialsOn(id.resourceId);
+    if (inUse + before + 1 > MAX_FEDERATED_CREDENTIALS) {
+      fail("aks.identity", `would make ${inUse + before + 1} federated credentials on ${parsed!.name} (${inUse} in use outside this program, ${before} declared before this one); Azure allows ${MAX_FEDERATED_CREDENTIALS} per identity: give this workload its own identity (omit aks.identity)`);
+    }
+    identity = { kind: "existing", resourceId: id.resourceId, resourceGroupName: parsed!.resourceGroupName, name: parsed!.name };
+  } else {
+    const name = aks.identityName ?? `${decl.name}-identity`;
+    check(identityNameProblem(name), aks.identityName !== undefined ? "aks.identityName" : "name (the component name, used for the identity name)");
+    identity = { kind: "new", name };
+  }
+
+  const inExistingVault = vault.kind === "existing";
+  const names = new Map<string, number>();
+  const secrets = decl.secrets.map((s): AzureSecretPlan => {
+    const at = `secrets[${s.index}]`;
+    if (s.args.aws !== undefined) fail(`${at}.aws`, "holds AWS store options; on AKS use secrets[].azure (or remove it)");
+    if (s.args.gcp !== undefined) fail(`${at}.gcp`, "holds Google Secret Manager options; on AKS use secrets[].azure (or remove it)");
+    const a = s.args.azure ?? {};
+    unknownFields(a, ["secretName", "version"], `${at}.azure`, fail);
+    let secretName: string;
+    let field: string;
+    if (s.kind === "existing") {
+      if (s.existing!.arn !== undefined) fail(`${at}.existing.arn`, "is an AWS ARN; on AKS name the Key Vault secret with existing.name");
+      if (s.existing!.kmsKeyArn !== undefined) fail(`${at}.existing.kmsKeyArn`, "is for AWS KMS; Key Vault encrypts secrets itself");
+      if (a.secretName !== undefined) fail(`${at}.azure.secretName`, "names a secret to create; for an existing secret use existing.name");
+      secretName = s.existing!.name!;
+      field = `${at}.existing.name`;
+      if (a.version !== undefined && !/^[0-9a-f]{32}$/i.test(a.version)) fail(`${at}.azure.version`, `"${a.version}" is not a Key Vault secret version (32 hex characters)`);
+    } else {
+      if (a.version !== undefined) fail(`${at}.azure.version`, "pins an existing secret; a secret created here is read at the version it creates");
+      const prefix = decl.secretNamePrefix ?? decl.name;
+      secretName = a.secretName ?? (inExistingVault ? `${prefix}-${s.name}` : s.name);
+      field = a.secretName !== undefined ? `${at}.azure.secretName` : inExistingVault ? "secretNamePrefix" : `${at}.name`;
+    }
+    check(keyVaultSecretNameProblem(secretName), field);
+    // Key Vault secret names are case-insensitive.
+    const prior = names.get(secretName.toLowerCase());
+    if (prior !== undefined) fail(field, `"${secretName}" is also the Key Vault name of secrets[${prior}] (names are case-insensitive); declare it once and fan it out with files`);
+    names.set(secretName.toLowerCase(), s.index);
+    if (s.generate) {
+      const j = s.files.findIndex((f) => f.decode === "base64");
+      if (j >= 0) fail(`${at}.files[${j}].decode`, `a generated ${s.generate.type} is not base64 text; remove decode`);
+    }
+    if (s.description !== undefined && s.kind === "existing") fail(`${at}.description`, "is stored with a created secret; an existing secret is not changed");
+    return { secret: s, secretName, version: a.version, maxValueBytes: s.generatedMaxBytes ?? KEY_VAULT_SECRET_MAX_BYTES };
+  });
+
+  const maxBytes = new Map<string, number>();
+  for (const p of secrets) for (const f of p.secret.files) maxBytes.set(f.path, p.maxValueBytes);
+  return {
+    secrets,
+    vault,
+    vaultUrl: `https://${vault.name}.${dnsSuffix}`,
+    identity,
+    roleScope,
+    credential: { name: credentialName(decl.namespace, decl.serviceAccountName), subject: subjectOf(decl.namespace, decl.serviceAccountName) },
+    maxValueBytesOfFile: (path) => maxBytes.get(path) ?? 0,
+  };
+}

@@ -1,0 +1,50 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { EnvFileArgs, SecretArgs } from "./core/args";
+import type { EcsFetchContainerArgs, EcsLaunchType, EcsNativeSecretArgs, EcsServiceArgs, TaskContainerArgs } from "./aws/ecs-args";
+
+/** Arguments of SecretMountedTask: an ECS task definition (and optionally a Service) with its secrets. */
+export interface SecretMountedTaskArgs {
+  /** The secrets the task reads. At least one (at least one of them delivered as files). */
+  secrets: SecretArgs[];
+  /** The application containers. At least one. */
+  containers: TaskContainerArgs[];
+  /** `FARGATE` (default) or `EC2`. */
+  launchType?: EcsLaunchType;
+  /** Task definition family: letters, digits, `_` and `-`, at most 255 (default: the component name). */
+  family?: string;
+  /**
+   * Task CPU units (1024 = one vCPU). Fargate: 256, 512, 1024, 2048, 4096, 8192 or 16384 (default 256).
+   * EC2: optional.
+   */
+  cpu?: number;
+  /** Task memory in MiB. Fargate: a size valid for `cpu` (default 512). EC2: optional. */
+  memory?: number;
+  /** Where the secrets appear in every app container (default `/run/secrets/app`). */
+  mountPath?: string;
+  /** Default octal mode of secret files (default `0440`: owner 65532 and `fileGroup` may read). */
+  fileMode?: string;
+  /**
+   * EC2: the GID that owns the tmpfs volume and, through its setgid bit, every file (default
+   * 65532). App containers read through it, so their `user` gid must be this one. Fargate: ECS
+   * creates the volume and the files get the fetcher's group, 65532, which is the only value allowed.
+   */
+  fileGroup?: number;
+  /** EC2: size of the tmpfs volume in MiB (default: enough for the declared secrets, at least 1). Refused on Fargate. */
+  volumeSizeMiB?: number;
+  /** Also write a dotenv file built from secret files. */
+  envFile?: EnvFileArgs;
+  /** The fetch container. */
+  fetch?: EcsFetchContainerArgs;
+  /** Prefix of created secrets' store names (default `<project>/<stack>/<component name>`). */
+  secretNamePrefix?: string;
+  /** Secrets delivered with ECS's native `secrets` (environment variables) instead of files; see the trade-off there. */
+  nativeSecrets?: EcsNativeSecretArgs[];
+  /** Run the task as an ECS Service. */
+  service?: EcsServiceArgs;
+  /** Days CloudWatch keeps the task's logs (default 30). */
+  logRetentionInDays?: number;
+  /** ARN of a permissions boundary for both roles, when your account requires one. */
+  permissionsBoundaryArn?: pulumi.Input<string>;
+  /** Tags for the AWS resources created. */
+  tags?: { [key: string]: pulumi.Input<string> };
+}

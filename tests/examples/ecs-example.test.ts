@@ -1,0 +1,79 @@
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { parseFetchSpecJson } from "../../components/spec/fetch-spec";
+import { botocoreErrors } from "../helpers/botocore";
+
+const ROOT = path.resolve(__dirname, "../..");
+
+describe("examples/ecs renders offline (npm run render -- examples/ecs)", () => {
+  let out: string;
+  let stdout: string;
+  const render = async (dir: string, stack = "example") => {
+    const r = await promisify(execFile)(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "components/render/cli.ts", "examples/ecs", "--out", dir, "--stack", stack], { cwd: ROOT });
+    return r.stdout;
+  };
+  before(async function () {
+    this.timeout(60000);
+    out = fs.mkdtempSync(path.join(os.tmpdir(), "sm-render-ecs-"));
+    stdout = await render(out);
+  });
+  after(() => fs.rmSync(out, { recursive: true, force: true }));
+
+  it("writes the task definition, its FetchSpec, and both roles' trust and permission policies", () => {
+    const files = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true })
+      .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)).map((f) => `${e.name}/${f}`) : [e.name]));
+    assert.deepEqual(files(out).sort(), [
+      ".secret-mount-render",
+      "README.md",
+      "ecs/billing-api.task-definition.json",
+      "fetch-spec/billing-api.json",
+      "iam/billing-api-execution-role.trust-policy.json",
+      "iam/billing-api-execution.permission-policy.json",
+      "iam/billing-api-task-read.permission-policy.json",
+      "iam/billing-api-task-role.trust-policy.json",
+    ]);
+    const td = JSON.parse(fs.readFileSync(path.join(out, "ecs/billing-api.task-definition.json"), "utf8"));
+    const spec = parseFetchSpecJson(fs.readFileSync(path.join(out, "fetch-spec/billing-api.json"), "utf8"));
+    assert.equal(JSON.stringify(spec), td.containerDefinitions[0].environment.find((e: { name: string }) => e.name === "SECRET_MOUNT_SPEC").value);
+    assert.deepEqual(td.containerDefinitions[1].dependsOn, [{ containerName: "secret-mount-fetch", condition: "SUCCESS" }]);
+  });
+
+  it("the rendered task definition passes botocore's RegisterTaskDefinition validation", () => {
+    const td = JSON.parse(fs.readFileSync(path.join(out, "ecs/billing-api.task-definition.json"), "utf8"));
+    assert.equal(botocoreErrors("ecs", "RegisterTaskDefinition", td).errors, "");
+  });
+
+  it("the summary calls out Fargate's on-disk volume", () => {
+    const entry = (type: string) => stdout.slice(stdout.indexOf(type)).split(/\n(?=\S)/)[0];
+    const task = entry("aws:ecs/taskDefinition:TaskDefinition  billing-api-task");
+    assert.match(task, /shared volume\s+ON DISK: Fargate task ephemeral storage, encrypted at rest/);
+    assert.match(task, /apps start after\s+api: secret-mount-fetch SUCCESS/);
+    assert.match(task, /app mounts\s+api: read-only/);
+    const svc = entry("aws:ecs/service:Service  billing-api-service");
+    assert.match(svc, /service\s+billing-api in prod x1 FARGATE/);
+    assert.match(svc, /public IP\s+off/);
+    assert.match(svc, /circuit breaker\s+on with rollback/);
+  });
+
+  it("the EC2 variant renders a tmpfs volume (the seed's host-disk volume fixed)", async function () {
+    this.timeout(60000);
+    const stackFile = path.join(ROOT, "examples/ecs/Pulumi.ec2-test.yaml");
+    const base = fs.readFileSync(path.join(ROOT, "examples/ecs/Pulumi.example.yaml"), "utf8");
+    fs.writeFileSync(stackFile, base.replace("config:\n", "config:\n  secret-mount-ecs:launchType: EC2\n"));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sm-render-ecs2-"));
+    try {
+      const text = await render(dir, "ec2-test");
+      assert.match(text, /shared volume\s+tmpfs \(memory, size=1m,uid=65532,gid=65532,mode=2750,noexec,nosuid,nodev\)/);
+      const td = JSON.parse(fs.readFileSync(path.join(dir, "ecs/billing-api.task-definition.json"), "utf8"));
+      assert.deepEqual(td.volumes[0].dockerVolumeConfiguration.scope, "task");
+      assert.equal(botocoreErrors("ecs", "RegisterTaskDefinition", td).errors, "");
+    } finally {
+      fs.rmSync(stackFile, { force: true });
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

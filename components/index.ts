@@ -9,6 +9,8 @@ export type { EksPlatformArgs } from "./aws/eks-args";
 export { EksIdentity } from "./aws/eks-args";
 export type { AksPlatformArgs, AksKeyVaultArgs, AksExistingIdentityArgs } from "./azure/aks-args";
 export { AksPublicNetworkAccess, AksRoleScope } from "./azure/aks-args";
+export type { GkePlatformArgs, GkeGoogleServiceAccountArgs, GcpSecretArgs, GcpReplicaArgs } from "./gcp/gke-args";
+export { GkeIdentity } from "./gcp/gke-args";
 // The component comes after its args: Pulumi's schema analyzer reads the TSDoc of interfaces in the
 // files it has walked before it reaches the component.
 export { SecretMountedWorkload } from "./workload";

@@ -3,6 +3,7 @@ import type { PlatformPlan } from "./core/platform";
 import type { SecretMountedWorkloadArgs } from "./workload-args";
 import { eksPlatform } from "./aws/eks-platform";
 import { aksPlatform } from "./azure/aks-platform";
+import { gkePlatform } from "./gcp/gke-platform";
 
 export type { PlatformPlan, PlatformOutputs, ProvisionedPlatform } from "./core/platform";
 
@@ -16,5 +17,7 @@ export function planPlatform(decl: Declaration, args: SecretMountedWorkloadArgs)
       return eksPlatform(decl, args.eks!);
     case "aks":
       return aksPlatform(decl, args.aks!);
+    case "gke":
+      return gkePlatform(decl, args.gke!);
   }
 }

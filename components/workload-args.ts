@@ -1,8 +1,9 @@
 import type { ContainerArgs, EnvFileArgs, FetchContainerArgs, RefreshArgs, SecretArgs } from "./core/args";
 import type { EksPlatformArgs } from "./aws/eks-args";
 import type { AksPlatformArgs } from "./azure/aks-args";
+import type { GkePlatformArgs } from "./gcp/gke-args";
 
-/** Arguments of SecretMountedWorkload. Set exactly one platform (`eks` or `aks`). */
+/** Arguments of SecretMountedWorkload. Set exactly one platform (`eks`, `aks` or `gke`). */
 export interface SecretMountedWorkloadArgs {
   /** The secrets the workload reads. At least one. */
   secrets: SecretArgs[];
@@ -54,4 +55,6 @@ export interface SecretMountedWorkloadArgs {
   eks?: EksPlatformArgs;
   /** Azure Kubernetes Service platform (Key Vault, Microsoft Entra workload identity). */
   aks?: AksPlatformArgs;
+  /** Google Kubernetes Engine platform (Secret Manager, Workload Identity Federation for GKE). */
+  gke?: GkePlatformArgs;
 }

@@ -42,6 +42,11 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
   readonly roleAssignments?: pulumi.Output<string>;
   /** AKS: the federated identity credential (identity, issuer, subject, audiences) as JSON (other platforms: unset). */
   readonly federatedCredential?: pulumi.Output<string>;
+  /**
+   * GKE: every IAM member granted, as JSON `[{ resource, role, member }]`: the accessor role on each
+   * secret, and with a Google service account its `roles/iam.workloadIdentityUser` (other platforms: unset).
+   */
+  readonly iamMembers?: pulumi.Output<string>;
 
   constructor(name: string, args: SecretMountedWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
     // Every check runs before the first registration: a bad declaration creates nothing.
@@ -83,6 +88,7 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
     this.vaultUri = platform.outputs.vaultUri;
     this.roleAssignments = platform.outputs.roleAssignments;
     this.federatedCredential = platform.outputs.federatedCredential;
+    this.iamMembers = platform.outputs.iamMembers;
     this.registerOutputs({
       roleArn: this.roleArn,
       serviceAccountName: this.serviceAccountName,
@@ -97,6 +103,7 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
       vaultUri: this.vaultUri,
       roleAssignments: this.roleAssignments,
       federatedCredential: this.federatedCredential,
+      iamMembers: this.iamMembers,
     });
   }
 }

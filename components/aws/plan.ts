@@ -124,6 +124,7 @@ export function estimatedGrant(p: AwsSecretPlan): GrantItem {
 
 function planSecret(decl: SecretSetDeclaration, s: NormalizedSecret, fail: (f: string, p: string) => never): AwsSecretPlan {
   const at = `secrets[${s.index}]`;
+  if (s.args.gcp !== undefined) fail(`${at}.gcp`, "holds Google Secret Manager options, but the platform is eks; use aws options (or remove it)");
   if (s.args.azure !== undefined) fail(`${at}.azure`, "holds Azure Key Vault options; on EKS use secrets[].aws (or remove it)");
   const a = s.args.aws ?? {};
   unknownFields(a, ["store", "storeName", "kmsKeyArn", "recoveryWindowInDays"], `${at}.aws`, fail);

@@ -119,6 +119,7 @@ export function planAks(decl: Declaration, aks: AksPlatformArgs): AksPlan {
   const secrets = decl.secrets.map((s): AzureSecretPlan => {
     const at = `secrets[${s.index}]`;
     if (s.args.aws !== undefined) fail(`${at}.aws`, "holds AWS store options; on AKS use secrets[].azure (or remove it)");
+    if (s.args.gcp !== undefined) fail(`${at}.gcp`, "holds Google Secret Manager options; on AKS use secrets[].azure (or remove it)");
     const a = s.args.azure ?? {};
     unknownFields(a, ["secretName", "version"], `${at}.azure`, fail);
     let secretName: string;

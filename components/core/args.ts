@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { GcpSecretArgs } from "../gcp/gke-args";
 
 /**
  * Platform-neutral parts of a SecretMountedWorkload declaration.
@@ -111,7 +112,12 @@ export interface ExistingSecretArgs {
    * ARN must end with the `-` and 6 random characters AWS appends; no `*` or `?` anywhere.
    */
   arn?: pulumi.Input<string>;
-  /** Name of the secret or parameter in the provider's account and region (EKS), or of the secret in the Key Vault (AKS). */
+  /**
+   * EKS: name of the secret or parameter in the provider's account and region. AKS: name of the
+   * secret in the Key Vault. GKE: the secret's full name, `projects/<project>/secrets/<secret>` or,
+   * for a regional secret, `projects/<project>/locations/<location>/secrets/<secret>` (pin a
+   * version with `gcp.version`).
+   */
   name?: string;
   /**
    * ARN of the customer-managed KMS key that encrypts the existing secret, when it is not the
@@ -184,6 +190,8 @@ export interface SecretArgs {
   description?: string;
   /** AWS store options. */
   aws?: AwsSecretArgs;
+  /** Google Secret Manager options (GKE). */
+  gcp?: GcpSecretArgs;
   /** Azure Key Vault options (AKS). */
   azure?: AzureSecretArgs;
 }

@@ -9,7 +9,7 @@ import { dns1123LabelProblem, dns1123SubdomainProblem, envNameProblem, portNameP
 import { quantityBytes } from "./quantity";
 
 /** The platforms a declaration can choose; exactly one must be set. */
-export const PLATFORMS = ["eks", "aks"] as const;
+export const PLATFORMS = ["eks", "aks", "gke"] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
 export const DEFAULT_MOUNT_PATH = "/run/secrets/app";
@@ -104,7 +104,7 @@ const TOP_LEVEL_FIELDS: (keyof SecretMountedWorkloadArgs)[] = [
   "secrets", "containers", "namespace", "createNamespace", "serviceAccountName", "deploymentName", "replicas", "labels",
   "mountPath", "volumeSizeLimit", "fileMode", "fsGroup", "refresh", "envFile", "fetch", "secretNamePrefix", ...PLATFORMS,
 ];
-const SECRET_FIELDS: (keyof SecretArgs)[] = ["name", "value", "generate", "existing", "files", "description", "aws", "azure"];
+const SECRET_FIELDS: (keyof SecretArgs)[] = ["name", "value", "generate", "existing", "files", "description", "aws", "azure", "gcp"];
 const CONTAINER_FIELDS: (keyof ContainerArgs)[] = [
   "name", "image", "command", "args", "workingDir", "env", "ports", "resources", "livenessProbe", "readinessProbe",
   "startupProbe", "runAsUser", "runAsGroup", "readOnlyRootFilesystem",

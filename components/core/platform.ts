@@ -32,6 +32,8 @@ export interface PlatformOutputs {
   permissionPolicy?: pulumi.Output<string>;
   /** EKS: the role's trust policy (JSON). */
   trustPolicy?: pulumi.Output<string>;
+  /** GKE: every IAM member granted (resource, role, member), as JSON. */
+  iamMembers?: pulumi.Output<string>;
   /** AKS: client id of the managed identity the fetch container uses. */
   identityClientId?: pulumi.Output<string>;
   /** AKS: principal (object) id of that identity, which the role assignments name. */

@@ -7,6 +7,7 @@ import { describeKubernetesObject } from "./describe-kubernetes";
 import { GENERATED_DESCRIBERS } from "./describe-generated";
 import { wrapText } from "./terminal-text";
 import { describeAzure } from "./azure-artifacts";
+import { GCP_DESCRIBERS } from "./describe-gcp";
 
 export type { Artifact, Fact } from "./describe";
 
@@ -19,6 +20,7 @@ const DESCRIBERS: Record<string, Describer> = {
   ...AWS_DESCRIBERS,
   ...ECS_DESCRIBERS,
   ...GENERATED_DESCRIBERS,
+  ...GCP_DESCRIBERS,
 };
 
 /** What the review shows for one registered resource. */

@@ -2,6 +2,7 @@ import * as path from "node:path";
 import * as fs from "node:fs";
 import Module from "node:module";
 import * as pulumi from "@pulumi/pulumi";
+import { gcpCall, gcpState, OFFLINE_GCP_PROJECT } from "./gcp-offline";
 import { RenderError } from "./render-error";
 import { readProject, readYamlMapping, shown } from "./program-files";
 import { azureState } from "./azure-state";
@@ -27,6 +28,8 @@ export interface OfflineScope {
   region: string;
   partition: string;
   dnsSuffix: string;
+  /** The Google provider's project (config `gcp:project`). */
+  gcpProject?: string;
 }
 
 export const DEFAULT_SCOPE: OfflineScope = { accountId: "111122223333", region: "eu-west-1", partition: "aws", dnsSuffix: "amazonaws.com" };
@@ -96,6 +99,7 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         state.publicKeyPem = GENERATED_PLACEHOLDER;
         break;
     }
+    if (args.type.startsWith("gcp:")) Object.assign(state, gcpState(args.type, args.inputs, this.scope.gcpProject ?? OFFLINE_GCP_PROJECT));
     if (args.type.startsWith("azure-native:")) Object.assign(state, azureState(args.type, args.name, args.inputs));
     if (args.type.startsWith("kubernetes:")) {
       const meta = { ...((args.inputs.metadata as Record<string, unknown>) ?? {}) };
@@ -114,8 +118,11 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         return { id: accountId, accountId, arn: `arn:${partition}:iam::${accountId}:user/offline`, userId: "AIDAOFFLINE" };
       case "aws:index/getPartition:getPartition":
         return { id: partition, partition, dnsSuffix, reverseDnsPrefix: dnsSuffix.split(".").reverse().join(".") };
-      default:
+      default: {
+        const gcp = gcpCall(args.token, args.inputs, this.scope.gcpProject ?? OFFLINE_GCP_PROJECT);
+        if (gcp) return gcp;
         throw new Error(`the offline engine has no answer for ${args.token}; use a resource or a config value instead`);
+      }
     }
   }
 }
@@ -151,7 +158,8 @@ export async function runProgram(dir: string, stack = "example", scope?: Partial
     config[k.includes(":") ? k : `${project}:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
   }
   const region = config["aws:region"];
-  const fullScope = { ...DEFAULT_SCOPE, ...(region ? { region } : {}), ...scope };
+  const gcpProject = config["gcp:project"];
+  const fullScope = { ...DEFAULT_SCOPE, ...(region ? { region } : {}), ...(gcpProject ? { gcpProject } : {}), ...scope };
   const mocks = new OfflineMocks(fullScope);
 
   pulumi.runtime.setAllConfig(config);

@@ -78,7 +78,11 @@ export interface AzureKeyVaultSource {
 export interface GcpSecretManagerSource {
   /** Source kind. */
   type: "gcp-secretmanager";
-  /** Full version name: `projects/<p>/secrets/<s>/versions/<v|latest>`. */
+  /**
+   * Full version name, the version always explicit: `projects/<p>/secrets/<s>/versions/<v|latest>`,
+   * or for a regional secret `projects/<p>/locations/<l>/secrets/<s>/versions/<v|latest>` (read
+   * through the regional endpoint `secretmanager.<l>.rep.googleapis.com`).
+   */
   name: string;
 }
 
@@ -206,7 +210,7 @@ export class FetchSpecError extends Error {
 const MODE_RE = /^0?[0-7]{3}$/;
 const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SEGMENT_RE = /^[A-Za-z0-9._-]+$/;
-const GCP_VERSION_RE = /^projects\/[^/]+\/secrets\/[A-Za-z0-9_-]{1,255}\/versions\/(latest|[0-9]+|[A-Za-z0-9_-]+)$/;
+const GCP_VERSION_RE = /^projects\/[^/]+\/(locations\/[a-z]+(-[a-z]+)+[0-9]{1,2}\/)?secrets\/[A-Za-z0-9_-]{1,255}\/versions\/(latest|[0-9]+|[A-Za-z0-9_-]+)$/;
 const AWS_REGION_RE = /^[a-z]{2}(-[a-z]+)+-\d$/;
 /** A parameter ARN: partition, ssm, region, 12-digit account, parameter/<name> (optional :version or :label selector). */
 const SSM_PARAMETER_ARN_RE = /^arn:aws(-[a-z]+)*:ssm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:parameter\/[A-Za-z0-9_.\-/]+(:[A-Za-z0-9_.-]+)?$/;
@@ -386,7 +390,7 @@ function parseSource(raw: unknown, at: string): SecretSource {
       allowOnly(s, at, ["type", "name"]);
       const name = str(s.name, `${at}.name`);
       if (!GCP_VERSION_RE.test(name)) {
-        throw new FetchSpecError(`${at}.name`, `"${name}" is not a secret version name; use "projects/<project>/secrets/<secret>/versions/<version|latest>"`);
+        throw new FetchSpecError(`${at}.name`, `"${name}" is not a secret version name; use "projects/<project>/secrets/<secret>/versions/<version|latest>" or "projects/<project>/locations/<location>/secrets/<secret>/versions/<version|latest>"`);
       }
       return { type: s.type, name };
     }

@@ -86,7 +86,7 @@ async function fetchGroupWithRetries(
     pending.forEach((i, j) => {
       const r = got[j] ?? { ok: false, error: new SourceError("malformed", "the provider returned no result for this source"), attempts: 1, ms: 0 };
       results[i] = { ...r, attempts: attempt, ms: Date.now() - started };
-      if (!r.ok && r.error.retryable && attempt < knobs.maxAttempts) retry.push(i);
+      if (!r.ok && r.error.retryable && (attempt < knobs.maxAttempts || r.error.untilDeadline)) retry.push(i);
     });
     if (retry.length === 0) break;
     const delay = backoffDelayMs(attempt, knobs.retryBaseMs, knobs.retryCapMs);
@@ -108,7 +108,7 @@ async function fetchGroupWithRetries(
   return results.map((r) => {
     if (!r) return { ok: false, error: new SourceError("timed-out", `${deadlineNote} before an answer`), attempts: 1, ms: Date.now() - started };
     if (!r.ok && r.error.retryable && (ctx.signal.aborted || outOfTime)) {
-      return { ...r, error: new SourceError(r.error.failure, `${r.error.message}; ${deadlineNote} while retrying`) };
+      return { ...r, error: new SourceError(r.error.failure, `${r.error.message}; ${deadlineNote} while retrying (${r.attempts} attempts)`) };
     }
     return r;
   });

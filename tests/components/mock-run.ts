@@ -22,7 +22,7 @@ export interface MockedWorkload {
 
 const OUTPUTS = [
   "roleArn", "serviceAccountName", "deploymentName", "namespace", "mountPath", "fetchSpec", "permissionPolicy", "trustPolicy",
-  "identityClientId", "identityPrincipalId", "vaultUri", "roleAssignments", "federatedCredential",
+  "identityClientId", "identityPrincipalId", "vaultUri", "roleAssignments", "federatedCredential", "iamMembers",
 ] as const;
 
 /** Declares a workload under Pulumi mocks and returns every child's resolved inputs. */
@@ -88,6 +88,18 @@ export class VersionedMocks extends OfflineMocks {
     if (args.type === "aws:ssm/parameter:Parameter") r.state.version = this.parameterVersions[args.name] ?? 1;
     return r;
   }
+}
+
+/** A minimal valid GKE declaration to vary in tests (direct workload identity, the provider's project). */
+export function gkeArgs(over: Partial<SecretMountedWorkloadArgs> = {}): SecretMountedWorkloadArgs {
+  return {
+    namespace: "shop",
+    gke: {},
+    secrets: [{ name: "db-password", generate: { type: "password" } }],
+    containers: [{ name: "app", image: "registry.example.com/shop@sha256:" + "a".repeat(64), runAsUser: 10001 }],
+    fetch: { image: FETCH_IMAGE },
+    ...over,
+  };
 }
 
 export const AZ_TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";

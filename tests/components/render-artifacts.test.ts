@@ -253,3 +253,57 @@ describe("terminal text", () => {
     assert.equal(formatBytes(512), "512 B");
   });
 });
+
+describe("render artifacts: Google (GKE)", () => {
+  const SECRET_ID = "projects/p-1234/secrets/db";
+  const PRINCIPAL = "principal://iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/p-1234.svc.id.goog/subject/ns/shop/sa/api";
+
+  it("never copies a Secret Manager version's value; lists each Google IAM member", () => {
+    const resources: RecordedResource[] = [
+      { type: "gcp:secretmanager/secretVersion:SecretVersion", name: "a-db-value", custom: true, inputs: { secret: "a-db-id", secretData: MARKER } },
+      { type: "gcp:secretmanager/regionalSecretVersion:RegionalSecretVersion", name: "a-eu-value", custom: true, inputs: { secret: "a-eu-id", secretData: MARKER } },
+      { type: "gcp:secretmanager/secretIamMember:SecretIamMember", name: "a-db-accessor", custom: true, inputs: { project: "p-1234", secretId: SECRET_ID, role: "roles/secretmanager.secretAccessor", member: "serviceAccount:r@p-1234.iam.gserviceaccount.com" } },
+      { type: "gcp:serviceaccount/iAMMember:IAMMember", name: "a-wi", custom: true, inputs: { serviceAccountId: "projects/p-1234/serviceAccounts/r@p-1234.iam.gserviceaccount.com", role: "roles/iam.workloadIdentityUser", member: "serviceAccount:p-1234.svc.id.goog[ns/a]" } },
+    ];
+    const { text, entries, artifacts, all } = review(resources);
+    assert.ok(!all.includes(MARKER));
+    for (const name of ["a-db-value", "a-eu-value"]) {
+      assert.deepEqual(entries.find((e) => e.name === name)!.facts, [{ label: "value", values: ["withheld"] }]);
+    }
+    assert.deepEqual(JSON.parse(artifacts.find((a) => a.path === "iam/gcp-iam-members.json")!.content), [
+      { resource: SECRET_ID, role: "roles/secretmanager.secretAccessor", member: "serviceAccount:r@p-1234.iam.gserviceaccount.com" },
+      { resource: "r@p-1234.iam.gserviceaccount.com", role: "roles/iam.workloadIdentityUser", member: "serviceAccount:p-1234.svc.id.goog[ns/a]" },
+    ]);
+    assert.equal(artifacts.filter((a) => a.path === "iam/gcp-iam-members.json").length, 1);
+    assert.match(artifacts.find((a) => a.path === "README.md")!.content, /`iam\/gcp-iam-members\.json` \| every Google IAM member/);
+    assert.deepEqual(text.split("\n").filter((l) => l.length > 100), []);
+  });
+
+  const sa = (name: string): RecordedResource => ({
+    type: "kubernetes:core/v1:ServiceAccount", name: `${name}-sa`, custom: true,
+    inputs: { apiVersion: "v1", kind: "ServiceAccount", metadata: { name, namespace: "shop" }, automountServiceAccountToken: false },
+  });
+
+  it("direct workload identity: the ServiceAccount's review says every container of the pod gets the identity", () => {
+    const resources: RecordedResource[] = [
+      sa("api"),
+      sa("other"),
+      { type: "gcp:secretmanager/secretIamMember:SecretIamMember", name: "a-db-accessor", custom: true, inputs: { project: "p-1234", secretId: SECRET_ID, role: "roles/secretmanager.secretAccessor", member: PRINCIPAL } },
+    ];
+    const { text, entries } = review(resources);
+    const facts = entries.find((e) => e.name === "api-sa")!.facts;
+    assert.deepEqual(facts.find((f) => f.label === "workload identity")!.values, ["ns/shop/sa/api on GKE"]);
+    assert.ok(!entries.find((e) => e.name === "other-sa")!.facts.some((f) => f.label === "shared in the pod"), "an unrelated ServiceAccount gets no GKE note");
+    assert.match(text.replace(/\n +/g, " "), /shared in the pod +every container of the pod \(the app too\) gets this identity from the GKE metadata server: no per-container exclusion/);
+    assert.deepEqual(text.split("\n").filter((l) => l.length > 100), []);
+  });
+
+  it("a Google service account: the ServiceAccount it is impersonated from gets the same warning", () => {
+    const resources: RecordedResource[] = [
+      sa("api"),
+      { type: "gcp:serviceaccount/iAMMember:IAMMember", name: "a-wi", custom: true, inputs: { serviceAccountId: "projects/p-1234/serviceAccounts/r@p-1234.iam.gserviceaccount.com", role: "roles/iam.workloadIdentityUser", member: "serviceAccount:p-1234.svc.id.goog[shop/api]" } },
+    ];
+    const { entries } = review(resources);
+    assert.match(entries.find((e) => e.name === "api-sa")!.facts.find((f) => f.label === "shared in the pod")!.values[0], /every container of the pod/);
+  });
+});

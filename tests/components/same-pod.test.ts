@@ -8,13 +8,15 @@ import { AKS_ISSUER, AzureMocks, OIDC_ARN, OIDC_URL, baseArgs, mockWorkload } fr
 /**
  * One Kubernetes platform in the same-pod test: how to declare an app on it, and the only pod bits
  * it may add (keys of ServiceAccount annotations, pod labels, pod annotations, fetch env). A new
- * platform (GKE) adds an entry here.
+ * platform adds an entry here.
  */
 export interface KubePlatformCase {
   name: string;
   /** The platform field(s) of a declaration; the rest of the app is shared. */
   platform: Partial<SecretMountedWorkloadArgs>;
   mocks(): OfflineMocks;
+  /** The existing secret's name in this platform's store (each store names secrets its own way). */
+  existingName: string;
   identity: { serviceAccountAnnotations: string[]; podLabels: string[]; podAnnotations: string[]; fetchEnv: string[] };
 }
 
@@ -23,12 +25,14 @@ export const KUBE_PLATFORMS: KubePlatformCase[] = [
     name: "eks",
     platform: { eks: { oidcProviderArn: OIDC_ARN, oidcIssuerUrl: OIDC_URL } },
     mocks: () => new OfflineMocks(),
+    existingName: "prod-stripe",
     identity: { serviceAccountAnnotations: ["eks.amazonaws.com/role-arn"], podLabels: [], podAnnotations: ["eks.amazonaws.com/skip-containers"], fetchEnv: ["AWS_REGION", "AWS_STS_REGIONAL_ENDPOINTS"] },
   },
   {
     name: "aks",
     platform: { aks: { oidcIssuerUrl: AKS_ISSUER, resourceGroupName: "shop-rg" } },
     mocks: () => new AzureMocks(),
+    existingName: "prod-stripe",
     identity: {
       serviceAccountAnnotations: ["azure.workload.identity/client-id", "azure.workload.identity/tenant-id"],
       podLabels: ["azure.workload.identity/use"],
@@ -36,17 +40,33 @@ export const KUBE_PLATFORMS: KubePlatformCase[] = [
       fetchEnv: [],
     },
   },
+  {
+    // Direct workload identity: nothing on the ServiceAccount, nothing to skip (the GKE metadata
+    // server serves every container of the pod alike).
+    name: "gke",
+    platform: { gke: { project: "acme-prod" } },
+    mocks: () => new OfflineMocks(),
+    existingName: "projects/acme-shared/secrets/prod-stripe",
+    identity: { serviceAccountAnnotations: [], podLabels: [], podAnnotations: [], fetchEnv: [] },
+  },
+  {
+    name: "gke (google-service-account)",
+    platform: { gke: { project: "acme-prod", identity: "google-service-account" } },
+    mocks: () => new OfflineMocks(),
+    existingName: "projects/acme-shared/secrets/prod-stripe",
+    identity: { serviceAccountAnnotations: ["iam.gke.io/gcp-service-account"], podLabels: [], podAnnotations: [], fetchEnv: [] },
+  },
 ];
 
 /** The app, declared once: secrets every platform can hold, two containers, refresh, an env file. */
-const SECRETS: SecretArgs[] = [
+const secrets = (existingName: string): SecretArgs[] => [
   { name: "db-password", generate: { type: "password", length: 40 } },
   { name: "signing-key", generate: { type: "ecdsa" } },
-  { name: "stripe", existing: { name: "prod-stripe" }, files: [{ path: "stripe/key", jsonKey: "apiKey" }, { path: "stripe/hook", jsonKey: "webhook", mode: "0440" }] },
+  { name: "stripe", existing: { name: existingName }, files: [{ path: "stripe/key", jsonKey: "apiKey" }, { path: "stripe/hook", jsonKey: "webhook", mode: "0440" }] },
 ];
-const app = (platform: Partial<SecretMountedWorkloadArgs>): SecretMountedWorkloadArgs => {
+const app = (p: KubePlatformCase): SecretMountedWorkloadArgs => {
   const { eks: _eks, ...shared } = baseArgs({
-    secrets: SECRETS,
+    secrets: secrets(p.existingName),
     containers: [
       { name: "api", image: "registry.example.com/api@sha256:" + "a".repeat(64), runAsUser: 10001, ports: [{ name: "http", containerPort: 8080 }] },
       { name: "worker", image: "registry.example.com/worker@sha256:" + "b".repeat(64), runAsUser: 10002 },
@@ -55,7 +75,7 @@ const app = (platform: Partial<SecretMountedWorkloadArgs>): SecretMountedWorkloa
     envFile: { vars: { DB_PASSWORD: "db-password" } },
     labels: { team: "payments" },
   });
-  return { ...shared, ...platform };
+  return { ...shared, ...p.platform };
 };
 
 type Obj = Record<string, any>;
@@ -89,7 +109,7 @@ describe("the same app on every Kubernetes platform yields the same pod, apart f
   const results: { p: KubePlatformCase; pod: Obj; sa: Obj; stores: unknown[] }[] = [];
   before(async () => {
     for (const p of KUBE_PLATFORMS) {
-      const w = await mockWorkload("shop", app(p.platform), p.mocks());
+      const w = await mockWorkload("shop", app(p), p.mocks());
       const s = shared(w.one("kubernetes:apps/v1:Deployment").spec.template, w.one("kubernetes:core/v1:ServiceAccount"), p);
       assert.deepEqual(s.found, Object.fromEntries(Object.entries(p.identity).map(([k, v]) => [k, [...v].sort()])), `${p.name} adds exactly its declared identity bits`);
       results.push({ p, pod: s.pod, sa: s.sa, stores: s.stores });
@@ -105,6 +125,11 @@ describe("the same app on every Kubernetes platform yields the same pod, apart f
   }
 
   it("each platform's sources are its own store", () => {
-    assert.deepEqual(results.map((r) => [r.p.name, r.stores]), [["eks", ["aws-secretsmanager"]], ["aks", ["azure-keyvault"]]]);
+    assert.deepEqual(results.map((r) => [r.p.name, r.stores]), [
+      ["eks", ["aws-secretsmanager"]],
+      ["aks", ["azure-keyvault"]],
+      ["gke", ["gcp-secretmanager"]],
+      ["gke (google-service-account)", ["gcp-secretmanager"]],
+    ]);
   });
 });

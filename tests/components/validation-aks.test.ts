@@ -40,6 +40,7 @@ const CASES: Case[] = [
   ["identity name too short", aksArgs({ aks: aks({ identityName: "id" }) }), "aks.identityName", /not a managed identity name/],
   // secrets
   ["AWS options on AKS", aksArgs({ secrets: [{ ...pw, aws: { store: "ssm-parameter" } }] }), "secrets[0].aws", /holds AWS store options; on AKS use secrets\[\]\.azure/],
+  ["Google options on AKS", aksArgs({ secrets: [{ ...pw, gcp: { location: "europe-west4" } }] }), "secrets[0].gcp", /holds Google Secret Manager options; on AKS use secrets\[\]\.azure/],
   ["existing secret by ARN", aksArgs({ secrets: [{ name: "s", existing: { arn: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:s-AbCdEf" } }] }), "secrets[0].existing.arn", /is an AWS ARN; on AKS name the Key Vault secret with existing.name/],
   ["existing secret with a KMS key", aksArgs({ secrets: [{ name: "s", existing: { name: "s", kmsKeyArn: "arn:aws:kms:eu-west-1:111122223333:key/x" } }] }), "secrets[0].existing.kmsKeyArn", /Key Vault encrypts secrets itself/],
   ["existing secret name with an underscore", aksArgs({ secrets: [{ name: "s", existing: { name: "db_password" } }] }), "secrets[0].existing.name", /"db_password" is not a Key Vault secret name: use 1-127 letters, digits and "-" \(no "_", "\/" or "\."\)/],

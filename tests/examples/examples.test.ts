@@ -41,6 +41,7 @@ describe("examples run under the offline engine, so they never rot", () => {
       const platformOutputs: Record<string, string[]> = {
         eks: ["roleArn", "serviceAccountName", "mountPath", "permissionPolicy"],
         aks: ["identityClientId", "vaultUri", "roleAssignments", "federatedCredential"],
+        gke: ["serviceAccountName", "mountPath", "iamMembers"],
       };
       for (const key of ["deploymentName", "fetchSpec", ...(platformOutputs[example] ?? [])]) {
         assert.ok(run.outputs[key], `${example} exports ${key}`);
@@ -339,5 +340,53 @@ describe("render errors name the file, the key or the module", () => {
     assert.equal(r.code, 2, r.stderr);
     assert.ok(r.stderr.includes(`the program needs the module @pulumi/pulumi (imported by ${path.join(dir, "index.ts")})`), r.stderr);
     assert.ok(r.stderr.includes(`run \`npm install\` in ${dir}`), r.stderr);
+  });
+});
+
+describe("npm run render -- examples/gke", () => {
+  let out: string;
+  let stdout: string;
+  before(async function () {
+    this.timeout(60000);
+    out = path.join(tmp(), "review");
+    const r = await renderCli(["examples/gke", "--out", out]);
+    assert.equal(r.code, 0, r.stderr);
+    stdout = r.stdout;
+  });
+
+  it("writes the Kubernetes YAML, the FetchSpec and every IAM member (secret, role, member) as JSON", () => {
+    const principal = "principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/acme-billing.svc.id.goog/subject/ns/billing/sa/billing-api";
+    const members = JSON.parse(fs.readFileSync(path.join(out, "iam/gcp-iam-members.json"), "utf8"));
+    assert.deepEqual(members.map((m: { resource: string }) => m.resource).sort(), [
+      "projects/acme-billing/locations/europe-west4/secrets/secret-mount-gke-example-billing-api-signing-key",
+      "projects/acme-billing/secrets/secret-mount-gke-example-billing-api-db-password",
+      "projects/acme-shared/secrets/stripe",
+    ]);
+    for (const m of members) assert.deepEqual([m.role, m.member], ["roles/secretmanager.secretAccessor", principal]);
+    const docs = parseAllDocuments(fs.readFileSync(path.join(out, "kubernetes.yaml"), "utf8")).map((d) => d.toJS());
+    assert.deepEqual(docs.map((d) => d.kind), ["Namespace", "ServiceAccount", "Deployment"]);
+    validateDeployment(docs[2]);
+    assert.deepEqual(restrictedViolations(docs[2].spec.template.spec, docs[2].spec.template.metadata), []);
+    const spec = parseFetchSpecJson(fs.readFileSync(path.join(out, "fetch-spec/billing-api.json"), "utf8"));
+    assert.ok(spec.files.every((f) => f.source.type === "gcp-secretmanager" && /\/versions\/(latest|\d+)$/.test(f.source.name)));
+  });
+
+  it("says in the summary that every container of the pod gets the identity, and shows each grant", () => {
+    assert.deepEqual(stdout.split("\n").filter((l) => l.length > 100), []);
+    const text = stdout.replace(/\n {20,}/g, " ");
+    assert.match(text, /ServiceAccount {2}billing-api-sa\n(?: {4}.*\n)*? {4}workload identity +ns\/billing\/sa\/billing-api on GKE$/m);
+    assert.match(text, /shared in the pod +every container of the pod \(the app too\) gets this identity from the GKE metadata server: no per-container exclusion/);
+    assert.match(text, /SecretIamMember {2}billing-api-stripe-accessor\n {4}grant +roles\/secretmanager\.secretAccessor \(additive\)\n {4}on +projects\/acme-shared\/secrets\/stripe\n {4}to +principal:\/\//);
+    assert.match(text, /RegionalSecretVersion {2}billing-api-signing-key-value\n {4}value +withheld/);
+  });
+
+  it("lists the review folder with its README and marker", () => {
+    assert.deepEqual(files(out).sort(), [
+      ".secret-mount-render",
+      "README.md",
+      "fetch-spec/billing-api.json",
+      "iam/gcp-iam-members.json",
+      "kubernetes.yaml",
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import {
-  AwsSecretStore, EcdsaCurve, EksIdentity, FileDecoding, GenerateType, PortProtocol, ProbeScheme, SecretMountedWorkload,
+  AwsSecretStore, EcdsaCurve, EksIdentity, FileDecoding, GenerateType, GkeIdentity, PortProtocol, ProbeScheme, SecretMountedWorkload,
   type SecretMountedWorkloadArgs,
 } from "../../components";
 import { normalizeDeclaration } from "../../components/core/normalize";
@@ -50,6 +50,8 @@ const withEnums: SecretMountedWorkloadArgs = {
 const badIdentity: SecretMountedWorkloadArgs["eks"] = { identity: "iam-role" };
 // @ts-expect-error not a generator
 const badGenerate: SecretMountedWorkloadArgs["secrets"][number] = { name: "x", generate: { type: "pass" } };
+// @ts-expect-error not a GKE identity
+const badGkeIdentity: SecretMountedWorkloadArgs["gke"] = { identity: "workload-identity" };
 // @ts-expect-error not a store
 const badStore: SecretMountedWorkloadArgs["secrets"][number] = { name: "x", value: "v", aws: { store: "ssm" } };
 
@@ -59,7 +61,13 @@ describe("string choices: TypeScript callers pass plain strings or the enum cons
     const decl = normalizeDeclaration("shop", withLiterals);
     assert.deepEqual(decl.secrets.map((s) => s.generate?.type), ["password", "ecdsa", undefined]);
     assert.equal(decl.secrets[2].files[0].decode, "base64");
-    assert.ok(badIdentity && badGenerate && badStore);
+    assert.ok(badIdentity && badGenerate && badStore && badGkeIdentity);
+  });
+
+  it("GKE identity: the string and the enum constant are the same choice", () => {
+    const gke: SecretMountedWorkloadArgs["gke"] = { identity: "google-service-account" };
+    assert.deepEqual(gke, { identity: GkeIdentity.GoogleServiceAccount });
+    assert.equal(GkeIdentity.Direct, "direct");
   });
 
   it("decode \"none\" writes the value as it is (no decode in the FetchSpec)", () => {

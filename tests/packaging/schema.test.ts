@@ -34,14 +34,16 @@ const INPUTS = {
   serviceAccountName: "string?", deploymentName: "string?", replicas: "number?", labels: "{string}?", mountPath: "string?",
   volumeSizeLimit: "string?", fileMode: "string?", fsGroup: "number?", refresh: "RefreshArgs?", envFile: "EnvFileArgs?",
   fetch: "FetchContainerArgs?", secretNamePrefix: "string?", eks: "EksPlatformArgs?", aks: "AksPlatformArgs?",
+  gke: "GkePlatformArgs?",
 };
 const OUTPUTS = {
   roleArn: "string?", serviceAccountName: "string", deploymentName: "string", namespace: "string", mountPath: "string",
   fetchSpec: "string", permissionPolicy: "string?", trustPolicy: "string?",
   identityClientId: "string?", identityPrincipalId: "string?", vaultUri: "string?", roleAssignments: "string?", federatedCredential: "string?",
+  iamMembers: "string?",
 };
 const OBJECT_TYPES: Record<string, Record<string, string>> = {
-  SecretArgs: { name: "string", value: "Input<string>?", generate: "GenerateArgs?", existing: "ExistingSecretArgs?", files: "SecretFileArgs[]?", description: "string?", aws: "AwsSecretArgs?", azure: "AzureSecretArgs?" },
+  SecretArgs: { name: "string", value: "Input<string>?", generate: "GenerateArgs?", existing: "ExistingSecretArgs?", files: "SecretFileArgs[]?", description: "string?", aws: "AwsSecretArgs?", azure: "AzureSecretArgs?", gcp: "GcpSecretArgs?" },
   GenerateArgs: { type: "GenerateType", length: "number?", lower: "boolean?", upper: "boolean?", numeric: "boolean?", special: "boolean?", specialCharacters: "string?", rsaBits: "number?", ecdsaCurve: "EcdsaCurve?" },
   ExistingSecretArgs: { arn: "Input<string>?", name: "string?", kmsKeyArn: "Input<string>?" },
   SecretFileArgs: { path: "string", jsonKey: "string?", decode: "FileDecoding?", mode: "string?" },
@@ -91,6 +93,13 @@ const OBJECT_TYPES: Record<string, Record<string, string>> = {
     softDeleteRetentionInDays: "number?", dnsSuffix: "string?",
   },
   AksExistingIdentityArgs: { resourceId: "string", clientId: "Input<string>", principalId: "Input<string>", federatedCredentialsInUse: "number?" },
+  GkePlatformArgs: {
+    identity: "GkeIdentity?", project: "Input<string>?", workloadPool: "Input<string>?", workloadPoolProjectNumber: "Input<string>?",
+    googleServiceAccount: "GkeGoogleServiceAccountArgs?", labels: "{string}?",
+  },
+  GkeGoogleServiceAccountArgs: { accountId: "string?", email: "Input<string>?" },
+  GcpSecretArgs: { secretId: "string?", location: "string?", replicas: "GcpReplicaArgs[]?", kmsKeyName: "Input<string>?", version: "string?" },
+  GcpReplicaArgs: { location: "string", kmsKeyName: "Input<string>?" },
 };
 const ENUMS: Record<string, Record<string, string>> = {
   GenerateType: { Password: "password", Rsa: "rsa", Ecdsa: "ecdsa" },
@@ -105,6 +114,7 @@ const ENUMS: Record<string, Record<string, string>> = {
   EcsLogDriver: { Awslogs: "awslogs", Awsfirelens: "awsfirelens", Splunk: "splunk", Fluentd: "fluentd", Gelf: "gelf", Journald: "journald", JsonFile: "json-file", Syslog: "syslog" },
   AksRoleScope: { Secret: "secret", Vault: "vault" },
   AksPublicNetworkAccess: { Enabled: "enabled", Disabled: "disabled" },
+  GkeIdentity: { Direct: "direct", GoogleServiceAccount: "google-service-account" },
 };
 
 // SecretMountedTask: ECS-native args beside the workload's, sharing SecretArgs and EnvFileArgs.

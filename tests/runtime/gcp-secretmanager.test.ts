@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { expectFileFailure, expectRotationPickedUp, expectSuccess, fastRetries, FAULT_MATRIX, readVolumeFile } from "./doubles/fault-matrix";
 import { GcpDoubles } from "./doubles/gcp";
-import { endpoint } from "../../runtime-image/src/providers/gcp-secretmanager";
+import { endpoint, locationOf } from "../../runtime-image/src/providers/gcp-secretmanager";
 import { SECRET_MARKER, specEnv, tempDir } from "./harness";
 
 const name = (secret: string, version = "latest") => `projects/acme-prod/secrets/${secret}/versions/${version}`;
@@ -23,13 +23,10 @@ describe("runtime: gcp-secretmanager (GKE metadata server + Secret Manager REST)
   after(async () => {
     await g?.stop();
   });
-  beforeEach(() => {
-    g.versions.clear();
-    g.faults.clear();
-    g.noServiceAccount = false;
-    g.tokenRequests = 0;
-    g.accessRequests = 0;
+  before(async () => {
+    await g.startRegion("europe-west4");
   });
+  beforeEach(() => g.reset());
 
   /** A GKE pod reaches the metadata server at its fixed address; the double stands in through the env ADC honours. */
   function podEnv(): NodeJS.ProcessEnv {
@@ -96,7 +93,8 @@ describe("runtime: gcp-secretmanager (GKE metadata server + Secret Manager REST)
           { path: "good", source: source(name("good")) },
           { path: "bad/target", source: source(name("target")) },
         ]),
-        { ...podEnv(), ...fastRetries(fault) },
+        // PERMISSION_DENIED is retried until the deadline (a grant may still be propagating): keep it short here.
+        { ...podEnv(), ...fastRetries(fault), ...(fault === "denied" ? { SECRET_MOUNT_TIMEOUT_MS: "1500" } : {}) },
       );
       await expectFileFailure(env, volume, { file: "bad/target", sourceType: "gcp-secretmanager", cause });
     });
@@ -135,6 +133,68 @@ describe("runtime: gcp-secretmanager (GKE metadata server + Secret Manager REST)
     // gcp-metadata retries the token request by itself for about 5 s; the runtime's deadline wins.
     await expectFileFailure(specEnv(spec(volume, [{ path: "s", source: source(name("s")) }]), { ...podEnv(), ...fastRetries("slow") }), volume, { file: "s", sourceType: "gcp-secretmanager", cause: "timed-out" });
     assert.equal(g.accessRequests, 0);
+  });
+
+  it("reads a regional secret from its regional endpoint and a global one from the global endpoint, in one set", async () => {
+    const regional = "projects/acme-prod/locations/europe-west4/secrets/eu-db/versions/latest";
+    g.versions.set(regional, { data: `eu-${SECRET_MARKER}`, version: 4 });
+    g.versions.set(name("global-db"), { data: `gl-${SECRET_MARKER}`, version: 2 });
+    g.iam = { principal: "serviceAccount:reader@acme-prod.iam.gserviceaccount.com", grants: [
+      { resource: "projects/acme-prod/locations/europe-west4/secrets/eu-db", role: "roles/secretmanager.secretAccessor", member: "serviceAccount:reader@acme-prod.iam.gserviceaccount.com" },
+      { resource: "projects/acme-prod/secrets/global-db", role: "roles/secretmanager.secretAccessor", member: "serviceAccount:reader@acme-prod.iam.gserviceaccount.com" },
+    ] };
+    const volume = tempDir("sm-vol-");
+    const r = await expectSuccess(specEnv(spec(volume, [{ path: "eu", source: source(regional) }, { path: "gl", source: source(name("global-db")) }]), { ...podEnv(), ...g.regionalEnv() }));
+    assert.equal(readVolumeFile(volume, "eu"), `eu-${SECRET_MARKER}`);
+    assert.equal(readVolumeFile(volume, "gl"), `gl-${SECRET_MARKER}`);
+    assert.deepEqual(g.reads.map((x) => [x.secret, x.endpoint]).sort(), [
+      ["projects/acme-prod/locations/europe-west4/secrets/eu-db", "europe-west4"],
+      ["projects/acme-prod/secrets/global-db", "global"],
+    ]);
+    assert.equal(r.logs.find((l) => l.event === "file-written" && l.file === "eu")?.version, "4");
+  });
+
+  it("retries PERMISSION_DENIED right after a grant (still propagating) past SECRET_MOUNT_MAX_ATTEMPTS, within the deadline", async () => {
+    g.versions.set(name("fresh"), { data: `f-${SECRET_MARKER}`, version: 1 });
+    g.faults.set(name("fresh"), { kind: "denied", times: 3 });
+    const volume = tempDir("sm-vol-");
+    const r = await expectSuccess(specEnv(spec(volume, [{ path: "fresh", source: source(name("fresh")) }]), { ...podEnv(), SECRET_MOUNT_MAX_ATTEMPTS: "2", SECRET_MOUNT_RETRY_BASE_MS: "20", SECRET_MOUNT_RETRY_CAP_MS: "50" }));
+    assert.equal(readVolumeFile(volume, "fresh"), `f-${SECRET_MARKER}`);
+    assert.equal(g.accessRequests, 4, "three denials, then the grant applies");
+    assert.ok(r.logs.some((l) => l.event === "retrying" && JSON.stringify(l.causes) === JSON.stringify(["access-denied"])), "the retries are logged as access-denied");
+  });
+
+  it("reports a secret still denied at the deadline as access-denied, after retrying until then", async () => {
+    g.versions.set(name("never"), { data: `n-${SECRET_MARKER}`, version: 1 });
+    g.faults.set(name("never"), { kind: "denied" });
+    const volume = tempDir("sm-vol-");
+    const started = Date.now();
+    const line = await expectFileFailure(specEnv(spec(volume, [{ path: "never", source: source(name("never")) }]), { ...podEnv(), SECRET_MOUNT_MAX_ATTEMPTS: "2", SECRET_MOUNT_TIMEOUT_MS: "1500", SECRET_MOUNT_RETRY_BASE_MS: "20", SECRET_MOUNT_RETRY_CAP_MS: "100" }), volume, { file: "never", sourceType: "gcp-secretmanager", cause: "access-denied" });
+    assert.ok(Date.now() - started >= 1400, "not reported before the deadline");
+    assert.ok(g.accessRequests > 2, `retried past SECRET_MOUNT_MAX_ATTEMPTS: ${g.accessRequests} requests`);
+    assert.match(String(line.message), /PERMISSION_DENIED.*deadline of \d+ s passed while retrying/);
+  });
+
+  it("retries 429 RESOURCE_EXHAUSTED (quota) with a backoff that grows, and succeeds", async () => {
+    g.versions.set(name("busy"), { data: `b-${SECRET_MARKER}`, version: 1 });
+    g.faults.set(name("busy"), { kind: "throttle", times: 2 });
+    const volume = tempDir("sm-vol-");
+    const r = await expectSuccess(specEnv(spec(volume, [{ path: "busy", source: source(name("busy")) }]), { ...podEnv(), SECRET_MOUNT_RETRY_BASE_MS: "200", SECRET_MOUNT_RETRY_CAP_MS: "2000" }));
+    assert.equal(readVolumeFile(volume, "busy"), `b-${SECRET_MARKER}`);
+    assert.equal(g.accessRequests, 3);
+    assert.equal(r.logs.find((l) => l.event === "file-written")?.attempt, 1, "retried inside one attempt, by the HTTP client");
+    const gaps = g.accessTimes.slice(1).map((t, i) => t - g.accessTimes[i]);
+    // gaxios waits the base (200 ms), then 500 ms: a quota error is not hammered.
+    assert.ok(gaps[0] >= 180 && gaps[1] >= 450, `each retry waited longer than the last, gaps ${JSON.stringify(gaps)} ms`);
+  });
+
+  it("sends regional names to secretmanager.<location>.rep.<universe>, or the per-location override", () => {
+    assert.equal(endpoint({}, "europe-west4"), "https://secretmanager.europe-west4.rep.googleapis.com");
+    assert.equal(endpoint({ GOOGLE_CLOUD_UNIVERSE_DOMAIN: "example-universe.goog" }, "u-east1"), "https://secretmanager.u-east1.rep.example-universe.goog");
+    assert.equal(endpoint({ CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER: "https://private.example/" }, "europe-west4"), "https://secretmanager.europe-west4.rep.googleapis.com", "the global override is not a regional endpoint");
+    assert.equal(endpoint({ SECRET_MOUNT_SECRETMANAGER_ENDPOINT_NORTHAMERICA_NORTHEAST1: "https://sm-nane1.example/v1/" }, "northamerica-northeast1"), "https://sm-nane1.example");
+    assert.equal(locationOf("projects/p/locations/europe-west4/secrets/s/versions/1"), "europe-west4");
+    assert.equal(locationOf("projects/p/secrets/s/versions/1"), undefined);
   });
 
   it("takes the Secret Manager endpoint from the gcloud override, else the universe domain", () => {

@@ -19,6 +19,15 @@ const minimal = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
+describe("FetchSpec: Google Secret Manager names", () => {
+  it("accepts global and regional version names, the version always explicit", () => {
+    for (const name of ["projects/acme-prod/secrets/db_pw-1/versions/latest", "projects/acme-prod/locations/europe-west4/secrets/db/versions/3", "projects/123456789012/locations/northamerica-northeast1/secrets/db/versions/latest"]) {
+      const spec = parseFetchSpec({ version: 1, dir: "/run/secrets/app", mode: "init", files: [{ path: "a", source: { type: "gcp-secretmanager", name } }] });
+      assert.deepEqual(spec.files[0].source, { type: "gcp-secretmanager", name });
+    }
+  });
+});
+
 describe("FetchSpec: the DESIGN.md example", () => {
   it("parses and means what it says", () => {
     const spec: FetchSpec = parseFetchSpec(designExample());
@@ -101,6 +110,8 @@ describe("FetchSpec parser: errors name the field and the fix", () => {
     ["bad region", minimal({ files: [{ path: "a", source: { type: "aws-ssm", name: "/a", region: "Europe" } }] }), "files[0].source.region", /not an AWS region/],
     ["http vault URL", minimal({ files: [{ path: "a", source: { type: "azure-keyvault", vaultUrl: "http://v.vault.azure.net", name: "a" } }] }), "files[0].source.vaultUrl", /must use https/],
     ["GCP name without version", minimal({ files: [{ path: "a", source: { type: "gcp-secretmanager", name: "projects/p/secrets/s" } }] }), "files[0].source.name", /versions\/<version\|latest>/],
+    ["GCP regional name with a location that is no region", minimal({ files: [{ path: "a", source: { type: "gcp-secretmanager", name: "projects/p/locations/Europe/secrets/s/versions/1" } }] }), "files[0].source.name", /locations\/<location>/],
+    ["GCP secret id with a dot", minimal({ files: [{ path: "a", source: { type: "gcp-secretmanager", name: "projects/p/secrets/a.b/versions/1" } }] }), "files[0].source.name", /not a secret version name/],
     ["vault path escaping", minimal({ files: [{ path: "a", source: { type: "vault-kv", address: "https://v:8200", role: "r", path: "a/../b" } }] }), "files[0].source.path", /plain path/],
     ["env var naming no file", minimal({ envFile: { path: "e.env", vars: { A: "missing" } } }), "envFile.vars.A", /not the path of any entry in files/],
     ["env var name", minimal({ envFile: { path: "e.env", vars: { "A-B": "db" } } }), "envFile.vars.A-B", /not a valid environment variable name/],

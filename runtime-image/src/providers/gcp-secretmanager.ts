@@ -8,7 +8,17 @@
  *
  * Endpoint: https://secretmanager.googleapis.com, or secretmanager.<GOOGLE_CLOUD_UNIVERSE_DOMAIN>,
  * or the gcloud override CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER (e.g. a private endpoint
- * `https://secretmanager-acme.p.googleapis.com/`).
+ * `https://secretmanager-acme.p.googleapis.com/`). A regional secret
+ * (`projects/<p>/locations/<l>/secrets/…`) is served only by its regional endpoint,
+ * https://secretmanager.<l>.rep.<universe domain>, or SECRET_MOUNT_SECRETMANAGER_ENDPOINT_<L> (the
+ * location upper-cased, `-` as `_`, e.g. `…_EUROPE_WEST4`) for a private one.
+ *
+ * PERMISSION_DENIED is retried until the overall deadline: a grant made by the same `pulumi up`
+ * that started the pod can take minutes to apply, so "denied" is only the verdict at the end.
+ * 429 RESOURCE_EXHAUSTED (quota) is retried (statusCodesToRetry below) by gaxios within one request,
+ * with its growing delay
+ * (SECRET_MOUNT_RETRY_BASE_MS, then +0.5 s, +1.5 s, …, capped at SECRET_MOUNT_RETRY_CAP_MS), then by
+ * the runtime's attempts.
  */
 import { crc32c } from "@aws-crypto/crc32c";
 import { GoogleAuth, type AuthClient } from "google-auth-library";
@@ -28,11 +38,22 @@ export const provider: Provider<GcpSecretManagerSource> = {
   },
 };
 
-/** The Secret Manager base URL, from the documented settings. */
-export function endpoint(env: NodeJS.ProcessEnv): string {
+/** The Secret Manager base URL for a secret (regional when `location` is set), from the documented settings. */
+export function endpoint(env: NodeJS.ProcessEnv, location?: string): string {
+  const universe = env.GOOGLE_CLOUD_UNIVERSE_DOMAIN || "googleapis.com";
+  const trim = (u: string) => u.replace(/\/+$/, "").replace(/\/v1$/, "");
+  if (location !== undefined) {
+    const override = env[`SECRET_MOUNT_SECRETMANAGER_ENDPOINT_${location.toUpperCase().replace(/-/g, "_")}`];
+    return override ? trim(override) : `https://secretmanager.${location}.rep.${universe}`;
+  }
   const override = env.CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER;
-  if (override) return override.replace(/\/+$/, "").replace(/\/v1$/, "");
-  return `https://secretmanager.${env.GOOGLE_CLOUD_UNIVERSE_DOMAIN || "googleapis.com"}`;
+  if (override) return trim(override);
+  return `https://secretmanager.${universe}`;
+}
+
+/** The location of a regional version name (`projects/p/locations/<l>/secrets/…`), else undefined. */
+export function locationOf(name: string): string | undefined {
+  return /^projects\/[^/]+\/locations\/([^/]+)\/secrets\//.exec(name)?.[1];
 }
 
 async function fetchOne(source: GcpSecretManagerSource, ctx: ProviderContext): Promise<SourceResult> {
@@ -41,7 +62,7 @@ async function fetchOne(source: GcpSecretManagerSource, ctx: ProviderContext): P
     async () => {
       const client = await clientWithToken(source, ctx);
       const budget = sdkRetryBudget(ctx.env);
-      const url = `${endpoint(ctx.env)}/v1/${source.name.split("/").map(encodeURIComponent).join("/")}:access`;
+      const url = `${endpoint(ctx.env, locationOf(source.name))}/v1/${source.name.split("/").map(encodeURIComponent).join("/")}:access`;
       ctx.countCall("secretmanager.AccessSecretVersion");
       const res = await raceSignal(
         client.request<unknown>({
@@ -133,6 +154,8 @@ function classify(e: unknown): SourceError {
   if (typeof status === "number" && status >= 400) {
     const g = googleError(err.response?.data);
     const detail = `${status}${g.status ? ` ${g.status}` : ""}${g.message ? `: ${g.message}` : ""}`;
+    // A fresh grant takes time to apply: denied now may be allowed before the deadline.
+    if (status === 403) return new SourceError("access-denied", `Secret Manager answered ${detail}`, true, true);
     const c = classifyStatus(status);
     if (c) return new SourceError(c.failure, `Secret Manager answered ${detail}`, c.retryable);
     // FAILED_PRECONDITION: the version is disabled or destroyed, which a reader sees as "not there".

@@ -21,6 +21,11 @@ export class SourceError extends Error {
     message: string,
     /** Worth trying again within the deadline (throttling, 5xx, resets, identity not ready yet). */
     readonly retryable = false,
+    /**
+     * Retry until the overall deadline rather than for SECRET_MOUNT_MAX_ATTEMPTS attempts: for
+     * answers that change on their own within minutes (a new IAM grant still propagating).
+     */
+    readonly untilDeadline = false,
   ) {
     super(message);
     this.name = "SourceError";

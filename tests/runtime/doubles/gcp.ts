@@ -9,6 +9,16 @@ import { applyCommonFault, close, FaultBook, listen, sendJson } from "./faults";
  * The metadata server demands `Metadata-Flavor: Google` on every request and sends it on every
  * response (the client rejects answers without it). Secret Manager accepts only tokens the metadata
  * server issued and returns the payload's CRC32C, as the real service does.
+ *
+ * Like the real service, a regional secret (`projects/p/locations/<l>/secrets/s`) is served only by
+ * its regional endpoint (secretmanager.<l>.rep.googleapis.com, here one server per location from
+ * `startRegion`): the global endpoint answers such a name 400 INVALID_ARGUMENT ("The provided Secret
+ * ID […] does not match the expected format", the answer Google's clients report for it), and a
+ * regional endpoint refuses names of other locations the same way.
+ *
+ * With `iam` set, access is decided as IAM does: the token carries the pod's principal, and a read
+ * is allowed only when a grant of roles/secretmanager.secretAccessor on exactly that secret names
+ * exactly that principal; every decision is recorded in `reads`.
  */
 export interface GcpVersion {
   /** Payload bytes (a string is taken as UTF-8). */
@@ -19,6 +29,22 @@ export interface GcpVersion {
   badCrc?: boolean;
   /** The version is disabled: access answers 400 FAILED_PRECONDITION. */
   disabled?: boolean;
+}
+
+/** The pod's identity and the grants on secrets, for the IAM decision. */
+export interface GcpIam {
+  /** Who the metadata server's tokens stand for (the KSA principal, or `serviceAccount:<email>`). */
+  principal: string;
+  grants: { resource: string; role: string; member: string }[];
+}
+
+export interface GcpRead {
+  /** The secret's name (without `/versions/…`). */
+  secret: string;
+  principal: string;
+  allowed: boolean;
+  /** `global` or the regional endpoint's location that served the request. */
+  endpoint: string;
 }
 
 export class GcpDoubles {
@@ -32,11 +58,19 @@ export class GcpDoubles {
   readonly faults = new FaultBook();
   /** The metadata server has no service account for the pod (workload identity not bound). */
   noServiceAccount = false;
-  readonly issuedTokens = new Set<string>();
+  /** Token → principal it was issued for. */
+  readonly issuedTokens = new Map<string, string>();
   tokenRequests = 0;
   accessRequests = 0;
+  /** Epoch ms of every access request (after authentication), for backoff checks. */
+  readonly accessTimes: number[] = [];
+  iam?: GcpIam;
+  readonly reads: GcpRead[] = [];
+  /** Regional endpoints by location (`http://127.0.0.1:R`), from `startRegion`. */
+  readonly regionalEndpoints = new Map<string, string>();
   private metadata!: Server;
   private api!: Server;
+  private readonly regional: Server[] = [];
 
   async start(): Promise<this> {
     this.metadata = createServer((req, res) => this.onMetadata(req, res));
@@ -46,8 +80,33 @@ export class GcpDoubles {
     return this;
   }
 
+  /** Serves `location`'s regional endpoint; returns its base URL. */
+  async startRegion(location: string): Promise<string> {
+    const server = createServer((req, res) => this.onApi(req, res, location));
+    this.regional.push(server);
+    const url = `http://127.0.0.1:${await listen(server)}`;
+    this.regionalEndpoints.set(location, url);
+    return url;
+  }
+
+  /** The pod env naming each started regional endpoint as the runtime reads it. */
+  regionalEnv(): NodeJS.ProcessEnv {
+    return Object.fromEntries([...this.regionalEndpoints].map(([l, u]) => [`SECRET_MOUNT_SECRETMANAGER_ENDPOINT_${l.toUpperCase().replace(/-/g, "_")}`, `${u}/`]));
+  }
+
+  reset(): void {
+    this.versions.clear();
+    this.faults.clear();
+    this.noServiceAccount = false;
+    this.tokenRequests = 0;
+    this.accessRequests = 0;
+    this.accessTimes.length = 0;
+    this.reads.length = 0;
+    this.iam = undefined;
+  }
+
   async stop(): Promise<void> {
-    await Promise.all([close(this.metadata), close(this.api)]);
+    await Promise.all([close(this.metadata), close(this.api), ...this.regional.map(close)]);
   }
 
   private onMetadata(req: IncomingMessage, res: ServerResponse): void {
@@ -74,37 +133,50 @@ export class GcpDoubles {
       if (fault === "server-error") return void text(500, "Internal error");
       if (fault === "denied" || this.noServiceAccount) return void text(404, "Not Found: no service account bound");
       const token = `ya29.${randomBytes(12).toString("hex")}`;
-      this.issuedTokens.add(token);
+      this.issuedTokens.set(token, this.iam?.principal ?? "serviceAccount:default");
       res.writeHead(200, { ...flavor, "content-type": "application/json" }).end(JSON.stringify({ access_token: token, expires_in: 3599, token_type: "Bearer" }));
       return;
     }
     text(404, `Not Found: ${url.pathname}`);
   }
 
-  private onApi(req: IncomingMessage, res: ServerResponse): void {
+  private onApi(req: IncomingMessage, res: ServerResponse, location?: string): void {
     const url = new URL(req.url ?? "/", this.endpoint);
-    const m = /^\/v1\/(projects\/[^/]+\/secrets\/[^/]+\/versions\/[^/]+):access$/.exec(decodeURIComponent(url.pathname));
+    const m = /^\/v1\/(projects\/[^/]+\/(?:locations\/([^/]+)\/)?secrets\/[^/]+\/versions\/[^/]+):access$/.exec(decodeURIComponent(url.pathname));
     const gErr = (code: number, status: string, message: string, headers: Record<string, string> = {}) => sendJson(res, code, { error: { code, message, status } }, headers);
     if (req.method !== "GET" || !m) return void gErr(404, "NOT_FOUND", `unsupported ${req.method} ${url.pathname}`);
     const auth = req.headers.authorization ?? "";
-    if (!auth.startsWith("Bearer ") || !this.issuedTokens.has(auth.slice(7))) {
+    const principal = auth.startsWith("Bearer ") ? this.issuedTokens.get(auth.slice(7)) : undefined;
+    if (principal === undefined) {
       return void gErr(401, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 access token.", { "www-authenticate": 'Bearer realm="https://accounts.google.com/"' });
     }
-    this.accessRequests++;
     const name = m[1];
+    if (m[2] !== location) {
+      const expected = location ? `projects/*/locations/${location}/secrets/*/versions/*` : "projects/*/secrets/*/versions/*";
+      return void gErr(400, "INVALID_ARGUMENT", `The provided Secret ID [${name}] does not match the expected format [${expected}]`);
+    }
+    this.accessRequests++;
+    this.accessTimes.push(Date.now());
     const fault = this.faults.take(name);
     if (fault && applyCommonFault(fault, req, res, this.api)) return;
     if (fault === "throttle") return void gErr(429, "RESOURCE_EXHAUSTED", "Quota exceeded for quota metric 'Access requests' of service 'secretmanager.googleapis.com'.");
     if (fault === "server-error") return void gErr(503, "UNAVAILABLE", "The service is currently unavailable.");
-    if (fault === "denied") return void gErr(403, "PERMISSION_DENIED", `Permission 'secretmanager.versions.access' denied for resource '${name}' (or it may not exist).`);
+    const denied = () => gErr(403, "PERMISSION_DENIED", `Permission 'secretmanager.versions.access' denied for resource '${name}' (or it may not exist).`);
+    if (fault === "denied") return void denied();
+    if (this.iam) {
+      const secret = name.split("/versions/")[0];
+      const allowed = this.iam.grants.some((g) => g.resource === secret && g.role === "roles/secretmanager.secretAccessor" && g.member === principal);
+      this.reads.push({ secret, principal, allowed, endpoint: location ?? "global" });
+      if (!allowed) return void denied();
+    }
     const v = this.versions.get(name);
     if (!v) return void gErr(404, "NOT_FOUND", `Secret [${name.split("/versions/")[0]}] not found or has no versions.`);
     if (v.disabled) return void gErr(400, "FAILED_PRECONDITION", `Secret Version [${name}] is in DISABLED state.`);
     const bytes = Buffer.isBuffer(v.data) ? v.data : Buffer.from(v.data, "utf8");
     const crc = (crc32c(bytes) ^ (v.badCrc ? 1 : 0)) >>> 0;
-    const [, project, secret] = name.split("/");
+    const [, project] = name.split("/");
     sendJson(res, 200, {
-      name: `projects/${/^\d+$/.test(project) ? project : "123456789012"}/secrets/${secret}/versions/${v.version}`,
+      name: `projects/${/^\d+$/.test(project) ? project : "123456789012"}/${name.split("/").slice(2).join("/").replace(/\/versions\/[^/]+$/, "")}/versions/${v.version}`,
       payload: { data: bytes.toString("base64"), dataCrc32c: String(crc) },
     });
   }

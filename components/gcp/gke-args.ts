@@ -1,0 +1,103 @@
+import type * as pulumi from "@pulumi/pulumi";
+
+/** How the workload's pods get their Google identity on GKE. */
+export const GkeIdentity = {
+  /**
+   * Workload Identity Federation for GKE, direct: each secret grants its accessor role to the
+   * Kubernetes ServiceAccount's own principal (`principal://…/subject/ns/<ns>/sa/<ksa>`).
+   */
+  Direct: "direct",
+  /**
+   * A Google service account the Kubernetes ServiceAccount impersonates (annotation
+   * `iam.gke.io/gcp-service-account`); the secrets grant their accessor role to it.
+   */
+  GoogleServiceAccount: "google-service-account",
+} as const;
+/** How the workload's pods get their Google identity on GKE: `direct` or `google-service-account`. */
+export type GkeIdentity = (typeof GkeIdentity)[keyof typeof GkeIdentity];
+
+/** The Google service account of identity `google-service-account`. Set at most one of `accountId` and `email`. */
+export interface GkeGoogleServiceAccountArgs {
+  /**
+   * Account id of the service account to create (6-30 of a-z, 0-9 and `-`, starting with a
+   * letter). Default: derived from the component name.
+   */
+  accountId?: string;
+  /**
+   * Email of an existing service account to use instead of creating one
+   * (`<id>@<project>.iam.gserviceaccount.com`). Only `roles/iam.workloadIdentityUser` for this
+   * workload's Kubernetes ServiceAccount is added to it (additively).
+   */
+  email?: pulumi.Input<string>;
+}
+
+/** Run the workload on Google Kubernetes Engine, reading Google Secret Manager with Workload Identity Federation for GKE. */
+export interface GkePlatformArgs {
+  /**
+   * `direct` (default): the secrets grant `roles/secretmanager.secretAccessor` to the Kubernetes
+   * ServiceAccount's principal. `google-service-account`: they grant it to a Google service account
+   * that only this Kubernetes ServiceAccount may impersonate.
+   */
+  identity?: GkeIdentity;
+  /**
+   * Project that holds the created secrets (a project id, e.g. `acme-prod`). Default: the Google
+   * provider's project. Existing secrets name their own project.
+   */
+  project?: pulumi.Input<string>;
+  /**
+   * The cluster's workload identity pool (default `<project>.svc.id.goog`, the project being
+   * `project` or the provider's). Set it when the cluster runs in another project or in a fleet
+   * whose host project differs from the secrets' project.
+   */
+  workloadPool?: pulumi.Input<string>;
+  /**
+   * Project number (digits) of the project that owns the workload pool, for the `direct`
+   * principal. Default: looked up from the pool's project id.
+   */
+  workloadPoolProjectNumber?: pulumi.Input<string>;
+  /** Identity `google-service-account`: the service account to create or use. */
+  googleServiceAccount?: GkeGoogleServiceAccountArgs;
+  /** Labels on the created secrets (keys and values: lower-case letters, digits, `_` and `-`). */
+  labels?: { [key: string]: string };
+}
+
+/** One location of a user-managed replication policy. */
+export interface GcpReplicaArgs {
+  /** Location of the replica, e.g. `europe-west4`. */
+  location: string;
+  /**
+   * Cloud KMS key encrypting this replica (`projects/<p>/locations/<location>/keyRings/<r>/cryptoKeys/<k>`),
+   * in the replica's location. Default: a Google-managed key.
+   */
+  kmsKeyName?: pulumi.Input<string>;
+}
+
+/** Google Secret Manager options of one secret (GKE platform). */
+export interface GcpSecretArgs {
+  /**
+   * Secret id of a created secret (1-255 of letters, digits, `-` and `_`). Default:
+   * `<secretNamePrefix>-<secret name>` with every other character turned into `-`.
+   */
+  secretId?: string;
+  /**
+   * Create a regional secret in this location (e.g. `europe-west4`): stored only there and read
+   * through the regional endpoint `secretmanager.<location>.rep.googleapis.com`. Default: a
+   * global secret.
+   */
+  location?: string;
+  /**
+   * Global secret: replicate only to these locations (user-managed replication), each optionally
+   * with its own KMS key. Default: automatic replication.
+   */
+  replicas?: GcpReplicaArgs[];
+  /**
+   * Cloud KMS key of a created secret with automatic replication (a `global` key) or of a regional
+   * secret (a key in its location). With `replicas`, set the key per replica instead.
+   */
+  kmsKeyName?: pulumi.Input<string>;
+  /**
+   * Existing secret: the version to read, a number such as `"3"` or `"latest"` (the default).
+   * A pinned version rolls the pods only when you change it here.
+   */
+  version?: string;
+}

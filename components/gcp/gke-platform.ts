@@ -1,0 +1,22 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { Declaration } from "../core/normalize";
+import type { PlatformPlan } from "../core/platform";
+import type { GkePlatformArgs } from "./gke-args";
+import { provisionGke } from "./gke";
+import { secretName } from "./names";
+import { planGke } from "./plan";
+
+/** GKE on the platform seam: the Google checks now, the secrets and grants when provisioned. */
+export function gkePlatform(decl: Declaration, gke: GkePlatformArgs): PlatformPlan {
+  const plan = planGke(decl, gke);
+  // A created secret's project may be the provider's (unknown here): bound it with the longest project id.
+  const longest = "x".repeat(30);
+  return {
+    maxValueBytesOfFile: plan.maxValueBytesOfFile,
+    specReferences: plan.secrets.map((p) => `${secretName(p.existing ?? { project: longest, location: p.location, secretId: p.secretId! })}/versions/${p.version}`),
+    provision(parent: pulumi.Resource) {
+      const p = provisionGke(parent, decl, gke, plan);
+      return { sources: p.sources, wiring: p.wiring, ready: p.ready, outputs: { iamMembers: p.iamMembers } };
+    },
+  };
+}

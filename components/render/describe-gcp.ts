@@ -1,0 +1,101 @@
+import { fact, jsonFile } from "./describe";
+import type { Describer, Fact, Obj, ResourceIndex, Subject } from "./describe";
+import { describeKubernetesObject } from "./describe-kubernetes";
+
+const SECRET_IAM_MEMBER = "gcp:secretmanager/secretIamMember:SecretIamMember";
+const REGIONAL_SECRET_IAM_MEMBER =
+  "gcp:secretmanager/regionalSecretIamMember:RegionalSecretIamMember";
+const SERVICE_ACCOUNT_IAM_MEMBER = "gcp:serviceaccount/iAMMember:IAMMember";
+const MEMBER_TYPES = [SECRET_IAM_MEMBER, REGIONAL_SECRET_IAM_MEMBER, SERVICE_ACCOUNT_IAM_MEMBER];
+
+/** Said in the review of every GKE workload: the one thing GKE cannot scope per container. */
+export const GKE_SHARED_IDENTITY_NOTE =
+  "every container of the pod (the app too) gets this identity from the GKE metadata server: " +
+  "no per-container exclusion; least privilege holds per secret " +
+  "(only the declared secrets are granted)";
+
+/** One IAM member as the review file lists it. */
+interface MemberRow {
+  resource: string;
+  role: string;
+  member: string;
+}
+
+function memberRow(s: Subject): MemberRow {
+  const i = s.inputs;
+  const resource = s.type === SERVICE_ACCOUNT_IAM_MEMBER
+    ? String(i.serviceAccountId).split("/").pop()!
+    : String(i.secretId);
+  return { resource, role: String(i.role), member: String(i.member) };
+}
+
+const encryption = (cmek: Obj | undefined) => (cmek ? ` (CMEK ${cmek.kmsKeyName})` : "");
+
+/**
+ * An IAM member: what it grants, on what, to whom. The first member of the program also writes
+ * `iam/gcp-iam-members.json` (every member: resource, role, member).
+ */
+const describeMember: Describer = (s: Subject, index: ResourceIndex) => {
+  const row = memberRow(s);
+  const facts: Fact[] = [
+    fact("grant", `${row.role} (additive)`),
+    fact("on", row.resource),
+    fact("to", row.member),
+  ];
+  const all = MEMBER_TYPES.flatMap((t) => index.ofType(t));
+  if (all[0]?.type !== s.type || all[0]?.name !== s.name) return { facts };
+  const file = jsonFile("iam/gcp-iam-members.json", all.map(memberRow),
+    "every Google IAM member granted (resource, role, member)");
+  return { facts, files: [file] };
+};
+
+/**
+ * A Kubernetes ServiceAccount, as on every platform; when a Google IAM member names it (its own
+ * principal, or the workload identity user of a Google service account), the review also says
+ * that every container of its pods gets that identity.
+ */
+const describeServiceAccount: Describer = (s, index) => {
+  const base = describeKubernetesObject(s, index);
+  const { namespace, name } = (s.inputs.metadata ?? {}) as Obj;
+  const members = MEMBER_TYPES.flatMap((t) => index.ofType(t)).map(memberRow);
+  const granted = members.some((m) => m.member.endsWith(`/subject/ns/${namespace}/sa/${name}`)
+    || m.member.endsWith(`.svc.id.goog[${namespace}/${name}]`));
+  if (!granted) return base;
+  const identity = fact("workload identity", `ns/${namespace}/sa/${name} on GKE`);
+  const shared = fact("shared in the pod", GKE_SHARED_IDENTITY_NOTE);
+  return { ...base, facts: [...base.facts, identity, shared] };
+};
+
+const withheld: Describer = () => ({ facts: [fact("value", "withheld")] });
+
+/** How render reviews the Google resources a GKE workload creates. Values are never read. */
+export const GCP_DESCRIBERS: Record<string, Describer> = {
+  "gcp:secretmanager/secret:Secret": ({ inputs: i }) => {
+    const managed = i.replication?.userManaged?.replicas as Obj[] | undefined;
+    const replication = managed
+      ? managed.map((r) => `${r.location}${encryption(r.customerManagedEncryption)}`)
+      : [`automatic${encryption(i.replication?.auto?.customerManagedEncryption)}`];
+    return {
+      facts: [
+        fact("secret", `projects/${i.project}/secrets/${i.secretId}`),
+        fact("replication", ...replication),
+      ],
+    };
+  },
+  "gcp:secretmanager/regionalSecret:RegionalSecret": ({ inputs: i }) => ({
+    facts: [
+      fact("secret", `projects/${i.project}/locations/${i.location}/secrets/${i.secretId}`),
+      fact("replication", `regional${encryption(i.customerManagedEncryption)}`),
+    ],
+  }),
+  "gcp:secretmanager/secretVersion:SecretVersion": withheld,
+  "gcp:secretmanager/regionalSecretVersion:RegionalSecretVersion": withheld,
+  [SECRET_IAM_MEMBER]: describeMember,
+  [REGIONAL_SECRET_IAM_MEMBER]: describeMember,
+  [SERVICE_ACCOUNT_IAM_MEMBER]: describeMember,
+  // The Kubernetes ServiceAccount of a GKE workload carries the shared-identity warning.
+  "kubernetes:core/v1:ServiceAccount": describeServiceAccount,
+  "gcp:serviceaccount/account:Account": ({ inputs: i }) => ({
+    facts: [fact("service account", `${i.accountId}${i.project ? ` in ${i.project}` : ""}`)],
+  }),
+};

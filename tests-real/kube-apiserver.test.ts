@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { startCluster, type Cluster, type KubeResponse } from "./helpers/cluster";
-import { collectionPath, nodeExamples, podFromTemplate, renderedObjects, type KubeObject } from "./helpers/rendered";
+import { collectionPath, kubernetesExamples, podFromTemplate, renderedObjects, type KubeObject } from "./helpers/rendered";
 import { needTool } from "./helpers/tools";
 
 const DRY = "dryRun=All&fieldValidation=Strict";
@@ -55,8 +55,8 @@ describe("a real kube-apiserver (etcd + kube-apiserver from the Go module proxy)
     assert.ok(anon === undefined || anon.status === 401 || anon.status === 403);
   });
 
-  const list = nodeExamples();
-  it("finds the examples to check (every examples/*/ with a Node.js program)", () => assert.ok(list.includes("eks"), list.join(",")));
+  const list = kubernetesExamples();
+  it("finds the examples to check (every examples/*/ Node.js program that declares a Kubernetes workload)", () => assert.ok(list.includes("eks"), list.join(",")));
 
   for (const example of list) {
     describe(`examples/${example}`, () => {

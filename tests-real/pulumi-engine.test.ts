@@ -5,12 +5,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { startCluster, type Cluster } from "./helpers/cluster";
-import { nodeExamples, ROOT } from "./helpers/rendered";
+import { kubernetesExamples, ROOT } from "./helpers/rendered";
 import { needTool, tool } from "./helpers/tools";
 
 // The real Pulumi engine (CLI built from the Go module proxy) runs every Node.js example through
 // preview, up, a change that rolls the pods, and destroy. Stand-ins (tests-real/stand-ins/): the
-// Node language host (the proxy refuses the real one) and the aws/random/tls/kubernetes providers;
+// Node language host (the proxy refuses the real one) and the aws/azure-native/gcp/random/tls/kubernetes providers;
 // the kubernetes stand-in writes to a real kube-apiserver.
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -44,7 +44,7 @@ describe("the real Pulumi engine runs every example: preview, up, a rolling chan
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
-  for (const example of nodeExamples()) {
+  for (const example of kubernetesExamples()) {
     describe(`examples/${example}`, () => {
       let prog: string;
       let env: NodeJS.ProcessEnv;
@@ -84,6 +84,9 @@ describe("the real Pulumi engine runs every example: preview, up, a rolling chan
           SECRET_MOUNT_KUBE_TOKEN: cluster.token,
         };
         pulumi(["stack", "init", "example"]);
+        // One API server serves every example and no controller finalizes a deleted namespace, so
+        // each example gets a namespace of its own.
+        pulumi(["config", "set", "namespace", `${example}-billing`]);
       });
 
       it("preview: what will be created, with the values providers compute still unknown", function () {
@@ -108,8 +111,9 @@ describe("the real Pulumi engine runs every example: preview, up, a rolling chan
         const dep = resources.find((r) => r.type === "kubernetes:apps/v1:Deployment")!.outputs;
         const live = await cluster.request("GET", `/apis/apps/v1/namespaces/${dep.metadata.namespace}/deployments/${dep.metadata.name}`);
         assert.equal(live.status, 200);
-        assert.equal(live.body.spec.template.spec.serviceAccountName, outputs.serviceAccountName);
-        const sa = await cluster.request("GET", `/api/v1/namespaces/${dep.metadata.namespace}/serviceaccounts/${outputs.serviceAccountName}`);
+        const saName = live.body.spec.template.spec.serviceAccountName;
+        if (outputs.serviceAccountName !== undefined) assert.equal(saName, outputs.serviceAccountName);
+        const sa = await cluster.request("GET", `/api/v1/namespaces/${dep.metadata.namespace}/serviceaccounts/${saName}`);
         assert.equal(sa.status, 200);
         if (outputs.roleArn) assert.ok(JSON.stringify(sa.body.metadata.annotations ?? {}).includes(outputs.roleArn), "the ServiceAccount names the role");
         // Every value the engine holds as secret: decrypted here only to look for it in the raw file.

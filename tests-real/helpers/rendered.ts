@@ -16,6 +16,11 @@ export function nodeExamples(): string[] {
   return examples().filter((d) => /^runtime:\s*(\n\s+name:\s*)?nodejs\b/m.test(fs.readFileSync(path.join(ROOT, "examples", d, "Pulumi.yaml"), "utf8")));
 }
 
+/** The Node examples that declare a Kubernetes workload (SecretMountedWorkload); ECS examples have no pod. */
+export function kubernetesExamples(): string[] {
+  return nodeExamples().filter((d) => /\bSecretMountedWorkload\b/.test(fs.readFileSync(path.join(ROOT, "examples", d, "index.ts"), "utf8")));
+}
+
 export type KubeObject = Record<string, any>;
 
 const ORDER = ["Namespace", "ServiceAccount", "ConfigMap"];

@@ -1,4 +1,4 @@
-// Recording stand-in for a Pulumi resource provider (aws, random, tls, kubernetes), run by the real
+// Recording stand-in for a Pulumi resource provider (aws, azure-native, gcp, random, tls, kubernetes), run by the real
 // Pulumi engine as pulumi-resource-<name>: written with @pulumi/pulumi/provider. It returns what
 // the real provider computes (ARNs, generated values, names), leaves computed outputs to the
 // engine at preview (no Create during preview, so they are unknown, as with a real provider), and
@@ -9,7 +9,12 @@
 const crypto = require("node:crypto");
 const fs = require("node:fs");
 const https = require("node:https");
+const path = require("node:path");
 const { main } = require("@pulumi/pulumi/provider");
+// Azure and Google computed outputs: the same answers the offline render's engine gives (compiled library).
+const DIST = path.resolve(__dirname, "../../dist/components/render");
+const { azureState } = require(path.join(DIST, "azure-state.js"));
+const { gcpState, gcpCall, OFFLINE_GCP_PROJECT } = require(path.join(DIST, "gcp-offline.js"));
 
 const pkg = process.argv[2];
 const ACCOUNT = "111122223333";
@@ -88,8 +93,12 @@ function computed(urn, inputs) {
       const privateKeyPem = privateKey.export({ type: "sec1", format: "pem" });
       return { id: crypto.createHash("sha1").update(privateKeyPem).digest("hex"), outs: { ...inputs, privateKeyPem, privateKeyPemPkcs8: privateKey.export({ type: "pkcs8", format: "pem" }), publicKeyPem: publicKey.export({ type: "spki", format: "pem" }) } };
     }
-    default:
-      return { id: `${nameOf(urn)}-${suffix(7)}`, outs: { ...inputs } };
+    default: {
+      const id = `${nameOf(urn)}-${suffix(7)}`;
+      if (type.startsWith("azure-native:")) return { id, outs: { ...inputs, ...azureState(type, nameOf(urn), inputs) } };
+      if (type.startsWith("gcp:")) return { id, outs: { ...inputs, ...gcpState(type, inputs, inputs.project ?? OFFLINE_GCP_PROJECT) } };
+      return { id, outs: { ...inputs } };
+    }
   }
 }
 
@@ -148,8 +157,11 @@ main({
         return { outputs: { id: ACCOUNT, accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/stand-in`, userId: "AIDASTANDIN" } };
       case "aws:index/getPartition:getPartition":
         return { outputs: { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" } };
-      default:
+      default: {
+        const answer = token.startsWith("gcp:") ? gcpCall(token, inputs ?? {}, inputs?.project ?? OFFLINE_GCP_PROJECT) : undefined;
+        if (answer) return { outputs: answer };
         throw new Error(`the ${pkg} stand-in has no answer for ${token} (${Object.keys(inputs ?? {}).join(",")})`);
+      }
     }
   },
 }, process.argv.slice(3));

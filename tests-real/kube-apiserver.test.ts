@@ -63,7 +63,13 @@ describe("a real kube-apiserver (etcd + kube-apiserver from the Go module proxy)
       let objects: KubeObject[] = [];
       before(async function () {
         this.timeout(120_000);
-        objects = await renderedObjects(example);
+        // One API server serves every example, and the examples share namespace names: each example's
+        // objects move to namespaces of its own (<example>-<namespace>), nothing else changes.
+        const own = (ns: string) => `${example}-${ns}`;
+        objects = (await renderedObjects(example)).map((o) => {
+          if (o.kind === "Namespace") return { ...o, metadata: { ...o.metadata, name: own(o.metadata.name) } };
+          return o.metadata?.namespace ? { ...o, metadata: { ...o.metadata, namespace: own(o.metadata.namespace) } } : o;
+        });
       });
 
       it("renders Kubernetes objects (a Namespace, a ServiceAccount, a Deployment)", () => {

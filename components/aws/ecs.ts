@@ -7,6 +7,7 @@ import * as ecs from "@pulumi/aws/ecs";
 import * as iam from "@pulumi/aws/iam";
 import { buildFetchSpec } from "../core/build-fetch-spec";
 import { DeclarationError } from "../core/declaration-error";
+import { refuseSecret } from "../core/plain-inputs";
 import { specBytesBound } from "../core/spec-delivery";
 import type { SecretSource } from "../spec/fetch-spec";
 import { policyArnProblem, type Scope } from "./arns";
@@ -25,21 +26,9 @@ import { provisionAwsSecret } from "./secrets";
  */
 const ESCAPING = 1.25;
 
-/**
- * `value`, refused when it resolves to a Pulumi secret: in a container definition it would sit in
- * clear text in the task definition, readable by anyone who may describe it.
- */
-export function refuseSecretInTask(value: pulumi.Input<string>, field: string, component: string): pulumi.Input<string> {
-  if (!pulumi.Output.isInstance(value)) return value;
-  const output = pulumi.output(value);
-  return pulumi.output(pulumi.isSecret(output)).apply((secret) => {
-    if (secret) {
-      throw new DeclarationError(field, "is a Pulumi secret: it would sit in clear text in the task definition (readable by anyone who may call " +
-        "ecs:DescribeTaskDefinition). Declare it under `secrets` and read it from its file under mountPath, or inject it with nativeSecrets", component);
-    }
-    return pulumi.unsecret(output);
-  });
-}
+/** Why a Pulumi secret may not be a container definition value, and where it belongs instead. */
+const IN_TASK_DEFINITION = "it would sit in clear text in the task definition (readable by anyone who may call " +
+  "ecs:DescribeTaskDefinition). Declare it under `secrets` and read it from its file under mountPath, or inject it with nativeSecrets";
 
 /** At preview: the FetchSpec's worst case against what a task definition can hold. */
 export function checkEcsSpecBound(decl: EcsDeclaration): number {
@@ -130,7 +119,7 @@ export function provisionEcsTask(parent: pulumi.Resource, decl: EcsDeclaration, 
   // An existing secret named without ARN is granted as `name-??????`; ECS takes the partial ARN.
   const nativeFrom = pulumi.all(decl.native.map((n) => byName.get(n.plan.secret.name)!.policyArn
     .apply((arn) => nativeValueFrom(n.plan.store, arn.replace(/-\?{6}$/, ""), n.jsonKey))));
-  const plain = (v: pulumi.Input<string>, field: string) => refuseSecretInTask(v, field, name);
+  const plain = (v: pulumi.Input<string>, field: string) => refuseSecret(v, field, name, IN_TASK_DEFINITION);
   const plainList = (vs: pulumi.Input<string>[] | undefined, field: string) => vs?.map((v, j) => plain(v, `${field}[${j}]`));
   const containers = pulumi.output(decl.containers.map((c, i) => ({
     name: c.name, image: plain(c.image, `containers[${i}].image`), user: c.user, command: plainList(c.command, `containers[${i}].command`),

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { refuseSecret } from "./plain-inputs";
+import { refuseSecret } from "../core/plain-inputs";
 import type * as k8s from "@pulumi/kubernetes/types/input";
 import { FETCH_SPEC_ENV, FETCH_SPEC_FILE_ENV } from "../spec/fetch-spec";
 import { FETCH_SPEC_DIR, FETCH_SPEC_FILE } from "../core/spec-delivery";
@@ -7,6 +7,11 @@ import type { ResourcesArgs } from "../core/args";
 import { FETCH_CONTAINER_NAME, type Declaration, type NormalizedContainer } from "../core/normalize";
 import { fetchImageOf, pullPolicyOf } from "./fetch-image";
 import { FETCH_UID } from "../core/file-access";
+
+/** Why a Pulumi secret may not be a pod spec value, and where it belongs instead. */
+const IN_POD_SPEC = "it would sit in clear text in the Deployment's pod spec (readable by anyone who may read " +
+  "Deployments) and make the whole spec one secret no reviewer can read. Declare it under `secrets` and read it from its file under " +
+  "mountPath, or name that file in `envFile` for a dotenv file the app sources at start";
 
 export { FETCH_UID } from "../core/file-access";
 export const SECRETS_VOLUME = "secret-mount";
@@ -60,7 +65,7 @@ export function fetchContainer(decl: Declaration, specJson: pulumi.Input<string>
     // loudly (identity-not-ready) instead of reading with whatever the node may read.
     { name: "AWS_EC2_METADATA_DISABLED", value: "true" },
   ];
-  const image = refuseSecret(fetchImageOf(decl), "fetch.image", decl.name);
+  const image = refuseSecret(fetchImageOf(decl), "fetch.image", decl.name, IN_POD_SPEC);
   const container: k8s.core.v1.Container = {
     name: FETCH_CONTAINER_NAME,
     image,
@@ -96,7 +101,7 @@ export function fetchContainer(decl: Declaration, specJson: pulumi.Input<string>
 /** An application container: the user's settings, the volume mounted read-only, restricted security. */
 export function appContainer(c: NormalizedContainer, decl: Declaration, index = decl.containers.indexOf(c)): k8s.core.v1.Container {
   const at = `containers[${index}]`;
-  const plain = (v: pulumi.Input<string>, field: string) => refuseSecret(v, `${at}.${field}`, decl.name);
+  const plain = (v: pulumi.Input<string>, field: string) => refuseSecret(v, `${at}.${field}`, decl.name, IN_POD_SPEC);
   const out: k8s.core.v1.Container = {
     name: c.name,
     image: plain(c.image, "image"),

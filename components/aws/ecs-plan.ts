@@ -1,7 +1,7 @@
 /** Validates and defaults an ECS task declaration. Pure: throws DeclarationError before anything is registered. */
 import type * as pulumi from "@pulumi/pulumi";
 import { DeclarationError } from "../core/declaration-error";
-import { FETCH_UID } from "../core/file-access";
+import { FETCH_IMAGE_VOLUME, FETCH_UID } from "../core/file-access";
 import { envNameProblem } from "../core/names";
 import { FETCH_CONTAINER_NAME, normalizeSecretSet, unknownFields, type SecretSetDeclaration } from "../core/normalize";
 import { requiredVolumeBytes } from "../core/volume-size";
@@ -64,7 +64,10 @@ export interface EcsDeclaration {
   memory?: number;
   /** Every declared secret. */
   all: SecretSetDeclaration;
-  /** The secrets the fetcher writes as files (not delivered natively), indices as declared. */
+  /**
+   * The secrets the fetcher writes as files (not delivered natively), indices as declared, with
+   * `mountPath` the fetch container's own: FETCH_IMAGE_VOLUME (the app containers use `all.mountPath`).
+   */
   files: SecretSetDeclaration;
   /** Store plans of every secret; the policy layout covers the file secrets (the task role's). */
   aws: AwsSecretsPlan;
@@ -145,7 +148,9 @@ export function planEcsTask(name: string, args: SecretMountedTaskArgs | undefine
       if (owner && nativeNames.has(owner.name)) fail(`envFile.vars.${k}`, `refers to "${target}", a file of "${owner.name}", which nativeSecrets delivers as an environment variable instead; drop one of the two`);
     }
   }
-  const files: SecretSetDeclaration = { ...all, secrets: fileSecrets };
+  // The fetch container writes at its image's VOLUME path, whatever mountPath the apps use: the
+  // writer's links are relative, so the same volume reads the same at any path.
+  const files: SecretSetDeclaration = { ...all, secrets: fileSecrets, mountPath: FETCH_IMAGE_VOLUME };
   const aws = planAwsSecrets(all, fail, (s) => !nativeNames.has(s.name));
   const planOf = new Map(aws.secrets.map((p) => [p.secret.name, p]));
 

@@ -2,7 +2,7 @@
  * The ECS task wiring: container definitions and volumes as RegisterTaskDefinition takes them.
  * Pure: every Input is resolved by the caller.
  */
-import { FETCH_UID } from "../core/file-access";
+import { FETCH_IMAGE_VOLUME_MODE, FETCH_UID } from "../core/file-access";
 import { FETCH_CONTAINER_NAME } from "../core/normalize";
 import { FETCH_SPEC_ENV } from "../spec/fetch-spec";
 import type { EcsHealthCheckArgs, EcsLogConfigurationArgs, EcsPortMappingArgs } from "./ecs-args";
@@ -75,7 +75,9 @@ export function containerDefinitions(decl: EcsDeclaration, r: ResolvedTask): Con
       AWS_REGION: r.region,
       SECRET_MOUNT_REVISION: r.revision,
     }),
-    mountPoints: [{ sourceVolume: ECS_VOLUME_NAME, containerPath: decl.all.mountPath, readOnly: false }],
+    // Exactly the image's VOLUME path: Fargate then gives the volume the image directory's owner
+    // (65532) and mode instead of root 0755 (ECS developer guide, "Use bind mounts with Amazon ECS").
+    mountPoints: [{ sourceVolume: ECS_VOLUME_NAME, containerPath: decl.files.mountPath, readOnly: false }],
     // No initProcessEnabled: the fetcher is PID 1, handles SIGTERM itself, starts no children and exits.
     linuxParameters: { capabilities: { drop: ["ALL"] } },
     // Fargate has no dockerSecurityOptions; there the image (distroless, no setuid binaries) and the
@@ -134,7 +136,7 @@ export function taskVolumes(decl: EcsDeclaration): { [k: string]: Json }[] {
         type: "tmpfs",
         device: "tmpfs",
         // Owned by the fetcher, group fileGroup with setgid so every file inherits it.
-        o: `size=${decl.volumeMiB}m,uid=${FETCH_UID},gid=${decl.fileGroup},mode=2750,noexec,nosuid,nodev`,
+        o: `size=${decl.volumeMiB}m,uid=${FETCH_UID},gid=${decl.fileGroup},mode=${FETCH_IMAGE_VOLUME_MODE.toString(8)},noexec,nosuid,nodev`,
       },
     },
   }];

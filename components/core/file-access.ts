@@ -5,6 +5,16 @@ import type { ContainerArgs } from "./args";
 export const FETCH_UID = 65532;
 
 /**
+ * The directory the fetch image declares as a `VOLUME` (runtime-image/Dockerfile), owned by
+ * 65532:65532 with mode FETCH_IMAGE_VOLUME_MODE. On ECS the fetch container mounts the shared volume
+ * exactly here: Fargate copies the image's directory, with its owner and mode, into a bind-mount
+ * volume mounted at the same path (a bare one is root-owned 0755, which the fetcher cannot write).
+ */
+export const FETCH_IMAGE_VOLUME = "/secret-mount";
+/** Owner rwx, group r-x (the app reads through its gid), setgid; the same as the EC2 tmpfs volume's `mode`. */
+export const FETCH_IMAGE_VOLUME_MODE = 0o2750;
+
+/**
  * Why a file mode would deny one of the app containers, or undefined. Files are owned by the
  * fetcher (UID 65532) and by the pod's `fsGroup`, which Kubernetes gives every container of the pod
  * as a supplementary group. A container running as UID 65532 reads through the owner bits; any

@@ -6,6 +6,7 @@ import { firstUnhandledRejection } from "./capture";
 import { FETCH_IMAGE, VersionedMocks } from "./mock-run";
 import { APP_IMAGE, mockTask, taskArgs, type MockedTask } from "./ecs-mock";
 import { botocoreErrors } from "../helpers/botocore";
+import { fetchImageVolumes } from "../helpers/fetch-image-volume";
 
 const ACCOUNT = "111122223333";
 const EXISTING = `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:prod/stripe-Xy12Ab`;
@@ -80,7 +81,7 @@ describe("SecretMountedTask on Fargate (the default): exact inputs of every chil
     const [fetch] = defs(t);
     const spec = fetch.environment.find((e: { name: string }) => e.name === "SECRET_MOUNT_SPEC").value;
     assert.deepEqual(JSON.parse(spec), {
-      version: 1, dir: "/run/secrets/app", mode: "init", fileMode: "0440", timeoutSeconds: 60,
+      version: 1, dir: "/secret-mount", mode: "init", fileMode: "0440", timeoutSeconds: 60,
       files: [
         { path: "db-password", source: { type: "aws-secretsmanager", secretId: CREATED, region: "eu-west-1" } },
         { path: "stripe/api-key", source: { type: "aws-secretsmanager", secretId: EXISTING, region: "eu-west-1" }, jsonKey: "apiKey" },
@@ -102,7 +103,7 @@ describe("SecretMountedTask on Fargate (the default): exact inputs of every chil
         { name: "SECRET_MOUNT_REVISION", value: revision },
         { name: "SECRET_MOUNT_SPEC", value: spec },
       ],
-      mountPoints: [{ sourceVolume: "secret-mount", containerPath: "/run/secrets/app", readOnly: false }],
+      mountPoints: [{ sourceVolume: "secret-mount", containerPath: "/secret-mount", readOnly: false }],
       linuxParameters: { capabilities: { drop: ["ALL"] } },
       logConfiguration: awslogs("secret-mount"),
     }, {
@@ -204,6 +205,41 @@ describe("SecretMountedTask on EC2: a task-scoped tmpfs volume", () => {
 
   it("the RegisterTaskDefinition request passes botocore's validation", () => {
     assert.equal(botocoreErrors("ecs", "RegisterTaskDefinition", registerRequest(t)).errors, "");
+  });
+});
+
+describe("SecretMountedTask: the fetch container writes into the fetch image's VOLUME directory", () => {
+  const [volume] = fetchImageVolumes();
+  const mountOf = (d: Record<string, any>) => d.mountPoints.find((m: { sourceVolume: string }) => m.sourceVolume === "secret-mount");
+
+  it("the fetch image declares one VOLUME, made owned by the fetcher (65532:65532), group read and traverse, nothing for others", () => {
+    assert.deepEqual(fetchImageVolumes().map((v) => v.path), ["/secret-mount"]);
+    assert.equal(volume.uid, 65532);
+    assert.equal(volume.gid, 65532);
+    assert.equal(volume.mode & 0o777, 0o750);
+  });
+
+  for (const launchType of ["FARGATE", "EC2"] as const) {
+    it(`${launchType}: the fetch container mounts the shared volume at exactly that path and the FetchSpec writes there; the apps mount it at mountPath`, async () => {
+      const t = await mockTask("shop", taskArgs({
+        launchType, mountPath: "/etc/shop/secrets",
+        ...(launchType === "EC2" ? { memory: 512, containers: [{ name: "api", image: APP_IMAGE, user: "10001:65532", memoryReservation: 128 }] } : {}),
+      }));
+      const [fetch, app] = defs(t);
+      assert.deepEqual(mountOf(fetch), { sourceVolume: "secret-mount", containerPath: volume.path, readOnly: false });
+      assert.equal(JSON.parse(t.outputs.fetchSpec).dir, volume.path);
+      assert.deepEqual(mountOf(app), { sourceVolume: "secret-mount", containerPath: "/etc/shop/secrets", readOnly: true });
+      assert.equal(t.outputs.mountPath, "/etc/shop/secrets");
+    });
+  }
+
+  it("EC2: the tmpfs volume is created with the image directory's owner and mode (uid 65532, gid fileGroup, the same mode)", async () => {
+    const t = await mockTask("shop", taskArgs({ launchType: "EC2", memory: 512, containers: [{ name: "api", image: APP_IMAGE, user: "10001:65532", memoryReservation: 128 }] }));
+    const o = t.one("aws:ecs/taskDefinition:TaskDefinition").volumes[0].dockerVolumeConfiguration.driverOpts.o as string;
+    const opts = Object.fromEntries(o.split(",").map((kv) => kv.split("=")));
+    assert.equal(opts.uid, String(volume.uid));
+    assert.equal(opts.gid, String(volume.gid));
+    assert.equal(parseInt(opts.mode, 8), volume.mode);
   });
 });
 

@@ -5,6 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { parse as parseYaml } from "yaml";
+import { fetchImageVolumes } from "../helpers/fetch-image-volume";
 
 // The release workflow cannot run here (it pushes an image and publishes to npm); what can be
 // checked is its structure: what runs, in which order, pinned to what, and the stamping script.
@@ -55,6 +56,48 @@ describe("release workflow (.github/workflows/release.yml)", () => {
     const meta = steps[at((s) => s.id === "meta", "release coordinates")].run!;
     assert.match(meta, /ghcr\.io\/\$\{GITHUB_REPOSITORY_OWNER,,\}\/secret-mount-fetch/);
     assert.match(meta, /does not match package\.json version/);
+  });
+
+  it("checks the built image's VOLUME directory on both platforms after the build, before signing anything", () => {
+    const build = at(uses("docker/build-push-action"), "building the image");
+    const check = at(runs(/check-image-volume\.mjs/), "checking the image's volume directory");
+    const sign = at(runs(/cosign sign/), "signing");
+    assert.ok(build < check && check < sign);
+    const script = steps[check].run!;
+    assert.match(script, /for platform in linux\/amd64 linux\/arm64; do/);
+    assert.match(script, /docker export "\$\{id\}" \| tar --numeric-owner -tvf - \| node \.github\/scripts\/check-image-volume\.mjs "\$\{volumes\}"/);
+    assert.equal(steps[check].env!.DIGEST, `\${{ steps.${steps[build].id}.outputs.digest }}`);
+  });
+
+  it("the volume check passes a directory with the Dockerfile's owner and mode and fails any other, or a missing VOLUME", async function () {
+    if (process.getuid?.() !== 0) this.skip(); // chown needs root
+    const [volume] = fetchImageVolumes();
+    const script = path.join(ROOT, ".github/scripts/check-image-volume.mjs");
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "secret-mount-volume-"));
+    // tar -tv of a real directory (what `docker export | tar -tv` lists), made as the Dockerfile says and then changed.
+    const listing = async (uid: number, gid: number, mode: number) => {
+      const dir = path.join(tmp, volume.path);
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.mkdirSync(dir);
+      fs.chownSync(dir, uid, gid);
+      fs.chmodSync(dir, mode);
+      return (await run("tar", ["--numeric-owner", "-C", tmp, "-cvvf", "/dev/null", volume.path.slice(1)])).stdout;
+    };
+    const check = (volumes: string, tv: string) => new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = execFile(process.execPath, [script, volumes], (err, stdout, stderr) => resolve({ code: err ? (err as { code?: number }).code ?? 1 : 0, out: stdout + stderr }));
+      child.stdin!.end(tv);
+    });
+    try {
+      const good = await listing(volume.uid, volume.gid, volume.mode);
+      const declared = JSON.stringify({ [volume.path]: {} });
+      assert.deepEqual(await check(declared, good), { code: 0, out: "check-image-volume: VOLUME /secret-mount is drwxr-s--- 65532/65532\n" });
+      assert.match((await check(declared, await listing(0, 0, 0o755))).out, /\/secret-mount is drwxr-xr-x 0\/0, not drwxr-s--- 65532\/65532/);
+      assert.match((await check(declared, await listing(volume.uid, volume.gid, 0o755))).out, /is drwxr-xr-x 65532\/65532, not/);
+      assert.match((await check("null", good)).out, /declares VOLUME \[\], not exactly \["\/secret-mount"\]/);
+      assert.match((await check(declared, "")).out, /has no \/secret-mount/);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   });
 
   it("the stamping script writes repository, digest and version into fetch-image.json, and refuses a malformed digest", async () => {

@@ -72,7 +72,10 @@ export interface EcsHealthCheckArgs {
 export interface EcsLogConfigurationArgs {
   /** The log driver. */
   logDriver: EcsLogDriver;
-  /** Driver options (e.g. `awslogs-group`). */
+  /**
+   * Driver options (e.g. `awslogs-group`). Plain values only: they sit in clear text in the task
+   * definition, so a Pulumi secret here is refused (ECS's `secretOptions` is not rendered).
+   */
   options?: { [key: string]: pulumi.Input<string> };
 }
 

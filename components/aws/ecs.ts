@@ -11,6 +11,7 @@ import { refuseSecret } from "../core/plain-inputs";
 import { specBytesBound } from "../core/spec-delivery";
 import type { SecretSource } from "../spec/fetch-spec";
 import { policyArnProblem, type Scope } from "./arns";
+import type { EcsLogConfigurationArgs } from "./ecs-args";
 import { ECS_SPEC_MAX_BYTES, type EcsDeclaration } from "./ecs-plan";
 import { ecrRepositoryArn, ecsTasksTrustPolicy, executionPolicy } from "./ecs-policies";
 import { containerDefinitions, containerDefinitionsJson, nativeValueFrom, taskVolumes, type ResolvedContainer } from "./ecs-task";
@@ -29,6 +30,11 @@ const ESCAPING = 1.25;
 /** Why a Pulumi secret may not be a container definition value, and where it belongs instead. */
 const IN_TASK_DEFINITION = "it would sit in clear text in the task definition (readable by anyone who may call " +
   "ecs:DescribeTaskDefinition). Declare it under `secrets` and read it from its file under mountPath, or inject it with nativeSecrets";
+
+/** Why a Pulumi secret may not be a log driver option. */
+const IN_LOG_OPTIONS = "it would sit in clear text in the task definition (readable by anyone who may call " +
+  "ecs:DescribeTaskDefinition). A log driver's credential (e.g. splunk-token) belongs in ECS's logConfiguration.secretOptions, " +
+  "which SecretMountedTask does not render: use the awslogs driver (the default), or awsfirelens with a log router that reads its credential itself";
 
 /** At preview: the FetchSpec's worst case against what a task definition can hold. */
 export function checkEcsSpecBound(decl: EcsDeclaration): number {
@@ -121,12 +127,17 @@ export function provisionEcsTask(parent: pulumi.Resource, decl: EcsDeclaration, 
     .apply((arn) => nativeValueFrom(n.plan.store, arn.replace(/-\?{6}$/, ""), n.jsonKey))));
   const plain = (v: pulumi.Input<string>, field: string) => refuseSecret(v, field, name, IN_TASK_DEFINITION);
   const plainList = (vs: pulumi.Input<string>[] | undefined, field: string) => vs?.map((v, j) => plain(v, `${field}[${j}]`));
+  const plainMap = (vs: { [k: string]: pulumi.Input<string> }, field: string, problem = IN_TASK_DEFINITION) =>
+    Object.fromEntries(Object.entries(vs).map(([k, v]) => [k, refuseSecret(v, `${field}.${k}`, name, problem)]));
+  const logConfiguration = (l: EcsLogConfigurationArgs, field: string) =>
+    ({ logDriver: l.logDriver, ...(l.options ? { options: plainMap(l.options, `${field}.options`, IN_LOG_OPTIONS) } : {}) });
   const containers = pulumi.output(decl.containers.map((c, i) => ({
     name: c.name, image: plain(c.image, `containers[${i}].image`), user: c.user, command: plainList(c.command, `containers[${i}].command`),
     entryPoint: plainList(c.entryPoint, `containers[${i}].entryPoint`), workingDirectory: c.workingDirectory,
-    environment: c.environment && Object.fromEntries(Object.entries(c.environment).map(([k, v]) => [k, plain(v, `containers[${i}].environment.${k}`)])),
+    environment: c.environment && plainMap(c.environment, `containers[${i}].environment`),
     cpu: c.cpu, memory: c.memory, memoryReservation: c.memoryReservation, portMappings: c.portMappings,
-    healthCheck: c.healthCheck, logConfiguration: c.logConfiguration, readonlyRootFilesystem: c.readonlyRootFilesystem, essential: c.essential,
+    healthCheck: c.healthCheck, logConfiguration: c.logConfiguration && logConfiguration(c.logConfiguration, `containers[${i}].logConfiguration`),
+    readonlyRootFilesystem: c.readonlyRootFilesystem, essential: c.essential,
   }))) as unknown as pulumi.Output<ResolvedContainer[]>;
   const definitions = pulumi.all([containers, fetchImage, fetchSpec, scope, logGroup.name, revision, nativeFrom])
     .apply(([cs, image, spec, sc, logGroupName, rev, from]) => containerDefinitionsJson(decl, containerDefinitions(decl, {

@@ -345,6 +345,28 @@ describe("SecretMountedTask: no Pulumi secret in a container definition", () => 
     });
   }
 
+  it("refuses a secret among a container's log driver options before the task definition is registered, pointing away from options", async () => {
+    const mocks = new OfflineMocks();
+    await pulumi.runtime.setMocks(mocks, "proj", "dev", false);
+    const err = await firstUnhandledRejection(() => {
+      new SecretMountedTask("shop", taskArgs({
+        containers: [{ ...taskArgs().containers[0], logConfiguration: { logDriver: "splunk", options: { "splunk-url": "https://splunk.example.com:8088", "splunk-token": pulumi.secret(SECRET_VALUE) } } }],
+      }));
+    });
+    assert.ok(err instanceof DeclarationError, String(err));
+    assert.equal(err.field, "containers[0].logConfiguration.options.splunk-token");
+    assert.match(err.message, /is a Pulumi secret: it would sit in clear text in the task definition.*secretOptions, which SecretMountedTask does not render: use the awslogs driver/);
+    assert.ok(!err.message.includes(SECRET_VALUE));
+    assert.deepEqual(mocks.resources.filter((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition"), []);
+  });
+
+  it("plain log driver options, from Outputs too, pass through unchanged", async () => {
+    const t = await mockTask("shop", taskArgs({
+      containers: [{ ...taskArgs().containers[0], logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": pulumi.output("/shop/api"), "awslogs-region": "eu-west-1", "awslogs-stream-prefix": "api" } } }],
+    }));
+    assert.deepEqual(defs(t)[1].logConfiguration, { logDriver: "awslogs", options: { "awslogs-group": "/shop/api", "awslogs-region": "eu-west-1", "awslogs-stream-prefix": "api" } });
+  });
+
   it("plain environment values from Outputs pass through", async () => {
     const t = await mockTask("shop", taskArgs({ containers: [{ ...taskArgs().containers[0], environment: { REGION: pulumi.output("eu-west-1") } }] }));
     assert.deepEqual(defs(t)[1].environment, [{ name: "REGION", value: "eu-west-1" }]);

@@ -22,6 +22,10 @@ function taskDefinition(s: Subject) {
     fact("shared volume", volume.dockerVolumeConfiguration
       ? `tmpfs (memory, ${volume.dockerVolumeConfiguration.driverOpts?.o})`
       : "ON DISK: Fargate task ephemeral storage, encrypted at rest by Fargate (EC2 gives tmpfs; nativeSecrets avoids the disk)"),
+    // Where the fetcher writes, read off its mount: on Fargate the volume's owner comes from the image's VOLUME at that path.
+    fact("fetch writes at", `${(fetch?.mountPoints ?? []).map((m: Obj) => m.containerPath).join(", ") || "NOTHING"}`, volume.dockerVolumeConfiguration
+      ? "owner and mode from the tmpfs options"
+      : "the volume is root-owned unless the fetch image declares this path as its VOLUME (README, \"The volume's owner\")"),
     fact("apps start after", ...apps.map((a) => `${a.name}: ${(a.dependsOn ?? []).map((d: Obj) => `${d.containerName} ${d.condition}`).join(", ") || "NOTHING"}`)),
     // Read off each app's mount points, not assumed.
     fact("app mounts", ...apps.map((a) => `${a.name}: ${(a.mountPoints ?? []).length && a.mountPoints.every((m: Obj) => m.readOnly === true) ? "read-only" : "WRITABLE or missing"}`)),

@@ -51,6 +51,7 @@ describe("examples/ecs renders offline (npm run render -- examples/ecs)", () => 
     const entry = (type: string) => stdout.slice(stdout.indexOf(type)).split(/\n(?=\S)/)[0];
     const task = entry("aws:ecs/taskDefinition:TaskDefinition  billing-api-task");
     assert.match(task, /shared volume\s+ON DISK: Fargate task ephemeral storage, encrypted at rest/);
+    assert.match(task, /fetch writes at\s+\/secret-mount\s+the volume is root-owned unless the fetch image declares this path as its\s+VOLUME/);
     assert.match(task, /apps start after\s+api: secret-mount-fetch SUCCESS/);
     assert.match(task, /app mounts\s+api: read-only/);
     const svc = entry("aws:ecs/service:Service  billing-api-service");
@@ -68,6 +69,7 @@ describe("examples/ecs renders offline (npm run render -- examples/ecs)", () => 
     try {
       const text = await render(dir, "ec2-test");
       assert.match(text, /shared volume\s+tmpfs \(memory, size=1m,uid=65532,gid=65532,mode=2750,noexec,nosuid,nodev\)/);
+      assert.match(text, /fetch writes at\s+\/secret-mount\s+owner and mode from the tmpfs options/);
       const td = JSON.parse(fs.readFileSync(path.join(dir, "ecs/billing-api.task-definition.json"), "utf8"));
       assert.deepEqual(td.volumes[0].dockerVolumeConfiguration.scope, "task");
       assert.equal(botocoreErrors("ecs", "RegisterTaskDefinition", td).errors, "");

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { type ContainerArgs, DeclarationError, RELEASED_FETCH_IMAGE, SecretMountedWorkload, type SecretMountedWorkloadArgs, defaultFetchImage, parseFetchSpecJson } from "../../components";
+import { fetchImageVolumes } from "../helpers/fetch-image-volume";
 import { OfflineMocks } from "../../components/render/offline-engine";
 import { captureWarnings, firstUnhandledRejection } from "./capture";
 import { FETCH_PROBE_COMMAND, podTemplate, type PlatformWiring } from "../../components/kubernetes/pod";
@@ -150,6 +151,16 @@ describe("SecretMountedWorkload on EKS (IRSA), under mocks", () => {
     assert.equal(app.securityContext.readOnlyRootFilesystem, true);
     assert.equal(app.securityContext.runAsUser, 10001);
     assert.equal(w.one(DEPLOYMENT).spec.template.metadata.annotations["eks.amazonaws.com/skip-containers"], "app");
+  });
+
+  it("the fetch image's VOLUME directory (for ECS) is not where the fetcher writes: its FetchSpec dir is its memory emptyDir's mount, outside that directory", () => {
+    const pod = w.one(DEPLOYMENT).spec.template.spec;
+    const fetch = pod.initContainers[0];
+    const dir = parseFetchSpecJson(fetch.env.find((e: { name: string }) => e.name === "SECRET_MOUNT_SPEC").value).dir;
+    const mount = fetch.volumeMounts.find((m: { mountPath: string }) => m.mountPath === dir);
+    assert.ok(mount, "the fetcher writes into a volume of the pod");
+    assert.deepEqual(pod.volumes.find((v: { name: string }) => v.name === mount.name).emptyDir.medium, "Memory");
+    for (const v of fetchImageVolumes()) assert.ok(dir !== v.path && !dir.startsWith(`${v.path}/`), `${dir} is inside the image volume ${v.path} (node disk on Kubernetes)`);
   });
 
   it("hands the fetch container a FetchSpec of references only, one file per declared path", () => {

@@ -25,7 +25,10 @@ export class SecretMountedTask extends pulumi.ComponentResource {
   readonly serviceName: pulumi.Output<string>;
   /** Where the secrets appear in every app container. */
   readonly mountPath: pulumi.Output<string>;
-  /** The FetchSpec (JSON) handed to the fetch container: references only, never values. */
+  /**
+   * The FetchSpec (JSON) handed to the fetch container: references only, never values. Its `dir` is
+   * the fetch container's own mount of the volume, `/secret-mount` (the fetch image's VOLUME).
+   */
   readonly fetchSpec: pulumi.Output<string>;
   /** The task definition's container definitions (JSON). */
   readonly containerDefinitions: pulumi.Output<string>;

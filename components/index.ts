@@ -27,6 +27,8 @@ export { SecretMountedTask } from "./task";
 export type { EksWorkloadIdentityArgs, AwsPolicyStatementArgs, AwsPolicyConditionArgs } from "./aws/eks-identity-args";
 export { AwsPolicyEffect } from "./aws/eks-identity-args";
 export { EksWorkloadIdentity } from "./eks-identity";
+export type { AksWorkloadIdentityArgs, AksRoleAssignmentArgs } from "./azure/aks-identity-args";
+export { AksWorkloadIdentity } from "./aks-identity";
 export { DeclarationError } from "./core/declaration-error";
 export { RELEASED_FETCH_IMAGE, defaultFetchImage, type FetchImageRecord } from "./kubernetes/fetch-image";
 export * from "./spec/fetch-spec";

@@ -62,7 +62,7 @@ export class AksWorkloadIdentity extends pulumi.ComponentResource {
     const roleAssignments = pulumi.all(grants.map((g) => pulumi.all([g.scope, g.roleDefinitionId]))).apply((pairs) => principalId.apply((pid) =>
       JSON.stringify(pairs.map(([scope, roleDefinitionId]) => ({ scope, roleDefinitionId, principalId: pid, principalType: "ServicePrincipal" })), null, 2)));
 
-    const serviceAccountAnnotations = { [AZURE_WI.clientId]: clientId, [AZURE_WI.tenantId]: tenantId };
+    const serviceAccountAnnotations: { [key: string]: pulumi.Output<string> } = { [AZURE_WI.clientId]: clientId, [AZURE_WI.tenantId]: tenantId };
     if (args.createServiceAccount) {
       new core.ServiceAccount(`${name}-sa`, identityServiceAccountManifest(args.namespace, args.serviceAccountName, serviceAccountAnnotations), {
         parent, dependsOn: [credential, ...assignments],
@@ -74,8 +74,8 @@ export class AksWorkloadIdentity extends pulumi.ComponentResource {
     this.tenantId = tenantId;
     this.federatedCredential = federatedCredential;
     this.roleAssignments = roleAssignments;
-    this.serviceAccountAnnotations = pulumi.output(serviceAccountAnnotations);
-    this.podLabels = pulumi.output({ [AZURE_WI.use]: "true" });
+    this.serviceAccountAnnotations = pulumi.output(serviceAccountAnnotations) as pulumi.Output<{ [key: string]: string }>;
+    this.podLabels = pulumi.output<{ [key: string]: string }>({ [AZURE_WI.use]: "true" });
     this.namespace = pulumi.output(args.namespace);
     this.serviceAccountName = pulumi.output(args.serviceAccountName);
     this.registerOutputs({

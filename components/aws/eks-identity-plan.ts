@@ -98,7 +98,7 @@ export function planEksWorkloadIdentity(name: string, a: EksWorkloadIdentityArgs
   if (!Array.isArray(statements)) fail("statements", "must be a list of statements");
   if (!Array.isArray(managed)) fail("managedPolicyArns", "must be a list of policy ARNs");
   if (statements.length === 0 && managed.length === 0) {
-    fail("statements", "and managedPolicyArns are both empty: the role could do nothing; give the statements the workload needs, or managed policy ARNs");
+    fail("statements", "is empty, and so is managedPolicyArns: the role could do nothing; give the statements the workload needs, or managed policy ARNs");
   }
 
   const sids = new Map<string, number>();

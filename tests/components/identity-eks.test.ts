@@ -168,10 +168,51 @@ describe("EksWorkloadIdentity, simulated with @cloud-copilot/iam-simulate", () =
   });
 });
 
+describe("EksWorkloadIdentity with Pod Identity, trust simulated", () => {
+  let trust: object;
+  let roleArn: string;
+  const cluster = (name = "prod", account = ACCOUNT) => `arn:aws:eks:eu-west-1:${account}:cluster/${name}`;
+  /** The session tags EKS Pod Identity sets when it assumes the role (EKS user guide, pod-id-abac). */
+  const tags = (clusterArn: string, namespace: string, serviceAccount: string) => ({
+    "aws:SourceAccount": ACCOUNT,
+    "aws:RequestTag/eks-cluster-arn": clusterArn,
+    "aws:RequestTag/eks-cluster-name": clusterArn.split("/").pop()!,
+    "aws:RequestTag/kubernetes-namespace": namespace,
+    "aws:RequestTag/kubernetes-service-account": serviceAccount,
+    "aws:RequestTag/kubernetes-pod-name": "reporter-7d9f-abcde",
+    "aws:RequestTag/kubernetes-pod-uid": "0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
+  });
+  before(async () => {
+    const c = await run({ namespace: "analytics", serviceAccountName: "reporter", identity: "pod-identity", clusterName: "prod", managedPolicyArns: [`arn:aws:iam::${ACCOUNT}:policy/p`] });
+    trust = JSON.parse(String(c.outputs.trustPolicy));
+    roleArn = String(c.outputs.roleArn);
+  });
+  const admit = async (t: Record<string, string>) => (await trustEvaluation(trust, { service: "pods.eks.amazonaws.com" }, "sts:AssumeRole", roleArn, t)).admitted;
+
+  it("Discovery: pods.eks.amazonaws.com may assume it only under the account, cluster, namespace and ServiceAccount conditions", async () => {
+    const r = await trustEvaluation(trust, { service: "pods.eks.amazonaws.com" }, "sts:AssumeRole", roleArn);
+    assert.equal(r.allowedIfConditionsHold, true);
+    assert.deepEqual(r.conditions.map((way) => way.map((c) => [c.op, c.key, c.values]).sort()), [[
+      ["StringEquals", "aws:RequestTag/eks-cluster-arn", [cluster()]],
+      ["StringEquals", "aws:RequestTag/kubernetes-namespace", ["analytics"]],
+      ["StringEquals", "aws:RequestTag/kubernetes-service-account", ["reporter"]],
+      ["StringEquals", "aws:SourceAccount", [ACCOUNT]],
+    ]]);
+  });
+
+  it("Strict: admits the declared ServiceAccount of the cluster; refuses another cluster, namespace or ServiceAccount", async () => {
+    assert.equal(await admit(tags(cluster(), "analytics", "reporter")), true);
+    assert.equal(await admit(tags(cluster("staging"), "analytics", "reporter")), false);
+    assert.equal(await admit(tags(cluster("prod", "444455556666"), "analytics", "reporter")), false);
+    assert.equal(await admit(tags(cluster(), "other", "reporter")), false);
+    assert.equal(await admit(tags(cluster(), "analytics", "default")), false);
+  });
+});
+
 describe("EksWorkloadIdentity: declaration errors name the field and the fix, and register nothing", () => {
   const st = (over: object) => irsa({ statements: [{ actions: ["s3:GetObject"], resources: [`${BUCKET}/*`], ...over }] });
   const CASES: [string, EksWorkloadIdentityArgs, string, RegExp][] = [
-    ["no permissions at all", irsa({ statements: [] }), "statements", /both empty: the role could do nothing/],
+    ["no permissions at all", irsa({ statements: [] }), "statements", /is empty, and so is managedPolicyArns: the role could do nothing/],
     ["namespace not a DNS-1123 label", irsa({ namespace: "Analytics" }), "namespace", /not a DNS-1123 label/],
     ["serviceAccountName not DNS-1123", irsa({ serviceAccountName: "sa_1" }), "serviceAccountName", /not a DNS-1123 subdomain/],
     ["unknown field", { ...irsa(), policies: [] } as never, "policies", /not a known field/],

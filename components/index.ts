@@ -22,6 +22,16 @@ export type {
 } from "./aws/ecs-args";
 export { EcsLaunchType, EcsLogDriver, EcsPortProtocol } from "./aws/ecs-args";
 export { SecretMountedTask } from "./task";
+// The identity pieces on their own: one ServiceAccount, the permissions you give it (README,
+// "The identity pieces on their own"), args first as above.
+export type { EksWorkloadIdentityArgs, AwsPolicyStatementArgs, AwsPolicyConditionArgs } from "./aws/eks-identity-args";
+export { AwsPolicyEffect } from "./aws/eks-identity-args";
+export { EksWorkloadIdentity } from "./eks-identity";
+export type { AksWorkloadIdentityArgs, AksRoleAssignmentArgs } from "./azure/aks-identity-args";
+export { AksWorkloadIdentity } from "./aks-identity";
+export type { GkeWorkloadIdentityArgs, GkeIamBindingArgs } from "./gcp/gke-identity-args";
+export { GcpIamResourceKind } from "./gcp/gke-identity-args";
+export { GkeWorkloadIdentity } from "./gke-identity";
 export { DeclarationError } from "./core/declaration-error";
 export { RELEASED_FETCH_IMAGE, defaultFetchImage, type FetchImageRecord } from "./kubernetes/fetch-image";
 export * from "./spec/fetch-spec";

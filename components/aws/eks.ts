@@ -1,16 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
-import { getPartitionOutput } from "@pulumi/aws/getPartition";
-import { getRegionOutput } from "@pulumi/aws/getRegion";
-import * as iam from "@pulumi/aws/iam";
-import * as eksAws from "@pulumi/aws/eks";
 import type { SecretSource } from "../spec/fetch-spec";
 import type { Declaration } from "../core/normalize";
 import type { PlatformWiring } from "../kubernetes/pod";
-import { eksClusterArn, policyArnProblem, type Scope } from "./arns";
 import type { EksPlatformArgs } from "./eks-args";
-import { checkedWhenResolved, type EksPlan } from "./plan";
-import { irsaTrustPolicy, podIdentityTrustPolicy } from "./policies";
+import { awsScope, provisionEksRole } from "./eks-role";
+import type { EksPlan } from "./plan";
 import { policyFor, type GrantItem } from "./policy-split";
 import { attachReadPolicies } from "./read-policies";
 import { provisionAwsSecret } from "./secrets";
@@ -34,10 +28,7 @@ export interface EksProvisioned {
 /** The AWS half of an EKS workload: secrets, the role that may read exactly them, and its trust. */
 export function provisionEks(parent: pulumi.Resource, decl: Declaration, eks: EksPlatformArgs, plan: EksPlan): EksProvisioned {
   const name = decl.name;
-  const opts = { parent };
-  const scope: pulumi.Output<Scope> = pulumi
-    .all([getRegionOutput({}, opts), getCallerIdentityOutput({}, opts), getPartitionOutput({}, opts)])
-    .apply(([r, c, p]) => ({ region: r.region, accountId: c.accountId, partition: p.partition, dnsSuffix: p.dnsSuffix }));
+  const scope = awsScope(parent);
   const tags = { "managed-by": "secret-mount", "secret-mount/component": name, ...(eks.tags ?? {}) };
 
   const secrets = plan.secrets.map((p) => provisionAwsSecret(parent, name, p, scope, tags));
@@ -47,37 +38,14 @@ export function provisionEks(parent: pulumi.Resource, decl: Declaration, eks: Ek
     .apply((pairs) => pairs.map(([arn, kms], i) => ({ store: secrets[i].plan.store, arn, ...(kms ? { kms } : {}) })));
   const permissionPolicy = grants.apply((items) => JSON.stringify(policyFor(items), null, 2));
 
-  const trustPolicy = plan.identity === "irsa"
-    ? pulumi.all([eks.oidcProviderArn!, eks.oidcIssuerUrl!]).apply(([oidcProviderArn, oidcIssuerUrl]) => JSON.stringify(irsaTrustPolicy({
-      oidcProviderArn, oidcIssuerUrl, namespace: decl.namespace, serviceAccountName: decl.serviceAccountName,
-    }), null, 2))
-    // The association is created by this provider, so the cluster is in its account and region.
-    : pulumi.all([scope, eks.clusterName!]).apply(([sc, clusterName]) => JSON.stringify(podIdentityTrustPolicy({
-      accountId: sc.accountId, clusterArn: eksClusterArn(sc, clusterName), namespace: decl.namespace, serviceAccountName: decl.serviceAccountName,
-    }), null, 2));
-
-  const role = new iam.Role(`${name}-role`, {
-    name: eks.roleName,
-    description: `secret-mount: reads the secrets of ${decl.namespace}/${decl.deploymentName}`,
-    assumeRolePolicy: trustPolicy,
-    permissionsBoundary: eks.permissionsBoundaryArn === undefined
-      ? undefined
-      : checkedWhenResolved(eks.permissionsBoundaryArn, policyArnProblem, "eks.permissionsBoundaryArn", name),
-    maxSessionDuration: 3600,
-    tags,
-  }, opts);
+  const { role, trustPolicy, association, serviceAccountAnnotations } = provisionEksRole(parent, {
+    name, identity: plan.identity, eks, boundaryField: "eks.permissionsBoundaryArn",
+    namespace: decl.namespace, serviceAccountName: decl.serviceAccountName,
+    description: `secret-mount: reads the secrets of ${decl.namespace}/${decl.deploymentName}`, scope, tags,
+  });
   const ready = attachReadPolicies(parent, name, role, grants, plan.policyLayout, plan.secrets.length, `${decl.namespace}/${decl.deploymentName}`, tags);
   for (const s of secrets) if (s.version) ready.push(s.version);
-
-  if (plan.identity === "pod-identity") {
-    ready.push(new eksAws.PodIdentityAssociation(`${name}-pod-identity`, {
-      clusterName: eks.clusterName!,
-      namespace: decl.namespace,
-      serviceAccount: decl.serviceAccountName,
-      roleArn: role.arn,
-      tags,
-    }, opts));
-  }
+  if (association) ready.push(association);
 
   return {
     roleArn: role.arn,
@@ -85,7 +53,7 @@ export function provisionEks(parent: pulumi.Resource, decl: Declaration, eks: Ek
     permissionPolicy,
     sources: pulumi.all(secrets.map((s) => s.source)),
     wiring: {
-      serviceAccountAnnotations: plan.identity === "irsa" ? { "eks.amazonaws.com/role-arn": role.arn } : {},
+      serviceAccountAnnotations,
       podLabels: {},
       // The EKS webhook injects the role's credentials into every container unless told to skip
       // some: only the fetch container needs them, so the app cannot call AWS with this role.

@@ -34,28 +34,40 @@ export function planEks(decl: Declaration, eks: EksPlatformArgs): EksPlan {
     throw new DeclarationError(field, problem, decl.name);
   };
   unknownFields(eks, ["identity", "oidcProviderArn", "oidcIssuerUrl", "clusterName", "roleName", "permissionsBoundaryArn", "tags"], "eks", fail);
+  const identity = planEksIdentity(eks, "eks.", fail);
+  return { identity, ...planAwsSecrets(decl, fail) };
+}
+
+/** The fields of EksPlatformArgs that choose and configure the role's identity. */
+export type EksIdentityFields = Pick<EksPlatformArgs, "identity" | "oidcProviderArn" | "oidcIssuerUrl" | "clusterName" | "permissionsBoundaryArn">;
+
+/**
+ * Checks how pods get the role (IRSA or Pod Identity) and its inputs; shared by the workload
+ * (`at` = "eks.") and EksWorkloadIdentity (`at` = ""). Pure.
+ */
+export function planEksIdentity(eks: EksIdentityFields, at: string, fail: (field: string, problem: string) => never): "irsa" | "pod-identity" {
   const identity = eks.identity ?? "irsa";
-  if (identity !== "irsa" && identity !== "pod-identity") fail("eks.identity", `is ${JSON.stringify(identity)}; use "irsa" or "pod-identity"`);
+  if (identity !== "irsa" && identity !== "pod-identity") fail(`${at}identity`, `is ${JSON.stringify(identity)}; use "irsa" or "pod-identity"`);
   if (identity === "irsa") {
-    if (eks.oidcProviderArn === undefined) fail("eks.oidcProviderArn", "is required for IRSA: pass the cluster's IAM OIDC provider ARN (e.g. cluster.core.oidcProvider.arn), or set identity: \"pod-identity\" with clusterName");
-    if (eks.oidcIssuerUrl === undefined) fail("eks.oidcIssuerUrl", "is required for IRSA: pass the cluster's OIDC issuer URL (aws eks describe-cluster --query cluster.identity.oidc.issuer)");
+    if (eks.oidcProviderArn === undefined) fail(`${at}oidcProviderArn`, "is required for IRSA: pass the cluster's IAM OIDC provider ARN (e.g. cluster.core.oidcProvider.arn), or set identity: \"pod-identity\" with clusterName");
+    if (eks.oidcIssuerUrl === undefined) fail(`${at}oidcIssuerUrl`, "is required for IRSA: pass the cluster's OIDC issuer URL (aws eks describe-cluster --query cluster.identity.oidc.issuer)");
     if (typeof eks.oidcProviderArn === "string" && !OIDC_PROVIDER_ARN.test(eks.oidcProviderArn)) {
-      fail("eks.oidcProviderArn", `"${eks.oidcProviderArn}" is not an IAM OIDC provider ARN (arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<ID>)`);
+      fail(`${at}oidcProviderArn`, `"${eks.oidcProviderArn}" is not an IAM OIDC provider ARN (arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<ID>)`);
     }
     if (typeof eks.oidcIssuerUrl === "string" && !/^https:\/\/[^\s/]+(\/[^\s]*)?$/.test(eks.oidcIssuerUrl)) {
-      fail("eks.oidcIssuerUrl", `"${eks.oidcIssuerUrl}" is not an https issuer URL (https://oidc.eks.<region>.amazonaws.com/id/<ID>)`);
+      fail(`${at}oidcIssuerUrl`, `"${eks.oidcIssuerUrl}" is not an https issuer URL (https://oidc.eks.<region>.amazonaws.com/id/<ID>)`);
     }
-    if (eks.clusterName !== undefined) fail("eks.clusterName", "is for identity \"pod-identity\"; remove it, or set identity: \"pod-identity\"");
+    if (eks.clusterName !== undefined) fail(`${at}clusterName`, "is for identity \"pod-identity\"; remove it, or set identity: \"pod-identity\"");
   } else {
-    if (eks.clusterName === undefined) fail("eks.clusterName", "is required for EKS Pod Identity: the association is created in that cluster");
-    if (eks.oidcProviderArn !== undefined || eks.oidcIssuerUrl !== undefined) fail(eks.oidcProviderArn !== undefined ? "eks.oidcProviderArn" : "eks.oidcIssuerUrl", "is for IRSA; remove it with identity \"pod-identity\"");
+    if (eks.clusterName === undefined) fail(`${at}clusterName`, "is required for EKS Pod Identity: the association is created in that cluster");
+    if (eks.oidcProviderArn !== undefined || eks.oidcIssuerUrl !== undefined) fail(eks.oidcProviderArn !== undefined ? `${at}oidcProviderArn` : `${at}oidcIssuerUrl`, "is for IRSA; remove it with identity \"pod-identity\"");
   }
   if (typeof eks.permissionsBoundaryArn === "string") {
     const problem = policyArnProblem(eks.permissionsBoundaryArn);
-    if (problem) fail("eks.permissionsBoundaryArn", problem);
+    if (problem) fail(`${at}permissionsBoundaryArn`, problem);
   }
 
-  return { identity, ...planAwsSecrets(decl, fail) };
+  return identity;
 }
 
 /** The AWS side of a set of secrets, shared by EKS and ECS. */

@@ -1,15 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as keyvault from "@pulumi/azure-native/keyvault";
-import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import type { SecretSource } from "../spec/fetch-spec";
 import type { Declaration } from "../core/normalize";
 import type { ProvisionedPlatform } from "../core/platform";
 import { revisionOf } from "../core/revision";
 import { secretValue } from "../values/secret-value";
 import type { AksPlatformArgs } from "./aks-args";
-import { chainCredential } from "./credential-chain";
-import { TOKEN_EXCHANGE_AUDIENCE, assignmentGuid, roleDefinitionId, secretScope, vaultId } from "./ids";
+import { assignRole, provisionAksIdentity } from "./identity";
+import { roleDefinitionId, secretScope, vaultId } from "./ids";
 import type { AksPlan } from "./plan";
 
 /** What a reviewer signs: one role assignment, as it is sent to Azure. */
@@ -89,42 +88,10 @@ export function provisionAks(parent: pulumi.Resource, decl: Declaration, aks: Ak
     versionIds.push(secret.properties.apply((pr) => pr?.secretUriWithVersion?.split("/").pop() ?? ""));
   }
 
-  let clientId: pulumi.Output<string>;
-  let principalId: pulumi.Output<string>;
-  let identityResource: managedidentity.UserAssignedIdentity | undefined;
-  let identityGroup: string;
-  let identityName: string;
-  if (plan.identity.kind === "new") {
-    identityResource = new managedidentity.UserAssignedIdentity(`${name}-identity`, {
-      resourceName: plan.identity.name,
-      resourceGroupName: aks.resourceGroupName,
-      location: aks.location,
-      tags,
-    }, opts);
-    clientId = identityResource.clientId;
-    principalId = identityResource.principalId;
-    identityGroup = aks.resourceGroupName;
-    identityName = plan.identity.name;
-  } else {
-    clientId = pulumi.output(aks.identity!.clientId);
-    principalId = pulumi.output(aks.identity!.principalId);
-    identityGroup = plan.identity.resourceGroupName;
-    identityName = plan.identity.name;
-  }
-
-  const credentialArgs = {
-    resourceGroupName: identityGroup,
-    resourceName: identityName,
-    federatedIdentityCredentialResourceName: plan.credential.name,
-    issuer: aks.oidcIssuerUrl,
-    subject: plan.credential.subject,
-    audiences: [TOKEN_EXCHANGE_AUDIENCE],
-  };
-  const credentialResourceName = `${name}-federated-credential`;
-  const credential = plan.identity.kind === "new"
-    ? new managedidentity.FederatedIdentityCredential(credentialResourceName, credentialArgs, { parent, dependsOn: [identityResource!] })
-    // Azure refuses concurrent credential writes on one identity (409): one after another.
-    : chainCredential(plan.identity.resourceId, (after) => new managedidentity.FederatedIdentityCredential(credentialResourceName, credentialArgs, { parent, ...(after ? { dependsOn: [after] } : {}) }));
+  const { clientId, principalId, credential, federatedCredential } = provisionAksIdentity(parent, {
+    name, plan: plan.identity, existing: aks.identity, resourceGroupName: aks.resourceGroupName, location: aks.location, tags,
+    oidcIssuerUrl: aks.oidcIssuerUrl, credential: plan.credential,
+  });
 
   const roleDef = subscriptionId.apply((sub) => roleDefinitionId(sub));
   const grants: { resourceName: string; scope: pulumi.Output<string>; after: pulumi.Resource[] }[] = plan.roleScope === "vault"
@@ -138,29 +105,17 @@ export function provisionAks(parent: pulumi.Resource, decl: Declaration, aks: Ak
         after: created ? [created] : vaultResource ? [vaultResource] : [],
       };
     });
-  const assignments = grants.map((g) => new authorization.RoleAssignment(g.resourceName, {
+  const assignments = grants.map((g) => assignRole(parent, g.resourceName, {
     scope: g.scope,
     roleDefinitionId: roleDef,
     principalId,
-    // Says what the principal is, so Azure does not look it up in Entra ID, where a new identity
-    // may not have replicated yet (the assignment would fail with PrincipalNotFound).
-    principalType: "ServicePrincipal",
-    roleAssignmentName: pulumi.all([g.scope, roleDef, principalId]).apply(([sc, rd, pid]) => assignmentGuid(sc, rd, pid)),
     description: `secret-mount: ${decl.namespace}/${decl.serviceAccountName} reads ${plan.roleScope === "vault" ? "the vault's secrets" : "this secret"}`,
-  }, { parent, dependsOn: g.after }));
+  }, g.after));
 
   const roleAssignments = pulumi.all([pulumi.all(grants.map((g) => g.scope)), roleDef, principalId]).apply(([scopes, rd, pid]) =>
     JSON.stringify(scopes.map((scope): RoleAssignmentReview => ({
       scope, roleDefinitionId: rd, roleName: "Key Vault Secrets User", principalId: pid, principalType: "ServicePrincipal",
     })), null, 2));
-  const federatedCredential = pulumi.output(aks.oidcIssuerUrl).apply((issuer) => JSON.stringify({
-    name: plan.credential.name,
-    identity: identityName,
-    issuer,
-    subject: plan.credential.subject,
-    audiences: [TOKEN_EXCHANGE_AUDIENCE],
-  }, null, 2));
-
   const sources = pulumi.output(plan.secrets.map((p): SecretSource => ({
     type: "azure-keyvault",
     vaultUrl: plan.vaultUrl,

@@ -45,14 +45,7 @@ export function planAks(decl: Declaration, aks: AksPlatformArgs): AksPlan {
   };
   const check = (problem: string | undefined, field: string) => problem && fail(field, problem);
   unknownFields(aks, ["oidcIssuerUrl", "resourceGroupName", "location", "tenantId", "subscriptionId", "keyVault", "identity", "identityName", "roleScope", "tags"], "aks", fail);
-  if (aks.oidcIssuerUrl === undefined || aks.oidcIssuerUrl === null) {
-    fail("aks.oidcIssuerUrl", "is required: the cluster's OIDC issuer (az aks show -g <rg> -n <cluster> --query oidcIssuerProfile.issuerUrl -o tsv; enable it with az aks update --enable-oidc-issuer --enable-workload-identity)");
-  }
-  if (typeof aks.oidcIssuerUrl === "string" && !/^https:\/\/[^\s/]+(\/[^\s]*)?$/.test(aks.oidcIssuerUrl)) {
-    fail("aks.oidcIssuerUrl", `"${aks.oidcIssuerUrl}" is not an https issuer URL (https://<region>.oic.prod-aks.azure.com/<tenant>/<id>/)`);
-  }
-  if (typeof aks.resourceGroupName !== "string") fail("aks.resourceGroupName", "is required: the resource group for the identity (and the vault, when one is created)");
-  check(resourceGroupProblem(aks.resourceGroupName), "aks.resourceGroupName");
+  const { identity, credential } = planAksIdentity(aks, "aks.", decl.name, decl.namespace, decl.serviceAccountName, fail);
   const roleScope = aks.roleScope ?? "secret";
   if (roleScope !== "secret" && roleScope !== "vault") fail("aks.roleScope", `is ${JSON.stringify(roleScope)}; use "secret" (one role assignment per secret, the default) or "vault" (the whole vault, opt-in)`);
 
@@ -88,30 +81,6 @@ export function planAks(decl: Declaration, aks: AksPlatformArgs): AksPlan {
     const retention = kv.softDeleteRetentionInDays ?? 90;
     if (!Number.isInteger(retention) || retention < 7 || retention > 90) fail("aks.keyVault.softDeleteRetentionInDays", `is ${JSON.stringify(retention)}; use whole days from 7 to 90`);
     vault = { kind: "new", name, resourceGroupName: aks.resourceGroupName, publicNetworkAccess: access === "enabled" ? "Enabled" : "Disabled", softDeleteRetentionInDays: retention };
-  }
-
-  let identity: IdentityPlan;
-  if (aks.identity !== undefined) {
-    const id = aks.identity;
-    unknownFields(id, ["resourceId", "clientId", "principalId", "federatedCredentialsInUse"], "aks.identity", fail);
-    if (aks.identityName !== undefined) fail("aks.identityName", "names an identity to create; remove it when aks.identity names an existing one");
-    const parsed = typeof id.resourceId === "string" ? parseIdentityId(id.resourceId) : undefined;
-    if (!parsed) fail("aks.identity.resourceId", `${JSON.stringify(id.resourceId)} is not a plain user-assigned identity resource id (/subscriptions/<subscription id>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>)`);
-    if (id.clientId === undefined) fail("aks.identity.clientId", "is required: the ServiceAccount names the identity by its client id");
-    if (id.principalId === undefined) fail("aks.identity.principalId", "is required: the role assignments name the identity by its principal (object) id");
-    const inUse = id.federatedCredentialsInUse ?? 0;
-    if (!Number.isInteger(inUse) || inUse < 0 || inUse >= MAX_FEDERATED_CREDENTIALS) {
-      fail("aks.identity.federatedCredentialsInUse", `is ${JSON.stringify(inUse)}; use a whole number from 0 to ${MAX_FEDERATED_CREDENTIALS - 1} (Azure allows ${MAX_FEDERATED_CREDENTIALS} per identity)`);
-    }
-    const before = credentialsOn(id.resourceId);
-    if (inUse + before + 1 > MAX_FEDERATED_CREDENTIALS) {
-      fail("aks.identity", `would make ${inUse + before + 1} federated credentials on ${parsed!.name} (${inUse} in use outside this program, ${before} declared before this one); Azure allows ${MAX_FEDERATED_CREDENTIALS} per identity: give this workload its own identity (omit aks.identity)`);
-    }
-    identity = { kind: "existing", resourceId: id.resourceId, resourceGroupName: parsed!.resourceGroupName, name: parsed!.name };
-  } else {
-    const name = aks.identityName ?? `${decl.name}-identity`;
-    check(identityNameProblem(name), aks.identityName !== undefined ? "aks.identityName" : "name (the component name, used for the identity name)");
-    identity = { kind: "new", name };
   }
 
   const inExistingVault = vault.kind === "existing";
@@ -158,7 +127,59 @@ export function planAks(decl: Declaration, aks: AksPlatformArgs): AksPlan {
     vaultUrl: `https://${vault.name}.${dnsSuffix}`,
     identity,
     roleScope,
-    credential: { name: credentialName(decl.namespace, decl.serviceAccountName), subject: subjectOf(decl.namespace, decl.serviceAccountName) },
+    credential,
     maxValueBytesOfFile: (path) => maxBytes.get(path) ?? 0,
   };
+}
+
+/** The identity fields of AksPlatformArgs, which AksWorkloadIdentityArgs shares. */
+export type AksIdentityFields = Pick<AksPlatformArgs, "oidcIssuerUrl" | "resourceGroupName" | "identity" | "identityName">;
+
+/**
+ * Checks the issuer, the resource group and the identity (new, or existing with room for one more
+ * federated credential), and names the credential for one ServiceAccount; shared by the workload
+ * (`at` = "aks.") and AksWorkloadIdentity (`at` = ""). Pure.
+ */
+export function planAksIdentity(
+  aks: AksIdentityFields,
+  at: string,
+  component: string,
+  namespace: string,
+  serviceAccountName: string,
+  fail: (field: string, problem: string) => never,
+): { identity: IdentityPlan; credential: { name: string; subject: string } } {
+  const check = (problem: string | undefined, field: string) => problem && fail(field, problem);
+  if (aks.oidcIssuerUrl === undefined || aks.oidcIssuerUrl === null) {
+    fail(`${at}oidcIssuerUrl`, "is required: the cluster's OIDC issuer (az aks show -g <rg> -n <cluster> --query oidcIssuerProfile.issuerUrl -o tsv; enable it with az aks update --enable-oidc-issuer --enable-workload-identity)");
+  }
+  if (typeof aks.oidcIssuerUrl === "string" && !/^https:\/\/[^\s/]+(\/[^\s]*)?$/.test(aks.oidcIssuerUrl)) {
+    fail(`${at}oidcIssuerUrl`, `"${aks.oidcIssuerUrl}" is not an https issuer URL (https://<region>.oic.prod-aks.azure.com/<tenant>/<id>/)`);
+  }
+  if (typeof aks.resourceGroupName !== "string") fail(`${at}resourceGroupName`, "is required: the resource group for the identity (and the vault, when one is created)");
+  check(resourceGroupProblem(aks.resourceGroupName), `${at}resourceGroupName`);
+  let identity: IdentityPlan;
+  if (aks.identity !== undefined) {
+    const id = aks.identity;
+    unknownFields(id, ["resourceId", "clientId", "principalId", "federatedCredentialsInUse"], `${at}identity`, fail);
+    if (aks.identityName !== undefined) fail(`${at}identityName`, `names an identity to create; remove it when ${at}identity names an existing one`);
+    const parsed = typeof id.resourceId === "string" ? parseIdentityId(id.resourceId) : undefined;
+    if (!parsed) fail(`${at}identity.resourceId`, `${JSON.stringify(id.resourceId)} is not a plain user-assigned identity resource id (/subscriptions/<subscription id>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>)`);
+    if (id.clientId === undefined) fail(`${at}identity.clientId`, "is required: the ServiceAccount names the identity by its client id");
+    if (id.principalId === undefined) fail(`${at}identity.principalId`, "is required: the role assignments name the identity by its principal (object) id");
+    const inUse = id.federatedCredentialsInUse ?? 0;
+    if (!Number.isInteger(inUse) || inUse < 0 || inUse >= MAX_FEDERATED_CREDENTIALS) {
+      fail(`${at}identity.federatedCredentialsInUse`, `is ${JSON.stringify(inUse)}; use a whole number from 0 to ${MAX_FEDERATED_CREDENTIALS - 1} (Azure allows ${MAX_FEDERATED_CREDENTIALS} per identity)`);
+    }
+    const before = credentialsOn(id.resourceId);
+    if (inUse + before + 1 > MAX_FEDERATED_CREDENTIALS) {
+      fail(`${at}identity`, `would make ${inUse + before + 1} federated credentials on ${parsed!.name} (${inUse} in use outside this program, ${before} declared before this one); Azure allows ${MAX_FEDERATED_CREDENTIALS} per identity: give this ServiceAccount its own identity (omit ${at}identity)`);
+    }
+    identity = { kind: "existing", resourceId: id.resourceId, resourceGroupName: parsed!.resourceGroupName, name: parsed!.name };
+  } else {
+    const name = aks.identityName ?? `${component}-identity`;
+    check(identityNameProblem(name), aks.identityName !== undefined ? `${at}identityName` : "name (the component name, used for the identity name)");
+    identity = { kind: "new", name };
+  }
+
+  return { identity, credential: { name: credentialName(namespace, serviceAccountName), subject: subjectOf(namespace, serviceAccountName) } };
 }

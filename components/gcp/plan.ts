@@ -43,30 +43,10 @@ export function planGke(decl: Declaration, gke: GkePlatformArgs): GkePlan {
     throw new DeclarationError(field, problem, decl.name);
   };
   unknownFields(gke, PLATFORM_FIELDS, "gke", fail);
-  const identity = gke.identity ?? "direct";
-  if (identity !== "direct" && identity !== "google-service-account") fail("gke.identity", `is ${JSON.stringify(identity)}; use "direct" or "google-service-account"`);
-  if (typeof gke.project === "string" && !PROJECT_ID.test(gke.project)) fail("gke.project", `"${gke.project}" is not a project id (6-30 of a-z, 0-9 and -, starting with a letter), e.g. "acme-prod"`);
-  if (typeof gke.workloadPool === "string" && !WORKLOAD_POOL.test(gke.workloadPool)) {
-    fail("gke.workloadPool", `"${gke.workloadPool}" is not a GKE workload pool; use "<project id>.svc.id.goog" (gcloud container clusters describe … --format='value(workloadIdentityConfig.workloadPool)')`);
-  }
-  if (typeof gke.workloadPoolProjectNumber === "string" && !PROJECT_NUMBER.test(gke.workloadPoolProjectNumber)) {
-    fail("gke.workloadPoolProjectNumber", `"${gke.workloadPoolProjectNumber}" is not a project number (digits only; gcloud projects describe <pool project> --format='value(projectNumber)')`);
-  }
+  const { identity, accountId } = planGkeIdentity(gke, "gke.", decl.name, fail);
   for (const [k, v] of Object.entries(gke.labels ?? {})) {
     if (!/^[a-z][a-z0-9_-]{0,62}$/.test(k)) fail(`gke.labels.${k}`, "is not a Google label key (1-63 of lower-case letters, digits, _ and -, starting with a letter)");
     if (typeof v !== "string" || !/^[a-z0-9_-]{0,63}$/.test(v)) fail(`gke.labels.${k}`, `value ${JSON.stringify(v)} is not a Google label value (at most 63 of lower-case letters, digits, _ and -)`);
-  }
-  let accountId: string | undefined;
-  const gsa = gke.googleServiceAccount;
-  if (gsa !== undefined) {
-    unknownFields(gsa, ["accountId", "email"], "gke.googleServiceAccount", fail);
-    if (identity !== "google-service-account") fail("gke.googleServiceAccount", "is for identity \"google-service-account\"; remove it, or set identity: \"google-service-account\"");
-    if (gsa.accountId !== undefined && gsa.email !== undefined) fail("gke.googleServiceAccount", "set at most one of accountId (create one) and email (use an existing one)");
-    if (gsa.accountId !== undefined && !ACCOUNT_ID.test(gsa.accountId)) fail("gke.googleServiceAccount.accountId", `"${gsa.accountId}" is not a service account id (6-30 of a-z, 0-9 and -, starting with a letter)`);
-    if (typeof gsa.email === "string" && !SERVICE_ACCOUNT_EMAIL.test(gsa.email)) fail("gke.googleServiceAccount.email", `"${gsa.email}" is not a service account email (<id>@<project>.iam.gserviceaccount.com)`);
-  }
-  if (identity === "google-service-account" && gsa?.email === undefined) {
-    accountId = gsa?.accountId ?? defaultAccountId(decl.name, (s) => createHash("sha256").update(s).digest("hex"));
   }
 
   const prefix = decl.secretNamePrefix ?? `${pulumi.getProject()}-${pulumi.getStack()}-${decl.name}`;
@@ -82,6 +62,42 @@ export function planGke(decl: Declaration, gke: GkePlatformArgs): GkePlan {
   const maxBytes = new Map<string, number>();
   for (const p of secrets) for (const f of p.secret.files) maxBytes.set(f.path, p.maxValueBytes);
   return { identity, secrets, accountId, maxValueBytesOfFile: (path) => maxBytes.get(path) ?? 0 };
+}
+
+/**
+ * Checks how pods get their Google identity (direct principal, or a Google service account to
+ * create or use) and the project and pool inputs; shared by the workload (`at` = "gke.") and
+ * GkeWorkloadIdentity (`at` = ""). Pure.
+ */
+export function planGkeIdentity(
+  gke: Pick<GkePlatformArgs, "identity" | "project" | "workloadPool" | "workloadPoolProjectNumber" | "googleServiceAccount">,
+  at: string,
+  component: string,
+  fail: (field: string, problem: string) => never,
+): { identity: "direct" | "google-service-account"; accountId?: string } {
+  const identity = gke.identity ?? "direct";
+  if (identity !== "direct" && identity !== "google-service-account") fail(`${at}identity`, `is ${JSON.stringify(identity)}; use "direct" or "google-service-account"`);
+  if (typeof gke.project === "string" && !PROJECT_ID.test(gke.project)) fail(`${at}project`, `"${gke.project}" is not a project id (6-30 of a-z, 0-9 and -, starting with a letter), e.g. "acme-prod"`);
+  if (typeof gke.workloadPool === "string" && !WORKLOAD_POOL.test(gke.workloadPool)) {
+    fail(`${at}workloadPool`, `"${gke.workloadPool}" is not a GKE workload pool; use "<project id>.svc.id.goog" (gcloud container clusters describe … --format='value(workloadIdentityConfig.workloadPool)')`);
+  }
+  if (typeof gke.workloadPoolProjectNumber === "string" && !PROJECT_NUMBER.test(gke.workloadPoolProjectNumber)) {
+    fail(`${at}workloadPoolProjectNumber`, `"${gke.workloadPoolProjectNumber}" is not a project number (digits only; gcloud projects describe <pool project> --format='value(projectNumber)')`);
+  }
+  let accountId: string | undefined;
+  const gsa = gke.googleServiceAccount;
+  if (gsa !== undefined) {
+    unknownFields(gsa, ["accountId", "email"], `${at}googleServiceAccount`, fail);
+    if (identity !== "google-service-account") fail(`${at}googleServiceAccount`, "is for identity \"google-service-account\"; remove it, or set identity: \"google-service-account\"");
+    if (gsa.accountId !== undefined && gsa.email !== undefined) fail(`${at}googleServiceAccount`, "set at most one of accountId (create one) and email (use an existing one)");
+    if (gsa.accountId !== undefined && !ACCOUNT_ID.test(gsa.accountId)) fail(`${at}googleServiceAccount.accountId`, `"${gsa.accountId}" is not a service account id (6-30 of a-z, 0-9 and -, starting with a letter)`);
+    if (typeof gsa.email === "string" && !SERVICE_ACCOUNT_EMAIL.test(gsa.email)) fail(`${at}googleServiceAccount.email`, `"${gsa.email}" is not a service account email (<id>@<project>.iam.gserviceaccount.com)`);
+  }
+  if (identity === "google-service-account" && gsa?.email === undefined) {
+    accountId = gsa?.accountId ?? defaultAccountId(component, (s) => createHash("sha256").update(s).digest("hex"));
+  }
+
+  return { identity, accountId };
 }
 
 function planSecret(s: NormalizedSecret, prefix: string, prefixGiven: boolean, fail: (f: string, p: string) => never): GcpSecretPlan {

@@ -35,6 +35,23 @@ export function serviceAccountManifest(decl: Declaration, wiring: PlatformWiring
   };
 }
 
+/**
+ * The ServiceAccount an identity component creates: annotated (and labelled) for its identity, no
+ * API token mounted by default (the identity webhooks project tokens of their own; a pod that
+ * calls the Kubernetes API sets `automountServiceAccountToken: true` in its own spec).
+ */
+export function identityServiceAccountManifest(
+  namespace: string,
+  name: string,
+  annotations: pulumi.Input<{ [key: string]: pulumi.Input<string> }>,
+  labels: { [key: string]: string } = {},
+) {
+  return {
+    metadata: { name, namespace, labels: { ...MANAGED_BY, ...labels }, annotations },
+    automountServiceAccountToken: false,
+  };
+}
+
 export function deploymentManifest(decl: Declaration, specJson: pulumi.Input<string>, wiring: PlatformWiring, sizeLimit: string, specConfigMap?: pulumi.Input<string>) {
   return {
     metadata: {

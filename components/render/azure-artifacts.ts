@@ -1,6 +1,6 @@
 import type { Describer } from "./describe";
 
-/** The built-in roles a reviewer should recognise by name. */
+/** The built-in roles a reviewer should recognise by name (others, e.g. an AksWorkloadIdentity's, are shown by their GUID). */
 const ROLE_NAMES: Record<string, string> = { "4633458b-17de-408a-b874-0445c86b69e6": "Key Vault Secrets User" };
 
 type Obj = Record<string, any>;
@@ -32,7 +32,7 @@ export function azureArtifacts(r: { type: string; name: string; inputs: unknown 
   switch (r.type) {
     case "azure-native:authorization:RoleAssignment": {
       const role = String(i.roleDefinitionId ?? "").split("/").pop() ?? "";
-      const doc = { scope: i.scope, roleDefinitionId: i.roleDefinitionId, roleName: ROLE_NAMES[role] ?? "(not a role secret-mount assigns)", principalId: i.principalId, principalType: i.principalType };
+      const doc = { scope: i.scope, roleDefinitionId: i.roleDefinitionId, roleName: ROLE_NAMES[role] ?? `role definition ${role} (look it up: az role definition list --name ${role})`, principalId: i.principalId, principalType: i.principalType };
       return {
         artifacts: [{ path: `azure/${r.name}.role-assignment.json`, content: json(doc) }],
         facts: [fact("role", doc.roleName), fact("scope", String(i.scope)), fact("principal", `${i.principalType} ${i.principalId}`)],

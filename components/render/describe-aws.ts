@@ -35,7 +35,7 @@ function inlinePolicy(s: Subject) {
   const policy = policyDocument(s.inputs.policy);
   return {
     facts: [fact("inline policy of", String(s.inputs.role)), ...statementFacts(policy, "grant")],
-    files: policy ? [jsonFile(`iam/${s.name}.permission-policy.json`, policy, "what the role may read (its inline permission policy)")] : [],
+    files: policy ? [jsonFile(`iam/${s.name}.permission-policy.json`, policy, "what the role may do (its inline permission policy)")] : [],
   };
 }
 

@@ -6,7 +6,33 @@ const SECRET_IAM_MEMBER = "gcp:secretmanager/secretIamMember:SecretIamMember";
 const REGIONAL_SECRET_IAM_MEMBER =
   "gcp:secretmanager/regionalSecretIamMember:RegionalSecretIamMember";
 const SERVICE_ACCOUNT_IAM_MEMBER = "gcp:serviceaccount/iAMMember:IAMMember";
-const MEMBER_TYPES = [SECRET_IAM_MEMBER, REGIONAL_SECRET_IAM_MEMBER, SERVICE_ACCOUNT_IAM_MEMBER];
+const PROJECT_IAM_MEMBER = "gcp:projects/iAMMember:IAMMember";
+const BUCKET_IAM_MEMBER = "gcp:storage/bucketIAMMember:BucketIAMMember";
+const TOPIC_IAM_MEMBER = "gcp:pubsub/topicIAMMember:TopicIAMMember";
+const SUBSCRIPTION_IAM_MEMBER = "gcp:pubsub/subscriptionIAMMember:SubscriptionIAMMember";
+const MEMBER_TYPES = [
+  SECRET_IAM_MEMBER, REGIONAL_SECRET_IAM_MEMBER, SERVICE_ACCOUNT_IAM_MEMBER, PROJECT_IAM_MEMBER, BUCKET_IAM_MEMBER, TOPIC_IAM_MEMBER,
+  SUBSCRIPTION_IAM_MEMBER,
+];
+
+/** The resource an IAM member is on, as a reviewer reads it. */
+function memberResource(s: Subject): string {
+  const i = s.inputs;
+  switch (s.type) {
+    case SERVICE_ACCOUNT_IAM_MEMBER:
+      return String(i.serviceAccountId).split("/").pop()!;
+    case PROJECT_IAM_MEMBER:
+      return `projects/${i.project}`;
+    case BUCKET_IAM_MEMBER:
+      return `buckets/${i.bucket}`;
+    case TOPIC_IAM_MEMBER:
+      return `projects/${i.project}/topics/${i.topic}`;
+    case SUBSCRIPTION_IAM_MEMBER:
+      return `projects/${i.project}/subscriptions/${i.subscription}`;
+    default:
+      return String(i.secretId);
+  }
+}
 
 /** Said in the review of every GKE workload: the one thing GKE cannot scope per container. */
 export const GKE_SHARED_IDENTITY_NOTE =
@@ -23,10 +49,7 @@ interface MemberRow {
 
 function memberRow(s: Subject): MemberRow {
   const i = s.inputs;
-  const resource = s.type === SERVICE_ACCOUNT_IAM_MEMBER
-    ? String(i.serviceAccountId).split("/").pop()!
-    : String(i.secretId);
-  return { resource, role: String(i.role), member: String(i.member) };
+  return { resource: memberResource(s), role: String(i.role), member: String(i.member) };
 }
 
 const encryption = (cmek: Obj | undefined) => (cmek ? ` (CMEK ${cmek.kmsKeyName})` : "");
@@ -93,6 +116,10 @@ export const GCP_DESCRIBERS: Record<string, Describer> = {
   [SECRET_IAM_MEMBER]: describeMember,
   [REGIONAL_SECRET_IAM_MEMBER]: describeMember,
   [SERVICE_ACCOUNT_IAM_MEMBER]: describeMember,
+  [PROJECT_IAM_MEMBER]: describeMember,
+  [BUCKET_IAM_MEMBER]: describeMember,
+  [TOPIC_IAM_MEMBER]: describeMember,
+  [SUBSCRIPTION_IAM_MEMBER]: describeMember,
   // The Kubernetes ServiceAccount of a GKE workload carries the shared-identity warning.
   "kubernetes:core/v1:ServiceAccount": describeServiceAccount,
   "gcp:serviceaccount/account:Account": ({ inputs: i }) => ({

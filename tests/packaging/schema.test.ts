@@ -14,6 +14,7 @@ const ROOT = path.resolve(__dirname, "../..");
 const pkg = require(path.join(ROOT, "package.json")) as { name: string; version: string; description: string };
 const TOKEN = "secret-mount:index:SecretMountedWorkload";
 const TASK_TOKEN = "secret-mount:index:SecretMountedTask";
+const IDENTITY_TOKENS = ["AksWorkloadIdentity", "EksWorkloadIdentity", "GkeWorkloadIdentity"].map((c) => `secret-mount:index:${c}`);
 
 /** One property in a compact form: `string`, `Input<string>?`, `SecretArgs[]`, `{Input<string>}?`. */
 function compact(p: PropertyDefinition, output = false): string {
@@ -100,6 +101,10 @@ const OBJECT_TYPES: Record<string, Record<string, string>> = {
   GkeGoogleServiceAccountArgs: { accountId: "string?", email: "Input<string>?" },
   GcpSecretArgs: { secretId: "string?", location: "string?", replicas: "GcpReplicaArgs[]?", kmsKeyName: "Input<string>?", version: "string?" },
   GcpReplicaArgs: { location: "string", kmsKeyName: "Input<string>?" },
+  AwsPolicyStatementArgs: { sid: "string?", effect: "AwsPolicyEffect?", actions: "string[]", resources: "Input<string>[]", conditions: "AwsPolicyConditionArgs[]?", allowAnyResource: "boolean?" },
+  AwsPolicyConditionArgs: { test: "string", variable: "string", values: "Input<string>[]" },
+  AksRoleAssignmentArgs: { roleDefinitionId: "Input<string>", scope: "Input<string>", description: "string?" },
+  GkeIamBindingArgs: { kind: "GcpIamResourceKind", resource: "Input<string>", role: "string" },
 };
 const ENUMS: Record<string, Record<string, string>> = {
   GenerateType: { Password: "password", Rsa: "rsa", Ecdsa: "ecdsa" },
@@ -115,6 +120,50 @@ const ENUMS: Record<string, Record<string, string>> = {
   AksRoleScope: { Secret: "secret", Vault: "vault" },
   AksPublicNetworkAccess: { Enabled: "enabled", Disabled: "disabled" },
   GkeIdentity: { Direct: "direct", GoogleServiceAccount: "google-service-account" },
+  AwsPolicyEffect: { Allow: "Allow", Deny: "Deny" },
+  GcpIamResourceKind: {
+    Project: "project", Secret: "secret", RegionalSecret: "regional-secret", Bucket: "bucket", PubsubTopic: "pubsub-topic", PubsubSubscription: "pubsub-subscription",
+  },
+};
+
+// The identity pieces on their own: one ServiceAccount, the permissions the user gives it.
+const IDENTITY: Record<string, { inputs: Record<string, string>; required: string[]; outputs: Record<string, string> }> = {
+  EksWorkloadIdentity: {
+    inputs: {
+      namespace: "string", serviceAccountName: "string", createServiceAccount: "boolean?", identity: "EksIdentity?", oidcProviderArn: "Input<string>?",
+      oidcIssuerUrl: "Input<string>?", clusterName: "Input<string>?", roleName: "Input<string>?", permissionsBoundaryArn: "Input<string>?",
+      statements: "AwsPolicyStatementArgs[]?", managedPolicyArns: "Input<string>[]?", tags: "{Input<string>}?",
+    },
+    required: ["namespace", "serviceAccountName"],
+    outputs: {
+      roleArn: "string", roleName: "string", trustPolicy: "string", permissionPolicy: "string?", serviceAccountAnnotations: "{string}",
+      namespace: "string", serviceAccountName: "string",
+    },
+  },
+  AksWorkloadIdentity: {
+    inputs: {
+      namespace: "string", serviceAccountName: "string", createServiceAccount: "boolean?", oidcIssuerUrl: "Input<string>", resourceGroupName: "string",
+      location: "Input<string>?", tenantId: "Input<string>?", identity: "AksExistingIdentityArgs?", identityName: "string?",
+      roleAssignments: "AksRoleAssignmentArgs[]", tags: "{Input<string>}?",
+    },
+    required: ["namespace", "oidcIssuerUrl", "resourceGroupName", "roleAssignments", "serviceAccountName"],
+    outputs: {
+      clientId: "string", principalId: "string", tenantId: "string", federatedCredential: "string", roleAssignments: "string",
+      serviceAccountAnnotations: "{string}", podLabels: "{string}", namespace: "string", serviceAccountName: "string",
+    },
+  },
+  GkeWorkloadIdentity: {
+    inputs: {
+      namespace: "string", serviceAccountName: "string", createServiceAccount: "boolean?", identity: "GkeIdentity?", project: "Input<string>?",
+      workloadPool: "Input<string>?", workloadPoolProjectNumber: "Input<string>?", googleServiceAccount: "GkeGoogleServiceAccountArgs?",
+      bindings: "GkeIamBindingArgs[]",
+    },
+    required: ["bindings", "namespace", "serviceAccountName"],
+    outputs: {
+      member: "string", googleServiceAccountEmail: "string?", iamMembers: "string", serviceAccountAnnotations: "{string}", namespace: "string",
+      serviceAccountName: "string",
+    },
+  },
 };
 
 // SecretMountedTask: ECS-native args beside the workload's, sharing SecretArgs and EnvFileArgs.
@@ -138,21 +187,25 @@ describe("multi-language schema (Pulumi's component analyzer on this repository)
 
   before(() => {
     const started = Date.now();
-    analysis = new Analyzer(ROOT, pkg.name, pkg, new Set(["SecretMountedWorkload", "SecretMountedTask"])).analyze();
+    analysis = new Analyzer(ROOT, pkg.name, pkg, new Set(["SecretMountedWorkload", "SecretMountedTask", ...Object.keys(IDENTITY)])).analyze();
     schema = generateSchema(pkg.name, pkg.version, pkg.description, analysis.components, analysis.typeDefinitions, analysis.dependencies);
     console.log(`      (analyzer: ${Date.now() - started} ms)`);
   });
 
-  it("PulumiPlugin.yaml says nodejs; the plugin host finds both components under the package's name, and their type tokens", () => {
+  it("PulumiPlugin.yaml says nodejs; the plugin host finds every component under the package's name, and their type tokens", () => {
     // What `pulumi package add` runs: require the package directory, collect the exported components,
     // and derive the provider name from package.json's name. Without a build, `main` (dist/) is
     // missing and Node falls back to the root index.ts, as the plugin host (ts-node) does.
     assert.deepEqual(parseYaml(fs.readFileSync(path.join(ROOT, "PulumiPlugin.yaml"), "utf8")), { runtime: "nodejs" });
     const components = getPulumiComponents(require(ROOT));
-    assert.deepEqual(components.map((c) => c.name).sort(), ["SecretMountedTask", "SecretMountedWorkload"]);
+    assert.deepEqual(components.map((c) => c.name).sort(), ["AksWorkloadIdentity", "EksWorkloadIdentity", "GkeWorkloadIdentity", "SecretMountedTask", "SecretMountedWorkload"]);
     assert.equal(pkg.name, "secret-mount");
     assert.doesNotThrow(() => ComponentProvider.validateResourceType(pkg.name, TOKEN));
-    assert.deepEqual(Object.keys(schema.resources).sort(), [TASK_TOKEN, TOKEN]);
+    assert.deepEqual(Object.keys(schema.resources).sort(), [...IDENTITY_TOKENS, TASK_TOKEN, TOKEN]);
+    for (const t of IDENTITY_TOKENS) {
+      assert.equal(schema.resources[t].isComponent, true, t);
+      assert.doesNotThrow(() => ComponentProvider.validateResourceType(pkg.name, t));
+    }
     assert.equal(schema.resources[TOKEN].isComponent, true);
     assert.equal(schema.resources[TASK_TOKEN].isComponent, true);
     assert.doesNotThrow(() => ComponentProvider.validateResourceType(pkg.name, TASK_TOKEN));
@@ -205,6 +258,17 @@ describe("multi-language schema (Pulumi's component analyzer on this repository)
     assert.deepEqual(r.required, Object.keys(TASK_OUTPUTS).sort());
   });
 
+  for (const [component, expected] of Object.entries(IDENTITY)) {
+    it(`${component}: every input and output with its type (the identity on its own)`, () => {
+      const r = schema.resources[`secret-mount:index:${component}`];
+      assert.deepEqual(shape(r.inputProperties), expected.inputs);
+      assert.deepEqual(r.requiredInputs, expected.required);
+      assert.match(r.description, /for one Kubernetes ServiceAccount/);
+      assert.deepEqual(shape(r.properties, true), expected.outputs);
+      assert.deepEqual(r.required, Object.entries(expected.outputs).filter(([, t]) => !t.endsWith("?")).map(([k]) => k).sort());
+    });
+  }
+
   it("every property and every type carries its TSDoc description", () => {
     const missing: string[] = [];
     const check = (where: string, props: Record<string, PropertyDefinition>) => {
@@ -214,6 +278,10 @@ describe("multi-language schema (Pulumi's component analyzer on this repository)
     check("SecretMountedWorkload outputs", analysis.components.SecretMountedWorkload.outputs);
     check("SecretMountedTask inputs", analysis.components.SecretMountedTask.inputs);
     check("SecretMountedTask outputs", analysis.components.SecretMountedTask.outputs);
+    for (const c of Object.keys(IDENTITY)) {
+      check(`${c} inputs`, analysis.components[c].inputs);
+      check(`${c} outputs`, analysis.components[c].outputs);
+    }
     for (const [name, t] of Object.entries(analysis.typeDefinitions)) {
       if (!t.description?.trim()) missing.push(name);
       if (t.properties) check(name, t.properties);

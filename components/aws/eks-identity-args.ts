@@ -1,0 +1,90 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { EksIdentity } from "./eks-args";
+
+/** Whether an IAM policy statement allows or denies. */
+export const AwsPolicyEffect = {
+  /** The statement grants its actions on its resources. */
+  Allow: "Allow",
+  /** The statement denies its actions on its resources, whatever else allows them. */
+  Deny: "Deny",
+} as const;
+/** Whether an IAM policy statement allows or denies: `Allow` or `Deny`. */
+export type AwsPolicyEffect = (typeof AwsPolicyEffect)[keyof typeof AwsPolicyEffect];
+
+/** One condition of an IAM policy statement, e.g. `StringEquals` `s3:prefix` `["reports/"]`. */
+export interface AwsPolicyConditionArgs {
+  /** The condition operator, e.g. `StringEquals`, `StringLike`, `ArnEquals`, `ForAnyValue:StringEquals`, `BoolIfExists`. */
+  test: string;
+  /** The context key, e.g. `s3:prefix`, `aws:SourceVpce`, `kms:ViaService`. */
+  variable: string;
+  /** The values; the condition holds when the key matches any of them. */
+  values: pulumi.Input<string>[];
+}
+
+/** One statement of the role's inline permission policy (the shape of `aws.iam.getPolicyDocument`). */
+export interface AwsPolicyStatementArgs {
+  /** Statement id: letters and digits only, unique in the policy (optional). */
+  sid?: string;
+  /** `Allow` (default) or `Deny`. */
+  effect?: AwsPolicyEffect;
+  /**
+   * The actions, e.g. `s3:GetObject`. A wildcard inside an action name (`s3:Get*`) is allowed;
+   * `*` and `<service>:*` in an `Allow` statement are refused: list what the workload calls.
+   */
+  actions: string[];
+  /**
+   * The resource ARNs, e.g. `arn:aws:s3:::reports/*` or a bucket's `arn` output. `*` alone in an
+   * `Allow` statement is refused unless `allowAnyResource` is set.
+   */
+  resources: pulumi.Input<string>[];
+  /** Conditions that must all hold for the statement to apply. */
+  conditions?: AwsPolicyConditionArgs[];
+  /**
+   * Allow the resource `*` in this `Allow` statement, for actions AWS only authorizes on `*`
+   * (e.g. `sts:GetCallerIdentity`, `ec2:DescribeInstances`). Off by default; the review shows it.
+   */
+  allowAnyResource?: boolean;
+}
+
+/**
+ * An IAM role for one Kubernetes ServiceAccount of an EKS cluster, on its own: the trust for
+ * exactly that ServiceAccount (IRSA or EKS Pod Identity) and the permissions you give it.
+ */
+export interface EksWorkloadIdentityArgs {
+  /** Namespace of the ServiceAccount (a DNS-1123 label). */
+  namespace: string;
+  /** Name of the ServiceAccount the role is for (a DNS-1123 subdomain). */
+  serviceAccountName: string;
+  /**
+   * Create the ServiceAccount too, annotated for the role (default false: annotate your own with
+   * the `serviceAccountAnnotations` output, e.g. in a Helm chart's values).
+   */
+  createServiceAccount?: boolean;
+  /**
+   * How pods get the role: `irsa` (default; IAM roles for service accounts, needs the cluster's
+   * OIDC provider) or `pod-identity` (EKS Pod Identity, needs the eks-pod-identity-agent add-on).
+   */
+  identity?: EksIdentity;
+  /** IRSA: ARN of the cluster's IAM OIDC provider (`arn:aws:iam::<acct>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<ID>`). */
+  oidcProviderArn?: pulumi.Input<string>;
+  /** IRSA: the cluster's OIDC issuer URL (`https://oidc.eks.<region>.amazonaws.com/id/<ID>`). */
+  oidcIssuerUrl?: pulumi.Input<string>;
+  /**
+   * Pod Identity: the EKS cluster name, in the AWS provider's account and region; the trust pins
+   * the cluster's ARN built from them.
+   */
+  clusterName?: pulumi.Input<string>;
+  /** Name of the IAM role to create (default: generated from the component name). */
+  roleName?: pulumi.Input<string>;
+  /** ARN of a permissions boundary for the role: a full IAM policy ARN, no wildcards. */
+  permissionsBoundaryArn?: pulumi.Input<string>;
+  /** The role's inline permission policy, statement by statement (at most 10,240 characters, IAM's inline quota). */
+  statements?: AwsPolicyStatementArgs[];
+  /**
+   * Managed policies to attach, by ARN (at most 10, IAM's default per role). AWS's
+   * `AdministratorAccess`, `PowerUserAccess` and `IAMFullAccess` are refused.
+   */
+  managedPolicyArns?: pulumi.Input<string>[];
+  /** Tags for the AWS resources created. */
+  tags?: { [key: string]: pulumi.Input<string> };
+}

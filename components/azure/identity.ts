@@ -1,0 +1,103 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as managedidentity from "@pulumi/azure-native/managedidentity";
+import type { AksExistingIdentityArgs } from "./aks-args";
+import { chainCredential } from "./credential-chain";
+import { TOKEN_EXCHANGE_AUDIENCE, assignmentGuid } from "./ids";
+import type { IdentityPlan } from "./plan";
+
+/** What the identity is for: one Kubernetes ServiceAccount, through the cluster's OIDC issuer. */
+export interface AksIdentityRequest {
+  /** Component name: children are `${name}-identity` and `${name}-federated-credential`. */
+  name: string;
+  plan: IdentityPlan;
+  /** The existing identity's ids, when `plan.kind` is `existing`. */
+  existing?: AksExistingIdentityArgs;
+  resourceGroupName: string;
+  location?: pulumi.Input<string>;
+  tags: { [key: string]: pulumi.Input<string> };
+  oidcIssuerUrl: pulumi.Input<string>;
+  /** The federated credential's name and subject (`system:serviceaccount:<ns>:<sa>`). */
+  credential: { name: string; subject: string };
+}
+
+export interface AksIdentity {
+  clientId: pulumi.Output<string>;
+  principalId: pulumi.Output<string>;
+  /** The federated credential: pods can sign in only once it exists. */
+  credential: pulumi.Resource;
+  /** The credential as a reviewer reads it (name, identity, issuer, subject, audiences), JSON. */
+  federatedCredential: pulumi.Output<string>;
+}
+
+/**
+ * A user-assigned managed identity (created, or an existing one) and the federated credential that
+ * lets exactly one ServiceAccount sign in as it. Shared by SecretMountedWorkload and AksWorkloadIdentity.
+ */
+export function provisionAksIdentity(parent: pulumi.Resource, r: AksIdentityRequest): AksIdentity {
+  let clientId: pulumi.Output<string>;
+  let principalId: pulumi.Output<string>;
+  let identityResource: managedidentity.UserAssignedIdentity | undefined;
+  let identityGroup: string;
+  if (r.plan.kind === "new") {
+    identityResource = new managedidentity.UserAssignedIdentity(`${r.name}-identity`, {
+      resourceName: r.plan.name,
+      resourceGroupName: r.resourceGroupName,
+      location: r.location,
+      tags: r.tags,
+    }, { parent });
+    clientId = identityResource.clientId;
+    principalId = identityResource.principalId;
+    identityGroup = r.resourceGroupName;
+  } else {
+    clientId = pulumi.output(r.existing!.clientId);
+    principalId = pulumi.output(r.existing!.principalId);
+    identityGroup = r.plan.resourceGroupName;
+  }
+  const identityName = r.plan.name;
+
+  const credentialArgs = {
+    resourceGroupName: identityGroup,
+    resourceName: identityName,
+    federatedIdentityCredentialResourceName: r.credential.name,
+    issuer: r.oidcIssuerUrl,
+    subject: r.credential.subject,
+    audiences: [TOKEN_EXCHANGE_AUDIENCE],
+  };
+  const credentialResourceName = `${r.name}-federated-credential`;
+  const credential = r.plan.kind === "new"
+    ? new managedidentity.FederatedIdentityCredential(credentialResourceName, credentialArgs, { parent, dependsOn: [identityResource!] })
+    // Azure refuses concurrent credential writes on one identity (409): one after another.
+    : chainCredential(r.plan.resourceId, (after) => new managedidentity.FederatedIdentityCredential(credentialResourceName, credentialArgs, { parent, ...(after ? { dependsOn: [after] } : {}) }));
+
+  const federatedCredential = pulumi.output(r.oidcIssuerUrl).apply((issuer) => JSON.stringify({
+    name: r.credential.name,
+    identity: identityName,
+    issuer,
+    subject: r.credential.subject,
+    audiences: [TOKEN_EXCHANGE_AUDIENCE],
+  }, null, 2));
+  return { clientId, principalId, credential, federatedCredential };
+}
+
+/** One role for the identity on one scope. */
+export interface RoleGrant {
+  scope: pulumi.Input<string>;
+  roleDefinitionId: pulumi.Input<string>;
+  principalId: pulumi.Input<string>;
+  description: string;
+}
+
+/** A role assignment for a managed identity, named by a GUID derived from what it grants. */
+export function assignRole(parent: pulumi.Resource, resourceName: string, g: RoleGrant, dependsOn: pulumi.Resource[]): authorization.RoleAssignment {
+  return new authorization.RoleAssignment(resourceName, {
+    scope: g.scope,
+    roleDefinitionId: g.roleDefinitionId,
+    principalId: g.principalId,
+    // Says what the principal is, so Azure does not look it up in Entra ID, where a new identity
+    // may not have replicated yet (the assignment would fail with PrincipalNotFound).
+    principalType: "ServicePrincipal",
+    roleAssignmentName: pulumi.all([g.scope, g.roleDefinitionId, g.principalId]).apply(([sc, rd, pid]) => assignmentGuid(sc, rd, pid)),
+    description: g.description,
+  }, { parent, dependsOn });
+}

@@ -1,0 +1,54 @@
+/** Checks of a GkeWorkloadIdentity declaration. Pure: every problem is a DeclarationError before anything is registered. */
+import { DeclarationError } from "../core/declaration-error";
+import { dns1123LabelProblem, dns1123SubdomainProblem } from "../core/names";
+import { unknownFields } from "../core/normalize";
+import { parseBindingResource, roleProblem } from "./bindings";
+import type { GkeWorkloadIdentityArgs } from "./gke-identity-args";
+import { planGkeIdentity } from "./plan";
+
+const FIELDS = [
+  "namespace", "serviceAccountName", "createServiceAccount", "identity", "project", "workloadPool", "workloadPoolProjectNumber",
+  "googleServiceAccount", "bindings",
+];
+
+export interface GkeIdentityPlan {
+  identity: "direct" | "google-service-account";
+  accountId?: string;
+}
+
+/** Checks a GkeWorkloadIdentity declaration. Pure: throws DeclarationError naming the field. */
+export function planGkeWorkloadIdentity(name: string, a: GkeWorkloadIdentityArgs): GkeIdentityPlan {
+  const fail = (field: string, problem: string): never => {
+    throw new DeclarationError(field, problem, name);
+  };
+  if (a === undefined || a === null || typeof a !== "object") fail("args", "are required: namespace, serviceAccountName and bindings");
+  unknownFields(a, FIELDS, "", fail);
+  const label = dns1123LabelProblem(a.namespace);
+  if (label) fail("namespace", label);
+  const subdomain = dns1123SubdomainProblem(a.serviceAccountName);
+  if (subdomain) fail("serviceAccountName", subdomain);
+  const planned = planGkeIdentity(a, "", name, fail);
+
+  if (!Array.isArray(a.bindings) || a.bindings.length === 0) {
+    fail("bindings", "must list at least one role for the identity: { kind, resource, role }, e.g. roles/storage.objectViewer on one bucket");
+  }
+  const seen = new Map<string, number>();
+  a.bindings.forEach((b, i) => {
+    const at = `bindings[${i}]`;
+    unknownFields(b, ["kind", "resource", "role"], at, fail);
+    const problem = roleProblem(b.role);
+    if (problem) fail(`${at}.role`, problem);
+    if (b.resource === undefined || b.resource === null) fail(`${at}.resource`, "is required: the resource the role applies to");
+    // The kind decides the IAM member resource: checked even when the resource is an Output.
+    const parsed = parseBindingResource(b.kind, typeof b.resource === "string" ? b.resource : "");
+    if (typeof parsed === "string" && parsed.startsWith("kind ")) fail(`${at}.kind`, parsed);
+    if (typeof b.resource === "string") {
+      if (typeof parsed === "string") fail(`${at}.resource`, parsed);
+      const key = `${b.kind}|${(parsed as { resource: string }).resource}|${b.role}`;
+      const prior = seen.get(key);
+      if (prior !== undefined) fail(at, `grants the same role on the same resource as bindings[${prior}]; list it once`);
+      seen.set(key, i);
+    }
+  });
+  return planned;
+}

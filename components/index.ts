@@ -22,6 +22,11 @@ export type {
 } from "./aws/ecs-args";
 export { EcsLaunchType, EcsLogDriver, EcsPortProtocol } from "./aws/ecs-args";
 export { SecretMountedTask } from "./task";
+// Adopting workloads declared elsewhere (README, "Adopting existing workloads"), args first as above.
+export type { SecretMountArgs } from "./mount-args";
+export { SecretMount } from "./mount";
+export { adoptPodTemplate, ADOPTED_BY_ANNOTATION, TIGHTENED_ANNOTATION, type PodWiring, type AdoptTarget, type Adopted } from "./kubernetes/adopt";
+export { adoptTransform, MOUNT_ANNOTATION, type AdoptSelection, type TransformContext } from "./kubernetes/adopt-transform";
 export { DeclarationError } from "./core/declaration-error";
 export { RELEASED_FETCH_IMAGE, defaultFetchImage, type FetchImageRecord } from "./kubernetes/fetch-image";
 export * from "./spec/fetch-spec";

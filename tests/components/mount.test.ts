@@ -19,7 +19,7 @@ const eksMount = (over: Partial<SecretMountArgs> = {}): SecretMountArgs => ({
   secrets: [{ name: "db-password", generate: { type: "password" } }], fetch: { image: FETCH_IMAGE }, ...over,
 });
 
-const pod = (initContainers: Obj[] = []) => ({
+const pod = (initContainers: { name: string; image: string }[] = []) => ({
   metadata: { labels: { app: "web" } },
   spec: {
     initContainers,

@@ -27,11 +27,13 @@ export interface AdoptSelection {
 
 /** What the transform needs besides the wiring. */
 export interface TransformContext {
+  /** What adoption adds to each pod. */
   wiring: PodWiring;
   /** ServiceAccount annotations to add to a ServiceAccount of that namespace/name the stack registers (e.g. a chart's). */
   serviceAccountAnnotations?: { [key: string]: pulumi.Input<string> };
   /** What adopted pods must wait for (grants, secret versions, the ServiceAccount). */
   ready: pulumi.Input<pulumi.Resource>[];
+  /** Containers that mount the secrets (default: every container of `containers`). */
   mountInto?: string[];
 }
 

@@ -21,20 +21,27 @@ export const TIGHTENED_ANNOTATION = "secret-mount.io/tightened";
 export interface PodWiring {
   /** The SecretMount's name (messages, the adopted-by annotation). */
   component: string;
+  /** Namespace the identity trusts: adopted workloads must be in it. */
   namespace: string;
+  /** ServiceAccount the identity trusts: adopted pods run as it. */
   serviceAccountName: string;
   /** The fetch container: goes first among the init containers. */
   fetchContainer: k8s.core.v1.Container;
   /** The memory volume, and the FetchSpec's ConfigMap volume when the spec is too large for the environment. */
   volumes: k8s.core.v1.Volume[];
+  /** Where the secrets appear in the mounting containers. */
   mountPath: string;
   /** The pod's fsGroup when the pod sets none. */
   fsGroup: number;
   /** Every file mode the fetcher writes, with the field that set it, to check each mounted container may read. */
   fileModes: { field: string; mode: string }[];
+  /** Pod labels the platform's identity needs (e.g. AKS's `azure.workload.identity/use`). */
   podLabels: { [key: string]: string };
+  /** Pod annotations the platform's identity needs, but the skip-containers one. */
   podAnnotations: { [key: string]: string };
+  /** The platform's skip-containers annotation, rewritten per pod to list every container but the fetcher. */
   skipContainers?: { annotation: string; separator: string };
+  /** The secrets' revision (the `secret-mount.io/revision` annotation): a new version rolls the pods. */
   revision?: pulumi.Input<string>;
   /** The fetch container is a native sidecar (refresh mode). */
   refresh: boolean;
@@ -69,7 +76,9 @@ export function podWiring(decl: Declaration, specJson: pulumi.Input<string>, pla
 export interface AdoptTarget {
   /** Deployment, StatefulSet, DaemonSet, Job, CronJob (or Pod template of another kind). */
   kind: string;
+  /** The workload's `metadata.name`. */
   name: string;
+  /** The workload's `metadata.namespace`: must be the SecretMount's. */
   namespace?: string;
   /**
    * Containers (or init containers) that mount the secrets, by name. Default: every container of
@@ -80,7 +89,9 @@ export interface AdoptTarget {
 
 /** The adopted template and one line per change, for the preview log and the review. */
 export interface Adopted {
+  /** The adopted pod template (a new object). */
   template: Obj;
+  /** What adoption added or set, one line each, with paths as in the workload as written. */
   changes: string[];
 }
 

@@ -14,6 +14,7 @@ const ROOT = path.resolve(__dirname, "../..");
 const pkg = require(path.join(ROOT, "package.json")) as { name: string; version: string; description: string };
 const TOKEN = "secret-mount:index:SecretMountedWorkload";
 const TASK_TOKEN = "secret-mount:index:SecretMountedTask";
+const MOUNT_TOKEN = "secret-mount:index:SecretMount";
 
 /** One property in a compact form: `string`, `Input<string>?`, `SecretArgs[]`, `{Input<string>}?`. */
 function compact(p: PropertyDefinition, output = false): string {
@@ -31,7 +32,8 @@ const shape = (props: Record<string, PropertyDefinition>, output = false) =>
 // What README.md and the TSDoc promise: structural fields plain, values from other resources Inputs.
 const INPUTS = {
   secrets: "SecretArgs[]", containers: "ContainerArgs[]", namespace: "string?", createNamespace: "boolean?",
-  serviceAccountName: "string?", deploymentName: "string?", replicas: "number?", labels: "{string}?", mountPath: "string?",
+  serviceAccountName: "string?", deploymentName: "string?", kind: "WorkloadKind?", replicas: "number?", serviceName: "string?",
+  schedule: "string?", backoffLimit: "number?", labels: "{string}?", mountPath: "string?",
   volumeSizeLimit: "string?", fileMode: "string?", fsGroup: "number?", refresh: "RefreshArgs?", envFile: "EnvFileArgs?",
   fetch: "FetchContainerArgs?", secretNamePrefix: "string?", eks: "EksPlatformArgs?", aks: "AksPlatformArgs?",
   gke: "GkePlatformArgs?",
@@ -115,6 +117,20 @@ const ENUMS: Record<string, Record<string, string>> = {
   AksRoleScope: { Secret: "secret", Vault: "vault" },
   AksPublicNetworkAccess: { Enabled: "enabled", Disabled: "disabled" },
   GkeIdentity: { Direct: "direct", GoogleServiceAccount: "google-service-account" },
+  WorkloadKind: { Deployment: "Deployment", StatefulSet: "StatefulSet", Job: "Job", CronJob: "CronJob" },
+};
+
+// SecretMount: the workload's secrets and platforms for pods declared elsewhere; its wiring is a
+// JSON document (a pod-spec fragment has no schema type without Kubernetes' own types).
+const MOUNT_INPUTS = {
+  secrets: "SecretArgs[]", namespace: "string?", serviceAccountName: "string?", createServiceAccount: "boolean?", mountInto: "string[]?",
+  mountPath: "string?", volumeSizeLimit: "string?", fileMode: "string?", fsGroup: "number?", refresh: "RefreshArgs?", envFile: "EnvFileArgs?",
+  fetch: "FetchContainerArgs?", secretNamePrefix: "string?", eks: "EksPlatformArgs?", aks: "AksPlatformArgs?", gke: "GkePlatformArgs?",
+};
+const MOUNT_OUTPUTS = {
+  serviceAccountName: "string", namespace: "string", mountPath: "string", fetchSpec: "string", serviceAccountAnnotations: "{string}", podWiring: "string",
+  roleArn: "string?", permissionPolicy: "string?", trustPolicy: "string?", identityClientId: "string?", identityPrincipalId: "string?", vaultUri: "string?",
+  roleAssignments: "string?", federatedCredential: "string?", iamMembers: "string?",
 };
 
 // SecretMountedTask: ECS-native args beside the workload's, sharing SecretArgs and EnvFileArgs.
@@ -138,21 +154,22 @@ describe("multi-language schema (Pulumi's component analyzer on this repository)
 
   before(() => {
     const started = Date.now();
-    analysis = new Analyzer(ROOT, pkg.name, pkg, new Set(["SecretMountedWorkload", "SecretMountedTask"])).analyze();
+    analysis = new Analyzer(ROOT, pkg.name, pkg, new Set(["SecretMountedWorkload", "SecretMountedTask", "SecretMount"])).analyze();
     schema = generateSchema(pkg.name, pkg.version, pkg.description, analysis.components, analysis.typeDefinitions, analysis.dependencies);
     console.log(`      (analyzer: ${Date.now() - started} ms)`);
   });
 
-  it("PulumiPlugin.yaml says nodejs; the plugin host finds both components under the package's name, and their type tokens", () => {
+  it("PulumiPlugin.yaml says nodejs; the plugin host finds the three components under the package's name, and their type tokens", () => {
     // What `pulumi package add` runs: require the package directory, collect the exported components,
     // and derive the provider name from package.json's name. Without a build, `main` (dist/) is
     // missing and Node falls back to the root index.ts, as the plugin host (ts-node) does.
     assert.deepEqual(parseYaml(fs.readFileSync(path.join(ROOT, "PulumiPlugin.yaml"), "utf8")), { runtime: "nodejs" });
     const components = getPulumiComponents(require(ROOT));
-    assert.deepEqual(components.map((c) => c.name).sort(), ["SecretMountedTask", "SecretMountedWorkload"]);
+    assert.deepEqual(components.map((c) => c.name).sort(), ["SecretMount", "SecretMountedTask", "SecretMountedWorkload"]);
     assert.equal(pkg.name, "secret-mount");
     assert.doesNotThrow(() => ComponentProvider.validateResourceType(pkg.name, TOKEN));
-    assert.deepEqual(Object.keys(schema.resources).sort(), [TASK_TOKEN, TOKEN]);
+    assert.deepEqual(Object.keys(schema.resources).sort(), [MOUNT_TOKEN, TASK_TOKEN, TOKEN]);
+    assert.equal(schema.resources[MOUNT_TOKEN].isComponent, true);
     assert.equal(schema.resources[TOKEN].isComponent, true);
     assert.equal(schema.resources[TASK_TOKEN].isComponent, true);
     assert.doesNotThrow(() => ComponentProvider.validateResourceType(pkg.name, TASK_TOKEN));
@@ -205,6 +222,16 @@ describe("multi-language schema (Pulumi's component analyzer on this repository)
     assert.deepEqual(r.required, Object.keys(TASK_OUTPUTS).sort());
   });
 
+  it("SecretMount: every input and output with its type; the wiring is JSON, the ServiceAccount annotations a map", () => {
+    const r = schema.resources[MOUNT_TOKEN];
+    assert.deepEqual(shape(r.inputProperties), MOUNT_INPUTS);
+    assert.deepEqual(r.requiredInputs, ["secrets"]);
+    assert.match(r.description, /for pods declared elsewhere/);
+    assert.deepEqual(shape(r.properties, true), MOUNT_OUTPUTS);
+    assert.deepEqual(r.required, Object.entries(MOUNT_OUTPUTS).filter(([, t]) => !t.endsWith("?")).map(([k]) => k).sort());
+    assert.match(r.properties.podWiring.description, /fetchContainer/);
+  });
+
   it("every property and every type carries its TSDoc description", () => {
     const missing: string[] = [];
     const check = (where: string, props: Record<string, PropertyDefinition>) => {
@@ -214,6 +241,8 @@ describe("multi-language schema (Pulumi's component analyzer on this repository)
     check("SecretMountedWorkload outputs", analysis.components.SecretMountedWorkload.outputs);
     check("SecretMountedTask inputs", analysis.components.SecretMountedTask.inputs);
     check("SecretMountedTask outputs", analysis.components.SecretMountedTask.outputs);
+    check("SecretMount inputs", analysis.components.SecretMount.inputs);
+    check("SecretMount outputs", analysis.components.SecretMount.outputs);
     for (const [name, t] of Object.entries(analysis.typeDefinitions)) {
       if (!t.description?.trim()) missing.push(name);
       if (t.properties) check(name, t.properties);

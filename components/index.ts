@@ -1,4 +1,5 @@
 export type { SecretMountedWorkloadArgs } from "./workload-args";
+export { WorkloadKind } from "./workload-args";
 export type {
   ContainerArgs, ContainerPortArgs, EnvFileArgs, ExistingSecretArgs, FetchContainerArgs, GenerateArgs, RefreshArgs,
   ResourcesArgs, SecretArgs, SecretFileArgs, AwsSecretArgs, ProbeArgs, HttpGetProbeArgs, HttpHeaderArgs,

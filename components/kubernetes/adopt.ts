@@ -34,13 +34,23 @@ export interface PodWiring {
   /** The pod's fsGroup when the pod sets none. */
   fsGroup: number;
   /** Every file mode the fetcher writes, with the field that set it, to check each mounted container may read. */
-  fileModes: { field: string; mode: string }[];
+  fileModes: {
+    /** The SecretMount field that set it, e.g. `fileMode`. */
+    field: string;
+    /** The octal mode, e.g. `0440`. */
+    mode: string;
+  }[];
   /** Pod labels the platform's identity needs (e.g. AKS's `azure.workload.identity/use`). */
   podLabels: { [key: string]: string };
   /** Pod annotations the platform's identity needs, but the skip-containers one. */
   podAnnotations: { [key: string]: string };
   /** The platform's skip-containers annotation, rewritten per pod to list every container but the fetcher. */
-  skipContainers?: { annotation: string; separator: string };
+  skipContainers?: {
+    /** The annotation key, e.g. `eks.amazonaws.com/skip-containers`. */
+    annotation: string;
+    /** What separates the container names in its value. */
+    separator: string;
+  };
   /** The secrets' revision (the `secret-mount.io/revision` annotation): a new version rolls the pods. */
   revision?: pulumi.Input<string>;
   /** The fetch container is a native sidecar (refresh mode). */
@@ -90,7 +100,7 @@ export interface AdoptTarget {
 /** The adopted template and one line per change, for the preview log and the review. */
 export interface Adopted {
   /** The adopted pod template (a new object). */
-  template: Obj;
+  template: Record<string, any>;
   /** What adoption added or set, one line each, with paths as in the workload as written. */
   changes: string[];
 }
@@ -107,7 +117,7 @@ const within = (a: string, b: string) => a === b || a.startsWith(`${b.replace(/\
  * another ServiceAccount or namespace, or a security context the profile forbids is a
  * DeclarationError naming the field. Pure: `template` is not modified.
  */
-export function adoptPodTemplate(template: Obj | undefined, wiring: PodWiring, target: AdoptTarget): Adopted {
+export function adoptPodTemplate(template: Record<string, any> | undefined, wiring: PodWiring, target: AdoptTarget): Adopted {
   const where = `${target.kind} ${target.namespace ?? "(no namespace)"}/${target.name}`;
   const fail = (field: string, problem: string): never => {
     throw new DeclarationError(`${where} ${field}`, problem, wiring.component);

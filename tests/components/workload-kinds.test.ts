@@ -23,7 +23,7 @@ describe("SecretMountedWorkload kinds: StatefulSet, Job, CronJob beside Deployme
       it(`${platform}: kind ${kind} makes one ${kind} (no Deployment), valid for its kind, restricted, the fetcher first`, async () => {
         const w = await mockWorkload("shop", args(withKind(kind)), mocks());
         assert.equal(w.all(TYPE.Deployment).length, 0);
-        const o = { apiVersion: kind.endsWith("Job") ? "batch/v1" : "apps/v1", kind, ...w.one(TYPE[kind]) };
+        const o: Record<string, any> = { apiVersion: kind.endsWith("Job") ? "batch/v1" : "apps/v1", kind, ...w.one(TYPE[kind]) };
         validateWorkload(o);
         const t = podTemplateOf(o);
         assertRestricted(t.spec, t.metadata);

@@ -56,7 +56,7 @@ describe("a real kube-apiserver (etcd + kube-apiserver from the Go module proxy)
     assert.ok(anon === undefined || anon.status === 401 || anon.status === 403);
   });
 
-  describe("adopted workloads (SecretMount + a stack transform): a Helm-like child with init containers, a StatefulSet, a Job, a CronJob", () => {
+  describe("adopted workloads (SecretMount + a stack transform): a Helm-like child with init containers, a StatefulSet, a Job, a CronJob; SecretMountedWorkload's StatefulSet, Job, CronJob", () => {
     const ns = "adopt-shop";
     let objects: KubeObject[] = [];
     before(async function () {
@@ -67,7 +67,7 @@ describe("a real kube-apiserver (etcd + kube-apiserver from the Go module proxy)
     });
 
     it("every object is accepted with dryRun=All and fieldValidation=Strict, with no warnings (restricted enforced and warned)", async () => {
-      assert.deepEqual(objects.map((o) => o.kind).sort(), ["CronJob", "Deployment", "Job", "ServiceAccount", "StatefulSet"]);
+      assert.deepEqual(objects.map((o) => o.kind).sort(), ["CronJob", "CronJob", "Deployment", "Job", "Job", "ServiceAccount", "ServiceAccount", "ServiceAccount", "ServiceAccount", "StatefulSet", "StatefulSet"]);
       for (const o of objects) {
         const r = await cluster.request("POST", `${collectionPath(o)}?${DRY}`, o);
         assert.equal(r.status, 201, `${o.kind} ${o.metadata.name}: ${summary(r)}`);

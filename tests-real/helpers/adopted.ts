@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as apps from "@pulumi/kubernetes/apps/v1";
 import * as batch from "@pulumi/kubernetes/batch/v1";
 import { parseAllDocuments } from "yaml";
-import { SecretMount } from "../../components";
+import { SecretMount, SecretMountedWorkload } from "../../components";
 import { buildArtifacts } from "../../components/render/artifacts";
 import { OfflineMocks } from "../../components/render/offline-engine";
 import { withTransforms } from "../../components/render/transforming-mocks";
@@ -36,7 +36,8 @@ class HelmLikeChart extends pulumi.ComponentResource {
 
 /**
  * What the offline engine renders for a stack that adopts a Helm-like chart's Deployment, a
- * StatefulSet, a Job and a CronJob with one SecretMount (EKS) and a stack transform, in `namespace`.
+ * StatefulSet, a Job and a CronJob with one SecretMount (EKS) and a stack transform, and a
+ * SecretMountedWorkload of each other kind (StatefulSet, Job, CronJob), in `namespace`.
  */
 export async function adoptedObjects(namespace: string): Promise<KubeObject[]> {
   const mocks = new OfflineMocks();
@@ -53,6 +54,14 @@ export async function adoptedObjects(namespace: string): Promise<KubeObject[]> {
   new apps.StatefulSet("db", { metadata: { name: "db", namespace }, spec: { serviceName: "db", selector: { matchLabels: { app: "db" } }, template: pod } });
   new batch.Job("report", { metadata: { name: "report", namespace }, spec: { template: { ...pod, spec: { ...pod.spec, restartPolicy: "Never" } } } });
   new batch.CronJob("nightly", { metadata: { name: "nightly", namespace }, spec: { schedule: "0 3 * * *", jobTemplate: { spec: { template: { ...pod, spec: { ...pod.spec, restartPolicy: "OnFailure" } } } } } });
+  // And SecretMountedWorkload's own kinds beside Deployment.
+  for (const [name, kind] of [["ledger", "StatefulSet"], ["export", "Job"], ["cleanup", "CronJob"]] as const) {
+    new SecretMountedWorkload(name, {
+      namespace, kind, ...(kind === "CronJob" ? { schedule: "@daily" } : {}),
+      eks: { oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC", oidcIssuerUrl: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC" },
+      secrets: [{ name: "token", generate: { type: "password" } }], containers: [{ name: "app", image: IMAGE, runAsUser: 10001 }], fetch: { image: FETCH },
+    });
+  }
   await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
   const yaml = buildArtifacts(mocks.resources).artifacts.find((a) => a.path === "kubernetes.yaml")!;
   const objects = parseAllDocuments(yaml.content).map((d) => d.toJS() as KubeObject).filter(Boolean);

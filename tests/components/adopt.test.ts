@@ -103,15 +103,20 @@ describe("adoptPodTemplate: the fetch wiring added to a pod someone else wrote",
     assertRestricted(spec, template.metadata);
   });
 
-  it("a StatefulSet and a Job are adopted the same way, each valid for its kind and restricted", async () => {
+  it("a StatefulSet, a Job, a CronJob and a DaemonSet are adopted the same way, each valid for its kind and restricted", async () => {
     const pod = helmLikeDeployment().spec.template;
     const sts = { apiVersion: "apps/v1", kind: "StatefulSet", metadata: { name: "db", namespace: "shop" },
       spec: { serviceName: "db", selector: { matchLabels: { "app.kubernetes.io/name": "web" } }, template: pod } };
     const job = { apiVersion: "batch/v1", kind: "Job", metadata: { name: "report", namespace: "shop" },
       spec: { template: { ...pod, spec: { ...pod.spec, restartPolicy: "Never" } } } };
-    for (const o of [sts, job]) {
+    const ds = { apiVersion: "apps/v1", kind: "DaemonSet", metadata: { name: "agent", namespace: "shop" },
+      spec: { selector: { matchLabels: { "app.kubernetes.io/name": "web" } }, template: pod } };
+    const cron = { apiVersion: "batch/v1", kind: "CronJob", metadata: { name: "nightly", namespace: "shop" },
+      spec: { schedule: "0 3 * * *", jobTemplate: { spec: job.spec } } };
+    for (const o of [sts, job, ds, cron] as Obj[]) {
       const { template } = adopt(o);
-      validateWorkload(await resolved({ ...o, spec: { ...o.spec, template } }));
+      const adopted = o.kind === "CronJob" ? { ...o, spec: { ...o.spec, jobTemplate: { spec: { template } } } } : { ...o, spec: { ...o.spec, template } };
+      validateWorkload(await resolved(adopted));
       assertRestricted(template.spec, template.metadata);
       assert.equal(template.spec.initContainers[0].name, "secret-mount-fetch");
       assert.equal(template.spec.initContainers[0].restartPolicy, undefined, "init mode: a plain init container that exits");

@@ -5,7 +5,8 @@ import * as batch from "@pulumi/kubernetes/batch/v1";
 import { parse as parseYaml } from "yaml";
 import { SecretMount } from "../../components";
 import { buildArtifacts, formatReview } from "../../components/render/artifacts";
-import { DEFAULT_SCOPE, OfflineMocks } from "../../components/render/offline-engine";
+import { DEFAULT_SCOPE, OfflineMocks, runProgram } from "../../components/render/offline-engine";
+import * as path from "node:path";
 import { withTransforms } from "../../components/render/transforming-mocks";
 import { FETCH_IMAGE, OIDC_ARN, OIDC_URL } from "./mock-run";
 
@@ -51,5 +52,12 @@ describe("render: adopted workloads are shown adopted, with what adoption set", 
     assert.match(flat, /job shop\/report adopted by SecretMount shop/);
     assert.match(flat, /init container: fetches once, then exits/);
     assert.ok(artifacts.some((a) => a.path === "fetch-spec/report.json"), artifacts.map((a) => a.path).join(", "));
+  });
+
+  it("npm run render's engine runs a program's stack transform: the program's StatefulSet is rendered adopted", async () => {
+    const run = await runProgram(path.join(__dirname, "fixtures/adopt-program"));
+    const sts = run.resources.find((r) => r.type === "kubernetes:apps/v1:StatefulSet")!.inputs as Record<string, any>;
+    assert.deepEqual(sts.spec.template.spec.initContainers.map((c: { name: string }) => c.name), ["secret-mount-fetch"]);
+    assert.equal(sts.spec.template.metadata.annotations["secret-mount.io/adopted-by"], "shop");
   });
 });

@@ -1,4 +1,5 @@
 export type { SecretMountedWorkloadArgs } from "./workload-args";
+export { WorkloadKind } from "./workload-args";
 export type {
   ContainerArgs, ContainerPortArgs, EnvFileArgs, ExistingSecretArgs, FetchContainerArgs, GenerateArgs, RefreshArgs,
   ResourcesArgs, SecretArgs, SecretFileArgs, AwsSecretArgs, ProbeArgs, HttpGetProbeArgs, HttpHeaderArgs,
@@ -32,6 +33,11 @@ export { AksWorkloadIdentity } from "./aks-identity";
 export type { GkeWorkloadIdentityArgs, GkeIamBindingArgs } from "./gcp/gke-identity-args";
 export { GcpIamResourceKind } from "./gcp/gke-identity-args";
 export { GkeWorkloadIdentity } from "./gke-identity";
+// Adopting workloads declared elsewhere (README, "Adopting existing workloads"), args first as above.
+export type { SecretMountArgs } from "./mount-args";
+export { SecretMount } from "./mount";
+export { adoptPodTemplate, ADOPTED_BY_ANNOTATION, TIGHTENED_ANNOTATION, type PodWiring, type AdoptTarget, type Adopted } from "./kubernetes/adopt";
+export { adoptTransform, MOUNT_ANNOTATION, type AdoptSelection, type TransformContext } from "./kubernetes/adopt-transform";
 export { DeclarationError } from "./core/declaration-error";
 export { RELEASED_FETCH_IMAGE, defaultFetchImage, type FetchImageRecord } from "./kubernetes/fetch-image";
 export * from "./spec/fetch-spec";

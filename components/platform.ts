@@ -11,7 +11,7 @@ export type { PlatformPlan, PlatformOutputs, ProvisionedPlatform } from "./core/
  * Plans the one platform the declaration chose (normalize checked that exactly one is set). The
  * only place the core reaches into a cloud folder.
  */
-export function planPlatform(decl: Declaration, args: SecretMountedWorkloadArgs): PlatformPlan {
+export function planPlatform(decl: Declaration, args: Pick<SecretMountedWorkloadArgs, "eks" | "aks" | "gke">): PlatformPlan {
   switch (decl.platform) {
     case "eks":
       return eksPlatform(decl, args.eks!);

@@ -3,6 +3,20 @@ import type { EksPlatformArgs } from "./aws/eks-args";
 import type { AksPlatformArgs } from "./azure/aks-args";
 import type { GkePlatformArgs } from "./gcp/gke-args";
 
+/** What kind of Kubernetes workload SecretMountedWorkload makes. */
+export const WorkloadKind = {
+  /** A Deployment (the default). */
+  Deployment: "Deployment",
+  /** A StatefulSet (`serviceName` names its governing Service). */
+  StatefulSet: "StatefulSet",
+  /** A Job: its pods run to completion; init mode only. */
+  Job: "Job",
+  /** A CronJob (`schedule`): a Job on a schedule; init mode only. */
+  CronJob: "CronJob",
+} as const;
+/** What kind of Kubernetes workload SecretMountedWorkload makes: `Deployment`, `StatefulSet`, `Job` or `CronJob`. */
+export type WorkloadKind = (typeof WorkloadKind)[keyof typeof WorkloadKind];
+
 /** Arguments of SecretMountedWorkload. Set exactly one platform (`eks`, `aks` or `gke`). */
 export interface SecretMountedWorkloadArgs {
   /** The secrets the workload reads. At least one. */
@@ -15,10 +29,22 @@ export interface SecretMountedWorkloadArgs {
   createNamespace?: boolean;
   /** ServiceAccount name (default: the component name). */
   serviceAccountName?: string;
-  /** Deployment name (default: the component name). */
+  /** Name of the workload object, whatever its `kind` (default: the component name). */
   deploymentName?: string;
-  /** Deployment replicas (default 1). */
+  /**
+   * The kind of workload (default `Deployment`). A Job or CronJob fetches once, before its
+   * containers start (init mode): `refresh` is refused for them, since a pod that must finish
+   * cannot keep a fetcher running beside it.
+   */
+  kind?: WorkloadKind;
+  /** Replicas of a Deployment or StatefulSet (default 1). */
   replicas?: number;
+  /** StatefulSet: name of its governing (headless) Service (default: the workload name). */
+  serviceName?: string;
+  /** CronJob: the schedule, in cron syntax (e.g. `0 3 * * *`). Required for a CronJob. */
+  schedule?: string;
+  /** Job and CronJob: retries before the Job is marked failed (default 6, Kubernetes' own). */
+  backoffLimit?: number;
   /** Extra labels on the Deployment's pods (selector labels are set by the component). */
   labels?: { [key: string]: string };
   /** Where the secrets appear in every container (default `/run/secrets/app`). */

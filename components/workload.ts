@@ -1,11 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as core from "@pulumi/kubernetes/core/v1";
 import * as apps from "@pulumi/kubernetes/apps/v1";
+import * as batch from "@pulumi/kubernetes/batch/v1";
+import { normalizeWorkloadShape } from "./core/workload-kind";
 import { buildFetchSpec } from "./core/build-fetch-spec";
 import { normalizeDeclaration } from "./core/normalize";
 import { requiredVolumeBytes, volumeSizeLimit } from "./core/volume-size";
 import { planPlatform } from "./platform";
-import { deploymentManifest, fetchSpecConfigMapManifest, namespaceManifest, serviceAccountManifest } from "./kubernetes/manifests";
+import { workloadManifest, fetchSpecConfigMapManifest, namespaceManifest, serviceAccountManifest } from "./kubernetes/manifests";
 import { checkSpecSize, specBytesBound, specDelivery } from "./core/spec-delivery";
 import { fetchImageOf, warnUnpinnedImages } from "./kubernetes/fetch-image";
 import type { SecretMountedWorkloadArgs } from "./workload-args";
@@ -20,7 +22,7 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
   readonly roleArn?: pulumi.Output<string>;
   /** Name of the ServiceAccount the pods run as. */
   readonly serviceAccountName: pulumi.Output<string>;
-  /** Name of the Deployment. */
+  /** Name of the workload object (a Deployment unless `kind` says otherwise). */
   readonly deploymentName: pulumi.Output<string>;
   /** Kubernetes namespace of the ServiceAccount and the Deployment. */
   readonly namespace: pulumi.Output<string>;
@@ -51,6 +53,7 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
   constructor(name: string, args: SecretMountedWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
     // Every check runs before the first registration: a bad declaration creates nothing.
     const decl = normalizeDeclaration(name, args);
+    const shape = normalizeWorkloadShape(name, args, decl.deploymentName);
     // The one platform normalize found set; its checks run here, before anything is registered.
     const plan = planPlatform(decl, args);
     const sizeLimit = volumeSizeLimit(decl, requiredVolumeBytes(decl, plan.maxValueBytesOfFile));
@@ -70,10 +73,13 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
     const specConfigMap = delivery === "configmap"
       ? new core.ConfigMap(`${name}-fetch-spec`, fetchSpecConfigMapManifest(decl, fetchSpec), { parent: this, dependsOn: nsDeps, replaceOnChanges: ["data"] })
       : undefined;
-    const deployment = new apps.Deployment(`${name}-deployment`, deploymentManifest(decl, fetchSpec, platform.wiring, sizeLimit, specConfigMap?.metadata.name), {
-      parent: this,
-      dependsOn: [...nsDeps, serviceAccount, ...platform.ready, ...(specConfigMap ? [specConfigMap] : [])],
-    });
+    const manifest = workloadManifest(decl, shape, fetchSpec, platform.wiring, sizeLimit, specConfigMap?.metadata.name);
+    const workloadOpts = { parent: this, dependsOn: [...nsDeps, serviceAccount, ...platform.ready, ...(specConfigMap ? [specConfigMap] : [])] };
+    // The Deployment keeps its original resource name; other kinds are named for their kind.
+    const deployment = shape.kind === "StatefulSet" ? new apps.StatefulSet(`${name}-statefulset`, manifest, workloadOpts)
+      : shape.kind === "Job" ? new batch.Job(`${name}-job`, manifest, workloadOpts)
+        : shape.kind === "CronJob" ? new batch.CronJob(`${name}-cronjob`, manifest, workloadOpts)
+          : new apps.Deployment(`${name}-deployment`, manifest, workloadOpts);
 
     this.roleArn = platform.outputs.roleArn;
     this.serviceAccountName = serviceAccount.metadata.name;

@@ -5,6 +5,7 @@ import { parseAllDocuments } from "yaml";
 import { startCluster, type Cluster, type KubeResponse } from "./helpers/cluster";
 import { collectionPath, kubernetesExamples, podFromTemplate, renderedObjects, type KubeObject } from "./helpers/rendered";
 import { needTool } from "./helpers/tools";
+import { adoptedObjects } from "./helpers/adopted";
 
 const DRY = "dryRun=All&fieldValidation=Strict";
 const POLICY = path.join(__dirname, "fixtures/read-only-secret-volume.policy.yaml");
@@ -53,6 +54,54 @@ describe("a real kube-apiserver (etcd + kube-apiserver from the Go module proxy)
     // RBAC: an unauthenticated caller gets nothing.
     const anon = await fetch(`${cluster.url}/api/v1/namespaces`).catch(() => undefined);
     assert.ok(anon === undefined || anon.status === 401 || anon.status === 403);
+  });
+
+  describe("adopted workloads (SecretMount + a stack transform): a Helm-like child with init containers, a StatefulSet, a Job, a CronJob; SecretMountedWorkload's StatefulSet, Job, CronJob", () => {
+    const ns = "adopt-shop";
+    let objects: KubeObject[] = [];
+    before(async function () {
+      this.timeout(120_000);
+      objects = await adoptedObjects(ns);
+      const created = await cluster.request("POST", "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } });
+      assert.equal(created.status, 201, summary(created));
+    });
+
+    it("every object is accepted with dryRun=All and fieldValidation=Strict, with no warnings (restricted enforced and warned)", async () => {
+      assert.deepEqual(objects.map((o) => o.kind).sort(), ["CronJob", "CronJob", "Deployment", "Job", "Job", "ServiceAccount", "ServiceAccount", "ServiceAccount", "ServiceAccount", "StatefulSet", "StatefulSet"]);
+      for (const o of objects) {
+        const r = await cluster.request("POST", `${collectionPath(o)}?${DRY}`, o);
+        assert.equal(r.status, 201, `${o.kind} ${o.metadata.name}: ${summary(r)}`);
+        assert.deepEqual(r.warnings, [], `${o.kind} ${o.metadata.name} drew warnings`);
+        if (o.kind === "ServiceAccount") {
+          const sa = await cluster.request("POST", `${collectionPath(o)}?fieldValidation=Strict`, o);
+          assert.equal(sa.status, 201, summary(sa));
+        }
+      }
+    });
+
+    it("a Pod from each adopted template is admitted under enforce: restricted; the fetcher first, the chart's init containers after it", async () => {
+      for (const o of objects.filter((x) => x.kind !== "ServiceAccount")) {
+        const template = o.kind === "CronJob" ? o.spec.jobTemplate.spec.template : o.spec.template;
+        const pod = podFromTemplate({ metadata: o.metadata, spec: { template } }, o.kind.toLowerCase());
+        const r = await cluster.request("POST", `${collectionPath(pod)}?${DRY}`, pod);
+        assert.equal(r.status, 201, `${o.kind} ${pod.metadata.name}: ${summary(r)}`);
+        assert.deepEqual(r.warnings, [], `${pod.metadata.name} drew warnings`);
+        assert.equal(r.body.spec.initContainers[0].name, "secret-mount-fetch");
+        if (o.kind === "Deployment") assert.deepEqual(r.body.spec.initContainers.map((c: KubeObject) => c.name), ["secret-mount-fetch", "wait-for-db", "migrate"]);
+      }
+    });
+
+    it("negative control: the chart's pod as written is refused by Pod Security admission", async () => {
+      const d = objects.find((o) => o.kind === "Deployment")!;
+      const pod = podFromTemplate(d, "unadopted");
+      pod.spec.initContainers = pod.spec.initContainers.slice(1).map((c: KubeObject) => ({ ...c, securityContext: { runAsUser: 10001 } }));
+      pod.spec.containers = pod.spec.containers.map((c: KubeObject) => ({ ...c, securityContext: { runAsUser: 10001 }, volumeMounts: [] }));
+      pod.spec.volumes = [];
+      delete pod.spec.securityContext;
+      const r = await cluster.request("POST", `${collectionPath(pod)}?${DRY}`, pod);
+      assert.equal(r.status, 403, summary(r));
+      assert.match(r.body.message, /violates PodSecurity "restricted/);
+    });
   });
 
   const list = kubernetesExamples();

@@ -58,6 +58,7 @@ export function provisionEks(parent: pulumi.Resource, decl: Declaration, eks: Ek
       // The EKS webhook injects the role's credentials into every container unless told to skip
       // some: only the fetch container needs them, so the app cannot call AWS with this role.
       podAnnotations: { "eks.amazonaws.com/skip-containers": decl.containers.map((c) => c.name).join(",") },
+      skipContainers: { annotation: "eks.amazonaws.com/skip-containers", separator: "," },
       fetchEnv: { AWS_REGION: scope.apply((s) => s.region), AWS_STS_REGIONAL_ENDPOINTS: "regional" },
       revision: revisionOf(decl.secrets.map((s) => s.name), secrets.map((s) => s.versionId)),
     },

@@ -131,6 +131,7 @@ export function provisionAks(parent: pulumi.Resource, decl: Declaration, aks: Ak
       podLabels: { [AZURE_WI.use]: "true" },
       // Only the fetch container gets the token and the AZURE_* variables; the list is `;`-separated.
       podAnnotations: { [AZURE_WI.skipContainers]: decl.containers.map((c) => c.name).join(";") },
+      skipContainers: { annotation: AZURE_WI.skipContainers, separator: ";" },
       // The webhook injects AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_FEDERATED_TOKEN_FILE and AZURE_AUTHORITY_HOST.
       fetchEnv: {},
       revision: revisionOf(decl.secrets.map((s) => s.name), versionIds),

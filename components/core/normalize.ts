@@ -101,7 +101,7 @@ export interface Declaration extends SecretSetDeclaration {
 }
 
 const TOP_LEVEL_FIELDS: (keyof SecretMountedWorkloadArgs)[] = [
-  "secrets", "containers", "namespace", "createNamespace", "serviceAccountName", "deploymentName", "replicas", "labels",
+  "secrets", "containers", "namespace", "createNamespace", "serviceAccountName", "deploymentName", "kind", "replicas", "serviceName", "schedule", "backoffLimit", "labels",
   "mountPath", "volumeSizeLimit", "fileMode", "fsGroup", "refresh", "envFile", "fetch", "secretNamePrefix", ...PLATFORMS,
 ];
 const SECRET_FIELDS: (keyof SecretArgs)[] = ["name", "value", "generate", "existing", "files", "description", "aws", "azure", "gcp"];

@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { Declaration } from "../core/normalize";
 import { podTemplate, selectorLabels, type PlatformWiring } from "./pod";
 import { FETCH_SPEC_FILE } from "../core/spec-delivery";
+import type { WorkloadShape } from "../core/workload-kind";
 
 const MANAGED_BY = { "app.kubernetes.io/managed-by": "secret-mount" };
 
@@ -65,6 +66,27 @@ export function deploymentManifest(decl: Declaration, specJson: pulumi.Input<str
       template: podTemplate(decl, specJson, wiring, sizeLimit, specConfigMap),
     },
   };
+}
+
+/**
+ * The workload object of the declared kind (apiVersion/kind come from the Pulumi resource class).
+ * A Job's pods restart a failed fetch in place (`OnFailure`): a new identity may need a moment.
+ */
+// The spec's type depends on the kind; each resource class checks its own at registration.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function workloadManifest(decl: Declaration, shape: WorkloadShape, specJson: pulumi.Input<string>, wiring: PlatformWiring, sizeLimit: string, specConfigMap?: pulumi.Input<string>): { metadata: object; spec: any } {
+  if (shape.kind === "Deployment") return deploymentManifest(decl, specJson, wiring, sizeLimit, specConfigMap);
+  const metadata = { name: decl.deploymentName, namespace: decl.namespace, labels: { ...MANAGED_BY, ...selectorLabels(decl) } };
+  const template = podTemplate(decl, specJson, wiring, sizeLimit, specConfigMap);
+  if (shape.kind === "StatefulSet") {
+    return { metadata, spec: { replicas: decl.replicas, serviceName: shape.serviceName, selector: { matchLabels: selectorLabels(decl) }, template } };
+  }
+  const jobSpec = {
+    ...(shape.backoffLimit !== undefined ? { backoffLimit: shape.backoffLimit } : {}),
+    template: { ...template, spec: { ...template.spec, restartPolicy: "OnFailure" } },
+  };
+  if (shape.kind === "Job") return { metadata, spec: jobSpec };
+  return { metadata, spec: { schedule: shape.schedule, concurrencyPolicy: "Forbid", jobTemplate: { metadata: { labels: selectorLabels(decl) }, spec: jobSpec } } };
 }
 
 /**

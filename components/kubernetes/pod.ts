@@ -29,6 +29,11 @@ export interface PlatformWiring {
   serviceAccountAnnotations: { [key: string]: pulumi.Input<string> };
   podLabels: { [key: string]: string };
   podAnnotations: { [key: string]: string };
+  /**
+   * The pod annotation that keeps the platform's identity out of the listed containers, and its
+   * separator: adopting a pod rewrites it to name every container of that pod but the fetcher.
+   */
+  skipContainers?: { annotation: string; separator: string };
   /** Non-secret environment for the fetch container (e.g. AWS_REGION). */
   fetchEnv: { [name: string]: pulumi.Input<string> };
   /**

@@ -3,6 +3,7 @@ import { FETCH_CONTAINER_NAME } from "../core/normalize";
 import { quantityBytes } from "../core/quantity";
 import { fact, jsonFile, type Artifact, type Describer, type Fact, type Obj, type ResourceIndex } from "./describe";
 import { formatBytes } from "./terminal-text";
+import { ADOPTED_BY_ANNOTATION, TIGHTENED_ANNOTATION } from "../kubernetes/adopt";
 
 /**
  * How Kubernetes objects are reviewed. Every `kubernetes:` resource also goes into kubernetes.yaml
@@ -20,10 +21,14 @@ interface FoundSpec {
   carrier: string;
 }
 
-/** Any Kubernetes object: what it is and where, the fetch spec of a Deployment. */
+/** Kinds with a pod template, reviewed like a Deployment (a CronJob's template sits under its job template). */
+const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"];
+const withTemplate = (o: Obj): Obj => (o.kind === "CronJob" ? { ...o, spec: { ...o.spec, template: o.spec?.jobTemplate?.spec?.template } } : o);
+
+/** Any Kubernetes object: what it is and where, the fetch spec of a workload. */
 export const describeKubernetesObject: Describer = (s, index) => {
-  const o = s.inputs;
-  const found = o.kind === "Deployment" ? fetchSpecOf(o, index) : undefined;
+  const o = WORKLOAD_KINDS.includes(s.inputs.kind) ? withTemplate(s.inputs) : s.inputs;
+  const found = WORKLOAD_KINDS.includes(o.kind) ? fetchSpecOf(o, index) : undefined;
   const files: Artifact[] = found?.spec
     ? [jsonFile(`fetch-spec/${o.metadata?.name}.json`, found.spec, "the FetchSpec the fetch container reads: which file comes from which secret")]
     : [];
@@ -94,6 +99,10 @@ function kubeFacts(o: Obj, spec: FoundSpec | undefined): Fact[] {
         ...mapFacts("annotations", meta.annotations),
       ];
     case "Deployment":
+    case "StatefulSet":
+    case "DaemonSet":
+    case "Job":
+    case "CronJob":
       return deploymentFacts(o, where, spec);
     case "ConfigMap":
       return [
@@ -113,8 +122,13 @@ function deploymentFacts(o: Obj, where: string, found: FoundSpec | undefined): F
   const volumeName: string | undefined = fetch?.volumeMounts?.[0]?.name;
   const volume: Obj | undefined = (pod.volumes ?? []).find((v: Obj) => v.name === volumeName);
   const replicas = o.spec?.replicas ?? 1;
+  const scaled = o.kind === "Deployment" || o.kind === "StatefulSet";
+  const adoptedBy = tpl.metadata?.annotations?.[ADOPTED_BY_ANNOTATION];
+  const tightened = tpl.metadata?.annotations?.[TIGHTENED_ANNOTATION];
   const facts: Fact[] = [
-    fact("deployment", `${where}, ${replicas} ${replicas === 1 ? "replica" : "replicas"}`),
+    fact(String(o.kind).toLowerCase(), scaled ? `${where}, ${replicas} ${replicas === 1 ? "replica" : "replicas"}` : where),
+    // Adopted: written elsewhere (a chart, the program), wired by a SecretMount; what it set is listed.
+    ...adoptedBy ? [fact("adopted by", `SecretMount ${adoptedBy}`, ...(typeof tightened === "string" ? tightened.split("; ").map((t) => `set (restricted profile): ${t}`) : []))] : [],
     fact("service account", `${pod.serviceAccountName ?? "default"}, API token ${pod.automountServiceAccountToken === false ? "not mounted" : "mounted"}`),
     fact("pod security", [
       `runAsNonRoot ${psc.runAsNonRoot === true}`,

@@ -6,6 +6,7 @@ import { gcpCall, gcpState, OFFLINE_GCP_PROJECT } from "./gcp-offline";
 import { RenderError } from "./render-error";
 import { readProject, readYamlMapping, shown } from "./program-files";
 import { azureState } from "./azure-state";
+import { withTransforms } from "./transforming-mocks";
 
 /**
  * Runs a Pulumi program with no CLI, no cloud and no cluster: `pulumi.runtime.setMocks` stands in
@@ -163,7 +164,8 @@ export async function runProgram(dir: string, stack = "example", scope?: Partial
   const mocks = new OfflineMocks(fullScope);
 
   pulumi.runtime.setAllConfig(config);
-  await pulumi.runtime.setMocks(mocks, project, stack, false);
+  // Transforms run, so a program that adopts workloads (SecretMount.transform) renders them adopted.
+  await pulumi.runtime.setMocks(withTransforms(mocks), project, stack, false);
   aliasLibrary();
   const main = path.resolve(dir, typeof projectFile.main === "string" ? projectFile.main : "index.ts");
   const outputs: Record<string, unknown> = {};

@@ -39,7 +39,7 @@ export async function renderedObjects(example: string): Promise<KubeObject[]> {
 }
 
 const CORE = new Set(["v1"]);
-const PLURAL: Record<string, string> = { Namespace: "namespaces", ServiceAccount: "serviceaccounts", ConfigMap: "configmaps", Deployment: "deployments", Pod: "pods", Secret: "secrets", Service: "services" };
+const PLURAL: Record<string, string> = { Namespace: "namespaces", ServiceAccount: "serviceaccounts", ConfigMap: "configmaps", Deployment: "deployments", StatefulSet: "statefulsets", DaemonSet: "daemonsets", Job: "jobs", CronJob: "cronjobs", Pod: "pods", Secret: "secrets", Service: "services" };
 
 /** The REST collection path of an object, e.g. /apis/apps/v1/namespaces/billing/deployments. */
 export function collectionPath(o: KubeObject): string {

@@ -53,7 +53,7 @@ function kube(method, path, body) {
   });
 }
 
-const PLURAL = { Namespace: "namespaces", ServiceAccount: "serviceaccounts", ConfigMap: "configmaps", Deployment: "deployments", Secret: "secrets" };
+const PLURAL = { Namespace: "namespaces", ServiceAccount: "serviceaccounts", ConfigMap: "configmaps", Deployment: "deployments", StatefulSet: "statefulsets", Job: "jobs", CronJob: "cronjobs", Secret: "secrets" };
 function kubePath(o, named) {
   const base = o.apiVersion === "v1" ? "/api/v1" : `/apis/${o.apiVersion}`;
   const coll = o.kind === "Namespace" ? `${base}/namespaces` : `${base}/namespaces/${o.metadata.namespace}/${PLURAL[o.kind]}`;

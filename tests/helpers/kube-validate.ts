@@ -4,6 +4,10 @@
 // the security-relevant parts of a pod (a misspelt securityContext field is silently dropped).
 
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { DaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
+import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
+import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
+import { Job } from 'kubernetes-models/batch/v1/Job';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 
@@ -201,4 +205,45 @@ export function validateNamespace(obj: object): void {
   checkMetadata(p, ns.metadata, dnsLabel);
   if (ns.metadata?.namespace !== undefined) p.add('metadata.namespace', 'a Namespace is cluster-scoped');
   finish('Namespace', ns, p);
+}
+
+const WORKLOAD_MODELS: Record<string, (o: Obj) => { validate(): void }> = {
+  Deployment: (o) => new Deployment(o as any),
+  StatefulSet: (o) => new StatefulSet(o as any),
+  DaemonSet: (o) => new DaemonSet(o as any),
+  Job: (o) => new Job(o as any),
+  CronJob: (o) => new CronJob(o as any),
+};
+
+/** The pod template of any workload kind (a CronJob's sits under its job template). */
+export function podTemplateOf(obj: object): Obj {
+  const o = obj as Obj;
+  return (o.kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template : o.spec?.template) ?? {};
+}
+
+/**
+ * Throws (naming each failing path) unless obj is a valid workload of its `kind` (Deployment,
+ * StatefulSet, DaemonSet, Job, CronJob): the kubernetes-models schema, then the same strict pod
+ * checks as validateDeployment, and the selector against the template's labels where there is one.
+ */
+export function validateWorkload(obj: object, kind = (obj as Obj).kind as string): void {
+  if (kind === 'Deployment') return validateDeployment(obj);
+  const o = obj as Obj;
+  const model = WORKLOAD_MODELS[kind];
+  if (!model) throw new Error(`validateWorkload: unknown kind ${kind}`);
+  schemaCheck(kind, () => model({ ...o, kind }).validate());
+  const p = new Problems();
+  checkMetadata(p, o.metadata, dnsSubdomain);
+  const template = podTemplateOf({ ...o, kind });
+  checkLabels(p, 'template.metadata.labels', template.metadata?.labels);
+  const templateLabels: Obj = template.metadata?.labels ?? {};
+  for (const [key, value] of Object.entries((o.spec?.selector?.matchLabels ?? {}) as Obj)) {
+    if (templateLabels[key] !== value) p.add(`spec.selector.matchLabels["${key}"]`, `does not match the template's labels (${JSON.stringify(templateLabels[key])})`);
+  }
+  if (kind === 'Job' || kind === 'CronJob') {
+    const rp = template.spec?.restartPolicy;
+    if (rp !== 'Never' && rp !== 'OnFailure') p.add('template.spec.restartPolicy', `is ${JSON.stringify(rp)}; a Job's pods need Never or OnFailure`);
+  }
+  checkPodSpec(p, 'template.spec', template.spec ?? {});
+  finish(kind, o, p);
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import {
-  AwsSecretStore, EcdsaCurve, EksIdentity, FileDecoding, GenerateType, GkeIdentity, PortProtocol, ProbeScheme, SecretMountedWorkload,
+  AwsSecretStore, EcdsaCurve, EksIdentity, FileDecoding, GenerateType, GkeIdentity, PortProtocol, ProbeScheme, SecretMountedWorkload, WorkloadKind,
   type SecretMountedWorkloadArgs,
 } from "../../components";
 import { normalizeDeclaration } from "../../components/core/normalize";
@@ -52,6 +52,8 @@ const badIdentity: SecretMountedWorkloadArgs["eks"] = { identity: "iam-role" };
 const badGenerate: SecretMountedWorkloadArgs["secrets"][number] = { name: "x", generate: { type: "pass" } };
 // @ts-expect-error not a GKE identity
 const badGkeIdentity: SecretMountedWorkloadArgs["gke"] = { identity: "workload-identity" };
+// @ts-expect-error not a workload kind
+const badKind: SecretMountedWorkloadArgs["kind"] = "DaemonSet";
 // @ts-expect-error not a store
 const badStore: SecretMountedWorkloadArgs["secrets"][number] = { name: "x", value: "v", aws: { store: "ssm" } };
 
@@ -68,6 +70,12 @@ describe("string choices: TypeScript callers pass plain strings or the enum cons
     const gke: SecretMountedWorkloadArgs["gke"] = { identity: "google-service-account" };
     assert.deepEqual(gke, { identity: GkeIdentity.GoogleServiceAccount });
     assert.equal(GkeIdentity.Direct, "direct");
+  });
+
+  it("workload kind: the string and the enum constant are the same choice", () => {
+    const kind: SecretMountedWorkloadArgs["kind"] = "CronJob";
+    assert.equal(kind, WorkloadKind.CronJob);
+    assert.ok(badKind);
   });
 
   it("decode \"none\" writes the value as it is (no decode in the FetchSpec)", () => {

@@ -15,6 +15,7 @@ const pkg = require(path.join(ROOT, "package.json")) as { name: string; version:
 const TOKEN = "secret-mount:index:SecretMountedWorkload";
 const TASK_TOKEN = "secret-mount:index:SecretMountedTask";
 const IDENTITY_TOKENS = ["AksWorkloadIdentity", "EksWorkloadIdentity", "GkeWorkloadIdentity"].map((c) => `secret-mount:index:${c}`);
+const MOUNT_TOKEN = "secret-mount:index:SecretMount";
 
 /** One property in a compact form: `string`, `Input<string>?`, `SecretArgs[]`, `{Input<string>}?`. */
 function compact(p: PropertyDefinition, output = false): string {
@@ -32,7 +33,8 @@ const shape = (props: Record<string, PropertyDefinition>, output = false) =>
 // What README.md and the TSDoc promise: structural fields plain, values from other resources Inputs.
 const INPUTS = {
   secrets: "SecretArgs[]", containers: "ContainerArgs[]", namespace: "string?", createNamespace: "boolean?",
-  serviceAccountName: "string?", deploymentName: "string?", replicas: "number?", labels: "{string}?", mountPath: "string?",
+  serviceAccountName: "string?", deploymentName: "string?", kind: "WorkloadKind?", replicas: "number?", serviceName: "string?",
+  schedule: "string?", backoffLimit: "number?", labels: "{string}?", mountPath: "string?",
   volumeSizeLimit: "string?", fileMode: "string?", fsGroup: "number?", refresh: "RefreshArgs?", envFile: "EnvFileArgs?",
   fetch: "FetchContainerArgs?", secretNamePrefix: "string?", eks: "EksPlatformArgs?", aks: "AksPlatformArgs?",
   gke: "GkePlatformArgs?",
@@ -124,6 +126,7 @@ const ENUMS: Record<string, Record<string, string>> = {
   GcpIamResourceKind: {
     Project: "project", Secret: "secret", RegionalSecret: "regional-secret", Bucket: "bucket", PubsubTopic: "pubsub-topic", PubsubSubscription: "pubsub-subscription",
   },
+  WorkloadKind: { Deployment: "Deployment", StatefulSet: "StatefulSet", Job: "Job", CronJob: "CronJob" },
 };
 
 // The identity pieces on their own: one ServiceAccount, the permissions the user gives it.
@@ -166,6 +169,19 @@ const IDENTITY: Record<string, { inputs: Record<string, string>; required: strin
   },
 };
 
+// SecretMount: the workload's secrets and platforms for pods declared elsewhere; its wiring is a
+// JSON document (a pod-spec fragment has no schema type without Kubernetes' own types).
+const MOUNT_INPUTS = {
+  secrets: "SecretArgs[]", namespace: "string?", serviceAccountName: "string?", createServiceAccount: "boolean?", mountInto: "string[]?",
+  mountPath: "string?", volumeSizeLimit: "string?", fileMode: "string?", fsGroup: "number?", refresh: "RefreshArgs?", envFile: "EnvFileArgs?",
+  fetch: "FetchContainerArgs?", secretNamePrefix: "string?", eks: "EksPlatformArgs?", aks: "AksPlatformArgs?", gke: "GkePlatformArgs?",
+};
+const MOUNT_OUTPUTS = {
+  serviceAccountName: "string", namespace: "string", mountPath: "string", fetchSpec: "string", serviceAccountAnnotations: "{string}", podWiring: "string",
+  roleArn: "string?", permissionPolicy: "string?", trustPolicy: "string?", identityClientId: "string?", identityPrincipalId: "string?", vaultUri: "string?",
+  roleAssignments: "string?", federatedCredential: "string?", iamMembers: "string?",
+};
+
 // SecretMountedTask: ECS-native args beside the workload's, sharing SecretArgs and EnvFileArgs.
 const TASK_INPUTS = {
   secrets: "SecretArgs[]", containers: "TaskContainerArgs[]", launchType: "EcsLaunchType?", family: "string?", cpu: "number?", memory: "number?",
@@ -187,7 +203,7 @@ describe("multi-language schema (Pulumi's component analyzer on this repository)
 
   before(() => {
     const started = Date.now();
-    analysis = new Analyzer(ROOT, pkg.name, pkg, new Set(["SecretMountedWorkload", "SecretMountedTask", ...Object.keys(IDENTITY)])).analyze();
+    analysis = new Analyzer(ROOT, pkg.name, pkg, new Set(["SecretMountedWorkload", "SecretMountedTask", "SecretMount", ...Object.keys(IDENTITY)])).analyze();
     schema = generateSchema(pkg.name, pkg.version, pkg.description, analysis.components, analysis.typeDefinitions, analysis.dependencies);
     console.log(`      (analyzer: ${Date.now() - started} ms)`);
   });
@@ -198,14 +214,15 @@ describe("multi-language schema (Pulumi's component analyzer on this repository)
     // missing and Node falls back to the root index.ts, as the plugin host (ts-node) does.
     assert.deepEqual(parseYaml(fs.readFileSync(path.join(ROOT, "PulumiPlugin.yaml"), "utf8")), { runtime: "nodejs" });
     const components = getPulumiComponents(require(ROOT));
-    assert.deepEqual(components.map((c) => c.name).sort(), ["AksWorkloadIdentity", "EksWorkloadIdentity", "GkeWorkloadIdentity", "SecretMountedTask", "SecretMountedWorkload"]);
+    assert.deepEqual(components.map((c) => c.name).sort(), ["AksWorkloadIdentity", "EksWorkloadIdentity", "GkeWorkloadIdentity", "SecretMount", "SecretMountedTask", "SecretMountedWorkload"]);
     assert.equal(pkg.name, "secret-mount");
     assert.doesNotThrow(() => ComponentProvider.validateResourceType(pkg.name, TOKEN));
-    assert.deepEqual(Object.keys(schema.resources).sort(), [...IDENTITY_TOKENS, TASK_TOKEN, TOKEN]);
+    assert.deepEqual(Object.keys(schema.resources).sort(), [...IDENTITY_TOKENS, MOUNT_TOKEN, TASK_TOKEN, TOKEN]);
     for (const t of IDENTITY_TOKENS) {
       assert.equal(schema.resources[t].isComponent, true, t);
       assert.doesNotThrow(() => ComponentProvider.validateResourceType(pkg.name, t));
     }
+    assert.equal(schema.resources[MOUNT_TOKEN].isComponent, true);
     assert.equal(schema.resources[TOKEN].isComponent, true);
     assert.equal(schema.resources[TASK_TOKEN].isComponent, true);
     assert.doesNotThrow(() => ComponentProvider.validateResourceType(pkg.name, TASK_TOKEN));
@@ -268,6 +285,15 @@ describe("multi-language schema (Pulumi's component analyzer on this repository)
       assert.deepEqual(r.required, Object.entries(expected.outputs).filter(([, t]) => !t.endsWith("?")).map(([k]) => k).sort());
     });
   }
+  it("SecretMount: every input and output with its type; the wiring is JSON, the ServiceAccount annotations a map", () => {
+    const r = schema.resources[MOUNT_TOKEN];
+    assert.deepEqual(shape(r.inputProperties), MOUNT_INPUTS);
+    assert.deepEqual(r.requiredInputs, ["secrets"]);
+    assert.match(r.description, /for pods declared elsewhere/);
+    assert.deepEqual(shape(r.properties, true), MOUNT_OUTPUTS);
+    assert.deepEqual(r.required, Object.entries(MOUNT_OUTPUTS).filter(([, t]) => !t.endsWith("?")).map(([k]) => k).sort());
+    assert.match(r.properties.podWiring.description, /fetchContainer/);
+  });
 
   it("every property and every type carries its TSDoc description", () => {
     const missing: string[] = [];
@@ -282,6 +308,8 @@ describe("multi-language schema (Pulumi's component analyzer on this repository)
       check(`${c} inputs`, analysis.components[c].inputs);
       check(`${c} outputs`, analysis.components[c].outputs);
     }
+    check("SecretMount inputs", analysis.components.SecretMount.inputs);
+    check("SecretMount outputs", analysis.components.SecretMount.outputs);
     for (const [name, t] of Object.entries(analysis.typeDefinitions)) {
       if (!t.description?.trim()) missing.push(name);
       if (t.properties) check(name, t.properties);

@@ -121,10 +121,10 @@ export function provisionEcsTask(parent: pulumi.Resource, decl: EcsDeclaration, 
     .apply((arn) => nativeValueFrom(n.plan.store, arn.replace(/-\?{6}$/, ""), n.jsonKey))));
   const plain = (v: pulumi.Input<string>, field: string) => refuseSecret(v, field, name, IN_TASK_DEFINITION);
   const plainList = (vs: pulumi.Input<string>[] | undefined, field: string) => vs?.map((v, j) => plain(v, `${field}[${j}]`));
-  const containers = pulumi.output(decl.containers.map((c, i) => ({
-    name: c.name, image: plain(c.image, `containers[${i}].image`), user: c.user, command: plainList(c.command, `containers[${i}].command`),
-    entryPoint: plainList(c.entryPoint, `containers[${i}].entryPoint`), workingDirectory: c.workingDirectory,
-    environment: c.environment && Object.fromEntries(Object.entries(c.environment).map(([k, v]) => [k, plain(v, `containers[${i}].environment.${k}`)])),
+  const containers = pulumi.output(decl.containers.map((c) => ({
+    name: c.name, image: plain(c.image, `${c.field}.image`), user: c.user, command: plainList(c.command, `${c.field}.command`),
+    entryPoint: plainList(c.entryPoint, `${c.field}.entryPoint`), workingDirectory: c.workingDirectory,
+    environment: c.environment && Object.fromEntries(Object.entries(c.environment).map(([k, v]) => [k, plain(v, `${c.field}.environment.${k}`)])),
     cpu: c.cpu, memory: c.memory, memoryReservation: c.memoryReservation, portMappings: c.portMappings,
     healthCheck: c.healthCheck, logConfiguration: c.logConfiguration, readonlyRootFilesystem: c.readonlyRootFilesystem, essential: c.essential,
   }))) as unknown as pulumi.Output<ResolvedContainer[]>;

@@ -5,7 +5,7 @@ import { OfflineMocks } from "../../components/render/offline-engine";
 import { APP_IMAGE, mockTask, taskArgs } from "./ecs-mock";
 
 type Case = [description: string, args: SecretMountedTaskArgs, field: string, message: RegExp, name?: string];
-const app = taskArgs().containers[0];
+const app = taskArgs().containers![0];
 const pw = { name: "db-password", generate: { type: "password" as const } };
 const stripe = { name: "stripe", existing: { arn: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/stripe-Xy12Ab" } };
 const flags = { name: "flags", existing: { name: "/shop/flags" }, aws: { store: "ssm-parameter" as const } };
@@ -28,6 +28,11 @@ const CASES: Case[] = [
   ["task memory too small for the containers", taskArgs({ containers: [{ ...app, memoryReservation: 500 }] }), "memory", /512 MiB, too small for the containers: they reserve 532 MiB/],
   ["EC2 task memory too small for the fetch container's tmpfs", ec2({ memory: 128, volumeSizeMiB: 64, containers: [{ ...app, memoryReservation: 64 }] }), "memory", /largest hard limit is 160 MiB, the fetch container's including the 64 MiB tmpfs volume/],
   ["EC2 without task memory and a container without memory", ec2({ memory: undefined }), "containers[0].memoryReservation", /required on EC2 without a task-level memory/],
+  ["EC2 without task memory, the one container without memory (named as written)", ec2({ memory: undefined, containers: undefined, container: app }), "container.memoryReservation", /required on EC2 without a task-level memory/],
+  ["neither containers nor container", taskArgs({ containers: undefined }), "containers", /at least one application container.*or declare one with `container`/],
+  ["both container and containers", taskArgs({ container: app }), "container", /and containers are both set/],
+  ["the one container not essential (named as written)", taskArgs({ containers: undefined, container: { ...app, essential: false } }), "container", /has no essential container/],
+  ["the one container's user (named as written)", taskArgs({ containers: undefined, container: { ...app, user: "0:65532" } }), "container.user", /runs as root/],
   ["Fargate CPU", taskArgs({ cpu: 300 }), "cpu", /Fargate takes 256, 512, 1024/],
   ["Fargate memory for the CPU", taskArgs({ cpu: 256, memory: 4096 }), "memory", /not offer with 256 CPU units; use 512-2048 MiB/],
   ["container reservation above its limit", taskArgs({ containers: [{ ...app, memory: 128, memoryReservation: 256 }] }), "containers[0].memoryReservation", /above the container's hard limit/],
@@ -86,6 +91,12 @@ describe("ECS declaration errors: named field, the fix, and nothing registered",
       assert.deepEqual(mocks.resources, [], "a failed declaration must register nothing");
     });
   }
+
+  it("`container` declares the same task definition as `containers` with that one container", async () => {
+    const { containers, ...rest } = taskArgs();
+    const defs = async (args: SecretMountedTaskArgs) => (await mockTask("shop", args)).outputs.containerDefinitions;
+    assert.equal(await defs({ ...rest, container: containers![0] }), await defs({ ...rest, containers }));
+  });
 
   it("the base declarations used above are valid (Fargate and EC2)", () => {
     assert.doesNotThrow(() => new SecretMountedTask("shop", taskArgs()));

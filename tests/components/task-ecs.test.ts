@@ -299,7 +299,7 @@ describe("SecretMountedTask: no Pulumi secret in a container definition", () => 
       const mocks = new OfflineMocks();
       await pulumi.runtime.setMocks(mocks, "proj", "dev", false);
       const err = await firstUnhandledRejection(() => {
-        new SecretMountedTask("shop", taskArgs({ containers: [{ ...taskArgs().containers[0], ...over }] }));
+        new SecretMountedTask("shop", taskArgs({ containers: [{ ...taskArgs().containers![0], ...over }] }));
       });
       assert.ok(err instanceof DeclarationError, String(err));
       assert.equal(err.field, field);
@@ -310,7 +310,7 @@ describe("SecretMountedTask: no Pulumi secret in a container definition", () => 
   }
 
   it("plain environment values from Outputs pass through", async () => {
-    const t = await mockTask("shop", taskArgs({ containers: [{ ...taskArgs().containers[0], environment: { REGION: pulumi.output("eu-west-1") } }] }));
+    const t = await mockTask("shop", taskArgs({ containers: [{ ...taskArgs().containers![0], environment: { REGION: pulumi.output("eu-west-1") } }] }));
     assert.deepEqual(defs(t)[1].environment, [{ name: "REGION", value: "eu-west-1" }]);
   });
 });

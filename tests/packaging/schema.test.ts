@@ -30,7 +30,7 @@ const shape = (props: Record<string, PropertyDefinition>, output = false) =>
 
 // What README.md and the TSDoc promise: structural fields plain, values from other resources Inputs.
 const INPUTS = {
-  secrets: "SecretArgs[]", containers: "ContainerArgs[]", namespace: "string?", createNamespace: "boolean?",
+  secrets: "SecretArgs[]", containers: "ContainerArgs[]?", container: "ContainerArgs?", namespace: "string?", createNamespace: "boolean?",
   serviceAccountName: "string?", deploymentName: "string?", replicas: "number?", labels: "{string}?", mountPath: "string?",
   volumeSizeLimit: "string?", fileMode: "string?", fsGroup: "number?", refresh: "RefreshArgs?", envFile: "EnvFileArgs?",
   fetch: "FetchContainerArgs?", secretNamePrefix: "string?", eks: "EksPlatformArgs?", aks: "AksPlatformArgs?",
@@ -119,7 +119,7 @@ const ENUMS: Record<string, Record<string, string>> = {
 
 // SecretMountedTask: ECS-native args beside the workload's, sharing SecretArgs and EnvFileArgs.
 const TASK_INPUTS = {
-  secrets: "SecretArgs[]", containers: "TaskContainerArgs[]", launchType: "EcsLaunchType?", family: "string?", cpu: "number?", memory: "number?",
+  secrets: "SecretArgs[]", containers: "TaskContainerArgs[]?", container: "TaskContainerArgs?", launchType: "EcsLaunchType?", family: "string?", cpu: "number?", memory: "number?",
   mountPath: "string?", fileMode: "string?", fileGroup: "number?", volumeSizeMiB: "number?", envFile: "EnvFileArgs?", fetch: "EcsFetchContainerArgs?",
   secretNamePrefix: "string?", nativeSecrets: "EcsNativeSecretArgs[]?", service: "EcsServiceArgs?", logRetentionInDays: "number?",
   permissionsBoundaryArn: "Input<string>?", tags: "{Input<string>}?",
@@ -162,7 +162,7 @@ describe("multi-language schema (Pulumi's component analyzer on this repository)
   it("every input with its type, required or optional, plain or Input", () => {
     const r = schema.resources[TOKEN];
     assert.deepEqual(shape(r.inputProperties), INPUTS);
-    assert.deepEqual(r.requiredInputs, ["containers", "secrets"]);
+    assert.deepEqual(r.requiredInputs, ["secrets"]);
     assert.match(r.description, /A workload and its secrets/);
   });
 
@@ -199,7 +199,7 @@ describe("multi-language schema (Pulumi's component analyzer on this repository)
   it("SecretMountedTask: every input and output with its type (ECS-native args, the shared secret declarations)", () => {
     const r = schema.resources[TASK_TOKEN];
     assert.deepEqual(shape(r.inputProperties), TASK_INPUTS);
-    assert.deepEqual(r.requiredInputs, ["containers", "secrets"]);
+    assert.deepEqual(r.requiredInputs, ["secrets"]);
     assert.match(r.description, /An ECS task and its secrets/);
     assert.deepEqual(shape(r.properties, true), TASK_OUTPUTS);
     assert.deepEqual(r.required, Object.keys(TASK_OUTPUTS).sort());

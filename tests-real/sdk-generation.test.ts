@@ -3,6 +3,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental/index.js";
 import { ROOT } from "./helpers/rendered";
 import { needTool } from "./helpers/tools";
@@ -29,6 +30,9 @@ describe("SDKs for other languages, generated from the component's schema by Pul
   let codegen: string;
   let work: string;
   let schemaFile: string;
+  /** The venv's Python and the directory the generated Python SDK is installed into. */
+  let python = "";
+  let site = "";
 
   before(async function () {
     this.timeout(0);
@@ -47,7 +51,7 @@ describe("SDKs for other languages, generated from the component's schema by Pul
     run(codegen, ["python", schemaFile, out]);
     // A venv with the Python SDK matching the Node one, made once and kept in the tool cache.
     const venv = path.join(CACHE, `python-venv-pulumi-${SDK_VERSION}`);
-    const python = path.join(venv, "bin", "python");
+    python = path.join(venv, "bin", "python");
     if (!fs.existsSync(path.join(venv, "ready"))) {
       fs.rmSync(venv, { recursive: true, force: true });
       run("python3", ["-m", "venv", venv]);
@@ -59,7 +63,7 @@ describe("SDKs for other languages, generated from the component's schema by Pul
       }
       fs.writeFileSync(path.join(venv, "ready"), "");
     }
-    const site = path.join(work, "python-site");
+    site = path.join(work, "python-site");
     run(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps", "--target", site, out]);
     const probe = `
 import inspect, json, pulumi_secret_mount as sm
@@ -77,6 +81,56 @@ print(json.dumps({
     assert.deepEqual(got.generate, ["ecdsa", "password", "rsa"]);
     assert.deepEqual(got.identity, ["irsa", "pod-identity"]);
     assert.deepEqual(got.outputs, ["deployment_name", "fetch_spec", "role_arn", "service_account_name"]);
+  });
+
+  it("Python: examples/python-eks runs against the generated SDK under Pulumi's Python mocks, and the args it sends are a valid TypeScript declaration", async function () {
+    this.timeout(0);
+    if (!site) this.skip(); // the Python SDK test above skipped (no PyPI)
+    const example = path.join(ROOT, "examples/python-eks");
+    const probe = path.join(work, "run-example.py");
+    // Runs the example program with Pulumi's Python mocks and prints every resource it registers:
+    // class names, keyword args and enums the example uses must exist in the generated SDK.
+    fs.writeFileSync(probe, `import json, runpy, sys
+import pulumi
+
+seen = []
+class Mocks(pulumi.runtime.Mocks):
+    def new_resource(self, args):
+        seen.append({"type": args.typ, "name": args.name, "inputs": args.inputs})
+        return [args.name + "-id", {}]
+    def call(self, args):
+        return {}
+
+pulumi.runtime.set_mocks(Mocks(), project="python-eks", stack="dev", preview=False)
+
+@pulumi.runtime.test
+def program():
+    runpy.run_path(sys.argv[1], run_name="__main__")
+
+program()
+print(json.dumps(seen))
+`);
+    const config = {
+      "python-eks:oidcProviderArn": "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789",
+      "python-eks:oidcIssuerUrl": "https://oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789",
+      "python-eks:stripeSecretArn": "arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/stripe-AbCdEf",
+      "python-eks:fetchImage": `registry.example.com/secret-mount-fetch@sha256:${"f".repeat(64)}`,
+    };
+    const out = run(python, [probe, path.join(example, "__main__.py")], { cwd: example, env: { ...process.env, PYTHONPATH: site, PULUMI_CONFIG: JSON.stringify(config) } });
+    const seen = JSON.parse(out.trim().split("\n").pop()!) as { type: string; name: string; inputs: Record<string, unknown> }[];
+    assert.deepEqual(seen.map((r) => `${r.type}::${r.name}`), ["secret-mount:index:SecretMountedWorkload::billing-api"]);
+    const inputs = seen[0].inputs as { secrets: { name: string }[]; containers: { name: string }[] };
+    assert.deepEqual(inputs.secrets.map((s) => s.name), ["db-password", "signing-key", "stripe", "feature-flags"]);
+    assert.deepEqual(inputs.containers.map((c) => c.name), ["api"]);
+    // What the plugin host hands the TypeScript component: the same args must declare a workload.
+    const { SecretMountedWorkload } = require(ROOT) as typeof import("../components");
+    const { OfflineMocks } = require(path.join(ROOT, "components/render/offline-engine")) as typeof import("../components/render/offline-engine");
+    const mocks = new OfflineMocks();
+    await pulumi.runtime.setMocks(mocks, "python-eks", "dev", false);
+    new SecretMountedWorkload("billing-api", inputs as never);
+    await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    const types = mocks.resources.map((r) => r.type);
+    for (const t of ["aws:iam/role:Role", "kubernetes:core/v1:ServiceAccount", "kubernetes:apps/v1:Deployment"]) assert.ok(types.includes(t), `${t} in ${types.join(", ")}`);
   });
 
   it("Go: the generated SDK and a consumer program declaring both components build and vet against the Go SDK of the same version", function () {

@@ -1,7 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
 import { revisionOf } from "../core/revision";
-import { getProjectOutput } from "@pulumi/gcp/organizations";
-import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import type { SecretSource } from "../spec/fetch-spec";
 import type { Declaration } from "../core/normalize";
 import type { PlatformWiring } from "../kubernetes/pod";
@@ -10,6 +8,7 @@ import type { GkePlatformArgs } from "./gke-args";
 import { iamMembers } from "./iam-members";
 import { directPrincipal, GSA_ANNOTATION, ksaMember, poolProject, PROJECT_NUMBER, secretName, SERVICE_ACCOUNT_EMAIL, versionName, WORKLOAD_IDENTITY_USER_ROLE, WORKLOAD_POOL } from "./names";
 import type { GkePlan } from "./plan";
+import { gcp } from "./sdk";
 import { grantAccessor, provisionGcpSecret } from "./secrets";
 
 export interface GkeProvisioned {
@@ -28,6 +27,7 @@ export interface GkeProvisioned {
  * only that Kubernetes ServiceAccount may impersonate).
  */
 export function provisionGke(parent: pulumi.Resource, decl: Declaration, gke: GkePlatformArgs, plan: GkePlan): GkeProvisioned {
+  const { organizations: { getProjectOutput }, serviceaccount } = gcp(decl.name);
   const name = decl.name;
   const opts = { parent };
   const checked = (v: pulumi.Input<string>, re: RegExp, field: string, rule: string) => pulumi.output(v).apply((x) => {

@@ -149,8 +149,8 @@ print(json.dumps(seen))
     // refuses (403); the nearest version it serves stands in (see versions.env).
     fs.writeFileSync(path.join(pkgDir, "go.mod"), `module ${internal}\n\ngo 1.24\n\nrequire (\n\tgithub.com/pulumi/pulumi/sdk/v3 v${SDK_VERSION}\n\tgithub.com/pulumi/pulumi-cloud-sdk/go ${GO_CLOUD_SDK}\n)\n`);
     fs.mkdirSync(path.join(pkgDir, "consumer"));
-    // Nested args are <Type>Args structs (the schema's types keep their TypeScript names, so
-    // ContainerArgs becomes ContainerArgsArgs); both forms of the container list are used.
+    // Nested args are <Type>Args structs: the schema type Container gives ContainerArgs, the same
+    // name as in TypeScript. Both forms of the container list are used.
     fs.writeFileSync(path.join(pkgDir, "consumer", "main.go"), `package main
 
 import (
@@ -161,31 +161,31 @@ import (
 func main() {
 	pulumi.Run(func(ctx *pulumi.Context) error {
 		identity := sm.EksIdentityPodIdentity
-		password := []sm.SecretArgsArgs{{
+		password := []sm.SecretArgs{{
 			Name:     "db-password",
-			Generate: &sm.GenerateArgsArgs{Type: sm.GenerateTypePassword},
-			Files:    []sm.SecretFileArgsArgs{{Path: "db/password"}},
+			Generate: &sm.GenerateArgs{Type: sm.GenerateTypePassword},
+			Files:    []sm.SecretFileArgs{{Path: "db/password"}},
 		}}
 		w, err := sm.NewSecretMountedWorkload(ctx, "billing-api", &sm.SecretMountedWorkloadArgs{
 			Secrets: password,
-			Container: &sm.ContainerArgsArgs{
+			Container: &sm.ContainerArgs{
 				Name:           "api",
 				Image:          pulumi.String("busybox:1.37"),
-				Ports:          []sm.ContainerPortArgsArgs{{ContainerPort: 8080}},
-				ReadinessProbe: &sm.ProbeArgsArgs{HttpGet: &sm.HttpGetProbeArgsArgs{Port: 8080}},
+				Ports:          []sm.ContainerPortArgs{{ContainerPort: 8080}},
+				ReadinessProbe: &sm.ProbeArgs{HttpGet: &sm.HttpGetProbeArgs{Port: 8080}},
 			},
-			Eks: &sm.EksPlatformArgsArgs{Identity: &identity, ClusterName: pulumi.String("prod")},
+			Eks: &sm.EksPlatformArgs{Identity: &identity, ClusterName: pulumi.String("prod")},
 		})
 		if err != nil {
 			return err
 		}
 		t, err := sm.NewSecretMountedTask(ctx, "billing-task", &sm.SecretMountedTaskArgs{
 			Secrets: password,
-			Containers: []sm.TaskContainerArgsArgs{{
+			Containers: []sm.TaskContainerArgs{{
 				Name:         "api",
 				Image:        pulumi.String("busybox:1.37"),
 				User:         "10001:65532",
-				PortMappings: []sm.EcsPortMappingArgsArgs{{ContainerPort: 8080}},
+				PortMappings: []sm.EcsPortMappingArgs{{ContainerPort: 8080}},
 			}},
 		})
 		if err != nil {

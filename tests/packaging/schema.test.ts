@@ -15,7 +15,7 @@ const pkg = require(path.join(ROOT, "package.json")) as { name: string; version:
 const TOKEN = "secret-mount:index:SecretMountedWorkload";
 const TASK_TOKEN = "secret-mount:index:SecretMountedTask";
 
-/** One property in a compact form: `string`, `Input<string>?`, `SecretArgs[]`, `{Input<string>}?`. */
+/** One property in a compact form: `string`, `Input<string>?`, `Secret[]`, `{Input<string>}?`. */
 function compact(p: PropertyDefinition, output = false): string {
   let t: string;
   if ("$ref" in p) t = p.$ref.startsWith("#/types/") ? p.$ref.slice(p.$ref.lastIndexOf(":") + 1) : p.$ref;
@@ -30,11 +30,11 @@ const shape = (props: Record<string, PropertyDefinition>, output = false) =>
 
 // What README.md and the TSDoc promise: structural fields plain, values from other resources Inputs.
 const INPUTS = {
-  secrets: "SecretArgs[]", containers: "ContainerArgs[]?", container: "ContainerArgs?", namespace: "string?", createNamespace: "boolean?",
+  secrets: "Secret[]", containers: "Container[]?", container: "Container?", namespace: "string?", createNamespace: "boolean?",
   serviceAccountName: "string?", deploymentName: "string?", replicas: "number?", labels: "{string}?", mountPath: "string?",
-  volumeSizeLimit: "string?", fileMode: "string?", fsGroup: "number?", refresh: "RefreshArgs?", envFile: "EnvFileArgs?",
-  fetch: "FetchContainerArgs?", secretNamePrefix: "string?", eks: "EksPlatformArgs?", aks: "AksPlatformArgs?",
-  gke: "GkePlatformArgs?",
+  volumeSizeLimit: "string?", fileMode: "string?", fsGroup: "number?", refresh: "Refresh?", envFile: "EnvFile?",
+  fetch: "FetchContainer?", secretNamePrefix: "string?", eks: "EksPlatform?", aks: "AksPlatform?",
+  gke: "GkePlatform?",
 };
 const OUTPUTS = {
   roleArn: "string?", serviceAccountName: "string", deploymentName: "string", namespace: "string", mountPath: "string",
@@ -43,63 +43,63 @@ const OUTPUTS = {
   iamMembers: "string?",
 };
 const OBJECT_TYPES: Record<string, Record<string, string>> = {
-  SecretArgs: { name: "string", value: "Input<string>?", generate: "GenerateArgs?", existing: "ExistingSecretArgs?", files: "SecretFileArgs[]?", description: "string?", aws: "AwsSecretArgs?", azure: "AzureSecretArgs?", gcp: "GcpSecretArgs?" },
-  GenerateArgs: { type: "GenerateType", length: "number?", lower: "boolean?", upper: "boolean?", numeric: "boolean?", special: "boolean?", specialCharacters: "string?", rsaBits: "number?", ecdsaCurve: "EcdsaCurve?" },
-  ExistingSecretArgs: { arn: "Input<string>?", name: "string?", kmsKeyArn: "Input<string>?" },
-  SecretFileArgs: { path: "string", jsonKey: "string?", decode: "FileDecoding?", mode: "string?" },
-  AzureSecretArgs: { secretName: "string?", version: "string?" },
-  AwsSecretArgs: { store: "AwsSecretStore?", storeName: "string?", kmsKeyArn: "Input<string>?", recoveryWindowInDays: "number?" },
-  ContainerArgs: {
+  Secret: { name: "string", value: "Input<string>?", generate: "Generate?", existing: "ExistingSecret?", files: "SecretFile[]?", description: "string?", aws: "AwsSecret?", azure: "AzureSecret?", gcp: "GcpSecret?" },
+  Generate: { type: "GenerateType", length: "number?", lower: "boolean?", upper: "boolean?", numeric: "boolean?", special: "boolean?", specialCharacters: "string?", rsaBits: "number?", ecdsaCurve: "EcdsaCurve?" },
+  ExistingSecret: { arn: "Input<string>?", name: "string?", kmsKeyArn: "Input<string>?" },
+  SecretFile: { path: "string", jsonKey: "string?", decode: "FileDecoding?", mode: "string?" },
+  AzureSecret: { secretName: "string?", version: "string?" },
+  AwsSecret: { store: "AwsSecretStore?", storeName: "string?", kmsKeyArn: "Input<string>?", recoveryWindowInDays: "number?" },
+  Container: {
     name: "string", image: "Input<string>", command: "Input<string>[]?", args: "Input<string>[]?", workingDir: "string?", env: "{Input<string>}?",
-    ports: "ContainerPortArgs[]?", resources: "ResourcesArgs?", livenessProbe: "ProbeArgs?", readinessProbe: "ProbeArgs?", startupProbe: "ProbeArgs?",
+    ports: "ContainerPort[]?", resources: "Resources?", livenessProbe: "Probe?", readinessProbe: "Probe?", startupProbe: "Probe?",
     runAsUser: "number?", runAsGroup: "number?", readOnlyRootFilesystem: "boolean?",
   },
-  ContainerPortArgs: { containerPort: "number", name: "string?", protocol: "PortProtocol?" },
-  ResourcesArgs: { requests: "{string}?", limits: "{string}?" },
-  ProbeArgs: {
-    httpGet: "HttpGetProbeArgs?", tcpSocket: "TcpSocketProbeArgs?", exec: "ExecProbeArgs?", grpc: "GrpcProbeArgs?", initialDelaySeconds: "number?",
+  ContainerPort: { containerPort: "number", name: "string?", protocol: "PortProtocol?" },
+  Resources: { requests: "{string}?", limits: "{string}?" },
+  Probe: {
+    httpGet: "HttpGetProbe?", tcpSocket: "TcpSocketProbe?", exec: "ExecProbe?", grpc: "GrpcProbe?", initialDelaySeconds: "number?",
     periodSeconds: "number?", timeoutSeconds: "number?", successThreshold: "number?", failureThreshold: "number?", terminationGracePeriodSeconds: "number?",
   },
-  HttpGetProbeArgs: { path: "string?", port: "number", scheme: "ProbeScheme?", httpHeaders: "HttpHeaderArgs[]?" },
-  HttpHeaderArgs: { name: "string", value: "string" },
-  TcpSocketProbeArgs: { port: "number" },
-  ExecProbeArgs: { command: "string[]" },
-  GrpcProbeArgs: { port: "number", service: "string?" },
-  RefreshArgs: { intervalSeconds: "number?" },
-  EnvFileArgs: { path: "string?", vars: "{string}" },
-  FetchContainerArgs: { image: "Input<string>?", timeoutSeconds: "number?", resources: "ResourcesArgs?" },
-  TaskContainerArgs: {
+  HttpGetProbe: { path: "string?", port: "number", scheme: "ProbeScheme?", httpHeaders: "HttpHeader[]?" },
+  HttpHeader: { name: "string", value: "string" },
+  TcpSocketProbe: { port: "number" },
+  ExecProbe: { command: "string[]" },
+  GrpcProbe: { port: "number", service: "string?" },
+  Refresh: { intervalSeconds: "number?" },
+  EnvFile: { path: "string?", vars: "{string}" },
+  FetchContainer: { image: "Input<string>?", timeoutSeconds: "number?", resources: "Resources?" },
+  TaskContainer: {
     name: "string", image: "Input<string>", user: "string", command: "Input<string>[]?", entryPoint: "Input<string>[]?", workingDirectory: "string?",
-    environment: "{Input<string>}?", cpu: "number?", memory: "number?", memoryReservation: "number?", portMappings: "EcsPortMappingArgs[]?",
-    healthCheck: "EcsHealthCheckArgs?", logConfiguration: "EcsLogConfigurationArgs?", readonlyRootFilesystem: "boolean?", essential: "boolean?",
+    environment: "{Input<string>}?", cpu: "number?", memory: "number?", memoryReservation: "number?", portMappings: "EcsPortMapping[]?",
+    healthCheck: "EcsHealthCheck?", logConfiguration: "EcsLogConfiguration?", readonlyRootFilesystem: "boolean?", essential: "boolean?",
   },
-  EcsPortMappingArgs: { containerPort: "number", hostPort: "number?", protocol: "EcsPortProtocol?", name: "string?" },
-  EcsHealthCheckArgs: { command: "string[]", interval: "number?", timeout: "number?", retries: "number?", startPeriod: "number?" },
-  EcsLogConfigurationArgs: { logDriver: "EcsLogDriver", options: "{Input<string>}?" },
-  EcsNativeSecretArgs: { secret: "string", container: "string", name: "string", jsonKey: "string?" },
-  EcsFetchContainerArgs: { image: "Input<string>?", timeoutSeconds: "number?", memoryReservation: "number?", memory: "number?" },
-  EcsServiceArgs: { cluster: "Input<string>", desiredCount: "number?", network: "EcsNetworkArgs", name: "string?" },
-  EcsNetworkArgs: { subnets: "Input<string>[]", securityGroups: "Input<string>[]?", assignPublicIp: "boolean?" },
-  EksPlatformArgs: {
+  EcsPortMapping: { containerPort: "number", hostPort: "number?", protocol: "EcsPortProtocol?", name: "string?" },
+  EcsHealthCheck: { command: "string[]", interval: "number?", timeout: "number?", retries: "number?", startPeriod: "number?" },
+  EcsLogConfiguration: { logDriver: "EcsLogDriver", options: "{Input<string>}?" },
+  EcsNativeSecret: { secret: "string", container: "string", name: "string", jsonKey: "string?" },
+  EcsFetchContainer: { image: "Input<string>?", timeoutSeconds: "number?", memoryReservation: "number?", memory: "number?" },
+  EcsService: { cluster: "Input<string>", desiredCount: "number?", network: "EcsNetwork", name: "string?" },
+  EcsNetwork: { subnets: "Input<string>[]", securityGroups: "Input<string>[]?", assignPublicIp: "boolean?" },
+  EksPlatform: {
     identity: "EksIdentity?", oidcProviderArn: "Input<string>?", oidcIssuerUrl: "Input<string>?", clusterName: "Input<string>?",
     roleName: "Input<string>?", permissionsBoundaryArn: "Input<string>?", tags: "{Input<string>}?",
   },
-  AksPlatformArgs: {
+  AksPlatform: {
     oidcIssuerUrl: "Input<string>", resourceGroupName: "string", location: "Input<string>?", tenantId: "Input<string>?", subscriptionId: "Input<string>?",
-    keyVault: "AksKeyVaultArgs?", identity: "AksExistingIdentityArgs?", identityName: "string?", roleScope: "AksRoleScope?", tags: "{Input<string>}?",
+    keyVault: "AksKeyVault?", identity: "AksExistingIdentity?", identityName: "string?", roleScope: "AksRoleScope?", tags: "{Input<string>}?",
   },
-  AksKeyVaultArgs: {
+  AksKeyVault: {
     id: "string?", name: "string?", existing: "boolean?", resourceGroupName: "string?", publicNetworkAccess: "AksPublicNetworkAccess?",
     softDeleteRetentionInDays: "number?", dnsSuffix: "string?",
   },
-  AksExistingIdentityArgs: { resourceId: "string", clientId: "Input<string>", principalId: "Input<string>", federatedCredentialsInUse: "number?" },
-  GkePlatformArgs: {
+  AksExistingIdentity: { resourceId: "string", clientId: "Input<string>", principalId: "Input<string>", federatedCredentialsInUse: "number?" },
+  GkePlatform: {
     identity: "GkeIdentity?", project: "Input<string>?", workloadPool: "Input<string>?", workloadPoolProjectNumber: "Input<string>?",
-    googleServiceAccount: "GkeGoogleServiceAccountArgs?", labels: "{string}?",
+    googleServiceAccount: "GkeGoogleServiceAccount?", labels: "{string}?",
   },
-  GkeGoogleServiceAccountArgs: { accountId: "string?", email: "Input<string>?" },
-  GcpSecretArgs: { secretId: "string?", location: "string?", replicas: "GcpReplicaArgs[]?", kmsKeyName: "Input<string>?", version: "string?" },
-  GcpReplicaArgs: { location: "string", kmsKeyName: "Input<string>?" },
+  GkeGoogleServiceAccount: { accountId: "string?", email: "Input<string>?" },
+  GcpSecret: { secretId: "string?", location: "string?", replicas: "GcpReplica[]?", kmsKeyName: "Input<string>?", version: "string?" },
+  GcpReplica: { location: "string", kmsKeyName: "Input<string>?" },
 };
 const ENUMS: Record<string, Record<string, string>> = {
   GenerateType: { Password: "password", Rsa: "rsa", Ecdsa: "ecdsa" },
@@ -117,11 +117,11 @@ const ENUMS: Record<string, Record<string, string>> = {
   GkeIdentity: { Direct: "direct", GoogleServiceAccount: "google-service-account" },
 };
 
-// SecretMountedTask: ECS-native args beside the workload's, sharing SecretArgs and EnvFileArgs.
+// SecretMountedTask: ECS-native args beside the workload's, sharing Secret and EnvFile.
 const TASK_INPUTS = {
-  secrets: "SecretArgs[]", containers: "TaskContainerArgs[]?", container: "TaskContainerArgs?", launchType: "EcsLaunchType?", family: "string?", cpu: "number?", memory: "number?",
-  mountPath: "string?", fileMode: "string?", fileGroup: "number?", volumeSizeMiB: "number?", envFile: "EnvFileArgs?", fetch: "EcsFetchContainerArgs?",
-  secretNamePrefix: "string?", nativeSecrets: "EcsNativeSecretArgs[]?", service: "EcsServiceArgs?", logRetentionInDays: "number?",
+  secrets: "Secret[]", containers: "TaskContainer[]?", container: "TaskContainer?", launchType: "EcsLaunchType?", family: "string?", cpu: "number?", memory: "number?",
+  mountPath: "string?", fileMode: "string?", fileGroup: "number?", volumeSizeMiB: "number?", envFile: "EnvFile?", fetch: "EcsFetchContainer?",
+  secretNamePrefix: "string?", nativeSecrets: "EcsNativeSecret[]?", service: "EcsService?", logRetentionInDays: "number?",
   permissionsBoundaryArn: "Input<string>?", tags: "{Input<string>}?",
 };
 const TASK_OUTPUTS = {
@@ -177,10 +177,10 @@ describe("multi-language schema (Pulumi's component analyzer on this repository)
       .filter(([, t]) => t.type === "object")
       .map(([token, t]) => [token.slice(token.lastIndexOf(":") + 1), shape(t.properties!)]));
     assert.deepEqual(objects, OBJECT_TYPES);
-    assert.deepEqual(schema.types["secret-mount:index:SecretArgs"].required, ["name"]);
-    assert.deepEqual(schema.types["secret-mount:index:EksPlatformArgs"].required, []);
-    assert.deepEqual(schema.types["secret-mount:index:AksPlatformArgs"].required, ["oidcIssuerUrl", "resourceGroupName"]);
-    assert.deepEqual(schema.types["secret-mount:index:AksExistingIdentityArgs"].required, ["clientId", "principalId", "resourceId"]);
+    assert.deepEqual(schema.types["secret-mount:index:Secret"].required, ["name"]);
+    assert.deepEqual(schema.types["secret-mount:index:EksPlatform"].required, []);
+    assert.deepEqual(schema.types["secret-mount:index:AksPlatform"].required, ["oidcIssuerUrl", "resourceGroupName"]);
+    assert.deepEqual(schema.types["secret-mount:index:AksExistingIdentity"].required, ["clientId", "principalId", "resourceId"]);
   });
 
   it("string choices are enums with their values and a description per value", () => {

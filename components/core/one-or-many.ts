@@ -19,7 +19,7 @@ export function oneOrMany<T>(
   fail: (field: string, problem: string) => never,
 ): { field: string; items: Listed<T>[] } {
   if (one !== undefined && one !== null) {
-    if (many !== undefined && many !== null) fail(names.one, `and ${names.many} are both set; declare a single one with \`${names.one}\`, or every one in \`${names.many}\``);
+    if (many !== undefined && many !== null) fail(names.one, `is set together with ${names.many}; set one of the two: \`${names.one}\` for a single one, \`${names.many}\` for every one`);
     return { field: names.one, items: [{ item: one, at: names.one }] };
   }
   return { field: names.many, items: Array.isArray(many) ? many.map((item, i) => ({ item, at: `${names.many}[${i}]` })) : [] };

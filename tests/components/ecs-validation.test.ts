@@ -30,7 +30,7 @@ const CASES: Case[] = [
   ["EC2 without task memory and a container without memory", ec2({ memory: undefined }), "containers[0].memoryReservation", /required on EC2 without a task-level memory/],
   ["EC2 without task memory, the one container without memory (named as written)", ec2({ memory: undefined, containers: undefined, container: app }), "container.memoryReservation", /required on EC2 without a task-level memory/],
   ["neither containers nor container", taskArgs({ containers: undefined }), "containers", /at least one application container.*or declare one with `container`/],
-  ["both container and containers", taskArgs({ container: app }), "container", /and containers are both set/],
+  ["both container and containers", taskArgs({ container: app }), "container", /is set together with containers; set one of the two/],
   ["the one container not essential (named as written)", taskArgs({ containers: undefined, container: { ...app, essential: false } }), "container", /has no essential container/],
   ["the one container's user (named as written)", taskArgs({ containers: undefined, container: { ...app, user: "0:65532" } }), "container.user", /runs as root/],
   ["Fargate CPU", taskArgs({ cpu: 300 }), "cpu", /Fargate takes 256, 512, 1024/],

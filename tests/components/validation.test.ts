@@ -34,7 +34,7 @@ const CASES: Case[] = [
   // containers
   ["no containers", baseArgs({ containers: [] }), "containers", /at least one application container/],
   ["neither containers nor container", baseArgs({ containers: undefined }), "containers", /at least one application container.*or declare one with `container`/],
-  ["both container and containers", baseArgs({ container: app }), "container", /and containers are both set; declare a single one with `container`, or every one in `containers`/],
+  ["both container and containers", baseArgs({ container: app }), "container", /is set together with containers; set one of the two: `container` for a single one, `containers` for every one/],
   ["the one container without image (named as written)", baseArgs({ containers: undefined, container: { name: "app", image: "" } }), "container.image", /is required/],
   ["the one container as root (named as written)", baseArgs({ containers: undefined, container: { ...app, runAsUser: 0 } }), "container.runAsUser", /non-zero UID/],
   ["a file mode denying the one container (named as written)", baseArgs({ containers: undefined, container: app, fileMode: "0400" }), "fileMode", /denies container "app" \(UID 10001\)/],

@@ -1,5 +1,4 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as authorization from "@pulumi/azure-native/authorization";
 import * as core from "@pulumi/kubernetes/core/v1";
 import { DeclarationError } from "./core/declaration-error";
 import { identityServiceAccountManifest } from "./kubernetes/manifests";
@@ -7,6 +6,7 @@ import { AZURE_WI } from "./azure/aks";
 import type { AksWorkloadIdentityArgs } from "./azure/aks-identity-args";
 import { fullRoleDefinitionId, planAksWorkloadIdentity, roleDefinitionProblem, scopeProblem } from "./azure/aks-identity-plan";
 import { assignRole, provisionAksIdentity } from "./azure/identity";
+import { azureNative } from "./azure/sdk";
 
 /**
  * A Microsoft Entra workload identity for one Kubernetes ServiceAccount of an AKS cluster, without
@@ -37,6 +37,7 @@ export class AksWorkloadIdentity extends pulumi.ComponentResource {
   constructor(name: string, args: AksWorkloadIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
     // Every check runs before the first registration: a bad declaration creates nothing.
     const plan = planAksWorkloadIdentity(name, args);
+    const { authorization } = azureNative(name);
     super("secret-mount:index:AksWorkloadIdentity", name, {}, opts);
     const parent = this;
     const tags = { "managed-by": "secret-mount", "secret-mount/component": name, ...(args.tags ?? {}) };

@@ -5,6 +5,7 @@ import { identityServiceAccountManifest } from "./kubernetes/manifests";
 import { grantBinding, parseBindingResource, type BindingTarget } from "./gcp/bindings";
 import type { GkeWorkloadIdentityArgs } from "./gcp/gke-identity-args";
 import { planGkeWorkloadIdentity } from "./gcp/gke-identity-plan";
+import { gcp } from "./gcp/sdk";
 import { memberGrants } from "./gcp/iam-members";
 import { gcpProject, provisionGkeIdentity } from "./gcp/identity";
 import { GSA_ANNOTATION } from "./gcp/names";
@@ -32,6 +33,7 @@ export class GkeWorkloadIdentity extends pulumi.ComponentResource {
   constructor(name: string, args: GkeWorkloadIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
     // Every check runs before the first registration: a bad declaration creates nothing.
     const plan = planGkeWorkloadIdentity(name, args);
+    gcp(name); // an optional peer dependency: refused here, before anything is registered, when missing
     super("secret-mount:index:GkeWorkloadIdentity", name, {}, opts);
     const parent = this;
     const identity = provisionGkeIdentity(parent, {

@@ -5,12 +5,16 @@ export type {
   ResourcesArgs, SecretArgs, SecretFileArgs, AwsSecretArgs, ProbeArgs, HttpGetProbeArgs, HttpHeaderArgs,
   TcpSocketProbeArgs, ExecProbeArgs, GrpcProbeArgs, AzureSecretArgs,
 } from "./core/args";
+export type { AwsSecret, AzureSecret, Container, ContainerPort, EnvFile, ExecProbe, ExistingSecret, FetchContainer, Generate, GrpcProbe, HttpGetProbe, HttpHeader, Probe, Refresh, Resources, Secret, SecretFile, TcpSocketProbe } from "./core/args";
 export { AwsSecretStore, EcdsaCurve, FileDecoding, GenerateType, PortProtocol, ProbeScheme } from "./core/args";
 export type { EksPlatformArgs } from "./aws/eks-args";
+export type { EksPlatform } from "./aws/eks-args";
 export { EksIdentity } from "./aws/eks-args";
 export type { AksPlatformArgs, AksKeyVaultArgs, AksExistingIdentityArgs } from "./azure/aks-args";
+export type { AksExistingIdentity, AksKeyVault, AksPlatform } from "./azure/aks-args";
 export { AksPublicNetworkAccess, AksRoleScope } from "./azure/aks-args";
 export type { GkePlatformArgs, GkeGoogleServiceAccountArgs, GcpSecretArgs, GcpReplicaArgs } from "./gcp/gke-args";
+export type { GcpReplica, GcpSecret, GkeGoogleServiceAccount, GkePlatform } from "./gcp/gke-args";
 export { GkeIdentity } from "./gcp/gke-args";
 // The component comes after its args: Pulumi's schema analyzer reads the TSDoc of interfaces in the
 // files it has walked before it reaches the component.
@@ -21,16 +25,17 @@ export type {
   EcsFetchContainerArgs, EcsHealthCheckArgs, EcsLogConfigurationArgs, EcsNativeSecretArgs, EcsNetworkArgs, EcsPortMappingArgs, EcsServiceArgs,
   TaskContainerArgs,
 } from "./aws/ecs-args";
+export type { EcsFetchContainer, EcsHealthCheck, EcsLogConfiguration, EcsNativeSecret, EcsNetwork, EcsPortMapping, EcsService, TaskContainer } from "./aws/ecs-args";
 export { EcsLaunchType, EcsLogDriver, EcsPortProtocol } from "./aws/ecs-args";
 export { SecretMountedTask } from "./task";
 // The identity pieces on their own: one ServiceAccount, the permissions you give it (README,
 // "The identity pieces on their own"), args first as above.
-export type { EksWorkloadIdentityArgs, AwsPolicyStatementArgs, AwsPolicyConditionArgs } from "./aws/eks-identity-args";
+export type { EksWorkloadIdentityArgs, AwsPolicyStatement, AwsPolicyStatementArgs, AwsPolicyCondition, AwsPolicyConditionArgs } from "./aws/eks-identity-args";
 export { AwsPolicyEffect } from "./aws/eks-identity-args";
 export { EksWorkloadIdentity } from "./eks-identity";
-export type { AksWorkloadIdentityArgs, AksRoleAssignmentArgs } from "./azure/aks-identity-args";
+export type { AksWorkloadIdentityArgs, AksRoleAssignment, AksRoleAssignmentArgs } from "./azure/aks-identity-args";
 export { AksWorkloadIdentity } from "./aks-identity";
-export type { GkeWorkloadIdentityArgs, GkeIamBindingArgs } from "./gcp/gke-identity-args";
+export type { GkeWorkloadIdentityArgs, GkeIamBinding, GkeIamBindingArgs } from "./gcp/gke-identity-args";
 export { GcpIamResourceKind } from "./gcp/gke-identity-args";
 export { GkeWorkloadIdentity } from "./gke-identity";
 // Adopting workloads declared elsewhere (README, "Adopting existing workloads"), args first as above.

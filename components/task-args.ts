@@ -6,8 +6,10 @@ import type { EcsFetchContainerArgs, EcsLaunchType, EcsNativeSecretArgs, EcsServ
 export interface SecretMountedTaskArgs {
   /** The secrets the task reads. At least one (at least one of them delivered as files). */
   secrets: SecretArgs[];
-  /** The application containers. At least one. */
-  containers: TaskContainerArgs[];
+  /** The application containers: at least one, here or as `container`. */
+  containers?: TaskContainerArgs[];
+  /** The one application container, instead of `containers` (set one of the two). */
+  container?: TaskContainerArgs;
   /** `FARGATE` (default) or `EC2`. */
   launchType?: EcsLaunchType;
   /** Task definition family: letters, digits, `_` and `-`, at most 255 (default: the component name). */

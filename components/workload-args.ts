@@ -21,8 +21,10 @@ export type WorkloadKind = (typeof WorkloadKind)[keyof typeof WorkloadKind];
 export interface SecretMountedWorkloadArgs {
   /** The secrets the workload reads. At least one. */
   secrets: SecretArgs[];
-  /** The application containers. At least one. */
-  containers: ContainerArgs[];
+  /** The application containers: at least one, here or as `container`. */
+  containers?: ContainerArgs[];
+  /** The one application container, instead of `containers` (set one of the two). */
+  container?: ContainerArgs;
   /** Kubernetes namespace (default `default`). */
   namespace?: string;
   /** Create the namespace (labelled for the restricted Pod Security Standard) instead of using an existing one. */

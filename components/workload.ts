@@ -60,7 +60,7 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
     const fetchImage = fetchImageOf(decl);
     const delivery = specDelivery(decl, specBytesBound(decl, plan.specReferences));
     super("secret-mount:index:SecretMountedWorkload", name, {}, opts);
-    warnUnpinnedImages(this, [{ field: "fetch.image", image: fetchImage }, ...decl.containers.map((c, i) => ({ field: `containers[${i}].image`, image: c.image }))]);
+    warnUnpinnedImages(this, [{ field: "fetch.image", image: fetchImage }, ...decl.containers.map((c) => ({ field: `${c.field}.image`, image: c.image }))]);
     const platform = plan.provision(this);
     const fetchSpec = platform.sources.apply((sources) => checkSpecSize(decl, delivery, JSON.stringify(buildFetchSpec(decl, sources))));
 

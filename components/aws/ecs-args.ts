@@ -43,7 +43,7 @@ export const EcsLogDriver = {
 export type EcsLogDriver = (typeof EcsLogDriver)[keyof typeof EcsLogDriver];
 
 /** A port mapping of an app container (task network mode `awsvpc`). */
-export interface EcsPortMappingArgs {
+export interface EcsPortMapping {
   /** The port the container listens on (1-65535). */
   containerPort: number;
   /** Must equal `containerPort` in `awsvpc` mode (default: the same). */
@@ -53,9 +53,11 @@ export interface EcsPortMappingArgs {
   /** Name of the mapping (for Service Connect), letters, digits and `-`, at most 64. */
   name?: string;
 }
+/** {@link EcsPortMapping} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+export type EcsPortMappingArgs = EcsPortMapping;
 
 /** The container health check ECS runs (Docker HEALTHCHECK). */
-export interface EcsHealthCheckArgs {
+export interface EcsHealthCheck {
   /** `["CMD", "curl", "-f", "http://localhost/"]` or `["CMD-SHELL", "curl -f http://localhost/ || exit 1"]`. */
   command: string[];
   /** Seconds between checks, 5-300 (default 30). */
@@ -67,9 +69,11 @@ export interface EcsHealthCheckArgs {
   /** Grace period in seconds before failures count, 0-300 (default 0). */
   startPeriod?: number;
 }
+/** {@link EcsHealthCheck} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+export type EcsHealthCheckArgs = EcsHealthCheck;
 
 /** A container's log configuration, as ECS takes it. */
-export interface EcsLogConfigurationArgs {
+export interface EcsLogConfiguration {
   /** The log driver. */
   logDriver: EcsLogDriver;
   /**
@@ -78,12 +82,14 @@ export interface EcsLogConfigurationArgs {
    */
   options?: { [key: string]: pulumi.Input<string> };
 }
+/** {@link EcsLogConfiguration} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+export type EcsLogConfigurationArgs = EcsLogConfiguration;
 
 /**
  * One application container of the task. It mounts the secrets volume read-only at `mountPath`
  * and starts only after the fetch container exited 0 (`dependsOn` condition `SUCCESS`).
  */
-export interface TaskContainerArgs {
+export interface TaskContainer {
   /** Container name: letters, digits, `_` and `-`, at most 255. */
   name: string;
   /** Image reference; pin it by digest (`repo@sha256:…`). */
@@ -119,6 +125,8 @@ export interface TaskContainerArgs {
   /** Stop the task when this container stops (default true). At least one app container is essential. */
   essential?: boolean;
 }
+/** {@link TaskContainer} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+export type TaskContainerArgs = TaskContainer;
 
 /**
  * Deliver one declared secret with ECS's native `secrets` instead of a file: the ECS agent reads it
@@ -128,7 +136,7 @@ export interface TaskContainerArgs {
  * role is granted read on exactly this secret; in exchange nothing is written to disk, which is
  * what Fargate's shared volume cannot avoid.
  */
-export interface EcsNativeSecretArgs {
+export interface EcsNativeSecret {
   /** Name of a declared secret (`secrets[].name`). It then gets no file and the task role no read. */
   secret: string;
   /** The app container that gets the variable. */
@@ -138,9 +146,11 @@ export interface EcsNativeSecretArgs {
   /** Secrets Manager only: inject only this key of the secret's JSON value. */
   jsonKey?: string;
 }
+/** {@link EcsNativeSecret} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+export type EcsNativeSecretArgs = EcsNativeSecret;
 
 /** The fetch container on ECS. */
-export interface EcsFetchContainerArgs {
+export interface EcsFetchContainer {
   /** Image reference; pin by digest. Default: see README ("The fetch image"). */
   image?: pulumi.Input<string>;
   /** Overall deadline of one fetch, in seconds (default 60). */
@@ -153,9 +163,11 @@ export interface EcsFetchContainerArgs {
    */
   memory?: number;
 }
+/** {@link EcsFetchContainer} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+export type EcsFetchContainerArgs = EcsFetchContainer;
 
 /** The Service's network (`awsvpc`). */
-export interface EcsNetworkArgs {
+export interface EcsNetwork {
   /** Subnet ids for the tasks' network interfaces. At least one. */
   subnets: pulumi.Input<string>[];
   /** Security group ids (default: the VPC's default security group). */
@@ -163,9 +175,11 @@ export interface EcsNetworkArgs {
   /** Give tasks a public IP (default false: use private subnets with a NAT or VPC endpoints). */
   assignPublicIp?: boolean;
 }
+/** {@link EcsNetwork} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+export type EcsNetworkArgs = EcsNetwork;
 
 /** An ECS Service running the task. */
-export interface EcsServiceArgs {
+export interface EcsService {
   /** The cluster's name or ARN. */
   cluster: pulumi.Input<string>;
   /** Tasks to keep running (default 1). */
@@ -175,3 +189,5 @@ export interface EcsServiceArgs {
   /** Service name (default: the component name). */
   name?: string;
 }
+/** {@link EcsService} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+export type EcsServiceArgs = EcsService;

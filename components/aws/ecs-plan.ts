@@ -4,6 +4,7 @@ import { DeclarationError } from "../core/declaration-error";
 import { FETCH_IMAGE_VOLUME, FETCH_UID } from "../core/file-access";
 import { envNameProblem } from "../core/names";
 import { FETCH_CONTAINER_NAME, normalizeSecretSet, unknownFields, type SecretSetDeclaration } from "../core/normalize";
+import { oneOrMany } from "../core/one-or-many";
 import { requiredVolumeBytes } from "../core/volume-size";
 import { parseFileMode } from "../spec/fetch-spec";
 import type { SecretMountedTaskArgs } from "../task-args";
@@ -45,6 +46,8 @@ function range(from: number, to: number, step: number): number[] {
 export interface NormalizedTaskContainer extends TaskContainerArgs {
   readonlyRootFilesystem: boolean;
   essential: boolean;
+  /** The field that declared it, for messages: `containers[i]`, or `container`. */
+  field: string;
   /** Native secrets injected into this container, by env name. */
   nativeSecrets: NativeSecretPlan[];
 }
@@ -84,7 +87,7 @@ export interface EcsDeclaration {
 }
 
 const TOP_LEVEL: (keyof SecretMountedTaskArgs)[] = [
-  "secrets", "containers", "launchType", "family", "cpu", "memory", "mountPath", "fileMode", "fileGroup", "volumeSizeMiB", "envFile",
+  "secrets", "containers", "container", "launchType", "family", "cpu", "memory", "mountPath", "fileMode", "fileGroup", "volumeSizeMiB", "envFile",
   "fetch", "secretNamePrefix", "nativeSecrets", "service", "logRetentionInDays", "permissionsBoundaryArn", "tags",
 ];
 const CONTAINER: (keyof TaskContainerArgs)[] = [
@@ -99,7 +102,7 @@ export function planEcsTask(name: string, args: SecretMountedTaskArgs | undefine
   const fail = (field: string, problem: string): never => {
     throw new DeclarationError(field, problem, name);
   };
-  if (!args || typeof args !== "object") fail("args", "are required: declare at least `secrets` and `containers`");
+  if (!args || typeof args !== "object") fail("args", "are required: declare at least `secrets` and `containers` (or `container`)");
   const a = args as SecretMountedTaskArgs;
   unknownFields(a as object, TOP_LEVEL, "", fail);
 
@@ -160,17 +163,17 @@ export function planEcsTask(name: string, args: SecretMountedTaskArgs | undefine
   }
 
   // App containers.
-  if (!Array.isArray(a.containers) || a.containers.length === 0) fail("containers", "must list at least one application container, e.g. [{ name: \"app\", image: \"…\", user: \"10001:65532\" }]");
-  const names = new Map<string, number>();
-  const containers: NormalizedTaskContainer[] = a.containers.map((c, i) => {
-    const at = `containers[${i}]`;
+  const apps = oneOrMany(a.container, a.containers, { one: "container", many: "containers" }, fail);
+  if (apps.items.length === 0) fail("containers", "must list at least one application container, e.g. [{ name: \"app\", image: \"…\", user: \"10001:65532\" }] (or declare one with `container`)");
+  const names = new Map<string, string>();
+  const containers: NormalizedTaskContainer[] = apps.items.map(({ item: c, at }) => {
     if (!c || typeof c !== "object") fail(at, "must be an object with at least name, image and user");
     unknownFields(c, CONTAINER, at, fail);
     if (typeof c.name !== "string" || !NAME.test(c.name)) fail(`${at}.name`, `${JSON.stringify(c.name)} is not an ECS container name: use 1-255 letters, digits, "_" and "-"`);
     if (c.name === FETCH_CONTAINER_NAME) fail(`${at}.name`, `"${FETCH_CONTAINER_NAME}" is the fetch container's name; choose another`);
     const prior = names.get(c.name);
-    if (prior !== undefined) fail(`${at}.name`, `"${c.name}" is also the name of containers[${prior}]; container names must be unique`);
-    names.set(c.name, i);
+    if (prior !== undefined) fail(`${at}.name`, `"${c.name}" is also the name of ${prior}; container names must be unique`);
+    names.set(c.name, at);
     if (c.image === undefined || c.image === null || (typeof c.image === "string" && c.image.trim() === "")) fail(`${at}.image`, "is required: give the image reference, ideally pinned by digest");
     checkUser(c.user, `${at}.user`, fileGroup, all, fail);
     for (const k of Object.keys(c.environment ?? {})) {
@@ -187,9 +190,9 @@ export function planEcsTask(name: string, args: SecretMountedTaskArgs | undefine
     if (c.healthCheck) checkHealthCheck(c.healthCheck, `${at}.healthCheck`, fail);
     if (c.logConfiguration) checkLogConfiguration(c.logConfiguration, `${at}.logConfiguration`, fargate, fail);
     if (c.workingDirectory !== undefined && (typeof c.workingDirectory !== "string" || !c.workingDirectory.startsWith("/"))) fail(`${at}.workingDirectory`, `${JSON.stringify(c.workingDirectory)} must be an absolute path`);
-    return { ...c, readonlyRootFilesystem: c.readonlyRootFilesystem ?? true, essential: c.essential ?? true, nativeSecrets: [] };
+    return { ...c, readonlyRootFilesystem: c.readonlyRootFilesystem ?? true, essential: c.essential ?? true, field: at, nativeSecrets: [] };
   });
-  if (!containers.some((c) => c.essential)) fail("containers", "has no essential container; ECS needs one (the fetch container is not essential), so keep essential true on the app");
+  if (!containers.some((c) => c.essential)) fail(apps.field, "has no essential container; ECS needs one (the fetch container is not essential), so keep essential true on the app");
 
   const native: NativeSecretPlan[] = nativeArgs.map((n, i) => {
     const at = `nativeSecrets[${i}]`;
@@ -253,7 +256,7 @@ export function planEcsTask(name: string, args: SecretMountedTaskArgs | undefine
     // On EC2 without a task size, ECS needs a memory or memoryReservation on every container.
     if (memory === undefined) {
       const i = containers.findIndex((c) => c.memory === undefined && c.memoryReservation === undefined);
-      if (i >= 0) fail(`containers[${i}].memoryReservation`, "is required on EC2 without a task-level memory: set memoryReservation (or memory) on the container, or memory on the task");
+      if (i >= 0) fail(`${containers[i].field}.memoryReservation`, "is required on EC2 without a task-level memory: set memoryReservation (or memory) on the container, or memory on the task");
     }
   }
   if (memory !== undefined) {

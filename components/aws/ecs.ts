@@ -131,12 +131,12 @@ export function provisionEcsTask(parent: pulumi.Resource, decl: EcsDeclaration, 
     Object.fromEntries(Object.entries(vs).map(([k, v]) => [k, refuseSecret(v, `${field}.${k}`, name, problem)]));
   const logConfiguration = (l: EcsLogConfigurationArgs, field: string) =>
     ({ logDriver: l.logDriver, ...(l.options ? { options: plainMap(l.options, `${field}.options`, IN_LOG_OPTIONS) } : {}) });
-  const containers = pulumi.output(decl.containers.map((c, i) => ({
-    name: c.name, image: plain(c.image, `containers[${i}].image`), user: c.user, command: plainList(c.command, `containers[${i}].command`),
-    entryPoint: plainList(c.entryPoint, `containers[${i}].entryPoint`), workingDirectory: c.workingDirectory,
-    environment: c.environment && plainMap(c.environment, `containers[${i}].environment`),
+  const containers = pulumi.output(decl.containers.map((c) => ({
+    name: c.name, image: plain(c.image, `${c.field}.image`), user: c.user, command: plainList(c.command, `${c.field}.command`),
+    entryPoint: plainList(c.entryPoint, `${c.field}.entryPoint`), workingDirectory: c.workingDirectory,
+    environment: c.environment && plainMap(c.environment, `${c.field}.environment`),
     cpu: c.cpu, memory: c.memory, memoryReservation: c.memoryReservation, portMappings: c.portMappings,
-    healthCheck: c.healthCheck, logConfiguration: c.logConfiguration && logConfiguration(c.logConfiguration, `containers[${i}].logConfiguration`),
+    healthCheck: c.healthCheck, logConfiguration: c.logConfiguration && logConfiguration(c.logConfiguration, `${c.field}.logConfiguration`),
     readonlyRootFilesystem: c.readonlyRootFilesystem, essential: c.essential,
   }))) as unknown as pulumi.Output<ResolvedContainer[]>;
   const definitions = pulumi.all([containers, fetchImage, fetchSpec, scope, logGroup.name, revision, nativeFrom])

@@ -11,7 +11,7 @@ export const EksIdentity = {
 export type EksIdentity = (typeof EksIdentity)[keyof typeof EksIdentity];
 
 /** Run the workload on Amazon EKS, reading AWS Secrets Manager / SSM with the pod's own IAM role. */
-export interface EksPlatformArgs {
+export interface EksPlatform {
   /**
    * How pods get the role: `irsa` (default; IAM roles for service accounts, needs the cluster's
    * OIDC provider) or `pod-identity` (EKS Pod Identity, needs the eks-pod-identity-agent add-on).
@@ -38,3 +38,5 @@ export interface EksPlatformArgs {
   /** Tags for the AWS resources created. */
   tags?: { [key: string]: pulumi.Input<string> };
 }
+/** {@link EksPlatform} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+export type EksPlatformArgs = EksPlatform;

@@ -12,7 +12,7 @@ export const AwsPolicyEffect = {
 export type AwsPolicyEffect = (typeof AwsPolicyEffect)[keyof typeof AwsPolicyEffect];
 
 /** One condition of an IAM policy statement, e.g. `StringEquals` `s3:prefix` `["reports/"]`. */
-export interface AwsPolicyConditionArgs {
+export interface AwsPolicyCondition {
   /** The condition operator, e.g. `StringEquals`, `StringLike`, `ArnEquals`, `ForAnyValue:StringEquals`, `BoolIfExists`. */
   test: string;
   /** The context key, e.g. `s3:prefix`, `aws:SourceVpce`, `kms:ViaService`. */
@@ -20,9 +20,11 @@ export interface AwsPolicyConditionArgs {
   /** The values; the condition holds when the key matches any of them. */
   values: pulumi.Input<string>[];
 }
+/** {@link AwsPolicyCondition} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+export type AwsPolicyConditionArgs = AwsPolicyCondition;
 
 /** One statement of the role's inline permission policy (the shape of `aws.iam.getPolicyDocument`). */
-export interface AwsPolicyStatementArgs {
+export interface AwsPolicyStatement {
   /** Statement id: letters and digits only, unique in the policy (optional). */
   sid?: string;
   /** `Allow` (default) or `Deny`. */
@@ -38,13 +40,15 @@ export interface AwsPolicyStatementArgs {
    */
   resources: pulumi.Input<string>[];
   /** Conditions that must all hold for the statement to apply. */
-  conditions?: AwsPolicyConditionArgs[];
+  conditions?: AwsPolicyCondition[];
   /**
    * Allow the resource `*` in this `Allow` statement, for actions AWS only authorizes on `*`
    * (e.g. `sts:GetCallerIdentity`, `ec2:DescribeInstances`). Off by default; the review shows it.
    */
   allowAnyResource?: boolean;
 }
+/** {@link AwsPolicyStatement} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+export type AwsPolicyStatementArgs = AwsPolicyStatement;
 
 /**
  * An IAM role for one Kubernetes ServiceAccount of an EKS cluster, on its own: the trust for
@@ -79,7 +83,7 @@ export interface EksWorkloadIdentityArgs {
   /** ARN of a permissions boundary for the role: a full IAM policy ARN, no wildcards. */
   permissionsBoundaryArn?: pulumi.Input<string>;
   /** The role's inline permission policy, statement by statement (at most 10,240 characters, IAM's inline quota). */
-  statements?: AwsPolicyStatementArgs[];
+  statements?: AwsPolicyStatement[];
   /**
    * Managed policies to attach, by ARN (at most 10, IAM's default per role). AWS's
    * `AdministratorAccess`, `PowerUserAccess` and `IAMFullAccess` are refused.

@@ -8,7 +8,7 @@ import { DeclarationError } from "../core/declaration-error";
 import { dns1123LabelProblem, dns1123SubdomainProblem } from "../core/names";
 import { unknownFields } from "../core/normalize";
 import { policyArnProblem } from "./arns";
-import type { AwsPolicyStatementArgs, EksWorkloadIdentityArgs } from "./eks-identity-args";
+import type { AwsPolicyStatement, EksWorkloadIdentityArgs } from "./eks-identity-args";
 import { ASSUMED_UNKNOWN_ARN_LENGTH, planEksIdentity } from "./plan";
 import type { PolicyDocument, PolicyStatement } from "./policies";
 import { IAM_LIMITS, policySize } from "./policy-split";
@@ -125,7 +125,7 @@ export function planEksWorkloadIdentity(name: string, a: EksWorkloadIdentityArgs
 
 /** Checks one statement; returns it with unknown values stood in for by their longest assumed length (for sizing). */
 function checkStatement(
-  s: AwsPolicyStatementArgs,
+  s: AwsPolicyStatement,
   at: string,
   fail: (field: string, problem: string) => never,
   sids: Map<string, number>,
@@ -179,7 +179,7 @@ function checkStatement(
 }
 
 /** The statements with every Input resolved, in the shape statementsPolicy takes. */
-export function statementInputs(statements: AwsPolicyStatementArgs[]): pulumi.Input<ResolvedStatement>[] {
+export function statementInputs(statements: AwsPolicyStatement[]): pulumi.Input<ResolvedStatement>[] {
   return statements.map((s) => ({
     ...(s.sid ? { sid: s.sid } : {}),
     effect: s.effect ?? "Allow",

@@ -28,7 +28,7 @@ export type AksPublicNetworkAccess = (typeof AksPublicNetworkAccess)[keyof typeo
  * `resourceGroupName` and `existing: true`), or a new one created with the RBAC permission model,
  * soft delete and purge protection on.
  */
-export interface AksKeyVaultArgs {
+export interface AksKeyVault {
   /**
    * Use this existing vault, by full resource id
    * (`/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.KeyVault/vaults/<name>`).
@@ -52,9 +52,11 @@ export interface AksKeyVaultArgs {
   /** DNS suffix of vault URLs (default `vault.azure.net`; e.g. `vault.azure.cn`, `vault.usgovcloudapi.net`). */
   dnsSuffix?: string;
 }
+/** {@link AksKeyVault} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+export type AksKeyVaultArgs = AksKeyVault;
 
 /** An existing user-assigned managed identity to use instead of creating one. */
-export interface AksExistingIdentityArgs {
+export interface AksExistingIdentity {
   /**
    * Its full resource id (`/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>`).
    * Plain: credentials on one identity are created one after another, so the id must be known at preview.
@@ -67,9 +69,11 @@ export interface AksExistingIdentityArgs {
   /** Federated credentials the identity already has outside this program (Azure allows 20 per identity; default 0). */
   federatedCredentialsInUse?: number;
 }
+/** {@link AksExistingIdentity} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+export type AksExistingIdentityArgs = AksExistingIdentity;
 
 /** Run the workload on Azure Kubernetes Service, reading Azure Key Vault with Microsoft Entra workload identity. */
-export interface AksPlatformArgs {
+export interface AksPlatform {
   /**
    * The cluster's OIDC issuer URL (`az aks show -g <rg> -n <cluster> --query oidcIssuerProfile.issuerUrl -o tsv`):
    * the issuer of the federated credential. The cluster needs `--enable-oidc-issuer --enable-workload-identity`.
@@ -100,3 +104,5 @@ export interface AksPlatformArgs {
   /** Tags for the Azure resources created. */
   tags?: { [key: string]: pulumi.Input<string> };
 }
+/** {@link AksPlatform} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+export type AksPlatformArgs = AksPlatform;

@@ -2,7 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { AksExistingIdentityArgs } from "./aks-args";
 
 /** One Azure role for the identity, on one scope. */
-export interface AksRoleAssignmentArgs {
+export interface AksRoleAssignment {
   /**
    * The role: a role definition GUID (e.g. `2a2b9908-6ea1-4ae2-8e65-a410df84e7d1`, Storage Blob Data
    * Reader) or its full id (`/subscriptions/<sub>/providers/Microsoft.Authorization/roleDefinitions/<guid>`).
@@ -19,6 +19,8 @@ export interface AksRoleAssignmentArgs {
   /** Description stored with the assignment (default: which ServiceAccount it is for). */
   description?: string;
 }
+/** {@link AksRoleAssignment} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+export type AksRoleAssignmentArgs = AksRoleAssignment;
 
 /**
  * A Microsoft Entra workload identity for one Kubernetes ServiceAccount of an AKS cluster, on its
@@ -51,7 +53,7 @@ export interface AksWorkloadIdentityArgs {
   /** Name of the identity to create (default: `<component name>-identity`). */
   identityName?: string;
   /** The roles the identity gets, each on one scope. At least one. */
-  roleAssignments: AksRoleAssignmentArgs[];
+  roleAssignments: AksRoleAssignment[];
   /** Tags for the identity created. */
   tags?: { [key: string]: pulumi.Input<string> };
 }

@@ -4,9 +4,12 @@ import type { PlatformPlan } from "../core/platform";
 import type { AksPlatformArgs } from "./aks-args";
 import { provisionAks } from "./aks";
 import { planAks } from "./plan";
+import { azureNative } from "./sdk";
 
 /** AKS on the platform seam: the Azure checks now, the vault, identity and grants when provisioned. */
 export function aksPlatform(decl: Declaration, aks: AksPlatformArgs): PlatformPlan {
+  // The cloud SDK is an optional peer dependency: refuse the declaration now if it is missing.
+  azureNative(decl.name);
   const plan = planAks(decl, aks);
   return {
     maxValueBytesOfFile: plan.maxValueBytesOfFile,

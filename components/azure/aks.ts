@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as authorization from "@pulumi/azure-native/authorization";
-import * as keyvault from "@pulumi/azure-native/keyvault";
+import type * as keyvault from "@pulumi/azure-native/keyvault";
 import type { SecretSource } from "../spec/fetch-spec";
 import type { Declaration } from "../core/normalize";
 import type { ProvisionedPlatform } from "../core/platform";
@@ -10,6 +9,7 @@ import type { AksPlatformArgs } from "./aks-args";
 import { assignRole, provisionAksIdentity } from "./identity";
 import { roleDefinitionId, secretScope, vaultId } from "./ids";
 import type { AksPlan } from "./plan";
+import { azureNative } from "./sdk";
 
 /** What a reviewer signs: one role assignment, as it is sent to Azure. */
 export interface RoleAssignmentReview {
@@ -30,6 +30,7 @@ export const AZURE_WI = {
 
 /** The Azure half of an AKS workload: vault and secrets, the identity, its federated credential and its role assignments. */
 export function provisionAks(parent: pulumi.Resource, decl: Declaration, aks: AksPlatformArgs, plan: AksPlan): ProvisionedPlatform {
+  const { authorization, keyvault } = azureNative(decl.name);
   const name = decl.name;
   const opts = { parent };
   const tags = { "managed-by": "secret-mount", "secret-mount/component": name, ...(aks.tags ?? {}) };

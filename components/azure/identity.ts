@@ -1,10 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as authorization from "@pulumi/azure-native/authorization";
-import * as managedidentity from "@pulumi/azure-native/managedidentity";
+import type * as authorization from "@pulumi/azure-native/authorization";
+import type * as managedidentity from "@pulumi/azure-native/managedidentity";
 import type { AksExistingIdentityArgs } from "./aks-args";
 import { chainCredential } from "./credential-chain";
 import { TOKEN_EXCHANGE_AUDIENCE, assignmentGuid } from "./ids";
 import type { IdentityPlan } from "./plan";
+import { azureNative } from "./sdk";
 
 /** What the identity is for: one Kubernetes ServiceAccount, through the cluster's OIDC issuer. */
 export interface AksIdentityRequest {
@@ -35,6 +36,7 @@ export interface AksIdentity {
  * lets exactly one ServiceAccount sign in as it. Shared by SecretMountedWorkload and AksWorkloadIdentity.
  */
 export function provisionAksIdentity(parent: pulumi.Resource, r: AksIdentityRequest): AksIdentity {
+  const { managedidentity } = azureNative(r.name);
   let clientId: pulumi.Output<string>;
   let principalId: pulumi.Output<string>;
   let identityResource: managedidentity.UserAssignedIdentity | undefined;
@@ -90,6 +92,7 @@ export interface RoleGrant {
 
 /** A role assignment for a managed identity, named by a GUID derived from what it grants. */
 export function assignRole(parent: pulumi.Resource, resourceName: string, g: RoleGrant, dependsOn: pulumi.Resource[]): authorization.RoleAssignment {
+  const { authorization } = azureNative();
   return new authorization.RoleAssignment(resourceName, {
     scope: g.scope,
     roleDefinitionId: g.roleDefinitionId,

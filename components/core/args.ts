@@ -80,7 +80,7 @@ export const ProbeScheme = {
 export type ProbeScheme = (typeof ProbeScheme)[keyof typeof ProbeScheme];
 
 /** How to generate a secret value instead of supplying one. */
-export interface GenerateArgs {
+export interface Generate {
   /**
    * `password`: a random password (one file).
    * `rsa` / `ecdsa`: a key pair, stored as JSON `{"privateKeyPem","publicKeyPem"}` and written
@@ -104,9 +104,11 @@ export interface GenerateArgs {
   /** ECDSA curve: P256, P384 or P521 (default P256). */
   ecdsaCurve?: EcdsaCurve;
 }
+/** {@link Generate} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+export type GenerateArgs = Generate;
 
 /** A secret that already exists in the store; nothing is created, the workload is granted read. */
-export interface ExistingSecretArgs {
+export interface ExistingSecret {
   /**
    * Full ARN of the secret or parameter (AWS). Exactly one of `arn` and `name`. A Secrets Manager
    * ARN must end with the `-` and 6 random characters AWS appends; no `*` or `?` anywhere.
@@ -125,9 +127,11 @@ export interface ExistingSecretArgs {
    */
   kmsKeyArn?: pulumi.Input<string>;
 }
+/** {@link ExistingSecret} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+export type ExistingSecretArgs = ExistingSecret;
 
 /** One file written from a secret. */
-export interface SecretFileArgs {
+export interface SecretFile {
   /** Path under the mount (relative, no `..`). */
   path: string;
   /** Write only this key of the secret's JSON object value. */
@@ -142,9 +146,11 @@ export interface SecretFileArgs {
    */
   mode?: string;
 }
+/** {@link SecretFile} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+export type SecretFileArgs = SecretFile;
 
 /** AWS-specific options of one secret (EKS and ECS platforms). */
-export interface AwsSecretArgs {
+export interface AwsSecret {
   /** Where the secret lives: `secrets-manager` (default) or `ssm-parameter` (SecureString). */
   store?: AwsSecretStore;
   /**
@@ -157,9 +163,11 @@ export interface AwsSecretArgs {
   /** Secrets Manager: days of recovery window on delete (0 = delete at once; default 7). */
   recoveryWindowInDays?: number;
 }
+/** {@link AwsSecret} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+export type AwsSecretArgs = AwsSecret;
 
 /** Azure-specific options of one secret (AKS platform). */
-export interface AzureSecretArgs {
+export interface AzureSecret {
   /**
    * Name in Key Vault: 1-127 letters, digits and `-`. Default: the secret's `name` in a vault
    * created here; `<secretNamePrefix or component name>-<name>` in an existing vault. For an
@@ -169,9 +177,11 @@ export interface AzureSecretArgs {
   /** Pin an existing secret to this version (32 hex characters; default: the latest version). */
   version?: string;
 }
+/** {@link AzureSecret} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+export type AzureSecretArgs = AzureSecret;
 
 /** One secret the workload reads. Exactly one of `value`, `generate` and `existing`. */
-export interface SecretArgs {
+export interface Secret {
   /** Logical name: a DNS-1123 label, used in resource names, the default store name and the default file path. */
   name: string;
   /** The value, as a Pulumi secret (e.g. `config.requireSecret("dbPassword")`). */
@@ -195,9 +205,11 @@ export interface SecretArgs {
   /** Azure Key Vault options (AKS). */
   azure?: AzureSecretArgs;
 }
+/** {@link Secret} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+export type SecretArgs = Secret;
 
 /** Container port. */
-export interface ContainerPortArgs {
+export interface ContainerPort {
   /** Port number the container listens on (1-65535). */
   containerPort: number;
   /** IANA service name (at most 15 characters). */
@@ -205,25 +217,31 @@ export interface ContainerPortArgs {
   /** Protocol (default `TCP`). */
   protocol?: PortProtocol;
 }
+/** {@link ContainerPort} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+export type ContainerPortArgs = ContainerPort;
 
 /** Compute resources of a container, as Kubernetes quantities. */
-export interface ResourcesArgs {
+export interface Resources {
   /** Minimum resources, by name: `cpu` (e.g. `"100m"`), `memory` and `ephemeral-storage` (e.g. `"64Mi"`). */
   requests?: { [resource: string]: string };
   /** Maximum resources, by name: `cpu`, `memory` and `ephemeral-storage`. */
   limits?: { [resource: string]: string };
 }
+/** {@link Resources} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+export type ResourcesArgs = Resources;
 
 /** One HTTP header a probe sends. */
-export interface HttpHeaderArgs {
+export interface HttpHeader {
   /** Header name. */
   name: string;
   /** Header value. */
   value: string;
 }
+/** {@link HttpHeader} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+export type HttpHeaderArgs = HttpHeader;
 
 /** Probe by an HTTP GET: success is a status from 200 to 399. */
-export interface HttpGetProbeArgs {
+export interface HttpGetProbe {
   /** Path to request (default `/`). */
   path?: string;
   /** Port number on the container (named ports are not supported here). */
@@ -233,29 +251,37 @@ export interface HttpGetProbeArgs {
   /** Extra request headers. */
   httpHeaders?: HttpHeaderArgs[];
 }
+/** {@link HttpGetProbe} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+export type HttpGetProbeArgs = HttpGetProbe;
 
 /** Probe by opening a TCP connection. */
-export interface TcpSocketProbeArgs {
+export interface TcpSocketProbe {
   /** Port number on the container. */
   port: number;
 }
+/** {@link TcpSocketProbe} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+export type TcpSocketProbeArgs = TcpSocketProbe;
 
 /** Probe by running a command in the container: success is exit status 0. */
-export interface ExecProbeArgs {
+export interface ExecProbe {
   /** The command and its arguments (no shell unless you run one). */
   command: string[];
 }
+/** {@link ExecProbe} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+export type ExecProbeArgs = ExecProbe;
 
 /** Probe by the gRPC health checking protocol. */
-export interface GrpcProbeArgs {
+export interface GrpcProbe {
   /** Port number on the container. */
   port: number;
   /** Service name sent in the health check request (default: the server's overall health). */
   service?: string;
 }
+/** {@link GrpcProbe} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+export type GrpcProbeArgs = GrpcProbe;
 
 /** A Kubernetes container probe. Set exactly one of `httpGet`, `tcpSocket`, `exec` and `grpc`. */
-export interface ProbeArgs {
+export interface Probe {
   /** HTTP GET probe. */
   httpGet?: HttpGetProbeArgs;
   /** TCP connection probe. */
@@ -277,9 +303,11 @@ export interface ProbeArgs {
   /** Grace period for a pod killed because this probe failed, overriding the pod's. */
   terminationGracePeriodSeconds?: number;
 }
+/** {@link Probe} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+export type ProbeArgs = Probe;
 
 /** One application container. It mounts the secrets volume read-only at `mountPath`. */
-export interface ContainerArgs {
+export interface Container {
   /** Container name, a DNS-1123 label. */
   name: string;
   /** Image reference; pin it by digest (`repo@sha256:…`) for reproducible pods. */
@@ -309,23 +337,29 @@ export interface ContainerArgs {
   /** Keep the container's root file system read-only (default true). */
   readOnlyRootFilesystem?: boolean;
 }
+/** {@link Container} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+export type ContainerArgs = Container;
 
 /** Keep the secrets fresh: the fetch container becomes a native sidecar that re-fetches. */
-export interface RefreshArgs {
+export interface Refresh {
   /** Seconds between re-fetches (default 300, at least 10); jittered by the fetcher. */
   intervalSeconds?: number;
 }
+/** {@link Refresh} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+export type RefreshArgs = Refresh;
 
 /** A dotenv file built from secret files, for apps that read env vars (source it at start). */
-export interface EnvFileArgs {
+export interface EnvFile {
   /** Path under the mount (default `secrets.env`). */
   path?: string;
   /** Variable name -> path of a secret file declared above. */
   vars: { [name: string]: string };
 }
+/** {@link EnvFile} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+export type EnvFileArgs = EnvFile;
 
 /** The fetch container (the secret-mount runtime image). */
-export interface FetchContainerArgs {
+export interface FetchContainer {
   /** Image reference; pin by digest. Default: see README ("The fetch image"). */
   image?: pulumi.Input<string>;
   /** Overall deadline of one fetch, in seconds (default 60). */
@@ -333,3 +367,5 @@ export interface FetchContainerArgs {
   /** Requests and limits of the fetch container (default: 10m/48Mi requested, 500m/96Mi limit). */
   resources?: ResourcesArgs;
 }
+/** {@link FetchContainer} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+export type FetchContainerArgs = FetchContainer;

@@ -21,13 +21,13 @@ export const FETCH_IMAGE_VOLUME_MODE = 0o2750;
  * other UID reads through the group bits. A container without `runAsUser` runs as its image's user,
  * unknown at preview, which may be either: the mode must then allow both.
  */
-export function fileModeDeniesProblem(mode: string, containers: ContainerArgs[], fsGroup: number): string | undefined {
+export function fileModeDeniesProblem(mode: string, containers: (ContainerArgs & { field?: string })[], fsGroup: number): string | undefined {
   const bits = parseFileMode(mode);
   if (bits === undefined) return undefined;
   const ownerRead = (bits & 0o400) !== 0;
   const groupRead = (bits & 0o040) !== 0;
   for (const [i, c] of containers.entries()) {
-    const who = `containers[${i}] "${c.name}"`;
+    const who = `${c.field ?? `containers[${i}]`} "${c.name}"`;
     const files = `files are owned by UID ${FETCH_UID} (the fetcher) and group ${fsGroup} (fsGroup)`;
     if (c.runAsUser === FETCH_UID) {
       if (!ownerRead) return `"${mode}" denies ${who} (UID ${FETCH_UID}, the files' owner): give the owner read, e.g. "0440"`;

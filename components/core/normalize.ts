@@ -4,6 +4,7 @@ import type { SecretMountedWorkloadArgs } from "../workload-args";
 import type { ContainerArgs, GenerateArgs, ResourcesArgs, SecretArgs, SecretFileArgs } from "./args";
 import { DeclarationError } from "./declaration-error";
 import { fileModeDeniesProblem } from "./file-access";
+import { oneOrMany } from "./one-or-many";
 import { FETCH_SPEC_DIR } from "./spec-delivery";
 import { dns1123LabelProblem, dns1123SubdomainProblem, envNameProblem, portNameProblem } from "./names";
 import { quantityBytes } from "./quantity";
@@ -57,6 +58,8 @@ export interface NormalizedSecret {
 
 export interface NormalizedContainer extends ContainerArgs {
   readOnlyRootFilesystem: boolean;
+  /** The field that declared it, for messages: `containers[i]`, or `container`. */
+  field: string;
 }
 
 /**
@@ -101,7 +104,7 @@ export interface Declaration extends SecretSetDeclaration {
 }
 
 const TOP_LEVEL_FIELDS: (keyof SecretMountedWorkloadArgs)[] = [
-  "secrets", "containers", "namespace", "createNamespace", "serviceAccountName", "deploymentName", "kind", "replicas", "serviceName", "schedule", "backoffLimit", "labels",
+  "secrets", "containers", "container", "namespace", "createNamespace", "serviceAccountName", "deploymentName", "kind", "replicas", "serviceName", "schedule", "backoffLimit", "labels",
   "mountPath", "volumeSizeLimit", "fileMode", "fsGroup", "refresh", "envFile", "fetch", "secretNamePrefix", ...PLATFORMS,
 ];
 const SECRET_FIELDS: (keyof SecretArgs)[] = ["name", "value", "generate", "existing", "files", "description", "aws", "azure", "gcp"];
@@ -154,7 +157,7 @@ export function normalizeDeclaration(name: string, args: SecretMountedWorkloadAr
   const fail = (field: string, problem: string): never => {
     throw new DeclarationError(field, problem, name);
   };
-  if (!args || typeof args !== "object") fail("args", "are required: declare at least `secrets`, `containers` and one platform");
+  if (!args || typeof args !== "object") fail("args", "are required: declare at least `secrets`, `containers` (or `container`) and one platform");
   const a = args as SecretMountedWorkloadArgs;
   unknownFields(a as object, TOP_LEVEL_FIELDS, "", fail);
 
@@ -192,17 +195,17 @@ export function normalizeDeclaration(name: string, args: SecretMountedWorkloadAr
     if (typeof v !== "string" || !/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/.test(v)) fail(`labels.${k}`, `value ${JSON.stringify(v)} is not a valid label value (≤ 63 alphanumerics, -, _, .)`);
   }
 
-  if (!Array.isArray(a.containers) || a.containers.length === 0) fail("containers", "must list at least one application container, e.g. [{ name: \"app\", image: \"…\" }]");
-  const containerNames = new Map<string, number>();
-  const containers = a.containers.map((c, i) => {
-    const at = `containers[${i}]`;
+  const apps = oneOrMany(a.container, a.containers, { one: "container", many: "containers" }, fail);
+  if (apps.items.length === 0) fail("containers", "must list at least one application container, e.g. [{ name: \"app\", image: \"…\" }] (or declare one with `container`)");
+  const containerNames = new Map<string, string>();
+  const containers = apps.items.map(({ item: c, at }): NormalizedContainer => {
     if (!c || typeof c !== "object") fail(at, "must be an object with at least name and image");
     unknownFields(c, CONTAINER_FIELDS, at, fail);
     check(dns1123LabelProblem(c.name), `${at}.name`, fail);
     if (c.name === FETCH_CONTAINER_NAME) fail(`${at}.name`, `"${FETCH_CONTAINER_NAME}" is the fetch container's name; choose another`);
     const prior = containerNames.get(c.name);
-    if (prior !== undefined) fail(`${at}.name`, `"${c.name}" is also the name of containers[${prior}]; container names must be unique`);
-    containerNames.set(c.name, i);
+    if (prior !== undefined) fail(`${at}.name`, `"${c.name}" is also the name of ${prior}; container names must be unique`);
+    containerNames.set(c.name, at);
     if (c.image === undefined || c.image === null || (typeof c.image === "string" && c.image.trim() === "")) fail(`${at}.image`, "is required: give the image reference, ideally pinned by digest");
     for (const k of Object.keys(c.env ?? {})) check(envNameProblem(k), `${at}.env.${k}`, fail);
     const portNames = new Set<string>();
@@ -217,7 +220,7 @@ export function normalizeDeclaration(name: string, args: SecretMountedWorkloadAr
     if (c.runAsUser !== undefined && (!Number.isInteger(c.runAsUser) || c.runAsUser <= 0)) fail(`${at}.runAsUser`, `is ${JSON.stringify(c.runAsUser)}; the restricted Pod Security Standard needs a non-zero UID`);
     if (c.runAsGroup !== undefined && (!Number.isInteger(c.runAsGroup) || c.runAsGroup < 0)) fail(`${at}.runAsGroup`, `is ${JSON.stringify(c.runAsGroup)}; use a GID ≥ 0`);
     checkResources(c.resources, `${at}.resources`, fail);
-    return { ...c, readOnlyRootFilesystem: c.readOnlyRootFilesystem ?? true };
+    return { ...c, readOnlyRootFilesystem: c.readOnlyRootFilesystem ?? true, field: at };
   });
 
   // Every app container must be able to read every file: check the default mode and each file's own.

@@ -1,11 +1,8 @@
 /** IAM bindings on Google Cloud resources, one additive member each. Parsing is pure; `grantBinding` registers. */
 import * as pulumi from "@pulumi/pulumi";
-import * as projects from "@pulumi/gcp/projects";
-import * as pubsub from "@pulumi/gcp/pubsub";
-import * as secretmanager from "@pulumi/gcp/secretmanager";
-import * as storage from "@pulumi/gcp/storage";
 import type { GcpIamResourceKind } from "./gke-identity-args";
 import { parseSecretName, PROJECT_ID, secretName } from "./names";
+import { gcp } from "./sdk";
 
 const ROLE = /^(roles\/[A-Za-z0-9_.]+|(projects|organizations)\/[^/\s]+\/roles\/[A-Za-z0-9_.]+)$/;
 const BUCKET = /^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/;
@@ -76,6 +73,7 @@ export function grantBinding(
   member: pulumi.Input<string>,
 ): pulumi.Resource {
   const opts = { parent };
+  const { projects, pubsub, secretmanager, storage } = gcp();
   const t = <K extends keyof BindingTarget>(k: K) => target.apply((x) => x[k]!);
   switch (kind) {
     case "project":

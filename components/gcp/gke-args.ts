@@ -17,7 +17,7 @@ export const GkeIdentity = {
 export type GkeIdentity = (typeof GkeIdentity)[keyof typeof GkeIdentity];
 
 /** The Google service account of identity `google-service-account`. Set at most one of `accountId` and `email`. */
-export interface GkeGoogleServiceAccountArgs {
+export interface GkeGoogleServiceAccount {
   /**
    * Account id of the service account to create (6-30 of a-z, 0-9 and `-`, starting with a
    * letter). Default: derived from the component name.
@@ -30,9 +30,11 @@ export interface GkeGoogleServiceAccountArgs {
    */
   email?: pulumi.Input<string>;
 }
+/** {@link GkeGoogleServiceAccount} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+export type GkeGoogleServiceAccountArgs = GkeGoogleServiceAccount;
 
 /** Run the workload on Google Kubernetes Engine, reading Google Secret Manager with Workload Identity Federation for GKE. */
-export interface GkePlatformArgs {
+export interface GkePlatform {
   /**
    * `direct` (default): the secrets grant `roles/secretmanager.secretAccessor` to the Kubernetes
    * ServiceAccount's principal. `google-service-account`: they grant it to a Google service account
@@ -60,9 +62,11 @@ export interface GkePlatformArgs {
   /** Labels on the created secrets (keys and values: lower-case letters, digits, `_` and `-`). */
   labels?: { [key: string]: string };
 }
+/** {@link GkePlatform} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+export type GkePlatformArgs = GkePlatform;
 
 /** One location of a user-managed replication policy. */
-export interface GcpReplicaArgs {
+export interface GcpReplica {
   /** Location of the replica, e.g. `europe-west4`. */
   location: string;
   /**
@@ -71,9 +75,11 @@ export interface GcpReplicaArgs {
    */
   kmsKeyName?: pulumi.Input<string>;
 }
+/** {@link GcpReplica} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+export type GcpReplicaArgs = GcpReplica;
 
 /** Google Secret Manager options of one secret (GKE platform). */
-export interface GcpSecretArgs {
+export interface GcpSecret {
   /**
    * Secret id of a created secret (1-255 of letters, digits, `-` and `_`). Default:
    * `<secretNamePrefix>-<secret name>` with every other character turned into `-`.
@@ -101,3 +107,5 @@ export interface GcpSecretArgs {
    */
   version?: string;
 }
+/** {@link GcpSecret} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+export type GcpSecretArgs = GcpSecret;

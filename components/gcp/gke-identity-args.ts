@@ -20,7 +20,7 @@ export const GcpIamResourceKind = {
 export type GcpIamResourceKind = (typeof GcpIamResourceKind)[keyof typeof GcpIamResourceKind];
 
 /** One role for the workload's principal on one resource, granted additively (an IAM member, never the whole policy). */
-export interface GkeIamBindingArgs {
+export interface GkeIamBinding {
   /** What kind of resource `resource` names. */
   kind: GcpIamResourceKind;
   /** The resource, in the form its kind takes (see GcpIamResourceKind), e.g. a bucket's `name` output. */
@@ -31,6 +31,8 @@ export interface GkeIamBindingArgs {
    */
   role: string;
 }
+/** {@link GkeIamBinding} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+export type GkeIamBindingArgs = GkeIamBinding;
 
 /**
  * Workload Identity Federation for GKE for one Kubernetes ServiceAccount, on its own: its own
@@ -61,5 +63,5 @@ export interface GkeWorkloadIdentityArgs {
   /** Identity `google-service-account`: the service account to create or use. */
   googleServiceAccount?: GkeGoogleServiceAccountArgs;
   /** The roles the identity gets, each on one resource. At least one. */
-  bindings: GkeIamBindingArgs[];
+  bindings: GkeIamBinding[];
 }

@@ -5,9 +5,12 @@ import type { GkePlatformArgs } from "./gke-args";
 import { provisionGke } from "./gke";
 import { secretName } from "./names";
 import { planGke } from "./plan";
+import { gcp } from "./sdk";
 
 /** GKE on the platform seam: the Google checks now, the secrets and grants when provisioned. */
 export function gkePlatform(decl: Declaration, gke: GkePlatformArgs): PlatformPlan {
+  // The cloud SDK is an optional peer dependency: refuse the declaration now if it is missing.
+  gcp(decl.name);
   const plan = planGke(decl, gke);
   // A created secret's project may be the provider's (unknown here): bound it with the longest project id.
   const longest = "x".repeat(30);

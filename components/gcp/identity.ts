@@ -1,8 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { getProjectOutput } from "@pulumi/gcp/organizations";
-import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import { DeclarationError } from "../core/declaration-error";
 import type { GkePlatformArgs } from "./gke-args";
+import { gcp } from "./sdk";
 import { directPrincipal, GSA_ANNOTATION, ksaMember, poolProject, PROJECT_NUMBER, SERVICE_ACCOUNT_EMAIL, WORKLOAD_IDENTITY_USER_ROLE, WORKLOAD_POOL } from "./names";
 
 /** The identity fields of GkePlatformArgs, which GkeWorkloadIdentityArgs shares. */
@@ -42,7 +41,7 @@ export function gcpProject(parent: pulumi.Resource, name: string, project: pulum
   let providerProject: pulumi.Output<string> | undefined;
   return () => project !== undefined
     ? pulumi.output(project)
-    : (providerProject ??= getProjectOutput({}, { parent }).apply((p) => {
+    : (providerProject ??= gcp(name).organizations.getProjectOutput({}, { parent }).apply((p) => {
       if (!p.projectId) throw new DeclarationError(field, `the Google provider has no project; set ${field} or the provider's project (pulumi config set gcp:project <id>)`, name);
       return p.projectId;
     }));
@@ -57,6 +56,7 @@ export function gcpProject(parent: pulumi.Resource, name: string, project: pulum
 export function provisionGkeIdentity(parent: pulumi.Resource, r: GkeIdentityRequest): GkeIdentity {
   const opts = { parent };
   const { gke, at } = r;
+  const { organizations, serviceaccount } = gcp(r.name);
   const checked = (v: pulumi.Input<string>, re: RegExp, field: string, rule: string) => pulumi.output(v).apply((x) => {
     if (typeof x !== "string" || !re.test(x)) throw new DeclarationError(field, `${JSON.stringify(x)} is not ${rule} (checked when the value resolved)`, r.name);
     return x;
@@ -70,7 +70,7 @@ export function provisionGkeIdentity(parent: pulumi.Resource, r: GkeIdentityRequ
   if (r.identity === "direct") {
     const number = gke.workloadPoolProjectNumber !== undefined
       ? checked(gke.workloadPoolProjectNumber, PROJECT_NUMBER, `${at}workloadPoolProjectNumber`, "a project number")
-      : pool.apply((p) => getProjectOutput({ projectId: poolProject(p)! }, opts).number);
+      : pool.apply((p) => organizations.getProjectOutput({ projectId: poolProject(p)! }, opts).number);
     const reader = pulumi.all([number, pool]).apply(([n, p]) => directPrincipal(n, p, r.namespace, r.serviceAccountName));
     return { reader, serviceAccountAnnotations, ready };
   }

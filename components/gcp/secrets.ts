@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as secretmanager from "@pulumi/gcp/secretmanager";
+import type * as secretmanager from "@pulumi/gcp/secretmanager";
 import { DeclarationError } from "../core/declaration-error";
 import { secretValue } from "../values/secret-value";
 import { ACCESSOR_ROLE, kmsKeyProblem, secretName, type SecretRef } from "./names";
 import type { GcpSecretPlan } from "./plan";
+import { gcp } from "./sdk";
 
 /** A declared secret, created or referenced, as the grants and the FetchSpec need it. */
 export interface ProvisionedGcpSecret {
@@ -29,6 +30,7 @@ export function provisionGcpSecret(
   if (plan.existing) {
     return { plan, ref: pulumi.output(plan.existing), versionId: pulumi.output(plan.version) };
   }
+  const { secretmanager } = gcp(name);
   const base = `${name}-${s.name}`;
   const proj = project();
   const value = pulumi.secret(secretValue(parent, base, s));
@@ -71,6 +73,7 @@ export function provisionGcpSecret(
  * authoritative binding, which would drop grants made elsewhere).
  */
 export function grantAccessor(parent: pulumi.Resource, resourceName: string, secret: ProvisionedGcpSecret, member: pulumi.Input<string>, dependsOn: pulumi.Resource[]): pulumi.Resource {
+  const { secretmanager } = gcp();
   const opts = { parent, dependsOn };
   const r = secret.ref;
   if (secret.plan.location) {

@@ -104,8 +104,8 @@ export function fetchContainer(decl: Declaration, specJson: pulumi.Input<string>
 }
 
 /** An application container: the user's settings, the volume mounted read-only, restricted security. */
-export function appContainer(c: NormalizedContainer, decl: Declaration, index = decl.containers.indexOf(c)): k8s.core.v1.Container {
-  const at = `containers[${index}]`;
+export function appContainer(c: NormalizedContainer, decl: Declaration): k8s.core.v1.Container {
+  const at = c.field;
   const plain = (v: pulumi.Input<string>, field: string) => refuseSecret(v, `${at}.${field}`, decl.name, IN_POD_SPEC);
   const out: k8s.core.v1.Container = {
     name: c.name,
@@ -162,7 +162,7 @@ export function podTemplate(decl: Declaration, specJson: pulumi.Input<string>, w
         seccompProfile: { type: "RuntimeDefault" },
       },
       initContainers: [fetchContainer(decl, specJson, wiring, specConfigMap)],
-      containers: decl.containers.map((c, i) => appContainer(c, decl, i)),
+      containers: decl.containers.map((c) => appContainer(c, decl)),
       volumes: [
         { name: SECRETS_VOLUME, emptyDir: { medium: "Memory", sizeLimit } },
         ...(specConfigMap === undefined ? [] : [{ name: SPEC_VOLUME, configMap: { name: specConfigMap, items: [{ key: FETCH_SPEC_FILE, path: FETCH_SPEC_FILE }] } }]),

@@ -6,7 +6,7 @@ import { APP_IMAGE, mockTask, taskArgs } from "./ecs-mock";
 import { firstUnhandledRejection } from "./capture";
 
 type Case = [description: string, args: SecretMountedTaskArgs, field: string, message: RegExp, name?: string];
-const app = taskArgs().containers[0];
+const app = taskArgs().containers![0];
 const pw = { name: "db-password", generate: { type: "password" as const } };
 const stripe = { name: "stripe", existing: { arn: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/stripe-Xy12Ab" } };
 const flags = { name: "flags", existing: { name: "/shop/flags" }, aws: { store: "ssm-parameter" as const } };
@@ -41,6 +41,11 @@ const CASES: Case[] = [
   ["EC2 task CPU too small", ec2({ cpu: 64 }), "cpu", /is 64; use at least 128 CPU units/],
   ["EC2 task memory too small", ec2({ memory: 64 }), "memory", /is 64; use at least 128 MiB/],
   ["container CPU not a whole number", taskArgs({ containers: [{ ...app, cpu: -1 }] }), "containers[0].cpu", /whole number > 0 \(CPU units, 1024 = one vCPU\)/],
+  ["EC2 without task memory, the one container without memory (named as written)", ec2({ memory: undefined, containers: undefined, container: app }), "container.memoryReservation", /required on EC2 without a task-level memory/],
+  ["neither containers nor container", taskArgs({ containers: undefined }), "containers", /at least one application container.*or declare one with `container`/],
+  ["both container and containers", taskArgs({ container: app }), "container", /is set together with containers; set one of the two/],
+  ["the one container not essential (named as written)", taskArgs({ containers: undefined, container: { ...app, essential: false } }), "container", /has no essential container/],
+  ["the one container's user (named as written)", taskArgs({ containers: undefined, container: { ...app, user: "0:65532" } }), "container.user", /runs as root/],
   ["Fargate CPU", taskArgs({ cpu: 300 }), "cpu", /Fargate takes 256, 512, 1024/],
   ["Fargate memory for the CPU", taskArgs({ cpu: 256, memory: 4096 }), "memory", /not offer with 256 CPU units; use 512-2048 MiB/],
   ["container reservation above its limit", taskArgs({ containers: [{ ...app, memory: 128, memoryReservation: 256 }] }), "containers[0].memoryReservation", /above the container's hard limit/],
@@ -110,6 +115,12 @@ describe("ECS declaration errors: named field, the fix, and nothing registered",
       assert.deepEqual(mocks.resources, [], "a failed declaration must register nothing");
     });
   }
+
+  it("`container` declares the same task definition as `containers` with that one container", async () => {
+    const { containers, ...rest } = taskArgs();
+    const defs = async (args: SecretMountedTaskArgs) => (await mockTask("shop", args)).outputs.containerDefinitions;
+    assert.equal(await defs({ ...rest, container: containers![0] }), await defs({ ...rest, containers }));
+  });
 
   it("the base declarations used above are valid (Fargate and EC2)", () => {
     assert.doesNotThrow(() => new SecretMountedTask("shop", taskArgs()));

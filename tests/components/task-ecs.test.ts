@@ -335,7 +335,7 @@ describe("SecretMountedTask: no Pulumi secret in a container definition", () => 
       const mocks = new OfflineMocks();
       await pulumi.runtime.setMocks(mocks, "proj", "dev", false);
       const err = await firstUnhandledRejection(() => {
-        new SecretMountedTask("shop", taskArgs({ containers: [{ ...taskArgs().containers[0], ...over }] }));
+        new SecretMountedTask("shop", taskArgs({ containers: [{ ...taskArgs().containers![0], ...over }] }));
       });
       assert.ok(err instanceof DeclarationError, String(err));
       assert.equal(err.field, field);
@@ -350,7 +350,7 @@ describe("SecretMountedTask: no Pulumi secret in a container definition", () => 
     await pulumi.runtime.setMocks(mocks, "proj", "dev", false);
     const err = await firstUnhandledRejection(() => {
       new SecretMountedTask("shop", taskArgs({
-        containers: [{ ...taskArgs().containers[0], logConfiguration: { logDriver: "splunk", options: { "splunk-url": "https://splunk.example.com:8088", "splunk-token": pulumi.secret(SECRET_VALUE) } } }],
+        containers: [{ ...taskArgs().containers![0], logConfiguration: { logDriver: "splunk", options: { "splunk-url": "https://splunk.example.com:8088", "splunk-token": pulumi.secret(SECRET_VALUE) } } }],
       }));
     });
     assert.ok(err instanceof DeclarationError, String(err));
@@ -362,13 +362,13 @@ describe("SecretMountedTask: no Pulumi secret in a container definition", () => 
 
   it("plain log driver options, from Outputs too, pass through unchanged", async () => {
     const t = await mockTask("shop", taskArgs({
-      containers: [{ ...taskArgs().containers[0], logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": pulumi.output("/shop/api"), "awslogs-region": "eu-west-1", "awslogs-stream-prefix": "api" } } }],
+      containers: [{ ...taskArgs().containers![0], logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": pulumi.output("/shop/api"), "awslogs-region": "eu-west-1", "awslogs-stream-prefix": "api" } } }],
     }));
     assert.deepEqual(defs(t)[1].logConfiguration, { logDriver: "awslogs", options: { "awslogs-group": "/shop/api", "awslogs-region": "eu-west-1", "awslogs-stream-prefix": "api" } });
   });
 
   it("plain environment values from Outputs pass through", async () => {
-    const t = await mockTask("shop", taskArgs({ containers: [{ ...taskArgs().containers[0], environment: { REGION: pulumi.output("eu-west-1") } }] }));
+    const t = await mockTask("shop", taskArgs({ containers: [{ ...taskArgs().containers![0], environment: { REGION: pulumi.output("eu-west-1") } }] }));
     assert.deepEqual(defs(t)[1].environment, [{ name: "REGION", value: "eu-west-1" }]);
   });
 });

@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { DeclarationError, SecretMountedWorkload, type SecretMountedWorkloadArgs } from "../../components";
 import { OfflineMocks } from "../../components/render/offline-engine";
-import { OIDC_ARN, OIDC_URL, baseArgs } from "./mock-run";
+import { OIDC_ARN, OIDC_URL, baseArgs, mockWorkload } from "./mock-run";
 
 type Case = [description: string, args: SecretMountedWorkloadArgs, field: string, message: RegExp, name?: string];
-const app = baseArgs().containers[0];
+const app = baseArgs().containers![0];
 const pw = { name: "db-password", generate: { type: "password" as const } };
 
 /** Every mistake a user can make in a declaration, with the field and fix its error must name. */
@@ -33,6 +33,11 @@ const CASES: Case[] = [
   ["bad label", baseArgs({ labels: { team: "a b" } }), "labels.team", /not a valid label value/],
   // containers
   ["no containers", baseArgs({ containers: [] }), "containers", /at least one application container/],
+  ["neither containers nor container", baseArgs({ containers: undefined }), "containers", /at least one application container.*or declare one with `container`/],
+  ["both container and containers", baseArgs({ container: app }), "container", /is set together with containers; set one of the two: `container` for a single one, `containers` for every one/],
+  ["the one container without image (named as written)", baseArgs({ containers: undefined, container: { name: "app", image: "" } }), "container.image", /is required/],
+  ["the one container as root (named as written)", baseArgs({ containers: undefined, container: { ...app, runAsUser: 0 } }), "container.runAsUser", /non-zero UID/],
+  ["a file mode denying the one container (named as written)", baseArgs({ containers: undefined, container: app, fileMode: "0400" }), "fileMode", /denies container "app" \(UID 10001\)/],
   ["container without image", baseArgs({ containers: [{ name: "app", image: "" }] }), "containers[0].image", /is required/],
   ["container as root", baseArgs({ containers: [{ ...app, runAsUser: 0 }] }), "containers[0].runAsUser", /non-zero UID/],
   ["bad memory quantity", baseArgs({ containers: [{ ...app, resources: { limits: { memory: "lots" } } }] }), "containers[0].resources.limits.memory", /not a quantity/],
@@ -181,6 +186,12 @@ describe("declaration errors: named field, the fix, and nothing registered", () 
 
   it("the base declaration used above is valid", () => {
     assert.doesNotThrow(() => new SecretMountedWorkload("app", baseArgs()));
+  });
+
+  it("`container` declares the same Deployment as `containers` with that one container", async () => {
+    const { containers, ...rest } = baseArgs({ replicas: 2 });
+    const deployment = async (args: SecretMountedWorkloadArgs) => (await mockWorkload("app", args)).one("kubernetes:apps/v1:Deployment");
+    assert.deepEqual(await deployment({ ...rest, container: containers![0] }), await deployment({ ...rest, containers }));
   });
 });
 

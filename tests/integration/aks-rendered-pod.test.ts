@@ -42,7 +42,7 @@ describe("integration: the rendered AKS pod's fetch container against the Azure 
         { name: "tls", existing: { name: "tls-cert" }, azure: { version: TLS_VERSION } },
       ],
       envFile: { vars: { DB_PASSWORD: "db" } },
-      containers: [{ ...baseArgs().containers[0], runAsUser: 10001 }],
+      containers: [{ ...baseArgs().containers![0], runAsUser: 10001 }],
     }), new AzureMocks());
 
     const sa = w.one("kubernetes:core/v1:ServiceAccount");

@@ -39,7 +39,7 @@ describe("integration: the rendered EKS pod's fetch container against the AWS do
         ],
         envFile: { vars: { DB_PASSWORD: "db" } },
         // "0400" on stripe/hook is readable only by the owner: the app runs as the fetcher's UID.
-        containers: [{ ...baseArgs().containers[0], runAsUser: 65532 }],
+        containers: [{ ...baseArgs().containers![0], runAsUser: 65532 }],
       }));
       assert.equal(w.outputs.roleArn, ROLE_ARN);
       const fetch = w.one("kubernetes:apps/v1:Deployment").spec.template.spec.initContainers[0];

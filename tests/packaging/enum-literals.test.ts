@@ -90,7 +90,7 @@ describe("string choices: TypeScript callers pass plain strings or the enum cons
     const resources = { requests: { cpu: "50m", memory: "64Mi", "ephemeral-storage": "10Mi" }, limits: { memory: "128Mi" } };
     const w = await mockWorkload("shop", {
       ...withLiterals,
-      containers: [{ ...withLiterals.containers[0], readinessProbe: probe, livenessProbe: live, startupProbe: start, resources }],
+      containers: [{ ...withLiterals.containers![0], readinessProbe: probe, livenessProbe: live, startupProbe: start, resources }],
     });
     const app = w.one("kubernetes:apps/v1:Deployment").spec.template.spec.containers[0];
     assert.deepEqual(app.readinessProbe, probe);

@@ -6,6 +6,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { parse as parseYaml } from "yaml";
+import { AZURE_NATIVE } from "../../components/azure/sdk";
+import { GCP } from "../../components/gcp/sdk";
 
 // What a user of the npm package gets: `npm pack` (its `prepack` builds dist/), then the tarball
 // installed into an empty project the way a user installs it. Dependencies come from the npm cache
@@ -50,6 +52,30 @@ pulumi.runtime.setMocks({
     fetch: { image: "${FETCH_IMAGE}" },
   });
   pulumi.all([w.urn, w.fetchSpec, w.mountPath]).apply(([urn, spec, mount]) => console.log(JSON.stringify({ urn, spec: JSON.parse(spec), mount })));
+});
+`;
+
+// An AKS and a GKE declaration in a project without the optional cloud SDKs: each must fail with
+// the DeclarationError naming the package to install, before anything is registered.
+const CONSUMER_MISSING_PEER = `const pulumi = require("@pulumi/pulumi");
+const registered = [];
+pulumi.runtime.setMocks({ newResource: (a) => { registered.push(a.type); return { id: a.name + "-id", state: a.inputs }; }, call: () => ({}) }, "shop", "dev", false).then(() => {
+  const { SecretMountedWorkload } = require("secret-mount");
+  const base = {
+    secrets: [{ name: "db-password", generate: { type: "password" } }],
+    container: { name: "app", image: "${IMAGE}", runAsUser: 10001 },
+    fetch: { image: "${FETCH_IMAGE}" },
+  };
+  const errors = [];
+  for (const [name, platform] of [["on-aks", { aks: { oidcIssuerUrl: "https://westeurope.oic.prod-aks.azure.com/t/i/", resourceGroupName: "rg" } }], ["on-gke", { gke: {} }]]) {
+    try {
+      new SecretMountedWorkload(name, { ...base, ...platform });
+      errors.push({ name, error: "none" });
+    } catch (err) {
+      errors.push({ name, error: err.name, field: err.field, message: err.message });
+    }
+  }
+  console.log(JSON.stringify({ errors, registered }));
 });
 `;
 
@@ -103,16 +129,26 @@ describe("the npm package (npm pack, installed into an empty project)", function
     assert.match(pkg.scripts.prepare, /build:lib/);
   });
 
-  it("every package the compiled code requires is a declared dependency", () => {
-    const deps = new Set(Object.keys(pkg.dependencies));
+  it("every package the compiled code requires is a declared dependency; the optional cloud SDKs only from their platform's loader", () => {
+    const optional = new Set(Object.keys(pkg.peerDependenciesMeta).filter((n) => pkg.peerDependenciesMeta[n].optional));
+    assert.deepEqual([...optional].sort(), ["@pulumi/azure-native", "@pulumi/gcp"]);
+    const deps = new Set([...Object.keys(pkg.dependencies), ...optional]);
     const undeclared = new Set<string>();
+    const optionalFrom = new Set<string>();
     for (const f of files.filter((x) => x.endsWith(".js"))) {
       for (const [, spec] of fs.readFileSync(path.join(ROOT, f), "utf8").matchAll(/require\("([^".][^"]*)"\)/g)) {
         const name = spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0];
         if (!deps.has(name) && !builtinModules.includes(name.replace(/^node:/, ""))) undeclared.add(`${f}: ${spec}`);
+        if (optional.has(name)) optionalFrom.add(`${f} ${name}`);
       }
     }
     assert.deepEqual([...undeclared], []);
+    assert.deepEqual([...optionalFrom].sort(), ["dist/components/azure/sdk.js @pulumi/azure-native", "dist/components/gcp/sdk.js @pulumi/gcp"]);
+    // The install hint in the error is the range package.json declares.
+    assert.equal(AZURE_NATIVE.range, pkg.peerDependencies["@pulumi/azure-native"]);
+    assert.equal(GCP.range, pkg.peerDependencies["@pulumi/gcp"]);
+    assert.equal(pkg.devDependencies["@pulumi/azure-native"], AZURE_NATIVE.range);
+    assert.equal(pkg.devDependencies["@pulumi/gcp"], GCP.range);
   });
 
   it("installs into an empty project, where `import { SecretMountedWorkload } from \"secret-mount\"` type-checks", async () => {
@@ -123,6 +159,8 @@ describe("the npm package (npm pack, installed into an empty project)", function
     await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", tarball], { cwd: consumer, maxBuffer: 16 << 20 });
     console.log(`      (npm install of the tarball: ${Date.now() - started} ms)`);
     assert.ok(fs.existsSync(path.join(consumer, "node_modules/secret-mount/dist/components/index.js")));
+    // An EKS user's install: the optional cloud SDKs of the other platforms are not installed.
+    for (const peer of ["@pulumi/azure-native", "@pulumi/gcp"]) assert.ok(!fs.existsSync(path.join(consumer, "node_modules", peer)), `${peer} was installed`);
     fs.writeFileSync(path.join(consumer, "index.ts"), CONSUMER_PROGRAM);
     // A strict user project that checks every declaration file (no skipLibCheck) and has no @types.
     fs.writeFileSync(path.join(consumer, "tsconfig.json"), JSON.stringify({
@@ -141,6 +179,17 @@ describe("the npm package (npm pack, installed into an empty project)", function
     assert.match(out.urn, /::secret-mount:index:SecretMountedWorkload::shop$/);
     assert.equal(out.mount, "/run/secrets/app");
     assert.equal(out.spec.files[0].path, "db-password");
+  });
+
+  it("there, an AKS or GKE declaration fails before registering anything, naming the package to install", async () => {
+    fs.writeFileSync(path.join(consumer, "missing-peer.js"), CONSUMER_MISSING_PEER);
+    const { stdout } = await run(process.execPath, ["missing-peer.js"], { cwd: consumer });
+    const out = JSON.parse(stdout.trim().split("\n").pop()!);
+    assert.deepEqual(out.errors, [
+      { name: "on-aks", error: "DeclarationError", field: "aks", message: `on-aks: aks: platform aks needs @pulumi/azure-native, an optional peer dependency of secret-mount that is not installed: npm install @pulumi/azure-native@${pkg.peerDependencies["@pulumi/azure-native"]}` },
+      { name: "on-gke", error: "DeclarationError", field: "gke", message: `on-gke: gke: platform gke needs @pulumi/gcp, an optional peer dependency of secret-mount that is not installed: npm install @pulumi/gcp@${pkg.peerDependencies["@pulumi/gcp"]}` },
+    ]);
+    assert.deepEqual(out.registered, []);
   });
 
   it("`npx secret-mount render .` renders the user's own TypeScript program offline", async () => {

@@ -17,7 +17,7 @@ const TASK_TOKEN = "secret-mount:index:SecretMountedTask";
 const IDENTITY_TOKENS = ["AksWorkloadIdentity", "EksWorkloadIdentity", "GkeWorkloadIdentity"].map((c) => `secret-mount:index:${c}`);
 const MOUNT_TOKEN = "secret-mount:index:SecretMount";
 
-/** One property in a compact form: `string`, `Input<string>?`, `SecretArgs[]`, `{Input<string>}?`. */
+/** One property in a compact form: `string`, `Input<string>?`, `Secret[]`, `{Input<string>}?`. */
 function compact(p: PropertyDefinition, output = false): string {
   let t: string;
   if ("$ref" in p) t = p.$ref.startsWith("#/types/") ? p.$ref.slice(p.$ref.lastIndexOf(":") + 1) : p.$ref;
@@ -32,12 +32,12 @@ const shape = (props: Record<string, PropertyDefinition>, output = false) =>
 
 // What README.md and the TSDoc promise: structural fields plain, values from other resources Inputs.
 const INPUTS = {
-  secrets: "SecretArgs[]", containers: "ContainerArgs[]", namespace: "string?", createNamespace: "boolean?",
+  secrets: "Secret[]", containers: "Container[]?", container: "Container?", namespace: "string?", createNamespace: "boolean?",
   serviceAccountName: "string?", deploymentName: "string?", kind: "WorkloadKind?", replicas: "number?", serviceName: "string?",
   schedule: "string?", backoffLimit: "number?", labels: "{string}?", mountPath: "string?",
-  volumeSizeLimit: "string?", fileMode: "string?", fsGroup: "number?", refresh: "RefreshArgs?", envFile: "EnvFileArgs?",
-  fetch: "FetchContainerArgs?", secretNamePrefix: "string?", eks: "EksPlatformArgs?", aks: "AksPlatformArgs?",
-  gke: "GkePlatformArgs?",
+  volumeSizeLimit: "string?", fileMode: "string?", fsGroup: "number?", refresh: "Refresh?", envFile: "EnvFile?",
+  fetch: "FetchContainer?", secretNamePrefix: "string?", eks: "EksPlatform?", aks: "AksPlatform?",
+  gke: "GkePlatform?",
 };
 const OUTPUTS = {
   roleArn: "string?", serviceAccountName: "string", deploymentName: "string", namespace: "string", mountPath: "string",
@@ -46,67 +46,67 @@ const OUTPUTS = {
   iamMembers: "string?",
 };
 const OBJECT_TYPES: Record<string, Record<string, string>> = {
-  SecretArgs: { name: "string", value: "Input<string>?", generate: "GenerateArgs?", existing: "ExistingSecretArgs?", files: "SecretFileArgs[]?", description: "string?", aws: "AwsSecretArgs?", azure: "AzureSecretArgs?", gcp: "GcpSecretArgs?" },
-  GenerateArgs: { type: "GenerateType", length: "number?", lower: "boolean?", upper: "boolean?", numeric: "boolean?", special: "boolean?", specialCharacters: "string?", rsaBits: "number?", ecdsaCurve: "EcdsaCurve?" },
-  ExistingSecretArgs: { arn: "Input<string>?", name: "string?", kmsKeyArn: "Input<string>?" },
-  SecretFileArgs: { path: "string", jsonKey: "string?", decode: "FileDecoding?", mode: "string?" },
-  AzureSecretArgs: { secretName: "string?", version: "string?" },
-  AwsSecretArgs: { store: "AwsSecretStore?", storeName: "string?", kmsKeyArn: "Input<string>?", recoveryWindowInDays: "number?" },
-  ContainerArgs: {
+  Secret: { name: "string", value: "Input<string>?", generate: "Generate?", existing: "ExistingSecret?", files: "SecretFile[]?", description: "string?", aws: "AwsSecret?", azure: "AzureSecret?", gcp: "GcpSecret?" },
+  Generate: { type: "GenerateType", length: "number?", lower: "boolean?", upper: "boolean?", numeric: "boolean?", special: "boolean?", specialCharacters: "string?", rsaBits: "number?", ecdsaCurve: "EcdsaCurve?" },
+  ExistingSecret: { arn: "Input<string>?", name: "string?", kmsKeyArn: "Input<string>?" },
+  SecretFile: { path: "string", jsonKey: "string?", decode: "FileDecoding?", mode: "string?" },
+  AzureSecret: { secretName: "string?", version: "string?" },
+  AwsSecret: { store: "AwsSecretStore?", storeName: "string?", kmsKeyArn: "Input<string>?", recoveryWindowInDays: "number?" },
+  Container: {
     name: "string", image: "Input<string>", command: "Input<string>[]?", args: "Input<string>[]?", workingDir: "string?", env: "{Input<string>}?",
-    ports: "ContainerPortArgs[]?", resources: "ResourcesArgs?", livenessProbe: "ProbeArgs?", readinessProbe: "ProbeArgs?", startupProbe: "ProbeArgs?",
+    ports: "ContainerPort[]?", resources: "Resources?", livenessProbe: "Probe?", readinessProbe: "Probe?", startupProbe: "Probe?",
     runAsUser: "number?", runAsGroup: "number?", readOnlyRootFilesystem: "boolean?",
   },
-  ContainerPortArgs: { containerPort: "number", name: "string?", protocol: "PortProtocol?" },
-  ResourcesArgs: { requests: "{string}?", limits: "{string}?" },
-  ProbeArgs: {
-    httpGet: "HttpGetProbeArgs?", tcpSocket: "TcpSocketProbeArgs?", exec: "ExecProbeArgs?", grpc: "GrpcProbeArgs?", initialDelaySeconds: "number?",
+  ContainerPort: { containerPort: "number", name: "string?", protocol: "PortProtocol?" },
+  Resources: { requests: "{string}?", limits: "{string}?" },
+  Probe: {
+    httpGet: "HttpGetProbe?", tcpSocket: "TcpSocketProbe?", exec: "ExecProbe?", grpc: "GrpcProbe?", initialDelaySeconds: "number?",
     periodSeconds: "number?", timeoutSeconds: "number?", successThreshold: "number?", failureThreshold: "number?", terminationGracePeriodSeconds: "number?",
   },
-  HttpGetProbeArgs: { path: "string?", port: "number", scheme: "ProbeScheme?", httpHeaders: "HttpHeaderArgs[]?" },
-  HttpHeaderArgs: { name: "string", value: "string" },
-  TcpSocketProbeArgs: { port: "number" },
-  ExecProbeArgs: { command: "string[]" },
-  GrpcProbeArgs: { port: "number", service: "string?" },
-  RefreshArgs: { intervalSeconds: "number?" },
-  EnvFileArgs: { path: "string?", vars: "{string}" },
-  FetchContainerArgs: { image: "Input<string>?", timeoutSeconds: "number?", resources: "ResourcesArgs?" },
-  TaskContainerArgs: {
+  HttpGetProbe: { path: "string?", port: "number", scheme: "ProbeScheme?", httpHeaders: "HttpHeader[]?" },
+  HttpHeader: { name: "string", value: "string" },
+  TcpSocketProbe: { port: "number" },
+  ExecProbe: { command: "string[]" },
+  GrpcProbe: { port: "number", service: "string?" },
+  Refresh: { intervalSeconds: "number?" },
+  EnvFile: { path: "string?", vars: "{string}" },
+  FetchContainer: { image: "Input<string>?", timeoutSeconds: "number?", resources: "Resources?" },
+  TaskContainer: {
     name: "string", image: "Input<string>", user: "string", command: "Input<string>[]?", entryPoint: "Input<string>[]?", workingDirectory: "string?",
-    environment: "{Input<string>}?", cpu: "number?", memory: "number?", memoryReservation: "number?", portMappings: "EcsPortMappingArgs[]?",
-    healthCheck: "EcsHealthCheckArgs?", logConfiguration: "EcsLogConfigurationArgs?", readonlyRootFilesystem: "boolean?", essential: "boolean?",
+    environment: "{Input<string>}?", cpu: "number?", memory: "number?", memoryReservation: "number?", portMappings: "EcsPortMapping[]?",
+    healthCheck: "EcsHealthCheck?", logConfiguration: "EcsLogConfiguration?", readonlyRootFilesystem: "boolean?", essential: "boolean?",
   },
-  EcsPortMappingArgs: { containerPort: "number", hostPort: "number?", protocol: "EcsPortProtocol?", name: "string?" },
-  EcsHealthCheckArgs: { command: "string[]", interval: "number?", timeout: "number?", retries: "number?", startPeriod: "number?" },
-  EcsLogConfigurationArgs: { logDriver: "EcsLogDriver", options: "{Input<string>}?" },
-  EcsNativeSecretArgs: { secret: "string", container: "string", name: "string", jsonKey: "string?" },
-  EcsFetchContainerArgs: { image: "Input<string>?", timeoutSeconds: "number?", memoryReservation: "number?", memory: "number?" },
-  EcsServiceArgs: { cluster: "Input<string>", desiredCount: "number?", network: "EcsNetworkArgs", name: "string?" },
-  EcsNetworkArgs: { subnets: "Input<string>[]", securityGroups: "Input<string>[]?", assignPublicIp: "boolean?" },
-  EksPlatformArgs: {
+  EcsPortMapping: { containerPort: "number", hostPort: "number?", protocol: "EcsPortProtocol?", name: "string?" },
+  EcsHealthCheck: { command: "string[]", interval: "number?", timeout: "number?", retries: "number?", startPeriod: "number?" },
+  EcsLogConfiguration: { logDriver: "EcsLogDriver", options: "{Input<string>}?" },
+  EcsNativeSecret: { secret: "string", container: "string", name: "string", jsonKey: "string?" },
+  EcsFetchContainer: { image: "Input<string>?", timeoutSeconds: "number?", memoryReservation: "number?", memory: "number?" },
+  EcsService: { cluster: "Input<string>", desiredCount: "number?", network: "EcsNetwork", name: "string?" },
+  EcsNetwork: { subnets: "Input<string>[]", securityGroups: "Input<string>[]?", assignPublicIp: "boolean?" },
+  EksPlatform: {
     identity: "EksIdentity?", oidcProviderArn: "Input<string>?", oidcIssuerUrl: "Input<string>?", clusterName: "Input<string>?",
     roleName: "Input<string>?", permissionsBoundaryArn: "Input<string>?", tags: "{Input<string>}?",
   },
-  AksPlatformArgs: {
+  AksPlatform: {
     oidcIssuerUrl: "Input<string>", resourceGroupName: "string", location: "Input<string>?", tenantId: "Input<string>?", subscriptionId: "Input<string>?",
-    keyVault: "AksKeyVaultArgs?", identity: "AksExistingIdentityArgs?", identityName: "string?", roleScope: "AksRoleScope?", tags: "{Input<string>}?",
+    keyVault: "AksKeyVault?", identity: "AksExistingIdentity?", identityName: "string?", roleScope: "AksRoleScope?", tags: "{Input<string>}?",
   },
-  AksKeyVaultArgs: {
+  AksKeyVault: {
     id: "string?", name: "string?", existing: "boolean?", resourceGroupName: "string?", publicNetworkAccess: "AksPublicNetworkAccess?",
     softDeleteRetentionInDays: "number?", dnsSuffix: "string?",
   },
-  AksExistingIdentityArgs: { resourceId: "string", clientId: "Input<string>", principalId: "Input<string>", federatedCredentialsInUse: "number?" },
-  GkePlatformArgs: {
+  AksExistingIdentity: { resourceId: "string", clientId: "Input<string>", principalId: "Input<string>", federatedCredentialsInUse: "number?" },
+  GkePlatform: {
     identity: "GkeIdentity?", project: "Input<string>?", workloadPool: "Input<string>?", workloadPoolProjectNumber: "Input<string>?",
-    googleServiceAccount: "GkeGoogleServiceAccountArgs?", labels: "{string}?",
+    googleServiceAccount: "GkeGoogleServiceAccount?", labels: "{string}?",
   },
-  GkeGoogleServiceAccountArgs: { accountId: "string?", email: "Input<string>?" },
-  GcpSecretArgs: { secretId: "string?", location: "string?", replicas: "GcpReplicaArgs[]?", kmsKeyName: "Input<string>?", version: "string?" },
-  GcpReplicaArgs: { location: "string", kmsKeyName: "Input<string>?" },
-  AwsPolicyStatementArgs: { sid: "string?", effect: "AwsPolicyEffect?", actions: "string[]", resources: "Input<string>[]", conditions: "AwsPolicyConditionArgs[]?", allowAnyResource: "boolean?" },
-  AwsPolicyConditionArgs: { test: "string", variable: "string", values: "Input<string>[]" },
-  AksRoleAssignmentArgs: { roleDefinitionId: "Input<string>", scope: "Input<string>", description: "string?" },
-  GkeIamBindingArgs: { kind: "GcpIamResourceKind", resource: "Input<string>", role: "string" },
+  GkeGoogleServiceAccount: { accountId: "string?", email: "Input<string>?" },
+  GcpSecret: { secretId: "string?", location: "string?", replicas: "GcpReplica[]?", kmsKeyName: "Input<string>?", version: "string?" },
+  GcpReplica: { location: "string", kmsKeyName: "Input<string>?" },
+  AwsPolicyStatement: { sid: "string?", effect: "AwsPolicyEffect?", actions: "string[]", resources: "Input<string>[]", conditions: "AwsPolicyCondition[]?", allowAnyResource: "boolean?" },
+  AwsPolicyCondition: { test: "string", variable: "string", values: "Input<string>[]" },
+  AksRoleAssignment: { roleDefinitionId: "Input<string>", scope: "Input<string>", description: "string?" },
+  GkeIamBinding: { kind: "GcpIamResourceKind", resource: "Input<string>", role: "string" },
 };
 const ENUMS: Record<string, Record<string, string>> = {
   GenerateType: { Password: "password", Rsa: "rsa", Ecdsa: "ecdsa" },
@@ -135,7 +135,7 @@ const IDENTITY: Record<string, { inputs: Record<string, string>; required: strin
     inputs: {
       namespace: "string", serviceAccountName: "string", createServiceAccount: "boolean?", identity: "EksIdentity?", oidcProviderArn: "Input<string>?",
       oidcIssuerUrl: "Input<string>?", clusterName: "Input<string>?", roleName: "Input<string>?", permissionsBoundaryArn: "Input<string>?",
-      statements: "AwsPolicyStatementArgs[]?", managedPolicyArns: "Input<string>[]?", tags: "{Input<string>}?",
+      statements: "AwsPolicyStatement[]?", managedPolicyArns: "Input<string>[]?", tags: "{Input<string>}?",
     },
     required: ["namespace", "serviceAccountName"],
     outputs: {
@@ -146,8 +146,8 @@ const IDENTITY: Record<string, { inputs: Record<string, string>; required: strin
   AksWorkloadIdentity: {
     inputs: {
       namespace: "string", serviceAccountName: "string", createServiceAccount: "boolean?", oidcIssuerUrl: "Input<string>", resourceGroupName: "string",
-      location: "Input<string>?", tenantId: "Input<string>?", identity: "AksExistingIdentityArgs?", identityName: "string?",
-      roleAssignments: "AksRoleAssignmentArgs[]", tags: "{Input<string>}?",
+      location: "Input<string>?", tenantId: "Input<string>?", identity: "AksExistingIdentity?", identityName: "string?",
+      roleAssignments: "AksRoleAssignment[]", tags: "{Input<string>}?",
     },
     required: ["namespace", "oidcIssuerUrl", "resourceGroupName", "roleAssignments", "serviceAccountName"],
     outputs: {
@@ -158,8 +158,8 @@ const IDENTITY: Record<string, { inputs: Record<string, string>; required: strin
   GkeWorkloadIdentity: {
     inputs: {
       namespace: "string", serviceAccountName: "string", createServiceAccount: "boolean?", identity: "GkeIdentity?", project: "Input<string>?",
-      workloadPool: "Input<string>?", workloadPoolProjectNumber: "Input<string>?", googleServiceAccount: "GkeGoogleServiceAccountArgs?",
-      bindings: "GkeIamBindingArgs[]",
+      workloadPool: "Input<string>?", workloadPoolProjectNumber: "Input<string>?", googleServiceAccount: "GkeGoogleServiceAccount?",
+      bindings: "GkeIamBinding[]",
     },
     required: ["bindings", "namespace", "serviceAccountName"],
     outputs: {
@@ -172,9 +172,9 @@ const IDENTITY: Record<string, { inputs: Record<string, string>; required: strin
 // SecretMount: the workload's secrets and platforms for pods declared elsewhere; its wiring is a
 // JSON document (a pod-spec fragment has no schema type without Kubernetes' own types).
 const MOUNT_INPUTS = {
-  secrets: "SecretArgs[]", namespace: "string?", serviceAccountName: "string?", createServiceAccount: "boolean?", mountInto: "string[]?",
-  mountPath: "string?", volumeSizeLimit: "string?", fileMode: "string?", fsGroup: "number?", refresh: "RefreshArgs?", envFile: "EnvFileArgs?",
-  fetch: "FetchContainerArgs?", secretNamePrefix: "string?", eks: "EksPlatformArgs?", aks: "AksPlatformArgs?", gke: "GkePlatformArgs?",
+  secrets: "Secret[]", namespace: "string?", serviceAccountName: "string?", createServiceAccount: "boolean?", mountInto: "string[]?",
+  mountPath: "string?", volumeSizeLimit: "string?", fileMode: "string?", fsGroup: "number?", refresh: "Refresh?", envFile: "EnvFile?",
+  fetch: "FetchContainer?", secretNamePrefix: "string?", eks: "EksPlatform?", aks: "AksPlatform?", gke: "GkePlatform?",
 };
 const MOUNT_OUTPUTS = {
   serviceAccountName: "string", namespace: "string", mountPath: "string", fetchSpec: "string", serviceAccountAnnotations: "{string}", podWiring: "string",
@@ -182,11 +182,11 @@ const MOUNT_OUTPUTS = {
   roleAssignments: "string?", federatedCredential: "string?", iamMembers: "string?",
 };
 
-// SecretMountedTask: ECS-native args beside the workload's, sharing SecretArgs and EnvFileArgs.
+// SecretMountedTask: ECS-native args beside the workload's, sharing Secret and EnvFile.
 const TASK_INPUTS = {
-  secrets: "SecretArgs[]", containers: "TaskContainerArgs[]", launchType: "EcsLaunchType?", family: "string?", cpu: "number?", memory: "number?",
-  mountPath: "string?", fileMode: "string?", fileGroup: "number?", volumeSizeMiB: "number?", envFile: "EnvFileArgs?", fetch: "EcsFetchContainerArgs?",
-  secretNamePrefix: "string?", nativeSecrets: "EcsNativeSecretArgs[]?", service: "EcsServiceArgs?", logRetentionInDays: "number?",
+  secrets: "Secret[]", containers: "TaskContainer[]?", container: "TaskContainer?", launchType: "EcsLaunchType?", family: "string?", cpu: "number?", memory: "number?",
+  mountPath: "string?", fileMode: "string?", fileGroup: "number?", volumeSizeMiB: "number?", envFile: "EnvFile?", fetch: "EcsFetchContainer?",
+  secretNamePrefix: "string?", nativeSecrets: "EcsNativeSecret[]?", service: "EcsService?", logRetentionInDays: "number?",
   permissionsBoundaryArn: "Input<string>?", tags: "{Input<string>}?",
 };
 const TASK_OUTPUTS = {
@@ -232,7 +232,7 @@ describe("multi-language schema (Pulumi's component analyzer on this repository)
   it("every input with its type, required or optional, plain or Input", () => {
     const r = schema.resources[TOKEN];
     assert.deepEqual(shape(r.inputProperties), INPUTS);
-    assert.deepEqual(r.requiredInputs, ["containers", "secrets"]);
+    assert.deepEqual(r.requiredInputs, ["secrets"]);
     assert.match(r.description, /A workload and its secrets/);
   });
 
@@ -247,10 +247,10 @@ describe("multi-language schema (Pulumi's component analyzer on this repository)
       .filter(([, t]) => t.type === "object")
       .map(([token, t]) => [token.slice(token.lastIndexOf(":") + 1), shape(t.properties!)]));
     assert.deepEqual(objects, OBJECT_TYPES);
-    assert.deepEqual(schema.types["secret-mount:index:SecretArgs"].required, ["name"]);
-    assert.deepEqual(schema.types["secret-mount:index:EksPlatformArgs"].required, []);
-    assert.deepEqual(schema.types["secret-mount:index:AksPlatformArgs"].required, ["oidcIssuerUrl", "resourceGroupName"]);
-    assert.deepEqual(schema.types["secret-mount:index:AksExistingIdentityArgs"].required, ["clientId", "principalId", "resourceId"]);
+    assert.deepEqual(schema.types["secret-mount:index:Secret"].required, ["name"]);
+    assert.deepEqual(schema.types["secret-mount:index:EksPlatform"].required, []);
+    assert.deepEqual(schema.types["secret-mount:index:AksPlatform"].required, ["oidcIssuerUrl", "resourceGroupName"]);
+    assert.deepEqual(schema.types["secret-mount:index:AksExistingIdentity"].required, ["clientId", "principalId", "resourceId"]);
   });
 
   it("string choices are enums with their values and a description per value", () => {
@@ -269,7 +269,7 @@ describe("multi-language schema (Pulumi's component analyzer on this repository)
   it("SecretMountedTask: every input and output with its type (ECS-native args, the shared secret declarations)", () => {
     const r = schema.resources[TASK_TOKEN];
     assert.deepEqual(shape(r.inputProperties), TASK_INPUTS);
-    assert.deepEqual(r.requiredInputs, ["containers", "secrets"]);
+    assert.deepEqual(r.requiredInputs, ["secrets"]);
     assert.match(r.description, /An ECS task and its secrets/);
     assert.deepEqual(shape(r.properties, true), TASK_OUTPUTS);
     assert.deepEqual(r.required, Object.keys(TASK_OUTPUTS).sort());

@@ -17,6 +17,10 @@ export const FETCH_SPEC_VERSION = 1;
 export const FETCH_SPEC_ENV = "SECRET_MOUNT_SPEC";
 /** A file holding the FetchSpec, read when SECRET_MOUNT_SPEC is not set (specs too large for the environment). */
 export const FETCH_SPEC_FILE_ENV = "SECRET_MOUNT_SPEC_FILE";
+/** The pod's name, from the downward API: carried in every log line of the fetcher (audit). */
+export const POD_NAME_ENV = "SECRET_MOUNT_POD_NAME";
+/** The pod's namespace, from the downward API: carried in every log line of the fetcher (audit). */
+export const POD_NAMESPACE_ENV = "SECRET_MOUNT_POD_NAMESPACE";
 /** File mode when neither the spec nor the file sets one: owner and group may read. */
 export const DEFAULT_FILE_MODE = "0440";
 /** Refresh interval when the spec sets none. */

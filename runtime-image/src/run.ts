@@ -44,7 +44,7 @@ export async function runOnce(config: RunConfig, env: NodeJS.ProcessEnv, loadPro
     return err.visible ? EXIT.WRITE_INCOMPLETE : EXIT.WRITE_FAILED;
   }
   reportCleanup(written);
-  for (const r of result.reports) log.info("file-written", { ...r });
+  for (const r of result.reports) log.info("file-written", { ...r, outcome: "written" });
   log.info("set-written", { dir: config.legacyFile?.path ?? config.spec.dir, files: result.files.length, ms: Date.now() - started, calls: result.calls });
   return EXIT.OK;
 }
@@ -78,7 +78,7 @@ export async function refreshLoop(config: RunConfig, env: NodeJS.ProcessEnv, loa
       continue;
     }
     reportCleanup(written);
-    for (const r of result.reports) log.info("file-written", { ...r });
+    for (const r of result.reports) log.info("file-written", { ...r, outcome: "written" });
     log.info("set-swapped", { dir: spec.dir, files: result.files.length, ms: Date.now() - started, calls: result.calls });
   }
 }
@@ -89,6 +89,6 @@ function reportCleanup(written: WriteResult | undefined): void {
 
 function reportFailures(result: Extract<FetchSetResult, { ok: false }>, level: "error" | "warn"): void {
   for (const f of result.failures) {
-    log[level]("file-failed", { msg: `${f.file} <- ${f.source}: ${f.cause}: ${f.message}`, ...f });
+    log[level]("file-failed", { msg: `${f.file} <- ${f.source}: ${f.cause}: ${f.message}`, ...f, outcome: "failed" });
   }
 }

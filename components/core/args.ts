@@ -103,6 +103,16 @@ export interface GenerateArgs {
   rsaBits?: number;
   /** ECDSA curve: P256, P384 or P521 (default P256). */
   ecdsaCurve?: EcdsaCurve;
+  /**
+   * Regenerate the value every this many days (1-3650; default: never). Rotation dates fall every
+   * `rotateEveryDays` days at 00:00 UTC, counted from a fixed epoch and offset per secret (by a hash
+   * of project, stack and resource name, so that secrets do not all rotate on one day); the first
+   * `pulumi up` (or preview, which shows it) on or after a rotation date makes a new value. Nothing
+   * happens between runs: without an `up` the value is not replaced. The store keeps the replaced
+   * value readable (see README, "Rotation"), and the new version rolls the pods or, in refresh mode,
+   * reaches running pods. Turning it on for an existing secret regenerates it once at the next `up`.
+   */
+  rotateEveryDays?: number;
 }
 
 /** A secret that already exists in the store; nothing is created, the workload is granted read. */

@@ -17,6 +17,8 @@ export const DEFAULT_NAMESPACE = "default";
 export const DEFAULT_FS_GROUP = 65532;
 export const DEFAULT_ENV_FILE = "secrets.env";
 export const FETCH_CONTAINER_NAME = "secret-mount-fetch";
+/** Longest rotation period of a generated secret, in days (ten years). */
+export const MAX_ROTATE_EVERY_DAYS = 3650;
 export const KEY_PAIR_JSON_KEYS = { private: "privateKeyPem", public: "publicKeyPem" } as const;
 
 export interface NormalizedGenerate {
@@ -29,6 +31,8 @@ export interface NormalizedGenerate {
   specialCharacters: string;
   rsaBits: number;
   ecdsaCurve: "P256" | "P384" | "P521";
+  /** Days between rotations; absent: never rotated. */
+  rotateEveryDays?: number;
 }
 
 export interface NormalizedFile {
@@ -385,7 +389,7 @@ function normalizeFile(f: SecretFileArgs, at: string, fail: (f: string, p: strin
 }
 
 function normalizeGenerate(g: GenerateArgs, at: string, fail: (f: string, p: string) => never): NormalizedGenerate {
-  unknownFields(g, ["type", "length", "lower", "upper", "numeric", "special", "specialCharacters", "rsaBits", "ecdsaCurve"], at, fail);
+  unknownFields(g, ["type", "length", "lower", "upper", "numeric", "special", "specialCharacters", "rsaBits", "ecdsaCurve", "rotateEveryDays"], at, fail);
   if (!["password", "rsa", "ecdsa"].includes(g.type)) fail(`${at}.type`, `is ${JSON.stringify(g.type)}; use "password", "rsa" or "ecdsa"`);
   const isPassword = g.type === "password";
   const passwordOnly = (["length", "lower", "upper", "numeric", "special", "specialCharacters"] as const).filter((k) => g[k] !== undefined);
@@ -401,6 +405,12 @@ function normalizeGenerate(g: GenerateArgs, at: string, fail: (f: string, p: str
   if (isPassword && out.special && out.specialCharacters.length === 0) fail(`${at}.specialCharacters`, "is empty; give some characters or set special: false");
   if (![2048, 3072, 4096].includes(out.rsaBits)) fail(`${at}.rsaBits`, `is ${JSON.stringify(g.rsaBits)}; use 2048, 3072 or 4096`);
   if (!["P256", "P384", "P521"].includes(out.ecdsaCurve)) fail(`${at}.ecdsaCurve`, `is ${JSON.stringify(g.ecdsaCurve)}; use "P256", "P384" or "P521"`);
+  if (g.rotateEveryDays !== undefined) {
+    if (!Number.isInteger(g.rotateEveryDays) || g.rotateEveryDays < 1 || g.rotateEveryDays > MAX_ROTATE_EVERY_DAYS) {
+      fail(`${at}.rotateEveryDays`, `is ${JSON.stringify(g.rotateEveryDays)}; use whole days from 1 to ${MAX_ROTATE_EVERY_DAYS} (e.g. 30), or remove it to never regenerate`);
+    }
+    out.rotateEveryDays = g.rotateEveryDays;
+  }
   return out;
 }
 

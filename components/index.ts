@@ -2,9 +2,10 @@ export type { SecretMountedWorkloadArgs } from "./workload-args";
 export type {
   ContainerArgs, ContainerPortArgs, EnvFileArgs, ExistingSecretArgs, FetchContainerArgs, GenerateArgs, RefreshArgs,
   ResourcesArgs, SecretArgs, SecretFileArgs, AwsSecretArgs, ProbeArgs, HttpGetProbeArgs, HttpHeaderArgs,
-  TcpSocketProbeArgs, ExecProbeArgs, GrpcProbeArgs, AzureSecretArgs,
+  TcpSocketProbeArgs, ExecProbeArgs, GrpcProbeArgs, AzureSecretArgs, NotifyArgs, HttpNotifyArgs, SignalNotifyArgs,
+  GenerationFileNotifyArgs,
 } from "./core/args";
-export { AwsSecretStore, EcdsaCurve, FileDecoding, GenerateType, PortProtocol, ProbeScheme } from "./core/args";
+export { AwsSecretStore, EcdsaCurve, FileDecoding, GenerateType, NotifyMethod, NotifySignal, PortProtocol, ProbeScheme } from "./core/args";
 export type { EksPlatformArgs } from "./aws/eks-args";
 export { EksIdentity } from "./aws/eks-args";
 export type { AksPlatformArgs, AksKeyVaultArgs, AksExistingIdentityArgs } from "./azure/aks-args";

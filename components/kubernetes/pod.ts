@@ -152,6 +152,8 @@ export function podTemplate(decl: Declaration, specJson: pulumi.Input<string>, w
       // No *_SERVICE_HOST/_PORT variables for every Service in the namespace: they leak the
       // namespace's layout into the app's environment and slow large namespaces' pod starts.
       enableServiceLinks: false,
+      // Signal notification: the fetcher must see the app's process (and the app then sees the fetcher's).
+      ...(decl.refresh?.notify?.signal ? { shareProcessNamespace: true } : {}),
       securityContext: {
         runAsNonRoot: true,
         // Kubernetes adds fsGroup to every container's supplementary groups: app containers read

@@ -404,7 +404,8 @@ export function parseFetchSpec(raw: unknown): FetchSpec {
   return spec;
 }
 
-function parseNotify(raw: unknown, seen: Map<string, number>): NotifySpec {
+/** Validates a `notify` object (field paths start at `notify`); the generation file's path is checked against `seen`. */
+export function parseNotify(raw: unknown, seen: Map<string, number> = new Map()): NotifySpec {
   const n = obj(raw, "notify");
   allowOnly(n, "notify", ["http", "signal", "generationFile"]);
   const given = Object.keys(n).filter((k) => n[k] !== undefined);

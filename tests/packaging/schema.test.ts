@@ -44,7 +44,7 @@ const OUTPUTS = {
 };
 const OBJECT_TYPES: Record<string, Record<string, string>> = {
   SecretArgs: { name: "string", value: "Input<string>?", generate: "GenerateArgs?", existing: "ExistingSecretArgs?", files: "SecretFileArgs[]?", description: "string?", aws: "AwsSecretArgs?", azure: "AzureSecretArgs?", gcp: "GcpSecretArgs?" },
-  GenerateArgs: { type: "GenerateType", length: "number?", lower: "boolean?", upper: "boolean?", numeric: "boolean?", special: "boolean?", specialCharacters: "string?", rsaBits: "number?", ecdsaCurve: "EcdsaCurve?" },
+  GenerateArgs: { type: "GenerateType", length: "number?", lower: "boolean?", upper: "boolean?", numeric: "boolean?", special: "boolean?", specialCharacters: "string?", rsaBits: "number?", ecdsaCurve: "EcdsaCurve?", rotateEveryDays: "number?" },
   ExistingSecretArgs: { arn: "Input<string>?", name: "string?", kmsKeyArn: "Input<string>?" },
   SecretFileArgs: { path: "string", jsonKey: "string?", decode: "FileDecoding?", mode: "string?" },
   AzureSecretArgs: { secretName: "string?", version: "string?" },
@@ -65,7 +65,11 @@ const OBJECT_TYPES: Record<string, Record<string, string>> = {
   TcpSocketProbeArgs: { port: "number" },
   ExecProbeArgs: { command: "string[]" },
   GrpcProbeArgs: { port: "number", service: "string?" },
-  RefreshArgs: { intervalSeconds: "number?" },
+  RefreshArgs: { intervalSeconds: "number?", notify: "NotifyArgs?" },
+  NotifyArgs: { http: "HttpNotifyArgs?", signal: "SignalNotifyArgs?", generationFile: "GenerationFileNotifyArgs?" },
+  HttpNotifyArgs: { port: "number", path: "string?", method: "NotifyMethod?" },
+  SignalNotifyArgs: { process: "string", signal: "NotifySignal?" },
+  GenerationFileNotifyArgs: { path: "string?" },
   EnvFileArgs: { path: "string?", vars: "{string}" },
   FetchContainerArgs: { image: "Input<string>?", timeoutSeconds: "number?", resources: "ResourcesArgs?" },
   TaskContainerArgs: {
@@ -108,6 +112,8 @@ const ENUMS: Record<string, Record<string, string>> = {
   AwsSecretStore: { SecretsManager: "secrets-manager", SsmParameter: "ssm-parameter" },
   PortProtocol: { TCP: "TCP", UDP: "UDP", SCTP: "SCTP" },
   ProbeScheme: { HTTP: "HTTP", HTTPS: "HTTPS" },
+  NotifyMethod: { Post: "POST", Put: "PUT", Get: "GET" },
+  NotifySignal: { Hup: "SIGHUP", Usr1: "SIGUSR1", Usr2: "SIGUSR2", Term: "SIGTERM" },
   EksIdentity: { Irsa: "irsa", PodIdentity: "pod-identity" },
   EcsLaunchType: { Fargate: "FARGATE", Ec2: "EC2" },
   EcsPortProtocol: { Tcp: "tcp", Udp: "udp" },

@@ -3,6 +3,8 @@ import type { SecretMountedWorkloadArgs } from "../../components";
 import { DeclarationError } from "../../components/core/declaration-error";
 import { validateDeployment } from "../helpers/kube-validate";
 import { restrictedViolations } from "../helpers/pod-security";
+import { buildArtifacts, formatReview } from "../../components/render/artifacts";
+import { DEFAULT_SCOPE, OfflineMocks } from "../../components/render/offline-engine";
 import { aksArgs, AzureMocks, baseArgs, gkeArgs, mockWorkload } from "./mock-run";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
@@ -63,4 +65,23 @@ describe("SecretMountedWorkload: refresh.notify, chosen per workload", () => {
       });
     });
   }
+});
+
+describe("render review: what refresh.notify changes is shown", () => {
+  async function reviewText(over: Partial<SecretMountedWorkloadArgs>) {
+    const mocks = new OfflineMocks();
+    const w = await mockWorkload("shop", baseArgs(over), mocks);
+    const { entries, notes } = buildArtifacts(w.resources, { project: "p", stack: "example", placeholders: mocks.placeholders, scope: { ...DEFAULT_SCOPE, regionConfigured: true } });
+    return formatReview("p (stack example)", entries, notes).replace(/\s+/g, " ");
+  }
+
+  it("names the notification, warns about a shared process namespace, and shows downward-API env as the pod's field", async () => {
+    const signal = await reviewText({ refresh: { notify: { signal: { process: "nginx" } } }, containers: app(65532) });
+    assert.match(signal, /once per new set: SIGHUP to processes named nginx/);
+    assert.match(signal, /process namespace SHARED: containers see each other's processes/);
+    assert.match(signal, /AWS_ROLE_SESSION_NAME=<pod's metadata\.name>/);
+    const http = await reviewText({ refresh: { notify: { http: { port: 8080, path: "/-/reload" } } } });
+    assert.match(http, /once per new set: POST http:\/\/127\.0\.0\.1:8080\/-\/reload/);
+    assert.doesNotMatch(http, /process namespace SHARED/);
+  });
 });

@@ -57,10 +57,12 @@ interface App {
   waitFor(pred: (l: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
 }
 
-function startApp(kind: keyof typeof APPS, dir: string, executable = process.execPath): App {
-  const script = path.join(tempDir("sm-app-"), "app.js");
-  fs.writeFileSync(script, APPS[kind]);
-  const child = spawn(executable, [script, dir], { stdio: ["ignore", "pipe", "pipe"] });
+function startApp(kind: keyof typeof APPS, dir: string, executable = process.execPath, uid?: number): App {
+  const scriptDir = tempDir("sm-app-");
+  fs.chmodSync(scriptDir, 0o755);
+  const script = path.join(scriptDir, "app.js");
+  fs.writeFileSync(script, APPS[kind], { mode: 0o644 });
+  const child = spawn(executable, [script, dir], { stdio: ["ignore", "pipe", "pipe"], ...(uid !== undefined ? { uid, gid: uid } : {}) });
   apps.push(child);
   const logs: LogLine[] = [];
   let out = "";
@@ -97,10 +99,17 @@ describe("runtime: refresh mode tells the app (a real child process that reloads
     for (const c of apps.splice(0)) if (c.exitCode === null) c.kill();
   });
 
-  function startFetcher(vol: string, secretId: string, notify: unknown) {
+  function startFetcher(vol: string, secretId: string, notify: unknown, uid?: number) {
     const source = { type: "aws-secretsmanager", secretId, region: REGION };
     const spec = { version: 1, dir: vol, mode: "refresh", timeoutSeconds: 2, files: [{ path: "pair/a", source, jsonKey: "a" }, { path: "pair/b", source, jsonKey: "b" }], notify };
-    return startFetch({ env: specEnv(spec, { ...aws.podIdentityEnv(tempDir()), SECRET_MOUNT_REFRESH_MS: "40", SECRET_MOUNT_SDK_MAX_ATTEMPTS: "1", SECRET_MOUNT_MAX_ATTEMPTS: "1" }), timeoutMs: 30_000 });
+    const idDir = tempDir();
+    const env = specEnv(spec, { ...aws.podIdentityEnv(idDir), SECRET_MOUNT_REFRESH_MS: "40", SECRET_MOUNT_SDK_MAX_ATTEMPTS: "1", SECRET_MOUNT_MAX_ATTEMPTS: "1" });
+    if (uid !== undefined) {
+      // Another user must reach the identity files and the home directory, as in a pod.
+      for (const d of [idDir, env.HOME!]) fs.chmodSync(d, 0o755);
+      for (const f of fs.readdirSync(idDir)) fs.chmodSync(path.join(idDir, f), 0o444);
+    }
+    return startFetch({ env, timeoutMs: 30_000, ...(uid !== undefined ? { uid, gid: uid } : {}) });
   }
 
   /** Three rotations; after each the app holds the new generation. Then quiet refreshes: no more notifications. */
@@ -193,6 +202,42 @@ describe("runtime: refresh mode tells the app (a real child process that reloads
       assert.equal(fetcher.child.exitCode, null, "still refreshing");
     } finally {
       assert.equal((await fetcher.stop()).code, 0);
+    }
+  });
+
+  it("signal: Linux refuses it across UIDs (why preview requires the app at UID 65532); at the same UID it is delivered", async function () {
+    if (process.getuid?.() !== 0) this.skip(); // switching users needs root
+    const base = tempDir();
+    fs.chmodSync(base, 0o755);
+    const vol = path.join(base, "vol");
+    fs.mkdirSync(vol, { mode: 0o777 });
+    fs.chmodSync(vol, 0o777);
+    const binDir = tempDir("sm-bin-");
+    fs.chmodSync(binDir, 0o755);
+    for (const [appUid, expected] of [[10001, "denied"], [65532, "signalled"]] as const) {
+      const secretId = `notify/uid-${appUid}-${randomBytes(3).toString("hex")}`;
+      aws.putSecret(secretId, generation(0));
+      const name = `sm-uid-${randomBytes(3).toString("hex")}`;
+      const exe = path.join(binDir, name);
+      fs.symlinkSync(process.execPath, exe);
+      const app = startApp("signal", vol, exe, appUid);
+      await app.waitFor((l) => l.event === "ready");
+      const fetcher = startFetcher(vol, secretId, { signal: { process: name } }, 65532);
+      try {
+        await fetcher.waitForLog((l) => l.event === "set-written");
+        aws.putSecret(secretId, generation(1));
+        if (expected === "denied") {
+          const failed = await fetcher.waitForLog((l) => l.event === "notify-failed");
+          assert.deepEqual([failed.pids, failed.msg], [[app.child.pid], "not permitted: the process runs as another user than the fetcher (UID 65532)"]);
+          assert.equal(app.logs.filter((l) => l.event === "reloaded").length, 0);
+        } else {
+          await fetcher.waitForLog((l) => l.event === "app-notified");
+          await app.waitFor((l) => l.event === "reloaded");
+        }
+      } finally {
+        app.child.kill();
+        assert.equal((await fetcher.stop()).code, 0);
+      }
     }
   });
 

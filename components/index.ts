@@ -3,10 +3,11 @@ export { WorkloadKind } from "./workload-args";
 export type {
   ContainerArgs, ContainerPortArgs, EnvFileArgs, ExistingSecretArgs, FetchContainerArgs, GenerateArgs, RefreshArgs,
   ResourcesArgs, SecretArgs, SecretFileArgs, AwsSecretArgs, ProbeArgs, HttpGetProbeArgs, HttpHeaderArgs,
-  TcpSocketProbeArgs, ExecProbeArgs, GrpcProbeArgs, AzureSecretArgs,
+  TcpSocketProbeArgs, ExecProbeArgs, GrpcProbeArgs, AzureSecretArgs, NotifyArgs, HttpNotifyArgs, SignalNotifyArgs,
+  GenerationFileNotifyArgs,
 } from "./core/args";
-export type { AwsSecret, AzureSecret, Container, ContainerPort, EnvFile, ExecProbe, ExistingSecret, FetchContainer, Generate, GrpcProbe, HttpGetProbe, HttpHeader, Probe, Refresh, Resources, Secret, SecretFile, TcpSocketProbe } from "./core/args";
-export { AwsSecretStore, EcdsaCurve, FileDecoding, GenerateType, PortProtocol, ProbeScheme } from "./core/args";
+export type { AwsSecret, AzureSecret, Container, ContainerPort, EnvFile, ExecProbe, ExistingSecret, FetchContainer, Generate, GenerationFileNotify, GrpcProbe, HttpGetProbe, HttpHeader, HttpNotify, Notify, Probe, Refresh, Resources, Secret, SecretFile, SignalNotify, TcpSocketProbe } from "./core/args";
+export { AwsSecretStore, EcdsaCurve, FileDecoding, GenerateType, NotifyMethod, NotifySignal, PortProtocol, ProbeScheme } from "./core/args";
 export type { EksPlatformArgs } from "./aws/eks-args";
 export type { EksPlatform } from "./aws/eks-args";
 export { EksIdentity } from "./aws/eks-args";

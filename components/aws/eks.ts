@@ -60,6 +60,10 @@ export function provisionEks(parent: pulumi.Resource, decl: Declaration, eks: Ek
       podAnnotations: { "eks.amazonaws.com/skip-containers": decl.containers.map((c) => c.name).join(",") },
       skipContainers: { annotation: "eks.amazonaws.com/skip-containers", separator: "," },
       fetchEnv: { AWS_REGION: scope.apply((s) => s.region), AWS_STS_REGIONAL_ENDPOINTS: "regional" },
+      // IRSA: the SDK sends AWS_ROLE_SESSION_NAME as AssumeRoleWithWebIdentity's RoleSessionName, so
+      // CloudTrail names the pod (the fetcher makes it a valid session name first). Pod Identity
+      // names its sessions itself and tags them with the pod's name.
+      ...(plan.identity === "irsa" ? { fetchFieldEnv: { AWS_ROLE_SESSION_NAME: "metadata.name" } } : {}),
       revision: revisionOf(decl.secrets.map((s) => s.name), secrets.map((s) => s.versionId)),
     },
     ready,

@@ -103,6 +103,16 @@ export interface Generate {
   rsaBits?: number;
   /** ECDSA curve: P256, P384 or P521 (default P256). */
   ecdsaCurve?: EcdsaCurve;
+  /**
+   * Regenerate the value every this many days (1-3650; default: never). Rotation dates fall every
+   * `rotateEveryDays` days at 00:00 UTC, counted from a fixed epoch and offset per secret (by a hash
+   * of project, stack and resource name, so that secrets do not all rotate on one day); the first
+   * `pulumi up` (or preview, which shows it) on or after a rotation date makes a new value. Nothing
+   * happens between runs: without an `up` the value is not replaced. The store keeps the replaced
+   * value readable (see README, "Rotation"), and the new version rolls the pods or, in refresh mode,
+   * reaches running pods. Turning it on for an existing secret regenerates it once at the next `up`.
+   */
+  rotateEveryDays?: number;
 }
 /** {@link Generate} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
 export type GenerateArgs = Generate;
@@ -340,10 +350,92 @@ export interface Container {
 /** {@link Container} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
 export type ContainerArgs = Container;
 
+/** The HTTP method of a refresh notification. */
+export const NotifyMethod = {
+  /** POST (the default). */
+  Post: "POST",
+  /** PUT. */
+  Put: "PUT",
+  /** GET. */
+  Get: "GET",
+} as const;
+/** The HTTP method of a refresh notification: `POST`, `PUT` or `GET`. */
+export type NotifyMethod = (typeof NotifyMethod)[keyof typeof NotifyMethod];
+
+/** The signal a refresh notification sends to the app's process. */
+export const NotifySignal = {
+  /** SIGHUP (the default): the usual "reload your configuration". */
+  Hup: "SIGHUP",
+  /** SIGUSR1. */
+  Usr1: "SIGUSR1",
+  /** SIGUSR2. */
+  Usr2: "SIGUSR2",
+  /** SIGTERM: the app exits and the kubelet restarts the container, which reads the files at start. */
+  Term: "SIGTERM",
+} as const;
+/** The signal a refresh notification sends: `SIGHUP`, `SIGUSR1`, `SIGUSR2` or `SIGTERM`. */
+export type NotifySignal = (typeof NotifySignal)[keyof typeof NotifySignal];
+
+/** Notify by an HTTP request to the app on the pod's loopback, `http://127.0.0.1:<port><path>`, retried briefly. */
+export interface HttpNotify {
+  /** Port the app listens on, on 127.0.0.1 (1-65535). */
+  port: number;
+  /** Request path, starting with `/` (default `/`). */
+  path?: string;
+  /** HTTP method (default `POST`). Success is a 2xx answer; otherwise retried for about 4 seconds. */
+  method?: NotifyMethod;
+}
+/** {@link HttpNotify} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+export type HttpNotifyArgs = HttpNotify;
+
+/**
+ * Notify by a signal to the app's process, found by name. The pod then shares one process namespace
+ * (`shareProcessNamespace: true`), and every app container must run as the fetcher's UID 65532
+ * (`runAsUser: 65532`): Linux lets a process signal only processes of its own UID unless it holds
+ * CAP_KILL, which the restricted Pod Security Standard forbids. Sharing the process namespace with
+ * the same UID also lets the app reach the fetcher's files through `/proc` (its cloud token among
+ * them), so on EKS and AKS the app is no longer kept from the identity; prefer `http` or
+ * `generationFile` where that matters.
+ */
+export interface SignalNotify {
+  /** The app's process name: its executable's base name (e.g. `nginx`), or its kernel `comm` name. */
+  process: string;
+  /** Signal to send (default `SIGHUP`). */
+  signal?: NotifySignal;
+}
+/** {@link SignalNotify} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+export type SignalNotifyArgs = SignalNotify;
+
+/**
+ * Notify through a generation file written inside each new set: `{"generation":<n>,"writtenAt":"…"}`.
+ * The app watches the mount directory with inotify for `..data` being moved in (IN_MOVED_TO, as
+ * for a ConfigMap volume) and reads the file then (see README, "Rotation").
+ */
+export interface GenerationFileNotify {
+  /** Path under the mount (default `secret-mount.generation`). */
+  path?: string;
+}
+/** {@link GenerationFileNotify} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+export type GenerationFileNotifyArgs = GenerationFileNotify;
+
+/** How refresh mode tells the app that a new set of files is in place: set exactly one. Once per completed swap. */
+export interface Notify {
+  /** An HTTP request to the app on localhost. */
+  http?: HttpNotify;
+  /** A signal to the app's process (shared process namespace, same UID). */
+  signal?: SignalNotify;
+  /** A generation file the app watches. */
+  generationFile?: GenerationFileNotify;
+}
+/** {@link Notify} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+export type NotifyArgs = Notify;
+
 /** Keep the secrets fresh: the fetch container becomes a native sidecar that re-fetches. */
 export interface Refresh {
   /** Seconds between re-fetches (default 300, at least 10); jittered by the fetcher. */
   intervalSeconds?: number;
+  /** Tell the app when a new set is in place (default: nobody is told; the app reads the files when it opens them). */
+  notify?: Notify;
 }
 /** {@link Refresh} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
 export type RefreshArgs = Refresh;

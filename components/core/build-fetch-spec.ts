@@ -26,6 +26,7 @@ export function buildFetchSpec(decl: SecretSetDeclaration, sources: SecretSource
     timeoutSeconds: decl.fetch.timeoutSeconds,
     files,
     ...(decl.envFile ? { envFile: { path: decl.envFile.path, vars: decl.envFile.vars } } : {}),
+    ...(decl.refresh?.notify ? { notify: decl.refresh.notify } : {}),
   };
   return parseFetchSpec(spec);
 }

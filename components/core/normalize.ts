@@ -1,9 +1,9 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_FILE_MODE, DEFAULT_REFRESH_SECONDS, DEFAULT_TIMEOUT_SECONDS, MIN_REFRESH_SECONDS, fileModeProblem, filePathProblem, normalizeFileMode, pathCollision } from "../spec/fetch-spec";
+import { DEFAULT_FILE_MODE, DEFAULT_GENERATION_FILE, DEFAULT_REFRESH_SECONDS, DEFAULT_TIMEOUT_SECONDS, FetchSpecError, MIN_REFRESH_SECONDS, fileModeProblem, filePathProblem, normalizeFileMode, parseNotify, pathCollision, type NotifySpec } from "../spec/fetch-spec";
 import type { SecretMountedWorkloadArgs } from "../workload-args";
 import type { ContainerArgs, GenerateArgs, ResourcesArgs, SecretArgs, SecretFileArgs } from "./args";
 import { DeclarationError } from "./declaration-error";
-import { fileModeDeniesProblem } from "./file-access";
+import { FETCH_UID, fileModeDeniesProblem } from "./file-access";
 import { oneOrMany } from "./one-or-many";
 import { FETCH_SPEC_DIR } from "./spec-delivery";
 import { dns1123LabelProblem, dns1123SubdomainProblem, envNameProblem, portNameProblem } from "./names";
@@ -18,6 +18,8 @@ export const DEFAULT_NAMESPACE = "default";
 export const DEFAULT_FS_GROUP = 65532;
 export const DEFAULT_ENV_FILE = "secrets.env";
 export const FETCH_CONTAINER_NAME = "secret-mount-fetch";
+/** Longest rotation period of a generated secret, in days (ten years). */
+export const MAX_ROTATE_EVERY_DAYS = 3650;
 export const KEY_PAIR_JSON_KEYS = { private: "privateKeyPem", public: "publicKeyPem" } as const;
 
 export interface NormalizedGenerate {
@@ -30,6 +32,8 @@ export interface NormalizedGenerate {
   specialCharacters: string;
   rsaBits: number;
   ecdsaCurve: "P256" | "P384" | "P521";
+  /** Days between rotations; absent: never rotated. */
+  rotateEveryDays?: number;
 }
 
 export interface NormalizedFile {
@@ -70,7 +74,7 @@ export interface SecretSetDeclaration {
   name: string;
   mountPath: string;
   fileMode: string;
-  refresh?: { intervalSeconds: number };
+  refresh?: { intervalSeconds: number; notify?: NotifySpec };
   envFile?: { path: string; vars: { [name: string]: string } };
   fetch: { image?: pulumi.Input<string>; timeoutSeconds: number; resources?: ResourcesArgs };
   secretNamePrefix?: string;
@@ -223,6 +227,13 @@ export function normalizeDeclaration(name: string, args: SecretMountedWorkloadAr
     return { ...c, readOnlyRootFilesystem: c.readOnlyRootFilesystem ?? true, field: at };
   });
 
+  // A signal reaches only processes of the fetcher's own UID: the restricted standard forbids CAP_KILL.
+  const unsignalled = set.refresh?.notify?.signal ? containers.findIndex((c) => c.runAsUser !== FETCH_UID) : -1;
+  if (unsignalled >= 0) {
+    const c = containers[unsignalled];
+    fail("refresh.notify.signal", `${c.field} ("${c.name}") runs as ${c.runAsUser === undefined ? "its image's user" : `UID ${c.runAsUser}`}: the fetcher (UID ${FETCH_UID}) may signal only processes of its own UID, since the restricted Pod Security Standard forbids the CAP_KILL capability that would allow more; set runAsUser: ${FETCH_UID} on every app container, or notify with http or generationFile instead`);
+  }
+
   // Every app container must be able to read every file: check the default mode and each file's own.
   check(fileModeDeniesProblem(fileMode, containers, fsGroup), "fileMode", fail);
   for (const s of secrets) s.files.forEach((f, j) => f.mode !== undefined && check(fileModeDeniesProblem(f.mode, containers, fsGroup), `secrets[${s.index}].files[${j}].mode`, fail));
@@ -251,12 +262,21 @@ export function normalizeSecretSet(name: string, a: SecretSetArgs, fail: (field:
   check(fileModeProblem(fileMode), "fileMode", fail);
   let refresh: Declaration["refresh"];
   if (a.refresh) {
-    unknownFields(a.refresh, ["intervalSeconds"], "refresh", fail);
+    unknownFields(a.refresh, ["intervalSeconds", "notify"], "refresh", fail);
     const intervalSeconds = a.refresh.intervalSeconds ?? DEFAULT_REFRESH_SECONDS;
     if (!Number.isInteger(intervalSeconds) || intervalSeconds < MIN_REFRESH_SECONDS || intervalSeconds > 7 * 86400) {
       fail("refresh.intervalSeconds", `is ${JSON.stringify(intervalSeconds)}; use whole seconds from ${MIN_REFRESH_SECONDS} to ${7 * 86400}`);
     }
     refresh = { intervalSeconds };
+    if (a.refresh.notify !== undefined) {
+      // The FetchSpec's own rules (one definition); its field paths start at "notify".
+      try {
+        refresh.notify = parseNotify(JSON.parse(JSON.stringify(a.refresh.notify)));
+      } catch (e) {
+        if (e instanceof FetchSpecError) fail(`refresh.${e.field}`, e.problem);
+        throw e;
+      }
+    }
   }
 
   const fetch = a.fetch ?? {};
@@ -303,6 +323,7 @@ export function normalizeSecretSet(name: string, a: SecretSetArgs, fail: (field:
     }
     envFile = { path, vars: { ...vars } };
   }
+  if (refresh?.notify?.generationFile) claimPath(refresh.notify.generationFile.path ?? DEFAULT_GENERATION_FILE, "refresh.notify.generationFile.path");
 
   const prefix = a.secretNamePrefix;
   if (prefix !== undefined && (typeof prefix !== "string" || !/^[A-Za-z0-9/_+=.@-]{1,256}$/.test(prefix))) {
@@ -388,7 +409,7 @@ function normalizeFile(f: SecretFileArgs, at: string, fail: (f: string, p: strin
 }
 
 function normalizeGenerate(g: GenerateArgs, at: string, fail: (f: string, p: string) => never): NormalizedGenerate {
-  unknownFields(g, ["type", "length", "lower", "upper", "numeric", "special", "specialCharacters", "rsaBits", "ecdsaCurve"], at, fail);
+  unknownFields(g, ["type", "length", "lower", "upper", "numeric", "special", "specialCharacters", "rsaBits", "ecdsaCurve", "rotateEveryDays"], at, fail);
   if (!["password", "rsa", "ecdsa"].includes(g.type)) fail(`${at}.type`, `is ${JSON.stringify(g.type)}; use "password", "rsa" or "ecdsa"`);
   const isPassword = g.type === "password";
   const passwordOnly = (["length", "lower", "upper", "numeric", "special", "specialCharacters"] as const).filter((k) => g[k] !== undefined);
@@ -404,6 +425,12 @@ function normalizeGenerate(g: GenerateArgs, at: string, fail: (f: string, p: str
   if (isPassword && out.special && out.specialCharacters.length === 0) fail(`${at}.specialCharacters`, "is empty; give some characters or set special: false");
   if (![2048, 3072, 4096].includes(out.rsaBits)) fail(`${at}.rsaBits`, `is ${JSON.stringify(g.rsaBits)}; use 2048, 3072 or 4096`);
   if (!["P256", "P384", "P521"].includes(out.ecdsaCurve)) fail(`${at}.ecdsaCurve`, `is ${JSON.stringify(g.ecdsaCurve)}; use "P256", "P384" or "P521"`);
+  if (g.rotateEveryDays !== undefined) {
+    if (!Number.isInteger(g.rotateEveryDays) || g.rotateEveryDays < 1 || g.rotateEveryDays > MAX_ROTATE_EVERY_DAYS) {
+      fail(`${at}.rotateEveryDays`, `is ${JSON.stringify(g.rotateEveryDays)}; use whole days from 1 to ${MAX_ROTATE_EVERY_DAYS} (e.g. 30), or remove it to never regenerate`);
+    }
+    out.rotateEveryDays = g.rotateEveryDays;
+  }
   return out;
 }
 

@@ -42,6 +42,10 @@ export function provisionGcpSecret(
     return v;
   });
   const annotations = { "secret-mount/component": name, "secret-mount/secret": s.name };
+  // A new value replaces the SecretVersion resource, whose default deletion policy destroys the
+  // version it held; a rotating secret abandons it instead, so the replaced version stays enabled
+  // and readable (by its number) while pods move (superseded versions then accumulate; README "Rotation").
+  const keepReplaced = s.generate?.rotateEveryDays !== undefined ? { deletionPolicy: "ABANDON" } : {};
   let version: secretmanager.SecretVersion | secretmanager.RegionalSecretVersion;
   if (plan.location) {
     const kms = key(plan.kmsKeyName, plan.location, field);
@@ -53,7 +57,7 @@ export function provisionGcpSecret(
       annotations,
       ...(kms ? { customerManagedEncryption: { kmsKeyName: kms } } : {}),
     }, opts);
-    version = new secretmanager.RegionalSecretVersion(`${base}-value`, { secret: secret.id, secretData: value }, opts);
+    version = new secretmanager.RegionalSecretVersion(`${base}-value`, { secret: secret.id, secretData: value, ...keepReplaced }, opts);
   } else {
     const replication = plan.replicas
       ? { userManaged: { replicas: plan.replicas.map((r, j) => {
@@ -62,7 +66,7 @@ export function provisionGcpSecret(
       }) } }
       : { auto: plan.kmsKeyName === undefined ? {} : { customerManagedEncryption: { kmsKeyName: key(plan.kmsKeyName, "global", field)! } } };
     const secret = new secretmanager.Secret(base, { project: proj, secretId: plan.secretId!, replication, labels, annotations }, opts);
-    version = new secretmanager.SecretVersion(`${base}-value`, { secret: secret.id, secretData: value }, opts);
+    version = new secretmanager.SecretVersion(`${base}-value`, { secret: secret.id, secretData: value, ...keepReplaced }, opts);
   }
   const ref = proj.apply((p): SecretRef => ({ project: p, ...(plan.location ? { location: plan.location } : {}), secretId: plan.secretId! }));
   return { plan, ref, version, versionId: version.version.apply((v) => String(v ?? "")) };

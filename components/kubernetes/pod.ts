@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { refuseSecret } from "../core/plain-inputs";
 import type * as k8s from "@pulumi/kubernetes/types/input";
-import { FETCH_SPEC_ENV, FETCH_SPEC_FILE_ENV } from "../spec/fetch-spec";
+import { FETCH_SPEC_ENV, FETCH_SPEC_FILE_ENV, POD_NAME_ENV, POD_NAMESPACE_ENV } from "../spec/fetch-spec";
 import { FETCH_SPEC_DIR, FETCH_SPEC_FILE } from "../core/spec-delivery";
 import type { ResourcesArgs } from "../core/args";
 import { FETCH_CONTAINER_NAME, type Declaration, type NormalizedContainer } from "../core/normalize";
@@ -36,6 +36,8 @@ export interface PlatformWiring {
   skipContainers?: { annotation: string; separator: string };
   /** Non-secret environment for the fetch container (e.g. AWS_REGION). */
   fetchEnv: { [name: string]: pulumi.Input<string> };
+  /** Fetch-container environment from the pod's own fields (downward API): name -> fieldPath. */
+  fetchFieldEnv?: { [name: string]: string };
   /**
    * Identifies what the pods must read (e.g. a hash of the secrets' version ids, never of values):
    * rendered as the pod-template annotation `secret-mount.io/revision`, so a new version rolls the pods.
@@ -66,6 +68,9 @@ export function fetchContainer(decl: Declaration, specJson: pulumi.Input<string>
   const env = [
     specConfigMap === undefined ? { name: FETCH_SPEC_ENV, value: specJson } : { name: FETCH_SPEC_FILE_ENV, value: `${FETCH_SPEC_DIR}/${FETCH_SPEC_FILE}` },
     ...Object.entries(wiring.fetchEnv).map(([name, value]) => ({ name, value })),
+    // Audit: every log line of the fetcher names the pod that read (downward API).
+    ...Object.entries({ [POD_NAME_ENV]: "metadata.name", [POD_NAMESPACE_ENV]: "metadata.namespace", ...wiring.fetchFieldEnv })
+      .map(([name, fieldPath]) => ({ name, valueFrom: { fieldRef: { fieldPath } } })),
     // No fallback to the node's instance role: without the pod's own identity the fetch fails
     // loudly (identity-not-ready) instead of reading with whatever the node may read.
     { name: "AWS_EC2_METADATA_DISABLED", value: "true" },
@@ -152,6 +157,8 @@ export function podTemplate(decl: Declaration, specJson: pulumi.Input<string>, w
       // No *_SERVICE_HOST/_PORT variables for every Service in the namespace: they leak the
       // namespace's layout into the app's environment and slow large namespaces' pod starts.
       enableServiceLinks: false,
+      // Signal notification: the fetcher must see the app's process (and the app then sees the fetcher's).
+      ...(decl.refresh?.notify?.signal ? { shareProcessNamespace: true } : {}),
       securityContext: {
         runAsNonRoot: true,
         // Kubernetes adds fsGroup to every container's supplementary groups: app containers read

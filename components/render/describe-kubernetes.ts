@@ -135,11 +135,14 @@ function deploymentFacts(o: Obj, where: string, found: FoundSpec | undefined): F
       `fsGroup ${psc.fsGroup ?? "none"}`,
       `seccomp ${psc.seccompProfile?.type ?? "none"}`,
     ].join(", ")),
+    ...pod.shareProcessNamespace === true
+      ? [fact("process namespace", "SHARED: containers see each other's processes; at one UID the app can read the fetcher's files and token")] : [],
     ...Object.keys(tpl.metadata?.annotations ?? {}).length
       ? [fact("pod annotations", ...Object.entries(tpl.metadata.annotations as Obj).map(([k, v]) => `${k}=${v}`))] : [],
   ];
   if (fetch) {
-    const env = (fetch.env ?? []).map((e: Obj) => (e.name === FETCH_SPEC_ENV ? `${e.name} (the FetchSpec)` : `${e.name}=${e.value ?? "(from a reference)"}`));
+    const env = (fetch.env ?? []).map((e: Obj) => (e.name === FETCH_SPEC_ENV ? `${e.name} (the FetchSpec)`
+      : e.valueFrom?.fieldRef ? `${e.name}=<pod's ${e.valueFrom.fieldRef.fieldPath}>` : `${e.name}=${e.value ?? "(from a reference)"}`));
     facts.push(fact(`fetch ${fetch.name}`,
       fetch.restartPolicy === "Always" ? "sidecar: fetches, then refreshes for the pod's life" : "init container: fetches once, then exits",
       `image ${fetch.image} (pull ${fetch.imagePullPolicy ?? "default"})`,
@@ -154,6 +157,7 @@ function deploymentFacts(o: Obj, where: string, found: FoundSpec | undefined): F
   if (spec) {
     facts.push(fact("files", ...(spec.files ?? []).map((f: Obj) =>
       `${f.path} <- ${sourceId(f.source)}${f.jsonKey ? ` [key ${f.jsonKey}]` : ""}${f.decode ? ` [${f.decode}]` : ""} mode ${f.mode ?? spec.fileMode ?? "0440"}`)));
+    if (spec.notify) facts.push(fact("notify", notifySummary(spec.notify)));
     if (spec.envFile) facts.push(fact("env file", `${spec.envFile.path}: ${Object.entries(spec.envFile.vars as Obj).map(([k, p]) => `${k} <- ${p}`).join(", ")}`));
   }
   for (const c of (pod.initContainers ?? []) as Obj[]) {
@@ -163,6 +167,13 @@ function deploymentFacts(o: Obj, where: string, found: FoundSpec | undefined): F
     facts.push(fact(`app ${c.name}`, `image ${c.image}`, securitySummary(c.securityContext), ...mountSummary(c, volumeName)));
   }
   return facts;
+}
+
+/** How refresh mode tells the app, once per new set. */
+function notifySummary(n: Obj): string {
+  if (n.http) return `once per new set: ${n.http.method ?? "POST"} http://127.0.0.1:${n.http.port}${n.http.path ?? "/"}`;
+  if (n.signal) return `once per new set: ${n.signal.signal ?? "SIGHUP"} to processes named ${n.signal.process}`;
+  return `once per new set: generation file ${n.generationFile?.path ?? "secret-mount.generation"} (watch ..data)`;
 }
 
 /** The container's security settings as set, the risky ones in capitals. */

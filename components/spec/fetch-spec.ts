@@ -17,6 +17,10 @@ export const FETCH_SPEC_VERSION = 1;
 export const FETCH_SPEC_ENV = "SECRET_MOUNT_SPEC";
 /** A file holding the FetchSpec, read when SECRET_MOUNT_SPEC is not set (specs too large for the environment). */
 export const FETCH_SPEC_FILE_ENV = "SECRET_MOUNT_SPEC_FILE";
+/** The pod's name, from the downward API: carried in every log line of the fetcher (audit). */
+export const POD_NAME_ENV = "SECRET_MOUNT_POD_NAME";
+/** The pod's namespace, from the downward API: carried in every log line of the fetcher (audit). */
+export const POD_NAMESPACE_ENV = "SECRET_MOUNT_POD_NAMESPACE";
 /** File mode when neither the spec nor the file sets one: owner and group may read. */
 export const DEFAULT_FILE_MODE = "0440";
 /** Refresh interval when the spec sets none. */
@@ -160,6 +164,64 @@ export interface EnvFileSpec {
 /** `init`: fetch once and exit. `refresh`: keep running as a sidecar and re-fetch. */
 export type FetchMode = "init" | "refresh";
 
+/** Tell the app by an HTTP request on the pod's loopback, `http://127.0.0.1:<port><path>`; retried briefly. */
+export interface HttpNotify {
+  /** HTTP method (default `POST`). */
+  method?: "POST" | "PUT" | "GET";
+  /**
+   * Port the app listens on, on 127.0.0.1.
+   * @minimum 1
+   * @maximum 65535
+   */
+  port: number;
+  /**
+   * Path of the request, starting with `/` (default `/`).
+   * @pattern ^/[\x21-\x7e]*$
+   */
+  path?: string;
+}
+
+/**
+ * Signal the app's process, found by name in the pod's shared process namespace
+ * (`shareProcessNamespace: true`; the process must run as the fetcher's UID).
+ */
+export interface SignalNotify {
+  /**
+   * Process name: the executable's base name in its command line, or its kernel name (`comm`, at most 15 characters).
+   * @pattern ^[A-Za-z0-9._+-]{1,255}$
+   */
+  process: string;
+  /** Signal to send (default `SIGHUP`). */
+  signal?: "SIGHUP" | "SIGUSR1" | "SIGUSR2" | "SIGTERM";
+}
+
+/**
+ * Write a generation file into each new set: `{"generation":<n>,"writtenAt":"<ISO time>"}`, `n`
+ * counting the sets written into this volume. The app watches the mount directory for `..data`
+ * being replaced (inotify IN_MOVED_TO / IN_CREATE) and then reads the file.
+ */
+export interface GenerationFileNotify {
+  /** Path of the file relative to `dir` (default `secret-mount.generation`). */
+  path?: string;
+}
+
+/** How the app learns that a new set was swapped in (refresh mode): exactly one of the three. */
+export interface NotifySpec {
+  /** An HTTP request to the app on localhost. */
+  http?: HttpNotify;
+  /** A signal to the app's process. */
+  signal?: SignalNotify;
+  /** A generation file the app watches. */
+  generationFile?: GenerationFileNotify;
+}
+
+/** Default path of the generation file. */
+export const DEFAULT_GENERATION_FILE = "secret-mount.generation";
+/** Signals a notification may send. */
+export const NOTIFY_SIGNALS = ["SIGHUP", "SIGUSR1", "SIGUSR2", "SIGTERM"] as const;
+/** Methods an HTTP notification may use. */
+export const NOTIFY_METHODS = ["POST", "PUT", "GET"] as const;
+
 /** What the fetch container reads from `SECRET_MOUNT_SPEC`: references to secrets, never values. */
 export interface FetchSpec {
   /** Contract version; this definition reads version 1. */
@@ -192,6 +254,8 @@ export interface FetchSpec {
   files: FetchFile[];
   /** A dotenv file built from files of the set. */
   envFile?: EnvFileSpec;
+  /** Refresh mode: how the app learns of a new set, once per completed swap. */
+  notify?: NotifySpec;
 }
 
 /** A spec (or a declaration being turned into one) is invalid. `field` is a JSON path. */
@@ -276,7 +340,7 @@ export function parseFetchSpecJson(text: string): FetchSpec {
 /** Validates an already-parsed value as a FetchSpec and returns a normalized copy. */
 export function parseFetchSpec(raw: unknown): FetchSpec {
   const root = obj(raw, "$");
-  allowOnly(root, "$", ["version", "dir", "mode", "refreshSeconds", "fileMode", "timeoutSeconds", "files", "envFile", "$schema"]);
+  allowOnly(root, "$", ["version", "dir", "mode", "refreshSeconds", "fileMode", "timeoutSeconds", "files", "envFile", "notify", "$schema"]);
   if (root.version !== FETCH_SPEC_VERSION) {
     throw new FetchSpecError("version", `is ${JSON.stringify(root.version)}; this runtime reads version ${FETCH_SPEC_VERSION} (upgrade the fetch image if the components are newer)`);
   }
@@ -333,7 +397,53 @@ export function parseFetchSpec(raw: unknown): FetchSpec {
     }
     spec.envFile = { path, vars: out };
   }
+  if (root.notify !== undefined) {
+    if (spec.mode !== "refresh") throw new FetchSpecError("notify", `applies to mode "refresh" only (an init run ends before the app starts); remove it or use mode "refresh"`);
+    spec.notify = parseNotify(root.notify, seen);
+  }
   return spec;
+}
+
+/** Validates a `notify` object (field paths start at `notify`); the generation file's path is checked against `seen`. */
+export function parseNotify(raw: unknown, seen: Map<string, number> = new Map()): NotifySpec {
+  const n = obj(raw, "notify");
+  allowOnly(n, "notify", ["http", "signal", "generationFile"]);
+  const given = Object.keys(n).filter((k) => n[k] !== undefined);
+  if (given.length !== 1) throw new FetchSpecError("notify", `${given.length ? `sets ${given.join(" and ")}` : "is empty"}; set exactly one of http, signal, generationFile`);
+  if (n.http !== undefined) {
+    const h = obj(n.http, "notify.http");
+    allowOnly(h, "notify.http", ["method", "port", "path"]);
+    const out: HttpNotify = { port: int(h.port, "notify.http.port", 1, 65535) };
+    if (h.method !== undefined) {
+      if (!NOTIFY_METHODS.includes(h.method as never)) throw new FetchSpecError("notify.http.method", `is ${JSON.stringify(h.method)}; use ${NOTIFY_METHODS.map((m) => `"${m}"`).join(", ")}`);
+      out.method = h.method as HttpNotify["method"];
+    }
+    if (h.path !== undefined) {
+      const p = str(h.path, "notify.http.path");
+      if (!/^\/[\x21-\x7e]*$/.test(p)) throw new FetchSpecError("notify.http.path", `${JSON.stringify(p)} must start with "/" and hold only printable ASCII without spaces, e.g. "/-/reload"`);
+      out.path = p;
+    }
+    return { http: out };
+  }
+  if (n.signal !== undefined) {
+    const g = obj(n.signal, "notify.signal");
+    allowOnly(g, "notify.signal", ["process", "signal"]);
+    const name = str(g.process, "notify.signal.process");
+    if (!/^[A-Za-z0-9._+-]{1,255}$/.test(name)) throw new FetchSpecError("notify.signal.process", `${JSON.stringify(name)} must be a process name (the executable's base name): letters, digits and . _ + -`);
+    const out: SignalNotify = { process: name };
+    if (g.signal !== undefined) {
+      if (!NOTIFY_SIGNALS.includes(g.signal as never)) throw new FetchSpecError("notify.signal.signal", `is ${JSON.stringify(g.signal)}; use ${NOTIFY_SIGNALS.map((x) => `"${x}"`).join(", ")}`);
+      out.signal = g.signal as SignalNotify["signal"];
+    }
+    return { signal: out };
+  }
+  const f = obj(n.generationFile, "notify.generationFile");
+  allowOnly(f, "notify.generationFile", ["path"]);
+  const path = f.path === undefined ? DEFAULT_GENERATION_FILE : str(f.path, "notify.generationFile.path");
+  const problem = filePathProblem(path);
+  if (problem) throw new FetchSpecError("notify.generationFile.path", problem);
+  checkPathConflicts(path, "notify.generationFile.path", seen, -2);
+  return { generationFile: f.path === undefined ? {} : { path } };
 }
 
 function parseFile(raw: unknown, at: string): FetchFile {
@@ -426,7 +536,7 @@ function parseSource(raw: unknown, at: string): SecretSource {
 /** Two files may not share a path, and no file may sit "inside" another (a/b vs a). */
 function checkPathConflicts(path: string, at: string, seen: Map<string, number>, index: number): void {
   for (const [other, j] of seen) {
-    const where = j < 0 ? "envFile.path" : `files[${j}].path`;
+    const where = j === -2 ? "notify.generationFile.path" : j < 0 ? "envFile.path" : `files[${j}].path`;
     const collision = pathCollision(path, other);
     if (collision === "same") throw new FetchSpecError(at, `"${path}" duplicates ${where}; every file needs its own path`);
     if (collision === "nested") throw new FetchSpecError(at, `"${path}" and ${where} "${other}" collide: one would be both a file and a directory`);

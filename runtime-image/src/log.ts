@@ -17,8 +17,15 @@ export function setLogWriter(w: Writer | undefined): void {
   writer = w ?? toStdio;
 }
 
+let context: LogFields = {};
+
+/** Fields every later line carries (the pod and namespace, for the audit trail). */
+export function setLogContext(fields: LogFields): void {
+  context = { ...fields };
+}
+
 export function logLine(level: Level, event: string, fields: LogFields = {}): void {
-  writer(level, JSON.stringify({ time: new Date().toISOString(), level, event, ...fields }));
+  writer(level, JSON.stringify({ time: new Date().toISOString(), level, event, ...context, ...fields }));
 }
 
 export const log = {

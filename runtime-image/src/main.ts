@@ -7,8 +7,9 @@ import { hasCompleteSet } from "./atomic-writer";
 import { ConfigError, loadRunConfig, type RunConfig } from "./config";
 import { EXIT } from "./exit-codes";
 import { errorName } from "./fetch-sources";
+import { podContext, sanitizeRoleSessionName, ROLE_SESSION_NAME_ENV } from "./audit";
 import { disableImds } from "./imds";
-import { flushLogs, log } from "./log";
+import { flushLogs, log, setLogContext } from "./log";
 import { loadProvider } from "./providers/index";
 import { refreshLoop, runOnce } from "./run";
 
@@ -19,6 +20,8 @@ for (const sig of ["SIGTERM", "SIGINT"] as const) process.on(sig, () => stop.abo
 async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   // Before any AWS SDK module loads (providers are imported lazily, below): never the node's role.
   const overridden = disableImds(env);
+  const sessionNameGiven = sanitizeRoleSessionName(env);
+  setLogContext(podContext(env));
   const probe = argv.includes("--probe");
   const unknown = argv.filter((a) => a !== "--probe");
   if (unknown.length > 0) {
@@ -37,6 +40,9 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
 
   if (overridden !== undefined) {
     log.warn("imds-disabled", { msg: `AWS_EC2_METADATA_DISABLED was ${JSON.stringify(overridden)}; set to "true": the fetcher reads only with the pod's or task's own identity, never the node's instance role` });
+  }
+  if (sessionNameGiven !== undefined) {
+    log.info("role-session-name", { msg: `${ROLE_SESSION_NAME_ENV} made a valid STS session name (2-64 of [\\w+=,.@-]; longer names keep 55 characters and a hash)`, given: sessionNameGiven, used: env[ROLE_SESSION_NAME_ENV] });
   }
   log.info("start", { mode: config.legacyFile ? "legacy" : config.spec.mode, dir: config.legacyFile?.path ?? config.spec.dir, files: config.spec.files.length, timeoutMs: config.knobs.timeoutMs, maxAttempts: config.knobs.maxAttempts, sdkMaxAttempts: config.knobs.sdkMaxAttempts });
   const first = await runOnce(config, env, loadProvider, stop.signal);

@@ -5,6 +5,8 @@ import type { RunConfig } from "./config";
 import { EXIT } from "./exit-codes";
 import { fetchSet, type FetchSetResult } from "./fetch-set";
 import { log } from "./log";
+import { generationFile, notifyApp } from "./notify";
+import { DEFAULT_FILE_MODE, parseFileMode } from "../../components/spec/fetch-spec";
 import type { ProviderLoader } from "./fetch-sources";
 
 type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -32,7 +34,8 @@ export async function runOnce(config: RunConfig, env: NodeJS.ProcessEnv, loadPro
       const f = result.files[0];
       writeFileAtomically(config.legacyFile.path, f.bytes, config.legacyFile.mode);
     } else {
-      written = await writeAtomically(config.spec.dir, result.files, stop);
+      const generation = generationFile(config.spec, defaultMode(config));
+      written = await writeAtomically(config.spec.dir, generation ? [...result.files, generation] : result.files, stop);
     }
   } catch (e) {
     const err = e as WriteError;
@@ -44,7 +47,7 @@ export async function runOnce(config: RunConfig, env: NodeJS.ProcessEnv, loadPro
     return err.visible ? EXIT.WRITE_INCOMPLETE : EXIT.WRITE_FAILED;
   }
   reportCleanup(written);
-  for (const r of result.reports) log.info("file-written", { ...r });
+  for (const r of result.reports) log.info("file-written", { ...r, outcome: "written" });
   log.info("set-written", { dir: config.legacyFile?.path ?? config.spec.dir, files: result.files.length, ms: Date.now() - started, calls: result.calls });
   return EXIT.OK;
 }
@@ -68,8 +71,9 @@ export async function refreshLoop(config: RunConfig, env: NodeJS.ProcessEnv, loa
       continue;
     }
     let written: WriteResult;
+    const generation = generationFile(spec, defaultMode(config));
     try {
-      written = await writeAtomically(spec.dir, result.files, stop);
+      written = await writeAtomically(spec.dir, generation ? [...result.files, generation] : result.files, stop);
     } catch (e) {
       const err = e as WriteError;
       if (err.code === WRITE_STOPPED) return; // the last good set stays
@@ -78,9 +82,15 @@ export async function refreshLoop(config: RunConfig, env: NodeJS.ProcessEnv, loa
       continue;
     }
     reportCleanup(written);
-    for (const r of result.reports) log.info("file-written", { ...r });
+    for (const r of result.reports) log.info("file-written", { ...r, outcome: "written" });
     log.info("set-swapped", { dir: spec.dir, files: result.files.length, ms: Date.now() - started, calls: result.calls });
+    // One notification per completed swap, after every file of the set is in place.
+    await notifyApp(spec.notify, stop, generation);
   }
+}
+
+function defaultMode(config: RunConfig): number {
+  return parseFileMode(config.spec.fileMode ?? DEFAULT_FILE_MODE) as number;
 }
 
 function reportCleanup(written: WriteResult | undefined): void {
@@ -89,6 +99,6 @@ function reportCleanup(written: WriteResult | undefined): void {
 
 function reportFailures(result: Extract<FetchSetResult, { ok: false }>, level: "error" | "warn"): void {
   for (const f of result.failures) {
-    log[level]("file-failed", { msg: `${f.file} <- ${f.source}: ${f.cause}: ${f.message}`, ...f });
+    log[level]("file-failed", { msg: `${f.file} <- ${f.source}: ${f.cause}: ${f.message}`, ...f, outcome: "failed" });
   }
 }

@@ -180,7 +180,7 @@ describe("SecretMountedWorkload on EKS (IRSA), under mocks", () => {
     ]);
     assert.deepEqual(spec.files[1].source, { type: "aws-secretsmanager", secretId: EXISTING, region: "eu-west-1" });
     assert.deepEqual(spec.files[3].source, { type: "aws-ssm", name: "/proj/dev/shop/flags", region: "eu-west-1" });
-    assert.ok(!fetch.env.some((e: { value: string }) => e.value.includes(VALUE)));
+    assert.ok(!fetch.env.some((e: { value?: string }) => (e.value ?? "").includes(VALUE)));
   });
 
   it("turns off the AWS SDK's instance-metadata fallback in the fetch container, so the node's role is never used", () => {

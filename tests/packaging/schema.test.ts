@@ -47,7 +47,7 @@ const OUTPUTS = {
 };
 const OBJECT_TYPES: Record<string, Record<string, string>> = {
   Secret: { name: "string", value: "Input<string>?", generate: "Generate?", existing: "ExistingSecret?", files: "SecretFile[]?", description: "string?", aws: "AwsSecret?", azure: "AzureSecret?", gcp: "GcpSecret?" },
-  Generate: { type: "GenerateType", length: "number?", lower: "boolean?", upper: "boolean?", numeric: "boolean?", special: "boolean?", specialCharacters: "string?", rsaBits: "number?", ecdsaCurve: "EcdsaCurve?" },
+  Generate: { type: "GenerateType", length: "number?", lower: "boolean?", upper: "boolean?", numeric: "boolean?", special: "boolean?", specialCharacters: "string?", rsaBits: "number?", ecdsaCurve: "EcdsaCurve?", rotateEveryDays: "number?" },
   ExistingSecret: { arn: "Input<string>?", name: "string?", kmsKeyArn: "Input<string>?" },
   SecretFile: { path: "string", jsonKey: "string?", decode: "FileDecoding?", mode: "string?" },
   AzureSecret: { secretName: "string?", version: "string?" },
@@ -68,7 +68,11 @@ const OBJECT_TYPES: Record<string, Record<string, string>> = {
   TcpSocketProbe: { port: "number" },
   ExecProbe: { command: "string[]" },
   GrpcProbe: { port: "number", service: "string?" },
-  Refresh: { intervalSeconds: "number?" },
+  Refresh: { intervalSeconds: "number?", notify: "Notify?" },
+  Notify: { http: "HttpNotify?", signal: "SignalNotify?", generationFile: "GenerationFileNotify?" },
+  HttpNotify: { port: "number", path: "string?", method: "NotifyMethod?" },
+  SignalNotify: { process: "string", signal: "NotifySignal?" },
+  GenerationFileNotify: { path: "string?" },
   EnvFile: { path: "string?", vars: "{string}" },
   FetchContainer: { image: "Input<string>?", timeoutSeconds: "number?", resources: "Resources?" },
   TaskContainer: {
@@ -115,6 +119,8 @@ const ENUMS: Record<string, Record<string, string>> = {
   AwsSecretStore: { SecretsManager: "secrets-manager", SsmParameter: "ssm-parameter" },
   PortProtocol: { TCP: "TCP", UDP: "UDP", SCTP: "SCTP" },
   ProbeScheme: { HTTP: "HTTP", HTTPS: "HTTPS" },
+  NotifyMethod: { Post: "POST", Put: "PUT", Get: "GET" },
+  NotifySignal: { Hup: "SIGHUP", Usr1: "SIGUSR1", Usr2: "SIGUSR2", Term: "SIGTERM" },
   EksIdentity: { Irsa: "irsa", PodIdentity: "pod-identity" },
   EcsLaunchType: { Fargate: "FARGATE", Ec2: "EC2" },
   EcsPortProtocol: { Tcp: "tcp", Udp: "udp" },

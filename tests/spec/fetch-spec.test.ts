@@ -162,3 +162,47 @@ describe("FetchSpec parser: accepted forms", () => {
     assert.equal(parseFetchSpecJson(text).files.length, 2);
   });
 });
+
+describe("FetchSpec: notify (refresh mode tells the app)", () => {
+  const refresh = (notify: unknown) => minimal({ mode: "refresh", notify });
+  const validate = new Ajv({ allErrors: true }).compile(JSON.parse(fs.readFileSync(SCHEMA_FILE, "utf8")));
+
+  it("accepts each of the three, with their defaults, and the schema accepts them too", () => {
+    for (const [notify, parsed] of [
+      [{ http: { port: 8080 } }, { http: { port: 8080 } }],
+      [{ http: { port: 8080, method: "PUT", path: "/-/reload?all=1" } }, { http: { port: 8080, method: "PUT", path: "/-/reload?all=1" } }],
+      [{ signal: { process: "nginx" } }, { signal: { process: "nginx" } }],
+      [{ signal: { process: "gunicorn", signal: "SIGUSR2" } }, { signal: { process: "gunicorn", signal: "SIGUSR2" } }],
+      [{ generationFile: {} }, { generationFile: {} }],
+      [{ generationFile: { path: "meta/generation" } }, { generationFile: { path: "meta/generation" } }],
+    ] as const) {
+      assert.deepEqual(parseFetchSpec(refresh(notify)).notify, parsed);
+      assert.equal(validate(refresh(notify)), true, JSON.stringify(validate.errors));
+    }
+  });
+
+  const cases: [string, unknown, string, RegExp][] = [
+    ["notify in init mode", minimal({ notify: { http: { port: 8080 } } }), "notify", /applies to mode "refresh" only/],
+    ["two kinds at once", refresh({ http: { port: 8080 }, generationFile: {} }), "notify", /sets http and generationFile; set exactly one/],
+    ["no kind", refresh({}), "notify", /is empty; set exactly one of http, signal, generationFile/],
+    ["port 0", refresh({ http: { port: 0 } }), "notify.http.port", /from 1 to 65535/],
+    ["method DELETE", refresh({ http: { port: 80, method: "DELETE" } }), "notify.http.method", /use "POST", "PUT", "GET"/],
+    ["path without /", refresh({ http: { port: 80, path: "reload" } }), "notify.http.path", /must start with "\/"/],
+    ["path with a space", refresh({ http: { port: 80, path: "/re load" } }), "notify.http.path", /without spaces/],
+    ["SIGKILL", refresh({ signal: { process: "app", signal: "SIGKILL" } }), "notify.signal.signal", /use "SIGHUP", "SIGUSR1", "SIGUSR2", "SIGTERM"/],
+    ["process name with a slash", refresh({ signal: { process: "/usr/bin/app" } }), "notify.signal.process", /executable's base name/],
+    ["generation file escaping", refresh({ generationFile: { path: "../g" } }), "notify.generationFile.path", /".." segment/],
+    ["generation file on a secret's path", refresh({ generationFile: { path: "db" } }), "notify.generationFile.path", /duplicates files\[0\].path/],
+    ["unknown notify field", refresh({ http: { port: 80, host: "10.0.0.1" } }), "notify.http.host", /not a known field/],
+  ];
+  for (const [label, doc, field, message] of cases) {
+    it(`refuses ${label}, naming ${field}`, () => {
+      assert.throws(() => parseFetchSpec(doc), (e: unknown) => {
+        assert.ok(e instanceof FetchSpecError, String(e));
+        assert.equal(e.field, field);
+        assert.match(e.message, message);
+        return true;
+      });
+    });
+  }
+});

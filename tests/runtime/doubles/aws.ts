@@ -284,6 +284,10 @@ export class AwsDouble {
     const expected = this.webIdentityTokenFile && fs.readFileSync(this.webIdentityTokenFile, "utf8");
     if (form.Action !== "AssumeRoleWithWebIdentity" || form.Version !== "2011-06-15") return xmlError(400, "InvalidAction", "unsupported action");
     if (!expected || form.WebIdentityToken !== expected) return xmlError(400, "InvalidIdentityToken", "Couldn't retrieve verification key from your identity provider");
+    // STS's own constraint on the session name (API reference: 2-64 of [\w+=,.@-]).
+    if (form.RoleSessionName === undefined || !/^[\w+=,.@-]{2,64}$/.test(form.RoleSessionName)) {
+      return xmlError(400, "ValidationError", `1 validation error detected: Value '${form.RoleSessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]* and length 2-64`);
+    }
     if (form.RoleArn !== ROLE_ARN) return xmlError(403, "AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity");
     const c = this.issue("sts");
     const session = form.RoleSessionName ?? "s";

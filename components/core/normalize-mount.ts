@@ -53,6 +53,10 @@ export function normalizeMount(name: string, args: SecretMountArgs | undefined):
     });
   }
   const set = normalizeSecretSet(name, a, fail);
+  if (set.refresh?.notify?.signal) {
+    fail("refresh.notify.signal", "needs a shared process namespace and every app container at the fetcher's UID, which SecretMount cannot see or set on pods declared elsewhere; " +
+      "notify with http or generationFile instead, or declare the workload with SecretMountedWorkload");
+  }
   return {
     ...set, platform: platforms[0], namespace, createNamespace: false, serviceAccountName, deploymentName: serviceAccountName, replicas: 0,
     labels: {}, volumeSizeLimit: a.volumeSizeLimit, fsGroup, containers: [], createServiceAccount: a.createServiceAccount ?? true,

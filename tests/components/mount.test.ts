@@ -159,6 +159,8 @@ describe("SecretMount: secrets and identity for a ServiceAccount, and a transfor
     assert.throws(() => new SecretMount("shop", { ...eksMount(), containers: [] } as SecretMountArgs), /shop: containers: is not a known field/);
     assert.throws(() => new SecretMount("shop", eksMount({ mountInto: ["Web"] })), /shop: mountInto\[0\]: "Web" is not a DNS-1123 label/);
     assert.throws(() => new SecretMount("shop", { ...eksMount(), gke: {} }), /eks and gke are all set/);
+    assert.throws(() => new SecretMount("shop", eksMount({ refresh: { notify: { signal: { process: "web" } } } })),
+      /shop: refresh\.notify\.signal: needs a shared process namespace .* which SecretMount cannot see or set on pods declared elsewhere; notify with http or generationFile instead/);
     await settle();
     assert.equal(mocks.resources.length, 0);
   });

@@ -45,13 +45,13 @@ export class EksWorkloadIdentity extends pulumi.ComponentResource {
 
     const ready: pulumi.Resource[] = association ? [association] : [];
     let permissionPolicy: pulumi.Output<string> | undefined;
-    if (args.statements?.length) {
-      permissionPolicy = pulumi.output(statementInputs(args.statements)).apply((resolved) => {
+    if (plan.statements.length) {
+      permissionPolicy = pulumi.output(statementInputs(plan.statements.map((s) => s.item))).apply((resolved) => {
         const statements = resolved as ResolvedStatement[];
         // An Output resource is known only now: the same rules as at preview.
         statements.forEach((s, i) => s.resources.forEach((r, j) => {
-          const problem = typeof r === "string" ? resourceProblem(r, s.effect, args.statements![i].allowAnyResource === true) : "is not a string";
-          if (problem) throw new DeclarationError(`statements[${i}].resources[${j}]`, `${problem} (checked when the value resolved)`, name);
+          const problem = typeof r === "string" ? resourceProblem(r, s.effect, plan.statements[i].item.allowAnyResource === true) : "is not a string";
+          if (problem) throw new DeclarationError(`${plan.statements[i].at}.resources[${j}]`, `${problem} (checked when the value resolved)`, name);
         }));
         const policy = statementsPolicy(statements);
         const size = policySize(policy);

@@ -42,13 +42,13 @@ export class GkeWorkloadIdentity extends pulumi.ComponentResource {
       project: gcpProject(parent, name, args.project, "project"),
     });
 
-    const targets = args.bindings.map((b, i) => pulumi.output(b.resource).apply((r): BindingTarget => {
+    const targets = plan.bindings.map(({ item: b, at }) => pulumi.output(b.resource).apply((r): BindingTarget => {
       // A resource from another resource is known only now: the same rules as at preview.
       const parsed = parseBindingResource(b.kind, r);
-      if (typeof parsed === "string") throw new DeclarationError(`bindings[${i}].resource`, `${parsed} (checked when the value resolved)`, name);
+      if (typeof parsed === "string") throw new DeclarationError(`${at}.resource`, `${parsed} (checked when the value resolved)`, name);
       return parsed;
     }));
-    const granted = args.bindings.map((b, i) => grantBinding(parent, `${name}-binding-${i}`, b.kind, targets[i], b.role, identity.reader));
+    const granted = plan.bindings.map(({ item: b }, i) => grantBinding(parent, `${name}-binding-${i}`, b.kind, targets[i], b.role, identity.reader));
 
     const annotations = pulumi.output(identity.serviceAccountAnnotations) as pulumi.Output<{ [key: string]: string }>;
     if (args.createServiceAccount) {
@@ -60,7 +60,7 @@ export class GkeWorkloadIdentity extends pulumi.ComponentResource {
     this.member = identity.reader;
     this.googleServiceAccountEmail = identity.impersonation ? annotations.apply((a) => a[GSA_ANNOTATION]) : undefined;
     this.iamMembers = pulumi.all([pulumi.all(targets), identity.reader, identity.impersonation ?? pulumi.output(undefined)]).apply(([ts, reader, imp]) =>
-      JSON.stringify(memberGrants(ts.map((t, i) => ({ resource: t.resource, role: args.bindings[i].role })), reader, imp), null, 2));
+      JSON.stringify(memberGrants(ts.map((t, i) => ({ resource: t.resource, role: plan.bindings[i].item.role })), reader, imp), null, 2));
     this.serviceAccountAnnotations = annotations;
     this.namespace = pulumi.output(args.namespace);
     this.serviceAccountName = pulumi.output(args.serviceAccountName);

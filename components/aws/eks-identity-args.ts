@@ -84,6 +84,8 @@ export interface EksWorkloadIdentityArgs {
   permissionsBoundaryArn?: pulumi.Input<string>;
   /** The role's inline permission policy, statement by statement (at most 10,240 characters, IAM's inline quota). */
   statements?: AwsPolicyStatement[];
+  /** The one-statement form of `statements` (set one of the two). */
+  statement?: AwsPolicyStatement;
   /**
    * Managed policies to attach, by ARN (at most 10, IAM's default per role). AWS's
    * `AdministratorAccess`, `PowerUserAccess` and `IAMFullAccess` are refused.

@@ -6,6 +6,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { DeclarationError } from "../core/declaration-error";
 import { dns1123LabelProblem, dns1123SubdomainProblem } from "../core/names";
+import { oneOrMany, type Listed } from "../core/one-or-many";
 import { unknownFields } from "../core/normalize";
 import { policyArnProblem } from "./arns";
 import type { AwsPolicyStatement, EksWorkloadIdentityArgs } from "./eks-identity-args";
@@ -15,7 +16,7 @@ import { IAM_LIMITS, policySize } from "./policy-split";
 
 const FIELDS = [
   "namespace", "serviceAccountName", "createServiceAccount", "identity", "oidcProviderArn", "oidcIssuerUrl", "clusterName", "roleName",
-  "permissionsBoundaryArn", "statements", "managedPolicyArns", "tags",
+  "permissionsBoundaryArn", "statements", "statement", "managedPolicyArns", "tags",
 ];
 const STATEMENT_FIELDS = ["sid", "effect", "actions", "resources", "conditions", "allowAnyResource"];
 const ACTION = /^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$/;
@@ -78,6 +79,8 @@ export function resourceProblem(resource: string, effect: "Allow" | "Deny", anyR
 
 export interface EksIdentityPlan {
   identity: "irsa" | "pod-identity";
+  /** The statements as given (`statements` or the one-item `statement`), each with the field messages name. */
+  statements: Listed<AwsPolicyStatement>[];
 }
 
 /** Checks an EksWorkloadIdentity declaration. Pure: throws DeclarationError naming the field. */
@@ -93,16 +96,16 @@ export function planEksWorkloadIdentity(name: string, a: EksWorkloadIdentityArgs
   if (subdomain) fail("serviceAccountName", subdomain);
   const identity = planEksIdentity(a, "", fail);
 
-  const statements = a.statements ?? [];
+  if (a.statements !== undefined && a.statements !== null && !Array.isArray(a.statements)) fail("statements", "must be a list of statements");
+  const { items: statements } = oneOrMany(a.statement, a.statements, { one: "statement", many: "statements" }, fail);
   const managed = a.managedPolicyArns ?? [];
-  if (!Array.isArray(statements)) fail("statements", "must be a list of statements");
   if (!Array.isArray(managed)) fail("managedPolicyArns", "must be a list of policy ARNs");
   if (statements.length === 0 && managed.length === 0) {
     fail("statements", "is empty, and so is managedPolicyArns: the role could do nothing; give the statements the workload needs, or managed policy ARNs");
   }
 
-  const sids = new Map<string, number>();
-  const estimated = statements.map((s, i) => checkStatement(s, `statements[${i}]`, fail, sids, i));
+  const sids = new Map<string, string>();
+  const estimated = statements.map((s) => checkStatement(s.item, s.at, fail, sids));
   const size = policySize(statementsPolicy(estimated));
   if (size > IAM_LIMITS.inlinePerRole) {
     fail("statements", `need about ${size} characters, over IAM's ${IAM_LIMITS.inlinePerRole} for a role's inline policies; move some into a customer managed policy and give its ARN in managedPolicyArns`);
@@ -120,7 +123,7 @@ export function planEksWorkloadIdentity(name: string, a: EksWorkloadIdentityArgs
   if (managed.length > IAM_LIMITS.managedPerRole) {
     fail("managedPolicyArns", `lists ${managed.length} policies; IAM attaches at most ${IAM_LIMITS.managedPerRole} to a role by default: merge some, or move permissions into statements`);
   }
-  return { identity };
+  return { identity, statements };
 }
 
 /** Checks one statement; returns it with unknown values stood in for by their longest assumed length (for sizing). */
@@ -128,8 +131,7 @@ function checkStatement(
   s: AwsPolicyStatement,
   at: string,
   fail: (field: string, problem: string) => never,
-  sids: Map<string, number>,
-  index: number,
+  sids: Map<string, string>,
 ): ResolvedStatement {
   if (s === undefined || s === null || typeof s !== "object") fail(at, "must be a statement: { actions, resources }");
   unknownFields(s, STATEMENT_FIELDS, at, fail);
@@ -138,8 +140,8 @@ function checkStatement(
   if (s.sid !== undefined) {
     if (typeof s.sid !== "string" || !/^[A-Za-z0-9]+$/.test(s.sid)) fail(`${at}.sid`, `${JSON.stringify(s.sid)} is not a statement id: letters and digits only`);
     const prior = sids.get(s.sid);
-    if (prior !== undefined) fail(`${at}.sid`, `"${s.sid}" is also the sid of statements[${prior}]; sids must be unique in a policy`);
-    sids.set(s.sid, index);
+    if (prior !== undefined) fail(`${at}.sid`, `"${s.sid}" is also the sid of ${prior}; sids must be unique in a policy`);
+    sids.set(s.sid, at);
   }
   if (!Array.isArray(s.actions) || s.actions.length === 0) fail(`${at}.actions`, "must list at least one action, e.g. \"s3:GetObject\"");
   s.actions.forEach((action, j) => {

@@ -62,6 +62,8 @@ export interface GkeWorkloadIdentityArgs {
   workloadPoolProjectNumber?: pulumi.Input<string>;
   /** Identity `google-service-account`: the service account to create or use. */
   googleServiceAccount?: GkeGoogleServiceAccountArgs;
-  /** The roles the identity gets, each on one resource. At least one. */
-  bindings: GkeIamBinding[];
+  /** The roles the identity gets, each on one resource. At least one, here or in `binding`. */
+  bindings?: GkeIamBinding[];
+  /** The one-binding form of `bindings` (set one of the two). */
+  binding?: GkeIamBinding;
 }

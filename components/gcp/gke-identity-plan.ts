@@ -3,15 +3,18 @@ import { DeclarationError } from "../core/declaration-error";
 import { dns1123LabelProblem, dns1123SubdomainProblem } from "../core/names";
 import { unknownFields } from "../core/normalize";
 import { parseBindingResource, roleProblem } from "./bindings";
-import type { GkeWorkloadIdentityArgs } from "./gke-identity-args";
+import type { GkeIamBinding, GkeWorkloadIdentityArgs } from "./gke-identity-args";
+import { oneOrMany, type Listed } from "../core/one-or-many";
 import { planGkeIdentity } from "./plan";
 
 const FIELDS = [
   "namespace", "serviceAccountName", "createServiceAccount", "identity", "project", "workloadPool", "workloadPoolProjectNumber",
-  "googleServiceAccount", "bindings",
+  "googleServiceAccount", "bindings", "binding",
 ];
 
 export interface GkeIdentityPlan {
+  /** The bindings as given (`bindings` or the one-item `binding`), each with the field messages name. */
+  bindings: Listed<GkeIamBinding>[];
   identity: "direct" | "google-service-account";
   accountId?: string;
 }
@@ -29,12 +32,13 @@ export function planGkeWorkloadIdentity(name: string, a: GkeWorkloadIdentityArgs
   if (subdomain) fail("serviceAccountName", subdomain);
   const planned = planGkeIdentity(a, "", name, fail);
 
-  if (!Array.isArray(a.bindings) || a.bindings.length === 0) {
-    fail("bindings", "must list at least one role for the identity: { kind, resource, role }, e.g. roles/storage.objectViewer on one bucket");
+  if (a.bindings !== undefined && a.bindings !== null && !Array.isArray(a.bindings)) fail("bindings", "must be a list of { kind, resource, role }");
+  const { items: bindings } = oneOrMany(a.binding, a.bindings, { one: "binding", many: "bindings" }, fail);
+  if (bindings.length === 0) {
+    fail("bindings", "must list at least one role for the identity: { kind, resource, role }, e.g. roles/storage.objectViewer on one bucket (or give the one `binding`)");
   }
-  const seen = new Map<string, number>();
-  a.bindings.forEach((b, i) => {
-    const at = `bindings[${i}]`;
+  const seen = new Map<string, string>();
+  bindings.forEach(({ item: b, at }) => {
     unknownFields(b, ["kind", "resource", "role"], at, fail);
     const problem = roleProblem(b.role);
     if (problem) fail(`${at}.role`, problem);
@@ -46,9 +50,9 @@ export function planGkeWorkloadIdentity(name: string, a: GkeWorkloadIdentityArgs
       if (typeof parsed === "string") fail(`${at}.resource`, parsed);
       const key = `${b.kind}|${(parsed as { resource: string }).resource}|${b.role}`;
       const prior = seen.get(key);
-      if (prior !== undefined) fail(at, `grants the same role on the same resource as bindings[${prior}]; list it once`);
-      seen.set(key, i);
+      if (prior !== undefined) fail(at, `grants the same role on the same resource as ${prior}; list it once`);
+      seen.set(key, at);
     }
   });
-  return planned;
+  return { ...planned, bindings };
 }

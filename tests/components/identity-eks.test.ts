@@ -68,6 +68,15 @@ describe("EksWorkloadIdentity: an IRSA or Pod Identity role for one ServiceAccou
     assert.equal(c.outputs.serviceAccountName, "reporter");
   });
 
+  it("statement (the one-statement form, which Pulumi's Go SDK generator needs to emit the statement type) makes exactly what statements of one does", async () => {
+    const one = { actions: ["s3:GetObject"], resources: [`${BUCKET}/*`] };
+    const shape = (c: Awaited<ReturnType<typeof run>>) => c.resources.map((r) => [r.type, r.name, JSON.stringify(r.inputs)]);
+    const asList = await run(irsa({ statements: [one] }));
+    const asOne = await run(irsa({ statements: undefined, statement: one }));
+    assert.deepEqual(shape(asOne), shape(asList));
+    assert.ok(asOne.resources.some((r) => r.type === "aws:iam/rolePolicy:RolePolicy"));
+  });
+
   it("Pod Identity: trusted by pods.eks.amazonaws.com for the cluster's ARN, plus the association; no annotation", async () => {
     const c = await run({ namespace: "analytics", serviceAccountName: "reporter", identity: "pod-identity", clusterName: "prod", managedPolicyArns: [`arn:aws:iam::${ACCOUNT}:policy/reports-read`] });
     const trust = JSON.parse(c.one("aws:iam/role:Role").assumeRolePolicy);
@@ -225,6 +234,8 @@ describe("EksWorkloadIdentity: declaration errors name the field and the fix, an
     ["a bad permissions boundary", irsa({ permissionsBoundaryArn: "boundary" }), "permissionsBoundaryArn", /not an IAM policy ARN/],
     ["Action *", st({ actions: ["*"] }), "statements[0].actions[0]", /allows every action of every service; list the actions/],
     ["Action s3:*", st({ actions: ["s3:*"] }), "statements[0].actions[0]", /"s3:\*" allows every action of s3/],
+    ["statement together with statements", irsa({ statement: { actions: ["s3:GetObject"], resources: [`${BUCKET}/*`] } }), "statement", /is set together with statements; set one of the two/],
+    ["the one statement, named as written", irsa({ statements: undefined, statement: { actions: ["s3:*"], resources: [`${BUCKET}/*`] } }), "statement.actions[0]", /"s3:\*" allows every action of s3/],
     ["a malformed action", st({ actions: ["GetObject"] }), "statements[0].actions[0]", /not an IAM action/],
     ["no actions", st({ actions: [] }), "statements[0].actions", /at least one action/],
     ["Resource * without opt-in", st({ resources: ["*"] }), "statements[0].resources[0]", /every resource.*allowAnyResource: true/],

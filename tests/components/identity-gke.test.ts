@@ -47,6 +47,14 @@ describe("GkeWorkloadIdentity: a ServiceAccount's Google principal and the roles
     ]);
   });
 
+  it("binding (the one-binding form, which Pulumi's Go SDK generator needs to emit the binding type) makes exactly what bindings of one does", async () => {
+    const shape = (c: Awaited<ReturnType<typeof run>>) => c.resources.map((r) => [r.type, r.name, JSON.stringify(r.inputs)]);
+    const asList = await run(args({ bindings: [BINDINGS[0]] }));
+    const asOne = await run(args({ bindings: undefined, binding: BINDINGS[0] }));
+    assert.deepEqual(shape(asOne), shape(asList));
+    assert.equal(asOne.resources.filter((r) => r.custom).length, 1);
+  });
+
   it("google-service-account: creates the account, lets only this ServiceAccount impersonate it, grants the account; annotation to apply", async () => {
     const c = await run(args({ identity: "google-service-account", project: "acme-prod", bindings: [BINDINGS[0]], createServiceAccount: true }));
     const email = "sm-reports@acme-prod.iam.gserviceaccount.com";
@@ -104,6 +112,9 @@ describe("GkeWorkloadIdentity: declaration errors name the field and the fix, an
     ["googleServiceAccount with direct", args({ googleServiceAccount: { accountId: "reporter" } }), "googleServiceAccount", /is for identity "google-service-account"/],
     ["a bad account id", args({ identity: "google-service-account", googleServiceAccount: { accountId: "r" } }), "googleServiceAccount.accountId", /not a service account id/],
     ["a basic role", one({ role: "roles/editor" }), "bindings[0].role", /"roles\/editor" is a basic role.*give the predefined role/],
+    ["binding together with bindings", args({ binding: BINDINGS[0] }), "binding", /is set together with bindings; set one of the two/],
+    ["the one binding, named as written", args({ bindings: undefined, binding: { ...BINDINGS[0], role: "roles/editor" } }), "binding.role", /"roles\/editor" is a basic role/],
+    ["neither bindings nor binding", args({ bindings: undefined }), "bindings", /at least one role/],
     ["roles/owner on the project", args({ bindings: [{ kind: "project", resource: "acme-prod", role: "roles/owner" }] }), "bindings[0].role", /basic role/],
     ["an IAM admin role", one({ role: "roles/resourcemanager.projectIamAdmin" }), "bindings[0].role", /could grant itself any role/],
     ["a role that is no role", one({ role: "storage.objectViewer" }), "bindings[0].role", /not an IAM role/],

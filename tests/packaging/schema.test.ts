@@ -141,7 +141,7 @@ const IDENTITY: Record<string, { inputs: Record<string, string>; required: strin
     inputs: {
       namespace: "string", serviceAccountName: "string", createServiceAccount: "boolean?", identity: "EksIdentity?", oidcProviderArn: "Input<string>?",
       oidcIssuerUrl: "Input<string>?", clusterName: "Input<string>?", roleName: "Input<string>?", permissionsBoundaryArn: "Input<string>?",
-      statements: "AwsPolicyStatement[]?", managedPolicyArns: "Input<string>[]?", tags: "{Input<string>}?",
+      statements: "AwsPolicyStatement[]?", statement: "AwsPolicyStatement?", managedPolicyArns: "Input<string>[]?", tags: "{Input<string>}?",
     },
     required: ["namespace", "serviceAccountName"],
     outputs: {
@@ -165,9 +165,9 @@ const IDENTITY: Record<string, { inputs: Record<string, string>; required: strin
     inputs: {
       namespace: "string", serviceAccountName: "string", createServiceAccount: "boolean?", identity: "GkeIdentity?", project: "Input<string>?",
       workloadPool: "Input<string>?", workloadPoolProjectNumber: "Input<string>?", googleServiceAccount: "GkeGoogleServiceAccount?",
-      bindings: "GkeIamBinding[]",
+      bindings: "GkeIamBinding[]?", binding: "GkeIamBinding?",
     },
-    required: ["bindings", "namespace", "serviceAccountName"],
+    required: ["namespace", "serviceAccountName"],
     outputs: {
       member: "string", googleServiceAccountEmail: "string?", iamMembers: "string", serviceAccountAnnotations: "{string}", namespace: "string",
       serviceAccountName: "string",

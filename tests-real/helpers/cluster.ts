@@ -8,7 +8,9 @@ import * as path from "node:path";
 /**
  * A real etcd + kube-apiserver on loopback: service-account keys made with openssl, a token-file
  * admin, RBAC, the ServiceAccount admission plugin, and Pod Security admission configured to
- * enforce and warn the restricted profile for every namespace by default.
+ * enforce and warn the restricted profile for every namespace by default. Optionally a
+ * kube-controller-manager (Deployments make ReplicaSets and Pods, garbage collection, namespace
+ * finalization); never a scheduler or a kubelet, so no Pod runs.
  */
 
 export const ADMIN_TOKEN_USER = "secret-mount-admin";
@@ -24,6 +26,10 @@ export interface Cluster {
   url: string;
   token: string;
   dir: string;
+  /** A kubeconfig for the admin user, the server's self-signed serving certificate as its authority. */
+  kubeconfig: string;
+  /** Whether a kube-controller-manager runs beside the server. */
+  controllers: boolean;
   request(method: string, urlPath: string, body?: unknown, contentType?: string): Promise<KubeResponse>;
   stop(): void;
 }
@@ -85,7 +91,16 @@ plugins:
         namespaces: []
 `;
 
-export async function startCluster(etcdBin: string, apiserverBin: string): Promise<Cluster> {
+function kubeconfigYaml(url: string, ca: string, token: string): string {
+  return JSON.stringify({
+    apiVersion: "v1", kind: "Config", "current-context": "test",
+    clusters: [{ name: "test", cluster: { server: url, "certificate-authority": ca } }],
+    users: [{ name: "admin", user: { token } }],
+    contexts: [{ name: "test", context: { cluster: "test", user: "admin" } }],
+  }, null, 2);
+}
+
+export async function startCluster(etcdBin: string, apiserverBin: string, controllerManagerBin?: string): Promise<Cluster> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "secret-mount-kube-"));
   const token = execFileSync("openssl", ["rand", "-hex", "24"], { encoding: "utf8" }).trim();
   execFileSync("openssl", ["genrsa", "-out", path.join(dir, "sa.key"), "2048"], { stdio: "ignore" });
@@ -138,7 +153,9 @@ export async function startCluster(etcdBin: string, apiserverBin: string): Promi
       req.end();
     });
 
+  let controllerManager: ChildProcess | undefined;
   const stop = () => {
+    if (controllerManager) killGroup(controllerManager);
     killGroup(apiserver);
     killGroup(etcd);
   };
@@ -155,5 +172,15 @@ export async function startCluster(etcdBin: string, apiserverBin: string): Promi
     if (ready?.status === 200) break;
     await new Promise((r) => setTimeout(r, 500));
   }
-  return { url, token, dir, request, stop };
+  // kube-apiserver wrote its self-signed serving certificate (with its CA) into --cert-dir.
+  const kubeconfig = path.join(dir, "admin.kubeconfig");
+  fs.writeFileSync(kubeconfig, kubeconfigYaml(url, path.join(dir, "certs", "apiserver.crt"), token), { mode: 0o600 });
+  if (controllerManagerBin) {
+    controllerManager = startGuarded(controllerManagerBin, [
+      `--kubeconfig=${kubeconfig}`, "--leader-elect=false", "--secure-port=0",
+      `--service-account-private-key-file=${path.join(dir, "sa.key")}`, `--root-ca-file=${path.join(dir, "certs", "apiserver.crt")}`,
+      "--v=0",
+    ], path.join(dir, "kube-controller-manager.log"));
+  }
+  return { url, token, dir, kubeconfig, controllers: controllerManagerBin !== undefined, request, stop };
 }

@@ -1,14 +1,12 @@
-// Recording stand-in for a Pulumi resource provider (aws, azure-native, gcp, random, tls, kubernetes), run by the real
+// Recording stand-in for a Pulumi resource provider (aws, azure-native, gcp, random, tls), run by the real
 // Pulumi engine as pulumi-resource-<name>: written with @pulumi/pulumi/provider. It returns what
 // the real provider computes (ARNs, generated values, names), leaves computed outputs to the
 // engine at preview (no Create during preview, so they are unknown, as with a real provider), and
 // appends each operation to $SECRET_MOUNT_RECORD (types, names, and input keys — never values of
-// secret-carrying resources). The kubernetes stand-in sends objects to a real API server when
-// $SECRET_MOUNT_KUBE_URL is set, and returns the server's live object like the real provider.
+// secret-carrying resources). Kubernetes is not stood in: the tier builds the real provider.
 "use strict";
 const crypto = require("node:crypto");
 const fs = require("node:fs");
-const https = require("node:https");
 const path = require("node:path");
 const { main } = require("@pulumi/pulumi/provider");
 // Azure and Google computed outputs: the same answers the offline render's engine gives (compiled library).
@@ -30,43 +28,6 @@ function record(op, urn, inputs) {
   const type = typeOf(urn);
   const entry = { op, type, name: nameOf(urn), ...(VALUE_CARRIERS.has(type) ? { inputKeys: Object.keys(inputs ?? {}).sort() } : { inputs }) };
   fs.appendFileSync(process.env.SECRET_MOUNT_RECORD, `${JSON.stringify(entry)}\n`);
-}
-
-function kube(method, path, body) {
-  const url = process.env.SECRET_MOUNT_KUBE_URL;
-  return new Promise((resolve, reject) => {
-    const req = https.request(`${url}${path}`, {
-      method, rejectUnauthorized: false,
-      headers: { authorization: `Bearer ${process.env.SECRET_MOUNT_KUBE_TOKEN}`, "content-type": "application/json", accept: "application/json" },
-    }, (res) => {
-      let text = "";
-      res.on("data", (d) => (text += d));
-      res.on("end", () => {
-        const parsed = text ? JSON.parse(text) : {};
-        if (res.statusCode >= 300 && !(method === "DELETE" && res.statusCode === 404)) reject(new Error(`${method} ${path}: HTTP ${res.statusCode}: ${parsed.message ?? text}`));
-        else resolve(parsed);
-      });
-    });
-    req.on("error", reject);
-    if (body) req.write(JSON.stringify(body));
-    req.end();
-  });
-}
-
-const PLURAL = { Namespace: "namespaces", ServiceAccount: "serviceaccounts", ConfigMap: "configmaps", Deployment: "deployments", StatefulSet: "statefulsets", Job: "jobs", CronJob: "cronjobs", Secret: "secrets" };
-function kubePath(o, named) {
-  const base = o.apiVersion === "v1" ? "/api/v1" : `/apis/${o.apiVersion}`;
-  const coll = o.kind === "Namespace" ? `${base}/namespaces` : `${base}/namespaces/${o.metadata.namespace}/${PLURAL[o.kind]}`;
-  return named ? `${coll}/${o.metadata.name}` : coll;
-}
-
-function kubeObject(urn, inputs) {
-  const o = JSON.parse(JSON.stringify(inputs));
-  o.metadata = { ...(o.metadata ?? {}) };
-  // The real provider auto-names objects that have no name: <resource name>-<random suffix>.
-  if (!o.metadata.name) o.metadata.name = `${nameOf(urn)}-${suffix(8)}`;
-  if (o.kind !== "Namespace" && !o.metadata.namespace) o.metadata.namespace = "default";
-  return o;
 }
 
 function computed(urn, inputs) {
@@ -120,34 +81,19 @@ main({
   },
   async diff(_id, urn, olds, news) {
     const diffs = changed(olds, news);
-    const replaces = typeOf(urn).startsWith("kubernetes:")
-      ? (["name", "namespace"].some((k) => news.metadata?.[k] !== undefined && olds.metadata?.[k] !== news.metadata?.[k]) ? ["metadata"] : [])
-      : diffs.filter((k) => ["name", "length", "special", "ecdsaCurve", "algorithm", "rsaBits"].includes(k));
+    const replaces = diffs.filter((k) => ["name", "length", "special", "ecdsaCurve", "algorithm", "rsaBits"].includes(k));
     return { changes: diffs.length > 0, replaces, deleteBeforeReplace: false };
   },
   async create(urn, inputs) {
     record("create", urn, inputs);
-    if (typeOf(urn).startsWith("kubernetes:")) {
-      const o = kubeObject(urn, inputs);
-      const live = process.env.SECRET_MOUNT_KUBE_URL ? await kube("POST", `${kubePath(o, false)}?fieldValidation=Strict`, o) : o;
-      return { id: o.kind === "Namespace" ? o.metadata.name : `${o.metadata.namespace}/${o.metadata.name}`, outs: live };
-    }
     return computed(urn, inputs);
   },
   async update(_id, urn, olds, news) {
     record("update", urn, news);
-    if (typeOf(urn).startsWith("kubernetes:")) {
-      const o = kubeObject(urn, { ...news, metadata: { ...news.metadata, name: olds.metadata.name, namespace: olds.metadata.namespace } });
-      if (!process.env.SECRET_MOUNT_KUBE_URL) return { outs: o };
-      const current = await kube("GET", kubePath(o, true));
-      o.metadata.resourceVersion = current.metadata.resourceVersion;
-      return { outs: await kube("PUT", `${kubePath(o, true)}?fieldValidation=Strict`, o) };
-    }
     return { outs: { ...olds, ...news } };
   },
-  async delete(_id, urn, props) {
-    record("delete", urn, typeOf(urn).startsWith("kubernetes:") ? { kind: props.kind, name: props.metadata?.name } : {});
-    if (typeOf(urn).startsWith("kubernetes:") && process.env.SECRET_MOUNT_KUBE_URL) await kube("DELETE", kubePath(props, true));
+  async delete(_id, urn) {
+    record("delete", urn, {});
   },
   async invoke(token, inputs) {
     switch (token) {

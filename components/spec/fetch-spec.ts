@@ -165,7 +165,7 @@ export interface EnvFileSpec {
 export type FetchMode = "init" | "refresh";
 
 /** Tell the app by an HTTP request on the pod's loopback, `http://127.0.0.1:<port><path>`; retried briefly. */
-export interface HttpNotify {
+export interface HttpNotifySpec {
   /** HTTP method (default `POST`). */
   method?: "POST" | "PUT" | "GET";
   /**
@@ -185,7 +185,7 @@ export interface HttpNotify {
  * Signal the app's process, found by name in the pod's shared process namespace
  * (`shareProcessNamespace: true`; the process must run as the fetcher's UID).
  */
-export interface SignalNotify {
+export interface SignalNotifySpec {
   /**
    * Process name: the executable's base name in its command line, or its kernel name (`comm`, at most 15 characters).
    * @pattern ^[A-Za-z0-9._+-]{1,255}$
@@ -200,7 +200,7 @@ export interface SignalNotify {
  * counting the sets written into this volume. The app watches the mount directory for `..data`
  * being replaced (inotify IN_MOVED_TO / IN_CREATE) and then reads the file.
  */
-export interface GenerationFileNotify {
+export interface GenerationFileNotifySpec {
   /** Path of the file relative to `dir` (default `secret-mount.generation`). */
   path?: string;
 }
@@ -208,11 +208,11 @@ export interface GenerationFileNotify {
 /** How the app learns that a new set was swapped in (refresh mode): exactly one of the three. */
 export interface NotifySpec {
   /** An HTTP request to the app on localhost. */
-  http?: HttpNotify;
+  http?: HttpNotifySpec;
   /** A signal to the app's process. */
-  signal?: SignalNotify;
+  signal?: SignalNotifySpec;
   /** A generation file the app watches. */
-  generationFile?: GenerationFileNotify;
+  generationFile?: GenerationFileNotifySpec;
 }
 
 /** Default path of the generation file. */
@@ -413,10 +413,10 @@ export function parseNotify(raw: unknown, seen: Map<string, number> = new Map())
   if (n.http !== undefined) {
     const h = obj(n.http, "notify.http");
     allowOnly(h, "notify.http", ["method", "port", "path"]);
-    const out: HttpNotify = { port: int(h.port, "notify.http.port", 1, 65535) };
+    const out: HttpNotifySpec = { port: int(h.port, "notify.http.port", 1, 65535) };
     if (h.method !== undefined) {
       if (!NOTIFY_METHODS.includes(h.method as never)) throw new FetchSpecError("notify.http.method", `is ${JSON.stringify(h.method)}; use ${NOTIFY_METHODS.map((m) => `"${m}"`).join(", ")}`);
-      out.method = h.method as HttpNotify["method"];
+      out.method = h.method as HttpNotifySpec["method"];
     }
     if (h.path !== undefined) {
       const p = str(h.path, "notify.http.path");
@@ -430,10 +430,10 @@ export function parseNotify(raw: unknown, seen: Map<string, number> = new Map())
     allowOnly(g, "notify.signal", ["process", "signal"]);
     const name = str(g.process, "notify.signal.process");
     if (!/^[A-Za-z0-9._+-]{1,255}$/.test(name)) throw new FetchSpecError("notify.signal.process", `${JSON.stringify(name)} must be a process name (the executable's base name): letters, digits and . _ + -`);
-    const out: SignalNotify = { process: name };
+    const out: SignalNotifySpec = { process: name };
     if (g.signal !== undefined) {
       if (!NOTIFY_SIGNALS.includes(g.signal as never)) throw new FetchSpecError("notify.signal.signal", `is ${JSON.stringify(g.signal)}; use ${NOTIFY_SIGNALS.map((x) => `"${x}"`).join(", ")}`);
-      out.signal = g.signal as SignalNotify["signal"];
+      out.signal = g.signal as SignalNotifySpec["signal"];
     }
     return { signal: out };
   }

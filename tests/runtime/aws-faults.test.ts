@@ -84,7 +84,8 @@ describe("runtime: AWS fault matrix", () => {
           aws.faults.push({ op: src.op, kind: c.fault, delayMs: 3_000 });
         }
         const vol = path.join(tempDir(), "vol");
-        const spec = { version: 1, dir: vol, mode: "init", timeoutSeconds: 1, files: src.files };
+        // The deadline cuts only the slow case; under a loaded machine a 1 s deadline could cut a retry too.
+        const spec = { version: 1, dir: vol, mode: "init", timeoutSeconds: c.fault === "slow" ? 1 : 10, files: src.files };
         const r = await runFetch({
           env: specEnv(spec, { ...aws.podIdentityEnv(tempDir()), SECRET_MOUNT_SDK_MAX_ATTEMPTS: "1", SECRET_MOUNT_MAX_ATTEMPTS: String(MAX_ATTEMPTS) }),
         });

@@ -1,12 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as core from "@pulumi/kubernetes/core/v1";
-import { buildFetchSpec } from "./core/build-fetch-spec";
 import { normalizeMount } from "./core/normalize-mount";
-import { requiredVolumeBytes, volumeSizeLimit } from "./core/volume-size";
-import { checkSpecSize, specBytesBound, specDelivery } from "./core/spec-delivery";
-import { planPlatform } from "./platform";
+import { prepareMount } from "./platform";
 import { fetchSpecConfigMapManifest, serviceAccountManifest } from "./kubernetes/manifests";
-import { fetchImageOf, warnUnpinnedImages } from "./kubernetes/fetch-image";
+import { warnUnpinnedImages } from "./kubernetes/fetch-image";
 import { REVISION_ANNOTATION } from "./kubernetes/pod";
 import { adoptPodTemplate, podWiring, type Adopted, type AdoptTarget, type PodWiring } from "./kubernetes/adopt";
 import { adoptTransform, type AdoptSelection, type TransformContext } from "./kubernetes/adopt-transform";
@@ -63,14 +60,10 @@ export class SecretMount extends pulumi.ComponentResource {
   constructor(name: string, args: SecretMountArgs, opts?: pulumi.ComponentResourceOptions) {
     // Every check runs before the first registration, as in SecretMountedWorkload.
     const decl = normalizeMount(name, args);
-    const plan = planPlatform(decl, args);
-    const sizeLimit = volumeSizeLimit(decl, requiredVolumeBytes(decl, plan.maxValueBytesOfFile));
-    const fetchImage = fetchImageOf(decl);
-    const delivery = specDelivery(decl, specBytesBound(decl, plan.specReferences));
+    const { sizeLimit, fetchImage, delivery, provision } = prepareMount(decl, args);
     super("secret-mount:index:SecretMount", name, {}, opts);
     warnUnpinnedImages(this, [{ field: "fetch.image", image: fetchImage }]);
-    const platform = plan.provision(this);
-    const fetchSpec = platform.sources.apply((sources) => checkSpecSize(decl, delivery, JSON.stringify(buildFetchSpec(decl, sources))));
+    const { platform, fetchSpec } = provision(this);
 
     const serviceAccount = decl.createServiceAccount
       ? new core.ServiceAccount(`${name}-sa`, serviceAccountManifest(decl, platform.wiring), { parent: this })

@@ -3,13 +3,10 @@ import * as core from "@pulumi/kubernetes/core/v1";
 import * as apps from "@pulumi/kubernetes/apps/v1";
 import * as batch from "@pulumi/kubernetes/batch/v1";
 import { normalizeWorkloadShape } from "./core/workload-kind";
-import { buildFetchSpec } from "./core/build-fetch-spec";
 import { normalizeDeclaration } from "./core/normalize";
-import { requiredVolumeBytes, volumeSizeLimit } from "./core/volume-size";
-import { planPlatform } from "./platform";
+import { prepareMount } from "./platform";
 import { workloadManifest, fetchSpecConfigMapManifest, namespaceManifest, serviceAccountManifest } from "./kubernetes/manifests";
-import { checkSpecSize, specBytesBound, specDelivery } from "./core/spec-delivery";
-import { fetchImageOf, warnUnpinnedImages } from "./kubernetes/fetch-image";
+import { warnUnpinnedImages } from "./kubernetes/fetch-image";
 import type { SecretMountedWorkloadArgs } from "./workload-args";
 
 /**
@@ -55,14 +52,10 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
     const decl = normalizeDeclaration(name, args);
     const shape = normalizeWorkloadShape(name, args, decl.deploymentName);
     // The one platform normalize found set; its checks run here, before anything is registered.
-    const plan = planPlatform(decl, args);
-    const sizeLimit = volumeSizeLimit(decl, requiredVolumeBytes(decl, plan.maxValueBytesOfFile));
-    const fetchImage = fetchImageOf(decl);
-    const delivery = specDelivery(decl, specBytesBound(decl, plan.specReferences));
+    const { sizeLimit, fetchImage, delivery, provision } = prepareMount(decl, args);
     super("secret-mount:index:SecretMountedWorkload", name, {}, opts);
     warnUnpinnedImages(this, [{ field: "fetch.image", image: fetchImage }, ...decl.containers.map((c) => ({ field: `${c.field}.image`, image: c.image }))]);
-    const platform = plan.provision(this);
-    const fetchSpec = platform.sources.apply((sources) => checkSpecSize(decl, delivery, JSON.stringify(buildFetchSpec(decl, sources))));
+    const { platform, fetchSpec } = provision(this);
 
     let namespaceResource: pulumi.Resource | undefined;
     if (decl.createNamespace) {

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { SecretMountedWorkload } from "../../components";
 import type { SecretMountedWorkloadArgs } from "../../components";
-import { OfflineMocks, type RecordedResource } from "../../components/render/offline-engine";
+import { OfflineMocks } from "../../components/render/offline-engine";
+import { mockComponent, type MockedComponent } from "./mock-component";
 
 export const OIDC_ARN = "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789";
 export const OIDC_URL = "https://oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789";
@@ -9,58 +10,19 @@ export const OIDC_URL = "https://oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF01234
 export const FETCH_IMAGE = "registry.example.com/secret-mount-fetch@sha256:" + "f".repeat(64);
 export const ISSUER = "oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789";
 
-export interface MockedWorkload {
-  resources: RecordedResource[];
-  /** Parent resource name of each child, from a transformation on the component. */
-  parents: Map<string, string | undefined>;
-  /** Names of the resources each child explicitly depends on (`dependsOn`). */
-  dependsOn: Map<string, string[]>;
-  outputs: Record<string, unknown>;
-  one(type: string): Record<string, any>;
-  all(type: string): RecordedResource[];
-}
+/** What mockWorkload returns: every child's resolved inputs, parents, dependencies and the outputs. */
+export type MockedWorkload = MockedComponent;
 
 const OUTPUTS = [
   "roleArn", "serviceAccountName", "deploymentName", "namespace", "mountPath", "fetchSpec", "permissionPolicy", "trustPolicy",
   "identityClientId", "identityPrincipalId", "vaultUri", "roleAssignments", "federatedCredential", "iamMembers",
-] as const;
+];
 
 /** Declares a workload under Pulumi mocks and returns every child's resolved inputs. */
-export async function mockWorkload(name: string, args: SecretMountedWorkloadArgs, mocks = new OfflineMocks()): Promise<MockedWorkload> {
-  await pulumi.runtime.setMocks(mocks, "proj", "dev", false);
-  const parents = new Map<string, string | undefined>();
-  const dependsOn = new Map<string, string[]>();
-  const nameOf = (r: unknown) => (r as { __name?: string } | undefined)?.__name ?? "?";
-  const w = new SecretMountedWorkload(name, args, {
-    transformations: [(t) => {
-      parents.set(t.name, nameOf(t.opts.parent));
-      const deps = t.opts.dependsOn;
-      dependsOn.set(t.name, Array.isArray(deps) ? deps.map(nameOf) : deps ? [nameOf(deps)] : []);
-      return undefined;
-    }],
-  });
-  const outputs: Record<string, unknown> = {};
-  for (const k of OUTPUTS) {
-    const o = w[k];
-    outputs[k] = o === undefined ? undefined : await new Promise((resolve) => o.apply(resolve));
-  }
-  await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
-  const all = (type: string) => mocks.resources.filter((r) => r.type === type);
-  return {
-    resources: mocks.resources,
-    parents,
-    dependsOn,
-    outputs,
-    all,
-    one(type) {
-      const found = all(type);
-      if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
-      return found[0].inputs as Record<string, any>;
-    },
-  };
+export function mockWorkload(name: string, args: SecretMountedWorkloadArgs, mocks = new OfflineMocks()): Promise<MockedWorkload> {
+  return mockComponent((opts) => new SecretMountedWorkload(name, args, opts), OUTPUTS, mocks);
 }
 
-/** A minimal valid EKS declaration to vary in tests. */
 export function baseArgs(over: Partial<SecretMountedWorkloadArgs> = {}): SecretMountedWorkloadArgs {
   return {
     namespace: "shop",

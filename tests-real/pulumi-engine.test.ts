@@ -5,6 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { startCluster, type Cluster } from "./helpers/cluster";
+import { engineProgram, managed, secretsInState, UNKNOWN, type EngineProgram } from "./helpers/engine";
 import { kubernetesExamples, ROOT } from "./helpers/rendered";
 import { needTool, tool } from "./helpers/tools";
 
@@ -14,8 +15,6 @@ import { needTool, tool } from "./helpers/tools";
 // (tests-real/stand-ins/): the Node language host (the proxy refuses the real one) and the
 // aws/azure-native/gcp/random/tls providers (no buildable module).
 
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-const STAND_INS = path.join(__dirname, "stand-ins", "bin");
 // The harness entry that loads each example (skipAwait etc.: no kubelet runs here; see the file).
 const NO_KUBELET = path.join(__dirname, "fixtures", "no-kubelet.js");
 
@@ -82,46 +81,21 @@ describe("the real Pulumi engine runs every example: preview, up, a rolling chan
 
   for (const example of kubernetesExamples()) {
     describe(`examples/${example}`, () => {
-      let prog: string;
-      let env: NodeJS.ProcessEnv;
-      let project: string;
-      const pulumi = (args: string[]): string => {
-        try {
-          return execFileSync(pulumiBin, [...args, "--non-interactive"], { cwd: prog, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 << 20 });
-        } catch (err) {
-          const e = err as { stdout?: string; stderr?: string; message: string };
-          throw new Error(`pulumi ${args.join(" ")} failed:\n${`${e.stdout ?? ""}\n${e.stderr ?? ""}`.trim().split("\n").slice(-30).join("\n")}`);
-        }
-      };
-      const exported = (): Obj[] => JSON.parse(pulumi(["stack", "export"])).deployment.resources ?? [];
-      const managed = (rs: Obj[]) => rs.filter((r) => r.type !== "pulumi:pulumi:Stack" && !r.type.startsWith("pulumi:providers:"));
+      let p: EngineProgram;
+      const pulumi = (args: string[]) => p.pulumi(args);
+      const exported = () => p.exported();
       let created = 0;
 
       before(function () {
         this.timeout(0);
-        const dir = path.join(work, example);
-        prog = path.join(dir, "program");
-        fs.cpSync(path.join(ROOT, "examples", example), prog, { recursive: true });
-        fs.mkdirSync(path.join(prog, "node_modules"));
-        fs.symlinkSync(ROOT, path.join(prog, "node_modules", "secret-mount"));
-        fs.symlinkSync(path.join(ROOT, "node_modules", "@pulumi"), path.join(prog, "node_modules", "@pulumi"));
-        fs.mkdirSync(path.join(dir, "state"));
-        const projectFile = parseYaml(fs.readFileSync(path.join(prog, "Pulumi.yaml"), "utf8")) as { name: string; main?: string };
-        project = projectFile.name;
-        fs.copyFileSync(NO_KUBELET, path.join(prog, "no-kubelet.js"));
-        fs.writeFileSync(path.join(prog, "Pulumi.yaml"), stringifyYaml({ ...projectFile, main: "no-kubelet.js" }));
-        env = {
-          ...process.env,
-          PATH: `${hostDir}${kubeProviderDir}:${STAND_INS}:${path.dirname(pulumiBin)}:${process.env.PATH}`,
-          PULUMI_HOME: path.join(dir, "home"),
-          PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
-          PULUMI_CONFIG_PASSPHRASE: "real-parts-test-passphrase",
-          PULUMI_SKIP_UPDATE_CHECK: "true",
-          PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-          SECRET_MOUNT_RECORD: path.join(dir, "record.jsonl"),
+        p = engineProgram(path.join(work, example), example, pulumiBin, {
+          path: `${hostDir}${kubeProviderDir}:`,
           // The provider reaches the API server as a kubectl user would: the admin's kubeconfig.
-          KUBECONFIG: cluster.kubeconfig,
-        };
+          env: { KUBECONFIG: cluster.kubeconfig },
+        });
+        const projectFile = parseYaml(fs.readFileSync(path.join(p.prog, "Pulumi.yaml"), "utf8")) as { name: string; main?: string };
+        fs.copyFileSync(NO_KUBELET, path.join(p.prog, "no-kubelet.js"));
+        fs.writeFileSync(path.join(p.prog, "Pulumi.yaml"), stringifyYaml({ ...projectFile, main: "no-kubelet.js" }));
         pulumi(["stack", "init", "example"]);
         // One API server serves every example and no controller finalizes a deleted namespace, so
         // each example gets a namespace of its own.
@@ -158,36 +132,11 @@ describe("the real Pulumi engine runs every example: preview, up, a rolling chan
         const sa = await cluster.request("GET", `/api/v1/namespaces/${dep.metadata.namespace}/serviceaccounts/${saName}`);
         assert.equal(sa.status, 200);
         if (outputs.roleArn) assert.ok(JSON.stringify(sa.body.metadata.annotations ?? {}).includes(outputs.roleArn), "the ServiceAccount names the role");
-        // Every value the engine holds as secret: decrypted here only to look for it in the raw file.
-        const secrets: string[] = [];
-        const SIG = "4dabf18193072939515e22adb298388d";
-        const collect = (v: unknown): void => {
-          if (typeof v === "string" && v.length >= 8) secrets.push(v);
-          // A decrypted secret is still wrapped: { <sig>: <secret sig>, plaintext: <JSON of the value> }.
-          else if (v && typeof v === "object" && SIG in v) collect(JSON.parse((v as Obj).plaintext));
-          else if (v && typeof v === "object") Object.values(v).forEach(collect);
-        };
-        const shown = pulumi(["stack", "export", "--show-secrets"]);
-        const plain = JSON.parse(shown).deployment.resources as Obj[];
-        const cipher = new Map(resources.map((r) => [r.urn, r]));
-        for (const r of plain) {
-          for (const [k, v] of Object.entries(r.outputs ?? {})) {
-            const enc = cipher.get(r.urn)?.outputs?.[k];
-            if (enc && typeof enc === "object" && "ciphertext" in enc) collect(v);
-          }
-        }
-        assert.ok(secrets.length >= 2, "the generated secrets are held as secrets in the state");
-        // How a value would appear in a state file that held it in clear: JSON-escaped.
-        const inClear = (text: string, v: string) => text.includes(JSON.stringify(v).slice(1, -1));
+        const found = secretsInState(p);
+        assert.ok(found.secrets >= 2, "the generated secrets are held as secrets in the state");
         // The detector can fail: a copy of the state with every secret unwrapped holds each of them.
-        const unwrap = (v: unknown): unknown =>
-          v && typeof v === "object" ? (SIG in v ? JSON.parse((v as Obj).plaintext) : Array.isArray(v) ? v.map(unwrap) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrap(x)]))) : v;
-        const leakyCopy = JSON.stringify(unwrap(plain));
-        assert.equal(secrets.filter((v) => inClear(leakyCopy, v)).length, secrets.length);
-        const stateFile = path.join(env.PULUMI_BACKEND_URL!.slice("file://".length), ".pulumi", "stacks", project, "example.json");
-        const raw = fs.readFileSync(stateFile, "utf8");
-        const leaked = secrets.filter((v) => inClear(raw, v)).length;
-        assert.equal(leaked, 0, `${leaked} secret value(s) in clear in the state file`);
+        assert.equal(found.inLeakyCopy, found.secrets);
+        assert.equal(found.leaked, 0, `${found.leaked} secret value(s) in clear in the state file`);
       });
 
       it("the Deployment controller makes a ReplicaSet whose Pod Pod Security admits", async function () {
@@ -247,7 +196,7 @@ describe("the real Pulumi engine runs every example: preview, up, a rolling chan
           else assert.equal(live.status, 404, `${kind} ${metadata.name} still in the API server`);
         }
         // The stand-in providers recorded a delete for each of their resources.
-        const deletes = fs.readFileSync(env.SECRET_MOUNT_RECORD!, "utf8").trim().split("\n").map((l) => JSON.parse(l)).filter((e) => e.op === "delete");
+        const deletes = p.recorded().filter((e) => e.op === "delete");
         assert.equal(deletes.length, before.length - kube.length, "every cloud resource deleted by its provider");
       });
     });

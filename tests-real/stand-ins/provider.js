@@ -30,6 +30,13 @@ function record(op, urn, inputs) {
   fs.appendFileSync(process.env.SECRET_MOUNT_RECORD, `${JSON.stringify(entry)}\n`);
 }
 
+// How many creates of this type the record already holds (ECS task definition revisions).
+function previousCreates(type, match) {
+  const file = process.env.SECRET_MOUNT_RECORD;
+  if (!file || !fs.existsSync(file)) return 0;
+  return fs.readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l)).filter((e) => e.op === "create" && e.type === type && match(e)).length;
+}
+
 function computed(urn, inputs) {
   const type = typeOf(urn);
   const named = inputs.name ?? `${nameOf(urn)}-${suffix(7)}`;
@@ -49,6 +56,22 @@ function computed(urn, inputs) {
       const result = Array.from(crypto.randomBytes(inputs.length ?? 16), (b) => chars[b % chars.length]).join("");
       return { id: "none", outs: { ...inputs, result, bcryptHash: crypto.createHash("sha256").update(result).digest("hex") } };
     }
+    case "aws:cloudwatch/logGroup:LogGroup": {
+      // namePrefix: the prefix and a 26-character unique suffix (the Terraform SDK's PrefixedUniqueId).
+      const logGroup = inputs.name ?? (inputs.namePrefix !== undefined ? `${inputs.namePrefix}${suffix(26)}` : named);
+      return { id: logGroup, outs: { ...inputs, name: logGroup, arn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${logGroup}` } };
+    }
+    case "aws:ecs/taskDefinition:TaskDefinition": {
+      // ECS numbers revisions per family; the resource's id is the family.
+      const revision = previousCreates(type, (e) => e.inputs?.family === inputs.family) + 1;
+      const base = `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/${inputs.family}`;
+      return { id: inputs.family, outs: { ...inputs, arn: `${base}:${revision}`, arnWithoutRevision: base, revision } };
+    }
+    case "aws:ecs/service:Service": {
+      // The id is the service's ARN (cluster given by name or ARN).
+      const cluster = String(inputs.cluster ?? "default").split("/").pop();
+      return { id: `arn:aws:ecs:${REGION}:${ACCOUNT}:service/${cluster}/${named}`, outs: { ...inputs, name: named } };
+    }
     case "tls:index/privateKey:PrivateKey": {
       const { privateKey, publicKey } = crypto.generateKeyPairSync("ec", { namedCurve: "P-256" });
       const privateKeyPem = privateKey.export({ type: "sec1", format: "pem" });
@@ -62,6 +85,18 @@ function computed(urn, inputs) {
     }
   }
 }
+
+// Inputs whose change forces a replacement (ForceNew in terraform-provider-aws, which pulumi-aws
+// bridges): every argument of a task definition but its tags, since ECS task definition revisions
+// are immutable (internal/service/ecs/task_definition.go); a service's name and cluster; a log
+// group's name. Other types: the names and the generators' shapes.
+const REPLACE_ALL_BUT = { "aws:ecs/taskDefinition:TaskDefinition": ["tags", "tagsAll", "skipDestroy", "trackLatest"] };
+const REPLACE_ON = {
+  "aws:ecs/service:Service": ["name", "cluster"],
+  "aws:cloudwatch/logGroup:LogGroup": ["name", "namePrefix"],
+};
+const REPLACE_ON_DEFAULT = ["name", "length", "special", "ecdsaCurve", "algorithm", "rsaBits"];
+const forcesNew = (type, key) => (REPLACE_ALL_BUT[type] ? !REPLACE_ALL_BUT[type].includes(key) : (REPLACE_ON[type] ?? REPLACE_ON_DEFAULT).includes(key));
 
 const changed = (olds, news) => Object.keys(news).filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
 
@@ -81,12 +116,13 @@ main({
   },
   async diff(_id, urn, olds, news) {
     const diffs = changed(olds, news);
-    const replaces = diffs.filter((k) => ["name", "length", "special", "ecdsaCurve", "algorithm", "rsaBits"].includes(k));
+    const replaces = diffs.filter((k) => forcesNew(typeOf(urn), k));
     return { changes: diffs.length > 0, replaces, deleteBeforeReplace: false };
   },
   async create(urn, inputs) {
+    const result = computed(urn, inputs);
     record("create", urn, inputs);
-    return computed(urn, inputs);
+    return result;
   },
   async update(_id, urn, olds, news) {
     record("update", urn, news);

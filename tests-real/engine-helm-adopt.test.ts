@@ -45,7 +45,7 @@ describe("the real Pulumi engine and kubernetes provider: a SecretMount transfor
 
       after(() => program?.remove());
 
-      it("up: the chart's Deployment (by name) has the fetcher first, its own init container second, the read-only mount; its StatefulSet (by annotation) too; the chart's ServiceAccount names the role", async function () {
+      it("up: the chart's Deployment (by name) has the fetcher first, its own init container second, the read-only mount, the tightened security contexts listed; its StatefulSet (by annotation) too; the chart's ServiceAccount names the role", async function () {
         this.timeout(600_000);
         const up = program!.pulumi(["up", "--yes", "--skip-preview"]);
         const outputs = JSON.parse(program!.pulumi(["stack", "output", "--json"])) as Obj;
@@ -70,7 +70,15 @@ describe("the real Pulumi engine and kubernetes provider: a SecretMount transfor
         assert.equal(annotations["secret-mount.io/adopted-by"], "shop");
         const env = Object.fromEntries(spec.initContainers[0].env.map((e: Obj) => [e.name, e.value]));
         assert.equal(JSON.parse(env.SECRET_MOUNT_SPEC).files[0].path, "db-password");
-        assert.equal(spec.securityContext.runAsNonRoot, true, "tightened where restricted requires it");
+        // The chart wrote no security contexts: what restricted needs is set, and the pod lists it (paths as the chart wrote them).
+        assert.equal(annotations["secret-mount.io/tightened"], [
+          "securityContext.runAsNonRoot=true", "securityContext.seccompProfile.type=RuntimeDefault",
+          'initContainers[0] "wait-for-db" securityContext.allowPrivilegeEscalation=false', 'initContainers[0] "wait-for-db" securityContext.capabilities.drop+=ALL',
+          'containers[0] "web" securityContext.allowPrivilegeEscalation=false', 'containers[0] "web" securityContext.capabilities.drop+=ALL',
+        ].join("; "));
+        assert.deepEqual(spec.securityContext.seccompProfile, { type: "RuntimeDefault" });
+        assert.equal(spec.securityContext.runAsNonRoot, true);
+        assert.deepEqual(spec.containers[0].securityContext, { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
 
         const db = await get(`/apis/apps/v1/namespaces/${ns}/statefulsets/db`);
         assert.equal(db.status, 200);

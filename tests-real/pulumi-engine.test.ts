@@ -3,7 +3,6 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { startCluster, type Cluster } from "./helpers/cluster";
 import { engineProgram, managed, secretsInState, UNKNOWN, type EngineProgram } from "./helpers/engine";
 import { kubernetesExamples, ROOT } from "./helpers/rendered";
@@ -16,7 +15,6 @@ import { needTool, tool } from "./helpers/tools";
 // aws/azure-native/gcp/random/tls providers (no buildable module).
 
 // The harness entry that loads each example (skipAwait etc.: no kubelet runs here; see the file).
-const NO_KUBELET = path.join(__dirname, "fixtures", "no-kubelet.js");
 
 type Obj = Record<string, any>;
 
@@ -92,10 +90,8 @@ describe("the real Pulumi engine runs every example: preview, up, a rolling chan
           path: `${hostDir}${kubeProviderDir}:`,
           // The provider reaches the API server as a kubectl user would: the admin's kubeconfig.
           env: { KUBECONFIG: cluster.kubeconfig },
+          noKubelet: true,
         });
-        const projectFile = parseYaml(fs.readFileSync(path.join(p.prog, "Pulumi.yaml"), "utf8")) as { name: string; main?: string };
-        fs.copyFileSync(NO_KUBELET, path.join(p.prog, "no-kubelet.js"));
-        fs.writeFileSync(path.join(p.prog, "Pulumi.yaml"), stringifyYaml({ ...projectFile, main: "no-kubelet.js" }));
         pulumi(["stack", "init", "example"]);
         // One API server serves every example and no controller finalizes a deleted namespace, so
         // each example gets a namespace of its own.

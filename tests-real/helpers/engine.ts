@@ -1,13 +1,15 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse as parseYaml } from "yaml";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { ROOT } from "./rendered";
 
 /** The value the engine shows for an input not known at preview. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 /** The recording stand-in providers and language host (tests-real/stand-ins/bin). */
 export const STAND_INS = path.join(__dirname, "..", "stand-ins", "bin");
+/** The harness's stack transform for a cluster without kubelets (see the file). */
+const NO_KUBELET = path.join(__dirname, "..", "fixtures", "no-kubelet.js");
 
 type Obj = Record<string, any>;
 
@@ -27,20 +29,26 @@ export interface EngineProgram {
 }
 
 /**
- * Copies examples/<example> into `dir`, resolving `secret-mount` to this clone and `@pulumi/*` to
+ * Copies examples/<example> (or the program at an absolute path) into `dir`, resolving `secret-mount` to this clone and `@pulumi/*` to
  * its node_modules, and returns a runner for the Pulumi CLI at `pulumiBin` with a local file
  * backend, a passphrase, no update check and no plugin download. `path` goes first on PATH (real
- * tools), then the stand-ins. The stack is not created.
+ * tools), then the stand-ins. `noKubelet` puts the harness's no-kubelet stack transform in front of
+ * the program. The stack is not created.
  */
-export function engineProgram(dir: string, example: string, pulumiBin: string, opts: { path?: string; env?: NodeJS.ProcessEnv } = {}): EngineProgram {
+export function engineProgram(dir: string, example: string, pulumiBin: string, opts: { path?: string; env?: NodeJS.ProcessEnv; noKubelet?: boolean } = {}): EngineProgram {
   const prog = path.join(dir, "program");
-  fs.cpSync(path.join(ROOT, "examples", example), prog, { recursive: true });
+  fs.cpSync(path.isAbsolute(example) ? example : path.join(ROOT, "examples", example), prog, { recursive: true });
   fs.mkdirSync(path.join(prog, "node_modules"));
   fs.symlinkSync(ROOT, path.join(prog, "node_modules", "secret-mount"));
   fs.symlinkSync(path.join(ROOT, "node_modules", "@pulumi"), path.join(prog, "node_modules", "@pulumi"));
   const state = path.join(dir, "state");
   fs.mkdirSync(state);
-  const project = (parseYaml(fs.readFileSync(path.join(prog, "Pulumi.yaml"), "utf8")) as { name: string }).name;
+  const projectFile = parseYaml(fs.readFileSync(path.join(prog, "Pulumi.yaml"), "utf8")) as { name: string; main?: string };
+  const project = projectFile.name;
+  if (opts.noKubelet) {
+    fs.copyFileSync(NO_KUBELET, path.join(prog, "no-kubelet.js"));
+    fs.writeFileSync(path.join(prog, "Pulumi.yaml"), stringifyYaml({ ...projectFile, main: "no-kubelet.js" }));
+  }
   const record = path.join(dir, "record.jsonl");
   const env: NodeJS.ProcessEnv = {
     ...process.env,

@@ -164,6 +164,13 @@ export function containerDefinitionsJson(decl: EcsDeclaration, defs: ContainerDe
   const bytes = Buffer.byteLength(json, "utf8");
   if (bytes > ECS_TASK_DEFINITION_MAX_BYTES - 2048) {
     const spec = Buffer.byteLength(JSON.stringify((defs[0].environment as { name: string; value: string }[]).find((e) => e.name === FETCH_SPEC_ENV)!.value), "utf8");
+    // Name what takes the room: the largest app container when it outweighs the FetchSpec.
+    const apps = decl.containers.map((c) => ({ c, size: Buffer.byteLength(JSON.stringify(defs.find((d) => d.name === c.name) ?? {}), "utf8") }));
+    const largest = apps.reduce((a, b) => (b.size > a.size ? b : a), apps[0]);
+    if (largest && largest.size > spec) {
+      throw new DeclarationError(largest.c.field, `makes container definitions of ${bytes} bytes (its own definition takes ${largest.size} of them, the FetchSpec ${spec}), over the ${ECS_TASK_DEFINITION_MAX_BYTES - 2048} ` +
+        `an ECS task definition leaves them (ECS refuses task definitions over ${ECS_TASK_DEFINITION_MAX_BYTES / 1024} KiB); shorten its environment, command or log options, or move large configuration into a file or a secret`, decl.name);
+    }
     throw new DeclarationError("secrets", `make container definitions of ${bytes} bytes (the FetchSpec takes ${spec} of them), over the ${ECS_TASK_DEFINITION_MAX_BYTES - 2048} ` +
       `an ECS task definition leaves them (ECS refuses task definitions over ${ECS_TASK_DEFINITION_MAX_BYTES / 1024} KiB); split the secrets over several tasks, or store related values as JSON keys of one secret and fan them out with files[].jsonKey`, decl.name);
   }

@@ -137,15 +137,15 @@ describe("ECS declaration errors: named field, the fix, and nothing registered",
 describe("ECS declaration errors known only when values resolve (pulumi up / preview with known values)", () => {
   const registered = (mocks: OfflineMocks, type: string) => mocks.resources.filter((r) => r.type === type);
 
-  it("container definitions past what a task definition holds (a large plain environment the preview bound does not count): refused before the task definition is registered", async () => {
+  it("container definitions past what a task definition holds (a large plain environment the preview bound does not count): refused naming that container, before the task definition is registered", async () => {
     const mocks = new OfflineMocks();
     await pulumi.runtime.setMocks(mocks, "proj", "dev", false);
     const err = await firstUnhandledRejection(() => {
       new SecretMountedTask("shop", taskArgs({ containers: [{ ...app, environment: { BIG: pulumi.output("x".repeat(70_000)) } }] }));
     });
     assert.ok(err instanceof DeclarationError, String(err));
-    assert.equal(err.field, "secrets");
-    assert.match(err.message, /make container definitions of \d+ bytes \(the FetchSpec takes \d+ of them\), over the 63488 an ECS task definition leaves them \(ECS refuses task definitions over 64 KiB\); split the secrets over several tasks/);
+    assert.equal(err.field, "containers[0]");
+    assert.match(err.message, /makes container definitions of \d+ bytes \(its own definition takes \d+ of them, the FetchSpec \d+\), over the 63488 an ECS task definition leaves them \(ECS refuses task definitions over 64 KiB\); shorten its environment/);
     assert.deepEqual(registered(mocks, "aws:ecs/taskDefinition:TaskDefinition"), []);
   });
 

@@ -4,6 +4,7 @@ import { DeclarationError, SecretMountedTask, type SecretMountedTaskArgs } from 
 import { OfflineMocks } from "../../components/render/offline-engine";
 import { APP_IMAGE, mockTask, taskArgs } from "./ecs-mock";
 import { firstUnhandledRejection } from "./capture";
+import { assertRefused } from "./mock-component";
 
 type Case = [description: string, args: SecretMountedTaskArgs, field: string, message: RegExp, name?: string];
 const app = taskArgs().containers![0];
@@ -97,23 +98,8 @@ const CASES: Case[] = [
 ];
 
 describe("ECS declaration errors: named field, the fix, and nothing registered", () => {
-  let mocks: OfflineMocks;
-  beforeEach(async () => {
-    mocks = new OfflineMocks();
-    await pulumi.runtime.setMocks(mocks, "proj", "dev", false);
-  });
-
   for (const [description, args, field, message, name] of CASES) {
-    it(description, () => {
-      assert.throws(() => new SecretMountedTask(name ?? "shop", args), (err: unknown) => {
-        assert.ok(err instanceof DeclarationError, `expected a DeclarationError, got ${String(err)}`);
-        assert.equal(err.field, field);
-        assert.match(err.message, message);
-        assert.ok(err.message.startsWith(`${name ?? "shop"}: ${field}: `), err.message);
-        return true;
-      });
-      assert.deepEqual(mocks.resources, [], "a failed declaration must register nothing");
-    });
+    it(description, () => assertRefused(() => new SecretMountedTask(name ?? "shop", args), name ?? "shop", field, message, assert));
   }
 
   it("`container` declares the same task definition as `containers` with that one container", async () => {

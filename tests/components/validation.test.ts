@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
-import * as pulumi from "@pulumi/pulumi";
 import { DeclarationError, SecretMountedWorkload, type SecretMountedWorkloadArgs } from "../../components";
-import { OfflineMocks } from "../../components/render/offline-engine";
 import { OIDC_ARN, OIDC_URL, baseArgs, mockWorkload } from "./mock-run";
+import { assertRefused } from "./mock-component";
 
 type Case = [description: string, args: SecretMountedWorkloadArgs, field: string, message: RegExp, name?: string];
 const app = baseArgs().containers![0];
@@ -159,23 +158,8 @@ const CASES: Case[] = [
 ];
 
 describe("declaration errors: named field, the fix, and nothing registered", () => {
-  let mocks: OfflineMocks;
-  beforeEach(async () => {
-    mocks = new OfflineMocks();
-    await pulumi.runtime.setMocks(mocks, "proj", "dev", false);
-  });
-
   for (const [description, args, field, message, name] of CASES) {
-    it(description, () => {
-      assert.throws(() => new SecretMountedWorkload(name ?? "app", args), (err: unknown) => {
-        assert.ok(err instanceof DeclarationError, `expected a DeclarationError, got ${String(err)}`);
-        assert.equal(err.field, field);
-        assert.match(err.message, message);
-        assert.ok(err.message.startsWith(`${name ?? "app"}: ${field}: `), err.message);
-        return true;
-      });
-      assert.deepEqual(mocks.resources, [], "a failed declaration must register nothing");
-    });
+    it(description, () => assertRefused(() => new SecretMountedWorkload(name ?? "app", args), name ?? "app", field, message, assert));
   }
 
   for (const mountPath of ["/etc/secrets", "/etc/app/secrets", "/var/secrets", "/run/secrets/app", "/var/run/secrets/app", "/run/secrets/eks.amazonaws.com/app", "/opt/app/secrets", "/home/app/.secrets"]) {

@@ -114,7 +114,7 @@ export interface Generate {
    */
   rotateEveryDays?: number;
 }
-/** {@link Generate} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link Generate} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type GenerateArgs = Generate;
 
 /** A secret that already exists in the store; nothing is created, the workload is granted read. */
@@ -137,7 +137,7 @@ export interface ExistingSecret {
    */
   kmsKeyArn?: pulumi.Input<string>;
 }
-/** {@link ExistingSecret} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link ExistingSecret} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type ExistingSecretArgs = ExistingSecret;
 
 /** One file written from a secret. */
@@ -156,7 +156,7 @@ export interface SecretFile {
    */
   mode?: string;
 }
-/** {@link SecretFile} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link SecretFile} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type SecretFileArgs = SecretFile;
 
 /** AWS-specific options of one secret (EKS and ECS platforms). */
@@ -173,7 +173,7 @@ export interface AwsSecret {
   /** Secrets Manager: days of recovery window on delete (0 = delete at once; default 7). */
   recoveryWindowInDays?: number;
 }
-/** {@link AwsSecret} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link AwsSecret} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type AwsSecretArgs = AwsSecret;
 
 /** Azure-specific options of one secret (AKS platform). */
@@ -187,7 +187,7 @@ export interface AzureSecret {
   /** Pin an existing secret to this version (32 hex characters; default: the latest version). */
   version?: string;
 }
-/** {@link AzureSecret} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link AzureSecret} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type AzureSecretArgs = AzureSecret;
 
 /** One secret the workload reads. Exactly one of `value`, `generate` and `existing`. */
@@ -215,7 +215,7 @@ export interface Secret {
   /** Azure Key Vault options (AKS). */
   azure?: AzureSecretArgs;
 }
-/** {@link Secret} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link Secret} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type SecretArgs = Secret;
 
 /** Container port. */
@@ -227,7 +227,7 @@ export interface ContainerPort {
   /** Protocol (default `TCP`). */
   protocol?: PortProtocol;
 }
-/** {@link ContainerPort} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link ContainerPort} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type ContainerPortArgs = ContainerPort;
 
 /** Compute resources of a container, as Kubernetes quantities. */
@@ -237,7 +237,7 @@ export interface Resources {
   /** Maximum resources, by name: `cpu`, `memory` and `ephemeral-storage`. */
   limits?: { [resource: string]: string };
 }
-/** {@link Resources} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link Resources} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type ResourcesArgs = Resources;
 
 /** One HTTP header a probe sends. */
@@ -247,7 +247,7 @@ export interface HttpHeader {
   /** Header value. */
   value: string;
 }
-/** {@link HttpHeader} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link HttpHeader} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type HttpHeaderArgs = HttpHeader;
 
 /** Probe by an HTTP GET: success is a status from 200 to 399. */
@@ -261,7 +261,7 @@ export interface HttpGetProbe {
   /** Extra request headers. */
   httpHeaders?: HttpHeaderArgs[];
 }
-/** {@link HttpGetProbe} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link HttpGetProbe} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type HttpGetProbeArgs = HttpGetProbe;
 
 /** Probe by opening a TCP connection. */
@@ -269,7 +269,7 @@ export interface TcpSocketProbe {
   /** Port number on the container. */
   port: number;
 }
-/** {@link TcpSocketProbe} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link TcpSocketProbe} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type TcpSocketProbeArgs = TcpSocketProbe;
 
 /** Probe by running a command in the container: success is exit status 0. */
@@ -277,7 +277,7 @@ export interface ExecProbe {
   /** The command and its arguments (no shell unless you run one). */
   command: string[];
 }
-/** {@link ExecProbe} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link ExecProbe} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type ExecProbeArgs = ExecProbe;
 
 /** Probe by the gRPC health checking protocol. */
@@ -287,7 +287,7 @@ export interface GrpcProbe {
   /** Service name sent in the health check request (default: the server's overall health). */
   service?: string;
 }
-/** {@link GrpcProbe} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link GrpcProbe} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type GrpcProbeArgs = GrpcProbe;
 
 /** A Kubernetes container probe. Set exactly one of `httpGet`, `tcpSocket`, `exec` and `grpc`. */
@@ -313,7 +313,7 @@ export interface Probe {
   /** Grace period for a pod killed because this probe failed, overriding the pod's. */
   terminationGracePeriodSeconds?: number;
 }
-/** {@link Probe} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link Probe} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type ProbeArgs = Probe;
 
 /** One application container. It mounts the secrets volume read-only at `mountPath`. */
@@ -347,7 +347,7 @@ export interface Container {
   /** Keep the container's root file system read-only (default true). */
   readOnlyRootFilesystem?: boolean;
 }
-/** {@link Container} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link Container} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type ContainerArgs = Container;
 
 /** The HTTP method of a refresh notification. */
@@ -385,7 +385,7 @@ export interface HttpNotify {
   /** HTTP method (default `POST`). Success is a 2xx answer; otherwise retried for about 4 seconds. */
   method?: NotifyMethod;
 }
-/** {@link HttpNotify} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link HttpNotify} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type HttpNotifyArgs = HttpNotify;
 
 /**
@@ -403,7 +403,7 @@ export interface SignalNotify {
   /** Signal to send (default `SIGHUP`). */
   signal?: NotifySignal;
 }
-/** {@link SignalNotify} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link SignalNotify} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type SignalNotifyArgs = SignalNotify;
 
 /**
@@ -415,7 +415,7 @@ export interface GenerationFileNotify {
   /** Path under the mount (default `secret-mount.generation`). */
   path?: string;
 }
-/** {@link GenerationFileNotify} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link GenerationFileNotify} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type GenerationFileNotifyArgs = GenerationFileNotify;
 
 /** How refresh mode tells the app that a new set of files is in place: set exactly one. Once per completed swap. */
@@ -427,7 +427,7 @@ export interface Notify {
   /** A generation file the app watches. */
   generationFile?: GenerationFileNotify;
 }
-/** {@link Notify} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link Notify} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type NotifyArgs = Notify;
 
 /** Keep the secrets fresh: the fetch container becomes a native sidecar that re-fetches. */
@@ -437,7 +437,7 @@ export interface Refresh {
   /** Tell the app when a new set is in place (default: nobody is told; the app reads the files when it opens them). */
   notify?: Notify;
 }
-/** {@link Refresh} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link Refresh} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type RefreshArgs = Refresh;
 
 /** A dotenv file built from secret files, for apps that read env vars (source it at start). */
@@ -447,7 +447,7 @@ export interface EnvFile {
   /** Variable name -> path of a secret file declared above. */
   vars: { [name: string]: string };
 }
-/** {@link EnvFile} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link EnvFile} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type EnvFileArgs = EnvFile;
 
 /** The fetch container (the secret-mount runtime image). */
@@ -459,5 +459,5 @@ export interface FetchContainer {
   /** Requests and limits of the fetch container (default: 10m/48Mi requested, 500m/96Mi limit). */
   resources?: ResourcesArgs;
 }
-/** {@link FetchContainer} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link FetchContainer} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type FetchContainerArgs = FetchContainer;

@@ -8,6 +8,8 @@ import { promisify } from "node:util";
 import { parse as parseYaml } from "yaml";
 import { AZURE_NATIVE } from "../../components/azure/sdk";
 import { GCP } from "../../components/gcp/sdk";
+import type { SecretSetDeclaration } from "../../components/core/normalize";
+import { fetchImageOf } from "../../components/kubernetes/fetch-image";
 
 // What a user of the npm package gets: `npm pack` (its `prepack` builds dist/), then the tarball
 // installed into an empty project the way a user installs it. Dependencies come from the npm cache
@@ -99,7 +101,7 @@ describe("the npm package (npm pack, installed into an empty project)", function
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   it("holds compiled JS and .d.ts for every library source, the FetchSpec schema, README, LICENSE, CHANGELOG and nothing else", () => {
-    const allowed = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|components\/spec\/fetch-spec\.schema\.json|dist\/components\/.+\.(js|d\.ts|json))$/;
+    const allowed = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|components\/spec\/fetch-spec\.schema\.json|dist\/components\/.+\.(js|d\.ts|json)|fetch-image\/Dockerfile|fetch-image\/dist\/.+\.(js|json))$/;
     assert.deepEqual(files.filter((f) => !allowed.test(f)), []);
     const sources = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
       e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.relative(ROOT, path.join(dir, e.name))] : []);
@@ -114,6 +116,34 @@ describe("the npm package (npm pack, installed into an empty project)", function
     assert.match(license, /Apache License\s+Version 2\.0, January 2004/);
     assert.match(license, /END OF TERMS AND CONDITIONS/);
     assert.match(fs.readFileSync(path.join(ROOT, "CHANGELOG.md"), "utf8"), /Keep a Changelog[\s\S]*## \[Unreleased\]/);
+  });
+
+  it("carries the fetch image's build context: its Dockerfile and the prebuilt bundle runtime-image/ builds, byte for byte", async () => {
+    assert.ok(files.includes("fetch-image/Dockerfile"), "fetch-image/Dockerfile is not packed");
+    const bundle = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? bundle(path.join(dir, e.name)).map((f) => `${e.name}/${f}`) : [e.name]).sort();
+    const built = bundle(path.join(ROOT, "runtime-image/dist"));
+    assert.ok(built.includes("fetch.js") && built.includes("package.json") && built.some((f) => f.startsWith("chunks/")));
+    assert.deepEqual(files.filter((f) => f.startsWith("fetch-image/dist/")).map((f) => f.slice("fetch-image/dist/".length)).sort(), built);
+    const unpacked = path.join(tmp, "unpacked");
+    fs.mkdirSync(unpacked);
+    await run("tar", ["-xzf", tarball, "-C", unpacked]);
+    for (const f of built) {
+      assert.ok(fs.readFileSync(path.join(unpacked, "package/fetch-image/dist", f)).equals(fs.readFileSync(path.join(ROOT, "runtime-image/dist", f))), `fetch-image/dist/${f} differs from the bundle`);
+    }
+    // The Dockerfile copies only what the package holds beside it (dist/), from that directory as the context.
+    const dockerfile = fs.readFileSync(path.join(unpacked, "package/fetch-image/Dockerfile"), "utf8");
+    const contextCopies = [...dockerfile.matchAll(/^COPY\s+(?!--from)(?:--\S+\s+)*(\S+)\s+\S+$/gm)].map((m) => m[1]);
+    assert.deepEqual(contextCopies, ["dist/"]);
+    // The preview error for a missing fetch.image sends npm users to this directory of the package.
+    let message = "";
+    try {
+      fetchImageOf({ name: "shop", fetch: {} } as unknown as SecretSetDeclaration, { repository: null, digest: null, version: pkg.version });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    const dir = /node_modules\/secret-mount\/(\S+)/.exec(message)?.[1];
+    assert.ok(dir && files.includes(`${dir}/Dockerfile`) && files.includes(`${dir}/dist/fetch.js`), `the message names ${dir}: ${message}`);
   });
 
   it("main, types, exports and bin point into the package; engines name Node 22 and later", () => {
@@ -135,7 +165,8 @@ describe("the npm package (npm pack, installed into an empty project)", function
     const deps = new Set([...Object.keys(pkg.dependencies), ...optional]);
     const undeclared = new Set<string>();
     const optionalFrom = new Set<string>();
-    for (const f of files.filter((x) => x.endsWith(".js"))) {
+    // (The library's code; fetch-image/dist is the fetch container's self-contained bundle, never required by it.)
+    for (const f of files.filter((x) => x.endsWith(".js") && x.startsWith("dist/"))) {
       for (const [, spec] of fs.readFileSync(path.join(ROOT, f), "utf8").matchAll(/require\("([^".][^"]*)"\)/g)) {
         const name = spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0];
         if (!deps.has(name) && !builtinModules.includes(name.replace(/^node:/, ""))) undeclared.add(`${f}: ${spec}`);
@@ -170,6 +201,15 @@ describe("the npm package (npm pack, installed into an empty project)", function
     started = Date.now();
     await run(process.execPath, [path.join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], { cwd: consumer });
     console.log(`      (tsc in the consumer: ${Date.now() - started} ms)`);
+  });
+
+  it("there, node_modules/secret-mount/fetch-image is a build context whose bundle runs", async () => {
+    const context = path.join(consumer, "node_modules/secret-mount/fetch-image");
+    assert.ok(fs.existsSync(path.join(context, "Dockerfile")) && fs.existsSync(path.join(context, "dist/fetch.js")));
+    // The packaged program itself, as the container runs it: with no FetchSpec it refuses with exit 2 and one line.
+    const fetched = await run(process.execPath, [path.join(context, "dist/fetch.js")], { cwd: consumer, env: { PATH: process.env.PATH } }).then(() => undefined, (e: { code: number; stderr: string }) => e);
+    assert.equal(fetched?.code, 2);
+    assert.match(fetched!.stderr, /"event":"invalid-config".*SECRET_MOUNT_SPEC/);
   });
 
   it("runs there under the user's own mocks", async () => {

@@ -20,7 +20,7 @@ export { GkeIdentity } from "./gcp/gke-args";
 // The component comes after its args: Pulumi's schema analyzer reads the TSDoc of interfaces in the
 // files it has walked before it reaches the component.
 export { SecretMountedWorkload } from "./workload";
-// ECS: its own component beside the workload (README, "Use it on ECS"), args first as above.
+// ECS: its own component beside the workload (docs/guides/ecs.md), args first as above.
 export type { SecretMountedTaskArgs } from "./task-args";
 export type {
   EcsFetchContainerArgs, EcsHealthCheckArgs, EcsLogConfigurationArgs, EcsNativeSecretArgs, EcsNetworkArgs, EcsPortMappingArgs, EcsServiceArgs,
@@ -39,7 +39,7 @@ export { AksWorkloadIdentity } from "./aks-identity";
 export type { GkeWorkloadIdentityArgs, GkeIamBinding, GkeIamBindingArgs } from "./gcp/gke-identity-args";
 export { GcpIamResourceKind } from "./gcp/gke-identity-args";
 export { GkeWorkloadIdentity } from "./gke-identity";
-// Adopting workloads declared elsewhere (README, "Adopting existing workloads"), args first as above.
+// Adopting workloads declared elsewhere (docs/adoption.md), args first as above.
 export type { SecretMountArgs } from "./mount-args";
 export { SecretMount } from "./mount";
 export { adoptPodTemplate, ADOPTED_BY_ANNOTATION, TIGHTENED_ANNOTATION, type PodWiring, type AdoptTarget, type Adopted } from "./kubernetes/adopt";

@@ -109,7 +109,7 @@ export interface Generate {
    * of project, stack and resource name, so that secrets do not all rotate on one day); the first
    * `pulumi up` (or preview, which shows it) on or after a rotation date makes a new value. Nothing
    * happens between runs: without an `up` the value is not replaced. The store keeps the replaced
-   * value readable (see README, "Rotation"), and the new version rolls the pods or, in refresh mode,
+   * value readable (see docs/rotation.md), and the new version rolls the pods or, in refresh mode,
    * reaches running pods. Turning it on for an existing secret regenerates it once at the next `up`.
    */
   rotateEveryDays?: number;
@@ -409,7 +409,7 @@ export type SignalNotifyArgs = SignalNotify;
 /**
  * Notify through a generation file written inside each new set: `{"generation":<n>,"writtenAt":"…"}`.
  * The app watches the mount directory with inotify for `..data` being moved in (IN_MOVED_TO, as
- * for a ConfigMap volume) and reads the file then (see README, "Rotation").
+ * for a ConfigMap volume) and reads the file then (see docs/rotation.md).
  */
 export interface GenerationFileNotify {
   /** Path under the mount (default `secret-mount.generation`). */

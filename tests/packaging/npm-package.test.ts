@@ -24,6 +24,7 @@ const FETCH_IMAGE = "registry.example.com/secret-mount-fetch@sha256:" + "f".repe
 
 const CONSUMER_PROGRAM = `import * as pulumi from "@pulumi/pulumi";
 import { EksIdentity, SecretMountedWorkload, type SecretMountedWorkloadArgs } from "secret-mount";
+import { parseFetchSpecJson, type FetchSpec } from "secret-mount/fetch-spec";
 
 const config = new pulumi.Config();
 const args: SecretMountedWorkloadArgs = {
@@ -34,6 +35,8 @@ const args: SecretMountedWorkloadArgs = {
   fetch: { image: "${FETCH_IMAGE}" },
 };
 const shop = new SecretMountedWorkload("shop", args);
+// The FetchSpec on its own subpath, e.g. for a tool that reads what a workload will fetch.
+export const files = shop.fetchSpec.apply((json): FetchSpec["files"] => parseFetchSpecJson(json).files);
 export const roleArn = shop.roleArn;
 export const fetchSpec = shop.fetchSpec;
 `;
@@ -152,6 +155,8 @@ describe("the npm package (npm pack, installed into an empty project)", function
     assert.ok(files.includes(pkg.main) && files.includes(pkg.types));
     assert.deepEqual(pkg.exports["."], { types: `./${pkg.types}`, default: `./${pkg.main}` });
     assert.ok(files.includes(pkg.exports["./fetch-spec.schema.json"].replace(/^\.\//, "")));
+    for (const target of Object.values(pkg.exports["./fetch-spec"]) as string[]) assert.ok(files.includes(target.replace(/^\.\//, "")), target);
+    assert.deepEqual(pkg.typesVersions["*"]["fetch-spec"], [pkg.exports["./fetch-spec"].types.replace(/^\.\//, "")]);
     assert.ok(files.includes(pkg.bin["secret-mount"]));
     assert.match(pkg.scripts.prepack, /build:lib/);
     // `npm install` in a checkout (what `pulumi package add <repo>` runs before the plugin host
@@ -210,6 +215,11 @@ describe("the npm package (npm pack, installed into an empty project)", function
     const fetched = await run(process.execPath, [path.join(context, "dist/fetch.js")], { cwd: consumer, env: { PATH: process.env.PATH } }).then(() => undefined, (e: { code: number; stderr: string }) => e);
     assert.equal(fetched?.code, 2);
     assert.match(fetched!.stderr, /"event":"invalid-config".*SECRET_MOUNT_SPEC/);
+  });
+
+  it("there, `secret-mount/fetch-spec` is the FetchSpec's own subpath", async () => {
+    const { stdout } = await run(process.execPath, ["-e", "const f = require('secret-mount/fetch-spec'); const s = f.parseFetchSpec({ version: 1, dir: '/run/secrets/app', mode: 'init', files: [{ path: 'db', source: { type: 'aws-ssm', name: 'db' } }] }); console.log(JSON.stringify({ n: s.files.length, version: f.FETCH_SPEC_VERSION }))"], { cwd: consumer });
+    assert.deepEqual(JSON.parse(stdout), { n: 1, version: 1 });
   });
 
   it("runs there under the user's own mocks", async () => {

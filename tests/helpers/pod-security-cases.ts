@@ -83,7 +83,7 @@ export const FORBIDDEN_CASES: PodSecurityCase[] = [
 /** Values the restricted profile allows that a checker might wrongly refuse. */
 export const ALLOWED_CASES: PodSecurityCase[] = [
   { title: "the pod as it is", change: () => undefined },
-  { title: "AppArmor runtime/default and localhost/ (annotation)", change: (pod) => {
+  { title: "AppArmor localhost/<profile> (annotation)", change: (pod) => {
     (pod.metadata.annotations ??= {})[`container.apparmor.security.beta.kubernetes.io/${app(pod).name}`] = "localhost/web";
   } },
   { title: "AppArmor Localhost (container appArmorProfile)", change: (pod) => { sc(app(pod)).appArmorProfile = { type: "Localhost", localhostProfile: "web" }; } },

@@ -139,7 +139,7 @@ export function adoptTransform(ctx: TransformContext, selection: AdoptSelection 
       const other = Object.keys(ann).filter((k) => theirs[k] !== undefined && theirs[k] !== ann[k]);
       if (other.length) {
         const carries = other.map((k) => `${k}: ${typeof theirs[k] === "string" ? JSON.stringify(theirs[k]) : "(a value from another resource)"}`).join(", ");
-        fail(`ServiceAccount ${sa} metadata.annotations.${other[0]}`, `already carries another identity (${carries}); adoption would overwrite it, ` +
+        fail(`ServiceAccount ${sa} metadata.annotations.${other[0]}`, `already carries another value for an annotation the secrets' identity sets (${carries}); adoption would overwrite it, ` +
           "taking that identity from the pods that rely on it and giving the secrets' identity to every pod that runs as this ServiceAccount. " +
           `Workloads of this program seen running as it: ${using()}. Remove that annotation from the ServiceAccount (e.g. the chart's ` +
           "serviceAccount.annotations value), or give the adopted workloads a ServiceAccount of their own and name it in the SecretMount's serviceAccountName");

@@ -73,7 +73,7 @@ describe("adoptTransform: adoption never widens who holds the identity", () => {
         const { t } = transformOf({ names: ["web"] }, platform);
         await t(resource("Deployment", "web"));
         await refused(() => t(serviceAccount({ [key]: theirs, "meta.helm.sh/release-name": "web" })),
-          `shop: ServiceAccount shop/web metadata.annotations.${key}: already carries another identity (${key}: "${theirs}")`,
+          `shop: ServiceAccount shop/web metadata.annotations.${key}: already carries another value for an annotation the secrets' identity sets (${key}: "${theirs}")`,
           "adoption would overwrite it", "giving the secrets' identity to every pod that runs as this ServiceAccount",
           "Workloads of this program seen running as it: Deployment shop/web (adopted)",
           "Remove that annotation from the ServiceAccount", "give the adopted workloads a ServiceAccount of their own");

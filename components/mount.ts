@@ -33,7 +33,8 @@ export class SecretMount extends pulumi.ComponentResource {
   /**
    * The fetch wiring as JSON, for programs in any language: `fetchContainer` (first init
    * container), `volumes`, `volumeMount` (read-only, for each mounting container),
-   * `podSecurityContext` (`fsGroup` when the pod sets none), `podLabels`, `podAnnotations` (revision
+   * `podSecurityContext` (`fsGroup` when the pod sets none; on a pod with persistent volumes the
+   * kubelet regroups them, see `allowPersistentVolumeGroupChange`), `podLabels`, `podAnnotations` (revision
    * included), `skipContainers` (`annotation` and `separator`: list every container but the fetcher),
    * `serviceAccountName`, `namespace`.
    */
@@ -123,7 +124,12 @@ export class SecretMount extends pulumi.ComponentResource {
     return adoptTransform(contexts.get(this)!, selection);
   }
 
-  /** The pure adoption of one pod template (see adoptPodTemplate), for objects built by hand. */
+  /**
+   * The pure adoption of one pod template (see adoptPodTemplate), for objects built by hand. For a
+   * StatefulSet, give its `volumeClaimTemplates` names in `target` (the transform reads them itself).
+   * It sees only this template: the checks across workloads (another workload running as the
+   * ServiceAccount, the ServiceAccount's annotations) are the transform's.
+   */
   adopt(template: Record<string, any>, target: AdoptTarget): Adopted {
     const ctx = contexts.get(this)!;
     return adoptPodTemplate(template, ctx.wiring, { containers: ctx.mountInto, ...target });

@@ -7,6 +7,7 @@ import { normalizeDeclaration } from "./core/normalize";
 import { prepareMount } from "./platform";
 import { workloadManifest, fetchSpecConfigMapManifest, namespaceManifest, serviceAccountManifest } from "./kubernetes/manifests";
 import { warnUnpinnedImages } from "./kubernetes/fetch-image";
+import { checkPodRestricted } from "./kubernetes/pod";
 import type { SecretMountedWorkloadArgs } from "./workload-args";
 
 /**
@@ -53,6 +54,7 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
     const shape = normalizeWorkloadShape(name, args, decl.deploymentName);
     // The one platform normalize found set; its checks run here, before anything is registered.
     const { sizeLimit, fetchImage, delivery, provision } = prepareMount(decl, args);
+    checkPodRestricted(decl, sizeLimit);
     super("secret-mount:index:SecretMountedWorkload", name, {}, opts);
     warnUnpinnedImages(this, [{ field: "fetch.image", image: fetchImage }, ...decl.containers.map((c) => ({ field: `${c.field}.image`, image: c.image }))]);
     const { platform, fetchSpec } = provision(this);

@@ -7,6 +7,8 @@ import type { ResourcesArgs } from "../core/args";
 import { FETCH_CONTAINER_NAME, type Declaration, type NormalizedContainer } from "../core/normalize";
 import { fetchImageOf, pullPolicyOf } from "./fetch-image";
 import { FETCH_UID } from "../core/file-access";
+import { DeclarationError } from "../core/declaration-error";
+import { describeViolation, podSecurityViolations } from "./restricted";
 
 /** Why a Pulumi secret may not be a pod spec value, and where it belongs instead. */
 const IN_POD_SPEC = "it would sit in clear text in the Deployment's pod spec (readable by anyone who may read " +
@@ -140,7 +142,7 @@ export function appContainer(c: NormalizedContainer, decl: Declaration): k8s.cor
  * `specConfigMap`, when set, names the ConfigMap that carries the FetchSpec instead of the environment.
  */
 export function podTemplate(decl: Declaration, specJson: pulumi.Input<string>, wiring: PlatformWiring, sizeLimit: string, specConfigMap?: pulumi.Input<string>): k8s.core.v1.PodTemplateSpec {
-  return {
+  return refuseUnrestricted(decl, {
     metadata: {
       labels: { ...decl.labels, ...wiring.podLabels, ...selectorLabels(decl) },
       annotations: {
@@ -175,5 +177,27 @@ export function podTemplate(decl: Declaration, specJson: pulumi.Input<string>, w
         ...(specConfigMap === undefined ? [] : [{ name: SPEC_VOLUME, configMap: { name: specConfigMap, items: [{ key: FETCH_SPEC_FILE, path: FETCH_SPEC_FILE }] } }]),
       ],
     },
+  });
+}
+
+/**
+ * Refuses, before anything is registered, a declaration whose pod would break the restricted
+ * profile: the pod built with no platform and with the values that may come from resources (images,
+ * commands, arguments, environment: none a security setting) left out.
+ */
+export function checkPodRestricted(decl: Declaration, sizeLimit: string): void {
+  const plain: Declaration = {
+    ...decl, fetch: { ...decl.fetch, image: "" },
+    containers: decl.containers.map((c) => ({ ...c, image: "", command: undefined, args: undefined, env: undefined })),
   };
+  podTemplate(plain, "", { serviceAccountAnnotations: {}, podLabels: {}, podAnnotations: {}, fetchEnv: {} }, sizeLimit);
+}
+
+/** The pod as built, checked against the restricted profile (restricted.ts, as adoption is); a break names the declaration's field. */
+function refuseUnrestricted(decl: Declaration, template: k8s.core.v1.PodTemplateSpec): k8s.core.v1.PodTemplateSpec {
+  const v = podSecurityViolations(template.spec as unknown as Record<string, unknown>, template.metadata as unknown as Record<string, unknown>)[0];
+  if (!v) return template;
+  const field = v.container?.list === "containers" ? `${decl.containers[v.container.index].field}.${v.field}`
+    : v.container ? `fetch (the ${v.container.name} container) ${v.field}` : describeViolation(v).field;
+  throw new DeclarationError(field, `${describeViolation(v).problem}: the pod must meet the restricted profile; remove it`, decl.name);
 }

@@ -155,6 +155,9 @@ const CASES: Case[] = [
   ["more secrets than 10 managed policies hold", baseArgs({ secrets: Array.from({ length: 1000 }, (_, i) => ({ name: `s${i}`, existing: { name: `prod/payments/service-${i}/credential` } })) }), "secrets",
     /1000 secrets need a read policy of about \d+ characters: \d+ managed policies of at most 6144 characters, over the 10 IAM attaches to one role by default.*Split the secrets across several workloads/],
   ["unknown identity", baseArgs({ eks: { identity: "kiam" as never, oidcProviderArn: OIDC_ARN, oidcIssuerUrl: OIDC_URL } }), "eks.identity", /"irsa" or "pod-identity"/],
+  // the restricted profile (components/kubernetes/restricted.ts, the checker adoption uses too)
+  ["a probe with a host (passed through from an object the types do not check)", baseArgs({ containers: [{ ...app, readinessProbe: { httpGet: { port: 8080, host: "169.254.169.254" } } as never }] }),
+    "containers[0].readinessProbe.httpGet.host", /is "169\.254\.169\.254"; allowed: "" or unset .*control "Host Probes \/ Lifecycle Hooks", admission check hostProbesAndHostLifecycle\): the pod must meet the restricted profile; remove it/],
 ];
 
 describe("declaration errors: named field, the fix, and nothing registered", () => {

@@ -179,7 +179,7 @@ const IDENTITY: Record<string, { inputs: Record<string, string>; required: strin
 // JSON document (a pod-spec fragment has no schema type without Kubernetes' own types).
 const MOUNT_INPUTS = {
   secrets: "Secret[]", namespace: "string?", serviceAccountName: "string?", createServiceAccount: "boolean?", mountInto: "string[]?",
-  mountPath: "string?", volumeSizeLimit: "string?", fileMode: "string?", fsGroup: "number?", refresh: "Refresh?", envFile: "EnvFile?",
+  mountPath: "string?", volumeSizeLimit: "string?", fileMode: "string?", fsGroup: "number?", allowPersistentVolumeGroupChange: "boolean?", refresh: "Refresh?", envFile: "EnvFile?",
   fetch: "FetchContainer?", secretNamePrefix: "string?", eks: "EksPlatform?", aks: "AksPlatform?", gke: "GkePlatform?",
 };
 const MOUNT_OUTPUTS = {

@@ -78,6 +78,7 @@ describe("render: the identity components' review output", () => {
     const binding = r.c.resources.find((x) => x.type === "gcp:storage/bucketIAMMember:BucketIAMMember")!.name;
     assert.deepEqual(r.facts(binding), ["grant: roles/storage.objectViewer (additive)", "on: buckets/acme-reports", `to: ${member}`]);
     assert.ok(r.facts("reports-sa").some((f) => f.startsWith("shared in the pod: every container of the pod")), r.facts("reports-sa").join("\n"));
+    assert.ok(r.facts("reports-sa").some((f) => /^other clusters: SAME ACCESS for any cluster of workload identity pool offline-project\.svc\.id\.goog .*namespace "analytics" and a ServiceAccount "reporter"/.test(f)), r.facts("reports-sa").join("\n"));
     assert.doesNotMatch(r.text, /not summarised/);
   });
 });

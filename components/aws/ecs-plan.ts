@@ -174,7 +174,7 @@ export function planEcsTask(name: string, args: SecretMountedTaskArgs | undefine
   const mounts = (c: string) => mountInto === undefined || mountInto.includes(c);
   const names = new Map<string, string>();
   const containers: NormalizedTaskContainer[] = apps.items.map(({ item: c, at }) => {
-    if (!c || typeof c !== "object") fail(at, "must be an object with at least name, image and user");
+    if (!c || typeof c !== "object") fail(at, "must be an object with at least name, image and (when it mounts the secrets) user");
     unknownFields(c, CONTAINER, at, fail);
     if (typeof c.name !== "string" || !NAME.test(c.name)) fail(`${at}.name`, `${JSON.stringify(c.name)} is not an ECS container name: use 1-255 letters, digits, "_" and "-"`);
     if (c.name === FETCH_CONTAINER_NAME) fail(`${at}.name`, `"${FETCH_CONTAINER_NAME}" is the fetch container's name; choose another`);

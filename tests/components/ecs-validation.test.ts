@@ -27,7 +27,7 @@ const CASES: Case[] = [
   ["file group 0", ec2({ fileGroup: 0 }), "fileGroup", /is 0; use a non-zero GID such as 65532/],
   ["permissions boundary not a policy ARN", taskArgs({ permissionsBoundaryArn: "arn:aws:iam::111122223333:role/x" }), "permissionsBoundaryArn", /not an IAM policy ARN/],
   ["no app container", taskArgs({ containers: [] }), "containers", /at least one application container/],
-  ["app container not an object", taskArgs({ containers: [null as never] }), "containers[0]", /must be an object with at least name, image and user/],
+  ["app container not an object", taskArgs({ containers: [null as never] }), "containers[0]", /must be an object with at least name, image and \(when it mounts the secrets\) user/],
   // the volume
   ["Fargate + tmpfs requested", taskArgs({ volumeSizeMiB: 4 }), "volumeSizeMiB", /Fargate cannot share.*ephemeral storage on disk.*nativeSecrets.*launchType "EC2"/],
   ["Fargate + another file group", taskArgs({ fileGroup: 3000 }), "fileGroup", /on Fargate ECS creates the shared volume.*65532/],

@@ -67,10 +67,13 @@ export function provisionAksIdentity(parent: pulumi.Resource, r: AksIdentityRequ
     audiences: [TOKEN_EXCHANGE_AUDIENCE],
   };
   const credentialResourceName = `${r.name}-federated-credential`;
+  // A new name replaces the credential. Azure refuses a second credential with the same issuer and
+  // subject on one identity, so the old one goes first (Pulumi's default creates the new one first).
+  const replace = { deleteBeforeReplace: true };
   const credential = r.plan.kind === "new"
-    ? new managedidentity.FederatedIdentityCredential(credentialResourceName, credentialArgs, { parent, dependsOn: [identityResource!] })
+    ? new managedidentity.FederatedIdentityCredential(credentialResourceName, credentialArgs, { parent, dependsOn: [identityResource!], ...replace })
     // Azure refuses concurrent credential writes on one identity (409): one after another.
-    : chainCredential(r.plan.resourceId, (after) => new managedidentity.FederatedIdentityCredential(credentialResourceName, credentialArgs, { parent, ...(after ? { dependsOn: [after] } : {}) }));
+    : chainCredential(r.plan.resourceId, (after) => new managedidentity.FederatedIdentityCredential(credentialResourceName, credentialArgs, { parent, ...(after ? { dependsOn: [after] } : {}), ...replace }));
 
   const federatedCredential = pulumi.output(r.oidcIssuerUrl).apply((issuer) => JSON.stringify({
     name: r.credential.name,

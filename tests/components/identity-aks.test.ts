@@ -31,7 +31,7 @@ describe("AksWorkloadIdentity: a managed identity, its federated credential and 
     assert.deepEqual(c.one("azure-native:managedidentity:FederatedIdentityCredential"), {
       resourceGroupName: "analytics-rg",
       resourceName: "reports-identity",
-      federatedIdentityCredentialResourceName: "analytics-reporter",
+      federatedIdentityCredentialResourceName: "analytics_reporter",
       issuer: AKS_ISSUER,
       subject: "system:serviceaccount:analytics:reporter",
       audiences: ["api://AzureADTokenExchange"],
@@ -66,7 +66,7 @@ describe("AksWorkloadIdentity: a managed identity, its federated credential and 
     assert.deepEqual(c.outputs.podLabels, { "azure.workload.identity/use": "true" });
     assert.equal(c.outputs.tenantId, AZ_TENANT);
     assert.deepEqual(JSON.parse(String(c.outputs.federatedCredential)), {
-      name: "analytics-reporter", identity: "reports-identity", issuer: AKS_ISSUER, subject: "system:serviceaccount:analytics:reporter", audiences: ["api://AzureADTokenExchange"],
+      name: "analytics_reporter", identity: "reports-identity", issuer: AKS_ISSUER, subject: "system:serviceaccount:analytics:reporter", audiences: ["api://AzureADTokenExchange"],
     });
     assert.deepEqual(JSON.parse(String(c.outputs.roleAssignments)).map((r: { scope: string }) => r.scope), [STORAGE, QUEUE]);
   });
@@ -90,6 +90,38 @@ describe("AksWorkloadIdentity: a managed identity, its federated credential and 
     assert.equal(c.all("azure-native:managedidentity:UserAssignedIdentity").length, 0);
     assert.deepEqual(c.dependsOn.get("second-federated-credential"), ["first-federated-credential"]);
     assert.equal(c.all("azure-native:authorization:RoleAssignment").every((r) => r.inputs.principalId === "pid"), true);
+  });
+
+  it("one shared identity, two ServiceAccounts whose names joined with - were equal (a-b/c and a/b-c): two credentials, each named for its own pair", async () => {
+    const mocks = new AzureMocks();
+    await pulumi.runtime.setMocks(mocks, "proj", "dev", false);
+    const existing = { resourceId: SHARED, clientId: "cid", principalId: "pid" };
+    const c = await mockComponent((opts) => {
+      new AksWorkloadIdentity("first", args({ namespace: "a-b", serviceAccountName: "c", identity: existing }), opts);
+      return new AksWorkloadIdentity("second", args({ namespace: "a", serviceAccountName: "b-c", identity: existing }), opts);
+    }, OUTPUTS, mocks);
+    const credentials = c.all("azure-native:managedidentity:FederatedIdentityCredential").map((r) => r.inputs);
+    assert.deepEqual(credentials.map((x) => [x.federatedIdentityCredentialResourceName, x.subject]), [
+      ["a-b_c", "system:serviceaccount:a-b:c"],
+      ["a_b-c", "system:serviceaccount:a:b-c"],
+    ]);
+  });
+
+  it("a renamed credential is replaced delete-first: Azure refuses a second credential with the same issuer and subject on one identity", async () => {
+    const replaced = new Map<string, unknown>();
+    const record: pulumi.ResourceTransformation = (t) => {
+      if (t.type === "azure-native:managedidentity:FederatedIdentityCredential") replaced.set(t.name, (t.opts as pulumi.CustomResourceOptions).deleteBeforeReplace);
+      return undefined;
+    };
+    const mocks = new AzureMocks();
+    await pulumi.runtime.setMocks(mocks, "proj", "dev", false);
+    const existing = { resourceId: SHARED, clientId: "cid", principalId: "pid" };
+    await mockComponent((opts) => {
+      const o = { ...opts, transformations: [...(opts.transformations ?? []), record] };
+      new AksWorkloadIdentity("created", args(), o);
+      return new AksWorkloadIdentity("shared", args({ serviceAccountName: "other", identity: existing }), o);
+    }, OUTPUTS, mocks);
+    assert.deepEqual(Object.fromEntries(replaced), { "created-federated-credential": true, "shared-federated-credential": true });
   });
 
   it("builds the same identity and credential as SecretMountedWorkload for the same ServiceAccount (one shared function)", async () => {

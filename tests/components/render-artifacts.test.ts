@@ -298,6 +298,49 @@ describe("render artifacts: Google (GKE)", () => {
     assert.deepEqual(text.split("\n").filter((l) => l.length > 100), []);
   });
 
+  /** Every entry's facts labelled "other clusters", as `<entry>: <text>` with the wrapping undone. */
+  const samenessLines = (entries: { name: string; facts: { label: string; values: string[] }[] }[]) =>
+    entries.flatMap((e) => e.facts.filter((f) => f.label === "other clusters").map((f) => `${e.name}: ${f.values.join(" ")}`));
+  const SAMENESS = /^api-sa: SAME ACCESS for any cluster of workload identity pool p-1234\.svc\.id\.goog .*with a namespace "shop" and a ServiceAccount "api": the principal names no cluster \(Google's "identity sameness"\); give clusters of different trust their own project/;
+
+  it("identity sameness: the ServiceAccount of a GKE workload says that any cluster of the pool with that namespace and ServiceAccount gets the same access, once", () => {
+    const member = (name: string, secretId: string): RecordedResource => ({
+      type: "gcp:secretmanager/secretIamMember:SecretIamMember", name, custom: true,
+      inputs: { project: "p-1234", secretId, role: "roles/secretmanager.secretAccessor", member: PRINCIPAL },
+    });
+    const { text, entries } = review([sa("api"), sa("other"), member("a-db-accessor", SECRET_ID), member("a-api-accessor", "projects/p-1234/secrets/api")]);
+    const lines = samenessLines(entries);
+    assert.equal(lines.length, 1, lines.join("\n"));
+    assert.match(lines[0], SAMENESS);
+    assert.match(text.replace(/\n +/g, " "), /other clusters +SAME ACCESS for any cluster of workload identity pool p-1234\.svc\.id\.goog/);
+    assert.deepEqual(text.split("\n").filter((l) => l.length > 100), []);
+  });
+
+  it("identity sameness: a Google service account's workload identity user names no cluster either", () => {
+    const { entries } = review([
+      sa("api"),
+      { type: "gcp:serviceaccount/iAMMember:IAMMember", name: "a-wi", custom: true, inputs: { serviceAccountId: "projects/p-1234/serviceAccounts/r@p-1234.iam.gserviceaccount.com", role: "roles/iam.workloadIdentityUser", member: "serviceAccount:p-1234.svc.id.goog[shop/api]" } },
+    ]);
+    const lines = samenessLines(entries);
+    assert.equal(lines.length, 1, lines.join("\n"));
+    assert.match(lines[0], SAMENESS);
+  });
+
+  it("identity sameness: with no ServiceAccount in the program (an existing one), the first member naming the principal carries the warning, once", () => {
+    const member = (name: string, secretId: string): RecordedResource => ({
+      type: "gcp:secretmanager/secretIamMember:SecretIamMember", name, custom: true,
+      inputs: { project: "p-1234", secretId, role: "roles/secretmanager.secretAccessor", member: PRINCIPAL },
+    });
+    const { entries } = review([
+      member("a-db-accessor", SECRET_ID),
+      member("a-api-accessor", "projects/p-1234/secrets/api"),
+      { type: "gcp:secretmanager/secretIamMember:SecretIamMember", name: "b-accessor", custom: true, inputs: { project: "p-1234", secretId: SECRET_ID, role: "roles/secretmanager.secretAccessor", member: "serviceAccount:r@p-1234.iam.gserviceaccount.com" } },
+    ]);
+    const lines = samenessLines(entries);
+    assert.equal(lines.length, 1, lines.join("\n"));
+    assert.match(lines[0], /^a-db-accessor: SAME ACCESS for any cluster of workload identity pool p-1234\.svc\.id\.goog .*namespace "shop" and a ServiceAccount "api"/);
+  });
+
   it("a Google service account: the ServiceAccount it is impersonated from gets the same warning", () => {
     const resources: RecordedResource[] = [
       sa("api"),

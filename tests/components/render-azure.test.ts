@@ -52,7 +52,7 @@ describe("npm run render -- examples/aks (offline): the Azure review artifacts",
   it("the federated credential trusts exactly the ServiceAccount, with the token-exchange audience", () => {
     assert.deepEqual(JSON.parse(read("azure/billing-api-federated-credential.federated-credential.json")), {
       identity: "billing-rg/billing-api-identity",
-      name: "billing-billing-api",
+      name: "billing_billing-api",
       issuer: "https://westeurope.oic.prod-aks.azure.com/72f988bf-86f1-41af-91ab-2d7cd011db47/00000000-0000-0000-0000-000000000000/",
       subject: "system:serviceaccount:billing:billing-api",
       audiences: ["api://AzureADTokenExchange"],

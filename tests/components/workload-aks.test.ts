@@ -94,7 +94,7 @@ describe("SecretMountedWorkload on AKS (new vault, new identity), under mocks", 
     assert.deepEqual(w.one(CREDENTIAL), {
       resourceGroupName: "shop-rg",
       resourceName: "shop-identity",
-      federatedIdentityCredentialResourceName: "shop-shop",
+      federatedIdentityCredentialResourceName: "shop_shop",
       issuer: AKS_ISSUER,
       subject: "system:serviceaccount:shop:shop",
       audiences: ["api://AzureADTokenExchange"],
@@ -124,7 +124,7 @@ describe("SecretMountedWorkload on AKS (new vault, new identity), under mocks", 
       scope: `${vaultId}/secrets/${n}`, roleDefinitionId: SECRETS_USER, roleName: "Key Vault Secrets User", principalId, principalType: "ServicePrincipal",
     })));
     assert.deepEqual(JSON.parse(w.outputs.federatedCredential as string), {
-      name: "shop-shop", identity: "shop-identity", issuer: AKS_ISSUER, subject: "system:serviceaccount:shop:shop", audiences: ["api://AzureADTokenExchange"],
+      name: "shop_shop", identity: "shop-identity", issuer: AKS_ISSUER, subject: "system:serviceaccount:shop:shop", audiences: ["api://AzureADTokenExchange"],
     });
     assert.equal(w.outputs.vaultUri, `https://${vaultName}.vault.azure.net/`);
     assert.match(String(w.outputs.identityClientId), /^[0-9a-f-]{36}$/);
@@ -195,7 +195,7 @@ describe("SecretMountedWorkload on AKS with an existing vault and identity", () 
       [`${EXISTING_VAULT}/secrets/partner-api`, role, "66666666-7777-8888-9999-000000000000"],
     ]);
     assert.deepEqual(w.one(CREDENTIAL), {
-      resourceGroupName: "id-rg", resourceName: "shared-reader", federatedIdentityCredentialResourceName: "shop-billing",
+      resourceGroupName: "id-rg", resourceName: "shared-reader", federatedIdentityCredentialResourceName: "shop_billing",
       issuer: AKS_ISSUER, subject: "system:serviceaccount:shop:billing", audiences: ["api://AzureADTokenExchange"],
     });
     assert.equal(w.one(SA).metadata.annotations["azure.workload.identity/client-id"], "11111111-2222-3333-4444-555555555555");

@@ -376,6 +376,8 @@ describe("npm run render -- examples/gke", () => {
     const text = stdout.replace(/\n {20,}/g, " ");
     assert.match(text, /ServiceAccount {2}billing-api-sa\n(?: {4}.*\n)*? {4}workload identity +ns\/billing\/sa\/billing-api on GKE$/m);
     assert.match(text, /shared in the pod +every container of the pod \(the app too\) gets this identity from the GKE metadata server: no per-container exclusion/);
+    assert.match(text, /other clusters +SAME ACCESS for any cluster of workload identity pool acme-billing\.svc\.id\.goog .*with a namespace "billing" and a ServiceAccount "billing-api": the principal names no cluster/);
+    assert.equal(text.match(/other clusters +SAME ACCESS/g)?.length, 1, "once per workload");
     assert.match(text, /SecretIamMember {2}billing-api-stripe-accessor\n {4}grant +roles\/secretmanager\.secretAccessor \(additive\)\n {4}on +projects\/acme-shared\/secrets\/stripe\n {4}to +principal:\/\//);
     assert.match(text, /RegionalSecretVersion {2}billing-api-signing-key-value\n {4}value +withheld/);
   });

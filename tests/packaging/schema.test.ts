@@ -76,7 +76,7 @@ const OBJECT_TYPES: Record<string, Record<string, string>> = {
   EnvFile: { path: "string?", vars: "{string}" },
   FetchContainer: { image: "Input<string>?", timeoutSeconds: "number?", resources: "Resources?" },
   TaskContainer: {
-    name: "string", image: "Input<string>", user: "string", command: "Input<string>[]?", entryPoint: "Input<string>[]?", workingDirectory: "string?",
+    name: "string", image: "Input<string>", user: "string?", command: "Input<string>[]?", entryPoint: "Input<string>[]?", workingDirectory: "string?",
     environment: "{Input<string>}?", cpu: "number?", memory: "number?", memoryReservation: "number?", portMappings: "EcsPortMapping[]?",
     healthCheck: "EcsHealthCheck?", logConfiguration: "EcsLogConfiguration?", readonlyRootFilesystem: "boolean?", essential: "boolean?",
   },
@@ -191,7 +191,7 @@ const MOUNT_OUTPUTS = {
 // SecretMountedTask: ECS-native args beside the workload's, sharing Secret and EnvFile.
 const TASK_INPUTS = {
   secrets: "Secret[]", containers: "TaskContainer[]?", container: "TaskContainer?", launchType: "EcsLaunchType?", family: "string?", cpu: "number?", memory: "number?",
-  mountPath: "string?", fileMode: "string?", fileGroup: "number?", volumeSizeMiB: "number?", envFile: "EnvFile?", fetch: "EcsFetchContainer?",
+  mountInto: "string[]?", mountPath: "string?", fileMode: "string?", fileGroup: "number?", volumeSizeMiB: "number?", envFile: "EnvFile?", fetch: "EcsFetchContainer?",
   secretNamePrefix: "string?", nativeSecrets: "EcsNativeSecret[]?", service: "EcsService?", logRetentionInDays: "number?",
   permissionsBoundaryArn: "Input<string>?", tags: "{Input<string>}?",
 };

@@ -172,7 +172,7 @@ export async function runProgram(dir: string, stack = "example", scope?: Partial
   aliasLibrary();
   const main = entryPoint(dir, projectFile);
   const ctx = { dir, stackPath, stackExists: fs.existsSync(stackPath), stack, main };
-  const config$ = recordMissingConfig([pulumi, ...programSdk(dir)]);
+  const missingConfig = recordMissingConfig([pulumi, ...programSdk(dir)]);
   const failures: unknown[] = [];
   const fail = (e: unknown) => {
     if (!failures.includes(e)) failures.push(e);
@@ -193,9 +193,9 @@ export async function runProgram(dir: string, stack = "example", scope?: Partial
     await new Promise((resolve) => setImmediate(resolve));
   } finally {
     process.off("unhandledRejection", fail);
-    config$.restore();
+    missingConfig.restore();
   }
-  if (config$.missing.length) throw missingConfigError(config$.missing.map((m) => m.key), ctx);
+  if (missingConfig.missing.length) throw missingConfigError(missingConfig.missing.map((m) => m.key), ctx);
   if (failures.length) throw explainProgramError(failures.find(isDeclarationError) ?? failures[0], ctx);
   const placeholders = [...mocks.placeholders].sort((a, b) => b.value.length - a.value.length);
   return { project, stack, resources: mocks.resources, outputs, placeholders, scope: { ...fullScope, regionConfigured: Boolean(region || scope?.region) } };

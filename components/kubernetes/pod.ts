@@ -73,9 +73,6 @@ export function fetchContainer(decl: Declaration, specJson: pulumi.Input<string>
     // Audit: every log line of the fetcher names the pod that read (downward API).
     ...Object.entries({ [POD_NAME_ENV]: "metadata.name", [POD_NAMESPACE_ENV]: "metadata.namespace", ...wiring.fetchFieldEnv })
       .map(([name, fieldPath]) => ({ name, valueFrom: { fieldRef: { fieldPath } } })),
-    // No fallback to the node's instance role: without the pod's own identity the fetch fails
-    // loudly (identity-not-ready) instead of reading with whatever the node may read.
-    { name: "AWS_EC2_METADATA_DISABLED", value: "true" },
   ];
   const image = refuseSecret(fetchImageOf(decl), "fetch.image", decl.name, IN_POD_SPEC);
   const container: k8s.core.v1.Container = {

@@ -1,6 +1,8 @@
 import { stringify as toYaml } from "yaml";
 import { DEFAULT_SCOPE, type OfflineScope, type Placeholder, type RecordedResource } from "./offline-engine";
-import { fact, type Artifact, type Describer, type Fact, type Obj, type Subject } from "./describe";
+import { fact, jsonFile, type Artifact, type Describer, type Fact, type Obj, type Subject } from "./describe";
+import { uniquePaths } from "./unique-paths";
+import { MARKER_FILE } from "./out-dir";
 import { AWS_DESCRIBERS } from "./describe-aws";
 import { ECS_DESCRIBERS } from "./describe-ecs";
 import { describeKubernetesObject } from "./describe-kubernetes";
@@ -88,9 +90,10 @@ export function buildArtifacts(resources: RecordedResource[], ctx: ReviewContext
     files.push(...(d.files ?? []));
   }
   const kube = subjects.filter((s) => s.type.startsWith("kubernetes:")).map((s) => s.inputs);
+  const tagged = tagsFile(subjects);
   const artifacts: Artifact[] = [
     ...(kube.length ? [{ path: "kubernetes.yaml", content: kube.map((o) => toYaml(o, { lineWidth: 0 })).join("---\n"), about: "the Kubernetes objects, as they would be applied" }] : []),
-    ...files,
+    ...uniquePaths([...files, ...(tagged ? [tagged] : [])], ["kubernetes.yaml", "README.md", MARKER_FILE]),
   ];
   const notes = reviewNotes(ctx, resources);
   const inFiles = ctx.placeholders.filter((p) => artifacts.some((a) => a.content.includes(p.value)));
@@ -120,6 +123,27 @@ export function formatReview(title: string, entries: ReviewEntry[], notes: strin
     }
   }
   return out.join("\n");
+}
+
+/** The metadata fields cloud resources carry: tags (AWS, Azure), labels and annotations (Google). */
+const METADATA_FIELDS = ["tags", "labels", "annotations"];
+
+/**
+ * `tags.json`: the tags, labels and annotations of every cloud resource that carries any, with its
+ * type and resource name, one row each. Kubernetes objects' labels are in kubernetes.yaml.
+ * Undefined when no resource carries any.
+ */
+function tagsFile(subjects: Subject[]): Artifact | undefined {
+  const rows = subjects.filter((s) => !s.type.startsWith("kubernetes:")).flatMap((s) => {
+    const present = METADATA_FIELDS.filter((f) => {
+      const v = s.inputs[f];
+      return v !== null && typeof v === "object" && Object.keys(v).length > 0;
+    });
+    return present.length ? [{ type: s.type, name: s.name, ...Object.fromEntries(present.map((f) => [f, s.inputs[f]])) }] : [];
+  });
+  return rows.length
+    ? jsonFile("tags.json", rows, "the tags (AWS, Azure), labels and annotations (Google) of each cloud resource, by type and name")
+    : undefined;
 }
 
 /** Replaces every invented value with `<what it stands for>`, longest first. */

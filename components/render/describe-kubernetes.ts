@@ -29,8 +29,11 @@ const withTemplate = (o: Obj): Obj => (o.kind === "CronJob" ? { ...o, spec: { ..
 export const describeKubernetesObject: Describer = (s, index) => {
   const o = WORKLOAD_KINDS.includes(s.inputs.kind) ? withTemplate(s.inputs) : s.inputs;
   const found = WORKLOAD_KINDS.includes(o.kind) ? fetchSpecOf(o, index) : undefined;
+  const { name, namespace } = o.metadata ?? {};
   const files: Artifact[] = found?.spec
-    ? [jsonFile(`fetch-spec/${o.metadata?.name}.json`, found.spec, "the FetchSpec the fetch container reads: which file comes from which secret")]
+    ? [jsonFile(`fetch-spec/${name}.json`, found.spec,
+      `the FetchSpec the fetch container of ${o.kind} ${namespace ? `${namespace}/` : ""}${name} reads: which file comes from which secret`,
+      `fetch-spec/${namespace ?? "default"}/${name}.json`)]
     : [];
   return { facts: kubeFacts(o, found), files };
 };

@@ -1,4 +1,9 @@
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { uniquePaths } from "../../components/render/unique-paths";
+import { replaceOutDir } from "../../components/render/out-dir";
 import { buildArtifacts, formatReview, REVIEW_WIDTH } from "../../components/render/artifacts";
 import { DEFAULT_SCOPE, OfflineMocks, type RecordedResource } from "../../components/render/offline-engine";
 import { formatBytes, wrapText } from "../../components/render/terminal-text";
@@ -235,6 +240,37 @@ describe("render artifacts: the limits' other shapes (managed policies, a FetchS
     const { text, artifacts } = review([d]);
     assert.match(text.replace(/\n +/g, " "), /FetchSpec +read from \/etc\/secret-mount-spec\/spec\.json, NOT READABLE offline: the ConfigMap ns\/elsewhere is not part of this program/);
     assert.ok(!artifacts.some((a) => a.path.startsWith("fetch-spec/")));
+  });
+});
+
+describe("render artifacts: every file has a path of its own", () => {
+  it("a Deployment and a CronJob named web in one namespace, and a Deployment web in another: three FetchSpecs, three paths", async () => {
+    const resources = [
+      ...(await mockWorkload("a-web", baseArgs({ namespace: "team-a", deploymentName: "web" }))).resources,
+      ...(await mockWorkload("a-report", baseArgs({ namespace: "team-a", deploymentName: "web", kind: "CronJob", schedule: "0 3 * * *" }))).resources,
+      ...(await mockWorkload("b-web", baseArgs({ namespace: "team-b", deploymentName: "web" }))).resources,
+    ];
+    const { artifacts } = review(resources);
+    const paths = artifacts.map((a) => a.path);
+    assert.equal(new Set(paths.map((p) => p.toLowerCase())).size, paths.length, paths.join("\n"));
+    assert.deepEqual(paths.filter((p) => p.startsWith("fetch-spec/")), ["fetch-spec/team-a/web.json", "fetch-spec/team-a/web-2.json", "fetch-spec/team-b/web.json"]);
+    const readme = artifacts.find((a) => a.path === "README.md")!.content;
+    assert.match(readme, /\| `fetch-spec\/team-a\/web-2\.json` \| the FetchSpec the fetch container of CronJob team-a\/web reads/);
+  });
+
+  it("paths that differ only in case are told apart (a case-insensitive file system would merge them)", () => {
+    const files = [{ path: "iam/Web.trust-policy.json", content: "1" }, { path: "iam/web.trust-policy.json", content: "2" }, { path: "readme.md", content: "3" }];
+    assert.deepEqual(uniquePaths(files, ["README.md"]).map((f) => f.path), ["iam/Web.trust-policy.json", "iam/web.trust-policy-2.json", "readme-2.md"]);
+  });
+
+  it("the folder writer refuses two files of one path before writing anything", () => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), "sm-clash-"));
+    try {
+      assert.throws(() => replaceOutDir(path.join(parent, "review"), "review", [{ path: "a/x.json", content: "1" }, { path: "a/X.json", content: "2" }]), /two review files would share the path a\/X\.json/);
+      assert.deepEqual(fs.readdirSync(parent), []);
+    } finally {
+      fs.rmSync(parent, { recursive: true, force: true });
+    }
   });
 });
 

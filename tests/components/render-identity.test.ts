@@ -50,7 +50,7 @@ describe("render: the identity components' review output", () => {
       namespace: "analytics", serviceAccountName: "reporter", oidcIssuerUrl: AKS_ISSUER, resourceGroupName: "analytics-rg",
       roleAssignments: [{ roleDefinitionId: blobReader, scope }],
     }, opts), new AzureMocks());
-    assert.deepEqual(r.file("azure/reports-federated-credential.federated-credential.json"), {
+    assert.deepEqual(r.file("azure/reports.federated-credential.json"), {
       identity: "analytics-rg/reports-identity", name: "analytics_reporter", issuer: AKS_ISSUER, subject: "system:serviceaccount:analytics:reporter", audiences: ["api://AzureADTokenExchange"],
     });
     const assignment = r.file("azure/reports-role-0.role-assignment.json");

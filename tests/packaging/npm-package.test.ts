@@ -192,6 +192,14 @@ describe("the npm package (npm pack, installed into an empty project)", function
     assert.deepEqual(out.registered, []);
   });
 
+  it("`npx secret-mount --version` prints the installed version; `--help` the options and exit codes", async () => {
+    const bin = path.join(consumer, "node_modules/.bin/secret-mount");
+    assert.equal((await run(process.execPath, [bin, "--version"], { cwd: consumer })).stdout, `${pkg.version}\n`);
+    const { stdout } = await run(process.execPath, [bin, "--help"], { cwd: consumer });
+    assert.match(stdout, /^usage: npx secret-mount render <program dir>/m);
+    assert.match(stdout, /^exit codes:$/m);
+  });
+
   it("`npx secret-mount render .` renders the user's own TypeScript program offline", async () => {
     fs.writeFileSync(path.join(consumer, "Pulumi.yaml"), "name: shop\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n");
     fs.writeFileSync(path.join(consumer, "Pulumi.example.yaml"), "config:\n  aws:region: eu-west-1\n  shop:clusterName: prod\n");

@@ -50,7 +50,7 @@ export function planEksIdentity(eks: EksIdentityFields, at: string, fail: (field
   const identity = eks.identity ?? "irsa";
   if (identity !== "irsa" && identity !== "pod-identity") fail(`${at}identity`, `is ${JSON.stringify(identity)}; use "irsa" or "pod-identity"`);
   if (identity === "irsa") {
-    // Either names the cluster's issuer; the other is derived at `pulumi up`. Outputs are checked when they resolve.
+    // Either names the cluster's issuer; the other is derived when the trust is built. Outputs are checked when they resolve.
     checkIrsaInputs(eks.oidcProviderArn, eks.oidcIssuerUrl, at, fail);
     if (eks.clusterName !== undefined) fail(`${at}clusterName`, "is for identity \"pod-identity\"; remove it, or set identity: \"pod-identity\"");
   } else {
@@ -147,13 +147,12 @@ function planSecret(decl: SecretSetDeclaration, s: NormalizedSecret, fail: (f: s
   const nameRe = store === "ssm-parameter" ? PARAMETER_NAME : created ? SECRET_NAME : EXISTING_SECRET_NAME;
   const nameRule = store === "ssm-parameter"
     ? "1-1011 of letters, digits and _ . - /, not starting with aws or ssm"
-    : created
-      ? "1-512 of letters, digits and / _ + = . @ -; \"!\" is for names AWS services give the secrets they manage (rds!db-…)"
-      : "1-512 of letters, digits and / _ + = . @ - !";
+    : created ? "1-512 of letters, digits and / _ + = . @ -" : "1-512 of letters, digits and / _ + = . @ - !";
   const checkName = (n: string, field: string) => {
     const wildcard = wildcardProblem(n);
     if (wildcard) fail(field, wildcard);
-    if (!nameRe.test(n)) fail(field, `"${n}" is not a valid ${store} name (${nameRule})`);
+    const managed = created && store === "secrets-manager" && n.includes("!") ? "; \"!\" is for names AWS services give the secrets they manage for you (rds!db-…)" : "";
+    if (!nameRe.test(n)) fail(field, `"${n}" is not a valid ${store} name (${nameRule})${managed}`);
     if (store === "ssm-parameter" && /^\/?(aws|ssm)/i.test(n)) fail(field, `"${n}" starts with "aws" or "ssm", which SSM reserves; choose another name`);
     if (store === "ssm-parameter" && n.split("/").filter(Boolean).length > 15) fail(field, `"${n}" is deeper than the 15 levels SSM allows`);
   };

@@ -27,7 +27,8 @@ const NAME_FIRST = new Set(["s3:", "sns", "sqs", "codecommit", "codepipeline", "
 /**
  * Resource types whose prefix spans more than one token (`loadbalancer/app/`), and the types of the
  * NAME_FIRST services (where one literal character would otherwise pass): a pattern whose literal
- * start is a prefix of one of these still reaches every resource of that type.
+ * start is a prefix of one of these still reaches every resource of that type. Keyed like
+ * NAME_FIRST (`s3` here is S3's regional ARNs, which a bucket's `arn:aws:s3:::…` cannot match).
  */
 const TYPE_PREFIXES: { [service: string]: string[] } = {
   account: ["account/o-"],
@@ -79,7 +80,7 @@ export function everyResourceProblem(arn: string): string | undefined {
   const literal = resource.slice(0, first).replace(/^[/:]+/, "");
   const key = region === "" && account === "" ? `${service}:` : service;
   const reachesName = literal !== ""
-    && !(TYPE_PREFIXES[service] ?? []).some((type) => type.startsWith(literal))
+    && !(TYPE_PREFIXES[key] ?? []).some((type) => type.startsWith(literal))
     && (NAME_FIRST.has(key) || /^[^/:]+[/:]+[^/:]/.test(literal));
   if (reachesName) return undefined;
   const start = literal === "" ? "" : ` whose resource starts "${literal}"`;

@@ -55,6 +55,7 @@ describe("IAM wildcards in EksWorkloadIdentity statements (pure): IAM's own matc
       "arn:aws:secretsmanager:*:*:secret:*", `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:?*`, `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:sec*`,
       `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:*prod*`, `arn:aws:dynamodb:eu-west-1:${ACCOUNT}:table/*`, `arn:aws:iam::${ACCOUNT}:role/*`,
       `arn:aws:elasticloadbalancing:eu-west-1:${ACCOUNT}:loadbalancer/app/*`, `arn:aws:sqs:eu-west-1:${ACCOUNT}:*`, `arn:aws:*:eu-west-1:${ACCOUNT}:secret:db`,
+      `arn:aws:s3:eu-west-1:${ACCOUNT}:access-grants/default/grant/*`, `arn:aws:s3:*:*:a*`,
     ]) assert.ok(everyResourceProblem(r), r);
     assert.match(everyResourceProblem("arn:aws:secretsmanager:*:*:secret:*")!, /can match every secretsmanager resource whose resource starts "secret:".*allowAnyResource: true/);
     assert.match(everyResourceProblem("arn:aws:s3:::**")!, /can match every s3 resource: IAM reads "\*" and "\?" anywhere/);
@@ -62,7 +63,7 @@ describe("IAM wildcards in EksWorkloadIdentity statements (pure): IAM's own matc
 
   it("accepts patterns that name the start of a resource: a bucket's objects, a secret path, a queue prefix", () => {
     for (const r of [
-      "arn:aws:s3:::reports", "arn:aws:s3:::reports/*", "arn:aws:s3:::reports/daily/*", "arn:aws:s3:::rep*",
+      "arn:aws:s3:::reports", "arn:aws:s3:::reports/*", "arn:aws:s3:::reports/daily/*", "arn:aws:s3:::rep*", "arn:aws:s3:::a*",
       `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:prod/*`, `arn:aws:secretsmanager:*:*:secret:prod/db-??????`,
       `arn:aws:dynamodb:eu-west-1:${ACCOUNT}:table/orders*`, `arn:aws:dynamodb:eu-west-1:${ACCOUNT}:table/orders/stream/*`,
       `arn:aws:iam::${ACCOUNT}:role/service-role/*`, `arn:aws:sqs:eu-west-1:${ACCOUNT}:prod-*`, `arn:aws:sns:*:${ACCOUNT}:alerts*`,

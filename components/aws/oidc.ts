@@ -85,7 +85,7 @@ export function irsaIssuer(
  */
 export function checkIrsaInputs(arn: unknown, url: unknown, at: string, fail: (field: string, problem: string) => never): void {
   if (arn == null && url == null) {
-    fail(`${at}oidcProviderArn`, "or oidcIssuerUrl is required for IRSA: pass the cluster's OIDC issuer URL " +
+    fail(`${at}oidcProviderArn`, `or ${at}oidcIssuerUrl is required for IRSA: pass the cluster's OIDC issuer URL ` +
       "(aws eks describe-cluster --name <cluster> --query cluster.identity.oidc.issuer), or its IAM OIDC provider's ARN " +
       "(e.g. cluster.core.oidcProvider.arn); either gives the other. Or set identity: \"pod-identity\" with clusterName");
   }

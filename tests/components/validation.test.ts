@@ -124,7 +124,7 @@ const CASES: Case[] = [
   ["IRSA with a cluster name", baseArgs({ eks: { oidcProviderArn: OIDC_ARN, oidcIssuerUrl: OIDC_URL, clusterName: "c" } }), "eks.clusterName", /is for identity "pod-identity"/],
   ["permissions boundary not a policy ARN", baseArgs({ eks: { oidcProviderArn: OIDC_ARN, oidcIssuerUrl: OIDC_URL, permissionsBoundaryArn: "boundary" } }), "eks.permissionsBoundaryArn", /not an IAM policy ARN/],
   ["unknown eks field", baseArgs({ eks: { oidcProviderArn: OIDC_ARN, oidcIssuerUrl: OIDC_URL, oidcProvider: "x" } as never }), "eks.oidcProvider", /not a known field/],
-  ["IRSA with neither OIDC provider nor issuer", baseArgs({ eks: {} }), "eks.oidcProviderArn", /or oidcIssuerUrl is required for IRSA.*describe-cluster.*either gives the other/],
+  ["IRSA with neither OIDC provider nor issuer", baseArgs({ eks: {} }), "eks.oidcProviderArn", /or eks\.oidcIssuerUrl is required for IRSA.*describe-cluster.*either gives the other/],
   ["IRSA provider and issuer of two clusters", baseArgs({ eks: { oidcProviderArn: OIDC_ARN, oidcIssuerUrl: OIDC_URL.replace("ABCDEF0123456789", "FFFF000011112222") } }), "eks.oidcIssuerUrl", /is not the issuer of eks.oidcProviderArn .*admit no pod.*give only one of them/],
   ["IRSA provider ARN with https://", baseArgs({ eks: { oidcProviderArn: OIDC_ARN.replace("oidc-provider/", "oidc-provider/https://") } }), "eks.oidcProviderArn", /not an IAM OIDC provider ARN .*without "https:\/\/"/],
   ["OIDC provider ARN malformed", baseArgs({ eks: { oidcProviderArn: "oidc.eks.eu-west-1.amazonaws.com/id/X", oidcIssuerUrl: OIDC_URL } }), "eks.oidcProviderArn", /not an IAM OIDC provider ARN/],

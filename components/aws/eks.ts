@@ -39,7 +39,7 @@ export function provisionEks(parent: pulumi.Resource, decl: Declaration, eks: Ek
   const permissionPolicy = grants.apply((items) => JSON.stringify(policyFor(items), null, 2));
 
   const { role, trustPolicy, association, serviceAccountAnnotations } = provisionEksRole(parent, {
-    name, identity: plan.identity, eks, boundaryField: "eks.permissionsBoundaryArn",
+    name, identity: plan.identity, eks, at: "eks.",
     namespace: decl.namespace, serviceAccountName: decl.serviceAccountName,
     description: `secret-mount: reads the secrets of ${decl.namespace}/${decl.deploymentName}`, scope, tags,
   });

@@ -121,7 +121,9 @@ export type GenerateArgs = Generate;
 export interface ExistingSecret {
   /**
    * Full ARN of the secret or parameter (AWS). Exactly one of `arn` and `name`. A Secrets Manager
-   * ARN must end with the `-` and 6 random characters AWS appends; no `*` or `?` anywhere.
+   * ARN must end with the `-` and 6 random characters AWS appends; no `*` or `?` anywhere. The ARN
+   * says the store (`aws.store` is not needed; given as an Output, set it for an SSM parameter).
+   * Secrets AWS services manage for you (`rds!db-<uuid>`) are accepted like any other.
    */
   arn?: pulumi.Input<string>;
   /**
@@ -161,7 +163,10 @@ export type SecretFileArgs = SecretFile;
 
 /** AWS-specific options of one secret (EKS and ECS platforms). */
 export interface AwsSecret {
-  /** Where the secret lives: `secrets-manager` (default) or `ssm-parameter` (SecureString). */
+  /**
+   * Where the secret lives: `secrets-manager` (default) or `ssm-parameter` (SecureString). An
+   * existing secret's plain ARN says it already; one contradicting the ARN is refused.
+   */
   store?: AwsSecretStore;
   /**
    * Name in the store. Default: `<prefix>/<secret name>` for Secrets Manager,

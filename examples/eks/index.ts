@@ -9,8 +9,9 @@ const billing = new SecretMountedWorkload("billing-api", {
   namespace: config.get("namespace") ?? "billing",
   createNamespace: true,
   eks: {
-    oidcProviderArn: config.require("oidcProviderArn"),
     oidcIssuerUrl: config.require("oidcIssuerUrl"),
+    // Optional: derived from the issuer (IAM names the OIDC provider after it); given, it must match.
+    oidcProviderArn: config.get("oidcProviderArn"),
   },
   secrets: [
     // Generated at `pulumi up`, stored in Secrets Manager; the value never passes through this program.

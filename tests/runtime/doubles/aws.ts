@@ -67,6 +67,12 @@ interface Secret {
   versions: SecretVersion[];
 }
 
+/** The "-" and 6 random characters Secrets Manager appends to a secret's name in its ARN: letters and digits. */
+function arnSuffix(): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  return [...randomBytes(6)].map((b) => alphabet[b % alphabet.length]).join("");
+}
+
 export class AwsDouble {
   readonly secrets = new Map<string, Secret>();
   /** Parameters by ARN (each in its own account and region). */
@@ -116,10 +122,29 @@ export class AwsDouble {
     }
   }
 
-  /** Stores a secret (AWSCURRENT) and returns its ARN. A second put rotates it (old one AWSPREVIOUS). */
+  /**
+   * Stores a secret (AWSCURRENT) and returns its ARN. A second put rotates it (old one AWSPREVIOUS).
+   * As CreateSecret: the name holds 1-512 ASCII letters, digits and / _ + = . @ - (a "!" name is
+   * one only a managing service gives: putManagedSecret).
+   */
   putSecret(name: string, value: string | Buffer, versionId = randomBytes(8).toString("hex"), region = REGION): string {
+    if (!this.secrets.has(name) && !/^[A-Za-z0-9/_+=.@-]{1,512}$/.test(name)) throw new Error(`CreateSecret refuses the name "${name}"`);
+    return this.storeSecret(name, value, versionId, region);
+  }
+
+  /**
+   * Stores a secret as an AWS service creates one for you (Secrets Manager user guide, "Secrets
+   * managed by other AWS services"): its name is the service's id, "!", then the service's own
+   * name for it, e.g. putManagedSecret("rds", "db-<uuid>", …) for RDS's master user secret
+   * `rds!db-<uuid>`. Read like any other secret.
+   */
+  putManagedSecret(service: string, name: string, value: string | Buffer, region = REGION): string {
+    return this.storeSecret(`${service}!${name}`, value, randomBytes(8).toString("hex"), region);
+  }
+
+  private storeSecret(name: string, value: string | Buffer, versionId: string, region: string): string {
     const existing = this.secrets.get(name);
-    const arn = existing?.arn ?? `arn:aws:secretsmanager:${region}:${ACCOUNT}:secret:${name}-${randomBytes(3).toString("hex")}`;
+    const arn = existing?.arn ?? `arn:aws:secretsmanager:${region}:${ACCOUNT}:secret:${name}-${arnSuffix()}`;
     const versions = (existing?.versions ?? []).map((v) => ({ ...v, stages: v.stages.includes("AWSCURRENT") ? ["AWSPREVIOUS"] : [] }));
     versions.push({ versionId, stages: ["AWSCURRENT"], ...(typeof value === "string" ? { string: value } : { binary: value }) });
     this.secrets.set(name, { name, arn, versions });

@@ -4,6 +4,7 @@ import { normalizeMount } from "./core/normalize-mount";
 import { prepareMount } from "./platform";
 import { fetchSpecConfigMapManifest, serviceAccountManifest } from "./kubernetes/manifests";
 import { warnUnpinnedImages } from "./kubernetes/fetch-image";
+import { warnPlainValues } from "./values/plain-value";
 import { REVISION_ANNOTATION } from "./kubernetes/pod";
 import { adoptPodTemplate, podWiring, type Adopted, type AdoptTarget, type PodWiring } from "./kubernetes/adopt";
 import { adoptTransform, type AdoptSelection, type TransformContext } from "./kubernetes/adopt-transform";
@@ -63,6 +64,7 @@ export class SecretMount extends pulumi.ComponentResource {
     const { sizeLimit, fetchImage, delivery, provision } = prepareMount(decl, args);
     super("secret-mount:index:SecretMount", name, {}, opts);
     warnUnpinnedImages(this, [{ field: "fetch.image", image: fetchImage }]);
+    warnPlainValues(this, decl.secrets);
     const { platform, fetchSpec } = provision(this);
 
     const serviceAccount = decl.createServiceAccount

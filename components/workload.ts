@@ -7,6 +7,7 @@ import { normalizeDeclaration } from "./core/normalize";
 import { prepareMount } from "./platform";
 import { workloadManifest, fetchSpecConfigMapManifest, namespaceManifest, serviceAccountManifest } from "./kubernetes/manifests";
 import { warnUnpinnedImages } from "./kubernetes/fetch-image";
+import { warnPlainValues } from "./values/plain-value";
 import type { SecretMountedWorkloadArgs } from "./workload-args";
 
 /**
@@ -55,6 +56,7 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
     const { sizeLimit, fetchImage, delivery, provision } = prepareMount(decl, args);
     super("secret-mount:index:SecretMountedWorkload", name, {}, opts);
     warnUnpinnedImages(this, [{ field: "fetch.image", image: fetchImage }, ...decl.containers.map((c) => ({ field: `${c.field}.image`, image: c.image }))]);
+    warnPlainValues(this, decl.secrets);
     const { platform, fetchSpec } = provision(this);
 
     let namespaceResource: pulumi.Resource | undefined;

@@ -57,6 +57,8 @@ export class SecretMount extends pulumi.ComponentResource {
   readonly federatedCredential?: pulumi.Output<string>;
   /** GKE: every IAM member granted, as JSON `[{ resource, role, member }]` (other platforms: unset). */
   readonly iamMembers?: pulumi.Output<string>;
+  /** GKE with identity `google-service-account`: email of the Google service account the pods act as, created or given (otherwise unset). */
+  readonly googleServiceAccountEmail?: pulumi.Output<string>;
 
   constructor(name: string, args: SecretMountArgs, opts?: pulumi.ComponentResourceOptions) {
     // Every check runs before the first registration, as in SecretMountedWorkload.
@@ -96,6 +98,7 @@ export class SecretMount extends pulumi.ComponentResource {
     this.roleAssignments = platform.outputs.roleAssignments;
     this.federatedCredential = platform.outputs.federatedCredential;
     this.iamMembers = platform.outputs.iamMembers;
+    this.googleServiceAccountEmail = platform.outputs.googleServiceAccountEmail;
     this.registerOutputs({
       serviceAccountName: this.serviceAccountName,
       namespace: this.namespace,
@@ -112,6 +115,7 @@ export class SecretMount extends pulumi.ComponentResource {
       roleAssignments: this.roleAssignments,
       federatedCredential: this.federatedCredential,
       iamMembers: this.iamMembers,
+      googleServiceAccountEmail: this.googleServiceAccountEmail,
     });
   }
 

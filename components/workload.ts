@@ -47,6 +47,8 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
    * secret, and with a Google service account its `roles/iam.workloadIdentityUser` (other platforms: unset).
    */
   readonly iamMembers?: pulumi.Output<string>;
+  /** GKE with identity `google-service-account`: email of the Google service account the pods act as, created or given (otherwise unset). */
+  readonly googleServiceAccountEmail?: pulumi.Output<string>;
 
   constructor(name: string, args: SecretMountedWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
     // Every check runs before the first registration: a bad declaration creates nothing.
@@ -90,6 +92,7 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
     this.roleAssignments = platform.outputs.roleAssignments;
     this.federatedCredential = platform.outputs.federatedCredential;
     this.iamMembers = platform.outputs.iamMembers;
+    this.googleServiceAccountEmail = platform.outputs.googleServiceAccountEmail;
     this.registerOutputs({
       roleArn: this.roleArn,
       serviceAccountName: this.serviceAccountName,
@@ -105,6 +108,7 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
       roleAssignments: this.roleAssignments,
       federatedCredential: this.federatedCredential,
       iamMembers: this.iamMembers,
+      googleServiceAccountEmail: this.googleServiceAccountEmail,
     });
   }
 }

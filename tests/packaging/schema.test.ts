@@ -43,7 +43,7 @@ const OUTPUTS = {
   roleArn: "string?", serviceAccountName: "string", deploymentName: "string", namespace: "string", mountPath: "string",
   fetchSpec: "string", permissionPolicy: "string?", trustPolicy: "string?",
   identityClientId: "string?", identityPrincipalId: "string?", vaultUri: "string?", roleAssignments: "string?", federatedCredential: "string?",
-  iamMembers: "string?",
+  iamMembers: "string?", googleServiceAccountEmail: "string?",
 };
 const OBJECT_TYPES: Record<string, Record<string, string>> = {
   Secret: { name: "string", value: "Input<string>?", generate: "Generate?", existing: "ExistingSecret?", files: "SecretFile[]?", description: "string?", aws: "AwsSecret?", azure: "AzureSecret?", gcp: "GcpSecret?" },
@@ -185,7 +185,7 @@ const MOUNT_INPUTS = {
 const MOUNT_OUTPUTS = {
   serviceAccountName: "string", namespace: "string", mountPath: "string", fetchSpec: "string", serviceAccountAnnotations: "{string}", podWiring: "string",
   roleArn: "string?", permissionPolicy: "string?", trustPolicy: "string?", identityClientId: "string?", identityPrincipalId: "string?", vaultUri: "string?",
-  roleAssignments: "string?", federatedCredential: "string?", iamMembers: "string?",
+  roleAssignments: "string?", federatedCredential: "string?", iamMembers: "string?", googleServiceAccountEmail: "string?",
 };
 
 // SecretMountedTask: ECS-native args beside the workload's, sharing Secret and EnvFile.

@@ -92,14 +92,14 @@ const OBJECT_TYPES: Record<string, Record<string, string>> = {
     roleName: "Input<string>?", permissionsBoundaryArn: "Input<string>?", tags: "{Input<string>}?",
   },
   AksPlatform: {
-    oidcIssuerUrl: "Input<string>", resourceGroupName: "string", location: "Input<string>?", tenantId: "Input<string>?", subscriptionId: "Input<string>?",
+    oidcIssuerUrl: "Input<string>", resourceGroupName: "Input<string>?", location: "Input<string>?", tenantId: "Input<string>?", subscriptionId: "Input<string>?",
     keyVault: "AksKeyVault?", identity: "AksExistingIdentity?", identityName: "string?", roleScope: "AksRoleScope?", tags: "{Input<string>}?",
   },
   AksKeyVault: {
-    id: "string?", name: "string?", existing: "boolean?", resourceGroupName: "string?", publicNetworkAccess: "AksPublicNetworkAccess?",
+    id: "Input<string>?", name: "string?", existing: "boolean?", resourceGroupName: "Input<string>?", publicNetworkAccess: "AksPublicNetworkAccess?",
     softDeleteRetentionInDays: "number?", dnsSuffix: "string?",
   },
-  AksExistingIdentity: { resourceId: "string", clientId: "Input<string>", principalId: "Input<string>", federatedCredentialsInUse: "number?" },
+  AksExistingIdentity: { resourceId: "Input<string>", clientId: "Input<string>", principalId: "Input<string>", federatedCredentialsInUse: "number?" },
   GkePlatform: {
     identity: "GkeIdentity?", project: "Input<string>?", workloadPool: "Input<string>?", workloadPoolProjectNumber: "Input<string>?",
     googleServiceAccount: "GkeGoogleServiceAccount?", labels: "{string}?",
@@ -151,11 +151,11 @@ const IDENTITY: Record<string, { inputs: Record<string, string>; required: strin
   },
   AksWorkloadIdentity: {
     inputs: {
-      namespace: "string", serviceAccountName: "string", createServiceAccount: "boolean?", oidcIssuerUrl: "Input<string>", resourceGroupName: "string",
+      namespace: "string", serviceAccountName: "string", createServiceAccount: "boolean?", oidcIssuerUrl: "Input<string>", resourceGroupName: "Input<string>?",
       location: "Input<string>?", tenantId: "Input<string>?", identity: "AksExistingIdentity?", identityName: "string?",
       roleAssignments: "AksRoleAssignment[]", tags: "{Input<string>}?",
     },
-    required: ["namespace", "oidcIssuerUrl", "resourceGroupName", "roleAssignments", "serviceAccountName"],
+    required: ["namespace", "oidcIssuerUrl", "roleAssignments", "serviceAccountName"],
     outputs: {
       clientId: "string", principalId: "string", tenantId: "string", federatedCredential: "string", roleAssignments: "string",
       serviceAccountAnnotations: "{string}", podLabels: "{string}", namespace: "string", serviceAccountName: "string",
@@ -255,7 +255,7 @@ describe("multi-language schema (Pulumi's component analyzer on this repository)
     assert.deepEqual(objects, OBJECT_TYPES);
     assert.deepEqual(schema.types["secret-mount:index:Secret"].required, ["name"]);
     assert.deepEqual(schema.types["secret-mount:index:EksPlatform"].required, []);
-    assert.deepEqual(schema.types["secret-mount:index:AksPlatform"].required, ["oidcIssuerUrl", "resourceGroupName"]);
+    assert.deepEqual(schema.types["secret-mount:index:AksPlatform"].required, ["oidcIssuerUrl"]);
     assert.deepEqual(schema.types["secret-mount:index:AksExistingIdentity"].required, ["clientId", "principalId", "resourceId"]);
   });
 

@@ -176,7 +176,7 @@ export function resourceGroupInput(rg: pulumi.Input<string>, field: string, comp
 }
 
 const identityIdProblem = (id: string) => parseIdentityId(id) ? undefined
-  : `${JSON.stringify(id)} is not a plain user-assigned identity resource id (/subscriptions/<subscription id>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>)`;
+  : `${JSON.stringify(id)} is not a user-assigned identity resource id (/subscriptions/<subscription id>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>)`;
 
 /** Why one more federated credential does not fit on an identity, or undefined. */
 export function credentialLimitProblem(name: string, inUse: number, declared: number, at: string): string | undefined {

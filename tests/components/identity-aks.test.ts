@@ -127,7 +127,7 @@ describe("AksWorkloadIdentity: declaration errors name the field and the fix, an
     ["no resource group for the identity created", args({ resourceGroupName: undefined }), "resourceGroupName", /is required: the resource group of the identity created here \(or name an existing one with identity\)/],
     ["a bad identity name", args({ identityName: "x" }), "identityName", /not a managed identity name/],
     ["identityName with an existing identity", args({ identityName: "mine", identity: { resourceId: SHARED, clientId: "c", principalId: "p" } }), "identityName", /remove it when identity names an existing one/],
-    ["a bad existing identity id", args({ identity: { resourceId: "shared-reader", clientId: "c", principalId: "p" } }), "identity.resourceId", /not a plain user-assigned identity resource id/],
+    ["a bad existing identity id", args({ identity: { resourceId: "shared-reader", clientId: "c", principalId: "p" } }), "identity.resourceId", /not a user-assigned identity resource id/],
     ["a 21st credential on an existing identity", args({ identity: { resourceId: SHARED, clientId: "c", principalId: "p", federatedCredentialsInUse: 20 } }), "identity.federatedCredentialsInUse", /0 to 19/],
     ["Owner", role({ roleDefinitionId: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635" }), "roleAssignments[0].roleDefinitionId", /is Owner, which controls every resource/],
     ["Contributor by full id", role({ roleDefinitionId: `/subscriptions/${AZ_SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/b24988ac-6180-42a0-ab88-20f7382dd24c` }), "roleAssignments[0].roleDefinitionId", /is Contributor/],

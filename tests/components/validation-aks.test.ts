@@ -34,7 +34,7 @@ const CASES: Case[] = [
   ["unknown network access", aksArgs({ aks: aks({ keyVault: { publicNetworkAccess: "private" as never } }) }), "aks.keyVault.publicNetworkAccess", /use "enabled" or "disabled"/],
   ["bad DNS suffix", aksArgs({ aks: aks({ keyVault: { dnsSuffix: "https://vault.azure.net" } }) }), "aks.keyVault.dnsSuffix", /not a DNS suffix such as "vault.azure.net"/],
   // identity
-  ["identity id malformed", aksArgs({ aks: aks({ identity: { ...identity, resourceId: "reader" } }) }), "aks.identity.resourceId", /not a plain user-assigned identity resource id/],
+  ["identity id malformed", aksArgs({ aks: aks({ identity: { ...identity, resourceId: "reader" } }) }), "aks.identity.resourceId", /not a user-assigned identity resource id/],
   ["identity without client id", aksArgs({ aks: aks({ identity: { resourceId: IDENTITY_ID, principalId: "p" } as never }) }), "aks.identity.clientId", /is required: the ServiceAccount names the identity by its client id/],
   ["identity without principal id", aksArgs({ aks: aks({ identity: { resourceId: IDENTITY_ID, clientId: "c" } as never }) }), "aks.identity.principalId", /is required: the role assignments name the identity/],
   ["identity with a name to create", aksArgs({ aks: aks({ identity, identityName: "x-identity" }) }), "aks.identityName", /names an identity to create; remove it/],

@@ -298,7 +298,7 @@ describe("AKS: what exists elsewhere, named by another stack's outputs; a resour
 
   const refusedWhenResolved: [string, () => SecretMountedWorkloadArgs, string, RegExp, string][] = [
     ["an identity id that resolves malformed", () => aksArgs({ aks: { oidcIssuerUrl: AKS_ISSUER, resourceGroupName: "rg", identity: { resourceId: pulumi.output("reader"), clientId: CLIENT, principalId: PRINCIPAL } } }),
-      "aks.identity.resourceId", /"reader" is not a plain user-assigned identity resource id .*\(checked when the value resolved\)/, CREDENTIAL],
+      "aks.identity.resourceId", /"reader" is not a user-assigned identity resource id .*\(checked when the value resolved\)/, CREDENTIAL],
     ["a vault id that resolves malformed", () => aksArgs({ aks: { oidcIssuerUrl: AKS_ISSUER, resourceGroupName: "rg", keyVault: { id: pulumi.output("/subscriptions/x/vaults/kv") } } }),
       "aks.keyVault.id", /not a Key Vault resource id .*\(checked when the value resolved\)/, ASSIGNMENT],
     ["a resource group that resolves malformed", () => aksArgs({ aks: { oidcIssuerUrl: AKS_ISSUER, resourceGroupName: pulumi.output("rg.") } }),

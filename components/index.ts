@@ -17,6 +17,13 @@ export { AksPublicNetworkAccess, AksRoleScope } from "./azure/aks-args";
 export type { GkePlatformArgs, GkeGoogleServiceAccountArgs, GcpSecretArgs, GcpReplicaArgs } from "./gcp/gke-args";
 export type { GcpReplica, GcpSecret, GkeGoogleServiceAccount, GkePlatform } from "./gcp/gke-args";
 export { GkeIdentity } from "./gcp/gke-args";
+export type {
+  Affinity, AffinityArgs, LabelSelector, LabelSelectorArgs, LabelSelectorRequirement, LabelSelectorRequirementArgs, NodeAffinity, NodeAffinityArgs,
+  NodeSelector, NodeSelectorArgs, NodeSelectorRequirement, NodeSelectorRequirementArgs, NodeSelectorTerm, NodeSelectorTermArgs, PodAffinity, PodAffinityArgs,
+  PodAffinityTerm, PodAffinityTermArgs, PreferredSchedulingTerm, PreferredSchedulingTermArgs, Toleration, TolerationArgs, TopologySpreadConstraint,
+  TopologySpreadConstraintArgs, WeightedPodAffinityTerm, WeightedPodAffinityTermArgs,
+} from "./kubernetes/scheduling-args";
+export { LabelSelectorOperator, NodeInclusionPolicy, NodeSelectorOperator, TaintEffect, TolerationOperator, WhenUnsatisfiable } from "./kubernetes/scheduling-args";
 // The component comes after its args: Pulumi's schema analyzer reads the TSDoc of interfaces in the
 // files it has walked before it reaches the component.
 export { SecretMountedWorkload } from "./workload";

@@ -4,6 +4,7 @@ import { normalizeMount } from "./core/normalize-mount";
 import { prepareMount } from "./platform";
 import { fetchSpecConfigMapManifest, serviceAccountManifest } from "./kubernetes/manifests";
 import { warnUnpinnedImages } from "./kubernetes/fetch-image";
+import { warnPlainValues } from "./values/plain-value";
 import { REVISION_ANNOTATION } from "./kubernetes/pod";
 import { adoptPodTemplate, podWiring, type Adopted, type AdoptTarget, type PodWiring } from "./kubernetes/adopt";
 import { adoptTransform, type AdoptSelection, type TransformContext } from "./kubernetes/adopt-transform";
@@ -57,6 +58,8 @@ export class SecretMount extends pulumi.ComponentResource {
   readonly federatedCredential?: pulumi.Output<string>;
   /** GKE: every IAM member granted, as JSON `[{ resource, role, member }]` (other platforms: unset). */
   readonly iamMembers?: pulumi.Output<string>;
+  /** GKE with identity `google-service-account`: email of the Google service account the pods act as, created or given (otherwise unset). */
+  readonly googleServiceAccountEmail?: pulumi.Output<string>;
 
   constructor(name: string, args: SecretMountArgs, opts?: pulumi.ComponentResourceOptions) {
     // Every check runs before the first registration, as in SecretMountedWorkload.
@@ -64,6 +67,7 @@ export class SecretMount extends pulumi.ComponentResource {
     const { sizeLimit, fetchImage, delivery, provision } = prepareMount(decl, args);
     super("secret-mount:index:SecretMount", name, {}, opts);
     warnUnpinnedImages(this, [{ field: "fetch.image", image: fetchImage }]);
+    warnPlainValues(this, decl.secrets);
     const { platform, fetchSpec } = provision(this);
 
     const serviceAccount = decl.createServiceAccount
@@ -95,6 +99,7 @@ export class SecretMount extends pulumi.ComponentResource {
     this.roleAssignments = platform.outputs.roleAssignments;
     this.federatedCredential = platform.outputs.federatedCredential;
     this.iamMembers = platform.outputs.iamMembers;
+    this.googleServiceAccountEmail = platform.outputs.googleServiceAccountEmail;
     this.registerOutputs({
       serviceAccountName: this.serviceAccountName,
       namespace: this.namespace,
@@ -111,6 +116,7 @@ export class SecretMount extends pulumi.ComponentResource {
       roleAssignments: this.roleAssignments,
       federatedCredential: this.federatedCredential,
       iamMembers: this.iamMembers,
+      googleServiceAccountEmail: this.googleServiceAccountEmail,
     });
   }
 

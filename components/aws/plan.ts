@@ -200,20 +200,5 @@ function planSecret(decl: SecretSetDeclaration, s: NormalizedSecret, fail: (f: s
   return { secret: s, store, storeName, kmsKeyArn, recoveryWindowInDays, maxValueBytes: s.generatedMaxBytes ?? storeMax };
 }
 
-/**
- * An ARN given as an Output is unknown at preview; check it when it resolves. Everything built
- * from the returned Output (the role's policy, the FetchSpec) then fails to register with a
- * DeclarationError, so a wildcard or malformed ARN never reaches IAM.
- */
-export function checkedWhenResolved(
-  input: pulumi.Input<string>,
-  problemOf: (value: string) => string | undefined,
-  field: string,
-  component: string,
-): pulumi.Output<string> {
-  return pulumi.output(input).apply((value) => {
-    const problem = typeof value === "string" ? problemOf(value) : `resolved to ${JSON.stringify(value)}, not a string`;
-    if (problem) throw new DeclarationError(field, `${problem} (checked when the value resolved)`, component);
-    return value;
-  });
-}
+// Shared with the other clouds: an Output is checked when it resolves, with the rule a plain value meets at preview.
+export { checkedWhenResolved } from "../core/checked-input";

@@ -128,9 +128,9 @@ export interface ExistingSecret {
   arn?: pulumi.Input<string>;
   /**
    * EKS: name of the secret or parameter in the provider's account and region. AKS: name of the
-   * secret in the Key Vault. GKE: the secret's full name, `projects/<project>/secrets/<secret>` or,
-   * for a regional secret, `projects/<project>/locations/<location>/secrets/<secret>` (pin a
-   * version with `gcp.version`).
+   * secret in the Key Vault. GKE: the secret's id (`stripe`) in `gke.project` or the provider's
+   * project (a regional one: add `gcp.location`), or its full name, `projects/<project>/secrets/<secret>`
+   * or `projects/<project>/locations/<location>/secrets/<secret>` (pin a version with `gcp.version`).
    */
   name?: string;
   /**

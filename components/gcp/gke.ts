@@ -18,6 +18,8 @@ export interface GkeProvisioned {
   ready: pulumi.Resource[];
   /** Every IAM member created (resource, role, member), as reviewable JSON. */
   iamMembers: pulumi.Output<string>;
+  /** Identity `google-service-account`: the Google service account's email (created or given). */
+  googleServiceAccountEmail?: pulumi.Output<string>;
 }
 
 /**
@@ -55,5 +57,6 @@ export function provisionGke(parent: pulumi.Resource, decl: Declaration, gke: Gk
     },
     ready,
     iamMembers: members,
+    googleServiceAccountEmail: impersonation?.apply((i) => i.email),
   };
 }

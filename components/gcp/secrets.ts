@@ -28,7 +28,12 @@ export function provisionGcpSecret(
   const s = plan.secret;
   const opts = { parent };
   if (plan.existing) {
-    return { plan, ref: pulumi.output(plan.existing), versionId: pulumi.output(plan.version) };
+    // A short id lives in the declared project (gke.project, or the provider's).
+    const existing = plan.existing;
+    const ref = existing.project !== undefined
+      ? pulumi.output<SecretRef>({ ...existing, project: existing.project })
+      : project().apply((p): SecretRef => ({ ...existing, project: p }));
+    return { plan, ref, versionId: pulumi.output(plan.version) };
   }
   const { secretmanager } = gcp(name);
   const base = `${name}-${s.name}`;

@@ -9,6 +9,8 @@ import { fetchImageOf, pullPolicyOf } from "./fetch-image";
 import { FETCH_UID } from "../core/file-access";
 import { DeclarationError } from "../core/declaration-error";
 import { describeViolation, podSecurityViolations } from "./restricted";
+import type { PodSettings } from "../core/pod-settings";
+import type { Affinity, LabelSelector, PodAffinity } from "./scheduling-args";
 
 /** Why a Pulumi secret may not be a pod spec value, and where it belongs instead. */
 const IN_POD_SPEC = "it would sit in clear text in the Deployment's pod spec (readable by anyone who may read " +
@@ -144,6 +146,8 @@ export function podTemplate(decl: Declaration, specJson: pulumi.Input<string>, w
       labels: { ...decl.labels, ...wiring.podLabels, ...selectorLabels(decl) },
       annotations: {
         "kubectl.kubernetes.io/default-container": decl.containers[0].name,
+        // The user's (checked: none of the identity's or the component's own keys), then the platform's.
+        ...decl.podSettings?.annotations,
         ...wiring.podAnnotations,
         ...(wiring.revision !== undefined ? { [REVISION_ANNOTATION]: wiring.revision } : {}),
       },
@@ -173,6 +177,7 @@ export function podTemplate(decl: Declaration, specJson: pulumi.Input<string>, w
         { name: SECRETS_VOLUME, emptyDir: { medium: "Memory", sizeLimit } },
         ...(specConfigMap === undefined ? [] : [{ name: SPEC_VOLUME, configMap: { name: specConfigMap, items: [{ key: FETCH_SPEC_FILE, path: FETCH_SPEC_FILE }] } }]),
       ],
+      ...decl.podSettings ? scheduling(decl.podSettings, selectorLabels(decl)) : {},
     },
   });
 }
@@ -197,4 +202,34 @@ function refuseUnrestricted(decl: Declaration, template: k8s.core.v1.PodTemplate
   const field = v.container?.list === "containers" ? `${decl.containers[v.container.index].field}.${v.field}`
     : v.container ? `fetch (the ${v.container.name} container) ${v.field}` : describeViolation(v).field;
   throw new DeclarationError(field, `${describeViolation(v).problem}: the pod must meet the restricted profile; remove it`, decl.name);
+}
+
+/**
+ * The pod's scheduling and runtime settings as Kubernetes fields. A spread constraint or pod
+ * (anti-)affinity term without a labelSelector counts this workload's own pods (Kubernetes would
+ * count none, which makes the term a no-op).
+ */
+function scheduling(p: PodSettings, own: { [key: string]: string }): Partial<k8s.core.v1.PodSpec> {
+  const selector = (s: LabelSelector | undefined): LabelSelector => s ?? { matchLabels: { ...own } };
+  const terms = (a: PodAffinity | undefined): PodAffinity | undefined => a && {
+    ...a,
+    ...(a.requiredDuringSchedulingIgnoredDuringExecution
+      ? { requiredDuringSchedulingIgnoredDuringExecution: a.requiredDuringSchedulingIgnoredDuringExecution.map((t) => ({ ...t, labelSelector: selector(t.labelSelector) })) } : {}),
+    ...(a.preferredDuringSchedulingIgnoredDuringExecution
+      ? { preferredDuringSchedulingIgnoredDuringExecution: a.preferredDuringSchedulingIgnoredDuringExecution.map((w) => ({ ...w, podAffinityTerm: { ...w.podAffinityTerm, labelSelector: selector(w.podAffinityTerm.labelSelector) } })) } : {}),
+  };
+  const affinity: Affinity | undefined = p.affinity && {
+    ...p.affinity,
+    ...(p.affinity.podAffinity ? { podAffinity: terms(p.affinity.podAffinity) } : {}),
+    ...(p.affinity.podAntiAffinity ? { podAntiAffinity: terms(p.affinity.podAntiAffinity) } : {}),
+  };
+  return {
+    ...(p.nodeSelector && Object.keys(p.nodeSelector).length ? { nodeSelector: p.nodeSelector } : {}),
+    ...(p.tolerations?.length ? { tolerations: p.tolerations } : {}),
+    ...(affinity ? { affinity } : {}),
+    ...(p.topologySpreadConstraints?.length ? { topologySpreadConstraints: p.topologySpreadConstraints.map((c) => ({ ...c, labelSelector: selector(c.labelSelector) })) } : {}),
+    ...(p.imagePullSecrets?.length ? { imagePullSecrets: p.imagePullSecrets.map((name) => ({ name })) } : {}),
+    ...(p.priorityClassName !== undefined ? { priorityClassName: p.priorityClassName } : {}),
+    ...(p.terminationGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: p.terminationGracePeriodSeconds } : {}),
+  };
 }

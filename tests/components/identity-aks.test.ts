@@ -124,6 +124,14 @@ describe("AksWorkloadIdentity: a managed identity, its federated credential and 
     assert.deepEqual(Object.fromEntries(replaced), { "created-federated-credential": true, "shared-federated-credential": true });
   });
 
+  it("an existing identity needs no resource group, and its id may be another stack's output", async () => {
+    const c = await run(args({ resourceGroupName: undefined, identity: { resourceId: pulumi.output(SHARED), clientId: pulumi.output("cid"), principalId: pulumi.output("pid") } }));
+    assert.equal(c.all("azure-native:managedidentity:UserAssignedIdentity").length, 0);
+    const cred = c.one("azure-native:managedidentity:FederatedIdentityCredential");
+    assert.deepEqual([cred.resourceGroupName, cred.resourceName, cred.subject], ["id-rg", "shared-reader", "system:serviceaccount:analytics:reporter"]);
+    assert.equal(JSON.parse(String(c.outputs.federatedCredential)).identity, "shared-reader");
+  });
+
   it("builds the same identity and credential as SecretMountedWorkload for the same ServiceAccount (one shared function)", async () => {
     const identity = await run(args({ namespace: "shop", serviceAccountName: "shop", identityName: "shop-identity", resourceGroupName: "shop-rg" }));
     const workload = await mockWorkload("shop", aksArgs(), new AzureMocks());
@@ -148,9 +156,10 @@ describe("AksWorkloadIdentity: declaration errors name the field and the fix, an
     ["no issuer", args({ oidcIssuerUrl: undefined as never }), "oidcIssuerUrl", /is required: the cluster's OIDC issuer/],
     ["an http issuer", args({ oidcIssuerUrl: "http://issuer.example/" }), "oidcIssuerUrl", /not an https issuer URL/],
     ["a bad resource group", args({ resourceGroupName: "rg." }), "resourceGroupName", /not a resource group name/],
+    ["no resource group for the identity created", args({ resourceGroupName: undefined }), "resourceGroupName", /is required: the resource group of the identity created here \(or name an existing one with identity\)/],
     ["a bad identity name", args({ identityName: "x" }), "identityName", /not a managed identity name/],
     ["identityName with an existing identity", args({ identityName: "mine", identity: { resourceId: SHARED, clientId: "c", principalId: "p" } }), "identityName", /remove it when identity names an existing one/],
-    ["a bad existing identity id", args({ identity: { resourceId: "shared-reader", clientId: "c", principalId: "p" } }), "identity.resourceId", /not a plain user-assigned identity resource id/],
+    ["a bad existing identity id", args({ identity: { resourceId: "shared-reader", clientId: "c", principalId: "p" } }), "identity.resourceId", /not a user-assigned identity resource id/],
     ["a 21st credential on an existing identity", args({ identity: { resourceId: SHARED, clientId: "c", principalId: "p", federatedCredentialsInUse: 20 } }), "identity.federatedCredentialsInUse", /0 to 19/],
     ["Owner", role({ roleDefinitionId: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635" }), "roleAssignments[0].roleDefinitionId", /is Owner, which controls every resource/],
     ["Contributor by full id", role({ roleDefinitionId: `/subscriptions/${AZ_SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/b24988ac-6180-42a0-ab88-20f7382dd24c` }), "roleAssignments[0].roleDefinitionId", /is Contributor/],

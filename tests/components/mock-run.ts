@@ -15,7 +15,8 @@ export type MockedWorkload = MockedComponent;
 
 const OUTPUTS = [
   "roleArn", "serviceAccountName", "deploymentName", "namespace", "mountPath", "fetchSpec", "permissionPolicy", "trustPolicy",
-  "identityClientId", "identityPrincipalId", "vaultUri", "roleAssignments", "federatedCredential", "iamMembers",
+  "identityClientId", "identityPrincipalId", "vaultUri", "roleAssignments", "federatedCredential", "iamMembers", "googleServiceAccountEmail",
+  "workloadName", "selectorLabels",
 ];
 
 /** Declares a workload under Pulumi mocks and returns every child's resolved inputs. */

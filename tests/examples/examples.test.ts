@@ -43,7 +43,7 @@ describe("examples run under the offline engine, so they never rot", () => {
         aks: ["identityClientId", "vaultUri", "roleAssignments", "federatedCredential"],
         gke: ["serviceAccountName", "mountPath", "iamMembers"],
       };
-      for (const key of ["deploymentName", "fetchSpec", ...(platformOutputs[example] ?? [])]) {
+      for (const key of ["workloadName", "selectorLabels", "fetchSpec", ...(platformOutputs[example] ?? [])]) {
         assert.ok(run.outputs[key], `${example} exports ${key}`);
       }
       parseFetchSpecJson(String(run.outputs.fetchSpec));

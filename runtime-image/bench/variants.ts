@@ -126,7 +126,7 @@ export const variants: Variant[] = [
     },
   },
   // The refresh sidecar with other Node flags (for a separate sidecar command; the init fetch keeps the ENTRYPOINT's).
-  ...[["--jitless"], ["--single-threaded"], ["--max-old-space-size=24"], ["--optimize-for-size"]].map((flags) => ({
+  ...[["--jitless"], ["--single-threaded"], ["--jitless", "--single-threaded"], ["--max-old-space-size=24"], ["--optimize-for-size"]].map((flags) => ({
     name: `sidecar: bundle + cache, ${flags.join(" ")}`,
     argv: [],
     init: false,

@@ -8,6 +8,7 @@ import { GENERATED_DESCRIBERS } from "./describe-generated";
 import { wrapText } from "./terminal-text";
 import { describeAzure } from "./azure-artifacts";
 import { GCP_DESCRIBERS } from "./describe-gcp";
+import { placeholderMarker } from "./placeholder-marker";
 
 export type { Artifact, Fact } from "./describe";
 
@@ -71,7 +72,7 @@ const DEFAULT_CONTEXT: ReviewContext = { project: "program", stack: "example", p
 export function buildArtifacts(resources: RecordedResource[], ctx: ReviewContext = DEFAULT_CONTEXT): { artifacts: Artifact[]; entries: ReviewEntry[]; notes: string[] } {
   const entries: ReviewEntry[] = [];
   const files: Artifact[] = [];
-  const mark = placeholderMarker(ctx.placeholders);
+  const { mark, occurring } = placeholderMarker(ctx.placeholders);
   const subjects = resources.filter((r) => r.custom).map(subjectOf);
   const index = { ofType: (type: string) => subjects.filter((s) => s.type === type) };
 
@@ -93,7 +94,8 @@ export function buildArtifacts(resources: RecordedResource[], ctx: ReviewContext
     ...files,
   ];
   const notes = reviewNotes(ctx, resources);
-  const inFiles = ctx.placeholders.filter((p) => artifacts.some((a) => a.content.includes(p.value)));
+  const inContent = new Set(artifacts.flatMap((a) => [...occurring(a.content)]));
+  const inFiles = ctx.placeholders.filter((p) => inContent.has(p.value));
   artifacts.push({ path: "README.md", content: folderReadme({ ...ctx, placeholders: inFiles }, artifacts, notes) });
   return { artifacts, entries, notes };
 }
@@ -120,12 +122,6 @@ export function formatReview(title: string, entries: ReviewEntry[], notes: strin
     }
   }
   return out.join("\n");
-}
-
-/** Replaces every invented value with `<what it stands for>`, longest first. */
-function placeholderMarker(placeholders: Placeholder[]): (s: string) => string {
-  const sorted = [...placeholders].sort((a, b) => b.value.length - a.value.length);
-  return (s) => sorted.reduce((t, p) => t.split(p.value).join(`<${p.standsFor}>`), s);
 }
 
 function reviewNotes(ctx: ReviewContext, resources: RecordedResource[]): string[] {

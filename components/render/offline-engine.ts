@@ -169,6 +169,7 @@ export async function runProgram(dir: string, stack = "example", scope?: Partial
   aliasLibrary();
   const main = path.resolve(dir, typeof projectFile.main === "string" ? projectFile.main : "index.ts");
   const outputs: Record<string, unknown> = {};
+  const restoreStacks = cheapStacks(process.env);
   try {
     const exported = require(main) as Record<string, unknown>;
     for (const [k, v] of Object.entries(exported)) {
@@ -177,9 +178,31 @@ export async function runProgram(dir: string, stack = "example", scope?: Partial
     await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
   } catch (e) {
     throw explainProgramError(e, { dir, stackPath, stackExists: fs.existsSync(stackPath), stack });
+  } finally {
+    restoreStacks();
   }
   const placeholders = [...mocks.placeholders].sort((a, b) => b.value.length - a.value.length);
   return { project, stack, resources: mocks.resources, outputs, placeholders, scope: { ...fullScope, regionConfigured: Boolean(region || scope?.region) } };
+}
+
+/**
+ * Makes stack traces cheap while the program runs, and returns what undoes it. The Pulumi SDK takes a
+ * stack trace of every promise it wraps (debuggablePromise, read only to report leaked promises under
+ * PULUMI_DEBUG_PROMISE_LEAKS) and a full one of every resource (its source position, which mocks do
+ * not use); under tsx each is source-mapped. At 100 workloads that was about half the render's CPU.
+ * Render prints a failing program's message, never its stack, so: no source mapping, and no frames
+ * by default (Pulumi's resource trace sets its own limit). PULUMI_DEBUG_PROMISE_LEAKS keeps both.
+ */
+export function cheapStacks(env: NodeJS.ProcessEnv): () => void {
+  if (env.PULUMI_DEBUG_PROMISE_LEAKS) return () => {};
+  const sourceMaps = process.sourceMapsEnabled;
+  const limit = Error.stackTraceLimit;
+  process.setSourceMapsEnabled(false);
+  Error.stackTraceLimit = 0;
+  return () => {
+    process.setSourceMapsEnabled(sourceMaps);
+    Error.stackTraceLimit = limit;
+  };
 }
 
 /** Where a program ran from, for error messages. */

@@ -35,7 +35,7 @@ const WAVE = Number(process.env.BENCH_HERD_WAVE ?? 25);
 /** Limits divided by: one number for every store, or per store ("ssm=10,keyvault=30"). */
 const SCALES = (process.env.BENCH_HERD_SCALE ?? "1").split(",").map((x) => x.split("="));
 const scaleOf = (key: string) => Number(SCALES.find((x) => x.length === 2 && x[0] === key)?.[1] ?? SCALES.find((x) => x.length === 1)?.[0] ?? 1);
-const BUCKET_MS = 500;
+const BUCKET_MS = 1000;
 const DEADLINE_S = 60;
 const BUNDLE = path.resolve(__dirname, "..", "dist", "fetch.js");
 
@@ -147,9 +147,10 @@ async function main(): Promise<void> {
       console.error(rows[rows.length - 1]);
       if (throttled > 0) {
         const last = Math.max(...buckets.keys());
-        const lines = [`\n${store.name}: requests per ${BUCKET_MS} ms after the herd started (first attempts / retries / of them throttled)`, "", "| t | first | retries | throttled | |", "|---|---|---|---|---|"];
+        const lines = [`\n${store.name}${scale !== 1 ? ` (limit ÷ ${scale})` : ""}: requests per ${BUCKET_MS / 1000} s after the herd started (seconds without requests left out)`, "", "| t | first | retries | throttled | |", "|---|---|---|---|---|"];
         for (let b = 0; b <= last; b++) {
-          const c = buckets.get(b) ?? { first: 0, retry: 0, throttled: 0 };
+          const c = buckets.get(b);
+          if (!c) continue;
           lines.push(`| ${((b * BUCKET_MS) / 1000).toFixed(1)} s | ${c.first} | ${c.retry} | ${c.throttled} | ${"#".repeat(Math.ceil(c.retry / 2))} |`);
         }
         histograms.push(lines.join("\n"));

@@ -10,6 +10,7 @@ import { GENERATED_DESCRIBERS } from "./describe-generated";
 import { wrapText } from "./terminal-text";
 import { describeAzure } from "./azure-artifacts";
 import { GCP_DESCRIBERS } from "./describe-gcp";
+import { placeholderMarker } from "./placeholder-marker";
 
 export type { Artifact, Fact } from "./describe";
 
@@ -73,7 +74,7 @@ const DEFAULT_CONTEXT: ReviewContext = { project: "program", stack: "example", p
 export function buildArtifacts(resources: RecordedResource[], ctx: ReviewContext = DEFAULT_CONTEXT): { artifacts: Artifact[]; entries: ReviewEntry[]; notes: string[] } {
   const entries: ReviewEntry[] = [];
   const files: Artifact[] = [];
-  const mark = placeholderMarker(ctx.placeholders);
+  const { mark, occurring } = placeholderMarker(ctx.placeholders);
   const subjects = resources.filter((r) => r.custom).map(subjectOf);
   const index = { ofType: (type: string) => subjects.filter((s) => s.type === type) };
 
@@ -96,7 +97,8 @@ export function buildArtifacts(resources: RecordedResource[], ctx: ReviewContext
     ...uniquePaths([...files, ...(tagged ? [tagged] : [])], ["kubernetes.yaml", "README.md", MARKER_FILE]),
   ];
   const notes = reviewNotes(ctx, resources);
-  const inFiles = ctx.placeholders.filter((p) => artifacts.some((a) => a.content.includes(p.value)));
+  const inContent = new Set(artifacts.flatMap((a) => [...occurring(a.content)]));
+  const inFiles = ctx.placeholders.filter((p) => inContent.has(p.value));
   artifacts.push({ path: "README.md", content: folderReadme({ ...ctx, placeholders: inFiles }, artifacts, notes) });
   return { artifacts, entries, notes };
 }
@@ -144,12 +146,6 @@ function tagsFile(subjects: Subject[]): Artifact | undefined {
   return rows.length
     ? jsonFile("tags.json", rows, "the tags (AWS, Azure), labels and annotations (Google) of each cloud resource, by type and name")
     : undefined;
-}
-
-/** Replaces every invented value with `<what it stands for>`, longest first. */
-function placeholderMarker(placeholders: Placeholder[]): (s: string) => string {
-  const sorted = [...placeholders].sort((a, b) => b.value.length - a.value.length);
-  return (s) => sorted.reduce((t, p) => t.split(p.value).join(`<${p.standsFor}>`), s);
 }
 
 function reviewNotes(ctx: ReviewContext, resources: RecordedResource[]): string[] {

@@ -181,6 +181,7 @@ export async function runProgram(dir: string, stack = "example", scope?: Partial
   // that cannot be serialized) surfaces as a rejection nobody awaits; here it fails the run.
   process.on("unhandledRejection", fail);
   const outputs: Record<string, unknown> = {};
+  const restoreStacks = cheapStacks(process.env);
   try {
     try {
       const exported = require(main) as Record<string, unknown>;
@@ -194,6 +195,7 @@ export async function runProgram(dir: string, stack = "example", scope?: Partial
   } finally {
     process.off("unhandledRejection", fail);
     missingConfig.restore();
+    restoreStacks();
   }
   if (missingConfig.missing.length) throw missingConfigError(missingConfig.missing.map((m) => m.key), ctx);
   if (failures.length) throw explainProgramError(failures.find(isDeclarationError) ?? failures[0], ctx);
@@ -241,6 +243,26 @@ function missingConfigError(keys: string[], ctx: ProgramContext): RenderError {
     `${which} missing from ${where}. The offline engine reads config only from that file: ` +
       `add ${keys.length === 1 ? "it" : "them"} under \`config:\`, e.g.\n  config:\n${keys.map((k) => `    ${k}: <example value>`).join("\n")}`,
   );
+}
+
+/**
+ * Makes stack traces cheap while the program runs, and returns what undoes it. The Pulumi SDK takes a
+ * stack trace of every promise it wraps (debuggablePromise, read only to report leaked promises under
+ * PULUMI_DEBUG_PROMISE_LEAKS) and a full one of every resource (its source position, which mocks do
+ * not use); under tsx each is source-mapped. At 100 workloads that was about half the render's CPU.
+ * Render prints a failing program's message, never its stack, so: no source mapping, and no frames
+ * by default (Pulumi's resource trace sets its own limit). PULUMI_DEBUG_PROMISE_LEAKS keeps both.
+ */
+export function cheapStacks(env: NodeJS.ProcessEnv): () => void {
+  if (env.PULUMI_DEBUG_PROMISE_LEAKS) return () => {};
+  const sourceMaps = process.sourceMapsEnabled;
+  const limit = Error.stackTraceLimit;
+  process.setSourceMapsEnabled(false);
+  Error.stackTraceLimit = 0;
+  return () => {
+    process.setSourceMapsEnabled(sourceMaps);
+    Error.stackTraceLimit = limit;
+  };
 }
 
 /** Where a program ran from, for error messages. */

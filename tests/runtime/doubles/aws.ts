@@ -20,6 +20,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { SECRET_MARKER } from "../harness";
+import type { RateLimit } from "./rate-limit";
 
 export const ACCOUNT = "111122223333";
 export const REGION = "eu-west-1";
@@ -84,6 +85,12 @@ export class AwsDouble {
   /** Latency added to every request (the benchmark's 20 ms). */
   latencyMs = 0;
   readonly faults: Fault[] = [];
+  /**
+   * Request rates enforced per operation (the account's per-region quota), counted per signed request
+   * after its signature verifies; beyond it AWS's JSON-protocol throttle: 400 ThrottlingException
+   * "Rate exceeded". Give SSM one limit object for every operation its quota is shared by.
+   */
+  readonly rateLimits: Partial<Record<Op, RateLimit>> = {};
   readonly calls: Call[] = [];
   /** Signed requests whose signature did not verify. */
   signatureFailures = 0;
@@ -263,6 +270,8 @@ export class AwsDouble {
     if ("status" in verified) return awsError(verified.status, verified.type, verified.message);
     call.accessKeyId = verified.accessKeyId;
     call.region = verified.region;
+    const limit = this.rateLimits[op];
+    if (limit && !limit.admit(verified.accessKeyId)) return awsError(400, "ThrottlingException", "Rate exceeded");
     let input: Record<string, unknown>;
     try {
       input = JSON.parse(body) as Record<string, unknown>;

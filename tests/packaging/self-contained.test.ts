@@ -43,6 +43,13 @@ describe("the repository stands on its own (a fresh clone with nothing beside it
     assert.deepEqual(linesMatching(/\b(DESIGN|WIRE)\.md\b|\.\.\/shared\b|\/work\/shared\b/), []);
   });
 
+  it("the docs a user reads name no tracker numbers or development-time names (issue N, the seed projects)", () => {
+    const docs = files.filter((f) => f.endsWith(".md") && !f.startsWith("tests"));
+    const hits = docs.flatMap((f) => read(f).split("\n").flatMap((line, i) =>
+      /\(issue \d+\)|\bissue #?\d+\b|\bseeds?('s)?\b|\bthe session's machine\b/i.test(line) ? [`${f}:${i + 1}: ${line.trim()}`] : []));
+    assert.deepEqual(hits, []);
+  });
+
   it("every path built from __dirname in code stays inside the repository", () => {
     const outside: string[] = [];
     const CALL = /path\.(?:resolve|join)\(\s*__dirname\s*,\s*((?:"[^"]*"\s*,?\s*)+)\)/g;

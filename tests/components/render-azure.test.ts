@@ -55,7 +55,7 @@ describe("npm run render -- examples/aks (offline): the Azure review artifacts",
     assert.deepEqual(JSON.parse(read("azure/billing-api.federated-credential.json")), {
       identity: "billing-rg/billing-api-identity",
       name: "billing_billing-api",
-      issuer: "https://westeurope.oic.prod-aks.azure.com/72f988bf-86f1-41af-91ab-2d7cd011db47/00000000-0000-0000-0000-000000000000/",
+      issuer: "https://westeurope.oic.prod-aks.azure.com/00000000-0000-0000-0000-000000000000/11111111-1111-1111-1111-111111111111/",
       subject: "system:serviceaccount:billing:billing-api",
       audiences: ["api://AzureADTokenExchange"],
     });

@@ -84,15 +84,20 @@ describe("the npm package (npm pack, installed into an empty project)", function
   let tmp: string;
   let files: string[];
   let tarball: string;
+  let packed: { size: number; entryCount: number };
+  let manifestBeforePack: string;
   let consumer: string;
+  let installStderr: string;
 
   before(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "secret-mount-pack-"));
+    manifestBeforePack = fs.readFileSync(path.join(ROOT, "package.json"), "utf8");
     const started = Date.now();
     const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", tmp], { cwd: ROOT, maxBuffer: 16 << 20 });
     const [info] = JSON.parse(stdout.slice(stdout.indexOf("["))) as { filename: string; size: number; entryCount: number; files: { path: string }[] }[];
     files = info.files.map((f) => f.path).sort();
     tarball = path.join(tmp, info.filename);
+    packed = info;
     console.log(`      (npm pack incl. build: ${Date.now() - started} ms; ${info.size} bytes, ${info.entryCount} files)`);
   });
 
@@ -129,6 +134,25 @@ describe("the npm package (npm pack, installed into an empty project)", function
     assert.match(pkg.scripts.prepare, /build:lib/);
   });
 
+  it("the packed package.json runs nothing on a consumer's install (no prepare, preinstall, install or postinstall); packing leaves the checkout's as it was", async () => {
+    const { stdout } = await run("tar", ["-xOzf", tarball, "package/package.json"], { maxBuffer: 16 << 20 });
+    const inTarball = JSON.parse(stdout);
+    assert.deepEqual(Object.keys(inTarball.scripts ?? {}).filter((s) => ["prepare", "preinstall", "install", "postinstall"].includes(s)), []);
+    assert.equal(inTarball.version, pkg.version);
+    assert.equal(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"), manifestBeforePack, "postpack restored package.json byte for byte");
+    assert.ok(!fs.existsSync(path.join(ROOT, "package.json.prepack")), "no saved copy left behind");
+  });
+
+  it("the README's size and file count of the package are what npm pack measures (within 20%)", () => {
+    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const stated = /packs the repository \(about (\d+) kB, (\d+) files[;)]/i.exec(readme);
+    assert.ok(stated, "README states the package's size as `packs the repository (about N kB, N files)`");
+    const [kB, count] = [Number(stated[1]), Number(stated[2])];
+    const near = (said: number, measured: number) => Math.abs(said - measured) <= 0.2 * measured;
+    assert.ok(near(kB, packed.size / 1000), `README says about ${kB} kB; npm pack made ${Math.round(packed.size / 1000)} kB`);
+    assert.ok(near(count, packed.entryCount), `README says ${count} files; npm pack packed ${packed.entryCount}`);
+  });
+
   it("every package the compiled code requires is a declared dependency; the optional cloud SDKs only from their platform's loader", () => {
     const optional = new Set(Object.keys(pkg.peerDependenciesMeta).filter((n) => pkg.peerDependenciesMeta[n].optional));
     assert.deepEqual([...optional].sort(), ["@pulumi/azure-native", "@pulumi/gcp"]);
@@ -156,9 +180,11 @@ describe("the npm package (npm pack, installed into an empty project)", function
     fs.mkdirSync(consumer);
     fs.writeFileSync(path.join(consumer, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true }));
     let started = Date.now();
-    await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", tarball], { cwd: consumer, maxBuffer: 16 << 20 });
+    ({ stderr: installStderr } = await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", tarball], { cwd: consumer, maxBuffer: 16 << 20 }));
     console.log(`      (npm install of the tarball: ${Date.now() - started} ms)`);
     assert.ok(fs.existsSync(path.join(consumer, "node_modules/secret-mount/dist/components/index.js")));
+    // npm lists the dependencies whose install scripts the consumer has not reviewed: never this one.
+    assert.doesNotMatch(installStderr, /\bsecret-mount@[^ ]+ \(/);
     // An EKS user's install: the optional cloud SDKs of the other platforms are not installed.
     for (const peer of ["@pulumi/azure-native", "@pulumi/gcp"]) assert.ok(!fs.existsSync(path.join(consumer, "node_modules", peer)), `${peer} was installed`);
     fs.writeFileSync(path.join(consumer, "index.ts"), CONSUMER_PROGRAM);

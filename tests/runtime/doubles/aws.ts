@@ -1,6 +1,7 @@
 /**
- * A loopback double of the AWS services the fetcher uses, written from WIRE.md (the real wire
- * protocols), on one 127.0.0.1 port:
+ * A loopback double of the AWS services the fetcher uses, written from the services' published API
+ * references (the AWS JSON 1.1 protocol, Signature Version 4, the STS, Secrets Manager and Systems
+ * Manager API references, the SDKs' container credential provider), on one 127.0.0.1 port:
  *   - STS AssumeRoleWithWebIdentity (unsigned form POST, XML answer; the token must equal the token
  *     file's content; issues fresh random keys),
  *   - the container-credentials endpoint (GET /container-credentials; Authorization must equal the

@@ -8,7 +8,9 @@ import type { TestPki } from "./tls";
 
 /**
  * Loopback doubles of Microsoft Entra ID (the workload-identity token exchange) and Azure Key Vault
- * (with its 401 bearer challenge), over TLS, speaking the wire protocol in WIRE.md. Entra checks
+ * (with its 401 bearer challenge), over TLS, speaking the wire protocol of their public docs (the
+ * Microsoft identity platform's client-credentials flow with a federated client assertion, the Key
+ * Vault REST API reference and its authentication challenge). Entra checks
  * what the real service checks: the client id, the grant, the scope, and that the client assertion is
  * the federated token the pod was given. Key Vault accepts only bearer tokens Entra issued.
  */

@@ -6,7 +6,9 @@ import type { RateLimit } from "./rate-limit";
 
 /**
  * Loopback doubles of the GKE metadata server (the workload-identity token source of Application
- * Default Credentials) and the Secret Manager REST API, speaking the wire protocol in WIRE.md.
+ * Default Credentials) and the Secret Manager REST API, speaking the wire protocol of Google's docs
+ * (the metadata server's instance/service-accounts endpoints, the Secret Manager REST reference for
+ * `projects.secrets.versions.access`).
  * The metadata server demands `Metadata-Flavor: Google` on every request and sends it on every
  * response (the client rejects answers without it). Secret Manager accepts only tokens the metadata
  * server issued and returns the payload's CRC32C, as the real service does.

@@ -43,7 +43,7 @@ export class AksWorkloadIdentity extends pulumi.ComponentResource {
     const tags = { "managed-by": "secret-mount", "secret-mount/component": name, ...(args.tags ?? {}) };
     const tenantId = pulumi.output(args.tenantId ?? authorization.getClientConfigOutput({ parent }).tenantId);
     const { clientId, principalId, credential, federatedCredential } = provisionAksIdentity(parent, {
-      name, plan: plan.identity, existing: args.identity, resourceGroupName: args.resourceGroupName, location: args.location, tags,
+      name, plan: plan.identity, existing: args.identity, location: args.location, tags,
       oidcIssuerUrl: args.oidcIssuerUrl, credential: plan.credential,
     });
 

@@ -38,7 +38,7 @@ export class EksWorkloadIdentity extends pulumi.ComponentResource {
     const parent = this;
     const tags = { "managed-by": "secret-mount", "secret-mount/component": name, ...(args.tags ?? {}) };
     const { role, trustPolicy, association, serviceAccountAnnotations } = provisionEksRole(parent, {
-      name, identity: plan.identity, eks: args, boundaryField: "permissionsBoundaryArn",
+      name, identity: plan.identity, eks: args, at: "",
       namespace: args.namespace, serviceAccountName: args.serviceAccountName,
       description: `secret-mount: identity of ${args.namespace}/${args.serviceAccountName}`, scope: awsScope(parent), tags,
     });

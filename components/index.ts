@@ -17,6 +17,13 @@ export { AksPublicNetworkAccess, AksRoleScope } from "./azure/aks-args";
 export type { GkePlatformArgs, GkeGoogleServiceAccountArgs, GcpSecretArgs, GcpReplicaArgs } from "./gcp/gke-args";
 export type { GcpReplica, GcpSecret, GkeGoogleServiceAccount, GkePlatform } from "./gcp/gke-args";
 export { GkeIdentity } from "./gcp/gke-args";
+export type {
+  Affinity, AffinityArgs, LabelSelector, LabelSelectorArgs, LabelSelectorRequirement, LabelSelectorRequirementArgs, NodeAffinity, NodeAffinityArgs,
+  NodeSelector, NodeSelectorArgs, NodeSelectorRequirement, NodeSelectorRequirementArgs, NodeSelectorTerm, NodeSelectorTermArgs, PodAffinity, PodAffinityArgs,
+  PodAffinityTerm, PodAffinityTermArgs, PreferredSchedulingTerm, PreferredSchedulingTermArgs, Toleration, TolerationArgs, TopologySpreadConstraint,
+  TopologySpreadConstraintArgs, WeightedPodAffinityTerm, WeightedPodAffinityTermArgs,
+} from "./kubernetes/scheduling-args";
+export { LabelSelectorOperator, NodeInclusionPolicy, NodeSelectorOperator, TaintEffect, TolerationOperator, WhenUnsatisfiable } from "./kubernetes/scheduling-args";
 // The component comes after its args: Pulumi's schema analyzer reads the TSDoc of interfaces in the
 // files it has walked before it reaches the component.
 export { SecretMountedWorkload } from "./workload";
@@ -29,8 +36,8 @@ export type {
 export type { EcsFetchContainer, EcsHealthCheck, EcsLogConfiguration, EcsNativeSecret, EcsNetwork, EcsPortMapping, EcsService, TaskContainer } from "./aws/ecs-args";
 export { EcsLaunchType, EcsLogDriver, EcsPortProtocol } from "./aws/ecs-args";
 export { SecretMountedTask } from "./task";
-// The identity pieces on their own: one ServiceAccount, the permissions you give it (README,
-// "The identity pieces on their own"), args first as above.
+// The identity pieces on their own: one ServiceAccount, the permissions you give it
+// (docs/identity.md), args first as above.
 export type { EksWorkloadIdentityArgs, AwsPolicyStatement, AwsPolicyStatementArgs, AwsPolicyCondition, AwsPolicyConditionArgs } from "./aws/eks-identity-args";
 export { AwsPolicyEffect } from "./aws/eks-identity-args";
 export { EksWorkloadIdentity } from "./eks-identity";

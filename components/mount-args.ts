@@ -36,6 +36,17 @@ export interface SecretMountArgs {
   fileMode?: string;
   /** The pod's `securityContext.fsGroup` when the adopted pod sets none (default 65532); a pod's own fsGroup is kept. */
   fsGroup?: number;
+  /**
+   * Set `fsGroup` also on adopted pods that set none and have persistent volumes (a
+   * `persistentVolumeClaim` or `ephemeral` volume, a StatefulSet's `volumeClaimTemplates`); default
+   * false: such a pod is refused. The kubelet gives every volume of a pod its fsGroup: when it
+   * mounts a persistent volume it changes the group of every file on it (and adds group
+   * read/write). `fsGroupChangePolicy: OnRootMismatch`, which adoption sets, only skips that walk
+   * when the volume's root already has the group; it does not spare the first change, nor limit it
+   * to one volume. Rather set the pod's own fsGroup (the group its volumes' files should have):
+   * adoption keeps it, and the secrets' files take it.
+   */
+  allowPersistentVolumeGroupChange?: boolean;
   /** Re-fetch while the pod runs (native sidecar). Refused for Jobs and CronJobs, whose pods must finish. */
   refresh?: RefreshArgs;
   /** Also write a dotenv file built from secret files. */

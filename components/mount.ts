@@ -4,6 +4,7 @@ import { normalizeMount } from "./core/normalize-mount";
 import { prepareMount } from "./platform";
 import { fetchSpecConfigMapManifest, serviceAccountManifest } from "./kubernetes/manifests";
 import { warnUnpinnedImages } from "./kubernetes/fetch-image";
+import { warnPlainValues } from "./values/plain-value";
 import { REVISION_ANNOTATION } from "./kubernetes/pod";
 import { adoptPodTemplate, podWiring, type Adopted, type AdoptTarget, type PodWiring } from "./kubernetes/adopt";
 import { adoptTransform, type AdoptSelection, type TransformContext } from "./kubernetes/adopt-transform";
@@ -33,7 +34,8 @@ export class SecretMount extends pulumi.ComponentResource {
   /**
    * The fetch wiring as JSON, for programs in any language: `fetchContainer` (first init
    * container), `volumes`, `volumeMount` (read-only, for each mounting container),
-   * `podSecurityContext` (`fsGroup` when the pod sets none), `podLabels`, `podAnnotations` (revision
+   * `podSecurityContext` (`fsGroup` when the pod sets none; on a pod with persistent volumes the
+   * kubelet regroups them, see `allowPersistentVolumeGroupChange`), `podLabels`, `podAnnotations` (revision
    * included), `skipContainers` (`annotation` and `separator`: list every container but the fetcher),
    * `serviceAccountName`, `namespace`.
    */
@@ -56,6 +58,8 @@ export class SecretMount extends pulumi.ComponentResource {
   readonly federatedCredential?: pulumi.Output<string>;
   /** GKE: every IAM member granted, as JSON `[{ resource, role, member }]` (other platforms: unset). */
   readonly iamMembers?: pulumi.Output<string>;
+  /** GKE with identity `google-service-account`: email of the Google service account the pods act as, created or given (otherwise unset). */
+  readonly googleServiceAccountEmail?: pulumi.Output<string>;
 
   constructor(name: string, args: SecretMountArgs, opts?: pulumi.ComponentResourceOptions) {
     // Every check runs before the first registration, as in SecretMountedWorkload.
@@ -63,6 +67,7 @@ export class SecretMount extends pulumi.ComponentResource {
     const { sizeLimit, fetchImage, delivery, provision } = prepareMount(decl, args);
     super("secret-mount:index:SecretMount", name, {}, opts);
     warnUnpinnedImages(this, [{ field: "fetch.image", image: fetchImage }]);
+    warnPlainValues(this, decl.secrets);
     const { platform, fetchSpec } = provision(this);
 
     const serviceAccount = decl.createServiceAccount
@@ -94,6 +99,7 @@ export class SecretMount extends pulumi.ComponentResource {
     this.roleAssignments = platform.outputs.roleAssignments;
     this.federatedCredential = platform.outputs.federatedCredential;
     this.iamMembers = platform.outputs.iamMembers;
+    this.googleServiceAccountEmail = platform.outputs.googleServiceAccountEmail;
     this.registerOutputs({
       serviceAccountName: this.serviceAccountName,
       namespace: this.namespace,
@@ -110,6 +116,7 @@ export class SecretMount extends pulumi.ComponentResource {
       roleAssignments: this.roleAssignments,
       federatedCredential: this.federatedCredential,
       iamMembers: this.iamMembers,
+      googleServiceAccountEmail: this.googleServiceAccountEmail,
     });
   }
 
@@ -123,7 +130,12 @@ export class SecretMount extends pulumi.ComponentResource {
     return adoptTransform(contexts.get(this)!, selection);
   }
 
-  /** The pure adoption of one pod template (see adoptPodTemplate), for objects built by hand. */
+  /**
+   * The pure adoption of one pod template (see adoptPodTemplate), for objects built by hand. For a
+   * StatefulSet, give its `volumeClaimTemplates` names in `target` (the transform reads them itself).
+   * It sees only this template: the checks across workloads (another workload running as the
+   * ServiceAccount, the ServiceAccount's annotations) are the transform's.
+   */
   adopt(template: Record<string, any>, target: AdoptTarget): Adopted {
     const ctx = contexts.get(this)!;
     return adoptPodTemplate(template, ctx.wiring, { containers: ctx.mountInto, ...target });

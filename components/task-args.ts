@@ -21,7 +21,14 @@ export interface SecretMountedTaskArgs {
   cpu?: number;
   /** Task memory in MiB. Fargate: a size valid for `cpu` (default 512). EC2: optional. */
   memory?: number;
-  /** Where the secrets appear in every app container (default `/run/secrets/app`). */
+  /**
+   * App containers that mount the secrets, by name (at least one). Default: every app container.
+   * A container left out (e.g. an OpenTelemetry collector) gets no mount, does not wait for the
+   * fetch container and needs no `user`. It can still obtain the task role's credentials, which ECS
+   * gives every container of the task: leaving it out keeps the files from it, not the access.
+   */
+  mountInto?: string[];
+  /** Where the secrets appear in the app containers that mount them (default `/run/secrets/app`). */
   mountPath?: string;
   /** Default octal mode of secret files (default `0440`: owner 65532 and `fileGroup` may read). */
   fileMode?: string;

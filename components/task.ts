@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { checkEcsSpecBound, provisionEcsTask } from "./aws/ecs";
 import { planEcsTask } from "./aws/ecs-plan";
 import { fetchImageOf, warnUnpinnedImages } from "./kubernetes/fetch-image";
+import { warnPlainValues } from "./values/plain-value";
 import type { SecretMountedTaskArgs } from "./task-args";
 
 /**
@@ -48,6 +49,7 @@ export class SecretMountedTask extends pulumi.ComponentResource {
     const fetchImage = fetchImageOf(decl.all);
     super("secret-mount:index:SecretMountedTask", name, {}, opts);
     warnUnpinnedImages(this, [{ field: "fetch.image", image: fetchImage }, ...decl.containers.map((c) => ({ field: `${c.field}.image`, image: c.image }))]);
+    warnPlainValues(this, decl.all.secrets);
     const p = provisionEcsTask(this, decl, fetchImage);
 
     this.taskDefinitionArn = p.taskDefinition.arn;

@@ -2,6 +2,7 @@ import type { ContainerArgs, EnvFileArgs, FetchContainerArgs, RefreshArgs, Secre
 import type { EksPlatformArgs } from "./aws/eks-args";
 import type { AksPlatformArgs } from "./azure/aks-args";
 import type { GkePlatformArgs } from "./gcp/gke-args";
+import type { AffinityArgs, TolerationArgs, TopologySpreadConstraintArgs } from "./kubernetes/scheduling-args";
 
 /** What kind of Kubernetes workload SecretMountedWorkload makes. */
 export const WorkloadKind = {
@@ -47,8 +48,42 @@ export interface SecretMountedWorkloadArgs {
   schedule?: string;
   /** Job and CronJob: retries before the Job is marked failed (default 6, Kubernetes' own). */
   backoffLimit?: number;
-  /** Extra labels on the Deployment's pods (selector labels are set by the component). */
+  /**
+   * Extra labels on the workload's pods. The selector labels (`app.kubernetes.io/name`,
+   * `app.kubernetes.io/instance`; the `selectorLabels` output) and the identity labels (`azure.workload.identity/…`,
+   * `eks.amazonaws.com/…`, `iam.gke.io/…`, `secret-mount.io/…`) are the component's and refused here.
+   */
   labels?: { [key: string]: string };
+  /**
+   * Extra annotations on the workload's pods. Identity annotations (`azure.workload.identity/…`,
+   * `eks.amazonaws.com/…`, `iam.gke.io/…`) and the component's own (`secret-mount.io/…`) are
+   * refused, as are seccomp annotations (the pod's seccomp profile is `RuntimeDefault`) and AppArmor
+   * ones other than `runtime/default` or `localhost/<profile>` (the restricted Pod Security Standard).
+   */
+  podAnnotations?: { [key: string]: string };
+  /** Node labels the pods' node must carry (`spec.nodeSelector`), e.g. `{ "kubernetes.io/arch": "arm64" }`. */
+  nodeSelector?: { [key: string]: string };
+  /** Taints the pods tolerate (`spec.tolerations`). */
+  tolerations?: TolerationArgs[];
+  /** Node affinity, pod affinity and anti-affinity (`spec.affinity`). */
+  affinity?: AffinityArgs;
+  /** How the pods spread across zones or nodes (`spec.topologySpreadConstraints`). */
+  topologySpreadConstraints?: TopologySpreadConstraintArgs[];
+  /**
+   * Names of `kubernetes.io/dockerconfigjson` Secrets in the namespace, for pulling the images (the
+   * fetch image too) from private registries (`spec.imagePullSecrets`).
+   */
+  imagePullSecrets?: string[];
+  /**
+   * The pods' PriorityClass (`spec.priorityClassName`). `system-node-critical` and
+   * `system-cluster-critical` belong to the cluster's own pods and are refused.
+   */
+  priorityClassName?: string;
+  /**
+   * Seconds the pods get to stop after SIGTERM before they are killed (`spec.terminationGracePeriodSeconds`;
+   * Kubernetes' default 30).
+   */
+  terminationGracePeriodSeconds?: number;
   /** Where the secrets appear in every container (default `/run/secrets/app`). */
   mountPath?: string;
   /**

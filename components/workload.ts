@@ -6,7 +6,9 @@ import { normalizeWorkloadShape } from "./core/workload-kind";
 import { normalizeDeclaration } from "./core/normalize";
 import { prepareMount } from "./platform";
 import { workloadManifest, fetchSpecConfigMapManifest, namespaceManifest, serviceAccountManifest } from "./kubernetes/manifests";
+import { checkPodRestricted, selectorLabels } from "./kubernetes/pod";
 import { warnUnpinnedImages } from "./kubernetes/fetch-image";
+import { warnPlainValues } from "./values/plain-value";
 import type { SecretMountedWorkloadArgs } from "./workload-args";
 
 /**
@@ -19,8 +21,18 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
   readonly roleArn?: pulumi.Output<string>;
   /** Name of the ServiceAccount the pods run as. */
   readonly serviceAccountName: pulumi.Output<string>;
-  /** Name of the workload object (a Deployment unless `kind` says otherwise). */
+  /** Name of the workload object, whatever its `kind` (Deployment, StatefulSet, Job or CronJob). */
+  readonly workloadName: pulumi.Output<string>;
+  /**
+   * Deprecated alias of `workloadName`, from when the workload was always a Deployment.
+   * @deprecated Use `workloadName`: the object is a StatefulSet, Job or CronJob when `kind` says so.
+   */
   readonly deploymentName: pulumi.Output<string>;
+  /**
+   * The labels that select the workload's pods (`app.kubernetes.io/name`, `app.kubernetes.io/instance`):
+   * a Service's `selector`, a PodDisruptionBudget's or a NetworkPolicy's `matchLabels`.
+   */
+  readonly selectorLabels: pulumi.Output<{ [key: string]: string }>;
   /** Kubernetes namespace of the ServiceAccount and the Deployment. */
   readonly namespace: pulumi.Output<string>;
   /** Where the secrets appear in every container. */
@@ -46,6 +58,8 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
    * secret, and with a Google service account its `roles/iam.workloadIdentityUser` (other platforms: unset).
    */
   readonly iamMembers?: pulumi.Output<string>;
+  /** GKE with identity `google-service-account`: email of the Google service account the pods act as, created or given (otherwise unset). */
+  readonly googleServiceAccountEmail?: pulumi.Output<string>;
 
   constructor(name: string, args: SecretMountedWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
     // Every check runs before the first registration: a bad declaration creates nothing.
@@ -53,8 +67,10 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
     const shape = normalizeWorkloadShape(name, args, decl.deploymentName);
     // The one platform normalize found set; its checks run here, before anything is registered.
     const { sizeLimit, fetchImage, delivery, provision } = prepareMount(decl, args);
+    checkPodRestricted(decl, sizeLimit);
     super("secret-mount:index:SecretMountedWorkload", name, {}, opts);
     warnUnpinnedImages(this, [{ field: "fetch.image", image: fetchImage }, ...decl.containers.map((c) => ({ field: `${c.field}.image`, image: c.image }))]);
+    warnPlainValues(this, decl.secrets);
     const { platform, fetchSpec } = provision(this);
 
     let namespaceResource: pulumi.Resource | undefined;
@@ -76,7 +92,9 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
 
     this.roleArn = platform.outputs.roleArn;
     this.serviceAccountName = serviceAccount.metadata.name;
-    this.deploymentName = deployment.metadata.name;
+    this.workloadName = deployment.metadata.name;
+    this.deploymentName = this.workloadName;
+    this.selectorLabels = pulumi.output(selectorLabels(decl));
     this.namespace = pulumi.output(decl.namespace);
     this.mountPath = pulumi.output(decl.mountPath);
     this.fetchSpec = fetchSpec;
@@ -88,10 +106,13 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
     this.roleAssignments = platform.outputs.roleAssignments;
     this.federatedCredential = platform.outputs.federatedCredential;
     this.iamMembers = platform.outputs.iamMembers;
+    this.googleServiceAccountEmail = platform.outputs.googleServiceAccountEmail;
     this.registerOutputs({
       roleArn: this.roleArn,
       serviceAccountName: this.serviceAccountName,
+      workloadName: this.workloadName,
       deploymentName: this.deploymentName,
+      selectorLabels: this.selectorLabels,
       namespace: this.namespace,
       mountPath: this.mountPath,
       fetchSpec: this.fetchSpec,
@@ -103,6 +124,7 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
       roleAssignments: this.roleAssignments,
       federatedCredential: this.federatedCredential,
       iamMembers: this.iamMembers,
+      googleServiceAccountEmail: this.googleServiceAccountEmail,
     });
   }
 }

@@ -35,7 +35,7 @@ const builtinsViaRequire = {
 
 const started = Date.now();
 await build({
-  entryPoints: { fetch: join(here, "src/main.ts") },
+  entryPoints: { fetch: join(here, "src/fetch.ts") },
   outdir,
   bundle: true,
   platform: "node",

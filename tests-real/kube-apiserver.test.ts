@@ -6,6 +6,8 @@ import { startCluster, type Cluster, type KubeResponse } from "./helpers/cluster
 import { collectionPath, kubernetesExamples, podFromTemplate, renderedObjects, type KubeObject } from "./helpers/rendered";
 import { needTool } from "./helpers/tools";
 import { adoptedObjects } from "./helpers/adopted";
+import { podSecurityViolations } from "../components/kubernetes/restricted";
+import { ALLOWED_CASES, FORBIDDEN_CASES } from "../tests/helpers/pod-security-cases";
 
 const DRY = "dryRun=All&fieldValidation=Strict";
 const POLICY = path.join(__dirname, "fixtures/read-only-secret-volume.policy.yaml");
@@ -88,6 +90,33 @@ describe("a real kube-apiserver (etcd + kube-apiserver from the Go module proxy)
         assert.deepEqual(r.warnings, [], `${pod.metadata.name} drew warnings`);
         assert.equal(r.body.spec.initContainers[0].name, "secret-mount-fetch");
         if (o.kind === "Deployment") assert.deepEqual(r.body.spec.initContainers.map((c: KubeObject) => c.name), ["secret-mount-fetch", "wait-for-db", "migrate"]);
+      }
+    });
+
+    // The one restricted-profile checker the components use (restricted.ts), held to the real thing:
+    // each forbidden value is refused by both, each allowed one accepted by both.
+    describe("restricted.ts agrees with Pod Security admission (enforce: restricted), case by case, on the adopted Deployment's pod", () => {
+      const base = () => podFromTemplate(objects.find((o) => o.kind === "Deployment")!, "psa");
+      for (const c of FORBIDDEN_CASES) {
+        it(`forbidden: ${c.title} (${c.control}; admission: ${c.reason})`, async () => {
+          const pod = base();
+          c.change(pod);
+          const ours = podSecurityViolations(pod.spec, pod.metadata);
+          assert.ok(ours.some((v) => v.control === c.control), `restricted.ts: ${JSON.stringify(ours)}`);
+          const r = await cluster.request("POST", `${collectionPath(pod)}?${DRY}`, pod);
+          assert.equal(r.status, 403, summary(r));
+          assert.match(r.body.message, /violates PodSecurity "restricted:latest"/);
+          assert.ok(r.body.message.includes(c.reason!), `admission's reason "${c.reason}": ${r.body.message}`);
+        });
+      }
+      for (const c of ALLOWED_CASES) {
+        it(`allowed: ${c.title}`, async () => {
+          const pod = base();
+          c.change(pod);
+          assert.deepEqual(podSecurityViolations(pod.spec, pod.metadata), []);
+          const r = await cluster.request("POST", `${collectionPath(pod)}?${DRY}`, pod);
+          assert.equal(r.status, 201, summary(r));
+        });
       }
     });
 

@@ -161,6 +161,7 @@ import (
 func main() {
 	pulumi.Run(func(ctx *pulumi.Context) error {
 		identity := sm.EksIdentityPodIdentity
+		user := "10001:65532" // a plain optional string: *string
 		password := []sm.SecretArgs{{
 			Name:     "db-password",
 			Generate: &sm.GenerateArgs{Type: sm.GenerateTypePassword},
@@ -184,9 +185,10 @@ func main() {
 			Containers: []sm.TaskContainerArgs{{
 				Name:         "api",
 				Image:        pulumi.String("busybox:1.37"),
-				User:         "10001:65532",
+				User:         &user,
 				PortMappings: []sm.EcsPortMappingArgs{{ContainerPort: 8080}},
 			}},
+			MountInto: []string{"api"},
 		})
 		if err != nil {
 			return err

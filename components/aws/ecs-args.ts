@@ -86,8 +86,9 @@ export interface EcsLogConfiguration {
 export type EcsLogConfigurationArgs = EcsLogConfiguration;
 
 /**
- * One application container of the task. It mounts the secrets volume read-only at `mountPath`
- * and starts only after the fetch container exited 0 (`dependsOn` condition `SUCCESS`).
+ * One application container of the task. Unless `mountInto` leaves it out, it mounts the secrets
+ * volume read-only at `mountPath` and starts only after the fetch container exited 0 (`dependsOn`
+ * condition `SUCCESS`).
  */
 export interface TaskContainer {
   /** Container name: letters, digits, `_` and `-`, at most 255. */
@@ -95,11 +96,12 @@ export interface TaskContainer {
   /** Image reference; pin it by digest (`repo@sha256:…`). */
   image: pulumi.Input<string>;
   /**
-   * The user to run as, `"<uid>:<gid>"` (numeric, uid not 0). The secret files are owned by
-   * 65532:`fileGroup` with mode `fileMode` (default `0440`), and ECS cannot add a supplementary
-   * group, so the gid must be `fileGroup` (default 65532), or the uid 65532.
+   * The user to run as, `"<uid>:<gid>"` (numeric, uid not 0); required when the container mounts
+   * the secrets. The secret files are owned by 65532:`fileGroup` with mode `fileMode` (default
+   * `0440`), and ECS cannot add a supplementary group, so the gid must be `fileGroup` (default
+   * 65532), or the uid 65532. A container `mountInto` leaves out takes any ECS `user` (or none).
    */
-  user: string;
+  user?: string;
   /** Overrides the image's `CMD`. */
   command?: pulumi.Input<string>[];
   /** Overrides the image's `ENTRYPOINT`. */
@@ -151,7 +153,7 @@ export type EcsNativeSecretArgs = EcsNativeSecret;
 
 /** The fetch container on ECS. */
 export interface EcsFetchContainer {
-  /** Image reference; pin by digest. Default: see README ("The fetch image"). */
+  /** Image reference; pin by digest. Default: see docs/fetch-image.md. */
   image?: pulumi.Input<string>;
   /** Overall deadline of one fetch, in seconds (default 60). */
   timeoutSeconds?: number;

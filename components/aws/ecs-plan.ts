@@ -50,6 +50,8 @@ export interface NormalizedTaskContainer extends TaskContainerArgs {
   field: string;
   /** Native secrets injected into this container, by env name. */
   nativeSecrets: NativeSecretPlan[];
+  /** Mounts the secrets and waits for the fetch container (every app container unless `mountInto` names others). */
+  mounts: boolean;
 }
 
 export interface NativeSecretPlan {
@@ -87,7 +89,7 @@ export interface EcsDeclaration {
 }
 
 const TOP_LEVEL: (keyof SecretMountedTaskArgs)[] = [
-  "secrets", "containers", "container", "launchType", "family", "cpu", "memory", "mountPath", "fileMode", "fileGroup", "volumeSizeMiB", "envFile",
+  "secrets", "containers", "container", "launchType", "family", "cpu", "memory", "mountInto", "mountPath", "fileMode", "fileGroup", "volumeSizeMiB", "envFile",
   "fetch", "secretNamePrefix", "nativeSecrets", "service", "logRetentionInDays", "permissionsBoundaryArn", "tags",
 ];
 const CONTAINER: (keyof TaskContainerArgs)[] = [
@@ -165,9 +167,14 @@ export function planEcsTask(name: string, args: SecretMountedTaskArgs | undefine
   // App containers.
   const apps = oneOrMany(a.container, a.containers, { one: "container", many: "containers" }, fail);
   if (apps.items.length === 0) fail("containers", "must list at least one application container, e.g. [{ name: \"app\", image: \"…\", user: \"10001:65532\" }] (or declare one with `container`)");
+  const mountInto = a.mountInto;
+  if (mountInto !== undefined && (!Array.isArray(mountInto) || mountInto.length === 0)) {
+    fail("mountInto", "must name at least one app container, or be omitted to mount into every app container");
+  }
+  const mounts = (c: string) => mountInto === undefined || mountInto.includes(c);
   const names = new Map<string, string>();
   const containers: NormalizedTaskContainer[] = apps.items.map(({ item: c, at }) => {
-    if (!c || typeof c !== "object") fail(at, "must be an object with at least name, image and user");
+    if (!c || typeof c !== "object") fail(at, "must be an object with at least name, image and (when it mounts the secrets) user");
     unknownFields(c, CONTAINER, at, fail);
     if (typeof c.name !== "string" || !NAME.test(c.name)) fail(`${at}.name`, `${JSON.stringify(c.name)} is not an ECS container name: use 1-255 letters, digits, "_" and "-"`);
     if (c.name === FETCH_CONTAINER_NAME) fail(`${at}.name`, `"${FETCH_CONTAINER_NAME}" is the fetch container's name; choose another`);
@@ -175,7 +182,8 @@ export function planEcsTask(name: string, args: SecretMountedTaskArgs | undefine
     if (prior !== undefined) fail(`${at}.name`, `"${c.name}" is also the name of ${prior}; container names must be unique`);
     names.set(c.name, at);
     if (c.image === undefined || c.image === null || (typeof c.image === "string" && c.image.trim() === "")) fail(`${at}.image`, "is required: give the image reference, ideally pinned by digest");
-    checkUser(c.user, `${at}.user`, fileGroup, all, fail);
+    if (mounts(c.name)) checkUser(c.user, `${at}.user`, fileGroup, all, fail);
+    else if (c.user !== undefined && (typeof c.user !== "string" || c.user.trim() === "")) fail(`${at}.user`, `${JSON.stringify(c.user)} is not an ECS user; give "<uid>:<gid>", a user name, or leave it out`);
     for (const k of Object.keys(c.environment ?? {})) {
       const problem = envNameProblem(k);
       if (problem) fail(`${at}.environment.${k}`, problem);
@@ -190,9 +198,13 @@ export function planEcsTask(name: string, args: SecretMountedTaskArgs | undefine
     if (c.healthCheck) checkHealthCheck(c.healthCheck, `${at}.healthCheck`, fail);
     if (c.logConfiguration) checkLogConfiguration(c.logConfiguration, `${at}.logConfiguration`, fargate, fail);
     if (c.workingDirectory !== undefined && (typeof c.workingDirectory !== "string" || !c.workingDirectory.startsWith("/"))) fail(`${at}.workingDirectory`, `${JSON.stringify(c.workingDirectory)} must be an absolute path`);
-    return { ...c, readonlyRootFilesystem: c.readonlyRootFilesystem ?? true, essential: c.essential ?? true, field: at, nativeSecrets: [] };
+    return { ...c, readonlyRootFilesystem: c.readonlyRootFilesystem ?? true, essential: c.essential ?? true, field: at, nativeSecrets: [], mounts: mounts(c.name) };
   });
   if (!containers.some((c) => c.essential)) fail(apps.field, "has no essential container; ECS needs one (the fetch container is not essential), so keep essential true on the app");
+  (mountInto ?? []).forEach((n, i) => {
+    if (!containers.some((c) => c.name === n)) fail(`mountInto[${i}]`, `${JSON.stringify(n)} is not an app container; declared: ${containers.map((c) => c.name).join(", ")}`);
+    if (mountInto!.indexOf(n) !== i) fail(`mountInto[${i}]`, `"${n}" is named twice; name each container once`);
+  });
 
   const native: NativeSecretPlan[] = nativeArgs.map((n, i) => {
     const at = `nativeSecrets[${i}]`;

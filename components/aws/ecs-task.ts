@@ -16,7 +16,7 @@ export type ContainerDefinition = { [k: string]: Json };
 export interface ResolvedContainer {
   name: string;
   image: string;
-  user: string;
+  user?: string;
   command?: string[];
   entryPoint?: string[];
   workingDirectory?: string;
@@ -94,11 +94,14 @@ export function containerDefinitions(decl: EcsDeclaration, r: ResolvedTask): Con
       name: c.name,
       image: c.image,
       essential: c.essential,
-      user: c.user,
+      ...(c.user !== undefined ? { user: c.user } : {}),
       readonlyRootFilesystem: c.readonlyRootFilesystem,
-      // SUCCESS, never COMPLETE: the app starts only when the fetcher exited 0.
-      dependsOn: [{ containerName: FETCH_CONTAINER_NAME, condition: "SUCCESS" }],
-      mountPoints: [{ sourceVolume: ECS_VOLUME_NAME, containerPath: decl.all.mountPath, readOnly: true }],
+      // A container mountInto leaves out neither mounts the volume nor waits for the fetcher.
+      ...(d.mounts ? {
+        // SUCCESS, never COMPLETE: the app starts only when the fetcher exited 0.
+        dependsOn: [{ containerName: FETCH_CONTAINER_NAME, condition: "SUCCESS" }],
+        mountPoints: [{ sourceVolume: ECS_VOLUME_NAME, containerPath: decl.all.mountPath, readOnly: true }],
+      } : {}),
       logConfiguration: (c.logConfiguration ?? awslogs("app")) as unknown as Json,
     };
     if (c.command) def.command = c.command;

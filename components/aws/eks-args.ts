@@ -17,9 +17,19 @@ export interface EksPlatform {
    * OIDC provider) or `pod-identity` (EKS Pod Identity, needs the eks-pod-identity-agent add-on).
    */
   identity?: EksIdentity;
-  /** IRSA: ARN of the cluster's IAM OIDC provider (`arn:aws:iam::<acct>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<ID>`). */
+  /**
+   * IRSA: ARN of the cluster's IAM OIDC provider
+   * (`arn:aws:iam::<acct>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<ID>`, no `https://`).
+   * Give this or `oidcIssuerUrl`: IAM names the provider after the issuer, so either gives the
+   * other (from the issuer, in the AWS provider's account). Given both, they must name the same
+   * issuer (checked at preview, or when an Output resolves).
+   */
   oidcProviderArn?: pulumi.Input<string>;
-  /** IRSA: the cluster's OIDC issuer URL (`https://oidc.eks.<region>.amazonaws.com/id/<ID>`). */
+  /**
+   * IRSA: the cluster's OIDC issuer URL (`https://oidc.eks.<region>.amazonaws.com/id/<ID>`; `aws eks
+   * describe-cluster --name <cluster> --query cluster.identity.oidc.issuer`). Give this or
+   * `oidcProviderArn`.
+   */
   oidcIssuerUrl?: pulumi.Input<string>;
   /**
    * Pod Identity: the EKS cluster name. The association is created in it through the AWS provider,

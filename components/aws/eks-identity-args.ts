@@ -30,20 +30,26 @@ export interface AwsPolicyStatement {
   /** `Allow` (default) or `Deny`. */
   effect?: AwsPolicyEffect;
   /**
-   * The actions, e.g. `s3:GetObject`. A wildcard inside an action name (`s3:Get*`) is allowed;
-   * `*` and `<service>:*` in an `Allow` statement are refused: list what the workload calls.
+   * The actions, e.g. `s3:GetObject`. IAM reads `*` and `?` anywhere in an action: a wildcard for
+   * part of a name (`s3:Get*`) is allowed; in an `Allow` statement an action of wildcards only
+   * (`*`, `s3:*`, `s3:?*`), which matches every action of the service, is refused: list what the
+   * workload calls.
    */
   actions: string[];
   /**
-   * The resource ARNs, e.g. `arn:aws:s3:::reports/*` or a bucket's `arn` output. `*` alone in an
-   * `Allow` statement is refused unless `allowAnyResource` is set.
+   * The resource ARNs, e.g. `arn:aws:s3:::reports/*` or a bucket's `arn` output. IAM reads `*` and
+   * `?` anywhere in a resource; in an `Allow` statement, unless `allowAnyResource` is set, the text
+   * before the first wildcard must name the start of a resource, past its type: `*`,
+   * `arn:aws:s3:::*`, `arn:aws:s3:::**` or `arn:aws:secretsmanager:*:*:secret:*` (every resource of
+   * a type) are refused; `arn:aws:s3:::reports/*` or `…:secret:prod/*` pass.
    */
   resources: pulumi.Input<string>[];
   /** Conditions that must all hold for the statement to apply. */
   conditions?: AwsPolicyCondition[];
   /**
-   * Allow the resource `*` in this `Allow` statement, for actions AWS only authorizes on `*`
-   * (e.g. `sts:GetCallerIdentity`, `ec2:DescribeInstances`). Off by default; the review shows it.
+   * Allow the resource `*`, or a pattern matching every resource of a type, in this `Allow`
+   * statement: for actions AWS only authorizes on `*` (e.g. `sts:GetCallerIdentity`,
+   * `ec2:DescribeInstances`). Off by default; the review shows it.
    */
   allowAnyResource?: boolean;
 }
@@ -69,9 +75,19 @@ export interface EksWorkloadIdentityArgs {
    * OIDC provider) or `pod-identity` (EKS Pod Identity, needs the eks-pod-identity-agent add-on).
    */
   identity?: EksIdentity;
-  /** IRSA: ARN of the cluster's IAM OIDC provider (`arn:aws:iam::<acct>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<ID>`). */
+  /**
+   * IRSA: ARN of the cluster's IAM OIDC provider
+   * (`arn:aws:iam::<acct>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<ID>`, no `https://`).
+   * Give this or `oidcIssuerUrl`: IAM names the provider after the issuer, so either gives the
+   * other (from the issuer, in the AWS provider's account). Given both, they must name the same
+   * issuer (checked at preview, or when an Output resolves).
+   */
   oidcProviderArn?: pulumi.Input<string>;
-  /** IRSA: the cluster's OIDC issuer URL (`https://oidc.eks.<region>.amazonaws.com/id/<ID>`). */
+  /**
+   * IRSA: the cluster's OIDC issuer URL (`https://oidc.eks.<region>.amazonaws.com/id/<ID>`; `aws eks
+   * describe-cluster --name <cluster> --query cluster.identity.oidc.issuer`). Give this or
+   * `oidcProviderArn`.
+   */
   oidcIssuerUrl?: pulumi.Input<string>;
   /**
    * Pod Identity: the EKS cluster name, in the AWS provider's account and region; the trust pins

@@ -9,6 +9,7 @@ import { dns1123LabelProblem, dns1123SubdomainProblem } from "../core/names";
 import { oneOrMany, type Listed } from "../core/one-or-many";
 import { unknownFields } from "../core/normalize";
 import { policyArnProblem } from "./arns";
+import { everyActionProblem, everyResourceProblem } from "./iam-patterns";
 import type { AwsPolicyStatement, EksWorkloadIdentityArgs } from "./eks-identity-args";
 import { ASSUMED_UNKNOWN_ARN_LENGTH, planEksIdentity } from "./plan";
 import type { PolicyDocument, PolicyStatement } from "./policies";
@@ -71,10 +72,7 @@ export function resourceProblem(resource: string, effect: "Allow" | "Deny", anyR
       : undefined;
   }
   if (!ARN.test(resource)) return `"${resource}" is not an ARN (arn:<partition>:<service>:<region>:<account>:<resource>) or "*"`;
-  if (effect === "Allow" && !anyResource && resource.split(":").slice(5).join(":") === "*") {
-    return `"${resource}" matches every ${resource.split(":")[2]} resource; name the ones the workload uses, or set allowAnyResource: true`;
-  }
-  return undefined;
+  return effect === "Allow" && !anyResource ? everyResourceProblem(resource) : undefined;
 }
 
 export interface EksIdentityPlan {
@@ -146,9 +144,10 @@ function checkStatement(
   if (!Array.isArray(s.actions) || s.actions.length === 0) fail(`${at}.actions`, "must list at least one action, e.g. \"s3:GetObject\"");
   s.actions.forEach((action, j) => {
     const field = `${at}.actions[${j}]`;
-    if (action === "*" || (typeof action === "string" && /^[A-Za-z0-9-]+:\*$/.test(action))) {
-      if (effect === "Allow") fail(field, `"${action}" allows every action${action === "*" ? " of every service" : ` of ${action.split(":")[0]}`}; list the actions the workload calls (e.g. s3:GetObject)`);
-      return;
+    const every = typeof action === "string" ? everyActionProblem(action) : undefined;
+    if (every) {
+      if (effect === "Allow") fail(field, every);
+      if (action === "*") return;
     }
     if (typeof action !== "string" || !ACTION.test(action)) fail(field, `${JSON.stringify(action)} is not an IAM action (<service>:<action>, e.g. s3:GetObject)`);
   });

@@ -7,7 +7,9 @@ import * as eksAws from "@pulumi/aws/eks";
 import { eksClusterArn, policyArnProblem, type Scope } from "./arns";
 import type { EksPlatformArgs } from "./eks-args";
 import { checkedWhenResolved } from "./plan";
+import { irsaIssuer } from "./oidc";
 import { irsaTrustPolicy, podIdentityTrustPolicy } from "./policies";
+import { DeclarationError } from "../core/declaration-error";
 
 /** The provider's partition, region and account, looked up once per component. */
 export function awsScope(parent: pulumi.Resource): pulumi.Output<Scope> {
@@ -24,8 +26,8 @@ export interface EksRoleRequest {
   identity: "irsa" | "pod-identity";
   /** The identity fields of EksPlatformArgs (or EksWorkloadIdentityArgs), checked by planEksIdentity. */
   eks: Pick<EksPlatformArgs, "oidcProviderArn" | "oidcIssuerUrl" | "clusterName" | "roleName" | "permissionsBoundaryArn">;
-  /** Where the permissions boundary was given, for a message when its value resolves wrong. */
-  boundaryField: string;
+  /** Where the identity fields were given (`eks.` or ``), for a message when a value resolves wrong. */
+  at: string;
   namespace: string;
   serviceAccountName: string;
   description: string;
@@ -54,9 +56,13 @@ export function provisionEksRole(parent: pulumi.Resource, r: EksRoleRequest): Ek
   const opts = { parent };
   const { eks } = r;
   const trustPolicy = r.identity === "irsa"
-    ? pulumi.all([eks.oidcProviderArn!, eks.oidcIssuerUrl!]).apply(([oidcProviderArn, oidcIssuerUrl]) => JSON.stringify(irsaTrustPolicy({
-      oidcProviderArn, oidcIssuerUrl, namespace: r.namespace, serviceAccountName: r.serviceAccountName,
-    }), null, 2))
+    // Either input may be an Output: derived and cross-checked once both resolve, as at preview.
+    ? pulumi.all([r.scope, eks.oidcProviderArn, eks.oidcIssuerUrl]).apply(([sc, oidcProviderArn, oidcIssuerUrl]) => {
+      const { providerArn, issuer } = irsaIssuer({ oidcProviderArn, oidcIssuerUrl }, sc, r.at, (field, problem) => {
+        throw new DeclarationError(field, `${problem} (checked when the value resolved)`, r.name);
+      });
+      return JSON.stringify(irsaTrustPolicy({ oidcProviderArn: providerArn, issuer, namespace: r.namespace, serviceAccountName: r.serviceAccountName }), null, 2);
+    })
     // The association is created by this provider, so the cluster is in its account and region.
     : pulumi.all([r.scope, eks.clusterName!]).apply(([sc, clusterName]) => JSON.stringify(podIdentityTrustPolicy({
       accountId: sc.accountId, clusterArn: eksClusterArn(sc, clusterName), namespace: r.namespace, serviceAccountName: r.serviceAccountName,
@@ -68,7 +74,7 @@ export function provisionEksRole(parent: pulumi.Resource, r: EksRoleRequest): Ek
     assumeRolePolicy: trustPolicy,
     permissionsBoundary: eks.permissionsBoundaryArn === undefined
       ? undefined
-      : checkedWhenResolved(eks.permissionsBoundaryArn, policyArnProblem, r.boundaryField, r.name),
+      : checkedWhenResolved(eks.permissionsBoundaryArn, policyArnProblem, `${r.at}permissionsBoundaryArn`, r.name),
     maxSessionDuration: 3600,
     tags: r.tags,
   }, opts);

@@ -39,7 +39,7 @@ export function provisionEks(parent: pulumi.Resource, decl: Declaration, eks: Ek
   const permissionPolicy = grants.apply((items) => JSON.stringify(policyFor(items), null, 2));
 
   const { role, trustPolicy, association, serviceAccountAnnotations } = provisionEksRole(parent, {
-    name, identity: plan.identity, eks, boundaryField: "eks.permissionsBoundaryArn",
+    name, identity: plan.identity, eks, at: "eks.",
     namespace: decl.namespace, serviceAccountName: decl.serviceAccountName,
     description: `secret-mount: reads the secrets of ${decl.namespace}/${decl.deploymentName}`, scope, tags,
   });
@@ -59,7 +59,9 @@ export function provisionEks(parent: pulumi.Resource, decl: Declaration, eks: Ek
       // some: only the fetch container needs them, so the app cannot call AWS with this role.
       podAnnotations: { "eks.amazonaws.com/skip-containers": decl.containers.map((c) => c.name).join(",") },
       skipContainers: { annotation: "eks.amazonaws.com/skip-containers", separator: "," },
-      fetchEnv: { AWS_REGION: scope.apply((s) => s.region), AWS_STS_REGIONAL_ENDPOINTS: "regional" },
+      // AWS_EC2_METADATA_DISABLED: no fallback to the node's instance role; without the pod's own
+      // identity the fetch fails loudly (identity-not-ready) instead of reading with the node's.
+      fetchEnv: { AWS_REGION: scope.apply((s) => s.region), AWS_STS_REGIONAL_ENDPOINTS: "regional", AWS_EC2_METADATA_DISABLED: "true" },
       // IRSA: the SDK sends AWS_ROLE_SESSION_NAME as AssumeRoleWithWebIdentity's RoleSessionName, so
       // CloudTrail names the pod (the fetcher makes it a valid session name first). Pod Identity
       // names its sessions itself and tags them with the pod's name.

@@ -3,7 +3,8 @@ import { DeclarationError } from "../core/declaration-error";
 import { unknownFields, type Declaration, type NormalizedSecret, type SecretSetDeclaration } from "../core/normalize";
 import type { EksPlatformArgs } from "./eks-args";
 import { IAM_LIMITS, layoutPolicies, layoutProblem, type GrantItem, type PolicyLayout } from "./policy-split";
-import { kmsKeyArnProblem, parameterArn, secretArnPattern, viaService, type Scope, OIDC_PROVIDER_ARN, PARAMETER_NAME, policyArnProblem, SECRET_NAME, SECRETS_MANAGER_MAX_BYTES, SSM_MAX_BYTES, storeArnProblem, wildcardProblem } from "./arns";
+import { EXISTING_SECRET_NAME, kmsKeyArnProblem, parameterArn, secretArnPattern, viaService, type Scope, PARAMETER_NAME, policyArnProblem, SECRET_NAME, SECRETS_MANAGER_MAX_BYTES, SSM_MAX_BYTES, storeArnProblem, storeOfArn, wildcardProblem } from "./arns";
+import { checkIrsaInputs } from "./oidc";
 
 export type AwsStore = "secrets-manager" | "ssm-parameter";
 
@@ -49,14 +50,8 @@ export function planEksIdentity(eks: EksIdentityFields, at: string, fail: (field
   const identity = eks.identity ?? "irsa";
   if (identity !== "irsa" && identity !== "pod-identity") fail(`${at}identity`, `is ${JSON.stringify(identity)}; use "irsa" or "pod-identity"`);
   if (identity === "irsa") {
-    if (eks.oidcProviderArn === undefined) fail(`${at}oidcProviderArn`, "is required for IRSA: pass the cluster's IAM OIDC provider ARN (e.g. cluster.core.oidcProvider.arn), or set identity: \"pod-identity\" with clusterName");
-    if (eks.oidcIssuerUrl === undefined) fail(`${at}oidcIssuerUrl`, "is required for IRSA: pass the cluster's OIDC issuer URL (aws eks describe-cluster --query cluster.identity.oidc.issuer)");
-    if (typeof eks.oidcProviderArn === "string" && !OIDC_PROVIDER_ARN.test(eks.oidcProviderArn)) {
-      fail(`${at}oidcProviderArn`, `"${eks.oidcProviderArn}" is not an IAM OIDC provider ARN (arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<ID>)`);
-    }
-    if (typeof eks.oidcIssuerUrl === "string" && !/^https:\/\/[^\s/]+(\/[^\s]*)?$/.test(eks.oidcIssuerUrl)) {
-      fail(`${at}oidcIssuerUrl`, `"${eks.oidcIssuerUrl}" is not an https issuer URL (https://oidc.eks.<region>.amazonaws.com/id/<ID>)`);
-    }
+    // Either names the cluster's issuer; the other is derived when the trust is built. Outputs are checked when they resolve.
+    checkIrsaInputs(eks.oidcProviderArn, eks.oidcIssuerUrl, at, fail);
     if (eks.clusterName !== undefined) fail(`${at}clusterName`, "is for identity \"pod-identity\"; remove it, or set identity: \"pod-identity\"");
   } else {
     if (eks.clusterName === undefined) fail(`${at}clusterName`, "is required for EKS Pod Identity: the association is created in that cluster");
@@ -140,14 +135,24 @@ function planSecret(decl: SecretSetDeclaration, s: NormalizedSecret, fail: (f: s
   if (s.args.azure !== undefined) fail(`${at}.azure`, "holds Azure Key Vault options; on EKS use secrets[].aws (or remove it)");
   const a = s.args.aws ?? {};
   unknownFields(a, ["store", "storeName", "kmsKeyArn", "recoveryWindowInDays"], `${at}.aws`, fail);
-  const store = a.store ?? "secrets-manager";
-  if (store !== "secrets-manager" && store !== "ssm-parameter") fail(`${at}.aws.store`, `is ${JSON.stringify(store)}; use "secrets-manager" or "ssm-parameter"`);
-  const nameRe = store === "secrets-manager" ? SECRET_NAME : PARAMETER_NAME;
-  const nameRule = store === "secrets-manager" ? "1-512 of letters, digits and / _ + = . @ -" : "1-1011 of letters, digits and _ . - /, not starting with aws or ssm";
+  if (a.store !== undefined && a.store !== "secrets-manager" && a.store !== "ssm-parameter") fail(`${at}.aws.store`, `is ${JSON.stringify(a.store)}; use "secrets-manager" or "ssm-parameter"`);
+  // An existing secret's ARN names its store (…:secretsmanager:…:secret:… or …:ssm:…:parameter/…).
+  // Given as an Output it is unknown here: the store is then aws.store's, checked when it resolves.
+  const arnStore = s.kind === "existing" && typeof s.existing!.arn === "string" ? storeOfArn(s.existing!.arn) : undefined;
+  if (a.store !== undefined && arnStore !== undefined && a.store !== arnStore) {
+    fail(`${at}.aws.store`, `is "${a.store}", but existing.arn is ${arnStore === "ssm-parameter" ? "an SSM parameter" : "a Secrets Manager secret"} ARN; remove aws.store (the ARN says which store)`);
+  }
+  const store: AwsStore = a.store ?? arnStore ?? "secrets-manager";
+  const created = s.kind !== "existing";
+  const nameRe = store === "ssm-parameter" ? PARAMETER_NAME : created ? SECRET_NAME : EXISTING_SECRET_NAME;
+  const nameRule = store === "ssm-parameter"
+    ? "1-1011 of letters, digits and _ . - /, not starting with aws or ssm"
+    : created ? "1-512 of letters, digits and / _ + = . @ -" : "1-512 of letters, digits and / _ + = . @ - !";
   const checkName = (n: string, field: string) => {
     const wildcard = wildcardProblem(n);
     if (wildcard) fail(field, wildcard);
-    if (!nameRe.test(n)) fail(field, `"${n}" is not a valid ${store} name (${nameRule})`);
+    const managed = created && store === "secrets-manager" && n.includes("!") ? "; \"!\" is for names AWS services give the secrets they manage for you (rds!db-…)" : "";
+    if (!nameRe.test(n)) fail(field, `"${n}" is not a valid ${store} name (${nameRule})${managed}`);
     if (store === "ssm-parameter" && /^\/?(aws|ssm)/i.test(n)) fail(field, `"${n}" starts with "aws" or "ssm", which SSM reserves; choose another name`);
     if (store === "ssm-parameter" && n.split("/").filter(Boolean).length > 15) fail(field, `"${n}" is deeper than the 15 levels SSM allows`);
   };
@@ -195,20 +200,5 @@ function planSecret(decl: SecretSetDeclaration, s: NormalizedSecret, fail: (f: s
   return { secret: s, store, storeName, kmsKeyArn, recoveryWindowInDays, maxValueBytes: s.generatedMaxBytes ?? storeMax };
 }
 
-/**
- * An ARN given as an Output is unknown at preview; check it when it resolves. Everything built
- * from the returned Output (the role's policy, the FetchSpec) then fails to register with a
- * DeclarationError, so a wildcard or malformed ARN never reaches IAM.
- */
-export function checkedWhenResolved(
-  input: pulumi.Input<string>,
-  problemOf: (value: string) => string | undefined,
-  field: string,
-  component: string,
-): pulumi.Output<string> {
-  return pulumi.output(input).apply((value) => {
-    const problem = typeof value === "string" ? problemOf(value) : `resolved to ${JSON.stringify(value)}, not a string`;
-    if (problem) throw new DeclarationError(field, `${problem} (checked when the value resolved)`, component);
-    return value;
-  });
-}
+// Shared with the other clouds: an Output is checked when it resolves, with the rule a plain value meets at preview.
+export { checkedWhenResolved } from "../core/checked-input";

@@ -73,17 +73,13 @@ export function readPolicy(grants: ReadGrants): PolicyDocument {
   return { Version: "2012-10-17", Statement: statements };
 }
 
-/** `https://oidc.eks.eu-west-1.amazonaws.com/id/ABC/` -> `oidc.eks.eu-west-1.amazonaws.com/id/ABC`. */
-export function issuerHostPath(issuerUrl: string): string {
-  return issuerUrl.replace(/^https:\/\//, "").replace(/\/+$/, "");
-}
-
 /**
  * IRSA trust: only this cluster's OIDC provider, only tokens for exactly this service account,
- * only with the STS audience.
+ * only with the STS audience. `issuer` is the issuer's host and path (`oidc.eks.<region>.amazonaws.com/id/<ID>`),
+ * the one `oidcProviderArn` names.
  */
-export function irsaTrustPolicy(p: { oidcProviderArn: string; oidcIssuerUrl: string; namespace: string; serviceAccountName: string }): PolicyDocument {
-  const issuer = issuerHostPath(p.oidcIssuerUrl);
+export function irsaTrustPolicy(p: { oidcProviderArn: string; issuer: string; namespace: string; serviceAccountName: string }): PolicyDocument {
+  const issuer = p.issuer;
   return {
     Version: "2012-10-17",
     Statement: [{

@@ -32,9 +32,10 @@ export interface AksKeyVault {
   /**
    * Use this existing vault, by full resource id
    * (`/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.KeyVault/vaults/<name>`).
-   * It must use the RBAC permission model. Nothing about the vault itself is changed.
+   * It must use the RBAC permission model. Nothing about the vault itself is changed. May be
+   * another resource's or stack's output: it is then checked when it resolves.
    */
-  id?: string;
+  id?: pulumi.Input<string>;
   /**
    * Vault name: 3-24 letters, digits and single hyphens, starting with a letter. For a new vault
    * the default is `sm` + 22 hex characters derived from project, stack and component name (vault
@@ -44,7 +45,7 @@ export interface AksKeyVault {
   /** Use the existing vault `name` in `resourceGroupName` (default: create the vault). */
   existing?: boolean;
   /** Resource group of an existing vault named by `name` (default: `aks.resourceGroupName`). */
-  resourceGroupName?: string;
+  resourceGroupName?: pulumi.Input<string>;
   /** A new vault's network access (default `enabled`). */
   publicNetworkAccess?: AksPublicNetworkAccess;
   /** A new vault's soft-delete retention in days, 7-90 (default 90); purge protection keeps deleted secrets for this long. */
@@ -59,9 +60,11 @@ export type AksKeyVaultArgs = AksKeyVault;
 export interface AksExistingIdentity {
   /**
    * Its full resource id (`/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>`).
-   * Plain: credentials on one identity are created one after another, so the id must be known at preview.
+   * May be another resource's or stack's output: it is then checked when it resolves, and its
+   * federated credential waits for every credential declared before it on an existing identity
+   * (Azure refuses concurrent credential writes on one identity).
    */
-  resourceId: string;
+  resourceId: pulumi.Input<string>;
   /** Its client id (the ServiceAccount's `azure.workload.identity/client-id`). */
   clientId: pulumi.Input<string>;
   /** Its principal (object) id, which the role assignments name. */
@@ -79,8 +82,12 @@ export interface AksPlatform {
    * the issuer of the federated credential. The cluster needs `--enable-oidc-issuer --enable-workload-identity`.
    */
   oidcIssuerUrl: pulumi.Input<string>;
-  /** Resource group for the resources created here (the identity, and the vault when one is created). */
-  resourceGroupName: string;
+  /**
+   * Resource group for what is created here: the identity (unless `identity` names an existing
+   * one) and the vault (unless `keyVault` names an existing one); also the default group of an
+   * existing vault given by `keyVault.name`. Required only for those.
+   */
+  resourceGroupName?: pulumi.Input<string>;
   /** Azure region of the created identity and vault (default: the resource group's). */
   location?: pulumi.Input<string>;
   /** Microsoft Entra tenant id (default: the tenant the azure-native provider signs in to). */

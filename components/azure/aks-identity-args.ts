@@ -42,8 +42,8 @@ export interface AksWorkloadIdentityArgs {
    * The cluster needs `--enable-oidc-issuer --enable-workload-identity`.
    */
   oidcIssuerUrl: pulumi.Input<string>;
-  /** Resource group of the identity to create. */
-  resourceGroupName: string;
+  /** Resource group of the identity to create (required unless `identity` names an existing one). */
+  resourceGroupName?: pulumi.Input<string>;
   /** Azure region of the created identity (default: the resource group's). */
   location?: pulumi.Input<string>;
   /** Microsoft Entra tenant id for the ServiceAccount annotation (default: the tenant the azure-native provider signs in to). */

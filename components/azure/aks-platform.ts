@@ -13,8 +13,9 @@ export function aksPlatform(decl: Declaration, aks: AksPlatformArgs): PlatformPl
   const plan = planAks(decl, aks);
   return {
     maxValueBytesOfFile: plan.maxValueBytesOfFile,
-    // The vault URL and every secret name are known at preview.
-    specReferences: plan.secrets.map((p) => `${plan.vaultUrl}/${p.secretName}/${p.version ?? ""}`),
+    // Every secret name is known at preview, and the vault URL unless the vault's id is an Output
+    // (then bounded by the longest vault name, 24 characters).
+    specReferences: plan.secrets.map((p) => `${plan.vaultUrl ?? `https://${"x".repeat(24)}.${plan.dnsSuffix}`}/${p.secretName}/${p.version ?? ""}`),
     provision: (parent: pulumi.Resource) => provisionAks(parent, decl, aks, plan),
   };
 }

@@ -34,13 +34,16 @@ export function provisionAks(parent: pulumi.Resource, decl: Declaration, aks: Ak
   const name = decl.name;
   const opts = { parent };
   const tags = { "managed-by": "secret-mount", "secret-mount/component": name, ...(aks.tags ?? {}) };
-  const vaultSubscription = plan.vault.kind === "existing" ? plan.vault.subscriptionId : undefined;
+  const v = plan.vault;
+  // The vault by its parts: known at preview, or parsed from an id given as an Output when it resolves.
+  const parts = v.kind === "existing-id" ? v.id : pulumi.output({ name: v.name, resourceGroupName: v.resourceGroupName });
+  const vaultSubscription = v.kind === "existing-id" ? v.id.subscriptionId : v.kind === "existing" ? v.subscriptionId : undefined;
   const needsClient = aks.tenantId === undefined || (vaultSubscription === undefined && aks.subscriptionId === undefined);
   const client = needsClient ? authorization.getClientConfigOutput(opts) : undefined;
   const tenantId = pulumi.output(aks.tenantId ?? client!.tenantId);
   const subscriptionId = pulumi.output(vaultSubscription ?? aks.subscriptionId ?? client!.subscriptionId);
+  const vaultUrl = plan.vaultUrl !== undefined ? pulumi.output(plan.vaultUrl) : parts.name.apply((n) => `https://${n}.${plan.dnsSuffix}`);
 
-  const v = plan.vault;
   let vaultResource: keyvault.Vault | undefined;
   if (v.kind === "new") {
     vaultResource = new keyvault.Vault(`${name}-vault`, {
@@ -63,7 +66,7 @@ export function provisionAks(parent: pulumi.Resource, decl: Declaration, aks: Ak
       tags,
     }, opts);
   }
-  const vaultIdOut = subscriptionId.apply((sub) => vaultId(sub, v.resourceGroupName, v.name));
+  const vaultIdOut = pulumi.all([subscriptionId, parts]).apply(([sub, p]) => vaultId(sub, p.resourceGroupName, p.name));
 
   const secretResources: keyvault.Secret[] = [];
   const versionIds: pulumi.Output<string>[] = [];
@@ -75,8 +78,8 @@ export function provisionAks(parent: pulumi.Resource, decl: Declaration, aks: Ak
       continue;
     }
     const secret = new keyvault.Secret(`${name}-${s.name}`, {
-      resourceGroupName: v.resourceGroupName,
-      vaultName: v.name,
+      resourceGroupName: parts.resourceGroupName,
+      vaultName: parts.name,
       secretName: p.secretName,
       properties: {
         value: pulumi.secret(secretValue(parent, `${name}-${s.name}`, s)),
@@ -90,7 +93,7 @@ export function provisionAks(parent: pulumi.Resource, decl: Declaration, aks: Ak
   }
 
   const { clientId, principalId, credential, federatedCredential } = provisionAksIdentity(parent, {
-    name, plan: plan.identity, existing: aks.identity, resourceGroupName: aks.resourceGroupName, location: aks.location, tags,
+    name, plan: plan.identity, existing: aks.identity, location: aks.location, tags,
     oidcIssuerUrl: aks.oidcIssuerUrl, credential: plan.credential,
   });
 
@@ -117,9 +120,9 @@ export function provisionAks(parent: pulumi.Resource, decl: Declaration, aks: Ak
     JSON.stringify(scopes.map((scope): RoleAssignmentReview => ({
       scope, roleDefinitionId: rd, roleName: "Key Vault Secrets User", principalId: pid, principalType: "ServicePrincipal",
     })), null, 2));
-  const sources = pulumi.output(plan.secrets.map((p): SecretSource => ({
+  const sources = vaultUrl.apply((url) => plan.secrets.map((p): SecretSource => ({
     type: "azure-keyvault",
-    vaultUrl: plan.vaultUrl,
+    vaultUrl: url,
     name: p.secretName,
     ...(p.version !== undefined ? { version: p.version } : {}),
   })));
@@ -141,7 +144,7 @@ export function provisionAks(parent: pulumi.Resource, decl: Declaration, aks: Ak
     outputs: {
       identityClientId: clientId,
       identityPrincipalId: principalId,
-      vaultUri: pulumi.output(`${plan.vaultUrl}/`),
+      vaultUri: vaultUrl.apply((url) => `${url}/`),
       roleAssignments,
       federatedCredential,
     },

@@ -1,10 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
+import { DeclarationError } from "../core/declaration-error";
 import type * as authorization from "@pulumi/azure-native/authorization";
 import type * as managedidentity from "@pulumi/azure-native/managedidentity";
 import type { AksExistingIdentityArgs } from "./aks-args";
-import { chainCredential } from "./credential-chain";
+import { chainCredential, countResolvedCredential } from "./credential-chain";
 import { TOKEN_EXCHANGE_AUDIENCE, assignmentGuid } from "./ids";
-import type { IdentityPlan } from "./plan";
+import { credentialLimitProblem, type IdentityPlan } from "./plan";
 import { azureNative } from "./sdk";
 
 /** What the identity is for: one Kubernetes ServiceAccount, through the cluster's OIDC issuer. */
@@ -12,9 +13,8 @@ export interface AksIdentityRequest {
   /** Component name: children are `${name}-identity` and `${name}-federated-credential`. */
   name: string;
   plan: IdentityPlan;
-  /** The existing identity's ids, when `plan.kind` is `existing`. */
+  /** The existing identity's ids, when the plan names an existing one. */
   existing?: AksExistingIdentityArgs;
-  resourceGroupName: string;
   location?: pulumi.Input<string>;
   tags: { [key: string]: pulumi.Input<string> };
   oidcIssuerUrl: pulumi.Input<string>;
@@ -40,23 +40,32 @@ export function provisionAksIdentity(parent: pulumi.Resource, r: AksIdentityRequ
   let clientId: pulumi.Output<string>;
   let principalId: pulumi.Output<string>;
   let identityResource: managedidentity.UserAssignedIdentity | undefined;
-  let identityGroup: string;
-  if (r.plan.kind === "new") {
+  let identityGroup: pulumi.Input<string>;
+  let identityName: pulumi.Input<string>;
+  const plan = r.plan;
+  if (plan.kind === "new") {
     identityResource = new managedidentity.UserAssignedIdentity(`${r.name}-identity`, {
-      resourceName: r.plan.name,
-      resourceGroupName: r.resourceGroupName,
+      resourceName: plan.name,
+      resourceGroupName: plan.resourceGroupName,
       location: r.location,
       tags: r.tags,
     }, { parent });
     clientId = identityResource.clientId;
     principalId = identityResource.principalId;
-    identityGroup = r.resourceGroupName;
+    identityGroup = plan.resourceGroupName;
+    identityName = plan.name;
   } else {
     clientId = pulumi.output(r.existing!.clientId);
     principalId = pulumi.output(r.existing!.principalId);
-    identityGroup = r.plan.resourceGroupName;
+    // An id known only now is counted against Azure's limit now, as a plain one was at preview.
+    const parsed = plan.kind === "existing" ? pulumi.output(plan.parsed) : plan.resolved.apply((p) => {
+      const problem = credentialLimitProblem(p.name, plan.inUse, countResolvedCredential(p.resourceId), plan.field.replace(/identity$/, ""));
+      if (problem) throw new DeclarationError(plan.field, `${problem} (checked when the value resolved)`, r.name);
+      return p;
+    });
+    identityGroup = parsed.resourceGroupName;
+    identityName = parsed.name;
   }
-  const identityName = r.plan.name;
 
   const credentialArgs = {
     resourceGroupName: identityGroup,
@@ -67,14 +76,18 @@ export function provisionAksIdentity(parent: pulumi.Resource, r: AksIdentityRequ
     audiences: [TOKEN_EXCHANGE_AUDIENCE],
   };
   const credentialResourceName = `${r.name}-federated-credential`;
-  const credential = r.plan.kind === "new"
-    ? new managedidentity.FederatedIdentityCredential(credentialResourceName, credentialArgs, { parent, dependsOn: [identityResource!] })
+  // A new name replaces the credential. Azure refuses a second credential with the same issuer and
+  // subject on one identity, so the old one goes first (Pulumi's default creates the new one first).
+  const replace = { deleteBeforeReplace: true };
+  const credential = plan.kind === "new"
+    ? new managedidentity.FederatedIdentityCredential(credentialResourceName, credentialArgs, { parent, dependsOn: [identityResource!], ...replace })
     // Azure refuses concurrent credential writes on one identity (409): one after another.
-    : chainCredential(r.plan.resourceId, (after) => new managedidentity.FederatedIdentityCredential(credentialResourceName, credentialArgs, { parent, ...(after ? { dependsOn: [after] } : {}) }));
+    : chainCredential(plan.kind === "existing" ? plan.resourceId : undefined,
+      (after) => new managedidentity.FederatedIdentityCredential(credentialResourceName, credentialArgs, { parent, ...(after.length ? { dependsOn: after } : {}), ...replace }));
 
-  const federatedCredential = pulumi.output(r.oidcIssuerUrl).apply((issuer) => JSON.stringify({
+  const federatedCredential = pulumi.all([r.oidcIssuerUrl, identityName]).apply(([issuer, identity]) => JSON.stringify({
     name: r.credential.name,
-    identity: identityName,
+    identity,
     issuer,
     subject: r.credential.subject,
     audiences: [TOKEN_EXCHANGE_AUDIENCE],

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { dns1123LabelProblem, dns1123SubdomainProblem } from "../core/names";
 
 /** Names and resource ids of Azure, as its docs define them. Pure. */
 
@@ -16,7 +17,6 @@ const SECRET_NAME = /^[0-9A-Za-z-]{1,127}$/;
 const VAULT_NAME = /^[A-Za-z](?!.*--)[A-Za-z0-9-]{1,22}[A-Za-z0-9]$/;
 const RESOURCE_GROUP = /^[-\w.()]{0,89}[-\w()]$/;
 const IDENTITY_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{2,127}$/;
-const CREDENTIAL_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{2,119}$/;
 const GUID = "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}";
 const VAULT_ID = new RegExp(`^/subscriptions/(${GUID})/resourceGroups/([^/]+)/providers/Microsoft\\.KeyVault/vaults/([^/]+)$`, "i");
 const IDENTITY_ID = new RegExp(`^/subscriptions/(${GUID})/resourceGroups/([^/]+)/providers/Microsoft\\.ManagedIdentity/userAssignedIdentities/([^/]+)$`, "i");
@@ -59,11 +59,23 @@ export function assignmentGuid(scope: string, role: string, principalId: string)
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-/** A federated credential's name (3-120 of letters, digits, - and _), readable where it fits. */
+/** Longest credential name written out in full: the rest of Azure's 120 holds `-` and a 16-hex hash. */
+const CREDENTIAL_NAME_READABLE = 120 - 17;
+
+/**
+ * A federated credential's name for one ServiceAccount: `<namespace>_<serviceAccountName>`, each `.`
+ * of the ServiceAccount name written `_`. One name per (namespace, ServiceAccount) pair: a namespace
+ * (a DNS-1123 label) holds no `_` or `.` and a ServiceAccount name (a DNS-1123 subdomain) no `_`, so
+ * the first `_` ends the namespace and every later one was a dot. Azure's rule for the name (3-120
+ * letters, digits, `-` and `_`, the first a letter or digit) holds. Past 103 characters: the first 103,
+ * `-` and 16 hex of a SHA-256 of the exact pair (120 characters, so never a short name). Names outside
+ * the Kubernetes rules (the components refuse them first): `sm-` and 32 hex of that hash, no `_`.
+ */
 export function credentialName(namespace: string, serviceAccountName: string): string {
-  const raw = `${namespace}-${serviceAccountName}`.replace(/[^A-Za-z0-9_-]/g, "-");
-  const name = raw.length <= 120 ? raw : `${raw.slice(0, 103)}-${hex(raw, 16)}`;
-  return CREDENTIAL_NAME.test(name) ? name : `sm-${hex(raw, 32)}`;
+  const pairHash = (n: number) => hex(JSON.stringify([namespace, serviceAccountName]), n);
+  if (dns1123LabelProblem(namespace) || dns1123SubdomainProblem(serviceAccountName)) return `sm-${pairHash(32)}`;
+  const name = `${namespace}_${serviceAccountName.replace(/\./g, "_")}`;
+  return name.length <= CREDENTIAL_NAME_READABLE ? name : `${name.slice(0, CREDENTIAL_NAME_READABLE)}-${pairHash(16)}`;
 }
 
 /** A new vault's default name: global, and retained after deletion, so derived from project, stack and component. */

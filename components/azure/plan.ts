@@ -1,11 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
+import { checkedWhenResolved } from "../core/checked-input";
 import { DeclarationError } from "../core/declaration-error";
 import { unknownFields, type Declaration, type NormalizedSecret } from "../core/normalize";
 import type { AksPlatformArgs } from "./aks-args";
 import { credentialsOn } from "./credential-chain";
 import {
   DEFAULT_VAULT_DNS_SUFFIX, KEY_VAULT_SECRET_MAX_BYTES, MAX_FEDERATED_CREDENTIALS, credentialName, defaultVaultName, identityNameProblem,
-  keyVaultSecretNameProblem, parseIdentityId, parseVaultId, resourceGroupProblem, subjectOf, vaultNameProblem,
+  keyVaultSecretNameProblem, parseIdentityId, parseVaultId, resourceGroupProblem, subjectOf, vaultNameProblem, type ParsedId,
 } from "./ids";
 
 /** One declared secret, with its Key Vault name validated. */
@@ -18,19 +19,32 @@ export interface AzureSecretPlan {
   maxValueBytes: number;
 }
 
+/**
+ * The vault: created, existing by name or plain id (known at preview), or existing by an id given
+ * as an Output (`id`, checked when it resolves: its name is known only then).
+ */
 export type VaultPlan =
-  | { kind: "new"; name: string; resourceGroupName: string; publicNetworkAccess: "Enabled" | "Disabled"; softDeleteRetentionInDays: number }
-  | { kind: "existing"; name: string; resourceGroupName: string; subscriptionId?: string };
+  | { kind: "new"; name: string; resourceGroupName: pulumi.Input<string>; publicNetworkAccess: "Enabled" | "Disabled"; softDeleteRetentionInDays: number }
+  | { kind: "existing"; name: string; resourceGroupName: pulumi.Input<string>; subscriptionId?: string }
+  | { kind: "existing-id"; id: pulumi.Output<ParsedId> };
 
+/**
+ * The identity: created in `resourceGroupName`, or an existing one by its resource id (`parsed`
+ * when it is known at preview; otherwise `resolved`, checked when it resolves, and counted against
+ * Azure's credential limit then).
+ */
 export type IdentityPlan =
-  | { kind: "new"; name: string }
-  | { kind: "existing"; resourceId: string; resourceGroupName: string; name: string };
+  | { kind: "new"; name: string; resourceGroupName: pulumi.Input<string> }
+  | { kind: "existing"; resourceId: string; parsed: ParsedId }
+  | { kind: "existing-output"; resolved: pulumi.Output<ParsedId & { resourceId: string }>; inUse: number; field: string };
 
 export interface AksPlan {
   secrets: AzureSecretPlan[];
   vault: VaultPlan;
-  /** `https://<vault>.<dnsSuffix>`: known at preview. */
-  vaultUrl: string;
+  /** `https://<vault>.<dnsSuffix>` when the vault's name is known at preview (not for an `existing-id` vault). */
+  vaultUrl?: string;
+  /** The vault URLs' DNS suffix. */
+  dnsSuffix: string;
   identity: IdentityPlan;
   roleScope: "secret" | "vault";
   /** The federated credential's name and subject (`system:serviceaccount:<ns>:<sa>`). */
@@ -60,17 +74,31 @@ export function planAks(decl: Declaration, aks: AksPlatformArgs): AksPlan {
       if (kv[f] !== undefined) fail(`aks.keyVault.${f}`, "configures a vault created here; an existing vault is never changed by this component");
     }
   }
+  // Where the identity or the vault is created, and the default group of an existing vault by name.
+  const group = (why: string) => {
+    if (aks.resourceGroupName === undefined || aks.resourceGroupName === null) {
+      fail("aks.resourceGroupName", `is required: the resource group ${why}`);
+    }
+    return resourceGroupInput(aks.resourceGroupName!, "aks.resourceGroupName", decl.name, fail);
+  };
   if (kv.id !== undefined) {
     if (kv.name !== undefined || kv.resourceGroupName !== undefined) fail("aks.keyVault.id", "names the vault already; remove name and resourceGroupName, or give name + resourceGroupName with existing: true instead");
-    const parsed = typeof kv.id === "string" ? parseVaultId(kv.id) : undefined;
-    if (!parsed) fail("aks.keyVault.id", `${JSON.stringify(kv.id)} is not a Key Vault resource id (/subscriptions/<subscription id>/resourceGroups/<rg>/providers/Microsoft.KeyVault/vaults/<name>)`);
-    check(vaultNameProblem(parsed!.name), "aks.keyVault.id");
-    vault = { kind: "existing", ...parsed! };
+    const idProblem = (id: string) => {
+      const parsed = parseVaultId(id);
+      return parsed ? vaultNameProblem(parsed.name) : `${JSON.stringify(id)} is not a Key Vault resource id (/subscriptions/<subscription id>/resourceGroups/<rg>/providers/Microsoft.KeyVault/vaults/<name>)`;
+    };
+    if (typeof kv.id === "string") {
+      check(idProblem(kv.id), "aks.keyVault.id");
+      vault = { kind: "existing", ...parseVaultId(kv.id)! };
+    } else {
+      vault = { kind: "existing-id", id: checkedWhenResolved(kv.id, idProblem, "aks.keyVault.id", decl.name).apply((id) => parseVaultId(id)!) };
+    }
   } else if (kv.existing === true) {
     if (kv.name === undefined) fail("aks.keyVault.name", "is required with existing: true (or give the vault's resource id as keyVault.id)");
     check(vaultNameProblem(kv.name!), "aks.keyVault.name");
-    const rg = kv.resourceGroupName ?? aks.resourceGroupName;
-    check(resourceGroupProblem(rg), "aks.keyVault.resourceGroupName");
+    const rg = kv.resourceGroupName !== undefined
+      ? resourceGroupInput(kv.resourceGroupName, "aks.keyVault.resourceGroupName", decl.name, fail)
+      : group(`of the existing vault "${kv.name}" (or set keyVault.resourceGroupName, or give the vault's resource id as keyVault.id)`);
     vault = { kind: "existing", name: kv.name!, resourceGroupName: rg };
   } else {
     if (kv.resourceGroupName !== undefined) fail("aks.keyVault.resourceGroupName", "is for an existing vault (existing: true); a new vault goes into aks.resourceGroupName");
@@ -80,10 +108,11 @@ export function planAks(decl: Declaration, aks: AksPlatformArgs): AksPlan {
     if (access !== "enabled" && access !== "disabled") fail("aks.keyVault.publicNetworkAccess", `is ${JSON.stringify(access)}; use "enabled" or "disabled"`);
     const retention = kv.softDeleteRetentionInDays ?? 90;
     if (!Number.isInteger(retention) || retention < 7 || retention > 90) fail("aks.keyVault.softDeleteRetentionInDays", `is ${JSON.stringify(retention)}; use whole days from 7 to 90`);
-    vault = { kind: "new", name, resourceGroupName: aks.resourceGroupName, publicNetworkAccess: access === "enabled" ? "Enabled" : "Disabled", softDeleteRetentionInDays: retention };
+    const rg = group("of the Key Vault created here (or use an existing vault: keyVault.id, or keyVault.name with existing: true)");
+    vault = { kind: "new", name, resourceGroupName: rg, publicNetworkAccess: access === "enabled" ? "Enabled" : "Disabled", softDeleteRetentionInDays: retention };
   }
 
-  const inExistingVault = vault.kind === "existing";
+  const inExistingVault = vault.kind !== "new";
   const names = new Map<string, number>();
   const secrets = decl.secrets.map((s): AzureSecretPlan => {
     const at = `secrets[${s.index}]`;
@@ -124,7 +153,8 @@ export function planAks(decl: Declaration, aks: AksPlatformArgs): AksPlan {
   return {
     secrets,
     vault,
-    vaultUrl: `https://${vault.name}.${dnsSuffix}`,
+    vaultUrl: vault.kind === "existing-id" ? undefined : `https://${vault.name}.${dnsSuffix}`,
+    dnsSuffix,
     identity,
     roleScope,
     credential,
@@ -135,10 +165,31 @@ export function planAks(decl: Declaration, aks: AksPlatformArgs): AksPlan {
 /** The identity fields of AksPlatformArgs, which AksWorkloadIdentityArgs shares. */
 export type AksIdentityFields = Pick<AksPlatformArgs, "oidcIssuerUrl" | "resourceGroupName" | "identity" | "identityName">;
 
+/** A resource group name: a plain one checked now, an Output when it resolves. */
+export function resourceGroupInput(rg: pulumi.Input<string>, field: string, component: string, fail: (field: string, problem: string) => never): pulumi.Input<string> {
+  if (typeof rg === "string") {
+    const problem = resourceGroupProblem(rg);
+    if (problem) fail(field, problem);
+    return rg;
+  }
+  return checkedWhenResolved(rg, resourceGroupProblem, field, component);
+}
+
+const identityIdProblem = (id: string) => parseIdentityId(id) ? undefined
+  : `${JSON.stringify(id)} is not a user-assigned identity resource id (/subscriptions/<subscription id>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>)`;
+
+/** Why one more federated credential does not fit on an identity, or undefined. */
+export function credentialLimitProblem(name: string, inUse: number, declared: number, at: string): string | undefined {
+  if (inUse + declared <= MAX_FEDERATED_CREDENTIALS) return undefined;
+  return `would make ${inUse + declared} federated credentials on ${name} (${inUse} in use outside this program, ${declared - 1} declared before this one); ` +
+    `Azure allows ${MAX_FEDERATED_CREDENTIALS} per identity: give this ServiceAccount its own identity (omit ${at}identity)`;
+}
+
 /**
  * Checks the issuer, the resource group and the identity (new, or existing with room for one more
  * federated credential), and names the credential for one ServiceAccount; shared by the workload
- * (`at` = "aks.") and AksWorkloadIdentity (`at` = ""). Pure.
+ * (`at` = "aks.") and AksWorkloadIdentity (`at` = ""). Pure: an id given as an Output is checked
+ * (and counted) when it resolves.
  */
 export function planAksIdentity(
   aks: AksIdentityFields,
@@ -155,30 +206,34 @@ export function planAksIdentity(
   if (typeof aks.oidcIssuerUrl === "string" && !/^https:\/\/[^\s/]+(\/[^\s]*)?$/.test(aks.oidcIssuerUrl)) {
     fail(`${at}oidcIssuerUrl`, `"${aks.oidcIssuerUrl}" is not an https issuer URL (https://<region>.oic.prod-aks.azure.com/<tenant>/<id>/)`);
   }
-  if (typeof aks.resourceGroupName !== "string") fail(`${at}resourceGroupName`, "is required: the resource group for the identity (and the vault, when one is created)");
-  check(resourceGroupProblem(aks.resourceGroupName), `${at}resourceGroupName`);
+  const rg = aks.resourceGroupName === undefined || aks.resourceGroupName === null
+    ? undefined : resourceGroupInput(aks.resourceGroupName, `${at}resourceGroupName`, component, fail);
   let identity: IdentityPlan;
   if (aks.identity !== undefined) {
     const id = aks.identity;
     unknownFields(id, ["resourceId", "clientId", "principalId", "federatedCredentialsInUse"], `${at}identity`, fail);
     if (aks.identityName !== undefined) fail(`${at}identityName`, `names an identity to create; remove it when ${at}identity names an existing one`);
-    const parsed = typeof id.resourceId === "string" ? parseIdentityId(id.resourceId) : undefined;
-    if (!parsed) fail(`${at}identity.resourceId`, `${JSON.stringify(id.resourceId)} is not a plain user-assigned identity resource id (/subscriptions/<subscription id>/resourceGroups/<rg>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>)`);
+    if (id.resourceId === undefined || id.resourceId === null) fail(`${at}identity.resourceId`, "is required: the existing identity's resource id, which its federated credential is created on");
+    if (typeof id.resourceId === "string") check(identityIdProblem(id.resourceId), `${at}identity.resourceId`);
     if (id.clientId === undefined) fail(`${at}identity.clientId`, "is required: the ServiceAccount names the identity by its client id");
     if (id.principalId === undefined) fail(`${at}identity.principalId`, "is required: the role assignments name the identity by its principal (object) id");
     const inUse = id.federatedCredentialsInUse ?? 0;
     if (!Number.isInteger(inUse) || inUse < 0 || inUse >= MAX_FEDERATED_CREDENTIALS) {
       fail(`${at}identity.federatedCredentialsInUse`, `is ${JSON.stringify(inUse)}; use a whole number from 0 to ${MAX_FEDERATED_CREDENTIALS - 1} (Azure allows ${MAX_FEDERATED_CREDENTIALS} per identity)`);
     }
-    const before = credentialsOn(id.resourceId);
-    if (inUse + before + 1 > MAX_FEDERATED_CREDENTIALS) {
-      fail(`${at}identity`, `would make ${inUse + before + 1} federated credentials on ${parsed!.name} (${inUse} in use outside this program, ${before} declared before this one); Azure allows ${MAX_FEDERATED_CREDENTIALS} per identity: give this ServiceAccount its own identity (omit ${at}identity)`);
+    if (typeof id.resourceId === "string") {
+      const parsed = parseIdentityId(id.resourceId)!;
+      check(credentialLimitProblem(parsed.name, inUse, credentialsOn(id.resourceId) + 1, at), `${at}identity`);
+      identity = { kind: "existing", resourceId: id.resourceId, parsed };
+    } else {
+      const resolved = checkedWhenResolved(id.resourceId, identityIdProblem, `${at}identity.resourceId`, component).apply((v) => ({ resourceId: v, ...parseIdentityId(v)! }));
+      identity = { kind: "existing-output", resolved, inUse, field: `${at}identity` };
     }
-    identity = { kind: "existing", resourceId: id.resourceId, resourceGroupName: parsed!.resourceGroupName, name: parsed!.name };
   } else {
     const name = aks.identityName ?? `${component}-identity`;
     check(identityNameProblem(name), aks.identityName !== undefined ? `${at}identityName` : "name (the component name, used for the identity name)");
-    identity = { kind: "new", name };
+    if (rg === undefined) fail(`${at}resourceGroupName`, `is required: the resource group of the identity created here (or name an existing one with ${at}identity)`);
+    identity = { kind: "new", name, resourceGroupName: rg! };
   }
 
   return { identity, credential: { name: credentialName(namespace, serviceAccountName), subject: subjectOf(namespace, serviceAccountName) } };

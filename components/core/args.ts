@@ -121,14 +121,16 @@ export type GenerateArgs = Generate;
 export interface ExistingSecret {
   /**
    * Full ARN of the secret or parameter (AWS). Exactly one of `arn` and `name`. A Secrets Manager
-   * ARN must end with the `-` and 6 random characters AWS appends; no `*` or `?` anywhere.
+   * ARN must end with the `-` and 6 random characters AWS appends; no `*` or `?` anywhere. The ARN
+   * says the store (`aws.store` is not needed; given as an Output, set it for an SSM parameter).
+   * Secrets AWS services manage for you (`rds!db-<uuid>`) are accepted like any other.
    */
   arn?: pulumi.Input<string>;
   /**
    * EKS: name of the secret or parameter in the provider's account and region. AKS: name of the
-   * secret in the Key Vault. GKE: the secret's full name, `projects/<project>/secrets/<secret>` or,
-   * for a regional secret, `projects/<project>/locations/<location>/secrets/<secret>` (pin a
-   * version with `gcp.version`).
+   * secret in the Key Vault. GKE: the secret's id (`stripe`) in `gke.project` or the provider's
+   * project (a regional one: add `gcp.location`), or its full name, `projects/<project>/secrets/<secret>`
+   * or `projects/<project>/locations/<location>/secrets/<secret>` (pin a version with `gcp.version`).
    */
   name?: string;
   /**
@@ -161,7 +163,10 @@ export type SecretFileArgs = SecretFile;
 
 /** AWS-specific options of one secret (EKS and ECS platforms). */
 export interface AwsSecret {
-  /** Where the secret lives: `secrets-manager` (default) or `ssm-parameter` (SecureString). */
+  /**
+   * Where the secret lives: `secrets-manager` (default) or `ssm-parameter` (SecureString). An
+   * existing secret's plain ARN says it already; one contradicting the ARN is refused.
+   */
   store?: AwsSecretStore;
   /**
    * Name in the store. Default: `<prefix>/<secret name>` for Secrets Manager,
@@ -452,7 +457,7 @@ export type EnvFileArgs = EnvFile;
 
 /** The fetch container (the secret-mount runtime image). */
 export interface FetchContainer {
-  /** Image reference; pin by digest. Default: see README ("The fetch image"). */
+  /** Image reference; pin by digest. Default: see docs/fetch-image.md. */
   image?: pulumi.Input<string>;
   /** Overall deadline of one fetch, in seconds (default 60). */
   timeoutSeconds?: number;

@@ -6,13 +6,14 @@ import { quantityBytes } from "./quantity";
 
 const FIELDS: (keyof SecretMountArgs)[] = [
   "secrets", "namespace", "serviceAccountName", "createServiceAccount", "mountInto", "mountPath", "volumeSizeLimit", "fileMode",
-  "fsGroup", "refresh", "envFile", "fetch", "secretNamePrefix", ...PLATFORMS,
+  "fsGroup", "allowPersistentVolumeGroupChange", "refresh", "envFile", "fetch", "secretNamePrefix", ...PLATFORMS,
 ];
 
 /** A SecretMount declaration: the workload's, with no containers of its own (those come with each adopted pod). */
 export interface MountDeclaration extends Declaration {
   createServiceAccount: boolean;
   mountInto?: string[];
+  allowPersistentVolumeGroupChange: boolean;
 }
 
 /**
@@ -36,10 +37,18 @@ export function normalizeMount(name: string, args: SecretMountArgs | undefined):
   const serviceAccountName = a.serviceAccountName ?? name;
   const saProblem = dns1123SubdomainProblem(serviceAccountName);
   if (saProblem) fail(a.serviceAccountName === undefined ? "name (the component name, used as the ServiceAccount name)" : "serviceAccountName", saProblem);
+  if (serviceAccountName === "default") {
+    fail(a.serviceAccountName === undefined ? "name (the component name, used as the ServiceAccount name)" : "serviceAccountName",
+      "is \"default\", the ServiceAccount of every pod in the namespace that names none: each of them would get the secrets' identity; " +
+      "give the adopted workloads a ServiceAccount of their own (e.g. the chart's serviceAccount.create and serviceAccount.name values) and name it here");
+  }
   const namespace = a.namespace ?? DEFAULT_NAMESPACE;
   const nsProblem = dns1123LabelProblem(namespace);
   if (nsProblem) fail("namespace", nsProblem);
   if (RESERVED_NAMESPACES.includes(namespace)) fail("namespace", `"${namespace}" belongs to the cluster itself; adopt workloads in their own namespace`);
+  if (a.allowPersistentVolumeGroupChange !== undefined && typeof a.allowPersistentVolumeGroupChange !== "boolean") {
+    fail("allowPersistentVolumeGroupChange", `is ${JSON.stringify(a.allowPersistentVolumeGroupChange)}; use true or false`);
+  }
   const fsGroup = a.fsGroup ?? DEFAULT_FS_GROUP;
   if (!Number.isInteger(fsGroup) || fsGroup < 1 || fsGroup > 2147483647) fail("fsGroup", `is ${JSON.stringify(fsGroup)}; use a non-zero GID such as ${DEFAULT_FS_GROUP}`);
   if (a.volumeSizeLimit !== undefined && quantityBytes(a.volumeSizeLimit) === undefined) {
@@ -60,6 +69,6 @@ export function normalizeMount(name: string, args: SecretMountArgs | undefined):
   return {
     ...set, platform: platforms[0], namespace, createNamespace: false, serviceAccountName, deploymentName: serviceAccountName, replicas: 0,
     labels: {}, volumeSizeLimit: a.volumeSizeLimit, fsGroup, containers: [], createServiceAccount: a.createServiceAccount ?? true,
-    mountInto: a.mountInto ? [...a.mountInto] : undefined,
+    mountInto: a.mountInto ? [...a.mountInto] : undefined, allowPersistentVolumeGroupChange: a.allowPersistentVolumeGroupChange ?? false,
   };
 }

@@ -8,6 +8,7 @@ import { oneOrMany } from "./one-or-many";
 import { FETCH_SPEC_DIR } from "./spec-delivery";
 import { dns1123LabelProblem, dns1123SubdomainProblem, envNameProblem, portNameProblem } from "./names";
 import { quantityBytes } from "./quantity";
+import { normalizePodLabels, normalizePodSettings, POD_SETTING_FIELDS, type PodSettings } from "./pod-settings";
 
 /** The platforms a declaration can choose; exactly one must be set. */
 export const PLATFORMS = ["eks", "aks", "gke"] as const;
@@ -105,11 +106,13 @@ export interface Declaration extends SecretSetDeclaration {
   volumeSizeLimit?: string;
   fsGroup: number;
   containers: NormalizedContainer[];
+  /** SecretMountedWorkload: annotations, scheduling, pull secrets, priority and grace period of its pods. */
+  podSettings?: PodSettings;
 }
 
 const TOP_LEVEL_FIELDS: (keyof SecretMountedWorkloadArgs)[] = [
   "secrets", "containers", "container", "namespace", "createNamespace", "serviceAccountName", "deploymentName", "kind", "replicas", "serviceName", "schedule", "backoffLimit", "labels",
-  "mountPath", "volumeSizeLimit", "fileMode", "fsGroup", "refresh", "envFile", "fetch", "secretNamePrefix", ...PLATFORMS,
+  "mountPath", "volumeSizeLimit", "fileMode", "fsGroup", "refresh", "envFile", "fetch", "secretNamePrefix", ...POD_SETTING_FIELDS, ...PLATFORMS,
 ];
 const SECRET_FIELDS: (keyof SecretArgs)[] = ["name", "value", "generate", "existing", "files", "description", "aws", "azure", "gcp"];
 const CONTAINER_FIELDS: (keyof ContainerArgs)[] = [
@@ -193,11 +196,7 @@ export function normalizeDeclaration(name: string, args: SecretMountedWorkloadAr
     fail("volumeSizeLimit", `"${a.volumeSizeLimit}" is not a Kubernetes quantity; use e.g. "1Mi" or "512Ki"`);
   }
 
-  const labels = a.labels ?? {};
-  for (const [k, v] of Object.entries(labels)) {
-    if (!/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(k)) fail(`labels.${k}`, "is not a valid label key ([prefix/]name, name ≤ 63 of alphanumerics, -, _, .)");
-    if (typeof v !== "string" || !/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/.test(v)) fail(`labels.${k}`, `value ${JSON.stringify(v)} is not a valid label value (≤ 63 alphanumerics, -, _, .)`);
-  }
+  const labels = normalizePodLabels(a.labels, fail);
 
   const apps = oneOrMany(a.container, a.containers, { one: "container", many: "containers" }, fail);
   if (apps.items.length === 0) fail("containers", "must list at least one application container, e.g. [{ name: \"app\", image: \"…\" }] (or declare one with `container`)");
@@ -237,10 +236,11 @@ export function normalizeDeclaration(name: string, args: SecretMountedWorkloadAr
   // Every app container must be able to read every file: check the default mode and each file's own.
   check(fileModeDeniesProblem(fileMode, containers, fsGroup), "fileMode", fail);
   for (const s of secrets) s.files.forEach((f, j) => f.mode !== undefined && check(fileModeDeniesProblem(f.mode, containers, fsGroup), `secrets[${s.index}].files[${j}].mode`, fail));
+  const podSettings = normalizePodSettings(a, [FETCH_CONTAINER_NAME, ...containers.map((c) => c.name)], unknownFields, fail);
 
   return {
     ...set, platform: platforms[0], namespace, createNamespace: a.createNamespace ?? false, serviceAccountName, deploymentName, replicas,
-    labels, volumeSizeLimit: a.volumeSizeLimit, fsGroup, containers,
+    labels, volumeSizeLimit: a.volumeSizeLimit, fsGroup, containers, podSettings,
   };
 }
 

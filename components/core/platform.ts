@@ -34,6 +34,8 @@ export interface PlatformOutputs {
   trustPolicy?: pulumi.Output<string>;
   /** GKE: every IAM member granted (resource, role, member), as JSON. */
   iamMembers?: pulumi.Output<string>;
+  /** GKE with identity `google-service-account`: the Google service account's email. */
+  googleServiceAccountEmail?: pulumi.Output<string>;
   /** AKS: client id of the managed identity the fetch container uses. */
   identityClientId?: pulumi.Output<string>;
   /** AKS: principal (object) id of that identity, which the role assignments name. */

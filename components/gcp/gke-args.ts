@@ -42,8 +42,9 @@ export interface GkePlatform {
    */
   identity?: GkeIdentity;
   /**
-   * Project that holds the created secrets (a project id, e.g. `acme-prod`). Default: the Google
-   * provider's project. Existing secrets name their own project.
+   * Project that holds the created secrets, and the existing ones named by their short id (a
+   * project id, e.g. `acme-prod`). Default: the Google provider's project. An existing secret's
+   * full name carries its own project.
    */
   project?: pulumi.Input<string>;
   /**
@@ -88,7 +89,7 @@ export interface GcpSecret {
   /**
    * Create a regional secret in this location (e.g. `europe-west4`): stored only there and read
    * through the regional endpoint `secretmanager.<location>.rep.googleapis.com`. Default: a
-   * global secret.
+   * global secret. For an existing secret named by its short id: the location of that regional secret.
    */
   location?: string;
   /**

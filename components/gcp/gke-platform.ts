@@ -12,14 +12,14 @@ export function gkePlatform(decl: Declaration, gke: GkePlatformArgs): PlatformPl
   // The cloud SDK is an optional peer dependency: refuse the declaration now if it is missing.
   gcp(decl.name);
   const plan = planGke(decl, gke);
-  // A created secret's project may be the provider's (unknown here): bound it with the longest project id.
+  // A created secret's (or a short id's) project may be the provider's (unknown here): bound it with the longest project id.
   const longest = "x".repeat(30);
   return {
     maxValueBytesOfFile: plan.maxValueBytesOfFile,
-    specReferences: plan.secrets.map((p) => `${secretName(p.existing ?? { project: longest, location: p.location, secretId: p.secretId! })}/versions/${p.version}`),
+    specReferences: plan.secrets.map((p) => `${secretName(p.existing ? { ...p.existing, project: p.existing.project ?? longest } : { project: longest, location: p.location, secretId: p.secretId! })}/versions/${p.version}`),
     provision(parent: pulumi.Resource) {
       const p = provisionGke(parent, decl, gke, plan);
-      return { sources: p.sources, wiring: p.wiring, ready: p.ready, outputs: { iamMembers: p.iamMembers } };
+      return { sources: p.sources, wiring: p.wiring, ready: p.ready, outputs: { iamMembers: p.iamMembers, googleServiceAccountEmail: p.googleServiceAccountEmail } };
     },
   };
 }

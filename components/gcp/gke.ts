@@ -18,6 +18,8 @@ export interface GkeProvisioned {
   ready: pulumi.Resource[];
   /** Every IAM member created (resource, role, member), as reviewable JSON. */
   iamMembers: pulumi.Output<string>;
+  /** Identity `google-service-account`: the Google service account's email (created or given). */
+  googleServiceAccountEmail?: pulumi.Output<string>;
 }
 
 /**
@@ -48,12 +50,13 @@ export function provisionGke(parent: pulumi.Resource, decl: Declaration, gke: Gk
       serviceAccountAnnotations,
       podLabels: {},
       // Nothing to skip: on GKE every container of the pod gets the same identity from the
-      // metadata server (least privilege holds at the secret level; see README "Security model").
+      // metadata server (least privilege holds at the secret level; see docs/security.md).
       podAnnotations: {},
       fetchEnv: {},
       revision: revisionOf(decl.secrets.map((s) => s.name), secrets.map((s) => s.versionId)),
     },
     ready,
     iamMembers: members,
+    googleServiceAccountEmail: impersonation?.apply((i) => i.email),
   };
 }

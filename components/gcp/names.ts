@@ -38,6 +38,29 @@ export function versionName(r: SecretRef, version: string): string {
   return `${secretName(r)}/versions/${version}`;
 }
 
+/** An existing secret as declared: a full name, or a short id whose project is the declared or the provider's. */
+export interface ExistingSecretRef {
+  /** Unset for a short id: the project comes from `gke.project` or the Google provider. */
+  project?: string;
+  location?: string;
+  secretId: string;
+}
+
+/**
+ * Parses an existing secret's name: its full name (`projects/<p>/[locations/<l>/]secrets/<s>`), or
+ * a short id (`stripe`) in the declared project; `location` (from `gcp.location`) makes a short id
+ * a regional secret. Returns what is wrong with it instead when it is neither.
+ */
+export function parseExistingSecret(name: string, location?: string): ExistingSecretRef | string {
+  if (name.includes("/")) return parseSecretName(name);
+  if (/[*?]/.test(name)) return `"${name}" holds a wildcard; name exactly one secret`;
+  if (!SECRET_ID.test(name)) {
+    return `"${name}" is neither a secret id (1-255 of letters, digits, - and _) nor a full name ("projects/<project>/secrets/<secret>", ` +
+      `or "projects/<project>/locations/<location>/secrets/<secret>" for a regional secret)`;
+  }
+  return { ...(location !== undefined ? { location } : {}), secretId: name };
+}
+
 /** Parses an existing secret's full name, or says what is wrong with it. */
 export function parseSecretName(name: string): SecretRef | string {
   if (/[*?]/.test(name)) return `"${name}" holds a wildcard; name exactly one secret`;

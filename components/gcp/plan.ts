@@ -4,15 +4,15 @@ import { DeclarationError } from "../core/declaration-error";
 import { unknownFields, type Declaration, type NormalizedSecret } from "../core/normalize";
 import type { GkePlatformArgs } from "./gke-args";
 import {
-  ACCOUNT_ID, defaultAccountId, defaultSecretId, kmsKeyProblem, LOCATION, parseSecretName, PROJECT_ID, PROJECT_NUMBER,
-  SECRET_ID, SECRET_MANAGER_MAX_BYTES, SERVICE_ACCOUNT_EMAIL, VERSION, WORKLOAD_POOL, type SecretRef,
+  ACCOUNT_ID, defaultAccountId, defaultSecretId, kmsKeyProblem, LOCATION, parseExistingSecret, PROJECT_ID, PROJECT_NUMBER,
+  SECRET_ID, SECRET_MANAGER_MAX_BYTES, SERVICE_ACCOUNT_EMAIL, VERSION, WORKLOAD_POOL, type ExistingSecretRef,
 } from "./names";
 
 /** One declared secret with its Secret Manager settings validated and defaulted. */
 export interface GcpSecretPlan {
   secret: NormalizedSecret;
-  /** Existing secret: its parsed name. */
-  existing?: SecretRef;
+  /** Existing secret: its parsed name (no project for a short id: the declared or the provider's). */
+  existing?: ExistingSecretRef;
   /** Created secret: its id (the project comes from the platform args or the provider). */
   secretId?: string;
   /** Regional secret's location (created or existing). */
@@ -53,7 +53,7 @@ export function planGke(decl: Declaration, gke: GkePlatformArgs): GkePlan {
   const seen = new Map<string, number>();
   const secrets = decl.secrets.map((s) => {
     const p = planSecret(s, prefix, decl.secretNamePrefix !== undefined, fail);
-    const key = p.existing ? `${p.existing.project}/${p.existing.location ?? ""}/${p.existing.secretId}` : `created/${p.location ?? ""}/${p.secretId}`;
+    const key = p.existing ? `${p.existing.project ?? "(declared project)"}/${p.existing.location ?? ""}/${p.existing.secretId}` : `created/${p.location ?? ""}/${p.secretId}`;
     const prior = seen.get(key);
     if (prior !== undefined) fail(`secrets[${s.index}]`, `names the same Secret Manager secret as secrets[${prior}]; declare it once and fan it out with files`);
     seen.set(key, s.index);
@@ -110,17 +110,19 @@ function planSecret(s: NormalizedSecret, prefix: string, prefixGiven: boolean, f
   const maxValueBytes = s.generatedMaxBytes ?? SECRET_MANAGER_MAX_BYTES;
 
   if (s.kind === "existing") {
-    for (const k of ["secretId", "location", "replicas", "kmsKeyName"] as const) {
-      if (g[k] !== undefined) fail(`${at}.gcp.${k}`, "configures a secret to create; an existing secret is used as it is (its location is part of existing.name)");
+    for (const k of ["secretId", "replicas", "kmsKeyName"] as const) {
+      if (g[k] !== undefined) fail(`${at}.gcp.${k}`, "configures a secret to create; an existing secret is used as it is");
     }
     const e = s.existing!;
-    if (e.arn !== undefined) fail(`${at}.existing.arn`, "is an AWS ARN; on gke name the secret with existing.name (projects/<project>/secrets/<secret>)");
+    if (e.arn !== undefined) fail(`${at}.existing.arn`, "is an AWS ARN; on gke name the secret with existing.name (its id, e.g. \"stripe\", or projects/<project>/secrets/<secret>)");
     if (e.kmsKeyArn !== undefined) fail(`${at}.existing.kmsKeyArn`, "is for AWS; Secret Manager decrypts with the secret's own key, no grant on the key is needed to read it");
-    const ref = parseSecretName(e.name!);
+    // A full name carries its location; a short id takes it from gcp.location (a regional secret).
+    if (g.location !== undefined && e.name!.includes("/")) fail(`${at}.gcp.location`, "is part of the full name in existing.name (projects/<project>/locations/<location>/secrets/<secret>); remove it, or give the secret's short id");
+    const ref = parseExistingSecret(e.name!, g.location);
     if (typeof ref === "string") fail(`${at}.existing.name`, ref);
     const version = g.version ?? "latest";
     if (typeof version !== "string" || !VERSION.test(version)) fail(`${at}.gcp.version`, `is ${JSON.stringify(g.version)}; use a version number such as "3", or "latest"`);
-    const r = ref as SecretRef;
+    const r = ref as ExistingSecretRef;
     return { secret: s, existing: r, location: r.location, version, maxValueBytes };
   }
 

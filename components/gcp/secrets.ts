@@ -28,7 +28,12 @@ export function provisionGcpSecret(
   const s = plan.secret;
   const opts = { parent };
   if (plan.existing) {
-    return { plan, ref: pulumi.output(plan.existing), versionId: pulumi.output(plan.version) };
+    // A short id lives in the declared project (gke.project, or the provider's).
+    const existing = plan.existing;
+    const ref = existing.project !== undefined
+      ? pulumi.output<SecretRef>({ ...existing, project: existing.project })
+      : project().apply((p): SecretRef => ({ ...existing, project: p }));
+    return { plan, ref, versionId: pulumi.output(plan.version) };
   }
   const { secretmanager } = gcp(name);
   const base = `${name}-${s.name}`;
@@ -44,7 +49,7 @@ export function provisionGcpSecret(
   const annotations = { "secret-mount/component": name, "secret-mount/secret": s.name };
   // A new value replaces the SecretVersion resource, whose default deletion policy destroys the
   // version it held; a rotating secret abandons it instead, so the replaced version stays enabled
-  // and readable (by its number) while pods move (superseded versions then accumulate; README "Rotation").
+  // and readable (by its number) while pods move (superseded versions then accumulate; docs/rotation.md).
   const keepReplaced = s.generate?.rotateEveryDays !== undefined ? { deletionPolicy: "ABANDON" } : {};
   let version: secretmanager.SecretVersion | secretmanager.RegionalSecretVersion;
   if (plan.location) {

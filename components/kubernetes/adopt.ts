@@ -5,7 +5,7 @@ import { fileModeDeniesProblem } from "../core/file-access";
 import { FETCH_CONTAINER_NAME, type Declaration } from "../core/normalize";
 import { FETCH_SPEC_FILE } from "../core/spec-delivery";
 import { fetchContainer, REVISION_ANNOTATION, SECRETS_VOLUME, SPEC_VOLUME, type PlatformWiring } from "./pod";
-import { tightenToRestricted } from "./restricted";
+import { describeViolation, tightenToRestricted } from "./restricted";
 
 type Obj = Record<string, any>;
 
@@ -33,6 +33,11 @@ export interface PodWiring {
   mountPath: string;
   /** The pod's fsGroup when the pod sets none. */
   fsGroup: number;
+  /**
+   * Set that fsGroup also on pods with persistent volumes, whose group the kubelet then changes
+   * (SecretMount's `allowPersistentVolumeGroupChange`); otherwise such a pod is refused.
+   */
+  allowPersistentVolumeGroupChange: boolean;
   /** Every file mode the fetcher writes, with the field that set it, to check each mounted container may read. */
   fileModes: {
     /** The SecretMount field that set it, e.g. `fileMode`. */
@@ -58,7 +63,7 @@ export interface PodWiring {
 }
 
 /** The wiring of a declaration, from what its platform provisioned. */
-export function podWiring(decl: Declaration, specJson: pulumi.Input<string>, platform: PlatformWiring, sizeLimit: string, specConfigMap?: pulumi.Input<string>): PodWiring {
+export function podWiring(decl: Declaration & { allowPersistentVolumeGroupChange?: boolean }, specJson: pulumi.Input<string>, platform: PlatformWiring, sizeLimit: string, specConfigMap?: pulumi.Input<string>): PodWiring {
   const fileModes = [{ field: "fileMode", mode: decl.fileMode }];
   for (const s of decl.secrets) s.files.forEach((f, j) => f.mode !== undefined && fileModes.push({ field: `secrets[${s.index}].files[${j}].mode`, mode: f.mode }));
   return {
@@ -72,6 +77,7 @@ export function podWiring(decl: Declaration, specJson: pulumi.Input<string>, pla
     ],
     mountPath: decl.mountPath,
     fsGroup: decl.fsGroup,
+    allowPersistentVolumeGroupChange: decl.allowPersistentVolumeGroupChange ?? false,
     fileModes,
     podLabels: platform.podLabels,
     // The skip-containers annotation is rewritten per pod (adoptPodTemplate).
@@ -95,6 +101,11 @@ export interface AdoptTarget {
    * `containers`; existing init containers only when named here.
    */
   containers?: string[];
+  /**
+   * StatefulSet: the names of its `volumeClaimTemplates` (the transform reads them): persistent
+   * volumes of every pod, like `persistentVolumeClaim` and `ephemeral` volumes of the template.
+   */
+  volumeClaimTemplates?: string[];
 }
 
 /** The adopted template and one line per change, for the preview log and the review. */
@@ -106,6 +117,7 @@ export interface Adopted {
 }
 
 const JOB_KINDS = ["Job", "CronJob"];
+const CONTAINER_LISTS = ["initContainers", "containers", "ephemeralContainers"] as const;
 const within = (a: string, b: string) => a === b || a.startsWith(`${b.replace(/\/$/, "")}/`);
 
 /**
@@ -134,6 +146,10 @@ export function adoptPodTemplate(template: Record<string, any> | undefined, wiri
   if (!spec || !Array.isArray(spec.containers) || spec.containers.length === 0) fail("spec.template.spec.containers", "is empty or unknown; there is no pod to wire");
   const at = (field: string) => `spec.template.spec.${field}`;
   const changes: string[] = [];
+  if (spec.shareProcessNamespace === true) {
+    fail(at("shareProcessNamespace"), "is true: every container of the pod sees the fetcher's processes, and a container running as the fetcher's UID reads its " +
+      "cloud token through /proc/<pid>/root; remove it from the workload (chart values), or leave this workload out of the selection");
+  }
 
   // Identity: the pod must run as the ServiceAccount the identity was made for.
   const sa = spec.serviceAccountName ?? spec.serviceAccount;
@@ -161,6 +177,19 @@ export function adoptPodTemplate(template: Record<string, any> | undefined, wiri
     }
   }
   const mounts = (c: Obj, field: string) => chosen ? chosen.includes(c.name) : field === "containers";
+  // A container that does not mount the secrets must not name their volumes either: adoption adds
+  // them, and its own mount (read-write, or of the FetchSpec) would come alive.
+  for (const field of CONTAINER_LISTS) {
+    ((spec[field] ?? []) as Obj[]).forEach((c, i) => {
+      const mounting = field !== "ephemeralContainers" && mounts(c, field);
+      ((c?.volumeMounts ?? []) as Obj[]).forEach((m, j) => {
+        // (a mounting container's own "secret-mount" mount is refused below, as in the way)
+        if (m?.name !== SPEC_VOLUME && (m?.name !== SECRETS_VOLUME || mounting)) return;
+        fail(at(`${field}[${i}].volumeMounts[${j}]`), `mounts "${m.name}" in container "${c.name}"${mounting ? "" : `, which does not mount the secrets (mountInto: ${chosen ? chosen.join(", ") : "every container of containers"})`}; ` +
+          `"${m.name}" is the name of a volume adoption adds, so the container would get it${m.readOnly === true ? "" : " read-write"}. Remove that mount or rename it${mounting ? "" : ", or name the container in mountInto"}`);
+      });
+    });
+  }
   const podSc: Obj = spec.securityContext ?? {};
   const readers: { name: string; runAsUser?: number }[] = [];
   const withMount = (list: Obj[], field: string) => list.map((c, i) => {
@@ -185,11 +214,27 @@ export function adoptPodTemplate(template: Record<string, any> | undefined, wiri
     if (problem) fail(`(SecretMount ${field})`, problem.replace(/containers\[\d+\] /, "container "));
   }
 
-  const tightened = tightenToRestricted({ ...spec, initContainers: newInit, containers: newContainers });
-  if (tightened.forbidden.length) fail(at(tightened.forbidden[0].field), tightened.forbidden[0].problem);
+  const tightened = tightenToRestricted({ ...spec, initContainers: newInit, containers: newContainers }, template?.metadata);
+  if (tightened.forbidden.length) {
+    const [first, ...more] = tightened.forbidden.map(describeViolation);
+    fail(`spec.template.${first.field}`, `${first.problem}; adoption does not change what the workload sets: ` +
+      `set it in the workload's own manifest or chart values, or leave this workload out of the selection${more.length ? `. Also: ${more.map((m) => `${m.field} ${m.problem}`).join("; ")}` : ""}`);
+  }
   const out: Obj = tightened.spec;
   const theirInit: Obj[] = tightened.spec.initContainers;
   if (podSc.fsGroup === undefined) {
+    const persistent = [
+      ...volumes.flatMap((v, i) => v?.persistentVolumeClaim != null ? [`volumes[${i}] "${v.name}" (persistentVolumeClaim ${v.persistentVolumeClaim.claimName})`]
+        : v?.ephemeral != null ? [`volumes[${i}] "${v.name}" (ephemeral)`] : []),
+      ...(target.volumeClaimTemplates ?? []).map((n) => `volumeClaimTemplates "${n}"`),
+    ];
+    if (persistent.length && !wiring.allowPersistentVolumeGroupChange) {
+      fail(at("securityContext.fsGroup"), `is unset, and adoption would set it to ${fsGroup} so the mounting containers read the secrets' files; but the pod has ` +
+        `persistent volumes (${persistent.join(", ")}), and the kubelet gives every volume of the pod the fsGroup: it changes the group of every file on them to ${fsGroup} ` +
+        "(and adds group read/write) when it mounts them. fsGroupChangePolicy: OnRootMismatch, which adoption sets, only skips that walk when the volume's root " +
+        "already has the group: it does not spare the first change, nor limit it to one volume. Set the pod's own securityContext.fsGroup (the group its volumes' " +
+        "files should have: adoption keeps it and the secrets' files take it), or set allowPersistentVolumeGroupChange: true on the SecretMount to accept the change");
+    }
     out.securityContext = { ...out.securityContext, fsGroup, fsGroupChangePolicy: out.securityContext.fsGroupChangePolicy ?? "OnRootMismatch" };
     changes.push(`securityContext.fsGroup=${fsGroup}`);
   }

@@ -7,6 +7,10 @@ import type { ResourcesArgs } from "../core/args";
 import { FETCH_CONTAINER_NAME, type Declaration, type NormalizedContainer } from "../core/normalize";
 import { fetchImageOf, pullPolicyOf } from "./fetch-image";
 import { FETCH_UID } from "../core/file-access";
+import { DeclarationError } from "../core/declaration-error";
+import { describeViolation, podSecurityViolations } from "./restricted";
+import type { PodSettings } from "../core/pod-settings";
+import type { Affinity, LabelSelector, PodAffinity } from "./scheduling-args";
 
 /** Why a Pulumi secret may not be a pod spec value, and where it belongs instead. */
 const IN_POD_SPEC = "it would sit in clear text in the Deployment's pod spec (readable by anyone who may read " +
@@ -71,9 +75,6 @@ export function fetchContainer(decl: Declaration, specJson: pulumi.Input<string>
     // Audit: every log line of the fetcher names the pod that read (downward API).
     ...Object.entries({ [POD_NAME_ENV]: "metadata.name", [POD_NAMESPACE_ENV]: "metadata.namespace", ...wiring.fetchFieldEnv })
       .map(([name, fieldPath]) => ({ name, valueFrom: { fieldRef: { fieldPath } } })),
-    // No fallback to the node's instance role: without the pod's own identity the fetch fails
-    // loudly (identity-not-ready) instead of reading with whatever the node may read.
-    { name: "AWS_EC2_METADATA_DISABLED", value: "true" },
   ];
   const image = refuseSecret(fetchImageOf(decl), "fetch.image", decl.name, IN_POD_SPEC);
   const container: k8s.core.v1.Container = {
@@ -140,11 +141,13 @@ export function appContainer(c: NormalizedContainer, decl: Declaration): k8s.cor
  * `specConfigMap`, when set, names the ConfigMap that carries the FetchSpec instead of the environment.
  */
 export function podTemplate(decl: Declaration, specJson: pulumi.Input<string>, wiring: PlatformWiring, sizeLimit: string, specConfigMap?: pulumi.Input<string>): k8s.core.v1.PodTemplateSpec {
-  return {
+  return refuseUnrestricted(decl, {
     metadata: {
       labels: { ...decl.labels, ...wiring.podLabels, ...selectorLabels(decl) },
       annotations: {
         "kubectl.kubernetes.io/default-container": decl.containers[0].name,
+        // The user's (checked: none of the identity's or the component's own keys), then the platform's.
+        ...decl.podSettings?.annotations,
         ...wiring.podAnnotations,
         ...(wiring.revision !== undefined ? { [REVISION_ANNOTATION]: wiring.revision } : {}),
       },
@@ -174,6 +177,59 @@ export function podTemplate(decl: Declaration, specJson: pulumi.Input<string>, w
         { name: SECRETS_VOLUME, emptyDir: { medium: "Memory", sizeLimit } },
         ...(specConfigMap === undefined ? [] : [{ name: SPEC_VOLUME, configMap: { name: specConfigMap, items: [{ key: FETCH_SPEC_FILE, path: FETCH_SPEC_FILE }] } }]),
       ],
+      ...decl.podSettings ? scheduling(decl.podSettings, selectorLabels(decl)) : {},
     },
+  });
+}
+
+/**
+ * Refuses, before anything is registered, a declaration whose pod would break the restricted
+ * profile: the pod built with no platform and with the values that may come from resources (images,
+ * commands, arguments, environment: none a security setting) left out.
+ */
+export function checkPodRestricted(decl: Declaration, sizeLimit: string): void {
+  const plain: Declaration = {
+    ...decl, fetch: { ...decl.fetch, image: "" },
+    containers: decl.containers.map((c) => ({ ...c, image: "", command: undefined, args: undefined, env: undefined })),
+  };
+  podTemplate(plain, "", { serviceAccountAnnotations: {}, podLabels: {}, podAnnotations: {}, fetchEnv: {} }, sizeLimit);
+}
+
+/** The pod as built, checked against the restricted profile (restricted.ts, as adoption is); a break names the declaration's field. */
+function refuseUnrestricted(decl: Declaration, template: k8s.core.v1.PodTemplateSpec): k8s.core.v1.PodTemplateSpec {
+  const v = podSecurityViolations(template.spec as unknown as Record<string, unknown>, template.metadata as unknown as Record<string, unknown>)[0];
+  if (!v) return template;
+  const field = v.container?.list === "containers" ? `${decl.containers[v.container.index].field}.${v.field}`
+    : v.container ? `fetch (the ${v.container.name} container) ${v.field}` : describeViolation(v).field;
+  throw new DeclarationError(field, `${describeViolation(v).problem}: the pod must meet the restricted profile; remove it`, decl.name);
+}
+
+/**
+ * The pod's scheduling and runtime settings as Kubernetes fields. A spread constraint or pod
+ * (anti-)affinity term without a labelSelector counts this workload's own pods (Kubernetes would
+ * count none, which makes the term a no-op).
+ */
+function scheduling(p: PodSettings, own: { [key: string]: string }): Partial<k8s.core.v1.PodSpec> {
+  const selector = (s: LabelSelector | undefined): LabelSelector => s ?? { matchLabels: { ...own } };
+  const terms = (a: PodAffinity | undefined): PodAffinity | undefined => a && {
+    ...a,
+    ...(a.requiredDuringSchedulingIgnoredDuringExecution
+      ? { requiredDuringSchedulingIgnoredDuringExecution: a.requiredDuringSchedulingIgnoredDuringExecution.map((t) => ({ ...t, labelSelector: selector(t.labelSelector) })) } : {}),
+    ...(a.preferredDuringSchedulingIgnoredDuringExecution
+      ? { preferredDuringSchedulingIgnoredDuringExecution: a.preferredDuringSchedulingIgnoredDuringExecution.map((w) => ({ ...w, podAffinityTerm: { ...w.podAffinityTerm, labelSelector: selector(w.podAffinityTerm.labelSelector) } })) } : {}),
+  };
+  const affinity: Affinity | undefined = p.affinity && {
+    ...p.affinity,
+    ...(p.affinity.podAffinity ? { podAffinity: terms(p.affinity.podAffinity) } : {}),
+    ...(p.affinity.podAntiAffinity ? { podAntiAffinity: terms(p.affinity.podAntiAffinity) } : {}),
+  };
+  return {
+    ...(p.nodeSelector && Object.keys(p.nodeSelector).length ? { nodeSelector: p.nodeSelector } : {}),
+    ...(p.tolerations?.length ? { tolerations: p.tolerations } : {}),
+    ...(affinity ? { affinity } : {}),
+    ...(p.topologySpreadConstraints?.length ? { topologySpreadConstraints: p.topologySpreadConstraints.map((c) => ({ ...c, labelSelector: selector(c.labelSelector) })) } : {}),
+    ...(p.imagePullSecrets?.length ? { imagePullSecrets: p.imagePullSecrets.map((name) => ({ name })) } : {}),
+    ...(p.priorityClassName !== undefined ? { priorityClassName: p.priorityClassName } : {}),
+    ...(p.terminationGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: p.terminationGracePeriodSeconds } : {}),
   };
 }

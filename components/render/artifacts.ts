@@ -1,6 +1,8 @@
 import { stringify as toYaml } from "yaml";
 import { DEFAULT_SCOPE, type OfflineScope, type Placeholder, type RecordedResource } from "./offline-engine";
-import { fact, type Artifact, type Describer, type Fact, type Obj, type Subject } from "./describe";
+import { fact, jsonFile, type Artifact, type Describer, type Fact, type Obj, type Subject } from "./describe";
+import { uniquePaths } from "./unique-paths";
+import { MARKER_FILE } from "./out-dir";
 import { AWS_DESCRIBERS } from "./describe-aws";
 import { ECS_DESCRIBERS } from "./describe-ecs";
 import { describeKubernetesObject } from "./describe-kubernetes";
@@ -8,6 +10,7 @@ import { GENERATED_DESCRIBERS } from "./describe-generated";
 import { wrapText } from "./terminal-text";
 import { describeAzure } from "./azure-artifacts";
 import { GCP_DESCRIBERS } from "./describe-gcp";
+import { placeholderMarker } from "./placeholder-marker";
 
 export type { Artifact, Fact } from "./describe";
 
@@ -71,7 +74,7 @@ const DEFAULT_CONTEXT: ReviewContext = { project: "program", stack: "example", p
 export function buildArtifacts(resources: RecordedResource[], ctx: ReviewContext = DEFAULT_CONTEXT): { artifacts: Artifact[]; entries: ReviewEntry[]; notes: string[] } {
   const entries: ReviewEntry[] = [];
   const files: Artifact[] = [];
-  const mark = placeholderMarker(ctx.placeholders);
+  const { mark, occurring } = placeholderMarker(ctx.placeholders);
   const subjects = resources.filter((r) => r.custom).map(subjectOf);
   const index = { ofType: (type: string) => subjects.filter((s) => s.type === type) };
 
@@ -88,12 +91,14 @@ export function buildArtifacts(resources: RecordedResource[], ctx: ReviewContext
     files.push(...(d.files ?? []));
   }
   const kube = subjects.filter((s) => s.type.startsWith("kubernetes:")).map((s) => s.inputs);
+  const tagged = tagsFile(subjects);
   const artifacts: Artifact[] = [
     ...(kube.length ? [{ path: "kubernetes.yaml", content: kube.map((o) => toYaml(o, { lineWidth: 0 })).join("---\n"), about: "the Kubernetes objects, as they would be applied" }] : []),
-    ...files,
+    ...uniquePaths([...files, ...(tagged ? [tagged] : [])], ["kubernetes.yaml", "README.md", MARKER_FILE]),
   ];
   const notes = reviewNotes(ctx, resources);
-  const inFiles = ctx.placeholders.filter((p) => artifacts.some((a) => a.content.includes(p.value)));
+  const inContent = new Set(artifacts.flatMap((a) => [...occurring(a.content)]));
+  const inFiles = ctx.placeholders.filter((p) => inContent.has(p.value));
   artifacts.push({ path: "README.md", content: folderReadme({ ...ctx, placeholders: inFiles }, artifacts, notes) });
   return { artifacts, entries, notes };
 }
@@ -122,10 +127,25 @@ export function formatReview(title: string, entries: ReviewEntry[], notes: strin
   return out.join("\n");
 }
 
-/** Replaces every invented value with `<what it stands for>`, longest first. */
-function placeholderMarker(placeholders: Placeholder[]): (s: string) => string {
-  const sorted = [...placeholders].sort((a, b) => b.value.length - a.value.length);
-  return (s) => sorted.reduce((t, p) => t.split(p.value).join(`<${p.standsFor}>`), s);
+/** The metadata fields cloud resources carry: tags (AWS, Azure), labels and annotations (Google). */
+const METADATA_FIELDS = ["tags", "labels", "annotations"];
+
+/**
+ * `tags.json`: the tags, labels and annotations of every cloud resource that carries any, with its
+ * type and resource name, one row each. Kubernetes objects' labels are in kubernetes.yaml.
+ * Undefined when no resource carries any.
+ */
+function tagsFile(subjects: Subject[]): Artifact | undefined {
+  const rows = subjects.filter((s) => !s.type.startsWith("kubernetes:")).flatMap((s) => {
+    const present = METADATA_FIELDS.filter((f) => {
+      const v = s.inputs[f];
+      return v !== null && typeof v === "object" && Object.keys(v).length > 0;
+    });
+    return present.length ? [{ type: s.type, name: s.name, ...Object.fromEntries(present.map((f) => [f, s.inputs[f]])) }] : [];
+  });
+  return rows.length
+    ? jsonFile("tags.json", rows, "the tags (AWS, Azure), labels and annotations (Google) of each cloud resource, by type and name")
+    : undefined;
 }
 
 function reviewNotes(ctx: ReviewContext, resources: RecordedResource[]): string[] {

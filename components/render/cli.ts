@@ -6,6 +6,26 @@ import { checkOutDir, replaceOutDir } from "./out-dir";
 import { RenderError } from "./render-error";
 
 export const USAGE = "usage: npm run render -- <program dir, e.g. examples/eks> [--out <dir>] [--stack <name>]";
+
+/** What `--help` prints after the usage line: what render does, its options and its exit codes. */
+export const HELP = `
+Runs a Pulumi program written for Node.js (TypeScript or JavaScript) offline, under Pulumi's mocks:
+no cloud, no cluster, no Pulumi CLI. Prints a review of what \`pulumi up\` would create and writes it
+to a review folder (Kubernetes YAML, IAM and Azure JSON, each FetchSpec, tags, a README). No secret
+value is ever written. Config comes only from the program's Pulumi.<stack>.yaml.
+
+options:
+  --out <dir>     the review folder (default out/<program dir name>). It is replaced whole on each
+                  run, so it must be new, empty, or a folder render wrote before.
+  --stack <name>  the stack whose Pulumi.<name>.yaml is read (default: example)
+  -h, --help      this help
+
+exit codes:
+  0  written
+  2  refused, nothing written: bad arguments or --out, a missing stack file or config keys (all
+     named at once), a broken YAML file, a module not installed, a program not for Node.js, a
+     declaration secret-mount refuses; the message names the file, key, module or field
+  1  the program itself failed; nothing written`;
 const DEFAULT_STACK = "example";
 const STACK_NAME = /^[A-Za-z0-9_.-]+$/;
 const LIBRARY_ROOT = path.resolve(__dirname, "..", "..");
@@ -13,21 +33,22 @@ const LIBRARY_ROOT = path.resolve(__dirname, "..", "..");
 /**
  * `npm run render -- examples/eks`: what `pulumi up` would create, written for review. Returns the
  * exit code: 0 written, 2 refused (bad arguments, an `--out` render may not replace, a stack or
- * config problem; nothing written), 1 the program itself failed.
+ * config problem, a declaration the library refuses; nothing written), 1 the program itself failed
+ * (nothing written). `usage` is the usage line of the command that runs it.
  */
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], usage = USAGE): Promise<number> {
   try {
-    return await render(argv);
+    return await render(argv, usage);
   } catch (e) {
     console.error(`render: ${(e as Error).message}`);
     return e instanceof RenderError ? 2 : 1;
   }
 }
 
-async function render(argv: string[]): Promise<number> {
-  const args = parseCommandLine(argv);
+async function render(argv: string[], usage: string): Promise<number> {
+  const args = parseCommandLine(argv, usage);
   if (args === "help") {
-    console.log(USAGE);
+    console.log(`${usage}\n${HELP}`);
     return 0;
   }
   const dir = path.resolve(args.program);
@@ -56,7 +77,7 @@ async function render(argv: string[]): Promise<number> {
   replaceOutDir(outDir, outShown, artifacts);
 
   console.log(formatReview(`${run.project} (stack ${stack}), rendered offline: what \`pulumi up\` would create`, entries, notes));
-  console.log(["", ...wrapText(`Wrote ${artifacts.length} files to ${outShown}:`, REVIEW_WIDTH)].join("\n"));
+  console.log(["", ...wrapText(`Wrote ${artifacts.length} ${artifacts.length === 1 ? "file" : "files"} to ${outShown}:`, REVIEW_WIDTH)].join("\n"));
   for (const a of artifacts) console.log(`  ${a.path}`);
   return 0;
 }
@@ -71,27 +92,27 @@ interface CommandLine {
 }
 
 /** Parses argv with node's parseArgs; anything it cannot place is a RenderError with the usage. */
-export function parseCommandLine(argv: string[]): CommandLine | "help" {
-  const { values, positionals, tokens } = parseStrict(argv);
+export function parseCommandLine(argv: string[], usage = USAGE): CommandLine | "help" {
+  const { values, positionals, tokens } = parseStrict(argv, usage);
   if (values.help) return "help";
   for (const name of ["out", "stack"] as const) {
-    if (tokens.filter((t) => t.kind === "option" && t.name === name).length > 1) throw new RenderError(`--${name} given more than once\n${USAGE}`);
+    if (tokens.filter((t) => t.kind === "option" && t.name === name).length > 1) throw new RenderError(`--${name} given more than once\n${usage}`);
   }
   if (positionals.length !== 1) {
-    throw new RenderError(`${positionals.length ? `expected one program directory, got ${positionals.join(" ")}` : "no program directory given"}\n${USAGE}`);
+    throw new RenderError(`${positionals.length ? `expected one program directory, got ${positionals.join(" ")}` : "no program directory given"}\n${usage}`);
   }
-  if (values.out !== undefined && values.out.trim() === "") throw new RenderError(`--out needs a folder\n${USAGE}`);
+  if (values.out !== undefined && values.out.trim() === "") throw new RenderError(`--out needs a folder\n${usage}`);
   if (values.stack !== undefined && (!STACK_NAME.test(values.stack) || /^\.+$/.test(values.stack))) {
-    throw new RenderError(`--stack "${values.stack}" is not a stack name (letters, digits, '-', '_', '.')\n${USAGE}`);
+    throw new RenderError(`--stack "${values.stack}" is not a stack name (letters, digits, '-', '_', '.')\n${usage}`);
   }
   return { program: positionals[0], out: values.out, stack: values.stack };
 }
 
-function parseStrict(argv: string[]) {
+function parseStrict(argv: string[], usage: string) {
   try {
     return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true, tokens: true });
   } catch (e) {
-    throw new RenderError(`${(e as Error).message}\n${USAGE}`);
+    throw new RenderError(`${(e as Error).message}\n${usage}`);
   }
 }
 

@@ -16,6 +16,8 @@ function taskDefinition(s: Subject) {
   if (spec) files.push(jsonFile(`fetch-spec/${i.family}.json`, JSON.parse(spec), "what the fetch container will read (the FetchSpec)"));
   const volume = (i.volumes ?? [])[0] ?? {};
   const apps = defs.filter((d) => d !== fetch);
+  // An app without a mount point on the shared volume was left out by mountInto: it reads no secrets.
+  const mountsOf = (a: Obj): Obj[] => (a.mountPoints ?? []).filter((m: Obj) => m.sourceVolume === volume.name);
   const facts: Fact[] = [
     fact("task", `${i.family} ${[i.requiresCompatibilities].flat().join(",")} cpu ${i.cpu ?? "-"} memory ${i.memory ?? "-"}`),
     fact("fetch container", `${fetch?.image}`, `essential ${fetch?.essential}, user ${fetch?.user}, read-only root fs ${fetch?.readonlyRootFilesystem}`),
@@ -25,10 +27,12 @@ function taskDefinition(s: Subject) {
     // Where the fetcher writes, read off its mount: on Fargate the volume's owner comes from the image's VOLUME at that path.
     fact("fetch writes at", `${(fetch?.mountPoints ?? []).map((m: Obj) => m.containerPath).join(", ") || "NOTHING"}`, volume.dockerVolumeConfiguration
       ? "owner and mode from the tmpfs options"
-      : "the volume is root-owned unless the fetch image declares this path as its VOLUME (README, \"The volume's owner\")"),
-    fact("apps start after", ...apps.map((a) => `${a.name}: ${(a.dependsOn ?? []).map((d: Obj) => `${d.containerName} ${d.condition}`).join(", ") || "NOTHING"}`)),
+      : "the volume is root-owned unless the fetch image declares this path as its VOLUME (docs/guides/ecs.md, \"The shared volume\")"),
+    fact("apps start after", ...apps.map((a) => `${a.name}: ${(a.dependsOn ?? []).map((d: Obj) => `${d.containerName} ${d.condition}`).join(", ")
+      || (mountsOf(a).length ? "NOTHING" : "nothing (mounts no secrets)")}`)),
     // Read off each app's mount points, not assumed.
-    fact("app mounts", ...apps.map((a) => `${a.name}: ${(a.mountPoints ?? []).length && a.mountPoints.every((m: Obj) => m.readOnly === true) ? "read-only" : "WRITABLE or missing"}`)),
+    fact("app mounts", ...apps.map((a) => `${a.name}: ${!mountsOf(a).length ? "none (no secrets: left out by mountInto)"
+      : mountsOf(a).every((m: Obj) => m.readOnly === true) ? "read-only" : "WRITABLE"}`)),
   ];
   const native = apps.flatMap((a) => (a.secrets ?? []).map((x: Obj) => `${a.name}.${x.name} (execution role)`));
   if (native.length) facts.push(fact("native env secrets", ...native));

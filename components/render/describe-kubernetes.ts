@@ -29,8 +29,11 @@ const withTemplate = (o: Obj): Obj => (o.kind === "CronJob" ? { ...o, spec: { ..
 export const describeKubernetesObject: Describer = (s, index) => {
   const o = WORKLOAD_KINDS.includes(s.inputs.kind) ? withTemplate(s.inputs) : s.inputs;
   const found = WORKLOAD_KINDS.includes(o.kind) ? fetchSpecOf(o, index) : undefined;
+  const { name, namespace } = o.metadata ?? {};
   const files: Artifact[] = found?.spec
-    ? [jsonFile(`fetch-spec/${o.metadata?.name}.json`, found.spec, "the FetchSpec the fetch container reads: which file comes from which secret")]
+    ? [jsonFile(`fetch-spec/${name}.json`, found.spec,
+      `the FetchSpec the fetch container of ${o.kind} ${namespace ? `${namespace}/` : ""}${name} reads: which file comes from which secret`,
+      `fetch-spec/${namespace ?? "default"}/${name}.json`)]
     : [];
   return { facts: kubeFacts(o, found), files };
 };
@@ -139,6 +142,7 @@ function deploymentFacts(o: Obj, where: string, found: FoundSpec | undefined): F
       ? [fact("process namespace", "SHARED: containers see each other's processes; at one UID the app can read the fetcher's files and token")] : [],
     ...Object.keys(tpl.metadata?.annotations ?? {}).length
       ? [fact("pod annotations", ...Object.entries(tpl.metadata.annotations as Obj).map(([k, v]) => `${k}=${v}`))] : [],
+    ...podPlacementFacts(o, tpl),
   ];
   if (fetch) {
     const env = (fetch.env ?? []).map((e: Obj) => (e.name === FETCH_SPEC_ENV ? `${e.name} (the FetchSpec)`
@@ -166,6 +170,28 @@ function deploymentFacts(o: Obj, where: string, found: FoundSpec | undefined): F
   for (const c of (pod.containers ?? []) as Obj[]) {
     facts.push(fact(`app ${c.name}`, `image ${c.image}`, securitySummary(c.securityContext), ...mountSummary(c, volumeName)));
   }
+  return facts;
+}
+
+/** What selects the pods (for a Service) and where they may run, as set on the object. */
+function podPlacementFacts(o: Obj, tpl: Obj): Fact[] {
+  const pod: Obj = tpl.spec ?? {};
+  const pairs = (m: Obj | undefined) => Object.entries(m ?? {}).map(([k, v]) => `${k}=${v}`);
+  const json = (v: unknown) => JSON.stringify(v);
+  const facts: Fact[] = [];
+  if (Object.keys(o.spec?.selector?.matchLabels ?? {}).length) facts.push(fact("selector", pairs(o.spec.selector.matchLabels).join(", ")));
+  if (Object.keys(tpl.metadata?.labels ?? {}).length) facts.push(fact("pod labels", ...pairs(tpl.metadata.labels)));
+  const placement = [
+    ...Object.keys(pod.nodeSelector ?? {}).length ? [`node selector ${pairs(pod.nodeSelector).join(", ")}`] : [],
+    ...((pod.tolerations ?? []) as Obj[]).map((t) => `tolerates ${t.key ?? "every taint"}${t.operator === "Exists" ? " (any value)" : t.value !== undefined ? `=${t.value}` : ""}` +
+      `${t.effect ? `:${t.effect}` : ""}${t.tolerationSeconds !== undefined ? ` for ${t.tolerationSeconds} s` : ""}`),
+    ...Object.entries(pod.affinity ?? {}).map(([k, v]) => `${k} ${json(v)}`),
+    ...((pod.topologySpreadConstraints ?? []) as Obj[]).map((c) => `spread over ${c.topologyKey}: max skew ${c.maxSkew}, ${c.whenUnsatisfiable}, counting ${json(c.labelSelector ?? {})}`),
+    ...pod.priorityClassName !== undefined ? [`priority class ${pod.priorityClassName}`] : [],
+  ];
+  if (placement.length) facts.push(fact("scheduling", ...placement));
+  if (pod.imagePullSecrets?.length) facts.push(fact("image pull secrets", ((pod.imagePullSecrets ?? []) as Obj[]).map((r) => r.name).join(", ")));
+  if (pod.terminationGracePeriodSeconds !== undefined) facts.push(fact("termination grace", `${pod.terminationGracePeriodSeconds} s`));
   return facts;
 }
 

@@ -11,6 +11,11 @@ export interface Artifact {
   content: string;
   /** What the file holds, for the folder's README (one short phrase). */
   about?: string;
+  /**
+   * The path to use instead when another file of the review would have `path` too (two workloads
+   * of one name in different namespaces): it names what tells them apart, e.g. the namespace.
+   */
+  qualified?: string;
 }
 
 /** One labelled fact about a resource; each value is printed on its own (wrapped) line. */
@@ -58,8 +63,8 @@ export function fact(label: string, ...values: string[]): Fact {
 }
 
 /** A review file holding `value` as indented JSON; `about` is its line in the folder's README. */
-export function jsonFile(path: string, value: unknown, about: string): Artifact {
-  return { path, content: `${JSON.stringify(value, null, 2)}\n`, about };
+export function jsonFile(path: string, value: unknown, about: string, qualified?: string): Artifact {
+  return { path, content: `${JSON.stringify(value, null, 2)}\n`, about, ...(qualified !== undefined ? { qualified } : {}) };
 }
 
 /** A policy document from its JSON input; undefined when it is not readable offline. */

@@ -7,6 +7,8 @@ import { RenderError } from "./render-error";
 import { readProject, readYamlMapping, shown } from "./program-files";
 import { azureState } from "./azure-state";
 import { withTransforms } from "./transforming-mocks";
+import { recordMissingConfig } from "./config-stand-ins";
+import { DeclarationError } from "../core/declaration-error";
 
 /**
  * Runs a Pulumi program with no CLI, no cloud and no cluster: `pulumi.runtime.setMocks` stands in
@@ -146,6 +148,7 @@ export interface ProgramRun {
  */
 export async function runProgram(dir: string, stack = "example", scope?: Partial<OfflineScope>): Promise<ProgramRun> {
   const { project, projectFile, stackPath } = readProject(dir, stack);
+  checkRuntime(dir, projectFile);
   const stackFile = fs.existsSync(stackPath) ? readYamlMapping(stackPath) : {};
   const rawConfig = stackFile.config ?? {};
   if (!rawConfig || typeof rawConfig !== "object" || Array.isArray(rawConfig)) {
@@ -167,19 +170,99 @@ export async function runProgram(dir: string, stack = "example", scope?: Partial
   // Transforms run, so a program that adopts workloads (SecretMount.transform) renders them adopted.
   await pulumi.runtime.setMocks(withTransforms(mocks), project, stack, false);
   aliasLibrary();
-  const main = path.resolve(dir, typeof projectFile.main === "string" ? projectFile.main : "index.ts");
+  const main = entryPoint(dir, projectFile);
+  const ctx = { dir, stackPath, stackExists: fs.existsSync(stackPath), stack, main };
+  const missingConfig = recordMissingConfig([pulumi, ...programSdk(dir)]);
+  const failures: unknown[] = [];
+  const fail = (e: unknown) => {
+    if (!failures.includes(e)) failures.push(e);
+  };
+  // As Pulumi's language host does: an error inside an Output (an apply that throws, a resource
+  // that cannot be serialized) surfaces as a rejection nobody awaits; here it fails the run.
+  process.on("unhandledRejection", fail);
   const outputs: Record<string, unknown> = {};
+  const restoreStacks = cheapStacks(process.env);
   try {
-    const exported = require(main) as Record<string, unknown>;
-    for (const [k, v] of Object.entries(exported)) {
-      outputs[k] = pulumi.Output.isInstance(v) ? await outputValue(v) : v;
+    try {
+      const exported = require(main) as Record<string, unknown>;
+      for (const [k, v] of Object.entries(exported)) outputs[k] = pulumi.Output.isInstance(v) ? await outputValue(v) : v;
+    } catch (e) {
+      fail(e);
     }
-    await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
-  } catch (e) {
-    throw explainProgramError(e, { dir, stackPath, stackExists: fs.existsSync(stackPath), stack });
+    // Every registration settles (also after a failure), so nothing of this run fails later.
+    await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs().catch(fail);
+    await new Promise((resolve) => setImmediate(resolve));
+  } finally {
+    process.off("unhandledRejection", fail);
+    missingConfig.restore();
+    restoreStacks();
   }
+  if (missingConfig.missing.length) throw missingConfigError(missingConfig.missing.map((m) => m.key), ctx);
+  if (failures.length) throw explainProgramError(failures.find(isDeclarationError) ?? failures[0], ctx);
   const placeholders = [...mocks.placeholders].sort((a, b) => b.value.length - a.value.length);
   return { project, stack, resources: mocks.resources, outputs, placeholders, scope: { ...fullScope, regionConfigured: Boolean(region || scope?.region) } };
+}
+
+/** Render runs Node.js programs: a project whose `runtime` names another language is refused. */
+function checkRuntime(dir: string, projectFile: Record<string, unknown>): void {
+  const runtime = projectFile.runtime;
+  const name = typeof runtime === "object" && runtime !== null ? (runtime as { name?: unknown }).name : runtime;
+  if (name === undefined || name === "nodejs") return;
+  throw new RenderError(
+    `${shown(path.join(dir, "Pulumi.yaml"))} declares runtime ${JSON.stringify(name)}; render runs Node.js programs only ` +
+      "(TypeScript or JavaScript, runtime nodejs). Review this program with `pulumi preview` in its directory instead, " +
+      "or render a Node.js program that makes the same declaration.",
+  );
+}
+
+/** What Pulumi runs: `main` from Pulumi.yaml, else the directory (its package.json `main`, index.ts or index.js). */
+function entryPoint(dir: string, projectFile: Record<string, unknown>): string {
+  const main = path.resolve(dir, typeof projectFile.main === "string" ? projectFile.main : ".");
+  return fs.existsSync(main) && fs.statSync(main).isDirectory() ? `${main}${path.sep}` : main;
+}
+
+/** The program's own copy of the Pulumi SDK, when it has one (a program outside this repository). */
+function programSdk(dir: string): Array<typeof pulumi> {
+  try {
+    return [require(require.resolve("@pulumi/pulumi", { paths: [dir] })) as typeof pulumi];
+  } catch {
+    return [];
+  }
+}
+
+/** A DeclarationError from whichever copy of the library threw it. */
+function isDeclarationError(e: unknown): e is DeclarationError {
+  return e instanceof DeclarationError || (e as Error)?.name === "DeclarationError";
+}
+
+/** Every missing key in one message: the file to add them to, and how. */
+function missingConfigError(keys: string[], ctx: ProgramContext): RenderError {
+  const where = ctx.stackExists ? shown(ctx.stackPath) : `${shown(ctx.stackPath)} (stack "${ctx.stack}"; the file does not exist yet)`;
+  const which = keys.length === 1 ? `config key ${keys[0]} is` : `config keys ${keys.join(", ")} are`;
+  return new RenderError(
+    `${which} missing from ${where}. The offline engine reads config only from that file: ` +
+      `add ${keys.length === 1 ? "it" : "them"} under \`config:\`, e.g.\n  config:\n${keys.map((k) => `    ${k}: <example value>`).join("\n")}`,
+  );
+}
+
+/**
+ * Makes stack traces cheap while the program runs, and returns what undoes it. The Pulumi SDK takes a
+ * stack trace of every promise it wraps (debuggablePromise, read only to report leaked promises under
+ * PULUMI_DEBUG_PROMISE_LEAKS) and a full one of every resource (its source position, which mocks do
+ * not use); under tsx each is source-mapped. At 100 workloads that was about half the render's CPU.
+ * Render prints a failing program's message, never its stack, so: no source mapping, and no frames
+ * by default (Pulumi's resource trace sets its own limit). PULUMI_DEBUG_PROMISE_LEAKS keeps both.
+ */
+export function cheapStacks(env: NodeJS.ProcessEnv): () => void {
+  if (env.PULUMI_DEBUG_PROMISE_LEAKS) return () => {};
+  const sourceMaps = process.sourceMapsEnabled;
+  const limit = Error.stackTraceLimit;
+  process.setSourceMapsEnabled(false);
+  Error.stackTraceLimit = 0;
+  return () => {
+    process.setSourceMapsEnabled(sourceMaps);
+    Error.stackTraceLimit = limit;
+  };
 }
 
 /** Where a program ran from, for error messages. */
@@ -192,21 +275,27 @@ export interface ProgramContext {
   stackExists: boolean;
   /** The stack name. */
   stack: string;
+  /** The module render runs: Pulumi.yaml's `main`, or the directory. */
+  main?: string;
 }
 
 /** Turns the errors a user can fix (a missing config key, a module not installed) into one clear message. */
 export function explainProgramError(e: unknown, ctx: ProgramContext): unknown {
   const err = e as { message?: string; key?: unknown; code?: unknown; requireStack?: unknown };
   if (typeof err?.key === "string" && /^Missing required configuration variable/.test(err.message ?? "")) {
-    const where = ctx.stackExists ? shown(ctx.stackPath) : `${shown(ctx.stackPath)} (stack "${ctx.stack}"; the file does not exist yet)`;
-    return new RenderError(
-      `config key ${err.key} is missing from ${where}. The offline engine reads config only from that file: ` +
-        `add it under \`config:\`, e.g.\n  config:\n    ${err.key}: <example value>`,
-    );
+    return missingConfigError([err.key], ctx);
   }
+  if (isDeclarationError(e)) return new RenderError(e.message);
   if (err?.code === "MODULE_NOT_FOUND" && typeof err.message === "string") {
     const request = /Cannot find module '([^']+)'/.exec(err.message)?.[1];
     const stack = Array.isArray(err.requireStack) ? (err.requireStack as string[]) : [];
+    if (request !== undefined && ctx.main !== undefined && request === ctx.main) {
+      const main = shown(ctx.main.replace(/[/\\]$/, ""));
+      return new RenderError(
+        `${main} is not a module render can run: Pulumi runs the \`main:\` of Pulumi.yaml, else the directory's ` +
+          `package.json \`main\`, index.ts or index.js. Add one of them, or set \`main:\` to the program's entry file.`,
+      );
+    }
     if (request && !request.startsWith(".") && !path.isAbsolute(request)) {
       const pkg = request.startsWith("@") ? request.split("/").slice(0, 2).join("/") : request.split("/")[0];
       const from = stack[0] ? ` (imported by ${shown(stack[0])})` : "";
@@ -232,8 +321,9 @@ function packageDir(dir: string): string | undefined {
   }
 }
 
+/** The Output's own promise (internal, not typed): rejects when the Output failed, where `apply` would never run. */
 function outputValue(o: pulumi.Output<unknown>): Promise<unknown> {
-  return new Promise((resolve) => o.apply((v) => resolve(v)));
+  return (o as unknown as { promise(): Promise<unknown> }).promise();
 }
 
 let aliased = false;

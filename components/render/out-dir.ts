@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { RenderError } from "./render-error";
+import { clashingPaths } from "./unique-paths";
 
 /**
  * The review folder is replaced whole on every run, so render must own it: it writes a marker
@@ -68,10 +69,13 @@ export function checkReplaceable(dir: string, shown: string): void {
 
 /**
  * Writes `files` as the folder `outDir`: into a fresh staging folder beside it first, then swaps it
- * in, so a reviewer never sees a half-written folder. The previous folder is checked again (after
+ * in, so a reviewer never sees a half-written folder. Paths must be unique (case-insensitively), so
+ * every file listed is a file on disk. The previous folder is checked again (after
  * it is moved aside, so nothing can slip in) before it is deleted.
  */
 export function replaceOutDir(outDir: string, shown: string, files: Array<{ path: string; content: string }>): void {
+  const clashing = clashingPaths([...files, { path: MARKER_FILE }]);
+  if (clashing.length) throw new Error(`render: two review files would share the path ${clashing.join(", ")}; nothing was written`);
   const parent = path.dirname(outDir);
   const base = path.basename(outDir);
   fs.mkdirSync(parent, { recursive: true });

@@ -45,5 +45,6 @@ export const identityClientId = billing.identityClientId;
 export const vaultUri = billing.vaultUri;
 export const roleAssignments = billing.roleAssignments;
 export const federatedCredential = billing.federatedCredential;
-export const deploymentName = billing.deploymentName;
+export const workloadName = billing.workloadName;
+export const selectorLabels = billing.selectorLabels;   // a Service's selector
 export const fetchSpec = billing.fetchSpec;

@@ -9,8 +9,9 @@ const billing = new SecretMountedWorkload("billing-api", {
   namespace: config.get("namespace") ?? "billing",
   createNamespace: true,
   eks: {
-    oidcProviderArn: config.require("oidcProviderArn"),
     oidcIssuerUrl: config.require("oidcIssuerUrl"),
+    // Optional: derived from the issuer (IAM names the OIDC provider after it); given, it must match.
+    oidcProviderArn: config.get("oidcProviderArn"),
   },
   secrets: [
     // Generated at `pulumi up`, stored in Secrets Manager; the value never passes through this program.
@@ -46,7 +47,8 @@ const billing = new SecretMountedWorkload("billing-api", {
 
 export const roleArn = billing.roleArn;
 export const serviceAccountName = billing.serviceAccountName;
-export const deploymentName = billing.deploymentName;
+export const workloadName = billing.workloadName;
+export const selectorLabels = billing.selectorLabels;   // a Service's selector
 export const mountPath = billing.mountPath;
 export const fetchSpec = billing.fetchSpec;
 export const permissionPolicy = billing.permissionPolicy;

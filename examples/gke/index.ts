@@ -48,7 +48,8 @@ const billing = new SecretMountedWorkload("billing-api", {
 });
 
 export const serviceAccountName = billing.serviceAccountName;
-export const deploymentName = billing.deploymentName;
+export const workloadName = billing.workloadName;
+export const selectorLabels = billing.selectorLabels;   // a Service's selector
 export const mountPath = billing.mountPath;
 export const fetchSpec = billing.fetchSpec;
 export const iamMembers = billing.iamMembers;

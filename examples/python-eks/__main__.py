@@ -16,8 +16,9 @@ billing = secret_mount.SecretMountedWorkload(
     create_namespace=True,
     eks=secret_mount.EksPlatformArgs(
         identity=secret_mount.EksIdentity.IRSA,
-        oidc_provider_arn=config.require("oidcProviderArn"),
         oidc_issuer_url=config.require("oidcIssuerUrl"),
+        # Optional: derived from the issuer (IAM names the OIDC provider after it); given, it must match.
+        oidc_provider_arn=config.get("oidcProviderArn"),
     ),
     secrets=[
         # Generated at `pulumi up`, stored in Secrets Manager; the value never passes through this program.

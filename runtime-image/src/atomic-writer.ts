@@ -156,8 +156,8 @@ export function hasCompleteSet(dir: string): boolean {
 
 /**
  * The legacy single-file target (SECRET_FILE): a file path cannot hold a `..data` directory, so it
- * is written the way the seed samples did, as a plain file, but atomically: a temp file in the same
- * directory, fsynced, renamed over the target.
+ * is written as single-secret init-container manifests expect, as a plain file, but atomically: a
+ * temp file in the same directory, fsynced, renamed over the target.
  */
 export function writeFileAtomically(target: string, bytes: Buffer, mode: number): void {
   const dir = path.dirname(target);

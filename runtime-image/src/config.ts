@@ -1,6 +1,6 @@
 /**
  * Turns the process environment into what one run needs: the FetchSpec (from SECRET_MOUNT_SPEC, or
- * built from the seed projects' legacy variables) and the runtime knobs. Pure but for reading
+ * built from the legacy single-secret variables) and the runtime knobs. Pure but for reading
  * SECRET_MOUNT_SPEC_FILE (a spec too large for the environment, mounted from a ConfigMap).
  */
 import * as fs from "node:fs";
@@ -20,7 +20,7 @@ import {
   type SecretSource,
 } from "../../components/spec/fetch-spec";
 
-/** Where the legacy interface writes when SECRET_FILE is not set (where the seed samples wrote). */
+/** Where the legacy interface writes when SECRET_FILE is not set (the path single-secret init-container manifests expect). */
 export const LEGACY_DEFAULT_FILE = "/tmp/secret";
 
 /** The retry knobs, also read by the providers to bound their SDKs' own retries (see retryKnobs). */

@@ -13,9 +13,9 @@ import { flushLogs, log, setLogContext } from "./log";
 import { loadProvider } from "./providers/index";
 import { refreshLoop, runOnce } from "./run";
 
-// SIGTERM (the kubelet, `docker stop`, ECS) or SIGINT, at any point: abort what is in flight, exit 0.
+// SIGTERM (the kubelet, `docker stop`, ECS) or SIGINT, at any point: abort what is in flight, exit 0
+// (the handlers are installed by startProgram, below).
 const stop = new AbortController();
-for (const sig of ["SIGTERM", "SIGINT"] as const) process.on(sig, () => stop.abort());
 
 async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   // Before any AWS SDK module loads (providers are imported lazily, below): never the node's role.
@@ -76,7 +76,10 @@ function internalError(e: unknown): void {
   exitAfterFlush(EXIT.INTERNAL);
 }
 
-process.on("uncaughtException", internalError);
-process.on("unhandledRejection", internalError);
-
-main(process.argv.slice(2), process.env).then(exitAfterFlush, internalError);
+/** The program: handlers first, then main. Run at once, or by a V8 startup snapshot when it is deserialized (snapshot.ts). */
+export function startProgram(): void {
+  for (const sig of ["SIGTERM", "SIGINT"] as const) process.on(sig, () => stop.abort());
+  process.on("uncaughtException", internalError);
+  process.on("unhandledRejection", internalError);
+  main(process.argv.slice(2), process.env).then(exitAfterFlush, internalError);
+}

@@ -12,8 +12,13 @@ import type { OutFile } from "./atomic-writer";
 import { sleep } from "./backoff";
 import { log } from "./log";
 
-/** HTTP: attempts, first backoff (doubled each time, capped) and per-request timeout. */
-export const HTTP_NOTIFY = { attempts: 5, baseMs: 250, capMs: 2_000, timeoutMs: 2_000 };
+/**
+ * HTTP: attempts, first backoff (doubled each time, capped), a request's idle timeout until the
+ * answer's status line, and the deadline of the whole notification (every attempt and wait, and
+ * each answer read to its end): an app that answers but never finishes its response costs at most
+ * `deadlineMs`, then one warning, and the refresh loop goes on.
+ */
+export const HTTP_NOTIFY = { attempts: 5, baseMs: 250, capMs: 2_000, timeoutMs: 2_000, deadlineMs: 5_000 };
 
 /** The generation file of the next set, when the spec asks for one: `{"generation":n,"writtenAt":…}`. */
 export function generationFile(spec: FetchSpec, mode: number): OutFile | undefined {
@@ -49,10 +54,18 @@ async function notifyHttp(h: NonNullable<NotifySpec["http"]>, stop: AbortSignal)
   const method = h.method ?? "POST";
   const target = { method, port: h.port, path: h.path ?? "/" };
   const started = Date.now();
+  const deadline = AbortSignal.timeout(HTTP_NOTIFY.deadlineMs);
+  const signal = AbortSignal.any([stop, deadline]);
+  const seconds = HTTP_NOTIFY.deadlineMs / 1000;
   let last = "";
-  for (let attempt = 1; attempt <= HTTP_NOTIFY.attempts; attempt++) {
+  let status: number | undefined;
+  let why = "";
+  let attempt = 0;
+  while (!why && attempt < HTTP_NOTIFY.attempts) {
+    attempt++;
+    const answer: Answer = {};
     try {
-      const status = await request(method, h.port, target.path, stop);
+      status = await request(method, h.port, target.path, signal, answer);
       if (status >= 200 && status < 300) {
         log.info("app-notified", { mode: "http", ...target, status, attempt, ms: Date.now() - started });
         return;
@@ -60,19 +73,44 @@ async function notifyHttp(h: NonNullable<NotifySpec["http"]>, stop: AbortSignal)
       last = `HTTP ${status}`;
     } catch (e) {
       if (stop.aborted) return;
+      status = answer.status ?? status;
+      if (deadline.aborted) {
+        why = answer.status === undefined
+          ? `the app did not accept the notification within ${seconds} s (last: ${last || "no answer"})`
+          : `the app answered HTTP ${answer.status} but did not finish its response within ${seconds} s`;
+        break;
+      }
       last = (e as NodeJS.ErrnoException).code ?? (e as Error).name;
     }
-    if (attempt < HTTP_NOTIFY.attempts && !(await sleep(Math.min(HTTP_NOTIFY.capMs, HTTP_NOTIFY.baseMs * 2 ** (attempt - 1)), stop))) return;
+    if (attempt < HTTP_NOTIFY.attempts && !(await sleep(Math.min(HTTP_NOTIFY.capMs, HTTP_NOTIFY.baseMs * 2 ** (attempt - 1)), signal))) {
+      if (stop.aborted) return;
+      why = `the app did not accept the notification within ${seconds} s (last: ${last})`;
+    }
   }
-  log.warn("notify-failed", { mode: "http", ...target, msg: `the app did not accept the notification (last: ${last}); the new set is in place and the app reads it when it next opens the files`, attempts: HTTP_NOTIFY.attempts, ms: Date.now() - started });
+  if (!why) why = `the app did not accept the notification (last: ${last})`;
+  log.warn("notify-failed", { mode: "http", ...target, msg: `${why}; the new set is in place and the app reads it when it next opens the files`, status, attempts: attempt, ms: Date.now() - started });
 }
 
-/** One request to the app on 127.0.0.1; resolves with the status (the body is drained, never read). */
-function request(method: string, port: number, reqPath: string, stop: AbortSignal): Promise<number> {
+/** What one request learnt before it ended: the answer's status, once its headers came. */
+interface Answer {
+  status?: number;
+}
+
+/**
+ * One request to the app on 127.0.0.1; resolves with the status once the answer's body has ended
+ * (drained, never read). Until the status line, the idle timeout bounds it; from there on only
+ * `signal` (the notification's deadline, or the fetcher stopping) does.
+ */
+function request(method: string, port: number, reqPath: string, signal: AbortSignal, answer: Answer): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port, path: reqPath, method, timeout: HTTP_NOTIFY.timeoutMs, signal: stop, headers: { "user-agent": "secret-mount-fetch", "content-length": 0 } }, (res) => {
+    const req = http.request({ host: "127.0.0.1", port, path: reqPath, method, timeout: HTTP_NOTIFY.timeoutMs, signal, headers: { "user-agent": "secret-mount-fetch", "content-length": 0 } }, (res) => {
+      answer.status = res.statusCode ?? 0;
+      req.setTimeout(0);
       res.resume();
       res.on("end", () => resolve(res.statusCode ?? 0));
+      res.on("close", () => {
+        if (!res.complete) reject(Object.assign(new Error("the response was cut off"), { code: "ECONNRESET" }));
+      });
       res.on("error", reject);
     });
     req.on("timeout", () => req.destroy(Object.assign(new Error("timed out"), { code: "ETIMEDOUT" })));

@@ -8,6 +8,7 @@ import type { PlatformWiring } from "../../components/kubernetes/pod";
 import { assertRestricted, restrictedViolations } from "../helpers/pod-security";
 import { podTemplateOf, validateWorkload } from "../helpers/kube-validate";
 import { FETCH_IMAGE, OIDC_ARN, OIDC_URL } from "./mock-run";
+import { ALLOWED_CASES, FORBIDDEN_CASES } from "../helpers/pod-security-cases";
 
 type Obj = Record<string, any>;
 
@@ -215,5 +216,73 @@ describe("adoptPodTemplate: the fetch wiring added to a pod someone else wrote",
     const d = helmLikeDeployment();
     d.spec.template.metadata.labels["azure.workload.identity/use"] = "false";
     refusal(() => adopt(d, wiringOf({}, aks)), 'spec.template.metadata.labels.azure.workload.identity/use: is "false"');
+  });
+
+  it("a pod sharing its process namespace is refused, in init and in refresh mode (the fetcher's token through /proc/<pid>/root)", () => {
+    for (const w of [wiringOf(), wiringOf({ refresh: { intervalSeconds: 60 } })]) {
+      const d = helmLikeDeployment();
+      d.spec.template.spec.shareProcessNamespace = true;
+      refusal(() => adopt(d, w), "Deployment shop/web spec.template.spec.shareProcessNamespace: is true", "/proc/<pid>/root", "leave this workload out of the selection");
+    }
+    const off = helmLikeDeployment();
+    off.spec.template.spec.shareProcessNamespace = false;
+    assert.doesNotThrow(() => adopt(off));
+  });
+
+  it("a container left out by mountInto that mounts a volume named secret-mount (or secret-mount-spec) is refused: it would get the volume read-write", () => {
+    const d = helmLikeDeployment();
+    d.spec.template.spec.initContainers[0].volumeMounts = [{ name: "secret-mount", mountPath: "/secrets" }];
+    refusal(() => adopt(d, wiringOf(), ["web"]), 'spec.template.spec.initContainers[0].volumeMounts[0]: mounts "secret-mount" in container "wait-for-db", which does not mount the secrets (mountInto: web)',
+      "would get it read-write", "name the container in mountInto");
+    // By default existing init containers do not mount: the same, with the default named.
+    refusal(() => adopt(d), "mountInto: every container of containers");
+    const excluded = helmLikeDeployment();
+    excluded.spec.template.spec.containers.push({ name: "sidecar", image: "busybox@sha256:" + "b".repeat(64), securityContext: { runAsUser: 10001 },
+      volumeMounts: [{ name: "secret-mount-spec", mountPath: "/spec", readOnly: true }] });
+    refusal(() => adopt(excluded, wiringOf(), ["web"]), 'spec.template.spec.containers[1].volumeMounts[0]: mounts "secret-mount-spec" in container "sidecar"');
+    // Named in mountInto it mounts read-only like any other (its own "secret-mount" mount is in the way, as before).
+    assert.doesNotThrow(() => adopt(helmLikeDeployment(), wiringOf(), ["web", "wait-for-db"]));
+  });
+
+  for (const c of FORBIDDEN_CASES) {
+    it(`a value the restricted profile forbids is refused, not tightened, naming the Pod Security rule: ${c.title}`, () => {
+      const d = helmLikeDeployment();
+      c.change(d.spec.template);
+      refusal(() => adopt(d), "shop: Deployment shop/web spec.template.", `control "${c.control}"`, "admission check ", "leave this workload out of the selection");
+    });
+  }
+
+  it("values the restricted profile allows are adopted (a pod with its own fsGroup, for the persistent volumes)", () => {
+    for (const c of ALLOWED_CASES) {
+      const d = helmLikeDeployment();
+      d.spec.template.spec.securityContext = { fsGroup: 10001 };
+      c.change(d.spec.template);
+      const { template } = adopt(d);
+      assertRestricted(template.spec, template.metadata);
+    }
+  });
+
+  it("fsGroup is not set on a pod with persistent volumes (the kubelet would regroup them) unless allowPersistentVolumeGroupChange; the pod's own fsGroup is kept", () => {
+    const withVolume = (v: Obj) => {
+      const d = helmLikeDeployment();
+      d.spec.template.spec.volumes.push(v);
+      return d;
+    };
+    const pvc = withVolume({ name: "data", persistentVolumeClaim: { claimName: "web-data" } });
+    refusal(() => adopt(pvc), 'Deployment shop/web spec.template.spec.securityContext.fsGroup: is unset, and adoption would set it to 65532',
+      'volumes[1] "data" (persistentVolumeClaim web-data)', "changes the group of every file on them", "OnRootMismatch",
+      "does not spare the first change", "Set the pod's own securityContext.fsGroup", "allowPersistentVolumeGroupChange: true");
+    refusal(() => adopt(withVolume({ name: "scratch", ephemeral: { volumeClaimTemplate: { spec: { accessModes: ["ReadWriteOnce"] } } } })), 'volumes[1] "scratch" (ephemeral)');
+    // A StatefulSet's volumeClaimTemplates (the transform passes their names).
+    const sts = helmLikeDeployment().spec.template;
+    refusal(() => adoptPodTemplate(sts, wiringOf(), { kind: "StatefulSet", name: "db", namespace: "shop", volumeClaimTemplates: ["pgdata"] }), 'volumeClaimTemplates "pgdata"');
+    // The opt-in: set, with the policy, and said.
+    const allowed = adoptPodTemplate(sts, wiringOf({ allowPersistentVolumeGroupChange: true }), { kind: "StatefulSet", name: "db", namespace: "shop", volumeClaimTemplates: ["pgdata"] });
+    assert.deepEqual([allowed.template.spec.securityContext.fsGroup, allowed.template.spec.securityContext.fsGroupChangePolicy], [65532, "OnRootMismatch"]);
+    // The pod's own fsGroup: the volumes are its author's; nothing to refuse.
+    pvc.spec.template.spec.securityContext = { fsGroup: 10001 };
+    assert.equal(adopt(pvc).template.spec.securityContext.fsGroup, 10001);
+    // Volumes that are not persistent are fine.
+    assert.doesNotThrow(() => adopt(withVolume({ name: "tls", secret: { secretName: "web-tls" } })));
   });
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as spec from "../../components/spec/fetch-spec";
-import { eksClusterArn, kmsKeyArnProblem, policyArnProblem, regionOfArn, storeArnProblem } from "../../components/aws/arns";
+import { eksClusterArn, kmsKeyArnProblem, policyArnProblem, regionOfArn, storeArnProblem, storeOfArn } from "../../components/aws/arns";
 import { IAM_LIMITS, layoutPolicies, layoutProblem, policyFor, policySize, type GrantItem } from "../../components/aws/policy-split";
 
 const ACCOUNT = "111122223333";
@@ -19,6 +19,19 @@ describe("AWS ARN checks (pure)", () => {
     assert.equal(kmsKeyArnProblem(`arn:aws:kms:eu-west-1:${ACCOUNT}:key/mrk-1234abcd12ab34cd56ef1234567890ab`), undefined);
     assert.equal(policyArnProblem("arn:aws:iam::aws:policy/PowerUserAccess"), undefined);
     assert.equal(policyArnProblem(`arn:aws:iam::${ACCOUNT}:policy/team/boundary`), undefined);
+  });
+
+  it("accept the names AWS services give the secrets they manage for you (rds!db-<uuid>, rds!cluster-<uuid>), and tell a partial one", () => {
+    for (const name of ["rds!db-1a96bebc-86c1-4982-9f9f-7d6a651d2464", "rds!cluster-0b7e2f7c-3c1d-4a8e-b5f6-2d9e8c7a6b5f"]) {
+      assert.equal(storeArnProblem(`arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:${name}-AbCdEf`, "secrets-manager"), undefined, name);
+      assert.match(storeArnProblem(`arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:${name}`, "secrets-manager")!, /is a partial ARN/, name);
+    }
+  });
+
+  it("storeOfArn: the ARN says which store", () => {
+    assert.equal(storeOfArn(`arn:aws:ssm:eu-west-1:${ACCOUNT}:parameter/app/db`), "ssm-parameter");
+    assert.equal(storeOfArn(`arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:db-AbCdEf`), "secrets-manager");
+    assert.equal(storeOfArn("prod/db"), undefined);
   });
 
   it("refuse every wildcard, whatever the field", () => {

@@ -27,7 +27,7 @@ const CASES: Case[] = [
   ["file group 0", ec2({ fileGroup: 0 }), "fileGroup", /is 0; use a non-zero GID such as 65532/],
   ["permissions boundary not a policy ARN", taskArgs({ permissionsBoundaryArn: "arn:aws:iam::111122223333:role/x" }), "permissionsBoundaryArn", /not an IAM policy ARN/],
   ["no app container", taskArgs({ containers: [] }), "containers", /at least one application container/],
-  ["app container not an object", taskArgs({ containers: [null as never] }), "containers[0]", /must be an object with at least name, image and user/],
+  ["app container not an object", taskArgs({ containers: [null as never] }), "containers[0]", /must be an object with at least name, image and \(when it mounts the secrets\) user/],
   // the volume
   ["Fargate + tmpfs requested", taskArgs({ volumeSizeMiB: 4 }), "volumeSizeMiB", /Fargate cannot share.*ephemeral storage on disk.*nativeSecrets.*launchType "EC2"/],
   ["Fargate + another file group", taskArgs({ fileGroup: 3000 }), "fileGroup", /on Fargate ECS creates the shared volume.*65532/],
@@ -72,6 +72,14 @@ const CASES: Case[] = [
   ["health check command", taskArgs({ containers: [{ ...app, healthCheck: { command: ["curl", "-f", "http://x"] } }] }), "containers[0].healthCheck.command", /start with "CMD" or "CMD-SHELL"/],
   ["health check interval", taskArgs({ containers: [{ ...app, healthCheck: { command: ["CMD", "true"], interval: 1 } }] }), "containers[0].healthCheck.interval", /ECS takes 5-300/],
   ["log driver Fargate lacks", taskArgs({ containers: [{ ...app, logConfiguration: { logDriver: "fluentd" } }] }), "containers[0].logConfiguration.logDriver", /not available on Fargate/],
+  // mountInto
+  ["mountInto empty", taskArgs({ mountInto: [] }), "mountInto", /must name at least one app container, or be omitted to mount into every app container/],
+  ["mountInto not a list", taskArgs({ mountInto: "api" as never }), "mountInto", /must name at least one app container/],
+  ["mountInto names no container", taskArgs({ mountInto: ["web"] }), "mountInto[0]", /"web" is not an app container; declared: api/],
+  ["mountInto names a container twice", taskArgs({ containers: [app, { ...app, name: "otel" }], mountInto: ["api", "api"] }), "mountInto[1]", /"api" is named twice/],
+  ["mountInto names the fetch container", taskArgs({ mountInto: ["secret-mount-fetch"] }), "mountInto[0]", /"secret-mount-fetch" is not an app container; declared: api/],
+  ["a mounting container still needs its user", taskArgs({ containers: [{ name: "api", image: APP_IMAGE } as never, { name: "otel", image: APP_IMAGE }], mountInto: ["api"] }), "containers[0].user", /required on ECS/],
+  ["a left-out container's user is still a string", taskArgs({ containers: [app, { name: "otel", image: APP_IMAGE, user: "" }], mountInto: ["api"] }), "containers[1].user", /not an ECS user/],
   // native secrets
   ["native: unknown secret", taskArgs({ nativeSecrets: [{ secret: "nope", container: "api", name: "X" }] }), "nativeSecrets[0].secret", /not a declared secret; declared: db-password/],
   ["native: a secret with files", taskArgs({ secrets: [pw, { ...stripe, files: [{ path: "k", jsonKey: "k" }] }], nativeSecrets: [{ secret: "stripe", container: "api", name: "X" }] }), "nativeSecrets[0].secret", /declares files/],
@@ -154,7 +162,7 @@ describe("ECS declaration errors known only when values resolve (pulumi up / pre
   });
 });
 
-describe("every app container mounts the volume read-only and waits for SUCCESS (no arg can opt out)", () => {
+describe("by default every app container mounts the volume read-only and waits for SUCCESS (mountInto names others)", () => {
   it("two app containers, one not essential", async () => {
     const t = await mockTask("shop", taskArgs({ containers: [app, { ...app, name: "worker", essential: false }] }));
     const defs = JSON.parse(t.outputs.containerDefinitions) as Record<string, any>[];

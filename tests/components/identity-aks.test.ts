@@ -31,7 +31,7 @@ describe("AksWorkloadIdentity: a managed identity, its federated credential and 
     assert.deepEqual(c.one("azure-native:managedidentity:FederatedIdentityCredential"), {
       resourceGroupName: "analytics-rg",
       resourceName: "reports-identity",
-      federatedIdentityCredentialResourceName: "analytics-reporter",
+      federatedIdentityCredentialResourceName: "analytics_reporter",
       issuer: AKS_ISSUER,
       subject: "system:serviceaccount:analytics:reporter",
       audiences: ["api://AzureADTokenExchange"],
@@ -66,7 +66,7 @@ describe("AksWorkloadIdentity: a managed identity, its federated credential and 
     assert.deepEqual(c.outputs.podLabels, { "azure.workload.identity/use": "true" });
     assert.equal(c.outputs.tenantId, AZ_TENANT);
     assert.deepEqual(JSON.parse(String(c.outputs.federatedCredential)), {
-      name: "analytics-reporter", identity: "reports-identity", issuer: AKS_ISSUER, subject: "system:serviceaccount:analytics:reporter", audiences: ["api://AzureADTokenExchange"],
+      name: "analytics_reporter", identity: "reports-identity", issuer: AKS_ISSUER, subject: "system:serviceaccount:analytics:reporter", audiences: ["api://AzureADTokenExchange"],
     });
     assert.deepEqual(JSON.parse(String(c.outputs.roleAssignments)).map((r: { scope: string }) => r.scope), [STORAGE, QUEUE]);
   });
@@ -90,6 +90,46 @@ describe("AksWorkloadIdentity: a managed identity, its federated credential and 
     assert.equal(c.all("azure-native:managedidentity:UserAssignedIdentity").length, 0);
     assert.deepEqual(c.dependsOn.get("second-federated-credential"), ["first-federated-credential"]);
     assert.equal(c.all("azure-native:authorization:RoleAssignment").every((r) => r.inputs.principalId === "pid"), true);
+  });
+
+  it("one shared identity, two ServiceAccounts whose names joined with - were equal (a-b/c and a/b-c): two credentials, each named for its own pair", async () => {
+    const mocks = new AzureMocks();
+    await pulumi.runtime.setMocks(mocks, "proj", "dev", false);
+    const existing = { resourceId: SHARED, clientId: "cid", principalId: "pid" };
+    const c = await mockComponent((opts) => {
+      new AksWorkloadIdentity("first", args({ namespace: "a-b", serviceAccountName: "c", identity: existing }), opts);
+      return new AksWorkloadIdentity("second", args({ namespace: "a", serviceAccountName: "b-c", identity: existing }), opts);
+    }, OUTPUTS, mocks);
+    const credentials = c.all("azure-native:managedidentity:FederatedIdentityCredential").map((r) => r.inputs);
+    assert.deepEqual(credentials.map((x) => [x.federatedIdentityCredentialResourceName, x.subject]), [
+      ["a-b_c", "system:serviceaccount:a-b:c"],
+      ["a_b-c", "system:serviceaccount:a:b-c"],
+    ]);
+  });
+
+  it("a renamed credential is replaced delete-first: Azure refuses a second credential with the same issuer and subject on one identity", async () => {
+    const replaced = new Map<string, unknown>();
+    const record: pulumi.ResourceTransformation = (t) => {
+      if (t.type === "azure-native:managedidentity:FederatedIdentityCredential") replaced.set(t.name, (t.opts as pulumi.CustomResourceOptions).deleteBeforeReplace);
+      return undefined;
+    };
+    const mocks = new AzureMocks();
+    await pulumi.runtime.setMocks(mocks, "proj", "dev", false);
+    const existing = { resourceId: SHARED, clientId: "cid", principalId: "pid" };
+    await mockComponent((opts) => {
+      const o = { ...opts, transformations: [...(opts.transformations ?? []), record] };
+      new AksWorkloadIdentity("created", args(), o);
+      return new AksWorkloadIdentity("shared", args({ serviceAccountName: "other", identity: existing }), o);
+    }, OUTPUTS, mocks);
+    assert.deepEqual(Object.fromEntries(replaced), { "created-federated-credential": true, "shared-federated-credential": true });
+  });
+
+  it("an existing identity needs no resource group, and its id may be another stack's output", async () => {
+    const c = await run(args({ resourceGroupName: undefined, identity: { resourceId: pulumi.output(SHARED), clientId: pulumi.output("cid"), principalId: pulumi.output("pid") } }));
+    assert.equal(c.all("azure-native:managedidentity:UserAssignedIdentity").length, 0);
+    const cred = c.one("azure-native:managedidentity:FederatedIdentityCredential");
+    assert.deepEqual([cred.resourceGroupName, cred.resourceName, cred.subject], ["id-rg", "shared-reader", "system:serviceaccount:analytics:reporter"]);
+    assert.equal(JSON.parse(String(c.outputs.federatedCredential)).identity, "shared-reader");
   });
 
   it("builds the same identity and credential as SecretMountedWorkload for the same ServiceAccount (one shared function)", async () => {
@@ -116,9 +156,10 @@ describe("AksWorkloadIdentity: declaration errors name the field and the fix, an
     ["no issuer", args({ oidcIssuerUrl: undefined as never }), "oidcIssuerUrl", /is required: the cluster's OIDC issuer/],
     ["an http issuer", args({ oidcIssuerUrl: "http://issuer.example/" }), "oidcIssuerUrl", /not an https issuer URL/],
     ["a bad resource group", args({ resourceGroupName: "rg." }), "resourceGroupName", /not a resource group name/],
+    ["no resource group for the identity created", args({ resourceGroupName: undefined }), "resourceGroupName", /is required: the resource group of the identity created here \(or name an existing one with identity\)/],
     ["a bad identity name", args({ identityName: "x" }), "identityName", /not a managed identity name/],
     ["identityName with an existing identity", args({ identityName: "mine", identity: { resourceId: SHARED, clientId: "c", principalId: "p" } }), "identityName", /remove it when identity names an existing one/],
-    ["a bad existing identity id", args({ identity: { resourceId: "shared-reader", clientId: "c", principalId: "p" } }), "identity.resourceId", /not a plain user-assigned identity resource id/],
+    ["a bad existing identity id", args({ identity: { resourceId: "shared-reader", clientId: "c", principalId: "p" } }), "identity.resourceId", /not a user-assigned identity resource id/],
     ["a 21st credential on an existing identity", args({ identity: { resourceId: SHARED, clientId: "c", principalId: "p", federatedCredentialsInUse: 20 } }), "identity.federatedCredentialsInUse", /0 to 19/],
     ["Owner", role({ roleDefinitionId: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635" }), "roleAssignments[0].roleDefinitionId", /is Owner, which controls every resource/],
     ["Contributor by full id", role({ roleDefinitionId: `/subscriptions/${AZ_SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/b24988ac-6180-42a0-ab88-20f7382dd24c` }), "roleAssignments[0].roleDefinitionId", /is Contributor/],

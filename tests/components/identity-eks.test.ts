@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { EksWorkloadIdentity, type EksWorkloadIdentityArgs } from "../../components";
+import { EksWorkloadIdentity, SecretMountedWorkload, type EksWorkloadIdentityArgs } from "../../components";
 import { canPerform, trustEvaluation } from "../helpers/iam";
 import { firstUnhandledRejection } from "./capture";
 import { ISSUER, OIDC_ARN, OIDC_URL, baseArgs, mockWorkload } from "./mock-run";
@@ -9,6 +9,7 @@ import { OfflineMocks } from "../../components/render/offline-engine";
 
 const ACCOUNT = "111122223333";
 const BUCKET = "arn:aws:s3:::reports";
+const OTHER_URL = OIDC_URL.replace("ABCDEF0123456789", "FFFF000011112222");
 const OUTPUTS = ["roleArn", "roleName", "trustPolicy", "permissionPolicy", "serviceAccountAnnotations", "namespace", "serviceAccountName"];
 const TAGS = { "managed-by": "secret-mount", "secret-mount/component": "reports" };
 
@@ -129,6 +130,45 @@ describe("EksWorkloadIdentity: an IRSA or Pod Identity role for one ServiceAccou
   });
 });
 
+describe("IRSA from the issuer URL or the OIDC provider ARN alone: one is derived from the other, a pair is cross-checked", () => {
+  const trustOf = async (over: Partial<EksWorkloadIdentityArgs>) => JSON.parse(String((await run(irsa(over))).outputs.trustPolicy));
+
+  it("the issuer alone: the provider is the one IAM names after it, in the provider's account; the same trust as with both", async () => {
+    const both = await trustOf({});
+    assert.deepEqual(await trustOf({ oidcProviderArn: undefined }), both);
+    assert.equal(both.Statement[0].Principal.Federated, `arn:aws:iam::${ACCOUNT}:oidc-provider/${ISSUER}`);
+    assert.deepEqual(await trustOf({ oidcProviderArn: undefined, oidcIssuerUrl: `${OIDC_URL}/` }), both, "a trailing slash names the same issuer");
+  });
+
+  it("the provider ARN alone: the condition keys are its issuer's; the same trust as with both", async () => {
+    assert.deepEqual(await trustOf({ oidcIssuerUrl: undefined }), await trustOf({}));
+  });
+
+  it("the workload derives the same way (eks.oidcIssuerUrl alone)", async () => {
+    const w = await mockWorkload("shop", baseArgs({ eks: { oidcIssuerUrl: OIDC_URL } }));
+    const both = await mockWorkload("shop", baseArgs());
+    assert.equal(w.outputs.trustPolicy, both.outputs.trustPolicy);
+  });
+
+  it("a pair given as Outputs, from two clusters, fails when they resolve, naming the field and the fix", async () => {
+    await pulumi.runtime.setMocks(new OfflineMocks(), "proj", "dev", false);
+    const err = await firstUnhandledRejection(() => new EksWorkloadIdentity("reports", irsa({ oidcProviderArn: pulumi.output(OIDC_ARN), oidcIssuerUrl: pulumi.output(OTHER_URL) })));
+    assert.match(String(err), /reports: oidcIssuerUrl: "https:\/\/oidc.eks.eu-west-1.amazonaws.com\/id\/FFFF000011112222" is not the issuer of oidcProviderArn .*give only one of them .*\(checked when the value resolved\)/);
+  });
+
+  it("the workload's pair, one of them an Output, fails when it resolves, naming eks.oidcIssuerUrl", async () => {
+    await pulumi.runtime.setMocks(new OfflineMocks(), "proj", "dev", false);
+    const err = await firstUnhandledRejection(() => new SecretMountedWorkload("shop", baseArgs({ eks: { oidcProviderArn: pulumi.output(OIDC_ARN), oidcIssuerUrl: OTHER_URL } })));
+    assert.match(String(err), /shop: eks.oidcIssuerUrl: .* is not the issuer of eks.oidcProviderArn .*\(checked when the value resolved\)/);
+  });
+
+  it("a malformed provider ARN given as an Output fails when it resolves", async () => {
+    await pulumi.runtime.setMocks(new OfflineMocks(), "proj", "dev", false);
+    const err = await firstUnhandledRejection(() => new EksWorkloadIdentity("reports", irsa({ oidcProviderArn: pulumi.output(`arn:aws:iam::${ACCOUNT}:oidc-provider/${OIDC_URL}`), oidcIssuerUrl: undefined })));
+    assert.match(String(err), /reports: oidcProviderArn: .* is not an IAM OIDC provider ARN .*without "https:\/\/".*\(checked when the value resolved\)/);
+  });
+});
+
 describe("EksWorkloadIdentity, simulated with @cloud-copilot/iam-simulate", () => {
   let trust: object;
   let policy: object;
@@ -225,21 +265,31 @@ describe("EksWorkloadIdentity: declaration errors name the field and the fix, an
     ["namespace not a DNS-1123 label", irsa({ namespace: "Analytics" }), "namespace", /not a DNS-1123 label/],
     ["serviceAccountName not DNS-1123", irsa({ serviceAccountName: "sa_1" }), "serviceAccountName", /not a DNS-1123 subdomain/],
     ["unknown field", { ...irsa(), policies: [] } as never, "policies", /not a known field/],
-    ["IRSA without the OIDC provider", irsa({ oidcProviderArn: undefined }), "oidcProviderArn", /is required for IRSA/],
-    ["IRSA without the issuer", irsa({ oidcIssuerUrl: undefined }), "oidcIssuerUrl", /is required for IRSA/],
+    ["IRSA with neither the OIDC provider nor the issuer", irsa({ oidcProviderArn: undefined, oidcIssuerUrl: undefined }), "oidcProviderArn", /or oidcIssuerUrl is required for IRSA/],
     ["a bad OIDC provider ARN", irsa({ oidcProviderArn: "arn:aws:iam::1:role/x" }), "oidcProviderArn", /not an IAM OIDC provider ARN/],
+    ["an OIDC provider ARN naming the issuer URL", irsa({ oidcProviderArn: `arn:aws:iam::${ACCOUNT}:oidc-provider/${OIDC_URL}` }), "oidcProviderArn", /not an IAM OIDC provider ARN .*without "https:\/\/"/],
+    ["an OIDC provider ARN with no issuer", irsa({ oidcProviderArn: `arn:aws:iam::${ACCOUNT}:oidc-provider/` }), "oidcProviderArn", /not an IAM OIDC provider ARN/],
+    ["an issuer URL with a query", irsa({ oidcIssuerUrl: `${OIDC_URL}?aud=sts` }), "oidcIssuerUrl", /not an https issuer URL/],
+    ["a provider ARN and an issuer of two clusters", irsa({ oidcIssuerUrl: OTHER_URL }), "oidcIssuerUrl", /is not the issuer of oidcProviderArn "arn:aws:iam::111122223333:oidc-provider\/oidc.eks.eu-west-1.amazonaws.com\/id\/ABCDEF0123456789" \(whose issuer is https:\/\/oidc.eks.eu-west-1.amazonaws.com\/id\/ABCDEF0123456789\): a trust naming both would admit no pod/],
     ["a clusterName with IRSA", irsa({ clusterName: "prod" }), "clusterName", /is for identity "pod-identity"/],
     ["Pod Identity without clusterName", { namespace: "a", serviceAccountName: "b", identity: "pod-identity", statements: irsa().statements }, "clusterName", /is required for EKS Pod Identity/],
     ["an unknown identity", irsa({ identity: "kiam" as never }), "identity", /"irsa" or "pod-identity"/],
     ["a bad permissions boundary", irsa({ permissionsBoundaryArn: "boundary" }), "permissionsBoundaryArn", /not an IAM policy ARN/],
-    ["Action *", st({ actions: ["*"] }), "statements[0].actions[0]", /allows every action of every service; list the actions/],
-    ["Action s3:*", st({ actions: ["s3:*"] }), "statements[0].actions[0]", /"s3:\*" allows every action of s3/],
+    ["Action *", st({ actions: ["*"] }), "statements[0].actions[0]", /matches every action of every service .*list the actions/],
+    ["Action s3:*", st({ actions: ["s3:*"] }), "statements[0].actions[0]", /"s3:\*" matches every action of s3/],
+    ["Action iam:?* (IAM reads ? as one character, * as any run)", st({ actions: ["iam:?*"] }), "statements[0].actions[0]", /"iam:\?\*" matches every action of iam .*not for all of it/],
+    ["Action s3:** ", st({ actions: ["s3:**"] }), "statements[0].actions[0]", /"s3:\*\*" matches every action of s3/],
     ["statement together with statements", irsa({ statement: { actions: ["s3:GetObject"], resources: [`${BUCKET}/*`] } }), "statement", /is set together with statements; set one of the two/],
-    ["the one statement, named as written", irsa({ statements: undefined, statement: { actions: ["s3:*"], resources: [`${BUCKET}/*`] } }), "statement.actions[0]", /"s3:\*" allows every action of s3/],
+    ["the one statement, named as written", irsa({ statements: undefined, statement: { actions: ["s3:*"], resources: [`${BUCKET}/*`] } }), "statement.actions[0]", /"s3:\*" matches every action of s3/],
     ["a malformed action", st({ actions: ["GetObject"] }), "statements[0].actions[0]", /not an IAM action/],
     ["no actions", st({ actions: [] }), "statements[0].actions", /at least one action/],
     ["Resource * without opt-in", st({ resources: ["*"] }), "statements[0].resources[0]", /every resource.*allowAnyResource: true/],
-    ["every resource of a service", st({ resources: ["arn:aws:s3:::*"] }), "statements[0].resources[0]", /matches every s3 resource/],
+    ["every resource of a service", st({ resources: ["arn:aws:s3:::*"] }), "statements[0].resources[0]", /can match every s3 resource/],
+    ["every resource of a service, as **", st({ resources: ["arn:aws:s3:::**"] }), "statements[0].resources[0]", /can match every s3 resource: IAM reads "\*" and "\?" anywhere/],
+    ["every object of every bucket", st({ resources: ["arn:aws:s3:::?*/*"] }), "statements[0].resources[0]", /can match every s3 resource/],
+    ["every secret of every account", st({ resources: ["arn:aws:secretsmanager:*:*:secret:*"] }), "statements[0].resources[0]", /can match every secretsmanager resource whose resource starts "secret:".*allowAnyResource: true/],
+    ["every secret, by a prefix of its type", st({ resources: [`arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:sec*`] }), "statements[0].resources[0]", /can match every secretsmanager resource whose resource starts "sec"/],
+    ["every application load balancer", st({ resources: [`arn:aws:elasticloadbalancing:eu-west-1:${ACCOUNT}:loadbalancer/app/*`] }), "statements[0].resources[0]", /can match every elasticloadbalancing resource/],
     ["a resource that is no ARN", st({ resources: ["reports"] }), "statements[0].resources[0]", /not an ARN/],
     ["no resources", st({ resources: [] }), "statements[0].resources", /at least one resource ARN/],
     ["allowAnyResource with no * resource", st({ allowAnyResource: true }), "statements[0].allowAnyResource", /no resource of this Allow statement is "\*"; remove it/],
@@ -264,5 +314,9 @@ describe("EksWorkloadIdentity: declaration errors name the field and the fix, an
   it("the declarations varied above are valid as given", async () => {
     await run(irsa());
     await run(st({}));
+  });
+  it("allowAnyResource opts in to a pattern over every resource of a type, as to \"*\"", async () => {
+    const c = await run(st({ resources: ["arn:aws:secretsmanager:*:*:secret:*"], allowAnyResource: true }));
+    assert.equal(JSON.parse(String(c.outputs.permissionPolicy)).Statement[0].Resource, "arn:aws:secretsmanager:*:*:secret:*");
   });
 });

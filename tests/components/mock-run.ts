@@ -15,7 +15,8 @@ export type MockedWorkload = MockedComponent;
 
 const OUTPUTS = [
   "roleArn", "serviceAccountName", "deploymentName", "namespace", "mountPath", "fetchSpec", "permissionPolicy", "trustPolicy",
-  "identityClientId", "identityPrincipalId", "vaultUri", "roleAssignments", "federatedCredential", "iamMembers",
+  "identityClientId", "identityPrincipalId", "vaultUri", "roleAssignments", "federatedCredential", "iamMembers", "googleServiceAccountEmail",
+  "workloadName", "selectorLabels",
 ];
 
 /** Declares a workload under Pulumi mocks and returns every child's resolved inputs. */
@@ -64,9 +65,9 @@ export function gkeArgs(over: Partial<SecretMountedWorkloadArgs> = {}): SecretMo
   };
 }
 
-export const AZ_TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+export const AZ_TENANT = "00000000-0000-0000-0000-000000000000";
 export const AZ_SUBSCRIPTION = "00000000-1111-2222-3333-444444444444";
-export const AKS_ISSUER = "https://westeurope.oic.prod-aks.azure.com/72f988bf-86f1-41af-91ab-2d7cd011db47/5e6b7c8d-0000-4000-8000-000000000001/";
+export const AKS_ISSUER = "https://westeurope.oic.prod-aks.azure.com/00000000-0000-0000-0000-000000000000/5e6b7c8d-0000-4000-8000-000000000001/";
 
 /** The offline mocks, plus the azure-native provider's own answer: the signed-in tenant and subscription. */
 export class AzureMocks extends OfflineMocks {

@@ -129,7 +129,8 @@ describe("SecretMount: secrets and identity for a ServiceAccount, and a transfor
     assert.throws(() => t({ type: "kubernetes:batch/v1:Job", name: "report", custom: true, props: job, opts: {} }),
       (e: unknown) => e instanceof DeclarationError && e.message.includes("shop: Job shop/report kind: is a Job"));
     const dep = { ...job, apiVersion: "apps/v1", kind: "Deployment", spec: { selector: { matchLabels: { app: "web" } }, template: pod() } };
-    const r = await t({ type: "kubernetes:apps/v1:Deployment", name: "report", custom: true, props: dep, opts: { dependsOn: [mount] } });
+    // (a transform of its own: with `t`, "report" would name two workloads)
+    const r = await mount.transform({ names: ["report"] })({ type: "kubernetes:apps/v1:Deployment", name: "report", custom: true, props: dep, opts: { dependsOn: [mount] } });
     const deps = r!.opts.dependsOn as pulumi.Resource[];
     assert.equal(deps[0], mount, "the resource's own dependencies are kept");
     const names = await Promise.all(deps.slice(1).map((d) => resolve(d.urn)));
@@ -159,6 +160,9 @@ describe("SecretMount: secrets and identity for a ServiceAccount, and a transfor
     assert.throws(() => new SecretMount("shop", { ...eksMount(), containers: [] } as SecretMountArgs), /shop: containers: is not a known field/);
     assert.throws(() => new SecretMount("shop", eksMount({ mountInto: ["Web"] })), /shop: mountInto\[0\]: "Web" is not a DNS-1123 label/);
     assert.throws(() => new SecretMount("shop", { ...eksMount(), gke: {} }), /eks and gke are all set/);
+    assert.throws(() => new SecretMount("shop", eksMount({ serviceAccountName: "default" })), /shop: serviceAccountName: is "default", the ServiceAccount of every pod in the namespace that names none/);
+    assert.throws(() => new SecretMount("default", eksMount()), /default: name \(the component name, used as the ServiceAccount name\): is "default"/);
+    assert.throws(() => new SecretMount("shop", eksMount({ allowPersistentVolumeGroupChange: "yes" as never })), /shop: allowPersistentVolumeGroupChange: is "yes"; use true or false/);
     assert.throws(() => new SecretMount("shop", eksMount({ refresh: { notify: { signal: { process: "web" } } } })),
       /shop: refresh\.notify\.signal: needs a shared process namespace .* which SecretMount cannot see or set on pods declared elsewhere; notify with http or generationFile instead/);
     await settle();

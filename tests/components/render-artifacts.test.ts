@@ -1,4 +1,9 @@
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { uniquePaths } from "../../components/render/unique-paths";
+import { replaceOutDir } from "../../components/render/out-dir";
 import { buildArtifacts, formatReview, REVIEW_WIDTH } from "../../components/render/artifacts";
 import { DEFAULT_SCOPE, OfflineMocks, type RecordedResource } from "../../components/render/offline-engine";
 import { formatBytes, wrapText } from "../../components/render/terminal-text";
@@ -238,6 +243,37 @@ describe("render artifacts: the limits' other shapes (managed policies, a FetchS
   });
 });
 
+describe("render artifacts: every file has a path of its own", () => {
+  it("a Deployment and a CronJob named web in one namespace, and a Deployment web in another: three FetchSpecs, three paths", async () => {
+    const resources = [
+      ...(await mockWorkload("a-web", baseArgs({ namespace: "team-a", deploymentName: "web" }))).resources,
+      ...(await mockWorkload("a-report", baseArgs({ namespace: "team-a", deploymentName: "web", kind: "CronJob", schedule: "0 3 * * *" }))).resources,
+      ...(await mockWorkload("b-web", baseArgs({ namespace: "team-b", deploymentName: "web" }))).resources,
+    ];
+    const { artifacts } = review(resources);
+    const paths = artifacts.map((a) => a.path);
+    assert.equal(new Set(paths.map((p) => p.toLowerCase())).size, paths.length, paths.join("\n"));
+    assert.deepEqual(paths.filter((p) => p.startsWith("fetch-spec/")), ["fetch-spec/team-a/web.json", "fetch-spec/team-a/web-2.json", "fetch-spec/team-b/web.json"]);
+    const readme = artifacts.find((a) => a.path === "README.md")!.content;
+    assert.match(readme, /\| `fetch-spec\/team-a\/web-2\.json` \| the FetchSpec the fetch container of CronJob team-a\/web reads/);
+  });
+
+  it("paths that differ only in case are told apart (a case-insensitive file system would merge them)", () => {
+    const files = [{ path: "iam/Web.trust-policy.json", content: "1" }, { path: "iam/web.trust-policy.json", content: "2" }, { path: "readme.md", content: "3" }];
+    assert.deepEqual(uniquePaths(files, ["README.md"]).map((f) => f.path), ["iam/Web.trust-policy.json", "iam/web.trust-policy-2.json", "readme-2.md"]);
+  });
+
+  it("the folder writer refuses two files of one path before writing anything", () => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), "sm-clash-"));
+    try {
+      assert.throws(() => replaceOutDir(path.join(parent, "review"), "review", [{ path: "a/x.json", content: "1" }, { path: "a/X.json", content: "2" }]), /two review files would share the path a\/X\.json/);
+      assert.deepEqual(fs.readdirSync(parent), []);
+    } finally {
+      fs.rmSync(parent, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("terminal text", () => {
   it("wraps long tokens after ARN separators, never past the width", () => {
     const lines = wrapText(`on ${OIDC}`, 40);
@@ -296,6 +332,49 @@ describe("render artifacts: Google (GKE)", () => {
     assert.ok(!entries.find((e) => e.name === "other-sa")!.facts.some((f) => f.label === "shared in the pod"), "an unrelated ServiceAccount gets no GKE note");
     assert.match(text.replace(/\n +/g, " "), /shared in the pod +every container of the pod \(the app too\) gets this identity from the GKE metadata server: no per-container exclusion/);
     assert.deepEqual(text.split("\n").filter((l) => l.length > 100), []);
+  });
+
+  /** Every entry's facts labelled "other clusters", as `<entry>: <text>` with the wrapping undone. */
+  const samenessLines = (entries: { name: string; facts: { label: string; values: string[] }[] }[]) =>
+    entries.flatMap((e) => e.facts.filter((f) => f.label === "other clusters").map((f) => `${e.name}: ${f.values.join(" ")}`));
+  const SAMENESS = /^api-sa: SAME ACCESS for any cluster of workload identity pool p-1234\.svc\.id\.goog .*with a namespace "shop" and a ServiceAccount "api": the principal names no cluster \(Google's "identity sameness"\); give clusters of different trust their own project/;
+
+  it("identity sameness: the ServiceAccount of a GKE workload says that any cluster of the pool with that namespace and ServiceAccount gets the same access, once", () => {
+    const member = (name: string, secretId: string): RecordedResource => ({
+      type: "gcp:secretmanager/secretIamMember:SecretIamMember", name, custom: true,
+      inputs: { project: "p-1234", secretId, role: "roles/secretmanager.secretAccessor", member: PRINCIPAL },
+    });
+    const { text, entries } = review([sa("api"), sa("other"), member("a-db-accessor", SECRET_ID), member("a-api-accessor", "projects/p-1234/secrets/api")]);
+    const lines = samenessLines(entries);
+    assert.equal(lines.length, 1, lines.join("\n"));
+    assert.match(lines[0], SAMENESS);
+    assert.match(text.replace(/\n +/g, " "), /other clusters +SAME ACCESS for any cluster of workload identity pool p-1234\.svc\.id\.goog/);
+    assert.deepEqual(text.split("\n").filter((l) => l.length > 100), []);
+  });
+
+  it("identity sameness: a Google service account's workload identity user names no cluster either", () => {
+    const { entries } = review([
+      sa("api"),
+      { type: "gcp:serviceaccount/iAMMember:IAMMember", name: "a-wi", custom: true, inputs: { serviceAccountId: "projects/p-1234/serviceAccounts/r@p-1234.iam.gserviceaccount.com", role: "roles/iam.workloadIdentityUser", member: "serviceAccount:p-1234.svc.id.goog[shop/api]" } },
+    ]);
+    const lines = samenessLines(entries);
+    assert.equal(lines.length, 1, lines.join("\n"));
+    assert.match(lines[0], SAMENESS);
+  });
+
+  it("identity sameness: with no ServiceAccount in the program (an existing one), the first member naming the principal carries the warning, once", () => {
+    const member = (name: string, secretId: string): RecordedResource => ({
+      type: "gcp:secretmanager/secretIamMember:SecretIamMember", name, custom: true,
+      inputs: { project: "p-1234", secretId, role: "roles/secretmanager.secretAccessor", member: PRINCIPAL },
+    });
+    const { entries } = review([
+      member("a-db-accessor", SECRET_ID),
+      member("a-api-accessor", "projects/p-1234/secrets/api"),
+      { type: "gcp:secretmanager/secretIamMember:SecretIamMember", name: "b-accessor", custom: true, inputs: { project: "p-1234", secretId: SECRET_ID, role: "roles/secretmanager.secretAccessor", member: "serviceAccount:r@p-1234.iam.gserviceaccount.com" } },
+    ]);
+    const lines = samenessLines(entries);
+    assert.equal(lines.length, 1, lines.join("\n"));
+    assert.match(lines[0], /^a-db-accessor: SAME ACCESS for any cluster of workload identity pool p-1234\.svc\.id\.goog .*namespace "shop" and a ServiceAccount "api"/);
   });
 
   it("a Google service account: the ServiceAccount it is impersonated from gets the same warning", () => {

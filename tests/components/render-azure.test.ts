@@ -27,12 +27,14 @@ describe("npm run render -- examples/aks (offline): the Azure review artifacts",
     assert.deepEqual(fs.readdirSync(out, { recursive: true }).map(String).filter((f) => f.includes(".")).sort(), [
       ".secret-mount-render",
       "README.md",
-      "azure/billing-api-federated-credential.federated-credential.json",
       "azure/billing-api-read-db-password.role-assignment.json",
       "azure/billing-api-read-signing-key.role-assignment.json",
       "azure/billing-api-read-stripe-api-key.role-assignment.json",
+      "azure/billing-api.federated-credential.json",
+      "azure/billing-api.vault.json",
       "fetch-spec/billing-api.json",
       "kubernetes.yaml",
+      "tags.json",
     ]);
   });
 
@@ -50,22 +52,46 @@ describe("npm run render -- examples/aks (offline): the Azure review artifacts",
   });
 
   it("the federated credential trusts exactly the ServiceAccount, with the token-exchange audience", () => {
-    assert.deepEqual(JSON.parse(read("azure/billing-api-federated-credential.federated-credential.json")), {
+    assert.deepEqual(JSON.parse(read("azure/billing-api.federated-credential.json")), {
       identity: "billing-rg/billing-api-identity",
-      name: "billing-billing-api",
-      issuer: "https://westeurope.oic.prod-aks.azure.com/72f988bf-86f1-41af-91ab-2d7cd011db47/00000000-0000-0000-0000-000000000000/",
+      name: "billing_billing-api",
+      issuer: "https://westeurope.oic.prod-aks.azure.com/00000000-0000-0000-0000-000000000000/11111111-1111-1111-1111-111111111111/",
       subject: "system:serviceaccount:billing:billing-api",
       audiences: ["api://AzureADTokenExchange"],
     });
   });
 
-  it("the pod is hardened and wired for the Azure webhook", () => {
+  it("the vault's settings as Azure receives them: RBAC, network access, soft delete, purge protection", () => {
+    const vault = JSON.parse(read("azure/billing-api.vault.json"));
+    assert.deepEqual([vault.resourceGroupName, vault.vaultName, vault.location], ["billing-rg", "billing-api-kv-example", "westeurope"]);
+    const p = vault.properties;
+    assert.deepEqual(
+      [p.enableRbacAuthorization, p.publicNetworkAccess, p.enableSoftDelete, p.softDeleteRetentionInDays, p.enablePurgeProtection],
+      [true, "Enabled", true, 90, true],
+    );
+  });
+
+  it("tags.json: the tags of the vault, each secret and the identity", () => {
+    const rows: Array<{ type: string; name: string; tags: Record<string, string> }> = JSON.parse(read("tags.json"));
+    assert.deepEqual(rows.map((r) => `${r.type} ${r.name}`).sort(), [
+      "azure-native:keyvault:Secret billing-api-db-password",
+      "azure-native:keyvault:Secret billing-api-signing-key",
+      "azure-native:keyvault:Secret billing-api-stripe-api-key",
+      "azure-native:keyvault:Vault billing-api-vault",
+      "azure-native:managedidentity:UserAssignedIdentity billing-api-identity",
+    ]);
+    for (const r of rows) assert.equal(r.tags["secret-mount/component"], "billing-api", `${r.type} ${r.name}`);
+  });
+
+  it("the pod is hardened and wired for the Azure webhook; the fetcher's environment has nothing for AWS", () => {
     const docs = parseAllDocuments(read("kubernetes.yaml")).map((d) => d.toJS());
     const d = docs.find((o) => o.kind === "Deployment");
     validateDeployment(d);
     assert.deepEqual(restrictedViolations(d.spec.template.spec, d.spec.template.metadata), []);
     assert.equal(d.spec.template.metadata.labels["azure.workload.identity/use"], "true");
     assert.equal(d.spec.template.metadata.annotations["azure.workload.identity/skip-containers"], "api");
+    const env: Array<{ name: string }> = d.spec.template.spec.initContainers[0].env;
+    assert.deepEqual(env.map((e) => e.name).filter((n) => n.startsWith("AWS_")), []);
   });
 
   it("the summary shows the vault's protections, the grants and the trust; no value anywhere", () => {

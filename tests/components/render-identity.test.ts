@@ -50,8 +50,8 @@ describe("render: the identity components' review output", () => {
       namespace: "analytics", serviceAccountName: "reporter", oidcIssuerUrl: AKS_ISSUER, resourceGroupName: "analytics-rg",
       roleAssignments: [{ roleDefinitionId: blobReader, scope }],
     }, opts), new AzureMocks());
-    assert.deepEqual(r.file("azure/reports-federated-credential.federated-credential.json"), {
-      identity: "analytics-rg/reports-identity", name: "analytics-reporter", issuer: AKS_ISSUER, subject: "system:serviceaccount:analytics:reporter", audiences: ["api://AzureADTokenExchange"],
+    assert.deepEqual(r.file("azure/reports.federated-credential.json"), {
+      identity: "analytics-rg/reports-identity", name: "analytics_reporter", issuer: AKS_ISSUER, subject: "system:serviceaccount:analytics:reporter", audiences: ["api://AzureADTokenExchange"],
     });
     const assignment = r.file("azure/reports-role-0.role-assignment.json");
     assert.equal(assignment.scope, scope);
@@ -78,6 +78,7 @@ describe("render: the identity components' review output", () => {
     const binding = r.c.resources.find((x) => x.type === "gcp:storage/bucketIAMMember:BucketIAMMember")!.name;
     assert.deepEqual(r.facts(binding), ["grant: roles/storage.objectViewer (additive)", "on: buckets/acme-reports", `to: ${member}`]);
     assert.ok(r.facts("reports-sa").some((f) => f.startsWith("shared in the pod: every container of the pod")), r.facts("reports-sa").join("\n"));
+    assert.ok(r.facts("reports-sa").some((f) => /^other clusters: SAME ACCESS for any cluster of workload identity pool offline-project\.svc\.id\.goog .*namespace "analytics" and a ServiceAccount "reporter"/.test(f)), r.facts("reports-sa").join("\n"));
     assert.doesNotMatch(r.text, /not summarised/);
   });
 });

@@ -26,7 +26,7 @@ export const KUBE_PLATFORMS: KubePlatformCase[] = [
     platform: { eks: { oidcProviderArn: OIDC_ARN, oidcIssuerUrl: OIDC_URL } },
     mocks: () => new OfflineMocks(),
     existingName: "prod-stripe",
-    identity: { serviceAccountAnnotations: ["eks.amazonaws.com/role-arn"], podLabels: [], podAnnotations: ["eks.amazonaws.com/skip-containers"], fetchEnv: ["AWS_REGION", "AWS_ROLE_SESSION_NAME", "AWS_STS_REGIONAL_ENDPOINTS"] },
+    identity: { serviceAccountAnnotations: ["eks.amazonaws.com/role-arn"], podLabels: [], podAnnotations: ["eks.amazonaws.com/skip-containers"], fetchEnv: ["AWS_EC2_METADATA_DISABLED", "AWS_REGION", "AWS_ROLE_SESSION_NAME", "AWS_STS_REGIONAL_ENDPOINTS"] },
   },
   {
     name: "aks",

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { DeclarationError, SecretMountedTask, type TaskContainerArgs } from "../../components";
-import { OfflineMocks } from "../../components/render/offline-engine";
+import { DEFAULT_SCOPE, OfflineMocks } from "../../components/render/offline-engine";
+import { buildArtifacts, formatReview } from "../../components/render/artifacts";
 import { firstUnhandledRejection } from "./capture";
 import { FETCH_IMAGE, VersionedMocks } from "./mock-run";
 import { APP_IMAGE, mockTask, taskArgs, type MockedTask } from "./ecs-mock";
@@ -283,6 +284,45 @@ describe("SecretMountedTask: a secret chosen for ECS native injection", () => {
 
   it("the RegisterTaskDefinition request passes botocore's validation", () => {
     assert.equal(botocoreErrors("ecs", "RegisterTaskDefinition", registerRequest(t)).errors, "");
+  });
+});
+
+describe("SecretMountedTask: mountInto leaves a sidecar that needs no secrets out", () => {
+  const OTEL = "public.ecr.aws/aws-observability/aws-otel-collector@sha256:" + "b".repeat(64);
+  let t: MockedTask;
+  before(async () => {
+    t = await mockTask("shop", taskArgs({
+      containers: [
+        { name: "api", image: APP_IMAGE, user: "10001:65532" },
+        { name: "otel", image: OTEL, essential: false },   // no user: it reads no secret file
+      ],
+      mountInto: ["api"],
+    }));
+  });
+
+  it("the collector gets no mount, no dependsOn on the fetch container and no user; the app still mounts read-only and waits for SUCCESS", () => {
+    const [fetch, api, otel] = defs(t);
+    assert.equal(fetch.name, "secret-mount-fetch");
+    assert.deepEqual(api.mountPoints, [{ sourceVolume: "secret-mount", containerPath: "/run/secrets/app", readOnly: true }]);
+    assert.deepEqual(api.dependsOn, [{ containerName: "secret-mount-fetch", condition: "SUCCESS" }]);
+    assert.equal(api.user, "10001:65532");
+    assert.deepEqual(otel, { name: "otel", image: OTEL, essential: false, readonlyRootFilesystem: true, logConfiguration: awslogs("app") });
+  });
+
+  it("the RegisterTaskDefinition request passes botocore's validation", () => {
+    assert.equal(botocoreErrors("ecs", "RegisterTaskDefinition", registerRequest(t)).errors, "");
+  });
+
+  it("the render review says the collector mounts no secrets and starts at once, the app read-only after SUCCESS", () => {
+    const { entries, notes } = buildArtifacts(t.resources, { project: "p", stack: "dev", placeholders: [], scope: { ...DEFAULT_SCOPE, regionConfigured: true } });
+    const text = formatReview("p (stack dev)", entries, notes).replace(/\n {20,}/g, " ");
+    assert.match(text, /apps start after +api: secret-mount-fetch SUCCESS otel: nothing \(mounts no secrets\)/);
+    assert.match(text, /app mounts +api: read-only otel: none \(no secrets: left out by mountInto\)/);
+  });
+
+  it("an app container with a user ECS takes but the files could not check (a name) is fine when left out", async () => {
+    const named = await mockTask("shop", taskArgs({ containers: [taskArgs().containers![0], { name: "otel", image: OTEL, user: "otel" }], mountInto: ["api"] }));
+    assert.equal(JSON.parse(named.outputs.containerDefinitions)[2].user, "otel");
   });
 });
 

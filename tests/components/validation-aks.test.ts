@@ -14,7 +14,10 @@ const identity = { resourceId: IDENTITY_ID, clientId: "c", principalId: "p" };
 const CASES: Case[] = [
   ["no issuer", aksArgs({ aks: { resourceGroupName: "rg" } as never }), "aks.oidcIssuerUrl", /is required: the cluster's OIDC issuer \(az aks show .*--query oidcIssuerProfile\.issuerUrl.*--enable-oidc-issuer --enable-workload-identity/],
   ["issuer not https", aksArgs({ aks: aks({ oidcIssuerUrl: "http://issuer.example/" }) }), "aks.oidcIssuerUrl", /not an https issuer URL/],
-  ["no resource group", aksArgs({ aks: { oidcIssuerUrl: AKS_ISSUER } as never }), "aks.resourceGroupName", /is required: the resource group for the identity/],
+  ["no resource group for a new identity", aksArgs({ aks: { oidcIssuerUrl: AKS_ISSUER, keyVault: { id: VAULT_ID } } }), "aks.resourceGroupName", /is required: the resource group of the identity created here \(or name an existing one with aks.identity\)/],
+  ["no resource group for a new vault", aksArgs({ aks: { oidcIssuerUrl: AKS_ISSUER, identity } }), "aks.resourceGroupName", /is required: the resource group of the Key Vault created here \(or use an existing vault: keyVault.id, or keyVault.name with existing: true\)/],
+  ["no resource group for an existing vault by name", aksArgs({ aks: { oidcIssuerUrl: AKS_ISSUER, identity, keyVault: { name: "acme-shared", existing: true } } }), "aks.resourceGroupName", /is required: the resource group of the existing vault "acme-shared" \(or set keyVault.resourceGroupName/],
+  ["bad resource group of an existing vault", aksArgs({ aks: aks({ keyVault: { name: "acme-shared", existing: true, resourceGroupName: "rg." } }) }), "aks.keyVault.resourceGroupName", /not a resource group name/],
   ["bad resource group", aksArgs({ aks: aks({ resourceGroupName: "rg." }) }), "aks.resourceGroupName", /not a resource group name/],
   ["unknown aks field", aksArgs({ aks: { ...aks(), vault: {} } as never }), "aks.vault", /not a known field/],
   ["role scope neither secret nor vault", aksArgs({ aks: aks({ roleScope: "subscription" as never }) }), "aks.roleScope", /use "secret" \(one role assignment per secret, the default\) or "vault" \(the whole vault, opt-in\)/],
@@ -31,8 +34,7 @@ const CASES: Case[] = [
   ["unknown network access", aksArgs({ aks: aks({ keyVault: { publicNetworkAccess: "private" as never } }) }), "aks.keyVault.publicNetworkAccess", /use "enabled" or "disabled"/],
   ["bad DNS suffix", aksArgs({ aks: aks({ keyVault: { dnsSuffix: "https://vault.azure.net" } }) }), "aks.keyVault.dnsSuffix", /not a DNS suffix such as "vault.azure.net"/],
   // identity
-  ["identity id malformed", aksArgs({ aks: aks({ identity: { ...identity, resourceId: "reader" } }) }), "aks.identity.resourceId", /not a plain user-assigned identity resource id/],
-  ["identity id as an Output", aksArgs({ aks: aks({ identity: { ...identity, resourceId: pulumi.output(IDENTITY_ID) as never } }) }), "aks.identity.resourceId", /not a plain user-assigned identity resource id/],
+  ["identity id malformed", aksArgs({ aks: aks({ identity: { ...identity, resourceId: "reader" } }) }), "aks.identity.resourceId", /not a user-assigned identity resource id/],
   ["identity without client id", aksArgs({ aks: aks({ identity: { resourceId: IDENTITY_ID, principalId: "p" } as never }) }), "aks.identity.clientId", /is required: the ServiceAccount names the identity by its client id/],
   ["identity without principal id", aksArgs({ aks: aks({ identity: { resourceId: IDENTITY_ID, clientId: "c" } as never }) }), "aks.identity.principalId", /is required: the role assignments name the identity/],
   ["identity with a name to create", aksArgs({ aks: aks({ identity, identityName: "x-identity" }) }), "aks.identityName", /names an identity to create; remove it/],

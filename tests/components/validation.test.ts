@@ -46,7 +46,7 @@ const CASES: Case[] = [
   ["secret with nothing", baseArgs({ secrets: [{ name: "x" }] }), "secrets[0]", /set exactly one of value.*generate.*existing/],
   ["value + generate + existing together", baseArgs({ secrets: [{ name: "x", value: "v", generate: { type: "password" }, existing: { name: "n" } }] }), "secrets[0]", /sets value and generate and existing; a secret takes exactly one/],
   ["existing with arn and name", baseArgs({ secrets: [{ name: "x", existing: { name: "a", arn: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:a-AbCdEf" } }] }), "secrets[0].existing", /exactly one of arn and name/],
-  ["existing ARN of the wrong store", baseArgs({ secrets: [{ name: "x", existing: { arn: "arn:aws:ssm:eu-west-1:111122223333:parameter/a" } }] }), "secrets[0].existing.arn", /SSM parameter ARN; set aws.store: "ssm-parameter"/],
+  ["aws.store contradicting existing.arn", baseArgs({ secrets: [{ name: "x", existing: { arn: "arn:aws:ssm:eu-west-1:111122223333:parameter/a" }, aws: { store: "secrets-manager" } }] }), "secrets[0].aws.store", /is "secrets-manager", but existing.arn is an SSM parameter ARN; remove aws.store/],
   ["existing ARN malformed", baseArgs({ secrets: [{ name: "x", existing: { arn: "arn:aws:s3:::bucket" } }] }), "secrets[0].existing.arn", /not a Secrets Manager secret ARN/],
   ["storeName on an existing secret", baseArgs({ secrets: [{ name: "x", existing: { name: "a" }, aws: { storeName: "b" } }] }), "secrets[0].aws.storeName", /use existing.name/],
   ["KMS alias instead of key ARN", baseArgs({ secrets: [{ ...pw, aws: { kmsKeyArn: "alias/app" } }] }), "secrets[0].aws.kmsKeyArn", /cannot grant by alias/],
@@ -124,8 +124,9 @@ const CASES: Case[] = [
   ["IRSA with a cluster name", baseArgs({ eks: { oidcProviderArn: OIDC_ARN, oidcIssuerUrl: OIDC_URL, clusterName: "c" } }), "eks.clusterName", /is for identity "pod-identity"/],
   ["permissions boundary not a policy ARN", baseArgs({ eks: { oidcProviderArn: OIDC_ARN, oidcIssuerUrl: OIDC_URL, permissionsBoundaryArn: "boundary" } }), "eks.permissionsBoundaryArn", /not an IAM policy ARN/],
   ["unknown eks field", baseArgs({ eks: { oidcProviderArn: OIDC_ARN, oidcIssuerUrl: OIDC_URL, oidcProvider: "x" } as never }), "eks.oidcProvider", /not a known field/],
-  ["IRSA without OIDC provider", baseArgs({ eks: { oidcIssuerUrl: OIDC_URL } }), "eks.oidcProviderArn", /required for IRSA/],
-  ["IRSA without issuer", baseArgs({ eks: { oidcProviderArn: OIDC_ARN } }), "eks.oidcIssuerUrl", /required for IRSA/],
+  ["IRSA with neither OIDC provider nor issuer", baseArgs({ eks: {} }), "eks.oidcProviderArn", /or eks\.oidcIssuerUrl is required for IRSA.*describe-cluster.*either gives the other/],
+  ["IRSA provider and issuer of two clusters", baseArgs({ eks: { oidcProviderArn: OIDC_ARN, oidcIssuerUrl: OIDC_URL.replace("ABCDEF0123456789", "FFFF000011112222") } }), "eks.oidcIssuerUrl", /is not the issuer of eks.oidcProviderArn .*admit no pod.*give only one of them/],
+  ["IRSA provider ARN with https://", baseArgs({ eks: { oidcProviderArn: OIDC_ARN.replace("oidc-provider/", "oidc-provider/https://") } }), "eks.oidcProviderArn", /not an IAM OIDC provider ARN .*without "https:\/\/"/],
   ["OIDC provider ARN malformed", baseArgs({ eks: { oidcProviderArn: "oidc.eks.eu-west-1.amazonaws.com/id/X", oidcIssuerUrl: OIDC_URL } }), "eks.oidcProviderArn", /not an IAM OIDC provider ARN/],
   ["issuer URL not https", baseArgs({ eks: { oidcProviderArn: OIDC_ARN, oidcIssuerUrl: "http://oidc.example" } }), "eks.oidcIssuerUrl", /not an https issuer URL/],
   ["Pod Identity without cluster", baseArgs({ eks: { identity: "pod-identity" } }), "eks.clusterName", /required for EKS Pod Identity/],
@@ -155,6 +156,9 @@ const CASES: Case[] = [
   ["more secrets than 10 managed policies hold", baseArgs({ secrets: Array.from({ length: 1000 }, (_, i) => ({ name: `s${i}`, existing: { name: `prod/payments/service-${i}/credential` } })) }), "secrets",
     /1000 secrets need a read policy of about \d+ characters: \d+ managed policies of at most 6144 characters, over the 10 IAM attaches to one role by default.*Split the secrets across several workloads/],
   ["unknown identity", baseArgs({ eks: { identity: "kiam" as never, oidcProviderArn: OIDC_ARN, oidcIssuerUrl: OIDC_URL } }), "eks.identity", /"irsa" or "pod-identity"/],
+  // the restricted profile (components/kubernetes/restricted.ts, the checker adoption uses too)
+  ["a probe with a host (passed through from an object the types do not check)", baseArgs({ containers: [{ ...app, readinessProbe: { httpGet: { port: 8080, host: "169.254.169.254" } } as never }] }),
+    "containers[0].readinessProbe.httpGet.host", /is "169\.254\.169\.254"; allowed: "" or unset .*control "Host Probes \/ Lifecycle Hooks", admission check hostProbesAndHostLifecycle\): the pod must meet the restricted profile; remove it/],
 ];
 
 describe("declaration errors: named field, the fix, and nothing registered", () => {

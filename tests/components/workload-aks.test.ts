@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
-import { DeclarationError, SecretMountedWorkload, parseFetchSpecJson } from "../../components";
+import { DeclarationError, SecretMountedWorkload, parseFetchSpecJson, type SecretMountedWorkloadArgs } from "../../components";
 import { validateDeployment, validateServiceAccount } from "../helpers/kube-validate";
 import { restrictedViolations } from "../helpers/pod-security";
 import { AKS_ISSUER, AZ_SUBSCRIPTION, AZ_TENANT, AzureMocks, aksArgs, mockWorkload } from "./mock-run";
 import * as pulumi from "@pulumi/pulumi";
+import { firstUnhandledRejection } from "./capture";
 
 const VAULT = "azure-native:keyvault:Vault";
 const KV_SECRET = "azure-native:keyvault:Secret";
@@ -94,7 +95,7 @@ describe("SecretMountedWorkload on AKS (new vault, new identity), under mocks", 
     assert.deepEqual(w.one(CREDENTIAL), {
       resourceGroupName: "shop-rg",
       resourceName: "shop-identity",
-      federatedIdentityCredentialResourceName: "shop-shop",
+      federatedIdentityCredentialResourceName: "shop_shop",
       issuer: AKS_ISSUER,
       subject: "system:serviceaccount:shop:shop",
       audiences: ["api://AzureADTokenExchange"],
@@ -124,7 +125,7 @@ describe("SecretMountedWorkload on AKS (new vault, new identity), under mocks", 
       scope: `${vaultId}/secrets/${n}`, roleDefinitionId: SECRETS_USER, roleName: "Key Vault Secrets User", principalId, principalType: "ServicePrincipal",
     })));
     assert.deepEqual(JSON.parse(w.outputs.federatedCredential as string), {
-      name: "shop-shop", identity: "shop-identity", issuer: AKS_ISSUER, subject: "system:serviceaccount:shop:shop", audiences: ["api://AzureADTokenExchange"],
+      name: "shop_shop", identity: "shop-identity", issuer: AKS_ISSUER, subject: "system:serviceaccount:shop:shop", audiences: ["api://AzureADTokenExchange"],
     });
     assert.equal(w.outputs.vaultUri, `https://${vaultName}.vault.azure.net/`);
     assert.match(String(w.outputs.identityClientId), /^[0-9a-f-]{36}$/);
@@ -195,7 +196,7 @@ describe("SecretMountedWorkload on AKS with an existing vault and identity", () 
       [`${EXISTING_VAULT}/secrets/partner-api`, role, "66666666-7777-8888-9999-000000000000"],
     ]);
     assert.deepEqual(w.one(CREDENTIAL), {
-      resourceGroupName: "id-rg", resourceName: "shared-reader", federatedIdentityCredentialResourceName: "shop-billing",
+      resourceGroupName: "id-rg", resourceName: "shared-reader", federatedIdentityCredentialResourceName: "shop_billing",
       issuer: AKS_ISSUER, subject: "system:serviceaccount:shop:billing", audiences: ["api://AzureADTokenExchange"],
     });
     assert.equal(w.one(SA).metadata.annotations["azure.workload.identity/client-id"], "11111111-2222-3333-4444-555555555555");
@@ -246,5 +247,104 @@ describe("federated credentials on one shared identity", () => {
       assert.match(err.message, /would make 21 federated credentials on shared-reader \(18 in use outside this program, 2 declared before this one\); Azure allows 20 per identity/);
       return true;
     });
+  });
+});
+
+describe("AKS: what exists elsewhere, named by another stack's outputs; a resource group only for what is created", () => {
+  const CLIENT = "11111111-2222-3333-4444-555555555555";
+  const PRINCIPAL = "66666666-7777-8888-9999-000000000000";
+
+  it("no resourceGroupName when the vault and the identity both exist elsewhere", async () => {
+    const w = await mockWorkload("billing", aksArgs({
+      secrets: [{ name: "db-password", generate: { type: "password" } }],
+      aks: { oidcIssuerUrl: AKS_ISSUER, tenantId: AZ_TENANT, keyVault: { id: EXISTING_VAULT }, identity: { resourceId: SHARED_IDENTITY, clientId: CLIENT, principalId: PRINCIPAL } },
+    }), new AzureMocks());
+    assert.deepEqual([w.all(VAULT), w.all(IDENTITY)], [[], []]);
+    assert.deepEqual(w.all(KV_SECRET).map((r) => [r.inputs.resourceGroupName, r.inputs.vaultName]), [["platform-rg", "acme-shared"]]);
+    assert.deepEqual([w.one(CREDENTIAL).resourceGroupName, w.one(CREDENTIAL).resourceName], ["id-rg", "shared-reader"]);
+  });
+
+  it("identity.resourceId, keyVault.id and resourceGroupName accept Outputs: the same resources, once they resolve", async () => {
+    const w = await mockWorkload("billing", aksArgs({
+      secrets: [{ name: "db-password", generate: { type: "password" } }, { name: "api", existing: { name: "partner-api" } }],
+      aks: {
+        oidcIssuerUrl: AKS_ISSUER, tenantId: AZ_TENANT, resourceGroupName: pulumi.output("billing-rg"),
+        keyVault: { id: pulumi.output(EXISTING_VAULT) },
+        identity: { resourceId: pulumi.output(SHARED_IDENTITY), clientId: pulumi.output(CLIENT), principalId: pulumi.output(PRINCIPAL) },
+      },
+    }), new AzureMocks());
+    assert.deepEqual([w.all(VAULT), w.all(IDENTITY)], [[], []]);
+    assert.deepEqual(w.all(KV_SECRET).map((r) => [r.inputs.vaultName, r.inputs.resourceGroupName, r.inputs.secretName]), [["acme-shared", "platform-rg", "billing-db-password"]]);
+    const role = `/subscriptions/${OTHER_SUB}/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6`;
+    assert.deepEqual(w.all(ASSIGNMENT).map((r) => [r.inputs.scope, r.inputs.roleDefinitionId, r.inputs.principalId]).sort(), [
+      [`${EXISTING_VAULT}/secrets/billing-db-password`, role, PRINCIPAL],
+      [`${EXISTING_VAULT}/secrets/partner-api`, role, PRINCIPAL],
+    ]);
+    const cred = w.one(CREDENTIAL);
+    assert.deepEqual([cred.resourceGroupName, cred.resourceName, cred.subject], ["id-rg", "shared-reader", "system:serviceaccount:shop:billing"]);
+    assert.equal(JSON.parse(String(w.outputs.federatedCredential)).identity, "shared-reader");
+    assert.equal(w.outputs.vaultUri, "https://acme-shared.vault.azure.net/");
+    assert.deepEqual(parseFetchSpecJson(String(w.outputs.fetchSpec)).files.map((f) => f.source), [
+      { type: "azure-keyvault", vaultUrl: "https://acme-shared.vault.azure.net", name: "billing-db-password" },
+      { type: "azure-keyvault", vaultUrl: "https://acme-shared.vault.azure.net", name: "partner-api" },
+    ]);
+  });
+
+  it("a resource group from an Output goes to the identity and the vault created in it", async () => {
+    const w = await mockWorkload("shop", aksArgs({ aks: { oidcIssuerUrl: AKS_ISSUER, resourceGroupName: pulumi.output("shop-rg") } }), new AzureMocks());
+    assert.equal(w.one(IDENTITY).resourceGroupName, "shop-rg");
+    assert.equal(w.one(VAULT).resourceGroupName, "shop-rg");
+  });
+
+  const refusedWhenResolved: [string, () => SecretMountedWorkloadArgs, string, RegExp, string][] = [
+    ["an identity id that resolves malformed", () => aksArgs({ aks: { oidcIssuerUrl: AKS_ISSUER, resourceGroupName: "rg", identity: { resourceId: pulumi.output("reader"), clientId: CLIENT, principalId: PRINCIPAL } } }),
+      "aks.identity.resourceId", /"reader" is not a user-assigned identity resource id .*\(checked when the value resolved\)/, CREDENTIAL],
+    ["a vault id that resolves malformed", () => aksArgs({ aks: { oidcIssuerUrl: AKS_ISSUER, resourceGroupName: "rg", keyVault: { id: pulumi.output("/subscriptions/x/vaults/kv") } } }),
+      "aks.keyVault.id", /not a Key Vault resource id .*\(checked when the value resolved\)/, ASSIGNMENT],
+    ["a resource group that resolves malformed", () => aksArgs({ aks: { oidcIssuerUrl: AKS_ISSUER, resourceGroupName: pulumi.output("rg.") } }),
+      "aks.resourceGroupName", /"rg\." is not a resource group name.*\(checked when the value resolved\)/, IDENTITY],
+  ];
+  for (const [what, args, field, message, neverType] of refusedWhenResolved) {
+    it(`${what} is refused when it resolves, naming the field; nothing is registered with it`, async () => {
+      const mocks = new AzureMocks();
+      await pulumi.runtime.setMocks(mocks, "proj", "dev", false);
+      const err = await firstUnhandledRejection(() => new SecretMountedWorkload("shop", args()));
+      assert.ok(err instanceof DeclarationError, String(err));
+      assert.equal(err.field, field);
+      assert.match(err.message, message);
+      assert.deepEqual(mocks.resources.filter((r) => r.type === neverType || r.type === DEPLOYMENT), []);
+    });
+  }
+
+  it("a credential on an identity given as an Output waits for every credential declared before it, and is counted when it resolves", async () => {
+    const mocks = new AzureMocks();
+    await pulumi.runtime.setMocks(mocks, "proj", "dev", false);
+    const deps = new Map<string, string[]>();
+    const declare = (name: string, resourceId: pulumi.Input<string>, inUse: number) => new SecretMountedWorkload(name, aksArgs({
+      serviceAccountName: name,
+      aks: { oidcIssuerUrl: AKS_ISSUER, resourceGroupName: "rg", tenantId: AZ_TENANT, subscriptionId: AZ_SUBSCRIPTION, identity: { resourceId, clientId: CLIENT, principalId: PRINCIPAL, federatedCredentialsInUse: inUse } },
+    }), {
+      transformations: [(t) => {
+        if (t.type === CREDENTIAL) deps.set(t.name, ([t.opts.dependsOn ?? []].flat() as { __name?: string }[]).map((d) => d.__name ?? "?"));
+        return undefined;
+      }],
+    });
+    const OTHER_IDENTITY = SHARED_IDENTITY.replace("shared-reader", "other-reader");
+    declare("one", SHARED_IDENTITY, 18);
+    declare("two", OTHER_IDENTITY, 0);
+    const err = await firstUnhandledRejection(() => {
+      declare("three", pulumi.output(SHARED_IDENTITY), 18);
+      declare("four", SHARED_IDENTITY, 0);
+    });
+    assert.deepEqual([...deps], [
+      ["one-federated-credential", []],
+      ["two-federated-credential", []],
+      ["three-federated-credential", ["one-federated-credential", "two-federated-credential"]],
+      ["four-federated-credential", ["one-federated-credential", "three-federated-credential"]],
+    ]);
+    // one, four (known at preview) and three (resolved) on shared-reader, beside 18 in use: 21.
+    assert.ok(err instanceof DeclarationError, String(err));
+    assert.equal(err.field, "aks.identity");
+    assert.match(err.message, /would make 21 federated credentials on shared-reader \(18 in use outside this program, 2 declared before this one\); Azure allows 20 per identity.*\(checked when the value resolved\)/);
   });
 });

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { DeclarationError, SecretMountedWorkload, type SecretMountedWorkloadArgs, parseFetchSpecJson } from "../../components";
+import { DeclarationError, SecretMount, SecretMountedWorkload, type SecretMountedWorkloadArgs, parseFetchSpecJson } from "../../components";
 import { OfflineMocks } from "../../components/render/offline-engine";
 import { validateDeployment, validateServiceAccount } from "../helpers/kube-validate";
 import { restrictedViolations } from "../helpers/pod-security";
-import { gkeArgs, mockWorkload } from "./mock-run";
+import { FETCH_IMAGE, gkeArgs, mockWorkload } from "./mock-run";
+import { mockComponent } from "./mock-component";
 
 const SECRET = "gcp:secretmanager/secret:Secret";
 const VERSION = "gcp:secretmanager/secretVersion:SecretVersion";
@@ -167,6 +168,7 @@ describe("SecretMountedWorkload on GKE: identity inputs", () => {
     ]);
     assert.ok((w.dependsOn.get("shop-deployment") ?? []).includes("shop-workload-identity-user"));
     assertOnlyAdditivePerSecretGrants(w.resources.map((r) => r.type));
+    assert.equal(w.outputs.googleServiceAccountEmail, email, "the created account's email is an output");
   });
 
   it("google-service-account: an existing account is granted to, never created", async () => {
@@ -175,6 +177,20 @@ describe("SecretMountedWorkload on GKE: identity inputs", () => {
     assert.equal(w.all(GSA).length, 0);
     assert.equal(w.one(GSA_MEMBER).serviceAccountId, `projects/acme-iam/serviceAccounts/${email}`);
     assert.equal(w.one(MEMBER).member, `serviceAccount:${email}`);
+    assert.equal(w.outputs.googleServiceAccountEmail, email, "the given account's email is an output too");
+  });
+
+  it("SecretMount outputs the Google service account's email the same way", async () => {
+    const m = await mockComponent((opts) => new SecretMount("shop", {
+      namespace: "shop", gke: { identity: "google-service-account", project: "acme-prod" }, secrets: [{ name: "db-password", generate: { type: "password" } }], fetch: { image: FETCH_IMAGE },
+    }, opts), ["googleServiceAccountEmail", "serviceAccountAnnotations"]);
+    assert.equal(m.outputs.googleServiceAccountEmail, "sm-shop@acme-prod.iam.gserviceaccount.com");
+    assert.deepEqual(m.outputs.serviceAccountAnnotations, { "iam.gke.io/gcp-service-account": "sm-shop@acme-prod.iam.gserviceaccount.com" });
+  });
+
+  it("direct: no Google service account, so no email output", async () => {
+    const w = await mockWorkload("shop", gkeArgs());
+    assert.equal(w.outputs.googleServiceAccountEmail, undefined);
   });
 
   it("a long component name gets a service account id within 30 characters", async () => {
@@ -182,6 +198,36 @@ describe("SecretMountedWorkload on GKE: identity inputs", () => {
     const id = String(w.one(GSA).accountId);
     assert.match(id, /^sm-a-very-long-workload-[0-9a-f]{6}$/);
     assert.ok(id.length <= 30);
+  });
+});
+
+describe("SecretMountedWorkload on GKE: existing secrets by their short id", () => {
+  it("a short id is the secret of that id in the provider's project (global), or with gcp.location a regional one there", async () => {
+    const w = await mockWorkload("shop", gkeArgs({
+      secrets: [
+        { name: "stripe", existing: { name: "stripe" }, gcp: { version: "4" } },
+        { name: "ledger", existing: { name: "ledger_key" }, gcp: { location: "europe-west4" } },
+      ],
+    }));
+    assert.deepEqual(parseFetchSpecJson(String(w.outputs.fetchSpec)).files.map((f) => f.source), [
+      { type: "gcp-secretmanager", name: "projects/offline-project/secrets/stripe/versions/4" },
+      { type: "gcp-secretmanager", name: "projects/offline-project/locations/europe-west4/secrets/ledger_key/versions/latest" },
+    ]);
+    assert.deepEqual(w.one(MEMBER), { project: "offline-project", secretId: "projects/offline-project/secrets/stripe", role: ACCESSOR, member: PRINCIPAL });
+    assert.deepEqual(w.one(REGIONAL_MEMBER), {
+      project: "offline-project", location: "europe-west4", secretId: "projects/offline-project/locations/europe-west4/secrets/ledger_key", role: ACCESSOR, member: PRINCIPAL,
+    });
+    assert.equal(w.all(SECRET).length + w.all(REGIONAL).length, 0, "an existing secret is never created");
+  });
+
+  it("a short id lives in gke.project when it is set (a full name keeps its own project)", async () => {
+    const w = await mockWorkload("shop", gkeArgs({
+      gke: { project: "acme-secrets", workloadPool: "acme-prod.svc.id.goog", workloadPoolProjectNumber: "998877665544" },
+      secrets: [{ name: "stripe", existing: { name: "stripe" } }, { name: "shared", existing: { name: "projects/acme-shared/secrets/stripe" } }],
+    }));
+    assert.deepEqual(JSON.parse(String(w.outputs.iamMembers)).map((m: { resource: string }) => m.resource), [
+      "projects/acme-secrets/secrets/stripe", "projects/acme-shared/secrets/stripe",
+    ]);
   });
 });
 
@@ -200,7 +246,8 @@ describe("SecretMountedWorkload on GKE: every validation rule, before anything i
     ["secret id characters", { secrets: [{ name: "db", generate: { type: "password" }, gcp: { secretId: "db.password" } }] }, "secrets[0].gcp.secretId", /letters, digits, - and _/],
     ["secret id length", { secrets: [{ name: "db", generate: { type: "password" }, gcp: { secretId: "x".repeat(256) } }] }, "secrets[0].gcp.secretId", /1-255/],
     ["default secret id too long", { secretNamePrefix: "p".repeat(250), secrets: [{ name: "db-password", generate: { type: "password" } }] }, "secretNamePrefix", /set gcp.secretId or a shorter secretNamePrefix/],
-    ["existing name shape", { secrets: [{ name: "db", existing: { name: "stripe-api" } }] }, "secrets[0].existing.name", /projects\/<project>\/secrets\/<secret>/],
+    ["existing name shape", { secrets: [{ name: "db", existing: { name: "stripe api" } }] }, "secrets[0].existing.name", /neither a secret id .* nor a full name \("projects\/<project>\/secrets\/<secret>"/],
+    ["existing full name with a relative part", { secrets: [{ name: "db", existing: { name: "secrets/stripe" } }] }, "secrets[0].existing.name", /not a Secret Manager secret name/],
     ["existing name with version", { secrets: [{ name: "db", existing: { name: "projects/p-1234/secrets/db/versions/3" } }] }, "secrets[0].existing.name", /pin the version with gcp.version/],
     ["existing wildcard", { secrets: [{ name: "db", existing: { name: "projects/acme-prod/secrets/*" } }] }, "secrets[0].existing.name", /wildcard/],
     ["existing regional location", { secrets: [{ name: "db", existing: { name: "projects/acme-prod/locations/EU/secrets/db" } }] }, "secrets[0].existing.name", /not a location/],
@@ -208,7 +255,9 @@ describe("SecretMountedWorkload on GKE: every validation rule, before anything i
     ["version", { secrets: [{ name: "db", existing: { name: "projects/acme-prod/secrets/db" }, gcp: { version: "v3" } }] }, "secrets[0].gcp.version", /"3", or "latest"/],
     ["version of a created secret", { secrets: [{ name: "db", generate: { type: "password" }, gcp: { version: "2" } }] }, "secrets[0].gcp.version", /existing secret/],
     ["location", { secrets: [{ name: "db", generate: { type: "password" }, gcp: { location: "EU" } }] }, "secrets[0].gcp.location", /not a location/],
-    ["location on existing", { secrets: [{ name: "db", existing: { name: "projects/acme-prod/secrets/db" }, gcp: { location: "europe-west4" } }] }, "secrets[0].gcp.location", /existing secret is used as it is/],
+    ["location beside an existing full name", { secrets: [{ name: "db", existing: { name: "projects/acme-prod/secrets/db" }, gcp: { location: "europe-west4" } }] }, "secrets[0].gcp.location", /part of the full name in existing.name.*or give the secret's short id/],
+    ["replicas on an existing short id", { secrets: [{ name: "db", existing: { name: "db" }, gcp: { replicas: [{ location: "us-east1" }] } }] }, "secrets[0].gcp.replicas", /existing secret is used as it is/],
+    ["the same short id twice", { secrets: [{ name: "a", existing: { name: "db" } }, { name: "b", existing: { name: "db" } }] }, "secrets[1]", /same Secret Manager secret as secrets\[0\]/],
     ["replicas with location", { secrets: [{ name: "db", generate: { type: "password" }, gcp: { location: "europe-west4", replicas: [{ location: "europe-west4" }] } }] }, "secrets[0].gcp.replicas", /global secrets/],
     ["empty replicas", { secrets: [{ name: "db", generate: { type: "password" }, gcp: { replicas: [] } }] }, "secrets[0].gcp.replicas", /at least one location/],
     ["duplicate replica", { secrets: [{ name: "db", generate: { type: "password" }, gcp: { replicas: [{ location: "us-east1" }, { location: "us-east1" }] } }] }, "secrets[0].gcp.replicas[1].location", /listed twice/],

@@ -64,14 +64,6 @@ describe("documentation checker, on broken samples", function () {
     ]);
   });
 
-  it("a link to a pending page is excused only while that page does not exist", () => {
-    const file = path.join(ROOT, "docs/sample.md");
-    assert.equal(checkLinks(ROOT, file, "[soon](soon-to-come.md)", ["docs/soon-to-come.md"]).length, 0);
-    assert.equal(checkLinks(ROOT, file, "[soon](soon-to-come.md)").length, 1);
-    // An existing page on the list is checked as any other: a wrong anchor still fails.
-    assert.equal(checkLinks(ROOT, file, "[x](concepts.md#nope)", ["docs/concepts.md"]).length, 1);
-  });
-
   it("an `npm run` script package.json lacks is reported", () => {
     const findings = checkNpmScripts("x.md", "run `npm run render -- examples/eks`, then `npm run deploy`", { render: "tsx …" });
     assert.deepEqual(findings.map((f) => f.problem), ['npm run deploy: package.json has no script "deploy"']);

@@ -98,8 +98,8 @@ export function links(md: string): { target: string; line: number }[] {
   return out;
 }
 
-/** Relative links and anchors of one Markdown file that do not resolve. `pending`: repository paths excused while absent. */
-export function checkLinks(root: string, file: string, md: string, pending: string[] = []): Finding[] {
+/** Relative links and anchors of one Markdown file that do not resolve. */
+export function checkLinks(root: string, file: string, md: string): Finding[] {
   const findings: Finding[] = [];
   const rel = path.relative(root, file);
   for (const { target, line } of links(md)) {
@@ -112,7 +112,7 @@ export function checkLinks(root: string, file: string, md: string, pending: stri
       continue;
     }
     if (p !== "" && !fs.existsSync(resolved)) {
-      if (!pending.includes(inRepo.split(path.sep).join("/"))) findings.push({ file: rel, line, problem: `link ${target}: ${inRepo} does not exist` });
+      findings.push({ file: rel, line, problem: `link ${target}: ${inRepo} does not exist` });
       continue;
     }
     if (anchor !== undefined && resolved.endsWith(".md")) {

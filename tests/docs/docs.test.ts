@@ -11,7 +11,6 @@ const ROOT = path.resolve(__dirname, "../..");
 const files = documentationFiles(ROOT);
 const read = (f: string) => fs.readFileSync(f, "utf8");
 const rel = (f: string) => path.relative(ROOT, f);
-const pending: string[] = JSON.parse(read(path.join(__dirname, "pending-links.json"))).paths;
 
 describe("documentation (README.md, CONTRIBUTING.md, docs/)", function () {
   this.timeout(180_000);
@@ -31,7 +30,7 @@ describe("documentation (README.md, CONTRIBUTING.md, docs/)", function () {
   });
 
   it("every relative link and anchor resolves", () => {
-    const findings = files.flatMap((f) => checkLinks(ROOT, f, read(f), pending));
+    const findings = files.flatMap((f) => checkLinks(ROOT, f, read(f)));
     assert.equal(findings.length, 0, report(findings));
   });
 

@@ -35,7 +35,11 @@ describe("examples/ecs renders offline (npm run render -- examples/ecs)", () => 
       "iam/billing-api-execution.permission-policy.json",
       "iam/billing-api-task-read.permission-policy.json",
       "iam/billing-api-task-role.trust-policy.json",
+      "tags.json",
     ]);
+    // The task definition file is the RegisterTaskDefinition request without its tags: they are in tags.json.
+    const tagged = JSON.parse(fs.readFileSync(path.join(out, "tags.json"), "utf8")) as Array<{ type: string; tags: Record<string, string> }>;
+    assert.equal(tagged.find((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition")?.tags["managed-by"], "secret-mount");
     const td = JSON.parse(fs.readFileSync(path.join(out, "ecs/billing-api.task-definition.json"), "utf8"));
     const spec = parseFetchSpecJson(fs.readFileSync(path.join(out, "fetch-spec/billing-api.json"), "utf8"));
     assert.equal(JSON.stringify(spec), td.containerDefinitions[0].environment.find((e: { name: string }) => e.name === "SECRET_MOUNT_SPEC").value);

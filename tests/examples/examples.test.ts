@@ -43,7 +43,7 @@ describe("examples run under the offline engine, so they never rot", () => {
         aks: ["identityClientId", "vaultUri", "roleAssignments", "federatedCredential"],
         gke: ["serviceAccountName", "mountPath", "iamMembers"],
       };
-      for (const key of ["deploymentName", "fetchSpec", ...(platformOutputs[example] ?? [])]) {
+      for (const key of ["workloadName", "selectorLabels", "fetchSpec", ...(platformOutputs[example] ?? [])]) {
         assert.ok(run.outputs[key], `${example} exports ${key}`);
       }
       parseFetchSpecJson(String(run.outputs.fetchSpec));
@@ -74,6 +74,16 @@ function tmp(): string {
 function files(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true })
     .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)).map((f) => `${e.name}/${f}`) : [e.name]));
+}
+
+/** The files render says it wrote: the lines under "Wrote <n> files to <out>:", and n. */
+function listed(stdout: string): { count: number; paths: string[] } {
+  const lines = stdout.split("\n");
+  const at = lines.findIndex((l) => /^Wrote \d+ files? to /.test(l));
+  assert.ok(at >= 0, stdout.slice(-400));
+  // The heading may wrap (a long --out); the paths are the indented lines after it.
+  const paths = lines.slice(at + 1).filter((l) => l.startsWith("  ")).map((l) => l.trim());
+  return { count: Number(/^Wrote (\d+)/.exec(lines[at])![1]), paths };
 }
 
 /** A program directory outside the repository: the given files, nothing installed. */
@@ -110,6 +120,7 @@ describe("npm run render (the main job)", () => {
       "iam/billing-api-read.permission-policy.json",
       "iam/billing-api-role.trust-policy.json",
       "kubernetes.yaml",
+      "tags.json",
     ]);
     const docs = parseAllDocuments(fs.readFileSync(path.join(out, "kubernetes.yaml"), "utf8")).map((d) => d.toJS());
     assert.deepEqual(docs.map((d) => d.kind), ["Namespace", "ServiceAccount", "Deployment"]);
@@ -143,9 +154,24 @@ describe("npm run render (the main job)", () => {
     assert.ok(fs.readFileSync(path.join(out, "kubernetes.yaml"), "utf8").includes("role/billing-api-role-1a2b3c4"));
   });
 
+  it("lists exactly the files on disk (plus its marker), each once", () => {
+    const { count, paths } = listed(stdout);
+    assert.equal(paths.length, count);
+    assert.deepEqual([...paths, ".secret-mount-render"].sort(), files(out).sort());
+  });
+
+  it("tags.json: the tags of every AWS resource, by type and name", () => {
+    const rows: Array<{ type: string; name: string; tags: Record<string, string> }> = JSON.parse(fs.readFileSync(path.join(out, "tags.json"), "utf8"));
+    const tagged = rows.map((r) => `${r.type} ${r.name}`);
+    for (const r of ["aws:iam/role:Role billing-api-role", "aws:secretsmanager/secret:Secret billing-api-db-password", "aws:ssm/parameter:Parameter billing-api-feature-flags"]) {
+      assert.ok(tagged.includes(r), tagged.join("\n"));
+    }
+    for (const r of rows) assert.deepEqual(r.tags, { "managed-by": "secret-mount", "secret-mount/component": "billing-api" }, `${r.type} ${r.name}`);
+  });
+
   it("prints --out as given (here an absolute path)", () => {
     assert.ok(path.isAbsolute(out));
-    assert.ok(stdout.includes(`Wrote 5 files to ${out}:`), stdout.slice(-400));
+    assert.ok(stdout.includes(`Wrote 6 files to ${out}:`), stdout.slice(-400));
   });
 
   it("writes no generated or supplied value anywhere", () => {
@@ -209,6 +235,75 @@ export const fetchSpec = new SecretMountedWorkload("many", {
     assert.equal(attached.length, (stdout.match(/^aws:iam\/policy:Policy {2}many-read-\d+$/gm) ?? []).length);
     assert.ok(attached.length >= 2, stdout.slice(0, 2000));
     assert.match(stdout.replace(/\n +/g, " "), /FetchSpec +in the ConfigMap shop\/<name of many-fetch-spec> \(key spec\.json; too large for the environment\)/);
+  });
+});
+
+describe("npm run render: two workloads of one name in different namespaces", () => {
+  it("writes a FetchSpec for each, under its namespace; what it lists is what is on disk", async function () {
+    this.timeout(60000);
+    const out = path.join(tmp(), "review");
+    const r = await renderCli([path.join(ROOT, "tests/components/fixtures/same-name-program"), "--out", out]);
+    assert.equal(r.code, 0, r.stderr);
+    const { count, paths } = listed(r.stdout);
+    assert.equal(paths.length, count);
+    assert.equal(new Set(paths).size, paths.length, paths.join("\n"));
+    assert.deepEqual([...paths, ".secret-mount-render"].sort(), files(out).sort());
+    const docs = parseAllDocuments(fs.readFileSync(path.join(out, "kubernetes.yaml"), "utf8")).map((d) => d.toJS());
+    for (const team of ["team-a", "team-b"]) {
+      const spec = parseFetchSpecJson(fs.readFileSync(path.join(out, `fetch-spec/${team}/web.json`), "utf8"));
+      const deployment = docs.find((d) => d.kind === "Deployment" && d.metadata.namespace === team);
+      assert.equal(JSON.stringify(spec), deployment.spec.template.spec.initContainers[0].env[0].value, `${team}: the spec its Deployment carries`);
+    }
+    assert.match(fs.readFileSync(path.join(out, "README.md"), "utf8"), /\| `fetch-spec\/team-b\/web\.json` \| the FetchSpec the fetch container of Deployment team-b\/web reads/);
+  });
+});
+
+describe("npm run render: a declaration the library refuses", () => {
+  const FIXTURE = path.join(ROOT, "tests/components/fixtures/declaration-error-program");
+  for (const [what, args, line] of [
+    ["inside an Output (a Pulumi secret as an env value), when it resolves", [],
+      "render: web: containers[0].env.API_TOKEN: is a Pulumi secret: it would sit in clear text in the Deployment's pod spec"],
+    ["at once (a reserved namespace)", ["--stack", "namespace"],
+      "render: web: namespace: \"kube-system\" belongs to the cluster itself; deploy the workload into its own namespace"],
+  ] as Array<[string, string[], string]>) {
+    it(`${what}: one line naming the field and the fix, exit 2, nothing written (no folder, no staging folder)`, async function () {
+      this.timeout(60000);
+      const parent = tmp();
+      const r = await renderCli([FIXTURE, "--out", path.join(parent, "review"), ...args]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stdout, "");
+      const lines = r.stderr.trimEnd().split("\n");
+      assert.equal(lines.length, 1, r.stderr);
+      assert.ok(lines[0].startsWith(line), r.stderr);
+      assert.ok(!r.stderr.includes("token-value-never-shown"), "the secret value is never printed");
+      assert.deepEqual(fs.readdirSync(parent), []);
+    });
+  }
+});
+
+describe("npm run render: the programs it runs", () => {
+  it("a JavaScript program with no `main:` runs from its index.js", async function () {
+    this.timeout(60000);
+    const out = path.join(tmp(), "review");
+    const r = await renderCli([path.join(ROOT, "tests/components/fixtures/js-program"), "--out", out]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(files(out).includes("fetch-spec/web.json"), files(out).join("\n"));
+  });
+
+  it("a program in another language (examples/python-eks): one line saying render runs Node.js programs and what to do instead, exit 2, nothing written", async () => {
+    const parent = tmp();
+    const r = await renderCli(["examples/python-eks", "--out", path.join(parent, "review")]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stderr.trimEnd().split("\n").length, 1, r.stderr);
+    assert.match(r.stderr, /^render: examples\/python-eks\/Pulumi\.yaml declares runtime "python"; render runs Node\.js programs only \(TypeScript or JavaScript, runtime nodejs\)\. Review this program with `pulumi preview`/);
+    assert.deepEqual(fs.readdirSync(parent), []);
+  });
+
+  it("a directory with no entry point says which files Pulumi would run", async () => {
+    const dir = program({ "Pulumi.yaml": "name: empty\nruntime: nodejs\n" });
+    const r = await renderCli([dir, "--out", path.join(tmp(), "r")]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.ok(r.stderr.startsWith(`render: ${dir} is not a module render can run: Pulumi runs the \`main:\` of Pulumi.yaml, else the directory's package.json \`main\`, index.ts or index.js.`), r.stderr);
   });
 });
 
@@ -323,6 +418,15 @@ describe("render errors name the file, the key or the module", () => {
     assert.match(r.stderr, /^ {4}secret-mount-eks:stripeSecretArn: <example value>$/m);
   });
 
+  it("every missing config key at once, each with the line to add", async () => {
+    const dir = program({ "Pulumi.yaml": EKS_PROJECT, "Pulumi.example.yaml": EKS_STACK.replace(/^.*(stripeSecretArn|oidcIssuerUrl|fetchImage):.*$/gm, "") });
+    const r = await renderCli([dir, "--out", path.join(tmp(), "r")]);
+    assert.equal(r.code, 2, r.stderr);
+    const keys = ["secret-mount-eks:oidcIssuerUrl", "secret-mount-eks:stripeSecretArn", "secret-mount-eks:fetchImage"];
+    assert.ok(r.stderr.startsWith(`render: config keys ${keys.join(", ")} are missing from ${path.join(dir, "Pulumi.example.yaml")}.`), r.stderr);
+    for (const k of keys) assert.match(r.stderr, new RegExp(`^ {4}${k}: <example value>$`, "m"));
+  });
+
   it("a broken stack file is named with its line and column", async () => {
     const dir = program({ "Pulumi.yaml": EKS_PROJECT, "Pulumi.example.yaml": "config:\n  aws:region: [eu-west-1\n  x: y\n" });
     const r = await renderCli([dir, "--out", path.join(tmp(), "r")]);
@@ -376,6 +480,8 @@ describe("npm run render -- examples/gke", () => {
     const text = stdout.replace(/\n {20,}/g, " ");
     assert.match(text, /ServiceAccount {2}billing-api-sa\n(?: {4}.*\n)*? {4}workload identity +ns\/billing\/sa\/billing-api on GKE$/m);
     assert.match(text, /shared in the pod +every container of the pod \(the app too\) gets this identity from the GKE metadata server: no per-container exclusion/);
+    assert.match(text, /other clusters +SAME ACCESS for any cluster of workload identity pool acme-billing\.svc\.id\.goog .*with a namespace "billing" and a ServiceAccount "billing-api": the principal names no cluster/);
+    assert.equal(text.match(/other clusters +SAME ACCESS/g)?.length, 1, "once per workload");
     assert.match(text, /SecretIamMember {2}billing-api-stripe-accessor\n {4}grant +roles\/secretmanager\.secretAccessor \(additive\)\n {4}on +projects\/acme-shared\/secrets\/stripe\n {4}to +principal:\/\//);
     assert.match(text, /RegionalSecretVersion {2}billing-api-signing-key-value\n {4}value +withheld/);
   });
@@ -387,6 +493,7 @@ describe("npm run render -- examples/gke", () => {
       "fetch-spec/billing-api.json",
       "iam/gcp-iam-members.json",
       "kubernetes.yaml",
+      "tags.json",
     ]);
   });
 });

@@ -9,7 +9,7 @@ const PARAM = `arn:aws:ssm:eu-west-1:${ACCOUNT}:parameter/shop/api-key`;
 const KEY = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 const VIA_SM = { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' };
 
-// The least-privilege shape DESIGN.md asks for.
+// The least-privilege shape: read exactly the declared secrets, decrypt only through Secrets Manager.
 const readPolicy = {
   Version: '2012-10-17',
   Statement: [

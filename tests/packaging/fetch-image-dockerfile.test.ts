@@ -37,7 +37,18 @@ describe("the npm package's fetch-image/Dockerfile", () => {
 
   it("pulls no image but the runtime base (its build stage is that base, on the builder's platform)", () => {
     const froms = packaged.split("\n").filter((l) => /^FROM\s/i.test(l));
-    assert.deepEqual(froms, ["FROM --platform=$BUILDPLATFORM ${RUNTIME_IMAGE} AS build", "FROM ${RUNTIME_IMAGE}"]);
+    assert.deepEqual(froms, ["FROM --platform=$BUILDPLATFORM ${RUNTIME_IMAGE} AS build", "FROM ${RUNTIME_IMAGE} AS compile-cache", "FROM ${RUNTIME_IMAGE}"]);
+  });
+
+  it("bakes the compile cache as runtime-image/Dockerfile does: the same warm-up step, as the same user, with the ENTRYPOINT's flags", () => {
+    const warmup = (text: string) => /^RUN\s+(\[.*compile-cache-warmup\.mjs.*\])\s*$/m.exec(text)?.[1];
+    assert.ok(warmup(packaged), "fetch-image/Dockerfile runs compile-cache-warmup.mjs");
+    assert.equal(warmup(packaged), warmup(runtime));
+    const flags = (argv: string[], last: RegExp) => argv.slice(1, argv.findIndex((a) => last.test(a)));
+    const entry: string[] = JSON.parse(/^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(packaged)![1]);
+    assert.deepEqual(flags(JSON.parse(warmup(packaged)!), /compile-cache-warmup\.mjs$/), flags(entry, /fetch\.js$/));
+    const stage = packaged.slice(packaged.indexOf("AS compile-cache"));
+    assert.match(stage.slice(0, stage.indexOf("\nFROM ")), /^USER 65532:65532$/m);
   });
 
   it("a Dockerfile that differs in the volume, the user or the entrypoint is told apart", () => {
@@ -45,9 +56,10 @@ describe("the npm package's fetch-image/Dockerfile", () => {
     for (const [from, to] of [
       ['VOLUME ["/secret-mount"]', 'VOLUME ["/secrets"]'],
       ['"65532", "65532", "2750"', '"65532", "65532", "0755"'],
-      ["USER 65532:65532", "USER 0:0"],
+      ["USER 65532:65532\nENTRYPOINT", "USER 0:0\nENTRYPOINT"], // the final stage's user (the compile-cache stage has its own)
       ['"/app/fetch.js"]', '"/app/other.js"]'],
       ["ENV AWS_EC2_METADATA_DISABLED=true", ""],
+      ["ENV NODE_COMPILE_CACHE=/app/compile-cache", ""],
     ]) {
       const changed = packaged.replace(from, to);
       assert.notEqual(changed, packaged, from);

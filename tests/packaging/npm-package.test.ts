@@ -89,22 +89,27 @@ describe("the npm package (npm pack, installed into an empty project)", function
   let tmp: string;
   let files: string[];
   let tarball: string;
+  let packed: { size: number; entryCount: number };
+  let manifestBeforePack: string;
   let consumer: string;
+  let installStderr: string;
 
   before(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "secret-mount-pack-"));
+    manifestBeforePack = fs.readFileSync(path.join(ROOT, "package.json"), "utf8");
     const started = Date.now();
     const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", tmp], { cwd: ROOT, maxBuffer: 16 << 20 });
     const [info] = JSON.parse(stdout.slice(stdout.indexOf("["))) as { filename: string; size: number; entryCount: number; files: { path: string }[] }[];
     files = info.files.map((f) => f.path).sort();
     tarball = path.join(tmp, info.filename);
+    packed = info;
     console.log(`      (npm pack incl. build: ${Date.now() - started} ms; ${info.size} bytes, ${info.entryCount} files)`);
   });
 
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   it("holds compiled JS and .d.ts for every library source, the FetchSpec schema, README, LICENSE, CHANGELOG and nothing else", () => {
-    const allowed = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|components\/spec\/fetch-spec\.schema\.json|dist\/components\/.+\.(js|d\.ts|json)|fetch-image\/Dockerfile|fetch-image\/dist\/.+\.(js|json))$/;
+    const allowed = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|components\/spec\/fetch-spec\.schema\.json|dist\/components\/.+\.(js|d\.ts|json)|fetch-image\/Dockerfile|fetch-image\/compile-cache-warmup\.mjs|fetch-image\/dist\/.+\.(js|json))$/;
     assert.deepEqual(files.filter((f) => !allowed.test(f)), []);
     const sources = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
       e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.relative(ROOT, path.join(dir, e.name))] : []);
@@ -121,7 +126,7 @@ describe("the npm package (npm pack, installed into an empty project)", function
     assert.match(fs.readFileSync(path.join(ROOT, "CHANGELOG.md"), "utf8"), /Keep a Changelog[\s\S]*## \[Unreleased\]/);
   });
 
-  it("carries the fetch image's build context: its Dockerfile and the prebuilt bundle runtime-image/ builds, byte for byte", async () => {
+  it("carries the fetch image's build context: its Dockerfile, the prebuilt bundle runtime-image/ builds and the compile-cache warm-up, byte for byte", async () => {
     assert.ok(files.includes("fetch-image/Dockerfile"), "fetch-image/Dockerfile is not packed");
     const bundle = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
       e.isDirectory() ? bundle(path.join(dir, e.name)).map((f) => `${e.name}/${f}`) : [e.name]).sort();
@@ -134,10 +139,12 @@ describe("the npm package (npm pack, installed into an empty project)", function
     for (const f of built) {
       assert.ok(fs.readFileSync(path.join(unpacked, "package/fetch-image/dist", f)).equals(fs.readFileSync(path.join(ROOT, "runtime-image/dist", f))), `fetch-image/dist/${f} differs from the bundle`);
     }
-    // The Dockerfile copies only what the package holds beside it (dist/), from that directory as the context.
+    const warmup = "compile-cache-warmup.mjs";
+    assert.ok(fs.readFileSync(path.join(unpacked, "package/fetch-image", warmup)).equals(fs.readFileSync(path.join(ROOT, "runtime-image", warmup))), `fetch-image/${warmup} differs from runtime-image's`);
+    // The Dockerfile copies only what the package holds beside it (dist/ and the warm-up), from that directory as the context.
     const dockerfile = fs.readFileSync(path.join(unpacked, "package/fetch-image/Dockerfile"), "utf8");
     const contextCopies = [...dockerfile.matchAll(/^COPY\s+(?!--from)(?:--\S+\s+)*(\S+)\s+\S+$/gm)].map((m) => m[1]);
-    assert.deepEqual(contextCopies, ["dist/"]);
+    assert.deepEqual([...new Set(contextCopies)].sort(), ["compile-cache-warmup.mjs", "dist/"]);
     // The preview error for a missing fetch.image sends npm users to this directory of the package.
     let message = "";
     try {
@@ -162,6 +169,25 @@ describe("the npm package (npm pack, installed into an empty project)", function
     // `npm install` in a checkout (what `pulumi package add <repo>` runs before the plugin host
     // requires the package's `main`) and npm's git installs build dist/ too.
     assert.match(pkg.scripts.prepare, /build:lib/);
+  });
+
+  it("the packed package.json runs nothing on a consumer's install (no prepare, preinstall, install or postinstall); packing leaves the checkout's as it was", async () => {
+    const { stdout } = await run("tar", ["-xOzf", tarball, "package/package.json"], { maxBuffer: 16 << 20 });
+    const inTarball = JSON.parse(stdout);
+    assert.deepEqual(Object.keys(inTarball.scripts ?? {}).filter((s) => ["prepare", "preinstall", "install", "postinstall"].includes(s)), []);
+    assert.equal(inTarball.version, pkg.version);
+    assert.equal(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"), manifestBeforePack, "postpack restored package.json byte for byte");
+    assert.ok(!fs.existsSync(path.join(ROOT, "package.json.prepack")), "no saved copy left behind");
+  });
+
+  it("CONTRIBUTING.md's size and file count of the package are what npm pack measures (within 20%)", () => {
+    const doc = fs.readFileSync(path.join(ROOT, "CONTRIBUTING.md"), "utf8");
+    const stated = /packs the repository \(about (\d+) kB, (\d+) files[;)]/i.exec(doc);
+    assert.ok(stated, "CONTRIBUTING.md states the package's size as `packs the repository (about N kB, N files)`");
+    const [kB, count] = [Number(stated[1]), Number(stated[2])];
+    const near = (said: number, measured: number) => Math.abs(said - measured) <= 0.2 * measured;
+    assert.ok(near(kB, packed.size / 1000), `CONTRIBUTING.md says about ${kB} kB; npm pack made ${Math.round(packed.size / 1000)} kB`);
+    assert.ok(near(count, packed.entryCount), `CONTRIBUTING.md says ${count} files; npm pack packed ${packed.entryCount}`);
   });
 
   it("every package the compiled code requires is a declared dependency; the optional cloud SDKs only from their platform's loader", () => {
@@ -192,9 +218,11 @@ describe("the npm package (npm pack, installed into an empty project)", function
     fs.mkdirSync(consumer);
     fs.writeFileSync(path.join(consumer, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true }));
     let started = Date.now();
-    await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", tarball], { cwd: consumer, maxBuffer: 16 << 20 });
+    ({ stderr: installStderr } = await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", tarball], { cwd: consumer, maxBuffer: 16 << 20 }));
     console.log(`      (npm install of the tarball: ${Date.now() - started} ms)`);
     assert.ok(fs.existsSync(path.join(consumer, "node_modules/secret-mount/dist/components/index.js")));
+    // npm lists the dependencies whose install scripts the consumer has not reviewed: never this one.
+    assert.doesNotMatch(installStderr, /\bsecret-mount@[^ ]+ \(/);
     // An EKS user's install: the optional cloud SDKs of the other platforms are not installed.
     for (const peer of ["@pulumi/azure-native", "@pulumi/gcp"]) assert.ok(!fs.existsSync(path.join(consumer, "node_modules", peer)), `${peer} was installed`);
     fs.writeFileSync(path.join(consumer, "index.ts"), CONSUMER_PROGRAM);
@@ -240,6 +268,14 @@ describe("the npm package (npm pack, installed into an empty project)", function
       { name: "on-gke", error: "DeclarationError", field: "gke", message: `on-gke: gke: platform gke needs @pulumi/gcp, an optional peer dependency of secret-mount that is not installed: npm install @pulumi/gcp@${pkg.peerDependencies["@pulumi/gcp"]}` },
     ]);
     assert.deepEqual(out.registered, []);
+  });
+
+  it("`npx secret-mount --version` prints the installed version; `--help` the options and exit codes", async () => {
+    const bin = path.join(consumer, "node_modules/.bin/secret-mount");
+    assert.equal((await run(process.execPath, [bin, "--version"], { cwd: consumer })).stdout, `${pkg.version}\n`);
+    const { stdout } = await run(process.execPath, [bin, "--help"], { cwd: consumer });
+    assert.match(stdout, /^usage: npx secret-mount render <program dir>/m);
+    assert.match(stdout, /^exit codes:$/m);
   });
 
   it("`npx secret-mount render .` renders the user's own TypeScript program offline", async () => {

@@ -30,20 +30,22 @@ function compact(p: PropertyDefinition, output = false): string {
 const shape = (props: Record<string, PropertyDefinition>, output = false) =>
   Object.fromEntries(Object.entries(props).map(([k, v]) => [k, compact(v, output)]));
 
-// What README.md and the TSDoc promise: structural fields plain, values from other resources Inputs.
+// What the docs and the TSDoc promise: structural fields plain, values from other resources Inputs.
 const INPUTS = {
   secrets: "Secret[]", containers: "Container[]?", container: "Container?", namespace: "string?", createNamespace: "boolean?",
   serviceAccountName: "string?", deploymentName: "string?", kind: "WorkloadKind?", replicas: "number?", serviceName: "string?",
-  schedule: "string?", backoffLimit: "number?", labels: "{string}?", mountPath: "string?",
+  schedule: "string?", backoffLimit: "number?", labels: "{string}?", podAnnotations: "{string}?", nodeSelector: "{string}?",
+  tolerations: "Toleration[]?", affinity: "Affinity?", topologySpreadConstraints: "TopologySpreadConstraint[]?", imagePullSecrets: "string[]?",
+  priorityClassName: "string?", terminationGracePeriodSeconds: "number?", mountPath: "string?",
   volumeSizeLimit: "string?", fileMode: "string?", fsGroup: "number?", refresh: "Refresh?", envFile: "EnvFile?",
   fetch: "FetchContainer?", secretNamePrefix: "string?", eks: "EksPlatform?", aks: "AksPlatform?",
   gke: "GkePlatform?",
 };
 const OUTPUTS = {
-  roleArn: "string?", serviceAccountName: "string", deploymentName: "string", namespace: "string", mountPath: "string",
+  roleArn: "string?", serviceAccountName: "string", workloadName: "string", deploymentName: "string", selectorLabels: "{string}", namespace: "string", mountPath: "string",
   fetchSpec: "string", permissionPolicy: "string?", trustPolicy: "string?",
   identityClientId: "string?", identityPrincipalId: "string?", vaultUri: "string?", roleAssignments: "string?", federatedCredential: "string?",
-  iamMembers: "string?",
+  iamMembers: "string?", googleServiceAccountEmail: "string?",
 };
 const OBJECT_TYPES: Record<string, Record<string, string>> = {
   Secret: { name: "string", value: "Input<string>?", generate: "Generate?", existing: "ExistingSecret?", files: "SecretFile[]?", description: "string?", aws: "AwsSecret?", azure: "AzureSecret?", gcp: "GcpSecret?" },
@@ -75,8 +77,24 @@ const OBJECT_TYPES: Record<string, Record<string, string>> = {
   GenerationFileNotify: { path: "string?" },
   EnvFile: { path: "string?", vars: "{string}" },
   FetchContainer: { image: "Input<string>?", timeoutSeconds: "number?", resources: "Resources?" },
+  Toleration: { key: "string?", operator: "TolerationOperator?", value: "string?", effect: "TaintEffect?", tolerationSeconds: "number?" },
+  Affinity: { nodeAffinity: "NodeAffinity?", podAffinity: "PodAffinity?", podAntiAffinity: "PodAffinity?" },
+  NodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: "NodeSelector?", preferredDuringSchedulingIgnoredDuringExecution: "PreferredSchedulingTerm[]?" },
+  NodeSelector: { nodeSelectorTerms: "NodeSelectorTerm[]" },
+  NodeSelectorTerm: { matchExpressions: "NodeSelectorRequirement[]?", matchFields: "NodeSelectorRequirement[]?" },
+  NodeSelectorRequirement: { key: "string", operator: "NodeSelectorOperator", values: "string[]?" },
+  PreferredSchedulingTerm: { weight: "number", preference: "NodeSelectorTerm" },
+  PodAffinity: { requiredDuringSchedulingIgnoredDuringExecution: "PodAffinityTerm[]?", preferredDuringSchedulingIgnoredDuringExecution: "WeightedPodAffinityTerm[]?" },
+  PodAffinityTerm: { labelSelector: "LabelSelector?", namespaces: "string[]?", namespaceSelector: "LabelSelector?", topologyKey: "string" },
+  WeightedPodAffinityTerm: { weight: "number", podAffinityTerm: "PodAffinityTerm" },
+  LabelSelector: { matchLabels: "{string}?", matchExpressions: "LabelSelectorRequirement[]?" },
+  LabelSelectorRequirement: { key: "string", operator: "LabelSelectorOperator", values: "string[]?" },
+  TopologySpreadConstraint: {
+    maxSkew: "number", topologyKey: "string", whenUnsatisfiable: "WhenUnsatisfiable", labelSelector: "LabelSelector?", minDomains: "number?",
+    nodeAffinityPolicy: "NodeInclusionPolicy?", nodeTaintsPolicy: "NodeInclusionPolicy?", matchLabelKeys: "string[]?",
+  },
   TaskContainer: {
-    name: "string", image: "Input<string>", user: "string", command: "Input<string>[]?", entryPoint: "Input<string>[]?", workingDirectory: "string?",
+    name: "string", image: "Input<string>", user: "string?", command: "Input<string>[]?", entryPoint: "Input<string>[]?", workingDirectory: "string?",
     environment: "{Input<string>}?", cpu: "number?", memory: "number?", memoryReservation: "number?", portMappings: "EcsPortMapping[]?",
     healthCheck: "EcsHealthCheck?", logConfiguration: "EcsLogConfiguration?", readonlyRootFilesystem: "boolean?", essential: "boolean?",
   },
@@ -92,14 +110,14 @@ const OBJECT_TYPES: Record<string, Record<string, string>> = {
     roleName: "Input<string>?", permissionsBoundaryArn: "Input<string>?", tags: "{Input<string>}?",
   },
   AksPlatform: {
-    oidcIssuerUrl: "Input<string>", resourceGroupName: "string", location: "Input<string>?", tenantId: "Input<string>?", subscriptionId: "Input<string>?",
+    oidcIssuerUrl: "Input<string>", resourceGroupName: "Input<string>?", location: "Input<string>?", tenantId: "Input<string>?", subscriptionId: "Input<string>?",
     keyVault: "AksKeyVault?", identity: "AksExistingIdentity?", identityName: "string?", roleScope: "AksRoleScope?", tags: "{Input<string>}?",
   },
   AksKeyVault: {
-    id: "string?", name: "string?", existing: "boolean?", resourceGroupName: "string?", publicNetworkAccess: "AksPublicNetworkAccess?",
+    id: "Input<string>?", name: "string?", existing: "boolean?", resourceGroupName: "Input<string>?", publicNetworkAccess: "AksPublicNetworkAccess?",
     softDeleteRetentionInDays: "number?", dnsSuffix: "string?",
   },
-  AksExistingIdentity: { resourceId: "string", clientId: "Input<string>", principalId: "Input<string>", federatedCredentialsInUse: "number?" },
+  AksExistingIdentity: { resourceId: "Input<string>", clientId: "Input<string>", principalId: "Input<string>", federatedCredentialsInUse: "number?" },
   GkePlatform: {
     identity: "GkeIdentity?", project: "Input<string>?", workloadPool: "Input<string>?", workloadPoolProjectNumber: "Input<string>?",
     googleServiceAccount: "GkeGoogleServiceAccount?", labels: "{string}?",
@@ -133,6 +151,12 @@ const ENUMS: Record<string, Record<string, string>> = {
     Project: "project", Secret: "secret", RegionalSecret: "regional-secret", Bucket: "bucket", PubsubTopic: "pubsub-topic", PubsubSubscription: "pubsub-subscription",
   },
   WorkloadKind: { Deployment: "Deployment", StatefulSet: "StatefulSet", Job: "Job", CronJob: "CronJob" },
+  TolerationOperator: { Equal: "Equal", Exists: "Exists" },
+  TaintEffect: { NoSchedule: "NoSchedule", PreferNoSchedule: "PreferNoSchedule", NoExecute: "NoExecute" },
+  NodeSelectorOperator: { In: "In", NotIn: "NotIn", Exists: "Exists", DoesNotExist: "DoesNotExist", Gt: "Gt", Lt: "Lt" },
+  LabelSelectorOperator: { In: "In", NotIn: "NotIn", Exists: "Exists", DoesNotExist: "DoesNotExist" },
+  WhenUnsatisfiable: { DoNotSchedule: "DoNotSchedule", ScheduleAnyway: "ScheduleAnyway" },
+  NodeInclusionPolicy: { Honor: "Honor", Ignore: "Ignore" },
 };
 
 // The identity pieces on their own: one ServiceAccount, the permissions the user gives it.
@@ -151,11 +175,11 @@ const IDENTITY: Record<string, { inputs: Record<string, string>; required: strin
   },
   AksWorkloadIdentity: {
     inputs: {
-      namespace: "string", serviceAccountName: "string", createServiceAccount: "boolean?", oidcIssuerUrl: "Input<string>", resourceGroupName: "string",
+      namespace: "string", serviceAccountName: "string", createServiceAccount: "boolean?", oidcIssuerUrl: "Input<string>", resourceGroupName: "Input<string>?",
       location: "Input<string>?", tenantId: "Input<string>?", identity: "AksExistingIdentity?", identityName: "string?",
       roleAssignments: "AksRoleAssignment[]", tags: "{Input<string>}?",
     },
-    required: ["namespace", "oidcIssuerUrl", "resourceGroupName", "roleAssignments", "serviceAccountName"],
+    required: ["namespace", "oidcIssuerUrl", "roleAssignments", "serviceAccountName"],
     outputs: {
       clientId: "string", principalId: "string", tenantId: "string", federatedCredential: "string", roleAssignments: "string",
       serviceAccountAnnotations: "{string}", podLabels: "{string}", namespace: "string", serviceAccountName: "string",
@@ -179,19 +203,19 @@ const IDENTITY: Record<string, { inputs: Record<string, string>; required: strin
 // JSON document (a pod-spec fragment has no schema type without Kubernetes' own types).
 const MOUNT_INPUTS = {
   secrets: "Secret[]", namespace: "string?", serviceAccountName: "string?", createServiceAccount: "boolean?", mountInto: "string[]?",
-  mountPath: "string?", volumeSizeLimit: "string?", fileMode: "string?", fsGroup: "number?", refresh: "Refresh?", envFile: "EnvFile?",
+  mountPath: "string?", volumeSizeLimit: "string?", fileMode: "string?", fsGroup: "number?", allowPersistentVolumeGroupChange: "boolean?", refresh: "Refresh?", envFile: "EnvFile?",
   fetch: "FetchContainer?", secretNamePrefix: "string?", eks: "EksPlatform?", aks: "AksPlatform?", gke: "GkePlatform?",
 };
 const MOUNT_OUTPUTS = {
   serviceAccountName: "string", namespace: "string", mountPath: "string", fetchSpec: "string", serviceAccountAnnotations: "{string}", podWiring: "string",
   roleArn: "string?", permissionPolicy: "string?", trustPolicy: "string?", identityClientId: "string?", identityPrincipalId: "string?", vaultUri: "string?",
-  roleAssignments: "string?", federatedCredential: "string?", iamMembers: "string?",
+  roleAssignments: "string?", federatedCredential: "string?", iamMembers: "string?", googleServiceAccountEmail: "string?",
 };
 
 // SecretMountedTask: ECS-native args beside the workload's, sharing Secret and EnvFile.
 const TASK_INPUTS = {
   secrets: "Secret[]", containers: "TaskContainer[]?", container: "TaskContainer?", launchType: "EcsLaunchType?", family: "string?", cpu: "number?", memory: "number?",
-  mountPath: "string?", fileMode: "string?", fileGroup: "number?", volumeSizeMiB: "number?", envFile: "EnvFile?", fetch: "EcsFetchContainer?",
+  mountInto: "string[]?", mountPath: "string?", fileMode: "string?", fileGroup: "number?", volumeSizeMiB: "number?", envFile: "EnvFile?", fetch: "EcsFetchContainer?",
   secretNamePrefix: "string?", nativeSecrets: "EcsNativeSecret[]?", service: "EcsService?", logRetentionInDays: "number?",
   permissionsBoundaryArn: "Input<string>?", tags: "{Input<string>}?",
 };
@@ -255,7 +279,7 @@ describe("multi-language schema (Pulumi's component analyzer on this repository)
     assert.deepEqual(objects, OBJECT_TYPES);
     assert.deepEqual(schema.types["secret-mount:index:Secret"].required, ["name"]);
     assert.deepEqual(schema.types["secret-mount:index:EksPlatform"].required, []);
-    assert.deepEqual(schema.types["secret-mount:index:AksPlatform"].required, ["oidcIssuerUrl", "resourceGroupName"]);
+    assert.deepEqual(schema.types["secret-mount:index:AksPlatform"].required, ["oidcIssuerUrl"]);
     assert.deepEqual(schema.types["secret-mount:index:AksExistingIdentity"].required, ["clientId", "principalId", "resourceId"]);
   });
 
@@ -301,6 +325,17 @@ describe("multi-language schema (Pulumi's component analyzer on this repository)
     assert.match(r.properties.podWiring.description, /fetchContainer/);
   });
 
+  it("Go SDK: every plain list of objects has its item type generated (CONTRIBUTING.md, \"One rule is Go's\")", () => {
+    // Pulumi's Go generator emits an object type's XArgs struct only once it has met the type as an
+    // Input or as a plain object property; a plain list field is typed []XArgs all the same. Within
+    // one component's inputs (in name order) a plain object property makes every later property count
+    // as an Input; a list before any such property needs its item type met directly elsewhere.
+    assert.deepEqual(goUngeneratedLists(schema), []);
+    const broken = { resources: { "x:index:C": { inputProperties: { items: { type: "array", plain: true, items: { $ref: "#/types/x:index:Item", plain: true } }, zone: { $ref: "#/types/x:index:Zone", plain: true } } } },
+      types: { "x:index:Item": { type: "object", properties: {} }, "x:index:Zone": { type: "object", properties: {} } } };
+    assert.deepEqual(goUngeneratedLists(broken), ["x:index:C.items"], "the check finds a list that sorts before every plain object property");
+  });
+
   it("every property and every type carries its TSDoc description", () => {
     const missing: string[] = [];
     const check = (where: string, props: Record<string, PropertyDefinition>) => {
@@ -324,3 +359,25 @@ describe("multi-language schema (Pulumi's component analyzer on this repository)
     assert.match(schema.resources[TOKEN].inputProperties.namespace.description, /default `default`/);
   });
 });
+
+/** Plain lists of objects whose item type Pulumi's Go generator would not emit (see the test that uses it). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function goUngeneratedLists(schema: any): string[] {
+  type Prop = { type?: string; plain?: boolean; $ref?: string; items?: Prop; additionalProperties?: Prop };
+  const isObject = (ref: string | undefined) => ref !== undefined && schema.types[ref.replace("#/types/", "")]?.type === "object";
+  const all: Prop[] = [
+    ...Object.values(schema.resources as Record<string, { inputProperties: Record<string, Prop> }>).flatMap((r) => Object.values(r.inputProperties)),
+    ...Object.values(schema.types as Record<string, { properties?: Record<string, Prop> }>).flatMap((t) => Object.values(t.properties ?? {})),
+  ];
+  // Met directly: an object property (plain, or an Input), or the items of an Input list or map.
+  const direct = new Set(all.flatMap((p) => [p.$ref, ...(p.plain ? [] : [p.items?.$ref, p.additionalProperties?.$ref])]).filter(isObject));
+  const found: string[] = [];
+  for (const [token, r] of Object.entries(schema.resources as Record<string, { inputProperties: Record<string, Prop> }>)) {
+    let metPlainObject = false;
+    for (const [name, p] of Object.entries(r.inputProperties).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      if (p.type === "array" && p.plain && isObject(p.items?.$ref) && !metPlainObject && !direct.has(p.items!.$ref!)) found.push(`${token}.${name}`);
+      if (p.plain && isObject(p.$ref)) metPlainObject = true;
+    }
+  }
+  return found;
+}

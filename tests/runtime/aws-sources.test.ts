@@ -66,6 +66,28 @@ describe("runtime: AWS sources (batching, fallbacks, versions)", () => {
     });
   }
 
+  it("secrets AWS services manage (rds!db-…, rds!cluster-…) are read by name, full ARN and partial ARN, in a batch and alone", async () => {
+    const db = aws.putManagedSecret("rds", "db-1a96bebc-86c1-4982-9f9f-7d6a651d2464", `${SECRET_MARKER}-rds-db`);
+    aws.putManagedSecret("rds", "cluster-0b7e2f7c-3c1d-4a8e-b5f6-2d9e8c7a6b5f", `${SECRET_MARKER}-rds-cluster`);
+    const ids = [db, "rds!cluster-0b7e2f7c-3c1d-4a8e-b5f6-2d9e8c7a6b5f", db.slice(0, -7)];
+    const vol = path.join(tempDir(), "vol");
+    const batch = await run(spec(vol, ids.map((secretId, i) => ({ path: `f${i}`, source: { type: "aws-secretsmanager", secretId } }))));
+    assert.equal(batch.code, 0, batch.stderr);
+    assert.deepEqual([0, 1, 2].map((i) => fs.readFileSync(path.join(vol, `f${i}`), "utf8")), [`${SECRET_MARKER}-rds-db`, `${SECRET_MARKER}-rds-cluster`, `${SECRET_MARKER}-rds-db`]);
+    assert.ok(aws.callsOf("secretsmanager.BatchGetSecretValue").length > 0);
+    assert.ok(batch.logs.some((l) => l.event === "file-written" && l.source === "aws-secretsmanager:rds!cluster-0b7e2f7c-3c1d-4a8e-b5f6-2d9e8c7a6b5f"), "the log names the reference as given");
+    aws.reset();
+    const alone = path.join(tempDir(), "vol");
+    const single = await run(spec(alone, [{ path: "db", source: { type: "aws-secretsmanager", secretId: "rds!db-1a96bebc-86c1-4982-9f9f-7d6a651d2464" } }]));
+    assert.equal(single.code, 0, single.stderr);
+    assert.equal(fs.readFileSync(path.join(alone, "db"), "utf8"), `${SECRET_MARKER}-rds-db`);
+    assert.deepEqual(aws.callsOf("secretsmanager.GetSecretValue").map((c) => c.body.SecretId), ["rds!db-1a96bebc-86c1-4982-9f9f-7d6a651d2464"]);
+  });
+
+  it("the double, as CreateSecret, refuses a \"!\" name: only a managing service gives one", () => {
+    assert.throws(() => aws.putSecret("rds!db-mine", "x"), /CreateSecret refuses the name "rds!db-mine"/);
+  });
+
   it("one secret asked for by name and by full ARN in one batch: the ambiguous answers are read one by one, each file right", async () => {
     const arn = aws.putSecret("twice/db", `${SECRET_MARKER}-twice`);
     aws.putSecret("twice/other", `${SECRET_MARKER}-other`);

@@ -11,7 +11,7 @@ import { expectFileFailure, expectRotationPickedUp, expectSuccess, fastRetries, 
 import { makeTestPki, type TestPki } from "./doubles/tls";
 import { isolatedEnv, runFetch, SECRET_MARKER, specEnv, tempDir } from "./harness";
 
-const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+const TENANT = "00000000-0000-0000-0000-000000000000";
 const CLIENT = "0b3f6e0a-1d2c-4e5f-8a9b-0c1d2e3f4a5b";
 
 describe("runtime: azure-keyvault (Entra workload identity + Key Vault over TLS)", function () {

@@ -94,7 +94,7 @@ describe("runtime: gcp-secretmanager (GKE metadata server + Secret Manager REST)
           { path: "bad/target", source: source(name("target")) },
         ]),
         // PERMISSION_DENIED is retried until the deadline (a grant may still be propagating): keep it short here.
-        { ...podEnv(), ...fastRetries(fault), ...(fault === "denied" ? { SECRET_MOUNT_TIMEOUT_MS: "1500" } : {}) },
+        { ...podEnv(), ...fastRetries(fault), ...(fault === "denied" || fault === "throttle" ? { SECRET_MOUNT_TIMEOUT_MS: "1500" } : {}) },
       );
       await expectFileFailure(env, volume, { file: "bad/target", sourceType: "gcp-secretmanager", cause });
     });
@@ -175,17 +175,25 @@ describe("runtime: gcp-secretmanager (GKE metadata server + Secret Manager REST)
     assert.match(String(line.message), /PERMISSION_DENIED.*deadline of \d+ s passed while retrying/);
   });
 
-  it("retries 429 RESOURCE_EXHAUSTED (quota) with a backoff that grows, and succeeds", async () => {
+  it("retries 429 RESOURCE_EXHAUSTED (quota) in the runtime's attempts, full-jitter spread, past the attempt limit until the deadline", async () => {
     g.versions.set(name("busy"), { data: `b-${SECRET_MARKER}`, version: 1 });
-    g.faults.set(name("busy"), { kind: "throttle", times: 2 });
+    g.faults.set(name("busy"), { kind: "throttle", times: 6 });
     const volume = tempDir("sm-vol-");
-    const r = await expectSuccess(specEnv(spec(volume, [{ path: "busy", source: source(name("busy")) }]), { ...podEnv(), SECRET_MOUNT_RETRY_BASE_MS: "200", SECRET_MOUNT_RETRY_CAP_MS: "2000" }));
+    const base = 40;
+    const cap = 200;
+    const r = await expectSuccess(specEnv(spec(volume, [{ path: "busy", source: source(name("busy")) }]), {
+      ...podEnv(), SECRET_MOUNT_MAX_ATTEMPTS: "3", SECRET_MOUNT_RETRY_BASE_MS: String(base), SECRET_MOUNT_RETRY_CAP_MS: String(cap),
+    }));
     assert.equal(readVolumeFile(volume, "busy"), `b-${SECRET_MARKER}`);
-    assert.equal(g.accessRequests, 3);
-    assert.equal(r.logs.find((l) => l.event === "file-written")?.attempt, 1, "retried inside one attempt, by the HTTP client");
-    const gaps = g.accessTimes.slice(1).map((t, i) => t - g.accessTimes[i]);
-    // gaxios waits the base (200 ms), then 500 ms: a quota error is not hammered.
-    assert.ok(gaps[0] >= 180 && gaps[1] >= 450, `each retry waited longer than the last, gaps ${JSON.stringify(gaps)} ms`);
+    assert.equal(g.accessRequests, 7, "one request per attempt: gaxios's fixed delays would bring throttled pods back together");
+    assert.equal(r.logs.find((l) => l.event === "file-written")?.attempt, 7, "quota errors are retried past SECRET_MOUNT_MAX_ATTEMPTS, until the deadline");
+    const retries = r.logs.filter((l) => l.event === "retrying");
+    assert.equal(retries.length, 6);
+    retries.forEach((l, k) => {
+      assert.deepEqual(l.causes, ["throttled"]);
+      // The runtime's full jitter: uniformly random in [0, min(cap, base * 2^(retry-1))).
+      assert.ok(Number(l.delayMs) >= 0 && Number(l.delayMs) < Math.min(cap, base * 2 ** k), `retry ${k + 1} waited ${String(l.delayMs)} ms`);
+    });
   });
 
   it("sends regional names to secretmanager.<location>.rep.<universe>, or the per-location override", () => {

@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
+import * as http from "node:http";
 import * as path from "node:path";
 import { AwsDouble, REGION } from "./doubles/aws";
 import { parseLogLines, recordOutput, SECRET_MARKER, specEnv, startFetch, tempDir, type LogLine } from "./harness";
@@ -163,6 +164,51 @@ describe("runtime: refresh mode tells the app (a real child process that reloads
       await fetcher.waitForLog((l) => l.event === "refresh-unchanged" && fetcher.logs.indexOf(l) > fetcher.logs.indexOf(failed));
     } finally {
       assert.equal((await fetcher.stop()).code, 0);
+    }
+  });
+
+  it("http: an app that answers 200 but never ends its response (silent, or trickling bytes) costs one warning per swap; refreshing goes on", async () => {
+    // A real HTTP server on 127.0.0.1: status line and headers, then a body that never ends. While
+    // `trickle` is on it writes a byte every 200 ms, so no idle timeout ever fires.
+    let trickle = false;
+    const requests: string[] = [];
+    const open = new Set<import("node:net").Socket>();
+    const server = http.createServer((req, res) => {
+      requests.push(`${req.method} ${req.url}`);
+      res.writeHead(200, { "content-type": "text/plain" });
+      res.write("reloading");
+      if (trickle) {
+        const t = setInterval(() => res.write("."), 200);
+        res.on("close", () => clearInterval(t));
+      }
+    });
+    server.on("connection", (s) => (open.add(s), s.on("close", () => open.delete(s))));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as import("node:net").AddressInfo).port;
+    const secretId = `notify/http-endless-${randomBytes(3).toString("hex")}`;
+    aws.putSecret(secretId, generation(0));
+    const vol = path.join(tempDir(), "vol");
+    const fetcher = startFetcher(vol, secretId, { http: { port, path: "/-/reload" } });
+    try {
+      await fetcher.waitForLog((l) => l.event === "set-written");
+      for (const [n, mode] of [[1, "silent"], [2, "trickling"]] as const) {
+        trickle = mode === "trickling";
+        const before = fetcher.logs.length;
+        aws.putSecret(secretId, generation(n));
+        const failed = await fetcher.waitForLog((l) => l.event === "notify-failed" && fetcher.logs.indexOf(l) >= before, 20_000);
+        assert.deepEqual([failed.level, failed.mode, failed.status], ["warn", "http", 200], mode);
+        assert.match(String(failed.msg), /answered HTTP 200 but did not finish its response within 5 s/, mode);
+        assert.match(fs.readFileSync(path.join(vol, "pair/a"), "utf8"), new RegExp(`gen-${n}$`), `${mode}: the set is swapped all the same`);
+        // The loop goes on: the next refresh runs, and the fetcher hung up on the endless answer.
+        await fetcher.waitForLog((l) => l.event === "refresh-unchanged" && fetcher.logs.indexOf(l) > fetcher.logs.indexOf(failed));
+        assert.equal(open.size, 0, `${mode}: the fetcher closed its connection`);
+        assert.equal(fetcher.logs.slice(before).filter((l) => l.event === "notify-failed" || l.event === "app-notified").length, 1, `${mode}: one line per swap`);
+      }
+      assert.deepEqual(requests, ["POST /-/reload", "POST /-/reload"], "answered with 200: never retried");
+    } finally {
+      assert.equal((await fetcher.stop()).code, 0);
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
     }
   });
 

@@ -5,11 +5,12 @@ import Ajv from "ajv";
 import { FetchSpecError, parseFetchSpec, parseFetchSpecJson, type FetchSpec } from "../../components/spec/fetch-spec";
 import { SCHEMA_FILE, generateFetchSpecSchema } from "../../components/spec/generate-schema";
 
-/** The example document of shared/DESIGN.md, read from the file itself so it cannot drift. */
-function designExample(): unknown {
-  const design = fs.readFileSync(path.resolve(__dirname, "../../../shared/DESIGN.md"), "utf8");
-  const block = /```json\n([\s\S]*?)\n```/.exec(design);
-  assert.ok(block, "DESIGN.md holds a json block with the FetchSpec sketch");
+/** The example document of docs/fetch-spec.md, read from the page itself so it cannot drift. */
+const EXAMPLE_PAGE = path.resolve(__dirname, "../../docs/fetch-spec.md");
+function documentedExample(): unknown {
+  const page = fs.readFileSync(EXAMPLE_PAGE, "utf8");
+  const block = /```json\n([\s\S]*?)\n```/.exec(page);
+  assert.ok(block, "docs/fetch-spec.md holds a json block with the example FetchSpec");
   return JSON.parse(block[1]);
 }
 
@@ -28,9 +29,9 @@ describe("FetchSpec: Google Secret Manager names", () => {
   });
 });
 
-describe("FetchSpec: the DESIGN.md example", () => {
+describe("FetchSpec: the example in docs/fetch-spec.md", () => {
   it("parses and means what it says", () => {
-    const spec: FetchSpec = parseFetchSpec(designExample());
+    const spec: FetchSpec = parseFetchSpec(documentedExample());
     assert.equal(spec.version, 1);
     assert.equal(spec.dir, "/run/secrets/app");
     assert.equal(spec.mode, "init");
@@ -50,7 +51,7 @@ describe("FetchSpec: the DESIGN.md example", () => {
 
   it("is valid against the JSON Schema", () => {
     const validate = new Ajv({ allErrors: true }).compile(JSON.parse(fs.readFileSync(SCHEMA_FILE, "utf8")));
-    assert.equal(validate(designExample()), true, JSON.stringify(validate.errors));
+    assert.equal(validate(documentedExample()), true, JSON.stringify(validate.errors));
   });
 });
 
@@ -86,7 +87,7 @@ describe("FetchSpec: JSON Schema", () => {
   it("schema accepts every document the parser accepts", () => {
     const sharedParameter = { path: "p", source: { type: "aws-ssm", name: "arn:aws:ssm:us-east-1:444455556666:parameter/shared/db", region: "us-east-1" } };
     const httpVault = { path: "v", source: { type: "vault-kv", address: "http://vault.mesh:8200", role: "r", path: "p", insecureHttp: true } };
-    for (const doc of [designExample(), minimal(), minimal({ mode: "refresh", refreshSeconds: 60, timeoutSeconds: 10 }), minimal({ files: [sharedParameter, httpVault] })]) {
+    for (const doc of [documentedExample(), minimal(), minimal({ mode: "refresh", refreshSeconds: 60, timeoutSeconds: 10 }), minimal({ files: [sharedParameter, httpVault] })]) {
       parseFetchSpec(doc);
       assert.equal(validate(doc), true, JSON.stringify(validate.errors));
     }

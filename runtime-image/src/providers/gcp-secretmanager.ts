@@ -15,10 +15,10 @@
  *
  * PERMISSION_DENIED is retried until the overall deadline: a grant made by the same `pulumi up`
  * that started the pod can take minutes to apply, so "denied" is only the verdict at the end.
- * 429 RESOURCE_EXHAUSTED (quota) is retried (statusCodesToRetry below) by gaxios within one request,
- * with its growing delay
- * (SECRET_MOUNT_RETRY_BASE_MS, then +0.5 s, +1.5 s, …, capped at SECRET_MOUNT_RETRY_CAP_MS), then by
- * the runtime's attempts.
+ * 429 RESOURCE_EXHAUSTED (the project's per-minute quota) is retried by the runtime's attempts, until
+ * the overall deadline, with their full-jitter backoff; not by gaxios, whose delays are fixed
+ * (base, +0.5 s, +1.5 s, …): pods throttled together would come back together, wave after wave
+ * (`npm run bench:herd`). 5xx and network errors keep gaxios's retries within one attempt.
  */
 import { crc32c } from "@aws-crypto/crc32c";
 import { GoogleAuth, type AuthClient } from "google-auth-library";
@@ -80,7 +80,7 @@ async function fetchOne(source: GcpSecretManagerSource, ctx: ProviderContext): P
             maxRetryDelay: budget.capMs,
             totalTimeout: Math.max(0, ctx.deadline - Date.now()),
             httpMethodsToRetry: ["GET"],
-            statusCodesToRetry: [[429, 429], [500, 599]],
+            statusCodesToRetry: [[500, 599]],
             onRetryAttempt: async () => {
               ctx.countCall("secretmanager.AccessSecretVersion");
             },
@@ -156,6 +156,8 @@ function classify(e: unknown): SourceError {
     const detail = `${status}${g.status ? ` ${g.status}` : ""}${g.message ? `: ${g.message}` : ""}`;
     // A fresh grant takes time to apply: denied now may be allowed before the deadline.
     if (status === 403) return new SourceError("access-denied", `Secret Manager answered ${detail}`, true, true);
+    // A quota refill is a matter of time: throttled is retried until the deadline, spread by full jitter.
+    if (status === 429) return new SourceError("throttled", `Secret Manager answered ${detail}`, true, true);
     const c = classifyStatus(status);
     if (c) return new SourceError(c.failure, `Secret Manager answered ${detail}`, c.retryable);
     // FAILED_PRECONDITION: the version is disabled or destroyed, which a reader sees as "not there".

@@ -1,6 +1,7 @@
 /**
- * A loopback double of the AWS services the fetcher uses, written from WIRE.md (the real wire
- * protocols), on one 127.0.0.1 port:
+ * A loopback double of the AWS services the fetcher uses, written from the services' published API
+ * references (the AWS JSON 1.1 protocol, Signature Version 4, the STS, Secrets Manager and Systems
+ * Manager API references, the SDKs' container credential provider), on one 127.0.0.1 port:
  *   - STS AssumeRoleWithWebIdentity (unsigned form POST, XML answer; the token must equal the token
  *     file's content; issues fresh random keys),
  *   - the container-credentials endpoint (GET /container-credentials; Authorization must equal the
@@ -20,6 +21,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { SECRET_MARKER } from "../harness";
+import type { RateLimit } from "./rate-limit";
 
 export const ACCOUNT = "111122223333";
 export const REGION = "eu-west-1";
@@ -67,6 +69,12 @@ interface Secret {
   versions: SecretVersion[];
 }
 
+/** The "-" and 6 random characters Secrets Manager appends to a secret's name in its ARN: letters and digits. */
+function arnSuffix(): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  return [...randomBytes(6)].map((b) => alphabet[b % alphabet.length]).join("");
+}
+
 export class AwsDouble {
   readonly secrets = new Map<string, Secret>();
   /** Parameters by ARN (each in its own account and region). */
@@ -78,6 +86,12 @@ export class AwsDouble {
   /** Latency added to every request (the benchmark's 20 ms). */
   latencyMs = 0;
   readonly faults: Fault[] = [];
+  /**
+   * Request rates enforced per operation (the account's per-region quota), counted per signed request
+   * after its signature verifies; beyond it AWS's JSON-protocol throttle: 400 ThrottlingException
+   * "Rate exceeded". Give SSM one limit object for every operation its quota is shared by.
+   */
+  readonly rateLimits: Partial<Record<Op, RateLimit>> = {};
   readonly calls: Call[] = [];
   /** Signed requests whose signature did not verify. */
   signatureFailures = 0;
@@ -116,10 +130,29 @@ export class AwsDouble {
     }
   }
 
-  /** Stores a secret (AWSCURRENT) and returns its ARN. A second put rotates it (old one AWSPREVIOUS). */
+  /**
+   * Stores a secret (AWSCURRENT) and returns its ARN. A second put rotates it (old one AWSPREVIOUS).
+   * As CreateSecret: the name holds 1-512 ASCII letters, digits and / _ + = . @ - (a "!" name is
+   * one only a managing service gives: putManagedSecret).
+   */
   putSecret(name: string, value: string | Buffer, versionId = randomBytes(8).toString("hex"), region = REGION): string {
+    if (!this.secrets.has(name) && !/^[A-Za-z0-9/_+=.@-]{1,512}$/.test(name)) throw new Error(`CreateSecret refuses the name "${name}"`);
+    return this.storeSecret(name, value, versionId, region);
+  }
+
+  /**
+   * Stores a secret as an AWS service creates one for you (Secrets Manager user guide, "Secrets
+   * managed by other AWS services"): its name is the service's id, "!", then the service's own
+   * name for it, e.g. putManagedSecret("rds", "db-<uuid>", …) for RDS's master user secret
+   * `rds!db-<uuid>`. Read like any other secret.
+   */
+  putManagedSecret(service: string, name: string, value: string | Buffer, region = REGION): string {
+    return this.storeSecret(`${service}!${name}`, value, randomBytes(8).toString("hex"), region);
+  }
+
+  private storeSecret(name: string, value: string | Buffer, versionId: string, region: string): string {
     const existing = this.secrets.get(name);
-    const arn = existing?.arn ?? `arn:aws:secretsmanager:${region}:${ACCOUNT}:secret:${name}-${randomBytes(3).toString("hex")}`;
+    const arn = existing?.arn ?? `arn:aws:secretsmanager:${region}:${ACCOUNT}:secret:${name}-${arnSuffix()}`;
     const versions = (existing?.versions ?? []).map((v) => ({ ...v, stages: v.stages.includes("AWSCURRENT") ? ["AWSPREVIOUS"] : [] }));
     versions.push({ versionId, stages: ["AWSCURRENT"], ...(typeof value === "string" ? { string: value } : { binary: value }) });
     this.secrets.set(name, { name, arn, versions });
@@ -238,6 +271,8 @@ export class AwsDouble {
     if ("status" in verified) return awsError(verified.status, verified.type, verified.message);
     call.accessKeyId = verified.accessKeyId;
     call.region = verified.region;
+    const limit = this.rateLimits[op];
+    if (limit && !limit.admit(verified.accessKeyId)) return awsError(400, "ThrottlingException", "Rate exceeded");
     let input: Record<string, unknown>;
     try {
       input = JSON.parse(body) as Record<string, unknown>;

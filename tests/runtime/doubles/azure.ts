@@ -3,11 +3,14 @@ import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { applyCommonFault, close, FaultBook, type FaultKind, listen, readBody, sendJson } from "./faults";
+import type { RateLimit } from "./rate-limit";
 import type { TestPki } from "./tls";
 
 /**
  * Loopback doubles of Microsoft Entra ID (the workload-identity token exchange) and Azure Key Vault
- * (with its 401 bearer challenge), over TLS, speaking the wire protocol in WIRE.md. Entra checks
+ * (with its 401 bearer challenge), over TLS, speaking the wire protocol of their public docs (the
+ * Microsoft identity platform's client-credentials flow with a federated client assertion, the Key
+ * Vault REST API reference and its authentication challenge). Entra checks
  * what the real service checks: the client id, the grant, the scope, and that the client assertion is
  * the federated token the pod was given. Key Vault accepts only bearer tokens Entra issued.
  */
@@ -43,6 +46,11 @@ export class AzureDoubles {
    * propagates: 400 invalid_request, AADSTS70021.
    */
   propagatingRequests = 0;
+  /**
+   * The vault's request rate (secrets GET: 4,000 per 10 s per vault), counted over requests that carry
+   * a valid token; beyond it Key Vault's 429 with Retry-After (seconds) and error code Throttled.
+   */
+  rateLimit?: RateLimit;
   readonly issuedTokens = new Set<string>();
   tokenRequests = 0;
   /** Key Vault requests that carried a valid token (the ones a real vault would count). */
@@ -140,6 +148,11 @@ export class AzureDoubles {
         "content-type": "application/json",
       });
       res.end(JSON.stringify({ error: { code: "Unauthorized", message: "AKV10000: Request is missing a Bearer or PoP token." } }));
+      return;
+    }
+    if (this.rateLimit && !this.rateLimit.admit(token)) {
+      const wait = this.rateLimit.retryAfterSeconds();
+      sendJson(res, 429, { error: { code: "Throttled", message: `Rate limit is exceeded. Try again in ${wait} seconds.` } }, { "retry-after": String(wait) });
       return;
     }
     this.secretReads++;

@@ -2,10 +2,13 @@ import { crc32c } from "@aws-crypto/crc32c";
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { applyCommonFault, close, FaultBook, listen, sendJson } from "./faults";
+import type { RateLimit } from "./rate-limit";
 
 /**
  * Loopback doubles of the GKE metadata server (the workload-identity token source of Application
- * Default Credentials) and the Secret Manager REST API, speaking the wire protocol in WIRE.md.
+ * Default Credentials) and the Secret Manager REST API, speaking the wire protocol of Google's docs
+ * (the metadata server's instance/service-accounts endpoints, the Secret Manager REST reference for
+ * `projects.secrets.versions.access`).
  * The metadata server demands `Metadata-Flavor: Google` on every request and sends it on every
  * response (the client rejects answers without it). Secret Manager accepts only tokens the metadata
  * server issued and returns the payload's CRC32C, as the real service does.
@@ -64,6 +67,11 @@ export class GcpDoubles {
   accessRequests = 0;
   /** Epoch ms of every access request (after authentication), for backoff checks. */
   readonly accessTimes: number[] = [];
+  /**
+   * The project's access quota (90,000 per minute per project), counted over authenticated requests;
+   * beyond it Google's 429 RESOURCE_EXHAUSTED error body.
+   */
+  rateLimit?: RateLimit;
   iam?: GcpIam;
   readonly reads: GcpRead[] = [];
   /** Regional endpoints by location (`http://127.0.0.1:R`), from `startRegion`. */
@@ -154,6 +162,9 @@ export class GcpDoubles {
     if (m[2] !== location) {
       const expected = location ? `projects/*/locations/${location}/secrets/*/versions/*` : "projects/*/secrets/*/versions/*";
       return void gErr(400, "INVALID_ARGUMENT", `The provided Secret ID [${name}] does not match the expected format [${expected}]`);
+    }
+    if (this.rateLimit && !this.rateLimit.admit(auth.slice(7))) {
+      return void gErr(429, "RESOURCE_EXHAUSTED", "Quota exceeded for quota metric 'Access requests' and limit 'Access requests per minute' of service 'secretmanager.googleapis.com' for consumer 'project_number:123456789012'.");
     }
     this.accessRequests++;
     this.accessTimes.push(Date.now());

@@ -8,7 +8,8 @@ import type { TestPki } from "./tls";
 /**
  * A loopback double of HashiCorp Vault: Kubernetes auth login (the JWT must be the pod's service
  * account token file, the role must exist) and KV version 2 reads (the X-Vault-Token must be one
- * this double issued, for a role whose policy covers the path), speaking the HTTP API in WIRE.md.
+ * this double issued, for a role whose policy covers the path), speaking Vault's HTTP API as its API
+ * docs describe it (`auth/kubernetes/login`, the KV version 2 secrets engine).
  */
 export interface VaultDoubleOptions {
   /** The service account token file the pod has; its content is the only JWT login accepts. */

@@ -1,0 +1,4 @@
+/** The bundle's entry (dist/fetch.js): the program, started at once. */
+import { startProgram } from "./main";
+
+startProgram();

@@ -27,7 +27,7 @@ export { LabelSelectorOperator, NodeInclusionPolicy, NodeSelectorOperator, Taint
 // The component comes after its args: Pulumi's schema analyzer reads the TSDoc of interfaces in the
 // files it has walked before it reaches the component.
 export { SecretMountedWorkload } from "./workload";
-// ECS: its own component beside the workload (README, "Use it on ECS"), args first as above.
+// ECS: its own component beside the workload (docs/guides/ecs.md), args first as above.
 export type { SecretMountedTaskArgs } from "./task-args";
 export type {
   EcsFetchContainerArgs, EcsHealthCheckArgs, EcsLogConfigurationArgs, EcsNativeSecretArgs, EcsNetworkArgs, EcsPortMappingArgs, EcsServiceArgs,
@@ -36,8 +36,8 @@ export type {
 export type { EcsFetchContainer, EcsHealthCheck, EcsLogConfiguration, EcsNativeSecret, EcsNetwork, EcsPortMapping, EcsService, TaskContainer } from "./aws/ecs-args";
 export { EcsLaunchType, EcsLogDriver, EcsPortProtocol } from "./aws/ecs-args";
 export { SecretMountedTask } from "./task";
-// The identity pieces on their own: one ServiceAccount, the permissions you give it (README,
-// "The identity pieces on their own"), args first as above.
+// The identity pieces on their own: one ServiceAccount, the permissions you give it
+// (docs/identity.md), args first as above.
 export type { EksWorkloadIdentityArgs, AwsPolicyStatement, AwsPolicyStatementArgs, AwsPolicyCondition, AwsPolicyConditionArgs } from "./aws/eks-identity-args";
 export { AwsPolicyEffect } from "./aws/eks-identity-args";
 export { EksWorkloadIdentity } from "./eks-identity";
@@ -46,7 +46,7 @@ export { AksWorkloadIdentity } from "./aks-identity";
 export type { GkeWorkloadIdentityArgs, GkeIamBinding, GkeIamBindingArgs } from "./gcp/gke-identity-args";
 export { GcpIamResourceKind } from "./gcp/gke-identity-args";
 export { GkeWorkloadIdentity } from "./gke-identity";
-// Adopting workloads declared elsewhere (README, "Adopting existing workloads"), args first as above.
+// Adopting workloads declared elsewhere (docs/adoption.md), args first as above.
 export type { SecretMountArgs } from "./mount-args";
 export { SecretMount } from "./mount";
 export { adoptPodTemplate, ADOPTED_BY_ANNOTATION, TIGHTENED_ANNOTATION, type PodWiring, type AdoptTarget, type Adopted } from "./kubernetes/adopt";

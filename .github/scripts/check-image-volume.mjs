@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Release step: the fetch image as built declares the VOLUME ECS relies on, and that directory is
-// owned by 65532:65532 with mode 2750 (README, "The volume's owner"); runtime-image/Dockerfile says
+// owned by 65532:65532 with mode 2750 (docs/guides/ecs.md, "The shared volume"); runtime-image/Dockerfile says
 // so, this checks what `docker build` made of it.
 // usage: docker export <container> | tar --numeric-owner -tvf - |
 //          node .github/scripts/check-image-volume.mjs '<docker image inspect {{json .Config.Volumes}}>'

@@ -53,7 +53,7 @@ export interface EcsPortMapping {
   /** Name of the mapping (for Service Connect), letters, digits and `-`, at most 64. */
   name?: string;
 }
-/** {@link EcsPortMapping} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link EcsPortMapping} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type EcsPortMappingArgs = EcsPortMapping;
 
 /** The container health check ECS runs (Docker HEALTHCHECK). */
@@ -69,7 +69,7 @@ export interface EcsHealthCheck {
   /** Grace period in seconds before failures count, 0-300 (default 0). */
   startPeriod?: number;
 }
-/** {@link EcsHealthCheck} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link EcsHealthCheck} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type EcsHealthCheckArgs = EcsHealthCheck;
 
 /** A container's log configuration, as ECS takes it. */
@@ -82,7 +82,7 @@ export interface EcsLogConfiguration {
    */
   options?: { [key: string]: pulumi.Input<string> };
 }
-/** {@link EcsLogConfiguration} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link EcsLogConfiguration} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type EcsLogConfigurationArgs = EcsLogConfiguration;
 
 /**
@@ -127,7 +127,7 @@ export interface TaskContainer {
   /** Stop the task when this container stops (default true). At least one app container is essential. */
   essential?: boolean;
 }
-/** {@link TaskContainer} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link TaskContainer} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type TaskContainerArgs = TaskContainer;
 
 /**
@@ -148,12 +148,12 @@ export interface EcsNativeSecret {
   /** Secrets Manager only: inject only this key of the secret's JSON value. */
   jsonKey?: string;
 }
-/** {@link EcsNativeSecret} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link EcsNativeSecret} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type EcsNativeSecretArgs = EcsNativeSecret;
 
 /** The fetch container on ECS. */
 export interface EcsFetchContainer {
-  /** Image reference; pin by digest. Default: see README ("The fetch image"). */
+  /** Image reference; pin by digest. Default: see docs/fetch-image.md. */
   image?: pulumi.Input<string>;
   /** Overall deadline of one fetch, in seconds (default 60). */
   timeoutSeconds?: number;
@@ -165,7 +165,7 @@ export interface EcsFetchContainer {
    */
   memory?: number;
 }
-/** {@link EcsFetchContainer} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link EcsFetchContainer} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type EcsFetchContainerArgs = EcsFetchContainer;
 
 /** The Service's network (`awsvpc`). */
@@ -177,7 +177,7 @@ export interface EcsNetwork {
   /** Give tasks a public IP (default false: use private subnets with a NAT or VPC endpoints). */
   assignPublicIp?: boolean;
 }
-/** {@link EcsNetwork} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link EcsNetwork} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type EcsNetworkArgs = EcsNetwork;
 
 /** An ECS Service running the task. */
@@ -191,5 +191,5 @@ export interface EcsService {
   /** Service name (default: the component name). */
   name?: string;
 }
-/** {@link EcsService} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link EcsService} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type EcsServiceArgs = EcsService;

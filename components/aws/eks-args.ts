@@ -48,5 +48,5 @@ export interface EksPlatform {
   /** Tags for the AWS resources created. */
   tags?: { [key: string]: pulumi.Input<string> };
 }
-/** {@link EksPlatform} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link EksPlatform} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type EksPlatformArgs = EksPlatform;

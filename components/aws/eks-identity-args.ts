@@ -20,7 +20,7 @@ export interface AwsPolicyCondition {
   /** The values; the condition holds when the key matches any of them. */
   values: pulumi.Input<string>[];
 }
-/** {@link AwsPolicyCondition} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link AwsPolicyCondition} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type AwsPolicyConditionArgs = AwsPolicyCondition;
 
 /** One statement of the role's inline permission policy (the shape of `aws.iam.getPolicyDocument`). */
@@ -53,7 +53,7 @@ export interface AwsPolicyStatement {
    */
   allowAnyResource?: boolean;
 }
-/** {@link AwsPolicyStatement} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link AwsPolicyStatement} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type AwsPolicyStatementArgs = AwsPolicyStatement;
 
 /**

@@ -53,7 +53,7 @@ export interface AksKeyVault {
   /** DNS suffix of vault URLs (default `vault.azure.net`; e.g. `vault.azure.cn`, `vault.usgovcloudapi.net`). */
   dnsSuffix?: string;
 }
-/** {@link AksKeyVault} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link AksKeyVault} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type AksKeyVaultArgs = AksKeyVault;
 
 /** An existing user-assigned managed identity to use instead of creating one. */
@@ -72,7 +72,7 @@ export interface AksExistingIdentity {
   /** Federated credentials the identity already has outside this program (Azure allows 20 per identity; default 0). */
   federatedCredentialsInUse?: number;
 }
-/** {@link AksExistingIdentity} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link AksExistingIdentity} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type AksExistingIdentityArgs = AksExistingIdentity;
 
 /** Run the workload on Azure Kubernetes Service, reading Azure Key Vault with Microsoft Entra workload identity. */
@@ -111,5 +111,5 @@ export interface AksPlatform {
   /** Tags for the Azure resources created. */
   tags?: { [key: string]: pulumi.Input<string> };
 }
-/** {@link AksPlatform} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link AksPlatform} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type AksPlatformArgs = AksPlatform;

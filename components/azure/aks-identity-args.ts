@@ -19,7 +19,7 @@ export interface AksRoleAssignment {
   /** Description stored with the assignment (default: which ServiceAccount it is for). */
   description?: string;
 }
-/** {@link AksRoleAssignment} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link AksRoleAssignment} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type AksRoleAssignmentArgs = AksRoleAssignment;
 
 /**

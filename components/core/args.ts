@@ -109,12 +109,12 @@ export interface Generate {
    * of project, stack and resource name, so that secrets do not all rotate on one day); the first
    * `pulumi up` (or preview, which shows it) on or after a rotation date makes a new value. Nothing
    * happens between runs: without an `up` the value is not replaced. The store keeps the replaced
-   * value readable (see README, "Rotation"), and the new version rolls the pods or, in refresh mode,
+   * value readable (see docs/rotation.md), and the new version rolls the pods or, in refresh mode,
    * reaches running pods. Turning it on for an existing secret regenerates it once at the next `up`.
    */
   rotateEveryDays?: number;
 }
-/** {@link Generate} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link Generate} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type GenerateArgs = Generate;
 
 /** A secret that already exists in the store; nothing is created, the workload is granted read. */
@@ -139,7 +139,7 @@ export interface ExistingSecret {
    */
   kmsKeyArn?: pulumi.Input<string>;
 }
-/** {@link ExistingSecret} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link ExistingSecret} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type ExistingSecretArgs = ExistingSecret;
 
 /** One file written from a secret. */
@@ -158,7 +158,7 @@ export interface SecretFile {
    */
   mode?: string;
 }
-/** {@link SecretFile} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link SecretFile} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type SecretFileArgs = SecretFile;
 
 /** AWS-specific options of one secret (EKS and ECS platforms). */
@@ -178,7 +178,7 @@ export interface AwsSecret {
   /** Secrets Manager: days of recovery window on delete (0 = delete at once; default 7). */
   recoveryWindowInDays?: number;
 }
-/** {@link AwsSecret} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link AwsSecret} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type AwsSecretArgs = AwsSecret;
 
 /** Azure-specific options of one secret (AKS platform). */
@@ -192,7 +192,7 @@ export interface AzureSecret {
   /** Pin an existing secret to this version (32 hex characters; default: the latest version). */
   version?: string;
 }
-/** {@link AzureSecret} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link AzureSecret} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type AzureSecretArgs = AzureSecret;
 
 /** One secret the workload reads. Exactly one of `value`, `generate` and `existing`. */
@@ -220,7 +220,7 @@ export interface Secret {
   /** Azure Key Vault options (AKS). */
   azure?: AzureSecretArgs;
 }
-/** {@link Secret} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link Secret} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type SecretArgs = Secret;
 
 /** Container port. */
@@ -232,7 +232,7 @@ export interface ContainerPort {
   /** Protocol (default `TCP`). */
   protocol?: PortProtocol;
 }
-/** {@link ContainerPort} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link ContainerPort} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type ContainerPortArgs = ContainerPort;
 
 /** Compute resources of a container, as Kubernetes quantities. */
@@ -242,7 +242,7 @@ export interface Resources {
   /** Maximum resources, by name: `cpu`, `memory` and `ephemeral-storage`. */
   limits?: { [resource: string]: string };
 }
-/** {@link Resources} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link Resources} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type ResourcesArgs = Resources;
 
 /** One HTTP header a probe sends. */
@@ -252,7 +252,7 @@ export interface HttpHeader {
   /** Header value. */
   value: string;
 }
-/** {@link HttpHeader} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link HttpHeader} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type HttpHeaderArgs = HttpHeader;
 
 /** Probe by an HTTP GET: success is a status from 200 to 399. */
@@ -266,7 +266,7 @@ export interface HttpGetProbe {
   /** Extra request headers. */
   httpHeaders?: HttpHeaderArgs[];
 }
-/** {@link HttpGetProbe} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link HttpGetProbe} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type HttpGetProbeArgs = HttpGetProbe;
 
 /** Probe by opening a TCP connection. */
@@ -274,7 +274,7 @@ export interface TcpSocketProbe {
   /** Port number on the container. */
   port: number;
 }
-/** {@link TcpSocketProbe} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link TcpSocketProbe} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type TcpSocketProbeArgs = TcpSocketProbe;
 
 /** Probe by running a command in the container: success is exit status 0. */
@@ -282,7 +282,7 @@ export interface ExecProbe {
   /** The command and its arguments (no shell unless you run one). */
   command: string[];
 }
-/** {@link ExecProbe} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link ExecProbe} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type ExecProbeArgs = ExecProbe;
 
 /** Probe by the gRPC health checking protocol. */
@@ -292,7 +292,7 @@ export interface GrpcProbe {
   /** Service name sent in the health check request (default: the server's overall health). */
   service?: string;
 }
-/** {@link GrpcProbe} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link GrpcProbe} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type GrpcProbeArgs = GrpcProbe;
 
 /** A Kubernetes container probe. Set exactly one of `httpGet`, `tcpSocket`, `exec` and `grpc`. */
@@ -318,7 +318,7 @@ export interface Probe {
   /** Grace period for a pod killed because this probe failed, overriding the pod's. */
   terminationGracePeriodSeconds?: number;
 }
-/** {@link Probe} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link Probe} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type ProbeArgs = Probe;
 
 /** One application container. It mounts the secrets volume read-only at `mountPath`. */
@@ -352,7 +352,7 @@ export interface Container {
   /** Keep the container's root file system read-only (default true). */
   readOnlyRootFilesystem?: boolean;
 }
-/** {@link Container} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link Container} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type ContainerArgs = Container;
 
 /** The HTTP method of a refresh notification. */
@@ -390,7 +390,7 @@ export interface HttpNotify {
   /** HTTP method (default `POST`). Success is a 2xx answer; otherwise retried for about 4 seconds. */
   method?: NotifyMethod;
 }
-/** {@link HttpNotify} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link HttpNotify} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type HttpNotifyArgs = HttpNotify;
 
 /**
@@ -408,19 +408,19 @@ export interface SignalNotify {
   /** Signal to send (default `SIGHUP`). */
   signal?: NotifySignal;
 }
-/** {@link SignalNotify} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link SignalNotify} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type SignalNotifyArgs = SignalNotify;
 
 /**
  * Notify through a generation file written inside each new set: `{"generation":<n>,"writtenAt":"…"}`.
  * The app watches the mount directory with inotify for `..data` being moved in (IN_MOVED_TO, as
- * for a ConfigMap volume) and reads the file then (see README, "Rotation").
+ * for a ConfigMap volume) and reads the file then (see docs/rotation.md).
  */
 export interface GenerationFileNotify {
   /** Path under the mount (default `secret-mount.generation`). */
   path?: string;
 }
-/** {@link GenerationFileNotify} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link GenerationFileNotify} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type GenerationFileNotifyArgs = GenerationFileNotify;
 
 /** How refresh mode tells the app that a new set of files is in place: set exactly one. Once per completed swap. */
@@ -432,7 +432,7 @@ export interface Notify {
   /** A generation file the app watches. */
   generationFile?: GenerationFileNotify;
 }
-/** {@link Notify} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link Notify} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type NotifyArgs = Notify;
 
 /** Keep the secrets fresh: the fetch container becomes a native sidecar that re-fetches. */
@@ -442,7 +442,7 @@ export interface Refresh {
   /** Tell the app when a new set is in place (default: nobody is told; the app reads the files when it opens them). */
   notify?: Notify;
 }
-/** {@link Refresh} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link Refresh} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type RefreshArgs = Refresh;
 
 /** A dotenv file built from secret files, for apps that read env vars (source it at start). */
@@ -452,17 +452,17 @@ export interface EnvFile {
   /** Variable name -> path of a secret file declared above. */
   vars: { [name: string]: string };
 }
-/** {@link EnvFile} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link EnvFile} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type EnvFileArgs = EnvFile;
 
 /** The fetch container (the secret-mount runtime image). */
 export interface FetchContainer {
-  /** Image reference; pin by digest. Default: see README ("The fetch image"). */
+  /** Image reference; pin by digest. Default: see docs/fetch-image.md. */
   image?: pulumi.Input<string>;
   /** Overall deadline of one fetch, in seconds (default 60). */
   timeoutSeconds?: number;
   /** Requests and limits of the fetch container (default: 10m/48Mi requested, 500m/96Mi limit). */
   resources?: ResourcesArgs;
 }
-/** {@link FetchContainer} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link FetchContainer} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type FetchContainerArgs = FetchContainer;

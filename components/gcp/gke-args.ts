@@ -30,7 +30,7 @@ export interface GkeGoogleServiceAccount {
    */
   email?: pulumi.Input<string>;
 }
-/** {@link GkeGoogleServiceAccount} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link GkeGoogleServiceAccount} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type GkeGoogleServiceAccountArgs = GkeGoogleServiceAccount;
 
 /** Run the workload on Google Kubernetes Engine, reading Google Secret Manager with Workload Identity Federation for GKE. */
@@ -63,7 +63,7 @@ export interface GkePlatform {
   /** Labels on the created secrets (keys and values: lower-case letters, digits, `_` and `-`). */
   labels?: { [key: string]: string };
 }
-/** {@link GkePlatform} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link GkePlatform} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type GkePlatformArgs = GkePlatform;
 
 /** One location of a user-managed replication policy. */
@@ -76,7 +76,7 @@ export interface GcpReplica {
    */
   kmsKeyName?: pulumi.Input<string>;
 }
-/** {@link GcpReplica} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link GcpReplica} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type GcpReplicaArgs = GcpReplica;
 
 /** Google Secret Manager options of one secret (GKE platform). */
@@ -108,5 +108,5 @@ export interface GcpSecret {
    */
   version?: string;
 }
-/** {@link GcpSecret} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link GcpSecret} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type GcpSecretArgs = GcpSecret;

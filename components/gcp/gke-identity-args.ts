@@ -31,7 +31,7 @@ export interface GkeIamBinding {
    */
   role: string;
 }
-/** {@link GkeIamBinding} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link GkeIamBinding} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type GkeIamBindingArgs = GkeIamBinding;
 
 /**

@@ -50,7 +50,7 @@ export function provisionGke(parent: pulumi.Resource, decl: Declaration, gke: Gk
       serviceAccountAnnotations,
       podLabels: {},
       // Nothing to skip: on GKE every container of the pod gets the same identity from the
-      // metadata server (least privilege holds at the secret level; see README "Security model").
+      // metadata server (least privilege holds at the secret level; see docs/security.md).
       podAnnotations: {},
       fetchEnv: {},
       revision: revisionOf(decl.secrets.map((s) => s.name), secrets.map((s) => s.versionId)),

@@ -49,7 +49,7 @@ export function provisionGcpSecret(
   const annotations = { "secret-mount/component": name, "secret-mount/secret": s.name };
   // A new value replaces the SecretVersion resource, whose default deletion policy destroys the
   // version it held; a rotating secret abandons it instead, so the replaced version stays enabled
-  // and readable (by its number) while pods move (superseded versions then accumulate; README "Rotation").
+  // and readable (by its number) while pods move (superseded versions then accumulate; docs/rotation.md).
   const keepReplaced = s.generate?.rotateEveryDays !== undefined ? { deletionPolicy: "ABANDON" } : {};
   let version: secretmanager.SecretVersion | secretmanager.RegionalSecretVersion;
   if (plan.location) {

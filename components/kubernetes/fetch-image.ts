@@ -40,8 +40,10 @@ export function fetchImageOf(decl: SecretSetDeclaration, record: FetchImageRecor
   const image = decl.fetch.image ?? defaultFetchImage(record);
   if (image === undefined) {
     throw new DeclarationError("fetch.image", `is required: this copy of secret-mount ${record.version} records no released fetch image. ` +
-      "Build the image from runtime-image/ (see runtime-image/README.md, \"Build and publish\"), push it to a registry your nodes pull from, " +
-      "and pass the digest the push printed: fetch: { image: \"<registry>/secret-mount-fetch@sha256:<digest>\" }", decl.name);
+      "Build it from the npm package and push it to a registry your nodes pull from: " +
+      "docker buildx build --platform linux/amd64,linux/arm64 --push -t <registry>/secret-mount-fetch:<version> node_modules/secret-mount/fetch-image " +
+      "(in a clone of the repository, runtime-image/; see docs/fetch-image.md), " +
+      "then pass the digest the push printed: fetch: { image: \"<registry>/secret-mount-fetch@sha256:<digest>\" }", decl.name);
   }
   return image;
 }

@@ -94,7 +94,7 @@ export interface Toleration {
   /** Effect `NoExecute` only: seconds the pod stays on a node after the taint appears (default: for ever). */
   tolerationSeconds?: number;
 }
-/** {@link Toleration} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link Toleration} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type TolerationArgs = Toleration;
 
 /** One requirement on a node's label (or, in `matchFields`, its `metadata.name`). */
@@ -106,7 +106,7 @@ export interface NodeSelectorRequirement {
   /** `In`/`NotIn`: at least one value; `Gt`/`Lt`: one integer; `Exists`/`DoesNotExist`: none. */
   values?: string[];
 }
-/** {@link NodeSelectorRequirement} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link NodeSelectorRequirement} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type NodeSelectorRequirementArgs = NodeSelectorRequirement;
 
 /** Requirements a node meets all of. */
@@ -116,7 +116,7 @@ export interface NodeSelectorTerm {
   /** Requirements on the node's fields (`metadata.name`). */
   matchFields?: NodeSelectorRequirementArgs[];
 }
-/** {@link NodeSelectorTerm} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link NodeSelectorTerm} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type NodeSelectorTermArgs = NodeSelectorTerm;
 
 /** Terms of which a node must meet at least one. */
@@ -124,7 +124,7 @@ export interface NodeSelector {
   /** At least one term; a node meeting any one of them qualifies. */
   nodeSelectorTerms: NodeSelectorTermArgs[];
 }
-/** {@link NodeSelector} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link NodeSelector} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type NodeSelectorArgs = NodeSelector;
 
 /** A node preference with its weight. */
@@ -134,7 +134,7 @@ export interface PreferredSchedulingTerm {
   /** The preferred node. */
   preference: NodeSelectorTermArgs;
 }
-/** {@link PreferredSchedulingTerm} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link PreferredSchedulingTerm} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type PreferredSchedulingTermArgs = PreferredSchedulingTerm;
 
 /** Which nodes the pods run on, by the nodes' labels. */
@@ -144,7 +144,7 @@ export interface NodeAffinity {
   /** Nodes the scheduler prefers. */
   preferredDuringSchedulingIgnoredDuringExecution?: PreferredSchedulingTermArgs[];
 }
-/** {@link NodeAffinity} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link NodeAffinity} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type NodeAffinityArgs = NodeAffinity;
 
 /** One requirement on a pod's label. */
@@ -156,7 +156,7 @@ export interface LabelSelectorRequirement {
   /** `In`/`NotIn`: at least one value; `Exists`/`DoesNotExist`: none. */
   values?: string[];
 }
-/** {@link LabelSelectorRequirement} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link LabelSelectorRequirement} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type LabelSelectorRequirementArgs = LabelSelectorRequirement;
 
 /** Selects pods (or namespaces) by their labels: every label in `matchLabels` and every requirement. */
@@ -166,7 +166,7 @@ export interface LabelSelector {
   /** Requirements the object's labels must meet. */
   matchExpressions?: LabelSelectorRequirementArgs[];
 }
-/** {@link LabelSelector} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link LabelSelector} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type LabelSelectorArgs = LabelSelector;
 
 /** Pods, within a topology domain, that the workload's pods are placed with (or apart from). */
@@ -183,7 +183,7 @@ export interface PodAffinityTerm {
   /** The node label whose value makes a domain, e.g. `kubernetes.io/hostname` or `topology.kubernetes.io/zone`. */
   topologyKey: string;
 }
-/** {@link PodAffinityTerm} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link PodAffinityTerm} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type PodAffinityTermArgs = PodAffinityTerm;
 
 /** A pod (anti-)affinity preference with its weight. */
@@ -193,7 +193,7 @@ export interface WeightedPodAffinityTerm {
   /** The preferred placement. */
   podAffinityTerm: PodAffinityTermArgs;
 }
-/** {@link WeightedPodAffinityTerm} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link WeightedPodAffinityTerm} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type WeightedPodAffinityTermArgs = WeightedPodAffinityTerm;
 
 /** Pod affinity (run with the selected pods) or anti-affinity (run apart from them). */
@@ -203,7 +203,7 @@ export interface PodAffinity {
   /** Placements the scheduler prefers. */
   preferredDuringSchedulingIgnoredDuringExecution?: WeightedPodAffinityTermArgs[];
 }
-/** {@link PodAffinity} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link PodAffinity} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type PodAffinityArgs = PodAffinity;
 
 /** The pods' affinity: to nodes, to other pods, and away from other pods. */
@@ -215,7 +215,7 @@ export interface Affinity {
   /** Pods the workload's pods run apart from (e.g. themselves, across nodes or zones). */
   podAntiAffinity?: PodAffinityArgs;
 }
-/** {@link Affinity} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link Affinity} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type AffinityArgs = Affinity;
 
 /** How evenly the pods spread across topology domains (zones, nodes). */
@@ -240,5 +240,5 @@ export interface TopologySpreadConstraint {
   /** Pod label keys whose values (on the incoming pod) are added to the selector, e.g. `pod-template-hash`. */
   matchLabelKeys?: string[];
 }
-/** {@link TopologySpreadConstraint} under its TypeScript name, which the generated Python and Go SDKs give their input type too. */
+/** {@link TopologySpreadConstraint} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type TopologySpreadConstraintArgs = TopologySpreadConstraint;

@@ -27,7 +27,7 @@ function taskDefinition(s: Subject) {
     // Where the fetcher writes, read off its mount: on Fargate the volume's owner comes from the image's VOLUME at that path.
     fact("fetch writes at", `${(fetch?.mountPoints ?? []).map((m: Obj) => m.containerPath).join(", ") || "NOTHING"}`, volume.dockerVolumeConfiguration
       ? "owner and mode from the tmpfs options"
-      : "the volume is root-owned unless the fetch image declares this path as its VOLUME (README, \"The volume's owner\")"),
+      : "the volume is root-owned unless the fetch image declares this path as its VOLUME (docs/guides/ecs.md, \"The shared volume\")"),
     fact("apps start after", ...apps.map((a) => `${a.name}: ${(a.dependsOn ?? []).map((d: Obj) => `${d.containerName} ${d.condition}`).join(", ")
       || (mountsOf(a).length ? "NOTHING" : "nothing (mounts no secrets)")}`)),
     // Read off each app's mount points, not assumed.

@@ -75,7 +75,7 @@ function serviceAccountOf(index: ResourceIndex, k: KsaPrincipal): Subject | unde
 function gkeIdentitySamenessNote(k: KsaPrincipal): string {
   return `SAME ACCESS for any cluster of workload identity pool ${k.pool} (the project's GKE clusters, and a fleet's members) ` +
     `with a namespace "${k.namespace}" and a ServiceAccount "${k.name}": the principal names no cluster (Google's "identity sameness"); ` +
-    "give clusters of different trust their own project, and let only trusted people create that namespace (README, \"Security model\")";
+    "give clusters of different trust their own project, and let only trusted people create that namespace (docs/security.md, \"GKE: identity sameness across clusters\")";
 }
 const SAMENESS_LABEL = "other clusters";
 

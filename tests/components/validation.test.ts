@@ -100,7 +100,7 @@ const CASES: Case[] = [
   ["bad label key", baseArgs({ labels: { "-team": "a" } }), "labels.-team", /not a valid label key/],
   ["empty fetch image", baseArgs({ fetch: { image: " " } }), "fetch.image", /pinned by digest/],
   // this repository records no released fetch image (components/kubernetes/fetch-image.json)
-  ["no fetch image and none released", baseArgs({ fetch: undefined }), "fetch.image", /is required: this copy of secret-mount 0\.1\.0 records no released fetch image\. Build the image from runtime-image\/ \(see runtime-image\/README\.md.*fetch: \{ image: "<registry>\/secret-mount-fetch@sha256:<digest>" \}/],
+  ["no fetch image and none released", baseArgs({ fetch: undefined }), "fetch.image", /is required: this copy of secret-mount 0\.1\.0 records no released fetch image\. Build it from the npm package .*docker buildx build --platform linux\/amd64,linux\/arm64 --push -t <registry>\/secret-mount-fetch:<version> node_modules\/secret-mount\/fetch-image .*fetch: \{ image: "<registry>\/secret-mount-fetch@sha256:<digest>" \}/],
   ["fetch timeout without an image, none released", baseArgs({ fetch: { timeoutSeconds: 30 } }), "fetch.image", /is required/],
   ["bad CPU quantity", baseArgs({ fetch: { resources: { limits: { cpu: "2 cores" } } } }), "fetch.resources.limits.cpu", /not a CPU quantity/],
   ["unknown resource name", baseArgs({ containers: [{ ...app, resources: { requests: { gpu: "1" } as never } }] }), "containers[0].resources.requests.gpu", /cpu, memory or ephemeral-storage/],

@@ -8,6 +8,8 @@ import { promisify } from "node:util";
 import { parse as parseYaml } from "yaml";
 import { AZURE_NATIVE } from "../../components/azure/sdk";
 import { GCP } from "../../components/gcp/sdk";
+import type { SecretSetDeclaration } from "../../components/core/normalize";
+import { fetchImageOf } from "../../components/kubernetes/fetch-image";
 
 // What a user of the npm package gets: `npm pack` (its `prepack` builds dist/), then the tarball
 // installed into an empty project the way a user installs it. Dependencies come from the npm cache
@@ -22,6 +24,7 @@ const FETCH_IMAGE = "registry.example.com/secret-mount-fetch@sha256:" + "f".repe
 
 const CONSUMER_PROGRAM = `import * as pulumi from "@pulumi/pulumi";
 import { EksIdentity, SecretMountedWorkload, type SecretMountedWorkloadArgs } from "secret-mount";
+import { parseFetchSpecJson, type FetchSpec } from "secret-mount/fetch-spec";
 
 const config = new pulumi.Config();
 const args: SecretMountedWorkloadArgs = {
@@ -32,6 +35,8 @@ const args: SecretMountedWorkloadArgs = {
   fetch: { image: "${FETCH_IMAGE}" },
 };
 const shop = new SecretMountedWorkload("shop", args);
+// The FetchSpec on its own subpath, e.g. for a tool that reads what a workload will fetch.
+export const files = shop.fetchSpec.apply((json): FetchSpec["files"] => parseFetchSpecJson(json).files);
 export const roleArn = shop.roleArn;
 export const fetchSpec = shop.fetchSpec;
 `;
@@ -104,7 +109,7 @@ describe("the npm package (npm pack, installed into an empty project)", function
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   it("holds compiled JS and .d.ts for every library source, the FetchSpec schema, README, LICENSE, CHANGELOG and nothing else", () => {
-    const allowed = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|components\/spec\/fetch-spec\.schema\.json|dist\/components\/.+\.(js|d\.ts|json))$/;
+    const allowed = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|components\/spec\/fetch-spec\.schema\.json|dist\/components\/.+\.(js|d\.ts|json)|fetch-image\/Dockerfile|fetch-image\/compile-cache-warmup\.mjs|fetch-image\/dist\/.+\.(js|json))$/;
     assert.deepEqual(files.filter((f) => !allowed.test(f)), []);
     const sources = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
       e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.relative(ROOT, path.join(dir, e.name))] : []);
@@ -121,12 +126,44 @@ describe("the npm package (npm pack, installed into an empty project)", function
     assert.match(fs.readFileSync(path.join(ROOT, "CHANGELOG.md"), "utf8"), /Keep a Changelog[\s\S]*## \[Unreleased\]/);
   });
 
+  it("carries the fetch image's build context: its Dockerfile, the prebuilt bundle runtime-image/ builds and the compile-cache warm-up, byte for byte", async () => {
+    assert.ok(files.includes("fetch-image/Dockerfile"), "fetch-image/Dockerfile is not packed");
+    const bundle = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? bundle(path.join(dir, e.name)).map((f) => `${e.name}/${f}`) : [e.name]).sort();
+    const built = bundle(path.join(ROOT, "runtime-image/dist"));
+    assert.ok(built.includes("fetch.js") && built.includes("package.json") && built.some((f) => f.startsWith("chunks/")));
+    assert.deepEqual(files.filter((f) => f.startsWith("fetch-image/dist/")).map((f) => f.slice("fetch-image/dist/".length)).sort(), built);
+    const unpacked = path.join(tmp, "unpacked");
+    fs.mkdirSync(unpacked);
+    await run("tar", ["-xzf", tarball, "-C", unpacked]);
+    for (const f of built) {
+      assert.ok(fs.readFileSync(path.join(unpacked, "package/fetch-image/dist", f)).equals(fs.readFileSync(path.join(ROOT, "runtime-image/dist", f))), `fetch-image/dist/${f} differs from the bundle`);
+    }
+    const warmup = "compile-cache-warmup.mjs";
+    assert.ok(fs.readFileSync(path.join(unpacked, "package/fetch-image", warmup)).equals(fs.readFileSync(path.join(ROOT, "runtime-image", warmup))), `fetch-image/${warmup} differs from runtime-image's`);
+    // The Dockerfile copies only what the package holds beside it (dist/ and the warm-up), from that directory as the context.
+    const dockerfile = fs.readFileSync(path.join(unpacked, "package/fetch-image/Dockerfile"), "utf8");
+    const contextCopies = [...dockerfile.matchAll(/^COPY\s+(?!--from)(?:--\S+\s+)*(\S+)\s+\S+$/gm)].map((m) => m[1]);
+    assert.deepEqual([...new Set(contextCopies)].sort(), ["compile-cache-warmup.mjs", "dist/"]);
+    // The preview error for a missing fetch.image sends npm users to this directory of the package.
+    let message = "";
+    try {
+      fetchImageOf({ name: "shop", fetch: {} } as unknown as SecretSetDeclaration, { repository: null, digest: null, version: pkg.version });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    const dir = /node_modules\/secret-mount\/(\S+)/.exec(message)?.[1];
+    assert.ok(dir && files.includes(`${dir}/Dockerfile`) && files.includes(`${dir}/dist/fetch.js`), `the message names ${dir}: ${message}`);
+  });
+
   it("main, types, exports and bin point into the package; engines name Node 22 and later", () => {
     assert.equal(pkg.license, "Apache-2.0");
     assert.equal(pkg.engines.node, ">=22");
     assert.ok(files.includes(pkg.main) && files.includes(pkg.types));
     assert.deepEqual(pkg.exports["."], { types: `./${pkg.types}`, default: `./${pkg.main}` });
     assert.ok(files.includes(pkg.exports["./fetch-spec.schema.json"].replace(/^\.\//, "")));
+    for (const target of Object.values(pkg.exports["./fetch-spec"]) as string[]) assert.ok(files.includes(target.replace(/^\.\//, "")), target);
+    assert.deepEqual(pkg.typesVersions["*"]["fetch-spec"], [pkg.exports["./fetch-spec"].types.replace(/^\.\//, "")]);
     assert.ok(files.includes(pkg.bin["secret-mount"]));
     assert.match(pkg.scripts.prepack, /build:lib/);
     // `npm install` in a checkout (what `pulumi package add <repo>` runs before the plugin host
@@ -143,14 +180,14 @@ describe("the npm package (npm pack, installed into an empty project)", function
     assert.ok(!fs.existsSync(path.join(ROOT, "package.json.prepack")), "no saved copy left behind");
   });
 
-  it("the README's size and file count of the package are what npm pack measures (within 20%)", () => {
-    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-    const stated = /packs the repository \(about (\d+) kB, (\d+) files[;)]/i.exec(readme);
-    assert.ok(stated, "README states the package's size as `packs the repository (about N kB, N files)`");
+  it("CONTRIBUTING.md's size and file count of the package are what npm pack measures (within 20%)", () => {
+    const doc = fs.readFileSync(path.join(ROOT, "CONTRIBUTING.md"), "utf8");
+    const stated = /packs the repository \(about (\d+) kB, (\d+) files[;)]/i.exec(doc);
+    assert.ok(stated, "CONTRIBUTING.md states the package's size as `packs the repository (about N kB, N files)`");
     const [kB, count] = [Number(stated[1]), Number(stated[2])];
     const near = (said: number, measured: number) => Math.abs(said - measured) <= 0.2 * measured;
-    assert.ok(near(kB, packed.size / 1000), `README says about ${kB} kB; npm pack made ${Math.round(packed.size / 1000)} kB`);
-    assert.ok(near(count, packed.entryCount), `README says ${count} files; npm pack packed ${packed.entryCount}`);
+    assert.ok(near(kB, packed.size / 1000), `CONTRIBUTING.md says about ${kB} kB; npm pack made ${Math.round(packed.size / 1000)} kB`);
+    assert.ok(near(count, packed.entryCount), `CONTRIBUTING.md says ${count} files; npm pack packed ${packed.entryCount}`);
   });
 
   it("every package the compiled code requires is a declared dependency; the optional cloud SDKs only from their platform's loader", () => {
@@ -159,7 +196,8 @@ describe("the npm package (npm pack, installed into an empty project)", function
     const deps = new Set([...Object.keys(pkg.dependencies), ...optional]);
     const undeclared = new Set<string>();
     const optionalFrom = new Set<string>();
-    for (const f of files.filter((x) => x.endsWith(".js"))) {
+    // (The library's code; fetch-image/dist is the fetch container's self-contained bundle, never required by it.)
+    for (const f of files.filter((x) => x.endsWith(".js") && x.startsWith("dist/"))) {
       for (const [, spec] of fs.readFileSync(path.join(ROOT, f), "utf8").matchAll(/require\("([^".][^"]*)"\)/g)) {
         const name = spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0];
         if (!deps.has(name) && !builtinModules.includes(name.replace(/^node:/, ""))) undeclared.add(`${f}: ${spec}`);
@@ -196,6 +234,20 @@ describe("the npm package (npm pack, installed into an empty project)", function
     started = Date.now();
     await run(process.execPath, [path.join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], { cwd: consumer });
     console.log(`      (tsc in the consumer: ${Date.now() - started} ms)`);
+  });
+
+  it("there, node_modules/secret-mount/fetch-image is a build context whose bundle runs", async () => {
+    const context = path.join(consumer, "node_modules/secret-mount/fetch-image");
+    assert.ok(fs.existsSync(path.join(context, "Dockerfile")) && fs.existsSync(path.join(context, "dist/fetch.js")));
+    // The packaged program itself, as the container runs it: with no FetchSpec it refuses with exit 2 and one line.
+    const fetched = await run(process.execPath, [path.join(context, "dist/fetch.js")], { cwd: consumer, env: { PATH: process.env.PATH } }).then(() => undefined, (e: { code: number; stderr: string }) => e);
+    assert.equal(fetched?.code, 2);
+    assert.match(fetched!.stderr, /"event":"invalid-config".*SECRET_MOUNT_SPEC/);
+  });
+
+  it("there, `secret-mount/fetch-spec` is the FetchSpec's own subpath", async () => {
+    const { stdout } = await run(process.execPath, ["-e", "const f = require('secret-mount/fetch-spec'); const s = f.parseFetchSpec({ version: 1, dir: '/run/secrets/app', mode: 'init', files: [{ path: 'db', source: { type: 'aws-ssm', name: 'db' } }] }); console.log(JSON.stringify({ n: s.files.length, version: f.FETCH_SPEC_VERSION }))"], { cwd: consumer });
+    assert.deepEqual(JSON.parse(stdout), { n: 1, version: 1 });
   });
 
   it("runs there under the user's own mocks", async () => {

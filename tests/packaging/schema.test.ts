@@ -30,7 +30,7 @@ function compact(p: PropertyDefinition, output = false): string {
 const shape = (props: Record<string, PropertyDefinition>, output = false) =>
   Object.fromEntries(Object.entries(props).map(([k, v]) => [k, compact(v, output)]));
 
-// What README.md and the TSDoc promise: structural fields plain, values from other resources Inputs.
+// What the docs and the TSDoc promise: structural fields plain, values from other resources Inputs.
 const INPUTS = {
   secrets: "Secret[]", containers: "Container[]?", container: "Container?", namespace: "string?", createNamespace: "boolean?",
   serviceAccountName: "string?", deploymentName: "string?", kind: "WorkloadKind?", replicas: "number?", serviceName: "string?",
@@ -325,7 +325,7 @@ describe("multi-language schema (Pulumi's component analyzer on this repository)
     assert.match(r.properties.podWiring.description, /fetchContainer/);
   });
 
-  it("Go SDK: every plain list of objects has its item type generated (README, \"One rule is Go's\")", () => {
+  it("Go SDK: every plain list of objects has its item type generated (CONTRIBUTING.md, \"One rule is Go's\")", () => {
     // Pulumi's Go generator emits an object type's XArgs struct only once it has met the type as an
     // Input or as a plain object property; a plain list field is typed []XArgs all the same. Within
     // one component's inputs (in name order) a plain object property makes every later property count

@@ -1,0 +1,9 @@
+/**
+ * Google GKE: the platform args (workload identity), the Secret Manager options of a secret, and
+ * the bindings of `GkeWorkloadIdentity`. Imported from `secret-mount`.
+ * @module GKE args
+ */
+export type { GcpReplica, GcpSecret, GkeGoogleServiceAccount, GkePlatform } from "../../components/gcp/gke-args";
+export { GkeIdentity } from "../../components/gcp/gke-args";
+export type { GkeIamBinding } from "../../components/gcp/gke-identity-args";
+export { GcpIamResourceKind } from "../../components/gcp/gke-identity-args";

@@ -102,6 +102,7 @@ describe("runtime: AWS fault matrix", () => {
         if (c.requests === "more") {
           assert.ok(aws.callsOf(src.op).length > MAX_ATTEMPTS, `${aws.callsOf(src.op).length} requests: retried past SECRET_MOUNT_MAX_ATTEMPTS`);
           failed.forEach((l) => assert.match(String(l.msg), /deadline of 2 s passed while retrying/));
+          assert.ok(!(r.stdout + r.stderr).includes(SECRET_MARKER), "no value in the output");
         } else assert.equal(aws.callsOf(src.op).length, c.requests);
         assert.deepEqual(listTree(vol), []);
       });

@@ -9,7 +9,7 @@
  * Each pod reads 3 secrets (one row reads 1, the GetSecretValue path), with the product's default
  * retry knobs and deadline (60 s). Per store: p50/p99 time to files (spawn -> exit 0, every file
  * written), calls the store saw, throttled answers, and a histogram of when requests arrived (first
- * attempts vs retries: a request from a client the store had already throttled), to see whether
+ * attempts vs retries: a request from a client the store had refused at least 100 ms before), to see whether
  * retries come in synchronized waves.
  * The processes start in waves of BENCH_HERD_WAVE (default 25; the next wave when the last has exited):
  * 200 Node processes started at once on this 2-core machine (shared with other work) starve for CPU

@@ -6,6 +6,7 @@ import type { Knobs } from "../../runtime-image/src/config";
 import { fetchSources } from "../../runtime-image/src/fetch-sources";
 import { setLogWriter } from "../../runtime-image/src/log";
 import { type Provider, SourceError, type SourceResult } from "../../runtime-image/src/providers/provider";
+import { retryAfterMs } from "../../runtime-image/src/providers/provider-support";
 import { sourceKey } from "../../runtime-image/src/source-ref";
 import { recordOutput } from "./harness";
 
@@ -120,6 +121,18 @@ describe("runtime: fetch orchestration (in process)", () => {
     assert.equal(backoffDelayMs(3, 100, 5000, () => 0.999), 399);
     assert.equal(backoffDelayMs(20, 100, 5000, () => 0.999), 4995);
     assert.equal(backoffDelayMs(3, 100, 5000, () => 0), 0);
+  });
+
+  it("reads a throttled answer's wait from retry-after-ms, x-ms-retry-after-ms, or Retry-After in seconds or as an HTTP date", () => {
+    const headers = (h: Record<string, string>) => (name: string) => h[name];
+    const now = Date.parse("Mon, 07 Dec 2026 18:00:00 GMT");
+    assert.equal(retryAfterMs(headers({ "retry-after": "3" }), now), 3000);
+    assert.equal(retryAfterMs(headers({ "retry-after-ms": "1500", "retry-after": "3" }), now), 1500);
+    assert.equal(retryAfterMs(headers({ "x-ms-retry-after-ms": "250" }), now), 250);
+    assert.equal(retryAfterMs(headers({ "retry-after": "Mon, 07 Dec 2026 18:00:04 GMT" }), now), 4000);
+    assert.equal(retryAfterMs(headers({ "retry-after": "Mon, 07 Dec 2026 17:59:00 GMT" }), now), 0, "a date already past: no wait");
+    assert.equal(retryAfterMs(headers({ "retry-after": "soon" }), now), undefined);
+    assert.equal(retryAfterMs(headers({}), now), undefined);
   });
 
   it("after a Retry-After the delay is that wait plus a random share of up to one more (or of the jitter ceiling if larger)", () => {

@@ -9,7 +9,7 @@
  * Each pod reads 3 secrets (one row reads 1, the GetSecretValue path), with the product's default
  * retry knobs and deadline (60 s). Per store: p50/p99 time to files (spawn -> exit 0, every file
  * written), calls the store saw, throttled answers, and a histogram of when requests arrived (first
- * attempts vs retries: a request from a client the store had already throttled), to see whether
+ * attempts vs retries: a request from a client the store had refused at least 100 ms before), to see whether
  * retries come in synchronized waves.
  * The processes start in waves of BENCH_HERD_WAVE (default 25; the next wave when the last has exited):
  * 200 Node processes started at once on this 2-core machine (shared with other work) starve for CPU
@@ -35,7 +35,8 @@ const WAVE = Number(process.env.BENCH_HERD_WAVE ?? 25);
 /** Limits divided by: one number for every store, or per store ("ssm=10,keyvault=30"). */
 const SCALES = (process.env.BENCH_HERD_SCALE ?? "1").split(",").map((x) => x.split("="));
 const scaleOf = (key: string) => Number(SCALES.find((x) => x.length === 2 && x[0] === key)?.[1] ?? SCALES.find((x) => x.length === 1)?.[0] ?? 1);
-const BUCKET_MS = 1000;
+/** Histogram rows (BENCH_HERD_BUCKET_MS, default 1 s). */
+const BUCKET_MS = Number(process.env.BENCH_HERD_BUCKET_MS ?? 1000);
 const DEADLINE_S = 60;
 const BUNDLE = path.resolve(__dirname, "..", "dist", "fetch.js");
 
@@ -51,7 +52,7 @@ interface Store {
 
 const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+  return s[Math.max(0, Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1))];
 };
 const load = () => os.loadavg().map((l) => l.toFixed(1)).join(" ");
 
@@ -101,6 +102,7 @@ async function main(): Promise<void> {
   const only = process.env.BENCH_HERD_STORES?.split(",");
   const rows: string[] = [];
   const histograms: string[] = [];
+  const waitRows: string[] = [];
   const loadBefore = load();
   try {
     for (const store of stores.filter((s) => !only || only.includes(s.key))) {
@@ -128,30 +130,54 @@ async function main(): Promise<void> {
       const causes = [...new Set(failures)].map((c) => `${failures.filter((f) => f === c).length}× ${c}`).join(", ");
       const wall = Date.now() - t0;
       const log = limits.flatMap((l) => l.log).sort((a, b) => a.t - b.t);
-      const throttledClients = new Set<string>();
+      // A retry: a request from a client refused at least 100 ms before (its other requests sent
+      // together with the refused one are still first attempts).
+      const firstRefusal = new Map<string, number>();
+      const isRetry = (e: { t: number; client: string }) => e.t - (firstRefusal.get(e.client) ?? Infinity) >= 100;
+      const retryTimes: number[] = [];
       const buckets = new Map<number, { first: number; retry: number; throttled: number }>();
       for (const e of log) {
         const b = Math.floor((e.t - t0) / BUCKET_MS);
         const cell = buckets.get(b) ?? { first: 0, retry: 0, throttled: 0 };
-        if (throttledClients.has(e.client)) cell.retry++;
-        else cell.first++;
+        if (isRetry(e)) {
+          cell.retry++;
+          retryTimes.push(e.t);
+        } else cell.first++;
         if (!e.admitted) {
           cell.throttled++;
-          throttledClients.add(e.client);
+          if (!firstRefusal.has(e.client)) firstRefusal.set(e.client, e.t);
         }
         buckets.set(b, cell);
       }
+      const throttledClients = new Set(firstRefusal.keys());
       const throttled = log.filter((e) => !e.admitted).length;
+      // How retries come back: a refused request's wait until its client's next request (ignoring
+      // the pod's other requests already in flight, < 100 ms later), and the most retries that
+      // arrived within any 100 ms (a synchronized wave shows as many in one instant).
+      const waits: number[] = [];
+      log.forEach((e, k) => {
+        if (e.admitted) return;
+        const next = log.slice(k + 1).find((x) => x.client === e.client && x.t - e.t >= 100);
+        if (next) waits.push(next.t - e.t);
+      });
+      let peak = 0;
+      for (let a = 0, b = 0; b < retryTimes.length; b++) {
+        while (retryTimes[b] - retryTimes[a] >= 100) a++;
+        peak = Math.max(peak, b - a + 1);
+      }
+      if (throttled > 0) {
+        waitRows.push(`| ${store.name} | ${waits.length} | ${percentile(waits, 0)} ms | ${percentile(waits, 10)} ms | ${percentile(waits, 50)} ms | ${percentile(waits, 90)} ms | ${Math.max(...waits)} ms | ${peak} |`);
+      }
       const s = (ms: number | undefined) => (ms === undefined ? "–" : `${(ms / 1000).toFixed(1)} s`);
       rows.push(`| ${store.name} | ${store.limitText}${scale !== 1 ? ` ÷ ${scale}` : ""} | ${N} | ${failures.length ? `${failures.length} (${causes})` : "0"} | ${s(percentile(times, 50))} | ${s(percentile(times, 99))} | ${s(times.length ? Math.max(...times) : undefined)} | ${log.length} | ${throttled} | ${throttledClients.size} | ${(wall / 1000).toFixed(1)} s |`);
       console.error(rows[rows.length - 1]);
       if (throttled > 0) {
         const last = Math.max(...buckets.keys());
-        const lines = [`\n${store.name}${scale !== 1 ? ` (limit ÷ ${scale})` : ""}: requests per ${BUCKET_MS / 1000} s after the herd started (seconds without requests left out)`, "", "| t | first | retries | throttled | |", "|---|---|---|---|---|"];
+        const lines = [`\n${store.name}${scale !== 1 ? ` (limit ÷ ${scale})` : ""}: requests per ${BUCKET_MS / 1000} s after the herd started (rows without requests left out)`, "", "| t | first | retries | throttled | |", "|---|---|---|---|---|"];
         for (let b = 0; b <= last; b++) {
           const c = buckets.get(b);
           if (!c) continue;
-          lines.push(`| ${((b * BUCKET_MS) / 1000).toFixed(1)} s | ${c.first} | ${c.retry} | ${c.throttled} | ${"#".repeat(Math.ceil(c.retry / 2))} |`);
+          lines.push(`| ${((b * BUCKET_MS) / 1000).toFixed(BUCKET_MS % 1000 === 0 ? 1 : 2)} s | ${c.first} | ${c.retry} | ${c.throttled} | ${"#".repeat(Math.ceil(c.retry / 2))} |`);
         }
         histograms.push(lines.join("\n"));
       }
@@ -170,6 +196,12 @@ async function main(): Promise<void> {
   console.log("\n| store | limit enforced | pods | failed | p50 to files | p99 to files | slowest | calls | throttled | pods throttled | herd done in |");
   console.log("|---|---|---|---|---|---|---|---|---|---|---|");
   for (const r of rows) console.log(r);
+  if (waitRows.length > 0) {
+    console.log("\nAfter a throttled answer: the wait until that pod's next request, and the most retries within any 100 ms\n");
+    console.log("| store | waits | min | p10 | p50 | p90 | max | retries in the busiest 100 ms |");
+    console.log("|---|---|---|---|---|---|---|---|");
+    for (const r of waitRows) console.log(r);
+  }
   for (const h of histograms) console.log(h);
 }
 

@@ -4,8 +4,23 @@
  * retry in lockstep.
  */
 export function backoffDelayMs(retry: number, baseMs: number, capMs: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, retry - 1));
-  return Math.floor(random() * ceiling);
+  return Math.floor(random() * jitterCeilingMs(retry, baseMs, capMs));
+}
+
+function jitterCeilingMs(retry: number, baseMs: number, capMs: number): number {
+  return Math.min(capMs, baseMs * 2 ** Math.max(0, retry - 1));
+}
+
+/**
+ * Delay before retry number `retry` when the service named a wait (Retry-After, in ms): never less
+ * than that wait (the services require it to be honoured), plus a random share of up to one more
+ * such wait, or of the full-jitter ceiling if that is larger. Services tell every client throttled
+ * in the same moment the same Retry-After; waiting it exactly brings them all back in the same
+ * instant, throttled again (`npm run bench:herd`, Key Vault). Without a Retry-After: backoffDelayMs.
+ */
+export function retryDelayMs(retry: number, baseMs: number, capMs: number, retryAfterMs?: number, random: () => number = Math.random): number {
+  if (retryAfterMs === undefined) return backoffDelayMs(retry, baseMs, capMs, random);
+  return retryAfterMs + Math.floor(random() * Math.max(retryAfterMs, jitterCeilingMs(retry, baseMs, capMs)));
 }
 
 /** The refresh interval with ±10% jitter, so sidecars started together spread their calls. */

@@ -1,13 +1,16 @@
 /**
  * Fetches a set of sources: de-duplicated, grouped by provider, providers run concurrently, each
  * retried (for retryable failures only) with full-jitter backoff, all under one overall deadline.
+ * Retryable failures get SECRET_MOUNT_MAX_ATTEMPTS attempts; throttling (and answers that change
+ * on their own, see SourceError.untilDeadline) is retried until the deadline, after at least the
+ * Retry-After a service named.
  * Never throws for a source's failure; every source gets a SourceResult.
  */
 import type { SecretSource, SourceType } from "../../components/spec/fetch-spec";
-import { backoffDelayMs, sleep } from "./backoff";
+import { retryDelayMs, sleep } from "./backoff";
 import type { Knobs } from "./config";
 import { log } from "./log";
-import { type Provider, type ProviderContext, SourceError, type SourceResult } from "./providers/provider";
+import { type Provider, type ProviderContext, retriesUntilDeadline, SourceError, type SourceResult } from "./providers/provider";
 import { sourceKey } from "./source-ref";
 
 export type ProviderLoader = (type: SourceType) => Promise<Provider>;
@@ -86,10 +89,12 @@ async function fetchGroupWithRetries(
     pending.forEach((i, j) => {
       const r = got[j] ?? { ok: false, error: new SourceError("malformed", "the provider returned no result for this source"), attempts: 1, ms: 0 };
       results[i] = { ...r, attempts: attempt, ms: Date.now() - started };
-      if (!r.ok && r.error.retryable && (attempt < knobs.maxAttempts || r.error.untilDeadline)) retry.push(i);
+      if (!r.ok && r.error.retryable && (attempt < knobs.maxAttempts || retriesUntilDeadline(r.error))) retry.push(i);
     });
     if (retry.length === 0) break;
-    const delay = backoffDelayMs(attempt, knobs.retryBaseMs, knobs.retryCapMs);
+    const retryAfters = retry.map((i) => (results[i] as { error: SourceError }).error.retryAfterMs).filter((ms): ms is number => ms !== undefined);
+    const retryAfterMs = retryAfters.length > 0 ? Math.max(...retryAfters) : undefined;
+    const delay = retryDelayMs(attempt, knobs.retryBaseMs, knobs.retryCapMs, retryAfterMs);
     if (Date.now() + delay >= ctx.deadline) {
       outOfTime = true;
       break;
@@ -100,6 +105,7 @@ async function fetchGroupWithRetries(
       causes: [...new Set(retry.map((i) => (results[i] as { error: SourceError }).error.failure))],
       attempt: attempt + 1,
       delayMs: delay,
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
     });
     if (!(await sleep(delay, ctx.signal))) break;
     pending = retry;

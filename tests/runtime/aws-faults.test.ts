@@ -1,7 +1,9 @@
 /**
  * The fault matrix, per AWS source: each fault ends in exit code 1, one error line naming the file,
  * the source and the cause class, and nothing visible in the volume. Retries are bounded: with
- * SDK retries off, a fault that never clears costs exactly SECRET_MOUNT_MAX_ATTEMPTS requests.
+ * SDK retries off, a fault that never clears costs exactly SECRET_MOUNT_MAX_ATTEMPTS requests;
+ * but throttling, which AWS asks clients to retry with backoff until the quota refills, is retried
+ * until the deadline.
  */
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
@@ -12,13 +14,13 @@ import { listTree, runFetch, SECRET_MARKER, specEnv, tempDir } from "./harness";
 interface Case {
   fault: FaultKind | "missing";
   cause: string;
-  /** Requests expected when the fault never clears (retryable faults are retried). */
-  requests: number;
+  /** Requests expected when the fault never clears (retryable faults are retried); "more" = past MAX_ATTEMPTS, until the deadline. */
+  requests: number | "more";
 }
 
 const MAX_ATTEMPTS = 3;
 const CASES: Case[] = [
-  { fault: "throttle", cause: "throttled", requests: MAX_ATTEMPTS },
+  { fault: "throttle", cause: "throttled", requests: "more" },
   { fault: "server-error", cause: "unavailable", requests: MAX_ATTEMPTS },
   { fault: "reset", cause: "unavailable", requests: MAX_ATTEMPTS },
   { fault: "malformed", cause: "malformed", requests: MAX_ATTEMPTS },
@@ -76,7 +78,7 @@ describe("runtime: AWS fault matrix", () => {
 
   for (const src of SOURCES) {
     for (const c of CASES.filter((x) => !src.except?.includes(x.fault))) {
-      it(`${src.name}: ${c.fault} -> exit 1, "${c.cause}" line per file, ${c.requests} request(s), nothing visible`, async () => {
+      it(`${src.name}: ${c.fault} -> exit 1, "${c.cause}" line per file, ${c.requests === "more" ? "retried until the deadline" : `${c.requests} request(s)`}, nothing visible`, async () => {
         if (c.fault === "missing") {
           aws.secrets.clear();
           aws.parameters.clear();
@@ -84,10 +86,11 @@ describe("runtime: AWS fault matrix", () => {
           aws.faults.push({ op: src.op, kind: c.fault, delayMs: 3_000 });
         }
         const vol = path.join(tempDir(), "vol");
-        // The deadline cuts only the slow case; under a loaded machine a 1 s deadline could cut a retry too.
-        const spec = { version: 1, dir: vol, mode: "init", timeoutSeconds: c.fault === "slow" ? 1 : 10, files: src.files };
+        // The deadline cuts only the slow and throttle cases; under a loaded machine a 1 s deadline could cut a retry too.
+        const spec = { version: 1, dir: vol, mode: "init", timeoutSeconds: c.fault === "slow" ? 1 : c.fault === "throttle" ? 2 : 10, files: src.files };
+        const fast = c.fault === "throttle" ? { SECRET_MOUNT_RETRY_BASE_MS: "20", SECRET_MOUNT_RETRY_CAP_MS: "100" } : {};
         const r = await runFetch({
-          env: specEnv(spec, { ...aws.podIdentityEnv(tempDir()), SECRET_MOUNT_SDK_MAX_ATTEMPTS: "1", SECRET_MOUNT_MAX_ATTEMPTS: String(MAX_ATTEMPTS) }),
+          env: specEnv(spec, { ...aws.podIdentityEnv(tempDir()), SECRET_MOUNT_SDK_MAX_ATTEMPTS: "1", SECRET_MOUNT_MAX_ATTEMPTS: String(MAX_ATTEMPTS), ...fast }),
         });
         assert.equal(r.code, 1, r.stdout + r.stderr);
         const failed = r.logs.filter((l) => l.event === "file-failed");
@@ -96,7 +99,11 @@ describe("runtime: AWS fault matrix", () => {
           src.files.map((f) => [f.path, ref(f.source), c.cause]),
         );
         failed.forEach((l, i) => assert.match(String(l.msg), new RegExp(`^${escape(src.files[i].path)} <- ${escape(ref(src.files[i].source))}: ${c.cause}: `)));
-        assert.equal(aws.callsOf(src.op).length, c.requests);
+        if (c.requests === "more") {
+          assert.ok(aws.callsOf(src.op).length > MAX_ATTEMPTS, `${aws.callsOf(src.op).length} requests: retried past SECRET_MOUNT_MAX_ATTEMPTS`);
+          failed.forEach((l) => assert.match(String(l.msg), /deadline of 2 s passed while retrying/));
+          assert.ok(!(r.stdout + r.stderr).includes(SECRET_MARKER), "no value in the output");
+        } else assert.equal(aws.callsOf(src.op).length, c.requests);
         assert.deepEqual(listTree(vol), []);
       });
     }
@@ -109,6 +116,35 @@ describe("runtime: AWS fault matrix", () => {
       assert.equal(r.code, 0, r.stderr);
       assert.equal(aws.callsOf(src.op).length, 3);
       assert.equal(r.logs.find((l) => l.event === "file-written")?.attempt, 3);
+      assert.equal(fs.readFileSync(path.join(vol, "db/password"), "utf8"), `${SECRET_MARKER}-fault-db`);
+    });
+  }
+
+  for (const src of SOURCES) {
+    it(`${src.name}: throttled for twice SECRET_MOUNT_MAX_ATTEMPTS, within the deadline -> retried with full jitter until it succeeds`, async () => {
+      aws.faults.push({ op: src.op, kind: "throttle", times: 2 * MAX_ATTEMPTS });
+      const vol = path.join(tempDir(), "vol");
+      const spec = { version: 1, dir: vol, mode: "init", timeoutSeconds: 20, files: src.files };
+      const base = 20;
+      const cap = 100;
+      const r = await runFetch({
+        env: specEnv(spec, {
+          ...aws.podIdentityEnv(tempDir()),
+          SECRET_MOUNT_SDK_MAX_ATTEMPTS: "1",
+          SECRET_MOUNT_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
+          SECRET_MOUNT_RETRY_BASE_MS: String(base),
+          SECRET_MOUNT_RETRY_CAP_MS: String(cap),
+        }),
+      });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(aws.callsOf(src.op).length, 2 * MAX_ATTEMPTS + 1);
+      assert.equal(r.logs.find((l) => l.event === "file-written")?.attempt, 2 * MAX_ATTEMPTS + 1);
+      const retries = r.logs.filter((l) => l.event === "retrying");
+      assert.equal(retries.length, 2 * MAX_ATTEMPTS);
+      retries.forEach((l, k) => {
+        assert.deepEqual(l.causes, ["throttled"]);
+        assert.ok(Number(l.delayMs) >= 0 && Number(l.delayMs) < Math.min(cap, base * 2 ** k), `retry ${k + 1} waited ${String(l.delayMs)} ms`);
+      });
       assert.equal(fs.readFileSync(path.join(vol, "db/password"), "utf8"), `${SECRET_MARKER}-fault-db`);
     });
   }

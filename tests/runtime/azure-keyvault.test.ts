@@ -7,6 +7,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { AzureDoubles } from "./doubles/azure";
+import { RateLimit } from "./doubles/rate-limit";
 import { expectFileFailure, expectRotationPickedUp, expectSuccess, fastRetries, FAULT_MATRIX, readVolumeFile, visible } from "./doubles/fault-matrix";
 import { makeTestPki, type TestPki } from "./doubles/tls";
 import { isolatedEnv, runFetch, SECRET_MARKER, specEnv, tempDir } from "./harness";
@@ -37,6 +38,7 @@ describe("runtime: azure-keyvault (Entra workload identity + Key Vault over TLS)
     az.propagatingRequests = 0;
     az.tokenRequests = 0;
     az.secretReads = 0;
+    az.rateLimit = undefined;
   });
 
   /** What the AKS webhook injects, plus the test CA. */
@@ -104,6 +106,37 @@ describe("runtime: azure-keyvault (Entra workload identity + Key Vault over TLS)
     const volume = tempDir("sm-vol-");
     await expectSuccess(specEnv(spec(volume, [{ path: "flaky", source: source("flaky") }]), { ...podEnv(), ...fastRetries() }));
     assert.equal(readVolumeFile(volume, "flaky"), `v-${SECRET_MARKER}`);
+  });
+
+  it("retries a 429 in the runtime's attempts, one request each, past the attempt limit until it clears", async () => {
+    az.secrets.set("busy", { value: `b-${SECRET_MARKER}`, version: "1" });
+    az.faults.set("busy", { kind: "throttle", times: 6 });
+    const volume = tempDir("sm-vol-");
+    // 3 attempts of 2 SDK tries each would have given up after 6 throttled requests.
+    const r = await expectSuccess(specEnv(spec(volume, [{ path: "busy", source: source("busy") }]), { ...podEnv(), ...fastRetries(), SECRET_MOUNT_RETRY_BASE_MS: "20", SECRET_MOUNT_RETRY_CAP_MS: "100" }));
+    assert.equal(readVolumeFile(volume, "busy"), `b-${SECRET_MARKER}`);
+    assert.equal(az.secretReads, 7, "one request per attempt: the SDK does not retry the 429 itself");
+    assert.equal(r.logs.find((l) => l.event === "file-written")?.attempt, 7);
+    assert.deepEqual(r.logs.filter((l) => l.event === "retrying").map((l) => l.causes), Array.from({ length: 6 }, () => ["throttled"]));
+  });
+
+  it("after a 429 waits at least its Retry-After, plus a random share, not exactly Retry-After", async () => {
+    az.secrets.set("a", { value: `a-${SECRET_MARKER}`, version: "1" });
+    az.secrets.set("b", { value: `b-${SECRET_MARKER}`, version: "1" });
+    // One read per second: of the two reads sent together, one is refused with Retry-After: 1.
+    az.rateLimit = new RateLimit(1, 1000);
+    const volume = tempDir("sm-vol-");
+    const r = await expectSuccess(specEnv(spec(volume, [{ path: "a", source: source("a") }, { path: "b", source: source("b") }]), { ...podEnv(), ...fastRetries() }));
+    assert.equal(readVolumeFile(volume, "b"), `b-${SECRET_MARKER}`);
+    const retries = r.logs.filter((l) => l.event === "retrying");
+    assert.equal(retries.length, 1, JSON.stringify(retries));
+    assert.deepEqual(retries[0].causes, ["throttled"]);
+    assert.equal(retries[0].retryAfterMs, 1000);
+    // Retry-After plus a share of up to one more Retry-After (base 250 ms is below it).
+    assert.ok(Number(retries[0].delayMs) >= 1000 && Number(retries[0].delayMs) < 2000, `waited ${String(retries[0].delayMs)} ms`);
+    const log = az.rateLimit.log;
+    assert.deepEqual(log.map((x) => x.admitted), [true, false, true], "one refusal, retried once");
+    assert.ok(log[2].t - log[1].t >= 1000, `the retry came ${log[2].t - log[1].t} ms after the 429`);
   });
 
   it("refresh mode: a new secret version is swapped in, reusing the token", async () => {
@@ -182,7 +215,7 @@ describe("runtime: azure-keyvault (Entra workload identity + Key Vault over TLS)
     az.secrets.set("s", { value: `v-${SECRET_MARKER}`, version: "1" });
     az.faults.set("token", { kind: "throttle" });
     const volume = tempDir("sm-vol-");
-    await expectFileFailure(specEnv(spec(volume, [{ path: "s", source: source("s") }]), { ...podEnv(), ...fastRetries() }), volume, { file: "s", sourceType: "azure-keyvault", cause: "throttled" });
+    await expectFileFailure(specEnv(spec(volume, [{ path: "s", source: source("s") }]), { ...podEnv(), ...fastRetries("throttle") }), volume, { file: "s", sourceType: "azure-keyvault", cause: "throttled" });
   });
 
   it("reports a missing federated token file as identity-not-ready", async () => {

@@ -1,11 +1,12 @@
 /** The orchestrator in process, with fake providers: dedupe, what is retried, the deadline. */
 import * as assert from "node:assert/strict";
 import type { SecretSource, SourceType } from "../../components/spec/fetch-spec";
-import { backoffDelayMs } from "../../runtime-image/src/backoff";
+import { backoffDelayMs, retryDelayMs } from "../../runtime-image/src/backoff";
 import type { Knobs } from "../../runtime-image/src/config";
 import { fetchSources } from "../../runtime-image/src/fetch-sources";
 import { setLogWriter } from "../../runtime-image/src/log";
 import { type Provider, SourceError, type SourceResult } from "../../runtime-image/src/providers/provider";
+import { retryAfterMs } from "../../runtime-image/src/providers/provider-support";
 import { sourceKey } from "../../runtime-image/src/source-ref";
 import { recordOutput } from "./harness";
 
@@ -43,13 +44,34 @@ describe("runtime: fetch orchestration (in process)", () => {
   });
 
   it("retries only retryable failures, only the failed sources, at most maxAttempts times", async () => {
-    const p = fake((n) => (n === "/throttled" ? fail(new SourceError("throttled", "t", true)) : n === "/missing" ? fail(new SourceError("not-found", "m")) : ok(n)));
-    const { results } = await fetchSources([ssm("/ok"), ssm("/throttled"), ssm("/missing")], knobs, {}, p.load);
-    assert.deepEqual(p.calls, [["/ok", "/throttled", "/missing"], ["/throttled"], ["/throttled"]]);
-    const throttled = results.get(sourceKey(ssm("/throttled")))!;
-    assert.equal(throttled.ok, false);
-    assert.equal(throttled.attempts, 3);
+    const p = fake((n) => (n === "/failing" ? fail(new SourceError("unavailable", "503", true)) : n === "/missing" ? fail(new SourceError("not-found", "m")) : ok(n)));
+    const { results } = await fetchSources([ssm("/ok"), ssm("/failing"), ssm("/missing")], knobs, {}, p.load);
+    assert.deepEqual(p.calls, [["/ok", "/failing", "/missing"], ["/failing"], ["/failing"]]);
+    const failing = results.get(sourceKey(ssm("/failing")))!;
+    assert.equal(failing.ok, false);
+    assert.equal(failing.attempts, 3);
     assert.equal(results.get(sourceKey(ssm("/missing")))!.attempts, 1);
+  });
+
+  it("retries throttling past maxAttempts until it clears, for any store's provider", async () => {
+    // Throttled 6 times, twice the attempt limit: the quota refills with time, within the deadline.
+    const p = fake((n, call) => (call <= 6 ? fail(new SourceError("throttled", "rate exceeded", true)) : ok(n)));
+    const { results } = await fetchSources([ssm("/busy")], knobs, {}, p.load);
+    const r = results.get(sourceKey(ssm("/busy")))!;
+    assert.ok(r.ok, JSON.stringify(r));
+    assert.equal(r.attempts, 7);
+    assert.equal(p.calls.length, 7);
+  });
+
+  it("waits at least a throttled answer's Retry-After, plus jitter, before the next attempt", async () => {
+    const times: number[] = [];
+    const p = fake((n, call) => {
+      times.push(Date.now());
+      return call === 1 ? fail(new SourceError("throttled", "429", true, false, 300)) : ok(n);
+    });
+    const { results } = await fetchSources([ssm("/busy")], knobs, {}, p.load);
+    assert.ok(results.get(sourceKey(ssm("/busy")))!.ok);
+    assert.ok(times[1] - times[0] >= 300, `waited ${times[1] - times[0]} ms`);
   });
 
   it("a failure that clears on retry succeeds, reporting the attempt", async () => {
@@ -99,5 +121,30 @@ describe("runtime: fetch orchestration (in process)", () => {
     assert.equal(backoffDelayMs(3, 100, 5000, () => 0.999), 399);
     assert.equal(backoffDelayMs(20, 100, 5000, () => 0.999), 4995);
     assert.equal(backoffDelayMs(3, 100, 5000, () => 0), 0);
+  });
+
+  it("reads a throttled answer's wait from retry-after-ms, x-ms-retry-after-ms, or Retry-After in seconds or as an HTTP date", () => {
+    const headers = (h: Record<string, string>) => (name: string) => h[name];
+    const now = Date.parse("Mon, 07 Dec 2026 18:00:00 GMT");
+    assert.equal(retryAfterMs(headers({ "retry-after": "3" }), now), 3000);
+    assert.equal(retryAfterMs(headers({ "retry-after-ms": "1500", "retry-after": "3" }), now), 1500);
+    assert.equal(retryAfterMs(headers({ "x-ms-retry-after-ms": "250" }), now), 250);
+    assert.equal(retryAfterMs(headers({ "retry-after": "Mon, 07 Dec 2026 18:00:04 GMT" }), now), 4000);
+    assert.equal(retryAfterMs(headers({ "retry-after": "Mon, 07 Dec 2026 17:59:00 GMT" }), now), 0, "a date already past: no wait");
+    assert.equal(retryAfterMs(headers({ "retry-after": "soon" }), now), undefined);
+    assert.equal(retryAfterMs(headers({}), now), undefined);
+  });
+
+  it("after a Retry-After the delay is that wait plus a random share of up to one more (or of the jitter ceiling if larger)", () => {
+    assert.equal(retryDelayMs(1, 100, 5000, undefined, () => 0.999), 99, "no Retry-After: full jitter");
+    assert.equal(retryDelayMs(1, 100, 5000, 3000, () => 0), 3000, "never less than Retry-After");
+    assert.equal(retryDelayMs(1, 100, 5000, 3000, () => 0.5), 4500, "a share of one more Retry-After");
+    assert.equal(retryDelayMs(1, 100, 5000, 3000, () => 0.999), 5997);
+    assert.equal(retryDelayMs(7, 100, 5000, 1000, () => 0.5), 3500, "the jitter ceiling (min(cap, 6400)) when larger");
+    assert.equal(retryDelayMs(1, 100, 5000, 0, () => 0.5), 50, "Retry-After: 0 still jitters");
+    // Pods throttled together, told the same Retry-After, come back spread over a window as wide as it.
+    const delays = Array.from({ length: 200 }, () => retryDelayMs(1, 250, 5000, 2000));
+    assert.ok(Math.min(...delays) >= 2000 && Math.max(...delays) < 4000);
+    assert.ok(new Set(delays.map((d) => Math.floor(d / 250))).size >= 6, "spread over the window, not one instant");
   });
 });

@@ -94,7 +94,7 @@ describe("runtime: gcp-secretmanager (GKE metadata server + Secret Manager REST)
           { path: "bad/target", source: source(name("target")) },
         ]),
         // PERMISSION_DENIED is retried until the deadline (a grant may still be propagating): keep it short here.
-        { ...podEnv(), ...fastRetries(fault), ...(fault === "denied" || fault === "throttle" ? { SECRET_MOUNT_TIMEOUT_MS: "1500" } : {}) },
+        { ...podEnv(), ...fastRetries(fault), ...(fault === "denied" ? { SECRET_MOUNT_TIMEOUT_MS: "1500" } : {}) },
       );
       await expectFileFailure(env, volume, { file: "bad/target", sourceType: "gcp-secretmanager", cause });
     });

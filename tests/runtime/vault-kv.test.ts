@@ -88,6 +88,16 @@ describe("runtime: vault-kv (Kubernetes auth + KV v2)", function () {
     assert.equal(readVolumeFile(volume, "flaky"), `v-${SECRET_MARKER}`);
   });
 
+  it("retries a rate-limit quota's 429 past the attempt limit until it clears", async () => {
+    vault.kv.set("apps/billing/busy", { versions: { 1: { v: `b-${SECRET_MARKER}` } } });
+    vault.faults.set("apps/billing/busy", { kind: "throttle", times: 6 });
+    const volume = tempDir("sm-vol-");
+    const r = await expectSuccess(specEnv(spec(volume, [{ path: "busy", source: source("apps/billing/busy"), jsonKey: "v" }]), { ...podEnv(), ...fastRetries(), SECRET_MOUNT_RETRY_BASE_MS: "20", SECRET_MOUNT_RETRY_CAP_MS: "100" }));
+    assert.equal(readVolumeFile(volume, "busy"), `b-${SECRET_MARKER}`);
+    assert.equal(r.logs.find((l) => l.event === "file-written")?.attempt, 7, "3 attempts allowed, throttling retried until it cleared");
+    assert.deepEqual(r.logs.filter((l) => l.event === "retrying").map((l) => l.causes), Array.from({ length: 6 }, () => ["throttled"]));
+  });
+
   it("refresh mode: a new KV version is swapped in, reusing the Vault token", async () => {
     vault.kv.set("apps/billing/rotating", { versions: { 1: { pw: `gen1-${SECRET_MARKER}` } } });
     const volume = tempDir("sm-vol-");
@@ -149,7 +159,7 @@ describe("runtime: vault-kv (Kubernetes auth + KV v2)", function () {
     vault.kv.set("apps/billing/db", { versions: { 1: { v: `v-${SECRET_MARKER}` } } });
     vault.faults.set("login", { kind: "throttle" });
     const volume = tempDir("sm-vol-");
-    await expectFileFailure(specEnv(spec(volume, [{ path: "s", source: source("apps/billing/db") }]), { ...podEnv(), ...fastRetries() }), volume, { file: "s", sourceType: "vault-kv", cause: "throttled" });
+    await expectFileFailure(specEnv(spec(volume, [{ path: "s", source: source("apps/billing/db") }]), { ...podEnv(), ...fastRetries("throttle") }), volume, { file: "s", sourceType: "vault-kv", cause: "throttled" });
   });
 
   it("reports a missing service account token file as identity-not-ready", async () => {

@@ -5,7 +5,8 @@
  * AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_FEDERATED_TOKEN_FILE and AZURE_AUTHORITY_HOST.
  * One credential per identity and one SecretClient per vault are kept for the life of the process,
  * so refreshes reuse the cached token and the vault's challenge state. The SDKs do the token
- * exchange, the Key Vault 401 challenge and the retries (bounded by the runtime's SDK knobs).
+ * exchange, the Key Vault 401 challenge and the retries (bounded by the runtime's SDK knobs), but
+ * for the vault's 429: that goes to the runtime's retries (throttledToRuntime below).
  */
 import { existsSync } from "node:fs";
 import { type AccessToken, type GetTokenOptions, WorkloadIdentityCredential, type TokenCredential } from "@azure/identity";
@@ -13,7 +14,7 @@ import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { SecretClient } from "@azure/keyvault-secrets";
 import type { AzureKeyVaultSource } from "../../../components/spec/fetch-spec";
 import { type Provider, type ProviderContext, SourceError, type SourceResult } from "./provider";
-import { CONCURRENCY, classifyStatus, firstLine, mapBounded, networkCode, sdkRetryBudget, serviceMessage, settle } from "./provider-support";
+import { CONCURRENCY, classifyStatus, firstLine, mapBounded, networkCode, retryAfterMs, sdkRetryBudget, serviceMessage, settle } from "./provider-support";
 
 const IDENTITY_ENV = ["AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_FEDERATED_TOKEN_FILE"] as const;
 
@@ -49,7 +50,10 @@ function clientFor(source: AzureKeyVaultSource, ctx: ProviderContext): SecretCli
     client = new SecretClient(source.vaultUrl, credentialFor(ctx), {
       disableChallengeResourceVerification: skipCheck,
       retryOptions: retryOptions(ctx),
-      additionalPolicies: [{ policy: callCounter(ctx), position: "perRetry" }],
+      additionalPolicies: [
+        { policy: callCounter(ctx), position: "perRetry" },
+        { policy: throttledToRuntime(), position: "perRetry" },
+      ],
       userAgentOptions: { userAgentPrefix: "secret-mount" },
     });
     clients.set(key, client);
@@ -120,6 +124,35 @@ function callCounter(ctx: ProviderContext): PipelinePolicy {
       return next(request);
     },
   };
+}
+
+/**
+ * Hands the vault's 429 to the runtime's retries instead of the SDK's throttling retry, which waits
+ * exactly Retry-After: every pod throttled in the same second would come back in the same second
+ * and be throttled together again (`npm run bench:herd`). The runtime waits at least Retry-After
+ * plus a random share (backoff.ts retryDelayMs), until the deadline like all throttling. The SDK's
+ * retry policy passes on errors that are not its own RestError at once, so it never retries this.
+ */
+function throttledToRuntime(): PipelinePolicy {
+  return {
+    name: "secretMountThrottledToRuntime",
+    async sendRequest(request, next) {
+      const response = await next(request);
+      if (response.status !== 429) return response;
+      const error = (parseJson(response.bodyAsText) as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+      const code = typeof error?.code === "string" ? ` ${error.code}` : "";
+      const msg = serviceMessage(error?.message);
+      throw new SourceError("throttled", `Key Vault answered 429${code}${msg ? `: ${msg}` : ""}`, true, false, retryAfterMs((name) => response.headers.get(name)));
+    },
+  };
+}
+
+function parseJson(text: string | null | undefined): unknown {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 interface AzureErrorShape {

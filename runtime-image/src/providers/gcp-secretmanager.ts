@@ -16,7 +16,7 @@
  * PERMISSION_DENIED is retried until the overall deadline: a grant made by the same `pulumi up`
  * that started the pod can take minutes to apply, so "denied" is only the verdict at the end.
  * 429 RESOURCE_EXHAUSTED (the project's per-minute quota) is retried by the runtime's attempts, until
- * the overall deadline, with their full-jitter backoff; not by gaxios, whose delays are fixed
+ * the overall deadline like every store's throttling, with their full-jitter backoff; not by gaxios, whose delays are fixed
  * (base, +0.5 s, +1.5 s, …): pods throttled together would come back together, wave after wave
  * (`npm run bench:herd`). 5xx and network errors keep gaxios's retries within one attempt.
  */
@@ -156,8 +156,8 @@ function classify(e: unknown): SourceError {
     const detail = `${status}${g.status ? ` ${g.status}` : ""}${g.message ? `: ${g.message}` : ""}`;
     // A fresh grant takes time to apply: denied now may be allowed before the deadline.
     if (status === 403) return new SourceError("access-denied", `Secret Manager answered ${detail}`, true, true);
-    // A quota refill is a matter of time: throttled is retried until the deadline, spread by full jitter.
-    if (status === 429) return new SourceError("throttled", `Secret Manager answered ${detail}`, true, true);
+    // A quota refill is a matter of time: throttled, retried until the deadline (retriesUntilDeadline), spread by full jitter.
+    if (status === 429) return new SourceError("throttled", `Secret Manager answered ${detail}`, true);
     const c = classifyStatus(status);
     if (c) return new SourceError(c.failure, `Secret Manager answered ${detail}`, c.retryable);
     // FAILED_PRECONDITION: the version is disabled or destroyed, which a reader sees as "not there".

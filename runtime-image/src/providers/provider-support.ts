@@ -76,6 +76,22 @@ export function classifyStatus(status: number): { failure: FailureClass; retryab
 }
 
 /**
+ * The wait a throttled answer asks for, in ms: `retry-after-ms` / `x-ms-retry-after-ms` (Azure),
+ * else `Retry-After` in seconds or as an HTTP date (RFC 9110). Undefined when absent or unreadable.
+ */
+export function retryAfterMs(header: (name: string) => string | null | undefined, now = Date.now()): number | undefined {
+  for (const name of ["retry-after-ms", "x-ms-retry-after-ms"]) {
+    const v = header(name)?.trim();
+    if (v && /^\d+$/.test(v)) return Number(v);
+  }
+  const v = header("retry-after")?.trim();
+  if (!v) return undefined;
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/**
  * Keeps a service's error message for a user to read, cut short and on one line. Only messages
  * from error responses (status >= 400) go through here: those never carry a secret value. Bodies of
  * successful responses never do.

@@ -24,12 +24,24 @@ export class SourceError extends Error {
     /**
      * Retry until the overall deadline rather than for SECRET_MOUNT_MAX_ATTEMPTS attempts: for
      * answers that change on their own within minutes (a new IAM grant still propagating).
+     * Throttling always is (see retriesUntilDeadline).
      */
     readonly untilDeadline = false,
+    /** How long the service asked the client to wait (its Retry-After), in ms; the next retry waits at least this. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = "SourceError";
   }
+}
+
+/**
+ * Whether a failure is retried until the overall deadline. Throttling is, for every store: a quota
+ * refills with time, and a herd of pods that gave up after a fixed number of attempts would be
+ * restarted together by the kubelet instead of spreading out (fetch-sources.ts, backoff.ts).
+ */
+export function retriesUntilDeadline(e: SourceError): boolean {
+  return e.retryable && (e.untilDeadline || e.failure === "throttled");
 }
 
 /** What a provider returns for one source: the raw bytes and, when the service says, a version. */

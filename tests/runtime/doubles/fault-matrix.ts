@@ -18,13 +18,14 @@ export const FAULT_MATRIX: { fault: FaultKind | "missing"; cause: FailureClass }
 
 /**
  * Env for fast fault runs: few attempts, tiny backoff; a short deadline only where a test waits
- * for it (a slow answer), so nothing else depends on timing.
+ * for it (a slow answer; throttling, which is retried until the deadline), so nothing else
+ * depends on timing.
  */
 export function fastRetries(fault?: string): NodeJS.ProcessEnv {
   return {
     SECRET_MOUNT_MAX_ATTEMPTS: "3",
     SECRET_MOUNT_SDK_MAX_ATTEMPTS: "2",
-    ...(fault === "slow" ? { SECRET_MOUNT_TIMEOUT_MS: "1500" } : {}),
+    ...(fault === "slow" || fault === "throttle" ? { SECRET_MOUNT_TIMEOUT_MS: "1500" } : {}),
   };
 }
 

@@ -64,7 +64,7 @@ describe("examples/ecs renders offline (npm run render -- examples/ecs)", () => 
     assert.match(svc, /circuit breaker\s+on with rollback/);
   });
 
-  it("the EC2 variant renders a tmpfs volume (the seed's host-disk volume fixed)", async function () {
+  it("the EC2 variant renders a tmpfs volume (not a host-disk volume)", async function () {
     this.timeout(60000);
     const stackFile = path.join(ROOT, "examples/ecs/Pulumi.ec2-test.yaml");
     const base = fs.readFileSync(path.join(ROOT, "examples/ecs/Pulumi.example.yaml"), "utf8");

@@ -95,7 +95,7 @@ describe("integration: the rendered ECS task's fetch container against the AWS d
     assert.equal(agentStartsApp(app.dependsOn[0].condition, r.code), true);
   });
 
-  it("a failed fetch exits non-zero, writes nothing, and leaves the app not started (the seed's COMPLETE would have started it)", async () => {
+  it("a failed fetch exits non-zero, writes nothing, and leaves the app not started (a COMPLETE condition would have started it)", async () => {
     aws.reset({ data: true });
     const dbArn = aws.putSecret("prod/db", `${SECRET_MARKER}-db`);
     const stripeArn = aws.putSecret("prod/stripe", JSON.stringify({ apiKey: `${SECRET_MARKER}-key` }));
@@ -109,7 +109,7 @@ describe("integration: the rendered ECS task's fetch container against the AWS d
     assert.match(r.stderr + r.stdout, /prod\/stripe/);
     assert.deepEqual(listTree(mount).filter((f) => !f.startsWith(".")), []);
     assert.equal(agentStartsApp(app.dependsOn[0].condition, r.code), false);
-    assert.equal(agentStartsApp("COMPLETE", r.code), true, "the seed's COMPLETE starts the app without its secrets");
+    assert.equal(agentStartsApp("COMPLETE", r.code), true, "a COMPLETE condition starts the app without its secrets");
   });
 
   it("without the ECS agent's credentials the fetcher does not fall back to the instance's: it fails", async () => {

@@ -1,7 +1,7 @@
 import type { EnvFileArgs, FetchContainerArgs, RefreshArgs, SecretArgs } from "./core/args";
-import type { EksPlatformArgs } from "./aws/eks-args";
-import type { AksPlatformArgs } from "./azure/aks-args";
-import type { GkePlatformArgs } from "./gcp/gke-args";
+import type { EksPlatformArgs } from "./platforms/eks/args";
+import type { AksPlatformArgs } from "./platforms/aks/args";
+import type { GkePlatformArgs } from "./platforms/gke/args";
 
 /**
  * Arguments of SecretMount: the secrets and the identity of one ServiceAccount, for pods someone

@@ -6,9 +6,9 @@ import { requiredVolumeBytes, volumeSizeLimit } from "./core/volume-size";
 import { fetchImageOf } from "./kubernetes/fetch-image";
 import type { PlatformPlan } from "./core/platform";
 import type { SecretMountedWorkloadArgs } from "./workload-args";
-import { eksPlatform } from "./aws/eks-platform";
-import { aksPlatform } from "./azure/aks-platform";
-import { gkePlatform } from "./gcp/gke-platform";
+import { eksPlatform } from "./platforms/eks";
+import { aksPlatform } from "./platforms/aks";
+import { gkePlatform } from "./platforms/gke";
 
 export type { PlatformPlan, PlatformOutputs, ProvisionedPlatform } from "./core/platform";
 

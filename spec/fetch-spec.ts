@@ -8,7 +8,7 @@
  * redefine it.
  */
 
-import { regionOfArn } from "../aws/arns";
+import { regionOfArn } from "./arn";
 import { firstDuplicateKey } from "./json-duplicate-keys";
 
 /** The contract version this definition reads and writes. */

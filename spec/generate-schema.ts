@@ -15,7 +15,7 @@ export function generateFetchSpecSchema(): object {
     skipTypeCheck: true,
   }).createSchema("FetchSpec");
   return {
-    $id: "https://github.com/secret-mount/secret-mount/blob/main/components/spec/fetch-spec.schema.json",
+    $id: "https://github.com/secret-mount/secret-mount/blob/main/spec/fetch-spec.schema.json",
     title: "secret-mount FetchSpec v1",
     description: "The document in SECRET_MOUNT_SPEC: what the fetch container reads, and where it writes it. References only, never values.",
     ...schema,

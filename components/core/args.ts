@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { GcpSecretArgs } from "../gcp/gke-args";
+import type { GcpSecretArgs } from "../platforms/gke/args";
 
 /**
  * Platform-neutral parts of a SecretMountedWorkload declaration.

@@ -1,4 +1,4 @@
-import { FETCH_SPEC_VERSION, parseFetchSpec, type FetchFile, type FetchSpec, type SecretSource } from "../spec/fetch-spec";
+import { FETCH_SPEC_VERSION, parseFetchSpec, type FetchFile, type FetchSpec, type SecretSource } from "../../spec/fetch-spec";
 import type { SecretSetDeclaration } from "./normalize";
 
 /**

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_FILE_MODE, DEFAULT_GENERATION_FILE, DEFAULT_REFRESH_SECONDS, DEFAULT_TIMEOUT_SECONDS, FetchSpecError, MIN_REFRESH_SECONDS, fileModeProblem, filePathProblem, normalizeFileMode, parseNotify, pathCollision, type NotifySpec } from "../spec/fetch-spec";
+import { DEFAULT_FILE_MODE, DEFAULT_GENERATION_FILE, DEFAULT_REFRESH_SECONDS, DEFAULT_TIMEOUT_SECONDS, FetchSpecError, MIN_REFRESH_SECONDS, fileModeProblem, filePathProblem, normalizeFileMode, parseNotify, pathCollision, type NotifySpec } from "../../spec/fetch-spec";
 import type { SecretMountedWorkloadArgs } from "../workload-args";
 import type { ContainerArgs, GenerateArgs, ResourcesArgs, SecretArgs, SecretFileArgs } from "./args";
 import { DeclarationError } from "./declaration-error";

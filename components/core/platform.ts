@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { SecretSource } from "../spec/fetch-spec";
+import type { SecretSource } from "../../spec/fetch-spec";
 import type { PlatformWiring } from "../kubernetes/pod";
 
 /**

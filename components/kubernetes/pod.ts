@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { refuseSecret } from "../core/plain-inputs";
 import type * as k8s from "@pulumi/kubernetes/types/input";
-import { FETCH_SPEC_ENV, FETCH_SPEC_FILE_ENV, POD_NAME_ENV, POD_NAMESPACE_ENV } from "../spec/fetch-spec";
+import { FETCH_SPEC_ENV, FETCH_SPEC_FILE_ENV, POD_NAME_ENV, POD_NAMESPACE_ENV } from "../../spec/fetch-spec";
 import { FETCH_SPEC_DIR, FETCH_SPEC_FILE } from "../core/spec-delivery";
 import type { ResourcesArgs } from "../core/args";
 import { FETCH_CONTAINER_NAME, type Declaration, type NormalizedContainer } from "../core/normalize";

@@ -1,18 +1,18 @@
 import { stringify as toYaml } from "yaml";
 import { DEFAULT_SCOPE, type OfflineScope, type Placeholder, type RecordedResource } from "./offline-engine";
-import { fact, jsonFile, type Artifact, type Describer, type Fact, type Obj, type Subject } from "./describe";
+import { fact, jsonFile, type Artifact, type Describer, type Fact, type Obj, type Subject } from "../review/describe";
 import { uniquePaths } from "./unique-paths";
 import { MARKER_FILE } from "./out-dir";
-import { AWS_DESCRIBERS } from "./describe-aws";
-import { ECS_DESCRIBERS } from "./describe-ecs";
-import { describeKubernetesObject } from "./describe-kubernetes";
+import { AWS_DESCRIBERS } from "../clouds/aws/describe";
+import { ECS_DESCRIBERS } from "../platforms/ecs/describe";
+import { describeKubernetesObject } from "../review/describe-kubernetes";
 import { GENERATED_DESCRIBERS } from "./describe-generated";
-import { wrapText } from "./terminal-text";
-import { describeAzure } from "./azure-artifacts";
-import { GCP_DESCRIBERS } from "./describe-gcp";
+import { wrapText } from "../review/terminal-text";
+import { describeAzure } from "../platforms/aks/describe";
+import { GCP_DESCRIBERS } from "../platforms/gke/describe";
 import { placeholderMarker } from "./placeholder-marker";
 
-export type { Artifact, Fact } from "./describe";
+export type { Artifact, Fact } from "../review/describe";
 
 /**
  * How each resource type is reviewed, keyed by Pulumi type token: one table per platform, each in

@@ -1,4 +1,4 @@
-import { FETCH_SPEC_ENV, FETCH_SPEC_FILE_ENV } from "../spec/fetch-spec";
+import { FETCH_SPEC_ENV, FETCH_SPEC_FILE_ENV } from "../../spec/fetch-spec";
 import { FETCH_CONTAINER_NAME } from "../core/normalize";
 import { quantityBytes } from "../core/quantity";
 import { fact, jsonFile, type Artifact, type Describer, type Fact, type Obj, type ResourceIndex } from "./describe";

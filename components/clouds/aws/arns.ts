@@ -1,4 +1,4 @@
-/** ARN shapes and the store limits AWS documents. Pure, no imports: the fetch runtime uses it too. */
+/** ARN shapes and the store limits AWS documents. Pure. */
 
 export const SECRETS_MANAGER_MAX_BYTES = 65536;
 /** SSM SecureString, advanced tier (Intelligent-Tiering promotes values over 4 KiB). */
@@ -69,11 +69,8 @@ export function eksClusterArn(scope: Scope, clusterName: string): string {
   return `arn:${scope.partition}:eks:${scope.region}:${scope.accountId}:cluster/${clusterName}`;
 }
 
-/** Regions named in ARNs, e.g. arn:aws:secretsmanager:eu-west-1:1111:secret:x -> eu-west-1. */
-export function regionOfArn(idOrArn: string): string | undefined {
-  const parts = idOrArn.split(":");
-  return parts.length >= 6 && parts[0] === "arn" && parts[3] ? parts[3] : undefined;
-}
+/** Regions named in ARNs (defined with the FetchSpec, whose sources and the fetch runtime read them too). */
+export { regionOfArn } from "../../../spec/arn";
 
 export function viaService(store: "secrets-manager" | "ssm-parameter", region: string, dnsSuffix: string): string {
   return `${store === "secrets-manager" ? "secretsmanager" : "ssm"}.${region}.${dnsSuffix}`;

@@ -1,4 +1,4 @@
-import { fact, jsonFile, policyDocument, statementFacts, type Describer, type ResourceIndex, type Subject } from "./describe";
+import { fact, jsonFile, policyDocument, statementFacts, type Describer, type ResourceIndex, type Subject } from "../../review/describe";
 
 const ROLE = "aws:iam/role:Role";
 const ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";

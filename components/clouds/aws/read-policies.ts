@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as iam from "@pulumi/aws/iam";
-import { DeclarationError } from "../core/declaration-error";
+import { DeclarationError } from "../../core/declaration-error";
 import { IAM_LIMITS, policyFor, policySize, type GrantItem, type PolicyLayout } from "./policy-split";
 
 /**

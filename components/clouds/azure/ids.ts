@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { dns1123LabelProblem, dns1123SubdomainProblem } from "../core/names";
+import { dns1123LabelProblem, dns1123SubdomainProblem } from "../../core/names";
 
 /** Names and resource ids of Azure, as its docs define them. Pure. */
 

@@ -1,7 +1,7 @@
 import type * as authorization from "@pulumi/azure-native/authorization";
 import type * as keyvault from "@pulumi/azure-native/keyvault";
 import type * as managedidentity from "@pulumi/azure-native/managedidentity";
-import { loadOptionalPackage, type OptionalPackage } from "../core/optional-package";
+import { loadOptionalPackage, type OptionalPackage } from "../../core/optional-package";
 
 /** `@pulumi/azure-native` is an optional peer dependency: EKS and GKE users do not install it. */
 export const AZURE_NATIVE: OptionalPackage = { name: "@pulumi/azure-native", range: "^3.28.0", platform: "aks" };

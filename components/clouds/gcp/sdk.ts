@@ -4,7 +4,7 @@ import type * as pubsub from "@pulumi/gcp/pubsub";
 import type * as secretmanager from "@pulumi/gcp/secretmanager";
 import type * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import type * as storage from "@pulumi/gcp/storage";
-import { loadOptionalPackage, type OptionalPackage } from "../core/optional-package";
+import { loadOptionalPackage, type OptionalPackage } from "../../core/optional-package";
 
 /** `@pulumi/gcp` is an optional peer dependency: EKS and AKS users do not install it. */
 export const GCP: OptionalPackage = { name: "@pulumi/gcp", range: "^9.37.0", platform: "gke" };

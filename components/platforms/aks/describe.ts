@@ -1,4 +1,4 @@
-import type { Describer } from "./describe";
+import type { Describer } from "../../review/describe";
 
 /** The built-in roles a reviewer should recognise by name (others, e.g. an AksWorkloadIdentity's, are shown by their GUID). */
 const ROLE_NAMES: Record<string, string> = { "4633458b-17de-408a-b874-0445c86b69e6": "Key Vault Secrets User" };

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { AksExistingIdentityArgs } from "./aks-args";
+import type { AksExistingIdentityArgs } from "./args";
 
 /** One Azure role for the identity, on one scope. */
 export interface AksRoleAssignment {

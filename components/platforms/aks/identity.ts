@@ -1,12 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as core from "@pulumi/kubernetes/core/v1";
-import { DeclarationError } from "./core/declaration-error";
-import { identityServiceAccountManifest } from "./kubernetes/manifests";
-import { AZURE_WI } from "./azure/aks";
-import type { AksWorkloadIdentityArgs } from "./azure/aks-identity-args";
-import { fullRoleDefinitionId, planAksWorkloadIdentity, roleDefinitionProblem, scopeProblem } from "./azure/aks-identity-plan";
-import { assignRole, provisionAksIdentity } from "./azure/identity";
-import { azureNative } from "./azure/sdk";
+import { DeclarationError } from "../../core/declaration-error";
+import { identityServiceAccountManifest } from "../../kubernetes/manifests";
+import { AZURE_WI } from "./provision";
+import type { AksWorkloadIdentityArgs } from "./identity-args";
+import { fullRoleDefinitionId, planAksWorkloadIdentity, roleDefinitionProblem, scopeProblem } from "./identity-plan";
+import { assignRole, provisionAksIdentity } from "./managed-identity";
+import { azureNative } from "../../clouds/azure/sdk";
 
 /**
  * A Microsoft Entra workload identity for one Kubernetes ServiceAccount of an AKS cluster, without

@@ -1,10 +1,10 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { Declaration } from "../core/normalize";
-import type { PlatformPlan } from "../core/platform";
-import type { AksPlatformArgs } from "./aks-args";
-import { provisionAks } from "./aks";
+import type { Declaration } from "../../core/normalize";
+import type { PlatformPlan } from "../../core/platform";
+import type { AksPlatformArgs } from "./args";
+import { provisionAks } from "./provision";
 import { planAks } from "./plan";
-import { azureNative } from "./sdk";
+import { azureNative } from "../../clouds/azure/sdk";
 
 /** AKS on the platform seam: the Azure checks now, the vault, identity and grants when provisioned. */
 export function aksPlatform(decl: Declaration, aks: AksPlatformArgs): PlatformPlan {

@@ -1,12 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DeclarationError } from "../core/declaration-error";
+import { DeclarationError } from "../../core/declaration-error";
 import type * as authorization from "@pulumi/azure-native/authorization";
 import type * as managedidentity from "@pulumi/azure-native/managedidentity";
-import type { AksExistingIdentityArgs } from "./aks-args";
-import { chainCredential, countResolvedCredential } from "./credential-chain";
-import { TOKEN_EXCHANGE_AUDIENCE, assignmentGuid } from "./ids";
+import type { AksExistingIdentityArgs } from "./args";
+import { chainCredential, countResolvedCredential } from "../../clouds/azure/credential-chain";
+import { TOKEN_EXCHANGE_AUDIENCE, assignmentGuid } from "../../clouds/azure/ids";
 import { credentialLimitProblem, type IdentityPlan } from "./plan";
-import { azureNative } from "./sdk";
+import { azureNative } from "../../clouds/azure/sdk";
 
 /** What the identity is for: one Kubernetes ServiceAccount, through the cluster's OIDC issuer. */
 export interface AksIdentityRequest {

@@ -1,13 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
-import { checkedWhenResolved } from "../core/checked-input";
-import { DeclarationError } from "../core/declaration-error";
-import { unknownFields, type Declaration, type NormalizedSecret } from "../core/normalize";
-import type { AksPlatformArgs } from "./aks-args";
-import { credentialsOn } from "./credential-chain";
+import { checkedWhenResolved } from "../../core/checked-input";
+import { DeclarationError } from "../../core/declaration-error";
+import { unknownFields, type Declaration, type NormalizedSecret } from "../../core/normalize";
+import type { AksPlatformArgs } from "./args";
+import { credentialsOn } from "../../clouds/azure/credential-chain";
 import {
   DEFAULT_VAULT_DNS_SUFFIX, KEY_VAULT_SECRET_MAX_BYTES, MAX_FEDERATED_CREDENTIALS, credentialName, defaultVaultName, identityNameProblem,
   keyVaultSecretNameProblem, parseIdentityId, parseVaultId, resourceGroupProblem, subjectOf, vaultNameProblem, type ParsedId,
-} from "./ids";
+} from "../../clouds/azure/ids";
 
 /** One declared secret, with its Key Vault name validated. */
 export interface AzureSecretPlan {

@@ -1,15 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as keyvault from "@pulumi/azure-native/keyvault";
-import type { SecretSource } from "../spec/fetch-spec";
-import type { Declaration } from "../core/normalize";
-import type { ProvisionedPlatform } from "../core/platform";
-import { revisionOf } from "../core/revision";
-import { secretValue } from "../values/secret-value";
-import type { AksPlatformArgs } from "./aks-args";
-import { assignRole, provisionAksIdentity } from "./identity";
-import { roleDefinitionId, secretScope, vaultId } from "./ids";
+import type { SecretSource } from "../../../spec/fetch-spec";
+import type { Declaration } from "../../core/normalize";
+import type { ProvisionedPlatform } from "../../core/platform";
+import { revisionOf } from "../../core/revision";
+import { secretValue } from "../../values/secret-value";
+import type { AksPlatformArgs } from "./args";
+import { assignRole, provisionAksIdentity } from "./managed-identity";
+import { roleDefinitionId, secretScope, vaultId } from "../../clouds/azure/ids";
 import type { AksPlan } from "./plan";
-import { azureNative } from "./sdk";
+import { azureNative } from "../../clouds/azure/sdk";
 
 /** What a reviewer signs: one role assignment, as it is sent to Azure. */
 export interface RoleAssignmentReview {

@@ -1,5 +1,5 @@
-import { FETCH_SPEC_ENV } from "../spec/fetch-spec";
-import { fact, jsonFile, type Describer, type Fact, type Obj, type Subject } from "./describe";
+import { FETCH_SPEC_ENV } from "../../../spec/fetch-spec";
+import { fact, jsonFile, type Describer, type Fact, type Obj, type Subject } from "../../review/describe";
 
 /**
  * The task definition as RegisterTaskDefinition receives it (container definitions parsed), its

@@ -1,16 +1,16 @@
 /** Validates and defaults an ECS task declaration. Pure: throws DeclarationError before anything is registered. */
 import type * as pulumi from "@pulumi/pulumi";
-import { DeclarationError } from "../core/declaration-error";
-import { FETCH_IMAGE_VOLUME, FETCH_UID } from "../core/file-access";
-import { envNameProblem } from "../core/names";
-import { FETCH_CONTAINER_NAME, normalizeSecretSet, unknownFields, type SecretSetDeclaration } from "../core/normalize";
-import { oneOrMany } from "../core/one-or-many";
-import { requiredVolumeBytes } from "../core/volume-size";
-import { parseFileMode } from "../spec/fetch-spec";
-import type { SecretMountedTaskArgs } from "../task-args";
-import type { EcsHealthCheckArgs, EcsLogConfigurationArgs, EcsPortMappingArgs, TaskContainerArgs } from "./ecs-args";
-import { planAwsSecrets, type AwsSecretPlan, type AwsSecretsPlan } from "./plan";
-import { policyArnProblem } from "./arns";
+import { DeclarationError } from "../../core/declaration-error";
+import { FETCH_IMAGE_VOLUME, FETCH_UID } from "../../core/file-access";
+import { envNameProblem } from "../../core/names";
+import { FETCH_CONTAINER_NAME, normalizeSecretSet, unknownFields, type SecretSetDeclaration } from "../../core/normalize";
+import { oneOrMany } from "../../core/one-or-many";
+import { requiredVolumeBytes } from "../../core/volume-size";
+import { parseFileMode } from "../../../spec/fetch-spec";
+import type { SecretMountedTaskArgs } from "./task-args";
+import type { EcsHealthCheckArgs, EcsLogConfigurationArgs, EcsPortMappingArgs, TaskContainerArgs } from "./args";
+import { planAwsSecrets, type AwsSecretPlan, type AwsSecretsPlan } from "../eks/plan";
+import { policyArnProblem } from "../../clouds/aws/arns";
 
 export const ECS_VOLUME_NAME = "secret-mount";
 /** ECS refuses a task definition larger than 64 KiB (RegisterTaskDefinition "TaskDefinition size"). */

@@ -1,6 +1,6 @@
 /** IAM documents of an ECS task's two roles, built from typed pieces. Pure. */
-import type { PolicyDocument, PolicyStatement } from "./policies";
-import { policyFor, type GrantItem } from "./policy-split";
+import type { PolicyDocument, PolicyStatement } from "../../clouds/aws/policies";
+import { policyFor, type GrantItem } from "../../clouds/aws/policy-split";
 
 export interface AccountScope {
   partition: string;

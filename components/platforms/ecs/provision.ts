@@ -5,21 +5,21 @@ import { getRegionOutput } from "@pulumi/aws/getRegion";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ecs from "@pulumi/aws/ecs";
 import * as iam from "@pulumi/aws/iam";
-import { buildFetchSpec } from "../core/build-fetch-spec";
-import { DeclarationError } from "../core/declaration-error";
-import { refuseSecret } from "../core/plain-inputs";
-import { specBytesBound } from "../core/spec-delivery";
-import type { SecretSource } from "../spec/fetch-spec";
-import { policyArnProblem, type Scope } from "./arns";
-import type { EcsLogConfigurationArgs } from "./ecs-args";
-import { ECS_SPEC_MAX_BYTES, type EcsDeclaration } from "./ecs-plan";
-import { ecrRepositoryArn, ecsTasksTrustPolicy, executionPolicy } from "./ecs-policies";
-import { containerDefinitions, containerDefinitionsJson, nativeValueFrom, taskVolumes, type ResolvedContainer } from "./ecs-task";
-import { revisionOf } from "../core/revision";
-import { checkedWhenResolved } from "./plan";
-import { policyFor, type GrantItem } from "./policy-split";
-import { attachReadPolicies } from "./read-policies";
-import { provisionAwsSecret } from "./secrets";
+import { buildFetchSpec } from "../../core/build-fetch-spec";
+import { DeclarationError } from "../../core/declaration-error";
+import { refuseSecret } from "../../core/plain-inputs";
+import { specBytesBound } from "../../core/spec-delivery";
+import type { SecretSource } from "../../../spec/fetch-spec";
+import { policyArnProblem, type Scope } from "../../clouds/aws/arns";
+import type { EcsLogConfigurationArgs } from "./args";
+import { ECS_SPEC_MAX_BYTES, type EcsDeclaration } from "./plan";
+import { ecrRepositoryArn, ecsTasksTrustPolicy, executionPolicy } from "./policies";
+import { containerDefinitions, containerDefinitionsJson, nativeValueFrom, taskVolumes, type ResolvedContainer } from "./task-definition";
+import { revisionOf } from "../../core/revision";
+import { checkedWhenResolved } from "../eks/plan";
+import { policyFor, type GrantItem } from "../../clouds/aws/policy-split";
+import { attachReadPolicies } from "../../clouds/aws/read-policies";
+import { provisionAwsSecret } from "../../stores/aws/secrets";
 
 /**
  * JSON inside JSON: the FetchSpec travels as a string in the container definitions, where every

@@ -2,12 +2,12 @@
  * The ECS task wiring: container definitions and volumes as RegisterTaskDefinition takes them.
  * Pure: every Input is resolved by the caller.
  */
-import { FETCH_IMAGE_VOLUME_MODE, FETCH_UID } from "../core/file-access";
-import { FETCH_CONTAINER_NAME } from "../core/normalize";
-import { FETCH_SPEC_ENV } from "../spec/fetch-spec";
-import type { EcsHealthCheckArgs, EcsLogConfigurationArgs, EcsPortMappingArgs } from "./ecs-args";
-import { ECS_TASK_DEFINITION_MAX_BYTES, ECS_VOLUME_NAME, type EcsDeclaration } from "./ecs-plan";
-import { DeclarationError } from "../core/declaration-error";
+import { FETCH_IMAGE_VOLUME_MODE, FETCH_UID } from "../../core/file-access";
+import { FETCH_CONTAINER_NAME } from "../../core/normalize";
+import { FETCH_SPEC_ENV } from "../../../spec/fetch-spec";
+import type { EcsHealthCheckArgs, EcsLogConfigurationArgs, EcsPortMappingArgs } from "./args";
+import { ECS_TASK_DEFINITION_MAX_BYTES, ECS_VOLUME_NAME, type EcsDeclaration } from "./plan";
+import { DeclarationError } from "../../core/declaration-error";
 
 export type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
 export type ContainerDefinition = { [k: string]: Json };

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { checkEcsSpecBound, provisionEcsTask } from "./aws/ecs";
-import { planEcsTask } from "./aws/ecs-plan";
-import { fetchImageOf, warnUnpinnedImages } from "./kubernetes/fetch-image";
-import { warnPlainValues } from "./values/plain-value";
+import { checkEcsSpecBound, provisionEcsTask } from "./provision";
+import { planEcsTask } from "./plan";
+import { fetchImageOf, warnUnpinnedImages } from "../../kubernetes/fetch-image";
+import { warnPlainValues } from "../../values/plain-value";
 import type { SecretMountedTaskArgs } from "./task-args";
 
 /**

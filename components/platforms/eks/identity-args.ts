@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { EksIdentity } from "./eks-args";
+import type { EksIdentity } from "./args";
 
 /** Whether an IAM policy statement allows or denies. */
 export const AwsPolicyEffect = {

@@ -4,16 +4,16 @@
  * checked again when they resolve.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { DeclarationError } from "../core/declaration-error";
-import { dns1123LabelProblem, dns1123SubdomainProblem } from "../core/names";
-import { oneOrMany, type Listed } from "../core/one-or-many";
-import { unknownFields } from "../core/normalize";
-import { policyArnProblem } from "./arns";
-import { everyActionProblem, everyResourceProblem } from "./iam-patterns";
-import type { AwsPolicyStatement, EksWorkloadIdentityArgs } from "./eks-identity-args";
+import { DeclarationError } from "../../core/declaration-error";
+import { dns1123LabelProblem, dns1123SubdomainProblem } from "../../core/names";
+import { oneOrMany, type Listed } from "../../core/one-or-many";
+import { unknownFields } from "../../core/normalize";
+import { policyArnProblem } from "../../clouds/aws/arns";
+import { everyActionProblem, everyResourceProblem } from "../../clouds/aws/iam-patterns";
+import type { AwsPolicyStatement, EksWorkloadIdentityArgs } from "./identity-args";
 import { ASSUMED_UNKNOWN_ARN_LENGTH, planEksIdentity } from "./plan";
-import type { PolicyDocument, PolicyStatement } from "./policies";
-import { IAM_LIMITS, policySize } from "./policy-split";
+import type { PolicyDocument, PolicyStatement } from "../../clouds/aws/policies";
+import { IAM_LIMITS, policySize } from "../../clouds/aws/policy-split";
 
 const FIELDS = [
   "namespace", "serviceAccountName", "createServiceAccount", "identity", "oidcProviderArn", "oidcIssuerUrl", "clusterName", "roleName",

@@ -1,13 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as iam from "@pulumi/aws/iam";
 import * as core from "@pulumi/kubernetes/core/v1";
-import { DeclarationError } from "./core/declaration-error";
-import { identityServiceAccountManifest } from "./kubernetes/manifests";
-import type { EksWorkloadIdentityArgs } from "./aws/eks-identity-args";
-import { managedPolicyArnProblem, planEksWorkloadIdentity, resourceProblem, statementInputs, statementsPolicy, type ResolvedStatement } from "./aws/eks-identity-plan";
-import { awsScope, provisionEksRole } from "./aws/eks-role";
-import { checkedWhenResolved } from "./aws/plan";
-import { IAM_LIMITS, policySize } from "./aws/policy-split";
+import { DeclarationError } from "../../core/declaration-error";
+import { identityServiceAccountManifest } from "../../kubernetes/manifests";
+import type { EksWorkloadIdentityArgs } from "./identity-args";
+import { managedPolicyArnProblem, planEksWorkloadIdentity, resourceProblem, statementInputs, statementsPolicy, type ResolvedStatement } from "./identity-plan";
+import { awsScope, provisionEksRole } from "./role";
+import { checkedWhenResolved } from "./plan";
+import { IAM_LIMITS, policySize } from "../../clouds/aws/policy-split";
 
 /**
  * An IAM role for one Kubernetes ServiceAccount of an EKS cluster, without secrets or a workload:

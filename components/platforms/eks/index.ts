@@ -1,8 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { Declaration } from "../core/normalize";
-import type { PlatformPlan } from "../core/platform";
-import type { EksPlatformArgs } from "./eks-args";
-import { provisionEks } from "./eks";
+import type { Declaration } from "../../core/normalize";
+import type { PlatformPlan } from "../../core/platform";
+import type { EksPlatformArgs } from "./args";
+import { provisionEks } from "./provision";
 import { planEks } from "./plan";
 
 /** EKS on the platform seam: the AWS checks now, the role and secrets when provisioned. */

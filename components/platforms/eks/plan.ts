@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DeclarationError } from "../core/declaration-error";
-import { unknownFields, type Declaration, type NormalizedSecret, type SecretSetDeclaration } from "../core/normalize";
-import type { EksPlatformArgs } from "./eks-args";
-import { IAM_LIMITS, layoutPolicies, layoutProblem, type GrantItem, type PolicyLayout } from "./policy-split";
-import { EXISTING_SECRET_NAME, kmsKeyArnProblem, parameterArn, secretArnPattern, viaService, type Scope, PARAMETER_NAME, policyArnProblem, SECRET_NAME, SECRETS_MANAGER_MAX_BYTES, SSM_MAX_BYTES, storeArnProblem, storeOfArn, wildcardProblem } from "./arns";
-import { checkIrsaInputs } from "./oidc";
+import { DeclarationError } from "../../core/declaration-error";
+import { unknownFields, type Declaration, type NormalizedSecret, type SecretSetDeclaration } from "../../core/normalize";
+import type { EksPlatformArgs } from "./args";
+import { IAM_LIMITS, layoutPolicies, layoutProblem, type GrantItem, type PolicyLayout } from "../../clouds/aws/policy-split";
+import { EXISTING_SECRET_NAME, kmsKeyArnProblem, parameterArn, secretArnPattern, viaService, type Scope, PARAMETER_NAME, policyArnProblem, SECRET_NAME, SECRETS_MANAGER_MAX_BYTES, SSM_MAX_BYTES, storeArnProblem, storeOfArn, wildcardProblem } from "../../clouds/aws/arns";
+import { checkIrsaInputs } from "../../clouds/aws/oidc";
 
 export type AwsStore = "secrets-manager" | "ssm-parameter";
 
@@ -201,4 +201,4 @@ function planSecret(decl: SecretSetDeclaration, s: NormalizedSecret, fail: (f: s
 }
 
 // Shared with the other clouds: an Output is checked when it resolves, with the rule a plain value meets at preview.
-export { checkedWhenResolved } from "../core/checked-input";
+export { checkedWhenResolved } from "../../core/checked-input";

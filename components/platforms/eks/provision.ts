@@ -1,14 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { SecretSource } from "../spec/fetch-spec";
-import type { Declaration } from "../core/normalize";
-import type { PlatformWiring } from "../kubernetes/pod";
-import type { EksPlatformArgs } from "./eks-args";
-import { awsScope, provisionEksRole } from "./eks-role";
+import type { SecretSource } from "../../../spec/fetch-spec";
+import type { Declaration } from "../../core/normalize";
+import type { PlatformWiring } from "../../kubernetes/pod";
+import type { EksPlatformArgs } from "./args";
+import { awsScope, provisionEksRole } from "./role";
 import type { EksPlan } from "./plan";
-import { policyFor, type GrantItem } from "./policy-split";
-import { attachReadPolicies } from "./read-policies";
-import { provisionAwsSecret } from "./secrets";
-import { revisionOf } from "../core/revision";
+import { policyFor, type GrantItem } from "../../clouds/aws/policy-split";
+import { attachReadPolicies } from "../../clouds/aws/read-policies";
+import { provisionAwsSecret } from "../../stores/aws/secrets";
+import { revisionOf } from "../../core/revision";
 
 export interface EksProvisioned {
   roleArn: pulumi.Output<string>;

@@ -4,12 +4,12 @@ import { getPartitionOutput } from "@pulumi/aws/getPartition";
 import { getRegionOutput } from "@pulumi/aws/getRegion";
 import * as iam from "@pulumi/aws/iam";
 import * as eksAws from "@pulumi/aws/eks";
-import { eksClusterArn, policyArnProblem, type Scope } from "./arns";
-import type { EksPlatformArgs } from "./eks-args";
+import { eksClusterArn, policyArnProblem, type Scope } from "../../clouds/aws/arns";
+import type { EksPlatformArgs } from "./args";
 import { checkedWhenResolved } from "./plan";
-import { irsaIssuer } from "./oidc";
-import { irsaTrustPolicy, podIdentityTrustPolicy } from "./policies";
-import { DeclarationError } from "../core/declaration-error";
+import { irsaIssuer } from "../../clouds/aws/oidc";
+import { irsaTrustPolicy, podIdentityTrustPolicy } from "../../clouds/aws/policies";
+import { DeclarationError } from "../../core/declaration-error";
 
 /** The provider's partition, region and account, looked up once per component. */
 export function awsScope(parent: pulumi.Resource): pulumi.Output<Scope> {

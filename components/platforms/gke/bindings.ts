@@ -1,8 +1,8 @@
 /** IAM bindings on Google Cloud resources, one additive member each. Parsing is pure; `grantBinding` registers. */
 import * as pulumi from "@pulumi/pulumi";
-import type { GcpIamResourceKind } from "./gke-identity-args";
-import { parseSecretName, PROJECT_ID, secretName } from "./names";
-import { gcp } from "./sdk";
+import type { GcpIamResourceKind } from "./identity-args";
+import { parseSecretName, PROJECT_ID, secretName } from "../../clouds/gcp/names";
+import { gcp } from "../../clouds/gcp/sdk";
 
 const ROLE = /^(roles\/[A-Za-z0-9_.]+|(projects|organizations)\/[^/\s]+\/roles\/[A-Za-z0-9_.]+)$/;
 const BUCKET = /^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/;

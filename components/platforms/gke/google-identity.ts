@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DeclarationError } from "../core/declaration-error";
-import type { GkePlatformArgs } from "./gke-args";
-import { gcp } from "./sdk";
-import { directPrincipal, GSA_ANNOTATION, ksaMember, poolProject, PROJECT_NUMBER, SERVICE_ACCOUNT_EMAIL, WORKLOAD_IDENTITY_USER_ROLE, WORKLOAD_POOL } from "./names";
+import { DeclarationError } from "../../core/declaration-error";
+import type { GkePlatformArgs } from "./args";
+import { gcp } from "../../clouds/gcp/sdk";
+import { directPrincipal, GSA_ANNOTATION, ksaMember, poolProject, PROJECT_NUMBER, SERVICE_ACCOUNT_EMAIL, WORKLOAD_IDENTITY_USER_ROLE, WORKLOAD_POOL } from "../../clouds/gcp/names";
 
 /** The identity fields of GkePlatformArgs, which GkeWorkloadIdentityArgs shares. */
 export type GkeIdentityFields = Pick<GkePlatformArgs, "identity" | "project" | "workloadPool" | "workloadPoolProjectNumber" | "googleServiceAccount">;

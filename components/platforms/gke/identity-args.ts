@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { GkeGoogleServiceAccountArgs, GkeIdentity } from "./gke-args";
+import type { GkeGoogleServiceAccountArgs, GkeIdentity } from "./args";
 
 /** The kind of Google Cloud resource an IAM binding is on. */
 export const GcpIamResourceKind = {

@@ -1,14 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as core from "@pulumi/kubernetes/core/v1";
-import { DeclarationError } from "./core/declaration-error";
-import { identityServiceAccountManifest } from "./kubernetes/manifests";
-import { grantBinding, parseBindingResource, type BindingTarget } from "./gcp/bindings";
-import type { GkeWorkloadIdentityArgs } from "./gcp/gke-identity-args";
-import { planGkeWorkloadIdentity } from "./gcp/gke-identity-plan";
-import { gcp } from "./gcp/sdk";
-import { memberGrants } from "./gcp/iam-members";
-import { gcpProject, provisionGkeIdentity } from "./gcp/identity";
-import { GSA_ANNOTATION } from "./gcp/names";
+import { DeclarationError } from "../../core/declaration-error";
+import { identityServiceAccountManifest } from "../../kubernetes/manifests";
+import { grantBinding, parseBindingResource, type BindingTarget } from "./bindings";
+import type { GkeWorkloadIdentityArgs } from "./identity-args";
+import { planGkeWorkloadIdentity } from "./identity-plan";
+import { gcp } from "../../clouds/gcp/sdk";
+import { memberGrants } from "../../clouds/gcp/iam-members";
+import { gcpProject, provisionGkeIdentity } from "./google-identity";
+import { GSA_ANNOTATION } from "../../clouds/gcp/names";
 
 /**
  * Workload Identity Federation for GKE for one Kubernetes ServiceAccount, without secrets or a

@@ -1,11 +1,11 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { Declaration } from "../core/normalize";
-import type { PlatformPlan } from "../core/platform";
-import type { GkePlatformArgs } from "./gke-args";
-import { provisionGke } from "./gke";
-import { secretName } from "./names";
+import type { Declaration } from "../../core/normalize";
+import type { PlatformPlan } from "../../core/platform";
+import type { GkePlatformArgs } from "./args";
+import { provisionGke } from "./provision";
+import { secretName } from "../../clouds/gcp/names";
 import { planGke } from "./plan";
-import { gcp } from "./sdk";
+import { gcp } from "../../clouds/gcp/sdk";
 
 /** GKE on the platform seam: the Google checks now, the secrets and grants when provisioned. */
 export function gkePlatform(decl: Declaration, gke: GkePlatformArgs): PlatformPlan {

@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { DeclarationError } from "../core/declaration-error";
-import { unknownFields, type Declaration, type NormalizedSecret } from "../core/normalize";
-import type { GkePlatformArgs } from "./gke-args";
+import { DeclarationError } from "../../core/declaration-error";
+import { unknownFields, type Declaration, type NormalizedSecret } from "../../core/normalize";
+import type { GkePlatformArgs } from "./args";
 import {
   ACCOUNT_ID, defaultAccountId, defaultSecretId, kmsKeyProblem, LOCATION, parseExistingSecret, PROJECT_ID, PROJECT_NUMBER,
   SECRET_ID, SECRET_MANAGER_MAX_BYTES, SERVICE_ACCOUNT_EMAIL, VERSION, WORKLOAD_POOL, type ExistingSecretRef,
-} from "./names";
+} from "../../clouds/gcp/names";
 
 /** One declared secret with its Secret Manager settings validated and defaulted. */
 export interface GcpSecretPlan {

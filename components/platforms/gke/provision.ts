@@ -1,14 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
-import { revisionOf } from "../core/revision";
-import type { SecretSource } from "../spec/fetch-spec";
-import type { Declaration } from "../core/normalize";
-import type { PlatformWiring } from "../kubernetes/pod";
-import type { GkePlatformArgs } from "./gke-args";
-import { iamMembers } from "./iam-members";
-import { gcpProject, provisionGkeIdentity } from "./identity";
-import { secretName, versionName } from "./names";
+import { revisionOf } from "../../core/revision";
+import type { SecretSource } from "../../../spec/fetch-spec";
+import type { Declaration } from "../../core/normalize";
+import type { PlatformWiring } from "../../kubernetes/pod";
+import type { GkePlatformArgs } from "./args";
+import { iamMembers } from "../../clouds/gcp/iam-members";
+import { gcpProject, provisionGkeIdentity } from "./google-identity";
+import { secretName, versionName } from "../../clouds/gcp/names";
 import type { GkePlan } from "./plan";
-import { grantAccessor, provisionGcpSecret } from "./secrets";
+import { grantAccessor, provisionGcpSecret } from "../../stores/gcp/secrets";
 
 export interface GkeProvisioned {
   /** Each declared secret's FetchSpec source, parallel to `decl.secrets`. */

@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import * as ssm from "@pulumi/aws/ssm";
-import type { SecretSource } from "../spec/fetch-spec";
-import { secretValue } from "../values/secret-value";
-import { kmsKeyArnProblem, parameterArn, regionOfArn, secretArnPattern, storeArnProblem, viaService, type Scope } from "./arns";
-import { checkedWhenResolved, type AwsSecretPlan } from "./plan";
-import type { KmsGrant } from "./policies";
+import type { SecretSource } from "../../../spec/fetch-spec";
+import { secretValue } from "../../values/secret-value";
+import { kmsKeyArnProblem, parameterArn, regionOfArn, secretArnPattern, storeArnProblem, viaService, type Scope } from "../../clouds/aws/arns";
+import { checkedWhenResolved, type AwsSecretPlan } from "../../platforms/eks/plan";
+import type { KmsGrant } from "../../clouds/aws/policies";
 
 /** A declared secret, created or referenced, as the role policy and the FetchSpec need it. */
 export interface ProvisionedSecret {

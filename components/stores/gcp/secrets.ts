@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as secretmanager from "@pulumi/gcp/secretmanager";
-import { DeclarationError } from "../core/declaration-error";
-import { secretValue } from "../values/secret-value";
-import { ACCESSOR_ROLE, kmsKeyProblem, secretName, type SecretRef } from "./names";
-import type { GcpSecretPlan } from "./plan";
-import { gcp } from "./sdk";
+import { DeclarationError } from "../../core/declaration-error";
+import { secretValue } from "../../values/secret-value";
+import { ACCESSOR_ROLE, kmsKeyProblem, secretName, type SecretRef } from "../../clouds/gcp/names";
+import type { GcpSecretPlan } from "../../platforms/gke/plan";
+import { gcp } from "../../clouds/gcp/sdk";
 
 /** A declared secret, created or referenced, as the grants and the FetchSpec need it. */
 export interface ProvisionedGcpSecret {

@@ -14,16 +14,17 @@ export { EksIdentity } from "./platforms/eks/args";
 export type { AksPlatformArgs, AksKeyVaultArgs, AksExistingIdentityArgs } from "./platforms/aks/args";
 export type { AksExistingIdentity, AksKeyVault, AksPlatform } from "./platforms/aks/args";
 export { AksPublicNetworkAccess, AksRoleScope } from "./platforms/aks/args";
-export type { GkePlatformArgs, GkeGoogleServiceAccountArgs, GcpSecretArgs, GcpReplicaArgs } from "./platforms/gke/args";
-export type { GcpReplica, GcpSecret, GkeGoogleServiceAccount, GkePlatform } from "./platforms/gke/args";
+export type { GkePlatformArgs, GkeGoogleServiceAccountArgs } from "./platforms/gke/args";
+export type { GcpSecretArgs, GcpReplicaArgs, GcpReplica, GcpSecret } from "./core/args";
+export type { GkeGoogleServiceAccount, GkePlatform } from "./platforms/gke/args";
 export { GkeIdentity } from "./platforms/gke/args";
 export type {
   Affinity, AffinityArgs, LabelSelector, LabelSelectorArgs, LabelSelectorRequirement, LabelSelectorRequirementArgs, NodeAffinity, NodeAffinityArgs,
   NodeSelector, NodeSelectorArgs, NodeSelectorRequirement, NodeSelectorRequirementArgs, NodeSelectorTerm, NodeSelectorTermArgs, PodAffinity, PodAffinityArgs,
   PodAffinityTerm, PodAffinityTermArgs, PreferredSchedulingTerm, PreferredSchedulingTermArgs, Toleration, TolerationArgs, TopologySpreadConstraint,
   TopologySpreadConstraintArgs, WeightedPodAffinityTerm, WeightedPodAffinityTermArgs,
-} from "./kubernetes/scheduling-args";
-export { LabelSelectorOperator, NodeInclusionPolicy, NodeSelectorOperator, TaintEffect, TolerationOperator, WhenUnsatisfiable } from "./kubernetes/scheduling-args";
+} from "./core/scheduling-args";
+export { LabelSelectorOperator, NodeInclusionPolicy, NodeSelectorOperator, TaintEffect, TolerationOperator, WhenUnsatisfiable } from "./core/scheduling-args";
 // The component comes after its args: Pulumi's schema analyzer reads the TSDoc of interfaces in the
 // files it has walked before it reaches the component.
 export { SecretMountedWorkload } from "./workload";

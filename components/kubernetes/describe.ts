@@ -1,9 +1,9 @@
 import { FETCH_SPEC_ENV, FETCH_SPEC_FILE_ENV } from "../../spec/fetch-spec";
-import { FETCH_CONTAINER_NAME } from "../core/normalize";
+import { FETCH_CONTAINER_NAME } from "../core/containers";
 import { quantityBytes } from "../core/quantity";
-import { fact, jsonFile, type Artifact, type Describer, type Fact, type Obj, type ResourceIndex } from "./describe";
-import { formatBytes } from "./terminal-text";
-import { ADOPTED_BY_ANNOTATION, TIGHTENED_ANNOTATION } from "../kubernetes/adopt";
+import { fact, jsonFile, type Artifact, type Describer, type Fact, type Obj, type ResourceIndex } from "../review/describe";
+import { formatBytes } from "../review/terminal-text";
+import { ADOPTED_BY_ANNOTATION, TIGHTENED_ANNOTATION } from "./adopt";
 
 /**
  * How Kubernetes objects are reviewed. Every `kubernetes:` resource also goes into kubernetes.yaml

@@ -5,7 +5,7 @@ import { uniquePaths } from "./unique-paths";
 import { MARKER_FILE } from "./out-dir";
 import { AWS_DESCRIBERS } from "../clouds/aws/describe";
 import { ECS_DESCRIBERS } from "../platforms/ecs/describe";
-import { describeKubernetesObject } from "../review/describe-kubernetes";
+import { describeKubernetesObject } from "../kubernetes/describe";
 import { GENERATED_DESCRIBERS } from "./describe-generated";
 import { wrapText } from "../review/terminal-text";
 import { describeAzure } from "../platforms/aks/describe";

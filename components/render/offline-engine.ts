@@ -25,15 +25,8 @@ export interface RecordedResource {
   outputs?: Record<string, unknown>;
 }
 
-/** The account and region the mocked AWS provider answers with. */
-export interface OfflineScope {
-  accountId: string;
-  region: string;
-  partition: string;
-  dnsSuffix: string;
-  /** The Google provider's project (config `gcp:project`). */
-  gcpProject?: string;
-}
+import type { OfflineScope } from "../review/offline";
+export type { OfflineScope } from "../review/offline";
 
 export const DEFAULT_SCOPE: OfflineScope = { accountId: "111122223333", region: "eu-west-1", partition: "aws", dnsSuffix: "amazonaws.com" };
 

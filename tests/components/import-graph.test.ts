@@ -9,8 +9,9 @@ import ts from "typescript";
 //
 //   0 spec/                                   the FetchSpec contract (package level; the runtime imports it too)
 //   1 components/core/                        pure declaration logic: names no platform, no cloud
-//   2 components/clouds/<cloud>/, values/     one cloud's shared code (ARNs, ids, names, SDK loader)
-//   3 components/stores/<store>/, kubernetes/, review/   secret stores, pod and manifests, describer kit
+//   2 components/clouds/<cloud>/              one cloud's shared code (ARNs, ids, names, SDK loader, describers)
+//     components/values/, review/             secret values; the render review's vocabulary (Describer, Fact)
+//   3 components/stores/<store>/, kubernetes/ secret stores; pod, manifests, adoption, Kubernetes describer
 //   4 components/platforms/<platform>/, platforms/registry.ts
 //   5 components/*.ts                         the components and their args, index.ts
 //   6 components/render/                      the offline engine and the CLI
@@ -27,7 +28,7 @@ const LAYERS: [RegExp, number, string][] = [
   [/^components\/values\//, 2, "values"],
   [/^components\/stores\/[^/]+\//, 3, "stores"],
   [/^components\/kubernetes\//, 3, "kubernetes"],
-  [/^components\/review\//, 3, "review"],
+  [/^components\/review\//, 2, "review"],
   [/^components\/platforms\//, 4, "platforms"],
   [/^components\/[^/]+\.ts$/, 5, "components"],
   [/^components\/render\//, 6, "render"],

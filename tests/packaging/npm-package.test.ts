@@ -8,7 +8,7 @@ import { promisify } from "node:util";
 import { parse as parseYaml } from "yaml";
 import { AZURE_NATIVE } from "../../components/clouds/azure/sdk";
 import { GCP } from "../../components/clouds/gcp/sdk";
-import type { SecretSetDeclaration } from "../../components/core/normalize";
+import type { SecretSetDeclaration } from "../../components/core/secret-set";
 import { fetchImageOf } from "../../components/kubernetes/fetch-image";
 
 // What a user of the npm package gets: `npm pack` (its `prepack` builds dist/), then the tarball

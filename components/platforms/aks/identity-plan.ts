@@ -1,7 +1,7 @@
 /** Checks of an AksWorkloadIdentity declaration. Pure: every problem is a DeclarationError before anything is registered. */
 import { DeclarationError } from "../../core/declaration-error";
 import { dns1123LabelProblem, dns1123SubdomainProblem } from "../../core/names";
-import { unknownFields } from "../../core/normalize";
+import { unknownFields } from "../../core/unknown-fields";
 import type { AksWorkloadIdentityArgs } from "./identity-args";
 import { planAksIdentity, type IdentityPlan } from "./plan";
 

@@ -1,13 +1,23 @@
 import * as pulumi from "@pulumi/pulumi";
 import { checkedWhenResolved } from "../../core/checked-input";
 import { DeclarationError } from "../../core/declaration-error";
-import { unknownFields, type Declaration, type NormalizedSecret } from "../../core/normalize";
+import { unknownFields } from "../../core/unknown-fields";
+import { type MountTarget } from "../../core/target";
+import { type NormalizedSecret } from "../../core/secret-set";
 import type { AksPlatformArgs } from "./args";
 import { credentialsOn } from "../../clouds/azure/credential-chain";
 import {
   DEFAULT_VAULT_DNS_SUFFIX, KEY_VAULT_SECRET_MAX_BYTES, MAX_FEDERATED_CREDENTIALS, credentialName, defaultVaultName, identityNameProblem,
   keyVaultSecretNameProblem, parseIdentityId, parseVaultId, resourceGroupProblem, subjectOf, vaultNameProblem, type ParsedId,
 } from "../../clouds/azure/ids";
+import { refuseOtherStoreOptions } from "../../core/store-options";
+import type { AzureSecret } from "../../core/args";
+
+/** How AKS words a secret's options for another store (the rule: core/store-options.ts). */
+const AKS_OTHER_STORE_OPTIONS = {
+  aws: "holds AWS store options; on AKS use secrets[].azure (or remove it)",
+  gcp: "holds Google Secret Manager options; on AKS use secrets[].azure (or remove it)",
+};
 
 /** One declared secret, with its Key Vault name validated. */
 export interface AzureSecretPlan {
@@ -53,7 +63,7 @@ export interface AksPlan {
 }
 
 /** Azure-specific checks of a declaration (names, ids, limits). Pure: throws DeclarationError. */
-export function planAks(decl: Declaration, aks: AksPlatformArgs): AksPlan {
+export function planAks(decl: MountTarget, aks: AksPlatformArgs): AksPlan {
   const fail = (field: string, problem: string): never => {
     throw new DeclarationError(field, problem, decl.name);
   };
@@ -116,9 +126,7 @@ export function planAks(decl: Declaration, aks: AksPlatformArgs): AksPlan {
   const names = new Map<string, number>();
   const secrets = decl.secrets.map((s): AzureSecretPlan => {
     const at = `secrets[${s.index}]`;
-    if (s.args.aws !== undefined) fail(`${at}.aws`, "holds AWS store options; on AKS use secrets[].azure (or remove it)");
-    if (s.args.gcp !== undefined) fail(`${at}.gcp`, "holds Google Secret Manager options; on AKS use secrets[].azure (or remove it)");
-    const a = s.args.azure ?? {};
+    const a = refuseOtherStoreOptions(s, "azure", AKS_OTHER_STORE_OPTIONS, fail) as AzureSecret;
     unknownFields(a, ["secretName", "version"], `${at}.azure`, fail);
     let secretName: string;
     let field: string;

@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as keyvault from "@pulumi/azure-native/keyvault";
 import type { SecretSource } from "../../../spec/fetch-spec";
-import type { Declaration } from "../../core/normalize";
-import type { ProvisionedPlatform } from "../../core/platform";
+import type { MountTarget } from "../../core/target";
+import type { ProvisionedPlatform } from "../platform";
+import type { AksOutputs } from "./outputs";
 import { revisionOf } from "../../core/revision";
 import { secretValue } from "../../values/secret-value";
 import type { AksPlatformArgs } from "./args";
@@ -29,7 +30,7 @@ export const AZURE_WI = {
 } as const;
 
 /** The Azure half of an AKS workload: vault and secrets, the identity, its federated credential and its role assignments. */
-export function provisionAks(parent: pulumi.Resource, decl: Declaration, aks: AksPlatformArgs, plan: AksPlan): ProvisionedPlatform {
+export function provisionAks(parent: pulumi.Resource, decl: MountTarget, aks: AksPlatformArgs, plan: AksPlan): ProvisionedPlatform<AksOutputs> {
   const { authorization, keyvault } = azureNative(decl.name);
   const name = decl.name;
   const opts = { parent };
@@ -134,7 +135,7 @@ export function provisionAks(parent: pulumi.Resource, decl: Declaration, aks: Ak
       // The webhook mutates only pods with this label.
       podLabels: { [AZURE_WI.use]: "true" },
       // Only the fetch container gets the token and the AZURE_* variables; the list is `;`-separated.
-      podAnnotations: { [AZURE_WI.skipContainers]: decl.containers.map((c) => c.name).join(";") },
+      podAnnotations: { [AZURE_WI.skipContainers]: (decl.containerNames ?? []).join(";") },
       skipContainers: { annotation: AZURE_WI.skipContainers, separator: ";" },
       // The webhook injects AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_FEDERATED_TOKEN_FILE and AZURE_AUTHORITY_HOST.
       fetchEnv: {},

@@ -3,14 +3,22 @@ import type * as pulumi from "@pulumi/pulumi";
 import { DeclarationError } from "../../core/declaration-error";
 import { FETCH_IMAGE_VOLUME, FETCH_UID } from "../../core/file-access";
 import { envNameProblem } from "../../core/names";
-import { FETCH_CONTAINER_NAME, normalizeSecretSet, unknownFields, type SecretSetDeclaration } from "../../core/normalize";
+import { FETCH_CONTAINER_NAME } from "../../core/containers";
+import { normalizeSecretSet, type SecretSetDeclaration } from "../../core/secret-set";
+import { unknownFields } from "../../core/unknown-fields";
 import { oneOrMany } from "../../core/one-or-many";
 import { requiredVolumeBytes } from "../../core/volume-size";
 import { parseFileMode } from "../../../spec/fetch-spec";
 import type { SecretMountedTaskArgs } from "./task-args";
 import type { EcsHealthCheckArgs, EcsLogConfigurationArgs, EcsPortMappingArgs, TaskContainerArgs } from "./args";
-import { planAwsSecrets, type AwsSecretPlan, type AwsSecretsPlan } from "../eks/plan";
+import { planAwsSecrets, type AwsSecretPlan, type AwsSecretsPlan } from "../../stores/aws/plan";
 import { policyArnProblem } from "../../clouds/aws/arns";
+
+/** How ECS words a secret's options for another store (the rule: core/store-options.ts); the wording EKS's has always had. */
+const ECS_OTHER_STORE_OPTIONS = {
+  gcp: "holds Google Secret Manager options, but the platform is eks; use aws options (or remove it)",
+  azure: "holds Azure Key Vault options; on EKS use secrets[].aws (or remove it)",
+};
 
 export const ECS_VOLUME_NAME = "secret-mount";
 /** ECS refuses a task definition larger than 64 KiB (RegisterTaskDefinition "TaskDefinition size"). */
@@ -156,7 +164,7 @@ export function planEcsTask(name: string, args: SecretMountedTaskArgs | undefine
   // The fetch container writes at its image's VOLUME path, whatever mountPath the apps use: the
   // writer's links are relative, so the same volume reads the same at any path.
   const files: SecretSetDeclaration = { ...all, secrets: fileSecrets, mountPath: FETCH_IMAGE_VOLUME };
-  const aws = planAwsSecrets(all, fail, (s) => !nativeNames.has(s.name));
+  const aws = planAwsSecrets(all, ECS_OTHER_STORE_OPTIONS, fail, (s) => !nativeNames.has(s.name));
   const planOf = new Map(aws.secrets.map((p) => [p.secret.name, p]));
 
   if (typeof a.permissionsBoundaryArn === "string") {

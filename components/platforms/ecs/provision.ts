@@ -16,7 +16,7 @@ import { ECS_SPEC_MAX_BYTES, type EcsDeclaration } from "./plan";
 import { ecrRepositoryArn, ecsTasksTrustPolicy, executionPolicy } from "./policies";
 import { containerDefinitions, containerDefinitionsJson, nativeValueFrom, taskVolumes, type ResolvedContainer } from "./task-definition";
 import { revisionOf } from "../../core/revision";
-import { checkedWhenResolved } from "../eks/plan";
+import { checkedWhenResolved } from "../../core/checked-input";
 import { policyFor, type GrantItem } from "../../clouds/aws/policy-split";
 import { attachReadPolicies } from "../../clouds/aws/read-policies";
 import { provisionAwsSecret } from "../../stores/aws/secrets";

@@ -3,7 +3,7 @@
  * Pure: every Input is resolved by the caller.
  */
 import { FETCH_IMAGE_VOLUME_MODE, FETCH_UID } from "../../core/file-access";
-import { FETCH_CONTAINER_NAME } from "../../core/normalize";
+import { FETCH_CONTAINER_NAME } from "../../core/containers";
 import { FETCH_SPEC_ENV } from "../../../spec/fetch-spec";
 import type { EcsHealthCheckArgs, EcsLogConfigurationArgs, EcsPortMappingArgs } from "./args";
 import { ECS_TASK_DEFINITION_MAX_BYTES, ECS_VOLUME_NAME, type EcsDeclaration } from "./plan";

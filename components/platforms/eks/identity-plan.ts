@@ -7,11 +7,12 @@ import type * as pulumi from "@pulumi/pulumi";
 import { DeclarationError } from "../../core/declaration-error";
 import { dns1123LabelProblem, dns1123SubdomainProblem } from "../../core/names";
 import { oneOrMany, type Listed } from "../../core/one-or-many";
-import { unknownFields } from "../../core/normalize";
+import { unknownFields } from "../../core/unknown-fields";
 import { policyArnProblem } from "../../clouds/aws/arns";
 import { everyActionProblem, everyResourceProblem } from "../../clouds/aws/iam-patterns";
 import type { AwsPolicyStatement, EksWorkloadIdentityArgs } from "./identity-args";
-import { ASSUMED_UNKNOWN_ARN_LENGTH, planEksIdentity } from "./plan";
+import { planEksIdentity } from "./plan";
+import { ASSUMED_UNKNOWN_ARN_LENGTH } from "../../stores/aws/plan";
 import type { PolicyDocument, PolicyStatement } from "../../clouds/aws/policies";
 import { IAM_LIMITS, policySize } from "../../clouds/aws/policy-split";
 

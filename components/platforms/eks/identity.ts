@@ -6,7 +6,7 @@ import { identityServiceAccountManifest } from "../../kubernetes/manifests";
 import type { EksWorkloadIdentityArgs } from "./identity-args";
 import { managedPolicyArnProblem, planEksWorkloadIdentity, resourceProblem, statementInputs, statementsPolicy, type ResolvedStatement } from "./identity-plan";
 import { awsScope, provisionEksRole } from "./role";
-import { checkedWhenResolved } from "./plan";
+import { checkedWhenResolved } from "../../core/checked-input";
 import { IAM_LIMITS, policySize } from "../../clouds/aws/policy-split";
 
 /**

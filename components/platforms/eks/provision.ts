@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { SecretSource } from "../../../spec/fetch-spec";
-import type { Declaration } from "../../core/normalize";
+import type { MountTarget } from "../../core/target";
 import type { PlatformWiring } from "../../kubernetes/pod";
 import type { EksPlatformArgs } from "./args";
 import { awsScope, provisionEksRole } from "./role";
@@ -26,7 +26,7 @@ export interface EksProvisioned {
 }
 
 /** The AWS half of an EKS workload: secrets, the role that may read exactly them, and its trust. */
-export function provisionEks(parent: pulumi.Resource, decl: Declaration, eks: EksPlatformArgs, plan: EksPlan): EksProvisioned {
+export function provisionEks(parent: pulumi.Resource, decl: MountTarget, eks: EksPlatformArgs, plan: EksPlan): EksProvisioned {
   const name = decl.name;
   const scope = awsScope(parent);
   const tags = { "managed-by": "secret-mount", "secret-mount/component": name, ...(eks.tags ?? {}) };
@@ -41,9 +41,9 @@ export function provisionEks(parent: pulumi.Resource, decl: Declaration, eks: Ek
   const { role, trustPolicy, association, serviceAccountAnnotations } = provisionEksRole(parent, {
     name, identity: plan.identity, eks, at: "eks.",
     namespace: decl.namespace, serviceAccountName: decl.serviceAccountName,
-    description: `secret-mount: reads the secrets of ${decl.namespace}/${decl.deploymentName}`, scope, tags,
+    description: `secret-mount: reads the secrets of ${decl.namespace}/${decl.workloadName}`, scope, tags,
   });
-  const ready = attachReadPolicies(parent, name, role, grants, plan.policyLayout, plan.secrets.length, `${decl.namespace}/${decl.deploymentName}`, tags);
+  const ready = attachReadPolicies(parent, name, role, grants, plan.policyLayout, plan.secrets.length, `${decl.namespace}/${decl.workloadName}`, tags);
   for (const s of secrets) if (s.version) ready.push(s.version);
   if (association) ready.push(association);
 
@@ -57,7 +57,7 @@ export function provisionEks(parent: pulumi.Resource, decl: Declaration, eks: Ek
       podLabels: {},
       // The EKS webhook injects the role's credentials into every container unless told to skip
       // some: only the fetch container needs them, so the app cannot call AWS with this role.
-      podAnnotations: { "eks.amazonaws.com/skip-containers": decl.containers.map((c) => c.name).join(",") },
+      podAnnotations: { "eks.amazonaws.com/skip-containers": (decl.containerNames ?? []).join(",") },
       skipContainers: { annotation: "eks.amazonaws.com/skip-containers", separator: "," },
       // AWS_EC2_METADATA_DISABLED: no fallback to the node's instance role; without the pod's own
       // identity the fetch fails loudly (identity-not-ready) instead of reading with the node's.

@@ -6,7 +6,7 @@ import * as iam from "@pulumi/aws/iam";
 import * as eksAws from "@pulumi/aws/eks";
 import { eksClusterArn, policyArnProblem, type Scope } from "../../clouds/aws/arns";
 import type { EksPlatformArgs } from "./args";
-import { checkedWhenResolved } from "./plan";
+import { checkedWhenResolved } from "../../core/checked-input";
 import { irsaIssuer } from "../../clouds/aws/oidc";
 import { irsaTrustPolicy, podIdentityTrustPolicy } from "../../clouds/aws/policies";
 import { DeclarationError } from "../../core/declaration-error";

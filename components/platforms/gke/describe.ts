@@ -1,6 +1,6 @@
 import { fact, jsonFile } from "../../review/describe";
 import type { Describer, Fact, Obj, ResourceIndex, Subject } from "../../review/describe";
-import { describeKubernetesObject } from "../../review/describe-kubernetes";
+import { describeKubernetesObject } from "../../kubernetes/describe";
 
 const SECRET_IAM_MEMBER = "gcp:secretmanager/secretIamMember:SecretIamMember";
 const REGIONAL_SECRET_IAM_MEMBER =

@@ -1,7 +1,7 @@
 /** Checks of a GkeWorkloadIdentity declaration. Pure: every problem is a DeclarationError before anything is registered. */
 import { DeclarationError } from "../../core/declaration-error";
 import { dns1123LabelProblem, dns1123SubdomainProblem } from "../../core/names";
-import { unknownFields } from "../../core/normalize";
+import { unknownFields } from "../../core/unknown-fields";
 import { parseBindingResource, roleProblem } from "./bindings";
 import type { GkeIamBinding, GkeWorkloadIdentityArgs } from "./identity-args";
 import { oneOrMany, type Listed } from "../../core/one-or-many";

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { revisionOf } from "../../core/revision";
 import type { SecretSource } from "../../../spec/fetch-spec";
-import type { Declaration } from "../../core/normalize";
+import type { MountTarget } from "../../core/target";
 import type { PlatformWiring } from "../../kubernetes/pod";
 import type { GkePlatformArgs } from "./args";
 import { iamMembers } from "../../clouds/gcp/iam-members";
@@ -27,7 +27,7 @@ export interface GkeProvisioned {
  * of them for exactly one principal (the Kubernetes ServiceAccount's, or a Google service account
  * only that Kubernetes ServiceAccount may impersonate).
  */
-export function provisionGke(parent: pulumi.Resource, decl: Declaration, gke: GkePlatformArgs, plan: GkePlan): GkeProvisioned {
+export function provisionGke(parent: pulumi.Resource, decl: MountTarget, gke: GkePlatformArgs, plan: GkePlan): GkeProvisioned {
   const name = decl.name;
   const project = gcpProject(parent, name, gke.project, "gke.project");
 
@@ -36,7 +36,7 @@ export function provisionGke(parent: pulumi.Resource, decl: Declaration, gke: Gk
 
   const { reader, impersonation, serviceAccountAnnotations, ready: identityReady } = provisionGkeIdentity(parent, {
     name, identity: plan.identity, accountId: plan.accountId, gke, at: "gke.", namespace: decl.namespace, serviceAccountName: decl.serviceAccountName,
-    description: `secret-mount: reads the secrets of ${decl.namespace}/${decl.deploymentName} (component ${name})`, project,
+    description: `secret-mount: reads the secrets of ${decl.namespace}/${decl.workloadName} (component ${name})`, project,
   });
   const ready: pulumi.Resource[] = [...versions, ...identityReady];
   for (const s of secrets) ready.push(grantAccessor(parent, `${name}-${s.plan.secret.name}-accessor`, s, reader, versions.filter((v) => v === s.version)));

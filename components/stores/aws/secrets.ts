@@ -4,7 +4,8 @@ import * as ssm from "@pulumi/aws/ssm";
 import type { SecretSource } from "../../../spec/fetch-spec";
 import { secretValue } from "../../values/secret-value";
 import { kmsKeyArnProblem, parameterArn, regionOfArn, secretArnPattern, storeArnProblem, viaService, type Scope } from "../../clouds/aws/arns";
-import { checkedWhenResolved, type AwsSecretPlan } from "../../platforms/eks/plan";
+import { checkedWhenResolved } from "../../core/checked-input";
+import type { AwsSecretPlan } from "./plan";
 import type { KmsGrant } from "../../clouds/aws/policies";
 
 /** A declared secret, created or referenced, as the role policy and the FetchSpec need it. */

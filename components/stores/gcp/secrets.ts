@@ -3,7 +3,7 @@ import type * as secretmanager from "@pulumi/gcp/secretmanager";
 import { DeclarationError } from "../../core/declaration-error";
 import { secretValue } from "../../values/secret-value";
 import { ACCESSOR_ROLE, kmsKeyProblem, secretName, type SecretRef } from "../../clouds/gcp/names";
-import type { GcpSecretPlan } from "../../platforms/gke/plan";
+import type { GcpSecretPlan } from "./plan";
 import { gcp } from "../../clouds/gcp/sdk";
 
 /** A declared secret, created or referenced, as the grants and the FetchSpec need it. */

@@ -6,7 +6,7 @@ import { createGenerator } from "ts-json-schema-generator";
 export function generateFetchSpecSchema(): object {
   const schema = createGenerator({
     path: path.join(__dirname, "fetch-spec.ts"),
-    tsconfig: path.join(__dirname, "..", "..", "tsconfig.json"),
+    tsconfig: path.join(__dirname, "..", "tsconfig.json"),
     type: "FetchSpec",
     expose: "export",
     topRef: true,

@@ -2,10 +2,10 @@ import * as path from "node:path";
 import * as fs from "node:fs";
 import Module from "node:module";
 import * as pulumi from "@pulumi/pulumi";
-import { gcpCall, gcpState, OFFLINE_GCP_PROJECT } from "../clouds/gcp/offline";
 import { RenderError } from "./render-error";
 import { readProject, readYamlMapping, shown } from "./program-files";
-import { azureState } from "../clouds/azure/offline";
+import { PLATFORM_REVIEWS } from "../platforms/registry";
+import type { OfflineScope } from "../review/offline";
 import { withTransforms } from "./transforming-mocks";
 import { recordMissingConfig } from "./config-stand-ins";
 import { DeclarationError } from "../core/declaration-error";
@@ -25,7 +25,6 @@ export interface RecordedResource {
   outputs?: Record<string, unknown>;
 }
 
-import type { OfflineScope } from "../review/offline";
 export type { OfflineScope } from "../review/offline";
 
 export const DEFAULT_SCOPE: OfflineScope = { accountId: "111122223333", region: "eu-west-1", partition: "aws", dnsSuffix: "amazonaws.com" };
@@ -95,8 +94,8 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         state.publicKeyPem = GENERATED_PLACEHOLDER;
         break;
     }
-    if (args.type.startsWith("gcp:")) Object.assign(state, gcpState(args.type, args.inputs, this.scope.gcpProject ?? OFFLINE_GCP_PROJECT));
-    if (args.type.startsWith("azure-native:")) Object.assign(state, azureState(args.type, args.name, args.inputs));
+    // The platforms' providers (Google, Azure): what they answer beyond the inputs (platforms/registry.ts).
+    for (const r of PLATFORM_REVIEWS) if (r.offlineState) Object.assign(state, r.offlineState(args.type, args.name, args.inputs, this.scope));
     if (args.type.startsWith("kubernetes:")) {
       const meta = { ...((args.inputs.metadata as Record<string, unknown>) ?? {}) };
       meta.name ??= invent(autoName, "name");
@@ -115,8 +114,10 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
       case "aws:index/getPartition:getPartition":
         return { id: partition, partition, dnsSuffix, reverseDnsPrefix: dnsSuffix.split(".").reverse().join(".") };
       default: {
-        const gcp = gcpCall(args.token, args.inputs, this.scope.gcpProject ?? OFFLINE_GCP_PROJECT);
-        if (gcp) return gcp;
+        for (const r of PLATFORM_REVIEWS) {
+          const answer = r.offlineCall?.(args.token, args.inputs, this.scope);
+          if (answer) return answer;
+        }
         throw new Error(`the offline engine has no answer for ${args.token}; use a resource or a config value instead`);
       }
     }

@@ -3,7 +3,7 @@ import type { SecretSource } from "../../spec/fetch-spec";
 import type { MountTarget } from "../core/target";
 import type { PlatformWiring } from "../kubernetes/pod";
 import type { Describer } from "../review/describe";
-import type { OfflineScope } from "../review/offline";
+import type { OfflineProvider } from "../review/offline";
 
 /**
  * The seam between the shared core and a platform (EKS, AKS, GKE, …). A platform folder
@@ -33,10 +33,8 @@ export interface PlatformReview {
   describers?: Record<string, Describer>;
   /** A describer for every type token with this prefix that no table names (e.g. `azure-native:`). */
   byPrefix?: { prefix: string; describe: Describer };
-  /** What the mocked provider answers for a resource beyond its inputs (ids, emails, versions). */
-  offlineState?(type: string, name: string, inputs: Record<string, unknown>, scope: OfflineScope): Record<string, unknown>;
-  /** The mocked provider's answer to an invoke, or undefined for a token it does not know. */
-  offlineCall?(token: string, inputs: Record<string, unknown>, scope: OfflineScope): Record<string, unknown> | undefined;
+  /** The mocked providers the offline engine answers with for this platform's resources (each used once, however many platforms share it). */
+  offline?: readonly OfflineProvider[];
 }
 
 /** A platform's own component outputs, by name (each an Output of a string, unset on other platforms). */

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { OfflineProvider } from "../../review/offline";
 
 /**
  * What Azure returns for resources the offline engine records: stand-in ids, derived from the
@@ -22,3 +23,8 @@ export function azureState(type: string, name: string, inputs: Record<string, un
       return {};
   }
 }
+
+/** The mocked Azure provider, as the offline engine reaches it (through the platform registry). */
+export const AZURE_OFFLINE: OfflineProvider = {
+  state: (type, name, inputs) => type.startsWith("azure-native:") ? azureState(type, name, inputs) : {},
+};

@@ -1,3 +1,5 @@
+import type { OfflineProvider } from "../../review/offline";
+
 /**
  * What the mocked Google provider answers offline: the provider's project and its number, service
  * account emails and secret version numbers. Used by the offline engine (render, tests).
@@ -30,3 +32,9 @@ export function gcpCall(token: string, inputs: Record<string, unknown>, project:
   const projectId = (inputs.projectId as string | undefined) ?? project;
   return { id: `projects/${projectId}`, projectId, number: OFFLINE_GCP_PROJECT_NUMBER, name: projectId };
 }
+
+/** The mocked Google provider, as the offline engine reaches it (through the platform registry). */
+export const GCP_OFFLINE: OfflineProvider = {
+  state: (type, _name, inputs, scope) => type.startsWith("gcp:") ? gcpState(type, inputs, scope.gcpProject ?? OFFLINE_GCP_PROJECT) : {},
+  call: (token, inputs, scope) => gcpCall(token, inputs, scope.gcpProject ?? OFFLINE_GCP_PROJECT),
+};

@@ -8,7 +8,7 @@ import type { AksPlatformArgs } from "./args";
 import { provisionAks } from "./provision";
 import { planAks } from "./plan";
 import { azureNative } from "../../clouds/azure/sdk";
-import { azureState } from "../../clouds/azure/offline";
+import { AZURE_OFFLINE } from "../../clouds/azure/offline";
 import { describeAzure } from "./describe";
 
 /** AKS on the platform seam: the Azure checks now, the vault, identity and grants when provisioned. */
@@ -30,6 +30,6 @@ export const aksPlatform: PlatformModule<AksPlatformArgs, AksOutputs> = {
   identityPrefixes: ["azure.workload.identity/"],
   review: {
     byPrefix: { prefix: "azure-native:", describe: describeAzure },
-    offlineState: (type, name, inputs) => type.startsWith("azure-native:") ? azureState(type, name, inputs) : {},
+    offline: [AZURE_OFFLINE],
   },
 };

@@ -5,6 +5,7 @@ import type { EksOutputs } from "./outputs";
 
 export type { EksOutputs } from "./outputs";
 import { AWS_DESCRIBERS } from "../../clouds/aws/describe";
+import { AWS_OFFLINE } from "../../clouds/aws/offline";
 import type { EksPlatformArgs } from "./args";
 import { provisionEks } from "./provision";
 import { planEks } from "./plan";
@@ -31,5 +32,5 @@ export const eksPlatform: PlatformModule<EksPlatformArgs, EksOutputs> = {
   outputs: ["roleArn", "permissionPolicy", "trustPolicy"],
   example: "eks: { oidcProviderArn, oidcIssuerUrl }",
   identityPrefixes: ["eks.amazonaws.com/"],
-  review: { describers: AWS_DESCRIBERS },
+  review: { describers: AWS_DESCRIBERS, offline: [AWS_OFFLINE] },
 };

@@ -9,7 +9,7 @@ import { provisionGke } from "./provision";
 import { secretName } from "../../clouds/gcp/names";
 import { planGke } from "./plan";
 import { gcp } from "../../clouds/gcp/sdk";
-import { gcpCall, gcpState, OFFLINE_GCP_PROJECT } from "../../clouds/gcp/offline";
+import { GCP_OFFLINE } from "../../clouds/gcp/offline";
 import { GCP_DESCRIBERS } from "./describe";
 
 /** GKE on the platform seam: the Google checks now, the secrets and grants when provisioned. */
@@ -33,7 +33,6 @@ export const gkePlatform: PlatformModule<GkePlatformArgs, GkeOutputs> = {
   identityPrefixes: ["iam.gke.io/"],
   review: {
     describers: GCP_DESCRIBERS,
-    offlineState: (type, _name, inputs, scope) => type.startsWith("gcp:") ? gcpState(type, inputs, scope.gcpProject ?? OFFLINE_GCP_PROJECT) : {},
-    offlineCall: (token, inputs, scope) => gcpCall(token, inputs, scope.gcpProject ?? OFFLINE_GCP_PROJECT),
+    offline: [GCP_OFFLINE],
   },
 };

@@ -21,7 +21,6 @@ const providerPb = require("@pulumi/pulumi/proto/provider_pb.js");
 const statusPb = require("@pulumi/pulumi/proto/status_pb.js");
 const errorsPb = require("@pulumi/pulumi/proto/errors_pb.js");
 const { Struct } = require(require.resolve("google-protobuf/google/protobuf/struct_pb.js", { paths: [pulumiDir] }));
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 type ConstructError = { code: number; details: string; metadata: { get(key: string): Array<string | Buffer> } };
 

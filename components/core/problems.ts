@@ -79,5 +79,8 @@ export class Problems {
 
 /** A DeclarationError, also from another copy of this library (checks nested in other checks). */
 function isDeclarationError(e: unknown): e is DeclarationError {
-  return e instanceof DeclarationError || ((e as Error)?.name === "DeclarationError" && Array.isArray((e as DeclarationError).problems));
+  return (
+    e instanceof DeclarationError ||
+    ((e as Error)?.name === "DeclarationError" && Array.isArray((e as DeclarationError).problems))
+  );
 }

@@ -34,12 +34,22 @@ describe("the component behind Pulumi's provider server (how other languages cal
   before(async () => {
     monitor = new grpc.Server();
     monitor.addService(resourceGrpc.ResourceMonitorService, {
-      supportsFeature: (_call: unknown, cb: (e: null, r: unknown) => void) => cb(null, new resourcePb.SupportsFeatureResponse().setHassupport(false)),
+      supportsFeature: (_call: unknown, cb: (e: null, r: unknown) => void) =>
+        cb(null, new resourcePb.SupportsFeatureResponse().setHassupport(false)),
     });
-    const port = await new Promise<number>((resolve, reject) => monitor.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
+    const port = await new Promise<number>((resolve, reject) =>
+      monitor.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
+    );
     monitorAddress = `127.0.0.1:${port}`;
-    host = spawn(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(__dirname, "fixtures/component-provider.ts"), monitorAddress],
-      { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+    host = spawn(
+      process.execPath,
+      [
+        path.join(ROOT, "node_modules/tsx/dist/cli.mjs"),
+        path.join(__dirname, "fixtures/component-provider.ts"),
+        monitorAddress,
+      ],
+      { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] },
+    );
     const providerPort = await new Promise<string>((resolve, reject) => {
       let out = "";
       host!.stdout!.on("data", (d) => {
@@ -58,21 +68,35 @@ describe("the component behind Pulumi's provider server (how other languages cal
   });
 
   /** Asks the provider to construct a SecretMountedWorkload named web from `inputs`, at preview; the error it answers. */
-  const construct = (inputs: Record<string, unknown>) => new Promise<ConstructError>((resolve, reject) => {
-    const req = new providerPb.ConstructRequest()
-      .setProject("proj").setStack("dev").setDryrun(true).setParallel(1).setMonitorendpoint(monitorAddress)
-      .setType("secret-mount:index:SecretMountedWorkload").setName("web").setInputs(Struct.fromJavaScript(inputs));
-    client.construct(req, (err) => (err ? resolve(err) : reject(new Error("the declaration was accepted"))));
-  });
+  const construct = (inputs: Record<string, unknown>) =>
+    new Promise<ConstructError>((resolve, reject) => {
+      const req = new providerPb.ConstructRequest()
+        .setProject("proj")
+        .setStack("dev")
+        .setDryrun(true)
+        .setParallel(1)
+        .setMonitorendpoint(monitorAddress)
+        .setType("secret-mount:index:SecretMountedWorkload")
+        .setName("web")
+        .setInputs(Struct.fromJavaScript(inputs));
+      client.construct(req, (err) => (err ? resolve(err) : reject(new Error("the declaration was accepted"))));
+    });
 
   /** The property errors in a gRPC error's google.rpc.Status details, as the engine reads them. */
   const propertyErrors = (err: ConstructError) => {
     const [bin] = err.metadata.get("grpc-status-details-bin");
     assert.ok(bin, `no structured details, an opaque error: ${err.details}`);
     const details = statusPb.Status.deserializeBinary(new Uint8Array(bin as Buffer)).getDetailsList();
-    assert.deepEqual(details.map((d: { getTypeUrl(): string }) => d.getTypeUrl().split("/").pop()), ["pulumirpc.InputPropertiesError"]);
-    return errorsPb.InputPropertiesError.deserializeBinary(details[0].getValue_asU8()).getErrorsList()
-      .map((e: { getPropertyPath(): string; getReason(): string }) => ({ path: e.getPropertyPath(), reason: e.getReason() }));
+    assert.deepEqual(
+      details.map((d: { getTypeUrl(): string }) => d.getTypeUrl().split("/").pop()),
+      ["pulumirpc.InputPropertiesError"],
+    );
+    return errorsPb.InputPropertiesError.deserializeBinary(details[0].getValue_asU8())
+      .getErrorsList()
+      .map((e: { getPropertyPath(): string; getReason(): string }) => ({
+        path: e.getPropertyPath(),
+        reason: e.getReason(),
+      }));
   };
 
   const valid = {
@@ -85,23 +109,36 @@ describe("the component behind Pulumi's provider server (how other languages cal
 
   it("three mistakes: INVALID_ARGUMENT with the three property paths and reasons, worded as in TypeScript", async () => {
     const err = await construct({
-      ...valid, namespace: "kube-system",
+      ...valid,
+      namespace: "kube-system",
       secrets: [{ name: "DB_PASSWORD", generate: { type: "password" } }],
       containers: [{ ...valid.containers[0], image: "" }],
     });
     assert.equal(err.code, grpc.status.INVALID_ARGUMENT, err.details);
     const errors = propertyErrors(err);
-    assert.deepEqual(errors.map((e: { path: string }) => e.path), ["namespace", "secrets[0].name", "containers[0].image"]);
-    assert.equal(errors[0].reason, "\"kube-system\" belongs to the cluster itself; deploy the workload into its own namespace");
+    assert.deepEqual(
+      errors.map((e: { path: string }) => e.path),
+      ["namespace", "secrets[0].name", "containers[0].image"],
+    );
+    assert.equal(
+      errors[0].reason,
+      '"kube-system" belongs to the cluster itself; deploy the workload into its own namespace',
+    );
     assert.match(errors[1].reason, /^"DB_PASSWORD" is not a DNS-1123 label/);
     assert.equal(errors[2].reason, "is required: give the image reference, ideally pinned by digest");
   });
 
   it("one mistake: one property error with its path", async () => {
-    const err = await construct({ ...valid, secrets: [{ name: "db", generate: { type: "password" }, files: [{ path: "../up" }] }] });
+    const err = await construct({
+      ...valid,
+      secrets: [{ name: "db", generate: { type: "password" }, files: [{ path: "../up" }] }],
+    });
     assert.equal(err.code, grpc.status.INVALID_ARGUMENT, err.details);
     const errors = propertyErrors(err);
-    assert.deepEqual(errors.map((e: { path: string }) => e.path), ["secrets[0].files[0].path"]);
+    assert.deepEqual(
+      errors.map((e: { path: string }) => e.path),
+      ["secrets[0].files[0].path"],
+    );
     assert.match(errors[0].reason, /\.\./);
   });
 });

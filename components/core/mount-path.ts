@@ -1,3 +1,5 @@
+import type { Problems } from "./problems";
+
 /** Where the secrets appear in the containers: the default, and the paths a mount may not take. */
 
 export const DEFAULT_MOUNT_PATH = "/run/secrets/app";
@@ -43,7 +45,8 @@ export function mountPathProblem(mountPath: string): string | undefined {
 }
 
 /** The mount path as given (default {@link DEFAULT_MOUNT_PATH}), with repeated and trailing slashes dropped; fails on any other problem. */
-export function normalizeMountPath(given: unknown, fail: (field: string, problem: string) => never): string {
+export function normalizeMountPath(given: unknown, problems: Problems): string {
+  const { fail } = problems;
   const path = given ?? DEFAULT_MOUNT_PATH;
   if (typeof path !== "string") fail("mountPath", `must be a string such as "${DEFAULT_MOUNT_PATH}"`);
   const collapsed = (path as string).replace(/\/{2,}/g, "/");

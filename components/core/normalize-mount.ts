@@ -1,6 +1,6 @@
 import type { MountFields } from "./mount-fields";
-import { DeclarationError } from "./declaration-error";
 import { dns1123LabelProblem, dns1123SubdomainProblem } from "./names";
+import { Problems } from "./problems";
 import { quantityBytes } from "./quantity";
 import { normalizeSecretSet } from "./secret-set";
 import { chosenPlatform, DEFAULT_NAMESPACE, normalizeFsGroup, RESERVED_NAMESPACES, type MountTarget, type PlatformChoice } from "./target";
@@ -24,12 +24,11 @@ export interface MountDeclaration extends MountTarget {
  * the mount in descriptions.
  */
 export function normalizeMountTarget(name: string, args: MountFields | undefined, platforms: PlatformChoice): MountDeclaration {
-  const fail = (field: string, problem: string): never => {
-    throw new DeclarationError(field, problem, name);
-  };
+  const problems = new Problems(name);
+  const { fail } = problems;
   if (!args || typeof args !== "object") fail("args", "are required: declare at least `secrets` and one platform");
   const a = args as MountFields;
-  unknownFields(a as object, [...FIELDS, ...platforms.names], "", fail);
+  unknownFields(a as object, [...FIELDS, ...platforms.names], "", problems);
   const platform = chosenPlatform(a, platforms, fail, false);
   const serviceAccountName = a.serviceAccountName ?? name;
   const saProblem = dns1123SubdomainProblem(serviceAccountName);
@@ -57,11 +56,12 @@ export function normalizeMountTarget(name: string, args: MountFields | undefined
       if (p) fail(`mountInto[${i}]`, p);
     });
   }
-  const set = normalizeSecretSet(name, a, fail);
+  const set = normalizeSecretSet(name, a, problems);
   if (set.refresh?.notify?.signal) {
     fail("refresh.notify.signal", "needs a shared process namespace and every app container at the fetcher's UID, which SecretMount cannot see or set on pods declared elsewhere; " +
       "notify with http or generationFile instead, or declare the workload with SecretMountedWorkload");
   }
+  problems.throwIfAny();
   return {
     ...set, platform, namespace, serviceAccountName, workloadName: serviceAccountName,
     volumeSizeLimit: a.volumeSizeLimit, fsGroup, createServiceAccount: a.createServiceAccount ?? true,

@@ -1,11 +1,11 @@
 import type { WorkloadFields } from "./workload-fields";
-import { DeclarationError } from "./declaration-error";
 import { fileModeDeniesProblem } from "./file-access";
 import { dns1123LabelProblem, dns1123SubdomainProblem } from "./names";
 import { quantityBytes } from "./quantity";
 import { normalizePodLabels, normalizePodSettings, POD_SETTING_FIELDS, type PodSettings } from "./pod-settings";
 import { FETCH_CONTAINER_NAME, normalizeContainers, unsignalledContainerProblem, type NormalizedContainer } from "./containers";
-import { normalizeSecretSet } from "./secret-set";
+import { Problems } from "./problems";
+import { normalizeSecretSet, type SecretSetDeclaration } from "./secret-set";
 import { chosenPlatform, DEFAULT_NAMESPACE, normalizeFsGroup, RESERVED_NAMESPACES, type MountTarget, type PlatformChoice } from "./target";
 import { check, unknownFields } from "./unknown-fields";
 
@@ -30,51 +30,61 @@ const TOP_LEVEL_FIELDS: (keyof WorkloadFields)[] = [
   "secrets", "containers", "container", "namespace", "createNamespace", "serviceAccountName", "deploymentName", "kind", "replicas", "serviceName", "schedule", "backoffLimit", "labels",
   "mountPath", "volumeSizeLimit", "fileMode", "fsGroup", "refresh", "envFile", "fetch", "secretNamePrefix", ...POD_SETTING_FIELDS,
 ];
-/** Validates and defaults a declaration. Throws DeclarationError naming the field and the fix. */
+/**
+ * Validates and defaults a declaration. Throws one DeclarationError holding every problem found,
+ * each naming the field and the fix (independent parts are checked in sections, see Problems).
+ */
 export function normalizeWorkload(name: string, args: WorkloadFields | undefined, platforms: PlatformChoice): Declaration {
-  const fail = (field: string, problem: string): never => {
-    throw new DeclarationError(field, problem, name);
-  };
+  const problems = new Problems(name);
+  const { fail } = problems;
   if (!args || typeof args !== "object") fail("args", "are required: declare at least `secrets`, `containers` (or `container`) and one platform");
   const a = args as WorkloadFields;
-  unknownFields(a as object, [...TOP_LEVEL_FIELDS, ...platforms.names], "", fail);
+  unknownFields(a as object, [...TOP_LEVEL_FIELDS, ...platforms.names], "", problems);
 
-  const platform = chosenPlatform(a, platforms, fail, true);
+  const platform = chosenPlatform(a, platforms, problems.add, true);
 
   const deploymentName = a.deploymentName ?? name;
   const dnsField = a.deploymentName === undefined ? "name (the component name, used as the Deployment name)" : "deploymentName";
-  check(dns1123SubdomainProblem(deploymentName), dnsField, fail);
+  problems.section(() => check(dns1123SubdomainProblem(deploymentName), dnsField, problems));
   const serviceAccountName = a.serviceAccountName ?? name;
-  check(dns1123SubdomainProblem(serviceAccountName), a.serviceAccountName === undefined ? "name (the component name, used as the ServiceAccount name)" : "serviceAccountName", fail);
+  problems.section(() => check(dns1123SubdomainProblem(serviceAccountName), a.serviceAccountName === undefined ? "name (the component name, used as the ServiceAccount name)" : "serviceAccountName", problems));
   const namespace = a.namespace ?? DEFAULT_NAMESPACE;
-  check(dns1123LabelProblem(namespace), "namespace", fail);
-  if (RESERVED_NAMESPACES.includes(namespace)) fail("namespace", `"${namespace}" belongs to the cluster itself; deploy the workload into its own namespace`);
+  problems.section(() => {
+    check(dns1123LabelProblem(namespace), "namespace", problems);
+    if (RESERVED_NAMESPACES.includes(namespace)) fail("namespace", `"${namespace}" belongs to the cluster itself; deploy the workload into its own namespace`);
+  });
 
   const replicas = a.replicas ?? 1;
-  if (!Number.isInteger(replicas) || replicas < 0) fail("replicas", `is ${JSON.stringify(replicas)}; use a whole number ≥ 0`);
+  if (!Number.isInteger(replicas) || replicas < 0) problems.add("replicas", `is ${JSON.stringify(replicas)}; use a whole number ≥ 0`);
 
-  const set = normalizeSecretSet(name, a, fail);
-  const { fileMode, secrets } = set;
-  const fsGroup = normalizeFsGroup(a.fsGroup, fail);
+  const checkedSet = problems.section(() => normalizeSecretSet(name, a, problems));
+  const fsGroup = normalizeFsGroup(a.fsGroup, problems.add);
 
   if (a.volumeSizeLimit !== undefined && quantityBytes(a.volumeSizeLimit) === undefined) {
-    fail("volumeSizeLimit", `"${a.volumeSizeLimit}" is not a Kubernetes quantity; use e.g. "1Mi" or "512Ki"`);
+    problems.add("volumeSizeLimit", `"${a.volumeSizeLimit}" is not a Kubernetes quantity; use e.g. "1Mi" or "512Ki"`);
   }
 
-  const labels = normalizePodLabels(a.labels, platforms.identityPrefixes, fail);
+  const labels = problems.section(() => normalizePodLabels(a.labels, platforms.identityPrefixes, problems));
 
-  const containers = normalizeContainers(a, fail);
+  const apps = normalizeContainers(a, problems);
+  // Pod settings name containers (an AppArmor annotation): the names as written, whether or not each container passed.
+  const podSettings = problems.section(() => normalizePodSettings(a, [FETCH_CONTAINER_NAME, ...apps.written], platforms.identityPrefixes, unknownFields, problems));
+  // What follows relates the secrets to the containers: it needs both right.
+  problems.stopIfAny();
+  const set = checkedSet as SecretSetDeclaration;
+  const { fileMode, secrets } = set;
+  const containers = apps.checked as NormalizedContainer[];
 
   // A signal reaches only processes of the fetcher's own UID: the restricted standard forbids CAP_KILL.
-  if (set.refresh?.notify?.signal) check(unsignalledContainerProblem(containers), "refresh.notify.signal", fail);
+  if (set.refresh?.notify?.signal) check(unsignalledContainerProblem(containers), "refresh.notify.signal", problems);
 
   // Every app container must be able to read every file: check the default mode and each file's own.
-  check(fileModeDeniesProblem(fileMode, containers, fsGroup), "fileMode", fail);
-  for (const s of secrets) s.files.forEach((f, j) => f.mode !== undefined && check(fileModeDeniesProblem(f.mode, containers, fsGroup), `secrets[${s.index}].files[${j}].mode`, fail));
-  const podSettings = normalizePodSettings(a, [FETCH_CONTAINER_NAME, ...containers.map((c) => c.name)], platforms.identityPrefixes, unknownFields, fail);
+  check(fileModeDeniesProblem(fileMode, containers, fsGroup), "fileMode", problems);
+  for (const s of secrets) s.files.forEach((f, j) => f.mode !== undefined && check(fileModeDeniesProblem(f.mode, containers, fsGroup), `secrets[${s.index}].files[${j}].mode`, problems));
+  problems.throwIfAny();
 
   return {
     ...set, platform, namespace, createNamespace: a.createNamespace ?? false, serviceAccountName, deploymentName, workloadName: deploymentName, replicas,
-    labels, volumeSizeLimit: a.volumeSizeLimit, fsGroup, containers, containerNames: containers.map((c) => c.name), podSettings,
+    labels: labels as Declaration["labels"], volumeSizeLimit: a.volumeSizeLimit, fsGroup, containers, containerNames: containers.map((c) => c.name), podSettings,
   };
 }

@@ -1,11 +1,13 @@
 import { quantityBytes } from "./quantity";
 import { unknownFields } from "./unknown-fields";
 import type { ResourcesArgs } from "./args";
+import type { Problems } from "./problems";
 
 /** Checks a container's requests and limits (cpu, memory, ephemeral-storage) as Kubernetes quantities. */
-export function checkResources(r: ResourcesArgs | undefined, at: string, fail: (f: string, p: string) => never): void {
+export function checkResources(r: ResourcesArgs | undefined, at: string, problems: Problems): void {
+  const { fail } = problems;
   if (!r) return;
-  unknownFields(r, ["requests", "limits"], at, fail);
+  unknownFields(r, ["requests", "limits"], at, problems);
   for (const kind of ["requests", "limits"] as const) {
     for (const [k, v] of Object.entries(r[kind] ?? {})) {
       if (!["cpu", "memory", "ephemeral-storage"].includes(k)) fail(`${at}.${kind}.${k}`, "is not a resource name; use cpu, memory or ephemeral-storage");

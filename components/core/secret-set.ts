@@ -4,6 +4,7 @@ import type { EnvFileArgs, FetchContainerArgs, GenerateArgs, RefreshArgs, Resour
 import { normalizeMountPath } from "./mount-path";
 import { dns1123LabelProblem, envNameProblem } from "./names";
 import { checkResources } from "./resources";
+import type { Problems } from "./problems";
 import { check, unknownFields } from "./unknown-fields";
 
 /**
@@ -85,39 +86,46 @@ export interface SecretSetArgs {
  * Validates and defaults the secrets, their files, the mount path and the fetcher's settings: the
  * part of a declaration every platform shares. Throws DeclarationError through `fail`.
  */
-export function normalizeSecretSet(name: string, a: SecretSetArgs, fail: (field: string, problem: string) => never): SecretSetDeclaration {
-  const mountPath = normalizeMountPath(a.mountPath, fail);
+export function normalizeSecretSet(name: string, a: SecretSetArgs, problems: Problems): SecretSetDeclaration {
+  const { fail } = problems;
+  const mountPath = problems.section(() => normalizeMountPath(a.mountPath, problems));
 
   const fileMode = a.fileMode ?? DEFAULT_FILE_MODE;
-  check(fileModeProblem(fileMode), "fileMode", fail);
+  problems.section(() => check(fileModeProblem(fileMode), "fileMode", problems));
   let refresh: SecretSetDeclaration["refresh"];
-  if (a.refresh) {
-    unknownFields(a.refresh, ["intervalSeconds", "notify"], "refresh", fail);
-    const intervalSeconds = a.refresh.intervalSeconds ?? DEFAULT_REFRESH_SECONDS;
+  const givenRefresh = a.refresh;
+  if (givenRefresh) problems.section(() => {
+    unknownFields(givenRefresh, ["intervalSeconds", "notify"], "refresh", problems);
+    const intervalSeconds = givenRefresh.intervalSeconds ?? DEFAULT_REFRESH_SECONDS;
     if (!Number.isInteger(intervalSeconds) || intervalSeconds < MIN_REFRESH_SECONDS || intervalSeconds > 7 * 86400) {
       fail("refresh.intervalSeconds", `is ${JSON.stringify(intervalSeconds)}; use whole seconds from ${MIN_REFRESH_SECONDS} to ${7 * 86400}`);
     }
     refresh = { intervalSeconds };
-    if (a.refresh.notify !== undefined) {
+    if (givenRefresh.notify !== undefined) {
       // The FetchSpec's own rules (one definition); its field paths start at "notify".
       try {
-        refresh.notify = parseNotify(JSON.parse(JSON.stringify(a.refresh.notify)));
+        refresh.notify = parseNotify(JSON.parse(JSON.stringify(givenRefresh.notify)));
       } catch (e) {
         if (e instanceof FetchSpecError) fail(`refresh.${e.field}`, e.problem);
         throw e;
       }
     }
-  }
+  });
 
   const fetch = a.fetch ?? {};
-  unknownFields(fetch, ["image", "timeoutSeconds", "resources"], "fetch", fail);
   const timeoutSeconds = fetch.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
-  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 3600) fail("fetch.timeoutSeconds", `is ${JSON.stringify(timeoutSeconds)}; use whole seconds from 1 to 3600`);
-  if (fetch.image !== undefined && typeof fetch.image === "string" && fetch.image.trim() === "") fail("fetch.image", "is empty; give an image reference pinned by digest (<repository>@sha256:<digest>), or omit it to use the released default");
-  checkResources(fetch.resources, "fetch.resources", fail);
+  problems.section(() => {
+    unknownFields(fetch, ["image", "timeoutSeconds", "resources"], "fetch", problems);
+    if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 3600) problems.add("fetch.timeoutSeconds", `is ${JSON.stringify(timeoutSeconds)}; use whole seconds from 1 to 3600`);
+    if (fetch.image !== undefined && typeof fetch.image === "string" && fetch.image.trim() === "") problems.add("fetch.image", "is empty; give an image reference pinned by digest (<repository>@sha256:<digest>), or omit it to use the released default");
+    checkResources(fetch.resources, "fetch.resources", problems);
+  });
 
   if (!Array.isArray(a.secrets) || a.secrets.length === 0) fail("secrets", "must list at least one secret, e.g. [{ name: \"db-password\", generate: { type: \"password\" } }]");
-  const secrets = a.secrets.map((s, i) => normalizeSecret(s, i, fail));
+  const checkedSecrets = a.secrets.map((s, i) => problems.section(() => normalizeSecret(s, i, problems)));
+  // What follows relates the secrets and files to each other: it needs each of them right.
+  problems.stopIfAny();
+  const secrets = checkedSecrets as NormalizedSecret[];
   const secretNames = new Map<string, number>();
   secrets.forEach((s) => {
     const prior = secretNames.get(s.name);
@@ -127,7 +135,7 @@ export function normalizeSecretSet(name: string, a: SecretSetArgs, fail: (field:
 
   const filePaths = new Map<string, string>();
   const claimPath = (path: string, field: string) => {
-    check(filePathProblem(path), field, fail);
+    check(filePathProblem(path), field, problems);
     for (const [other, otherField] of filePaths) {
       const collision = pathCollision(path, other);
       if (collision === "same") fail(field, `"${path}" is also the path of ${otherField}; every file needs its own path`);
@@ -139,13 +147,13 @@ export function normalizeSecretSet(name: string, a: SecretSetArgs, fail: (field:
 
   let envFile: SecretSetDeclaration["envFile"];
   if (a.envFile) {
-    unknownFields(a.envFile, ["path", "vars"], "envFile", fail);
+    unknownFields(a.envFile, ["path", "vars"], "envFile", problems);
     const path = a.envFile.path ?? DEFAULT_ENV_FILE;
     claimPath(path, "envFile.path");
     const vars = a.envFile.vars ?? {};
     if (Object.keys(vars).length === 0) fail("envFile.vars", "must name at least one variable, e.g. { DB_PASSWORD: \"db-password\" }");
     for (const [k, target] of Object.entries(vars)) {
-      check(envNameProblem(k), `envFile.vars.${k}`, fail);
+      check(envNameProblem(k), `envFile.vars.${k}`, problems);
       const owner = filePaths.get(target);
       if (owner === undefined || owner === "envFile.path") {
         fail(`envFile.vars.${k}`, `refers to "${target}", which is not the path of any secret file; declared paths: ${[...filePaths.keys()].filter((p) => p !== path).join(", ")}`);
@@ -159,18 +167,20 @@ export function normalizeSecretSet(name: string, a: SecretSetArgs, fail: (field:
   if (prefix !== undefined && (typeof prefix !== "string" || !/^[A-Za-z0-9/_+=.@-]{1,256}$/.test(prefix))) {
     fail("secretNamePrefix", `"${prefix}" may use only letters, digits and / _ + = . @ - (at most 256)`);
   }
+  problems.stopIfAny();
 
   return {
-    name, mountPath, fileMode: normalizeFileMode(fileMode), refresh, envFile,
+    name, mountPath: mountPath as string, fileMode: normalizeFileMode(fileMode), refresh, envFile,
     fetch: { image: fetch.image, timeoutSeconds, resources: fetch.resources }, secretNamePrefix: prefix, secrets,
   };
 }
 
-function normalizeSecret(s: SecretArgs, i: number, fail: (f: string, p: string) => never): NormalizedSecret {
+function normalizeSecret(s: SecretArgs, i: number, problems: Problems): NormalizedSecret {
+  const { fail } = problems;
   const at = `secrets[${i}]`;
   if (!s || typeof s !== "object") fail(at, "must be an object with a name and one of value, generate, existing");
-  unknownFields(s, SECRET_FIELDS, at, fail);
-  check(dns1123LabelProblem(s.name), `${at}.name`, fail);
+  unknownFields(s, SECRET_FIELDS, at, problems);
+  check(dns1123LabelProblem(s.name), `${at}.name`, problems);
   const given = (["value", "generate", "existing"] as const).filter((k) => s[k] !== undefined && s[k] !== null);
   if (given.length !== 1) {
     fail(at, given.length
@@ -183,20 +193,20 @@ function normalizeSecret(s: SecretArgs, i: number, fail: (f: string, p: string) 
   if (kind === "value") out.value = s.value;
   if (kind === "existing") {
     const e = s.existing!;
-    unknownFields(e, ["arn", "name", "kmsKeyArn"], `${at}.existing`, fail);
+    unknownFields(e, ["arn", "name", "kmsKeyArn"], `${at}.existing`, problems);
     if ((e.arn === undefined) === (e.name === undefined)) fail(`${at}.existing`, "set exactly one of arn and name");
     if (e.name !== undefined && (typeof e.name !== "string" || e.name.length === 0)) fail(`${at}.existing.name`, "must be a non-empty name");
     out.existing = { arn: e.arn, name: e.name, kmsKeyArn: e.kmsKeyArn };
   }
   if (kind === "generate") {
-    out.generate = normalizeGenerate(s.generate!, `${at}.generate`, fail);
+    out.generate = normalizeGenerate(s.generate!, `${at}.generate`, problems);
     out.isJson = out.generate.type !== "password";
     out.generatedMaxBytes = generatedMaxBytes(out.generate);
   }
 
   if (s.files !== undefined) {
     if (!Array.isArray(s.files) || s.files.length === 0) fail(`${at}.files`, "must list at least one file, or be omitted for one file named after the secret");
-    out.files = s.files.map((f, j) => normalizeFile(f, `${at}.files[${j}]`, fail));
+    out.files = s.files.map((f, j) => normalizeFile(f, `${at}.files[${j}]`, problems));
   } else if (out.generate && out.generate.type !== "password") {
     out.files = [{ path: `${s.name}.key`, jsonKey: KEY_PAIR_JSON_KEYS.private }, { path: `${s.name}.pub`, jsonKey: KEY_PAIR_JSON_KEYS.public }];
   } else {
@@ -219,9 +229,10 @@ function normalizeSecret(s: SecretArgs, i: number, fail: (f: string, p: string) 
   return out;
 }
 
-function normalizeFile(f: SecretFileArgs, at: string, fail: (f: string, p: string) => never): NormalizedFile {
+function normalizeFile(f: SecretFileArgs, at: string, problems: Problems): NormalizedFile {
+  const { fail } = problems;
   if (!f || typeof f !== "object") fail(at, "must be an object with a path");
-  unknownFields(f, ["path", "jsonKey", "decode", "mode"], at, fail);
+  unknownFields(f, ["path", "jsonKey", "decode", "mode"], at, problems);
   const out: NormalizedFile = { path: f.path };
   if (f.jsonKey !== undefined) {
     if (typeof f.jsonKey !== "string" || f.jsonKey.length === 0) fail(`${at}.jsonKey`, "must be a non-empty key name");
@@ -232,14 +243,15 @@ function normalizeFile(f: SecretFileArgs, at: string, fail: (f: string, p: strin
     out.decode = "base64";
   }
   if (f.mode !== undefined) {
-    check(fileModeProblem(f.mode), `${at}.mode`, fail);
+    check(fileModeProblem(f.mode), `${at}.mode`, problems);
     out.mode = normalizeFileMode(f.mode);
   }
   return out;
 }
 
-function normalizeGenerate(g: GenerateArgs, at: string, fail: (f: string, p: string) => never): NormalizedGenerate {
-  unknownFields(g, ["type", "length", "lower", "upper", "numeric", "special", "specialCharacters", "rsaBits", "ecdsaCurve", "rotateEveryDays"], at, fail);
+function normalizeGenerate(g: GenerateArgs, at: string, problems: Problems): NormalizedGenerate {
+  const { fail } = problems;
+  unknownFields(g, ["type", "length", "lower", "upper", "numeric", "special", "specialCharacters", "rsaBits", "ecdsaCurve", "rotateEveryDays"], at, problems);
   if (!["password", "rsa", "ecdsa"].includes(g.type)) fail(`${at}.type`, `is ${JSON.stringify(g.type)}; use "password", "rsa" or "ecdsa"`);
   const isPassword = g.type === "password";
   const passwordOnly = (["length", "lower", "upper", "numeric", "special", "specialCharacters"] as const).filter((k) => g[k] !== undefined);

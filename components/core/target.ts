@@ -1,5 +1,5 @@
 import type { SecretSetDeclaration } from "./secret-set";
-import type { Fail } from "./unknown-fields";
+
 
 /**
  * What a platform plans from: the secret set and where it is mounted (namespace, ServiceAccount,
@@ -40,20 +40,20 @@ export interface PlatformChoice {
   identityPrefixes: readonly string[];
 }
 
-/** The one platform set in `a` (exactly one must be). */
-export function chosenPlatform(a: object, choice: PlatformChoice, fail: Fail, withExample: boolean): string {
+/** The one platform set in `a` (exactly one must be); otherwise `report`s the problem (a collector's `add` or `fail`). */
+export function chosenPlatform(a: object, choice: PlatformChoice, report: (field: string, problem: string) => void, withExample: boolean): string {
   const set = choice.names.filter((p) => (a as Record<string, unknown>)[p] !== undefined && (a as Record<string, unknown>)[p] !== null);
   if (set.length !== 1) {
-    fail(set.length ? set.join(", ") : "platform", set.length
+    report(set.length ? set.join(", ") : "platform", set.length
       ? `${set.join(" and ")} are all set; set exactly one platform`
       : `no platform is set; set exactly one of ${choice.names.join(", ")}${withExample && choice.example ? ` (e.g. ${choice.example})` : ""}`);
   }
   return set[0];
 }
 
-/** A `fsGroup` as given (default {@link DEFAULT_FS_GROUP}): a non-zero GID. */
-export function normalizeFsGroup(given: number | undefined, fail: Fail): number {
+/** A `fsGroup` as given (default {@link DEFAULT_FS_GROUP}): a non-zero GID; otherwise `report`s the problem. */
+export function normalizeFsGroup(given: number | undefined, report: (field: string, problem: string) => void): number {
   const fsGroup = given ?? DEFAULT_FS_GROUP;
-  if (!Number.isInteger(fsGroup) || fsGroup < 1 || fsGroup > 2147483647) fail("fsGroup", `is ${JSON.stringify(fsGroup)}; use a non-zero GID such as ${DEFAULT_FS_GROUP}`);
+  if (!Number.isInteger(fsGroup) || fsGroup < 1 || fsGroup > 2147483647) report("fsGroup", `is ${JSON.stringify(fsGroup)}; use a non-zero GID such as ${DEFAULT_FS_GROUP}`);
   return fsGroup;
 }

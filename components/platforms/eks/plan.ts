@@ -1,4 +1,4 @@
-import { DeclarationError } from "../../core/declaration-error";
+import { Problems } from "../../core/problems";
 import { unknownFields } from "../../core/unknown-fields";
 import { type MountTarget } from "../../core/target";
 import type { EksPlatformArgs } from "./args";
@@ -24,12 +24,12 @@ export interface EksPlan {
 
 /** AWS-specific checks of a declaration (store names, ARNs, identity inputs). Pure. */
 export function planEks(decl: MountTarget, eks: EksPlatformArgs): EksPlan {
-  const fail = (field: string, problem: string): never => {
-    throw new DeclarationError(field, problem, decl.name);
-  };
-  unknownFields(eks, ["identity", "oidcProviderArn", "oidcIssuerUrl", "clusterName", "roleName", "permissionsBoundaryArn", "tags"], "eks", fail);
-  const identity = planEksIdentity(eks, "eks.", fail);
-  return { identity, ...planAwsSecrets(decl, EKS_OTHER_STORE_OPTIONS, fail) };
+  const problems = new Problems(decl.name);
+  unknownFields(eks, ["identity", "oidcProviderArn", "oidcIssuerUrl", "clusterName", "roleName", "permissionsBoundaryArn", "tags"], "eks", problems);
+  const identity = problems.section(() => planEksIdentity(eks, "eks.", problems));
+  const secrets = planAwsSecrets(decl, EKS_OTHER_STORE_OPTIONS, problems);
+  problems.throwIfAny();
+  return { identity: identity!, ...secrets };
 }
 
 /** The fields of EksPlatformArgs that choose and configure the role's identity. */
@@ -39,7 +39,8 @@ export type EksIdentityFields = Pick<EksPlatformArgs, "identity" | "oidcProvider
  * Checks how pods get the role (IRSA or Pod Identity) and its inputs; shared by the workload
  * (`at` = "eks.") and EksWorkloadIdentity (`at` = ""). Pure.
  */
-export function planEksIdentity(eks: EksIdentityFields, at: string, fail: (field: string, problem: string) => never): "irsa" | "pod-identity" {
+export function planEksIdentity(eks: EksIdentityFields, at: string, problems: Problems): "irsa" | "pod-identity" {
+  const { fail } = problems;
   const identity = eks.identity ?? "irsa";
   if (identity !== "irsa" && identity !== "pod-identity") fail(`${at}identity`, `is ${JSON.stringify(identity)}; use "irsa" or "pod-identity"`);
   if (identity === "irsa") {

@@ -21,6 +21,7 @@ export interface GkeGoogleServiceAccount {
   /**
    * Account id of the service account to create (6-30 of a-z, 0-9 and `-`, starting with a
    * letter). Default: derived from the component name.
+   * @default derived from the component's `name`
    */
   accountId?: string;
   /**
@@ -39,23 +40,27 @@ export interface GkePlatform {
    * `direct` (default): the secrets grant `roles/secretmanager.secretAccessor` to the Kubernetes
    * ServiceAccount's principal. `google-service-account`: they grant it to a Google service account
    * that only this Kubernetes ServiceAccount may impersonate.
+   * @default `direct`
    */
   identity?: GkeIdentity;
   /**
    * Project that holds the created secrets, and the existing ones named by their short id (a
    * project id, e.g. `acme-prod`). Default: the Google provider's project. An existing secret's
    * full name carries its own project.
+   * @default the `gcp` provider's project
    */
   project?: pulumi.Input<string>;
   /**
    * The cluster's workload identity pool (default `<project>.svc.id.goog`, the project being
    * `project` or the provider's). Set it when the cluster runs in another project or in a fleet
    * whose host project differs from the secrets' project.
+   * @default `<project>.svc.id.goog`, the project being `project` or the provider's
    */
   workloadPool?: pulumi.Input<string>;
   /**
    * Project number (digits) of the project that owns the workload pool, for the `direct`
    * principal. Default: looked up from the pool's project id.
+   * @default looked up from the pool's project id (`workloadPool`)
    */
   workloadPoolProjectNumber?: pulumi.Input<string>;
   /** Identity `google-service-account`: the service account to create or use. */

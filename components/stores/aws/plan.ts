@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AwsSecret } from "../../core/args";
 import type { NormalizedSecret, SecretSetDeclaration } from "../../core/secret-set";
 import { refuseOtherStoreOptions, type OtherStoreProblems } from "../../core/store-options";
+import type { Problems } from "../../core/problems";
 import { unknownFields } from "../../core/unknown-fields";
 import { IAM_LIMITS, layoutPolicies, layoutProblem, type GrantItem, type PolicyLayout } from "../../clouds/aws/policy-split";
 import { EXISTING_SECRET_NAME, kmsKeyArnProblem, parameterArn, secretArnPattern, viaService, type Scope, PARAMETER_NAME, SECRET_NAME, SECRETS_MANAGER_MAX_BYTES, SSM_MAX_BYTES, storeArnProblem, storeOfArn, wildcardProblem } from "../../clouds/aws/arns";
@@ -41,12 +42,14 @@ export interface AwsSecretsPlan {
 export function planAwsSecrets(
   decl: SecretSetDeclaration,
   otherStoreOptions: OtherStoreProblems,
-  fail: (field: string, problem: string) => never,
+  problems: Problems,
   granted: (s: NormalizedSecret) => boolean = () => true,
 ): AwsSecretsPlan {
+  const { fail } = problems;
   const storeNames = new Map<string, number>();
-  const secrets = decl.secrets.map((s) => {
-    const plan = planSecret(decl, s, otherStoreOptions, fail);
+  // Each secret is checked on its own: a problem in one does not hide those of the others.
+  const checked = decl.secrets.map((s) => problems.section(() => {
+    const plan = planSecret(decl, s, otherStoreOptions, problems);
     if (plan.storeName !== undefined) {
       const key = `${plan.store}:${plan.storeName}`;
       const prior = storeNames.get(key);
@@ -54,7 +57,9 @@ export function planAwsSecrets(
       storeNames.set(key, s.index);
     }
     return plan;
-  });
+  }));
+  problems.stopIfAny();
+  const secrets = checked as AwsSecretPlan[];
   const maxBytes = new Map<string, number>();
   for (const p of secrets) for (const f of p.secret.files) maxBytes.set(f.path, p.maxValueBytes);
   const read = secrets.filter((p) => granted(p.secret));
@@ -90,10 +95,11 @@ export function estimatedGrant(p: AwsSecretPlan): GrantItem {
   return { store: p.store, arn, ...(kms ? { kms } : {}) };
 }
 
-function planSecret(decl: SecretSetDeclaration, s: NormalizedSecret, otherStoreOptions: OtherStoreProblems, fail: (f: string, p: string) => never): AwsSecretPlan {
+function planSecret(decl: SecretSetDeclaration, s: NormalizedSecret, otherStoreOptions: OtherStoreProblems, problems: Problems): AwsSecretPlan {
+  const { fail } = problems;
   const at = `secrets[${s.index}]`;
   const a = refuseOtherStoreOptions(s, "aws", otherStoreOptions, fail) as AwsSecret;
-  unknownFields(a, ["store", "storeName", "kmsKeyArn", "recoveryWindowInDays"], `${at}.aws`, fail);
+  unknownFields(a, ["store", "storeName", "kmsKeyArn", "recoveryWindowInDays"], `${at}.aws`, problems);
   if (a.store !== undefined && a.store !== "secrets-manager" && a.store !== "ssm-parameter") fail(`${at}.aws.store`, `is ${JSON.stringify(a.store)}; use "secrets-manager" or "ssm-parameter"`);
   // An existing secret's ARN names its store (…:secretsmanager:…:secret:… or …:ssm:…:parameter/…).
   // Given as an Output it is unknown here: the store is then aws.store's, checked when it resolves.

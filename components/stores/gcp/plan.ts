@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { GcpSecret } from "../../core/args";
 import type { NormalizedSecret } from "../../core/secret-set";
 import { refuseOtherStoreOptions, type OtherStoreProblems } from "../../core/store-options";
+import type { Problems } from "../../core/problems";
 import { unknownFields } from "../../core/unknown-fields";
 import {
   defaultSecretId, kmsKeyProblem, LOCATION, parseExistingSecret, SECRET_ID, SECRET_MANAGER_MAX_BYTES, VERSION, type ExistingSecretRef,
@@ -30,10 +31,11 @@ export interface GcpSecretPlan {
 }
 
 /** Secret Manager checks of one declared secret (ids, names, locations, replicas, keys). Pure. */
-export function planGcpSecret(s: NormalizedSecret, prefix: string, prefixGiven: boolean, otherStoreOptions: OtherStoreProblems, fail: (f: string, p: string) => never): GcpSecretPlan {
+export function planGcpSecret(s: NormalizedSecret, prefix: string, prefixGiven: boolean, otherStoreOptions: OtherStoreProblems, problems: Problems): GcpSecretPlan {
+  const { fail } = problems;
   const at = `secrets[${s.index}]`;
   const g = refuseOtherStoreOptions(s, "gcp", otherStoreOptions, fail) as GcpSecret;
-  unknownFields(g, SECRET_FIELDS, `${at}.gcp`, fail);
+  unknownFields(g, SECRET_FIELDS, `${at}.gcp`, problems);
   if (g.location !== undefined && !LOCATION.test(g.location)) fail(`${at}.gcp.location`, `"${g.location}" is not a location such as "europe-west4"`);
   const maxValueBytes = s.generatedMaxBytes ?? SECRET_MANAGER_MAX_BYTES;
 
@@ -67,7 +69,7 @@ export function planGcpSecret(s: NormalizedSecret, prefix: string, prefixGiven: 
     const locations = new Set<string>();
     replicas = g.replicas.map((r, j) => {
       const rat = `${at}.gcp.replicas[${j}]`;
-      unknownFields(r, ["location", "kmsKeyName"], rat, fail);
+      unknownFields(r, ["location", "kmsKeyName"], rat, problems);
       if (typeof r.location !== "string" || !LOCATION.test(r.location)) fail(`${rat}.location`, `${JSON.stringify(r.location)} is not a location such as "europe-west4"`);
       if (locations.has(r.location)) fail(`${rat}.location`, `"${r.location}" is listed twice`);
       locations.add(r.location);

@@ -180,6 +180,16 @@ export function stageBusyboxImage(work: string, busybox: string): string {
   const applets = execFileSync(busybox, ["--list"], { encoding: "utf8" }).split("\n").filter((a) => a && a !== "busybox");
   for (const a of applets) fs.symlinkSync("busybox", path.join(rootfs, "bin", a));
   fs.writeFileSync(path.join(rootfs, "etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n");
+  // An app's reload endpoint for refresh mode's HTTP notification (`httpd -h /www`): it answers 200
+  // and logs the request and the hash of what it then reads (never the value) to the container's log.
+  dir(path.join(rootfs, "www"), 0o755);
+  dir(path.join(rootfs, "www/cgi-bin"), 0o755);
+  fs.writeFileSync(path.join(rootfs, "www/cgi-bin/reload"), [
+    "#!/bin/sh",
+    'for f in ${RELOAD_FILES}; do echo "reload $REQUEST_METHOD $f $(sha256sum < "${RELOAD_DIR}/$f" | cut -d\' \' -f1) $(readlink "${RELOAD_DIR}/..data")" > /proc/1/fd/1; done',
+    "printf 'Content-Type: text/plain\\r\\n\\r\\nok\\n'",
+    "",
+  ].join("\n"), { mode: 0o755 });
   return rootfs;
 }
 

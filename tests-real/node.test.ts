@@ -1,0 +1,359 @@
+import assert from "node:assert/strict";
+import { createHash, randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { startCluster, type Cluster, type KubeResponse } from "./helpers/cluster";
+import {
+  FETCH_IMAGE_CONFIG, IMAGE_NAMES, readArchiveConfig, stageBusyboxImage, stageFetchImage, stagePauseImage, writeOciArchive,
+} from "./helpers/images";
+import { startNode, type KubeNode } from "./helpers/node";
+import { collectionPath, kubernetesExamples, renderedObjects, renderedObjectsAt, ROOT, type KubeObject } from "./helpers/rendered";
+import { needTool } from "./helpers/tools";
+import { AwsDouble } from "../tests/runtime/doubles/aws";
+
+/**
+ * The rendered pods on a real node: kubelet, containerd and runc built here, the fetch image
+ * assembled from the bundle as runtime-image/Dockerfile lays it out, registered with the real tier's
+ * API server. Secrets come from the AWS double, listening on the pod network's bridge; the fetch
+ * container gets what the EKS pod identity webhook injects (role ARN, a projected service-account
+ * token for sts.amazonaws.com, honouring skip-containers) plus the double's endpoints: test-only
+ * additions made here, not in the product. App containers run a check script instead of their
+ * command; it prints hashes, never values.
+ */
+
+/** The pod network of this test: a private /24 that exists only on this machine's bridge. */
+const POD_SUBNET = "10.250.81.0/24";
+const MOUNT = "/run/secrets/app";
+const TOKEN_DIR = "/var/run/secrets/eks.amazonaws.com/serviceaccount";
+
+const sha = (v: string) => createHash("sha256").update(v).digest("hex");
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function summary(r: KubeResponse): string {
+  return `HTTP ${r.status}: ${typeof r.body === "object" ? r.body.message : String(r.body).slice(0, 300)}${r.warnings.length ? ` warnings: ${r.warnings.join(" | ")}` : ""}`;
+}
+
+/** The final stage of runtime-image/Dockerfile, as an image config and the layout it promises. */
+function dockerfileFinalStage() {
+  const text = fs.readFileSync(path.join(ROOT, "runtime-image/Dockerfile"), "utf8").replace(/\\\n\s*/g, " ");
+  const final = text.slice(text.lastIndexOf("\nFROM "));
+  const lines = final.split("\n").filter((l) => /^[A-Z]+\s/.test(l));
+  const arg = (k: string) => lines.filter((l) => l.startsWith(`${k} `)).map((l) => l.slice(k.length + 1).trim());
+  const env = arg("ENV").map((v) => v.replace(/^(\S+?)=(.*)$/, "$1=$2"));
+  const volumeDir = /^RUN install -d -o (\d+) -g (\d+) -m (\d+) \/volume(\/\S+)$/m.exec(text);
+  return {
+    entrypoint: JSON.parse(arg("ENTRYPOINT")[0]) as string[],
+    user: arg("USER").pop(),
+    workdir: arg("WORKDIR").pop(),
+    env,
+    volumes: arg("VOLUME").flatMap((v) => JSON.parse(v) as string[]),
+    volumeDir: volumeDir && { uid: volumeDir[1], gid: volumeDir[2], mode: volumeDir[3], path: volumeDir[4] },
+  };
+}
+
+/** `drwxr-s---` -> 2750 */
+function octal(perm: string): string {
+  const bits = perm.slice(1);
+  let special = 0;
+  let mode = "";
+  for (let i = 0; i < 3; i++) {
+    const t = bits.slice(i * 3, i * 3 + 3);
+    let v = (t[0] === "r" ? 4 : 0) + (t[1] === "w" ? 2 : 0) + (/[xst]/.test(t[2]) ? 1 : 0);
+    if (/[sStT]/.test(t[2])) special |= [4, 2, 1][i];
+    mode += String(v);
+    v = 0;
+  }
+  return `${special}${mode}`;
+}
+
+describe("the fetch image assembled without a registry (tests-real/helpers/images.ts) matches runtime-image/Dockerfile", function () {
+  this.timeout(300_000);
+  let archive: { config: typeof FETCH_IMAGE_CONFIG; files: string[] };
+  let work: string;
+
+  before(function () {
+    if (process.getuid?.() !== 0) {
+      console.log("      NOT RUN (pending): assembling images needs root (owners 65532 and 0 in the layer)");
+      this.skip();
+    }
+    work = fs.mkdtempSync(path.join(os.tmpdir(), "secret-mount-image-"));
+    const rootfs = stageFetchImage(work);
+    writeOciArchive(rootfs, FETCH_IMAGE_CONFIG, IMAGE_NAMES.fetch, path.join(work, "fetch.tar"));
+    archive = readArchiveConfig(path.join(work, "fetch.tar"));
+  });
+  after(() => work && fs.rmSync(work, { recursive: true, force: true }));
+
+  it("has the Dockerfile's entrypoint, user, working directory, environment and volume", () => {
+    const d = dockerfileFinalStage();
+    assert.deepEqual(archive.config.Entrypoint, d.entrypoint);
+    assert.equal(archive.config.User, d.user);
+    assert.equal(archive.config.WorkingDir, d.workdir);
+    for (const e of d.env) assert.ok(archive.config.Env!.includes(e), `ENV ${e} missing from ${archive.config.Env!.join(" ")}`);
+    assert.deepEqual(Object.keys(archive.config.Volumes ?? {}).sort(), d.volumes.sort());
+  });
+
+  it("lays out the files as the Dockerfile does: the volume directory's owner and mode, /app root's with the baked cache, Node at the entrypoint, no shell", () => {
+    const d = dockerfileFinalStage();
+    const entry = (p: string) => archive.files.find((l) => l.endsWith(` ./${p.replace(/^\//, "")}`) || l.endsWith(` ./${p.replace(/^\//, "")}/`));
+    assert.ok(d.volumeDir, "the Dockerfile's `install -d` of the volume directory");
+    const vol = entry(d.volumeDir!.path);
+    assert.ok(vol, `${d.volumeDir!.path} is in the image`);
+    const [perm, owner] = vol!.split(/\s+/);
+    assert.equal(owner, `${d.volumeDir!.uid}/${d.volumeDir!.gid}`);
+    assert.equal(octal(perm), d.volumeDir!.mode.padStart(4, "0"));
+    for (const p of ["/app/fetch.js", "/app/compile-cache"]) assert.match(entry(p) ?? "", /\s0\/0\s/, `${p} is root's`);
+    assert.ok(archive.files.some((l) => /\.\/app\/compile-cache\/v\d+\.\d+\.\d+-x64-[0-9a-f]+-65532\//.test(l)), "a compile cache made as 65532");
+    assert.match(entry(d.entrypoint[0]) ?? "", /^-rwx/, "the entrypoint's Node binary");
+    assert.equal(entry("/bin/sh"), undefined, "no shell");
+    assert.equal(archive.files.filter((l) => /\/(sh|bash|dash|busybox)$/.test(l)).length, 0, "no shell anywhere");
+  });
+});
+
+/** The pod templates of a workload object (Deployment, Job, CronJob). */
+function podSpecOf(o: KubeObject): KubeObject | undefined {
+  if (o.kind === "CronJob") return o.spec.jobTemplate.spec.template;
+  if (["Deployment", "StatefulSet", "Job", "DaemonSet"].includes(o.kind)) return o.spec.template;
+  return undefined;
+}
+
+interface Prepared {
+  objects: KubeObject[];
+  /** Expected sha256 of each declared file (spec files[].path), per workload name. */
+  expected: Map<string, Map<string, string>>;
+}
+
+/**
+ * Makes rendered objects runnable here: local images, the IRSA injection of the EKS webhook for the
+ * containers not in skip-containers, the double's endpoints, the app containers' command replaced by
+ * `script(workload)`. Secrets named by the spec are stored in the double with fresh random values.
+ */
+function prepare(objects: KubeObject[], aws: AwsDouble, script: (o: KubeObject, files: string[]) => string): Prepared {
+  const expected = new Map<string, Map<string, string>>();
+  const out = structuredClone(objects);
+  for (const o of out) {
+    const tpl = podSpecOf(o);
+    if (!tpl) continue;
+    const spec = tpl.spec;
+    const fetch = spec.initContainers.find((c: KubeObject) => c.name === "secret-mount-fetch");
+    const fetchSpec = JSON.parse(fetch.env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value);
+    const files = new Map<string, string>();
+    const stored = new Map<string, Record<string, string> | string>();
+    for (const f of fetchSpec.files) {
+      const s = f.source;
+      const id = s.type === "aws-secretsmanager" ? s.secretId : s.name;
+      let value: Record<string, string> | string = stored.get(id) ?? (f.jsonKey ? {} : `v-${randomBytes(12).toString("hex")}`);
+      if (f.jsonKey && typeof value === "object") value[f.jsonKey] = `v-${randomBytes(12).toString("hex")}`;
+      stored.set(id, value);
+      files.set(f.path, typeof value === "object" ? value[f.jsonKey] : value);
+    }
+    for (const f of fetchSpec.files) {
+      const s = f.source;
+      const id = s.type === "aws-secretsmanager" ? s.secretId : s.name;
+      const value = stored.get(id)!;
+      const text = typeof value === "object" ? JSON.stringify(value) : value;
+      if (s.type === "aws-secretsmanager") aws.putSecretAt(id, text);
+      else if (s.type === "aws-ssm") aws.putParameter(id, text);
+      else throw new Error(`source ${s.type} has no double here`);
+      files.set(f.path, sha(typeof value === "object" ? value[f.jsonKey] : value));
+    }
+    expected.set(o.metadata.name, files);
+
+    const skip = String(tpl.metadata?.annotations?.["eks.amazonaws.com/skip-containers"] ?? "").split(",").filter(Boolean);
+    const sa = objects.find((x) => x.kind === "ServiceAccount" && x.metadata.name === spec.serviceAccountName && x.metadata.namespace === o.metadata.namespace);
+    const roleArn = sa?.metadata?.annotations?.["eks.amazonaws.com/role-arn"];
+    assert.ok(roleArn, `${o.metadata.name}'s ServiceAccount has the IRSA annotation`);
+    spec.volumes.push({ name: "aws-iam-token", projected: { sources: [{ serviceAccountToken: { audience: "sts.amazonaws.com", expirationSeconds: 86400, path: "token" } }] } });
+    for (const c of [...spec.initContainers, ...spec.containers]) {
+      if (c.name === "secret-mount-fetch") c.image = IMAGE_NAMES.fetch;
+      else {
+        c.image = IMAGE_NAMES.app;
+        c.command = ["sh", "-c", script(o, [...files.keys()])];
+      }
+      if (skip.includes(c.name)) continue;
+      // What the pod identity webhook adds to every container it does not skip.
+      c.env = [...(c.env ?? []).filter((e: KubeObject) => !["AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"].includes(e.name)),
+        { name: "AWS_ROLE_ARN", value: roleArn }, { name: "AWS_WEB_IDENTITY_TOKEN_FILE", value: `${TOKEN_DIR}/token` },
+        // Test-only: the double's endpoints on the pod network.
+        ...Object.entries(aws.endpointEnv()).map(([name, value]) => ({ name, value }))];
+      c.volumeMounts = [...(c.volumeMounts ?? []), { name: "aws-iam-token", mountPath: TOKEN_DIR, readOnly: true }];
+    }
+  }
+  return { objects: out, expected };
+}
+
+/** A check an app container runs: who it is, each file's mode, owner and hash, the mount, a write attempt. */
+function checkScript(files: string[], then: string): string {
+  return [
+    `d=${MOUNT}`,
+    `echo "check id $(id -u) $(id -G)"`,
+    ...files.map((f) => `echo "check file ${f} $(stat -L -c '%a %u %g' "$d/${f}") $(sha256sum < "$d/${f}" | cut -d' ' -f1)"`),
+    `echo "check dir . $(stat -c '%a %u %g' "$d")"`,
+    `echo "check dir ..data $(stat -L -c '%a %u %g' "$d/..data")"`,
+    `echo "check mount $(grep " $d " /proc/mounts)"`,
+    `echo "check write $(touch "$d/intruder" 2>&1 && echo written)"`,
+    `echo "check write-data $(touch "$d/..data/intruder" 2>&1 && echo written)"`,
+    "echo checks-done",
+    then,
+  ].join("\n");
+}
+
+/** The `check ...` lines of an app container's log, by key. */
+function checks(log: string): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const l of log.split("\n")) {
+    const r = /^check (id|mount|write|write-data|file \S+|dir \S+) ?(.*)$/.exec(l);
+    if (r) m.set(r[1], r[2]);
+  }
+  return m;
+}
+
+describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered pods", function () {
+  this.timeout(600_000);
+  let cluster: Cluster;
+  let node: KubeNode;
+  let aws: AwsDouble;
+  let work: string;
+  const created: string[] = [];
+
+  async function create(objects: KubeObject[]): Promise<void> {
+    for (const o of objects) {
+      const r = await cluster.request("POST", `${collectionPath(o)}?fieldValidation=Strict`, o);
+      if (r.status === 409 && o.kind === "Namespace") continue;
+      assert.equal(r.status, 201, `${o.kind} ${o.metadata.name}: ${summary(r)}`);
+      // Pod Security (restricted, enforce + warn): a workload whose template would be refused gets a warning.
+      assert.deepEqual(r.warnings, [], `${o.kind} ${o.metadata.name}: ${summary(r)}`);
+      created.push(`${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`);
+    }
+  }
+
+  async function pods(namespace: string, selector: Record<string, string>): Promise<KubeObject[]> {
+    const q = encodeURIComponent(Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(","));
+    const r = await cluster.request("GET", `/api/v1/namespaces/${namespace}/pods?labelSelector=${q}`);
+    assert.equal(r.status, 200, summary(r));
+    return r.body.items;
+  }
+
+  /** Polls until `test` returns a value, or fails with the node's logs. */
+  async function until<T>(what: string, test: () => Promise<T | undefined>, ms = 120_000): Promise<T> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const v = await test();
+      if (v !== undefined) return v;
+      if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}\n${node.logs()}`);
+      await sleep(1000);
+    }
+  }
+
+  async function appLog(namespace: string, selector: Record<string, string>, container: string, marker: string): Promise<{ pod: KubeObject; log: string }> {
+    return until(`${container} in ${namespace} to print ${marker}`, async () => {
+      for (const p of await pods(namespace, selector)) {
+        const log = node.containerLog(namespace, p.metadata.name, container);
+        if (log.includes(marker)) return { pod: p, log };
+      }
+      return undefined;
+    });
+  }
+
+  function assertChecks(log: string, expected: Map<string, string>, sizeLimit: string, fsGroup: number, fileMode: string) {
+    const c = checks(log);
+    const [uid, ...groups] = (c.get("id") ?? "").split(" ");
+    assert.equal(uid, "10001", "the app runs as its declared UID");
+    assert.ok(groups.includes(String(fsGroup)), `fsGroup ${fsGroup} among the app's groups: ${groups.join(",")}`);
+    for (const [file, hash] of expected) {
+      assert.equal(c.get(`file ${file}`), `${parseInt(fileMode, 8).toString(8)} 65532 ${fsGroup} ${hash}`, `${file}: mode, owner, group and content`);
+    }
+    // The volume's root: the kubelet's SetVolumeOwnership (fsGroup, setgid, group rwx).
+    assert.match(c.get("dir .") ?? "", new RegExp(`^[0-7]*7[0-7]7[0-7] 0 ${fsGroup}$`));
+    assert.match(c.get("dir ..data") ?? "", new RegExp(` 65532 ${fsGroup}$`));
+    const mount = (c.get("mount") ?? "").split(" ");
+    assert.equal(mount[2], "tmpfs", `the volume is tmpfs: ${c.get("mount")}`);
+    const opts = mount[3].split(",");
+    assert.ok(opts.includes("ro"), `mounted read-only in the app: ${mount[3]}`);
+    const bytes = sizeLimit === "1Mi" ? "1024k" : sizeLimit;
+    assert.ok(opts.includes(`size=${bytes}`), `tmpfs size = the rendered sizeLimit ${sizeLimit}: ${mount[3]}`);
+    assert.match(c.get("write") ?? "", /Read-only file system/);
+    assert.match(c.get("write-data") ?? "", /Read-only file system/);
+  }
+
+  before(async function () {
+    this.timeout(0);
+    if (process.getuid?.() !== 0) {
+      console.log("      NOT RUN (pending): the kubelet and containerd need root");
+      this.skip();
+    }
+    const bins = {
+      etcd: needTool(this, "etcd"), apiserver: needTool(this, "kube-apiserver"), kcm: needTool(this, "kube-controller-manager"),
+      kubelet: needTool(this, "kubelet"), scheduler: needTool(this, "kube-scheduler"), containerd: needTool(this, "containerd"),
+      runc: needTool(this, "runc"), cni: needTool(this, "cni-plugins"), busybox: needTool(this, "busybox"), pause: needTool(this, "pause"),
+    };
+    work = fs.mkdtempSync(path.join(os.tmpdir(), "secret-mount-node-images-"));
+    const t0 = Date.now();
+    const images = [
+      { rootfs: stageFetchImage(work), config: FETCH_IMAGE_CONFIG, name: IMAGE_NAMES.fetch },
+      { rootfs: stageBusyboxImage(work, bins.busybox), config: { Cmd: ["sh"] }, name: IMAGE_NAMES.app },
+      { rootfs: stagePauseImage(work, bins.pause), config: { Entrypoint: ["/pause"], User: "65535:65535" }, name: IMAGE_NAMES.pause },
+    ].map((i) => {
+      const tar = path.join(work, `${i.name.replace(/\W/g, "_")}.tar`);
+      writeOciArchive(i.rootfs, i.config, i.name, tar);
+      return tar;
+    });
+    console.log(`      images assembled in ${Math.round((Date.now() - t0) / 1000)} s`);
+    cluster = await startCluster(bins.etcd, bins.apiserver, bins.kcm);
+    const t1 = Date.now();
+    node = await startNode(cluster, {
+      kubelet: bins.kubelet, scheduler: bins.scheduler, containerdDir: path.dirname(bins.containerd), runc: bins.runc, cniDir: path.dirname(bins.cni),
+    }, { podSubnet: POD_SUBNET, pauseImage: IMAGE_NAMES.pause });
+    console.log(`      node ${node.name} Ready in ${Math.round((Date.now() - t1) / 1000)} s`);
+    for (const tar of images) node.importImage(tar);
+    aws = await new AwsDouble().start(node.bridgeIp);
+    // STS trusts the service-account tokens the kubelet projected for the audience sts.amazonaws.com.
+    const podsDir = path.join(node.dir, "kubelet", "pods");
+    aws.trustWebIdentityTokens(() => {
+      if (!fs.existsSync(podsDir)) return [];
+      return fs.readdirSync(podsDir).flatMap((uid) => {
+        const f = path.join(podsDir, uid, "volumes", "kubernetes.io~projected", "aws-iam-token", "token");
+        try { return [fs.readFileSync(f, "utf8")]; } catch { return []; }
+      });
+    });
+  });
+
+  after(async () => {
+    await aws?.close();
+    node?.stop();
+    cluster?.stop();
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  it("registers with the API server as system:node:<name> and is Ready, with the containerd and kubelet built here", async () => {
+    const r = await cluster.request("GET", `/api/v1/nodes/${node.name}`);
+    assert.equal(r.status, 200, summary(r));
+    const info = r.body.status.nodeInfo;
+    assert.equal(info.kubeletVersion, "v1.36.3");
+    assert.match(info.containerRuntimeVersion, /^containerd:\/\/v?2\.4\./);
+    assert.equal(r.body.status.conditions.find((c: KubeObject) => c.type === "Ready").status, "True");
+    const images = node.ctr(["images", "ls", "-q"]);
+    for (const name of Object.values(IMAGE_NAMES)) assert.ok(images.includes(name), `${name} imported`);
+  });
+
+  for (const example of kubernetesExamples().filter((e) => e === "eks")) {
+    it(`examples/${example}: the fetch init container exits 0; the app (UID 10001, fsGroup) reads every file, owners and modes as documented, on a read-only tmpfs of the rendered size`, async () => {
+      const rendered = await renderedObjects(example);
+      const { objects, expected } = prepare(rendered, aws, (_o, files) => checkScript(files, "exec sleep 86400"));
+      await create(objects);
+      for (const d of objects.filter((o) => o.kind === "Deployment")) {
+        const spec = d.spec.template.spec;
+        const app = spec.containers[0].name;
+        const { pod, log } = await appLog(d.metadata.namespace, d.spec.selector.matchLabels, app, "checks-done");
+        const fetch = pod.status.initContainerStatuses.find((s: KubeObject) => s.name === "secret-mount-fetch");
+        assert.equal(fetch.state.terminated?.exitCode, 0, JSON.stringify(fetch.state));
+        const fetchSpec = JSON.parse(spec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value);
+        const volume = spec.volumes.find((v: KubeObject) => v.emptyDir?.medium === "Memory");
+        assertChecks(log, expected.get(d.metadata.name)!, volume.emptyDir.sizeLimit, spec.securityContext.fsGroup, fetchSpec.fileMode ?? "0440");
+        // The fetcher used the projected token: STS was asked, and every read was signed with what it issued.
+        assert.ok(aws.callsOf("sts.AssumeRoleWithWebIdentity").some((c) => c.status === 200), "AssumeRoleWithWebIdentity succeeded");
+        assert.equal(aws.signatureFailures, 0);
+      }
+    });
+  }
+});

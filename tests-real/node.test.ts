@@ -190,6 +190,7 @@ function checkScript(files: string[], then: string): string {
     ...files.map((f) => `echo "check file ${f} $(stat -L -c '%a %u %g' "$d/${f}") $(sha256sum < "$d/${f}" | cut -d' ' -f1)"`),
     `echo "check dir . $(stat -c '%a %u %g' "$d")"`,
     `echo "check dir ..data $(stat -L -c '%a %u %g' "$d/..data")"`,
+    `echo "check data-link $(readlink "$d/..data")"`,
     `echo "check mount $(grep " $d " /proc/mounts)"`,
     `echo "check write $(touch "$d/intruder" 2>&1 && echo written)"`,
     `echo "check write-data $(touch "$d/..data/intruder" 2>&1 && echo written)"`,
@@ -202,7 +203,7 @@ function checkScript(files: string[], then: string): string {
 function checks(log: string): Map<string, string> {
   const m = new Map<string, string>();
   for (const l of log.split("\n")) {
-    const r = /^check (id|mount|write|write-data|file \S+|dir \S+) ?(.*)$/.exec(l);
+    const r = /^check (id|mount|write|write-data|data-link|file \S+|dir \S+) ?(.*)$/.exec(l);
     if (r) m.set(r[1], r[2]);
   }
   return m;
@@ -356,4 +357,144 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
       }
     });
   }
+
+  it("a denied secret: the fetch init container fails with exit code 1 and the documented log lines, and the app container never starts", async () => {
+    // The eks example's objects again, in a namespace of their own; the double refuses one secret.
+    const ns = "billing-denied";
+    const rendered = (await renderedObjects("eks")).map((o) => {
+      const c = structuredClone(o);
+      if (c.kind === "Namespace") c.metadata.name = ns;
+      else c.metadata.namespace = ns;
+      return c;
+    });
+    const { objects } = prepare(rendered, aws, (_o, files) => checkScript(files, "exec sleep 86400"));
+    const d = objects.find((o) => o.kind === "Deployment")!;
+    const fetchSpec = JSON.parse(d.spec.template.spec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value);
+    const deniedArn: string = fetchSpec.files.find((f: KubeObject) => f.path === "db-password").source.secretId;
+    const deniedName = /:secret:(.+)-[A-Za-z0-9]{6}$/.exec(deniedArn)![1];
+    aws.denied.add(deniedName);
+    try {
+      await create(objects);
+      const app = d.spec.template.spec.containers[0].name;
+      const { pod, fetch } = await until("the fetch init container to fail", async () => {
+        for (const p of await pods(ns, d.spec.selector.matchLabels)) {
+          const f = (p.status?.initContainerStatuses ?? []).find((st: KubeObject) => st.name === "secret-mount-fetch");
+          const term = f?.state?.terminated ?? f?.lastState?.terminated;
+          if (term) return { pod: p, fetch: term };
+        }
+        return undefined;
+      });
+      assert.equal(fetch.exitCode, 1, JSON.stringify(fetch));
+      const log = node.containerLog(ns, pod.metadata.name, "secret-mount-fetch").split("\n").flatMap((l) => {
+        try { return [JSON.parse(l)]; } catch { return []; }
+      });
+      const failed = log.find((l) => l.event === "file-failed" && l.file === "db-password");
+      assert.ok(failed, `a file-failed line for db-password in ${JSON.stringify(log.map((l) => l.event))}`);
+      assert.equal(failed.cause, "access-denied");
+      assert.match(failed.msg, /the pod's identity may not read it \(/);
+      assert.ok(log.some((l) => l.event === "fetch-failed" && /files failed; nothing was written/.test(l.msg)), "the fetch-failed summary line");
+      // The app container never ran: waiting behind the init container, no log, no earlier run.
+      const latest = (await pods(ns, d.spec.selector.matchLabels)).find((p) => p.metadata.name === pod.metadata.name)!;
+      const appStatus = latest.status.containerStatuses.find((st: KubeObject) => st.name === app);
+      assert.ok(appStatus.state.waiting, JSON.stringify(appStatus.state));
+      assert.equal(appStatus.started, false);
+      assert.equal(appStatus.lastState?.terminated, undefined);
+      assert.equal(node.containerLog(ns, pod.metadata.name, app), "");
+    } finally {
+      aws.denied.delete(deniedName);
+    }
+  });
+
+  it("Pod Security (restricted) admits every rendered pod and refuses a negative control: the same pod with a privileged fetch container", async () => {
+    // Every rendered workload above was created without a Pod Security warning (create() checks it);
+    // their pods were admitted and ran. The negative control is refused by the admission plugin itself.
+    const running = await pods("billing", {});
+    assert.ok(running.length > 0, "the eks example's pod exists");
+    const pod = structuredClone(running[0]);
+    const control = {
+      apiVersion: "v1", kind: "Pod", metadata: { name: "privileged-control", namespace: "billing" },
+      spec: { ...pod.spec, nodeName: undefined },
+    };
+    control.spec.initContainers[0].securityContext = { ...control.spec.initContainers[0].securityContext, privileged: true };
+    const r = await cluster.request("POST", "/api/v1/namespaces/billing/pods", control);
+    assert.equal(r.status, 403, summary(r));
+    assert.match(r.body.message, /violates PodSecurity "restricted:latest": .*privileged/);
+  });
+
+  describe("the workload kinds and modes the examples do not show (tests-real/fixtures/node-program)", () => {
+    let fixture: KubeObject[];
+    let prepared: Prepared;
+    before(async () => {
+      fixture = await renderedObjectsAt(path.join(__dirname, "fixtures/node-program"));
+      prepared = prepare(fixture, aws, (o, files) => {
+        if (o.kind === "Deployment") {
+          return [
+            `export RELOAD_DIR=${MOUNT} RELOAD_FILES="${files.join(" ")}"`,
+            checkScript(files, `exec httpd -f -p 127.0.0.1:8080 -h /www`),
+          ].join("\n");
+        }
+        return checkScript(files, "exit 0");
+      });
+    });
+
+    it("refresh: the native sidecar starts before the app and keeps running; a new version is swapped in, visible through ..data, and the HTTP notification reaches the app", async () => {
+      const objects = prepared.objects.filter((o) => (o.kind === "Namespace" ? o.metadata.name : o.metadata.namespace) === "node-refresh");
+      await create(objects);
+      const d = objects.find((o) => o.kind === "Deployment")!;
+      const spec = d.spec.template.spec;
+      assert.equal(spec.initContainers[0].restartPolicy, "Always", "the fetcher is a native sidecar");
+      const { pod, log } = await appLog("node-refresh", d.spec.selector.matchLabels, "app", "checks-done");
+      const volume = spec.volumes.find((v: KubeObject) => v.emptyDir?.medium === "Memory");
+      assertChecks(log, prepared.expected.get(d.metadata.name)!, volume.emptyDir.sizeLimit, spec.securityContext.fsGroup, "0440");
+      const fetch = pod.status.initContainerStatuses.find((st: KubeObject) => st.name === "secret-mount-fetch");
+      const app = pod.status.containerStatuses.find((st: KubeObject) => st.name === "app");
+      assert.ok(fetch.state.running, `the sidecar runs: ${JSON.stringify(fetch.state)}`);
+      assert.ok(Date.parse(fetch.state.running.startedAt) <= Date.parse(app.state.running.startedAt), "the sidecar started first");
+      const firstLink = checks(log).get("data-link");
+
+      // A new version in the store: the next refresh swaps it in and tells the app.
+      const fetchSpec = JSON.parse(spec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value);
+      const arn = fetchSpec.files[0].source.secretId;
+      const rotated = `v-${randomBytes(12).toString("hex")}`;
+      aws.putSecretAt(arn, rotated);
+      const reload = await until("the app's reload endpoint to see the new version", async () => {
+        const l = node.containerLog("node-refresh", pod.metadata.name, "app").split("\n").find((x) => x.startsWith(`reload POST ${fetchSpec.files[0].path} ${sha(rotated)}`));
+        return l;
+      }, 90_000);
+      const link = reload.split(" ").pop();
+      assert.ok(link && link !== firstLink, `..data now points at a new set (${firstLink} -> ${link})`);
+      const after = (await pods("node-refresh", d.spec.selector.matchLabels)).find((p) => p.metadata.name === pod.metadata.name)!;
+      const sidecar = after.status.initContainerStatuses.find((st: KubeObject) => st.name === "secret-mount-fetch");
+      assert.ok(sidecar.state.running, "the sidecar keeps running");
+      assert.equal(sidecar.restartCount, 0);
+    });
+
+    it("a Job and a CronJob: the fetch runs first, the job's container reads the files, and both complete", async () => {
+      const objects = prepared.objects.filter((o) => (o.kind === "Namespace" ? o.metadata.name : o.metadata.namespace) === "node-jobs");
+      await create(objects);
+      const job = objects.find((o) => o.kind === "Job")!;
+      const done = await until("the Job to complete", async () => {
+        const r = await cluster.request("GET", `/apis/batch/v1/namespaces/node-jobs/jobs/${job.metadata.name}`);
+        const c = (r.body.status?.conditions ?? []).find((x: KubeObject) => ["Complete", "Failed"].includes(x.type) && x.status === "True");
+        return c?.type;
+      });
+      assert.equal(done, "Complete");
+      const jobPods = await pods("node-jobs", { "job-name": job.metadata.name });
+      const spec = job.spec.template.spec;
+      const log = node.containerLog("node-jobs", jobPods[0].metadata.name, spec.containers[0].name);
+      assertChecks(log, prepared.expected.get(job.metadata.name)!, spec.volumes.find((v: KubeObject) => v.emptyDir?.medium === "Memory").emptyDir.sizeLimit, spec.securityContext.fsGroup, "0440");
+
+      // The CronJob runs every minute: its first Job completes.
+      const cron = objects.find((o) => o.kind === "CronJob")!;
+      const cronJob = await until("the CronJob's first Job to complete", async () => {
+        const r = await cluster.request("GET", "/apis/batch/v1/namespaces/node-jobs/jobs");
+        return r.body.items.find((j: KubeObject) => (j.metadata.ownerReferences ?? []).some((o: KubeObject) => o.kind === "CronJob" && o.name === cron.metadata.name)
+          && (j.status?.conditions ?? []).some((c: KubeObject) => c.type === "Complete" && c.status === "True"));
+      }, 150_000);
+      const cronPods = await pods("node-jobs", { "job-name": cronJob.metadata.name });
+      const cspec = cron.spec.jobTemplate.spec.template.spec;
+      const clog = node.containerLog("node-jobs", cronPods[0].metadata.name, cspec.containers[0].name);
+      assertChecks(clog, prepared.expected.get(cron.metadata.name)!, cspec.volumes.find((v: KubeObject) => v.emptyDir?.medium === "Memory").emptyDir.sizeLimit, cspec.securityContext.fsGroup, "0440");
+    });
+  });
 });

@@ -188,18 +188,19 @@ export async function startNode(cluster: Cluster, tools: NodeTools, opts: NodeOp
       }],
     }));
 
-    // containerd: config version 3 (containerd 2.x).
+    // containerd's configuration (version 4, containerd 2.4): nothing from /etc/containerd.
     const cd = path.join(dir, "containerd");
     fs.mkdirSync(cd, { recursive: true });
-    fs.writeFileSync(path.join(cd, "config.toml"), `version = 3
+    fs.writeFileSync(path.join(cd, "config.toml"), `version = 4
 root = "${cd}/root"
 state = "${cd}/state"
+imports = []
 disabled_plugins = ["io.containerd.internal.v1.tracing", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.erofs"]
 
-[grpc]
+[plugins."io.containerd.server.v1.grpc"]
   address = "${sock}"
 
-[ttrpc]
+[plugins."io.containerd.server.v1.ttrpc"]
   address = "${sock}.ttrpc"
 
 [debug]

@@ -11,6 +11,7 @@ import { startNode, type KubeNode } from "./helpers/node";
 import { collectionPath, kubernetesExamples, renderedObjects, renderedObjectsAt, ROOT, type KubeObject } from "./helpers/rendered";
 import { needTool } from "./helpers/tools";
 import { AwsDouble } from "../tests/runtime/doubles/aws";
+import { GcpDoubles } from "../tests/runtime/doubles/gcp";
 
 /**
  * The rendered pods on a real node: kubelet, containerd and runc built here, the fetch image
@@ -110,11 +111,26 @@ describe("the fetch image assembled without a registry (tests-real/helpers/image
   });
 });
 
+/** Rendered objects moved into another namespace (the Namespace object renamed with them). */
+function inNamespace(objects: KubeObject[], ns: string): KubeObject[] {
+  return objects.map((o) => {
+    const c = structuredClone(o);
+    if (c.kind === "Namespace") c.metadata.name = ns;
+    else c.metadata.namespace = ns;
+    return c;
+  });
+}
+
 /** The pod templates of a workload object (Deployment, Job, CronJob). */
 function podSpecOf(o: KubeObject): KubeObject | undefined {
   if (o.kind === "CronJob") return o.spec.jobTemplate.spec.template;
   if (["Deployment", "StatefulSet", "Job", "DaemonSet"].includes(o.kind)) return o.spec.template;
   return undefined;
+}
+
+interface Stores {
+  aws: AwsDouble;
+  gcp: GcpDoubles & { podEnv(): Record<string, string> };
 }
 
 interface Prepared {
@@ -128,7 +144,8 @@ interface Prepared {
  * containers not in skip-containers, the double's endpoints, the app containers' command replaced by
  * `script(workload)`. Secrets named by the spec are stored in the double with fresh random values.
  */
-function prepare(objects: KubeObject[], aws: AwsDouble, script: (o: KubeObject, files: string[]) => string): Prepared {
+function prepare(objects: KubeObject[], stores: Stores, script: (o: KubeObject, files: string[]) => string): Prepared {
+  const { aws, gcp } = stores;
   const expected = new Map<string, Map<string, string>>();
   const out = structuredClone(objects);
   for (const o of out) {
@@ -137,24 +154,27 @@ function prepare(objects: KubeObject[], aws: AwsDouble, script: (o: KubeObject, 
     const spec = tpl.spec;
     const fetch = spec.initContainers.find((c: KubeObject) => c.name === "secret-mount-fetch");
     const fetchSpec = JSON.parse(fetch.env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value);
-    const files = new Map<string, string>();
+    // One random value per source (a JSON object of random values when files pick keys of it).
+    const idOf = (src: KubeObject): string => src.secretId ?? src.name;
     const stored = new Map<string, Record<string, string> | string>();
     for (const f of fetchSpec.files) {
-      const s = f.source;
-      const id = s.type === "aws-secretsmanager" ? s.secretId : s.name;
-      let value: Record<string, string> | string = stored.get(id) ?? (f.jsonKey ? {} : `v-${randomBytes(12).toString("hex")}`);
+      const id = idOf(f.source);
+      const value = stored.get(id) ?? (f.jsonKey ? {} : `v-${randomBytes(12).toString("hex")}`);
       if (f.jsonKey && typeof value === "object") value[f.jsonKey] = `v-${randomBytes(12).toString("hex")}`;
       stored.set(id, value);
-      files.set(f.path, typeof value === "object" ? value[f.jsonKey] : value);
     }
+    const files = new Map<string, string>();
+    let usesGcp = false;
     for (const f of fetchSpec.files) {
       const s = f.source;
-      const id = s.type === "aws-secretsmanager" ? s.secretId : s.name;
-      const value = stored.get(id)!;
+      const value = stored.get(idOf(s))!;
       const text = typeof value === "object" ? JSON.stringify(value) : value;
-      if (s.type === "aws-secretsmanager") aws.putSecretAt(id, text);
-      else if (s.type === "aws-ssm") aws.putParameter(id, text);
-      else throw new Error(`source ${s.type} has no double here`);
+      if (s.type === "aws-secretsmanager") aws.putSecretAt(s.secretId, text);
+      else if (s.type === "aws-ssm") aws.putParameter(s.name, text);
+      else if (s.type === "gcp-secretmanager") {
+        gcp.versions.set(s.name, { data: text, version: 1 });
+        usesGcp = true;
+      } else throw new Error(`source ${s.type} has no double here`);
       files.set(f.path, sha(typeof value === "object" ? value[f.jsonKey] : value));
     }
     expected.set(o.metadata.name, files);
@@ -162,16 +182,18 @@ function prepare(objects: KubeObject[], aws: AwsDouble, script: (o: KubeObject, 
     const skip = String(tpl.metadata?.annotations?.["eks.amazonaws.com/skip-containers"] ?? "").split(",").filter(Boolean);
     const sa = objects.find((x) => x.kind === "ServiceAccount" && x.metadata.name === spec.serviceAccountName && x.metadata.namespace === o.metadata.namespace);
     const roleArn = sa?.metadata?.annotations?.["eks.amazonaws.com/role-arn"];
-    assert.ok(roleArn, `${o.metadata.name}'s ServiceAccount has the IRSA annotation`);
-    spec.volumes.push({ name: "aws-iam-token", projected: { sources: [{ serviceAccountToken: { audience: "sts.amazonaws.com", expirationSeconds: 86400, path: "token" } }] } });
+    if (roleArn) spec.volumes.push({ name: "aws-iam-token", projected: { sources: [{ serviceAccountToken: { audience: "sts.amazonaws.com", expirationSeconds: 86400, path: "token" } }] } });
     for (const c of [...spec.initContainers, ...spec.containers]) {
-      if (c.name === "secret-mount-fetch") c.image = IMAGE_NAMES.fetch;
-      else {
+      if (c.name === "secret-mount-fetch") {
+        c.image = IMAGE_NAMES.fetch;
+        // Test-only: GKE's metadata server and Secret Manager are the doubles on the pod network.
+        if (usesGcp) c.env = [...c.env, ...Object.entries(gcp.podEnv()).map(([name, value]) => ({ name, value }))];
+      } else {
         c.image = IMAGE_NAMES.app;
         c.command = ["sh", "-c", script(o, [...files.keys()])];
       }
-      if (skip.includes(c.name)) continue;
-      // What the pod identity webhook adds to every container it does not skip.
+      if (!roleArn || skip.includes(c.name)) continue;
+      // What the EKS pod identity webhook adds to every container it does not skip.
       c.env = [...(c.env ?? []).filter((e: KubeObject) => !["AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"].includes(e.name)),
         { name: "AWS_ROLE_ARN", value: roleArn }, { name: "AWS_WEB_IDENTITY_TOKEN_FILE", value: `${TOKEN_DIR}/token` },
         // Test-only: the double's endpoints on the pod network.
@@ -214,6 +236,7 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
   let cluster: Cluster;
   let node: KubeNode;
   let aws: AwsDouble;
+  let stores: Stores;
   let work: string;
   const created: string[] = [];
 
@@ -308,6 +331,15 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
     console.log(`      node ${node.name} Ready in ${Math.round((Date.now() - t1) / 1000)} s`);
     for (const tar of images) node.importImage(tar);
     aws = await new AwsDouble().start(node.bridgeIp);
+    const gcp = await new GcpDoubles().start(node.bridgeIp);
+    // The regional endpoint of the gke example's regional secret (secretmanager.<location>.rep.googleapis.com).
+    await gcp.startRegion("europe-west4");
+    stores = {
+      aws,
+      gcp: Object.assign(gcp, {
+        podEnv: () => ({ GCE_METADATA_HOST: gcp.metadataHost, CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER: `${gcp.endpoint}/`, ...gcp.regionalEnv() } as Record<string, string>),
+      }),
+    };
     // STS trusts the service-account tokens the kubelet projected for the audience sts.amazonaws.com.
     const podsDir = path.join(node.dir, "kubelet", "pods");
     aws.trustWebIdentityTokens(() => {
@@ -321,6 +353,7 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
 
   after(async () => {
     await aws?.close();
+    await stores?.gcp.stop();
     node?.stop();
     cluster?.stop();
     if (work) fs.rmSync(work, { recursive: true, force: true });
@@ -337,10 +370,11 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
     for (const name of Object.values(IMAGE_NAMES)) assert.ok(images.includes(name), `${name} imported`);
   });
 
-  for (const example of kubernetesExamples().filter((e) => e === "eks")) {
+  for (const example of kubernetesExamples().filter((e) => e !== "aks")) {
     it(`examples/${example}: the fetch init container exits 0; the app (UID 10001, fsGroup) reads every file, owners and modes as documented, on a read-only tmpfs of the rendered size`, async () => {
-      const rendered = await renderedObjects(example);
-      const { objects, expected } = prepare(rendered, aws, (_o, files) => checkScript(files, "exec sleep 86400"));
+      // Each example in a namespace of its own (they all name theirs "billing").
+      const rendered = inNamespace(await renderedObjects(example), `billing-${example}`);
+      const { objects, expected } = prepare(rendered, stores, (_o, files) => checkScript(files, "exec sleep 86400"));
       await create(objects);
       for (const d of objects.filter((o) => o.kind === "Deployment")) {
         const spec = d.spec.template.spec;
@@ -351,9 +385,11 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
         const fetchSpec = JSON.parse(spec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value);
         const volume = spec.volumes.find((v: KubeObject) => v.emptyDir?.medium === "Memory");
         assertChecks(log, expected.get(d.metadata.name)!, volume.emptyDir.sizeLimit, spec.securityContext.fsGroup, fetchSpec.fileMode ?? "0440");
-        // The fetcher used the projected token: STS was asked, and every read was signed with what it issued.
-        assert.ok(aws.callsOf("sts.AssumeRoleWithWebIdentity").some((c) => c.status === 200), "AssumeRoleWithWebIdentity succeeded");
-        assert.equal(aws.signatureFailures, 0);
+        if (example === "eks") {
+          // The fetcher used the projected token: STS was asked, and every read was signed with what it issued.
+          assert.ok(aws.callsOf("sts.AssumeRoleWithWebIdentity").some((c) => c.status === 200), "AssumeRoleWithWebIdentity succeeded");
+          assert.equal(aws.signatureFailures, 0);
+        } else assert.ok(stores.gcp.tokenRequests > 0, "the fetcher took its token from the metadata server");
       }
     });
   }
@@ -361,13 +397,8 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
   it("a denied secret: the fetch init container fails with exit code 1 and the documented log lines, and the app container never starts", async () => {
     // The eks example's objects again, in a namespace of their own; the double refuses one secret.
     const ns = "billing-denied";
-    const rendered = (await renderedObjects("eks")).map((o) => {
-      const c = structuredClone(o);
-      if (c.kind === "Namespace") c.metadata.name = ns;
-      else c.metadata.namespace = ns;
-      return c;
-    });
-    const { objects } = prepare(rendered, aws, (_o, files) => checkScript(files, "exec sleep 86400"));
+    const rendered = inNamespace(await renderedObjects("eks"), ns);
+    const { objects } = prepare(rendered, stores, (_o, files) => checkScript(files, "exec sleep 86400"));
     const d = objects.find((o) => o.kind === "Deployment")!;
     const fetchSpec = JSON.parse(d.spec.template.spec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value);
     const deniedArn: string = fetchSpec.files.find((f: KubeObject) => f.path === "db-password").source.secretId;
@@ -408,15 +439,15 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
   it("Pod Security (restricted) admits every rendered pod and refuses a negative control: the same pod with a privileged fetch container", async () => {
     // Every rendered workload above was created without a Pod Security warning (create() checks it);
     // their pods were admitted and ran. The negative control is refused by the admission plugin itself.
-    const running = await pods("billing", {});
+    const running = await pods("billing-eks", {});
     assert.ok(running.length > 0, "the eks example's pod exists");
     const pod = structuredClone(running[0]);
     const control = {
-      apiVersion: "v1", kind: "Pod", metadata: { name: "privileged-control", namespace: "billing" },
+      apiVersion: "v1", kind: "Pod", metadata: { name: "privileged-control", namespace: "billing-eks" },
       spec: { ...pod.spec, nodeName: undefined },
     };
     control.spec.initContainers[0].securityContext = { ...control.spec.initContainers[0].securityContext, privileged: true };
-    const r = await cluster.request("POST", "/api/v1/namespaces/billing/pods", control);
+    const r = await cluster.request("POST", "/api/v1/namespaces/billing-eks/pods", control);
     assert.equal(r.status, 403, summary(r));
     assert.match(r.body.message, /violates PodSecurity "restricted:latest": .*privileged/);
   });
@@ -426,7 +457,7 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
     let prepared: Prepared;
     before(async () => {
       fixture = await renderedObjectsAt(path.join(__dirname, "fixtures/node-program"));
-      prepared = prepare(fixture, aws, (o, files) => {
+      prepared = prepare(fixture, stores, (o, files) => {
         if (o.kind === "Deployment") {
           return [
             `export RELOAD_DIR=${MOUNT} RELOAD_FILES="${files.join(" ")}"`,

@@ -318,7 +318,7 @@ disabled_plugins = ["io.containerd.internal.v1.tracing", "io.containerd.snapshot
 
   return {
     name, dir, bridgeIp, bridge, ctr,
-    importImage: (archive) => { ctr(["images", "import", "--no-unpack=false", archive]); },
+    importImage: (archive) => { ctr(["images", "import", archive]); },
     containerLog: (namespace, pod, container) => {
       // podLogsDir/<namespace>_<pod>_<uid>/<container>/<restart>.log, CRI log format lines.
       if (!fs.existsSync(podLogs)) return "";

@@ -99,6 +99,8 @@ export class AwsDouble {
   private readonly issued = new Map<string, { secretAccessKey: string; sessionToken: string; via: "sts" | "container" }>();
   private webIdentityTokenFile?: string;
   private webIdentityTokens?: () => string[];
+  /** The roles AssumeRoleWithWebIdentity may assume (the account's roles whose trust admits the token). */
+  readonly roles = new Set<string>([ROLE_ARN]);
   private containerTokenFile?: string;
   private ecsCredentialsId?: string;
   private readonly server = http.createServer((req, res) => this.handle(req, res));
@@ -347,7 +349,7 @@ export class AwsDouble {
     if (form.RoleSessionName === undefined || !/^[\w+=,.@-]{2,64}$/.test(form.RoleSessionName)) {
       return xmlError(400, "ValidationError", `1 validation error detected: Value '${form.RoleSessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]* and length 2-64`);
     }
-    if (form.RoleArn !== ROLE_ARN) return xmlError(403, "AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity");
+    if (!this.roles.has(form.RoleArn)) return xmlError(403, "AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity");
     const c = this.issue("sts");
     const session = form.RoleSessionName ?? "s";
     send(

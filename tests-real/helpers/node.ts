@@ -326,11 +326,14 @@ disabled_plugins = ["io.containerd.internal.v1.tracing", "io.containerd.snapshot
       if (!podDir) return "";
       const cdir = path.join(podLogs, podDir, container);
       if (!fs.existsSync(cdir)) return "";
+      // The latest run that wrote anything (a restarted container's new file may still be empty).
       const runs = fs.readdirSync(cdir).filter((f) => /^\d+\.log$/.test(f)).sort((a, b) => parseInt(b) - parseInt(a));
-      if (runs.length === 0) return "";
-      // "<time> <stream> <F|P> <text>": the text only.
-      return fs.readFileSync(path.join(cdir, runs[0]), "utf8").split("\n").filter(Boolean)
-        .map((l) => l.replace(/^\S+ (stdout|stderr) [FP] /, "")).join("\n");
+      for (const run of runs) {
+        const text = fs.readFileSync(path.join(cdir, run), "utf8");
+        // "<time> <stream> <F|P> <text>": the text only.
+        if (text) return text.split("\n").filter(Boolean).map((l) => l.replace(/^\S+ (stdout|stderr) [FP] /, "")).join("\n");
+      }
+      return "";
     },
     logs: () => logFiles.map((f) => `--- ${path.basename(f)}\n${tail(f)}`).join("\n"),
     stop,

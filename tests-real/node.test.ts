@@ -369,6 +369,11 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
     await stores?.gcp.stop();
     node?.stop();
     cluster?.stop();
+    // The cluster's own directory (etcd's data, keys, logs): this suite's to remove.
+    if (cluster) {
+      await sleep(1000);
+      fs.rmSync(cluster.dir, { recursive: true, force: true });
+    }
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 

@@ -164,9 +164,19 @@ export async function startNode(cluster: Cluster, tools: NodeTools, opts: NodeOp
       if (mountsUnder(dir).length === 0) break;
     }
     try { execFileSync("ip", ["link", "del", bridge], { stdio: "ignore" }); } catch { /* not made */ }
-    // libcni's cache of this network's results (containerd gives it no directory of ours).
+    // libcni's cache of this node's results (containerd gives it no directory of ours): this
+    // network's, and the loopback network's of each of this node's sandboxes.
     const cache = "/var/lib/cni/results";
-    if (fs.existsSync(cache)) for (const f of fs.readdirSync(cache)) if (f.startsWith(`${netName}-`)) fs.rmSync(path.join(cache, f), { force: true });
+    const sandboxes = new Set<string>();
+    for (const d of [path.join(dir, "containerd/root/io.containerd.grpc.v1.cri/sandboxes"), path.join(dir, "containerd/state/io.containerd.runtime.v2.task/k8s.io")]) {
+      if (fs.existsSync(d)) for (const id of fs.readdirSync(d)) sandboxes.add(id);
+    }
+    if (fs.existsSync(cache)) {
+      for (const f of fs.readdirSync(cache)) {
+        const lo = /^cni-loopback-([0-9a-f]{64})-lo$/.exec(f);
+        if (f.startsWith(`${netName}-`) || (lo && sandboxes.has(lo[1]))) fs.rmSync(path.join(cache, f), { force: true });
+      }
+    }
     if (mountsUnder(dir).length === 0) fs.rmSync(dir, { recursive: true, force: true });
   };
   process.once("exit", stop);

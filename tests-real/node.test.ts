@@ -5,10 +5,23 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { startCluster, type Cluster, type KubeResponse } from "./helpers/cluster";
 import {
-  FETCH_IMAGE_CONFIG, IMAGE_NAMES, readArchiveConfig, stageBusyboxImage, stageFetchImage, stagePauseImage, writeOciArchive,
+  FETCH_IMAGE_CONFIG,
+  IMAGE_NAMES,
+  readArchiveConfig,
+  stageBusyboxImage,
+  stageFetchImage,
+  stagePauseImage,
+  writeOciArchive,
 } from "./helpers/images";
 import { startNode, type KubeNode } from "./helpers/node";
-import { collectionPath, kubernetesExamples, renderedObjects, renderedObjectsAt, ROOT, type KubeObject } from "./helpers/rendered";
+import {
+  collectionPath,
+  kubernetesExamples,
+  renderedObjects,
+  renderedObjectsAt,
+  ROOT,
+  type KubeObject,
+} from "./helpers/rendered";
 import { needTool } from "./helpers/tools";
 import { AwsDouble } from "../tests/runtime/doubles/aws";
 import { GcpDoubles } from "../tests/runtime/doubles/gcp";
@@ -60,10 +73,9 @@ function octal(perm: string): string {
   let mode = "";
   for (let i = 0; i < 3; i++) {
     const t = bits.slice(i * 3, i * 3 + 3);
-    let v = (t[0] === "r" ? 4 : 0) + (t[1] === "w" ? 2 : 0) + (/[xst]/.test(t[2]) ? 1 : 0);
+    const v = (t[0] === "r" ? 4 : 0) + (t[1] === "w" ? 2 : 0) + (/[xst]/.test(t[2]) ? 1 : 0);
     if (/[sStT]/.test(t[2])) special |= [4, 2, 1][i];
     mode += String(v);
-    v = 0;
   }
   return `${special}${mode}`;
 }
@@ -90,13 +102,15 @@ describe("the fetch image assembled without a registry (tests-real/helpers/image
     assert.deepEqual(archive.config.Entrypoint, d.entrypoint);
     assert.equal(archive.config.User, d.user);
     assert.equal(archive.config.WorkingDir, d.workdir);
-    for (const e of d.env) assert.ok(archive.config.Env!.includes(e), `ENV ${e} missing from ${archive.config.Env!.join(" ")}`);
+    for (const e of d.env)
+      assert.ok(archive.config.Env!.includes(e), `ENV ${e} missing from ${archive.config.Env!.join(" ")}`);
     assert.deepEqual(Object.keys(archive.config.Volumes ?? {}).sort(), d.volumes.sort());
   });
 
   it("lays out the files as the Dockerfile does: the volume directory's owner and mode, /app root's with the baked cache, Node at the entrypoint, no shell", () => {
     const d = dockerfileFinalStage();
-    const entry = (p: string) => archive.files.find((l) => l.endsWith(` ./${p.replace(/^\//, "")}`) || l.endsWith(` ./${p.replace(/^\//, "")}/`));
+    const entry = (p: string) =>
+      archive.files.find((l) => l.endsWith(` ./${p.replace(/^\//, "")}`) || l.endsWith(` ./${p.replace(/^\//, "")}/`));
     assert.ok(d.volumeDir, "the Dockerfile's `install -d` of the volume directory");
     const vol = entry(d.volumeDir!.path);
     assert.ok(vol, `${d.volumeDir!.path} is in the image`);
@@ -104,7 +118,10 @@ describe("the fetch image assembled without a registry (tests-real/helpers/image
     assert.equal(owner, `${d.volumeDir!.uid}/${d.volumeDir!.gid}`);
     assert.equal(octal(perm), d.volumeDir!.mode.padStart(4, "0"));
     for (const p of ["/app/fetch.js", "/app/compile-cache"]) assert.match(entry(p) ?? "", /\s0\/0\s/, `${p} is root's`);
-    assert.ok(archive.files.some((l) => /\.\/app\/compile-cache\/v\d+\.\d+\.\d+-x64-[0-9a-f]+-65532\//.test(l)), "a compile cache made as 65532");
+    assert.ok(
+      archive.files.some((l) => /\.\/app\/compile-cache\/v\d+\.\d+\.\d+-x64-[0-9a-f]+-65532\//.test(l)),
+      "a compile cache made as 65532",
+    );
     assert.match(entry(d.entrypoint[0]) ?? "", /^-rwx/, "the entrypoint's Node binary");
     assert.equal(entry("/bin/sh"), undefined, "no shell");
     assert.equal(archive.files.filter((l) => /\/(sh|bash|dash|busybox)$/.test(l)).length, 0, "no shell anywhere");
@@ -186,12 +203,27 @@ function prepare(objects: KubeObject[], stores: Stores, script: (o: KubeObject, 
     }
     expected.set(o.metadata.name, files);
 
-    const skip = String(tpl.metadata?.annotations?.["eks.amazonaws.com/skip-containers"] ?? "").split(",").filter(Boolean);
-    const sa = objects.find((x) => x.kind === "ServiceAccount" && x.metadata.name === spec.serviceAccountName && x.metadata.namespace === o.metadata.namespace);
+    const skip = String(tpl.metadata?.annotations?.["eks.amazonaws.com/skip-containers"] ?? "")
+      .split(",")
+      .filter(Boolean);
+    const sa = objects.find(
+      (x) =>
+        x.kind === "ServiceAccount" &&
+        x.metadata.name === spec.serviceAccountName &&
+        x.metadata.namespace === o.metadata.namespace,
+    );
     const roleArn = sa?.metadata?.annotations?.["eks.amazonaws.com/role-arn"];
     // The role exists in the account (as `pulumi up` would have created it) and trusts the cluster's tokens.
     if (roleArn) aws.roles.add(roleArn);
-    if (roleArn) spec.volumes.push({ name: "aws-iam-token", projected: { sources: [{ serviceAccountToken: { audience: "sts.amazonaws.com", expirationSeconds: 86400, path: "token" } }] } });
+    if (roleArn)
+      spec.volumes.push({
+        name: "aws-iam-token",
+        projected: {
+          sources: [
+            { serviceAccountToken: { audience: "sts.amazonaws.com", expirationSeconds: 86400, path: "token" } },
+          ],
+        },
+      });
     for (const c of [...spec.initContainers, ...spec.containers]) {
       if (c.name === "secret-mount-fetch") {
         c.image = IMAGE_NAMES.fetch;
@@ -203,10 +235,13 @@ function prepare(objects: KubeObject[], stores: Stores, script: (o: KubeObject, 
       }
       if (!roleArn || skip.includes(c.name)) continue;
       // What the EKS pod identity webhook adds to every container it does not skip.
-      c.env = [...(c.env ?? []).filter((e: KubeObject) => !["AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"].includes(e.name)),
-        { name: "AWS_ROLE_ARN", value: roleArn }, { name: "AWS_WEB_IDENTITY_TOKEN_FILE", value: `${TOKEN_DIR}/token` },
+      c.env = [
+        ...(c.env ?? []).filter((e: KubeObject) => !["AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"].includes(e.name)),
+        { name: "AWS_ROLE_ARN", value: roleArn },
+        { name: "AWS_WEB_IDENTITY_TOKEN_FILE", value: `${TOKEN_DIR}/token` },
         // Test-only: the double's endpoints on the pod network.
-        ...Object.entries(aws.endpointEnv()).map(([name, value]) => ({ name, value }))];
+        ...Object.entries(aws.endpointEnv()).map(([name, value]) => ({ name, value })),
+      ];
       c.volumeMounts = [...(c.volumeMounts ?? []), { name: "aws-iam-token", mountPath: TOKEN_DIR, readOnly: true }];
     }
   }
@@ -218,7 +253,9 @@ function checkScript(files: string[], then: string): string {
   return [
     `d=${MOUNT}`,
     `echo "check id $(id -u) $(id -G)"`,
-    ...files.map((f) => `echo "check file ${f} $(stat -L -c '%a %u %g' "$d/${f}") $(sha256sum < "$d/${f}" | cut -d' ' -f1)"`),
+    ...files.map(
+      (f) => `echo "check file ${f} $(stat -L -c '%a %u %g' "$d/${f}") $(sha256sum < "$d/${f}" | cut -d' ' -f1)"`,
+    ),
     `echo "check dir . $(stat -c '%a %u %g' "$d")"`,
     `echo "check dir ..data $(stat -L -c '%a %u %g' "$d/..data")"`,
     `echo "check data-link $(readlink "$d/..data")"`,
@@ -261,41 +298,77 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
   }
 
   async function pods(namespace: string, selector: Record<string, string>): Promise<KubeObject[]> {
-    const q = encodeURIComponent(Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(","));
+    const q = encodeURIComponent(
+      Object.entries(selector)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(","),
+    );
     const r = await cluster.request("GET", `/api/v1/namespaces/${namespace}/pods?labelSelector=${q}`);
     assert.equal(r.status, 200, summary(r));
     return r.body.items;
   }
 
   /** Polls until `test` returns a value, or fails with the node's logs. */
-  async function until<T>(what: string, test: () => Promise<T | undefined>, ms = 120_000, more?: () => Promise<string>): Promise<T> {
+  async function until<T>(
+    what: string,
+    test: () => Promise<T | undefined>,
+    ms = 120_000,
+    more?: () => Promise<string>,
+  ): Promise<T> {
     const deadline = Date.now() + ms;
     for (;;) {
       const v = await test();
       if (v !== undefined) return v;
-      if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}\n${more ? await more() : ""}\n${node.logs()}`);
+      if (Date.now() > deadline)
+        assert.fail(`timed out waiting for ${what}\n${more ? await more() : ""}\n${node.logs()}`);
       await sleep(1000);
     }
   }
 
-  async function appLog(namespace: string, selector: Record<string, string>, container: string, marker: string): Promise<{ pod: KubeObject; log: string }> {
-    const fetchLogs = async () => (await pods(namespace, selector)).map((p) => `--- ${p.metadata.name} secret-mount-fetch:\n${node.containerLog(namespace, p.metadata.name, "secret-mount-fetch")}`).join("\n");
-    return until(`${container} in ${namespace} to print ${marker}`, async () => {
-      for (const p of await pods(namespace, selector)) {
-        const log = node.containerLog(namespace, p.metadata.name, container);
-        if (log.includes(marker)) return { pod: p, log };
-      }
-      return undefined;
-    }, 120_000, fetchLogs);
+  async function appLog(
+    namespace: string,
+    selector: Record<string, string>,
+    container: string,
+    marker: string,
+  ): Promise<{ pod: KubeObject; log: string }> {
+    const fetchLogs = async () =>
+      (await pods(namespace, selector))
+        .map(
+          (p) =>
+            `--- ${p.metadata.name} secret-mount-fetch:\n${node.containerLog(namespace, p.metadata.name, "secret-mount-fetch")}`,
+        )
+        .join("\n");
+    return until(
+      `${container} in ${namespace} to print ${marker}`,
+      async () => {
+        for (const p of await pods(namespace, selector)) {
+          const log = node.containerLog(namespace, p.metadata.name, container);
+          if (log.includes(marker)) return { pod: p, log };
+        }
+        return undefined;
+      },
+      120_000,
+      fetchLogs,
+    );
   }
 
-  function assertChecks(log: string, expected: Map<string, string>, sizeLimit: string, fsGroup: number, fileMode: string) {
+  function assertChecks(
+    log: string,
+    expected: Map<string, string>,
+    sizeLimit: string,
+    fsGroup: number,
+    fileMode: string,
+  ) {
     const c = checks(log);
     const [uid, ...groups] = (c.get("id") ?? "").split(" ");
     assert.equal(uid, "10001", "the app runs as its declared UID");
     assert.ok(groups.includes(String(fsGroup)), `fsGroup ${fsGroup} among the app's groups: ${groups.join(",")}`);
     for (const [file, hash] of expected) {
-      assert.equal(c.get(`file ${file}`), `${parseInt(fileMode, 8).toString(8)} 65532 ${fsGroup} ${hash}`, `${file}: mode, owner, group and content`);
+      assert.equal(
+        c.get(`file ${file}`),
+        `${parseInt(fileMode, 8).toString(8)} 65532 ${fsGroup} ${hash}`,
+        `${file}: mode, owner, group and content`,
+      );
     }
     // The volume's root: the kubelet's SetVolumeOwnership (group fsGroup, setgid); the data dir as
     // runtime-image/README.md promises: 0750 with setgid kept, the fetcher's, group fsGroup.
@@ -320,16 +393,27 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
       this.skip();
     }
     const bins = {
-      etcd: needTool(this, "etcd"), apiserver: needTool(this, "kube-apiserver"), kcm: needTool(this, "kube-controller-manager"),
-      kubelet: needTool(this, "kubelet"), scheduler: needTool(this, "kube-scheduler"), containerd: needTool(this, "containerd"),
-      runc: needTool(this, "runc"), cni: needTool(this, "cni-plugins"), busybox: needTool(this, "busybox"), pause: needTool(this, "pause"),
+      etcd: needTool(this, "etcd"),
+      apiserver: needTool(this, "kube-apiserver"),
+      kcm: needTool(this, "kube-controller-manager"),
+      kubelet: needTool(this, "kubelet"),
+      scheduler: needTool(this, "kube-scheduler"),
+      containerd: needTool(this, "containerd"),
+      runc: needTool(this, "runc"),
+      cni: needTool(this, "cni-plugins"),
+      busybox: needTool(this, "busybox"),
+      pause: needTool(this, "pause"),
     };
     work = fs.mkdtempSync(path.join(os.tmpdir(), "secret-mount-node-images-"));
     const t0 = Date.now();
     const images = [
       { rootfs: stageFetchImage(work), config: FETCH_IMAGE_CONFIG, name: IMAGE_NAMES.fetch },
       { rootfs: stageBusyboxImage(work, bins.busybox), config: { Cmd: ["sh"] }, name: IMAGE_NAMES.app },
-      { rootfs: stagePauseImage(work, bins.pause), config: { Entrypoint: ["/pause"], User: "65535:65535" }, name: IMAGE_NAMES.pause },
+      {
+        rootfs: stagePauseImage(work, bins.pause),
+        config: { Entrypoint: ["/pause"], User: "65535:65535" },
+        name: IMAGE_NAMES.pause,
+      },
     ].map((i) => {
       const tar = path.join(work, `${i.name.replace(/\W/g, "_")}.tar`);
       writeOciArchive(i.rootfs, i.config, i.name, tar);
@@ -338,9 +422,17 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
     console.log(`      images assembled in ${Math.round((Date.now() - t0) / 1000)} s`);
     cluster = await startCluster(bins.etcd, bins.apiserver, bins.kcm);
     const t1 = Date.now();
-    node = await startNode(cluster, {
-      kubelet: bins.kubelet, scheduler: bins.scheduler, containerdDir: path.dirname(bins.containerd), runc: bins.runc, cniDir: path.dirname(bins.cni),
-    }, { podSubnet: POD_SUBNET, pauseImage: IMAGE_NAMES.pause });
+    node = await startNode(
+      cluster,
+      {
+        kubelet: bins.kubelet,
+        scheduler: bins.scheduler,
+        containerdDir: path.dirname(bins.containerd),
+        runc: bins.runc,
+        cniDir: path.dirname(bins.cni),
+      },
+      { podSubnet: POD_SUBNET, pauseImage: IMAGE_NAMES.pause },
+    );
     console.log(`      node ${node.name} Ready in ${Math.round((Date.now() - t1) / 1000)} s`);
     for (const tar of images) node.importImage(tar);
     aws = await new AwsDouble().start(node.bridgeIp);
@@ -350,7 +442,12 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
     stores = {
       aws,
       gcp: Object.assign(gcp, {
-        podEnv: () => ({ GCE_METADATA_HOST: gcp.metadataHost, CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER: `${gcp.endpoint}/`, ...gcp.regionalEnv() } as Record<string, string>),
+        podEnv: () =>
+          ({
+            GCE_METADATA_HOST: gcp.metadataHost,
+            CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER: `${gcp.endpoint}/`,
+            ...gcp.regionalEnv(),
+          }) as Record<string, string>,
       }),
     };
     // STS trusts the service-account tokens the kubelet projected for the audience sts.amazonaws.com.
@@ -359,7 +456,11 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
       if (!fs.existsSync(podsDir)) return [];
       return fs.readdirSync(podsDir).flatMap((uid) => {
         const f = path.join(podsDir, uid, "volumes", "kubernetes.io~projected", "aws-iam-token", "token");
-        try { return [fs.readFileSync(f, "utf8")]; } catch { return []; }
+        try {
+          return [fs.readFileSync(f, "utf8")];
+        } catch {
+          return [];
+        }
       });
     });
   });
@@ -391,7 +492,11 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
   for (const example of kubernetesExamples().filter((e) => e !== "aks")) {
     it(`examples/${example}: the fetch init container exits 0; the app (UID 10001, fsGroup) reads every file, owners and modes as documented, on a read-only tmpfs of the rendered size`, async () => {
       // Each example in a namespace of its own (they all name theirs "billing").
-      const { objects, expected } = prepare(inNamespace(await rendered(example), `billing-${example}`), stores, (_o, files) => checkScript(files, "exec sleep 86400"));
+      const { objects, expected } = prepare(
+        inNamespace(await rendered(example), `billing-${example}`),
+        stores,
+        (_o, files) => checkScript(files, "exec sleep 86400"),
+      );
       await create(objects);
       for (const d of objects.filter((o) => o.kind === "Deployment")) {
         const spec = d.spec.template.spec;
@@ -399,12 +504,23 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
         const { pod, log } = await appLog(d.metadata.namespace, d.spec.selector.matchLabels, app, "checks-done");
         const fetch = pod.status.initContainerStatuses.find((s: KubeObject) => s.name === "secret-mount-fetch");
         assert.equal(fetch.state.terminated?.exitCode, 0, JSON.stringify(fetch.state));
-        const fetchSpec = JSON.parse(spec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value);
+        const fetchSpec = JSON.parse(
+          spec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value,
+        );
         const volume = spec.volumes.find((v: KubeObject) => v.emptyDir?.medium === "Memory");
-        assertChecks(log, expected.get(d.metadata.name)!, volume.emptyDir.sizeLimit, spec.securityContext.fsGroup, fetchSpec.fileMode ?? "0440");
+        assertChecks(
+          log,
+          expected.get(d.metadata.name)!,
+          volume.emptyDir.sizeLimit,
+          spec.securityContext.fsGroup,
+          fetchSpec.fileMode ?? "0440",
+        );
         if (example === "eks") {
           // The fetcher used the projected token: STS was asked, and every read was signed with what it issued.
-          assert.ok(aws.callsOf("sts.AssumeRoleWithWebIdentity").some((c) => c.status === 200), "AssumeRoleWithWebIdentity succeeded");
+          assert.ok(
+            aws.callsOf("sts.AssumeRoleWithWebIdentity").some((c) => c.status === 200),
+            "AssumeRoleWithWebIdentity succeeded",
+          );
           assert.equal(aws.signatureFailures, 0);
         } else assert.ok(stores.gcp.tokenRequests > 0, "the fetcher took its token from the metadata server");
       }
@@ -414,9 +530,13 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
   it("a denied secret: the fetch init container fails with exit code 1 and the documented log lines, and the app container never starts", async () => {
     // The eks example's objects again, in a namespace of their own; the double refuses one secret.
     const ns = "billing-denied";
-    const { objects } = prepare(inNamespace(await rendered("eks"), ns), stores, (_o, files) => checkScript(files, "exec sleep 86400"));
+    const { objects } = prepare(inNamespace(await rendered("eks"), ns), stores, (_o, files) =>
+      checkScript(files, "exec sleep 86400"),
+    );
     const d = objects.find((o) => o.kind === "Deployment")!;
-    const fetchSpec = JSON.parse(d.spec.template.spec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value);
+    const fetchSpec = JSON.parse(
+      d.spec.template.spec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value,
+    );
     const deniedArn: string = fetchSpec.files.find((f: KubeObject) => f.path === "db-password").source.secretId;
     const deniedName = /:secret:(.+)-[A-Za-z0-9]{6}$/.exec(deniedArn)![1];
     aws.denied.add(deniedName);
@@ -432,14 +552,24 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
         return undefined;
       });
       assert.equal(fetch.exitCode, 1, JSON.stringify(fetch));
-      const log = node.containerLog(ns, pod.metadata.name, "secret-mount-fetch").split("\n").flatMap((l) => {
-        try { return [JSON.parse(l)]; } catch { return []; }
-      });
+      const log = node
+        .containerLog(ns, pod.metadata.name, "secret-mount-fetch")
+        .split("\n")
+        .flatMap((l) => {
+          try {
+            return [JSON.parse(l)];
+          } catch {
+            return [];
+          }
+        });
       const failed = log.find((l) => l.event === "file-failed" && l.file === "db-password");
       assert.ok(failed, `a file-failed line for db-password in ${JSON.stringify(log.map((l) => l.event))}`);
       assert.equal(failed.cause, "access-denied");
       assert.match(failed.msg, /the pod's identity may not read it \(/);
-      assert.ok(log.some((l) => l.event === "fetch-failed" && /files failed; nothing was written/.test(l.msg)), "the fetch-failed summary line");
+      assert.ok(
+        log.some((l) => l.event === "fetch-failed" && /files failed; nothing was written/.test(l.msg)),
+        "the fetch-failed summary line",
+      );
       // The app container never ran: waiting behind the init container, no log, no earlier run.
       const latest = (await pods(ns, d.spec.selector.matchLabels)).find((p) => p.metadata.name === pod.metadata.name)!;
       const appStatus = latest.status.containerStatuses.find((st: KubeObject) => st.name === app);
@@ -459,14 +589,23 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
     assert.ok(running.length > 0, "the eks example's pod exists");
     const pod = structuredClone(running[0]);
     const control = {
-      apiVersion: "v1", kind: "Pod", metadata: { name: "privileged-control", namespace: "billing-eks" },
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "privileged-control", namespace: "billing-eks" },
       spec: { ...pod.spec, nodeName: undefined },
     };
     // (privileged with allowPrivilegeEscalation false is refused by validation before admission)
-    control.spec.initContainers[0].securityContext = { ...control.spec.initContainers[0].securityContext, privileged: true, allowPrivilegeEscalation: undefined };
+    control.spec.initContainers[0].securityContext = {
+      ...control.spec.initContainers[0].securityContext,
+      privileged: true,
+      allowPrivilegeEscalation: undefined,
+    };
     const r = await cluster.request("POST", "/api/v1/namespaces/billing-eks/pods", control);
     assert.equal(r.status, 403, summary(r));
-    assert.match(r.body.message, /violates PodSecurity "restricted:[^"]+": privileged \(container "secret-mount-fetch" must not set securityContext.privileged=true\)/);
+    assert.match(
+      r.body.message,
+      /violates PodSecurity "restricted:[^"]+": privileged \(container "secret-mount-fetch" must not set securityContext.privileged=true\)/,
+    );
   });
 
   describe("the workload kinds and modes the examples do not show (tests-real/fixtures/node-program)", () => {
@@ -486,68 +625,116 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
     });
 
     it("refresh: the native sidecar starts before the app and keeps running; a new version is swapped in, visible through ..data, and the HTTP notification reaches the app", async () => {
-      const objects = prepared.objects.filter((o) => (o.kind === "Namespace" ? o.metadata.name : o.metadata.namespace) === "node-refresh");
+      const objects = prepared.objects.filter(
+        (o) => (o.kind === "Namespace" ? o.metadata.name : o.metadata.namespace) === "node-refresh",
+      );
       await create(objects);
       const d = objects.find((o) => o.kind === "Deployment")!;
       const spec = d.spec.template.spec;
       assert.equal(spec.initContainers[0].restartPolicy, "Always", "the fetcher is a native sidecar");
       const { pod, log } = await appLog("node-refresh", d.spec.selector.matchLabels, "app", "checks-done");
       const volume = spec.volumes.find((v: KubeObject) => v.emptyDir?.medium === "Memory");
-      assertChecks(log, prepared.expected.get(d.metadata.name)!, volume.emptyDir.sizeLimit, spec.securityContext.fsGroup, "0440");
+      assertChecks(
+        log,
+        prepared.expected.get(d.metadata.name)!,
+        volume.emptyDir.sizeLimit,
+        spec.securityContext.fsGroup,
+        "0440",
+      );
       // The pod's status as the kubelet reports it once the app runs.
       const { fetch, app } = await until("the app's status to say running", async () => {
-        const p = (await pods("node-refresh", d.spec.selector.matchLabels)).find((x) => x.metadata.name === pod.metadata.name);
+        const p = (await pods("node-refresh", d.spec.selector.matchLabels)).find(
+          (x) => x.metadata.name === pod.metadata.name,
+        );
         const f = p?.status?.initContainerStatuses?.find((st: KubeObject) => st.name === "secret-mount-fetch");
         const a = p?.status?.containerStatuses?.find((st: KubeObject) => st.name === "app");
         return a?.state?.running ? { fetch: f, app: a } : undefined;
       });
       assert.ok(fetch.state.running, `the sidecar runs: ${JSON.stringify(fetch.state)}`);
-      assert.ok(Date.parse(fetch.state.running.startedAt) <= Date.parse(app.state.running.startedAt), "the sidecar started first");
+      assert.ok(
+        Date.parse(fetch.state.running.startedAt) <= Date.parse(app.state.running.startedAt),
+        "the sidecar started first",
+      );
       const firstLink = checks(log).get("data-link");
 
       // A new version in the store: the next refresh swaps it in and tells the app.
-      const fetchSpec = JSON.parse(spec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value);
+      const fetchSpec = JSON.parse(
+        spec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value,
+      );
       const arn = fetchSpec.files[0].source.secretId;
       const rotated = `v-${randomBytes(12).toString("hex")}`;
       aws.putSecretAt(arn, rotated);
-      const reload = await until("the app's reload endpoint to see the new version", async () => {
-        const l = node.containerLog("node-refresh", pod.metadata.name, "app").split("\n").find((x) => x.startsWith(`reload POST ${fetchSpec.files[0].path} ${sha(rotated)}`));
-        return l;
-      }, 90_000);
+      const reload = await until(
+        "the app's reload endpoint to see the new version",
+        async () => {
+          const l = node
+            .containerLog("node-refresh", pod.metadata.name, "app")
+            .split("\n")
+            .find((x) => x.startsWith(`reload POST ${fetchSpec.files[0].path} ${sha(rotated)}`));
+          return l;
+        },
+        90_000,
+      );
       const link = reload.split(" ").pop();
       assert.ok(link && link !== firstLink, `..data now points at a new set (${firstLink} -> ${link})`);
-      const after = (await pods("node-refresh", d.spec.selector.matchLabels)).find((p) => p.metadata.name === pod.metadata.name)!;
+      const after = (await pods("node-refresh", d.spec.selector.matchLabels)).find(
+        (p) => p.metadata.name === pod.metadata.name,
+      )!;
       const sidecar = after.status.initContainerStatuses.find((st: KubeObject) => st.name === "secret-mount-fetch");
       assert.ok(sidecar.state.running, "the sidecar keeps running");
       assert.equal(sidecar.restartCount, 0);
     });
 
     it("a Job and a CronJob: the fetch runs first, the job's container reads the files, and both complete", async () => {
-      const objects = prepared.objects.filter((o) => (o.kind === "Namespace" ? o.metadata.name : o.metadata.namespace) === "node-jobs");
+      const objects = prepared.objects.filter(
+        (o) => (o.kind === "Namespace" ? o.metadata.name : o.metadata.namespace) === "node-jobs",
+      );
       await create(objects);
       const job = objects.find((o) => o.kind === "Job")!;
       const done = await until("the Job to complete", async () => {
         const r = await cluster.request("GET", `/apis/batch/v1/namespaces/node-jobs/jobs/${job.metadata.name}`);
-        const c = (r.body.status?.conditions ?? []).find((x: KubeObject) => ["Complete", "Failed"].includes(x.type) && x.status === "True");
+        const c = (r.body.status?.conditions ?? []).find(
+          (x: KubeObject) => ["Complete", "Failed"].includes(x.type) && x.status === "True",
+        );
         return c?.type;
       });
       assert.equal(done, "Complete");
       const jobPods = await pods("node-jobs", { "job-name": job.metadata.name });
       const spec = job.spec.template.spec;
       const log = node.containerLog("node-jobs", jobPods[0].metadata.name, spec.containers[0].name);
-      assertChecks(log, prepared.expected.get(job.metadata.name)!, spec.volumes.find((v: KubeObject) => v.emptyDir?.medium === "Memory").emptyDir.sizeLimit, spec.securityContext.fsGroup, "0440");
+      assertChecks(
+        log,
+        prepared.expected.get(job.metadata.name)!,
+        spec.volumes.find((v: KubeObject) => v.emptyDir?.medium === "Memory").emptyDir.sizeLimit,
+        spec.securityContext.fsGroup,
+        "0440",
+      );
 
       // The CronJob runs every minute: its first Job completes.
       const cron = objects.find((o) => o.kind === "CronJob")!;
-      const cronJob = await until("the CronJob's first Job to complete", async () => {
-        const r = await cluster.request("GET", "/apis/batch/v1/namespaces/node-jobs/jobs");
-        return r.body.items.find((j: KubeObject) => (j.metadata.ownerReferences ?? []).some((o: KubeObject) => o.kind === "CronJob" && o.name === cron.metadata.name)
-          && (j.status?.conditions ?? []).some((c: KubeObject) => c.type === "Complete" && c.status === "True"));
-      }, 150_000);
+      const cronJob = await until(
+        "the CronJob's first Job to complete",
+        async () => {
+          const r = await cluster.request("GET", "/apis/batch/v1/namespaces/node-jobs/jobs");
+          return r.body.items.find(
+            (j: KubeObject) =>
+              (j.metadata.ownerReferences ?? []).some(
+                (o: KubeObject) => o.kind === "CronJob" && o.name === cron.metadata.name,
+              ) && (j.status?.conditions ?? []).some((c: KubeObject) => c.type === "Complete" && c.status === "True"),
+          );
+        },
+        150_000,
+      );
       const cronPods = await pods("node-jobs", { "job-name": cronJob.metadata.name });
       const cspec = cron.spec.jobTemplate.spec.template.spec;
       const clog = node.containerLog("node-jobs", cronPods[0].metadata.name, cspec.containers[0].name);
-      assertChecks(clog, prepared.expected.get(cron.metadata.name)!, cspec.volumes.find((v: KubeObject) => v.emptyDir?.medium === "Memory").emptyDir.sizeLimit, cspec.securityContext.fsGroup, "0440");
+      assertChecks(
+        clog,
+        prepared.expected.get(cron.metadata.name)!,
+        cspec.volumes.find((v: KubeObject) => v.emptyDir?.medium === "Memory").emptyDir.sizeLimit,
+        cspec.securityContext.fsGroup,
+        "0440",
+      );
     });
   });
 });

@@ -70,7 +70,9 @@ function tail(file: string, lines = 15): string {
 
 /** The cgroup v1 hierarchies mounted here (and the v2 one of a hybrid layout). */
 function cgroupHierarchies(): string[] {
-  return fs.readFileSync("/proc/self/mounts", "utf8").split("\n")
+  return fs
+    .readFileSync("/proc/self/mounts", "utf8")
+    .split("\n")
     .map((l) => l.split(" "))
     .filter((f) => f[2] === "cgroup" || f[2] === "cgroup2")
     .map((f) => f[1]);
@@ -92,21 +94,32 @@ function removeCgroupTree(dir: string): void {
       if (!fs.existsSync(procs)) continue;
       for (const pid of fs.readFileSync(procs, "utf8").split("\n").filter(Boolean)) {
         left++;
-        try { process.kill(Number(pid), "SIGKILL"); } catch { /* gone */ }
+        try {
+          process.kill(Number(pid), "SIGKILL");
+        } catch {
+          /* gone */
+        }
       }
     }
     if (left === 0) break;
     execFileSync("sleep", ["0.2"]);
   }
   for (const d of dirs.reverse()) {
-    try { fs.rmdirSync(d); } catch { /* still busy: reported by the caller's check */ }
+    try {
+      fs.rmdirSync(d);
+    } catch {
+      /* still busy: reported by the caller's check */
+    }
   }
 }
 
 /** Mount points at or under `dir` (this mount namespace), deepest first. */
 function mountsUnder(dir: string): string[] {
   const decode = (s: string) => s.replace(/\\(\d{3})/g, (_, o) => String.fromCharCode(parseInt(o, 8)));
-  return fs.readFileSync("/proc/self/mountinfo", "utf8").split("\n").filter(Boolean)
+  return fs
+    .readFileSync("/proc/self/mountinfo", "utf8")
+    .split("\n")
+    .filter(Boolean)
     .map((l) => decode(l.split(" ")[4]))
     .filter((m) => m === dir || m.startsWith(`${dir}/`))
     .sort((a, b) => b.length - a.length);
@@ -119,7 +132,9 @@ function pidsNaming(needle: string): number[] {
     if (!/^\d+$/.test(p)) continue;
     try {
       if (fs.readFileSync(`/proc/${p}/cmdline`, "utf8").includes(needle)) out.push(Number(p));
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
   return out;
 }
@@ -139,7 +154,12 @@ export async function startNode(cluster: Cluster, tools: NodeTools, opts: NodeOp
   const procs: ChildProcess[] = [];
   const logFiles = ["containerd.log", "kubelet.log", "kube-scheduler.log"].map((f) => path.join(dir, f));
   const ctrBin = path.join(tools.containerdDir, "ctr");
-  const ctr = (args: string[]) => execFileSync(ctrBin, ["--address", sock, "--namespace", "k8s.io", ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 << 20 });
+  const ctr = (args: string[]) =>
+    execFileSync(ctrBin, ["--address", sock, "--namespace", "k8s.io", ...args], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      maxBuffer: 64 << 20,
+    });
 
   let stopped = false;
   const stop = () => {
@@ -150,31 +170,49 @@ export async function startNode(cluster: Cluster, tools: NodeTools, opts: NodeOp
     for (const h of cgroupHierarchies()) removeCgroupTree(path.join(h, cgroupRoot));
     // containerd's shims outlive containerd; each names this node's socket on its command line.
     for (const pid of pidsNaming(sock)) {
-      try { process.kill(pid, "SIGKILL"); } catch { /* gone */ }
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        /* gone */
+      }
     }
     // A second pass: a shim that was still reaping may have kept a cgroup busy.
     for (const h of cgroupHierarchies()) removeCgroupTree(path.join(h, cgroupRoot));
     // The kubelet's tmpfs volumes, containerd's overlays and shm, the pods' network namespaces.
     for (let i = 0; i < 3; i++) {
       for (const mnt of mountsUnder(dir)) {
-        try { execFileSync("umount", [mnt], { stdio: "ignore" }); } catch {
-          try { execFileSync("umount", ["-l", mnt], { stdio: "ignore" }); } catch { /* next round */ }
+        try {
+          execFileSync("umount", [mnt], { stdio: "ignore" });
+        } catch {
+          try {
+            execFileSync("umount", ["-l", mnt], { stdio: "ignore" });
+          } catch {
+            /* next round */
+          }
         }
       }
       if (mountsUnder(dir).length === 0) break;
     }
-    try { execFileSync("ip", ["link", "del", bridge], { stdio: "ignore" }); } catch { /* not made */ }
+    try {
+      execFileSync("ip", ["link", "del", bridge], { stdio: "ignore" });
+    } catch {
+      /* not made */
+    }
     // libcni's cache of this node's results (containerd gives it no directory of ours): this
     // network's, and the loopback network's of each of this node's sandboxes.
     const cache = "/var/lib/cni/results";
     const sandboxes = new Set<string>();
-    for (const d of [path.join(dir, "containerd/root/io.containerd.grpc.v1.cri/sandboxes"), path.join(dir, "containerd/state/io.containerd.runtime.v2.task/k8s.io")]) {
+    for (const d of [
+      path.join(dir, "containerd/root/io.containerd.grpc.v1.cri/sandboxes"),
+      path.join(dir, "containerd/state/io.containerd.runtime.v2.task/k8s.io"),
+    ]) {
       if (fs.existsSync(d)) for (const id of fs.readdirSync(d)) sandboxes.add(id);
     }
     if (fs.existsSync(cache)) {
       for (const f of fs.readdirSync(cache)) {
         const lo = /^cni-loopback-([0-9a-f]{64})-lo$/.exec(f);
-        if (f.startsWith(`${netName}-`) || (lo && sandboxes.has(lo[1]))) fs.rmSync(path.join(cache, f), { force: true });
+        if (f.startsWith(`${netName}-`) || (lo && sandboxes.has(lo[1])))
+          fs.rmSync(path.join(cache, f), { force: true });
       }
     }
     if (mountsUnder(dir).length === 0) fs.rmSync(dir, { recursive: true, force: true });
@@ -188,20 +226,36 @@ export async function startNode(cluster: Cluster, tools: NodeTools, opts: NodeOp
     execFileSync("ip", ["link", "set", bridge, "up"]);
     const cniConf = path.join(dir, "cni", "net.d");
     fs.mkdirSync(cniConf, { recursive: true });
-    fs.writeFileSync(path.join(cniConf, "10-secret-mount.conflist"), JSON.stringify({
-      cniVersion: "1.0.0",
-      name: netName,
-      plugins: [{
-        type: "bridge", bridge, isGateway: true, isDefaultGateway: false, ipMasq: false, hairpinMode: false,
-        // No routes: a pod reaches its own subnet (the bridge's address included) and nothing else.
-        ipam: { type: "host-local", ranges: [[{ subnet: opts.podSubnet, gateway: bridgeIp }]], dataDir: path.join(dir, "cni", "ipam") },
-      }],
-    }));
+    fs.writeFileSync(
+      path.join(cniConf, "10-secret-mount.conflist"),
+      JSON.stringify({
+        cniVersion: "1.0.0",
+        name: netName,
+        plugins: [
+          {
+            type: "bridge",
+            bridge,
+            isGateway: true,
+            isDefaultGateway: false,
+            ipMasq: false,
+            hairpinMode: false,
+            // No routes: a pod reaches its own subnet (the bridge's address included) and nothing else.
+            ipam: {
+              type: "host-local",
+              ranges: [[{ subnet: opts.podSubnet, gateway: bridgeIp }]],
+              dataDir: path.join(dir, "cni", "ipam"),
+            },
+          },
+        ],
+      }),
+    );
 
     // containerd's configuration (version 4, containerd 2.4): nothing from /etc/containerd.
     const cd = path.join(dir, "containerd");
     fs.mkdirSync(cd, { recursive: true });
-    fs.writeFileSync(path.join(cd, "config.toml"), `version = 4
+    fs.writeFileSync(
+      path.join(cd, "config.toml"),
+      `version = 4
 root = "${cd}/root"
 state = "${cd}/state"
 imports = []
@@ -241,12 +295,25 @@ disabled_plugins = ["io.containerd.internal.v1.tracing", "io.containerd.snapshot
 [plugins."io.containerd.grpc.v1.cri"]
   stream_server_address = "127.0.0.1"
   stream_server_port = "0"
-`);
+`,
+    );
     const env = { ...process.env, PATH: `${tools.containerdDir}:${process.env.PATH}` };
-    procs.push(startGuarded(path.join(tools.containerdDir, "containerd"), ["--config", path.join(cd, "config.toml")], logFiles[0], env));
+    procs.push(
+      startGuarded(
+        path.join(tools.containerdDir, "containerd"),
+        ["--config", path.join(cd, "config.toml")],
+        logFiles[0],
+        env,
+      ),
+    );
     for (let i = 0; ; i++) {
       if (fs.existsSync(sock)) {
-        try { ctr(["version"]); break; } catch { /* not serving yet */ }
+        try {
+          ctr(["version"]);
+          break;
+        } catch {
+          /* not serving yet */
+        }
       }
       if (i > 120) throw new Error(`containerd did not start:\n${tail(logFiles[0])}`);
       await sleep(250);
@@ -256,66 +323,137 @@ disabled_plugins = ["io.containerd.internal.v1.tracing", "io.containerd.snapshot
     const pki = path.join(dir, "pki");
     fs.mkdirSync(pki);
     const [key, csr, crt] = ["kubelet.key", "kubelet.csr", "kubelet.crt"].map((f) => path.join(pki, f));
-    execFileSync("openssl", ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr, "-subj", `/O=system:nodes/CN=system:node:${name}`], { stdio: "ignore" });
-    execFileSync("openssl", ["x509", "-req", "-in", csr, "-CA", cluster.clientCA.cert, "-CAkey", cluster.clientCA.key, "-CAcreateserial", "-out", crt, "-days", "1"], { stdio: "ignore" });
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        key,
+        "-out",
+        csr,
+        "-subj",
+        `/O=system:nodes/CN=system:node:${name}`,
+      ],
+      { stdio: "ignore" },
+    );
+    execFileSync(
+      "openssl",
+      [
+        "x509",
+        "-req",
+        "-in",
+        csr,
+        "-CA",
+        cluster.clientCA.cert,
+        "-CAkey",
+        cluster.clientCA.key,
+        "-CAcreateserial",
+        "-out",
+        crt,
+        "-days",
+        "1",
+      ],
+      { stdio: "ignore" },
+    );
     const kubeconfig = path.join(dir, "kubelet.kubeconfig");
-    fs.writeFileSync(kubeconfig, JSON.stringify({
-      apiVersion: "v1", kind: "Config", "current-context": "node",
-      clusters: [{ name: "test", cluster: { server: cluster.url, "certificate-authority": cluster.servingCA } }],
-      users: [{ name: "node", user: { "client-certificate": crt, "client-key": key } }],
-      contexts: [{ name: "node", context: { cluster: "test", user: "node" } }],
-    }), { mode: 0o600 });
+    fs.writeFileSync(
+      kubeconfig,
+      JSON.stringify({
+        apiVersion: "v1",
+        kind: "Config",
+        "current-context": "node",
+        clusters: [{ name: "test", cluster: { server: cluster.url, "certificate-authority": cluster.servingCA } }],
+        users: [{ name: "node", user: { "client-certificate": crt, "client-key": key } }],
+        contexts: [{ name: "node", context: { cluster: "test", user: "node" } }],
+      }),
+      { mode: 0o600 },
+    );
 
     // Its cgroup root (it must exist), in every hierarchy: the pods' processes are found there at stop.
     for (const h of cgroupHierarchies()) fs.mkdirSync(path.join(h, cgroupRoot), { recursive: true });
     const [kubeletPort, healthzPort, schedulerPort] = [await freePort(), await freePort(), await freePort()];
     fs.writeFileSync(path.join(dir, "resolv.conf"), "");
     const kubeletConfig = path.join(dir, "kubelet.yaml");
-    fs.writeFileSync(kubeletConfig, JSON.stringify({
-      apiVersion: "kubelet.config.k8s.io/v1beta1",
-      kind: "KubeletConfiguration",
-      // This machine kind has a hybrid cgroup layout (v1 controllers): KEP-5573 makes v1 opt-in.
-      failCgroupV1: false,
-      cgroupDriver: "cgroupfs",
-      cgroupRoot,
-      containerRuntimeEndpoint: `unix://${sock}`,
-      address: "127.0.0.1",
-      port: kubeletPort,
-      readOnlyPort: 0,
-      healthzBindAddress: "127.0.0.1",
-      healthzPort,
-      authentication: { anonymous: { enabled: false }, webhook: { enabled: false } },
-      authorization: { mode: "AlwaysAllow" },
-      podLogsDir: podLogs,
-      resolvConf: path.join(dir, "resolv.conf"),
-      failSwapOn: false,
-      // A shared test machine: no evictions for its disk or memory, no image garbage collection.
-      evictionHard: { "memory.available": "1Mi", "nodefs.available": "1%", "imagefs.available": "1%", "nodefs.inodesFree": "1%" },
-      imageGCHighThresholdPercent: 100,
-      imageGCLowThresholdPercent: 99,
-      // Status reports often enough for tests to see a change quickly.
-      nodeStatusUpdateFrequency: "2s",
-      syncFrequency: "5s",
-      fileCheckFrequency: "5s",
-      serializeImagePulls: false,
-      registerNode: true,
-    }));
-    procs.push(startGuarded(tools.kubelet, [
-      `--config=${kubeletConfig}`, `--kubeconfig=${kubeconfig}`, `--root-dir=${path.join(dir, "kubelet")}`,
-      `--hostname-override=${name}`, `--node-ip=${bridgeIp}`, "--v=1",
-    ], logFiles[1]));
-    procs.push(startGuarded(tools.scheduler, [
-      `--kubeconfig=${cluster.kubeconfig}`, "--leader-elect=false", "--bind-address=127.0.0.1", `--secure-port=${schedulerPort}`, "--v=1",
-    ], logFiles[2]));
+    fs.writeFileSync(
+      kubeletConfig,
+      JSON.stringify({
+        apiVersion: "kubelet.config.k8s.io/v1beta1",
+        kind: "KubeletConfiguration",
+        // This machine kind has a hybrid cgroup layout (v1 controllers): KEP-5573 makes v1 opt-in.
+        failCgroupV1: false,
+        cgroupDriver: "cgroupfs",
+        cgroupRoot,
+        containerRuntimeEndpoint: `unix://${sock}`,
+        address: "127.0.0.1",
+        port: kubeletPort,
+        readOnlyPort: 0,
+        healthzBindAddress: "127.0.0.1",
+        healthzPort,
+        authentication: { anonymous: { enabled: false }, webhook: { enabled: false } },
+        authorization: { mode: "AlwaysAllow" },
+        podLogsDir: podLogs,
+        resolvConf: path.join(dir, "resolv.conf"),
+        failSwapOn: false,
+        // A shared test machine: no evictions for its disk or memory, no image garbage collection.
+        evictionHard: {
+          "memory.available": "1Mi",
+          "nodefs.available": "1%",
+          "imagefs.available": "1%",
+          "nodefs.inodesFree": "1%",
+        },
+        imageGCHighThresholdPercent: 100,
+        imageGCLowThresholdPercent: 99,
+        // Status reports often enough for tests to see a change quickly.
+        nodeStatusUpdateFrequency: "2s",
+        syncFrequency: "5s",
+        fileCheckFrequency: "5s",
+        serializeImagePulls: false,
+        registerNode: true,
+      }),
+    );
+    procs.push(
+      startGuarded(
+        tools.kubelet,
+        [
+          `--config=${kubeletConfig}`,
+          `--kubeconfig=${kubeconfig}`,
+          `--root-dir=${path.join(dir, "kubelet")}`,
+          `--hostname-override=${name}`,
+          `--node-ip=${bridgeIp}`,
+          "--v=1",
+        ],
+        logFiles[1],
+      ),
+    );
+    procs.push(
+      startGuarded(
+        tools.scheduler,
+        [
+          `--kubeconfig=${cluster.kubeconfig}`,
+          "--leader-elect=false",
+          "--bind-address=127.0.0.1",
+          `--secure-port=${schedulerPort}`,
+          "--v=1",
+        ],
+        logFiles[2],
+      ),
+    );
 
     const deadline = Date.now() + 120_000;
     for (;;) {
       const n = await cluster.request("GET", `/api/v1/nodes/${name}`).catch(() => undefined);
-      const ready = n?.status === 200 && (n.body.status?.conditions ?? []).some((c: any) => c.type === "Ready" && c.status === "True");
+      const ready =
+        n?.status === 200 &&
+        (n.body.status?.conditions ?? []).some((c: any) => c.type === "Ready" && c.status === "True");
       if (ready) break;
       if (procs.some((p) => p.exitCode !== null) || Date.now() > deadline) {
-        throw new Error(`node ${name} did not become Ready (${n?.status === 200 ? JSON.stringify(n.body.status?.conditions?.find((c: any) => c.type === "Ready")) : "not registered"}):\n` +
-          logFiles.map((f) => `--- ${path.basename(f)}\n${tail(f)}`).join("\n"));
+        throw new Error(
+          `node ${name} did not become Ready (${n?.status === 200 ? JSON.stringify(n.body.status?.conditions?.find((c: any) => c.type === "Ready")) : "not registered"}):\n` +
+            logFiles.map((f) => `--- ${path.basename(f)}\n${tail(f)}`).join("\n"),
+        );
       }
       await sleep(500);
     }
@@ -327,8 +465,14 @@ disabled_plugins = ["io.containerd.internal.v1.tracing", "io.containerd.snapshot
   }
 
   return {
-    name, dir, bridgeIp, bridge, ctr,
-    importImage: (archive) => { ctr(["images", "import", archive]); },
+    name,
+    dir,
+    bridgeIp,
+    bridge,
+    ctr,
+    importImage: (archive) => {
+      ctr(["images", "import", archive]);
+    },
     containerLog: (namespace, pod, container) => {
       // podLogsDir/<namespace>_<pod>_<uid>/<container>/<restart>.log, CRI log format lines.
       if (!fs.existsSync(podLogs)) return "";
@@ -337,11 +481,19 @@ disabled_plugins = ["io.containerd.internal.v1.tracing", "io.containerd.snapshot
       const cdir = path.join(podLogs, podDir, container);
       if (!fs.existsSync(cdir)) return "";
       // The latest run that wrote anything (a restarted container's new file may still be empty).
-      const runs = fs.readdirSync(cdir).filter((f) => /^\d+\.log$/.test(f)).sort((a, b) => parseInt(b) - parseInt(a));
+      const runs = fs
+        .readdirSync(cdir)
+        .filter((f) => /^\d+\.log$/.test(f))
+        .sort((a, b) => parseInt(b) - parseInt(a));
       for (const run of runs) {
         const text = fs.readFileSync(path.join(cdir, run), "utf8");
         // "<time> <stream> <F|P> <text>": the text only.
-        if (text) return text.split("\n").filter(Boolean).map((l) => l.replace(/^\S+ (stdout|stderr) [FP] /, "")).join("\n");
+        if (text)
+          return text
+            .split("\n")
+            .filter(Boolean)
+            .map((l) => l.replace(/^\S+ (stdout|stderr) [FP] /, ""))
+            .join("\n");
       }
       return "";
     },

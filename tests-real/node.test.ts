@@ -25,6 +25,8 @@ import {
 import { needTool } from "./helpers/tools";
 import { AwsDouble } from "../tests/runtime/doubles/aws";
 import { GcpDoubles } from "../tests/runtime/doubles/gcp";
+import { AzureDoubles } from "../tests/runtime/doubles/azure";
+import { makeTestPki, type TestPki } from "../tests/runtime/doubles/tls";
 
 /**
  * The rendered pods on a real node: kubelet, containerd and runc built here, the fetch image
@@ -155,7 +157,15 @@ function podSpecOf(o: KubeObject): KubeObject | undefined {
 interface Stores {
   aws: AwsDouble;
   gcp: GcpDoubles & { podEnv(): Record<string, string> };
+  azure: AzureDoubles;
+  /** The test CA the Azure doubles' certificate chains to (a pod trusts it through NODE_EXTRA_CA_CERTS). */
+  caPem: string;
+  /** The pod network's bridge address (where every double listens). */
+  bridgeIp: string;
 }
+
+const TEST_CA = { configMap: "secret-mount-test-ca", dir: "/etc/secret-mount-test-ca" };
+const AZURE_TOKEN_DIR = "/var/run/secrets/azure/tokens";
 
 interface Prepared {
   objects: KubeObject[];
@@ -189,6 +199,7 @@ function prepare(objects: KubeObject[], stores: Stores, script: (o: KubeObject, 
     }
     const files = new Map<string, string>();
     let usesGcp = false;
+    const vaultHosts = new Set<string>();
     for (const f of fetchSpec.files) {
       const s = f.source;
       const value = stored.get(idOf(s))!;
@@ -198,6 +209,9 @@ function prepare(objects: KubeObject[], stores: Stores, script: (o: KubeObject, 
       else if (s.type === "gcp-secretmanager") {
         gcp.versions.set(s.name, { data: text, version: 1 });
         usesGcp = true;
+      } else if (s.type === "azure-keyvault") {
+        stores.azure.secrets.set(s.name, { value: text, version: randomBytes(16).toString("hex") });
+        vaultHosts.add(new URL(s.vaultUrl).hostname);
       } else throw new Error(`source ${s.type} has no double here`);
       files.set(f.path, sha(typeof value === "object" ? value[f.jsonKey] : value));
     }
@@ -224,14 +238,73 @@ function prepare(objects: KubeObject[], stores: Stores, script: (o: KubeObject, 
           ],
         },
       });
+    // AKS: what the workload identity webhook adds to a labelled pod's containers it does not skip.
+    const azureSa = sa?.metadata?.annotations?.["azure.workload.identity/client-id"]
+      ? sa.metadata.annotations
+      : undefined;
+    const azureUse = tpl.metadata?.labels?.["azure.workload.identity/use"] === "true" && azureSa;
+    const azureSkip = String(tpl.metadata?.annotations?.["azure.workload.identity/skip-containers"] ?? "")
+      .split(";")
+      .filter(Boolean);
+    if (azureUse) {
+      spec.volumes.push({
+        name: "azure-identity-token",
+        projected: {
+          sources: [
+            {
+              serviceAccountToken: {
+                audience: "api://AzureADTokenExchange",
+                expirationSeconds: 3600,
+                path: "azure-identity-token",
+              },
+            },
+          ],
+        },
+      });
+    }
+    if (vaultHosts.size > 0) {
+      // Test-only: the vault's host name resolves to the bridge (the double listens on :443 there),
+      // and the fetcher trusts the test CA (a ConfigMap the test creates beside the workload).
+      spec.hostAliases = [{ ip: stores.bridgeIp, hostnames: [...vaultHosts] }];
+      spec.volumes.push({ name: "test-ca", configMap: { name: TEST_CA.configMap } });
+      const ns = o.metadata.namespace;
+      if (
+        !out.some((x) => x.kind === "ConfigMap" && x.metadata.name === TEST_CA.configMap && x.metadata.namespace === ns)
+      ) {
+        out.push({
+          apiVersion: "v1",
+          kind: "ConfigMap",
+          metadata: { name: TEST_CA.configMap, namespace: ns },
+          data: { "ca.pem": stores.caPem },
+        });
+      }
+    }
     for (const c of [...spec.initContainers, ...spec.containers]) {
       if (c.name === "secret-mount-fetch") {
         c.image = IMAGE_NAMES.fetch;
         // Test-only: GKE's metadata server and Secret Manager are the doubles on the pod network.
         if (usesGcp) c.env = [...c.env, ...Object.entries(gcp.podEnv()).map(([name, value]) => ({ name, value }))];
+        if (vaultHosts.size > 0) {
+          c.env = [...c.env, { name: "NODE_EXTRA_CA_CERTS", value: `${TEST_CA.dir}/ca.pem` }];
+          c.volumeMounts = [...c.volumeMounts, { name: "test-ca", mountPath: TEST_CA.dir, readOnly: true }];
+        }
       } else {
         c.image = IMAGE_NAMES.app;
         c.command = ["sh", "-c", script(o, [...files.keys()])];
+      }
+      if (azureUse && !azureSkip.includes(c.name)) {
+        c.env = [
+          ...(c.env ?? []),
+          { name: "AZURE_CLIENT_ID", value: azureSa["azure.workload.identity/client-id"] },
+          { name: "AZURE_TENANT_ID", value: azureSa["azure.workload.identity/tenant-id"] },
+          { name: "AZURE_FEDERATED_TOKEN_FILE", value: `${AZURE_TOKEN_DIR}/azure-identity-token` },
+          // Test-only: Entra ID is the double on the pod network (the webhook sets Microsoft's authority).
+          { name: "AZURE_AUTHORITY_HOST", value: `${stores.azure.authorityHost}/` },
+        ];
+        c.volumeMounts = [
+          ...(c.volumeMounts ?? []),
+          { name: "azure-identity-token", mountPath: AZURE_TOKEN_DIR, readOnly: true },
+        ];
       }
       if (!roleArn || skip.includes(c.name)) continue;
       // What the EKS pod identity webhook adds to every container it does not skip.
@@ -283,6 +356,7 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
   let node: KubeNode;
   let aws: AwsDouble;
   let stores: Stores;
+  let pki: TestPki | undefined;
   let work: string;
   const created: string[] = [];
 
@@ -436,11 +510,45 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
     console.log(`      node ${node.name} Ready in ${Math.round((Date.now() - t1) / 1000)} s`);
     for (const tar of images) node.importImage(tar);
     aws = await new AwsDouble().start(node.bridgeIp);
+    const podsDir = path.join(node.dir, "kubelet", "pods");
+    /** The service-account tokens the kubelet projected into pods' volumes `volume`, file `file`. */
+    const projected = (volume: string, file: string) => () => {
+      if (!fs.existsSync(podsDir)) return [];
+      return fs.readdirSync(podsDir).flatMap((uid) => {
+        try {
+          return [fs.readFileSync(path.join(podsDir, uid, "volumes", "kubernetes.io~projected", volume, file), "utf8")];
+        } catch {
+          return [];
+        }
+      });
+    };
+    // The aks example's identity and vault, for the Azure doubles (its vault's host name is in their certificate).
+    const aks = await rendered("aks");
+    const aksSa = aks.find((o) => o.kind === "ServiceAccount")!.metadata.annotations;
+    const aksDeployment = aks.find((o) => o.kind === "Deployment")!;
+    const aksSpec = JSON.parse(
+      aksDeployment.spec.template.spec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC")
+        .value,
+    );
+    const vaultHosts = [...new Set<string>(aksSpec.files.map((f: KubeObject) => new URL(f.source.vaultUrl).hostname))];
+    pki = makeTestPki([node.bridgeIp, ...vaultHosts]);
+    const azure = await new AzureDoubles({
+      pki,
+      tenantId: aksSa["azure.workload.identity/tenant-id"],
+      clientId: aksSa["azure.workload.identity/client-id"],
+      tokenFile: "",
+      tokens: projected("azure-identity-token", "azure-identity-token"),
+      host: node.bridgeIp,
+      vaultPort: 443,
+    }).start();
     const gcp = await new GcpDoubles().start(node.bridgeIp);
     // The regional endpoint of the gke example's regional secret (secretmanager.<location>.rep.googleapis.com).
     await gcp.startRegion("europe-west4");
     stores = {
       aws,
+      azure,
+      caPem: pki.ca,
+      bridgeIp: node.bridgeIp,
       gcp: Object.assign(gcp, {
         podEnv: () =>
           ({
@@ -451,23 +559,14 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
       }),
     };
     // STS trusts the service-account tokens the kubelet projected for the audience sts.amazonaws.com.
-    const podsDir = path.join(node.dir, "kubelet", "pods");
-    aws.trustWebIdentityTokens(() => {
-      if (!fs.existsSync(podsDir)) return [];
-      return fs.readdirSync(podsDir).flatMap((uid) => {
-        const f = path.join(podsDir, uid, "volumes", "kubernetes.io~projected", "aws-iam-token", "token");
-        try {
-          return [fs.readFileSync(f, "utf8")];
-        } catch {
-          return [];
-        }
-      });
-    });
+    aws.trustWebIdentityTokens(projected("aws-iam-token", "token"));
   });
 
   after(async () => {
     await aws?.close();
     await stores?.gcp.stop();
+    await stores?.azure.stop();
+    pki?.dispose();
     node?.stop();
     cluster?.stop();
     // The cluster's own directory (etcd's data, keys, logs): this suite's to remove.
@@ -489,7 +588,7 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
     for (const name of Object.values(IMAGE_NAMES)) assert.ok(images.includes(name), `${name} imported`);
   });
 
-  for (const example of kubernetesExamples().filter((e) => e !== "aks")) {
+  for (const example of kubernetesExamples()) {
     it(`examples/${example}: the fetch init container exits 0; the app (UID 10001, fsGroup) reads every file, owners and modes as documented, on a read-only tmpfs of the rendered size`, async () => {
       // Each example in a namespace of its own (they all name theirs "billing").
       const { objects, expected } = prepare(
@@ -522,7 +621,12 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
             "AssumeRoleWithWebIdentity succeeded",
           );
           assert.equal(aws.signatureFailures, 0);
-        } else assert.ok(stores.gcp.tokenRequests > 0, "the fetcher took its token from the metadata server");
+        } else if (example === "gke") {
+          assert.ok(stores.gcp.tokenRequests > 0, "the fetcher took its token from the metadata server");
+        } else {
+          assert.ok(stores.azure.tokenRequests > 0, "the fetcher exchanged the projected token with Entra ID");
+          assert.ok(stores.azure.secretReads > 0, "and read the vault with what Entra ID issued");
+        }
       }
     });
   }

@@ -69,9 +69,9 @@ export function applyCommonFault(kind: FaultKind, req: IncomingMessage, res: Ser
   return false;
 }
 
-/** Listens on 127.0.0.1 (or `host`: the real tier's pod network bridge), port 0. */
-export async function listen(server: Server, host = "127.0.0.1"): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+/** Listens on 127.0.0.1 (or `host`: the real tier's pod network bridge), port 0 (or `port`). */
+export async function listen(server: Server, host = "127.0.0.1", port = 0): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(port, host, resolve));
   return (server.address() as AddressInfo).port;
 }
 
@@ -87,11 +87,6 @@ export async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers }).end(JSON.stringify(body));
 }

@@ -3,7 +3,9 @@
 # version: ${XDG_CACHE_HOME:-$HOME/.cache}/secret-mount/tools/<name>-<version>/<binary>.
 # A later run finds the binary and returns at once. Usage: build.sh <tool> [--cached-only]; prints
 # the binary dir (--cached-only: fails at once when the tool is not in the cache).
-# Tools: etcd, kube-apiserver, kube-controller-manager, pulumi-codegen, pulumi, pulumi-language-nodejs, pulumi-resource-kubernetes.
+# Tools: etcd, kube-apiserver, kube-controller-manager, kubelet, kube-scheduler, pause, containerd
+# (with ctr and containerd-shim-runc-v2), runc, cni-plugins (bridge, host-local, loopback), busybox,
+# pulumi-codegen, pulumi, pulumi-language-nodejs, pulumi-resource-kubernetes.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=versions.env
@@ -15,7 +17,12 @@ tool="$1"
 
 case "$tool" in
   etcd) version="$ETCD_VERSION" ;;
-  kube-apiserver | kube-controller-manager) version="$K8S_VERSION" ;;
+  kube-apiserver | kube-controller-manager | kubelet | kube-scheduler | pause) version="$K8S_VERSION" ;;
+  containerd) version="$CONTAINERD_VERSION" ;;
+  runc) version="$RUNC_VERSION" ;;
+  # Debian's packages: the version as a directory name (the epoch's ':' made '_').
+  cni-plugins) version="deb-${CNI_PLUGINS_DEB_VERSION//:/_}" ;;
+  busybox) version="deb-${BUSYBOX_DEB_VERSION//:/_}" ;;
   pulumi | pulumi-codegen) version="$PULUMI_CLI_VERSION" ;;
   pulumi-language-nodejs) version="$pulumi_version" ;;
   pulumi-resource-kubernetes) version="$KUBERNETES_PROVIDER_VERSION" ;;
@@ -35,13 +42,19 @@ rm -rf "$work"; mkdir -p "$work" "$dir/bin"
 cd "$work"
 export GOFLAGS=-mod=mod GOTOOLCHAIN=local CGO_ENABLED=0
 start=$(date +%s)
+# A Debian package's files under $dir/pkg, unpacked from the .deb (no system install). The package
+# lists may be missing on a new machine: refresh them once and retry.
+deb_extract() {
+  ( cd "$work" && { apt-get download "$1=$2" >&2 || { apt-get update >&2 && apt-get download "$1=$2" >&2; }; } )
+  dpkg -x "$work"/"$1"_*.deb "$work/pkg"
+}
 case "$tool" in
   etcd)
     go mod init wrapper >/dev/null 2>&1
     go get "go.etcd.io/etcd/server/v3@$ETCD_VERSION" >&2
     go build -trimpath -o "$dir/bin/etcd.tmp" go.etcd.io/etcd/server/v3 >&2
     ;;
-  kube-apiserver | kube-controller-manager)
+  kube-apiserver | kube-controller-manager | kubelet | kube-scheduler)
     minor="${K8S_VERSION#v1.}"
     go mod init wrapper >/dev/null 2>&1
     # k8s.io/kubernetes requires its staging modules at v0.0.0 with local replaces; replace each
@@ -55,6 +68,44 @@ case "$tool" in
     kv="k8s.io/component-base/version"
     go build -trimpath -ldflags "-X $kv.gitVersion=$K8S_VERSION -X $kv.gitMajor=1 -X $kv.gitMinor=${minor%%.*} -X $kv.gitTreeState=clean" \
       -o "$dir/bin/$tool.tmp" "k8s.io/kubernetes/cmd/$tool" >&2
+    ;;
+  pause)
+    # Kubernetes' own sandbox binary, compiled from the C file in the k8s.io/kubernetes module,
+    # static (the pause image holds this file only).
+    go mod init wrapper >/dev/null 2>&1
+    src="$(go mod download -json "k8s.io/kubernetes@$K8S_VERSION" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).Dir))')"
+    gcc -Os -Wall -Werror -static -DVERSION="$K8S_VERSION" -o "$dir/bin/pause.tmp" "$src/build/pause/linux/pause.c" >&2
+    strip "$dir/bin/pause.tmp"
+    ;;
+  containerd)
+    go mod init wrapper >/dev/null 2>&1
+    go mod edit -require="github.com/containerd/containerd/v2@$CONTAINERD_VERSION"
+    go mod download "github.com/containerd/containerd/v2@$CONTAINERD_VERSION" >&2
+    cv="github.com/containerd/containerd/v2/version"
+    for cmd in ctr containerd-shim-runc-v2 containerd; do
+      go build -trimpath -ldflags "-X $cv.Version=$CONTAINERD_VERSION" -o "$dir/bin/$cmd.tmp" "github.com/containerd/containerd/v2/cmd/$cmd" >&2
+    done
+    mv "$dir/bin/ctr.tmp" "$dir/bin/ctr"; mv "$dir/bin/containerd-shim-runc-v2.tmp" "$dir/bin/containerd-shim-runc-v2"
+    ;;
+  runc)
+    # runc needs cgo and libseccomp (Debian's libseccomp-dev) for its seccomp filters.
+    if ! pkg-config --exists libseccomp 2>/dev/null; then
+      { apt-get install -y --no-install-recommends libseccomp-dev pkg-config || { apt-get update && apt-get install -y --no-install-recommends libseccomp-dev pkg-config; }; } >&2
+    fi
+    go mod init wrapper >/dev/null 2>&1
+    go mod edit -require="github.com/opencontainers/runc@$RUNC_VERSION"
+    go mod download "github.com/opencontainers/runc@$RUNC_VERSION" >&2
+    CGO_ENABLED=1 go build -trimpath -tags seccomp -ldflags "-X main.version=${RUNC_VERSION#v}" -o "$dir/bin/runc.tmp" github.com/opencontainers/runc >&2
+    ;;
+  cni-plugins)
+    deb_extract containernetworking-plugins "$CNI_PLUGINS_DEB_VERSION"
+    for p in bridge host-local loopback; do cp "$work/pkg/usr/lib/cni/$p" "$dir/bin/$p"; done
+    # The name build.sh looks for: a list of what is here.
+    printf '#!/bin/sh\necho bridge host-local loopback\n' >"$dir/bin/cni-plugins.tmp"; chmod +x "$dir/bin/cni-plugins.tmp"
+    ;;
+  busybox)
+    deb_extract busybox-static "$BUSYBOX_DEB_VERSION"
+    cp "$work/pkg/bin/busybox" "$dir/bin/busybox.tmp"
     ;;
   pulumi-codegen)
     go mod init wrapper >/dev/null 2>&1

@@ -34,7 +34,7 @@ export interface Cluster {
   stop(): void;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.once("error", reject);
@@ -49,7 +49,7 @@ function freePort(): Promise<number> {
  * Starts one server in its own process group under a watchdog shell: when this Node process dies
  * (even by SIGKILL, when no exit handler runs), the watchdog kills the server within a second.
  */
-function startGuarded(bin: string, args: string[], logFile: string): ChildProcess {
+export function startGuarded(bin: string, args: string[], logFile: string): ChildProcess {
   const script = 'server="$1"; shift; "$server" "$@" & child=$!; '
     + `while kill -0 ${process.pid} 2>/dev/null && kill -0 "$child" 2>/dev/null; do sleep 1; done; `
     + 'kill "$child" 2>/dev/null; sleep 2; kill -9 "$child" 2>/dev/null; wait';
@@ -60,7 +60,7 @@ function startGuarded(bin: string, args: string[], logFile: string): ChildProces
   return child;
 }
 
-function killGroup(child: ChildProcess): void {
+export function killGroup(child: ChildProcess): void {
   if (child.pid === undefined || child.exitCode !== null) return;
   try {
     // SIGKILL: the data is throwaway, and a kube-apiserver told to stop gracefully can wait on an

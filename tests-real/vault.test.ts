@@ -18,6 +18,9 @@ import { createServiceAccount, requestToken, tokenReviewer } from "./helpers/ser
 import { needTool } from "./helpers/tools";
 import { applyVaultSide, enableKubernetesAuth, enableKvV2, expectStatus, startVault, writeKv, type VaultServer, type VaultSide } from "./helpers/vault";
 import { runFetch, startFetch, type LogLine, type RunResult } from "../tests/runtime/harness";
+import { VaultDouble } from "../tests/runtime/doubles/vault";
+import { makeTestPki } from "../tests/runtime/doubles/tls";
+import * as https from "node:https";
 
 const ROOT = path.resolve(__dirname, "..");
 /** The fetch image's user (runtime-image/Dockerfile); the bundle runs as it when the tests run as root. */
@@ -272,5 +275,88 @@ describe("a real HashiCorp Vault (v1.21.4) with Kubernetes auth against the real
     const reads = responses.filter((e) => e.request?.path === "apps/data/billing/db" && e.auth?.accessor === logins[0].response?.auth?.accessor);
     const cycles = r.logs.filter((l) => l.event === "set-written" || l.event === "refresh-unchanged" || l.event === "set-swapped").length;
     assert.ok(cycles >= 5 && reads.length >= cycles, `every cycle read billing/db with that one login's token (${reads.length} reads, ${cycles} cycles)`);
+  });
+
+  it("the runtime tests' loopback Vault double answers the fetcher's requests as this Vault does (status, errors, content type, the fields the fetcher reads)", async () => {
+    // The same secrets, role and ServiceAccount token on both; the double knows mount `secret` only.
+    await enableKvV2(vault, "secret");
+    const data = { db1: { k: "db-v1" }, db2: { k: "db-v2" }, gone1: { k: "gone-v1" }, gone2: { k: "gone-v2" }, other: { k: "payroll" } };
+    await writeKv(vault, "secret", "billing/db", data.db1);
+    await writeKv(vault, "secret", "billing/db", data.db2);
+    await writeKv(vault, "secret", "billing/gone", data.gone1);
+    await writeKv(vault, "secret", "billing/gone", data.gone2);
+    expectStatus(await vault.api("DELETE", "/v1/secret/data/billing/gone"), "delete the latest version");
+    await writeKv(vault, "secret", "payroll/db", data.other);
+    const paths = ["billing/db", "billing/gone", "billing/missing"];
+    await applyVaultSide(vault, {
+      policy: { name: "double-check", hcl: paths.map((p) => `path "secret/data/${p}" {\n  capabilities = ["read"]\n}\n`).join("\n") },
+      role: { authMount: "kubernetes", name: "double-check", body: { bound_service_account_names: ["billing"], bound_service_account_namespaces: ["shop"], audience: "vault", token_ttl: 600, token_max_ttl: 600, token_policies: ["double-check"] } },
+    });
+    const jwt = await requestToken(cluster, "shop", "billing", ["vault"]);
+    const tokenFile = path.join(work, "double-token");
+    fs.writeFileSync(tokenFile, jwt);
+    const pki = makeTestPki();
+    const double = await new VaultDouble({ tokenFile, pki }).start();
+    try {
+      double.roles.set("double-check", ["billing/"]);
+      double.kv.set("billing/db", { versions: { 1: data.db1, 2: data.db2 } });
+      double.kv.set("billing/gone", { versions: { 1: data.gone1, 2: null } });
+      double.kv.set("payroll/db", { versions: { 1: data.other } });
+
+      type Answer = { status: number; body: any; contentType: string };
+      const call = (address: string, ca: string, method: string, p: string, body?: unknown, token?: string) =>
+        new Promise<Answer>((resolve, reject) => {
+          const payload = body === undefined ? undefined : JSON.stringify(body);
+          const headers: Record<string, string> = { "X-Vault-Request": "true", ...(token ? { "X-Vault-Token": token } : {}), ...(payload ? { "content-type": "application/json" } : {}) };
+          const req = https.request(`${address}${p}`, { method, ca, headers }, (res) => {
+            let text = "";
+            res.setEncoding("utf8").on("data", (d) => (text += d)).on("end", () => {
+              let parsed: unknown = text;
+              try { parsed = JSON.parse(text); } catch { /* not JSON */ }
+              resolve({ status: res.statusCode ?? 0, body: parsed, contentType: String(res.headers["content-type"]).split(";")[0] });
+            });
+          });
+          req.on("error", reject);
+          req.end(payload);
+        });
+      /** What the fetcher depends on in one answer, in a form the two servers can be compared by. */
+      const shape = (a: Answer) => {
+        const b = a.body ?? {};
+        return {
+          status: a.status,
+          contentType: a.contentType,
+          errors: b.errors,
+          keys: typeof b === "object" ? Object.keys(b).sort() : typeof b,
+          auth: b.auth ? { keys: Object.keys(b.auth).sort(), token_type: b.auth.token_type, renewable: b.auth.renewable, orphan: b.auth.orphan, policies: b.auth.policies } : b.auth,
+          data: b.data?.data,
+          metadata: b.data?.metadata ? { keys: Object.keys(b.data.metadata).sort(), version: b.data.metadata.version, destroyed: b.data.metadata.destroyed, deleted: b.data.metadata.deletion_time !== "" } : undefined,
+        };
+      };
+      const run = async (address: string, ca: string) => {
+        const out: Record<string, unknown> = {};
+        const login = (role: string | undefined, j: string) => call(address, ca, "POST", "/v1/auth/kubernetes/login", { ...(role ? { role } : {}), jwt: j });
+        out.unknownRole = shape(await login("nope", jwt));
+        out.noRole = shape(await login(undefined, jwt));
+        const ok = await login("double-check", jwt);
+        out.login = shape(ok);
+        const token = ok.body?.auth?.client_token as string;
+        const read = async (p: string, t: string = token) => shape(await call(address, ca, "GET", `/v1/secret/data/${p}`, undefined, t));
+        out.latest = await read("billing/db");
+        out.pinned = await read("billing/db?version=1");
+        out.noSuchVersion = await read("billing/db?version=9");
+        out.deleted = await read("billing/gone");
+        out.missing = await read("billing/missing");
+        out.outsidePolicy = await read("payroll/db");
+        out.unknownToken = await read("billing/db", "hvs.CAESIunknowntoken");
+        out.noToken = await read("billing/db", "");
+        return out;
+      };
+      const real = await run(vault.address, fs.readFileSync(vault.caFile, "utf8"));
+      const doubled = await run(double.address, pki.ca);
+      assert.deepEqual(doubled, real);
+    } finally {
+      await double.stop();
+      pki.dispose();
+    }
   });
 });

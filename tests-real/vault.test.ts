@@ -235,7 +235,7 @@ describe("a real HashiCorp Vault (v1.21.4) with Kubernetes auth against the real
     assert.equal(await status("GET", "/v1/apps/data/billing/db"), 200);
     assert.equal(await status("GET", "/v1/apps/data/billing/api"), 200);
     assert.equal(await status("GET", "/v1/apps/metadata/billing/db"), 403);
-    assert.equal(await status("LIST", "/v1/apps/metadata/billing"), 403);
+    assert.equal(await status("GET", "/v1/apps/metadata/billing?list=true"), 403);
     assert.equal(await status("POST", "/v1/apps/data/billing/db", { data: { password: "x" } }), 403);
     assert.equal(await status("GET", "/v1/apps/data/billing/admin"), 403);
     assert.equal(await status("GET", "/v1/apps/data/billing"), 403);

@@ -130,13 +130,13 @@ describe("a real HashiCorp Vault (v1.21.4) with Kubernetes auth against the real
   });
 
   let n = 0;
-  /** A fresh volume the fetch user may write, and a token file for `ns/name` it may read. */
-  async function pod(ns: string, name: string, audiences: string[] | undefined = [DECLARATION.audience]) {
+  /** A fresh volume the fetch user may write, and a token file for `ns/name` (for `audiences`) it may read. */
+  async function pod(ns: string, name: string, audiences: string[] | null = [DECLARATION.audience]) {
     const dir = path.join(work, `pod-${++n}`);
     fs.mkdirSync(path.join(dir, "volume"), { recursive: true });
     fs.mkdirSync(path.join(dir, "home"));
     const tokenFile = path.join(dir, "token");
-    fs.writeFileSync(tokenFile, await requestToken(cluster, ns, name, audiences), { mode: 0o644 });
+    fs.writeFileSync(tokenFile, await requestToken(cluster, ns, name, audiences ?? undefined), { mode: 0o644 });
     if (asRoot) for (const d of ["volume", "home"]) fs.chownSync(path.join(dir, d), FETCH_UID, FETCH_UID);
     return { volume: path.join(dir, "volume"), tokenFile, home: path.join(dir, "home") };
   }
@@ -157,7 +157,7 @@ describe("a real HashiCorp Vault (v1.21.4) with Kubernetes auth against the real
   }
 
   const as = asRoot ? { uid: FETCH_UID, gid: FETCH_UID } : {};
-  const declaredFiles = [
+  const declaredFiles = () => [
     { path: "db/username", source: source("billing/db"), jsonKey: "username" },
     { path: "db/password", source: source("billing/db"), jsonKey: "password" },
     { path: "api.json", source: source("billing/api") },
@@ -189,7 +189,7 @@ describe("a real HashiCorp Vault (v1.21.4) with Kubernetes auth against the real
 
   it("the declared ServiceAccount's token (TokenRequest, audience vault) reads the declared secrets into files, jsonKey fan-out included, as the fetch image's non-root UID", async () => {
     const p = await pod("shop", "billing");
-    const r = await runFetch({ env: env(p, declaredFiles), timeoutMs: 60_000, ...as });
+    const r = await runFetch({ env: env(p, declaredFiles()), timeoutMs: 60_000, ...as });
     assert.equal(r.code, 0, `exit 0; output: ${r.stdout}${r.stderr}`);
     assert.equal(fs.readFileSync(path.join(p.volume, "db/username"), "utf8"), VALUES.username);
     assert.equal(fs.readFileSync(path.join(p.volume, "db/password"), "utf8"), VALUES.password);
@@ -202,19 +202,20 @@ describe("a real HashiCorp Vault (v1.21.4) with Kubernetes auth against the real
 
   it("a token for another ServiceAccount in the declared namespace is refused at login: exit 1, one access-denied line, no value", async () => {
     const p = await pod("shop", "checkout");
-    const line = expectDenied(await runFetch({ env: env(p, [declaredFiles[1]]), timeoutMs: 60_000, ...as }), p.volume, "db/password");
+    const line = expectDenied(await runFetch({ env: env(p, [declaredFiles()[1]]), timeoutMs: 60_000, ...as }), p.volume, "db/password");
     assert.match(String(line.msg), /login/);
   });
 
   it("a token for the declared ServiceAccount name in another namespace is refused at login", async () => {
     const p = await pod("payroll", "billing");
-    const line = expectDenied(await runFetch({ env: env(p, [declaredFiles[1]]), timeoutMs: 60_000, ...as }), p.volume, "db/password");
+    const line = expectDenied(await runFetch({ env: env(p, [declaredFiles()[1]]), timeoutMs: 60_000, ...as }), p.volume, "db/password");
     assert.match(String(line.msg), /login/);
   });
 
-  it("a token for the declared ServiceAccount without the declared audience is refused at login (the API server's TokenReview checks it)", async () => {
-    const p = await pod("shop", "billing", undefined);
-    const line = expectDenied(await runFetch({ env: env(p, [declaredFiles[1]]), timeoutMs: 60_000, ...as }), p.volume, "db/password");
+  it("a token for the declared ServiceAccount without the declared audience is refused at login (Vault checks its aud claim against the role's audience)", async () => {
+    // null: no audiences in the TokenRequest, so the token is for the API server's own audience.
+    const p = await pod("shop", "billing", null);
+    const line = expectDenied(await runFetch({ env: env(p, [declaredFiles()[1]]), timeoutMs: 60_000, ...as }), p.volume, "db/password");
     assert.match(String(line.msg), /login/);
   });
 
@@ -245,7 +246,7 @@ describe("a real HashiCorp Vault (v1.21.4) with Kubernetes auth against the real
 
   it("refresh mode: a new KV version reaches the refreshing fetcher, and one login serves every cycle (Vault's audit device)", async () => {
     const p = await pod("shop", "billing");
-    const fetcher = startFetch({ env: env(p, declaredFiles, "refresh", { SECRET_MOUNT_REFRESH_MS: "1000" }), timeoutMs: 120_000, ...as });
+    const fetcher = startFetch({ env: env(p, declaredFiles(), "refresh", { SECRET_MOUNT_REFRESH_MS: "1000" }), timeoutMs: 120_000, ...as });
     let r: RunResult | undefined;
     try {
       await fetcher.waitForLog((l) => l.event === "set-written", 60_000);
@@ -303,7 +304,7 @@ describe("a real HashiCorp Vault (v1.21.4) with Kubernetes auth against the real
       double.kv.set("billing/gone", { versions: { 1: data.gone1, 2: null } });
       double.kv.set("payroll/db", { versions: { 1: data.other } });
 
-      type Answer = { status: number; body: any; contentType: string };
+      type Answer = { status: number; body: any; contentType: string; cacheControl: string };
       const call = (address: string, ca: string, method: string, p: string, body?: unknown, token?: string) =>
         new Promise<Answer>((resolve, reject) => {
           const payload = body === undefined ? undefined : JSON.stringify(body);
@@ -313,7 +314,7 @@ describe("a real HashiCorp Vault (v1.21.4) with Kubernetes auth against the real
             res.setEncoding("utf8").on("data", (d) => (text += d)).on("end", () => {
               let parsed: unknown = text;
               try { parsed = JSON.parse(text); } catch { /* not JSON */ }
-              resolve({ status: res.statusCode ?? 0, body: parsed, contentType: String(res.headers["content-type"]).split(";")[0] });
+              resolve({ status: res.statusCode ?? 0, body: parsed, contentType: String(res.headers["content-type"]), cacheControl: String(res.headers["cache-control"]) });
             });
           });
           req.on("error", reject);
@@ -325,6 +326,7 @@ describe("a real HashiCorp Vault (v1.21.4) with Kubernetes auth against the real
         return {
           status: a.status,
           contentType: a.contentType,
+          cacheControl: a.cacheControl,
           errors: b.errors,
           keys: typeof b === "object" ? Object.keys(b).sort() : typeof b,
           auth: b.auth ? { keys: Object.keys(b.auth).sort(), token_type: b.auth.token_type, renewable: b.auth.renewable, orphan: b.auth.orphan, policies: b.auth.policies } : b.auth,

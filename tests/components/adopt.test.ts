@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { adoptPodTemplate, ADOPTED_BY_ANNOTATION, TIGHTENED_ANNOTATION, podWiring, type PodWiring } from "../../components/kubernetes/adopt";
-import { normalizeMount } from "../../components/core/normalize-mount";
+import { normalizeMount } from "../../components/declarations";
 import { DeclarationError } from "../../components";
 import type { SecretMountArgs } from "../../components";
 import type { PlatformWiring } from "../../components/kubernetes/pod";
@@ -65,7 +65,10 @@ const resolved = async (o: Obj): Promise<Obj> => (pulumi.output(o) as unknown as
 const refusal = (run: () => unknown, ...parts: (string | RegExp)[]) => {
   assert.throws(run, (e: unknown) => {
     assert.ok(e instanceof DeclarationError, String(e));
-    for (const p of parts) typeof p === "string" ? assert.ok(e.message.includes(p), `${e.message}\n  lacks: ${p}`) : assert.match(e.message, p);
+    for (const p of parts) {
+      if (typeof p === "string") assert.ok(e.message.includes(p), `${e.message}\n  lacks: ${p}`);
+      else assert.match(e.message, p);
+    }
     return true;
   });
 };

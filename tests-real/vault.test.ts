@@ -16,7 +16,16 @@ import * as path from "node:path";
 import { startCluster, type Cluster } from "./helpers/cluster";
 import { createServiceAccount, requestToken, tokenReviewer } from "./helpers/service-accounts";
 import { needTool } from "./helpers/tools";
-import { applyVaultSide, enableKubernetesAuth, enableKvV2, expectStatus, startVault, writeKv, type VaultServer, type VaultSide } from "./helpers/vault";
+import {
+  applyVaultSide,
+  enableKubernetesAuth,
+  enableKvV2,
+  expectStatus,
+  startVault,
+  writeKv,
+  type VaultServer,
+  type VaultSide,
+} from "./helpers/vault";
 import { runFetch, startFetch, type LogLine, type RunResult } from "../tests/runtime/harness";
 import { VaultDouble } from "../tests/runtime/doubles/vault";
 import { makeTestPki } from "../tests/runtime/doubles/tls";
@@ -83,7 +92,10 @@ const VALUES = {
 
 function assertNoValue(r: { stdout: string; stderr: string }, what: string): void {
   for (const [k, v] of Object.entries(VALUES)) {
-    assert.ok(!r.stdout.includes(v) && !r.stderr.includes(v), `${what}: the value of ${k} appeared in the fetcher's output`);
+    assert.ok(
+      !r.stdout.includes(v) && !r.stderr.includes(v),
+      `${what}: the value of ${k} appeared in the fetcher's output`,
+    );
   }
 }
 
@@ -142,16 +154,32 @@ describe("a real HashiCorp Vault (v1.21.4) with Kubernetes auth against the real
   }
 
   function source(secretPath: string) {
-    return { type: "vault-kv", address: vault.address, role: side.role.name, mount: DECLARATION.mount, authMount: side.role.authMount, path: secretPath };
+    return {
+      type: "vault-kv",
+      address: vault.address,
+      role: side.role.name,
+      mount: DECLARATION.mount,
+      authMount: side.role.authMount,
+      path: secretPath,
+    };
   }
 
-  function env(p: { tokenFile: string; home: string; volume: string }, files: unknown[], mode = "init", extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  function env(
+    p: { tokenFile: string; home: string; volume: string },
+    files: unknown[],
+    mode = "init",
+    extra: NodeJS.ProcessEnv = {},
+  ): NodeJS.ProcessEnv {
     const spec = { version: 1, dir: p.volume, mode, timeoutSeconds: 20, files };
     return {
-      PATH: process.env.PATH, HOME: p.home,
+      PATH: process.env.PATH,
+      HOME: p.home,
       SECRET_MOUNT_SPEC: JSON.stringify(spec),
-      VAULT_K8S_TOKEN_FILE: p.tokenFile, VAULT_CACERT: vault.caFile,
-      SECRET_MOUNT_MAX_ATTEMPTS: "2", SECRET_MOUNT_RETRY_BASE_MS: "20", SECRET_MOUNT_RETRY_CAP_MS: "100",
+      VAULT_K8S_TOKEN_FILE: p.tokenFile,
+      VAULT_CACERT: vault.caFile,
+      SECRET_MOUNT_MAX_ATTEMPTS: "2",
+      SECRET_MOUNT_RETRY_BASE_MS: "20",
+      SECRET_MOUNT_RETRY_CAP_MS: "100",
       ...extra,
     };
   }
@@ -170,7 +198,10 @@ describe("a real HashiCorp Vault (v1.21.4) with Kubernetes auth against the real
     assert.equal(failed.length, 1, `one file-failed line: ${JSON.stringify(failed)}`);
     assert.equal(failed[0].file, file);
     assert.equal(failed[0].cause, "access-denied", JSON.stringify(failed[0]));
-    assert.ok(r.logs.some((l) => l.event === "fetch-failed"), "the fetch-failed summary");
+    assert.ok(
+      r.logs.some((l) => l.event === "fetch-failed"),
+      "the fetch-failed summary",
+    );
     assert.deepEqual(fs.readdirSync(volume), [], "nothing written");
     assertNoValue(r, "denied run");
     return failed[0];
@@ -179,12 +210,18 @@ describe("a real HashiCorp Vault (v1.21.4) with Kubernetes auth against the real
   it("applies the declaration's policy (read on each declared data path only) and role (one ServiceAccount, one namespace, the audience, a short TTL, that policy)", async () => {
     const policy = expectStatus(await vault.api("GET", `/v1/sys/policies/acl/${side.policy.name}`), "read policy");
     assert.equal(policy.body.data.policy, side.policy.hcl, "Vault stores the HCL as written");
-    const role = expectStatus(await vault.api("GET", `/v1/auth/${side.role.authMount}/role/${side.role.name}`), "read role");
+    const role = expectStatus(
+      await vault.api("GET", `/v1/auth/${side.role.authMount}/role/${side.role.name}`),
+      "read role",
+    );
     assert.deepEqual(role.body.data.bound_service_account_names, ["billing"]);
     assert.deepEqual(role.body.data.bound_service_account_namespaces, ["shop"]);
     assert.equal(role.body.data.audience, "vault");
     assert.deepEqual(role.body.data.token_policies, [side.policy.name]);
-    assert.ok(role.body.data.token_ttl > 0 && role.body.data.token_ttl <= 3600, `short TTL: ${role.body.data.token_ttl}`);
+    assert.ok(
+      role.body.data.token_ttl > 0 && role.body.data.token_ttl <= 3600,
+      `short TTL: ${role.body.data.token_ttl}`,
+    );
   });
 
   it("the declared ServiceAccount's token (TokenRequest, audience vault) reads the declared secrets into files, jsonKey fan-out included, as the fetch image's non-root UID", async () => {
@@ -194,45 +231,68 @@ describe("a real HashiCorp Vault (v1.21.4) with Kubernetes auth against the real
     assert.equal(fs.readFileSync(path.join(p.volume, "db/username"), "utf8"), VALUES.username);
     assert.equal(fs.readFileSync(path.join(p.volume, "db/password"), "utf8"), VALUES.password);
     assert.deepEqual(JSON.parse(fs.readFileSync(path.join(p.volume, "api.json"), "utf8")), { token: VALUES.apiToken });
-    if (asRoot) assert.equal(fs.statSync(path.join(p.volume, "db/password")).uid, FETCH_UID, "written by the fetch UID");
-    const versions = Object.fromEntries(r.logs.filter((l) => l.event === "file-written").map((l) => [l.file, l.version]));
+    if (asRoot)
+      assert.equal(fs.statSync(path.join(p.volume, "db/password")).uid, FETCH_UID, "written by the fetch UID");
+    const versions = Object.fromEntries(
+      r.logs.filter((l) => l.event === "file-written").map((l) => [l.file, l.version]),
+    );
     assert.deepEqual(versions, { "db/username": "1", "db/password": "1", "api.json": "1" });
     assertNoValue(r, "successful run");
   });
 
   it("a token for another ServiceAccount in the declared namespace is refused at login: exit 1, one access-denied line, no value", async () => {
     const p = await pod("shop", "checkout");
-    const line = expectDenied(await runFetch({ env: env(p, [declaredFiles()[1]]), timeoutMs: 60_000, ...as }), p.volume, "db/password");
+    const line = expectDenied(
+      await runFetch({ env: env(p, [declaredFiles()[1]]), timeoutMs: 60_000, ...as }),
+      p.volume,
+      "db/password",
+    );
     assert.match(String(line.msg), /login/);
   });
 
   it("a token for the declared ServiceAccount name in another namespace is refused at login", async () => {
     const p = await pod("payroll", "billing");
-    const line = expectDenied(await runFetch({ env: env(p, [declaredFiles()[1]]), timeoutMs: 60_000, ...as }), p.volume, "db/password");
+    const line = expectDenied(
+      await runFetch({ env: env(p, [declaredFiles()[1]]), timeoutMs: 60_000, ...as }),
+      p.volume,
+      "db/password",
+    );
     assert.match(String(line.msg), /login/);
   });
 
   it("a token for the declared ServiceAccount without the declared audience is refused at login (Vault checks its aud claim against the role's audience)", async () => {
     // null: no audiences in the TokenRequest, so the token is for the API server's own audience.
     const p = await pod("shop", "billing", null);
-    const line = expectDenied(await runFetch({ env: env(p, [declaredFiles()[1]]), timeoutMs: 60_000, ...as }), p.volume, "db/password");
+    const line = expectDenied(
+      await runFetch({ env: env(p, [declaredFiles()[1]]), timeoutMs: 60_000, ...as }),
+      p.volume,
+      "db/password",
+    );
     assert.match(String(line.msg), /login/);
   });
 
   it("a path the declaration does not name is denied by the policy (the login succeeds, the read is refused)", async () => {
     const p = await pod("shop", "billing");
-    const r = await runFetch({ env: env(p, [{ path: "admin", source: source("billing/admin"), jsonKey: "root" }]), timeoutMs: 60_000, ...as });
+    const r = await runFetch({
+      env: env(p, [{ path: "admin", source: source("billing/admin"), jsonKey: "root" }]),
+      timeoutMs: 60_000,
+      ...as,
+    });
     const line = expectDenied(r, p.volume, "admin");
     assert.match(String(line.msg), /read: 403/);
   });
 
   it("the policy grants nothing but read on the declared data paths: no metadata, no list, no write, no other path", async () => {
     const token = await requestToken(cluster, "shop", "billing", [DECLARATION.audience]);
-    const login = expectStatus(await vault.api("POST", `/v1/auth/${side.role.authMount}/login`, { role: side.role.name, jwt: token }, null), "login");
+    const login = expectStatus(
+      await vault.api("POST", `/v1/auth/${side.role.authMount}/login`, { role: side.role.name, jwt: token }, null),
+      "login",
+    );
     const client = login.body.auth.client_token as string;
     assert.deepEqual(login.body.auth.token_policies, ["default", side.policy.name]);
     assert.equal(login.body.auth.lease_duration, DECLARATION.tokenTtlSeconds);
-    const status = async (method: string, p: string, body?: unknown) => (await vault.api(method, p, body, client)).status;
+    const status = async (method: string, p: string, body?: unknown) =>
+      (await vault.api(method, p, body, client)).status;
     assert.equal(await status("GET", "/v1/apps/data/billing/db"), 200);
     assert.equal(await status("GET", "/v1/apps/data/billing/api"), 200);
     assert.equal(await status("GET", "/v1/apps/metadata/billing/db"), 403);
@@ -246,18 +306,31 @@ describe("a real HashiCorp Vault (v1.21.4) with Kubernetes auth against the real
 
   it("refresh mode: a new KV version reaches the refreshing fetcher, and one login serves every cycle (Vault's audit device)", async () => {
     const p = await pod("shop", "billing");
-    const fetcher = startFetch({ env: env(p, declaredFiles(), "refresh", { SECRET_MOUNT_REFRESH_MS: "1000" }), timeoutMs: 120_000, ...as });
+    const fetcher = startFetch({
+      env: env(p, declaredFiles(), "refresh", { SECRET_MOUNT_REFRESH_MS: "1000" }),
+      timeoutMs: 120_000,
+      ...as,
+    });
     let r: RunResult | undefined;
     try {
       await fetcher.waitForLog((l) => l.event === "set-written", 60_000);
       // Some unchanged cycles first: each one reads Vault again.
-      await fetcher.waitForLog((l) => l.event === "refresh-unchanged" && fetcher.logs.filter((x) => x.event === "refresh-unchanged").length >= 3, 30_000);
-      const version = await writeKv(vault, "apps", "billing/db", { username: VALUES.username, password: VALUES.rotated });
+      await fetcher.waitForLog(
+        (l) =>
+          l.event === "refresh-unchanged" && fetcher.logs.filter((x) => x.event === "refresh-unchanged").length >= 3,
+        30_000,
+      );
+      const version = await writeKv(vault, "apps", "billing/db", {
+        username: VALUES.username,
+        password: VALUES.rotated,
+      });
       assert.equal(version, 2);
       await fetcher.waitForLog((l) => l.event === "set-swapped", 30_000);
       assert.equal(fs.readFileSync(path.join(p.volume, "db/password"), "utf8"), VALUES.rotated);
       assert.equal(fs.readFileSync(path.join(p.volume, "db/username"), "utf8"), VALUES.username);
-      const written = fetcher.logs.filter((l) => l.event === "file-written" && l.file === "db/password").map((l) => l.version);
+      const written = fetcher.logs
+        .filter((l) => l.event === "file-written" && l.file === "db/password")
+        .map((l) => l.version);
       assert.deepEqual(written.slice(-1), ["2"]);
     } finally {
       r = await fetcher.stop();
@@ -271,17 +344,32 @@ describe("a real HashiCorp Vault (v1.21.4) with Kubernetes auth against the real
     const hashed = expectStatus(await vault.api("POST", "/v1/sys/audit-hash/file", { input: jwt }), "audit-hash").body;
     const hash = hashed.data?.hash ?? hashed.hash;
     const responses = vault.audit().filter((e) => e.type === "response");
-    const logins = responses.filter((e) => e.request?.path === `auth/${side.role.authMount}/login` && e.request?.data?.jwt === hash);
+    const logins = responses.filter(
+      (e) => e.request?.path === `auth/${side.role.authMount}/login` && e.request?.data?.jwt === hash,
+    );
     assert.equal(logins.length, 1, `one Kubernetes login for the whole run (${logins.length})`);
-    const reads = responses.filter((e) => e.request?.path === "apps/data/billing/db" && e.auth?.accessor === logins[0].response?.auth?.accessor);
-    const cycles = r.logs.filter((l) => l.event === "set-written" || l.event === "refresh-unchanged" || l.event === "set-swapped").length;
-    assert.ok(cycles >= 5 && reads.length >= cycles, `every cycle read billing/db with that one login's token (${reads.length} reads, ${cycles} cycles)`);
+    const reads = responses.filter(
+      (e) => e.request?.path === "apps/data/billing/db" && e.auth?.accessor === logins[0].response?.auth?.accessor,
+    );
+    const cycles = r.logs.filter(
+      (l) => l.event === "set-written" || l.event === "refresh-unchanged" || l.event === "set-swapped",
+    ).length;
+    assert.ok(
+      cycles >= 5 && reads.length >= cycles,
+      `every cycle read billing/db with that one login's token (${reads.length} reads, ${cycles} cycles)`,
+    );
   });
 
   it("the runtime tests' loopback Vault double answers the fetcher's requests as this Vault does (status, errors, content type, the fields the fetcher reads)", async () => {
     // The same secrets, role and ServiceAccount token on both; the double knows mount `secret` only.
     await enableKvV2(vault, "secret");
-    const data = { db1: { k: "db-v1" }, db2: { k: "db-v2" }, gone1: { k: "gone-v1" }, gone2: { k: "gone-v2" }, other: { k: "payroll" } };
+    const data = {
+      db1: { k: "db-v1" },
+      db2: { k: "db-v2" },
+      gone1: { k: "gone-v1" },
+      gone2: { k: "gone-v2" },
+      other: { k: "payroll" },
+    };
     await writeKv(vault, "secret", "billing/db", data.db1);
     await writeKv(vault, "secret", "billing/db", data.db2);
     await writeKv(vault, "secret", "billing/gone", data.gone1);
@@ -290,8 +378,22 @@ describe("a real HashiCorp Vault (v1.21.4) with Kubernetes auth against the real
     await writeKv(vault, "secret", "payroll/db", data.other);
     const paths = ["billing/db", "billing/gone", "billing/missing"];
     await applyVaultSide(vault, {
-      policy: { name: "double-check", hcl: paths.map((p) => `path "secret/data/${p}" {\n  capabilities = ["read"]\n}\n`).join("\n") },
-      role: { authMount: "kubernetes", name: "double-check", body: { bound_service_account_names: ["billing"], bound_service_account_namespaces: ["shop"], audience: "vault", token_ttl: 600, token_max_ttl: 600, token_policies: ["double-check"] } },
+      policy: {
+        name: "double-check",
+        hcl: paths.map((p) => `path "secret/data/${p}" {\n  capabilities = ["read"]\n}\n`).join("\n"),
+      },
+      role: {
+        authMount: "kubernetes",
+        name: "double-check",
+        body: {
+          bound_service_account_names: ["billing"],
+          bound_service_account_namespaces: ["shop"],
+          audience: "vault",
+          token_ttl: 600,
+          token_max_ttl: 600,
+          token_policies: ["double-check"],
+        },
+      },
     });
     const jwt = await requestToken(cluster, "shop", "billing", ["vault"]);
     const tokenFile = path.join(work, "double-token");
@@ -308,14 +410,30 @@ describe("a real HashiCorp Vault (v1.21.4) with Kubernetes auth against the real
       const call = (address: string, ca: string, method: string, p: string, body?: unknown, token?: string) =>
         new Promise<Answer>((resolve, reject) => {
           const payload = body === undefined ? undefined : JSON.stringify(body);
-          const headers: Record<string, string> = { "X-Vault-Request": "true", ...(token ? { "X-Vault-Token": token } : {}), ...(payload ? { "content-type": "application/json" } : {}) };
+          const headers: Record<string, string> = {
+            "X-Vault-Request": "true",
+            ...(token ? { "X-Vault-Token": token } : {}),
+            ...(payload ? { "content-type": "application/json" } : {}),
+          };
           const req = https.request(`${address}${p}`, { method, ca, headers }, (res) => {
             let text = "";
-            res.setEncoding("utf8").on("data", (d) => (text += d)).on("end", () => {
-              let parsed: unknown = text;
-              try { parsed = JSON.parse(text); } catch { /* not JSON */ }
-              resolve({ status: res.statusCode ?? 0, body: parsed, contentType: String(res.headers["content-type"]), cacheControl: String(res.headers["cache-control"]) });
-            });
+            res
+              .setEncoding("utf8")
+              .on("data", (d) => (text += d))
+              .on("end", () => {
+                let parsed: unknown = text;
+                try {
+                  parsed = JSON.parse(text);
+                } catch {
+                  /* not JSON */
+                }
+                resolve({
+                  status: res.statusCode ?? 0,
+                  body: parsed,
+                  contentType: String(res.headers["content-type"]),
+                  cacheControl: String(res.headers["cache-control"]),
+                });
+              });
           });
           req.on("error", reject);
           req.end(payload);
@@ -329,20 +447,37 @@ describe("a real HashiCorp Vault (v1.21.4) with Kubernetes auth against the real
           cacheControl: a.cacheControl,
           errors: b.errors,
           keys: typeof b === "object" ? Object.keys(b).sort() : typeof b,
-          auth: b.auth ? { keys: Object.keys(b.auth).sort(), token_type: b.auth.token_type, renewable: b.auth.renewable, orphan: b.auth.orphan, policies: b.auth.policies } : b.auth,
+          auth: b.auth
+            ? {
+                keys: Object.keys(b.auth).sort(),
+                token_type: b.auth.token_type,
+                renewable: b.auth.renewable,
+                orphan: b.auth.orphan,
+                policies: b.auth.policies,
+              }
+            : b.auth,
           data: b.data?.data,
-          metadata: b.data?.metadata ? { keys: Object.keys(b.data.metadata).sort(), version: b.data.metadata.version, destroyed: b.data.metadata.destroyed, deleted: b.data.metadata.deletion_time !== "" } : undefined,
+          metadata: b.data?.metadata
+            ? {
+                keys: Object.keys(b.data.metadata).sort(),
+                version: b.data.metadata.version,
+                destroyed: b.data.metadata.destroyed,
+                deleted: b.data.metadata.deletion_time !== "",
+              }
+            : undefined,
         };
       };
       const run = async (address: string, ca: string) => {
         const out: Record<string, unknown> = {};
-        const login = (role: string | undefined, j: string) => call(address, ca, "POST", "/v1/auth/kubernetes/login", { ...(role ? { role } : {}), jwt: j });
+        const login = (role: string | undefined, j: string) =>
+          call(address, ca, "POST", "/v1/auth/kubernetes/login", { ...(role ? { role } : {}), jwt: j });
         out.unknownRole = shape(await login("nope", jwt));
         out.noRole = shape(await login(undefined, jwt));
         const ok = await login("double-check", jwt);
         out.login = shape(ok);
         const token = ok.body?.auth?.client_token as string;
-        const read = async (p: string, t: string = token) => shape(await call(address, ca, "GET", `/v1/secret/data/${p}`, undefined, t));
+        const read = async (p: string, t: string = token) =>
+          shape(await call(address, ca, "GET", `/v1/secret/data/${p}`, undefined, t));
         out.latest = await read("billing/db");
         out.pinned = await read("billing/db?version=1");
         out.noSuchVersion = await read("billing/db?version=9");

@@ -65,9 +65,7 @@ export class VaultDouble {
 
   async start(): Promise<this> {
     const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
-    this.server = this.opts.pki
-      ? createHttps({ key: this.opts.pki.key, cert: this.opts.pki.cert }, handler)
-      : createHttp(handler);
+    this.server = this.opts.pki ? createHttps({ key: this.opts.pki.key, cert: this.opts.pki.cert }, handler) : createHttp(handler);
     this.address = `${this.opts.pki ? "https" : "http"}://127.0.0.1:${await listen(this.server)}`;
     return this;
   }
@@ -85,16 +83,13 @@ export class VaultDouble {
     }
     if (this.rateLimit) {
       const admitted = this.rateLimit.admit(req.socket.remoteAddress ?? "");
-      const reset = new Date(Date.now() + this.rateLimit.retryAfterSeconds() * 1000)
-        .toUTCString()
-        .replace(/GMT$/, "UTC");
+      const reset = new Date(Date.now() + this.rateLimit.retryAfterSeconds() * 1000).toUTCString().replace(/GMT$/, "UTC");
       if (this.rateLimitHeaders) {
         res.setHeader("X-Ratelimit-Limit", String(this.rateLimit.limit));
         res.setHeader("X-Ratelimit-Reset", reset);
         if (!admitted) res.setHeader("Retry-After", reset);
       }
-      if (!admitted)
-        return void errors(429, `request path "${url.pathname.replace(/^\/v1\//, "")}": rate limit quota exceeded`);
+      if (!admitted) return void errors(429, `request path "${url.pathname.replace(/^\/v1\//, "")}": rate limit quota exceeded`);
     }
     if (req.method === "POST" && url.pathname === "/v1/auth/kubernetes/login") {
       const body = JSON.parse(await readBody(req)) as { role?: string; jwt?: string };
@@ -117,24 +112,9 @@ export class VaultDouble {
         wrap_info: null,
         warnings: null,
         auth: {
-          client_token: token,
-          accessor: randomBytes(8).toString("hex"),
-          policies,
-          token_policies: policies,
-          metadata: {
-            role: body.role,
-            service_account_name: "",
-            service_account_namespace: "",
-            service_account_secret_name: "",
-            service_account_uid: "",
-          },
-          lease_duration: 2764800,
-          renewable: true,
-          entity_id: "",
-          token_type: "service",
-          orphan: true,
-          mfa_requirement: null,
-          num_uses: 0,
+          client_token: token, accessor: randomBytes(8).toString("hex"), policies, token_policies: policies,
+          metadata: { role: body.role, service_account_name: "", service_account_namespace: "", service_account_secret_name: "", service_account_uid: "" },
+          lease_duration: 2764800, renewable: true, entity_id: "", token_type: "service", orphan: true, mfa_requirement: null, num_uses: 0,
         },
         mount_type: "",
       });
@@ -145,10 +125,7 @@ export class VaultDouble {
       const presented = req.headers["x-vault-token"];
       const role = this.tokens.get(String(presented ?? ""));
       // No token: "permission denied"; a token Vault does not know: both reasons, as a multierror.
-      if (!role)
-        return void (presented
-          ? errors(403, "2 errors occurred:\n\t* permission denied\n\t* invalid token\n\n")
-          : errors(403, "permission denied"));
+      if (!role) return void (presented ? errors(403, "2 errors occurred:\n\t* permission denied\n\t* invalid token\n\n") : errors(403, "permission denied"));
       const path = m[1];
       this.reads++;
       if (this.readDelayMs > 0) {
@@ -159,31 +136,14 @@ export class VaultDouble {
       }
       const fault = this.faults.take(path);
       if (fault && this.fault(fault, req, res)) return;
-      if (!this.roles.get(role)!.some((p) => path.startsWith(p)))
-        return void errors(403, "1 error occurred:\n\t* permission denied\n\n");
+      if (!this.roles.get(role)!.some((p) => path.startsWith(p))) return void errors(403, "1 error occurred:\n\t* permission denied\n\n");
       const entry = this.kv.get(path);
       const latest = entry ? Math.max(...Object.keys(entry.versions).map(Number)) : 0;
       const version = url.searchParams.has("version") ? Number(url.searchParams.get("version")) : latest;
       if (!entry || !(version in entry.versions)) return void errors(404);
       const data = entry.versions[version];
-      const metadata = {
-        created_time: "2026-11-22T10:00:00.000000Z",
-        custom_metadata: null,
-        deletion_time: data ? "" : "2026-11-22T11:00:00.000000Z",
-        destroyed: false,
-        version,
-      };
-      send(data ? 200 : 404, {
-        request_id: randomBytes(8).toString("hex"),
-        lease_id: "",
-        renewable: false,
-        lease_duration: 0,
-        data: { data, metadata },
-        wrap_info: null,
-        warnings: null,
-        auth: null,
-        mount_type: data ? "kv" : "",
-      });
+      const metadata = { created_time: "2026-11-22T10:00:00.000000Z", custom_metadata: null, deletion_time: data ? "" : "2026-11-22T11:00:00.000000Z", destroyed: false, version };
+      send(data ? 200 : 404, { request_id: randomBytes(8).toString("hex"), lease_id: "", renewable: false, lease_duration: 0, data: { data, metadata }, wrap_info: null, warnings: null, auth: null, mount_type: data ? "kv" : "" });
       return;
     }
     errors(404);
@@ -194,8 +154,7 @@ export class VaultDouble {
     // A rate limit quota's 429 names the request path; Vault sends no Retry-After unless
     // sys/quotas/config enables enable_rate_limit_response_headers.
     const requestPath = new URL(req.url ?? "/", this.address).pathname.replace(/^\/v1\//, "");
-    if (kind === "throttle")
-      sendJson(res, 429, { errors: [`request path "${requestPath}": rate limit quota exceeded`] }, VAULT_HEADERS);
+    if (kind === "throttle") sendJson(res, 429, { errors: [`request path "${requestPath}": rate limit quota exceeded`] }, VAULT_HEADERS);
     else if (kind === "server-error") sendJson(res, 503, { errors: ["Vault is sealed"] }, VAULT_HEADERS);
     else sendJson(res, 403, { errors: ["permission denied"] }, VAULT_HEADERS);
     return true;

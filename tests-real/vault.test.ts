@@ -360,6 +360,44 @@ describe("a real HashiCorp Vault (v1.21.4) with Kubernetes auth against the real
     );
   });
 
+  it("refresh mode: near the end of its lease the login token is renewed (auth/token/renew-self), not replaced by a new login (Vault's audit device)", async () => {
+    // The same role with a 3 s token TTL (max TTL 10 min): the fetcher renews at 80% of the lease.
+    const roleUrl = `/v1/auth/${side.role.authMount}/role/${side.role.name}`;
+    expectStatus(await vault.api("POST", roleUrl, { ...side.role.body, token_ttl: 3, token_max_ttl: 600 }), "role with a short TTL");
+    const p = await pod("shop", "billing");
+    const fetcher = startFetch({
+      env: env(p, declaredFiles(), "refresh", { SECRET_MOUNT_REFRESH_MS: "500" }),
+      timeoutMs: 120_000,
+      ...as,
+    });
+    let r: RunResult | undefined;
+    try {
+      await fetcher.waitForLog((l) => l.event === "set-written", 60_000);
+      await fetcher.waitForLog(
+        (l) => l.event === "vault-token-renewed" && fetcher.logs.filter((x) => x.event === "vault-token-renewed").length >= 2,
+        30_000,
+      );
+    } finally {
+      r = await fetcher.stop();
+      expectStatus(await vault.api("POST", roleUrl, side.role.body), "role restored");
+    }
+    assert.equal(r.code, 0, `a stopped sidecar exits 0; output: ${r.stdout}${r.stderr}`);
+    assertNoValue(r, "renewal run");
+    const jwt = fs.readFileSync(p.tokenFile, "utf8").trim();
+    const hashed = expectStatus(await vault.api("POST", "/v1/sys/audit-hash/file", { input: jwt }), "audit-hash").body;
+    const hash = hashed.data?.hash ?? hashed.hash;
+    const responses = vault.audit().filter((e) => e.type === "response");
+    const logins = responses.filter(
+      (e) => e.request?.path === `auth/${side.role.authMount}/login` && e.request?.data?.jwt === hash,
+    );
+    assert.equal(logins.length, 1, `one Kubernetes login for the whole run (${logins.length})`);
+    const accessor = logins[0].response?.auth?.accessor;
+    const renewals = responses.filter(
+      (e) => e.request?.path === "auth/token/renew-self" && e.auth?.accessor === accessor && !e.error,
+    );
+    assert.ok(renewals.length >= 2, `the login's token renewed by itself (${renewals.length} renew-self)`);
+  });
+
   it("the runtime tests' loopback Vault double answers the fetcher's requests as this Vault does (status, errors, content type, the fields the fetcher reads)", async () => {
     // The same secrets, role and ServiceAccount token on both; the double knows mount `secret` only.
     await enableKvV2(vault, "secret");

@@ -9,7 +9,7 @@ import { expectFileFailure, expectRotationPickedUp, expectSuccess, fastRetries, 
 import { makeTestPki, type TestPki } from "./doubles/tls";
 import { RateLimit } from "./doubles/rate-limit";
 import { VaultDouble } from "./doubles/vault";
-import { runFetch, SECRET_MARKER, specEnv, tempDir } from "./harness";
+import { runFetch, SECRET_MARKER, specEnv, startFetch, tempDir } from "./harness";
 
 describe("runtime: vault-kv (Kubernetes auth + KV v2)", function () {
   this.timeout(20_000);
@@ -39,6 +39,9 @@ describe("runtime: vault-kv (Kubernetes auth + KV v2)", function () {
     vault.maxInFlight = 0;
     vault.rateLimit = undefined;
     vault.rateLimitHeaders = false;
+    vault.leaseSeconds = 2764800;
+    vault.maxTtlSeconds = undefined;
+    vault.renewals = 0;
   });
 
   const podEnv = () => ({ VAULT_K8S_TOKEN_FILE: saToken, VAULT_CACERT: pki.caFile });
@@ -156,6 +159,45 @@ describe("runtime: vault-kv (Kubernetes auth + KV v2)", function () {
     fs.writeFileSync(other, "eyJhbGciOiJSUzI1NiJ9.another-namespace-token.sig");
     const volume = tempDir("sm-vol-");
     await expectFileFailure(specEnv(spec(volume, [{ path: "s", source: source("apps/billing/db") }]), { ...podEnv(), VAULT_K8S_TOKEN_FILE: other }), volume, { file: "s", sourceType: "vault-kv", cause: "access-denied" });
+  });
+
+  it("refresh mode: the login token is renewed (renew-self) near the end of its lease, not a new login each lease", async () => {
+    vault.kv.set("apps/billing/renewed", { versions: { 1: { pw: `r-${SECRET_MARKER}` } } });
+    vault.leaseSeconds = 1; // renewed at 80%: about every 0.8 s
+    const volume = tempDir("sm-vol-");
+    const env = specEnv(spec(volume, [{ path: "pw", source: source("apps/billing/renewed"), jsonKey: "pw" }], "refresh"), podEnv());
+    const fetcher = startFetch({ env: { ...env, SECRET_MOUNT_REFRESH_MS: "100" }, timeoutMs: 15_000 });
+    try {
+      await fetcher.waitForLog((l) => l.event === "set-written");
+      await fetcher.waitForLog((l) => l.event === "vault-token-renewed");
+      const readsBefore = vault.reads;
+      await new Promise((r) => setTimeout(r, 2500));
+      assert.ok(vault.reads > readsBefore, "the sidecar kept reading");
+    } finally {
+      const r = await fetcher.stop();
+      assert.equal(r.code, 0);
+    }
+    assert.equal(vault.logins, 1, "one login; its token renewed, every read with it");
+    assert.ok(vault.renewals >= 2, `renewals: ${vault.renewals}`);
+  });
+
+  it("refresh mode: a renewal cut short by the role's max TTL is used, then the fetcher logs in again", async () => {
+    vault.kv.set("apps/billing/capped", { versions: { 1: { pw: `c-${SECRET_MARKER}` } } });
+    vault.leaseSeconds = 1;
+    vault.maxTtlSeconds = 2;
+    const volume = tempDir("sm-vol-");
+    const env = specEnv(spec(volume, [{ path: "pw", source: source("apps/billing/capped"), jsonKey: "pw" }], "refresh"), podEnv());
+    const fetcher = startFetch({ env: { ...env, SECRET_MOUNT_REFRESH_MS: "100" }, timeoutMs: 15_000 });
+    try {
+      await fetcher.waitForLog((l) => l.event === "set-written");
+      await new Promise((r) => setTimeout(r, 4000));
+    } finally {
+      const r = await fetcher.stop();
+      assert.equal(r.code, 0);
+      assert.ok(!r.stdout.includes(SECRET_MARKER) && !r.stderr.includes(SECRET_MARKER), "no value in the log");
+    }
+    assert.ok(vault.renewals >= 1, `renewals: ${vault.renewals}`);
+    assert.ok(vault.logins >= 2, `logins: ${vault.logins}: past the max TTL the token cannot be renewed, so a new login`);
   });
 
   it("a rate limit quota's 429: waits at least the Retry-After Vault names (response headers on), plus a random share", async () => {

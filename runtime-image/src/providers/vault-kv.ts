@@ -25,7 +25,12 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 interface Login {
   token: string;
+  /** When to stop using the token as it is: 80% of its lease. */
   expiresAt: number;
+  /** The lease Vault gave at login, in seconds. */
+  leaseSeconds: number;
+  /** Whether renew-self may extend it (a renewal that came back shorter hit the max TTL: log in again next). */
+  renewable: boolean;
 }
 
 const logins = new Map<string, Promise<Login>>();
@@ -95,8 +100,34 @@ async function login(source: VaultKvSource, key: string, ctx: ProviderContext): 
     }
     const l = await p;
     if (l.expiresAt > Date.now()) return l;
-    if (logins.get(key) === p) logins.delete(key);
+    if (logins.get(key) !== p) continue;
+    // Near the end of its lease: renew the token (one renew-self, shared like the login), else log in again.
+    const next = l.renewable ? renew(source, l, ctx).catch(() => doLogin(source, ctx)) : doLogin(source, ctx);
+    logins.set(key, next);
+    next.catch(() => {
+      if (logins.get(key) === next) logins.delete(key);
+    });
   }
+}
+
+/**
+ * `auth/token/renew-self`: extends the login's token instead of a new login each lease. A refused
+ * renewal (revoked, not renewable) throws, and the caller logs in again; a renewal Vault cut short
+ * (the token reached its max TTL) is used and not renewed again.
+ */
+async function renew(source: VaultKvSource, l: Login, ctx: ProviderContext): Promise<Login> {
+  const res = await vaultRequest(ctx, `${source.address}/v1/auth/token/renew-self`, {
+    method: "POST",
+    call: "vault.RenewSelf",
+    headers: { "Content-Type": "application/json", "X-Vault-Token": l.token, ...nsHeader(source, ctx.env) },
+    body: JSON.stringify({ increment: `${l.leaseSeconds}s` }),
+  });
+  if (res.status !== 200) throw statusError("token renewal", res);
+  const auth = parseJson(res.body)?.auth as { client_token?: unknown; lease_duration?: unknown; renewable?: unknown } | undefined;
+  const lease = typeof auth?.lease_duration === "number" ? auth.lease_duration : 0;
+  if (lease <= 0) throw new SourceError("malformed", "Vault's renewal answer has no lease", true);
+  log.info("vault-token-renewed", { address: source.address, role: source.role, leaseSeconds: lease });
+  return { token: l.token, expiresAt: Date.now() + lease * 800, leaseSeconds: l.leaseSeconds, renewable: auth?.renewable === true && lease >= l.leaseSeconds };
 }
 
 async function doLogin(source: VaultKvSource, ctx: ProviderContext): Promise<Login> {
@@ -124,7 +155,8 @@ async function doLogin(source: VaultKvSource, ctx: ProviderContext): Promise<Log
     throw new SourceError("malformed", `Vault's login answer has no auth.client_token`, true);
   }
   const lease = typeof auth.lease_duration === "number" && auth.lease_duration > 0 ? auth.lease_duration : 300;
-  return { token: auth.client_token, expiresAt: Date.now() + lease * 800 };
+  const renewable = (auth as { renewable?: unknown }).renewable === true;
+  return { token: auth.client_token, expiresAt: Date.now() + lease * 800, leaseSeconds: lease, renewable };
 }
 
 function decode(source: VaultKvSource, body: string): { bytes: Buffer; version?: string } {
@@ -209,13 +241,15 @@ interface VaultResponse {
 
 interface VaultRequest {
   method: "GET" | "POST";
+  /** The call's name in the fetcher's counts (default: vault.Login for POST, vault.ReadKv for GET). */
+  call?: string;
   headers: Record<string, string>;
   body?: string;
 }
 
 /** One HTTP(S) exchange; the body is read whole (bounded) as text. */
 function vaultRequest(ctx: ProviderContext, url: string, req: VaultRequest): Promise<VaultResponse> {
-  ctx.countCall(req.method === "POST" ? "vault.Login" : "vault.ReadKv");
+  ctx.countCall(req.call ?? (req.method === "POST" ? "vault.Login" : "vault.ReadKv"));
   const u = new URL(url);
   const ca = u.protocol === "https:" ? customCa(ctx.env) : undefined;
   const mod = u.protocol === "https:" ? https : http;

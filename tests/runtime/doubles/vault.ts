@@ -57,6 +57,13 @@ export class VaultDouble {
    * on a refusal Retry-After = the reset time, both as Go's RFC1123 dates (`Mon, 07 Dec 2026 19:50:01 UTC`).
    */
   rateLimitHeaders = false;
+  /** The login token's TTL (`token_ttl` of the role; Vault's default is 32 days). */
+  leaseSeconds = 2764800;
+  /** The role's `token_max_ttl`: renewals past it are cut short, as Vault does. */
+  maxTtlSeconds?: number;
+  renewals = 0;
+  /** Each token's issue time and expiry (ms). An expired token is refused like an unknown one. */
+  private readonly tokenTimes = new Map<string, { issued: number; expires: number }>();
   private inFlight = 0;
   private readonly tokens = new Map<string, string>();
   private server!: Server;
@@ -101,6 +108,8 @@ export class VaultDouble {
       if (body.jwt !== readFileSync(this.opts.tokenFile, "utf8").trim()) return void errors(403, "permission denied");
       const token = `hvs.${randomBytes(12).toString("hex")}`;
       this.tokens.set(token, body.role);
+      const lease = this.maxTtlSeconds === undefined ? this.leaseSeconds : Math.min(this.leaseSeconds, this.maxTtlSeconds);
+      this.tokenTimes.set(token, { issued: Date.now(), expires: Date.now() + lease * 1000 });
       // Vault lists the policies sorted; metadata names the ServiceAccount the JWT was for.
       const policies = [body.role, "default"].sort();
       send(200, {
@@ -114,16 +123,46 @@ export class VaultDouble {
         auth: {
           client_token: token, accessor: randomBytes(8).toString("hex"), policies, token_policies: policies,
           metadata: { role: body.role, service_account_name: "", service_account_namespace: "", service_account_secret_name: "", service_account_uid: "" },
-          lease_duration: 2764800, renewable: true, entity_id: "", token_type: "service", orphan: true, mfa_requirement: null, num_uses: 0,
+          lease_duration: lease, renewable: true, entity_id: "", token_type: "service", orphan: true, mfa_requirement: null, num_uses: 0,
         },
         mount_type: "",
+      });
+      return;
+    }
+    // auth/token/renew-self (Vault's token auth method): extends the caller's token by `increment`
+    // (default its TTL), never past the max TTL; a cut-short renewal carries Vault's warning.
+    if (req.method === "POST" && url.pathname === "/v1/auth/token/renew-self") {
+      const token = String(req.headers["x-vault-token"] ?? "");
+      const body = JSON.parse((await readBody(req)) || "{}") as { increment?: string | number };
+      const times = this.tokenTimes.get(token);
+      if (!this.tokens.has(token) || !times || times.expires <= Date.now()) return void errors(403, "permission denied");
+      this.renewals++;
+      const asked = typeof body.increment === "number" ? body.increment : body.increment ? parseInt(body.increment, 10) : this.leaseSeconds;
+      let lease = asked;
+      const warnings: string[] = [];
+      if (this.maxTtlSeconds !== undefined) {
+        const left = Math.max(0, Math.floor((times.issued + this.maxTtlSeconds * 1000 - Date.now()) / 1000));
+        if (lease > left) {
+          warnings.push(`TTL of "${asked}s" exceeded the effective max_ttl of "${left}s"; TTL value is capped accordingly`);
+          lease = left;
+        }
+      }
+      times.expires = Date.now() + lease * 1000;
+      const role = this.tokens.get(token)!;
+      const policies = [role, "default"].sort();
+      send(200, {
+        request_id: randomBytes(8).toString("hex"), lease_id: "", renewable: false, lease_duration: 0, data: null, wrap_info: null,
+        warnings: warnings.length ? warnings : null,
+        auth: { client_token: token, accessor: randomBytes(8).toString("hex"), policies, token_policies: policies, metadata: { role }, lease_duration: lease, renewable: true, entity_id: "", token_type: "service", orphan: true, mfa_requirement: null, num_uses: 0 },
+        mount_type: "token",
       });
       return;
     }
     const m = /^\/v1\/secret\/data\/(.+)$/.exec(url.pathname);
     if (req.method === "GET" && m) {
       const presented = req.headers["x-vault-token"];
-      const role = this.tokens.get(String(presented ?? ""));
+      const expiry = this.tokenTimes.get(String(presented ?? ""))?.expires ?? Infinity;
+      const role = expiry > Date.now() ? this.tokens.get(String(presented ?? "")) : undefined;
       // No token: "permission denied"; a token Vault does not know: both reasons, as a multierror.
       if (!role) return void (presented ? errors(403, "2 errors occurred:\n\t* permission denied\n\t* invalid token\n\n") : errors(403, "permission denied"));
       const path = m[1];

@@ -11,6 +11,7 @@ import { wrapText } from "./terminal-text";
 import { describeAzure } from "./azure-artifacts";
 import { GCP_DESCRIBERS } from "./describe-gcp";
 import { placeholderMarker } from "./placeholder-marker";
+import { describeRemoteComponent } from "./describe-remote";
 
 export type { Artifact, Fact } from "./describe";
 
@@ -81,7 +82,10 @@ export function buildArtifacts(resources: RecordedResource[], ctx: ReviewContext
   const add = (r: { type: string; name: string }, facts: Fact[]) =>
     entries.push({ type: r.type, name: r.name, facts: facts.map((f) => ({ label: f.label, values: f.values.map(mark) })) });
 
-  for (const r of resources) if (!r.custom) add(r, [fact("component", "groups the resources below")]);
+  for (const r of resources) {
+    if (r.remote) add(r, describeRemoteComponent(r.type, clean(r.inputs)));
+    else if (!r.custom) add(r, [fact("component", "groups the resources below")]);
+  }
   for (const s of subjects) {
     const describe = DESCRIBERS[s.type] ?? (s.type.startsWith("azure-native:") ? describeAzure : s.type.startsWith("kubernetes:") ? describeKubernetesObject : undefined);
     const d = describe ? describe(s, index) : {

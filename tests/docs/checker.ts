@@ -330,9 +330,10 @@ export function checkReadme(md: string, maxBytes: number, commands: string[]): F
   return findings;
 }
 
-/** The Markdown files the checks cover: README.md, CONTRIBUTING.md and docs/**. */
+/** The Markdown files the checks cover: README.md, CONTRIBUTING.md, docs/**, the examples' and the runtime's READMEs. */
 export function documentationFiles(root: string): string[] {
-  const out = ["README.md", "CONTRIBUTING.md"].map((f) => path.join(root, f)).filter((f) => fs.existsSync(f));
+  const examples = fs.existsSync(path.join(root, "examples")) ? fs.readdirSync(path.join(root, "examples")).map((d) => `examples/${d}/README.md`) : [];
+  const out = ["README.md", "CONTRIBUTING.md", "runtime-image/README.md", ...examples].map((f) => path.join(root, f)).filter((f) => fs.existsSync(f));
   const walk = (dir: string) => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, e.name);

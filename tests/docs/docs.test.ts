@@ -13,12 +13,12 @@ const files = documentationFiles(ROOT);
 const read = (f: string) => fs.readFileSync(f, "utf8");
 const rel = (f: string) => path.relative(ROOT, f);
 
-describe("documentation (README.md, CONTRIBUTING.md, docs/)", function () {
+describe("documentation (README.md, CONTRIBUTING.md, docs/, the examples' and the runtime's READMEs)", function () {
   this.timeout(180_000);
 
   it("covers the README, CONTRIBUTING and a guide per platform", () => {
     const names = files.map(rel);
-    for (const f of ["README.md", "CONTRIBUTING.md", "docs/guides/eks.md", "docs/guides/aks.md", "docs/guides/gke.md", "docs/guides/ecs.md", "docs/troubleshooting.md"]) {
+    for (const f of ["README.md", "CONTRIBUTING.md", "docs/guides/eks.md", "docs/guides/aks.md", "docs/guides/gke.md", "docs/guides/ecs.md", "docs/troubleshooting.md", "examples/ecs/README.md", "runtime-image/README.md"]) {
       assert.ok(names.includes(f), `${f} is missing`);
     }
   });

@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { parseFetchSpecJson } from "../../components/spec/fetch-spec";
+import { parseFetchSpecJson } from "../../spec/fetch-spec";
 import { runProgram } from "../../components/render/offline-engine";
 import { botocoreErrors } from "../helpers/botocore";
 

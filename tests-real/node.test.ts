@@ -180,9 +180,11 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
     };
     work = fs.mkdtempSync(path.join(os.tmpdir(), "secret-mount-node-images-"));
     const t0 = Date.now();
+    const busyboxRootfs = stageBusyboxImage(work, bins.busybox);
     const images = [
       { rootfs: stageFetchImage(work), config: FETCH_IMAGE_CONFIG, name: IMAGE_NAMES.fetch },
-      { rootfs: stageBusyboxImage(work, bins.busybox), config: { Cmd: ["sh"] }, name: IMAGE_NAMES.app },
+      { rootfs: busyboxRootfs, config: { Cmd: ["sh"] }, name: IMAGE_NAMES.app },
+      { rootfs: busyboxRootfs, config: { Cmd: ["sh"], User: "10001:10001" }, name: IMAGE_NAMES.appUser },
       {
         rootfs: stagePauseImage(work, bins.pause),
         config: { Entrypoint: ["/pause"], User: "65535:65535" },
@@ -330,6 +332,52 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
       }
     });
   }
+
+  it("adoption: a Helm chart's Deployment adopted by a SecretMount (fixtures/node-adopt-program) runs the same way: the fetcher first, the chart's init container after it, the chart's app reads every file", async () => {
+    const { objects, expected } = prepare(
+      await renderedObjectsAt(path.join(__dirname, "fixtures/node-adopt-program")),
+      stores,
+      // The chart's init container waits for a database this test has none of: it checks and exits.
+      (_o, files, _c, init) => (init ? "exit 0" : checkScript(files, "exec sleep 86400")),
+    );
+    const d = objects.find((o) => o.kind === "Deployment" && o.metadata.name === "web")!;
+    const spec = d.spec.template.spec;
+    assert.equal(d.spec.template.metadata.annotations["secret-mount.io/adopted-by"], "shop", "rendered adopted");
+    assert.deepEqual(
+      spec.initContainers.map((c: KubeObject) => c.name),
+      ["secret-mount-fetch", "wait-for-db"],
+    );
+    // The chart names no user: the app's image does (USER 10001:10001).
+    assert.equal(spec.containers[0].securityContext?.runAsUser, undefined);
+    assert.equal(spec.containers[0].image, IMAGE_NAMES.appUser);
+    const assumedBefore = aws.callsOf("sts.AssumeRoleWithWebIdentity").filter((c) => c.status === 200).length;
+    await create(objects);
+    const { pod, log } = await appLog(d.metadata.namespace, d.spec.selector.matchLabels, "web", "checks-done");
+    const inits = Object.fromEntries(
+      pod.status.initContainerStatuses.map((st: KubeObject) => [st.name, st.state.terminated]),
+    );
+    assert.equal(inits["secret-mount-fetch"]?.exitCode, 0, JSON.stringify(inits));
+    assert.equal(inits["wait-for-db"]?.exitCode, 0, JSON.stringify(inits));
+    assert.ok(
+      Date.parse(inits["secret-mount-fetch"].finishedAt) <= Date.parse(inits["wait-for-db"].startedAt),
+      "the chart's init container ran after the fetch",
+    );
+    const fetchSpec = JSON.parse(
+      spec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value,
+    );
+    assert.equal(expected.get("web")!.size, 2);
+    assertChecks(
+      log,
+      expected.get("web")!,
+      spec.volumes.find((v: KubeObject) => v.emptyDir?.medium === "Memory").emptyDir.sizeLimit,
+      spec.securityContext.fsGroup,
+      fetchSpec.fileMode ?? "0440",
+    );
+    assert.ok(
+      aws.callsOf("sts.AssumeRoleWithWebIdentity").filter((c) => c.status === 200).length > assumedBefore,
+      "the fetcher assumed the role with the projected token",
+    );
+  });
 
   it("a denied secret: the fetch init container fails with exit code 1 and the documented log lines, and the app container never starts", async () => {
     // The eks example's objects again, in a namespace of their own; the double refuses one secret.

@@ -67,7 +67,7 @@ export interface Prepared {
 export function prepare(
   objects: KubeObject[],
   stores: Stores,
-  script: (o: KubeObject, files: string[]) => string,
+  script: (o: KubeObject, files: string[], container: KubeObject, init: boolean) => string,
 ): Prepared {
   const { aws, gcp } = stores;
   const expected = new Map<string, Map<string, string>>();
@@ -179,8 +179,9 @@ export function prepare(
           c.volumeMounts = [...c.volumeMounts, { name: "test-ca", mountPath: TEST_CA.dir, readOnly: true }];
         }
       } else {
-        c.image = IMAGE_NAMES.app;
-        c.command = ["sh", "-c", script(o, [...files.keys()])];
+        // An image that names its user (USER 10001:10001) for a container that names none (a chart's).
+        c.image = (c.securityContext?.runAsUser ?? spec.securityContext?.runAsUser) ? IMAGE_NAMES.app : IMAGE_NAMES.appUser;
+        c.command = ["sh", "-c", script(o, [...files.keys()], c, spec.initContainers.includes(c))];
       }
       if (azureUse && !azureSkip.includes(c.name)) {
         c.env = [

@@ -5,7 +5,7 @@
 # the binary dir (--cached-only: fails at once when the tool is not in the cache).
 # Tools: etcd, kube-apiserver, kube-controller-manager, kubelet, kube-scheduler, pause, containerd
 # (with ctr and containerd-shim-runc-v2), runc, cni-plugins (bridge, host-local, loopback), busybox,
-# pulumi-codegen, pulumi, pulumi-language-nodejs, pulumi-resource-kubernetes,
+# pulumi-codegen, pulumi, pulumi-language-nodejs, pulumi-resource-kubernetes, vault,
 # amazon-eks-pod-identity-webhook.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -28,6 +28,7 @@ case "$tool" in
   pulumi-language-nodejs) version="$pulumi_version" ;;
   pulumi-resource-kubernetes) version="$KUBERNETES_PROVIDER_VERSION" ;;
   amazon-eks-pod-identity-webhook) version="$EKS_POD_IDENTITY_WEBHOOK_VERSION" ;;
+  vault) version="$VAULT_VERSION" ;;
   *) echo "unknown tool: $tool" >&2; exit 2 ;;
 esac
 dir="$cache/$tool-$version"
@@ -156,6 +157,44 @@ case "$tool" in
     # Its registration as the project ships it (deploy/mutatingwebhook.yaml), beside the binary.
     cp "$src/deploy/mutatingwebhook.yaml" "$dir/bin/mutatingwebhook.yaml"
     go build -trimpath -ldflags "-X main.webhookVersion=$EKS_POD_IDENTITY_WEBHOOK_VERSION" -o "$dir/bin/$tool.tmp" "$mod" >&2
+    ;;
+  vault)
+    # The release's go.mod replaces its own sub-modules (api, sdk, api/auth/*) with local folders the
+    # module zip does not hold: require the published ones instead, repeat its two third-party
+    # replaces, and build a copy of the module with the three lines the published sdk needs changed.
+    go mod init wrapper >/dev/null 2>&1
+    src="$(go mod download -json "github.com/hashicorp/vault@$VAULT_VERSION" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).Dir))')"
+    cp -r "$src" vault-src
+    chmod -R u+w vault-src
+    # Each edit must find its old text exactly once, else the build stops naming the file.
+    edit() {
+      node -e '
+        const fs = require("fs"), [file, from, to] = process.argv.slice(1);
+        const text = fs.readFileSync(file, "utf8"), count = text.split(from).length - 1;
+        if (count !== 1) {
+          console.error(`vault ${process.env.VAULT_VERSION}: ${file}: expected the text to adapt exactly once, found it ${count} times: ${from}`);
+          process.exit(1);
+        }
+        fs.writeFileSync(file, text.replace(from, () => to));
+      ' "vault-src/$1" "$2" "$3"
+    }
+    export VAULT_VERSION
+    # sdk v0.21.0: framework.Backend.ActivationFunc takes a third (string) argument.
+    edit vault/identity_store.go "ActivationFunc: iStore.activateDeduplication," \
+      "ActivationFunc: func(ctx context.Context, req *logical.Request, _ string) error { return iStore.activateDeduplication(ctx, req) },"
+    edit vault/logical_system_activation_flags.go "b.idStoreBackend.ActivationFunc(ctx, nil)" "b.idStoreBackend.ActivationFunc(ctx, nil, \"\")"
+    # sdk v0.21.0: keysutil.LockManager.RestorePolicy returns only an error (the key name is the one asked for).
+    edit builtin/logical/transit/path_restore.go "restoredKeyName, err := b.lm.RestorePolicy(ctx, req.Storage, keyName, backupB64, force)" \
+      "restoredKeyName, err := keyName, b.lm.RestorePolicy(ctx, req.Storage, keyName, backupB64, force)"
+    go mod edit -require="github.com/hashicorp/vault@$VAULT_VERSION" -replace="github.com/hashicorp/vault=./vault-src"
+    go mod edit -replace="github.com/hashicorp/vault/api=github.com/hashicorp/vault/api@$VAULT_API_VERSION" \
+      -replace="github.com/hashicorp/vault/sdk=github.com/hashicorp/vault/sdk@$VAULT_SDK_VERSION" \
+      -replace="github.com/hashicorp/vault/api/auth/approle=github.com/hashicorp/vault/api/auth/approle@$VAULT_API_AUTH_APPROLE_VERSION" \
+      -replace="github.com/hashicorp/vault/api/auth/userpass=github.com/hashicorp/vault/api/auth/userpass@$VAULT_API_AUTH_USERPASS_VERSION" \
+      -replace="github.com/hashicorp/vault/api/auth/kubernetes=github.com/hashicorp/vault/api/auth/kubernetes@$VAULT_API_AUTH_KUBERNETES_VERSION" \
+      -replace="github.com/99designs/keyring=github.com/Jeffail/keyring@v1.2.3" \
+      -replace="github.com/ma314smith/signedxml@v1.1.1=github.com/moov-io/signedxml@v1.1.1"
+    nice -n 10 go build -trimpath -o "$dir/bin/vault.tmp" github.com/hashicorp/vault >&2
     ;;
 esac
 mv "$dir/bin/$tool.tmp" "$dir/bin/$tool"

@@ -5,7 +5,8 @@
 # the binary dir (--cached-only: fails at once when the tool is not in the cache).
 # Tools: etcd, kube-apiserver, kube-controller-manager, kubelet, kube-scheduler, pause, containerd
 # (with ctr and containerd-shim-runc-v2), runc, cni-plugins (bridge, host-local, loopback), busybox,
-# pulumi-codegen, pulumi, pulumi-language-nodejs, pulumi-resource-kubernetes, vault.
+# pulumi-codegen, pulumi, pulumi-language-nodejs, pulumi-resource-kubernetes, vault,
+# amazon-eks-pod-identity-webhook.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=versions.env
@@ -26,6 +27,7 @@ case "$tool" in
   pulumi | pulumi-codegen) version="$PULUMI_CLI_VERSION" ;;
   pulumi-language-nodejs) version="$pulumi_version" ;;
   pulumi-resource-kubernetes) version="$KUBERNETES_PROVIDER_VERSION" ;;
+  amazon-eks-pod-identity-webhook) version="$EKS_POD_IDENTITY_WEBHOOK_VERSION" ;;
   vault) version="$VAULT_VERSION" ;;
   *) echo "unknown tool: $tool" >&2; exit 2 ;;
 esac
@@ -146,6 +148,15 @@ case "$tool" in
     cp "$here/pulumi-resource-kubernetes/main.go" .
     go build -trimpath -ldflags "-X $mod/pkg/version.Version=${KUBERNETES_PROVIDER_VERSION#v}" \
       -o "$dir/bin/pulumi-resource-kubernetes.tmp" . >&2
+    ;;
+  amazon-eks-pod-identity-webhook)
+    mod=github.com/aws/amazon-eks-pod-identity-webhook
+    go mod init wrapper >/dev/null 2>&1
+    go mod edit -require="$mod@$EKS_POD_IDENTITY_WEBHOOK_VERSION"
+    src="$(go mod download -json "$mod@$EKS_POD_IDENTITY_WEBHOOK_VERSION" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).Dir))')"
+    # Its registration as the project ships it (deploy/mutatingwebhook.yaml), beside the binary.
+    cp "$src/deploy/mutatingwebhook.yaml" "$dir/bin/mutatingwebhook.yaml"
+    go build -trimpath -ldflags "-X main.webhookVersion=$EKS_POD_IDENTITY_WEBHOOK_VERSION" -o "$dir/bin/$tool.tmp" "$mod" >&2
     ;;
   vault)
     # The release's go.mod replaces its own sub-modules (api, sdk, api/auth/*) with local folders the

@@ -48,8 +48,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const first = await runOnce(config, env, loadProvider, stop.signal);
   if (first !== EXIT.OK || stop.signal.aborted || config.legacyFile || config.spec.mode === "init") return first;
 
-  log.info("refresh-started", { intervalMs: config.knobs.refreshMs });
-  await refreshLoop(config, env, loadProvider, stop.signal);
+  if ((await refreshLoop(config, env, loadProvider, stop.signal)) === "restart") return EXIT.RESTART_POD;
   log.info("stopped", {});
   return EXIT.OK;
 }

@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_FILE_MODE, DEFAULT_GENERATION_FILE, DEFAULT_REFRESH_SECONDS, DEFAULT_TIMEOUT_SECONDS, FetchSpecError, MIN_REFRESH_SECONDS, fileModeProblem, filePathProblem, normalizeFileMode, parseNotify, pathCollision, type NotifySpec } from "../spec/fetch-spec";
+import { DEFAULT_FILE_MODE, DEFAULT_GENERATION_FILE, DEFAULT_REFRESH_SECONDS, DEFAULT_TIMEOUT_SECONDS, FetchSpecError, MIN_REFRESH_SECONDS, fileModeProblem, filePathProblem, normalizeFileMode, parseNotify, pathCollision, type KubeletEnvFileSpec, type NotifySpec } from "../spec/fetch-spec";
+import { normalizeSecretEnv } from "./secret-env";
 import type { SecretMountedWorkloadArgs } from "../workload-args";
 import type { ContainerArgs, GenerateArgs, ResourcesArgs, SecretArgs, SecretFileArgs } from "./args";
 import { DeclarationError } from "./declaration-error";
@@ -108,6 +109,8 @@ export interface Declaration extends SecretSetDeclaration {
   containers: NormalizedContainer[];
   /** SecretMountedWorkload: annotations, scheduling, pull secrets, priority and grace period of its pods. */
   podSettings?: PodSettings;
+  /** The env file the containers' `secretEnv` read (fileKeyRef), when any container declares one. */
+  kubeletEnvFile?: KubeletEnvFileSpec;
 }
 
 const TOP_LEVEL_FIELDS: (keyof SecretMountedWorkloadArgs)[] = [
@@ -117,7 +120,7 @@ const TOP_LEVEL_FIELDS: (keyof SecretMountedWorkloadArgs)[] = [
 const SECRET_FIELDS: (keyof SecretArgs)[] = ["name", "value", "generate", "existing", "files", "description", "aws", "azure", "gcp"];
 const CONTAINER_FIELDS: (keyof ContainerArgs)[] = [
   "name", "image", "command", "args", "workingDir", "env", "ports", "resources", "livenessProbe", "readinessProbe",
-  "startupProbe", "runAsUser", "runAsGroup", "readOnlyRootFilesystem",
+  "startupProbe", "runAsUser", "runAsGroup", "readOnlyRootFilesystem", "secretEnv",
 ];
 /**
  * System directories a mount may not replace: the root, the directories every image's programs and
@@ -238,9 +241,11 @@ export function normalizeDeclaration(name: string, args: SecretMountedWorkloadAr
   for (const s of secrets) s.files.forEach((f, j) => f.mode !== undefined && check(fileModeDeniesProblem(f.mode, containers, fsGroup), `secrets[${s.index}].files[${j}].mode`, fail));
   const podSettings = normalizePodSettings(a, [FETCH_CONTAINER_NAME, ...containers.map((c) => c.name)], unknownFields, fail);
 
+  const kubeletEnvFile = normalizeSecretEnv(containers, set, fail);
+
   return {
     ...set, platform: platforms[0], namespace, createNamespace: a.createNamespace ?? false, serviceAccountName, deploymentName, replicas,
-    labels, volumeSizeLimit: a.volumeSizeLimit, fsGroup, containers, podSettings,
+    labels, volumeSizeLimit: a.volumeSizeLimit, fsGroup, containers, podSettings, ...(kubeletEnvFile ? { kubeletEnvFile } : {}),
   };
 }
 

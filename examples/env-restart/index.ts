@@ -41,4 +41,5 @@ const orders = new SecretMountedWorkload("orders-api", {
 
 export const roleArn = orders.roleArn;
 export const workloadName = orders.workloadName;
+export const selectorLabels = orders.selectorLabels;   // a Service's selector
 export const fetchSpec = orders.fetchSpec;

@@ -11,6 +11,7 @@
 import assert from "node:assert/strict";
 import { RESTART_POD_EXIT_CODE } from "../components/spec/fetch-spec";
 import { startCluster, type Cluster, type KubeResponse } from "./helpers/cluster";
+import { collectionPath, podFromTemplate, renderedObjects, type KubeObject } from "./helpers/rendered";
 import { needTool } from "./helpers/tools";
 
 const STRICT = "fieldValidation=Strict";
@@ -97,6 +98,28 @@ describe("a real kube-apiserver v1.36.3 accepts fileKeyRef env vars and the Rest
     assert.equal(j.status, 201, summary(j));
     const p = await cluster.request("POST", `/api/v1/namespaces/${NS}/pods?dryRun=All&${STRICT}`, pod("onfailure", { ...envFilePodSpec(), restartPolicy: "OnFailure" }));
     assert.equal(p.status, 201, summary(p));
+  });
+
+  it("the components' own render (examples/env-restart): the Deployment and a Pod from its template are created; fileKeyRef and the restart rule read back", async function () {
+    this.timeout(120_000);
+    const objects = await renderedObjects("env-restart");
+    for (const o of objects.filter((x) => ["Namespace", "ServiceAccount"].includes(x.kind))) {
+      const r = await cluster.request("POST", `${collectionPath(o)}?${STRICT}`, o);
+      assert.equal(r.status, 201, `${o.kind}: ${summary(r)}`);
+    }
+    const deployment = objects.find((o) => o.kind === "Deployment") as KubeObject;
+    const d = await cluster.request("POST", `${collectionPath(deployment)}?${STRICT}`, deployment);
+    assert.equal(d.status, 201, summary(d));
+    assert.deepEqual(d.warnings, []);
+    const pod = podFromTemplate(deployment);
+    const p = await cluster.request("POST", `${collectionPath(pod)}?${STRICT}`, pod);
+    assert.equal(p.status, 201, summary(p));
+    assert.deepEqual(p.warnings, [], "restricted is enforced and warned: no warning");
+    const got = (await cluster.request("GET", `${collectionPath(pod)}/${pod.metadata.name}`)).body;
+    const refs = got.spec.containers[0].env.filter((e: Obj) => e.valueFrom?.fileKeyRef).map((e: Obj) => e.valueFrom.fileKeyRef);
+    assert.deepEqual(refs.map((r: Obj) => r.key), ["DB_PASSWORD", "API_TOKEN"]);
+    assert.ok(refs.every((r: Obj) => r.volumeName === got.spec.initContainers[0].volumeMounts[0].name && r.path === "secret-mount.kubelet.env"));
+    assert.deepEqual(got.spec.initContainers[0].restartPolicyRules, [{ action: "RestartAllContainers", exitCodes: { operator: "In", values: [RESTART_POD_EXIT_CODE] } }]);
   });
 
   describe("negative controls: the server refuses what preview refuses", () => {

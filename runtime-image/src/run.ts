@@ -54,6 +54,16 @@ export async function runOnce(config: RunConfig, env: NodeJS.ProcessEnv, loadPro
   return EXIT.OK;
 }
 
+/** Whether two sets read from the volume hold the same files with the same bytes. */
+function sameSet(a: Map<string, Buffer> | undefined, b: Map<string, Buffer> | undefined): boolean {
+  return a !== undefined && b !== undefined && a.size === b.size && [...a].every(([p, bytes]) => b.get(p)?.equals(bytes) === true);
+}
+
+/** The set in the volume before this run's first write, when the spec restarts the pod (see refreshLoop). */
+export function setBeforeFirstWrite(spec: FetchSpec): Map<string, Buffer> | undefined {
+  return spec.mode === "refresh" && spec.notify?.restartPod ? readCurrentSet(spec.dir, setPaths(spec)) : undefined;
+}
+
 /** The paths of every file a set holds (the generation file aside). */
 function setPaths(spec: FetchSpec): string[] {
   return [...spec.files.map((f) => f.path), ...(spec.envFile ? [spec.envFile.path] : []), ...(spec.kubeletEnvFile ? [spec.kubeletEnvFile.path] : [])];
@@ -64,14 +74,18 @@ function setPaths(spec: FetchSpec): string[] {
  * `notify.restartPod`, until the pod should restart in place ("restart": exit RESTART_POD). A failed
  * refresh keeps the last good set.
  */
-export async function refreshLoop(config: RunConfig, env: NodeJS.ProcessEnv, loadProvider: ProviderLoader, stop: AbortSignal): Promise<"stopped" | "restart"> {
+export async function refreshLoop(config: RunConfig, env: NodeJS.ProcessEnv, loadProvider: ProviderLoader, stop: AbortSignal, before?: Map<string, Buffer>): Promise<"stopped" | "restart"> {
   const { spec, knobs } = config;
   const restart = spec.notify?.restartPod;
   const minIntervalMs = (restart?.minIntervalSeconds ?? DEFAULT_RESTART_MIN_INTERVAL_SECONDS) * 1000;
   // What the app started with: it starts after this sidecar's first write (startup probe).
   const baseline = restart ? readCurrentSet(spec.dir, setPaths(spec)) : undefined;
   let restartState = restart ? readRestartState(spec.dir) : { requests: 0 };
-  let pending = false;
+  // After a restart in place the volume still held the previous set, which the startup probe
+  // accepts: if this sidecar's first write changed it, the app may have read either, so restart
+  // once more (debounced) rather than leave it on an old value.
+  let pending = restart !== undefined && before !== undefined && !sameSet(before, baseline);
+  if (pending) log.info("restart-deferred", { msg: "the set changed while the pod restarted; the app may have started with the previous one", inMs: Math.max(0, restartDueAt(restartState, minIntervalMs) - Date.now()), restartsRequested: restartState.requests, swaps: 0 });
   let swaps = 0;
   log.info("refresh-started", { intervalMs: knobs.refreshMs, ...(restart ? { restartPod: { minIntervalSeconds: minIntervalMs / 1000, restartsRequested: restartState.requests } } : {}) });
   const restartNow = (): "restart" => {

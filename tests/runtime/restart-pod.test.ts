@@ -98,6 +98,22 @@ describe("runtime: restart in place after a swap (notify.restartPod)", () => {
     }
   });
 
+  it("a set that changed while the pod restarted (the app may have read the previous one) restarts it once more", async () => {
+    const vol = path.join(tempDir(), "vol");
+    aws.putSecret("restart/race", `${SECRET_MARKER}-before`);
+    const first = start(vol, "restart/race", 30);
+    await first.waitForLog((l) => l.event === "refresh-unchanged");
+    await first.stop();
+    // The pod restarted in place 31 s ago; meanwhile the store moved on.
+    fs.writeFileSync(path.join(vol, "..restart-pod"), JSON.stringify({ requests: 1, lastAt: new Date(Date.now() - 31_000).toISOString() }));
+    aws.putSecret("restart/race", `${SECRET_MARKER}-after`);
+    const r = await start(vol, "restart/race", 30).done;
+    assert.equal(r.code, RESTART_POD_EXIT_CODE);
+    assert.match(String(r.logs.find((l) => l.event === "restart-deferred")?.msg), /changed while the pod restarted/);
+    assert.equal(r.logs.find((l) => l.event === "restart-pod")?.restartsRequested, 2);
+    assert.equal(fs.readFileSync(path.join(vol, "kube.env"), "utf8"), `DB_PASSWORD='${SECRET_MARKER}-after'\n`);
+  });
+
   it("without notify.restartPod a swap never ends the sidecar", async () => {
     aws.putSecret("restart/none", `${SECRET_MARKER}-a`);
     const vol = path.join(tempDir(), "vol");

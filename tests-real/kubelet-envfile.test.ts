@@ -24,7 +24,10 @@ interface Parsed {
 
 /** The kubelet's answer for each key of `file`. */
 function kubeletRead(bin: string, file: string, keys: string[]): Parsed[] {
-  return execFileSync(bin, [file, ...keys], { encoding: "utf8" }).trim().split("\n").map((l) => JSON.parse(l) as Parsed);
+  return execFileSync(bin, [file, ...keys], { encoding: "utf8" })
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Parsed);
 }
 
 /** Variable name -> value the fetcher must write and the kubelet must read back the same. */
@@ -71,7 +74,10 @@ describe("the kubelet's own env-file parser (k8s.io/kubernetes v1.36.3) reads wh
       dir: vol,
       mode: "init",
       timeoutSeconds: 5,
-      files: names.map((_, i) => ({ path: `v/${i}`, source: { type: "aws-secretsmanager", secretId: `envfile/${i}`, region: REGION } })),
+      files: names.map((_, i) => ({
+        path: `v/${i}`,
+        source: { type: "aws-secretsmanager", secretId: `envfile/${i}`, region: REGION },
+      })),
       kubeletEnvFile: { path: "kube.env", vars: Object.fromEntries(names.map((n, i) => [n, `v/${i}`])) },
     };
   }
@@ -95,10 +101,30 @@ describe("the kubelet's own env-file parser (k8s.io/kubernetes v1.36.3) reads wh
 
   /** Values the fetcher refuses, the limit it names, and what the kubelet does with the naive line. */
   const REFUSED_VALUES: { value: string; reason: RegExp; kubelet: (p: Parsed) => boolean; kubeletDoes: string }[] = [
-    { value: "it's", reason: /single quote/, kubelet: (p) => p.error !== undefined, kubeletDoes: "fails to parse the file" },
-    { value: "", reason: /empty, which the kubelet treats as a missing key/, kubelet: (p) => !p.found && !p.error, kubeletDoes: "finds no key" },
-    { value: "crlf\r\nline", reason: /carriage return before a line feed/, kubelet: (p) => p.value === "crlf\nline", kubeletDoes: "drops the carriage return" },
-    { value: "x".repeat(70_000), reason: /over the env file's limit of 32768 bytes per value/, kubelet: (p) => /too long/.test(p.error ?? ""), kubeletDoes: "fails: a line over 64 KiB" },
+    {
+      value: "it's",
+      reason: /single quote/,
+      kubelet: (p) => p.error !== undefined,
+      kubeletDoes: "fails to parse the file",
+    },
+    {
+      value: "",
+      reason: /empty, which the kubelet treats as a missing key/,
+      kubelet: (p) => !p.found && !p.error,
+      kubeletDoes: "finds no key",
+    },
+    {
+      value: "crlf\r\nline",
+      reason: /carriage return before a line feed/,
+      kubelet: (p) => p.value === "crlf\nline",
+      kubeletDoes: "drops the carriage return",
+    },
+    {
+      value: "x".repeat(70_000),
+      reason: /over the env file's limit of 32768 bytes per value/,
+      kubelet: (p) => /too long/.test(p.error ?? ""),
+      kubeletDoes: "fails: a line over 64 KiB",
+    },
   ];
 
   for (const c of REFUSED_VALUES) {
@@ -106,11 +132,19 @@ describe("the kubelet's own env-file parser (k8s.io/kubernetes v1.36.3) reads wh
       const naive = path.join(tempDir(), "naive.env");
       fs.writeFileSync(naive, `OK='fine'\nBAD='${c.value}'\n`);
       const p = kubeletRead(bin, naive, ["BAD"])[0];
-      assert.ok(c.kubelet(p), `the kubelet ${c.kubeletDoes}: ${JSON.stringify({ ...p, value: p.value?.slice(0, 40) })}`);
+      assert.ok(
+        c.kubelet(p),
+        `the kubelet ${c.kubeletDoes}: ${JSON.stringify({ ...p, value: p.value?.slice(0, 40) })}`,
+      );
 
       const vol = path.join(tempDir(), "vol");
       // The fetcher's own value limit (64 KiB by default) raised: the env file's limit is what refuses.
-      const r = await runFetch({ env: specEnv(spec(vol, { OK: "fine", BAD: c.value }), { ...aws.podIdentityEnv(tempDir()), SECRET_MOUNT_MAX_VALUE_BYTES: "200000" }) });
+      const r = await runFetch({
+        env: specEnv(spec(vol, { OK: "fine", BAD: c.value }), {
+          ...aws.podIdentityEnv(tempDir()),
+          SECRET_MOUNT_MAX_VALUE_BYTES: "200000",
+        }),
+      });
       assert.equal(r.code, 1);
       const failed = r.logs.filter((l) => l.event === "file-failed");
       assert.equal(failed.length, 1, JSON.stringify(failed));
@@ -126,7 +160,11 @@ describe("the kubelet's own env-file parser (k8s.io/kubernetes v1.36.3) reads wh
     { name: " LEADING", reason: /starts or ends with a space/, kubeletDoes: "skips the blank and finds another name" },
     { name: "TRAILING ", reason: /starts or ends with a space/, kubeletDoes: "fails: a blank before '='" },
     { name: "A=B", reason: /'='/, kubeletDoes: "splits the name at the first '='" },
-    { name: "N".repeat(KUBELET_ENV_LIMITS.nameChars + 1), reason: /129 characters; the env file keeps names to 128/, kubeletDoes: "(reads it today; the KEP limit)" },
+    {
+      name: "N".repeat(KUBELET_ENV_LIMITS.nameChars + 1),
+      reason: /129 characters; the env file keeps names to 128/,
+      kubeletDoes: "(reads it today; the KEP limit)",
+    },
   ];
 
   for (const c of REFUSED_NAMES) {
@@ -135,7 +173,10 @@ describe("the kubelet's own env-file parser (k8s.io/kubernetes v1.36.3) reads wh
         const naive = path.join(tempDir(), "naive.env");
         fs.writeFileSync(naive, `${c.name}='value'\n`);
         const p = kubeletRead(bin, naive, [c.name])[0];
-        assert.ok(p.error !== undefined || !p.found || p.value !== "value", `the kubelet ${c.kubeletDoes}: ${JSON.stringify(p)}`);
+        assert.ok(
+          p.error !== undefined || !p.found || p.value !== "value",
+          `the kubelet ${c.kubeletDoes}: ${JSON.stringify(p)}`,
+        );
       }
       const vol = path.join(tempDir(), "vol");
       const r = await runFetch({ env: specEnv(spec(vol, { [c.name]: "value" }), aws.podIdentityEnv(tempDir())) });

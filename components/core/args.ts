@@ -541,7 +541,10 @@ export type GenerationFileNotifyArgs = GenerationFileNotify;
  * completion). See docs/rotation.md.
  */
 export interface RestartPodNotify {
-  /** Least seconds between two restarts of a pod (default 300, at least 30). */
+  /**
+   * Least seconds between two restarts of a pod (default 300, at least 30).
+   * @default `300`
+   */
   minIntervalSeconds?: number;
 }
 /** {@link RestartPodNotify} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */

@@ -14,35 +14,53 @@ export const DEFAULT_KUBELET_ENV_FILE = "secret-mount.kubelet.env";
 type Fail = (field: string, problem: string) => never;
 
 /** The env file every container's `secretEnv` reads from, or undefined when none declares one. */
-export function normalizeSecretEnv(containers: NormalizedContainer[], set: SecretSetDeclaration, fail: Fail): KubeletEnvFileSpec | undefined {
+export function normalizeSecretEnv(
+  containers: NormalizedContainer[],
+  set: SecretSetDeclaration,
+  fail: Fail,
+): KubeletEnvFileSpec | undefined {
   const vars: { [name: string]: string } = {};
   const declaredBy = new Map<string, string>();
   const files = set.secrets.flatMap((s) => s.files.map((f) => ({ secret: s, file: f })));
   for (const c of containers) {
     if (c.secretEnv === undefined) continue;
     const at = `${c.field}.secretEnv`;
-    if (typeof c.secretEnv !== "object" || c.secretEnv === null || Array.isArray(c.secretEnv)) fail(at, "must map variable names to secret names or file paths, e.g. { DB_PASSWORD: \"db-password\" }");
+    if (typeof c.secretEnv !== "object" || c.secretEnv === null || Array.isArray(c.secretEnv))
+      fail(at, 'must map variable names to secret names or file paths, e.g. { DB_PASSWORD: "db-password" }');
     const names = Object.keys(c.secretEnv);
     if (names.length === 0) fail(at, "is empty; name at least one variable, or remove it");
     for (const name of names) {
       const field = `${at}.${name}`;
       const nameProblem = kubeletEnvNameProblem(name);
       if (nameProblem) fail(field, nameProblem);
-      if (c.env && Object.prototype.hasOwnProperty.call(c.env, name)) fail(field, `is also in ${c.field}.env; a variable has one source, remove one of the two`);
+      if (c.env && Object.prototype.hasOwnProperty.call(c.env, name))
+        fail(field, `is also in ${c.field}.env; a variable has one source, remove one of the two`);
       const target = c.secretEnv[name];
-      if (typeof target !== "string" || target === "") fail(field, "must be the name of a declared secret or the path of a declared secret file");
+      if (typeof target !== "string" || target === "")
+        fail(field, "must be the name of a declared secret or the path of a declared secret file");
       const byPath = files.find((x) => x.file.path === target);
       const bySecret = set.secrets.find((s) => s.name === target);
       let chosen = byPath;
       if (!chosen && bySecret) {
-        if (bySecret.files.length !== 1) fail(field, `names secret "${target}", which has ${bySecret.files.length} files (${bySecret.files.map((f) => f.path).join(", ")}); name one of them by its path`);
+        if (bySecret.files.length !== 1)
+          fail(
+            field,
+            `names secret "${target}", which has ${bySecret.files.length} files (${bySecret.files.map((f) => f.path).join(", ")}); name one of them by its path`,
+          );
         chosen = { secret: bySecret, file: bySecret.files[0] };
       }
-      if (!chosen) fail(field, `"${target}" is neither a declared secret nor a declared file path; secrets: ${set.secrets.map((s) => s.name).join(", ")}`);
+      if (!chosen)
+        fail(
+          field,
+          `"${target}" is neither a declared secret nor a declared file path; secrets: ${set.secrets.map((s) => s.name).join(", ")}`,
+        );
       const { secret, file } = chosen!;
       const other = vars[name];
       if (other !== undefined && other !== file.path) {
-        fail(field, `reads "${file.path}", but ${declaredBy.get(name)} reads "${other}" under the same name; the pod's env file holds one value per name, so use one file or two names`);
+        fail(
+          field,
+          `reads "${file.path}", but ${declaredBy.get(name)} reads "${other}" under the same name; the pod's env file holds one value per name, so use one file or two names`,
+        );
       }
       vars[name] = file.path;
       declaredBy.set(name, field);
@@ -52,9 +70,17 @@ export function normalizeSecretEnv(containers: NormalizedContainer[], set: Secre
   }
   if (Object.keys(vars).length === 0) return undefined;
   const path = DEFAULT_KUBELET_ENV_FILE;
-  const taken = [...files.map((x) => x.file.path), ...(set.envFile ? [set.envFile.path] : []), ...(set.refresh?.notify?.generationFile ? [set.refresh.notify.generationFile.path ?? DEFAULT_GENERATION_FILE] : [])];
+  const taken = [
+    ...files.map((x) => x.file.path),
+    ...(set.envFile ? [set.envFile.path] : []),
+    ...(set.refresh?.notify?.generationFile ? [set.refresh.notify.generationFile.path ?? DEFAULT_GENERATION_FILE] : []),
+  ];
   const clash = taken.find((p) => pathCollision(p, path));
-  if (clash) fail("secrets", `the file "${clash}" collides with "${path}", where the fetcher writes the env file for secretEnv; rename the file`);
+  if (clash)
+    fail(
+      "secrets",
+      `the file "${clash}" collides with "${path}", where the fetcher writes the env file for secretEnv; rename the file`,
+    );
   return { path, vars };
 }
 
@@ -75,8 +101,10 @@ function knownValueProblem(secret: NormalizedSecret, file: { jsonKey?: string; d
   }
   if (secret.kind === "generate" && secret.generate?.type === "password") {
     const g = secret.generate;
-    if (g.special && g.specialCharacters.includes("'")) return "may contain a single quote (generate.specialCharacters), which the kubelet's env file cannot carry; remove it from specialCharacters";
-    if (g.length > KUBELET_ENV_LIMITS.valueBytes) return `is ${g.length} characters long, over the env file's limit of ${KUBELET_ENV_LIMITS.valueBytes} bytes per value`;
+    if (g.special && g.specialCharacters.includes("'"))
+      return "may contain a single quote (generate.specialCharacters), which the kubelet's env file cannot carry; remove it from specialCharacters";
+    if (g.length > KUBELET_ENV_LIMITS.valueBytes)
+      return `is ${g.length} characters long, over the env file's limit of ${KUBELET_ENV_LIMITS.valueBytes} bytes per value`;
   }
   return undefined;
 }

@@ -37,11 +37,16 @@ export const ENV_FILES_MIN_KUBERNETES = "1.35";
  */
 export function kubeletEnvNameProblem(name: string): string | undefined {
   if (typeof name !== "string" || name.length === 0) return "must be a non-empty variable name";
-  if (name.length > KUBELET_ENV_LIMITS.nameChars) return `is ${name.length} characters; the env file keeps names to ${KUBELET_ENV_LIMITS.nameChars}`;
-  if (!/^[\x20-\x7e]+$/.test(name) || name.includes("=")) return "holds a character outside printable ASCII or an '='; Kubernetes refuses such a fileKeyRef key (use letters, digits and _)";
-  if (name.startsWith("#")) return "starts with '#', which the kubelet's env-file parser reads as a comment, so the key is never found; rename it";
-  if (/^\s|\s$/.test(name)) return "starts or ends with a space, which the kubelet's env-file parser skips or refuses; remove it";
-  if (name === "__proto__") return "cannot be a variable name here (JavaScript objects treat it as the prototype); rename it";
+  if (name.length > KUBELET_ENV_LIMITS.nameChars)
+    return `is ${name.length} characters; the env file keeps names to ${KUBELET_ENV_LIMITS.nameChars}`;
+  if (!/^[\x20-\x7e]+$/.test(name) || name.includes("="))
+    return "holds a character outside printable ASCII or an '='; Kubernetes refuses such a fileKeyRef key (use letters, digits and _)";
+  if (name.startsWith("#"))
+    return "starts with '#', which the kubelet's env-file parser reads as a comment, so the key is never found; rename it";
+  if (/^\s|\s$/.test(name))
+    return "starts or ends with a space, which the kubelet's env-file parser skips or refuses; remove it";
+  if (name === "__proto__")
+    return "cannot be a variable name here (JavaScript objects treat it as the prototype); rename it";
   return undefined;
 }
 
@@ -52,10 +57,13 @@ export function kubeletEnvNameProblem(name: string): string | undefined {
 export function kubeletEnvValueProblem(text: string | undefined, bytes: number): string | undefined {
   if (text === undefined) return "is not UTF-8 text, which the kubelet cannot pass as an environment variable";
   if (bytes === 0) return "is empty, which the kubelet treats as a missing key (the container would not start)";
-  if (bytes > KUBELET_ENV_LIMITS.valueBytes) return `is ${bytes} bytes, over the env file's limit of ${KUBELET_ENV_LIMITS.valueBytes} bytes per value; read it from the file instead`;
+  if (bytes > KUBELET_ENV_LIMITS.valueBytes)
+    return `is ${bytes} bytes, over the env file's limit of ${KUBELET_ENV_LIMITS.valueBytes} bytes per value; read it from the file instead`;
   if (text.includes("\u0000")) return "contains a NUL byte, which no environment variable can hold";
-  if (text.includes("'")) return "contains a single quote, which the kubelet's env file cannot carry (values are single-quoted, without escapes); read it from the file instead";
-  if (text.includes("\r\n")) return "contains a carriage return before a line feed, which the kubelet's env-file parser drops; read it from the file instead";
+  if (text.includes("'"))
+    return "contains a single quote, which the kubelet's env file cannot carry (values are single-quoted, without escapes); read it from the file instead";
+  if (text.includes("\r\n"))
+    return "contains a carriage return before a line feed, which the kubelet's env-file parser drops; read it from the file instead";
   return undefined;
 }
 
@@ -66,6 +74,7 @@ export function kubeletEnvLine(name: string, value: string): string {
 
 /** Checks the size of a whole rendered file. */
 export function kubeletEnvFileProblem(bytes: number): string | undefined {
-  if (bytes > KUBELET_ENV_LIMITS.fileBytes) return `is ${bytes} bytes, over the env file's limit of ${KUBELET_ENV_LIMITS.fileBytes} bytes; move some variables to files`;
+  if (bytes > KUBELET_ENV_LIMITS.fileBytes)
+    return `is ${bytes} bytes, over the env file's limit of ${KUBELET_ENV_LIMITS.fileBytes} bytes; move some variables to files`;
   return undefined;
 }

@@ -18,18 +18,24 @@ const orders = new SecretMountedWorkload("orders-api", {
     // An existing secret, rotated by whoever owns it.
     { name: "api-token", existing: { arn: config.require("apiTokenSecretArn") } },
   ],
-  containers: [{
-    name: "api",
-    image: config.get("image") ?? "public.ecr.aws/docker/library/busybox:1.37",
-    // Stand-in for the real app: says which variables it got (never their values) and waits.
-    command: ["sh", "-c", "for v in DB_PASSWORD API_TOKEN; do eval \"test -n \\\"\\$$v\\\"\" && echo \"$v is set\"; done; exec sleep 86400"],
-    runAsUser: 10001,
-    ports: [{ name: "http", containerPort: 8080 }],
-    resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
-    // Variable name -> a secret's name (or a secret file's path). The pod spec holds references
-    // only; the kubelet reads the values from the fetcher's env file when the container starts.
-    secretEnv: { DB_PASSWORD: "db-password", API_TOKEN: "api-token" },
-  }],
+  containers: [
+    {
+      name: "api",
+      image: config.get("image") ?? "public.ecr.aws/docker/library/busybox:1.37",
+      // Stand-in for the real app: says which variables it got (never their values) and waits.
+      command: [
+        "sh",
+        "-c",
+        'for v in DB_PASSWORD API_TOKEN; do eval "test -n \\"\\$$v\\"" && echo "$v is set"; done; exec sleep 86400',
+      ],
+      runAsUser: 10001,
+      ports: [{ name: "http", containerPort: 8080 }],
+      resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
+      // Variable name -> a secret's name (or a secret file's path). The pod spec holds references
+      // only; the kubelet reads the values from the fetcher's env file when the container starts.
+      secretEnv: { DB_PASSWORD: "db-password", API_TOKEN: "api-token" },
+    },
+  ],
   refresh: {
     intervalSeconds: 300,
     // After a changed set is in place, restart the pod in place (same pod, node and IP; the
@@ -41,5 +47,5 @@ const orders = new SecretMountedWorkload("orders-api", {
 
 export const roleArn = orders.roleArn;
 export const workloadName = orders.workloadName;
-export const selectorLabels = orders.selectorLabels;   // a Service's selector
+export const selectorLabels = orders.selectorLabels; // a Service's selector
 export const fetchSpec = orders.fetchSpec;

@@ -22,8 +22,12 @@ export interface RestartState {
 
 export function readRestartState(dir: string): RestartState {
   try {
-    const raw = JSON.parse(fs.readFileSync(path.join(dir, RESTART_STATE_FILE), "utf8")) as { requests?: unknown; lastAt?: unknown };
-    const requests = typeof raw.requests === "number" && Number.isInteger(raw.requests) && raw.requests >= 0 ? raw.requests : 0;
+    const raw = JSON.parse(fs.readFileSync(path.join(dir, RESTART_STATE_FILE), "utf8")) as {
+      requests?: unknown;
+      lastAt?: unknown;
+    };
+    const requests =
+      typeof raw.requests === "number" && Number.isInteger(raw.requests) && raw.requests >= 0 ? raw.requests : 0;
     const lastAtMs = typeof raw.lastAt === "string" ? Date.parse(raw.lastAt) : NaN;
     return Number.isFinite(lastAtMs) ? { requests, lastAtMs } : { requests };
   } catch {
@@ -41,7 +45,9 @@ export function recordRestart(dir: string, now: number, previous: RestartState):
   const next = { requests: previous.requests + 1, lastAtMs: now };
   const file = path.join(dir, RESTART_STATE_FILE);
   const tmp = `${file}.tmp`;
-  fs.writeFileSync(tmp, `${JSON.stringify({ requests: next.requests, lastAt: new Date(now).toISOString() })}\n`, { mode: 0o640 });
+  fs.writeFileSync(tmp, `${JSON.stringify({ requests: next.requests, lastAt: new Date(now).toISOString() })}\n`, {
+    mode: 0o640,
+  });
   fs.renameSync(tmp, file);
   return next;
 }

@@ -3,7 +3,7 @@ import * as core from "@pulumi/kubernetes/core/v1";
 import * as apps from "@pulumi/kubernetes/apps/v1";
 import * as batch from "@pulumi/kubernetes/batch/v1";
 import { normalizeWorkloadShape } from "./core/workload-kind";
-import { normalizeDeclaration } from "./core/normalize";
+import { normalizeDeclaration } from "./declarations";
 import { prepareMount } from "./platform";
 import { workloadManifest, fetchSpecConfigMapManifest, namespaceManifest, serviceAccountManifest } from "./kubernetes/manifests";
 import { checkPodRestricted, selectorLabels } from "./kubernetes/pod";
@@ -71,7 +71,7 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
     super("secret-mount:index:SecretMountedWorkload", name, {}, opts);
     warnUnpinnedImages(this, [{ field: "fetch.image", image: fetchImage }, ...decl.containers.map((c) => ({ field: `${c.field}.image`, image: c.image }))]);
     warnPlainValues(this, decl.secrets);
-    const { platform, fetchSpec } = provision(this);
+    const { platform, fetchSpec, outputs } = provision(this);
 
     let namespaceResource: pulumi.Resource | undefined;
     if (decl.createNamespace) {
@@ -90,7 +90,6 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
         : shape.kind === "CronJob" ? new batch.CronJob(`${name}-cronjob`, manifest, workloadOpts)
           : new apps.Deployment(`${name}-deployment`, manifest, workloadOpts);
 
-    this.roleArn = platform.outputs.roleArn;
     this.serviceAccountName = serviceAccount.metadata.name;
     this.workloadName = deployment.metadata.name;
     this.deploymentName = this.workloadName;
@@ -98,17 +97,10 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
     this.namespace = pulumi.output(decl.namespace);
     this.mountPath = pulumi.output(decl.mountPath);
     this.fetchSpec = fetchSpec;
-    this.permissionPolicy = platform.outputs.permissionPolicy;
-    this.trustPolicy = platform.outputs.trustPolicy;
-    this.identityClientId = platform.outputs.identityClientId;
-    this.identityPrincipalId = platform.outputs.identityPrincipalId;
-    this.vaultUri = platform.outputs.vaultUri;
-    this.roleAssignments = platform.outputs.roleAssignments;
-    this.federatedCredential = platform.outputs.federatedCredential;
-    this.iamMembers = platform.outputs.iamMembers;
-    this.googleServiceAccountEmail = platform.outputs.googleServiceAccountEmail;
+    // The platform's own outputs (declared above for Pulumi's schema; see platforms/registry.ts).
+    Object.assign(this, outputs);
     this.registerOutputs({
-      roleArn: this.roleArn,
+      ...outputs,
       serviceAccountName: this.serviceAccountName,
       workloadName: this.workloadName,
       deploymentName: this.deploymentName,
@@ -116,15 +108,6 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
       namespace: this.namespace,
       mountPath: this.mountPath,
       fetchSpec: this.fetchSpec,
-      permissionPolicy: this.permissionPolicy,
-      trustPolicy: this.trustPolicy,
-      identityClientId: this.identityClientId,
-      identityPrincipalId: this.identityPrincipalId,
-      vaultUri: this.vaultUri,
-      roleAssignments: this.roleAssignments,
-      federatedCredential: this.federatedCredential,
-      iamMembers: this.iamMembers,
-      googleServiceAccountEmail: this.googleServiceAccountEmail,
     });
   }
 }

@@ -9,7 +9,7 @@
  * Negative controls: the server refuses what preview refuses (bad keys, a non-emptyDir volume, ...).
  */
 import assert from "node:assert/strict";
-import { RESTART_POD_EXIT_CODE } from "../components/spec/fetch-spec";
+import { RESTART_POD_EXIT_CODE } from "../spec/fetch-spec";
 import { startCluster, type Cluster, type KubeResponse } from "./helpers/cluster";
 import { collectionPath, podFromTemplate, renderedObjects, type KubeObject } from "./helpers/rendered";
 import { needTool } from "./helpers/tools";

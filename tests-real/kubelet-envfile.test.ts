@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { KUBELET_ENV_LIMITS } from "../components/spec/kubelet-env-file";
+import { KUBELET_ENV_LIMITS } from "../spec/kubelet-env-file";
 import { AwsDouble, REGION } from "../tests/runtime/doubles/aws";
 import { runFetch, specEnv, tempDir } from "../tests/runtime/harness";
 import { needTool } from "./helpers/tools";

@@ -4,9 +4,10 @@
  * declared secret file, and refuses at preview what the kubelet would refuse at the container's
  * start (names, and the values known at preview), naming the variable and the limit.
  */
-import { DEFAULT_GENERATION_FILE, pathCollision, type KubeletEnvFileSpec } from "../spec/fetch-spec";
-import { KUBELET_ENV_LIMITS, kubeletEnvNameProblem, kubeletEnvValueProblem } from "../spec/kubelet-env-file";
-import type { NormalizedContainer, NormalizedSecret, SecretSetDeclaration } from "./normalize";
+import { DEFAULT_GENERATION_FILE, pathCollision, type KubeletEnvFileSpec } from "../../spec/fetch-spec";
+import { KUBELET_ENV_LIMITS, kubeletEnvNameProblem, kubeletEnvValueProblem } from "../../spec/kubelet-env-file";
+import type { NormalizedContainer } from "./containers";
+import type { NormalizedSecret, SecretSetDeclaration } from "./secret-set";
 
 /** Where the fetcher writes the env file, under the mount. */
 export const DEFAULT_KUBELET_ENV_FILE = "secret-mount.kubelet.env";

@@ -1,5 +1,5 @@
 /** Process exit codes of the fetch program (documented in runtime-image/README.md). */
-import { RESTART_POD_EXIT_CODE } from "../../components/spec/fetch-spec";
+import { RESTART_POD_EXIT_CODE } from "../../spec/fetch-spec";
 
 export const EXIT = {
   /**

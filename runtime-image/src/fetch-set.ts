@@ -2,7 +2,7 @@
  * One complete fetch of a spec's set: fetch every source, apply each file's transforms, render the
  * dotenv file. Returns either every file's bytes or one failure per failed file, never a mix.
  */
-import { DEFAULT_FILE_MODE, type FetchSpec, parseFileMode } from "../../components/spec/fetch-spec";
+import { DEFAULT_FILE_MODE, type FetchSpec, parseFileMode } from "../../spec/fetch-spec";
 import type { OutFile } from "./atomic-writer";
 import type { Knobs } from "./config";
 import { renderDotenv, dotenvValue } from "./dotenv";
@@ -11,7 +11,7 @@ import type { FailureClass } from "./providers/provider";
 import { SourceError } from "./providers/provider";
 import { sourceKey, sourceRef } from "./source-ref";
 import { transformValue, utf8Text } from "./transform";
-import { kubeletEnvFileProblem, kubeletEnvLine, kubeletEnvValueProblem } from "../../components/spec/kubelet-env-file";
+import { kubeletEnvFileProblem, kubeletEnvLine, kubeletEnvValueProblem } from "../../spec/kubelet-env-file";
 
 export interface FileReport {
   file: string;

@@ -6,9 +6,9 @@ import { EXIT } from "./exit-codes";
 import { fetchSet, type FetchSetResult } from "./fetch-set";
 import { log } from "./log";
 import { generationFile, notifyApp } from "./notify";
-import { DEFAULT_FILE_MODE, parseFileMode } from "../../components/spec/fetch-spec";
+import { DEFAULT_FILE_MODE, parseFileMode } from "../../spec/fetch-spec";
 import type { ProviderLoader } from "./fetch-sources";
-import { DEFAULT_RESTART_MIN_INTERVAL_SECONDS, type FetchSpec } from "../../components/spec/fetch-spec";
+import { DEFAULT_RESTART_MIN_INTERVAL_SECONDS, type FetchSpec } from "../../spec/fetch-spec";
 import { readRestartState, recordRestart, restartDueAt } from "./restart-pod";
 
 type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { SecretMountedWorkloadArgs } from "../../components";
 import { DeclarationError } from "../../components/core/declaration-error";
 import { DEFAULT_KUBELET_ENV_FILE } from "../../components/core/secret-env";
-import { RESTART_POD_EXIT_CODE } from "../../components/spec/fetch-spec";
+import { RESTART_POD_EXIT_CODE } from "../../spec/fetch-spec";
 import { restrictedViolations } from "../helpers/pod-security";
 import { AzureMocks, aksArgs, baseArgs, gkeArgs, mockWorkload } from "./mock-run";
 

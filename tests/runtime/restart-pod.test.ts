@@ -7,7 +7,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { RESTART_POD_EXIT_CODE } from "../../components/spec/fetch-spec";
+import { RESTART_POD_EXIT_CODE } from "../../spec/fetch-spec";
 import { EXIT } from "../../runtime-image/src/exit-codes";
 import { AwsDouble, REGION } from "./doubles/aws";
 import { SECRET_MARKER, specEnv, startFetch, tempDir } from "./harness";

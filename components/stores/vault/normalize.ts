@@ -111,8 +111,8 @@ export function normalizeVault(d: VaultDeclarationInput, args: VaultBackendArgs 
   if (!Number.isInteger(ttl) || ttl < TOKEN_TTL_RANGE.min || ttl > TOKEN_TTL_RANGE.max) {
     fail("vault.role.tokenTtlSeconds", `is ${JSON.stringify(r.tokenTtlSeconds)}; use whole seconds from ${TOKEN_TTL_RANGE.min} to ${TOKEN_TTL_RANGE.max} (a login is short-lived; the fetcher logs in again)`);
   }
-  if (roleExisting && (r.audience !== undefined || r.tokenTtlSeconds !== undefined)) {
-    fail(r.audience !== undefined ? "vault.role.audience" : "vault.role.tokenTtlSeconds", "configures a role created here; a role managed elsewhere keeps its own settings (remove it; vault.role.audience may stay only to match that role's audience)");
+  if (roleExisting && r.tokenTtlSeconds !== undefined) {
+    fail("vault.role.tokenTtlSeconds", "configures a role created here; a role managed elsewhere keeps its own token settings, so remove it (vault.role.audience stays: it sets the audience of the token the pods log in with, which must match that role's)");
   }
 
   const p = args.policy ?? {};

@@ -2,10 +2,12 @@ import type { EnvFileArgs, FetchContainerArgs, RefreshArgs, SecretArgs } from ".
 import type { EksPlatformArgs } from "./aws/eks-args";
 import type { AksPlatformArgs } from "./azure/aks-args";
 import type { GkePlatformArgs } from "./gcp/gke-args";
+import type { VaultBackendArgs } from "./stores/vault/args";
 
 /**
  * Arguments of SecretMount: the secrets and the identity of one ServiceAccount, for pods someone
- * else declares (a Helm chart, a StatefulSet, a Job). Set exactly one platform (`eks`, `aks` or `gke`).
+ * else declares (a Helm chart, a StatefulSet, a Job). Set exactly one platform (`eks`, `aks` or `gke`),
+ * or, when every secret lives in Vault, `vault` alone.
  */
 export interface SecretMountArgs {
   /** The secrets the adopted pods read. At least one. */
@@ -61,4 +63,6 @@ export interface SecretMountArgs {
   aks?: AksPlatformArgs;
   /** Google Kubernetes Engine platform. */
   gke?: GkePlatformArgs;
+  /** HashiCorp Vault, for the secrets declared with `vault` (as in SecretMountedWorkload); alone, no platform is set. */
+  vault?: VaultBackendArgs;
 }

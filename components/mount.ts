@@ -60,6 +60,10 @@ export class SecretMount extends pulumi.ComponentResource {
   readonly iamMembers?: pulumi.Output<string>;
   /** GKE with identity `google-service-account`: email of the Google service account the pods act as, created or given (otherwise unset). */
   readonly googleServiceAccountEmail?: pulumi.Output<string>;
+  /** Vault: the policy granting `read` on exactly the declared secrets, HCL as Vault stores it (no Vault secret: unset). */
+  readonly vaultPolicy?: pulumi.Output<string>;
+  /** Vault: the Kubernetes auth role as JSON (no Vault secret: unset). */
+  readonly vaultRole?: pulumi.Output<string>;
 
   constructor(name: string, args: SecretMountArgs, opts?: pulumi.ComponentResourceOptions) {
     // Every check runs before the first registration, as in SecretMountedWorkload.
@@ -100,6 +104,8 @@ export class SecretMount extends pulumi.ComponentResource {
     this.federatedCredential = platform.outputs.federatedCredential;
     this.iamMembers = platform.outputs.iamMembers;
     this.googleServiceAccountEmail = platform.outputs.googleServiceAccountEmail;
+    this.vaultPolicy = platform.outputs.vaultPolicy;
+    this.vaultRole = platform.outputs.vaultRole;
     this.registerOutputs({
       serviceAccountName: this.serviceAccountName,
       namespace: this.namespace,
@@ -117,6 +123,8 @@ export class SecretMount extends pulumi.ComponentResource {
       federatedCredential: this.federatedCredential,
       iamMembers: this.iamMembers,
       googleServiceAccountEmail: this.googleServiceAccountEmail,
+      vaultPolicy: this.vaultPolicy,
+      vaultRole: this.vaultRole,
     });
   }
 

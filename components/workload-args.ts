@@ -2,6 +2,7 @@ import type { ContainerArgs, EnvFileArgs, FetchContainerArgs, RefreshArgs, Secre
 import type { EksPlatformArgs } from "./aws/eks-args";
 import type { AksPlatformArgs } from "./azure/aks-args";
 import type { GkePlatformArgs } from "./gcp/gke-args";
+import type { VaultBackendArgs } from "./stores/vault/args";
 import type { AffinityArgs, TolerationArgs, TopologySpreadConstraintArgs } from "./kubernetes/scheduling-args";
 
 /** What kind of Kubernetes workload SecretMountedWorkload makes. */
@@ -18,7 +19,10 @@ export const WorkloadKind = {
 /** What kind of Kubernetes workload SecretMountedWorkload makes: `Deployment`, `StatefulSet`, `Job` or `CronJob`. */
 export type WorkloadKind = (typeof WorkloadKind)[keyof typeof WorkloadKind];
 
-/** Arguments of SecretMountedWorkload. Set exactly one platform (`eks`, `aks` or `gke`). */
+/**
+ * Arguments of SecretMountedWorkload. Set exactly one platform (`eks`, `aks` or `gke`) for the
+ * secrets in a cloud store; a workload whose secrets all live in Vault sets `vault` and no platform.
+ */
 export interface SecretMountedWorkloadArgs {
   /** The secrets the workload reads. At least one. */
   secrets: SecretArgs[];
@@ -120,4 +124,10 @@ export interface SecretMountedWorkloadArgs {
   aks?: AksPlatformArgs;
   /** Google Kubernetes Engine platform (Secret Manager, Workload Identity Federation for GKE). */
   gke?: GkePlatformArgs;
+  /**
+   * HashiCorp Vault, for the secrets declared with `vault` (docs/vault.md): the address, how the
+   * pods log in (Kubernetes auth, the pod's own ServiceAccount token), and the policy and role
+   * created for exactly this workload. Works beside any platform, or alone.
+   */
+  vault?: VaultBackendArgs;
 }

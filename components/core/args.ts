@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { GcpSecretArgs } from "../gcp/gke-args";
+import type { VaultSecretArgs } from "../stores/vault/args";
 
 /**
  * Platform-neutral parts of a SecretMountedWorkload declaration.
@@ -219,6 +220,12 @@ export interface Secret {
   gcp?: GcpSecretArgs;
   /** Azure Key Vault options (AKS). */
   azure?: AzureSecretArgs;
+  /**
+   * Put this secret in HashiCorp Vault (KV version 2) instead of the platform's store: `{}` for the
+   * defaults. Needs the declaration's `vault` (address, login). An existing secret is named by
+   * `existing.name`, its path under the mount.
+   */
+  vault?: VaultSecretArgs;
 }
 /** {@link Secret} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type SecretArgs = Secret;

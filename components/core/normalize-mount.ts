@@ -1,12 +1,12 @@
 import type { SecretMountArgs } from "../mount-args";
 import { DeclarationError } from "./declaration-error";
 import { dns1123LabelProblem, dns1123SubdomainProblem } from "./names";
-import { DEFAULT_FS_GROUP, DEFAULT_NAMESPACE, PLATFORMS, RESERVED_NAMESPACES, normalizeSecretSet, unknownFields, type Declaration } from "./normalize";
+import { DEFAULT_FS_GROUP, DEFAULT_NAMESPACE, PLATFORMS, RESERVED_NAMESPACES, choosePlatform, normalizeSecretSet, unknownFields, type Declaration } from "./normalize";
 import { quantityBytes } from "./quantity";
 
 const FIELDS: (keyof SecretMountArgs)[] = [
   "secrets", "namespace", "serviceAccountName", "createServiceAccount", "mountInto", "mountPath", "volumeSizeLimit", "fileMode",
-  "fsGroup", "allowPersistentVolumeGroupChange", "refresh", "envFile", "fetch", "secretNamePrefix", ...PLATFORMS,
+  "fsGroup", "allowPersistentVolumeGroupChange", "refresh", "envFile", "fetch", "secretNamePrefix", ...PLATFORMS, "vault",
 ];
 
 /** A SecretMount declaration: the workload's, with no containers of its own (those come with each adopted pod). */
@@ -28,12 +28,7 @@ export function normalizeMount(name: string, args: SecretMountArgs | undefined):
   if (!args || typeof args !== "object") fail("args", "are required: declare at least `secrets` and one platform");
   const a = args as SecretMountArgs;
   unknownFields(a as object, FIELDS, "", fail);
-  const platforms = PLATFORMS.filter((p) => a[p] !== undefined && a[p] !== null);
-  if (platforms.length !== 1) {
-    fail(platforms.length ? platforms.join(", ") : "platform", platforms.length
-      ? `${platforms.join(" and ")} are all set; set exactly one platform`
-      : `no platform is set; set exactly one of ${PLATFORMS.join(", ")}`);
-  }
+  const platform = choosePlatform(a, fail);
   const serviceAccountName = a.serviceAccountName ?? name;
   const saProblem = dns1123SubdomainProblem(serviceAccountName);
   if (saProblem) fail(a.serviceAccountName === undefined ? "name (the component name, used as the ServiceAccount name)" : "serviceAccountName", saProblem);
@@ -67,7 +62,7 @@ export function normalizeMount(name: string, args: SecretMountArgs | undefined):
       "notify with http or generationFile instead, or declare the workload with SecretMountedWorkload");
   }
   return {
-    ...set, platform: platforms[0], namespace, createNamespace: false, serviceAccountName, deploymentName: serviceAccountName, replicas: 0,
+    ...set, platform, namespace, createNamespace: false, serviceAccountName, deploymentName: serviceAccountName, replicas: 0,
     labels: {}, volumeSizeLimit: a.volumeSizeLimit, fsGroup, containers: [], createServiceAccount: a.createServiceAccount ?? true,
     mountInto: a.mountInto ? [...a.mountInto] : undefined, allowPersistentVolumeGroupChange: a.allowPersistentVolumeGroupChange ?? false,
   };

@@ -95,7 +95,8 @@ export interface SecretSetArgs {
 
 /** A validated, defaulted declaration: plain data, no resources. */
 export interface Declaration extends SecretSetDeclaration {
-  platform: Platform;
+  /** The cloud platform holding the secrets that are not in Vault; undefined when every secret is in Vault. */
+  platform?: Platform;
   namespace: string;
   createNamespace: boolean;
   serviceAccountName: string;
@@ -112,9 +113,9 @@ export interface Declaration extends SecretSetDeclaration {
 
 const TOP_LEVEL_FIELDS: (keyof SecretMountedWorkloadArgs)[] = [
   "secrets", "containers", "container", "namespace", "createNamespace", "serviceAccountName", "deploymentName", "kind", "replicas", "serviceName", "schedule", "backoffLimit", "labels",
-  "mountPath", "volumeSizeLimit", "fileMode", "fsGroup", "refresh", "envFile", "fetch", "secretNamePrefix", ...POD_SETTING_FIELDS, ...PLATFORMS,
+  "mountPath", "volumeSizeLimit", "fileMode", "fsGroup", "refresh", "envFile", "fetch", "secretNamePrefix", ...POD_SETTING_FIELDS, ...PLATFORMS, "vault",
 ];
-const SECRET_FIELDS: (keyof SecretArgs)[] = ["name", "value", "generate", "existing", "files", "description", "aws", "azure", "gcp"];
+const SECRET_FIELDS: (keyof SecretArgs)[] = ["name", "value", "generate", "existing", "files", "description", "aws", "azure", "gcp", "vault"];
 const CONTAINER_FIELDS: (keyof ContainerArgs)[] = [
   "name", "image", "command", "args", "workingDir", "env", "ports", "resources", "livenessProbe", "readinessProbe",
   "startupProbe", "runAsUser", "runAsGroup", "readOnlyRootFilesystem",
@@ -137,7 +138,7 @@ const KUBELET_FILES = ["/etc/hosts", "/etc/hostname", "/etc/resolv.conf"];
 /** Projected service-account and cloud identity token directories (/var/run is /run in most images). */
 export const TOKEN_DIRECTORIES = ["/var/run", "/run"].flatMap((r) => [
   `${r}/secrets/kubernetes.io/serviceaccount`, `${r}/secrets/eks.amazonaws.com/serviceaccount`,
-  `${r}/secrets/pods.eks.amazonaws.com/serviceaccount`, `${r}/secrets/azure/tokens`,
+  `${r}/secrets/pods.eks.amazonaws.com/serviceaccount`, `${r}/secrets/azure/tokens`, `${r}/secrets/secret-mount`,
 ]);
 /** Namespaces the cluster owns; a workload's secrets never belong there. */
 export const RESERVED_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease"];
@@ -168,12 +169,7 @@ export function normalizeDeclaration(name: string, args: SecretMountedWorkloadAr
   const a = args as SecretMountedWorkloadArgs;
   unknownFields(a as object, TOP_LEVEL_FIELDS, "", fail);
 
-  const platforms = PLATFORMS.filter((p) => a[p] !== undefined && a[p] !== null);
-  if (platforms.length !== 1) {
-    fail(platforms.length ? platforms.join(", ") : "platform", platforms.length
-      ? `${platforms.join(" and ")} are all set; set exactly one platform`
-      : `no platform is set; set exactly one of ${PLATFORMS.join(", ")} (e.g. eks: { oidcProviderArn, oidcIssuerUrl }, or aks: { oidcIssuerUrl, resourceGroupName })`);
-  }
+  const platform = choosePlatform(a, fail, " (e.g. eks: { oidcProviderArn, oidcIssuerUrl }, or aks: { oidcIssuerUrl, resourceGroupName })");
 
   const deploymentName = a.deploymentName ?? name;
   const dnsField = a.deploymentName === undefined ? "name (the component name, used as the Deployment name)" : "deploymentName";
@@ -239,9 +235,33 @@ export function normalizeDeclaration(name: string, args: SecretMountedWorkloadAr
   const podSettings = normalizePodSettings(a, [FETCH_CONTAINER_NAME, ...containers.map((c) => c.name)], unknownFields, fail);
 
   return {
-    ...set, platform: platforms[0], namespace, createNamespace: a.createNamespace ?? false, serviceAccountName, deploymentName, replicas,
+    ...set, platform, namespace, createNamespace: a.createNamespace ?? false, serviceAccountName, deploymentName, replicas,
     labels, volumeSizeLimit: a.volumeSizeLimit, fsGroup, containers, podSettings,
   };
+}
+
+/** Whether a secret declares the `vault` field (it lives in Vault, not in the platform's store). */
+export function declaresVault(s: unknown): boolean {
+  return !!s && typeof s === "object" && (s as { vault?: unknown }).vault !== undefined && (s as { vault?: unknown }).vault !== null;
+}
+
+/**
+ * The cloud platform of a declaration: exactly one when a secret lives in a cloud store; none when
+ * every secret lives in Vault (a Vault-only workload creates no cloud identity, so a platform set
+ * then is refused rather than left creating an identity that reads nothing).
+ */
+export function choosePlatform(a: { secrets?: unknown } & { [p in Platform]?: unknown }, fail: (field: string, problem: string) => never, example = ""): Platform | undefined {
+  const platforms = PLATFORMS.filter((p) => a[p] !== undefined && a[p] !== null);
+  if (platforms.length > 1) fail(platforms.join(", "), `${platforms.join(" and ")} are all set; set exactly one platform`);
+  const secrets = Array.isArray(a.secrets) ? a.secrets : [];
+  const vaultOnly = secrets.length > 0 && secrets.every(declaresVault);
+  if (vaultOnly && platforms.length === 1) {
+    fail(platforms[0], `is set, but every secret lives in Vault: the platform would create a cloud identity that reads nothing; remove ${platforms[0]} (a Vault-only workload logs in with its ServiceAccount token alone)`);
+  }
+  if (!vaultOnly && platforms.length === 0) {
+    fail("platform", `no platform is set; set exactly one of ${PLATFORMS.join(", ")}${example}, or put every secret in Vault (vault: {} on each)`);
+  }
+  return platforms[0];
 }
 
 /**

@@ -17,8 +17,11 @@ export interface PlatformPlan {
    * at preview, e.g. an ARN from another resource), to bound the FetchSpec's size.
    */
   specReferences: (string | undefined)[];
-  /** Creates the platform's resources under `parent` (the component). */
-  provision(parent: pulumi.Resource): ProvisionedPlatform;
+  /**
+   * Creates the platform's resources under `parent` (the component); namespaced Kubernetes objects
+   * it creates wait for `dependsOn` (a namespace the component creates).
+   */
+  provision(parent: pulumi.Resource, dependsOn?: pulumi.Resource[]): ProvisionedPlatform;
 }
 
 /**
@@ -46,6 +49,10 @@ export interface PlatformOutputs {
   roleAssignments?: pulumi.Output<string>;
   /** AKS: the federated identity credential (identity, issuer, subject, audiences), as JSON. */
   federatedCredential?: pulumi.Output<string>;
+  /** Vault: the policy granting read on the declared secrets, HCL as Vault stores it (created, or what a policy managed elsewhere must grant). */
+  vaultPolicy?: pulumi.Output<string>;
+  /** Vault: the Kubernetes auth role (bound ServiceAccount and namespace, audience, token TTL, policies), as JSON. */
+  vaultRole?: pulumi.Output<string>;
 }
 
 /** What a provisioned platform hands the shared pod wiring. */

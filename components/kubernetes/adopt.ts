@@ -74,6 +74,7 @@ export function podWiring(decl: Declaration & { allowPersistentVolumeGroupChange
     volumes: [
       { name: SECRETS_VOLUME, emptyDir: { medium: "Memory", sizeLimit } },
       ...(specConfigMap === undefined ? [] : [{ name: SPEC_VOLUME, configMap: { name: specConfigMap, items: [{ key: FETCH_SPEC_FILE, path: FETCH_SPEC_FILE }] } }]),
+      ...(platform.fetchVolumes ?? []).map((v) => v.volume),
     ],
     mountPath: decl.mountPath,
     fsGroup: decl.fsGroup,

@@ -89,6 +89,9 @@ export function normalizeVault(d: VaultDeclarationInput, args: VaultBackendArgs 
   if (typeof args !== "object") fail("vault", "must be an object such as { address: \"https://vault.vault.svc:8200\" }");
   if (inVault.length === 0) fail("vault", "is set but no secret lives in Vault; add vault: {} to the secrets Vault holds, or remove vault");
   only(args, BACKEND_FIELDS, "vault", fail);
+  if (d.serviceAccountName === "default") {
+    fail("serviceAccountName", "is \"default\", the ServiceAccount of every pod in the namespace that names none: the Vault role would let each of them read these secrets; give the workload a ServiceAccount of its own");
+  }
 
   const insecureHttp = args.insecureHttp ?? false;
   if (typeof insecureHttp !== "boolean") fail("vault.insecureHttp", `is ${JSON.stringify(args.insecureHttp)}; use true or false`);

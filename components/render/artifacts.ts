@@ -11,6 +11,7 @@ import { wrapText } from "./terminal-text";
 import { describeAzure } from "./azure-artifacts";
 import { GCP_DESCRIBERS } from "./describe-gcp";
 import { placeholderMarker } from "./placeholder-marker";
+import { VAULT_DESCRIBERS } from "../stores/vault/describe";
 
 export type { Artifact, Fact } from "./describe";
 
@@ -24,6 +25,7 @@ const DESCRIBERS: Record<string, Describer> = {
   ...ECS_DESCRIBERS,
   ...GENERATED_DESCRIBERS,
   ...GCP_DESCRIBERS,
+  ...VAULT_DESCRIBERS,
 };
 
 /** What the review shows for one registered resource. */
@@ -58,6 +60,7 @@ const VALUE_CARRIERS = new Set([
   "aws:ssm/parameter:Parameter",
   "random:index/randomPassword:RandomPassword",
   "tls:index/privateKey:PrivateKey",
+  "vault:kv/secretV2:SecretV2",
 ]);
 
 /** How the Pulumi SDK marks a secret value in serialized inputs. */

@@ -67,9 +67,9 @@ describe("Vault: the access plan of a declaration (pure)", () => {
     const p = vaultAccessPlan(plan([secret(0, { vault: {} })]));
     assert.deepEqual(p.role, {
       name: "shop-shop-sa", authMount: "kubernetes", existing: false, boundServiceAccountNames: ["shop-sa"], boundServiceAccountNamespaces: ["shop"],
-      audience: "vault", tokenTtl: 300, tokenMaxTtl: 300, tokenPolicies: ["secret-mount-shop-shop-sa"], tokenNoDefaultPolicy: true,
+      audience: "vault", tokenTtl: 300, tokenMaxTtl: 300, tokenPolicies: ["secret-mount-kubernetes-shop-shop-sa"], tokenNoDefaultPolicy: true,
     });
-    assert.equal(p.policyName, "secret-mount-shop-shop-sa");
+    assert.equal(p.policyName, "secret-mount-kubernetes-shop-shop-sa");
     assert.equal(p.policyExisting, false);
   });
 
@@ -87,6 +87,16 @@ describe("Vault: the access plan of a declaration (pure)", () => {
     assert.equal(p.policyExisting, true);
     assert.deepEqual(p.role.boundServiceAccountNames, ["shop-sa"]);
     assert.match(p.policyHcl, /path "secret\/data\/apps\/s0"/);
+  });
+
+  it("the default policy name carries the auth mount (one Vault, several clusters), in lower case", () => {
+    assert.equal(vaultAccessPlan(plan([secret(0, { vault: {} })], { ...VAULT, authMount: "k8s/Prod" })).policyName, "secret-mount-k8s-prod-shop-shop-sa");
+  });
+
+  it("a created secret's default path is under the default prefix, or secretNamePrefix", () => {
+    const created = secret(0, { kind: "value", value: "v", existing: undefined, vault: {} });
+    assert.equal(normalizeVault({ ...input([created]), defaultPrefix: "proj/dev/shop" }, VAULT, fail)!.secrets[0].path, "proj/dev/shop/s0");
+    assert.equal(normalizeVault({ ...input([created]), defaultPrefix: "proj/dev/shop", secretNamePrefix: "team" }, VAULT, fail)!.secrets[0].path, "team/s0");
   });
 
   it("policy text is deterministic and deduplicated", () => {

@@ -66,16 +66,16 @@ describe("SecretMountedWorkload with Vault secrets only (no platform, no cloud i
     const types = w.resources.filter((r) => r.custom).map((r) => r.type);
     assert.deepEqual(types.filter((t) => /^(aws|gcp|azure-native):/.test(t)), [], "no cloud identity or store");
     assert.equal(w.all(KV).length, 2, "db and session are created; stripe exists");
-    assert.deepEqual(w.all(KV).map((r) => [r.inputs.mount, r.inputs.name]), [["secret", "shop/db"], ["secret", "apps/shop/session"]]);
+    assert.deepEqual(w.all(KV).map((r) => [r.inputs.mount, r.inputs.name]), [["secret", "proj/dev/shop/db"], ["secret", "apps/shop/session"]]);
     for (const r of w.resources.filter((x) => x.custom)) assert.equal(w.parents.get(r.name), "shop");
   });
 
   it("the policy grants read on exactly the three data paths; its HCL is the vaultPolicy output", () => {
     const p = w.one(POLICY);
-    assert.equal(p.name, "secret-mount-shop-shop");
+    assert.equal(p.name, "secret-mount-kubernetes-shop-shop");
     assert.equal(p.policy, w.outputs.vaultPolicy);
     const paths = [...String(p.policy).matchAll(/path "([^"]+)" \{\n {2}capabilities = \["read"\]\n\}/g)].map((m) => m[1]);
-    assert.deepEqual(paths, ["kv/data/apps/shop/stripe", "secret/data/apps/shop/session", "secret/data/shop/db"]);
+    assert.deepEqual(paths, ["kv/data/apps/shop/stripe", "secret/data/apps/shop/session", "secret/data/proj/dev/shop/db"]);
     assert.equal((String(p.policy).match(/path "/g) ?? []).length, 3, "nothing else");
   });
 
@@ -83,7 +83,7 @@ describe("SecretMountedWorkload with Vault secrets only (no platform, no cloud i
     const r = w.one(ROLE);
     assert.deepEqual(
       { backend: r.backend, roleName: r.roleName, names: r.boundServiceAccountNames, namespaces: r.boundServiceAccountNamespaces, audience: r.audience, ttl: r.tokenTtl, max: r.tokenMaxTtl, policies: r.tokenPolicies, noDefault: r.tokenNoDefaultPolicy },
-      { backend: "kubernetes", roleName: "shop-shop", names: ["shop"], namespaces: ["shop"], audience: "vault", ttl: 300, max: 300, policies: ["secret-mount-shop-shop"], noDefault: true },
+      { backend: "kubernetes", roleName: "shop-shop", names: ["shop"], namespaces: ["shop"], audience: "vault", ttl: 300, max: 300, policies: ["secret-mount-kubernetes-shop-shop"], noDefault: true },
     );
     assert.ok(w.dependsOn.get("shop-vault-role")?.includes("shop-vault-policy"), "the role waits for its policy");
   });
@@ -91,7 +91,7 @@ describe("SecretMountedWorkload with Vault secrets only (no platform, no cloud i
   it("stores a value and a password under the value key, and the FetchSpec reads that key; it carries references only", () => {
     const spec = parseFetchSpecJson(String(w.outputs.fetchSpec));
     assert.deepEqual(spec.files.map((f) => [f.path, f.jsonKey, f.source]), [
-      ["db", "value", { type: "vault-kv", address: "https://vault.vault.svc:8200", role: "shop-shop", mount: "secret", path: "shop/db", authMount: "kubernetes" }],
+      ["db", "value", { type: "vault-kv", address: "https://vault.vault.svc:8200", role: "shop-shop", mount: "secret", path: "proj/dev/shop/db", authMount: "kubernetes" }],
       ["stripe/key", "apiKey", { type: "vault-kv", address: "https://vault.vault.svc:8200", role: "shop-shop", mount: "kv", path: "apps/shop/stripe", authMount: "kubernetes" }],
       ["session", "value", { type: "vault-kv", address: "https://vault.vault.svc:8200", role: "shop-shop", mount: "secret", path: "apps/shop/session", authMount: "kubernetes" }],
     ]);

@@ -77,8 +77,8 @@ export type VaultRoleArgs = VaultRole;
 /** The policy granting `read` on exactly the declared secrets' data paths. */
 export interface VaultPolicy {
   /**
-   * Name of the policy.
-   * @default "secret-mount-<namespace>-<serviceAccountName>"
+   * Name of the policy (lower case: Vault stores policy names in lower case).
+   * @default "secret-mount-<authMount>-<namespace>-<serviceAccountName>" (a `/` of the mount as `-`)
    */
   name?: string;
   /**
@@ -104,7 +104,7 @@ export interface VaultSecret {
   mount?: string;
   /**
    * Created secrets: path under the mount.
-   * @default "<secretNamePrefix or component name>/<secret name>"
+   * @default "<secretNamePrefix>/<secret name>", without a prefix "<project>/<stack>/<component name>/<secret name>"
    */
   path?: string;
   /** Existing secrets: pin this KV version (default: the latest, which refresh mode follows). */

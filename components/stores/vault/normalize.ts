@@ -60,6 +60,8 @@ export interface VaultDeclarationInput {
   namespace: string;
   serviceAccountName: string;
   secretNamePrefix?: string;
+  /** Prefix of created secrets' paths when `secretNamePrefix` is not set (the components: `<project>/<stack>/<component>`). */
+  defaultPrefix?: string;
   secrets: NormalizedSecret[];
 }
 
@@ -125,8 +127,9 @@ export function normalizeVault(d: VaultDeclarationInput, args: VaultBackendArgs 
   if (roleExisting && args.policy !== undefined && !policyExisting) {
     fail("vault.policy", "creates a policy, but vault.role is a role managed elsewhere, which carries its own policies; remove vault.policy (the review says what that role's policy must grant)");
   }
-  const policyName = p.name ?? `secret-mount-${d.namespace}-${d.serviceAccountName}`;
-  check(policyNameProblem(policyName), p.name === undefined ? "vault.policy.name (default secret-mount-<namespace>-<serviceAccountName>)" : "vault.policy.name", fail);
+  // One Vault may serve several clusters (one auth mount each): the default names the mount too.
+  const policyName = p.name ?? `secret-mount-${authMount.replace(/\//g, "-")}-${d.namespace}-${d.serviceAccountName}`.toLowerCase();
+  check(policyNameProblem(policyName), p.name === undefined ? "vault.policy.name (default secret-mount-<authMount>-<namespace>-<serviceAccountName>)" : "vault.policy.name", fail);
 
   const seen = new Map<string, string>();
   const secrets = inVault.map((s) => {
@@ -173,8 +176,8 @@ function secretPlan(s: NormalizedSecret, d: VaultDeclarationInput, kvMount: stri
     return { secret: s, mount, path, ...(v.version !== undefined ? { version: v.version } : {}), files: s.files };
   }
   if (v.version !== undefined) fail(`${at}.vault.version`, "pins the version of an existing secret; a created secret is read at its latest version, and a new value rolls the pods");
-  const path = trimSlashes(v.path ?? `${d.secretNamePrefix ?? d.name}/${s.name}`);
-  check(kvPathProblem(path, "path"), v.path === undefined ? `${at}.vault.path (default <secretNamePrefix or component name>/${s.name})` : `${at}.vault.path`, fail);
+  const path = trimSlashes(v.path ?? `${d.secretNamePrefix ?? d.defaultPrefix ?? d.name}/${s.name}`);
+  check(kvPathProblem(path, "path"), v.path === undefined ? `${at}.vault.path (default <secretNamePrefix, or <project>/<stack>/<component>>/${s.name})` : `${at}.vault.path`, fail);
   const keyPair = s.kind === "generate" && s.generate!.type !== "password";
   const picksKeys = s.kind === "value" && s.files.some((f) => f.jsonKey !== undefined);
   const shape = keyPair || picksKeys ? "object" : "wrapped";

@@ -1,4 +1,4 @@
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { DeclarationError } from "../../core/declaration-error";
 import type { NormalizedFile, SecretSetDeclaration } from "../../core/normalize";
 import type { VaultBackendArgs } from "./args";
@@ -33,7 +33,7 @@ export function planVaultStore(
   const fail = (field: string, problem: string): never => {
     throw new DeclarationError(field, problem, decl.name);
   };
-  const d = normalizeVault(decl, args, fail);
+  const d = normalizeVault({ ...decl, defaultPrefix: `${pulumi.getProject()}/${pulumi.getStack()}/${decl.name}` }, args, fail);
   if (!d) return undefined;
   vaultSdk(decl.name);
   const byIndex = new Map(d.secrets.map((s) => [s.secret.index, s]));

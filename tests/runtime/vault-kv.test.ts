@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { expectFileFailure, expectRotationPickedUp, expectSuccess, fastRetries, FAULT_MATRIX, readVolumeFile } from "./doubles/fault-matrix";
 import { makeTestPki, type TestPki } from "./doubles/tls";
+import { RateLimit } from "./doubles/rate-limit";
 import { VaultDouble } from "./doubles/vault";
 import { runFetch, SECRET_MARKER, specEnv, tempDir } from "./harness";
 
@@ -36,6 +37,8 @@ describe("runtime: vault-kv (Kubernetes auth + KV v2)", function () {
     vault.reads = 0;
     vault.readDelayMs = 0;
     vault.maxInFlight = 0;
+    vault.rateLimit = undefined;
+    vault.rateLimitHeaders = false;
   });
 
   const podEnv = () => ({ VAULT_K8S_TOKEN_FILE: saToken, VAULT_CACERT: pki.caFile });
@@ -153,6 +156,41 @@ describe("runtime: vault-kv (Kubernetes auth + KV v2)", function () {
     fs.writeFileSync(other, "eyJhbGciOiJSUzI1NiJ9.another-namespace-token.sig");
     const volume = tempDir("sm-vol-");
     await expectFileFailure(specEnv(spec(volume, [{ path: "s", source: source("apps/billing/db") }]), { ...podEnv(), VAULT_K8S_TOKEN_FILE: other }), volume, { file: "s", sourceType: "vault-kv", cause: "access-denied" });
+  });
+
+  it("a rate limit quota's 429: waits at least the Retry-After Vault names (response headers on), plus a random share", async () => {
+    vault.kv.set("apps/billing/a", { versions: { 1: { v: `a-${SECRET_MARKER}` } } });
+    vault.kv.set("apps/billing/b", { versions: { 1: { v: `b-${SECRET_MARKER}` } } });
+    // Two requests a second for this client: the login and one read pass, the other read is refused.
+    vault.rateLimit = new RateLimit(2, 1000);
+    vault.rateLimitHeaders = true;
+    const volume = tempDir("sm-vol-");
+    const secrets = [{ path: "a", source: source("apps/billing/a"), jsonKey: "v" }, { path: "b", source: source("apps/billing/b"), jsonKey: "v" }];
+    const r = await expectSuccess(specEnv(spec(volume, secrets), { ...podEnv(), ...fastRetries() }));
+    assert.equal(readVolumeFile(volume, "b"), `b-${SECRET_MARKER}`);
+    const retries = r.logs.filter((l) => l.event === "retrying");
+    assert.ok(retries.length >= 1, "one read was refused and retried");
+    for (const x of retries) {
+      assert.deepEqual(x.causes, ["throttled"]);
+      // Retry-After is the bucket's reset as a whole-second date: at most a second away, never before now.
+      assert.ok(typeof x.retryAfterMs === "number" && x.retryAfterMs >= 0 && x.retryAfterMs <= 1000, `retryAfterMs ${String(x.retryAfterMs)}`);
+      assert.ok(Number(x.delayMs) >= Number(x.retryAfterMs), `waited ${String(x.delayMs)} ms, asked ${String(x.retryAfterMs)}`);
+    }
+    const refused = vault.rateLimit.log.findIndex((x) => !x.admitted);
+    assert.ok(vault.rateLimit.log[refused + 1].t - vault.rateLimit.log[refused].t >= Number(retries[0].retryAfterMs), "the retry came after the named wait");
+  });
+
+  it("a rate limit quota's 429 without response headers (Vault's default): retried on the backoff alone", async () => {
+    vault.kv.set("apps/billing/a", { versions: { 1: { v: `a-${SECRET_MARKER}` } } });
+    vault.kv.set("apps/billing/b", { versions: { 1: { v: `b-${SECRET_MARKER}` } } });
+    vault.rateLimit = new RateLimit(2, 1000);
+    const volume = tempDir("sm-vol-");
+    const secrets = [{ path: "a", source: source("apps/billing/a"), jsonKey: "v" }, { path: "b", source: source("apps/billing/b"), jsonKey: "v" }];
+    const r = await expectSuccess(specEnv(spec(volume, secrets), { ...podEnv(), ...fastRetries(), SECRET_MOUNT_RETRY_BASE_MS: "200", SECRET_MOUNT_RETRY_CAP_MS: "400" }));
+    assert.equal(readVolumeFile(volume, "a"), `a-${SECRET_MARKER}`);
+    const retries = r.logs.filter((l) => l.event === "retrying");
+    assert.ok(retries.length >= 1);
+    for (const x of retries) assert.equal(x.retryAfterMs, undefined);
   });
 
   it("reports a throttled login as throttled", async () => {

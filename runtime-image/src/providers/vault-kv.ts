@@ -17,7 +17,7 @@ import * as https from "node:https";
 import type { VaultKvSource } from "../../../components/spec/fetch-spec";
 import { log } from "../log";
 import { type Provider, type ProviderContext, SourceError, type SourceResult } from "./provider";
-import { CONCURRENCY, classifyStatus, mapBounded, networkCode, serviceMessage, settle } from "./provider-support";
+import { CONCURRENCY, classifyStatus, mapBounded, networkCode, retryAfterMs, serviceMessage, settle } from "./provider-support";
 
 export const DEFAULT_SA_TOKEN_FILE = "/var/run/secrets/kubernetes.io/serviceaccount/token";
 /** Vault answers bigger than this are refused (KV values are small; this bounds memory). */
@@ -141,7 +141,7 @@ function decode(source: VaultKvSource, body: string): { bytes: Buffer; version?:
   return { bytes: Buffer.from(JSON.stringify(data), "utf8"), version: typeof v === "number" ? String(v) : undefined };
 }
 
-function statusError(what: string, res: { status: number; body: string }): SourceError {
+function statusError(what: string, res: VaultResponse): SourceError {
   const c = classifyStatus(res.status);
   const detail = `${res.status}${errorsOf(res.body)}`;
   // 412: a performance standby has not caught up yet; Vault's own clients retry it.
@@ -150,6 +150,9 @@ function statusError(what: string, res: { status: number; body: string }): Sourc
   if (res.status === 404 && (meta?.destroyed === true || (typeof meta?.deletion_time === "string" && meta.deletion_time !== ""))) {
     return new SourceError("not-found", `Vault ${what}: this version is ${meta.destroyed === true ? "destroyed" : "deleted"}`);
   }
+  // A rate limit quota's 429 names the bucket's reset time in Retry-After (an HTTP date) when the
+  // operator enabled `enable_rate_limit_response_headers`; the runtime waits at least that long.
+  if (res.status === 429) return new SourceError("throttled", `Vault ${what}: ${detail}`, true, false, retryAfterMs(res.header));
   if (c) return new SourceError(c.failure, `Vault ${what}: ${detail}`, c.retryable);
   return new SourceError("invalid", `Vault ${what}: ${detail}`);
 }
@@ -197,6 +200,13 @@ function customCa(env: NodeJS.ProcessEnv): string | undefined {
   return caCache.pem;
 }
 
+interface VaultResponse {
+  status: number;
+  body: string;
+  /** A response header (lower-case name). */
+  header(name: string): string | undefined;
+}
+
 interface VaultRequest {
   method: "GET" | "POST";
   headers: Record<string, string>;
@@ -204,7 +214,7 @@ interface VaultRequest {
 }
 
 /** One HTTP(S) exchange; the body is read whole (bounded) as text. */
-function vaultRequest(ctx: ProviderContext, url: string, req: VaultRequest): Promise<{ status: number; body: string }> {
+function vaultRequest(ctx: ProviderContext, url: string, req: VaultRequest): Promise<VaultResponse> {
   ctx.countCall(req.method === "POST" ? "vault.Login" : "vault.ReadKv");
   const u = new URL(url);
   const ca = u.protocol === "https:" ? customCa(ctx.env) : undefined;
@@ -222,7 +232,13 @@ function vaultRequest(ctx: ProviderContext, url: string, req: VaultRequest): Pro
           reject(new SourceError("malformed", `${url.split("?")[0]}: Vault's answer is larger than ${MAX_BODY_BYTES} bytes`));
         } else chunks.push(c);
       });
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+      res.on("end", () => {
+        const header = (name: string) => {
+          const v = res.headers[name];
+          return Array.isArray(v) ? v[0] : v;
+        };
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), header });
+      });
       res.on("error", reject);
     });
     r.on("error", reject);

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { createServer as createHttp, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttps } from "node:https";
 import { applyCommonFault, close, FaultBook, type FaultKind, listen, readBody, sendJson } from "./faults";
+import type { RateLimit } from "./rate-limit";
 import type { TestPki } from "./tls";
 
 /**
@@ -38,6 +39,17 @@ export class VaultDouble {
   /** Hold each KV read this long, so concurrent reads overlap and `maxInFlight` shows the fetcher's bound. */
   readDelayMs = 0;
   maxInFlight = 0;
+  /**
+   * A rate limit quota (`sys/quotas/rate-limit`), applied to every request before routing as Vault
+   * does (login included). A refused request gets 429 `rate limit quota exceeded`.
+   */
+  rateLimit?: RateLimit;
+  /**
+   * `sys/quotas/config` `enable_rate_limit_response_headers`: off by default in Vault, so a 429 then
+   * carries no Retry-After. On: X-Ratelimit-Limit/-Remaining/-Reset on answers under the quota, and
+   * on a refusal Retry-After = the reset time, both as Go's RFC1123 dates (`Mon, 07 Dec 2026 19:50:01 UTC`).
+   */
+  rateLimitHeaders = false;
   private inFlight = 0;
   private readonly tokens = new Map<string, string>();
   private server!: Server;
@@ -60,6 +72,16 @@ export class VaultDouble {
     const errors = (status: number, ...errs: string[]) => sendJson(res, status, { errors: errs });
     if (this.opts.namespace && req.headers["x-vault-namespace"] !== this.opts.namespace) {
       return void errors(403, "permission denied");
+    }
+    if (this.rateLimit) {
+      const admitted = this.rateLimit.admit(req.socket.remoteAddress ?? "");
+      const reset = new Date(Date.now() + this.rateLimit.retryAfterSeconds() * 1000).toUTCString().replace(/GMT$/, "UTC");
+      if (this.rateLimitHeaders) {
+        res.setHeader("X-Ratelimit-Limit", String(this.rateLimit.limit));
+        res.setHeader("X-Ratelimit-Reset", reset);
+        if (!admitted) res.setHeader("Retry-After", reset);
+      }
+      if (!admitted) return void errors(429, `request path "${url.pathname.replace(/^\/v1\//, "")}": rate limit quota exceeded`);
     }
     if (req.method === "POST" && url.pathname === "/v1/auth/kubernetes/login") {
       const body = JSON.parse(await readBody(req)) as { role?: string; jwt?: string };
@@ -109,7 +131,8 @@ export class VaultDouble {
 
   private fault(kind: FaultKind, req: IncomingMessage, res: ServerResponse): boolean {
     if (applyCommonFault(kind, req, res, this.server)) return true;
-    if (kind === "throttle") sendJson(res, 429, { errors: ["request path \"secret/data\": rate limit quota exceeded"] }, { "retry-after": "0" });
+    // Vault's rate limit quota refusal; with response headers off (Vault's default) no Retry-After.
+    if (kind === "throttle") sendJson(res, 429, { errors: ["request path \"secret/data\": rate limit quota exceeded"] });
     else if (kind === "server-error") sendJson(res, 503, { errors: ["Vault is sealed"] });
     else sendJson(res, 403, { errors: ["permission denied"] });
     return true;

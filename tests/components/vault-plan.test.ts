@@ -7,6 +7,7 @@ import { vaultSource } from "../../components/stores/vault/fetch-sources";
 import { vaultPodWiring } from "../../components/stores/vault/pod-wiring";
 import type { VaultBackendArgs } from "../../components/stores/vault/args";
 import { parseFetchSpec } from "../../components/spec/fetch-spec";
+import { vaultAccessPlanOf } from "../../components/stores/vault";
 
 const fail = (field: string, problem: string): never => {
   throw new DeclarationError(field, problem, "shop");
@@ -194,5 +195,18 @@ describe("Vault: refusals (each names the field and the fix)", () => {
   it("two entries reading one existing secret are one grant", () => {
     const d = plan([secret(0, { vault: {}, existing: { name: "a/b" } }), secret(1, { vault: {}, existing: { name: "a/b" } })]);
     assert.deepEqual(vaultAccessPlan(d).readPaths, ["secret/data/a/b"]);
+  });
+});
+
+describe("Vault: the access plan of a component's args (for applying the plan elsewhere)", () => {
+  it("equals what the component registers: same policy text, same role bindings", () => {
+    const p = vaultAccessPlanOf("shop", {
+      namespace: "shop", vault: { address: "https://vault:8200" }, container: { name: "app", image: "x", runAsUser: 10001 },
+      secrets: [{ name: "db", generate: { type: "password" }, vault: {} }, { name: "api", existing: { name: "apps/api" }, vault: {} }],
+    }, "workload", "proj", "dev")!;
+    assert.equal(p.policyName, "secret-mount-kubernetes-shop-shop");
+    assert.deepEqual(p.readPaths, ["secret/data/apps/api", "secret/data/proj/dev/shop/db"]);
+    assert.deepEqual([p.role.name, p.role.boundServiceAccountNames, p.role.boundServiceAccountNamespaces, p.role.audience, p.role.tokenTtl, p.role.tokenPolicies],
+      ["shop-shop", ["shop"], ["shop"], "vault", 300, ["secret-mount-kubernetes-shop-shop"]]);
   });
 });

@@ -5,6 +5,7 @@ import { OfflineMocks } from "../../components/render/offline-engine";
 import { restrictedViolations } from "../helpers/pod-security";
 import { AKS_ISSUER, AzureMocks, FETCH_IMAGE, OIDC_ARN, OIDC_URL } from "./mock-run";
 import { mockComponent } from "./mock-component";
+import { vaultAccessPlanOf } from "../../components/stores/vault";
 
 const POLICY = "vault:index/policy:Policy";
 const ROLE = "vault:kubernetes/authBackendRole:AuthBackendRole";
@@ -86,6 +87,17 @@ describe("SecretMountedWorkload with Vault secrets only (no platform, no cloud i
       { backend: "kubernetes", roleName: "shop-shop", names: ["shop"], namespaces: ["shop"], audience: "vault", ttl: 300, max: 300, policies: ["secret-mount-kubernetes-shop-shop"], noDefault: true },
     );
     assert.ok(w.dependsOn.get("shop-vault-role")?.includes("shop-vault-policy"), "the role waits for its policy");
+  });
+
+  it("vaultAccessPlanOf (the pure plan other tools apply) is exactly what the component registered", () => {
+    const plan = vaultAccessPlanOf("shop", vaultArgs(), "workload", "proj", "dev")!;
+    const p = w.one(POLICY);
+    const r = w.one(ROLE);
+    assert.deepEqual([plan.policyName, plan.policyHcl], [p.name, p.policy]);
+    assert.deepEqual(
+      [plan.role.name, plan.role.authMount, plan.role.boundServiceAccountNames, plan.role.boundServiceAccountNamespaces, plan.role.audience, plan.role.tokenTtl, plan.role.tokenMaxTtl, plan.role.tokenPolicies],
+      [r.roleName, r.backend, r.boundServiceAccountNames, r.boundServiceAccountNamespaces, r.audience, r.tokenTtl, r.tokenMaxTtl, r.tokenPolicies],
+    );
   });
 
   it("stores a value and a password under the value key, and the FetchSpec reads that key; it carries references only", () => {

@@ -242,3 +242,24 @@ describe("Vault declarations refused at preview, before anything is registered",
     refusedAtConstruction(() => new SecretMountedTask("shop", { ...task, vault: { address: "https://v:8200" } } as never), "vault", /not supported on ECS/);
   });
 });
+
+describe("SecretMount with Vault: adopting a chart's pod template", () => {
+  const args: SecretMountArgs = { namespace: "shop", serviceAccountName: "web", vault: { address: "https://vault.vault.svc:8200" }, secrets: [{ name: "db", existing: { name: "apps/db" }, vault: {} }], fetch: { image: FETCH_IMAGE } };
+  const template = (mounts: object[] = []) => ({ spec: { serviceAccountName: "web", containers: [{ name: "web", image: "nginx", securityContext: { runAsUser: 10001 }, volumeMounts: mounts }] } });
+
+  it("adds the login token volume, mounted by the fetch container only", async () => {
+    let mount!: SecretMount;
+    await mockComponent((opts) => (mount = new SecretMount("shop", args, opts)), [], new KvMocks());
+    const { template: t } = mount.adopt(template(), { kind: "Deployment", name: "web", namespace: "shop" });
+    assert.ok(t.spec.volumes.some((v: { name: string }) => v.name === "secret-mount-vault-token"));
+    assert.ok(t.spec.initContainers[0].volumeMounts.some((m: { name: string }) => m.name === "secret-mount-vault-token"));
+    assert.ok(!t.spec.containers[0].volumeMounts.some((m: { name: string }) => m.name === "secret-mount-vault-token"));
+  });
+
+  it("refuses a chart container that already names the token volume (it would get the login token)", async () => {
+    let mount!: SecretMount;
+    await mockComponent((opts) => (mount = new SecretMount("shop", args, opts)), [], new KvMocks());
+    assert.throws(() => mount.adopt(template([{ name: "secret-mount-vault-token", mountPath: "/x" }]), { kind: "Deployment", name: "web", namespace: "shop" }),
+      (e: unknown) => e instanceof DeclarationError && /mounts "secret-mount-vault-token" in container "web"/.test(e.problem));
+  });
+});

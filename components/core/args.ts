@@ -223,7 +223,7 @@ export interface Secret {
   /**
    * Put this secret in HashiCorp Vault (KV version 2) instead of the platform's store: `{}` for the
    * defaults. Needs the declaration's `vault` (address, login). An existing secret is named by
-   * `existing.name`, its path under the mount.
+   * `existing.name`, its path under the mount. Kubernetes only: SecretMountedTask (ECS) refuses it.
    */
   vault?: VaultSecretArgs;
 }

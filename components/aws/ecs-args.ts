@@ -46,9 +46,15 @@ export type EcsLogDriver = (typeof EcsLogDriver)[keyof typeof EcsLogDriver];
 export interface EcsPortMapping {
   /** The port the container listens on (1-65535). */
   containerPort: number;
-  /** Must equal `containerPort` in `awsvpc` mode (default: the same). */
+  /**
+   * Must equal `containerPort` in `awsvpc` mode (default: the same).
+   * @default `containerPort`
+   */
   hostPort?: number;
-  /** `tcp` (default) or `udp`. */
+  /**
+   * `tcp` (default) or `udp`.
+   * @default `tcp`
+   */
   protocol?: EcsPortProtocol;
   /** Name of the mapping (for Service Connect), letters, digits and `-`, at most 64. */
   name?: string;
@@ -60,13 +66,25 @@ export type EcsPortMappingArgs = EcsPortMapping;
 export interface EcsHealthCheck {
   /** `["CMD", "curl", "-f", "http://localhost/"]` or `["CMD-SHELL", "curl -f http://localhost/ || exit 1"]`. */
   command: string[];
-  /** Seconds between checks, 5-300 (default 30). */
+  /**
+   * Seconds between checks, 5-300 (default 30).
+   * @default `30`
+   */
   interval?: number;
-  /** Seconds before one check fails, 2-60 (default 5). */
+  /**
+   * Seconds before one check fails, 2-60 (default 5).
+   * @default `5`
+   */
   timeout?: number;
-  /** Consecutive failures before unhealthy, 1-10 (default 3). */
+  /**
+   * Consecutive failures before unhealthy, 1-10 (default 3).
+   * @default `3`
+   */
   retries?: number;
-  /** Grace period in seconds before failures count, 0-300 (default 0). */
+  /**
+   * Grace period in seconds before failures count, 0-300 (default 0).
+   * @default `0`
+   */
   startPeriod?: number;
 }
 /** {@link EcsHealthCheck} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
@@ -106,7 +124,10 @@ export interface TaskContainer {
   command?: pulumi.Input<string>[];
   /** Overrides the image's `ENTRYPOINT`. */
   entryPoint?: pulumi.Input<string>[];
-  /** Working directory (the image's by default). */
+  /**
+   * Working directory (the image's by default).
+   * @default the image's (`WORKDIR`)
+   */
   workingDirectory?: string;
   /** Plain (non-secret) environment variables. Secrets belong in files, or in `nativeSecrets`. */
   environment?: { [name: string]: pulumi.Input<string> };
@@ -120,11 +141,20 @@ export interface TaskContainer {
   portMappings?: EcsPortMappingArgs[];
   /** Health check run by the container agent. */
   healthCheck?: EcsHealthCheckArgs;
-  /** Log configuration (default: `awslogs` to the task's log group, stream prefix `app`). */
+  /**
+   * Log configuration (default: `awslogs` to the task's log group, stream prefix `app`).
+   * @default `awslogs` to the task's log group, stream prefix `app`
+   */
   logConfiguration?: EcsLogConfigurationArgs;
-  /** Keep the container's root file system read-only (default true). */
+  /**
+   * Keep the container's root file system read-only (default true).
+   * @default `true`
+   */
   readonlyRootFilesystem?: boolean;
-  /** Stop the task when this container stops (default true). At least one app container is essential. */
+  /**
+   * Stop the task when this container stops (default true). At least one app container is essential.
+   * @default `true`
+   */
   essential?: boolean;
 }
 /** {@link TaskContainer} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
@@ -155,13 +185,20 @@ export type EcsNativeSecretArgs = EcsNativeSecret;
 export interface EcsFetchContainer {
   /** Image reference; pin by digest. Default: see docs/fetch-image.md. */
   image?: pulumi.Input<string>;
-  /** Overall deadline of one fetch, in seconds (default 60). */
+  /**
+   * Overall deadline of one fetch, in seconds (default 60).
+   * @default `60`
+   */
   timeoutSeconds?: number;
-  /** Soft memory reservation in MiB (default 32). */
+  /**
+   * Soft memory reservation in MiB (default 32).
+   * @default `32`, or `memory` if that is smaller
+   */
   memoryReservation?: number;
   /**
    * Hard memory limit in MiB (default 96, plus the volume's size on EC2: tmpfs pages are charged
    * to the container that writes them).
+   * @default `96`, plus the volume's size on EC2 (tmpfs pages are charged to the container that writes them)
    */
   memory?: number;
 }
@@ -172,9 +209,15 @@ export type EcsFetchContainerArgs = EcsFetchContainer;
 export interface EcsNetwork {
   /** Subnet ids for the tasks' network interfaces. At least one. */
   subnets: pulumi.Input<string>[];
-  /** Security group ids (default: the VPC's default security group). */
+  /**
+   * Security group ids (default: the VPC's default security group).
+   * @default `undefined`: the VPC's default security group
+   */
   securityGroups?: pulumi.Input<string>[];
-  /** Give tasks a public IP (default false: use private subnets with a NAT or VPC endpoints). */
+  /**
+   * Give tasks a public IP (default false: use private subnets with a NAT or VPC endpoints).
+   * @default `false`: use private subnets with a NAT or VPC endpoints
+   */
   assignPublicIp?: boolean;
 }
 /** {@link EcsNetwork} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
@@ -184,11 +227,17 @@ export type EcsNetworkArgs = EcsNetwork;
 export interface EcsService {
   /** The cluster's name or ARN. */
   cluster: pulumi.Input<string>;
-  /** Tasks to keep running (default 1). */
+  /**
+   * Tasks to keep running (default 1).
+   * @default `1`
+   */
   desiredCount?: number;
   /** Network configuration (required: the task uses `awsvpc`). */
   network: EcsNetworkArgs;
-  /** Service name (default: the component name). */
+  /**
+   * Service name (default: the component name).
+   * @default the component's `name`
+   */
   name?: string;
 }
 /** {@link EcsService} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */

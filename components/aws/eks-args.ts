@@ -15,6 +15,7 @@ export interface EksPlatform {
   /**
    * How pods get the role: `irsa` (default; IAM roles for service accounts, needs the cluster's
    * OIDC provider) or `pod-identity` (EKS Pod Identity, needs the eks-pod-identity-agent add-on).
+   * @default `irsa`
    */
   identity?: EksIdentity;
   /**
@@ -38,7 +39,10 @@ export interface EksPlatform {
    * unique only within one region.
    */
   clusterName?: pulumi.Input<string>;
-  /** Name of the IAM role to create (default: generated from the component name). */
+  /**
+   * Name of the IAM role to create (default: generated from the component name).
+   * @default a name Pulumi generates from the component's `name`
+   */
   roleName?: pulumi.Input<string>;
   /**
    * ARN of a permissions boundary for the role, when your account requires one: a full IAM policy

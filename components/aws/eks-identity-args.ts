@@ -27,7 +27,10 @@ export type AwsPolicyConditionArgs = AwsPolicyCondition;
 export interface AwsPolicyStatement {
   /** Statement id: letters and digits only, unique in the policy (optional). */
   sid?: string;
-  /** `Allow` (default) or `Deny`. */
+  /**
+   * `Allow` (default) or `Deny`.
+   * @default `Allow`
+   */
   effect?: AwsPolicyEffect;
   /**
    * The actions, e.g. `s3:GetObject`. IAM reads `*` and `?` anywhere in an action: a wildcard for
@@ -50,6 +53,7 @@ export interface AwsPolicyStatement {
    * Allow the resource `*`, or a pattern matching every resource of a type, in this `Allow`
    * statement: for actions AWS only authorizes on `*` (e.g. `sts:GetCallerIdentity`,
    * `ec2:DescribeInstances`). Off by default; the review shows it.
+   * @default `false`
    */
   allowAnyResource?: boolean;
 }
@@ -68,11 +72,13 @@ export interface EksWorkloadIdentityArgs {
   /**
    * Create the ServiceAccount too, annotated for the role (default false: annotate your own with
    * the `serviceAccountAnnotations` output, e.g. in a Helm chart's values).
+   * @default `false`: annotate your own with the `serviceAccountAnnotations` output, e.g. in a Helm chart's values
    */
   createServiceAccount?: boolean;
   /**
    * How pods get the role: `irsa` (default; IAM roles for service accounts, needs the cluster's
    * OIDC provider) or `pod-identity` (EKS Pod Identity, needs the eks-pod-identity-agent add-on).
+   * @default `irsa`
    */
   identity?: EksIdentity;
   /**
@@ -94,7 +100,10 @@ export interface EksWorkloadIdentityArgs {
    * the cluster's ARN built from them.
    */
   clusterName?: pulumi.Input<string>;
-  /** Name of the IAM role to create (default: generated from the component name). */
+  /**
+   * Name of the IAM role to create (default: generated from the component name).
+   * @default a name Pulumi generates from the component's `name`
+   */
   roleName?: pulumi.Input<string>;
   /** ARN of a permissions boundary for the role: a full IAM policy ARN, no wildcards. */
   permissionsBoundaryArn?: pulumi.Input<string>;

@@ -40,17 +40,33 @@ export interface AksKeyVault {
    * Vault name: 3-24 letters, digits and single hyphens, starting with a letter. For a new vault
    * the default is `sm` + 22 hex characters derived from project, stack and component name (vault
    * names are global, and a deleted vault keeps its name while it is retained).
+   * @default a new vault: `sm` + 22 hex characters derived from project, stack and component name (vault names are global, and a deleted vault keeps its name while it is retained)
    */
   name?: string;
-  /** Use the existing vault `name` in `resourceGroupName` (default: create the vault). */
+  /**
+   * Use the existing vault `name` in `resourceGroupName` (default: create the vault).
+   * @default `false`: create the vault
+   */
   existing?: boolean;
-  /** Resource group of an existing vault named by `name` (default: `aks.resourceGroupName`). */
+  /**
+   * Resource group of an existing vault named by `name` (default: `aks.resourceGroupName`).
+   * @default `aks.resourceGroupName`
+   */
   resourceGroupName?: pulumi.Input<string>;
-  /** A new vault's network access (default `enabled`). */
+  /**
+   * A new vault's network access (default `enabled`).
+   * @default `enabled`
+   */
   publicNetworkAccess?: AksPublicNetworkAccess;
-  /** A new vault's soft-delete retention in days, 7-90 (default 90); purge protection keeps deleted secrets for this long. */
+  /**
+   * A new vault's soft-delete retention in days, 7-90 (default 90); purge protection keeps deleted secrets for this long.
+   * @default `90`
+   */
   softDeleteRetentionInDays?: number;
-  /** DNS suffix of vault URLs (default `vault.azure.net`; e.g. `vault.azure.cn`, `vault.usgovcloudapi.net`). */
+  /**
+   * DNS suffix of vault URLs (default `vault.azure.net`; e.g. `vault.azure.cn`, `vault.usgovcloudapi.net`).
+   * @default `vault.azure.net`
+   */
   dnsSuffix?: string;
 }
 /** {@link AksKeyVault} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
@@ -69,7 +85,10 @@ export interface AksExistingIdentity {
   clientId: pulumi.Input<string>;
   /** Its principal (object) id, which the role assignments name. */
   principalId: pulumi.Input<string>;
-  /** Federated credentials the identity already has outside this program (Azure allows 20 per identity; default 0). */
+  /**
+   * Federated credentials the identity already has outside this program (Azure allows 20 per identity; default 0).
+   * @default `0`
+   */
   federatedCredentialsInUse?: number;
 }
 /** {@link AksExistingIdentity} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
@@ -88,24 +107,41 @@ export interface AksPlatform {
    * existing vault given by `keyVault.name`. Required only for those.
    */
   resourceGroupName?: pulumi.Input<string>;
-  /** Azure region of the created identity and vault (default: the resource group's). */
+  /**
+   * Azure region of the created identity and vault (default: the resource group's).
+   * @default the resource group's (`resourceGroupName`)
+   */
   location?: pulumi.Input<string>;
-  /** Microsoft Entra tenant id (default: the tenant the azure-native provider signs in to). */
+  /**
+   * Microsoft Entra tenant id (default: the tenant the azure-native provider signs in to).
+   * @default the tenant the `azure-native` provider signs in to
+   */
   tenantId?: pulumi.Input<string>;
   /**
    * Subscription of the vault created here, which also holds the role definition (default: the
    * subscription the azure-native provider uses).
+   * @default the subscription the `azure-native` provider uses
    */
   subscriptionId?: pulumi.Input<string>;
-  /** The Key Vault (default: a new vault, one per workload). */
+  /**
+   * The Key Vault (default: a new vault, one per workload).
+   * @default `undefined`: a new vault, one per workload
+   */
   keyVault?: AksKeyVaultArgs;
-  /** Use an existing user-assigned identity (default: create one for this workload). */
+  /**
+   * Use an existing user-assigned identity (default: create one for this workload).
+   * @default `undefined`: one is created for this workload
+   */
   identity?: AksExistingIdentityArgs;
-  /** Name of the identity to create (default: `<component name>-identity`). */
+  /**
+   * Name of the identity to create (default: `<component name>-identity`).
+   * @default `<component name>-identity`
+   */
   identityName?: string;
   /**
    * Scope of the "Key Vault Secrets User" role assignments: `secret` (default: one per declared
    * secret, exactly what the pod reads) or `vault` (one on the whole vault; an explicit opt-in).
+   * @default `secret`: one per declared secret, exactly what the pod reads
    */
   roleScope?: AksRoleScope;
   /** Tags for the Azure resources created. */

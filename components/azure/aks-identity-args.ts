@@ -16,7 +16,10 @@ export interface AksRoleAssignment {
    * management group is refused.
    */
   scope: pulumi.Input<string>;
-  /** Description stored with the assignment (default: which ServiceAccount it is for). */
+  /**
+   * Description stored with the assignment (default: which ServiceAccount it is for).
+   * @default `secret-mount: identity of <namespace>/<serviceAccountName>`
+   */
   description?: string;
 }
 /** {@link AksRoleAssignment} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
@@ -35,6 +38,7 @@ export interface AksWorkloadIdentityArgs {
   /**
    * Create the ServiceAccount too, annotated for the identity (default false: annotate your own
    * with the `serviceAccountAnnotations` output, and label its pods with `podLabels`).
+   * @default `false`: annotate your own with the `serviceAccountAnnotations` output, and label its pods with `podLabels`
    */
   createServiceAccount?: boolean;
   /**
@@ -44,13 +48,25 @@ export interface AksWorkloadIdentityArgs {
   oidcIssuerUrl: pulumi.Input<string>;
   /** Resource group of the identity to create (required unless `identity` names an existing one). */
   resourceGroupName?: pulumi.Input<string>;
-  /** Azure region of the created identity (default: the resource group's). */
+  /**
+   * Azure region of the created identity (default: the resource group's).
+   * @default the resource group's (`resourceGroupName`)
+   */
   location?: pulumi.Input<string>;
-  /** Microsoft Entra tenant id for the ServiceAccount annotation (default: the tenant the azure-native provider signs in to). */
+  /**
+   * Microsoft Entra tenant id for the ServiceAccount annotation (default: the tenant the azure-native provider signs in to).
+   * @default the tenant the `azure-native` provider signs in to
+   */
   tenantId?: pulumi.Input<string>;
-  /** Use an existing user-assigned identity (default: create one). */
+  /**
+   * Use an existing user-assigned identity (default: create one).
+   * @default `undefined`: one is created
+   */
   identity?: AksExistingIdentityArgs;
-  /** Name of the identity to create (default: `<component name>-identity`). */
+  /**
+   * Name of the identity to create (default: `<component name>-identity`).
+   * @default `<component name>-identity`
+   */
   identityName?: string;
   /** The roles the identity gets, each on one scope. At least one. */
   roleAssignments: AksRoleAssignment[];

@@ -88,21 +88,45 @@ export interface Generate {
    * as two PEM files (`<name>.key` and `<name>.pub` unless `files` says otherwise).
    */
   type: GenerateType;
-  /** Password length (default 32, at least 12). */
+  /**
+   * Password length (default 32, at least 12).
+   * @default `32`
+   */
   length?: number;
-  /** Include lower-case letters (default true). */
+  /**
+   * Include lower-case letters (default true).
+   * @default `true`
+   */
   lower?: boolean;
-  /** Include upper-case letters (default true). */
+  /**
+   * Include upper-case letters (default true).
+   * @default `true`
+   */
   upper?: boolean;
-  /** Include digits (default true). */
+  /**
+   * Include digits (default true).
+   * @default `true`
+   */
   numeric?: boolean;
-  /** Include special characters (default true). */
+  /**
+   * Include special characters (default true).
+   * @default `true`
+   */
   special?: boolean;
-  /** The special characters to draw from (default `!#$%&*()-_=+[]{}<>:?`). */
+  /**
+   * The special characters to draw from (default `!#$%&*()-_=+[]{}<>:?`).
+   * @default `!#$%&*()-_=+[]{}<>:?`
+   */
   specialCharacters?: string;
-  /** RSA key size: 2048, 3072 or 4096 (default 4096). */
+  /**
+   * RSA key size: 2048, 3072 or 4096 (default 4096).
+   * @default `4096`
+   */
   rsaBits?: number;
-  /** ECDSA curve: P256, P384 or P521 (default P256). */
+  /**
+   * ECDSA curve: P256, P384 or P521 (default P256).
+   * @default `P256`
+   */
   ecdsaCurve?: EcdsaCurve;
   /**
    * Regenerate the value every this many days (1-3650; default: never). Rotation dates fall every
@@ -112,6 +136,7 @@ export interface Generate {
    * happens between runs: without an `up` the value is not replaced. The store keeps the replaced
    * value readable (see docs/rotation.md), and the new version rolls the pods or, in refresh mode,
    * reaches running pods. Turning it on for an existing secret regenerates it once at the next `up`.
+   * @default `undefined`: never rotated
    */
   rotateEveryDays?: number;
 }
@@ -149,13 +174,17 @@ export interface SecretFile {
   path: string;
   /** Write only this key of the secret's JSON object value. */
   jsonKey?: string;
-  /** `base64`: the (selected) value is base64 text; write the decoded bytes. `none` (default): write it as it is. */
+  /**
+   * `base64`: the (selected) value is base64 text; write the decoded bytes. `none` (default): write it as it is.
+   * @default `none`: write it as it is
+   */
   decode?: FileDecoding;
   /**
    * Octal mode (default: the workload's `fileMode`). Files are owned by the fetcher (UID 65532) and
    * the pod's `fsGroup`: an app container with another UID reads through the group bits, so keep
    * group read (`0440`); `0400` suits only containers that run as UID 65532. A mode that would
    * deny an app container is refused at preview.
+   * @default the workload's `fileMode`
    */
   mode?: string;
 }
@@ -167,16 +196,24 @@ export interface AwsSecret {
   /**
    * Where the secret lives: `secrets-manager` (default) or `ssm-parameter` (SecureString). An
    * existing secret's plain ARN says it already; one contradicting the ARN is refused.
+   * @default `secrets-manager`
    */
   store?: AwsSecretStore;
   /**
    * Name in the store. Default: `<prefix>/<secret name>` for Secrets Manager,
    * `/<prefix>/<secret name>` for SSM, with `<prefix>` = `secretNamePrefix`.
+   * @default `<prefix>/<secret name>` for Secrets Manager, `/<prefix>/<secret name>` for SSM, with `<prefix>` = `secretNamePrefix`
    */
   storeName?: string;
-  /** Customer-managed KMS key ARN to encrypt a created secret (default: the AWS-managed key). */
+  /**
+   * Customer-managed KMS key ARN to encrypt a created secret (default: the AWS-managed key).
+   * @default `undefined`: the AWS-managed key
+   */
   kmsKeyArn?: pulumi.Input<string>;
-  /** Secrets Manager: days of recovery window on delete (0 = delete at once; default 7). */
+  /**
+   * Secrets Manager: days of recovery window on delete (0 = delete at once; default 7).
+   * @default `7`
+   */
   recoveryWindowInDays?: number;
 }
 /** {@link AwsSecret} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
@@ -188,9 +225,13 @@ export interface AzureSecret {
    * Name in Key Vault: 1-127 letters, digits and `-`. Default: the secret's `name` in a vault
    * created here; `<secretNamePrefix or component name>-<name>` in an existing vault. For an
    * existing secret use `existing.name`.
+   * @default the secret's `name` in a vault created here; `<secretNamePrefix or component name>-<name>` in an existing vault
    */
   secretName?: string;
-  /** Pin an existing secret to this version (32 hex characters; default: the latest version). */
+  /**
+   * Pin an existing secret to this version (32 hex characters; default: the latest version).
+   * @default `undefined`: the latest version
+   */
   version?: string;
 }
 /** {@link AzureSecret} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
@@ -210,6 +251,7 @@ export interface Secret {
    * The files written from this secret. Default: one file named after the secret with the whole
    * value (two PEM files for generated key pairs). Several entries with `jsonKey` fan a JSON
    * secret out into one file per key.
+   * @default one file named after the secret (its `name`) with the whole value; two PEM files for generated key pairs
    */
   files?: SecretFileArgs[];
   /** Short description stored with a created secret. */
@@ -236,7 +278,10 @@ export interface ContainerPort {
   containerPort: number;
   /** IANA service name (at most 15 characters). */
   name?: string;
-  /** Protocol (default `TCP`). */
+  /**
+   * Protocol (default `TCP`).
+   * @default `TCP`
+   */
   protocol?: PortProtocol;
 }
 /** {@link ContainerPort} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
@@ -264,11 +309,17 @@ export type HttpHeaderArgs = HttpHeader;
 
 /** Probe by an HTTP GET: success is a status from 200 to 399. */
 export interface HttpGetProbe {
-  /** Path to request (default `/`). */
+  /**
+   * Path to request (default `/`).
+   * @default `/`
+   */
   path?: string;
   /** Port number on the container (named ports are not supported here). */
   port: number;
-  /** `HTTP` (default) or `HTTPS`. */
+  /**
+   * `HTTP` (default) or `HTTPS`.
+   * @default `HTTP`
+   */
   scheme?: ProbeScheme;
   /** Extra request headers. */
   httpHeaders?: HttpHeaderArgs[];
@@ -296,7 +347,10 @@ export type ExecProbeArgs = ExecProbe;
 export interface GrpcProbe {
   /** Port number on the container. */
   port: number;
-  /** Service name sent in the health check request (default: the server's overall health). */
+  /**
+   * Service name sent in the health check request (default: the server's overall health).
+   * @default `undefined`: the server's overall health
+   */
   service?: string;
 }
 /** {@link GrpcProbe} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
@@ -312,15 +366,30 @@ export interface Probe {
   exec?: ExecProbeArgs;
   /** gRPC health probe. */
   grpc?: GrpcProbeArgs;
-  /** Seconds after the container starts before the first probe (default 0). */
+  /**
+   * Seconds after the container starts before the first probe (default 0).
+   * @default `0` (Kubernetes' own)
+   */
   initialDelaySeconds?: number;
-  /** Seconds between probes (default 10). */
+  /**
+   * Seconds between probes (default 10).
+   * @default `10` (Kubernetes' own)
+   */
   periodSeconds?: number;
-  /** Seconds after which one probe times out (default 1). */
+  /**
+   * Seconds after which one probe times out (default 1).
+   * @default `1` (Kubernetes' own)
+   */
   timeoutSeconds?: number;
-  /** Consecutive successes to count as passing after a failure (default 1; must be 1 for liveness and startup). */
+  /**
+   * Consecutive successes to count as passing after a failure (default 1; must be 1 for liveness and startup).
+   * @default `1` (Kubernetes' own)
+   */
   successThreshold?: number;
-  /** Consecutive failures to count as failing (default 3). */
+  /**
+   * Consecutive failures to count as failing (default 3).
+   * @default `3` (Kubernetes' own)
+   */
   failureThreshold?: number;
   /** Grace period for a pod killed because this probe failed, overriding the pod's. */
   terminationGracePeriodSeconds?: number;
@@ -334,11 +403,20 @@ export interface Container {
   name: string;
   /** Image reference; pin it by digest (`repo@sha256:…`) for reproducible pods. */
   image: pulumi.Input<string>;
-  /** Entrypoint override (the image's `ENTRYPOINT` by default). */
+  /**
+   * Entrypoint override (the image's `ENTRYPOINT` by default).
+   * @default the image's `ENTRYPOINT`
+   */
   command?: pulumi.Input<string>[];
-  /** Arguments (the image's `CMD` by default). */
+  /**
+   * Arguments (the image's `CMD` by default).
+   * @default the image's `CMD`
+   */
   args?: pulumi.Input<string>[];
-  /** Working directory (the image's by default). */
+  /**
+   * Working directory (the image's by default).
+   * @default the image's (`WORKDIR`)
+   */
   workingDir?: string;
   /** Plain (non-secret) environment variables. Secrets belong in files, or in `envFile`. */
   env?: { [name: string]: pulumi.Input<string> };
@@ -352,11 +430,17 @@ export interface Container {
   readinessProbe?: ProbeArgs;
   /** Hold the other probes until this one passes once. */
   startupProbe?: ProbeArgs;
-  /** UID to run as (must not be 0). Default: the image's user, which must then be non-root. */
+  /**
+   * UID to run as (must not be 0). Default: the image's user, which must then be non-root.
+   * @default the image's user (`USER`), which must then be non-root
+   */
   runAsUser?: number;
   /** GID to run as. */
   runAsGroup?: number;
-  /** Keep the container's root file system read-only (default true). */
+  /**
+   * Keep the container's root file system read-only (default true).
+   * @default `true`
+   */
   readOnlyRootFilesystem?: boolean;
 }
 /** {@link Container} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
@@ -392,9 +476,15 @@ export type NotifySignal = (typeof NotifySignal)[keyof typeof NotifySignal];
 export interface HttpNotify {
   /** Port the app listens on, on 127.0.0.1 (1-65535). */
   port: number;
-  /** Request path, starting with `/` (default `/`). */
+  /**
+   * Request path, starting with `/` (default `/`).
+   * @default `/`
+   */
   path?: string;
-  /** HTTP method (default `POST`). Success is a 2xx answer; otherwise retried for about 4 seconds. */
+  /**
+   * HTTP method (default `POST`). Success is a 2xx answer; otherwise retried for about 4 seconds.
+   * @default `POST`
+   */
   method?: NotifyMethod;
 }
 /** {@link HttpNotify} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
@@ -412,7 +502,10 @@ export type HttpNotifyArgs = HttpNotify;
 export interface SignalNotify {
   /** The app's process name: its executable's base name (e.g. `nginx`), or its kernel `comm` name. */
   process: string;
-  /** Signal to send (default `SIGHUP`). */
+  /**
+   * Signal to send (default `SIGHUP`).
+   * @default `SIGHUP`
+   */
   signal?: NotifySignal;
 }
 /** {@link SignalNotify} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
@@ -424,7 +517,10 @@ export type SignalNotifyArgs = SignalNotify;
  * for a ConfigMap volume) and reads the file then (see docs/rotation.md).
  */
 export interface GenerationFileNotify {
-  /** Path under the mount (default `secret-mount.generation`). */
+  /**
+   * Path under the mount (default `secret-mount.generation`).
+   * @default `secret-mount.generation`
+   */
   path?: string;
 }
 /** {@link GenerationFileNotify} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
@@ -444,9 +540,15 @@ export type NotifyArgs = Notify;
 
 /** Keep the secrets fresh: the fetch container becomes a native sidecar that re-fetches. */
 export interface Refresh {
-  /** Seconds between re-fetches (default 300, at least 10); jittered by the fetcher. */
+  /**
+   * Seconds between re-fetches (default 300, at least 10); jittered by the fetcher.
+   * @default `300`
+   */
   intervalSeconds?: number;
-  /** Tell the app when a new set is in place (default: nobody is told; the app reads the files when it opens them). */
+  /**
+   * Tell the app when a new set is in place (default: nobody is told; the app reads the files when it opens them).
+   * @default `undefined`: nobody is told; the app reads the files when it opens them
+   */
   notify?: Notify;
 }
 /** {@link Refresh} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
@@ -454,7 +556,10 @@ export type RefreshArgs = Refresh;
 
 /** A dotenv file built from secret files, for apps that read env vars (source it at start). */
 export interface EnvFile {
-  /** Path under the mount (default `secrets.env`). */
+  /**
+   * Path under the mount (default `secrets.env`).
+   * @default `secrets.env`
+   */
   path?: string;
   /** Variable name -> path of a secret file declared above. */
   vars: { [name: string]: string };
@@ -466,9 +571,15 @@ export type EnvFileArgs = EnvFile;
 export interface FetchContainer {
   /** Image reference; pin by digest. Default: see docs/fetch-image.md. */
   image?: pulumi.Input<string>;
-  /** Overall deadline of one fetch, in seconds (default 60). */
+  /**
+   * Overall deadline of one fetch, in seconds (default 60).
+   * @default `60`
+   */
   timeoutSeconds?: number;
-  /** Requests and limits of the fetch container (default: 10m/48Mi requested, 500m/96Mi limit). */
+  /**
+   * Requests and limits of the fetch container (default: 10m/48Mi requested, 500m/96Mi limit).
+   * @default `{ requests: { cpu: "10m", memory: "48Mi" }, limits: { cpu: "500m", memory: "96Mi" } }`
+   */
   resources?: ResourcesArgs;
 }
 /** {@link FetchContainer} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */

@@ -21,6 +21,7 @@ export interface GkeGoogleServiceAccount {
   /**
    * Account id of the service account to create (6-30 of a-z, 0-9 and `-`, starting with a
    * letter). Default: derived from the component name.
+   * @default derived from the component's `name`
    */
   accountId?: string;
   /**
@@ -39,23 +40,27 @@ export interface GkePlatform {
    * `direct` (default): the secrets grant `roles/secretmanager.secretAccessor` to the Kubernetes
    * ServiceAccount's principal. `google-service-account`: they grant it to a Google service account
    * that only this Kubernetes ServiceAccount may impersonate.
+   * @default `direct`
    */
   identity?: GkeIdentity;
   /**
    * Project that holds the created secrets, and the existing ones named by their short id (a
    * project id, e.g. `acme-prod`). Default: the Google provider's project. An existing secret's
    * full name carries its own project.
+   * @default the `gcp` provider's project
    */
   project?: pulumi.Input<string>;
   /**
    * The cluster's workload identity pool (default `<project>.svc.id.goog`, the project being
    * `project` or the provider's). Set it when the cluster runs in another project or in a fleet
    * whose host project differs from the secrets' project.
+   * @default `<project>.svc.id.goog`, the project being `project` or the provider's
    */
   workloadPool?: pulumi.Input<string>;
   /**
    * Project number (digits) of the project that owns the workload pool, for the `direct`
    * principal. Default: looked up from the pool's project id.
+   * @default looked up from the pool's project id (`workloadPool`)
    */
   workloadPoolProjectNumber?: pulumi.Input<string>;
   /** Identity `google-service-account`: the service account to create or use. */
@@ -73,6 +78,7 @@ export interface GcpReplica {
   /**
    * Cloud KMS key encrypting this replica (`projects/<p>/locations/<location>/keyRings/<r>/cryptoKeys/<k>`),
    * in the replica's location. Default: a Google-managed key.
+   * @default `undefined`: a Google-managed key
    */
   kmsKeyName?: pulumi.Input<string>;
 }
@@ -84,17 +90,20 @@ export interface GcpSecret {
   /**
    * Secret id of a created secret (1-255 of letters, digits, `-` and `_`). Default:
    * `<secretNamePrefix>-<secret name>` with every other character turned into `-`.
+   * @default `<secretNamePrefix>-<secret name>` with every other character turned into `-`
    */
   secretId?: string;
   /**
    * Create a regional secret in this location (e.g. `europe-west4`): stored only there and read
    * through the regional endpoint `secretmanager.<location>.rep.googleapis.com`. Default: a
    * global secret. For an existing secret named by its short id: the location of that regional secret.
+   * @default `undefined`: a global secret
    */
   location?: string;
   /**
    * Global secret: replicate only to these locations (user-managed replication), each optionally
    * with its own KMS key. Default: automatic replication.
+   * @default `undefined`: automatic replication
    */
   replicas?: GcpReplicaArgs[];
   /**
@@ -105,6 +114,7 @@ export interface GcpSecret {
   /**
    * Existing secret: the version to read, a number such as `"3"` or `"latest"` (the default).
    * A pinned version rolls the pods only when you change it here.
+   * @default `latest`
    */
   version?: string;
 }

@@ -47,18 +47,29 @@ export interface GkeWorkloadIdentityArgs {
   /**
    * Create the ServiceAccount too, annotated for the identity (default false: annotate your own with
    * the `serviceAccountAnnotations` output; `direct` needs no annotation).
+   * @default `false`: annotate your own with the `serviceAccountAnnotations` output; `direct` needs no annotation
    */
   createServiceAccount?: boolean;
   /**
    * `direct` (default): the bindings name the Kubernetes ServiceAccount's principal.
    * `google-service-account`: they name a Google service account only this ServiceAccount may impersonate.
+   * @default `direct`
    */
   identity?: GkeIdentity;
-  /** Project of a created Google service account and of the default workload pool (default: the Google provider's). */
+  /**
+   * Project of a created Google service account and of the default workload pool (default: the Google provider's).
+   * @default the `gcp` provider's project
+   */
   project?: pulumi.Input<string>;
-  /** The cluster's workload identity pool (default `<project>.svc.id.goog`). */
+  /**
+   * The cluster's workload identity pool (default `<project>.svc.id.goog`).
+   * @default `<project>.svc.id.goog`
+   */
   workloadPool?: pulumi.Input<string>;
-  /** Project number (digits) of the pool's project, for the `direct` principal (default: looked up). */
+  /**
+   * Project number (digits) of the pool's project, for the `direct` principal (default: looked up).
+   * @default looked up from the pool's project id (`workloadPool`)
+   */
   workloadPoolProjectNumber?: pulumi.Input<string>;
   /** Identity `google-service-account`: the service account to create or use. */
   googleServiceAccount?: GkeGoogleServiceAccountArgs;

@@ -73,7 +73,6 @@ export function deploymentManifest(decl: Declaration, specJson: pulumi.Input<str
  * A Job's pods restart a failed fetch in place (`OnFailure`): a new identity may need a moment.
  */
 // The spec's type depends on the kind; each resource class checks its own at registration.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function workloadManifest(decl: Declaration, shape: WorkloadShape, specJson: pulumi.Input<string>, wiring: PlatformWiring, sizeLimit: string, specConfigMap?: pulumi.Input<string>): { metadata: object; spec: any } {
   if (shape.kind === "Deployment") return deploymentManifest(decl, specJson, wiring, sizeLimit, specConfigMap);
   const metadata = { name: decl.deploymentName, namespace: decl.namespace, labels: { ...MANAGED_BY, ...selectorLabels(decl) } };

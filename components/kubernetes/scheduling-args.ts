@@ -85,13 +85,22 @@ export type NodeInclusionPolicy = (typeof NodeInclusionPolicy)[keyof typeof Node
 export interface Toleration {
   /** The taint key; empty with operator `Exists` tolerates every taint. */
   key?: string;
-  /** `Equal` (default) or `Exists`. */
+  /**
+   * `Equal` (default) or `Exists`.
+   * @default `Equal`
+   */
   operator?: TolerationOperator;
   /** The taint value to equal (operator `Equal` only). */
   value?: string;
-  /** The taint effect to match (default: every effect). */
+  /**
+   * The taint effect to match (default: every effect).
+   * @default `undefined`: every effect
+   */
   effect?: TaintEffect;
-  /** Effect `NoExecute` only: seconds the pod stays on a node after the taint appears (default: for ever). */
+  /**
+   * Effect `NoExecute` only: seconds the pod stays on a node after the taint appears (default: for ever).
+   * @default `undefined`: for ever
+   */
   tolerationSeconds?: number;
 }
 /** {@link Toleration} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
@@ -174,9 +183,13 @@ export interface PodAffinityTerm {
   /**
    * The pods counted. Default: this workload's own pods (its selector labels, the `selectorLabels`
    * output), the usual choice for anti-affinity; Kubernetes itself would count none.
+   * @default this workload's own pods (its selector labels, the `selectorLabels` output), the usual choice for anti-affinity; Kubernetes itself would count none
    */
   labelSelector?: LabelSelectorArgs;
-  /** Namespaces of the pods counted (default: the workload's namespace). */
+  /**
+   * Namespaces of the pods counted (default: the workload's namespace).
+   * @default the workload's `namespace`
+   */
   namespaces?: string[];
   /** Namespaces of the pods counted, by their labels (added to `namespaces`). */
   namespaceSelector?: LabelSelectorArgs;
@@ -229,13 +242,20 @@ export interface TopologySpreadConstraint {
   /**
    * The pods counted. Default: this workload's own pods (its selector labels, the `selectorLabels`
    * output); Kubernetes itself would count none.
+   * @default this workload's own pods (its selector labels, the `selectorLabels` output); Kubernetes itself would count none
    */
   labelSelector?: LabelSelectorArgs;
   /** `DoNotSchedule` only: domains the scheduler assumes exist (at least 1). */
   minDomains?: number;
-  /** `Honor` (default): count only nodes matching the pod's node affinity; `Ignore`: every node. */
+  /**
+   * `Honor` (default): count only nodes matching the pod's node affinity; `Ignore`: every node.
+   * @default `Honor`
+   */
   nodeAffinityPolicy?: NodeInclusionPolicy;
-  /** `Honor`: count only nodes whose taints the pod tolerates; `Ignore` (default): every node. */
+  /**
+   * `Honor`: count only nodes whose taints the pod tolerates; `Ignore` (default): every node.
+   * @default `Ignore`
+   */
   nodeTaintsPolicy?: NodeInclusionPolicy;
   /** Pod label keys whose values (on the incoming pod) are added to the selector, e.g. `pod-template-hash`. */
   matchLabelKeys?: string[];

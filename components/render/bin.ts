@@ -23,15 +23,12 @@ const [command, ...rest] = process.argv.slice(2);
 if (command === "--version" || command === "-v") {
   console.log(packageVersion());
 } else if (command === "render") {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   (require("tsx/cjs/api") as { register(): void }).register();
   // cli.ts runs itself only as the main module; from here, call its main with the render arguments.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   void (require("./cli") as typeof import("./cli")).main(rest, USAGE).then((code) => {
     process.exitCode = code;
   });
 } else if (command === undefined || command === "-h" || command === "--help" || command === "help") {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { HELP } = require("./cli") as typeof import("./cli");
   const help = `secret-mount ${packageVersion()}: the offline render of a Pulumi program's secret-mount declarations\n\n${USAGE}\n${HELP}`;
   // Asked for: stdout, exit 0. No command at all is a usage error: stderr, exit 2.

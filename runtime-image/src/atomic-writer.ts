@@ -69,27 +69,65 @@ export const WRITE_STOPPED = "STOPPED";
  * Writes the set and swaps it in. Between files it yields to the event loop, so a stop signal is
  * seen at once: `stop` aborted before the swap removes the new generation and throws a WriteError
  * with code WRITE_STOPPED (what was visible stays as it was).
+ *
+ * The steps follow the kubelet's AtomicWriter.Write (pkg/volume/util/atomic_writer.go), numbered
+ * as it numbers them; where this writer departs, the step says so and why:
+ *
+ *  1. The payload is validated. Here: before the writer runs (the FetchSpec parser checks every
+ *     path: relative, no `..` segment, no `..`-prefixed segment, no duplicate, no file/directory clash).
+ *  2. The current generation is found by reading the `..data` link. Here also refused when `..data`
+ *     is not a link to a name this writer makes; then each visible name must be free or our link,
+ *     and the leftovers of a killed writer are swept (the kubelet has neither check nor sweep: it
+ *     owns the volume; we share it with whatever else the pod mounts there).
+ *  3. The old generation is walked for paths the new set no longer has. Here: not walked; stale
+ *     visible links are found in step 11 by their target (`..data/<name>`), which needs no walk.
+ *  4. The old data is compared with the new to skip a write that changes nothing. Here: done by the
+ *     caller (readCurrentSet + sameContent), which also skips the swap notification.
+ *  5. A new timestamped directory is created. Here with its final mode, not mkdtemp's 0700 and a
+ *     chmod, so it keeps the setgid bit and group of an fsGroup volume (see the top of this file).
+ *  6. The payload is written into it. Here each file is created exclusively (`wx`), chmodded
+ *     against the umask as the kubelet does, and fsynced, as is each directory (the kubelet does not
+ *     fsync: a tmpfs needs none, but a disk-backed volume such as ECS's does).
+ *  7. Permissions are set on the new directory (the kubelet's optional setPerms). Here: directory
+ *     modes, deepest first, only where a strict umask cut them.
+ *  8. A `..data_tmp` link to the new directory is created.
+ *  9. `..data_tmp` is renamed over `..data`: the atomic step. Before it, any failure removes the new
+ *     generation and nothing visible changed; after it, a failure says the new set is visible.
+ * 10. A visible link `<name> -> ..data/<name>` is made for each top-level name that lacks one. Here
+ *     made through a temp name and renamed, so a name never exists half-made.
+ * 11. Visible names the new set no longer has are removed: only links that point into `..data`.
+ * 12. The previous generation is removed. Here, failures of 11 and 12 do not fail the write: the new
+ *     set is complete and visible, so they are returned as `cleanupProblems`; the next write retries
+ *     them (its step 2 sweeps a generation left behind, its step 11 the links).
  */
 export async function writeAtomically(dir: string, files: OutFile[], stop?: AbortSignal): Promise<WriteResult> {
   const tops = [...new Set(files.map((f) => f.path.split("/")[0]))];
   let tsDir: string | undefined;
   let previous: string | undefined;
+  // (1) The paths were validated by the FetchSpec parser before they got here.
   try {
     fs.mkdirSync(dir, { recursive: true });
+    // (2) The current generation, or a refusal if `..data` is not ours; the visible names are free
+    // or ours; a killed writer's leftovers go. (3) and (4) are not done here: see above.
     previous = currentDataDir(dir);
     for (const top of tops) checkVisibleSlot(dir, top);
     sweepLeftovers(dir, previous);
+    // (5) A new generation directory.
     tsDir = makeGeneration(dir);
+    // (6) The payload, each file durable before the next.
     for (const f of files) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (stop?.aborted) throw new WriteError("stopped before the new set was complete; none of it was made visible", WRITE_STOPPED);
       writeFileDurably(tsDir, f);
     }
+    // (7) Directory modes, then the generation itself made durable.
     setDirModes(tsDir, files);
     fsyncDir(tsDir);
+    // (8) `..data_tmp` -> the new generation.
     const tmpLink = path.join(dir, DATA_TMP_LINK);
     fs.rmSync(tmpLink, { force: true });
     fs.symlinkSync(path.basename(tsDir), tmpLink);
+    // (9) The atomic swap.
     fs.renameSync(tmpLink, path.join(dir, DATA_LINK));
   } catch (e) {
     if (tsDir) removeGeneration(dir, path.basename(tsDir));
@@ -99,6 +137,7 @@ export async function writeAtomically(dir: string, files: OutFile[], stop?: Abor
   const written = tsDir as string;
   try {
     fsyncDir(dir);
+    // (10) The visible links the new set needs.
     for (const top of tops) ensureVisibleLink(dir, top);
   } catch (e) {
     const err = asWriteError(e, dir);
@@ -112,7 +151,9 @@ export async function writeAtomically(dir: string, files: OutFile[], stop?: Abor
       cleanupProblems.push(`${what}: ${asWriteError(e, dir).message}`);
     }
   };
+  // (11) Visible links the new set no longer has.
   housekeeping("removing stale visible links", () => removeStaleVisibleLinks(dir, new Set(tops)));
+  // (12) The previous generation.
   if (previous && previous !== path.basename(written)) {
     const old = previous;
     housekeeping(`removing the previous generation ${old}`, () => removeGeneration(dir, old));

@@ -65,7 +65,10 @@ const resolved = async (o: Obj): Promise<Obj> => (pulumi.output(o) as unknown as
 const refusal = (run: () => unknown, ...parts: (string | RegExp)[]) => {
   assert.throws(run, (e: unknown) => {
     assert.ok(e instanceof DeclarationError, String(e));
-    for (const p of parts) typeof p === "string" ? assert.ok(e.message.includes(p), `${e.message}\n  lacks: ${p}`) : assert.match(e.message, p);
+    for (const p of parts) {
+      if (typeof p === "string") assert.ok(e.message.includes(p), `${e.message}\n  lacks: ${p}`);
+      else assert.match(e.message, p);
+    }
     return true;
   });
 };

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { podSecurityViolations, tightenToRestricted } from "../../components/kubernetes/restricted";
+import { describeViolation, podSecurityViolations, tightenToRestricted } from "../../components/kubernetes/restricted";
 import { restrictedViolations } from "../helpers/pod-security";
 import { ALLOWED_CASES, FORBIDDEN_CASES } from "../helpers/pod-security-cases";
 
@@ -82,6 +82,34 @@ describe("restricted.ts: one restricted-profile checker for the workload compone
       // and so no container has an allowed profile (as admission says too)
       ["Seccomp", "seccompProfile_restricted", "secret-mount-fetch", "securityContext.seccompProfile"],
       ["Seccomp", "seccompProfile_restricted", "web", "securityContext.seccompProfile"],
+    ]);
+  });
+
+  it("boundaries: hostPort 0, the pod's runAsNonRoot and seccomp cover every container, ephemeral containers count", () => {
+    const pod = restrictedPod();
+    pod.spec.containers[0].ports = [{ containerPort: 8080, hostPort: 0 }];
+    delete pod.spec.containers[0].securityContext.runAsUser;
+    assert.deepEqual(podSecurityViolations(pod.spec, pod.metadata), [], "hostPort 0 is no host port; the pod's runAsNonRoot and seccomp hold for its containers");
+    pod.spec.ephemeralContainers = [{ name: "debug", image: "busybox" }];
+    assert.deepEqual(podSecurityViolations(pod.spec, pod.metadata).map((v) => [v.container?.list, v.container?.index, v.check]), [
+      ["ephemeralContainers", 0, "allowPrivilegeEscalation"],
+      ["ephemeralContainers", 0, "capabilities_restricted"],
+    ]);
+    pod.spec.securityContext.runAsNonRoot = undefined;
+    assert.ok(podSecurityViolations(pod.spec).some((v) => v.container?.name === "web" && v.check === "runAsNonRoot"), "without the pod's, each container needs its own");
+  });
+
+  it("describeViolation names the container and field, and the row of the Pod Security Standards", () => {
+    const pod = restrictedPod();
+    pod.spec.containers[0].securityContext.privileged = true;
+    pod.spec.hostNetwork = true;
+    const described = podSecurityViolations(pod.spec, pod.metadata).map(describeViolation);
+    assert.deepEqual(described, [
+      { field: "spec.hostNetwork", problem: 'is true; allowed: false or unset (Pod Security Standards, baseline profile: control "Host Namespaces", admission check hostNamespaces)' },
+      {
+        field: 'spec.containers[0] "web" securityContext.privileged',
+        problem: 'is true; allowed: false or unset (Pod Security Standards, baseline profile: control "Privileged Containers", admission check privileged)',
+      },
     ]);
   });
 });

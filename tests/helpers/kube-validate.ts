@@ -155,7 +155,7 @@ function schemaCheck(kind: string, validate: () => void): void {
     validate();
   } catch (e) {
     // kubernetes-models reports ajv paths as data/spec/...; keep them, they name the failing field.
-    throw new Error(`${kind} fails the kubernetes-models schema: ${(e as Error).message}`);
+    throw new Error(`${kind} fails the kubernetes-models schema: ${(e as Error).message}`, { cause: e });
   }
 }
 

@@ -235,7 +235,6 @@ const TASK_OUTPUTS = {
 describe("multi-language schema (Pulumi's component analyzer on this repository)", function () {
   this.timeout(120_000);
   let analysis: AnalyzeResult;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   let schema: any;
 
   before(() => {
@@ -368,7 +367,6 @@ describe("multi-language schema (Pulumi's component analyzer on this repository)
 });
 
 /** Plain lists of objects whose item type Pulumi's Go generator would not emit (see the test that uses it). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 function goUngeneratedLists(schema: any): string[] {
   type Prop = { type?: string; plain?: boolean; $ref?: string; items?: Prop; additionalProperties?: Prop };
   const isObject = (ref: string | undefined) => ref !== undefined && schema.types[ref.replace("#/types/", "")]?.type === "object";

@@ -155,7 +155,6 @@ describe("runtime: exit codes around the swap (runOnce in process)", () => {
   /** Makes `fs[name]` throw EACCES for calls whose first argument matches `when`. */
   function failFs(name: "rmSync" | "symlinkSync", when: (arg: string) => boolean): void {
     // The module object itself (the writer reads its functions at call time), not this file's import wrapper.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const fsm = require("node:fs") as Record<string, (...a: unknown[]) => unknown>;
     const real = fsm[name];
     fsm[name] = (...args: unknown[]) => {

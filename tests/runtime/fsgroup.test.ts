@@ -43,7 +43,11 @@ function startAsFetcher(env: NodeJS.ProcessEnv, groups: "fsgroup" | "none") {
   const onData = (d: Buffer) => {
     out += d.toString("utf8");
     logs.splice(0, logs.length, ...parseLogLines(out));
-    for (const w of [...waiters]) if (logs.some(w.pred)) (waiters.splice(waiters.indexOf(w), 1), w.resolve());
+    for (const w of [...waiters]) {
+      if (!logs.some(w.pred)) continue;
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
   };
   child.stdout.on("data", onData);
   child.stderr.on("data", onData);

@@ -37,15 +37,17 @@ const billing = new SecretMountedWorkload("billing-api", {
       ],
     },
   ],
-  containers: [{
-    name: "api",
-    image: config.get("image") ?? "mirror.gcr.io/library/busybox:1.37",
-    // Stand-in for the real app: shows the files and waits. Replace with your image.
-    command: ["sh", "-c", "ls -lL /run/secrets/app /run/secrets/app/stripe && exec sleep 86400"],
-    runAsUser: 10001,
-    ports: [{ name: "http", containerPort: 8080 }],
-    resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
-  }],
+  containers: [
+    {
+      name: "api",
+      image: config.get("image") ?? "mirror.gcr.io/library/busybox:1.37",
+      // Stand-in for the real app: shows the files and waits. Replace with your image.
+      command: ["sh", "-c", "ls -lL /run/secrets/app /run/secrets/app/stripe && exec sleep 86400"],
+      runAsUser: 10001,
+      ports: [{ name: "http", containerPort: 8080 }],
+      resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
+    },
+  ],
   // Re-read the secrets every 5 minutes: a new KV version of stripe reaches running pods.
   refresh: { intervalSeconds: 300 },
   // For apps that want env vars: a dotenv file built from the secret files.
@@ -56,7 +58,7 @@ const billing = new SecretMountedWorkload("billing-api", {
 
 export const serviceAccountName = billing.serviceAccountName;
 export const workloadName = billing.workloadName;
-export const selectorLabels = billing.selectorLabels;   // a Service's selector
+export const selectorLabels = billing.selectorLabels; // a Service's selector
 export const mountPath = billing.mountPath;
 export const fetchSpec = billing.fetchSpec;
 export const vaultPolicy = billing.vaultPolicy;

@@ -57,7 +57,10 @@ export function vaultAccessPlan(d: VaultDeclaration): VaultAccessPlan {
   const who = `${d.serviceAccount.namespace}/${d.serviceAccount.name}`;
   return {
     policyName: d.policy.name,
-    policyHcl: vaultPolicyHcl(readPaths, `secret-mount: the ServiceAccount ${who} (component ${d.component}) reads exactly these secrets`),
+    policyHcl: vaultPolicyHcl(
+      readPaths,
+      `secret-mount: the ServiceAccount ${who} (component ${d.component}) reads exactly these secrets`,
+    ),
     policyExisting: d.policy.existing,
     readPaths,
     ...(d.namespace !== undefined ? { namespace: d.namespace } : {}),

@@ -15,7 +15,7 @@ export interface VaultBackend {
    * Accept an `http://` address: the ServiceAccount token and the secret values then cross the
    * network unencrypted (the fetcher logs a warning at start). Only for a link that is already
    * encrypted, e.g. a service mesh.
-   * @default false
+   * @default `false`
    */
   insecureHttp?: boolean;
   /**
@@ -23,16 +23,19 @@ export interface VaultBackend {
    * put in a ConfigMap and mounted read-only into the fetch container only (`VAULT_CACERT`).
    */
   caCertificate?: pulumi.Input<string>;
-  /** Vault Enterprise namespace of the mounts, the policy and the role (default: none, the root). */
+  /**
+   * Vault Enterprise namespace of the mounts, the policy and the role.
+   * @default none: the root namespace
+   */
   namespace?: string;
   /**
    * Path of the Kubernetes auth method the pods log in with.
-   * @default "kubernetes"
+   * @default `kubernetes`
    */
   authMount?: string;
   /**
    * Default KV version 2 mount of the declared secrets (a secret's `vault.mount` overrides it).
-   * @default "secret"
+   * @default `secret`
    */
   kvMount?: string;
   /** The Kubernetes auth role created for this workload, or the one to use when Vault is managed elsewhere. */
@@ -50,24 +53,24 @@ export type VaultBackendArgs = VaultBackend;
 export interface VaultRole {
   /**
    * Name of the role.
-   * @default "<namespace>-<serviceAccountName>"
+   * @default `<namespace>-<serviceAccountName>`
    */
   name?: string;
   /**
    * Use a role managed elsewhere (`name` is then required): nothing is created in Vault, and the
    * review says what the role must bind and grant.
-   * @default false
+   * @default `false`
    */
   existing?: boolean;
   /**
    * The audience of the ServiceAccount token the fetch container logs in with (a token projected
    * for the fetch container only); the role requires it.
-   * @default "vault"
+   * @default `vault`
    */
   audience?: string;
   /**
    * TTL of the Vault token a login returns, in seconds (60-3600); it is also its maximum TTL.
-   * @default 300
+   * @default `300`
    */
   tokenTtlSeconds?: number;
 }
@@ -78,13 +81,13 @@ export type VaultRoleArgs = VaultRole;
 export interface VaultPolicy {
   /**
    * Name of the policy (lower case: Vault stores policy names in lower case).
-   * @default "secret-mount-<authMount>-<namespace>-<serviceAccountName>" (a `/` of the mount as `-`)
+   * @default `secret-mount-<authMount>-<namespace>-<serviceAccountName>` (a `/` of the mount as `-`)
    */
   name?: string;
   /**
    * Attach a policy managed elsewhere (`name` is then required): no policy is created, and the
    * review says what it must grant.
-   * @default false
+   * @default `false`
    */
   existing?: boolean;
 }
@@ -99,15 +102,18 @@ export type VaultPolicyArgs = VaultPolicy;
 export interface VaultSecret {
   /**
    * KV version 2 mount of the secret.
-   * @default the workload's `vault.kvMount`, `"secret"`
+   * @default the declaration's `vault.kvMount` (`secret`)
    */
   mount?: string;
   /**
    * Created secrets: path under the mount.
-   * @default "<secretNamePrefix>/<secret name>", without a prefix "<project>/<stack>/<component name>/<secret name>"
+   * @default `<secretNamePrefix>/<secret name>`; without a prefix `<project>/<stack>/<component name>/<secret name>`
    */
   path?: string;
-  /** Existing secrets: pin this KV version (default: the latest, which refresh mode follows). */
+  /**
+   * Existing secrets: pin this KV version.
+   * @default the latest version, which refresh mode follows
+   */
   version?: number;
 }
 /** {@link VaultSecret} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */

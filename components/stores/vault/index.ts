@@ -4,8 +4,25 @@
  * declaration's Vault side, then `vaultAccessPlan` gives the policy HCL and the role exactly as the
  * components create them.
  */
-export type { VaultBackend, VaultBackendArgs, VaultPolicy, VaultPolicyArgs, VaultRole, VaultRoleArgs, VaultSecret, VaultSecretArgs } from "./args";
-export { normalizeVault, isVaultSecret, VAULT_DEFAULTS, VALUE_KEY, type VaultDeclaration, type VaultDeclarationInput, type VaultSecretPlan } from "./normalize";
+export type {
+  VaultBackend,
+  VaultBackendArgs,
+  VaultPolicy,
+  VaultPolicyArgs,
+  VaultRole,
+  VaultRoleArgs,
+  VaultSecret,
+  VaultSecretArgs,
+} from "./args";
+export {
+  normalizeVault,
+  isVaultSecret,
+  VAULT_DEFAULTS,
+  VALUE_KEY,
+  type VaultDeclaration,
+  type VaultDeclarationInput,
+  type VaultSecretPlan,
+} from "./normalize";
 export { vaultAccessPlan, vaultPolicyHcl, kvDataPath, type VaultAccessPlan } from "./access-plan";
 export { vaultSource } from "./fetch-sources";
 export { vaultPodWiring, VAULT_TOKEN_DIR, VAULT_CA_DIR } from "./pod-wiring";

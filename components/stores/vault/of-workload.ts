@@ -12,9 +12,17 @@ import { normalizeVault, type VaultDeclaration } from "./normalize";
  * the component does (the same checks, the same defaults; created paths under
  * `<project>/<stack>/<name>` unless `secretNamePrefix` says otherwise). Throws DeclarationError.
  */
-export function vaultDeclarationOf(name: string, args: SecretMountedWorkloadArgs | SecretMountArgs, kind: "workload" | "mount" = "workload",
-  project = pulumi.getProject(), stack = pulumi.getStack()): VaultDeclaration | undefined {
-  const decl = kind === "workload" ? normalizeDeclaration(name, args as SecretMountedWorkloadArgs) : normalizeMount(name, args as SecretMountArgs);
+export function vaultDeclarationOf(
+  name: string,
+  args: SecretMountedWorkloadArgs | SecretMountArgs,
+  kind: "workload" | "mount" = "workload",
+  project = pulumi.getProject(),
+  stack = pulumi.getStack(),
+): VaultDeclaration | undefined {
+  const decl =
+    kind === "workload"
+      ? normalizeDeclaration(name, args as SecretMountedWorkloadArgs)
+      : normalizeMount(name, args as SecretMountArgs);
   return normalizeVault({ ...decl, defaultPrefix: `${project}/${stack}/${name}` }, args.vault, (field, problem) => {
     throw new DeclarationError(field, problem, name);
   });
@@ -25,8 +33,13 @@ export function vaultDeclarationOf(name: string, args: SecretMountedWorkloadArgs
  * `policyHcl`, `role` (`name`, `boundServiceAccountNames`, `boundServiceAccountNamespaces`,
  * `audience`, `tokenTtl`, `tokenPolicies`, …). For applying the rendered plan with another tool.
  */
-export function vaultAccessPlanOf(name: string, args: SecretMountedWorkloadArgs | SecretMountArgs, kind: "workload" | "mount" = "workload",
-  project?: string, stack?: string): VaultAccessPlan | undefined {
+export function vaultAccessPlanOf(
+  name: string,
+  args: SecretMountedWorkloadArgs | SecretMountArgs,
+  kind: "workload" | "mount" = "workload",
+  project?: string,
+  stack?: string,
+): VaultAccessPlan | undefined {
   const d = vaultDeclarationOf(name, args, kind, project, stack);
   return d && vaultAccessPlan(d);
 }

@@ -25,17 +25,38 @@ export interface FetchVolume {
  * CA, both mounted into the fetch container only (the app containers get neither), and the
  * fetcher's environment naming them. The pod keeps `automountServiceAccountToken: false`.
  */
-export function vaultPodWiring(d: VaultDeclaration, caConfigMap?: pulumi.Input<string>): { fetchEnv: { [name: string]: string }; fetchVolumes: FetchVolume[] } {
-  const fetchVolumes: FetchVolume[] = [{
-    volume: {
-      name: VAULT_TOKEN_VOLUME,
-      projected: { sources: [{ serviceAccountToken: { audience: d.role.audience, expirationSeconds: VAULT_TOKEN_EXPIRATION_SECONDS, path: "token" } }] },
+export function vaultPodWiring(
+  d: VaultDeclaration,
+  caConfigMap?: pulumi.Input<string>,
+): { fetchEnv: { [name: string]: string }; fetchVolumes: FetchVolume[] } {
+  const fetchVolumes: FetchVolume[] = [
+    {
+      volume: {
+        name: VAULT_TOKEN_VOLUME,
+        projected: {
+          sources: [
+            {
+              serviceAccountToken: {
+                audience: d.role.audience,
+                expirationSeconds: VAULT_TOKEN_EXPIRATION_SECONDS,
+                path: "token",
+              },
+            },
+          ],
+        },
+      },
+      mountPath: VAULT_TOKEN_DIR,
     },
-    mountPath: VAULT_TOKEN_DIR,
-  }];
+  ];
   const fetchEnv: { [name: string]: string } = { VAULT_K8S_TOKEN_FILE: `${VAULT_TOKEN_DIR}/token` };
   if (caConfigMap !== undefined) {
-    fetchVolumes.push({ volume: { name: VAULT_CA_VOLUME, configMap: { name: caConfigMap, items: [{ key: VAULT_CA_KEY, path: VAULT_CA_KEY }] } }, mountPath: VAULT_CA_DIR });
+    fetchVolumes.push({
+      volume: {
+        name: VAULT_CA_VOLUME,
+        configMap: { name: caConfigMap, items: [{ key: VAULT_CA_KEY, path: VAULT_CA_KEY }] },
+      },
+      mountPath: VAULT_CA_DIR,
+    });
     fetchEnv.VAULT_CACERT = `${VAULT_CA_DIR}/${VAULT_CA_KEY}`;
   }
   return { fetchEnv, fetchVolumes };

@@ -31,7 +31,12 @@ export interface ProvisionedVault {
  * auth role bound to exactly the workload's ServiceAccount; and, when a CA is given, the ConfigMap
  * the fetch container reads it from. Nothing is created for a role or policy managed elsewhere.
  */
-export function provisionVault(parent: pulumi.Resource, d: VaultDeclaration, args: VaultBackendArgs, dependsOn: pulumi.Resource[] = []): ProvisionedVault {
+export function provisionVault(
+  parent: pulumi.Resource,
+  d: VaultDeclaration,
+  args: VaultBackendArgs,
+  dependsOn: pulumi.Resource[] = [],
+): ProvisionedVault {
   const name = d.component;
   const sdk = vaultSdk(name);
   const opts = { parent };
@@ -46,43 +51,64 @@ export function provisionVault(parent: pulumi.Resource, d: VaultDeclaration, arg
       continue;
     }
     const base = `${name}-${s.secret.name}`;
-    const secret = new sdk.kv.SecretV2(base, {
-      mount: s.mount,
-      name: s.path,
-      dataJson: pulumi.secret(kvData(name, s, secretValue(parent, base, s.secret))),
-      ...ns,
-    }, opts);
+    const secret = new sdk.kv.SecretV2(
+      base,
+      {
+        mount: s.mount,
+        name: s.path,
+        dataJson: pulumi.secret(kvData(name, s, secretValue(parent, base, s.secret))),
+        ...ns,
+      },
+      opts,
+    );
     ready.push(secret);
     versionIds.push(secret.metadata.apply((m) => vaultVersionId(s, m?.version === undefined ? "" : String(m.version))));
   }
 
   let policy: pulumi.Resource | undefined;
   if (!access.policyExisting) {
-    policy = new sdk.policy.Policy(`${name}-vault-policy`, { name: access.policyName, policy: access.policyHcl, ...ns }, opts);
+    policy = new sdk.policy.Policy(
+      `${name}-vault-policy`,
+      { name: access.policyName, policy: access.policyHcl, ...ns },
+      opts,
+    );
     ready.push(policy);
   }
   if (!access.role.existing) {
     const r = access.role;
-    ready.push(new sdk.kubernetes.AuthBackendRole(`${name}-vault-role`, {
-      backend: r.authMount,
-      roleName: r.name,
-      boundServiceAccountNames: r.boundServiceAccountNames,
-      boundServiceAccountNamespaces: r.boundServiceAccountNamespaces,
-      audience: r.audience,
-      tokenTtl: r.tokenTtl,
-      tokenMaxTtl: r.tokenMaxTtl,
-      tokenPolicies: r.tokenPolicies,
-      tokenNoDefaultPolicy: r.tokenNoDefaultPolicy,
-      ...ns,
-    }, { parent, dependsOn: policy ? [policy] : [] }));
+    ready.push(
+      new sdk.kubernetes.AuthBackendRole(
+        `${name}-vault-role`,
+        {
+          backend: r.authMount,
+          roleName: r.name,
+          boundServiceAccountNames: r.boundServiceAccountNames,
+          boundServiceAccountNamespaces: r.boundServiceAccountNamespaces,
+          audience: r.audience,
+          tokenTtl: r.tokenTtl,
+          tokenMaxTtl: r.tokenMaxTtl,
+          tokenPolicies: r.tokenPolicies,
+          tokenNoDefaultPolicy: r.tokenNoDefaultPolicy,
+          ...ns,
+        },
+        { parent, dependsOn: policy ? [policy] : [] },
+      ),
+    );
   }
 
   let caConfigMap: pulumi.Output<string> | undefined;
   if (d.hasCaCertificate) {
-    const cm = new core.ConfigMap(`${name}-vault-ca`, {
-      metadata: { namespace: d.serviceAccount.namespace, labels: { "app.kubernetes.io/managed-by": "secret-mount", "app.kubernetes.io/instance": name } },
-      data: { [VAULT_CA_KEY]: args.caCertificate! },
-    }, { parent, dependsOn });
+    const cm = new core.ConfigMap(
+      `${name}-vault-ca`,
+      {
+        metadata: {
+          namespace: d.serviceAccount.namespace,
+          labels: { "app.kubernetes.io/managed-by": "secret-mount", "app.kubernetes.io/instance": name },
+        },
+        data: { [VAULT_CA_KEY]: args.caCertificate! },
+      },
+      { parent, dependsOn },
+    );
     ready.push(cm);
     caConfigMap = cm.metadata.name;
   }
@@ -91,7 +117,10 @@ export function provisionVault(parent: pulumi.Resource, d: VaultDeclaration, arg
     sources: d.secrets.map((s) => vaultSource(d, s)),
     fetchEnv,
     fetchVolumes,
-    revision: revisionOf(d.secrets.map((s) => s.secret.name), versionIds),
+    revision: revisionOf(
+      d.secrets.map((s) => s.secret.name),
+      versionIds,
+    ),
     ready,
     access,
   };
@@ -112,7 +141,11 @@ export function kvData(component: string, s: VaultSecretPlan, value: pulumi.Inpu
       parsed = undefined;
     }
     if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
-      throw new DeclarationError(`secrets[${s.secret.index}].value`, "is not a JSON object, but its files pick keys with jsonKey: Vault stores the object's keys as the secret's data; give a JSON object value, or drop jsonKey to store the value under \"value\" (checked when the value resolved)", component);
+      throw new DeclarationError(
+        `secrets[${s.secret.index}].value`,
+        "is not a JSON object, but its files pick keys with jsonKey: Vault stores the object's keys as the secret's data; give a JSON object value, or drop jsonKey to store the value under \"value\" (checked when the value resolved)",
+        component,
+      );
     }
     return JSON.stringify(parsed);
   });

@@ -4,7 +4,12 @@ import type * as policy from "@pulumi/vault/policy";
 import { loadOptionalPackage, type OptionalPackage } from "../../core/optional-package";
 
 /** `@pulumi/vault` is an optional peer dependency: only declarations with Vault secrets need it. */
-export const VAULT_PACKAGE: OptionalPackage = { name: "@pulumi/vault", range: "^7.8.0", platform: "vault", subject: "a secret in Vault (vault)" };
+export const VAULT_PACKAGE: OptionalPackage = {
+  name: "@pulumi/vault",
+  range: "^7.8.0",
+  platform: "vault",
+  subject: "a secret in Vault (vault)",
+};
 
 /** The `@pulumi/vault` modules the Vault store uses: submodules, not the package root. */
 export interface VaultSdk {
@@ -15,9 +20,13 @@ export interface VaultSdk {
 
 /** Loads them, or throws a DeclarationError naming the install command. */
 export function vaultSdk(component = ""): VaultSdk {
-  return loadOptionalPackage(VAULT_PACKAGE, () => ({
-    kubernetes: require("@pulumi/vault/kubernetes") as typeof kubernetes,
-    kv: require("@pulumi/vault/kv") as typeof kv,
-    policy: require("@pulumi/vault/policy") as typeof policy,
-  }), component);
+  return loadOptionalPackage(
+    VAULT_PACKAGE,
+    () => ({
+      kubernetes: require("@pulumi/vault/kubernetes") as typeof kubernetes,
+      kv: require("@pulumi/vault/kv") as typeof kv,
+      policy: require("@pulumi/vault/policy") as typeof policy,
+    }),
+    component,
+  );
 }

@@ -33,7 +33,11 @@ export function planVaultStore(
   const fail = (field: string, problem: string): never => {
     throw new DeclarationError(field, problem, decl.name);
   };
-  const d = normalizeVault({ ...decl, defaultPrefix: `${pulumi.getProject()}/${pulumi.getStack()}/${decl.name}` }, args, fail);
+  const d = normalizeVault(
+    { ...decl, defaultPrefix: `${pulumi.getProject()}/${pulumi.getStack()}/${decl.name}` },
+    args,
+    fail,
+  );
   if (!d) return undefined;
   vaultSdk(decl.name);
   const byIndex = new Map(d.secrets.map((s) => [s.secret.index, s]));

@@ -53,6 +53,6 @@ export type { SecretMountArgs } from "./mount-args";
 export { SecretMount } from "./mount";
 export { adoptPodTemplate, ADOPTED_BY_ANNOTATION, TIGHTENED_ANNOTATION, type PodWiring, type AdoptTarget, type Adopted } from "./kubernetes/adopt";
 export { adoptTransform, MOUNT_ANNOTATION, type AdoptSelection, type TransformContext } from "./kubernetes/adopt-transform";
-export { DeclarationError } from "./core/declaration-error";
+export { DeclarationError, type DeclarationProblem } from "./core/declaration-error";
 export { RELEASED_FETCH_IMAGE, defaultFetchImage, type FetchImageRecord } from "./kubernetes/fetch-image";
 export * from "./spec/fetch-spec";

@@ -1,6 +1,5 @@
 /** Validates and defaults an ECS task declaration. Pure: throws DeclarationError before anything is registered. */
 import type * as pulumi from "@pulumi/pulumi";
-import { DeclarationError } from "../core/declaration-error";
 import { FETCH_IMAGE_VOLUME, FETCH_UID } from "../core/file-access";
 import { envNameProblem } from "../core/names";
 import { FETCH_CONTAINER_NAME, normalizeSecretSet, unknownFields, type SecretSetDeclaration } from "../core/normalize";
@@ -11,6 +10,7 @@ import type { SecretMountedTaskArgs } from "../task-args";
 import type { EcsHealthCheckArgs, EcsLogConfigurationArgs, EcsPortMappingArgs, TaskContainerArgs } from "./ecs-args";
 import { planAwsSecrets, type AwsSecretPlan, type AwsSecretsPlan } from "./plan";
 import { policyArnProblem } from "./arns";
+import { Problems } from "../core/problems";
 
 export const ECS_VOLUME_NAME = "secret-mount";
 /** ECS refuses a task definition larger than 64 KiB (RegisterTaskDefinition "TaskDefinition size"). */
@@ -118,13 +118,12 @@ function refuseVaultOnEcs(a: SecretMountedTaskArgs, fail: (field: string, proble
 
 /** Validates and defaults a SecretMountedTask declaration. Throws DeclarationError naming the field and the fix. */
 export function planEcsTask(name: string, args: SecretMountedTaskArgs | undefined): EcsDeclaration {
-  const fail = (field: string, problem: string): never => {
-    throw new DeclarationError(field, problem, name);
-  };
+  const problems = new Problems(name);
+  const { fail } = problems;
   if (!args || typeof args !== "object") fail("args", "are required: declare at least `secrets` and `containers` (or `container`)");
   const a = args as SecretMountedTaskArgs;
   refuseVaultOnEcs(a, fail);
-  unknownFields(a as object, TOP_LEVEL, "", fail);
+  unknownFields(a as object, TOP_LEVEL, "", problems);
 
   const launchType = a.launchType ?? "FARGATE";
   if (launchType !== "FARGATE" && launchType !== "EC2") fail("launchType", `is ${JSON.stringify(launchType)}; use "FARGATE" or "EC2"`);
@@ -135,11 +134,11 @@ export function planEcsTask(name: string, args: SecretMountedTaskArgs | undefine
   }
 
   const fetchArgs = a.fetch ?? {};
-  unknownFields(fetchArgs, ["image", "timeoutSeconds", "memoryReservation", "memory"], "fetch", fail);
+  unknownFields(fetchArgs, ["image", "timeoutSeconds", "memoryReservation", "memory"], "fetch", problems);
   const all = normalizeSecretSet(name, {
     secrets: a.secrets, mountPath: a.mountPath, fileMode: a.fileMode, envFile: a.envFile, secretNamePrefix: a.secretNamePrefix,
     fetch: { image: fetchArgs.image, timeoutSeconds: fetchArgs.timeoutSeconds },
-  }, fail);
+  }, problems);
 
   const fileGroup = a.fileGroup ?? FETCH_UID;
   if (!Number.isInteger(fileGroup) || fileGroup < 1 || fileGroup > 2147483647) fail("fileGroup", `is ${JSON.stringify(a.fileGroup)}; use a non-zero GID such as ${FETCH_UID}`);
@@ -155,7 +154,7 @@ export function planEcsTask(name: string, args: SecretMountedTaskArgs | undefine
   const nativeNames = new Set<string>();
   nativeArgs.forEach((n, i) => {
     const at = `nativeSecrets[${i}]`;
-    unknownFields(n, ["secret", "container", "name", "jsonKey"], at, fail);
+    unknownFields(n, ["secret", "container", "name", "jsonKey"], at, problems);
     const s = bySecret.get(n.secret);
     if (!s) fail(`${at}.secret`, `"${n.secret}" is not a declared secret; declared: ${[...bySecret.keys()].join(", ")}`);
     if (s!.args.files !== undefined) fail(`${at}.secret`, `"${n.secret}" declares files; a natively injected secret becomes an environment variable, not files: remove its files or this entry`);
@@ -174,7 +173,7 @@ export function planEcsTask(name: string, args: SecretMountedTaskArgs | undefine
   // The fetch container writes at its image's VOLUME path, whatever mountPath the apps use: the
   // writer's links are relative, so the same volume reads the same at any path.
   const files: SecretSetDeclaration = { ...all, secrets: fileSecrets, mountPath: FETCH_IMAGE_VOLUME };
-  const aws = planAwsSecrets(all, fail, (s) => !nativeNames.has(s.name));
+  const aws = planAwsSecrets(all, problems, (s) => !nativeNames.has(s.name));
   const planOf = new Map(aws.secrets.map((p) => [p.secret.name, p]));
 
   if (typeof a.permissionsBoundaryArn === "string") {
@@ -183,7 +182,7 @@ export function planEcsTask(name: string, args: SecretMountedTaskArgs | undefine
   }
 
   // App containers.
-  const apps = oneOrMany(a.container, a.containers, { one: "container", many: "containers" }, fail);
+  const apps = oneOrMany(a.container, a.containers, { one: "container", many: "containers" }, problems);
   if (apps.items.length === 0) fail("containers", "must list at least one application container, e.g. [{ name: \"app\", image: \"…\", user: \"10001:65532\" }] (or declare one with `container`)");
   const mountInto = a.mountInto;
   if (mountInto !== undefined && (!Array.isArray(mountInto) || mountInto.length === 0)) {
@@ -191,16 +190,16 @@ export function planEcsTask(name: string, args: SecretMountedTaskArgs | undefine
   }
   const mounts = (c: string) => mountInto === undefined || mountInto.includes(c);
   const names = new Map<string, string>();
-  const containers: NormalizedTaskContainer[] = apps.items.map(({ item: c, at }) => {
+  const checked = apps.items.map(({ item: c, at }) => problems.section((): NormalizedTaskContainer => {
     if (!c || typeof c !== "object") fail(at, "must be an object with at least name, image and (when it mounts the secrets) user");
-    unknownFields(c, CONTAINER, at, fail);
+    unknownFields(c, CONTAINER, at, problems);
     if (typeof c.name !== "string" || !NAME.test(c.name)) fail(`${at}.name`, `${JSON.stringify(c.name)} is not an ECS container name: use 1-255 letters, digits, "_" and "-"`);
     if (c.name === FETCH_CONTAINER_NAME) fail(`${at}.name`, `"${FETCH_CONTAINER_NAME}" is the fetch container's name; choose another`);
     const prior = names.get(c.name);
     if (prior !== undefined) fail(`${at}.name`, `"${c.name}" is also the name of ${prior}; container names must be unique`);
     names.set(c.name, at);
     if (c.image === undefined || c.image === null || (typeof c.image === "string" && c.image.trim() === "")) fail(`${at}.image`, "is required: give the image reference, ideally pinned by digest");
-    if (mounts(c.name)) checkUser(c.user, `${at}.user`, fileGroup, all, fail);
+    if (mounts(c.name)) checkUser(c.user, `${at}.user`, fileGroup, all, problems);
     else if (c.user !== undefined && (typeof c.user !== "string" || c.user.trim() === "")) fail(`${at}.user`, `${JSON.stringify(c.user)} is not an ECS user; give "<uid>:<gid>", a user name, or leave it out`);
     for (const k of Object.keys(c.environment ?? {})) {
       const problem = envNameProblem(k);
@@ -212,12 +211,15 @@ export function planEcsTask(name: string, args: SecretMountedTaskArgs | undefine
     if (c.memory !== undefined && c.memoryReservation !== undefined && c.memoryReservation > c.memory) {
       fail(`${at}.memoryReservation`, `is ${c.memoryReservation} MiB, above the container's hard limit memory ${c.memory} MiB; lower it or raise memory`);
     }
-    (c.portMappings ?? []).forEach((p, j) => checkPort(p, `${at}.portMappings[${j}]`, fail));
-    if (c.healthCheck) checkHealthCheck(c.healthCheck, `${at}.healthCheck`, fail);
-    if (c.logConfiguration) checkLogConfiguration(c.logConfiguration, `${at}.logConfiguration`, fargate, fail);
+    (c.portMappings ?? []).forEach((p, j) => checkPort(p, `${at}.portMappings[${j}]`, problems));
+    if (c.healthCheck) checkHealthCheck(c.healthCheck, `${at}.healthCheck`, problems);
+    if (c.logConfiguration) checkLogConfiguration(c.logConfiguration, `${at}.logConfiguration`, fargate, problems);
     if (c.workingDirectory !== undefined && (typeof c.workingDirectory !== "string" || !c.workingDirectory.startsWith("/"))) fail(`${at}.workingDirectory`, `${JSON.stringify(c.workingDirectory)} must be an absolute path`);
     return { ...c, readonlyRootFilesystem: c.readonlyRootFilesystem ?? true, essential: c.essential ?? true, field: at, nativeSecrets: [], mounts: mounts(c.name) };
-  });
+  }));
+  // Each container is checked on its own; what follows relates them to each other and to the secrets.
+  problems.stopIfAny();
+  const containers = checked as NormalizedTaskContainer[];
   if (!containers.some((c) => c.essential)) fail(apps.field, "has no essential container; ECS needs one (the fetch container is not essential), so keep essential true on the app");
   (mountInto ?? []).forEach((n, i) => {
     if (!containers.some((c) => c.name === n)) fail(`mountInto[${i}]`, `${JSON.stringify(n)} is not an app container; declared: ${containers.map((c) => c.name).join(", ")}`);
@@ -301,12 +303,12 @@ export function planEcsTask(name: string, args: SecretMountedTaskArgs | undefine
   let service: EcsDeclaration["service"];
   if (a.service) {
     const s = a.service;
-    unknownFields(s, ["cluster", "desiredCount", "network", "name"], "service", fail);
+    unknownFields(s, ["cluster", "desiredCount", "network", "name"], "service", problems);
     if (s.cluster === undefined || s.cluster === null || s.cluster === "") fail("service.cluster", "is required: the name or ARN of the ECS cluster");
     const desiredCount = s.desiredCount ?? 1;
     if (!Number.isInteger(desiredCount) || desiredCount < 0) fail("service.desiredCount", `is ${JSON.stringify(desiredCount)}; use a whole number ≥ 0`);
     if (!s.network) fail("service.network", "is required: the task uses awsvpc networking, so give subnets (and security groups)");
-    unknownFields(s.network, ["subnets", "securityGroups", "assignPublicIp"], "service.network", fail);
+    unknownFields(s.network, ["subnets", "securityGroups", "assignPublicIp"], "service.network", problems);
     if (!Array.isArray(s.network.subnets) || s.network.subnets.length === 0) fail("service.network.subnets", "must list at least one subnet id");
     const serviceName = s.name ?? name;
     if (!NAME.test(serviceName)) fail("service.name", `${JSON.stringify(serviceName)} is not a service name: use 1-255 letters, digits, "_" and "-"`);
@@ -316,6 +318,7 @@ export function planEcsTask(name: string, args: SecretMountedTaskArgs | undefine
   const logRetentionInDays = a.logRetentionInDays ?? 30;
   if (!LOG_RETENTION_DAYS.includes(logRetentionInDays)) fail("logRetentionInDays", `is ${JSON.stringify(logRetentionInDays)}; CloudWatch takes ${LOG_RETENTION_DAYS.join(", ")}`);
 
+  problems.throwIfAny();
   return {
     name, family, launchType, cpu, memory, all, files, aws, fileGroup, volumeMiB,
     fetch: { image: all.fetch.image, memoryReservation: fetchReservation, memory: fetchMemory },
@@ -328,7 +331,8 @@ export function planEcsTask(name: string, args: SecretMountedTaskArgs | undefine
  * The files are owned by 65532 and `fileGroup`, so an app reads them as uid 65532 through the
  * owner bits or with gid `fileGroup` through the group bits.
  */
-function checkUser(user: unknown, field: string, fileGroup: number, set: SecretSetDeclaration, fail: (f: string, p: string) => never): void {
+function checkUser(user: unknown, field: string, fileGroup: number, set: SecretSetDeclaration, problems: Problems): void {
+  const { fail } = problems;
   const example = `"10001:${fileGroup}"`;
   if (user === undefined) fail(field, `is required on ECS: the secret files are owned by ${FETCH_UID}:${fileGroup} with mode ${set.fileMode}, and ECS cannot add a supplementary group, so run the app as "<uid>:${fileGroup}", e.g. ${example}`);
   const m = typeof user === "string" ? /^(\d+):(\d+)$/.exec(user) : null;
@@ -346,16 +350,18 @@ function checkUser(user: unknown, field: string, fileGroup: number, set: SecretS
   }
 }
 
-function checkPort(p: EcsPortMappingArgs, at: string, fail: (f: string, p: string) => never): void {
-  unknownFields(p, ["containerPort", "hostPort", "protocol", "name"], at, fail);
+function checkPort(p: EcsPortMappingArgs, at: string, problems: Problems): void {
+  const { fail } = problems;
+  unknownFields(p, ["containerPort", "hostPort", "protocol", "name"], at, problems);
   if (!Number.isInteger(p.containerPort) || p.containerPort < 1 || p.containerPort > 65535) fail(`${at}.containerPort`, `is ${JSON.stringify(p.containerPort)}; use 1-65535`);
   if (p.hostPort !== undefined && p.hostPort !== p.containerPort) fail(`${at}.hostPort`, `is ${JSON.stringify(p.hostPort)}; in awsvpc mode it must equal containerPort (${p.containerPort}) or be omitted`);
   if (p.protocol !== undefined && p.protocol !== "tcp" && p.protocol !== "udp") fail(`${at}.protocol`, `is ${JSON.stringify(p.protocol)}; use "tcp" or "udp"`);
   if (p.name !== undefined && (typeof p.name !== "string" || !/^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$/.test(p.name))) fail(`${at}.name`, `${JSON.stringify(p.name)} is not a port mapping name: at most 64 lower-case letters, digits and "-"`);
 }
 
-function checkHealthCheck(h: EcsHealthCheckArgs, at: string, fail: (f: string, p: string) => never): void {
-  unknownFields(h, ["command", "interval", "timeout", "retries", "startPeriod"], at, fail);
+function checkHealthCheck(h: EcsHealthCheckArgs, at: string, problems: Problems): void {
+  const { fail } = problems;
+  unknownFields(h, ["command", "interval", "timeout", "retries", "startPeriod"], at, problems);
   if (!Array.isArray(h.command) || h.command.length < 2 || !["CMD", "CMD-SHELL"].includes(h.command[0])) {
     fail(`${at}.command`, `${JSON.stringify(h.command)} must start with "CMD" or "CMD-SHELL" and the command, e.g. ["CMD-SHELL", "curl -f http://localhost/ || exit 1"]`);
   }
@@ -366,8 +372,9 @@ function checkHealthCheck(h: EcsHealthCheckArgs, at: string, fail: (f: string, p
   }
 }
 
-function checkLogConfiguration(l: EcsLogConfigurationArgs, at: string, fargate: boolean, fail: (f: string, p: string) => never): void {
-  unknownFields(l, ["logDriver", "options"], at, fail);
+function checkLogConfiguration(l: EcsLogConfigurationArgs, at: string, fargate: boolean, problems: Problems): void {
+  const { fail } = problems;
+  unknownFields(l, ["logDriver", "options"], at, problems);
   if (!LOG_DRIVERS.includes(l.logDriver)) fail(`${at}.logDriver`, `is ${JSON.stringify(l.logDriver)}; use one of ${LOG_DRIVERS.join(", ")}`);
   if (fargate && !FARGATE_LOG_DRIVERS.includes(l.logDriver)) fail(`${at}.logDriver`, `"${l.logDriver}" is not available on Fargate; use ${FARGATE_LOG_DRIVERS.join(", ")}`);
 }

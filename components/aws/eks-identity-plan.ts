@@ -4,7 +4,6 @@
  * checked again when they resolve.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { DeclarationError } from "../core/declaration-error";
 import { dns1123LabelProblem, dns1123SubdomainProblem } from "../core/names";
 import { oneOrMany, type Listed } from "../core/one-or-many";
 import { unknownFields } from "../core/normalize";
@@ -14,6 +13,7 @@ import type { AwsPolicyStatement, EksWorkloadIdentityArgs } from "./eks-identity
 import { ASSUMED_UNKNOWN_ARN_LENGTH, planEksIdentity } from "./plan";
 import type { PolicyDocument, PolicyStatement } from "./policies";
 import { IAM_LIMITS, policySize } from "./policy-split";
+import { Problems } from "../core/problems";
 
 const FIELDS = [
   "namespace", "serviceAccountName", "createServiceAccount", "identity", "oidcProviderArn", "oidcIssuerUrl", "clusterName", "roleName",
@@ -83,19 +83,18 @@ export interface EksIdentityPlan {
 
 /** Checks an EksWorkloadIdentity declaration. Pure: throws DeclarationError naming the field. */
 export function planEksWorkloadIdentity(name: string, a: EksWorkloadIdentityArgs): EksIdentityPlan {
-  const fail = (field: string, problem: string): never => {
-    throw new DeclarationError(field, problem, name);
-  };
+  const problems = new Problems(name);
+  const { fail } = problems;
   if (a === undefined || a === null || typeof a !== "object") fail("args", "are required: namespace, serviceAccountName, the cluster's identity inputs and the permissions");
-  unknownFields(a, FIELDS, "", fail);
+  unknownFields(a, FIELDS, "", problems);
   const label = dns1123LabelProblem(a.namespace);
   if (label) fail("namespace", label);
   const subdomain = dns1123SubdomainProblem(a.serviceAccountName);
   if (subdomain) fail("serviceAccountName", subdomain);
-  const identity = planEksIdentity(a, "", fail);
+  const identity = planEksIdentity(a, "", problems);
 
   if (a.statements !== undefined && a.statements !== null && !Array.isArray(a.statements)) fail("statements", "must be a list of statements");
-  const { items: statements } = oneOrMany(a.statement, a.statements, { one: "statement", many: "statements" }, fail);
+  const { items: statements } = oneOrMany(a.statement, a.statements, { one: "statement", many: "statements" }, problems);
   const managed = a.managedPolicyArns ?? [];
   if (!Array.isArray(managed)) fail("managedPolicyArns", "must be a list of policy ARNs");
   if (statements.length === 0 && managed.length === 0) {
@@ -103,7 +102,7 @@ export function planEksWorkloadIdentity(name: string, a: EksWorkloadIdentityArgs
   }
 
   const sids = new Map<string, string>();
-  const estimated = statements.map((s) => checkStatement(s.item, s.at, fail, sids));
+  const estimated = statements.map((s) => checkStatement(s.item, s.at, problems, sids));
   const size = policySize(statementsPolicy(estimated));
   if (size > IAM_LIMITS.inlinePerRole) {
     fail("statements", `need about ${size} characters, over IAM's ${IAM_LIMITS.inlinePerRole} for a role's inline policies; move some into a customer managed policy and give its ARN in managedPolicyArns`);
@@ -121,6 +120,7 @@ export function planEksWorkloadIdentity(name: string, a: EksWorkloadIdentityArgs
   if (managed.length > IAM_LIMITS.managedPerRole) {
     fail("managedPolicyArns", `lists ${managed.length} policies; IAM attaches at most ${IAM_LIMITS.managedPerRole} to a role by default: merge some, or move permissions into statements`);
   }
+  problems.throwIfAny();
   return { identity, statements };
 }
 
@@ -128,11 +128,12 @@ export function planEksWorkloadIdentity(name: string, a: EksWorkloadIdentityArgs
 function checkStatement(
   s: AwsPolicyStatement,
   at: string,
-  fail: (field: string, problem: string) => never,
+  problems: Problems,
   sids: Map<string, string>,
 ): ResolvedStatement {
+  const { fail } = problems;
   if (s === undefined || s === null || typeof s !== "object") fail(at, "must be a statement: { actions, resources }");
-  unknownFields(s, STATEMENT_FIELDS, at, fail);
+  unknownFields(s, STATEMENT_FIELDS, at, problems);
   const effect = s.effect ?? "Allow";
   if (effect !== "Allow" && effect !== "Deny") fail(`${at}.effect`, `is ${JSON.stringify(effect)}; use "Allow" or "Deny"`);
   if (s.sid !== undefined) {
@@ -168,7 +169,7 @@ function checkStatement(
   }
   const conditions = (s.conditions ?? []).map((c, j) => {
     const cat = `${at}.conditions[${j}]`;
-    unknownFields(c, ["test", "variable", "values"], cat, fail);
+    unknownFields(c, ["test", "variable", "values"], cat, problems);
     if (typeof c.test !== "string" || !OPERATOR.test(c.test)) fail(`${cat}.test`, `${JSON.stringify(c.test)} is not a condition operator (e.g. StringEquals, ArnLike, ForAnyValue:StringEquals)`);
     if (typeof c.variable !== "string" || !/^[A-Za-z0-9-]+:\S+$/.test(c.variable)) fail(`${cat}.variable`, `${JSON.stringify(c.variable)} is not a condition key (e.g. aws:SourceVpce, s3:prefix)`);
     if (!Array.isArray(c.values) || c.values.length === 0) fail(`${cat}.values`, "must list at least one value");

@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DeclarationError } from "../core/declaration-error";
 import { unknownFields, type Declaration, type NormalizedSecret, type SecretSetDeclaration } from "../core/normalize";
 import type { EksPlatformArgs } from "./eks-args";
 import { IAM_LIMITS, layoutPolicies, layoutProblem, type GrantItem, type PolicyLayout } from "./policy-split";
 import { EXISTING_SECRET_NAME, kmsKeyArnProblem, parameterArn, secretArnPattern, viaService, type Scope, PARAMETER_NAME, policyArnProblem, SECRET_NAME, SECRETS_MANAGER_MAX_BYTES, SSM_MAX_BYTES, storeArnProblem, storeOfArn, wildcardProblem } from "./arns";
 import { checkIrsaInputs } from "./oidc";
+import { Problems } from "../core/problems";
 
 export type AwsStore = "secrets-manager" | "ssm-parameter";
 
@@ -31,12 +31,12 @@ export interface EksPlan {
 
 /** AWS-specific checks of a declaration (store names, ARNs, identity inputs). Pure. */
 export function planEks(decl: Declaration, eks: EksPlatformArgs): EksPlan {
-  const fail = (field: string, problem: string): never => {
-    throw new DeclarationError(field, problem, decl.name);
-  };
-  unknownFields(eks, ["identity", "oidcProviderArn", "oidcIssuerUrl", "clusterName", "roleName", "permissionsBoundaryArn", "tags"], "eks", fail);
-  const identity = planEksIdentity(eks, "eks.", fail);
-  return { identity, ...planAwsSecrets(decl, fail) };
+  const problems = new Problems(decl.name);
+  unknownFields(eks, ["identity", "oidcProviderArn", "oidcIssuerUrl", "clusterName", "roleName", "permissionsBoundaryArn", "tags"], "eks", problems);
+  const identity = problems.section(() => planEksIdentity(eks, "eks.", problems));
+  const secrets = planAwsSecrets(decl, problems);
+  problems.throwIfAny();
+  return { identity: identity!, ...secrets };
 }
 
 /** The fields of EksPlatformArgs that choose and configure the role's identity. */
@@ -46,7 +46,8 @@ export type EksIdentityFields = Pick<EksPlatformArgs, "identity" | "oidcProvider
  * Checks how pods get the role (IRSA or Pod Identity) and its inputs; shared by the workload
  * (`at` = "eks.") and EksWorkloadIdentity (`at` = ""). Pure.
  */
-export function planEksIdentity(eks: EksIdentityFields, at: string, fail: (field: string, problem: string) => never): "irsa" | "pod-identity" {
+export function planEksIdentity(eks: EksIdentityFields, at: string, problems: Problems): "irsa" | "pod-identity" {
+  const { fail } = problems;
   const identity = eks.identity ?? "irsa";
   if (identity !== "irsa" && identity !== "pod-identity") fail(`${at}identity`, `is ${JSON.stringify(identity)}; use "irsa" or "pod-identity"`);
   if (identity === "irsa") {
@@ -80,12 +81,14 @@ export interface AwsSecretsPlan {
  */
 export function planAwsSecrets(
   decl: SecretSetDeclaration,
-  fail: (field: string, problem: string) => never,
+  problems: Problems,
   granted: (s: NormalizedSecret) => boolean = () => true,
 ): AwsSecretsPlan {
+  const { fail } = problems;
   const storeNames = new Map<string, number>();
-  const secrets = decl.secrets.map((s) => {
-    const plan = planSecret(decl, s, fail);
+  // Each secret is checked on its own: a problem in one does not hide those of the others.
+  const checked = decl.secrets.map((s) => problems.section(() => {
+    const plan = planSecret(decl, s, problems);
     if (plan.storeName !== undefined) {
       const key = `${plan.store}:${plan.storeName}`;
       const prior = storeNames.get(key);
@@ -93,7 +96,9 @@ export function planAwsSecrets(
       storeNames.set(key, s.index);
     }
     return plan;
-  });
+  }));
+  problems.stopIfAny();
+  const secrets = checked as AwsSecretPlan[];
   const maxBytes = new Map<string, number>();
   for (const p of secrets) for (const f of p.secret.files) maxBytes.set(f.path, p.maxValueBytes);
   const read = secrets.filter((p) => granted(p.secret));
@@ -129,12 +134,13 @@ export function estimatedGrant(p: AwsSecretPlan): GrantItem {
   return { store: p.store, arn, ...(kms ? { kms } : {}) };
 }
 
-function planSecret(decl: SecretSetDeclaration, s: NormalizedSecret, fail: (f: string, p: string) => never): AwsSecretPlan {
+function planSecret(decl: SecretSetDeclaration, s: NormalizedSecret, problems: Problems): AwsSecretPlan {
+  const { fail } = problems;
   const at = `secrets[${s.index}]`;
   if (s.args.gcp !== undefined) fail(`${at}.gcp`, "holds Google Secret Manager options, but the platform is eks; use aws options (or remove it)");
   if (s.args.azure !== undefined) fail(`${at}.azure`, "holds Azure Key Vault options; on EKS use secrets[].aws (or remove it)");
   const a = s.args.aws ?? {};
-  unknownFields(a, ["store", "storeName", "kmsKeyArn", "recoveryWindowInDays"], `${at}.aws`, fail);
+  unknownFields(a, ["store", "storeName", "kmsKeyArn", "recoveryWindowInDays"], `${at}.aws`, problems);
   if (a.store !== undefined && a.store !== "secrets-manager" && a.store !== "ssm-parameter") fail(`${at}.aws.store`, `is ${JSON.stringify(a.store)}; use "secrets-manager" or "ssm-parameter"`);
   // An existing secret's ARN names its store (…:secretsmanager:…:secret:… or …:ssm:…:parameter/…).
   // Given as an Output it is unknown here: the store is then aws.store's, checked when it resolves.

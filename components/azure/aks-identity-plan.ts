@@ -1,9 +1,9 @@
 /** Checks of an AksWorkloadIdentity declaration. Pure: every problem is a DeclarationError before anything is registered. */
-import { DeclarationError } from "../core/declaration-error";
 import { dns1123LabelProblem, dns1123SubdomainProblem } from "../core/names";
 import { unknownFields } from "../core/normalize";
 import type { AksWorkloadIdentityArgs } from "./aks-identity-args";
 import { planAksIdentity, type IdentityPlan } from "./plan";
+import { Problems } from "../core/problems";
 
 const FIELDS = [
   "namespace", "serviceAccountName", "createServiceAccount", "oidcIssuerUrl", "resourceGroupName", "location", "tenantId", "identity",
@@ -56,16 +56,15 @@ export interface AksIdentityComponentPlan {
 
 /** Checks an AksWorkloadIdentity declaration. Pure: throws DeclarationError naming the field. */
 export function planAksWorkloadIdentity(name: string, a: AksWorkloadIdentityArgs): AksIdentityComponentPlan {
-  const fail = (field: string, problem: string): never => {
-    throw new DeclarationError(field, problem, name);
-  };
+  const problems = new Problems(name);
+  const { fail } = problems;
   if (a === undefined || a === null || typeof a !== "object") fail("args", "are required: namespace, serviceAccountName, oidcIssuerUrl, resourceGroupName and roleAssignments");
-  unknownFields(a, FIELDS, "", fail);
+  unknownFields(a, FIELDS, "", problems);
   const label = dns1123LabelProblem(a.namespace);
   if (label) fail("namespace", label);
   const subdomain = dns1123SubdomainProblem(a.serviceAccountName);
   if (subdomain) fail("serviceAccountName", subdomain);
-  const planned = planAksIdentity(a, "", name, a.namespace, a.serviceAccountName, fail);
+  const planned = planAksIdentity(a, "", name, a.namespace, a.serviceAccountName, problems);
 
   if (!Array.isArray(a.roleAssignments) || a.roleAssignments.length === 0) {
     fail("roleAssignments", "must list at least one role for the identity: { roleDefinitionId, scope }, e.g. Storage Blob Data Reader on one storage account");
@@ -73,7 +72,7 @@ export function planAksWorkloadIdentity(name: string, a: AksWorkloadIdentityArgs
   const seen = new Map<string, number>();
   a.roleAssignments.forEach((r, i) => {
     const at = `roleAssignments[${i}]`;
-    unknownFields(r, ["roleDefinitionId", "scope", "description"], at, fail);
+    unknownFields(r, ["roleDefinitionId", "scope", "description"], at, problems);
     if (r.roleDefinitionId === undefined || r.roleDefinitionId === null) fail(`${at}.roleDefinitionId`, "is required: the role's GUID or full id");
     if (r.scope === undefined || r.scope === null) fail(`${at}.scope`, "is required: the resource group or resource id the role applies to");
     if (typeof r.roleDefinitionId === "string") {
@@ -91,5 +90,6 @@ export function planAksWorkloadIdentity(name: string, a: AksWorkloadIdentityArgs
       seen.set(key, i);
     }
   });
+  problems.throwIfAny();
   return planned;
 }

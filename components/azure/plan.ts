@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
 import { checkedWhenResolved } from "../core/checked-input";
-import { DeclarationError } from "../core/declaration-error";
 import { unknownFields, type Declaration, type NormalizedSecret } from "../core/normalize";
 import type { AksPlatformArgs } from "./aks-args";
 import { credentialsOn } from "./credential-chain";
@@ -8,6 +7,7 @@ import {
   DEFAULT_VAULT_DNS_SUFFIX, KEY_VAULT_SECRET_MAX_BYTES, MAX_FEDERATED_CREDENTIALS, credentialName, defaultVaultName, identityNameProblem,
   keyVaultSecretNameProblem, parseIdentityId, parseVaultId, resourceGroupProblem, subjectOf, vaultNameProblem, type ParsedId,
 } from "./ids";
+import { Problems } from "../core/problems";
 
 /** One declared secret, with its Key Vault name validated. */
 export interface AzureSecretPlan {
@@ -52,19 +52,18 @@ export interface AksPlan {
   maxValueBytesOfFile(path: string): number;
 }
 
-/** Azure-specific checks of a declaration (names, ids, limits). Pure: throws DeclarationError. */
+/** Azure-specific checks of a declaration (names, ids, limits). Pure: throws one DeclarationError with every problem found. */
 export function planAks(decl: Declaration, aks: AksPlatformArgs): AksPlan {
-  const fail = (field: string, problem: string): never => {
-    throw new DeclarationError(field, problem, decl.name);
-  };
+  const problems = new Problems(decl.name);
+  const { fail } = problems;
   const check = (problem: string | undefined, field: string) => problem && fail(field, problem);
-  unknownFields(aks, ["oidcIssuerUrl", "resourceGroupName", "location", "tenantId", "subscriptionId", "keyVault", "identity", "identityName", "roleScope", "tags"], "aks", fail);
-  const { identity, credential } = planAksIdentity(aks, "aks.", decl.name, decl.namespace, decl.serviceAccountName, fail);
+  unknownFields(aks, ["oidcIssuerUrl", "resourceGroupName", "location", "tenantId", "subscriptionId", "keyVault", "identity", "identityName", "roleScope", "tags"], "aks", problems);
+  const { identity, credential } = planAksIdentity(aks, "aks.", decl.name, decl.namespace, decl.serviceAccountName, problems);
   const roleScope = aks.roleScope ?? "secret";
   if (roleScope !== "secret" && roleScope !== "vault") fail("aks.roleScope", `is ${JSON.stringify(roleScope)}; use "secret" (one role assignment per secret, the default) or "vault" (the whole vault, opt-in)`);
 
   const kv = aks.keyVault ?? {};
-  unknownFields(kv, ["id", "name", "existing", "resourceGroupName", "publicNetworkAccess", "softDeleteRetentionInDays", "dnsSuffix"], "aks.keyVault", fail);
+  unknownFields(kv, ["id", "name", "existing", "resourceGroupName", "publicNetworkAccess", "softDeleteRetentionInDays", "dnsSuffix"], "aks.keyVault", problems);
   const dnsSuffix = kv.dnsSuffix ?? DEFAULT_VAULT_DNS_SUFFIX;
   if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(dnsSuffix)) fail("aks.keyVault.dnsSuffix", `"${dnsSuffix}" is not a DNS suffix such as "${DEFAULT_VAULT_DNS_SUFFIX}"`);
   let vault: VaultPlan;
@@ -79,7 +78,7 @@ export function planAks(decl: Declaration, aks: AksPlatformArgs): AksPlan {
     if (aks.resourceGroupName === undefined || aks.resourceGroupName === null) {
       fail("aks.resourceGroupName", `is required: the resource group ${why}`);
     }
-    return resourceGroupInput(aks.resourceGroupName!, "aks.resourceGroupName", decl.name, fail);
+    return resourceGroupInput(aks.resourceGroupName!, "aks.resourceGroupName", decl.name, problems);
   };
   if (kv.id !== undefined) {
     if (kv.name !== undefined || kv.resourceGroupName !== undefined) fail("aks.keyVault.id", "names the vault already; remove name and resourceGroupName, or give name + resourceGroupName with existing: true instead");
@@ -97,7 +96,7 @@ export function planAks(decl: Declaration, aks: AksPlatformArgs): AksPlan {
     if (kv.name === undefined) fail("aks.keyVault.name", "is required with existing: true (or give the vault's resource id as keyVault.id)");
     check(vaultNameProblem(kv.name!), "aks.keyVault.name");
     const rg = kv.resourceGroupName !== undefined
-      ? resourceGroupInput(kv.resourceGroupName, "aks.keyVault.resourceGroupName", decl.name, fail)
+      ? resourceGroupInput(kv.resourceGroupName, "aks.keyVault.resourceGroupName", decl.name, problems)
       : group(`of the existing vault "${kv.name}" (or set keyVault.resourceGroupName, or give the vault's resource id as keyVault.id)`);
     vault = { kind: "existing", name: kv.name!, resourceGroupName: rg };
   } else {
@@ -114,12 +113,13 @@ export function planAks(decl: Declaration, aks: AksPlatformArgs): AksPlan {
 
   const inExistingVault = vault.kind !== "new";
   const names = new Map<string, number>();
-  const secrets = decl.secrets.map((s): AzureSecretPlan => {
+  // Each secret is checked on its own: a problem in one does not hide those of the others.
+  const checked = decl.secrets.map((s) => problems.section((): AzureSecretPlan => {
     const at = `secrets[${s.index}]`;
     if (s.args.aws !== undefined) fail(`${at}.aws`, "holds AWS store options; on AKS use secrets[].azure (or remove it)");
     if (s.args.gcp !== undefined) fail(`${at}.gcp`, "holds Google Secret Manager options; on AKS use secrets[].azure (or remove it)");
     const a = s.args.azure ?? {};
-    unknownFields(a, ["secretName", "version"], `${at}.azure`, fail);
+    unknownFields(a, ["secretName", "version"], `${at}.azure`, problems);
     let secretName: string;
     let field: string;
     if (s.kind === "existing") {
@@ -146,10 +146,13 @@ export function planAks(decl: Declaration, aks: AksPlatformArgs): AksPlan {
     }
     if (s.description !== undefined && s.kind === "existing") fail(`${at}.description`, "is stored with a created secret; an existing secret is not changed");
     return { secret: s, secretName, version: a.version, maxValueBytes: s.generatedMaxBytes ?? KEY_VAULT_SECRET_MAX_BYTES };
-  });
+  }));
+  problems.stopIfAny();
+  const secrets = checked as AzureSecretPlan[];
 
   const maxBytes = new Map<string, number>();
   for (const p of secrets) for (const f of p.secret.files) maxBytes.set(f.path, p.maxValueBytes);
+  problems.throwIfAny();
   return {
     secrets,
     vault,
@@ -166,7 +169,8 @@ export function planAks(decl: Declaration, aks: AksPlatformArgs): AksPlan {
 export type AksIdentityFields = Pick<AksPlatformArgs, "oidcIssuerUrl" | "resourceGroupName" | "identity" | "identityName">;
 
 /** A resource group name: a plain one checked now, an Output when it resolves. */
-export function resourceGroupInput(rg: pulumi.Input<string>, field: string, component: string, fail: (field: string, problem: string) => never): pulumi.Input<string> {
+export function resourceGroupInput(rg: pulumi.Input<string>, field: string, component: string, problems: Problems): pulumi.Input<string> {
+  const { fail } = problems;
   if (typeof rg === "string") {
     const problem = resourceGroupProblem(rg);
     if (problem) fail(field, problem);
@@ -197,8 +201,9 @@ export function planAksIdentity(
   component: string,
   namespace: string,
   serviceAccountName: string,
-  fail: (field: string, problem: string) => never,
+  problems: Problems,
 ): { identity: IdentityPlan; credential: { name: string; subject: string } } {
+  const { fail } = problems;
   const check = (problem: string | undefined, field: string) => problem && fail(field, problem);
   if (aks.oidcIssuerUrl === undefined || aks.oidcIssuerUrl === null) {
     fail(`${at}oidcIssuerUrl`, "is required: the cluster's OIDC issuer (az aks show -g <rg> -n <cluster> --query oidcIssuerProfile.issuerUrl -o tsv; enable it with az aks update --enable-oidc-issuer --enable-workload-identity)");
@@ -207,11 +212,11 @@ export function planAksIdentity(
     fail(`${at}oidcIssuerUrl`, `"${aks.oidcIssuerUrl}" is not an https issuer URL (https://<region>.oic.prod-aks.azure.com/<tenant>/<id>/)`);
   }
   const rg = aks.resourceGroupName === undefined || aks.resourceGroupName === null
-    ? undefined : resourceGroupInput(aks.resourceGroupName, `${at}resourceGroupName`, component, fail);
+    ? undefined : resourceGroupInput(aks.resourceGroupName, `${at}resourceGroupName`, component, problems);
   let identity: IdentityPlan;
   if (aks.identity !== undefined) {
     const id = aks.identity;
-    unknownFields(id, ["resourceId", "clientId", "principalId", "federatedCredentialsInUse"], `${at}identity`, fail);
+    unknownFields(id, ["resourceId", "clientId", "principalId", "federatedCredentialsInUse"], `${at}identity`, problems);
     if (aks.identityName !== undefined) fail(`${at}identityName`, `names an identity to create; remove it when ${at}identity names an existing one`);
     if (id.resourceId === undefined || id.resourceId === null) fail(`${at}identity.resourceId`, "is required: the existing identity's resource id, which its federated credential is created on");
     if (typeof id.resourceId === "string") check(identityIdProblem(id.resourceId), `${at}identity.resourceId`);

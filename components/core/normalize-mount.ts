@@ -1,8 +1,8 @@
 import type { SecretMountArgs } from "../mount-args";
-import { DeclarationError } from "./declaration-error";
 import { dns1123LabelProblem, dns1123SubdomainProblem } from "./names";
 import { DEFAULT_FS_GROUP, DEFAULT_NAMESPACE, PLATFORMS, RESERVED_NAMESPACES, choosePlatform, normalizeSecretSet, unknownFields, type Declaration } from "./normalize";
 import { quantityBytes } from "./quantity";
+import { Problems } from "./problems";
 
 const FIELDS: (keyof SecretMountArgs)[] = [
   "secrets", "namespace", "serviceAccountName", "createServiceAccount", "mountInto", "mountPath", "volumeSizeLimit", "fileMode",
@@ -22,13 +22,12 @@ export interface MountDeclaration extends Declaration {
  * name standing in for the workload name in descriptions.
  */
 export function normalizeMount(name: string, args: SecretMountArgs | undefined): MountDeclaration {
-  const fail = (field: string, problem: string): never => {
-    throw new DeclarationError(field, problem, name);
-  };
+  const problems = new Problems(name);
+  const { fail } = problems;
   if (!args || typeof args !== "object") fail("args", "are required: declare at least `secrets` and one platform");
   const a = args as SecretMountArgs;
-  unknownFields(a as object, FIELDS, "", fail);
-  const platform = choosePlatform(a, fail);
+  unknownFields(a as object, FIELDS, "", problems);
+  const platform = choosePlatform(a, problems.add);
   const serviceAccountName = a.serviceAccountName ?? name;
   const saProblem = dns1123SubdomainProblem(serviceAccountName);
   if (saProblem) fail(a.serviceAccountName === undefined ? "name (the component name, used as the ServiceAccount name)" : "serviceAccountName", saProblem);
@@ -56,11 +55,12 @@ export function normalizeMount(name: string, args: SecretMountArgs | undefined):
       if (p) fail(`mountInto[${i}]`, p);
     });
   }
-  const set = normalizeSecretSet(name, a, fail);
+  const set = normalizeSecretSet(name, a, problems);
   if (set.refresh?.notify?.signal) {
     fail("refresh.notify.signal", "needs a shared process namespace and every app container at the fetcher's UID, which SecretMount cannot see or set on pods declared elsewhere; " +
       "notify with http or generationFile instead, or declare the workload with SecretMountedWorkload");
   }
+  problems.throwIfAny();
   return {
     ...set, platform, namespace, createNamespace: false, serviceAccountName, deploymentName: serviceAccountName, replicas: 0,
     labels: {}, volumeSizeLimit: a.volumeSizeLimit, fsGroup, containers: [], createServiceAccount: a.createServiceAccount ?? true,

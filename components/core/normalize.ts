@@ -2,13 +2,13 @@ import type * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_FILE_MODE, DEFAULT_GENERATION_FILE, DEFAULT_REFRESH_SECONDS, DEFAULT_TIMEOUT_SECONDS, FetchSpecError, MIN_REFRESH_SECONDS, fileModeProblem, filePathProblem, normalizeFileMode, parseNotify, pathCollision, type NotifySpec } from "../spec/fetch-spec";
 import type { SecretMountedWorkloadArgs } from "../workload-args";
 import type { ContainerArgs, GenerateArgs, ResourcesArgs, SecretArgs, SecretFileArgs } from "./args";
-import { DeclarationError } from "./declaration-error";
 import { FETCH_UID, fileModeDeniesProblem } from "./file-access";
 import { oneOrMany } from "./one-or-many";
 import { FETCH_SPEC_DIR } from "./spec-delivery";
 import { dns1123LabelProblem, dns1123SubdomainProblem, envNameProblem, portNameProblem } from "./names";
 import { quantityBytes } from "./quantity";
 import { normalizePodLabels, normalizePodSettings, POD_SETTING_FIELDS, type PodSettings } from "./pod-settings";
+import { Problems } from "./problems";
 
 /** The platforms a declaration can choose; exactly one must be set. */
 export const PLATFORMS = ["eks", "aks", "gke"] as const;
@@ -160,67 +160,77 @@ export function mountPathProblem(mountPath: string): string | undefined {
   return undefined;
 }
 
-/** Validates and defaults a declaration. Throws DeclarationError naming the field and the fix. */
+/**
+ * Validates and defaults a declaration. Throws one DeclarationError holding every problem found,
+ * each naming the field and the fix (independent parts are checked in sections, see Problems).
+ */
 export function normalizeDeclaration(name: string, args: SecretMountedWorkloadArgs | undefined): Declaration {
-  const fail = (field: string, problem: string): never => {
-    throw new DeclarationError(field, problem, name);
-  };
+  const problems = new Problems(name);
+  const { fail } = problems;
   if (!args || typeof args !== "object") fail("args", "are required: declare at least `secrets`, `containers` (or `container`) and one platform");
   const a = args as SecretMountedWorkloadArgs;
-  unknownFields(a as object, TOP_LEVEL_FIELDS, "", fail);
+  unknownFields(a as object, TOP_LEVEL_FIELDS, "", problems);
 
-  const platform = choosePlatform(a, fail, " (e.g. eks: { oidcProviderArn, oidcIssuerUrl }, or aks: { oidcIssuerUrl, resourceGroupName })");
+  const platform = choosePlatform(a, problems.add, " (e.g. eks: { oidcProviderArn, oidcIssuerUrl }, or aks: { oidcIssuerUrl, resourceGroupName })");
 
   const deploymentName = a.deploymentName ?? name;
   const dnsField = a.deploymentName === undefined ? "name (the component name, used as the Deployment name)" : "deploymentName";
-  check(dns1123SubdomainProblem(deploymentName), dnsField, fail);
+  problems.section(() => check(dns1123SubdomainProblem(deploymentName), dnsField, problems));
   const serviceAccountName = a.serviceAccountName ?? name;
-  check(dns1123SubdomainProblem(serviceAccountName), a.serviceAccountName === undefined ? "name (the component name, used as the ServiceAccount name)" : "serviceAccountName", fail);
+  problems.section(() => check(dns1123SubdomainProblem(serviceAccountName), a.serviceAccountName === undefined ? "name (the component name, used as the ServiceAccount name)" : "serviceAccountName", problems));
   const namespace = a.namespace ?? DEFAULT_NAMESPACE;
-  check(dns1123LabelProblem(namespace), "namespace", fail);
-  if (RESERVED_NAMESPACES.includes(namespace)) fail("namespace", `"${namespace}" belongs to the cluster itself; deploy the workload into its own namespace`);
+  problems.section(() => {
+    check(dns1123LabelProblem(namespace), "namespace", problems);
+    if (RESERVED_NAMESPACES.includes(namespace)) fail("namespace", `"${namespace}" belongs to the cluster itself; deploy the workload into its own namespace`);
+  });
 
   const replicas = a.replicas ?? 1;
-  if (!Number.isInteger(replicas) || replicas < 0) fail("replicas", `is ${JSON.stringify(replicas)}; use a whole number ≥ 0`);
+  if (!Number.isInteger(replicas) || replicas < 0) problems.add("replicas", `is ${JSON.stringify(replicas)}; use a whole number ≥ 0`);
 
-  const set = normalizeSecretSet(name, a, fail);
-  const { fileMode, secrets } = set;
+  const checkedSet = problems.section(() => normalizeSecretSet(name, a, problems));
   const fsGroup = a.fsGroup ?? DEFAULT_FS_GROUP;
-  if (!Number.isInteger(fsGroup) || fsGroup < 1 || fsGroup > 2147483647) fail("fsGroup", `is ${JSON.stringify(fsGroup)}; use a non-zero GID such as ${DEFAULT_FS_GROUP}`);
+  if (!Number.isInteger(fsGroup) || fsGroup < 1 || fsGroup > 2147483647) problems.add("fsGroup", `is ${JSON.stringify(fsGroup)}; use a non-zero GID such as ${DEFAULT_FS_GROUP}`);
 
   if (a.volumeSizeLimit !== undefined && quantityBytes(a.volumeSizeLimit) === undefined) {
-    fail("volumeSizeLimit", `"${a.volumeSizeLimit}" is not a Kubernetes quantity; use e.g. "1Mi" or "512Ki"`);
+    problems.add("volumeSizeLimit", `"${a.volumeSizeLimit}" is not a Kubernetes quantity; use e.g. "1Mi" or "512Ki"`);
   }
 
-  const labels = normalizePodLabels(a.labels, fail);
+  const labels = problems.section(() => normalizePodLabels(a.labels, problems));
 
-  const apps = oneOrMany(a.container, a.containers, { one: "container", many: "containers" }, fail);
-  if (apps.items.length === 0) fail("containers", "must list at least one application container, e.g. [{ name: \"app\", image: \"…\" }] (or declare one with `container`)");
+  const apps = problems.section(() => oneOrMany(a.container, a.containers, { one: "container", many: "containers" }, problems));
+  if (apps?.items.length === 0) problems.add("containers", "must list at least one application container, e.g. [{ name: \"app\", image: \"…\" }] (or declare one with `container`)");
   const containerNames = new Map<string, string>();
-  const containers = apps.items.map(({ item: c, at }): NormalizedContainer => {
+  const checked = (apps?.items ?? []).map(({ item: c, at }) => problems.section((): NormalizedContainer => {
     if (!c || typeof c !== "object") fail(at, "must be an object with at least name and image");
-    unknownFields(c, CONTAINER_FIELDS, at, fail);
-    check(dns1123LabelProblem(c.name), `${at}.name`, fail);
+    unknownFields(c, CONTAINER_FIELDS, at, problems);
+    check(dns1123LabelProblem(c.name), `${at}.name`, problems);
     if (c.name === FETCH_CONTAINER_NAME) fail(`${at}.name`, `"${FETCH_CONTAINER_NAME}" is the fetch container's name; choose another`);
     const prior = containerNames.get(c.name);
     if (prior !== undefined) fail(`${at}.name`, `"${c.name}" is also the name of ${prior}; container names must be unique`);
     containerNames.set(c.name, at);
     if (c.image === undefined || c.image === null || (typeof c.image === "string" && c.image.trim() === "")) fail(`${at}.image`, "is required: give the image reference, ideally pinned by digest");
-    for (const k of Object.keys(c.env ?? {})) check(envNameProblem(k), `${at}.env.${k}`, fail);
+    for (const k of Object.keys(c.env ?? {})) check(envNameProblem(k), `${at}.env.${k}`, problems);
     const portNames = new Set<string>();
     (c.ports ?? []).forEach((p, j) => {
       if (!Number.isInteger(p.containerPort) || p.containerPort < 1 || p.containerPort > 65535) fail(`${at}.ports[${j}].containerPort`, `is ${JSON.stringify(p.containerPort)}; use 1-65535`);
       if (p.name !== undefined) {
-        check(portNameProblem(p.name), `${at}.ports[${j}].name`, fail);
+        check(portNameProblem(p.name), `${at}.ports[${j}].name`, problems);
         if (portNames.has(p.name)) fail(`${at}.ports[${j}].name`, `"${p.name}" is used twice in this container`);
         portNames.add(p.name);
       }
     });
     if (c.runAsUser !== undefined && (!Number.isInteger(c.runAsUser) || c.runAsUser <= 0)) fail(`${at}.runAsUser`, `is ${JSON.stringify(c.runAsUser)}; the restricted Pod Security Standard needs a non-zero UID`);
     if (c.runAsGroup !== undefined && (!Number.isInteger(c.runAsGroup) || c.runAsGroup < 0)) fail(`${at}.runAsGroup`, `is ${JSON.stringify(c.runAsGroup)}; use a GID ≥ 0`);
-    checkResources(c.resources, `${at}.resources`, fail);
+    checkResources(c.resources, `${at}.resources`, problems);
     return { ...c, readOnlyRootFilesystem: c.readOnlyRootFilesystem ?? true, field: at };
-  });
+  }));
+  // Pod settings name containers (an AppArmor annotation): the names as written, whether or not each container passed.
+  const podSettings = problems.section(() => normalizePodSettings(a, [FETCH_CONTAINER_NAME, ...(apps?.items ?? []).map(({ item }) => item?.name)], unknownFields, problems));
+  // What follows relates the secrets to the containers: it needs both right.
+  problems.stopIfAny();
+  const set = checkedSet as SecretSetDeclaration;
+  const { fileMode, secrets } = set;
+  const containers = checked as NormalizedContainer[];
 
   // A signal reaches only processes of the fetcher's own UID: the restricted standard forbids CAP_KILL.
   const unsignalled = set.refresh?.notify?.signal ? containers.findIndex((c) => c.runAsUser !== FETCH_UID) : -1;
@@ -230,13 +240,13 @@ export function normalizeDeclaration(name: string, args: SecretMountedWorkloadAr
   }
 
   // Every app container must be able to read every file: check the default mode and each file's own.
-  check(fileModeDeniesProblem(fileMode, containers, fsGroup), "fileMode", fail);
-  for (const s of secrets) s.files.forEach((f, j) => f.mode !== undefined && check(fileModeDeniesProblem(f.mode, containers, fsGroup), `secrets[${s.index}].files[${j}].mode`, fail));
-  const podSettings = normalizePodSettings(a, [FETCH_CONTAINER_NAME, ...containers.map((c) => c.name)], unknownFields, fail);
+  check(fileModeDeniesProblem(fileMode, containers, fsGroup), "fileMode", problems);
+  for (const s of secrets) s.files.forEach((f, j) => f.mode !== undefined && check(fileModeDeniesProblem(f.mode, containers, fsGroup), `secrets[${s.index}].files[${j}].mode`, problems));
+  problems.throwIfAny();
 
   return {
     ...set, platform, namespace, createNamespace: a.createNamespace ?? false, serviceAccountName, deploymentName, replicas,
-    labels, volumeSizeLimit: a.volumeSizeLimit, fsGroup, containers, podSettings,
+    labels: labels as Declaration["labels"], volumeSizeLimit: a.volumeSizeLimit, fsGroup, containers, podSettings,
   };
 }
 
@@ -250,64 +260,75 @@ export function declaresVault(s: unknown): boolean {
  * every secret lives in Vault (a Vault-only workload creates no cloud identity, so a platform set
  * then is refused rather than left creating an identity that reads nothing).
  */
-export function choosePlatform(a: { secrets?: unknown } & { [p in Platform]?: unknown }, fail: (field: string, problem: string) => never, example = ""): Platform | undefined {
+export function choosePlatform(a: { secrets?: unknown } & { [p in Platform]?: unknown }, report: (field: string, problem: string) => void, example = ""): Platform | undefined {
   const platforms = PLATFORMS.filter((p) => a[p] !== undefined && a[p] !== null);
-  if (platforms.length > 1) fail(platforms.join(", "), `${platforms.join(" and ")} are all set; set exactly one platform`);
+  if (platforms.length > 1) report(platforms.join(", "), `${platforms.join(" and ")} are all set; set exactly one platform`);
   const secrets = Array.isArray(a.secrets) ? a.secrets : [];
   const vaultOnly = secrets.length > 0 && secrets.every(declaresVault);
   if (vaultOnly && platforms.length === 1) {
-    fail(platforms[0], `is set, but every secret lives in Vault: the platform would create a cloud identity that reads nothing; remove ${platforms[0]} (a Vault-only workload logs in with its ServiceAccount token alone)`);
+    report(platforms[0], `is set, but every secret lives in Vault: the platform would create a cloud identity that reads nothing; remove ${platforms[0]} (a Vault-only workload logs in with its ServiceAccount token alone)`);
   }
   if (!vaultOnly && platforms.length === 0) {
-    fail("platform", `no platform is set; set exactly one of ${PLATFORMS.join(", ")}${example}, or put every secret in Vault (vault: {} on each)`);
+    report("platform", `no platform is set; set exactly one of ${PLATFORMS.join(", ")}${example}, or put every secret in Vault (vault: {} on each)`);
   }
   return platforms[0];
 }
 
 /**
  * Validates and defaults the secrets, their files, the mount path and the fetcher's settings: the
- * part of a declaration every platform shares. Throws DeclarationError through `fail`.
+ * part of a declaration every platform shares. Reports to `problems`: each secret, and each group of
+ * fields, is checked on its own before the checks that relate them.
  */
-export function normalizeSecretSet(name: string, a: SecretSetArgs, fail: (field: string, problem: string) => never): SecretSetDeclaration {
-  const given = a.mountPath ?? DEFAULT_MOUNT_PATH;
-  if (typeof given !== "string") fail("mountPath", `must be a string such as "${DEFAULT_MOUNT_PATH}"`);
-  const collapsed = given.replace(/\/{2,}/g, "/");
-  const mountPath = collapsed.length > 1 ? collapsed.replace(/\/$/, "") : collapsed;
-  if (!mountPath.startsWith("/") || mountPath.split("/").some((s) => s === ".." || s === ".") || mountPath.includes(":")) {
-    fail("mountPath", `"${a.mountPath}" must be an absolute path without "." or ".." segments or ":", e.g. "${DEFAULT_MOUNT_PATH}"`);
-  }
-  check(mountPathProblem(mountPath), "mountPath", fail);
+export function normalizeSecretSet(name: string, a: SecretSetArgs, problems: Problems): SecretSetDeclaration {
+  const { fail } = problems;
+  const mountPath = problems.section(() => {
+    const given = a.mountPath ?? DEFAULT_MOUNT_PATH;
+    if (typeof given !== "string") fail("mountPath", `must be a string such as "${DEFAULT_MOUNT_PATH}"`);
+    const collapsed = given.replace(/\/{2,}/g, "/");
+    const mountPath = collapsed.length > 1 ? collapsed.replace(/\/$/, "") : collapsed;
+    if (!mountPath.startsWith("/") || mountPath.split("/").some((s) => s === ".." || s === ".") || mountPath.includes(":")) {
+      fail("mountPath", `"${a.mountPath}" must be an absolute path without "." or ".." segments or ":", e.g. "${DEFAULT_MOUNT_PATH}"`);
+    }
+    check(mountPathProblem(mountPath), "mountPath", problems);
+    return mountPath;
+  });
 
   const fileMode = a.fileMode ?? DEFAULT_FILE_MODE;
-  check(fileModeProblem(fileMode), "fileMode", fail);
+  problems.section(() => check(fileModeProblem(fileMode), "fileMode", problems));
   let refresh: Declaration["refresh"];
-  if (a.refresh) {
-    unknownFields(a.refresh, ["intervalSeconds", "notify"], "refresh", fail);
-    const intervalSeconds = a.refresh.intervalSeconds ?? DEFAULT_REFRESH_SECONDS;
+  const givenRefresh = a.refresh;
+  if (givenRefresh) problems.section(() => {
+    unknownFields(givenRefresh, ["intervalSeconds", "notify"], "refresh", problems);
+    const intervalSeconds = givenRefresh.intervalSeconds ?? DEFAULT_REFRESH_SECONDS;
     if (!Number.isInteger(intervalSeconds) || intervalSeconds < MIN_REFRESH_SECONDS || intervalSeconds > 7 * 86400) {
       fail("refresh.intervalSeconds", `is ${JSON.stringify(intervalSeconds)}; use whole seconds from ${MIN_REFRESH_SECONDS} to ${7 * 86400}`);
     }
     refresh = { intervalSeconds };
-    if (a.refresh.notify !== undefined) {
+    if (givenRefresh.notify !== undefined) {
       // The FetchSpec's own rules (one definition); its field paths start at "notify".
       try {
-        refresh.notify = parseNotify(JSON.parse(JSON.stringify(a.refresh.notify)));
+        refresh.notify = parseNotify(JSON.parse(JSON.stringify(givenRefresh.notify)));
       } catch (e) {
         if (e instanceof FetchSpecError) fail(`refresh.${e.field}`, e.problem);
         throw e;
       }
     }
-  }
+  });
 
   const fetch = a.fetch ?? {};
-  unknownFields(fetch, ["image", "timeoutSeconds", "resources"], "fetch", fail);
   const timeoutSeconds = fetch.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
-  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 3600) fail("fetch.timeoutSeconds", `is ${JSON.stringify(timeoutSeconds)}; use whole seconds from 1 to 3600`);
-  if (fetch.image !== undefined && typeof fetch.image === "string" && fetch.image.trim() === "") fail("fetch.image", "is empty; give an image reference pinned by digest (<repository>@sha256:<digest>), or omit it to use the released default");
-  checkResources(fetch.resources, "fetch.resources", fail);
+  problems.section(() => {
+    unknownFields(fetch, ["image", "timeoutSeconds", "resources"], "fetch", problems);
+    if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 3600) problems.add("fetch.timeoutSeconds", `is ${JSON.stringify(timeoutSeconds)}; use whole seconds from 1 to 3600`);
+    if (fetch.image !== undefined && typeof fetch.image === "string" && fetch.image.trim() === "") problems.add("fetch.image", "is empty; give an image reference pinned by digest (<repository>@sha256:<digest>), or omit it to use the released default");
+    checkResources(fetch.resources, "fetch.resources", problems);
+  });
 
   if (!Array.isArray(a.secrets) || a.secrets.length === 0) fail("secrets", "must list at least one secret, e.g. [{ name: \"db-password\", generate: { type: \"password\" } }]");
-  const secrets = a.secrets.map((s, i) => normalizeSecret(s, i, fail));
+  const checkedSecrets = a.secrets.map((s, i) => problems.section(() => normalizeSecret(s, i, problems)));
+  // What follows relates the secrets and files to each other: it needs each of them right.
+  problems.stopIfAny();
+  const secrets = checkedSecrets as NormalizedSecret[];
   const secretNames = new Map<string, number>();
   secrets.forEach((s) => {
     const prior = secretNames.get(s.name);
@@ -317,7 +338,7 @@ export function normalizeSecretSet(name: string, a: SecretSetArgs, fail: (field:
 
   const filePaths = new Map<string, string>();
   const claimPath = (path: string, field: string) => {
-    check(filePathProblem(path), field, fail);
+    check(filePathProblem(path), field, problems);
     for (const [other, otherField] of filePaths) {
       const collision = pathCollision(path, other);
       if (collision === "same") fail(field, `"${path}" is also the path of ${otherField}; every file needs its own path`);
@@ -329,13 +350,13 @@ export function normalizeSecretSet(name: string, a: SecretSetArgs, fail: (field:
 
   let envFile: Declaration["envFile"];
   if (a.envFile) {
-    unknownFields(a.envFile, ["path", "vars"], "envFile", fail);
+    unknownFields(a.envFile, ["path", "vars"], "envFile", problems);
     const path = a.envFile.path ?? DEFAULT_ENV_FILE;
     claimPath(path, "envFile.path");
     const vars = a.envFile.vars ?? {};
     if (Object.keys(vars).length === 0) fail("envFile.vars", "must name at least one variable, e.g. { DB_PASSWORD: \"db-password\" }");
     for (const [k, target] of Object.entries(vars)) {
-      check(envNameProblem(k), `envFile.vars.${k}`, fail);
+      check(envNameProblem(k), `envFile.vars.${k}`, problems);
       const owner = filePaths.get(target);
       if (owner === undefined || owner === "envFile.path") {
         fail(`envFile.vars.${k}`, `refers to "${target}", which is not the path of any secret file; declared paths: ${[...filePaths.keys()].filter((p) => p !== path).join(", ")}`);
@@ -349,18 +370,20 @@ export function normalizeSecretSet(name: string, a: SecretSetArgs, fail: (field:
   if (prefix !== undefined && (typeof prefix !== "string" || !/^[A-Za-z0-9/_+=.@-]{1,256}$/.test(prefix))) {
     fail("secretNamePrefix", `"${prefix}" may use only letters, digits and / _ + = . @ - (at most 256)`);
   }
+  problems.stopIfAny();
 
   return {
-    name, mountPath, fileMode: normalizeFileMode(fileMode), refresh, envFile,
+    name, mountPath: mountPath as string, fileMode: normalizeFileMode(fileMode), refresh, envFile,
     fetch: { image: fetch.image, timeoutSeconds, resources: fetch.resources }, secretNamePrefix: prefix, secrets,
   };
 }
 
-function normalizeSecret(s: SecretArgs, i: number, fail: (f: string, p: string) => never): NormalizedSecret {
+function normalizeSecret(s: SecretArgs, i: number, problems: Problems): NormalizedSecret {
+  const { fail } = problems;
   const at = `secrets[${i}]`;
   if (!s || typeof s !== "object") fail(at, "must be an object with a name and one of value, generate, existing");
-  unknownFields(s, SECRET_FIELDS, at, fail);
-  check(dns1123LabelProblem(s.name), `${at}.name`, fail);
+  unknownFields(s, SECRET_FIELDS, at, problems);
+  check(dns1123LabelProblem(s.name), `${at}.name`, problems);
   const given = (["value", "generate", "existing"] as const).filter((k) => s[k] !== undefined && s[k] !== null);
   if (given.length !== 1) {
     fail(at, given.length
@@ -373,20 +396,20 @@ function normalizeSecret(s: SecretArgs, i: number, fail: (f: string, p: string) 
   if (kind === "value") out.value = s.value;
   if (kind === "existing") {
     const e = s.existing!;
-    unknownFields(e, ["arn", "name", "kmsKeyArn"], `${at}.existing`, fail);
+    unknownFields(e, ["arn", "name", "kmsKeyArn"], `${at}.existing`, problems);
     if ((e.arn === undefined) === (e.name === undefined)) fail(`${at}.existing`, "set exactly one of arn and name");
     if (e.name !== undefined && (typeof e.name !== "string" || e.name.length === 0)) fail(`${at}.existing.name`, "must be a non-empty name");
     out.existing = { arn: e.arn, name: e.name, kmsKeyArn: e.kmsKeyArn };
   }
   if (kind === "generate") {
-    out.generate = normalizeGenerate(s.generate!, `${at}.generate`, fail);
+    out.generate = normalizeGenerate(s.generate!, `${at}.generate`, problems);
     out.isJson = out.generate.type !== "password";
     out.generatedMaxBytes = generatedMaxBytes(out.generate);
   }
 
   if (s.files !== undefined) {
     if (!Array.isArray(s.files) || s.files.length === 0) fail(`${at}.files`, "must list at least one file, or be omitted for one file named after the secret");
-    out.files = s.files.map((f, j) => normalizeFile(f, `${at}.files[${j}]`, fail));
+    out.files = s.files.map((f, j) => normalizeFile(f, `${at}.files[${j}]`, problems));
   } else if (out.generate && out.generate.type !== "password") {
     out.files = [{ path: `${s.name}.key`, jsonKey: KEY_PAIR_JSON_KEYS.private }, { path: `${s.name}.pub`, jsonKey: KEY_PAIR_JSON_KEYS.public }];
   } else {
@@ -409,9 +432,10 @@ function normalizeSecret(s: SecretArgs, i: number, fail: (f: string, p: string) 
   return out;
 }
 
-function normalizeFile(f: SecretFileArgs, at: string, fail: (f: string, p: string) => never): NormalizedFile {
+function normalizeFile(f: SecretFileArgs, at: string, problems: Problems): NormalizedFile {
+  const { fail } = problems;
   if (!f || typeof f !== "object") fail(at, "must be an object with a path");
-  unknownFields(f, ["path", "jsonKey", "decode", "mode"], at, fail);
+  unknownFields(f, ["path", "jsonKey", "decode", "mode"], at, problems);
   const out: NormalizedFile = { path: f.path };
   if (f.jsonKey !== undefined) {
     if (typeof f.jsonKey !== "string" || f.jsonKey.length === 0) fail(`${at}.jsonKey`, "must be a non-empty key name");
@@ -422,14 +446,15 @@ function normalizeFile(f: SecretFileArgs, at: string, fail: (f: string, p: strin
     out.decode = "base64";
   }
   if (f.mode !== undefined) {
-    check(fileModeProblem(f.mode), `${at}.mode`, fail);
+    check(fileModeProblem(f.mode), `${at}.mode`, problems);
     out.mode = normalizeFileMode(f.mode);
   }
   return out;
 }
 
-function normalizeGenerate(g: GenerateArgs, at: string, fail: (f: string, p: string) => never): NormalizedGenerate {
-  unknownFields(g, ["type", "length", "lower", "upper", "numeric", "special", "specialCharacters", "rsaBits", "ecdsaCurve", "rotateEveryDays"], at, fail);
+function normalizeGenerate(g: GenerateArgs, at: string, problems: Problems): NormalizedGenerate {
+  const { fail } = problems;
+  unknownFields(g, ["type", "length", "lower", "upper", "numeric", "special", "specialCharacters", "rsaBits", "ecdsaCurve", "rotateEveryDays"], at, problems);
   if (!["password", "rsa", "ecdsa"].includes(g.type)) fail(`${at}.type`, `is ${JSON.stringify(g.type)}; use "password", "rsa" or "ecdsa"`);
   const isPassword = g.type === "password";
   const passwordOnly = (["length", "lower", "upper", "numeric", "special", "specialCharacters"] as const).filter((k) => g[k] !== undefined);
@@ -461,9 +486,10 @@ function generatedMaxBytes(g: NormalizedGenerate): number {
   return 1024;
 }
 
-function checkResources(r: ResourcesArgs | undefined, at: string, fail: (f: string, p: string) => never): void {
+function checkResources(r: ResourcesArgs | undefined, at: string, problems: Problems): void {
+  const { fail } = problems;
   if (!r) return;
-  unknownFields(r, ["requests", "limits"], at, fail);
+  unknownFields(r, ["requests", "limits"], at, problems);
   for (const kind of ["requests", "limits"] as const) {
     for (const [k, v] of Object.entries(r[kind] ?? {})) {
       if (!["cpu", "memory", "ephemeral-storage"].includes(k)) fail(`${at}.${kind}.${k}`, "is not a resource name; use cpu, memory or ephemeral-storage");
@@ -473,17 +499,19 @@ function checkResources(r: ResourcesArgs | undefined, at: string, fail: (f: stri
   }
 }
 
-function check(problem: string | undefined, field: string, fail: (f: string, p: string) => never): void {
+function check(problem: string | undefined, field: string, problems: Problems): void {
+  const { fail } = problems;
   if (problem) fail(field, problem);
 }
 
-export function unknownFields(o: object, allowed: readonly string[], at: string, fail: (f: string, p: string) => never): void {
+export function unknownFields(o: object, allowed: readonly string[], at: string, problems: Problems): void {
+  const { fail } = problems;
   if (!o || typeof o !== "object") fail(at || "args", "must be an object");
   for (const k of Object.keys(o)) {
     if ((o as Record<string, unknown>)[k] === undefined) continue;
     if (!allowed.includes(k)) {
       const near = allowed.find((x) => x.toLowerCase() === k.toLowerCase());
-      fail(at ? `${at}.${k}` : k, `is not a known field${near ? `; did you mean "${near}"?` : `; known fields here: ${allowed.join(", ")}`}`);
+      problems.add(at ? `${at}.${k}` : k, `is not a known field${near ? `; did you mean "${near}"?` : `; known fields here: ${allowed.join(", ")}`}`);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { Problems } from "./problems";
 /** One item of a list argument with the field name messages use for it. */
 export interface Listed<T> {
   item: T;
@@ -16,8 +17,9 @@ export function oneOrMany<T>(
   one: T | undefined | null,
   many: T[] | undefined | null,
   names: { one: string; many: string },
-  fail: (field: string, problem: string) => never,
+  problems: Problems,
 ): { field: string; items: Listed<T>[] } {
+  const { fail } = problems;
   if (one !== undefined && one !== null) {
     if (many !== undefined && many !== null) fail(names.one, `is set together with ${names.many}; set one of the two: \`${names.one}\` for a single one, \`${names.many}\` for every one`);
     return { field: names.one, items: [{ item: one, at: names.one }] };

@@ -3,15 +3,14 @@ import type {
   Affinity, LabelSelector, NodeSelectorRequirement, NodeSelectorTerm, PodAffinity, PodAffinityTerm, Toleration, TopologySpreadConstraint,
 } from "../kubernetes/scheduling-args";
 import { dns1123LabelProblem, dns1123SubdomainProblem } from "./names";
+import { Problems } from "./problems";
 
 /**
  * The pod settings of a workload beyond its containers (labels, annotations, scheduling, pull
  * secrets, priority, grace period), checked as the API server would, plus what the component
  * reserves for itself: the selector labels, identity labels and annotations, and the restricted
- * Pod Security Standard's annotation rows. Pure: throws through `fail`.
+ * Pod Security Standard's annotation rows. Pure: reports each problem to the declaration's `Problems`.
  */
-
-type Fail = (field: string, problem: string) => never;
 
 /** Label keys the component sets as the workload's selector. */
 export const SELECTOR_LABEL_KEYS = ["app.kubernetes.io/name", "app.kubernetes.io/instance"];
@@ -42,7 +41,8 @@ export function labelValueProblem(value: unknown): string | undefined {
 }
 
 /** Checks a map of label keys to values (pod labels, a node selector, a label selector's matchLabels). */
-function checkLabelMap(m: unknown, at: string, fail: Fail): { [key: string]: string } {
+function checkLabelMap(m: unknown, at: string, problems: Problems): { [key: string]: string } {
+  const { fail } = problems;
   if (m === null || typeof m !== "object" || Array.isArray(m)) fail(at, "must be a map of label keys to values");
   for (const [k, v] of Object.entries(m as object)) {
     const kp = qualifiedNameProblem(k);
@@ -56,8 +56,9 @@ function checkLabelMap(m: unknown, at: string, fail: Fail): { [key: string]: str
 const reservedPrefix = (key: string) => RESERVED_PREFIXES.find((p) => key.startsWith(p));
 
 /** The pods' own labels: valid, and none of the component's (selector, identity). */
-export function normalizePodLabels(labels: unknown, fail: Fail): { [key: string]: string } {
-  const out = checkLabelMap(labels ?? {}, "labels", fail);
+export function normalizePodLabels(labels: unknown, problems: Problems): { [key: string]: string } {
+  const { fail } = problems;
+  const out = checkLabelMap(labels ?? {}, "labels", problems);
   for (const k of Object.keys(out)) {
     if (SELECTOR_LABEL_KEYS.includes(k)) {
       fail(`labels.${k}`, "is a selector label the component sets (app.kubernetes.io/name = the workload name, app.kubernetes.io/instance = the component name); " +
@@ -86,22 +87,23 @@ export const POD_SETTING_FIELDS = [
   "podAnnotations", "nodeSelector", "tolerations", "affinity", "topologySpreadConstraints", "imagePullSecrets", "priorityClassName", "terminationGracePeriodSeconds",
 ] as const;
 
-type Unknown = (o: object, allowed: readonly string[], at: string, fail: Fail) => void;
+type Unknown = (o: object, allowed: readonly string[], at: string, problems: Problems) => void;
 
 /**
  * Checks the pod settings; `containers` are every container of the pod (the fetch container too),
  * which an AppArmor annotation must name.
  */
-export function normalizePodSettings(a: SecretMountedWorkloadArgs, containers: string[], unknownFields: Unknown, fail: Fail): PodSettings {
-  const out: PodSettings = { annotations: podAnnotations(a.podAnnotations, containers, fail) };
-  if (a.nodeSelector !== undefined) out.nodeSelector = checkLabelMap(a.nodeSelector, "nodeSelector", fail);
-  if (a.tolerations !== undefined) out.tolerations = list(a.tolerations, "tolerations", fail).map((t, i) => toleration(t, `tolerations[${i}]`, unknownFields, fail));
-  if (a.affinity !== undefined) out.affinity = affinity(a.affinity, unknownFields, fail);
+export function normalizePodSettings(a: SecretMountedWorkloadArgs, containers: string[], unknownFields: Unknown, problems: Problems): PodSettings {
+  const { fail } = problems;
+  const out: PodSettings = { annotations: podAnnotations(a.podAnnotations, containers, problems) };
+  if (a.nodeSelector !== undefined) out.nodeSelector = checkLabelMap(a.nodeSelector, "nodeSelector", problems);
+  if (a.tolerations !== undefined) out.tolerations = list(a.tolerations, "tolerations", problems).map((t, i) => toleration(t, `tolerations[${i}]`, unknownFields, problems));
+  if (a.affinity !== undefined) out.affinity = affinity(a.affinity, unknownFields, problems);
   if (a.topologySpreadConstraints !== undefined) {
     const seen = new Map<string, number>();
-    out.topologySpreadConstraints = list(a.topologySpreadConstraints, "topologySpreadConstraints", fail).map((c, i) => {
+    out.topologySpreadConstraints = list(a.topologySpreadConstraints, "topologySpreadConstraints", problems).map((c, i) => {
       const at = `topologySpreadConstraints[${i}]`;
-      const checked = spread(c, at, unknownFields, fail);
+      const checked = spread(c, at, unknownFields, problems);
       const key = `${checked.topologyKey}|${checked.whenUnsatisfiable}`;
       const prior = seen.get(key);
       if (prior !== undefined) fail(at, `has the topologyKey and whenUnsatisfiable of topologySpreadConstraints[${prior}]; Kubernetes allows one constraint per pair: merge them`);
@@ -110,7 +112,7 @@ export function normalizePodSettings(a: SecretMountedWorkloadArgs, containers: s
     });
   }
   if (a.imagePullSecrets !== undefined) {
-    const names = list(a.imagePullSecrets, "imagePullSecrets", fail);
+    const names = list(a.imagePullSecrets, "imagePullSecrets", problems);
     names.forEach((n, i) => {
       const p = dns1123SubdomainProblem(n);
       if (p) fail(`imagePullSecrets[${i}]`, `${p} (the name of a kubernetes.io/dockerconfigjson Secret in the namespace)`);
@@ -135,7 +137,8 @@ export function normalizePodSettings(a: SecretMountedWorkloadArgs, containers: s
   return out;
 }
 
-function podAnnotations(m: unknown, containers: string[], fail: Fail): { [key: string]: string } {
+function podAnnotations(m: unknown, containers: string[], problems: Problems): { [key: string]: string } {
+  const { fail } = problems;
   if (m === undefined) return {};
   if (m === null || typeof m !== "object" || Array.isArray(m)) fail("podAnnotations", "must be a map of annotation keys to string values");
   let bytes = 0;
@@ -160,34 +163,40 @@ function podAnnotations(m: unknown, containers: string[], fail: Fail): { [key: s
   return { ...(m as { [key: string]: string }) };
 }
 
-function list<T>(v: T[] | undefined, at: string, fail: Fail): T[] {
+function list<T>(v: T[] | undefined, at: string, problems: Problems): T[] {
+  const { fail } = problems;
   if (!Array.isArray(v)) fail(at, "must be a list");
   return v!;
 }
 
-function object(v: unknown, at: string, fail: Fail): void {
+function object(v: unknown, at: string, problems: Problems): void {
+  const { fail } = problems;
   if (v === null || typeof v !== "object" || Array.isArray(v)) fail(at, "must be an object");
 }
 
-function oneOf<T extends string>(v: unknown, allowed: readonly T[], at: string, fail: Fail): T {
+function oneOf<T extends string>(v: unknown, allowed: readonly T[], at: string, problems: Problems): T {
+  const { fail } = problems;
   if (!allowed.includes(v as T)) fail(at, `is ${JSON.stringify(v)}; use ${allowed.map((x) => `"${x}"`).join(", ")}`);
   return v as T;
 }
 
-function weight(v: unknown, at: string, fail: Fail): void {
+function weight(v: unknown, at: string, problems: Problems): void {
+  const { fail } = problems;
   if (!Number.isInteger(v) || (v as number) < 1 || (v as number) > 100) fail(at, `is ${JSON.stringify(v)}; use a whole number from 1 to 100`);
 }
 
-function topologyKey(v: unknown, at: string, fail: Fail): void {
+function topologyKey(v: unknown, at: string, problems: Problems): void {
+  const { fail } = problems;
   if (typeof v !== "string" || v === "") fail(at, "is required: the node label that makes a domain, e.g. \"kubernetes.io/hostname\" or \"topology.kubernetes.io/zone\"");
   const p = qualifiedNameProblem(v as string, "node label key");
   if (p) fail(at, p);
 }
 
-function toleration(t: Toleration, at: string, unknownFields: Unknown, fail: Fail): Toleration {
-  object(t, at, fail);
-  unknownFields(t, ["key", "operator", "value", "effect", "tolerationSeconds"], at, fail);
-  const operator = oneOf(t.operator ?? "Equal", ["Equal", "Exists"], `${at}.operator`, fail);
+function toleration(t: Toleration, at: string, unknownFields: Unknown, problems: Problems): Toleration {
+  const { fail } = problems;
+  object(t, at, problems);
+  unknownFields(t, ["key", "operator", "value", "effect", "tolerationSeconds"], at, problems);
+  const operator = oneOf(t.operator ?? "Equal", ["Equal", "Exists"], `${at}.operator`, problems);
   if (t.key !== undefined && t.key !== "") {
     const p = qualifiedNameProblem(t.key);
     if (p) fail(`${at}.key`, p);
@@ -199,7 +208,7 @@ function toleration(t: Toleration, at: string, unknownFields: Unknown, fail: Fai
     const p = labelValueProblem(t.value);
     if (p) fail(`${at}.value`, p);
   }
-  if (t.effect !== undefined) oneOf(t.effect, ["NoSchedule", "PreferNoSchedule", "NoExecute"], `${at}.effect`, fail);
+  if (t.effect !== undefined) oneOf(t.effect, ["NoSchedule", "PreferNoSchedule", "NoExecute"], `${at}.effect`, problems);
   if (t.tolerationSeconds !== undefined) {
     if (t.effect !== "NoExecute") fail(`${at}.tolerationSeconds`, "applies to effect \"NoExecute\" only (how long the pod stays after the taint appears)");
     if (!Number.isInteger(t.tolerationSeconds)) fail(`${at}.tolerationSeconds`, `is ${JSON.stringify(t.tolerationSeconds)}; use whole seconds`);
@@ -207,16 +216,17 @@ function toleration(t: Toleration, at: string, unknownFields: Unknown, fail: Fai
   return { ...t };
 }
 
-function nodeRequirement(r: NodeSelectorRequirement, at: string, field: boolean, unknownFields: Unknown, fail: Fail): void {
-  object(r, at, fail);
-  unknownFields(r, ["key", "operator", "values"], at, fail);
+function nodeRequirement(r: NodeSelectorRequirement, at: string, field: boolean, unknownFields: Unknown, problems: Problems): void {
+  const { fail } = problems;
+  object(r, at, problems);
+  unknownFields(r, ["key", "operator", "values"], at, problems);
   if (field) {
     if (r.key !== "metadata.name") fail(`${at}.key`, `is ${JSON.stringify(r.key)}; matchFields supports only "metadata.name"`);
   } else {
     const p = qualifiedNameProblem(r.key);
     if (p) fail(`${at}.key`, p);
   }
-  const op = oneOf(r.operator, field ? ["In", "NotIn"] : ["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"], `${at}.operator`, fail);
+  const op = oneOf(r.operator, field ? ["In", "NotIn"] : ["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"], `${at}.operator`, problems);
   const values = r.values ?? [];
   if (!Array.isArray(values)) fail(`${at}.values`, "must be a list");
   if ((op === "In" || op === "NotIn") && values.length === 0) fail(`${at}.values`, `must list at least one value for operator "${op}"`);
@@ -226,25 +236,27 @@ function nodeRequirement(r: NodeSelectorRequirement, at: string, field: boolean,
   if (!field && (op === "In" || op === "NotIn")) values.forEach((v, j) => { const p = labelValueProblem(v); if (p) fail(`${at}.values[${j}]`, p); });
 }
 
-function nodeTerm(t: NodeSelectorTerm, at: string, unknownFields: Unknown, fail: Fail): void {
-  object(t, at, fail);
-  unknownFields(t, ["matchExpressions", "matchFields"], at, fail);
+function nodeTerm(t: NodeSelectorTerm, at: string, unknownFields: Unknown, problems: Problems): void {
+  const { fail } = problems;
+  object(t, at, problems);
+  unknownFields(t, ["matchExpressions", "matchFields"], at, problems);
   if (!(t.matchExpressions?.length || t.matchFields?.length)) fail(at, "has no requirement; give matchExpressions or matchFields");
-  (t.matchExpressions ?? []).forEach((r, j) => nodeRequirement(r, `${at}.matchExpressions[${j}]`, false, unknownFields, fail));
-  (t.matchFields ?? []).forEach((r, j) => nodeRequirement(r, `${at}.matchFields[${j}]`, true, unknownFields, fail));
+  (t.matchExpressions ?? []).forEach((r, j) => nodeRequirement(r, `${at}.matchExpressions[${j}]`, false, unknownFields, problems));
+  (t.matchFields ?? []).forEach((r, j) => nodeRequirement(r, `${at}.matchFields[${j}]`, true, unknownFields, problems));
 }
 
-function labelSelector(s: LabelSelector, at: string, unknownFields: Unknown, fail: Fail): void {
-  object(s, at, fail);
-  unknownFields(s, ["matchLabels", "matchExpressions"], at, fail);
-  if (s.matchLabels !== undefined) checkLabelMap(s.matchLabels, `${at}.matchLabels`, fail);
+function labelSelector(s: LabelSelector, at: string, unknownFields: Unknown, problems: Problems): void {
+  const { fail } = problems;
+  object(s, at, problems);
+  unknownFields(s, ["matchLabels", "matchExpressions"], at, problems);
+  if (s.matchLabels !== undefined) checkLabelMap(s.matchLabels, `${at}.matchLabels`, problems);
   (s.matchExpressions ?? []).forEach((r, j) => {
     const rat = `${at}.matchExpressions[${j}]`;
-    object(r, rat, fail);
-    unknownFields(r, ["key", "operator", "values"], rat, fail);
+    object(r, rat, problems);
+    unknownFields(r, ["key", "operator", "values"], rat, problems);
     const p = qualifiedNameProblem(r.key);
     if (p) fail(`${rat}.key`, p);
-    const op = oneOf(r.operator, ["In", "NotIn", "Exists", "DoesNotExist"], `${rat}.operator`, fail);
+    const op = oneOf(r.operator, ["In", "NotIn", "Exists", "DoesNotExist"], `${rat}.operator`, problems);
     const values = r.values ?? [];
     if ((op === "In" || op === "NotIn") && values.length === 0) fail(`${rat}.values`, `must list at least one value for operator "${op}"`);
     if ((op === "Exists" || op === "DoesNotExist") && values.length > 0) fail(`${rat}.values`, `must be empty for operator "${op}"`);
@@ -252,75 +264,79 @@ function labelSelector(s: LabelSelector, at: string, unknownFields: Unknown, fai
   });
 }
 
-function podTerm(t: PodAffinityTerm, at: string, unknownFields: Unknown, fail: Fail): void {
-  object(t, at, fail);
-  unknownFields(t, ["labelSelector", "namespaces", "namespaceSelector", "topologyKey"], at, fail);
-  topologyKey(t.topologyKey, `${at}.topologyKey`, fail);
-  if (t.labelSelector !== undefined) labelSelector(t.labelSelector, `${at}.labelSelector`, unknownFields, fail);
-  if (t.namespaceSelector !== undefined) labelSelector(t.namespaceSelector, `${at}.namespaceSelector`, unknownFields, fail);
+function podTerm(t: PodAffinityTerm, at: string, unknownFields: Unknown, problems: Problems): void {
+  const { fail } = problems;
+  object(t, at, problems);
+  unknownFields(t, ["labelSelector", "namespaces", "namespaceSelector", "topologyKey"], at, problems);
+  topologyKey(t.topologyKey, `${at}.topologyKey`, problems);
+  if (t.labelSelector !== undefined) labelSelector(t.labelSelector, `${at}.labelSelector`, unknownFields, problems);
+  if (t.namespaceSelector !== undefined) labelSelector(t.namespaceSelector, `${at}.namespaceSelector`, unknownFields, problems);
   (t.namespaces ?? []).forEach((n, j) => { const p = dns1123LabelProblem(n); if (p) fail(`${at}.namespaces[${j}]`, p); });
 }
 
-function podAffinity(p: PodAffinity, at: string, unknownFields: Unknown, fail: Fail): void {
-  object(p, at, fail);
+function podAffinity(p: PodAffinity, at: string, unknownFields: Unknown, problems: Problems): void {
+  const { fail } = problems;
+  object(p, at, problems);
   const required = "requiredDuringSchedulingIgnoredDuringExecution";
   const preferred = "preferredDuringSchedulingIgnoredDuringExecution";
-  unknownFields(p, [required, preferred], at, fail);
-  (p[required] ?? []).forEach((t, i) => podTerm(t, `${at}.${required}[${i}]`, unknownFields, fail));
+  unknownFields(p, [required, preferred], at, problems);
+  (p[required] ?? []).forEach((t, i) => podTerm(t, `${at}.${required}[${i}]`, unknownFields, problems));
   (p[preferred] ?? []).forEach((w, i) => {
     const wat = `${at}.${preferred}[${i}]`;
-    object(w, wat, fail);
-    unknownFields(w, ["weight", "podAffinityTerm"], wat, fail);
-    weight(w.weight, `${wat}.weight`, fail);
+    object(w, wat, problems);
+    unknownFields(w, ["weight", "podAffinityTerm"], wat, problems);
+    weight(w.weight, `${wat}.weight`, problems);
     if (w.podAffinityTerm === undefined) fail(`${wat}.podAffinityTerm`, "is required: the placement preferred");
-    podTerm(w.podAffinityTerm, `${wat}.podAffinityTerm`, unknownFields, fail);
+    podTerm(w.podAffinityTerm, `${wat}.podAffinityTerm`, unknownFields, problems);
   });
 }
 
-function affinity(a: Affinity, unknownFields: Unknown, fail: Fail): Affinity {
-  object(a, "affinity", fail);
-  unknownFields(a, ["nodeAffinity", "podAffinity", "podAntiAffinity"], "affinity", fail);
+function affinity(a: Affinity, unknownFields: Unknown, problems: Problems): Affinity {
+  const { fail } = problems;
+  object(a, "affinity", problems);
+  unknownFields(a, ["nodeAffinity", "podAffinity", "podAntiAffinity"], "affinity", problems);
   const n = a.nodeAffinity;
   if (n !== undefined) {
     const at = "affinity.nodeAffinity";
-    object(n, at, fail);
+    object(n, at, problems);
     const required = "requiredDuringSchedulingIgnoredDuringExecution";
     const preferred = "preferredDuringSchedulingIgnoredDuringExecution";
-    unknownFields(n, [required, preferred], at, fail);
+    unknownFields(n, [required, preferred], at, problems);
     const r = n[required];
     if (r !== undefined) {
-      object(r, `${at}.${required}`, fail);
-      unknownFields(r, ["nodeSelectorTerms"], `${at}.${required}`, fail);
+      object(r, `${at}.${required}`, problems);
+      unknownFields(r, ["nodeSelectorTerms"], `${at}.${required}`, problems);
       if (!Array.isArray(r.nodeSelectorTerms) || r.nodeSelectorTerms.length === 0) fail(`${at}.${required}.nodeSelectorTerms`, "must list at least one term");
-      r.nodeSelectorTerms.forEach((t, i) => nodeTerm(t, `${at}.${required}.nodeSelectorTerms[${i}]`, unknownFields, fail));
+      r.nodeSelectorTerms.forEach((t, i) => nodeTerm(t, `${at}.${required}.nodeSelectorTerms[${i}]`, unknownFields, problems));
     }
     (n[preferred] ?? []).forEach((p, i) => {
       const pat = `${at}.${preferred}[${i}]`;
-      object(p, pat, fail);
-      unknownFields(p, ["weight", "preference"], pat, fail);
-      weight(p.weight, `${pat}.weight`, fail);
+      object(p, pat, problems);
+      unknownFields(p, ["weight", "preference"], pat, problems);
+      weight(p.weight, `${pat}.weight`, problems);
       if (p.preference === undefined) fail(`${pat}.preference`, "is required: the node preferred");
-      nodeTerm(p.preference, `${pat}.preference`, unknownFields, fail);
+      nodeTerm(p.preference, `${pat}.preference`, unknownFields, problems);
     });
   }
-  if (a.podAffinity !== undefined) podAffinity(a.podAffinity, "affinity.podAffinity", unknownFields, fail);
-  if (a.podAntiAffinity !== undefined) podAffinity(a.podAntiAffinity, "affinity.podAntiAffinity", unknownFields, fail);
+  if (a.podAffinity !== undefined) podAffinity(a.podAffinity, "affinity.podAffinity", unknownFields, problems);
+  if (a.podAntiAffinity !== undefined) podAffinity(a.podAntiAffinity, "affinity.podAntiAffinity", unknownFields, problems);
   return JSON.parse(JSON.stringify(a)) as Affinity;
 }
 
-function spread(c: TopologySpreadConstraint, at: string, unknownFields: Unknown, fail: Fail): TopologySpreadConstraint {
-  object(c, at, fail);
-  unknownFields(c, ["maxSkew", "topologyKey", "whenUnsatisfiable", "labelSelector", "minDomains", "nodeAffinityPolicy", "nodeTaintsPolicy", "matchLabelKeys"], at, fail);
+function spread(c: TopologySpreadConstraint, at: string, unknownFields: Unknown, problems: Problems): TopologySpreadConstraint {
+  const { fail } = problems;
+  object(c, at, problems);
+  unknownFields(c, ["maxSkew", "topologyKey", "whenUnsatisfiable", "labelSelector", "minDomains", "nodeAffinityPolicy", "nodeTaintsPolicy", "matchLabelKeys"], at, problems);
   if (!Number.isInteger(c.maxSkew) || c.maxSkew < 1) fail(`${at}.maxSkew`, `is ${JSON.stringify(c.maxSkew)}; use a whole number ≥ 1`);
-  topologyKey(c.topologyKey, `${at}.topologyKey`, fail);
-  const when = oneOf(c.whenUnsatisfiable, ["DoNotSchedule", "ScheduleAnyway"], `${at}.whenUnsatisfiable`, fail);
-  if (c.labelSelector !== undefined) labelSelector(c.labelSelector, `${at}.labelSelector`, unknownFields, fail);
+  topologyKey(c.topologyKey, `${at}.topologyKey`, problems);
+  const when = oneOf(c.whenUnsatisfiable, ["DoNotSchedule", "ScheduleAnyway"], `${at}.whenUnsatisfiable`, problems);
+  if (c.labelSelector !== undefined) labelSelector(c.labelSelector, `${at}.labelSelector`, unknownFields, problems);
   if (c.minDomains !== undefined) {
     if (when !== "DoNotSchedule") fail(`${at}.minDomains`, "applies to whenUnsatisfiable \"DoNotSchedule\" only");
     if (!Number.isInteger(c.minDomains) || c.minDomains < 1) fail(`${at}.minDomains`, `is ${JSON.stringify(c.minDomains)}; use a whole number ≥ 1`);
   }
-  if (c.nodeAffinityPolicy !== undefined) oneOf(c.nodeAffinityPolicy, ["Honor", "Ignore"], `${at}.nodeAffinityPolicy`, fail);
-  if (c.nodeTaintsPolicy !== undefined) oneOf(c.nodeTaintsPolicy, ["Honor", "Ignore"], `${at}.nodeTaintsPolicy`, fail);
+  if (c.nodeAffinityPolicy !== undefined) oneOf(c.nodeAffinityPolicy, ["Honor", "Ignore"], `${at}.nodeAffinityPolicy`, problems);
+  if (c.nodeTaintsPolicy !== undefined) oneOf(c.nodeTaintsPolicy, ["Honor", "Ignore"], `${at}.nodeTaintsPolicy`, problems);
   (c.matchLabelKeys ?? []).forEach((k, j) => {
     const p = qualifiedNameProblem(k);
     if (p) fail(`${at}.matchLabelKeys[${j}]`, p);

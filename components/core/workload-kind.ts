@@ -1,6 +1,6 @@
 import type { SecretMountedWorkloadArgs, WorkloadKind } from "../workload-args";
-import { DeclarationError } from "./declaration-error";
 import { dns1123LabelProblem } from "./names";
+import { Problems } from "./problems";
 
 const KINDS: WorkloadKind[] = ["Deployment", "StatefulSet", "Job", "CronJob"];
 /** Kinds whose pods must finish: the fetcher runs once, as a plain init container. */
@@ -22,9 +22,8 @@ export interface WorkloadShape {
  * field, before anything is registered.
  */
 export function normalizeWorkloadShape(name: string, a: SecretMountedWorkloadArgs, workloadName: string): WorkloadShape {
-  const fail = (field: string, problem: string): never => {
-    throw new DeclarationError(field, problem, name);
-  };
+  const problems = new Problems(name);
+  const { fail } = problems;
   const kind = a.kind ?? "Deployment";
   if (!KINDS.includes(kind)) fail("kind", `is ${JSON.stringify(kind)}; use one of ${KINDS.join(", ")}`);
   const only = (field: "replicas" | "serviceName" | "schedule" | "backoffLimit", kinds: WorkloadKind[]) => {
@@ -56,5 +55,6 @@ export function normalizeWorkloadShape(name: string, a: SecretMountedWorkloadArg
     if (!Number.isInteger(a.backoffLimit) || a.backoffLimit < 0) fail("backoffLimit", `is ${JSON.stringify(a.backoffLimit)}; use a whole number ≥ 0`);
     shape.backoffLimit = a.backoffLimit;
   }
+  problems.throwIfAny();
   return shape;
 }

@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { DeclarationError } from "../core/declaration-error";
 import { unknownFields, type Declaration, type NormalizedSecret } from "../core/normalize";
 import type { GkePlatformArgs } from "./gke-args";
 import {
   ACCOUNT_ID, defaultAccountId, defaultSecretId, kmsKeyProblem, LOCATION, parseExistingSecret, PROJECT_ID, PROJECT_NUMBER,
   SECRET_ID, SECRET_MANAGER_MAX_BYTES, SERVICE_ACCOUNT_EMAIL, VERSION, WORKLOAD_POOL, type ExistingSecretRef,
 } from "./names";
+import { Problems } from "../core/problems";
 
 /** One declared secret with its Secret Manager settings validated and defaulted. */
 export interface GcpSecretPlan {
@@ -39,28 +39,32 @@ const SECRET_FIELDS = ["secretId", "location", "replicas", "kmsKeyName", "versio
 
 /** GCP-specific checks of a declaration (secret ids and names, locations, keys, identity inputs). Pure. */
 export function planGke(decl: Declaration, gke: GkePlatformArgs): GkePlan {
-  const fail = (field: string, problem: string): never => {
-    throw new DeclarationError(field, problem, decl.name);
-  };
-  unknownFields(gke, PLATFORM_FIELDS, "gke", fail);
-  const { identity, accountId } = planGkeIdentity(gke, "gke.", decl.name, fail);
+  const problems = new Problems(decl.name);
+  const { fail } = problems;
+  unknownFields(gke, PLATFORM_FIELDS, "gke", problems);
+  const planned = problems.section(() => planGkeIdentity(gke, "gke.", decl.name, problems));
   for (const [k, v] of Object.entries(gke.labels ?? {})) {
-    if (!/^[a-z][a-z0-9_-]{0,62}$/.test(k)) fail(`gke.labels.${k}`, "is not a Google label key (1-63 of lower-case letters, digits, _ and -, starting with a letter)");
-    if (typeof v !== "string" || !/^[a-z0-9_-]{0,63}$/.test(v)) fail(`gke.labels.${k}`, `value ${JSON.stringify(v)} is not a Google label value (at most 63 of lower-case letters, digits, _ and -)`);
+    if (!/^[a-z][a-z0-9_-]{0,62}$/.test(k)) problems.add(`gke.labels.${k}`, "is not a Google label key (1-63 of lower-case letters, digits, _ and -, starting with a letter)");
+    else if (typeof v !== "string" || !/^[a-z0-9_-]{0,63}$/.test(v)) problems.add(`gke.labels.${k}`, `value ${JSON.stringify(v)} is not a Google label value (at most 63 of lower-case letters, digits, _ and -)`);
   }
 
   const prefix = decl.secretNamePrefix ?? `${pulumi.getProject()}-${pulumi.getStack()}-${decl.name}`;
   const seen = new Map<string, number>();
-  const secrets = decl.secrets.map((s) => {
-    const p = planSecret(s, prefix, decl.secretNamePrefix !== undefined, fail);
+  // Each secret is checked on its own: a problem in one does not hide those of the others.
+  const checked = decl.secrets.map((s) => problems.section(() => {
+    const p = planSecret(s, prefix, decl.secretNamePrefix !== undefined, problems);
     const key = p.existing ? `${p.existing.project ?? "(declared project)"}/${p.existing.location ?? ""}/${p.existing.secretId}` : `created/${p.location ?? ""}/${p.secretId}`;
     const prior = seen.get(key);
     if (prior !== undefined) fail(`secrets[${s.index}]`, `names the same Secret Manager secret as secrets[${prior}]; declare it once and fan it out with files`);
     seen.set(key, s.index);
     return p;
-  });
+  }));
+  problems.stopIfAny();
+  const secrets = checked as GcpSecretPlan[];
+  const { identity, accountId } = planned!;
   const maxBytes = new Map<string, number>();
   for (const p of secrets) for (const f of p.secret.files) maxBytes.set(f.path, p.maxValueBytes);
+  problems.throwIfAny();
   return { identity, secrets, accountId, maxValueBytesOfFile: (path) => maxBytes.get(path) ?? 0 };
 }
 
@@ -73,8 +77,9 @@ export function planGkeIdentity(
   gke: Pick<GkePlatformArgs, "identity" | "project" | "workloadPool" | "workloadPoolProjectNumber" | "googleServiceAccount">,
   at: string,
   component: string,
-  fail: (field: string, problem: string) => never,
+  problems: Problems,
 ): { identity: "direct" | "google-service-account"; accountId?: string } {
+  const { fail } = problems;
   const identity = gke.identity ?? "direct";
   if (identity !== "direct" && identity !== "google-service-account") fail(`${at}identity`, `is ${JSON.stringify(identity)}; use "direct" or "google-service-account"`);
   if (typeof gke.project === "string" && !PROJECT_ID.test(gke.project)) fail(`${at}project`, `"${gke.project}" is not a project id (6-30 of a-z, 0-9 and -, starting with a letter), e.g. "acme-prod"`);
@@ -87,7 +92,7 @@ export function planGkeIdentity(
   let accountId: string | undefined;
   const gsa = gke.googleServiceAccount;
   if (gsa !== undefined) {
-    unknownFields(gsa, ["accountId", "email"], `${at}googleServiceAccount`, fail);
+    unknownFields(gsa, ["accountId", "email"], `${at}googleServiceAccount`, problems);
     if (identity !== "google-service-account") fail(`${at}googleServiceAccount`, "is for identity \"google-service-account\"; remove it, or set identity: \"google-service-account\"");
     if (gsa.accountId !== undefined && gsa.email !== undefined) fail(`${at}googleServiceAccount`, "set at most one of accountId (create one) and email (use an existing one)");
     if (gsa.accountId !== undefined && !ACCOUNT_ID.test(gsa.accountId)) fail(`${at}googleServiceAccount.accountId`, `"${gsa.accountId}" is not a service account id (6-30 of a-z, 0-9 and -, starting with a letter)`);
@@ -100,12 +105,13 @@ export function planGkeIdentity(
   return { identity, accountId };
 }
 
-function planSecret(s: NormalizedSecret, prefix: string, prefixGiven: boolean, fail: (f: string, p: string) => never): GcpSecretPlan {
+function planSecret(s: NormalizedSecret, prefix: string, prefixGiven: boolean, problems: Problems): GcpSecretPlan {
+  const { fail } = problems;
   const at = `secrets[${s.index}]`;
   if (s.args.aws !== undefined) fail(`${at}.aws`, "holds AWS options, but the platform is gke; use gcp options (or remove it)");
   if (s.args.azure !== undefined) fail(`${at}.azure`, "holds Azure Key Vault options, but the platform is gke; use gcp options (or remove it)");
   const g = s.args.gcp ?? {};
-  unknownFields(g, SECRET_FIELDS, `${at}.gcp`, fail);
+  unknownFields(g, SECRET_FIELDS, `${at}.gcp`, problems);
   if (g.location !== undefined && !LOCATION.test(g.location)) fail(`${at}.gcp.location`, `"${g.location}" is not a location such as "europe-west4"`);
   const maxValueBytes = s.generatedMaxBytes ?? SECRET_MANAGER_MAX_BYTES;
 
@@ -139,7 +145,7 @@ function planSecret(s: NormalizedSecret, prefix: string, prefixGiven: boolean, f
     const locations = new Set<string>();
     replicas = g.replicas.map((r, j) => {
       const rat = `${at}.gcp.replicas[${j}]`;
-      unknownFields(r, ["location", "kmsKeyName"], rat, fail);
+      unknownFields(r, ["location", "kmsKeyName"], rat, problems);
       if (typeof r.location !== "string" || !LOCATION.test(r.location)) fail(`${rat}.location`, `${JSON.stringify(r.location)} is not a location such as "europe-west4"`);
       if (locations.has(r.location)) fail(`${rat}.location`, `"${r.location}" is listed twice`);
       locations.add(r.location);

@@ -290,7 +290,8 @@ export function explainProgramError(e: unknown, ctx: ProgramContext): unknown {
   if (typeof err?.key === "string" && /^Missing required configuration variable/.test(err.message ?? "")) {
     return missingConfigError([err.key], ctx);
   }
-  if (isDeclarationError(e)) return new RenderError(e.message);
+  // Several problems: one line each, each as self-contained as the single one (`render: <component>: <field>: <problem>`).
+  if (isDeclarationError(e)) return new RenderError(e.message.split("\n").join("\nrender: "));
   if (err?.code === "MODULE_NOT_FOUND" && typeof err.message === "string") {
     const request = /Cannot find module '([^']+)'/.exec(err.message)?.[1];
     const stack = Array.isArray(err.requireStack) ? (err.requireStack as string[]) : [];

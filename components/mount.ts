@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as core from "@pulumi/kubernetes/core/v1";
-import { normalizeMount } from "./core/normalize-mount";
+import { normalizeMount } from "./declarations";
 import { prepareMount } from "./platform";
 import { fetchSpecConfigMapManifest, serviceAccountManifest } from "./kubernetes/manifests";
 import { warnUnpinnedImages } from "./kubernetes/fetch-image";
@@ -72,7 +72,7 @@ export class SecretMount extends pulumi.ComponentResource {
     super("secret-mount:index:SecretMount", name, {}, opts);
     warnUnpinnedImages(this, [{ field: "fetch.image", image: fetchImage }]);
     warnPlainValues(this, decl.secrets);
-    const { platform, fetchSpec } = provision(this);
+    const { platform, fetchSpec, outputs } = provision(this);
 
     const serviceAccount = decl.createServiceAccount
       ? new core.ServiceAccount(`${name}-sa`, serviceAccountManifest(decl, platform.wiring), { parent: this })
@@ -94,37 +94,16 @@ export class SecretMount extends pulumi.ComponentResource {
     this.fetchSpec = fetchSpec;
     this.serviceAccountAnnotations = pulumi.output(platform.wiring.serviceAccountAnnotations) as pulumi.Output<{ [key: string]: string }>;
     this.podWiring = pulumi.output(wiringDocument(wiring)).apply((doc) => JSON.stringify(doc, null, 2));
-    this.roleArn = platform.outputs.roleArn;
-    this.permissionPolicy = platform.outputs.permissionPolicy;
-    this.trustPolicy = platform.outputs.trustPolicy;
-    this.identityClientId = platform.outputs.identityClientId;
-    this.identityPrincipalId = platform.outputs.identityPrincipalId;
-    this.vaultUri = platform.outputs.vaultUri;
-    this.roleAssignments = platform.outputs.roleAssignments;
-    this.federatedCredential = platform.outputs.federatedCredential;
-    this.iamMembers = platform.outputs.iamMembers;
-    this.googleServiceAccountEmail = platform.outputs.googleServiceAccountEmail;
-    this.vaultPolicy = platform.outputs.vaultPolicy;
-    this.vaultRole = platform.outputs.vaultRole;
+    // The platform's own outputs (declared above for Pulumi's schema; see platforms/registry.ts).
+    Object.assign(this, outputs);
     this.registerOutputs({
+      ...outputs,
       serviceAccountName: this.serviceAccountName,
       namespace: this.namespace,
       mountPath: this.mountPath,
       fetchSpec: this.fetchSpec,
       serviceAccountAnnotations: this.serviceAccountAnnotations,
       podWiring: this.podWiring,
-      roleArn: this.roleArn,
-      permissionPolicy: this.permissionPolicy,
-      trustPolicy: this.trustPolicy,
-      identityClientId: this.identityClientId,
-      identityPrincipalId: this.identityPrincipalId,
-      vaultUri: this.vaultUri,
-      roleAssignments: this.roleAssignments,
-      federatedCredential: this.federatedCredential,
-      iamMembers: this.iamMembers,
-      googleServiceAccountEmail: this.googleServiceAccountEmail,
-      vaultPolicy: this.vaultPolicy,
-      vaultRole: this.vaultRole,
     });
   }
 

@@ -3,7 +3,7 @@ import * as core from "@pulumi/kubernetes/core/v1";
 import * as apps from "@pulumi/kubernetes/apps/v1";
 import * as batch from "@pulumi/kubernetes/batch/v1";
 import { normalizeWorkloadShape } from "./core/workload-kind";
-import { normalizeDeclaration } from "./core/normalize";
+import { normalizeDeclaration } from "./declarations";
 import { prepareMount } from "./platform";
 import { workloadManifest, fetchSpecConfigMapManifest, namespaceManifest, serviceAccountManifest } from "./kubernetes/manifests";
 import { checkPodRestricted, selectorLabels } from "./kubernetes/pod";
@@ -80,7 +80,7 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
       namespaceResource = new core.Namespace(`${name}-namespace`, namespaceManifest(decl), { parent: this });
     }
     const nsDeps = namespaceResource ? [namespaceResource] : [];
-    const { platform, fetchSpec } = provision(this, nsDeps);
+    const { platform, fetchSpec, outputs } = provision(this, nsDeps);
     const serviceAccount = new core.ServiceAccount(`${name}-sa`, serviceAccountManifest(decl, platform.wiring), { parent: this, dependsOn: nsDeps });
     const specConfigMap = delivery === "configmap"
       ? new core.ConfigMap(`${name}-fetch-spec`, fetchSpecConfigMapManifest(decl, fetchSpec), { parent: this, dependsOn: nsDeps, replaceOnChanges: ["data"] })
@@ -93,7 +93,6 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
         : shape.kind === "CronJob" ? new batch.CronJob(`${name}-cronjob`, manifest, workloadOpts)
           : new apps.Deployment(`${name}-deployment`, manifest, workloadOpts);
 
-    this.roleArn = platform.outputs.roleArn;
     this.serviceAccountName = serviceAccount.metadata.name;
     this.workloadName = deployment.metadata.name;
     this.deploymentName = this.workloadName;
@@ -101,19 +100,10 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
     this.namespace = pulumi.output(decl.namespace);
     this.mountPath = pulumi.output(decl.mountPath);
     this.fetchSpec = fetchSpec;
-    this.permissionPolicy = platform.outputs.permissionPolicy;
-    this.trustPolicy = platform.outputs.trustPolicy;
-    this.identityClientId = platform.outputs.identityClientId;
-    this.identityPrincipalId = platform.outputs.identityPrincipalId;
-    this.vaultUri = platform.outputs.vaultUri;
-    this.roleAssignments = platform.outputs.roleAssignments;
-    this.federatedCredential = platform.outputs.federatedCredential;
-    this.iamMembers = platform.outputs.iamMembers;
-    this.googleServiceAccountEmail = platform.outputs.googleServiceAccountEmail;
-    this.vaultPolicy = platform.outputs.vaultPolicy;
-    this.vaultRole = platform.outputs.vaultRole;
+    // The platform's own outputs (declared above for Pulumi's schema; see platforms/registry.ts).
+    Object.assign(this, outputs);
     this.registerOutputs({
-      roleArn: this.roleArn,
+      ...outputs,
       serviceAccountName: this.serviceAccountName,
       workloadName: this.workloadName,
       deploymentName: this.deploymentName,
@@ -121,17 +111,6 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
       namespace: this.namespace,
       mountPath: this.mountPath,
       fetchSpec: this.fetchSpec,
-      permissionPolicy: this.permissionPolicy,
-      trustPolicy: this.trustPolicy,
-      identityClientId: this.identityClientId,
-      identityPrincipalId: this.identityPrincipalId,
-      vaultUri: this.vaultUri,
-      roleAssignments: this.roleAssignments,
-      federatedCredential: this.federatedCredential,
-      iamMembers: this.iamMembers,
-      googleServiceAccountEmail: this.googleServiceAccountEmail,
-      vaultPolicy: this.vaultPolicy,
-      vaultRole: this.vaultRole,
     });
   }
 }

@@ -1,6 +1,4 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { GcpSecretArgs } from "../gcp/gke-args";
-import type { VaultSecretArgs } from "../stores/vault/args";
 
 /**
  * Platform-neutral parts of a SecretMountedWorkload declaration.
@@ -236,6 +234,81 @@ export interface AzureSecret {
 }
 /** {@link AzureSecret} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type AzureSecretArgs = AzureSecret;
+
+/** One location of a user-managed replication policy. */
+export interface GcpReplica {
+  /** Location of the replica, e.g. `europe-west4`. */
+  location: string;
+  /**
+   * Cloud KMS key encrypting this replica (`projects/<p>/locations/<location>/keyRings/<r>/cryptoKeys/<k>`),
+   * in the replica's location. Default: a Google-managed key.
+   * @default `undefined`: a Google-managed key
+   */
+  kmsKeyName?: pulumi.Input<string>;
+}
+/** {@link GcpReplica} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
+export type GcpReplicaArgs = GcpReplica;
+
+/** Google Secret Manager options of one secret (GKE platform). */
+export interface GcpSecret {
+  /**
+   * Secret id of a created secret (1-255 of letters, digits, `-` and `_`). Default:
+   * `<secretNamePrefix>-<secret name>` with every other character turned into `-`.
+   * @default `<secretNamePrefix>-<secret name>` with every other character turned into `-`
+   */
+  secretId?: string;
+  /**
+   * Create a regional secret in this location (e.g. `europe-west4`): stored only there and read
+   * through the regional endpoint `secretmanager.<location>.rep.googleapis.com`. Default: a
+   * global secret. For an existing secret named by its short id: the location of that regional secret.
+   * @default `undefined`: a global secret
+   */
+  location?: string;
+  /**
+   * Global secret: replicate only to these locations (user-managed replication), each optionally
+   * with its own KMS key. Default: automatic replication.
+   * @default `undefined`: automatic replication
+   */
+  replicas?: GcpReplicaArgs[];
+  /**
+   * Cloud KMS key of a created secret with automatic replication (a `global` key) or of a regional
+   * secret (a key in its location). With `replicas`, set the key per replica instead.
+   */
+  kmsKeyName?: pulumi.Input<string>;
+  /**
+   * Existing secret: the version to read, a number such as `"3"` or `"latest"` (the default).
+   * A pinned version rolls the pods only when you change it here.
+   * @default `latest`
+   */
+  version?: string;
+}
+/** {@link GcpSecret} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
+export type GcpSecretArgs = GcpSecret;
+
+/**
+ * Vault options of one secret: setting `vault` (even `{}`) puts the secret in Vault's KV version 2.
+ * An existing secret is named by `existing.name` (its path under the mount); a created one (from
+ * `value` or `generate`) is written at `path`.
+ */
+export interface VaultSecret {
+  /**
+   * KV version 2 mount of the secret.
+   * @default the declaration's `vault.kvMount` (`secret`)
+   */
+  mount?: string;
+  /**
+   * Created secrets: path under the mount.
+   * @default `<secretNamePrefix>/<secret name>`; without a prefix `<project>/<stack>/<component name>/<secret name>`
+   */
+  path?: string;
+  /**
+   * Existing secrets: pin this KV version.
+   * @default the latest version, which refresh mode follows
+   */
+  version?: number;
+}
+/** {@link VaultSecret} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
+export type VaultSecretArgs = VaultSecret;
 
 /** One secret the workload reads. Exactly one of `value`, `generate` and `existing`. */
 export interface Secret {

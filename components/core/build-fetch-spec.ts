@@ -1,5 +1,5 @@
-import { FETCH_SPEC_VERSION, parseFetchSpec, type FetchFile, type FetchSpec, type SecretSource } from "../spec/fetch-spec";
-import type { SecretSetDeclaration } from "./normalize";
+import { FETCH_SPEC_VERSION, parseFetchSpec, type FetchFile, type FetchSpec, type SecretSource } from "../../spec/fetch-spec";
+import type { SecretSetDeclaration } from "./secret-set";
 
 /**
  * The FetchSpec for a declaration, given each secret's resolved source (parallel to

@@ -1,4 +1,4 @@
-import { parseFileMode } from "../spec/fetch-spec";
+import { parseFileMode } from "../../spec/fetch-spec";
 import type { ContainerArgs } from "./args";
 
 /** UID and GID of the distroless `nonroot` user the fetch image runs as: the owner of every file. */

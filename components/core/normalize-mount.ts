@@ -1,33 +1,35 @@
-import type { SecretMountArgs } from "../mount-args";
+import type { MountFields } from "./mount-fields";
 import { dns1123LabelProblem, dns1123SubdomainProblem } from "./names";
-import { DEFAULT_FS_GROUP, DEFAULT_NAMESPACE, PLATFORMS, RESERVED_NAMESPACES, choosePlatform, normalizeSecretSet, unknownFields, type Declaration } from "./normalize";
-import { quantityBytes } from "./quantity";
 import { Problems } from "./problems";
+import { quantityBytes } from "./quantity";
+import { normalizeSecretSet } from "./secret-set";
+import { chosenPlatform, VAULT_FIELD, DEFAULT_NAMESPACE, normalizeFsGroup, RESERVED_NAMESPACES, type MountTarget, type PlatformChoice } from "./target";
+import { unknownFields } from "./unknown-fields";
 
-const FIELDS: (keyof SecretMountArgs)[] = [
+const FIELDS: (keyof MountFields)[] = [
   "secrets", "namespace", "serviceAccountName", "createServiceAccount", "mountInto", "mountPath", "volumeSizeLimit", "fileMode",
-  "fsGroup", "allowPersistentVolumeGroupChange", "refresh", "envFile", "fetch", "secretNamePrefix", ...PLATFORMS, "vault",
+  "fsGroup", "allowPersistentVolumeGroupChange", "refresh", "envFile", "fetch", "secretNamePrefix",
 ];
 
-/** A SecretMount declaration: the workload's, with no containers of its own (those come with each adopted pod). */
-export interface MountDeclaration extends Declaration {
+/** A SecretMount declaration: the mount target and what adoption needs; the containers come with each adopted pod. */
+export interface MountDeclaration extends MountTarget {
   createServiceAccount: boolean;
   mountInto?: string[];
   allowPersistentVolumeGroupChange: boolean;
 }
 
 /**
- * Validates and defaults SecretMount args into the Declaration the platforms plan from: no
- * containers (file modes are checked against each adopted pod's containers), the ServiceAccount
- * name standing in for the workload name in descriptions.
+ * Validates and defaults SecretMount args into the target the platforms plan from: no containers
+ * (file modes are checked against each adopted pod's containers), the ServiceAccount name naming
+ * the mount in descriptions.
  */
-export function normalizeMount(name: string, args: SecretMountArgs | undefined): MountDeclaration {
+export function normalizeMountTarget(name: string, args: MountFields | undefined, platforms: PlatformChoice): MountDeclaration {
   const problems = new Problems(name);
   const { fail } = problems;
   if (!args || typeof args !== "object") fail("args", "are required: declare at least `secrets` and one platform");
-  const a = args as SecretMountArgs;
-  unknownFields(a as object, FIELDS, "", problems);
-  const platform = choosePlatform(a, problems.add);
+  const a = args as MountFields;
+  unknownFields(a as object, [...FIELDS, ...platforms.names, VAULT_FIELD], "", problems);
+  const platform = chosenPlatform(a, platforms, fail, false);
   const serviceAccountName = a.serviceAccountName ?? name;
   const saProblem = dns1123SubdomainProblem(serviceAccountName);
   if (saProblem) fail(a.serviceAccountName === undefined ? "name (the component name, used as the ServiceAccount name)" : "serviceAccountName", saProblem);
@@ -43,8 +45,7 @@ export function normalizeMount(name: string, args: SecretMountArgs | undefined):
   if (a.allowPersistentVolumeGroupChange !== undefined && typeof a.allowPersistentVolumeGroupChange !== "boolean") {
     fail("allowPersistentVolumeGroupChange", `is ${JSON.stringify(a.allowPersistentVolumeGroupChange)}; use true or false`);
   }
-  const fsGroup = a.fsGroup ?? DEFAULT_FS_GROUP;
-  if (!Number.isInteger(fsGroup) || fsGroup < 1 || fsGroup > 2147483647) fail("fsGroup", `is ${JSON.stringify(fsGroup)}; use a non-zero GID such as ${DEFAULT_FS_GROUP}`);
+  const fsGroup = normalizeFsGroup(a.fsGroup, fail);
   if (a.volumeSizeLimit !== undefined && quantityBytes(a.volumeSizeLimit) === undefined) {
     fail("volumeSizeLimit", `"${a.volumeSizeLimit}" is not a Kubernetes quantity; use e.g. "1Mi" or "512Ki"`);
   }
@@ -62,8 +63,8 @@ export function normalizeMount(name: string, args: SecretMountArgs | undefined):
   }
   problems.throwIfAny();
   return {
-    ...set, platform, namespace, createNamespace: false, serviceAccountName, deploymentName: serviceAccountName, replicas: 0,
-    labels: {}, volumeSizeLimit: a.volumeSizeLimit, fsGroup, containers: [], createServiceAccount: a.createServiceAccount ?? true,
+    ...set, platform, namespace, serviceAccountName, workloadName: serviceAccountName,
+    volumeSizeLimit: a.volumeSizeLimit, fsGroup, createServiceAccount: a.createServiceAccount ?? true,
     mountInto: a.mountInto ? [...a.mountInto] : undefined, allowPersistentVolumeGroupChange: a.allowPersistentVolumeGroupChange ?? false,
   };
 }

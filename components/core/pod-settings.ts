@@ -1,7 +1,8 @@
-import type { SecretMountedWorkloadArgs } from "../workload-args";
+import type { WorkloadFields } from "./workload-fields";
+import { APPARMOR_ANNOTATION_PREFIX, appArmorAnnotationAllowed } from "./apparmor";
 import type {
   Affinity, LabelSelector, NodeSelectorRequirement, NodeSelectorTerm, PodAffinity, PodAffinityTerm, Toleration, TopologySpreadConstraint,
-} from "../kubernetes/scheduling-args";
+} from "./scheduling-args";
 import { dns1123LabelProblem, dns1123SubdomainProblem } from "./names";
 import { Problems } from "./problems";
 
@@ -14,9 +15,8 @@ import { Problems } from "./problems";
 
 /** Label keys the component sets as the workload's selector. */
 export const SELECTOR_LABEL_KEYS = ["app.kubernetes.io/name", "app.kubernetes.io/instance"];
-/** Label and annotation prefixes of the identity webhooks and of this component: never the user's to set on the pods. */
-export const RESERVED_PREFIXES = ["azure.workload.identity/", "eks.amazonaws.com/", "iam.gke.io/", "secret-mount.io/"];
-const APPARMOR_PREFIX = "container.apparmor.security.beta.kubernetes.io/";
+/** This component's own label and annotation prefix. */
+export const COMPONENT_PREFIX = "secret-mount.io/";
 const SECCOMP_KEYS = /^(seccomp\.security\.alpha\.kubernetes\.io\/pod|container\.seccomp\.security\.alpha\.kubernetes\.io\/.+)$/;
 /** PriorityClasses the API server admits only in kube-system, where no workload of this component may be. */
 const SYSTEM_PRIORITY_CLASSES = ["system-node-critical", "system-cluster-critical"];
@@ -53,10 +53,14 @@ function checkLabelMap(m: unknown, at: string, problems: Problems): { [key: stri
   return { ...(m as { [key: string]: string }) };
 }
 
-const reservedPrefix = (key: string) => RESERVED_PREFIXES.find((p) => key.startsWith(p));
+/**
+ * Label and annotation prefixes of the identity webhooks (`identityPrefixes`, from the platform
+ * registry) and of this component: never the user's to set on the pods.
+ */
+const reservedPrefix = (key: string, identityPrefixes: readonly string[]) => [...identityPrefixes, COMPONENT_PREFIX].find((p) => key.startsWith(p));
 
 /** The pods' own labels: valid, and none of the component's (selector, identity). */
-export function normalizePodLabels(labels: unknown, problems: Problems): { [key: string]: string } {
+export function normalizePodLabels(labels: unknown, identityPrefixes: readonly string[], problems: Problems): { [key: string]: string } {
   const { fail } = problems;
   const out = checkLabelMap(labels ?? {}, "labels", problems);
   for (const k of Object.keys(out)) {
@@ -64,7 +68,7 @@ export function normalizePodLabels(labels: unknown, problems: Problems): { [key:
       fail(`labels.${k}`, "is a selector label the component sets (app.kubernetes.io/name = the workload name, app.kubernetes.io/instance = the component name); " +
         "a Service selects the pods with the selectorLabels output; use another key for your own label");
     }
-    const p = reservedPrefix(k);
+    const p = reservedPrefix(k, identityPrefixes);
     if (p) fail(`labels.${k}`, `is under ${p}, which the identity wiring and this component own (an identity label here would hand the pods an identity nobody declared); remove it`);
   }
   return out;
@@ -82,7 +86,7 @@ export interface PodSettings {
   terminationGracePeriodSeconds?: number;
 }
 
-/** The fields of SecretMountedWorkloadArgs this file checks (besides `labels`). */
+/** The fields of WorkloadFields this file checks (besides `labels`). */
 export const POD_SETTING_FIELDS = [
   "podAnnotations", "nodeSelector", "tolerations", "affinity", "topologySpreadConstraints", "imagePullSecrets", "priorityClassName", "terminationGracePeriodSeconds",
 ] as const;
@@ -93,9 +97,9 @@ type Unknown = (o: object, allowed: readonly string[], at: string, problems: Pro
  * Checks the pod settings; `containers` are every container of the pod (the fetch container too),
  * which an AppArmor annotation must name.
  */
-export function normalizePodSettings(a: SecretMountedWorkloadArgs, containers: string[], unknownFields: Unknown, problems: Problems): PodSettings {
+export function normalizePodSettings(a: WorkloadFields, containers: unknown[], identityPrefixes: readonly string[], unknownFields: Unknown, problems: Problems): PodSettings {
   const { fail } = problems;
-  const out: PodSettings = { annotations: podAnnotations(a.podAnnotations, containers, problems) };
+  const out: PodSettings = { annotations: podAnnotations(a.podAnnotations, containers, identityPrefixes, problems) };
   if (a.nodeSelector !== undefined) out.nodeSelector = checkLabelMap(a.nodeSelector, "nodeSelector", problems);
   if (a.tolerations !== undefined) out.tolerations = list(a.tolerations, "tolerations", problems).map((t, i) => toleration(t, `tolerations[${i}]`, unknownFields, problems));
   if (a.affinity !== undefined) out.affinity = affinity(a.affinity, unknownFields, problems);
@@ -137,7 +141,7 @@ export function normalizePodSettings(a: SecretMountedWorkloadArgs, containers: s
   return out;
 }
 
-function podAnnotations(m: unknown, containers: string[], problems: Problems): { [key: string]: string } {
+function podAnnotations(m: unknown, containers: unknown[], identityPrefixes: readonly string[], problems: Problems): { [key: string]: string } {
   const { fail } = problems;
   if (m === undefined) return {};
   if (m === null || typeof m !== "object" || Array.isArray(m)) fail("podAnnotations", "must be a map of annotation keys to string values");
@@ -148,13 +152,13 @@ function podAnnotations(m: unknown, containers: string[], problems: Problems): {
     if (kp) fail(at, kp);
     if (typeof v !== "string") fail(at, `value ${JSON.stringify(v)} is not a string`);
     bytes += Buffer.byteLength(k) + Buffer.byteLength(v as string);
-    const p = reservedPrefix(k);
+    const p = reservedPrefix(k, identityPrefixes);
     if (p) fail(at, `is under ${p}, which the identity wiring and this component own (it would change which containers get the identity, or what the review shows); remove it`);
     if (SECCOMP_KEYS.test(k)) fail(at, "is a deprecated seccomp annotation; the pod's seccompProfile is RuntimeDefault, set by the component (restricted Pod Security Standard); remove it");
-    if (k.startsWith(APPARMOR_PREFIX)) {
-      const container = k.slice(APPARMOR_PREFIX.length);
+    if (k.startsWith(APPARMOR_ANNOTATION_PREFIX)) {
+      const container = k.slice(APPARMOR_ANNOTATION_PREFIX.length);
       if (!containers.includes(container)) fail(at, `names no container of the pod (containers: ${containers.join(", ")})`);
-      if (v !== "runtime/default" && !/^localhost\/.+/.test(v as string)) {
+      if (!appArmorAnnotationAllowed(v as string)) {
         fail(at, `is ${JSON.stringify(v)}; the restricted Pod Security Standard allows only AppArmor profiles "runtime/default" and "localhost/<profile>"`);
       }
     }

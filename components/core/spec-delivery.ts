@@ -1,5 +1,8 @@
 import { DeclarationError } from "./declaration-error";
-import type { SecretSetDeclaration } from "./normalize";
+import type { SecretSetDeclaration } from "./secret-set";
+import { FETCH_SPEC_DIR, FETCH_SPEC_FILE } from "./mount-path";
+
+export { FETCH_SPEC_DIR, FETCH_SPEC_FILE };
 
 /**
  * How the FetchSpec reaches the fetch container, and the limits that decide it.
@@ -13,9 +16,6 @@ import type { SecretSetDeclaration } from "./normalize";
  */
 export const SPEC_ENV_MAX_BYTES = 96 * 1024;
 export const SPEC_CONFIGMAP_MAX_BYTES = 1024 * 1024 - 64 * 1024;
-/** Where the fetch container mounts the spec's ConfigMap (read-only; the app containers do not mount it). */
-export const FETCH_SPEC_DIR = "/etc/secret-mount-spec";
-export const FETCH_SPEC_FILE = "spec.json";
 
 export type SpecDelivery = "env" | "configmap";
 

@@ -1,5 +1,6 @@
 import { DeclarationError } from "./declaration-error";
-import type { Declaration, SecretSetDeclaration } from "./normalize";
+import type { MountTarget } from "./target";
+import type { SecretSetDeclaration } from "./secret-set";
 import { bytesToQuantity, quantityBytes } from "./quantity";
 
 const PAGE = 4096;
@@ -22,7 +23,7 @@ export function requiredVolumeBytes(decl: SecretSetDeclaration, maxBytesOfFile: 
 }
 
 /** The sizeLimit to render: the user's (checked to be big enough) or the required size, at least 1Mi. */
-export function volumeSizeLimit(decl: Declaration, requiredBytes: number): string {
+export function volumeSizeLimit(decl: MountTarget, requiredBytes: number): string {
   if (decl.volumeSizeLimit === undefined) return bytesToQuantity(Math.max(MIN_VOLUME, requiredBytes));
   const given = quantityBytes(decl.volumeSizeLimit)!;
   if (given < requiredBytes) {

@@ -1,4 +1,4 @@
-import type { SecretMountedWorkloadArgs, WorkloadKind } from "../workload-args";
+import type { WorkloadFields, WorkloadKind } from "./workload-fields";
 import { dns1123LabelProblem } from "./names";
 import { Problems } from "./problems";
 
@@ -21,7 +21,7 @@ export interface WorkloadShape {
  * Validates `kind` and the fields that belong to one kind only. Throws DeclarationError naming the
  * field, before anything is registered.
  */
-export function normalizeWorkloadShape(name: string, a: SecretMountedWorkloadArgs, workloadName: string): WorkloadShape {
+export function normalizeWorkloadShape(name: string, a: WorkloadFields, workloadName: string): WorkloadShape {
   const problems = new Problems(name);
   const { fail } = problems;
   const kind = a.kind ?? "Deployment";

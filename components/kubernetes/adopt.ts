@@ -1,8 +1,9 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { MountTarget } from "../core/target";
 import type * as k8s from "@pulumi/kubernetes/types/input";
 import { DeclarationError } from "../core/declaration-error";
 import { fileModeDeniesProblem } from "../core/file-access";
-import { FETCH_CONTAINER_NAME, type Declaration } from "../core/normalize";
+import { FETCH_CONTAINER_NAME } from "../core/containers";
 import { FETCH_SPEC_FILE } from "../core/spec-delivery";
 import { fetchContainer, REVISION_ANNOTATION, SECRETS_VOLUME, SPEC_VOLUME, type PlatformWiring } from "./pod";
 import { describeViolation, tightenToRestricted } from "./restricted";
@@ -63,7 +64,7 @@ export interface PodWiring {
 }
 
 /** The wiring of a declaration, from what its platform provisioned. */
-export function podWiring(decl: Declaration & { allowPersistentVolumeGroupChange?: boolean }, specJson: pulumi.Input<string>, platform: PlatformWiring, sizeLimit: string, specConfigMap?: pulumi.Input<string>): PodWiring {
+export function podWiring(decl: MountTarget & { allowPersistentVolumeGroupChange?: boolean }, specJson: pulumi.Input<string>, platform: PlatformWiring, sizeLimit: string, specConfigMap?: pulumi.Input<string>): PodWiring {
   const fileModes = [{ field: "fileMode", mode: decl.fileMode }];
   for (const s of decl.secrets) s.files.forEach((f, j) => f.mode !== undefined && fileModes.push({ field: `secrets[${s.index}].files[${j}].mode`, mode: f.mode }));
   return {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DeclarationError } from "../core/declaration-error";
-import type { SecretSetDeclaration } from "../core/normalize";
+import type { SecretSetDeclaration } from "../core/secret-set";
 import released from "./fetch-image.json";
 
 /**

@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { MountTarget } from "../core/target";
 import type { Declaration } from "../core/normalize";
 import { podTemplate, selectorLabels, type PlatformWiring } from "./pod";
 import { FETCH_SPEC_FILE } from "../core/spec-delivery";
@@ -24,7 +25,7 @@ export function namespaceManifest(decl: Declaration) {
   return { metadata: { name: decl.namespace, labels } };
 }
 
-export function serviceAccountManifest(decl: Declaration, wiring: PlatformWiring) {
+export function serviceAccountManifest(decl: MountTarget, wiring: PlatformWiring) {
   return {
     metadata: {
       name: decl.serviceAccountName,
@@ -93,7 +94,7 @@ export function workloadManifest(decl: Declaration, shape: WorkloadShape, specJs
  * values. Immutable; Pulumi replaces a ConfigMap whose data changes, under a new generated name,
  * so the Deployment's pods roll onto the new spec.
  */
-export function fetchSpecConfigMapManifest(decl: Declaration, specJson: pulumi.Input<string>) {
+export function fetchSpecConfigMapManifest(decl: MountTarget, specJson: pulumi.Input<string>) {
   return {
     metadata: { namespace: decl.namespace, labels: { ...MANAGED_BY, ...selectorLabels(decl) } },
     immutable: true,

@@ -1,16 +1,18 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { MountTarget } from "../core/target";
 import { refuseSecret } from "../core/plain-inputs";
 import type * as k8s from "@pulumi/kubernetes/types/input";
-import { FETCH_SPEC_ENV, FETCH_SPEC_FILE_ENV, POD_NAME_ENV, POD_NAMESPACE_ENV } from "../spec/fetch-spec";
+import { FETCH_SPEC_ENV, FETCH_SPEC_FILE_ENV, POD_NAME_ENV, POD_NAMESPACE_ENV } from "../../spec/fetch-spec";
 import { FETCH_SPEC_DIR, FETCH_SPEC_FILE } from "../core/spec-delivery";
 import type { ResourcesArgs } from "../core/args";
-import { FETCH_CONTAINER_NAME, type Declaration, type NormalizedContainer } from "../core/normalize";
+import { FETCH_CONTAINER_NAME, type NormalizedContainer } from "../core/containers";
+import { type Declaration } from "../core/normalize";
 import { fetchImageOf, pullPolicyOf } from "./fetch-image";
 import { FETCH_UID } from "../core/file-access";
 import { DeclarationError } from "../core/declaration-error";
 import { describeViolation, podSecurityViolations } from "./restricted";
 import type { PodSettings } from "../core/pod-settings";
-import type { Affinity, LabelSelector, PodAffinity } from "./scheduling-args";
+import type { Affinity, LabelSelector, PodAffinity } from "../core/scheduling-args";
 
 /** Why a Pulumi secret may not be a pod spec value, and where it belongs instead. */
 const IN_POD_SPEC = "it would sit in clear text in the Deployment's pod spec (readable by anyone who may read " +
@@ -57,8 +59,8 @@ export interface PlatformWiring {
 /** Pod-template annotation that changes when the secrets' versions change. */
 export const REVISION_ANNOTATION = "secret-mount.io/revision";
 
-export function selectorLabels(decl: Declaration): { [key: string]: string } {
-  return { "app.kubernetes.io/name": decl.deploymentName, "app.kubernetes.io/instance": decl.name };
+export function selectorLabels(decl: MountTarget): { [key: string]: string } {
+  return { "app.kubernetes.io/name": decl.workloadName, "app.kubernetes.io/instance": decl.name };
 }
 
 const RESTRICTED_CONTAINER = {
@@ -73,7 +75,7 @@ const RESTRICTED_CONTAINER = {
  * the FetchSpec in its environment, or, when `specConfigMap` names the ConfigMap holding it, from
  * that ConfigMap mounted read-only at FETCH_SPEC_DIR.
  */
-export function fetchContainer(decl: Declaration, specJson: pulumi.Input<string>, wiring: PlatformWiring, specConfigMap?: pulumi.Input<string>): k8s.core.v1.Container {
+export function fetchContainer(decl: MountTarget, specJson: pulumi.Input<string>, wiring: PlatformWiring, specConfigMap?: pulumi.Input<string>): k8s.core.v1.Container {
   const env = [
     specConfigMap === undefined ? { name: FETCH_SPEC_ENV, value: specJson } : { name: FETCH_SPEC_FILE_ENV, value: `${FETCH_SPEC_DIR}/${FETCH_SPEC_FILE}` },
     ...Object.entries(wiring.fetchEnv).map(([name, value]) => ({ name, value })),

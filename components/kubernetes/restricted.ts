@@ -15,6 +15,7 @@
  * the author set to a value the profile forbids is refused with its path, never changed behind the
  * chart's back.
  */
+import { APPARMOR_ANNOTATION_PREFIX, appArmorAnnotationAllowed } from "../core/apparmor";
 
 type Obj = Record<string, any>;
 
@@ -55,7 +56,6 @@ const SAFE_SYSCTLS = [
   "net.ipv4.ping_group_range", "net.ipv4.ip_local_reserved_ports", "net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_fin_timeout",
   "net.ipv4.tcp_keepalive_intvl", "net.ipv4.tcp_keepalive_probes", "net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem",
 ];
-const APPARMOR_ANNOTATION = "container.apparmor.security.beta.kubernetes.io/";
 const show = (v: unknown) => JSON.stringify(v);
 
 /**
@@ -103,8 +103,8 @@ export function podSecurityViolations(spec: Obj, metadata: Obj = {}): PodSecurit
   each("AppArmor", "appArmorProfile", "baseline", (_, sc) => sc.appArmorProfile != null && !PROFILE_TYPES.includes(sc.appArmorProfile.type)
     ? [["securityContext.appArmorProfile.type", appArmor(sc.appArmorProfile.type)]] : []);
   for (const [key, value] of Object.entries((metadata.annotations ?? {}) as Obj)) {
-    if (!key.startsWith(APPARMOR_ANNOTATION) || typeof value !== "string") continue;
-    if (value !== "" && value !== "runtime/default" && !value.startsWith("localhost/")) {
+    if (!key.startsWith(APPARMOR_ANNOTATION_PREFIX) || typeof value !== "string") continue;
+    if (!appArmorAnnotationAllowed(value)) {
       out.push({ control: "AppArmor", check: "appArmorProfile", level: "baseline", field: `metadata.annotations.${key}`, problem: `is ${show(value)}; allowed: runtime/default, localhost/<profile> or unset` });
     }
   }

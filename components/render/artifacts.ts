@@ -1,32 +1,25 @@
 import { stringify as toYaml } from "yaml";
 import { DEFAULT_SCOPE, type OfflineScope, type Placeholder, type RecordedResource } from "./offline-engine";
-import { fact, jsonFile, type Artifact, type Describer, type Fact, type Obj, type Subject } from "./describe";
+import { fact, jsonFile, type Artifact, type Describer, type Fact, type Obj, type Subject } from "../review/describe";
 import { uniquePaths } from "./unique-paths";
 import { MARKER_FILE } from "./out-dir";
-import { AWS_DESCRIBERS } from "./describe-aws";
-import { ECS_DESCRIBERS } from "./describe-ecs";
-import { describeKubernetesObject } from "./describe-kubernetes";
+import { describeKubernetesObject } from "../kubernetes/describe";
 import { GENERATED_DESCRIBERS } from "./describe-generated";
-import { wrapText } from "./terminal-text";
-import { describeAzure } from "./azure-artifacts";
-import { GCP_DESCRIBERS } from "./describe-gcp";
+import { PLATFORM_REVIEWS } from "../platforms/registry";
+import { wrapText } from "../review/terminal-text";
 import { placeholderMarker } from "./placeholder-marker";
 import { VAULT_DESCRIBERS } from "../stores/vault/describe";
 
-export type { Artifact, Fact } from "./describe";
+export type { Artifact, Fact } from "../review/describe";
 
 /**
- * How each resource type is reviewed, keyed by Pulumi type token: one table per platform, each in
- * its own describe-<platform>.ts. A platform adds its file and one line here. Kubernetes objects
- * not listed fall back to {@link describeKubernetesObject}.
+ * How each resource type is reviewed, keyed by Pulumi type token: the generated values' table and
+ * one per platform, reached through the registry (platforms/registry.ts, each platform's `review`).
+ * Types no table names fall back to a platform's prefix describer (e.g. `azure-native:`), then,
+ * for Kubernetes objects, to {@link describeKubernetesObject}.
  */
-const DESCRIBERS: Record<string, Describer> = {
-  ...AWS_DESCRIBERS,
-  ...ECS_DESCRIBERS,
-  ...GENERATED_DESCRIBERS,
-  ...GCP_DESCRIBERS,
-  ...VAULT_DESCRIBERS,
-};
+const DESCRIBERS: Record<string, Describer> = Object.assign({ ...GENERATED_DESCRIBERS, ...VAULT_DESCRIBERS }, ...PLATFORM_REVIEWS.map((r) => r.describers ?? {}));
+const PREFIX_DESCRIBERS = PLATFORM_REVIEWS.flatMap((r) => r.byPrefix ?? []);
 
 /** What the review shows for one registered resource. */
 export interface ReviewEntry {
@@ -86,7 +79,8 @@ export function buildArtifacts(resources: RecordedResource[], ctx: ReviewContext
 
   for (const r of resources) if (!r.custom) add(r, [fact("component", "groups the resources below")]);
   for (const s of subjects) {
-    const describe = DESCRIBERS[s.type] ?? (s.type.startsWith("azure-native:") ? describeAzure : s.type.startsWith("kubernetes:") ? describeKubernetesObject : undefined);
+    const describe = DESCRIBERS[s.type] ?? PREFIX_DESCRIBERS.find((p) => s.type.startsWith(p.prefix))?.describe
+      ?? (s.type.startsWith("kubernetes:") ? describeKubernetesObject : undefined);
     const d = describe ? describe(s, index) : {
       facts: [fact("not summarised", VALUE_CARRIERS.has(s.type) ? "value withheld" : "render does not summarise this type; read it in the program")],
     };

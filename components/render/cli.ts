@@ -69,7 +69,7 @@ async function render(argv: string[], usage: string): Promise<number> {
   // Loaded only now: refusing bad arguments should not wait for the Pulumi SDK to load.
   const { runProgram } = await import("./offline-engine");
   const { buildArtifacts, formatReview, REVIEW_WIDTH } = await import("./artifacts");
-  const { wrapText } = await import("./terminal-text");
+  const { wrapText } = await import("../review/terminal-text");
   const run = await runProgram(dir, stack);
   const { artifacts, entries, notes } = buildArtifacts(run.resources, {
     project: run.project, stack, placeholders: run.placeholders, scope: run.scope,

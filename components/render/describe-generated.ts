@@ -1,4 +1,4 @@
-import { fact, type Describer } from "./describe";
+import { fact, type Describer } from "../review/describe";
 
 /** Values generated at `pulumi up` by the random and tls providers: never shown, only described. */
 export const GENERATED_DESCRIBERS: Record<string, Describer> = {

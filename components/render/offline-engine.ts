@@ -2,10 +2,13 @@ import * as path from "node:path";
 import * as fs from "node:fs";
 import Module from "node:module";
 import * as pulumi from "@pulumi/pulumi";
-import { gcpCall, gcpState, OFFLINE_GCP_PROJECT } from "./gcp-offline";
 import { RenderError } from "./render-error";
 import { readProject, readYamlMapping, shown } from "./program-files";
-import { azureState } from "./azure-state";
+import { PLATFORM_REVIEWS } from "../platforms/registry";
+import type { OfflineProvider, OfflineScope } from "../review/offline";
+
+/** Every cloud's mocked provider, once each (several platforms share one cloud). */
+const OFFLINE_PROVIDERS: OfflineProvider[] = [...new Set(PLATFORM_REVIEWS.flatMap((r) => r.offline ?? []))];
 import { withTransforms } from "./transforming-mocks";
 import { recordMissingConfig } from "./config-stand-ins";
 import { DeclarationError } from "../core/declaration-error";
@@ -25,15 +28,7 @@ export interface RecordedResource {
   outputs?: Record<string, unknown>;
 }
 
-/** The account and region the mocked AWS provider answers with. */
-export interface OfflineScope {
-  accountId: string;
-  region: string;
-  partition: string;
-  dnsSuffix: string;
-  /** The Google provider's project (config `gcp:project`). */
-  gcpProject?: string;
-}
+export type { OfflineScope } from "../review/offline";
 
 export const DEFAULT_SCOPE: OfflineScope = { accountId: "111122223333", region: "eu-west-1", partition: "aws", dnsSuffix: "amazonaws.com" };
 
@@ -56,43 +51,14 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
   constructor(private readonly scope: OfflineScope = DEFAULT_SCOPE) {}
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
-    const { accountId, region, partition } = this.scope;
     const state: Record<string, unknown> = { ...args.inputs };
     this.resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs, outputs: state });
     const autoName = `${args.name}-1a2b3c4`;
-    const named = (args.inputs.name as string | undefined) ?? autoName;
     const invent = (value: string, what: string) => {
       this.placeholders.push({ value, standsFor: `${what} of ${args.name}` });
       return value;
     };
     switch (args.type) {
-      case "aws:iam/role:Role":
-        state.arn = invent(`arn:${partition}:iam::${accountId}:role/${named}`, "ARN");
-        state.name = named === autoName ? invent(named, "name") : named;
-        break;
-      case "aws:iam/policy:Policy":
-        state.name = named === autoName ? invent(named, "name") : named;
-        state.arn = invent(`arn:${partition}:iam::${accountId}:policy${(args.inputs.path as string | undefined) ?? "/"}${named}`, "ARN");
-        break;
-      case "aws:secretsmanager/secret:Secret":
-        state.arn = invent(`arn:${partition}:secretsmanager:${region}:${accountId}:secret:${named}-AbCdEf`, "ARN");
-        break;
-      case "aws:ssm/parameter:Parameter":
-        state.arn = invent(`arn:${partition}:ssm:${region}:${accountId}:parameter/${named.replace(/^\/+/, "")}`, "ARN");
-        break;
-      case "aws:cloudwatch/logGroup:LogGroup": {
-        const logGroup = (args.inputs.name as string | undefined) ?? `${(args.inputs.namePrefix as string | undefined) ?? ""}${args.name}-1a2b3c4`;
-        state.name = logGroup;
-        state.arn = `arn:${partition}:logs:${region}:${accountId}:log-group:${logGroup}`;
-        break;
-      }
-      case "aws:ecs/taskDefinition:TaskDefinition":
-        state.arn = `arn:${partition}:ecs:${region}:${accountId}:task-definition/${args.inputs.family as string}:1`;
-        state.revision = 1;
-        break;
-      case "aws:ecs/service:Service":
-        state.name = named;
-        break;
       case "random:index/randomPassword:RandomPassword":
         state.result = GENERATED_PLACEHOLDER;
         break;
@@ -107,8 +73,8 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         state.publicKeyPem = GENERATED_PLACEHOLDER;
         break;
     }
-    if (args.type.startsWith("gcp:")) Object.assign(state, gcpState(args.type, args.inputs, this.scope.gcpProject ?? OFFLINE_GCP_PROJECT));
-    if (args.type.startsWith("azure-native:")) Object.assign(state, azureState(args.type, args.name, args.inputs));
+    // The clouds' providers: what they answer beyond the inputs (through the platform registry).
+    for (const p of OFFLINE_PROVIDERS) if (p.state) Object.assign(state, p.state(args.type, args.name, args.inputs, this.scope, invent));
     if (args.type.startsWith("kubernetes:")) {
       const meta = { ...((args.inputs.metadata as Record<string, unknown>) ?? {}) };
       meta.name ??= invent(autoName, "name");
@@ -118,20 +84,11 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
   }
 
   call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
-    const { accountId, region, partition, dnsSuffix } = this.scope;
-    switch (args.token) {
-      case "aws:index/getRegion:getRegion":
-        return { id: region, name: region, region, description: region, endpoint: `ec2.${region}.${dnsSuffix}` };
-      case "aws:index/getCallerIdentity:getCallerIdentity":
-        return { id: accountId, accountId, arn: `arn:${partition}:iam::${accountId}:user/offline`, userId: "AIDAOFFLINE" };
-      case "aws:index/getPartition:getPartition":
-        return { id: partition, partition, dnsSuffix, reverseDnsPrefix: dnsSuffix.split(".").reverse().join(".") };
-      default: {
-        const gcp = gcpCall(args.token, args.inputs, this.scope.gcpProject ?? OFFLINE_GCP_PROJECT);
-        if (gcp) return gcp;
-        throw new Error(`the offline engine has no answer for ${args.token}; use a resource or a config value instead`);
-      }
+    for (const p of OFFLINE_PROVIDERS) {
+      const answer = p.call?.(args.token, args.inputs, this.scope);
+      if (answer) return answer;
     }
+    throw new Error(`the offline engine has no answer for ${args.token}; use a resource or a config value instead`);
   }
 }
 

@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import type { Artifact } from "./describe";
+import type { Artifact } from "../review/describe";
 
 /** Paths compared as a case-insensitive file system (macOS, Windows) compares them. */
 const key = (p: string) => p.toLowerCase();

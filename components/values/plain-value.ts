@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { NormalizedSecret } from "../core/normalize";
+import type { NormalizedSecret } from "../core/secret-set";
 
 /** What keeps a value out of the program and its history: said once per warning. */
 function fix(name: string): string {

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
-import { KEY_PAIR_JSON_KEYS, type NormalizedSecret } from "../core/normalize";
+import { KEY_PAIR_JSON_KEYS, type NormalizedSecret } from "../core/secret-set";
 
 const DAY_MS = 86_400_000;
 

@@ -3,7 +3,7 @@
  * and the role assignments of `AksWorkloadIdentity`. Imported from `secret-mount`.
  * @module AKS args
  */
-export type { AksExistingIdentity, AksKeyVault, AksPlatform } from "../../components/azure/aks-args";
-export { AksPublicNetworkAccess, AksRoleScope } from "../../components/azure/aks-args";
+export type { AksExistingIdentity, AksKeyVault, AksPlatform } from "../../components/platforms/aks/args";
+export { AksPublicNetworkAccess, AksRoleScope } from "../../components/platforms/aks/args";
 export type { AzureSecret } from "../../components/core/args";
-export type { AksRoleAssignment } from "../../components/azure/aks-identity-args";
+export type { AksRoleAssignment } from "../../components/platforms/aks/identity-args";

@@ -5,5 +5,5 @@
  */
 export type {
   EcsFetchContainer, EcsHealthCheck, EcsLogConfiguration, EcsNativeSecret, EcsNetwork, EcsPortMapping, EcsService, TaskContainer,
-} from "../../components/aws/ecs-args";
-export { EcsLaunchType, EcsLogDriver, EcsPortProtocol } from "../../components/aws/ecs-args";
+} from "../../components/platforms/ecs/args";
+export { EcsLaunchType, EcsLogDriver, EcsPortProtocol } from "../../components/platforms/ecs/args";

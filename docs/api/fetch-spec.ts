@@ -10,4 +10,4 @@ export {
   type FetchSpec, type FetchFile, type FetchMode, type EnvFileSpec, type NotifySpec, type HttpNotifySpec, type SignalNotifySpec,
   type GenerationFileNotifySpec, type SecretSource, type SourceType, type AwsSecretsManagerSource, type AwsSsmSource,
   type AzureKeyVaultSource, type GcpSecretManagerSource, type VaultKvSource,
-} from "../../components/spec/fetch-spec";
+} from "../../spec/fetch-spec";

@@ -3,7 +3,8 @@
  * the bindings of `GkeWorkloadIdentity`. Imported from `secret-mount`.
  * @module GKE args
  */
-export type { GcpReplica, GcpSecret, GkeGoogleServiceAccount, GkePlatform } from "../../components/gcp/gke-args";
-export { GkeIdentity } from "../../components/gcp/gke-args";
-export type { GkeIamBinding } from "../../components/gcp/gke-identity-args";
-export { GcpIamResourceKind } from "../../components/gcp/gke-identity-args";
+export type { GkeGoogleServiceAccount, GkePlatform } from "../../components/platforms/gke/args";
+export type { GcpReplica, GcpSecret } from "../../components/core/args";
+export { GkeIdentity } from "../../components/platforms/gke/args";
+export type { GkeIamBinding } from "../../components/platforms/gke/identity-args";
+export { GcpIamResourceKind } from "../../components/platforms/gke/identity-args";

@@ -4,4 +4,4 @@
  * `secret-mount`.
  * @module Vault args
  */
-export type { VaultBackend, VaultPolicy, VaultRole, VaultSecret } from "../../components/stores/vault/args";
+export type { VaultBackend, VaultPolicy, VaultRole, VaultSecret, VaultStoreArgs } from "../../components/stores/vault/args";

@@ -4,7 +4,7 @@
  * role session name, so CloudTrail's events for this pod's reads name the pod.
  */
 import { createHash } from "node:crypto";
-import { POD_NAME_ENV, POD_NAMESPACE_ENV } from "../../components/spec/fetch-spec";
+import { POD_NAME_ENV, POD_NAMESPACE_ENV } from "../../spec/fetch-spec";
 
 /** Read by the AWS SDK's web-identity provider (IRSA) as the RoleSessionName of AssumeRoleWithWebIdentity. */
 export const ROLE_SESSION_NAME_ENV = "AWS_ROLE_SESSION_NAME";

@@ -18,7 +18,7 @@ import {
   parseFetchSpecJson,
   parseFileMode,
   type SecretSource,
-} from "../../components/spec/fetch-spec";
+} from "../../spec/fetch-spec";
 
 /** Where the legacy interface writes when SECRET_FILE is not set (the path single-secret init-container manifests expect). */
 export const LEGACY_DEFAULT_FILE = "/tmp/secret";

@@ -2,7 +2,7 @@
  * One complete fetch of a spec's set: fetch every source, apply each file's transforms, render the
  * dotenv file. Returns either every file's bytes or one failure per failed file, never a mix.
  */
-import { DEFAULT_FILE_MODE, type FetchSpec, parseFileMode } from "../../components/spec/fetch-spec";
+import { DEFAULT_FILE_MODE, type FetchSpec, parseFileMode } from "../../spec/fetch-spec";
 import type { OutFile } from "./atomic-writer";
 import type { Knobs } from "./config";
 import { renderDotenv, dotenvValue } from "./dotenv";

@@ -6,7 +6,7 @@
  * Retry-After a service named.
  * Never throws for a source's failure; every source gets a SourceResult.
  */
-import type { SecretSource, SourceType } from "../../components/spec/fetch-spec";
+import type { SecretSource, SourceType } from "../../spec/fetch-spec";
 import { retryDelayMs, sleep } from "./backoff";
 import type { Knobs } from "./config";
 import { log } from "./log";

@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as http from "node:http";
 import * as path from "node:path";
-import { DEFAULT_GENERATION_FILE, type FetchSpec, type NotifySpec } from "../../components/spec/fetch-spec";
+import { DEFAULT_GENERATION_FILE, type FetchSpec, type NotifySpec } from "../../spec/fetch-spec";
 import type { OutFile } from "./atomic-writer";
 import { sleep } from "./backoff";
 import { log } from "./log";

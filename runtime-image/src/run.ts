@@ -6,7 +6,7 @@ import { EXIT } from "./exit-codes";
 import { fetchSet, type FetchSetResult } from "./fetch-set";
 import { log } from "./log";
 import { generationFile, notifyApp } from "./notify";
-import { DEFAULT_FILE_MODE, parseFileMode } from "../../components/spec/fetch-spec";
+import { DEFAULT_FILE_MODE, parseFileMode } from "../../spec/fetch-spec";
 import type { ProviderLoader } from "./fetch-sources";
 
 type ExitCode = (typeof EXIT)[keyof typeof EXIT];

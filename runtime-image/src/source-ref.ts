@@ -1,4 +1,4 @@
-import type { SecretSource } from "../../components/spec/fetch-spec";
+import type { SecretSource } from "../../spec/fetch-spec";
 
 /** A human-readable reference to a source for logs and error lines: names and locations, never values. */
 export function sourceRef(s: SecretSource): string {

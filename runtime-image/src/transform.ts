@@ -3,7 +3,7 @@
  * Pure. Errors describe the shape of the problem and never quote the value: JSON.parse messages,
  * for instance, include part of the input, so they are dropped.
  */
-import type { FetchFile } from "../../components/spec/fetch-spec";
+import type { FetchFile } from "../../spec/fetch-spec";
 import { type FetchedValue, SourceError } from "./providers/provider";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });

@@ -5,7 +5,7 @@ import type { SecretMountArgs } from "../../components";
 import { podWiring } from "../../components/kubernetes/adopt";
 import { adoptTransform, type AdoptSelection, type TransformContext } from "../../components/kubernetes/adopt-transform";
 import type { PlatformWiring } from "../../components/kubernetes/pod";
-import { normalizeMount } from "../../components/core/normalize-mount";
+import { normalizeMount } from "../../components/declarations";
 import { FETCH_IMAGE, OIDC_ARN, OIDC_URL } from "./mock-run";
 
 type Obj = Record<string, any>;

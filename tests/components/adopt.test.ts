@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { adoptPodTemplate, ADOPTED_BY_ANNOTATION, TIGHTENED_ANNOTATION, podWiring, type PodWiring } from "../../components/kubernetes/adopt";
-import { normalizeMount } from "../../components/core/normalize-mount";
+import { normalizeMount } from "../../components/declarations";
 import { DeclarationError } from "../../components";
 import type { SecretMountArgs } from "../../components";
 import type { PlatformWiring } from "../../components/kubernetes/pod";

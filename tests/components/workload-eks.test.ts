@@ -5,7 +5,7 @@ import { fetchImageVolumes } from "../helpers/fetch-image-volume";
 import { OfflineMocks } from "../../components/render/offline-engine";
 import { captureWarnings, firstUnhandledRejection } from "./capture";
 import { FETCH_PROBE_COMMAND, podTemplate, type PlatformWiring } from "../../components/kubernetes/pod";
-import { normalizeDeclaration } from "../../components/core/normalize";
+import { normalizeDeclaration } from "../../components/declarations";
 import { validateDeployment, validateNamespace, validateServiceAccount } from "../helpers/kube-validate";
 import { restrictedViolations } from "../helpers/pod-security";
 import { FETCH_IMAGE, ISSUER, OIDC_ARN, VersionedMocks, baseArgs, mockWorkload } from "./mock-run";

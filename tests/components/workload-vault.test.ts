@@ -13,7 +13,7 @@ import { OfflineMocks } from "../../components/render/offline-engine";
 import { restrictedViolations } from "../helpers/pod-security";
 import { AKS_ISSUER, AzureMocks, FETCH_IMAGE, OIDC_ARN, OIDC_URL } from "./mock-run";
 import { mockComponent } from "./mock-component";
-import { vaultAccessPlanOf } from "../../components/stores/vault";
+import { vaultAccessPlanOf } from "../../components/vault-access";
 
 const POLICY = "vault:index/policy:Policy";
 const ROLE = "vault:kubernetes/authBackendRole:AuthBackendRole";

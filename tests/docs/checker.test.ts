@@ -90,7 +90,7 @@ describe("documentation checker, on broken samples", function () {
 
   it("the real troubleshooting page fails once one of its quotes is reworded", () => {
     const page = fs.readFileSync(path.join(ROOT, "docs/troubleshooting.md"), "utf8");
-    const corpus = sourceCorpus(ROOT, ["components", "runtime-image/src"]);
+    const corpus = sourceCorpus(ROOT, ["components", "spec", "runtime-image/src"]);
     const broken = page.replace("`no such secret (`", "`no such secret at all (`");
     assert.notEqual(broken, page);
     assert.equal(checkQuotedMessages("docs/troubleshooting.md", page, corpus).length, 0);

@@ -42,7 +42,7 @@ describe("documentation (README.md, CONTRIBUTING.md, docs/)", function () {
 
   it("every message docs/troubleshooting.md quotes is produced by the code", () => {
     const page = path.join(ROOT, "docs/troubleshooting.md");
-    const corpus = sourceCorpus(ROOT, ["components", "runtime-image/src"]);
+    const corpus = sourceCorpus(ROOT, ["components", "spec", "runtime-image/src"]);
     const findings = checkQuotedMessages(rel(page), read(page), corpus);
     assert.equal(findings.length, 0, report(findings));
   });

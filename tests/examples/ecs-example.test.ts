@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { parseFetchSpecJson } from "../../components/spec/fetch-spec";
+import { parseFetchSpecJson } from "../../spec/fetch-spec";
 import { botocoreErrors } from "../helpers/botocore";
 
 const ROOT = path.resolve(__dirname, "../..");

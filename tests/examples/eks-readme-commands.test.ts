@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { irsaIssuer } from "../../components/aws/oidc";
+import { irsaIssuer } from "../../components/clouds/aws/oidc";
 
 // The EKS examples' READMEs tell a user which shell commands set the IRSA config. They are run here
 // as written (placeholders filled in), with `aws`, `pulumi` and `npm` replaced by stand-ins on PATH:

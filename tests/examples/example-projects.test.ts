@@ -3,8 +3,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { AZURE_NATIVE } from "../../components/azure/sdk";
-import { GCP } from "../../components/gcp/sdk";
+import { AZURE_NATIVE } from "../../components/clouds/azure/sdk";
+import { GCP } from "../../components/clouds/gcp/sdk";
 import { VAULT_PACKAGE } from "../../components/stores/vault/sdk";
 
 // The examples as projects a user installs and runs by their README: what they declare, what

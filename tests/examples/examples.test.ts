@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseAllDocuments } from "yaml";
-import { parseFetchSpecJson } from "../../components/spec/fetch-spec";
+import { parseFetchSpecJson } from "../../spec/fetch-spec";
 import { runProgram } from "../../components/render/offline-engine";
 import { validateDeployment, validateNamespace, validateServiceAccount } from "../helpers/kube-validate";
 import { restrictedViolations } from "../helpers/pod-security";

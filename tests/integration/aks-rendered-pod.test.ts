@@ -5,7 +5,7 @@ import { AzureMocks, aksArgs, AKS_ISSUER, AZ_TENANT, baseArgs, mockWorkload } fr
 import { AzureDoubles } from "../runtime/doubles/azure";
 import { makeTestPki, type TestPki } from "../runtime/doubles/tls";
 import { isolatedEnv, runFetch, SECRET_MARKER, tempDir } from "../runtime/harness";
-import { FETCH_SPEC_ENV, parseFetchSpecJson } from "../../components/spec/fetch-spec";
+import { FETCH_SPEC_ENV, parseFetchSpecJson } from "../../spec/fetch-spec";
 
 const VAULT_ID = "/subscriptions/99999999-8888-7777-6666-555555555555/resourceGroups/platform-rg/providers/Microsoft.KeyVault/vaults/acme-shared";
 const TLS_VERSION = "0123456789abcdef0123456789abcdef";

@@ -2,9 +2,8 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import ts from "typescript";
-import { normalizeDeclaration } from "../../components/core/normalize";
-import { normalizeMount } from "../../components/core/normalize-mount";
-import { planEcsTask } from "../../components/aws/ecs-plan";
+import { normalizeDeclaration, normalizeMount } from "../../components/declarations";
+import { planEcsTask } from "../../components/platforms/ecs/plan";
 
 // The `@default` TSDoc tags of the args types, read as TypeDoc reads them, held to the defaults the
 // normalizers apply. The API reference (`npm run docs`) is the field reference, so a default that
@@ -12,12 +11,12 @@ import { planEcsTask } from "../../components/aws/ecs-plan";
 
 const ROOT = path.resolve(__dirname, "../..");
 
-/** Every args file under components/: `*-args.ts` and `args.ts`, wherever a platform keeps them. */
+/** Every args file under components/: `*-args.ts`, `args.ts` and the core's `*-fields.ts`, wherever they are kept. */
 function argsFiles(dir = path.join(ROOT, "components")): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const full = path.join(dir, e.name);
     if (e.isDirectory()) return argsFiles(full);
-    return /(^|-)args\.ts$/.test(e.name) ? [full] : [];
+    return /(^|-)(args|fields)\.ts$/.test(e.name) ? [full] : [];
   });
 }
 
@@ -27,13 +26,16 @@ interface Field {
   defaultTag?: string;
 }
 
-/** `Interface.field` -> its summary and the text of its `@default` tag. */
+/** `Interface.field` -> its summary and the text of its `@default` tag (inherited fields too: `X extends Y`). */
 function fields(): Map<string, Field> {
   const out = new Map<string, Field>();
+  const bases = new Map<string, string[]>();
   for (const file of argsFiles()) {
     const src = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, true);
     src.forEachChild((node) => {
       if (!ts.isInterfaceDeclaration(node)) return;
+      const heritage = (node.heritageClauses ?? []).flatMap((h) => h.types.map((t) => t.expression.getText(src)));
+      if (heritage.length) bases.set(node.name.text, heritage);
       for (const m of node.members) {
         if (!ts.isPropertySignature(m) || !ts.isIdentifier(m.name)) continue;
         const docs = ts.getJSDocCommentsAndTags(m).filter(ts.isJSDoc);
@@ -47,6 +49,11 @@ function fields(): Map<string, Field> {
       }
     });
   }
+  for (const [derived, from] of bases) {
+    for (const base of from) {
+      for (const [key, f] of [...out]) if (key.startsWith(`${base}.`)) out.set(`${derived}.${key.slice(base.length + 1)}`, f);
+    }
+  }
   return out;
 }
 
@@ -54,6 +61,7 @@ function fields(): Map<string, Field> {
 const NOT_A_DEFAULT = new Set([
   "Secret.name", // "used in ... the default store name and the default file path"
   "SecretMountedWorkloadArgs.podAnnotations", // AppArmor's `runtime/default`
+  "WorkloadFields.podAnnotations", // the same field, where SecretMountedWorkloadArgs takes it from
   "AksPlatform.resourceGroupName", // "also the default group of an existing vault"
   "TaskContainer.user", // names `fileMode`'s and `fileGroup`'s defaults
   "EksWorkloadIdentityArgs.managedPolicyArns", // "IAM's default per role" (a quota)
@@ -66,7 +74,7 @@ describe("@default tags of the args types (the API reference's defaults)", () =>
   /** The value a tag names first: `` `0440`: the owner ... `` -> "0440". */
   const literal = (key: string): string => {
     const f = all.get(key);
-    assert.ok(f, `${key}: no such field in components/**/*-args.ts`);
+    assert.ok(f, `${key}: no such field in components/**/*-args.ts or *-fields.ts`);
     assert.ok(f.defaultTag !== undefined, `${key} (${f.file}) has no @default tag`);
     const m = /^`([^`]*)`/.exec(f.defaultTag);
     assert.ok(m, `${key} (${f.file}): @default ${f.defaultTag} does not start with a value in backticks`);

@@ -4,7 +4,7 @@ import {
   AwsSecretStore, EcdsaCurve, EksIdentity, FileDecoding, GenerateType, GkeIdentity, PortProtocol, ProbeScheme, SecretMountedWorkload, WorkloadKind,
   type SecretMountedWorkloadArgs,
 } from "../../components";
-import { normalizeDeclaration } from "../../components/core/normalize";
+import { normalizeDeclaration } from "../../components/declarations";
 import { OfflineMocks } from "../../components/render/offline-engine";
 import { OIDC_ARN, OIDC_URL, mockWorkload } from "../components/mock-run";
 

@@ -6,10 +6,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { parse as parseYaml } from "yaml";
-import { AZURE_NATIVE } from "../../components/azure/sdk";
-import { GCP } from "../../components/gcp/sdk";
+import { AZURE_NATIVE } from "../../components/clouds/azure/sdk";
+import { GCP } from "../../components/clouds/gcp/sdk";
+import type { SecretSetDeclaration } from "../../components/core/secret-set";
 import { VAULT_PACKAGE } from "../../components/stores/vault/sdk";
-import type { SecretSetDeclaration } from "../../components/core/normalize";
 import { fetchImageOf } from "../../components/kubernetes/fetch-image";
 
 // What a user of the npm package gets: `npm pack` (its `prepack` builds dist/), then the tarball
@@ -110,17 +110,17 @@ describe("the npm package (npm pack, installed into an empty project)", function
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   it("holds compiled JS and .d.ts for every library source, the FetchSpec schema, README, LICENSE, CHANGELOG and nothing else", () => {
-    const allowed = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|components\/spec\/fetch-spec\.schema\.json|dist\/components\/.+\.(js|d\.ts|json)|fetch-image\/Dockerfile|fetch-image\/compile-cache-warmup\.mjs|fetch-image\/dist\/.+\.(js|json))$/;
+    const allowed = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|spec\/fetch-spec\.schema\.json|dist\/(components|spec)\/.+\.(js|d\.ts|json)|fetch-image\/Dockerfile|fetch-image\/compile-cache-warmup\.mjs|fetch-image\/dist\/.+\.(js|json))$/;
     assert.deepEqual(files.filter((f) => !allowed.test(f)), []);
     const sources = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
       e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.relative(ROOT, path.join(dir, e.name))] : []);
-    const library = sources(path.join(ROOT, "components")).filter((f) => f !== "components/spec/generate-schema.ts");
+    const library = [...sources(path.join(ROOT, "components")), ...sources(path.join(ROOT, "spec"))].filter((f) => f !== "spec/generate-schema.ts");
     for (const src of library) {
       const base = "dist/" + src.replace(/\.ts$/, "");
       assert.ok(files.includes(`${base}.js`) && files.includes(`${base}.d.ts`), `${src} is not compiled into the package`);
     }
     assert.ok(!files.some((f) => /^(tests|runtime-image|examples)\//.test(f) || /(^|\/)[^/]+(?<!\.d)\.ts$/.test(f)), "no tests, runtime or TypeScript sources");
-    for (const f of ["README.md", "LICENSE", "CHANGELOG.md", "components/spec/fetch-spec.schema.json"]) assert.ok(files.includes(f), f);
+    for (const f of ["README.md", "LICENSE", "CHANGELOG.md", "spec/fetch-spec.schema.json"]) assert.ok(files.includes(f), f);
     const license = fs.readFileSync(path.join(ROOT, "LICENSE"), "utf8");
     assert.match(license, /Apache License\s+Version 2\.0, January 2004/);
     assert.match(license, /END OF TERMS AND CONDITIONS/);
@@ -206,7 +206,7 @@ describe("the npm package (npm pack, installed into an empty project)", function
       }
     }
     assert.deepEqual([...undeclared], []);
-    assert.deepEqual([...optionalFrom].sort(), ["dist/components/azure/sdk.js @pulumi/azure-native", "dist/components/gcp/sdk.js @pulumi/gcp", "dist/components/stores/vault/sdk.js @pulumi/vault"]);
+    assert.deepEqual([...optionalFrom].sort(), ["dist/components/clouds/azure/sdk.js @pulumi/azure-native", "dist/components/clouds/gcp/sdk.js @pulumi/gcp", "dist/components/stores/vault/sdk.js @pulumi/vault"]);
     // The install hint in the error is the range package.json declares.
     assert.equal(AZURE_NATIVE.range, pkg.peerDependencies["@pulumi/azure-native"]);
     assert.equal(GCP.range, pkg.peerDependencies["@pulumi/gcp"]);

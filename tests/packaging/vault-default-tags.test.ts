@@ -2,18 +2,18 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import ts from "typescript";
-import { vaultDeclarationOf } from "../../components/stores/vault/of-workload";
+import { vaultDeclarationOf } from "../../components/vault-access";
 import { vaultAccessPlan } from "../../components/stores/vault/access-plan";
 
 // The Vault args' `@default` tags held to what the Vault normalizer applies (as default-tags.test.ts
 // does for the other args files).
 
-const FILE = path.resolve(__dirname, "../../components/stores/vault/args.ts");
+// The backend's args live with the store; a secret's `vault` options with the other stores' in the core.
+const FILES = ["../../components/stores/vault/args.ts", "../../components/core/args.ts"].map((f) => path.resolve(__dirname, f));
 
 function tags(): Map<string, string | undefined> {
   const out = new Map<string, string | undefined>();
-  const src = ts.createSourceFile(FILE, fs.readFileSync(FILE, "utf8"), ts.ScriptTarget.ES2022, true);
-  src.forEachChild((node) => {
+  for (const file of FILES) ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, true).forEachChild((node) => {
     if (!ts.isInterfaceDeclaration(node)) return;
     for (const m of node.members) {
       if (!ts.isPropertySignature(m) || !ts.isIdentifier(m.name)) continue;

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { fileModeProblem } from "../../components/spec/fetch-spec";
+import { fileModeProblem } from "../../spec/fetch-spec";
 import { ConfigError, LEGACY_DEFAULT_FILE, loadRunConfig, retryKnobs } from "../../runtime-image/src/config";
 import { awsClientOptions } from "../../runtime-image/src/providers/aws-client-options";
 import { sdkRetryBudget } from "../../runtime-image/src/providers/provider-support";

@@ -1,6 +1,6 @@
 /** The orchestrator in process, with fake providers: dedupe, what is retried, the deadline. */
 import * as assert from "node:assert/strict";
-import type { SecretSource, SourceType } from "../../components/spec/fetch-spec";
+import type { SecretSource, SourceType } from "../../spec/fetch-spec";
 import { backoffDelayMs, retryDelayMs } from "../../runtime-image/src/backoff";
 import type { Knobs } from "../../runtime-image/src/config";
 import { fetchSources } from "../../runtime-image/src/fetch-sources";

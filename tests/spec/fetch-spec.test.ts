@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import Ajv from "ajv";
-import { FetchSpecError, parseFetchSpec, parseFetchSpecJson, type FetchSpec } from "../../components/spec/fetch-spec";
-import { SCHEMA_FILE, generateFetchSpecSchema } from "../../components/spec/generate-schema";
+import { FetchSpecError, parseFetchSpec, parseFetchSpecJson, type FetchSpec } from "../../spec/fetch-spec";
+import { SCHEMA_FILE, generateFetchSpecSchema } from "../../spec/generate-schema";
 
 /** The example document of docs/fetch-spec.md, read from the page itself so it cannot drift. */
 const EXAMPLE_PAGE = path.resolve(__dirname, "../../docs/fetch-spec.md");

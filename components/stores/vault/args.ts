@@ -94,27 +94,16 @@ export interface VaultPolicy {
 /** {@link VaultPolicy} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type VaultPolicyArgs = VaultPolicy;
 
-/**
- * Vault options of one secret: setting `vault` (even `{}`) puts the secret in Vault's KV version 2.
- * An existing secret is named by `existing.name` (its path under the mount); a created one (from
- * `value` or `generate`) is written at `path`.
- */
-export interface VaultSecret {
+// The per-secret options live with the other stores' in the core's args (the core imports nothing above it).
+export type { VaultSecret, VaultSecretArgs } from "../../core/args";
+
+/** The `vault` field of SecretMountedWorkload and SecretMount. */
+export interface VaultStoreArgs {
   /**
-   * KV version 2 mount of the secret.
-   * @default the declaration's `vault.kvMount` (`secret`)
+   * HashiCorp Vault, for the secrets declared with `vault` (docs/vault.md): the address, how the
+   * pods log in (Kubernetes auth, the pod's own ServiceAccount token), and the policy and role
+   * created for exactly this workload. Beside a platform, or alone: a declaration whose secrets all
+   * live in Vault sets no platform and creates no cloud identity.
    */
-  mount?: string;
-  /**
-   * Created secrets: path under the mount.
-   * @default `<secretNamePrefix>/<secret name>`; without a prefix `<project>/<stack>/<component name>/<secret name>`
-   */
-  path?: string;
-  /**
-   * Existing secrets: pin this KV version.
-   * @default the latest version, which refresh mode follows
-   */
-  version?: number;
+  vault?: VaultBackendArgs;
 }
-/** {@link VaultSecret} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
-export type VaultSecretArgs = VaultSecret;

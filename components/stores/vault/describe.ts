@@ -7,7 +7,7 @@ import {
   type Obj,
   type ResourceIndex,
   type Subject,
-} from "../../render/describe";
+} from "../../review/describe";
 import { kvDataPath, vaultPolicyHcl } from "./access-plan";
 
 /** Pulumi type tokens of what the Vault store registers. */

@@ -1,4 +1,4 @@
-import type { VaultKvSource } from "../../spec/fetch-spec";
+import type { VaultKvSource } from "../../../spec/fetch-spec";
 import type { VaultDeclaration, VaultSecretPlan } from "./normalize";
 
 /**

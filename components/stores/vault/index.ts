@@ -28,4 +28,3 @@ export { vaultSource } from "./fetch-sources";
 export { vaultPodWiring, VAULT_TOKEN_DIR, VAULT_CA_DIR } from "./pod-wiring";
 export { planVaultStore, type VaultStorePlan } from "./store";
 export { VAULT_PACKAGE } from "./sdk";
-export { vaultAccessPlanOf, vaultDeclarationOf } from "./of-workload";

@@ -1,4 +1,4 @@
-import type { NormalizedFile, NormalizedSecret } from "../../core/normalize";
+import type { NormalizedFile, NormalizedSecret } from "../../core/secret-set";
 import type { VaultBackendArgs, VaultSecretArgs } from "./args";
 import { kvPathProblem, namespaceProblem, policyNameProblem, roleNameProblem } from "./names";
 

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as core from "@pulumi/kubernetes/core/v1";
 import { DeclarationError } from "../../core/declaration-error";
 import { revisionOf } from "../../core/revision";
-import type { VaultKvSource } from "../../spec/fetch-spec";
+import type { VaultKvSource } from "../../../spec/fetch-spec";
 import { secretValue } from "../../values/secret-value";
 import { vaultAccessPlan, type VaultAccessPlan } from "./access-plan";
 import type { VaultBackendArgs } from "./args";

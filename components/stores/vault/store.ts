@@ -1,11 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DeclarationError } from "../../core/declaration-error";
-import type { NormalizedFile, SecretSetDeclaration } from "../../core/normalize";
+import type { NormalizedFile, SecretSetDeclaration } from "../../core/secret-set";
 import type { VaultBackendArgs } from "./args";
 import { vaultSource } from "./fetch-sources";
 import { MAX_KV_BYTES, normalizeVault, type VaultDeclaration } from "./normalize";
 import { provisionVault, type ProvisionedVault } from "./provision";
 import { vaultSdk } from "./sdk";
+
+/** The component outputs of the Vault store (unset when no secret lives in Vault). */
+export interface VaultOutputs {
+  /** The policy granting read on the declared secrets, HCL as Vault stores it (created, or what a policy managed elsewhere must grant). */
+  vaultPolicy: pulumi.Output<string>;
+  /** The Kubernetes auth role (bound ServiceAccount and namespace, audience, token TTL, policies), as JSON. */
+  vaultRole: pulumi.Output<string>;
+}
 
 /** Vault as a store of the declaration's secrets: its checks done, its resources to come. */
 export interface VaultStorePlan {
@@ -19,7 +27,7 @@ export interface VaultStorePlan {
   /** The FetchSpec source's JSON of each Vault secret, by declared index, to bound the spec's size. */
   specReference(index: number): string | undefined;
   /** Creates the Vault side under `parent`; `dependsOn`: what namespaced objects wait for (a created namespace). */
-  provision(parent: pulumi.Resource, dependsOn?: pulumi.Resource[]): ProvisionedVault;
+  provision(parent: pulumi.Resource, dependsOn?: pulumi.Resource[]): ProvisionedVault & { outputs: VaultOutputs };
 }
 
 /**
@@ -55,6 +63,10 @@ export function planVaultStore(
       const s = byIndex.get(i);
       return s && JSON.stringify(vaultSource(d, s));
     },
-    provision: (parent, dependsOn) => provisionVault(parent, d, args!, dependsOn),
+    provision: (parent, dependsOn) => {
+      const v = provisionVault(parent, d, args!, dependsOn);
+      const role = { ...v.access.role, policyName: v.access.policyName, ...(v.access.namespace ? { namespace: v.access.namespace } : {}) };
+      return { ...v, outputs: { vaultPolicy: pulumi.output(v.access.policyHcl), vaultRole: pulumi.output(JSON.stringify(role, null, 2)) } };
+    },
   };
 }

@@ -11,8 +11,8 @@ import {
   type GetSecretValueCommandOutput,
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
-import type { AwsSecretsManagerSource } from "../../../components/spec/fetch-spec";
-import { regionOfArn } from "../../../components/aws/arns";
+import type { AwsSecretsManagerSource } from "../../../spec/fetch-spec";
+import { regionOfArn } from "../../../spec/arn";
 import { clientPerRegion } from "./aws-client-options";
 import { classifyAwsError, classifyBatchErrorCode } from "./aws-errors";
 import { matchOneToOne } from "./batch-match";

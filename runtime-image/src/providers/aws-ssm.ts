@@ -9,8 +9,8 @@
  * as one of the account's own, so an answer is tied to a name by its Name and to an ARN by its ARN.
  */
 import { GetParametersCommand, type GetParametersCommandOutput, SSMClient } from "@aws-sdk/client-ssm";
-import type { AwsSsmSource } from "../../../components/spec/fetch-spec";
-import { regionOfArn } from "../../../components/aws/arns";
+import type { AwsSsmSource } from "../../../spec/fetch-spec";
+import { regionOfArn } from "../../../spec/arn";
 import { clientPerRegion } from "./aws-client-options";
 import { classifyAwsError } from "./aws-errors";
 import { matchOneToOne } from "./batch-match";

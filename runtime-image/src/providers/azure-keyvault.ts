@@ -12,7 +12,7 @@ import { existsSync } from "node:fs";
 import { type AccessToken, type GetTokenOptions, WorkloadIdentityCredential, type TokenCredential } from "@azure/identity";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { SecretClient } from "@azure/keyvault-secrets";
-import type { AzureKeyVaultSource } from "../../../components/spec/fetch-spec";
+import type { AzureKeyVaultSource } from "../../../spec/fetch-spec";
 import { type Provider, type ProviderContext, SourceError, type SourceResult } from "./provider";
 import { CONCURRENCY, classifyStatus, firstLine, mapBounded, networkCode, retryAfterMs, sdkRetryBudget, serviceMessage, settle } from "./provider-support";
 

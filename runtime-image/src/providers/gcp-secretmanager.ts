@@ -22,7 +22,7 @@
  */
 import { crc32c } from "@aws-crypto/crc32c";
 import { GoogleAuth, type AuthClient } from "google-auth-library";
-import type { GcpSecretManagerSource } from "../../../components/spec/fetch-spec";
+import type { GcpSecretManagerSource } from "../../../spec/fetch-spec";
 import { type Provider, type ProviderContext, SourceError, type SourceResult } from "./provider";
 import { CONCURRENCY, classifyStatus, firstLine, mapBounded, networkCode, raceSignal, sdkRetryBudget, serviceMessage, settle } from "./provider-support";
 

@@ -3,7 +3,7 @@
  * keeps every cloud's SDK in its own chunk and a pod that reads only Secrets Manager never loads the
  * Azure, Google or Vault code.
  */
-import type { SourceType } from "../../../components/spec/fetch-spec";
+import type { SourceType } from "../../../spec/fetch-spec";
 import type { Provider } from "./provider";
 
 const loaders: Record<SourceType, () => Promise<{ provider: Provider<never> }>> = {

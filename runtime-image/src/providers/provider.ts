@@ -1,4 +1,4 @@
-import type { SecretSource, SourceType } from "../../../components/spec/fetch-spec";
+import type { SecretSource, SourceType } from "../../../spec/fetch-spec";
 
 /**
  * Why one secret could not be fetched. Every failure the runtime reports is one of these, so the

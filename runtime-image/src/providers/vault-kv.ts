@@ -14,7 +14,7 @@ import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import * as http from "node:http";
 import * as https from "node:https";
-import type { VaultKvSource } from "../../../components/spec/fetch-spec";
+import type { VaultKvSource } from "../../../spec/fetch-spec";
 import { log } from "../log";
 import { type Provider, type ProviderContext, SourceError, type SourceResult } from "./provider";
 import { CONCURRENCY, classifyStatus, mapBounded, networkCode, retryAfterMs, serviceMessage, settle } from "./provider-support";

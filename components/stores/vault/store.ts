@@ -15,6 +15,9 @@ export interface VaultOutputs {
   vaultRole: pulumi.Output<string>;
 }
 
+/** The names of {@link VaultOutputs}, which SecretMountedWorkload and SecretMount declare. */
+export const VAULT_OUTPUTS: readonly (keyof VaultOutputs)[] = ["vaultPolicy", "vaultRole"];
+
 /** Vault as a store of the declaration's secrets: its checks done, its resources to come. */
 export interface VaultStorePlan {
   declaration: VaultDeclaration;

@@ -10,7 +10,9 @@ import * as path from "node:path";
  * admin, RBAC, the ServiceAccount admission plugin, and Pod Security admission configured to
  * enforce and warn the restricted profile for every namespace by default. Optionally a
  * kube-controller-manager (Deployments make ReplicaSets and Pods, garbage collection, namespace
- * finalization); never a scheduler or a kubelet, so no Pod runs.
+ * finalization). No scheduler or kubelet here: helpers/node.ts adds a real node (a kubelet that
+ * authenticates with a client certificate signed by `clientCA`, as system:node:<name> in
+ * system:nodes, authorized by the Node authorizer and NodeRestriction, as kubeadm sets it up).
  */
 
 export const ADMIN_TOKEN_USER = "secret-mount-admin";
@@ -30,11 +32,15 @@ export interface Cluster {
   kubeconfig: string;
   /** Whether a kube-controller-manager runs beside the server. */
   controllers: boolean;
+  /** The CA the server trusts for client certificates (--client-ca-file): a node's identity is signed by it. */
+  clientCA: { cert: string; key: string };
+  /** The server's self-signed serving certificate (a client's certificate authority). */
+  servingCA: string;
   request(method: string, urlPath: string, body?: unknown, contentType?: string): Promise<KubeResponse>;
   stop(): void;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.once("error", reject);
@@ -49,18 +55,18 @@ function freePort(): Promise<number> {
  * Starts one server in its own process group under a watchdog shell: when this Node process dies
  * (even by SIGKILL, when no exit handler runs), the watchdog kills the server within a second.
  */
-function startGuarded(bin: string, args: string[], logFile: string): ChildProcess {
+export function startGuarded(bin: string, args: string[], logFile: string, env: NodeJS.ProcessEnv = process.env): ChildProcess {
   const script = 'server="$1"; shift; "$server" "$@" & child=$!; '
     + `while kill -0 ${process.pid} 2>/dev/null && kill -0 "$child" 2>/dev/null; do sleep 1; done; `
     + 'kill "$child" 2>/dev/null; sleep 2; kill -9 "$child" 2>/dev/null; wait';
   const log = fs.openSync(logFile, "a");
-  const child = spawn("bash", ["-c", script, "guard", bin, ...args], { detached: true, stdio: ["ignore", log, log] });
+  const child = spawn("bash", ["-c", script, "guard", bin, ...args], { detached: true, stdio: ["ignore", log, log], env });
   fs.closeSync(log);
   child.unref();
   return child;
 }
 
-function killGroup(child: ChildProcess): void {
+export function killGroup(child: ChildProcess): void {
   if (child.pid === undefined || child.exitCode !== null) return;
   try {
     // SIGKILL: the data is throwaway, and a kube-apiserver told to stop gracefully can wait on an
@@ -107,6 +113,9 @@ export async function startCluster(etcdBin: string, apiserverBin: string, contro
   execFileSync("openssl", ["rsa", "-in", path.join(dir, "sa.key"), "-pubout", "-out", path.join(dir, "sa.pub")], { stdio: "ignore" });
   fs.writeFileSync(path.join(dir, "tokens.csv"), `${token},${ADMIN_TOKEN_USER},${ADMIN_TOKEN_USER},"system:masters"\n`, { mode: 0o600 });
   fs.writeFileSync(path.join(dir, "admission.yaml"), PSA_ADMISSION);
+  const clientCA = { cert: path.join(dir, "client-ca.crt"), key: path.join(dir, "client-ca.key") };
+  execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", clientCA.key, "-out", clientCA.cert,
+    "-days", "2", "-subj", "/CN=secret-mount-test-client-ca"], { stdio: "ignore" });
 
   const [etcdPort, peerPort, apiPort] = [await freePort(), await freePort(), await freePort()];
   const etcdUrl = `http://127.0.0.1:${etcdPort}`;
@@ -121,7 +130,8 @@ export async function startCluster(etcdBin: string, apiserverBin: string, contro
     `--cert-dir=${path.join(dir, "certs")}`, `--token-auth-file=${path.join(dir, "tokens.csv")}`,
     `--service-account-key-file=${path.join(dir, "sa.pub")}`, `--service-account-signing-key-file=${path.join(dir, "sa.key")}`,
     "--service-account-issuer=https://kubernetes.default.svc.cluster.local", "--service-cluster-ip-range=10.96.0.0/24",
-    "--authorization-mode=RBAC", "--enable-admission-plugins=NamespaceLifecycle,ServiceAccount,PodSecurity",
+    `--client-ca-file=${clientCA.cert}`,
+    "--authorization-mode=Node,RBAC", "--enable-admission-plugins=NamespaceLifecycle,ServiceAccount,NodeRestriction,PodSecurity",
     `--admission-control-config-file=${path.join(dir, "admission.yaml")}`,
     // Privileged containers pass API validation, so a privileged pod is refused by Pod Security
     // admission itself (the negative control checks who refused it).
@@ -182,5 +192,8 @@ export async function startCluster(etcdBin: string, apiserverBin: string, contro
       "--v=0",
     ], path.join(dir, "kube-controller-manager.log"));
   }
-  return { url, token, dir, kubeconfig, controllers: controllerManagerBin !== undefined, request, stop };
+  return {
+    url, token, dir, kubeconfig, controllers: controllerManagerBin !== undefined, clientCA,
+    servingCA: path.join(dir, "certs", "apiserver.crt"), request, stop,
+  };
 }

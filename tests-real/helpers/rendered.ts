@@ -30,7 +30,12 @@ const ORDER = ["Namespace", "ServiceAccount", "ConfigMap"];
  * order a cluster needs them: namespaces, then service accounts and config maps, then the rest.
  */
 export async function renderedObjects(example: string): Promise<KubeObject[]> {
-  const run = await runProgram(path.join(ROOT, "examples", example));
+  return renderedObjectsAt(path.join(ROOT, "examples", example));
+}
+
+/** The same for a program directory anywhere (a test fixture). */
+export async function renderedObjectsAt(dir: string): Promise<KubeObject[]> {
+  const run = await runProgram(dir);
   const yaml = buildArtifacts(run.resources).artifacts.find((a) => a.path === "kubernetes.yaml");
   if (!yaml) return [];
   const objects = parseAllDocuments(yaml.content).map((d) => d.toJS() as KubeObject).filter(Boolean);

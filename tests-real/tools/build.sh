@@ -3,7 +3,9 @@
 # version: ${XDG_CACHE_HOME:-$HOME/.cache}/secret-mount/tools/<name>-<version>/<binary>.
 # A later run finds the binary and returns at once. Usage: build.sh <tool> [--cached-only]; prints
 # the binary dir (--cached-only: fails at once when the tool is not in the cache).
-# Tools: etcd, kube-apiserver, kube-controller-manager, pulumi-codegen, pulumi, pulumi-language-nodejs, pulumi-resource-kubernetes.
+# Tools: etcd, kube-apiserver, kube-controller-manager, kubelet, kube-scheduler, pause, containerd
+# (with ctr and containerd-shim-runc-v2), runc, cni-plugins (bridge, host-local, loopback), busybox,
+# pulumi-codegen, pulumi, pulumi-language-nodejs, pulumi-resource-kubernetes, vault.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=versions.env
@@ -15,10 +17,16 @@ tool="$1"
 
 case "$tool" in
   etcd) version="$ETCD_VERSION" ;;
-  kube-apiserver | kube-controller-manager) version="$K8S_VERSION" ;;
+  kube-apiserver | kube-controller-manager | kubelet | kube-scheduler | pause) version="$K8S_VERSION" ;;
+  containerd) version="$CONTAINERD_VERSION" ;;
+  runc) version="$RUNC_VERSION" ;;
+  # Debian's packages: the version as a directory name (the epoch's ':' made '_').
+  cni-plugins) version="deb-${CNI_PLUGINS_DEB_VERSION//:/_}" ;;
+  busybox) version="deb-${BUSYBOX_DEB_VERSION//:/_}" ;;
   pulumi | pulumi-codegen) version="$PULUMI_CLI_VERSION" ;;
   pulumi-language-nodejs) version="$pulumi_version" ;;
   pulumi-resource-kubernetes) version="$KUBERNETES_PROVIDER_VERSION" ;;
+  vault) version="$VAULT_VERSION" ;;
   *) echo "unknown tool: $tool" >&2; exit 2 ;;
 esac
 dir="$cache/$tool-$version"
@@ -35,13 +43,19 @@ rm -rf "$work"; mkdir -p "$work" "$dir/bin"
 cd "$work"
 export GOFLAGS=-mod=mod GOTOOLCHAIN=local CGO_ENABLED=0
 start=$(date +%s)
+# A Debian package's files under $dir/pkg, unpacked from the .deb (no system install). The package
+# lists may be missing on a new machine: refresh them once and retry.
+deb_extract() {
+  ( cd "$work" && { apt-get download "$1=$2" >&2 || { apt-get update >&2 && apt-get download "$1=$2" >&2; }; } )
+  dpkg -x "$work"/"$1"_*.deb "$work/pkg"
+}
 case "$tool" in
   etcd)
     go mod init wrapper >/dev/null 2>&1
     go get "go.etcd.io/etcd/server/v3@$ETCD_VERSION" >&2
     go build -trimpath -o "$dir/bin/etcd.tmp" go.etcd.io/etcd/server/v3 >&2
     ;;
-  kube-apiserver | kube-controller-manager)
+  kube-apiserver | kube-controller-manager | kubelet | kube-scheduler)
     minor="${K8S_VERSION#v1.}"
     go mod init wrapper >/dev/null 2>&1
     # k8s.io/kubernetes requires its staging modules at v0.0.0 with local replaces; replace each
@@ -55,6 +69,44 @@ case "$tool" in
     kv="k8s.io/component-base/version"
     go build -trimpath -ldflags "-X $kv.gitVersion=$K8S_VERSION -X $kv.gitMajor=1 -X $kv.gitMinor=${minor%%.*} -X $kv.gitTreeState=clean" \
       -o "$dir/bin/$tool.tmp" "k8s.io/kubernetes/cmd/$tool" >&2
+    ;;
+  pause)
+    # Kubernetes' own sandbox binary, compiled from the C file in the k8s.io/kubernetes module,
+    # static (the pause image holds this file only).
+    go mod init wrapper >/dev/null 2>&1
+    src="$(go mod download -json "k8s.io/kubernetes@$K8S_VERSION" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).Dir))')"
+    gcc -Os -Wall -Werror -static -DVERSION="$K8S_VERSION" -o "$dir/bin/pause.tmp" "$src/build/pause/linux/pause.c" >&2
+    strip "$dir/bin/pause.tmp"
+    ;;
+  containerd)
+    go mod init wrapper >/dev/null 2>&1
+    go mod edit -require="github.com/containerd/containerd/v2@$CONTAINERD_VERSION"
+    go mod download "github.com/containerd/containerd/v2@$CONTAINERD_VERSION" >&2
+    cv="github.com/containerd/containerd/v2/version"
+    for cmd in ctr containerd-shim-runc-v2 containerd; do
+      go build -trimpath -ldflags "-X $cv.Version=$CONTAINERD_VERSION" -o "$dir/bin/$cmd.tmp" "github.com/containerd/containerd/v2/cmd/$cmd" >&2
+    done
+    mv "$dir/bin/ctr.tmp" "$dir/bin/ctr"; mv "$dir/bin/containerd-shim-runc-v2.tmp" "$dir/bin/containerd-shim-runc-v2"
+    ;;
+  runc)
+    # runc needs cgo and libseccomp (Debian's libseccomp-dev) for its seccomp filters.
+    if ! pkg-config --exists libseccomp 2>/dev/null; then
+      { apt-get install -y --no-install-recommends libseccomp-dev pkg-config || { apt-get update && apt-get install -y --no-install-recommends libseccomp-dev pkg-config; }; } >&2
+    fi
+    go mod init wrapper >/dev/null 2>&1
+    go mod edit -require="github.com/opencontainers/runc@$RUNC_VERSION"
+    go mod download "github.com/opencontainers/runc@$RUNC_VERSION" >&2
+    CGO_ENABLED=1 go build -trimpath -tags seccomp -ldflags "-X main.version=${RUNC_VERSION#v}" -o "$dir/bin/runc.tmp" github.com/opencontainers/runc >&2
+    ;;
+  cni-plugins)
+    deb_extract containernetworking-plugins "$CNI_PLUGINS_DEB_VERSION"
+    for p in bridge host-local loopback; do cp "$work/pkg/usr/lib/cni/$p" "$dir/bin/$p"; done
+    # The name build.sh looks for: a list of what is here.
+    printf '#!/bin/sh\necho bridge host-local loopback\n' >"$dir/bin/cni-plugins.tmp"; chmod +x "$dir/bin/cni-plugins.tmp"
+    ;;
+  busybox)
+    deb_extract busybox-static "$BUSYBOX_DEB_VERSION"
+    cp "$work/pkg/bin/busybox" "$dir/bin/busybox.tmp"
     ;;
   pulumi-codegen)
     go mod init wrapper >/dev/null 2>&1
@@ -94,6 +146,44 @@ case "$tool" in
     cp "$here/pulumi-resource-kubernetes/main.go" .
     go build -trimpath -ldflags "-X $mod/pkg/version.Version=${KUBERNETES_PROVIDER_VERSION#v}" \
       -o "$dir/bin/pulumi-resource-kubernetes.tmp" . >&2
+    ;;
+  vault)
+    # The release's go.mod replaces its own sub-modules (api, sdk, api/auth/*) with local folders the
+    # module zip does not hold: require the published ones instead, repeat its two third-party
+    # replaces, and build a copy of the module with the three lines the published sdk needs changed.
+    go mod init wrapper >/dev/null 2>&1
+    src="$(go mod download -json "github.com/hashicorp/vault@$VAULT_VERSION" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).Dir))')"
+    cp -r "$src" vault-src
+    chmod -R u+w vault-src
+    # Each edit must find its old text exactly once, else the build stops naming the file.
+    edit() {
+      node -e '
+        const fs = require("fs"), [file, from, to] = process.argv.slice(1);
+        const text = fs.readFileSync(file, "utf8"), count = text.split(from).length - 1;
+        if (count !== 1) {
+          console.error(`vault ${process.env.VAULT_VERSION}: ${file}: expected the text to adapt exactly once, found it ${count} times: ${from}`);
+          process.exit(1);
+        }
+        fs.writeFileSync(file, text.replace(from, () => to));
+      ' "vault-src/$1" "$2" "$3"
+    }
+    export VAULT_VERSION
+    # sdk v0.21.0: framework.Backend.ActivationFunc takes a third (string) argument.
+    edit vault/identity_store.go "ActivationFunc: iStore.activateDeduplication," \
+      "ActivationFunc: func(ctx context.Context, req *logical.Request, _ string) error { return iStore.activateDeduplication(ctx, req) },"
+    edit vault/logical_system_activation_flags.go "b.idStoreBackend.ActivationFunc(ctx, nil)" "b.idStoreBackend.ActivationFunc(ctx, nil, \"\")"
+    # sdk v0.21.0: keysutil.LockManager.RestorePolicy returns only an error (the key name is the one asked for).
+    edit builtin/logical/transit/path_restore.go "restoredKeyName, err := b.lm.RestorePolicy(ctx, req.Storage, keyName, backupB64, force)" \
+      "restoredKeyName, err := keyName, b.lm.RestorePolicy(ctx, req.Storage, keyName, backupB64, force)"
+    go mod edit -require="github.com/hashicorp/vault@$VAULT_VERSION" -replace="github.com/hashicorp/vault=./vault-src"
+    go mod edit -replace="github.com/hashicorp/vault/api=github.com/hashicorp/vault/api@$VAULT_API_VERSION" \
+      -replace="github.com/hashicorp/vault/sdk=github.com/hashicorp/vault/sdk@$VAULT_SDK_VERSION" \
+      -replace="github.com/hashicorp/vault/api/auth/approle=github.com/hashicorp/vault/api/auth/approle@$VAULT_API_AUTH_APPROLE_VERSION" \
+      -replace="github.com/hashicorp/vault/api/auth/userpass=github.com/hashicorp/vault/api/auth/userpass@$VAULT_API_AUTH_USERPASS_VERSION" \
+      -replace="github.com/hashicorp/vault/api/auth/kubernetes=github.com/hashicorp/vault/api/auth/kubernetes@$VAULT_API_AUTH_KUBERNETES_VERSION" \
+      -replace="github.com/99designs/keyring=github.com/Jeffail/keyring@v1.2.3" \
+      -replace="github.com/ma314smith/signedxml@v1.1.1=github.com/moov-io/signedxml@v1.1.1"
+    nice -n 10 go build -trimpath -o "$dir/bin/vault.tmp" github.com/hashicorp/vault >&2
     ;;
 esac
 mv "$dir/bin/$tool.tmp" "$dir/bin/$tool"

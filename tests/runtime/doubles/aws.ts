@@ -98,13 +98,19 @@ export class AwsDouble {
   /** Credentials issued by STS or the container endpoint, by access key id. */
   private readonly issued = new Map<string, { secretAccessKey: string; sessionToken: string; via: "sts" | "container" }>();
   private webIdentityTokenFile?: string;
+  private webIdentityTokens?: () => string[];
+  /** The roles AssumeRoleWithWebIdentity may assume (the account's roles whose trust admits the token). */
+  readonly roles = new Set<string>([ROLE_ARN]);
   private containerTokenFile?: string;
   private ecsCredentialsId?: string;
   private readonly server = http.createServer((req, res) => this.handle(req, res));
   port = 0;
+  /** The address it listens on: loopback, or (the real tier's node) the pod network's bridge address. */
+  host = "127.0.0.1";
 
-  async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+  async start(host = "127.0.0.1"): Promise<this> {
+    this.host = host;
+    await new Promise<void>((resolve) => this.server.listen(0, host, resolve));
     this.port = (this.server.address() as AddressInfo).port;
     return this;
   }
@@ -115,7 +121,7 @@ export class AwsDouble {
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `http://${this.host}:${this.port}`;
   }
 
   /** Forgets what a test changed: recorded calls, injected faults, denials; with `data`, every secret and parameter too. */
@@ -150,9 +156,19 @@ export class AwsDouble {
     return this.storeSecret(`${service}!${name}`, value, randomBytes(8).toString("hex"), region);
   }
 
-  private storeSecret(name: string, value: string | Buffer, versionId: string, region: string): string {
+  /**
+   * Stores a secret under the full ARN a declaration names (a secret that already exists in the
+   * account: its ARN ends in "-" and the 6 characters Secrets Manager chose). A second put rotates it.
+   */
+  putSecretAt(arn: string, value: string | Buffer, versionId = randomBytes(8).toString("hex")): string {
+    const m = /^arn:aws:secretsmanager:([a-z0-9-]+):\d{12}:secret:(.+)-[A-Za-z0-9]{6}$/.exec(arn);
+    if (!m) throw new Error(`not a Secrets Manager secret ARN: ${arn}`);
+    return this.storeSecret(m[2], value, versionId, m[1], arn);
+  }
+
+  private storeSecret(name: string, value: string | Buffer, versionId: string, region: string, givenArn?: string): string {
     const existing = this.secrets.get(name);
-    const arn = existing?.arn ?? `arn:aws:secretsmanager:${region}:${ACCOUNT}:secret:${name}-${arnSuffix()}`;
+    const arn = existing?.arn ?? givenArn ?? `arn:aws:secretsmanager:${region}:${ACCOUNT}:secret:${name}-${arnSuffix()}`;
     const versions = (existing?.versions ?? []).map((v) => ({ ...v, stages: v.stages.includes("AWSCURRENT") ? ["AWSPREVIOUS"] : [] }));
     versions.push({ versionId, stages: ["AWSCURRENT"], ...(typeof value === "string" ? { string: value } : { binary: value }) });
     this.secrets.set(name, { name, arn, versions });
@@ -168,6 +184,15 @@ export class AwsDouble {
 
   callsOf(op: Op): Call[] {
     return this.calls.filter((c) => c.op === op);
+  }
+
+  /**
+   * Trusts, instead of irsaEnv's file, the web identity tokens `tokens()` lists when a request comes:
+   * the service-account tokens a real kubelet projected into pods (issued by a real API server), as
+   * STS trusts the cluster's OIDC issuer.
+   */
+  trustWebIdentityTokens(tokens: () => string[]): void {
+    this.webIdentityTokens = tokens;
   }
 
   /** Env of a pod with IRSA: a projected token file, the role ARN, and the SDKs' endpoint variables. */
@@ -317,13 +342,14 @@ export class AwsDouble {
     const xmlError = (status: number, code: string, message: string) =>
       send(status, "text/xml", `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>r</RequestId></ErrorResponse>`);
     const expected = this.webIdentityTokenFile && fs.readFileSync(this.webIdentityTokenFile, "utf8");
+    const trusted = this.webIdentityTokens ? this.webIdentityTokens().includes(form.WebIdentityToken) : !!expected && form.WebIdentityToken === expected;
     if (form.Action !== "AssumeRoleWithWebIdentity" || form.Version !== "2011-06-15") return xmlError(400, "InvalidAction", "unsupported action");
-    if (!expected || form.WebIdentityToken !== expected) return xmlError(400, "InvalidIdentityToken", "Couldn't retrieve verification key from your identity provider");
+    if (!trusted) return xmlError(400, "InvalidIdentityToken", "Couldn't retrieve verification key from your identity provider");
     // STS's own constraint on the session name (API reference: 2-64 of [\w+=,.@-]).
     if (form.RoleSessionName === undefined || !/^[\w+=,.@-]{2,64}$/.test(form.RoleSessionName)) {
       return xmlError(400, "ValidationError", `1 validation error detected: Value '${form.RoleSessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]* and length 2-64`);
     }
-    if (form.RoleArn !== ROLE_ARN) return xmlError(403, "AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity");
+    if (!this.roles.has(form.RoleArn)) return xmlError(403, "AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity");
     const c = this.issue("sts");
     const session = form.RoleSessionName ?? "s";
     send(

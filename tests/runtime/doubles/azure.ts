@@ -20,6 +20,14 @@ export interface AzureDoublesOptions {
   clientId: string;
   /** The federated token file the pod has; its content is the only assertion Entra accepts. */
   tokenFile: string;
+  /**
+   * Instead of `tokenFile`: the assertions Entra accepts when a request comes (the real tier: the
+   * service-account tokens a real kubelet projected, as Entra trusts the cluster's issuer).
+   */
+  tokens?: () => string[];
+  /** Where both listen (default loopback), and the vault's port (default any: 443 for a vault URL without a port). */
+  host?: string;
+  vaultPort?: number;
 }
 
 export interface KvSecret {
@@ -66,8 +74,9 @@ export class AzureDoubles {
     const tls = { key: this.opts.pki.key, cert: this.opts.pki.cert };
     this.entra = createServer(tls, (req, res) => void this.onEntra(req, res));
     this.vault = createServer(tls, (req, res) => void this.onVault(req, res));
-    this.authorityHost = `https://127.0.0.1:${await listen(this.entra)}`;
-    this.vaultUrl = `https://127.0.0.1:${await listen(this.vault)}`;
+    const host = this.opts.host ?? "127.0.0.1";
+    this.authorityHost = `https://${host}:${await listen(this.entra, host)}`;
+    this.vaultUrl = `https://${host}:${await listen(this.vault, host, this.opts.vaultPort)}`;
     return this;
   }
 
@@ -105,12 +114,13 @@ export class AzureDoubles {
         });
         return;
       }
-      const federated = readFileSync(this.opts.tokenFile, "utf8").trim();
+      const assertion = form.get("client_assertion") ?? "";
+      const trusted = this.opts.tokens ? this.opts.tokens().map((t) => t.trim()).includes(assertion) : assertion === readFileSync(this.opts.tokenFile, "utf8").trim();
       const problem =
         form.get("client_id") !== this.opts.clientId ? "AADSTS700016: Application not found in the directory."
         : form.get("grant_type") !== "client_credentials" ? "AADSTS70003: unsupported grant_type."
         : form.get("client_assertion_type") !== ASSERTION_TYPE ? "AADSTS7000219: client_assertion_type is missing or wrong."
-        : form.get("client_assertion") !== federated || this.rejectAssertion ? "AADSTS700213: No matching federated identity record found for presented assertion."
+        : !trusted || this.rejectAssertion ? "AADSTS700213: No matching federated identity record found for presented assertion."
         : form.get("scope") !== VAULT_SCOPE ? "AADSTS70011: The provided value for the input parameter 'scope' is not valid."
         : undefined;
       if (problem) {

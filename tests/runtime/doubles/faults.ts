@@ -69,9 +69,9 @@ export function applyCommonFault(kind: FaultKind, req: IncomingMessage, res: Ser
   return false;
 }
 
-/** Listens on 127.0.0.1, port 0. */
-export async function listen(server: Server): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+/** Listens on 127.0.0.1 (or `host`: the real tier's pod network bridge), port 0 (or `port`). */
+export async function listen(server: Server, host = "127.0.0.1", port = 0): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(port, host, resolve));
   return (server.address() as AddressInfo).port;
 }
 

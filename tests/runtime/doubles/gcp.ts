@@ -80,11 +80,15 @@ export class GcpDoubles {
   private api!: Server;
   private readonly regional: Server[] = [];
 
-  async start(): Promise<this> {
+  /** Where the servers listen: loopback, or (the real tier's node) the pod network's bridge address. */
+  private host = "127.0.0.1";
+
+  async start(host = "127.0.0.1"): Promise<this> {
+    this.host = host;
     this.metadata = createServer((req, res) => this.onMetadata(req, res));
     this.api = createServer((req, res) => this.onApi(req, res));
-    this.metadataHost = `127.0.0.1:${await listen(this.metadata)}`;
-    this.endpoint = `http://127.0.0.1:${await listen(this.api)}`;
+    this.metadataHost = `${host}:${await listen(this.metadata, host)}`;
+    this.endpoint = `http://${host}:${await listen(this.api, host)}`;
     return this;
   }
 
@@ -92,7 +96,7 @@ export class GcpDoubles {
   async startRegion(location: string): Promise<string> {
     const server = createServer((req, res) => this.onApi(req, res, location));
     this.regional.push(server);
-    const url = `http://127.0.0.1:${await listen(server)}`;
+    const url = `http://${this.host}:${await listen(server, this.host)}`;
     this.regionalEndpoints.set(location, url);
     return url;
   }

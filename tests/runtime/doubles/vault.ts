@@ -10,8 +10,15 @@ import type { TestPki } from "./tls";
  * A loopback double of HashiCorp Vault: Kubernetes auth login (the JWT must be the pod's service
  * account token file, the role must exist) and KV version 2 reads (the X-Vault-Token must be one
  * this double issued, for a role whose policy covers the path), speaking Vault's HTTP API as its API
- * docs describe it (`auth/kubernetes/login`, the KV version 2 secrets engine).
+ * docs describe it (`auth/kubernetes/login`, the KV version 2 secrets engine). Status codes, error
+ * texts, headers and body fields follow what a real Vault v1.21.4 answers (tests-real/vault.test.ts
+ * compares the two); one known difference: a JWT for another ServiceAccount or namespace is refused
+ * here with "permission denied", where Vault names the mismatch ("service account name not
+ * authorized", "namespace not authorized"): this double does not read the JWT's claims.
  */
+/** The headers Vault sends on every API answer (JSON without a charset, never cached). */
+const VAULT_HEADERS = { "content-type": "application/json", "cache-control": "no-store" };
+
 export interface VaultDoubleOptions {
   /** The service account token file the pod has; its content is the only JWT login accepts. */
   tokenFile: string;
@@ -69,7 +76,8 @@ export class VaultDouble {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", this.address);
-    const errors = (status: number, ...errs: string[]) => sendJson(res, status, { errors: errs });
+    const send = (status: number, body: unknown) => sendJson(res, status, body, VAULT_HEADERS);
+    const errors = (status: number, ...errs: string[]) => send(status, { errors: errs });
     if (this.opts.namespace && req.headers["x-vault-namespace"] !== this.opts.namespace) {
       return void errors(403, "permission denied");
     }
@@ -88,24 +96,36 @@ export class VaultDouble {
       this.logins++;
       const fault = this.faults.take("login");
       if (fault && this.fault(fault, req, res)) return;
-      if (!body.role || !this.roles.has(body.role)) return void errors(400, `invalid role name "${body.role}"`);
+      if (!body.role) return void errors(400, "missing role");
+      if (!this.roles.has(body.role)) return void errors(400, `invalid role name "${body.role}"`);
       if (body.jwt !== readFileSync(this.opts.tokenFile, "utf8").trim()) return void errors(403, "permission denied");
       const token = `hvs.${randomBytes(12).toString("hex")}`;
       this.tokens.set(token, body.role);
-      sendJson(res, 200, {
+      // Vault lists the policies sorted; metadata names the ServiceAccount the JWT was for.
+      const policies = [body.role, "default"].sort();
+      send(200, {
         request_id: randomBytes(8).toString("hex"),
         lease_id: "",
         renewable: false,
         lease_duration: 0,
         data: null,
-        auth: { client_token: token, accessor: randomBytes(8).toString("hex"), policies: ["default", body.role], token_policies: ["default", body.role], lease_duration: 2764800, renewable: true, entity_id: "", token_type: "service", orphan: true },
+        wrap_info: null,
+        warnings: null,
+        auth: {
+          client_token: token, accessor: randomBytes(8).toString("hex"), policies, token_policies: policies,
+          metadata: { role: body.role, service_account_name: "", service_account_namespace: "", service_account_secret_name: "", service_account_uid: "" },
+          lease_duration: 2764800, renewable: true, entity_id: "", token_type: "service", orphan: true, mfa_requirement: null, num_uses: 0,
+        },
+        mount_type: "",
       });
       return;
     }
     const m = /^\/v1\/secret\/data\/(.+)$/.exec(url.pathname);
     if (req.method === "GET" && m) {
-      const role = this.tokens.get(String(req.headers["x-vault-token"] ?? ""));
-      if (!role) return void errors(403, "permission denied");
+      const presented = req.headers["x-vault-token"];
+      const role = this.tokens.get(String(presented ?? ""));
+      // No token: "permission denied"; a token Vault does not know: both reasons, as a multierror.
+      if (!role) return void (presented ? errors(403, "2 errors occurred:\n\t* permission denied\n\t* invalid token\n\n") : errors(403, "permission denied"));
       const path = m[1];
       this.reads++;
       if (this.readDelayMs > 0) {
@@ -123,7 +143,7 @@ export class VaultDouble {
       if (!entry || !(version in entry.versions)) return void errors(404);
       const data = entry.versions[version];
       const metadata = { created_time: "2026-11-22T10:00:00.000000Z", custom_metadata: null, deletion_time: data ? "" : "2026-11-22T11:00:00.000000Z", destroyed: false, version };
-      sendJson(res, data ? 200 : 404, { request_id: randomBytes(8).toString("hex"), lease_id: "", renewable: false, lease_duration: 0, data: { data, metadata }, wrap_info: null, warnings: null, auth: null });
+      send(data ? 200 : 404, { request_id: randomBytes(8).toString("hex"), lease_id: "", renewable: false, lease_duration: 0, data: { data, metadata }, wrap_info: null, warnings: null, auth: null, mount_type: data ? "kv" : "" });
       return;
     }
     errors(404);
@@ -131,10 +151,12 @@ export class VaultDouble {
 
   private fault(kind: FaultKind, req: IncomingMessage, res: ServerResponse): boolean {
     if (applyCommonFault(kind, req, res, this.server)) return true;
-    // Vault's rate limit quota refusal; with response headers off (Vault's default) no Retry-After.
-    if (kind === "throttle") sendJson(res, 429, { errors: ["request path \"secret/data\": rate limit quota exceeded"] });
-    else if (kind === "server-error") sendJson(res, 503, { errors: ["Vault is sealed"] });
-    else sendJson(res, 403, { errors: ["permission denied"] });
+    // A rate limit quota's 429 names the request path; Vault sends no Retry-After unless
+    // sys/quotas/config enables enable_rate_limit_response_headers.
+    const requestPath = new URL(req.url ?? "/", this.address).pathname.replace(/^\/v1\//, "");
+    if (kind === "throttle") sendJson(res, 429, { errors: [`request path "${requestPath}": rate limit quota exceeded`] }, VAULT_HEADERS);
+    else if (kind === "server-error") sendJson(res, 503, { errors: ["Vault is sealed"] }, VAULT_HEADERS);
+    else sendJson(res, 403, { errors: ["permission denied"] }, VAULT_HEADERS);
     return true;
   }
 }

@@ -1,0 +1,241 @@
+import { createHash, randomBytes } from "node:crypto";
+import { IMAGE_NAMES } from "./images";
+import { renderedObjects, type KubeObject } from "./rendered";
+import type { AwsDouble } from "../../tests/runtime/doubles/aws";
+import type { GcpDoubles } from "../../tests/runtime/doubles/gcp";
+import type { AzureDoubles } from "../../tests/runtime/doubles/azure";
+
+/**
+ * Rendered objects made runnable on the real tier's node (tests-real/node.test.ts): local images,
+ * what the clouds' identity webhooks inject, the doubles' endpoints (test-only), and app containers
+ * that run a check script printing hashes, never values.
+ */
+
+export const MOUNT = "/run/secrets/app";
+const TOKEN_DIR = "/var/run/secrets/eks.amazonaws.com/serviceaccount";
+
+export const sha = (v: string) => createHash("sha256").update(v).digest("hex");
+
+/** Each example rendered once (a program's module runs once per process). */
+const renderCache = new Map<string, Promise<KubeObject[]>>();
+export function rendered(example: string): Promise<KubeObject[]> {
+  if (!renderCache.has(example)) renderCache.set(example, renderedObjects(example));
+  return renderCache.get(example)!;
+}
+
+/** Rendered objects moved into another namespace (the Namespace object renamed with them). */
+export function inNamespace(objects: KubeObject[], ns: string): KubeObject[] {
+  return objects.map((o) => {
+    const c = structuredClone(o);
+    if (c.kind === "Namespace") c.metadata.name = ns;
+    else c.metadata.namespace = ns;
+    return c;
+  });
+}
+
+/** The pod templates of a workload object (Deployment, Job, CronJob). */
+export function podSpecOf(o: KubeObject): KubeObject | undefined {
+  if (o.kind === "CronJob") return o.spec.jobTemplate.spec.template;
+  if (["Deployment", "StatefulSet", "Job", "DaemonSet"].includes(o.kind)) return o.spec.template;
+  return undefined;
+}
+
+export interface Stores {
+  aws: AwsDouble;
+  gcp: GcpDoubles & { podEnv(): Record<string, string> };
+  azure: AzureDoubles;
+  /** The test CA the Azure doubles' certificate chains to (a pod trusts it through NODE_EXTRA_CA_CERTS). */
+  caPem: string;
+  /** The pod network's bridge address (where every double listens). */
+  bridgeIp: string;
+}
+
+const TEST_CA = { configMap: "secret-mount-test-ca", dir: "/etc/secret-mount-test-ca" };
+const AZURE_TOKEN_DIR = "/var/run/secrets/azure/tokens";
+
+export interface Prepared {
+  objects: KubeObject[];
+  /** Expected sha256 of each declared file (spec files[].path), per workload name. */
+  expected: Map<string, Map<string, string>>;
+}
+
+/**
+ * Makes rendered objects runnable here: local images, the IRSA injection of the EKS webhook for the
+ * containers not in skip-containers, the double's endpoints, the app containers' command replaced by
+ * `script(workload)`. Secrets named by the spec are stored in the double with fresh random values.
+ */
+export function prepare(
+  objects: KubeObject[],
+  stores: Stores,
+  script: (o: KubeObject, files: string[]) => string,
+): Prepared {
+  const { aws, gcp } = stores;
+  const expected = new Map<string, Map<string, string>>();
+  const out = structuredClone(objects);
+  for (const o of out) {
+    const tpl = podSpecOf(o);
+    if (!tpl) continue;
+    const spec = tpl.spec;
+    const fetch = spec.initContainers.find((c: KubeObject) => c.name === "secret-mount-fetch");
+    const fetchSpec = JSON.parse(fetch.env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value);
+    // One random value per source (a JSON object of random values when files pick keys of it).
+    const idOf = (src: KubeObject): string => src.secretId ?? src.name;
+    const stored = new Map<string, Record<string, string> | string>();
+    for (const f of fetchSpec.files) {
+      const id = idOf(f.source);
+      const value = stored.get(id) ?? (f.jsonKey ? {} : `v-${randomBytes(12).toString("hex")}`);
+      if (f.jsonKey && typeof value === "object") value[f.jsonKey] = `v-${randomBytes(12).toString("hex")}`;
+      stored.set(id, value);
+    }
+    const files = new Map<string, string>();
+    let usesGcp = false;
+    const vaultHosts = new Set<string>();
+    for (const f of fetchSpec.files) {
+      const s = f.source;
+      const value = stored.get(idOf(s))!;
+      const text = typeof value === "object" ? JSON.stringify(value) : value;
+      if (s.type === "aws-secretsmanager") aws.putSecretAt(s.secretId, text);
+      else if (s.type === "aws-ssm") aws.putParameter(s.name, text);
+      else if (s.type === "gcp-secretmanager") {
+        gcp.versions.set(s.name, { data: text, version: 1 });
+        usesGcp = true;
+      } else if (s.type === "azure-keyvault") {
+        stores.azure.secrets.set(s.name, { value: text, version: randomBytes(16).toString("hex") });
+        vaultHosts.add(new URL(s.vaultUrl).hostname);
+      } else throw new Error(`source ${s.type} has no double here`);
+      files.set(f.path, sha(typeof value === "object" ? value[f.jsonKey] : value));
+    }
+    expected.set(o.metadata.name, files);
+
+    const skip = String(tpl.metadata?.annotations?.["eks.amazonaws.com/skip-containers"] ?? "")
+      .split(",")
+      .filter(Boolean);
+    const sa = objects.find(
+      (x) =>
+        x.kind === "ServiceAccount" &&
+        x.metadata.name === spec.serviceAccountName &&
+        x.metadata.namespace === o.metadata.namespace,
+    );
+    const roleArn = sa?.metadata?.annotations?.["eks.amazonaws.com/role-arn"];
+    // The role exists in the account (as `pulumi up` would have created it) and trusts the cluster's tokens.
+    if (roleArn) aws.roles.add(roleArn);
+    if (roleArn)
+      spec.volumes.push({
+        name: "aws-iam-token",
+        projected: {
+          sources: [
+            { serviceAccountToken: { audience: "sts.amazonaws.com", expirationSeconds: 86400, path: "token" } },
+          ],
+        },
+      });
+    // AKS: what the workload identity webhook adds to a labelled pod's containers it does not skip.
+    const azureSa = sa?.metadata?.annotations?.["azure.workload.identity/client-id"]
+      ? sa.metadata.annotations
+      : undefined;
+    const azureUse = tpl.metadata?.labels?.["azure.workload.identity/use"] === "true" && azureSa;
+    const azureSkip = String(tpl.metadata?.annotations?.["azure.workload.identity/skip-containers"] ?? "")
+      .split(";")
+      .filter(Boolean);
+    if (azureUse) {
+      spec.volumes.push({
+        name: "azure-identity-token",
+        projected: {
+          sources: [
+            {
+              serviceAccountToken: {
+                audience: "api://AzureADTokenExchange",
+                expirationSeconds: 3600,
+                path: "azure-identity-token",
+              },
+            },
+          ],
+        },
+      });
+    }
+    if (vaultHosts.size > 0) {
+      // Test-only: the vault's host name resolves to the bridge (the double listens on :443 there),
+      // and the fetcher trusts the test CA (a ConfigMap the test creates beside the workload).
+      spec.hostAliases = [{ ip: stores.bridgeIp, hostnames: [...vaultHosts] }];
+      spec.volumes.push({ name: "test-ca", configMap: { name: TEST_CA.configMap } });
+      const ns = o.metadata.namespace;
+      if (
+        !out.some((x) => x.kind === "ConfigMap" && x.metadata.name === TEST_CA.configMap && x.metadata.namespace === ns)
+      ) {
+        out.push({
+          apiVersion: "v1",
+          kind: "ConfigMap",
+          metadata: { name: TEST_CA.configMap, namespace: ns },
+          data: { "ca.pem": stores.caPem },
+        });
+      }
+    }
+    for (const c of [...spec.initContainers, ...spec.containers]) {
+      if (c.name === "secret-mount-fetch") {
+        c.image = IMAGE_NAMES.fetch;
+        // Test-only: GKE's metadata server and Secret Manager are the doubles on the pod network.
+        if (usesGcp) c.env = [...c.env, ...Object.entries(gcp.podEnv()).map(([name, value]) => ({ name, value }))];
+        if (vaultHosts.size > 0) {
+          c.env = [...c.env, { name: "NODE_EXTRA_CA_CERTS", value: `${TEST_CA.dir}/ca.pem` }];
+          c.volumeMounts = [...c.volumeMounts, { name: "test-ca", mountPath: TEST_CA.dir, readOnly: true }];
+        }
+      } else {
+        c.image = IMAGE_NAMES.app;
+        c.command = ["sh", "-c", script(o, [...files.keys()])];
+      }
+      if (azureUse && !azureSkip.includes(c.name)) {
+        c.env = [
+          ...(c.env ?? []),
+          { name: "AZURE_CLIENT_ID", value: azureSa["azure.workload.identity/client-id"] },
+          { name: "AZURE_TENANT_ID", value: azureSa["azure.workload.identity/tenant-id"] },
+          { name: "AZURE_FEDERATED_TOKEN_FILE", value: `${AZURE_TOKEN_DIR}/azure-identity-token` },
+          // Test-only: Entra ID is the double on the pod network (the webhook sets Microsoft's authority).
+          { name: "AZURE_AUTHORITY_HOST", value: `${stores.azure.authorityHost}/` },
+        ];
+        c.volumeMounts = [
+          ...(c.volumeMounts ?? []),
+          { name: "azure-identity-token", mountPath: AZURE_TOKEN_DIR, readOnly: true },
+        ];
+      }
+      if (!roleArn || skip.includes(c.name)) continue;
+      // What the EKS pod identity webhook adds to every container it does not skip.
+      c.env = [
+        ...(c.env ?? []).filter((e: KubeObject) => !["AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"].includes(e.name)),
+        { name: "AWS_ROLE_ARN", value: roleArn },
+        { name: "AWS_WEB_IDENTITY_TOKEN_FILE", value: `${TOKEN_DIR}/token` },
+        // Test-only: the double's endpoints on the pod network.
+        ...Object.entries(aws.endpointEnv()).map(([name, value]) => ({ name, value })),
+      ];
+      c.volumeMounts = [...(c.volumeMounts ?? []), { name: "aws-iam-token", mountPath: TOKEN_DIR, readOnly: true }];
+    }
+  }
+  return { objects: out, expected };
+}
+
+/** A check an app container runs: who it is, each file's mode, owner and hash, the mount, a write attempt. */
+export function checkScript(files: string[], then: string): string {
+  return [
+    `d=${MOUNT}`,
+    `echo "check id $(id -u) $(id -G)"`,
+    ...files.map(
+      (f) => `echo "check file ${f} $(stat -L -c '%a %u %g' "$d/${f}") $(sha256sum < "$d/${f}" | cut -d' ' -f1)"`,
+    ),
+    `echo "check dir . $(stat -c '%a %u %g' "$d")"`,
+    `echo "check dir ..data $(stat -L -c '%a %u %g' "$d/..data")"`,
+    `echo "check data-link $(readlink "$d/..data")"`,
+    `echo "check mount $(grep " $d " /proc/mounts)"`,
+    `echo "check write $(touch "$d/intruder" 2>&1 && echo written)"`,
+    `echo "check write-data $(touch "$d/..data/intruder" 2>&1 && echo written)"`,
+    "echo checks-done",
+    then,
+  ].join("\n");
+}
+
+/** The `check ...` lines of an app container's log, by key. */
+export function checks(log: string): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const l of log.split("\n")) {
+    const r = /^check (id|mount|write-data|write|data-link|file \S+|dir \S+) ?(.*)$/.exec(l);
+    if (r) m.set(r[1], r[2]);
+  }
+  return m;
+}

@@ -1,0 +1,544 @@
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { startCluster, type Cluster, type KubeResponse } from "./helpers/cluster";
+import {
+  FETCH_IMAGE_CONFIG,
+  IMAGE_NAMES,
+  stageBusyboxImage,
+  stageFetchImage,
+  stagePauseImage,
+  writeOciArchive,
+} from "./helpers/images";
+import { startNode, type KubeNode } from "./helpers/node";
+import {
+  checks,
+  checkScript,
+  inNamespace,
+  MOUNT,
+  prepare,
+  rendered,
+  sha,
+  type Prepared,
+  type Stores,
+} from "./helpers/node-pods";
+import { collectionPath, kubernetesExamples, renderedObjectsAt, type KubeObject } from "./helpers/rendered";
+import { needTool } from "./helpers/tools";
+import { AwsDouble } from "../tests/runtime/doubles/aws";
+import { GcpDoubles } from "../tests/runtime/doubles/gcp";
+import { AzureDoubles } from "../tests/runtime/doubles/azure";
+import { makeTestPki, type TestPki } from "../tests/runtime/doubles/tls";
+
+/**
+ * The rendered pods on a real node: kubelet, containerd and runc built here, the fetch image
+ * assembled from the bundle as runtime-image/Dockerfile lays it out, registered with the real tier's
+ * API server. Secrets come from the AWS double, listening on the pod network's bridge; the fetch
+ * container gets what the EKS pod identity webhook injects (role ARN, a projected service-account
+ * token for sts.amazonaws.com, honouring skip-containers) plus the double's endpoints: test-only
+ * additions made here, not in the product. App containers run a check script instead of their
+ * command; it prints hashes, never values.
+ */
+
+/** The pod network of this test: a private /24 that exists only on this machine's bridge. */
+const POD_SUBNET = "10.250.81.0/24";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function summary(r: KubeResponse): string {
+  return `HTTP ${r.status}: ${typeof r.body === "object" ? r.body.message : String(r.body).slice(0, 300)}${r.warnings.length ? ` warnings: ${r.warnings.join(" | ")}` : ""}`;
+}
+
+describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered pods", function () {
+  this.timeout(600_000);
+  let cluster: Cluster;
+  let node: KubeNode;
+  let aws: AwsDouble;
+  let stores: Stores;
+  let pki: TestPki | undefined;
+  let work: string;
+  const created: string[] = [];
+
+  async function create(objects: KubeObject[]): Promise<void> {
+    for (const o of objects) {
+      const r = await cluster.request("POST", `${collectionPath(o)}?fieldValidation=Strict`, o);
+      if (r.status === 409 && o.kind === "Namespace") continue;
+      assert.equal(r.status, 201, `${o.kind} ${o.metadata.name}: ${summary(r)}`);
+      // Pod Security (restricted, enforce + warn): a workload whose template would be refused gets a warning.
+      assert.deepEqual(r.warnings, [], `${o.kind} ${o.metadata.name}: ${summary(r)}`);
+      created.push(`${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`);
+    }
+  }
+
+  async function pods(namespace: string, selector: Record<string, string>): Promise<KubeObject[]> {
+    const q = encodeURIComponent(
+      Object.entries(selector)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(","),
+    );
+    const r = await cluster.request("GET", `/api/v1/namespaces/${namespace}/pods?labelSelector=${q}`);
+    assert.equal(r.status, 200, summary(r));
+    return r.body.items;
+  }
+
+  /** Polls until `test` returns a value, or fails with the node's logs. */
+  async function until<T>(
+    what: string,
+    test: () => Promise<T | undefined>,
+    ms = 120_000,
+    more?: () => Promise<string>,
+  ): Promise<T> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const v = await test();
+      if (v !== undefined) return v;
+      if (Date.now() > deadline)
+        assert.fail(`timed out waiting for ${what}\n${more ? await more() : ""}\n${node.logs()}`);
+      await sleep(1000);
+    }
+  }
+
+  async function appLog(
+    namespace: string,
+    selector: Record<string, string>,
+    container: string,
+    marker: string,
+  ): Promise<{ pod: KubeObject; log: string }> {
+    const fetchLogs = async () =>
+      (await pods(namespace, selector))
+        .map(
+          (p) =>
+            `--- ${p.metadata.name} secret-mount-fetch:\n${node.containerLog(namespace, p.metadata.name, "secret-mount-fetch")}`,
+        )
+        .join("\n");
+    return until(
+      `${container} in ${namespace} to print ${marker}`,
+      async () => {
+        for (const p of await pods(namespace, selector)) {
+          const log = node.containerLog(namespace, p.metadata.name, container);
+          if (log.includes(marker)) return { pod: p, log };
+        }
+        return undefined;
+      },
+      120_000,
+      fetchLogs,
+    );
+  }
+
+  function assertChecks(
+    log: string,
+    expected: Map<string, string>,
+    sizeLimit: string,
+    fsGroup: number,
+    fileMode: string,
+  ) {
+    const c = checks(log);
+    const [uid, ...groups] = (c.get("id") ?? "").split(" ");
+    assert.equal(uid, "10001", "the app runs as its declared UID");
+    assert.ok(groups.includes(String(fsGroup)), `fsGroup ${fsGroup} among the app's groups: ${groups.join(",")}`);
+    for (const [file, hash] of expected) {
+      assert.equal(
+        c.get(`file ${file}`),
+        `${parseInt(fileMode, 8).toString(8)} 65532 ${fsGroup} ${hash}`,
+        `${file}: mode, owner, group and content`,
+      );
+    }
+    // The volume's root: the kubelet's SetVolumeOwnership (group fsGroup, setgid); the data dir as
+    // runtime-image/README.md promises: 0750 with setgid kept, the fetcher's, group fsGroup.
+    const [rootMode, , rootGroup] = (c.get("dir .") ?? "").split(" ");
+    assert.equal(rootGroup, String(fsGroup), `the volume root's group: ${c.get("dir .")}`);
+    assert.ok(parseInt(rootMode, 8) & 0o2000, `the volume root is setgid: ${c.get("dir .")}`);
+    assert.equal(c.get("dir ..data"), `2750 65532 ${fsGroup}`);
+    const mount = (c.get("mount") ?? "").split(" ");
+    assert.equal(mount[2], "tmpfs", `the volume is tmpfs: ${c.get("mount")}`);
+    const opts = mount[3].split(",");
+    assert.ok(opts.includes("ro"), `mounted read-only in the app: ${mount[3]}`);
+    const bytes = sizeLimit === "1Mi" ? "1024k" : sizeLimit;
+    assert.ok(opts.includes(`size=${bytes}`), `tmpfs size = the rendered sizeLimit ${sizeLimit}: ${mount[3]}`);
+    assert.match(c.get("write") ?? "", /Read-only file system/, log);
+    assert.match(c.get("write-data") ?? "", /Read-only file system/, log);
+  }
+
+  before(async function () {
+    this.timeout(0);
+    if (process.getuid?.() !== 0) {
+      console.log("      NOT RUN (pending): the kubelet and containerd need root");
+      this.skip();
+    }
+    const bins = {
+      etcd: needTool(this, "etcd"),
+      apiserver: needTool(this, "kube-apiserver"),
+      kcm: needTool(this, "kube-controller-manager"),
+      kubelet: needTool(this, "kubelet"),
+      scheduler: needTool(this, "kube-scheduler"),
+      containerd: needTool(this, "containerd"),
+      runc: needTool(this, "runc"),
+      cni: needTool(this, "cni-plugins"),
+      busybox: needTool(this, "busybox"),
+      pause: needTool(this, "pause"),
+    };
+    work = fs.mkdtempSync(path.join(os.tmpdir(), "secret-mount-node-images-"));
+    const t0 = Date.now();
+    const images = [
+      { rootfs: stageFetchImage(work), config: FETCH_IMAGE_CONFIG, name: IMAGE_NAMES.fetch },
+      { rootfs: stageBusyboxImage(work, bins.busybox), config: { Cmd: ["sh"] }, name: IMAGE_NAMES.app },
+      {
+        rootfs: stagePauseImage(work, bins.pause),
+        config: { Entrypoint: ["/pause"], User: "65535:65535" },
+        name: IMAGE_NAMES.pause,
+      },
+    ].map((i) => {
+      const tar = path.join(work, `${i.name.replace(/\W/g, "_")}.tar`);
+      writeOciArchive(i.rootfs, i.config, i.name, tar);
+      return tar;
+    });
+    console.log(`      images assembled in ${Math.round((Date.now() - t0) / 1000)} s`);
+    cluster = await startCluster(bins.etcd, bins.apiserver, bins.kcm);
+    const t1 = Date.now();
+    node = await startNode(
+      cluster,
+      {
+        kubelet: bins.kubelet,
+        scheduler: bins.scheduler,
+        containerdDir: path.dirname(bins.containerd),
+        runc: bins.runc,
+        cniDir: path.dirname(bins.cni),
+      },
+      { podSubnet: POD_SUBNET, pauseImage: IMAGE_NAMES.pause },
+    );
+    console.log(`      node ${node.name} Ready in ${Math.round((Date.now() - t1) / 1000)} s`);
+    for (const tar of images) node.importImage(tar);
+    aws = await new AwsDouble().start(node.bridgeIp);
+    const podsDir = path.join(node.dir, "kubelet", "pods");
+    /** The service-account tokens the kubelet projected into pods' volumes `volume`, file `file`. */
+    const projected = (volume: string, file: string) => () => {
+      if (!fs.existsSync(podsDir)) return [];
+      return fs.readdirSync(podsDir).flatMap((uid) => {
+        try {
+          return [fs.readFileSync(path.join(podsDir, uid, "volumes", "kubernetes.io~projected", volume, file), "utf8")];
+        } catch {
+          return [];
+        }
+      });
+    };
+    // The aks example's identity and vault, for the Azure doubles (its vault's host name is in their certificate).
+    const aks = await rendered("aks");
+    const aksSa = aks.find((o) => o.kind === "ServiceAccount")!.metadata.annotations;
+    const aksDeployment = aks.find((o) => o.kind === "Deployment")!;
+    const aksSpec = JSON.parse(
+      aksDeployment.spec.template.spec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC")
+        .value,
+    );
+    const vaultHosts = [...new Set<string>(aksSpec.files.map((f: KubeObject) => new URL(f.source.vaultUrl).hostname))];
+    pki = makeTestPki([node.bridgeIp, ...vaultHosts]);
+    const azure = await new AzureDoubles({
+      pki,
+      tenantId: aksSa["azure.workload.identity/tenant-id"],
+      clientId: aksSa["azure.workload.identity/client-id"],
+      tokenFile: "",
+      tokens: projected("azure-identity-token", "azure-identity-token"),
+      host: node.bridgeIp,
+      vaultPort: 443,
+    }).start();
+    const gcp = await new GcpDoubles().start(node.bridgeIp);
+    // The regional endpoint of the gke example's regional secret (secretmanager.<location>.rep.googleapis.com).
+    await gcp.startRegion("europe-west4");
+    stores = {
+      aws,
+      azure,
+      caPem: pki.ca,
+      bridgeIp: node.bridgeIp,
+      gcp: Object.assign(gcp, {
+        podEnv: () =>
+          ({
+            GCE_METADATA_HOST: gcp.metadataHost,
+            CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER: `${gcp.endpoint}/`,
+            ...gcp.regionalEnv(),
+          }) as Record<string, string>,
+      }),
+    };
+    // STS trusts the service-account tokens the kubelet projected for the audience sts.amazonaws.com.
+    aws.trustWebIdentityTokens(projected("aws-iam-token", "token"));
+  });
+
+  after(async () => {
+    await aws?.close();
+    await stores?.gcp.stop();
+    await stores?.azure.stop();
+    pki?.dispose();
+    node?.stop();
+    cluster?.stop();
+    // The cluster's own directory (etcd's data, keys, logs): this suite's to remove.
+    if (cluster) {
+      await sleep(1000);
+      fs.rmSync(cluster.dir, { recursive: true, force: true });
+    }
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  it("registers with the API server as system:node:<name> and is Ready, with the containerd and kubelet built here", async () => {
+    const r = await cluster.request("GET", `/api/v1/nodes/${node.name}`);
+    assert.equal(r.status, 200, summary(r));
+    const info = r.body.status.nodeInfo;
+    assert.equal(info.kubeletVersion, "v1.36.3");
+    assert.match(info.containerRuntimeVersion, /^containerd:\/\/v?2\.4\./);
+    assert.equal(r.body.status.conditions.find((c: KubeObject) => c.type === "Ready").status, "True");
+    const images = node.ctr(["images", "ls", "-q"]);
+    for (const name of Object.values(IMAGE_NAMES)) assert.ok(images.includes(name), `${name} imported`);
+  });
+
+  for (const example of kubernetesExamples()) {
+    it(`examples/${example}: the fetch init container exits 0; the app (UID 10001, fsGroup) reads every file, owners and modes as documented, on a read-only tmpfs of the rendered size`, async () => {
+      // Each example in a namespace of its own (they all name theirs "billing").
+      const { objects, expected } = prepare(
+        inNamespace(await rendered(example), `billing-${example}`),
+        stores,
+        (_o, files) => checkScript(files, "exec sleep 86400"),
+      );
+      await create(objects);
+      for (const d of objects.filter((o) => o.kind === "Deployment")) {
+        const spec = d.spec.template.spec;
+        const app = spec.containers[0].name;
+        const { pod, log } = await appLog(d.metadata.namespace, d.spec.selector.matchLabels, app, "checks-done");
+        const fetch = pod.status.initContainerStatuses.find((s: KubeObject) => s.name === "secret-mount-fetch");
+        assert.equal(fetch.state.terminated?.exitCode, 0, JSON.stringify(fetch.state));
+        const fetchSpec = JSON.parse(
+          spec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value,
+        );
+        const volume = spec.volumes.find((v: KubeObject) => v.emptyDir?.medium === "Memory");
+        assertChecks(
+          log,
+          expected.get(d.metadata.name)!,
+          volume.emptyDir.sizeLimit,
+          spec.securityContext.fsGroup,
+          fetchSpec.fileMode ?? "0440",
+        );
+        if (example === "eks") {
+          // The fetcher used the projected token: STS was asked, and every read was signed with what it issued.
+          assert.ok(
+            aws.callsOf("sts.AssumeRoleWithWebIdentity").some((c) => c.status === 200),
+            "AssumeRoleWithWebIdentity succeeded",
+          );
+          assert.equal(aws.signatureFailures, 0);
+        } else if (example === "gke") {
+          assert.ok(stores.gcp.tokenRequests > 0, "the fetcher took its token from the metadata server");
+        } else {
+          assert.ok(stores.azure.tokenRequests > 0, "the fetcher exchanged the projected token with Entra ID");
+          assert.ok(stores.azure.secretReads > 0, "and read the vault with what Entra ID issued");
+        }
+      }
+    });
+  }
+
+  it("a denied secret: the fetch init container fails with exit code 1 and the documented log lines, and the app container never starts", async () => {
+    // The eks example's objects again, in a namespace of their own; the double refuses one secret.
+    const ns = "billing-denied";
+    const { objects } = prepare(inNamespace(await rendered("eks"), ns), stores, (_o, files) =>
+      checkScript(files, "exec sleep 86400"),
+    );
+    const d = objects.find((o) => o.kind === "Deployment")!;
+    const fetchSpec = JSON.parse(
+      d.spec.template.spec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value,
+    );
+    const deniedArn: string = fetchSpec.files.find((f: KubeObject) => f.path === "db-password").source.secretId;
+    const deniedName = /:secret:(.+)-[A-Za-z0-9]{6}$/.exec(deniedArn)![1];
+    aws.denied.add(deniedName);
+    try {
+      await create(objects);
+      const app = d.spec.template.spec.containers[0].name;
+      const { pod, fetch } = await until("the fetch init container to fail", async () => {
+        for (const p of await pods(ns, d.spec.selector.matchLabels)) {
+          const f = (p.status?.initContainerStatuses ?? []).find((st: KubeObject) => st.name === "secret-mount-fetch");
+          const term = f?.state?.terminated ?? f?.lastState?.terminated;
+          if (term) return { pod: p, fetch: term };
+        }
+        return undefined;
+      });
+      assert.equal(fetch.exitCode, 1, JSON.stringify(fetch));
+      const log = node
+        .containerLog(ns, pod.metadata.name, "secret-mount-fetch")
+        .split("\n")
+        .flatMap((l) => {
+          try {
+            return [JSON.parse(l)];
+          } catch {
+            return [];
+          }
+        });
+      const failed = log.find((l) => l.event === "file-failed" && l.file === "db-password");
+      assert.ok(failed, `a file-failed line for db-password in ${JSON.stringify(log.map((l) => l.event))}`);
+      assert.equal(failed.cause, "access-denied");
+      assert.match(failed.msg, /the pod's identity may not read it \(/);
+      assert.ok(
+        log.some((l) => l.event === "fetch-failed" && /files failed; nothing was written/.test(l.msg)),
+        "the fetch-failed summary line",
+      );
+      // The app container never ran: waiting behind the init container, no log, no earlier run.
+      const latest = (await pods(ns, d.spec.selector.matchLabels)).find((p) => p.metadata.name === pod.metadata.name)!;
+      const appStatus = latest.status.containerStatuses.find((st: KubeObject) => st.name === app);
+      assert.ok(appStatus.state.waiting, JSON.stringify(appStatus.state));
+      assert.equal(appStatus.started, false);
+      assert.equal(appStatus.lastState?.terminated, undefined);
+      assert.equal(node.containerLog(ns, pod.metadata.name, app), "");
+    } finally {
+      aws.denied.delete(deniedName);
+    }
+  });
+
+  it("Pod Security (restricted) admits every rendered pod and refuses a negative control: the same pod with a privileged fetch container", async () => {
+    // Every rendered workload above was created without a Pod Security warning (create() checks it);
+    // their pods were admitted and ran. The negative control is refused by the admission plugin itself.
+    const running = await pods("billing-eks", {});
+    assert.ok(running.length > 0, "the eks example's pod exists");
+    const pod = structuredClone(running[0]);
+    const control = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "privileged-control", namespace: "billing-eks" },
+      spec: { ...pod.spec, nodeName: undefined },
+    };
+    // (privileged with allowPrivilegeEscalation false is refused by validation before admission)
+    control.spec.initContainers[0].securityContext = {
+      ...control.spec.initContainers[0].securityContext,
+      privileged: true,
+      allowPrivilegeEscalation: undefined,
+    };
+    const r = await cluster.request("POST", "/api/v1/namespaces/billing-eks/pods", control);
+    assert.equal(r.status, 403, summary(r));
+    assert.match(
+      r.body.message,
+      /violates PodSecurity "restricted:[^"]+": privileged \(container "secret-mount-fetch" must not set securityContext.privileged=true\)/,
+    );
+  });
+
+  describe("the workload kinds and modes the examples do not show (tests-real/fixtures/node-program)", () => {
+    let fixture: KubeObject[];
+    let prepared: Prepared;
+    before(async () => {
+      fixture = await renderedObjectsAt(path.join(__dirname, "fixtures/node-program"));
+      prepared = prepare(fixture, stores, (o, files) => {
+        if (o.kind === "Deployment") {
+          return [
+            `export RELOAD_DIR=${MOUNT} RELOAD_FILES="${files.join(" ")}"`,
+            checkScript(files, `exec httpd -f -p 127.0.0.1:8080 -h /www`),
+          ].join("\n");
+        }
+        return checkScript(files, "exit 0");
+      });
+    });
+
+    it("refresh: the native sidecar starts before the app and keeps running; a new version is swapped in, visible through ..data, and the HTTP notification reaches the app", async () => {
+      const objects = prepared.objects.filter(
+        (o) => (o.kind === "Namespace" ? o.metadata.name : o.metadata.namespace) === "node-refresh",
+      );
+      await create(objects);
+      const d = objects.find((o) => o.kind === "Deployment")!;
+      const spec = d.spec.template.spec;
+      assert.equal(spec.initContainers[0].restartPolicy, "Always", "the fetcher is a native sidecar");
+      const { pod, log } = await appLog("node-refresh", d.spec.selector.matchLabels, "app", "checks-done");
+      const volume = spec.volumes.find((v: KubeObject) => v.emptyDir?.medium === "Memory");
+      assertChecks(
+        log,
+        prepared.expected.get(d.metadata.name)!,
+        volume.emptyDir.sizeLimit,
+        spec.securityContext.fsGroup,
+        "0440",
+      );
+      // The pod's status as the kubelet reports it once the app runs.
+      const { fetch, app } = await until("the app's status to say running", async () => {
+        const p = (await pods("node-refresh", d.spec.selector.matchLabels)).find(
+          (x) => x.metadata.name === pod.metadata.name,
+        );
+        const f = p?.status?.initContainerStatuses?.find((st: KubeObject) => st.name === "secret-mount-fetch");
+        const a = p?.status?.containerStatuses?.find((st: KubeObject) => st.name === "app");
+        return a?.state?.running ? { fetch: f, app: a } : undefined;
+      });
+      assert.ok(fetch.state.running, `the sidecar runs: ${JSON.stringify(fetch.state)}`);
+      assert.ok(
+        Date.parse(fetch.state.running.startedAt) <= Date.parse(app.state.running.startedAt),
+        "the sidecar started first",
+      );
+      const firstLink = checks(log).get("data-link");
+
+      // A new version in the store: the next refresh swaps it in and tells the app.
+      const fetchSpec = JSON.parse(
+        spec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value,
+      );
+      const arn = fetchSpec.files[0].source.secretId;
+      const rotated = `v-${randomBytes(12).toString("hex")}`;
+      aws.putSecretAt(arn, rotated);
+      const reload = await until(
+        "the app's reload endpoint to see the new version",
+        async () => {
+          const l = node
+            .containerLog("node-refresh", pod.metadata.name, "app")
+            .split("\n")
+            .find((x) => x.startsWith(`reload POST ${fetchSpec.files[0].path} ${sha(rotated)}`));
+          return l;
+        },
+        90_000,
+      );
+      const link = reload.split(" ").pop();
+      assert.ok(link && link !== firstLink, `..data now points at a new set (${firstLink} -> ${link})`);
+      const after = (await pods("node-refresh", d.spec.selector.matchLabels)).find(
+        (p) => p.metadata.name === pod.metadata.name,
+      )!;
+      const sidecar = after.status.initContainerStatuses.find((st: KubeObject) => st.name === "secret-mount-fetch");
+      assert.ok(sidecar.state.running, "the sidecar keeps running");
+      assert.equal(sidecar.restartCount, 0);
+    });
+
+    it("a Job and a CronJob: the fetch runs first, the job's container reads the files, and both complete", async () => {
+      const objects = prepared.objects.filter(
+        (o) => (o.kind === "Namespace" ? o.metadata.name : o.metadata.namespace) === "node-jobs",
+      );
+      await create(objects);
+      const job = objects.find((o) => o.kind === "Job")!;
+      const done = await until("the Job to complete", async () => {
+        const r = await cluster.request("GET", `/apis/batch/v1/namespaces/node-jobs/jobs/${job.metadata.name}`);
+        const c = (r.body.status?.conditions ?? []).find(
+          (x: KubeObject) => ["Complete", "Failed"].includes(x.type) && x.status === "True",
+        );
+        return c?.type;
+      });
+      assert.equal(done, "Complete");
+      const jobPods = await pods("node-jobs", { "job-name": job.metadata.name });
+      const spec = job.spec.template.spec;
+      const log = node.containerLog("node-jobs", jobPods[0].metadata.name, spec.containers[0].name);
+      assertChecks(
+        log,
+        prepared.expected.get(job.metadata.name)!,
+        spec.volumes.find((v: KubeObject) => v.emptyDir?.medium === "Memory").emptyDir.sizeLimit,
+        spec.securityContext.fsGroup,
+        "0440",
+      );
+
+      // The CronJob runs every minute: its first Job completes.
+      const cron = objects.find((o) => o.kind === "CronJob")!;
+      const cronJob = await until(
+        "the CronJob's first Job to complete",
+        async () => {
+          const r = await cluster.request("GET", "/apis/batch/v1/namespaces/node-jobs/jobs");
+          return r.body.items.find(
+            (j: KubeObject) =>
+              (j.metadata.ownerReferences ?? []).some(
+                (o: KubeObject) => o.kind === "CronJob" && o.name === cron.metadata.name,
+              ) && (j.status?.conditions ?? []).some((c: KubeObject) => c.type === "Complete" && c.status === "True"),
+          );
+        },
+        150_000,
+      );
+      const cronPods = await pods("node-jobs", { "job-name": cronJob.metadata.name });
+      const cspec = cron.spec.jobTemplate.spec.template.spec;
+      const clog = node.containerLog("node-jobs", cronPods[0].metadata.name, cspec.containers[0].name);
+      assertChecks(
+        clog,
+        prepared.expected.get(cron.metadata.name)!,
+        cspec.volumes.find((v: KubeObject) => v.emptyDir?.medium === "Memory").emptyDir.sizeLimit,
+        cspec.securityContext.fsGroup,
+        "0440",
+      );
+    });
+  });
+});

@@ -315,8 +315,19 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
     for (const name of Object.values(IMAGE_NAMES)) assert.ok(images.includes(name), `${name} imported`);
   });
 
+  /** Examples whose secrets no server on the node's bridge serves yet (pending, the reason printed). */
+  const NOT_ON_THE_NODE: Record<string, string> = {
+    vault:
+      "its secrets are in Vault, and the node tier serves the cloud stores' doubles only; the real Vault is exercised " +
+      "by vault.test.ts with TokenRequest tokens, without a pod",
+  };
+
   for (const example of kubernetesExamples()) {
-    it(`examples/${example}: the fetch init container exits 0 (or, in refresh mode, the sidecar is started); the app (UID 10001, fsGroup) reads every file, owners and modes as documented, on a read-only tmpfs of the rendered size`, async () => {
+    it(`examples/${example}: the fetch init container exits 0 (or, in refresh mode, the sidecar is started); the app (UID 10001, fsGroup) reads every file, owners and modes as documented, on a read-only tmpfs of the rendered size`, async function () {
+      if (NOT_ON_THE_NODE[example]) {
+        console.log(`      NOT ON THE NODE (pending): examples/${example}: ${NOT_ON_THE_NODE[example]}`);
+        this.skip();
+      }
       // Each example in a namespace of its own (they all name theirs "billing").
       const { objects, expected } = prepare(
         inNamespace(await rendered(example), `billing-${example}`),

@@ -196,6 +196,17 @@ export const variants: Variant[] = [
       return undefined;
     },
   },
+  {
+    name: "init with --jitless (a refresh sidecar's first fetch, NODE_OPTIONS=--jitless)",
+    argv: [],
+    init: true,
+    prepare(work) {
+      const app = imageLayout(work);
+      this.argv = [...IMAGE_FLAGS, path.join(app, "fetch.js")];
+      this.env = { NODE_COMPILE_CACHE: path.join(app, "compile-cache"), NODE_OPTIONS: "--jitless" };
+      return undefined;
+    },
+  },
   // TLS per refresh cycle: the image keeps its connections alive between cycles; these force a new
   // connection per request, with the agent's cached TLS session (resumption) or without (full handshake).
   ...[["new-connection", "a new TLS connection per request, session resumed"], ["full-handshake", "a new TLS connection per request, full handshake"]].map(([mode, label]) => ({

@@ -4,9 +4,9 @@ export type {
   ContainerArgs, ContainerPortArgs, EnvFileArgs, ExistingSecretArgs, FetchContainerArgs, GenerateArgs, RefreshArgs,
   ResourcesArgs, SecretArgs, SecretFileArgs, AwsSecretArgs, ProbeArgs, HttpGetProbeArgs, HttpHeaderArgs,
   TcpSocketProbeArgs, ExecProbeArgs, GrpcProbeArgs, AzureSecretArgs, NotifyArgs, HttpNotifyArgs, SignalNotifyArgs,
-  GenerationFileNotifyArgs,
+  GenerationFileNotifyArgs, RestartPodNotifyArgs,
 } from "./core/args";
-export type { AwsSecret, AzureSecret, Container, ContainerPort, EnvFile, ExecProbe, ExistingSecret, FetchContainer, Generate, GenerationFileNotify, GrpcProbe, HttpGetProbe, HttpHeader, HttpNotify, Notify, Probe, Refresh, Resources, Secret, SecretFile, SignalNotify, TcpSocketProbe } from "./core/args";
+export type { AwsSecret, AzureSecret, Container, ContainerPort, EnvFile, ExecProbe, ExistingSecret, FetchContainer, Generate, GenerationFileNotify, GrpcProbe, HttpGetProbe, HttpHeader, HttpNotify, Notify, Probe, Refresh, Resources, RestartPodNotify, Secret, SecretFile, SignalNotify, TcpSocketProbe } from "./core/args";
 export { AwsSecretStore, EcdsaCurve, FileDecoding, GenerateType, NotifyMethod, NotifySignal, PortProtocol, ProbeScheme } from "./core/args";
 export type { EksPlatformArgs } from "./platforms/eks/args";
 export type { EksPlatform } from "./platforms/eks/args";

@@ -10,6 +10,7 @@
 
 import { regionOfArn } from "./arn";
 import { firstDuplicateKey } from "./json-duplicate-keys";
+import { kubeletEnvNameProblem } from "./kubelet-env-file";
 
 /** The contract version this definition reads and writes. */
 export const FETCH_SPEC_VERSION = 1;
@@ -161,6 +162,19 @@ export interface EnvFileSpec {
   vars: { [name: string]: string };
 }
 
+/**
+ * An env file in the format the kubelet parses for `env[].valueFrom.fileKeyRef` (Kubernetes 1.35+,
+ * EnvFiles): `NAME='value'` lines. The pod's containers name it with `fileKeyRef { volumeName, path,
+ * key }`; the kubelet reads it when each container starts. A value the format cannot carry (a `'`,
+ * empty, over 32 KiB, not UTF-8: see kubelet-env-file.ts) fails the fetch, naming the variable.
+ */
+export interface KubeletEnvFileSpec {
+  /** Path relative to `dir`. */
+  path: string;
+  /** Variable name (also the key in the file) -> path of a file in `files` whose text becomes the value. */
+  vars: { [name: string]: string };
+}
+
 /** `init`: fetch once and exit. `refresh`: keep running as a sidecar and re-fetch. */
 export type FetchMode = "init" | "refresh";
 
@@ -205,7 +219,31 @@ export interface GenerationFileNotifySpec {
   path?: string;
 }
 
-/** How the app learns that a new set was swapped in (refresh mode): exactly one of the three. */
+/**
+ * Restart the whole pod in place after a completed swap: the refresh sidecar exits with
+ * RESTART_POD_EXIT_CODE, and the pod's restart rule on that container (action
+ * `RestartAllContainers`, Kubernetes 1.36+) makes the kubelet restart every container on the same
+ * node: the init fetch runs again, env vars (fileKeyRef) are read again, the pod keeps its UID, IP
+ * and volumes. At most one restart per `minIntervalSeconds` (the time of the last one is kept in
+ * the volume); a change that is undone before then (a store that flaps) restarts nothing.
+ */
+export interface RestartPodNotifySpec {
+  /**
+   * Least time between two restarts of the pod, in seconds. Default 300.
+   * @minimum 30
+   * @maximum 604800
+   */
+  minIntervalSeconds?: number;
+}
+
+/** The exit code of the refresh sidecar asking its pod's restart rule to restart all containers. */
+export const RESTART_POD_EXIT_CODE = 75;
+/** Least time between two restarts in place when the spec sets none. */
+export const DEFAULT_RESTART_MIN_INTERVAL_SECONDS = 300;
+/** Shortest `minIntervalSeconds` accepted. */
+export const MIN_RESTART_INTERVAL_SECONDS = 30;
+
+/** How the app learns that a new set was swapped in (refresh mode): exactly one of the four. */
 export interface NotifySpec {
   /** An HTTP request to the app on localhost. */
   http?: HttpNotifySpec;
@@ -213,6 +251,8 @@ export interface NotifySpec {
   signal?: SignalNotifySpec;
   /** A generation file the app watches. */
   generationFile?: GenerationFileNotifySpec;
+  /** Restart all of the pod's containers in place (Kubernetes 1.36+). */
+  restartPod?: RestartPodNotifySpec;
 }
 
 /** Default path of the generation file. */
@@ -254,6 +294,8 @@ export interface FetchSpec {
   files: FetchFile[];
   /** A dotenv file built from files of the set. */
   envFile?: EnvFileSpec;
+  /** An env file the kubelet reads for `fileKeyRef` env vars (Kubernetes 1.35+). */
+  kubeletEnvFile?: KubeletEnvFileSpec;
   /** Refresh mode: how the app learns of a new set, once per completed swap. */
   notify?: NotifySpec;
 }
@@ -340,7 +382,7 @@ export function parseFetchSpecJson(text: string): FetchSpec {
 /** Validates an already-parsed value as a FetchSpec and returns a normalized copy. */
 export function parseFetchSpec(raw: unknown): FetchSpec {
   const root = obj(raw, "$");
-  allowOnly(root, "$", ["version", "dir", "mode", "refreshSeconds", "fileMode", "timeoutSeconds", "files", "envFile", "notify", "$schema"]);
+  allowOnly(root, "$", ["version", "dir", "mode", "refreshSeconds", "fileMode", "timeoutSeconds", "files", "envFile", "kubeletEnvFile", "notify", "$schema"]);
   if (root.version !== FETCH_SPEC_VERSION) {
     throw new FetchSpecError("version", `is ${JSON.stringify(root.version)}; this runtime reads version ${FETCH_SPEC_VERSION} (upgrade the fetch image if the components are newer)`);
   }
@@ -397,6 +439,28 @@ export function parseFetchSpec(raw: unknown): FetchSpec {
     }
     spec.envFile = { path, vars: out };
   }
+  if (root.kubeletEnvFile !== undefined) {
+    const e = obj(root.kubeletEnvFile, "kubeletEnvFile");
+    allowOnly(e, "kubeletEnvFile", ["path", "vars"]);
+    const path = str(e.path, "kubeletEnvFile.path");
+    const problem = filePathProblem(path);
+    if (problem) throw new FetchSpecError("kubeletEnvFile.path", problem);
+    checkPathConflicts(path, "kubeletEnvFile.path", seen, -3);
+    const vars = obj(e.vars, "kubeletEnvFile.vars");
+    const names = Object.keys(vars);
+    if (names.length === 0) throw new FetchSpecError("kubeletEnvFile.vars", "must name at least one variable");
+    const out: { [name: string]: string } = {};
+    for (const name of names) {
+      const nameProblem = kubeletEnvNameProblem(name);
+      if (nameProblem) throw new FetchSpecError(`kubeletEnvFile.vars.${name}`, nameProblem);
+      const target = str(vars[name], `kubeletEnvFile.vars.${name}`);
+      if (!spec.files.some((f) => f.path === target)) {
+        throw new FetchSpecError(`kubeletEnvFile.vars.${name}`, `refers to "${target}", which is not the path of any entry in files`);
+      }
+      out[name] = target;
+    }
+    spec.kubeletEnvFile = { path, vars: out };
+  }
   if (root.notify !== undefined) {
     if (spec.mode !== "refresh") throw new FetchSpecError("notify", `applies to mode "refresh" only (an init run ends before the app starts); remove it or use mode "refresh"`);
     spec.notify = parseNotify(root.notify, seen);
@@ -407,9 +471,15 @@ export function parseFetchSpec(raw: unknown): FetchSpec {
 /** Validates a `notify` object (field paths start at `notify`); the generation file's path is checked against `seen`. */
 export function parseNotify(raw: unknown, seen: Map<string, number> = new Map()): NotifySpec {
   const n = obj(raw, "notify");
-  allowOnly(n, "notify", ["http", "signal", "generationFile"]);
+  allowOnly(n, "notify", ["http", "signal", "generationFile", "restartPod"]);
   const given = Object.keys(n).filter((k) => n[k] !== undefined);
-  if (given.length !== 1) throw new FetchSpecError("notify", `${given.length ? `sets ${given.join(" and ")}` : "is empty"}; set exactly one of http, signal, generationFile`);
+  if (given.length !== 1) throw new FetchSpecError("notify", `${given.length ? `sets ${given.join(" and ")}` : "is empty"}; set exactly one of http, signal, generationFile, restartPod`);
+  if (n.restartPod !== undefined) {
+    const r = obj(n.restartPod, "notify.restartPod");
+    allowOnly(r, "notify.restartPod", ["minIntervalSeconds"]);
+    if (r.minIntervalSeconds === undefined) return { restartPod: {} };
+    return { restartPod: { minIntervalSeconds: int(r.minIntervalSeconds, "notify.restartPod.minIntervalSeconds", MIN_RESTART_INTERVAL_SECONDS, 86400 * 7) } };
+  }
   if (n.http !== undefined) {
     const h = obj(n.http, "notify.http");
     allowOnly(h, "notify.http", ["method", "port", "path"]);
@@ -536,7 +606,7 @@ function parseSource(raw: unknown, at: string): SecretSource {
 /** Two files may not share a path, and no file may sit "inside" another (a/b vs a). */
 function checkPathConflicts(path: string, at: string, seen: Map<string, number>, index: number): void {
   for (const [other, j] of seen) {
-    const where = j === -2 ? "notify.generationFile.path" : j < 0 ? "envFile.path" : `files[${j}].path`;
+    const where = j === -3 ? "kubeletEnvFile.path" : j === -2 ? "notify.generationFile.path" : j < 0 ? "envFile.path" : `files[${j}].path`;
     const collision = pathCollision(path, other);
     if (collision === "same") throw new FetchSpecError(at, `"${path}" duplicates ${where}; every file needs its own path`);
     if (collision === "nested") throw new FetchSpecError(at, `"${path}" and ${where} "${other}" collide: one would be both a file and a directory`);

@@ -9,8 +9,11 @@ import { engineProgram, managed, secretsInState, UNKNOWN, type EngineProgram } f
 import { ROOT } from "./helpers/rendered";
 import { needTool, tool } from "./helpers/tools";
 
-// The real Pulumi engine (CLI built from the Go module proxy) runs examples/ecs through preview, up,
-// a change that must register a new task definition revision, and destroy. ECS has no Kubernetes
+// The real Pulumi engine (CLI built from the Go module proxy) runs an ECS program through preview, up,
+// a change that must register a new task definition revision, and destroy. The program is
+// tests/components/fixtures/ecs-service-program (the component's own Service), not examples/ecs:
+// the example's network, load balancer and service are awsx remote components, which need the awsx
+// plugin (pulumi-resource-awsx) at `pulumi up`, and no awsx plugin is built here. ECS has no Kubernetes
 // half: every resource goes to the recording aws/random stand-in providers (tests-real/stand-ins/),
 // which compute ARNs, revisions and names as the real aws provider does and replace a task
 // definition on any change of its definition (ForceNew in the provider's schema).
@@ -21,8 +24,9 @@ const SERVICE = "aws:ecs/service:Service";
 const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 const ROLE = "aws:iam/role:Role";
 const NEW_IMAGE = "public.ecr.aws/docker/library/busybox:1.36";
+const PROGRAM = path.join(ROOT, "tests/components/fixtures/ecs-service-program");
 
-describe("the real Pulumi engine runs examples/ecs: preview, up, a new task definition revision, destroy", function () {
+describe("the real Pulumi engine runs an ECS program (the component's own Service): preview, up, a new task definition revision, destroy", function () {
   let p: EngineProgram;
   let work = "";
   let created = 0;
@@ -44,8 +48,8 @@ describe("the real Pulumi engine runs examples/ecs: preview, up, a new task defi
     // The program imports the library by its package name: the npm package's compiled entry point.
     if (!fs.existsSync(path.join(ROOT, "dist/components/index.js"))) execFileSync("npm", ["run", "build:lib"], { cwd: ROOT, stdio: "ignore" });
     work = fs.mkdtempSync(path.join(os.tmpdir(), "secret-mount-engine-ecs-"));
-    p = engineProgram(work, "ecs", pulumiBin, { path: host.ok ? `${host.dir}:` : "" });
-    // The example's stack config (Pulumi.example.yaml): a cluster, so the Service is declared too.
+    p = engineProgram(work, PROGRAM, pulumiBin, { path: host.ok ? `${host.dir}:` : "" });
+    // The program's stack config (Pulumi.example.yaml): a cluster, so the Service is declared too.
     pulumi(["stack", "init", "example"]);
   });
 
@@ -91,10 +95,10 @@ describe("the real Pulumi engine runs examples/ecs: preview, up, a new task defi
     assert.equal(outputs.taskDefinitionArn, td.arn);
     assert.equal(outputs.logGroupName, logGroup.name);
 
-    // What the aws provider was asked to register is what `npm run render` writes for the example,
+    // What the aws provider was asked to register is what `npm run render` writes for the program,
     // apart from the values the providers compute: the log group's name and the secret versions' revision.
     const recorded = definitionsOf(recordedTd.containerDefinitions);
-    const run = await runProgram(path.join(ROOT, "examples", "ecs"));
+    const run = await runProgram(PROGRAM);
     const artifact = buildArtifacts(run.resources).artifacts.find((a) => a.path.endsWith(".task-definition.json"))!;
     const rendered = JSON.parse(artifact.content) as Obj;
     const revision = (defs: Obj[]) => defs.flatMap((d) => d.environment ?? []).find((e: Obj) => e.name === "SECRET_MOUNT_REVISION")?.value as string;

@@ -25,7 +25,8 @@ import {
   type Stores,
 } from "./helpers/node-pods";
 import { collectionPath, kubernetesExamples, renderedObjectsAt, type KubeObject } from "./helpers/rendered";
-import { needTool } from "./helpers/tools";
+import { needTool, tool } from "./helpers/tools";
+import { startEksWebhook, type EksWebhook } from "./helpers/eks-webhook";
 import { AwsDouble } from "../tests/runtime/doubles/aws";
 import { GcpDoubles } from "../tests/runtime/doubles/gcp";
 import { AzureDoubles } from "../tests/runtime/doubles/azure";
@@ -34,10 +35,11 @@ import { makeTestPki, type TestPki } from "../tests/runtime/doubles/tls";
 /**
  * The rendered pods on a real node: kubelet, containerd and runc built here, the fetch image
  * assembled from the bundle as runtime-image/Dockerfile lays it out, registered with the real tier's
- * API server. Secrets come from the AWS double, listening on the pod network's bridge; the fetch
- * container gets what the EKS pod identity webhook injects (role ARN, a projected service-account
- * token for sts.amazonaws.com, honouring skip-containers) plus the double's endpoints: test-only
- * additions made here, not in the product. App containers run a check script instead of their
+ * API server. Secrets come from the AWS double, listening on the pod network's bridge. EKS's pod
+ * identity webhook, built here and registered with the API server as EKS does, injects the role ARN
+ * and a projected service-account token for sts.amazonaws.com (honouring skip-containers); when it
+ * is not built, helpers/node-pods.ts adds the same, test-only. The double's endpoints, and what
+ * AKS's webhook would inject, are test-only additions made here, not in the product. App containers run a check script instead of their
  * command; it prints hashes, never values.
  */
 
@@ -45,6 +47,17 @@ import { makeTestPki, type TestPki } from "../tests/runtime/doubles/tls";
 const POD_SUBNET = "10.250.81.0/24";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The containers of a pod spec that got IRSA's role and token (env and mount). */
+function irsaContainers(spec: KubeObject): string[] {
+  return [...(spec.initContainers ?? []), ...spec.containers]
+    .filter(
+      (c: KubeObject) =>
+        (c.env ?? []).some((e: KubeObject) => e.name === "AWS_ROLE_ARN") ||
+        (c.volumeMounts ?? []).some((m: KubeObject) => m.name === "aws-iam-token"),
+    )
+    .map((c: KubeObject) => c.name);
+}
 
 function summary(r: KubeResponse): string {
   return `HTTP ${r.status}: ${typeof r.body === "object" ? r.body.message : String(r.body).slice(0, 300)}${r.warnings.length ? ` warnings: ${r.warnings.join(" | ")}` : ""}`;
@@ -58,6 +71,8 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
   let stores: Stores;
   let pki: TestPki | undefined;
   let work: string;
+  let eksWebhook: EksWebhook | undefined;
+  let eksWebhookMissing = "";
   const created: string[] = [];
 
   async function create(objects: KubeObject[]): Promise<void> {
@@ -180,9 +195,11 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
     };
     work = fs.mkdtempSync(path.join(os.tmpdir(), "secret-mount-node-images-"));
     const t0 = Date.now();
+    const busyboxRootfs = stageBusyboxImage(work, bins.busybox);
     const images = [
       { rootfs: stageFetchImage(work), config: FETCH_IMAGE_CONFIG, name: IMAGE_NAMES.fetch },
-      { rootfs: stageBusyboxImage(work, bins.busybox), config: { Cmd: ["sh"] }, name: IMAGE_NAMES.app },
+      { rootfs: busyboxRootfs, config: { Cmd: ["sh"] }, name: IMAGE_NAMES.app },
+      { rootfs: busyboxRootfs, config: { Cmd: ["sh"], User: "10001:10001" }, name: IMAGE_NAMES.appUser },
       {
         rootfs: stagePauseImage(work, bins.pause),
         config: { Entrypoint: ["/pause"], User: "65535:65535" },
@@ -208,6 +225,14 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
       { podSubnet: POD_SUBNET, pauseImage: IMAGE_NAMES.pause },
     );
     console.log(`      node ${node.name} Ready in ${Math.round((Date.now() - t1) / 1000)} s`);
+    // EKS's pod identity webhook when it is built; otherwise its injection is played by prepare().
+    const webhookTool = tool("amazon-eks-pod-identity-webhook");
+    if (webhookTool.ok)
+      eksWebhook = await startEksWebhook(cluster, webhookTool.bin, path.join(work, "eks-webhook"), "eu-west-1");
+    else {
+      eksWebhookMissing = webhookTool.reason;
+      console.log(`      EKS's pod identity webhook not built (its injection is test-only here): ${eksWebhookMissing}`);
+    }
     for (const tar of images) node.importImage(tar);
     aws = await new AwsDouble().start(node.bridgeIp);
     const podsDir = path.join(node.dir, "kubelet", "pods");
@@ -249,6 +274,7 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
       azure,
       caPem: pki.ca,
       bridgeIp: node.bridgeIp,
+      eksWebhook: eksWebhook !== undefined,
       gcp: Object.assign(gcp, {
         podEnv: () =>
           ({
@@ -263,6 +289,7 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
   });
 
   after(async () => {
+    eksWebhook?.stop();
     await aws?.close();
     await stores?.gcp.stop();
     await stores?.azure.stop();
@@ -289,7 +316,7 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
   });
 
   for (const example of kubernetesExamples()) {
-    it(`examples/${example}: the fetch init container exits 0; the app (UID 10001, fsGroup) reads every file, owners and modes as documented, on a read-only tmpfs of the rendered size`, async () => {
+    it(`examples/${example}: the fetch init container exits 0 (or, in refresh mode, the sidecar is started); the app (UID 10001, fsGroup) reads every file, owners and modes as documented, on a read-only tmpfs of the rendered size`, async () => {
       // Each example in a namespace of its own (they all name theirs "billing").
       const { objects, expected } = prepare(
         inNamespace(await rendered(example), `billing-${example}`),
@@ -302,7 +329,12 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
         const app = spec.containers[0].name;
         const { pod, log } = await appLog(d.metadata.namespace, d.spec.selector.matchLabels, app, "checks-done");
         const fetch = pod.status.initContainerStatuses.find((s: KubeObject) => s.name === "secret-mount-fetch");
-        assert.equal(fetch.state.terminated?.exitCode, 0, JSON.stringify(fetch.state));
+        if (spec.initContainers[0].restartPolicy === "Always") {
+          // Refresh mode: the fetcher is a native sidecar; the app started only once it was started (its startup probe: the first set written).
+          assert.ok(fetch.state.running && fetch.started === true, JSON.stringify(fetch));
+        } else {
+          assert.equal(fetch.state.terminated?.exitCode, 0, JSON.stringify(fetch.state));
+        }
         const fetchSpec = JSON.parse(
           spec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value,
         );
@@ -330,6 +362,105 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
       }
     });
   }
+
+  it("adoption: a Helm chart's Deployment adopted by a SecretMount (fixtures/node-adopt-program) runs the same way: the fetcher first, the chart's init container after it, the chart's app reads every file", async () => {
+    const { objects, expected } = prepare(
+      await renderedObjectsAt(path.join(__dirname, "fixtures/node-adopt-program")),
+      stores,
+      // The chart's init container waits for a database this test has none of: it checks and exits.
+      (_o, files, _c, init) => (init ? "exit 0" : checkScript(files, "exec sleep 86400")),
+    );
+    const d = objects.find((o) => o.kind === "Deployment" && o.metadata.name === "web")!;
+    const spec = d.spec.template.spec;
+    assert.equal(d.spec.template.metadata.annotations["secret-mount.io/adopted-by"], "shop", "rendered adopted");
+    assert.deepEqual(
+      spec.initContainers.map((c: KubeObject) => c.name),
+      ["secret-mount-fetch", "wait-for-db"],
+    );
+    // The chart names no user: the app's image does (USER 10001:10001).
+    assert.equal(spec.containers[0].securityContext?.runAsUser, undefined);
+    assert.equal(spec.containers[0].image, IMAGE_NAMES.appUser);
+    const assumedBefore = aws.callsOf("sts.AssumeRoleWithWebIdentity").filter((c) => c.status === 200).length;
+    await create(objects);
+    const { pod, log } = await appLog(d.metadata.namespace, d.spec.selector.matchLabels, "web", "checks-done");
+    const inits = Object.fromEntries(
+      pod.status.initContainerStatuses.map((st: KubeObject) => [st.name, st.state.terminated]),
+    );
+    assert.equal(inits["secret-mount-fetch"]?.exitCode, 0, JSON.stringify(inits));
+    assert.equal(inits["wait-for-db"]?.exitCode, 0, JSON.stringify(inits));
+    assert.ok(
+      Date.parse(inits["secret-mount-fetch"].finishedAt) <= Date.parse(inits["wait-for-db"].startedAt),
+      "the chart's init container ran after the fetch",
+    );
+    // The role and the token are the fetcher's only (the chart's containers are in skip-containers).
+    assert.deepEqual(irsaContainers(pod.spec), ["secret-mount-fetch"]);
+    const fetchSpec = JSON.parse(
+      spec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value,
+    );
+    assert.equal(expected.get("web")!.size, 2);
+    assertChecks(
+      log,
+      expected.get("web")!,
+      spec.volumes.find((v: KubeObject) => v.emptyDir?.medium === "Memory").emptyDir.sizeLimit,
+      spec.securityContext.fsGroup,
+      fetchSpec.fileMode ?? "0440",
+    );
+    assert.ok(
+      aws.callsOf("sts.AssumeRoleWithWebIdentity").filter((c) => c.status === 200).length > assumedBefore,
+      "the fetcher assumed the role with the projected token",
+    );
+  });
+
+  it("EKS's pod identity webhook (built here, registered as EKS does) injects the role and the projected token into the fetch container only, honouring skip-containers; the fetcher assumed the role with that token", async function () {
+    if (!eksWebhook) {
+      console.log(`      NOT RUN (pending): ${eksWebhookMissing}`);
+      this.skip();
+    }
+    const objects = await rendered("eks");
+    const d = objects.find((o) => o.kind === "Deployment")!;
+    const roleArn = objects.find((o) => o.kind === "ServiceAccount")!.metadata.annotations[
+      "eks.amazonaws.com/role-arn"
+    ];
+    // Nothing of it is rendered: what the pod has, the webhook added at admission.
+    const tpl = d.spec.template;
+    assert.deepEqual(irsaContainers(tpl.spec), []);
+    assert.equal(
+      tpl.spec.volumes.some((v: KubeObject) => v.name === "aws-iam-token"),
+      false,
+    );
+    const [pod] = await pods("billing-eks", d.spec.selector.matchLabels);
+    assert.ok(pod, "the eks example's pod");
+    const names = [...pod.spec.initContainers, ...pod.spec.containers].map((c: KubeObject) => c.name);
+    assert.ok(names.length > 1, `the pod has containers beside the fetcher: ${names.join(",")}`);
+    assert.deepEqual(
+      String(tpl.metadata.annotations["eks.amazonaws.com/skip-containers"]).split(",").sort(),
+      names.filter((n) => n !== "secret-mount-fetch").sort(),
+      "the rendered skip-containers lists every container but the fetcher",
+    );
+    assert.deepEqual(irsaContainers(pod.spec), ["secret-mount-fetch"]);
+    const fetch = pod.spec.initContainers.find((c: KubeObject) => c.name === "secret-mount-fetch");
+    const env = Object.fromEntries(fetch.env.map((e: KubeObject) => [e.name, e.value]));
+    assert.equal(env.AWS_ROLE_ARN, roleArn);
+    assert.equal(env.AWS_WEB_IDENTITY_TOKEN_FILE, "/var/run/secrets/eks.amazonaws.com/serviceaccount/token");
+    assert.equal(env.AWS_STS_REGIONAL_ENDPOINTS, "regional");
+    assert.deepEqual(
+      fetch.volumeMounts.find((m: KubeObject) => m.name === "aws-iam-token"),
+      { name: "aws-iam-token", mountPath: "/var/run/secrets/eks.amazonaws.com/serviceaccount", readOnly: true },
+    );
+    const volume = pod.spec.volumes.find((v: KubeObject) => v.name === "aws-iam-token");
+    assert.deepEqual(volume.projected.sources, [
+      { serviceAccountToken: { audience: "sts.amazonaws.com", expirationSeconds: 86400, path: "token" } },
+    ]);
+    // The webhook saw the pod (its own log) and STS accepted the token the kubelet projected for it.
+    const log = eksWebhook!.logs();
+    assert.match(log, /Pod was mutated\. .*billing-eks/);
+    for (const n of names.filter((x) => x !== "secret-mount-fetch"))
+      assert.ok(log.includes(`Container ${n} was annotated to be skipped`), `the webhook skipped ${n}`);
+    assert.ok(
+      aws.callsOf("sts.AssumeRoleWithWebIdentity").some((c) => c.status === 200),
+      "AssumeRoleWithWebIdentity with the projected token succeeded",
+    );
+  });
 
   it("a denied secret: the fetch init container fails with exit code 1 and the documented log lines, and the app container never starts", async () => {
     // The eks example's objects again, in a namespace of their own; the double refuses one secret.

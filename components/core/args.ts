@@ -460,8 +460,19 @@ export interface Container {
    * @default the image's (`WORKDIR`)
    */
   workingDir?: string;
-  /** Plain (non-secret) environment variables. Secrets belong in files, or in `envFile`. */
+  /** Plain (non-secret) environment variables. Secrets belong in files, in `secretEnv`, or in `envFile`. */
   env?: { [name: string]: pulumi.Input<string> };
+  /**
+   * Environment variables holding secrets, read by the kubelet when the container starts, with no
+   * Kubernetes Secret and no wrapper script: variable name -> the name of a declared secret with one
+   * file, or the path of a declared secret file. Needs Kubernetes 1.35 or later (EnvFiles,
+   * `env[].valueFrom.fileKeyRef`; a 1.34 API server refuses the pod). The fetcher writes the values
+   * into an env file on the memory volume; the pod spec holds only references. A value the kubelet's
+   * env file cannot carry (a `'`, empty, over 32 KiB) is refused at preview when declared, and by the
+   * fetcher (exit 1) when fetched. Values change only when the container restarts: pair it with
+   * `refresh.notify.restartPod`. See docs/env-vars.md.
+   */
+  secretEnv?: { [name: string]: string };
   /** Ports the container listens on. */
   ports?: ContainerPortArgs[];
   /** Compute requests and limits. */
@@ -568,6 +579,26 @@ export interface GenerationFileNotify {
 /** {@link GenerationFileNotify} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type GenerationFileNotifyArgs = GenerationFileNotify;
 
+/**
+ * Restart the whole pod in place after a new set is in place (Kubernetes 1.36 or later: the
+ * `RestartAllContainers` restart rule, KEP-5532, beta and on by default in 1.36). The fetch sidecar
+ * exits with code 75 and its restart rule makes the kubelet restart every container of the pod on
+ * the same node: the fetcher's init run repeats, env vars (`secretEnv`) are read again, the app
+ * starts with the new values; the pod keeps its name, UID, IP and node, and no rollout happens. A
+ * restart drops the app's connections. At most one restart per `minIntervalSeconds`; a change
+ * undone before then restarts nothing. Deployments and StatefulSets only (a Job's pods run to
+ * completion). See docs/rotation.md.
+ */
+export interface RestartPodNotify {
+  /**
+   * Least seconds between two restarts of a pod (default 300, at least 30).
+   * @default `300`
+   */
+  minIntervalSeconds?: number;
+}
+/** {@link RestartPodNotify} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
+export type RestartPodNotifyArgs = RestartPodNotify;
+
 /** How refresh mode tells the app that a new set of files is in place: set exactly one. Once per completed swap. */
 export interface Notify {
   /** An HTTP request to the app on localhost. */
@@ -576,6 +607,8 @@ export interface Notify {
   signal?: SignalNotify;
   /** A generation file the app watches. */
   generationFile?: GenerationFileNotify;
+  /** Restart all of the pod's containers in place (Kubernetes 1.36+). */
+  restartPod?: RestartPodNotify;
 }
 /** {@link Notify} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type NotifyArgs = Notify;

@@ -18,7 +18,7 @@ export interface NormalizedContainer extends ContainerArgs {
 
 const CONTAINER_FIELDS: (keyof ContainerArgs)[] = [
   "name", "image", "command", "args", "workingDir", "env", "ports", "resources", "livenessProbe", "readinessProbe",
-  "startupProbe", "runAsUser", "runAsGroup", "readOnlyRootFilesystem",
+  "startupProbe", "runAsUser", "runAsGroup", "readOnlyRootFilesystem", "secretEnv",
 ];
 /** The app containers as checked: each one that passed (undefined where one failed), and every name as written. */
 export interface CheckedContainers {

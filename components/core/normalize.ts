@@ -8,6 +8,8 @@ import { Problems } from "./problems";
 import { normalizeSecretSet, type SecretSetDeclaration } from "./secret-set";
 import { chosenPlatform, DEFAULT_NAMESPACE, normalizeFsGroup, RESERVED_NAMESPACES, type MountTarget, type PlatformChoice } from "./target";
 import { check, unknownFields } from "./unknown-fields";
+import { normalizeSecretEnv } from "./secret-env";
+import type { KubeletEnvFileSpec } from "../../spec/fetch-spec";
 
 /**
  * SecretMountedWorkload's declaration: the secret set (secret-set.ts), the mount target (target.ts),
@@ -24,6 +26,8 @@ export interface Declaration extends MountTarget {
   containers: NormalizedContainer[];
   /** SecretMountedWorkload: annotations, scheduling, pull secrets, priority and grace period of its pods. */
   podSettings?: PodSettings;
+  /** The env file the containers' `secretEnv` read (fileKeyRef), when any container declares one. */
+  kubeletEnvFile?: KubeletEnvFileSpec;
 }
 
 const TOP_LEVEL_FIELDS: (keyof WorkloadFields)[] = [
@@ -81,10 +85,13 @@ export function normalizeWorkload(name: string, args: WorkloadFields | undefined
   // Every app container must be able to read every file: check the default mode and each file's own.
   check(fileModeDeniesProblem(fileMode, containers, fsGroup), "fileMode", problems);
   for (const s of secrets) s.files.forEach((f, j) => f.mode !== undefined && check(fileModeDeniesProblem(f.mode, containers, fsGroup), `secrets[${s.index}].files[${j}].mode`, problems));
+  // secretEnv: each variable resolved to a declared file, names and known values checked.
+  const kubeletEnvFile = problems.section(() => normalizeSecretEnv(containers, set, fail));
   problems.throwIfAny();
 
   return {
     ...set, platform, namespace, createNamespace: a.createNamespace ?? false, serviceAccountName, deploymentName, workloadName: deploymentName, replicas,
     labels: labels as Declaration["labels"], volumeSizeLimit: a.volumeSizeLimit, fsGroup, containers, containerNames: containers.map((c) => c.name), podSettings,
+    ...(kubeletEnvFile ? { kubeletEnvFile } : {}),
   };
 }

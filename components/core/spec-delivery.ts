@@ -45,6 +45,8 @@ export function specBytesBound(decl: SecretSetDeclaration, references: (string |
     for (const f of s.files) total += jsonBytes({ ...f, source: "" }) + source + 1;
   }
   if (decl.envFile) total += jsonBytes(decl.envFile) + 16;
+  const kubeletEnv = (decl as { kubeletEnvFile?: unknown }).kubeletEnvFile;
+  if (kubeletEnv) total += jsonBytes(kubeletEnv) + 24;
   return total;
 }
 

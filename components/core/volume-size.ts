@@ -2,6 +2,7 @@ import { DeclarationError } from "./declaration-error";
 import type { MountTarget } from "./target";
 import type { SecretSetDeclaration } from "./secret-set";
 import { bytesToQuantity, quantityBytes } from "./quantity";
+import { KUBELET_ENV_LIMITS } from "../../spec/kubelet-env-file";
 
 const PAGE = 4096;
 const MIN_VOLUME = 1024 * 1024;
@@ -18,6 +19,12 @@ export function requiredVolumeBytes(decl: SecretSetDeclaration, maxBytesOfFile: 
   if (decl.envFile) {
     const envBytes = Object.entries(decl.envFile.vars).reduce((n, [k, p]) => n + k.length + 4 + 2 * maxBytesOfFile(p), 0);
     total += pages(envBytes);
+  }
+  // The kubelet's env file (secretEnv): NAME='value' lines, at most its own limit.
+  const kubeletEnv = (decl as { kubeletEnvFile?: { vars: { [name: string]: string } } }).kubeletEnvFile;
+  if (kubeletEnv) {
+    const envBytes = Object.entries(kubeletEnv.vars).reduce((n, [k, p]) => n + k.length + 4 + Math.min(maxBytesOfFile(p), KUBELET_ENV_LIMITS.valueBytes), 0);
+    total += pages(Math.min(envBytes, KUBELET_ENV_LIMITS.fileBytes));
   }
   return 2 * total;
 }

@@ -61,6 +61,8 @@ export interface PodWiring {
   revision?: pulumi.Input<string>;
   /** The fetch container is a native sidecar (refresh mode). */
   refresh: boolean;
+  /** The sidecar restarts the pod in place after a swap (refresh.notify.restartPod). */
+  restartPod?: boolean;
 }
 
 /** The wiring of a declaration, from what its platform provisioned. */
@@ -86,6 +88,7 @@ export function podWiring(decl: MountTarget & { allowPersistentVolumeGroupChange
     skipContainers: platform.skipContainers,
     revision: platform.revision,
     refresh: decl.refresh !== undefined,
+    restartPod: decl.refresh?.notify?.restartPod !== undefined,
   };
 }
 
@@ -146,6 +149,12 @@ export function adoptPodTemplate(template: Record<string, any> | undefined, wiri
   const spec: Obj = template?.spec;
   if (!spec || !Array.isArray(spec.containers) || spec.containers.length === 0) fail("spec.template.spec.containers", "is empty or unknown; there is no pod to wire");
   const at = (field: string) => `spec.template.spec.${field}`;
+  // The API accepts the rule in any pod, but a pod that runs to completion, restarted in place,
+  // runs its work again from the start (its init containers too).
+  if (wiring.restartPod && (spec.restartPolicy === "Never" || spec.restartPolicy === "OnFailure")) {
+    fail(at("restartPolicy"), `is "${spec.restartPolicy}": the pod runs to completion, and refresh.notify.restartPod would restart it in place and run its work again from the start; ` +
+      "notify the app another way (http, signal, generationFile), or leave this workload out of the selection");
+  }
   const changes: string[] = [];
   if (spec.shareProcessNamespace === true) {
     fail(at("shareProcessNamespace"), "is true: every container of the pod sees the fetcher's processes, and a container running as the fetcher's UID reads its " +

@@ -152,7 +152,8 @@ function deploymentFacts(o: Obj, where: string, found: FoundSpec | undefined): F
       `image ${fetch.image} (pull ${fetch.imagePullPolicy ?? "default"})`,
       securitySummary(fetch.securityContext),
       ...mountSummary(fetch, volumeName, true),
-      ...(env.length ? [`env ${env.join(", ")}`] : [])));
+      ...(env.length ? [`env ${env.join(", ")}`] : []),
+      ...((fetch.restartPolicyRules ?? []) as Obj[]).map((r) => `on exit ${r.exitCodes?.operator === "In" ? "" : `${r.exitCodes?.operator} `}${(r.exitCodes?.values ?? []).join(",")}: ${r.action === "RestartAllContainers" ? "RESTARTS ALL CONTAINERS of the pod in place" : r.action}`)));
   }
   if (volume) facts.push(fact("secrets volume", volumeSummary(volume)));
   else facts.push(fact("secrets volume", "none found: no fetch container mounts a volume"));
@@ -163,12 +164,15 @@ function deploymentFacts(o: Obj, where: string, found: FoundSpec | undefined): F
       `${f.path} <- ${sourceId(f.source)}${f.jsonKey ? ` [key ${f.jsonKey}]` : ""}${f.decode ? ` [${f.decode}]` : ""} mode ${f.mode ?? spec.fileMode ?? "0440"}`)));
     if (spec.notify) facts.push(fact("notify", notifySummary(spec.notify)));
     if (spec.envFile) facts.push(fact("env file", `${spec.envFile.path}: ${Object.entries(spec.envFile.vars as Obj).map(([k, p]) => `${k} <- ${p}`).join(", ")}`));
+    if (spec.kubeletEnvFile) facts.push(fact("kubelet env file", `${spec.kubeletEnvFile.path} (fileKeyRef): ${Object.entries(spec.kubeletEnvFile.vars as Obj).map(([k, p]) => `${k} <- ${p}`).join(", ")}`));
   }
   for (const c of (pod.initContainers ?? []) as Obj[]) {
     if (c !== fetch) facts.push(fact(`init ${c.name}`, `image ${c.image}`, securitySummary(c.securityContext), ...mountSummary(c, volumeName)));
   }
   for (const c of (pod.containers ?? []) as Obj[]) {
-    facts.push(fact(`app ${c.name}`, `image ${c.image}`, securitySummary(c.securityContext), ...mountSummary(c, volumeName)));
+    const fromFile = ((c.env ?? []) as Obj[]).filter((e) => e.valueFrom?.fileKeyRef).map((e) => `${e.name} <- ${e.valueFrom.fileKeyRef.path} [${e.valueFrom.fileKeyRef.key}]`);
+    facts.push(fact(`app ${c.name}`, `image ${c.image}`, securitySummary(c.securityContext), ...mountSummary(c, volumeName),
+      ...(fromFile.length ? [`env from the secrets volume (kubelet, at start): ${fromFile.join(", ")}`] : [])));
   }
   return facts;
 }
@@ -199,6 +203,7 @@ function podPlacementFacts(o: Obj, tpl: Obj): Fact[] {
 function notifySummary(n: Obj): string {
   if (n.http) return `once per new set: ${n.http.method ?? "POST"} http://127.0.0.1:${n.http.port}${n.http.path ?? "/"}`;
   if (n.signal) return `once per new set: ${n.signal.signal ?? "SIGHUP"} to processes named ${n.signal.process}`;
+  if (n.restartPod) return `once per new set: the sidecar exits 75 and the pod restarts in place (at most every ${n.restartPod.minIntervalSeconds ?? 300} s)`;
   return `once per new set: generation file ${n.generationFile?.path ?? "secret-mount.generation"} (watch ..data)`;
 }
 

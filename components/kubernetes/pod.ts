@@ -2,7 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { MountTarget } from "../core/target";
 import { refuseSecret } from "../core/plain-inputs";
 import type * as k8s from "@pulumi/kubernetes/types/input";
-import { FETCH_SPEC_ENV, FETCH_SPEC_FILE_ENV, POD_NAME_ENV, POD_NAMESPACE_ENV } from "../../spec/fetch-spec";
+import { FETCH_SPEC_ENV, FETCH_SPEC_FILE_ENV, POD_NAME_ENV, POD_NAMESPACE_ENV, RESTART_POD_EXIT_CODE } from "../../spec/fetch-spec";
 import { FETCH_SPEC_DIR, FETCH_SPEC_FILE } from "../core/spec-delivery";
 import type { ResourcesArgs } from "../core/args";
 import { FETCH_CONTAINER_NAME, type NormalizedContainer } from "../core/containers";
@@ -101,6 +101,11 @@ export function fetchContainer(decl: MountTarget, specJson: pulumi.Input<string>
     // A native sidecar (Kubernetes ≥ 1.29): app containers start only after the startup probe
     // passes, i.e. after the first complete write; then it keeps refreshing for the pod's life.
     container.restartPolicy = "Always";
+    // Restart in place (Kubernetes ≥ 1.36): the sidecar's exit with this code restarts every
+    // container of the pod on its node; any other exit restarts the sidecar alone (Always).
+    if (decl.refresh.notify?.restartPod) {
+      container.restartPolicyRules = [{ action: "RestartAllContainers", exitCodes: { operator: "In", values: [RESTART_POD_EXIT_CODE] } }];
+    }
     container.startupProbe = {
       exec: { command: FETCH_PROBE_COMMAND },
       periodSeconds: 1,
@@ -129,7 +134,11 @@ export function appContainer(c: NormalizedContainer, decl: Declaration): k8s.cor
   if (c.command) out.command = c.command.map((v, j) => plain(v, `command[${j}]`));
   if (c.args) out.args = c.args.map((v, j) => plain(v, `args[${j}]`));
   if (c.workingDir) out.workingDir = c.workingDir;
-  if (c.env && Object.keys(c.env).length) out.env = Object.entries(c.env).map(([name, value]) => ({ name, value: plain(value, `env.${name}`) }));
+  const env: k8s.core.v1.EnvVar[] = Object.entries(c.env ?? {}).map(([name, value]) => ({ name, value: plain(value, `env.${name}`) }));
+  // secretEnv: references only; the kubelet reads the values from the fetcher's env file at start.
+  const envFile = decl.kubeletEnvFile?.path;
+  if (c.secretEnv && envFile) env.push(...Object.keys(c.secretEnv).map((name) => ({ name, valueFrom: { fileKeyRef: { volumeName: SECRETS_VOLUME, path: envFile, key: name } } })));
+  if (env.length) out.env = env;
   if (c.ports?.length) out.ports = c.ports.map((p) => ({ containerPort: p.containerPort, protocol: p.protocol ?? "TCP", ...(p.name ? { name: p.name } : {}) }));
   if (c.resources) out.resources = c.resources;
   if (c.livenessProbe) out.livenessProbe = c.livenessProbe;

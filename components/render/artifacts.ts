@@ -8,6 +8,7 @@ import { GENERATED_DESCRIBERS } from "./describe-generated";
 import { PLATFORM_REVIEWS } from "../platforms/registry";
 import { wrapText } from "../review/terminal-text";
 import { placeholderMarker } from "./placeholder-marker";
+import { describeRemoteComponent } from "../review/describe-remote";
 
 export type { Artifact, Fact } from "../review/describe";
 
@@ -75,7 +76,10 @@ export function buildArtifacts(resources: RecordedResource[], ctx: ReviewContext
   const add = (r: { type: string; name: string }, facts: Fact[]) =>
     entries.push({ type: r.type, name: r.name, facts: facts.map((f) => ({ label: f.label, values: f.values.map(mark) })) });
 
-  for (const r of resources) if (!r.custom) add(r, [fact("component", "groups the resources below")]);
+  for (const r of resources) {
+    if (r.remote) add(r, describeRemoteComponent(r.type, clean(r.inputs)));
+    else if (!r.custom) add(r, [fact("component", "groups the resources below")]);
+  }
   for (const s of subjects) {
     const describe = DESCRIBERS[s.type] ?? PREFIX_DESCRIBERS.find((p) => s.type.startsWith(p.prefix))?.describe
       ?? (s.type.startsWith("kubernetes:") ? describeKubernetesObject : undefined);

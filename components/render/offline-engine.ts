@@ -26,6 +26,8 @@ export interface RecordedResource {
   inputs: Record<string, unknown>;
   /** What the engine answered (the inputs plus invented ARNs, ids and generated names), when known. */
   outputs?: Record<string, unknown>;
+  /** A remote component (awsx, eks, …): its provider plugin makes its resources at `pulumi up`, never offline. */
+  remote?: boolean;
 }
 
 export type { OfflineScope } from "../review/offline";
@@ -47,12 +49,15 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
   readonly resources: RecordedResource[] = [];
   /** Every id, name and ARN the mocks invented, so review output can label them. */
   readonly placeholders: Placeholder[] = [];
+  /** The types the program registered as remote components (see noteRemoteComponents). */
+  readonly remoteTypes = new Set<string>();
 
   constructor(private readonly scope: OfflineScope = DEFAULT_SCOPE) {}
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
     const state: Record<string, unknown> = { ...args.inputs };
-    this.resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs, outputs: state });
+    const remote = this.remoteTypes.has(args.type);
+    this.resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs, outputs: state, ...(remote ? { remote } : {}) });
     const autoName = `${args.name}-1a2b3c4`;
     const invent = (value: string, what: string) => {
       this.placeholders.push({ value, standsFor: `${what} of ${args.name}` });
@@ -126,6 +131,7 @@ export async function runProgram(dir: string, stack = "example", scope?: Partial
   pulumi.runtime.setAllConfig(config);
   // Transforms run, so a program that adopts workloads (SecretMount.transform) renders them adopted.
   await pulumi.runtime.setMocks(withTransforms(mocks), project, stack, false);
+  noteRemoteComponents(mocks);
   aliasLibrary();
   const main = entryPoint(dir, projectFile);
   const ctx = { dir, stackPath, stackExists: fs.existsSync(stackPath), stack, main };
@@ -158,6 +164,23 @@ export async function runProgram(dir: string, stack = "example", scope?: Partial
   if (failures.length) throw explainProgramError(failures.find(isDeclarationError) ?? failures[0], ctx);
   const placeholders = [...mocks.placeholders].sort((a, b) => b.value.length - a.value.length);
   return { project, stack, resources: mocks.resources, outputs, placeholders, scope: { ...fullScope, regionConfigured: Boolean(region || scope?.region) } };
+}
+
+/**
+ * Pulumi's mock monitor hands a remote component (`new awsx.ecs.FargateService(…)`, whose resources
+ * the awsx plugin makes at `pulumi up`) to the mocks as it does a local component, without the
+ * request's `remote` flag: the flag is read off the request here, so the review can say what it
+ * cannot show.
+ */
+function noteRemoteComponents(mocks: OfflineMocks): void {
+  type Request = { getType(): string; getRemote(): boolean };
+  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: Request, callback: unknown): unknown } | undefined;
+  if (!monitor) return;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) => {
+    if (req.getRemote()) mocks.remoteTypes.add(req.getType());
+    return register(req, callback);
+  };
 }
 
 /** Render runs Node.js programs: a project whose `runtime` names another language is refused. */

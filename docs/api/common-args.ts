@@ -5,6 +5,6 @@
  */
 export type {
   Container, ContainerPort, EnvFile, ExecProbe, ExistingSecret, FetchContainer, Generate, GenerationFileNotify, GrpcProbe,
-  HttpGetProbe, HttpHeader, HttpNotify, Notify, Probe, Refresh, Resources, Secret, SecretFile, SignalNotify, TcpSocketProbe,
+  HttpGetProbe, HttpHeader, HttpNotify, Notify, Probe, Refresh, Resources, RestartPodNotify, Secret, SecretFile, SignalNotify, TcpSocketProbe,
 } from "../../components/core/args";
 export { EcdsaCurve, FileDecoding, GenerateType, NotifyMethod, NotifySignal, PortProtocol, ProbeScheme } from "../../components/core/args";

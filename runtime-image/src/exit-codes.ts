@@ -1,4 +1,6 @@
 /** Process exit codes of the fetch program (documented in runtime-image/README.md). */
+import { RESTART_POD_EXIT_CODE } from "../../spec/fetch-spec";
+
 export const EXIT = {
   /**
    * Every file is in place (init), or a clean shutdown (refresh). Also a stop (SIGTERM/SIGINT) at any
@@ -18,6 +20,11 @@ export const EXIT = {
    * the swap, such as removing the previous generation, is only a warning: exit 0.)
    */
   WRITE_INCOMPLETE: 4,
+  /**
+   * Refresh mode with `notify.restartPod`: a new set is in place and the pod should restart all its
+   * containers in place; the restart rule on the sidecar (`RestartAllContainers` on this code) does it.
+   */
+  RESTART_POD: RESTART_POD_EXIT_CODE,
   /** A bug: an unexpected internal error (its stack is not printed, only its class name). */
   INTERNAL: 70,
 } as const;

@@ -10,7 +10,8 @@ import { fetchSources, type ProviderLoader } from "./fetch-sources";
 import type { FailureClass } from "./providers/provider";
 import { SourceError } from "./providers/provider";
 import { sourceKey, sourceRef } from "./source-ref";
-import { transformValue } from "./transform";
+import { transformValue, utf8Text } from "./transform";
+import { kubeletEnvFileProblem, kubeletEnvLine, kubeletEnvValueProblem } from "../../spec/kubelet-env-file";
 
 export interface FileReport {
   file: string;
@@ -78,6 +79,24 @@ export async function fetchSet(spec: FetchSpec, knobs: Knobs, env: NodeJS.Proces
       const bytes = renderDotenv(vars);
       files.push({ path: spec.envFile.path, bytes, mode: defaultMode });
       reports.push({ file: spec.envFile.path, source: "dotenv", bytes: bytes.length, ms: 0, attempt: 1 });
+    }
+  }
+  if (spec.kubeletEnvFile && failures.length === 0) {
+    const { path, vars } = spec.kubeletEnvFile;
+    const lines: string[] = [];
+    for (const [name, target] of Object.entries(vars)) {
+      const bytes = byPath.get(target) as Buffer;
+      const text = utf8Text(bytes);
+      const problem = kubeletEnvValueProblem(text, bytes.length);
+      if (problem) failures.push({ file: path, source: `file:${target}`, cause: "invalid", message: `${name}: the value ${problem}`, attempt: 1 });
+      else lines.push(kubeletEnvLine(name, text as string));
+    }
+    const bytes = Buffer.from(lines.join(""), "utf8");
+    const sizeProblem = kubeletEnvFileProblem(bytes.length);
+    if (failures.length === 0 && sizeProblem) failures.push({ file: path, source: "kubelet-env", cause: "invalid", message: `the env file ${sizeProblem}`, attempt: 1 });
+    if (failures.length === 0) {
+      files.push({ path, bytes, mode: defaultMode });
+      reports.push({ file: path, source: "kubelet-env", bytes: bytes.length, ms: 0, attempt: 1 });
     }
   }
   return failures.length > 0 ? { ok: false, failures, calls } : { ok: true, files, reports, calls };

@@ -11,7 +11,7 @@ import { podContext, sanitizeRoleSessionName, ROLE_SESSION_NAME_ENV } from "./au
 import { disableImds } from "./imds";
 import { flushLogs, log, setLogContext } from "./log";
 import { loadProvider } from "./providers/index";
-import { refreshLoop, runOnce } from "./run";
+import { refreshLoop, runOnce, setBeforeFirstWrite } from "./run";
 
 // SIGTERM (the kubelet, `docker stop`, ECS) or SIGINT, at any point: abort what is in flight, exit 0
 // (the handlers are installed by startProgram, below).
@@ -45,11 +45,11 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     log.info("role-session-name", { msg: `${ROLE_SESSION_NAME_ENV} made a valid STS session name (2-64 of [\\w+=,.@-]; longer names keep 55 characters and a hash)`, given: sessionNameGiven, used: env[ROLE_SESSION_NAME_ENV] });
   }
   log.info("start", { mode: config.legacyFile ? "legacy" : config.spec.mode, dir: config.legacyFile?.path ?? config.spec.dir, files: config.spec.files.length, timeoutMs: config.knobs.timeoutMs, maxAttempts: config.knobs.maxAttempts, sdkMaxAttempts: config.knobs.sdkMaxAttempts });
+  const before = config.legacyFile ? undefined : setBeforeFirstWrite(config.spec);
   const first = await runOnce(config, env, loadProvider, stop.signal);
   if (first !== EXIT.OK || stop.signal.aborted || config.legacyFile || config.spec.mode === "init") return first;
 
-  log.info("refresh-started", { intervalMs: config.knobs.refreshMs });
-  await refreshLoop(config, env, loadProvider, stop.signal);
+  if ((await refreshLoop(config, env, loadProvider, stop.signal, before)) === "restart") return EXIT.RESTART_POD;
   log.info("stopped", {});
   return EXIT.OK;
 }

@@ -48,6 +48,7 @@ export async function notifyApp(notify: NotifySpec | undefined, stop: AbortSigna
   }
   if (notify.http) return notifyHttp(notify.http, stop);
   if (notify.signal) return notifySignal(notify.signal.process, notify.signal.signal ?? "SIGHUP");
+  // notify.restartPod is the refresh loop's own (run.ts): the sidecar exits, the pod restarts.
 }
 
 async function notifyHttp(h: NonNullable<NotifySpec["http"]>, stop: AbortSignal): Promise<void> {

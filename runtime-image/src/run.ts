@@ -8,6 +8,8 @@ import { log } from "./log";
 import { generationFile, notifyApp } from "./notify";
 import { DEFAULT_FILE_MODE, parseFileMode } from "../../spec/fetch-spec";
 import type { ProviderLoader } from "./fetch-sources";
+import { DEFAULT_RESTART_MIN_INTERVAL_SECONDS, type FetchSpec } from "../../spec/fetch-spec";
+import { readRestartState, recordRestart, restartDueAt } from "./restart-pod";
 
 type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
@@ -25,7 +27,7 @@ export async function runOnce(config: RunConfig, env: NodeJS.ProcessEnv, loadPro
   }
   if (!result.ok) {
     reportFailures(result, "error");
-    log.error("fetch-failed", { msg: `${result.failures.length} of ${config.spec.files.length + (config.spec.envFile ? 1 : 0)} files failed; nothing was written`, failed: result.failures.length, ms: Date.now() - started, calls: result.calls });
+    log.error("fetch-failed", { msg: `${result.failures.length} of ${config.spec.files.length + (config.spec.envFile ? 1 : 0) + (config.spec.kubeletEnvFile ? 1 : 0)} files failed; nothing was written`, failed: result.failures.length, ms: Date.now() - started, calls: result.calls });
     return EXIT.FETCH_FAILED;
   }
   let written: WriteResult | undefined;
@@ -52,15 +54,60 @@ export async function runOnce(config: RunConfig, env: NodeJS.ProcessEnv, loadPro
   return EXIT.OK;
 }
 
-/** Refresh mode after a successful first write: runs until `stop`; a failed refresh keeps the last good set. */
-export async function refreshLoop(config: RunConfig, env: NodeJS.ProcessEnv, loadProvider: ProviderLoader, stop: AbortSignal): Promise<void> {
+/** Whether two sets read from the volume hold the same files with the same bytes. */
+function sameSet(a: Map<string, Buffer> | undefined, b: Map<string, Buffer> | undefined): boolean {
+  return a !== undefined && b !== undefined && a.size === b.size && [...a].every(([p, bytes]) => b.get(p)?.equals(bytes) === true);
+}
+
+/** The set in the volume before this run's first write, when the spec restarts the pod (see refreshLoop). */
+export function setBeforeFirstWrite(spec: FetchSpec): Map<string, Buffer> | undefined {
+  return spec.mode === "refresh" && spec.notify?.restartPod ? readCurrentSet(spec.dir, setPaths(spec)) : undefined;
+}
+
+/** The paths of every file a set holds (the generation file aside). */
+function setPaths(spec: FetchSpec): string[] {
+  return [...spec.files.map((f) => f.path), ...(spec.envFile ? [spec.envFile.path] : []), ...(spec.kubeletEnvFile ? [spec.kubeletEnvFile.path] : [])];
+}
+
+/**
+ * Refresh mode after a successful first write: runs until `stop` ("stopped"), or, with
+ * `notify.restartPod`, until the pod should restart in place ("restart": exit RESTART_POD). A failed
+ * refresh keeps the last good set.
+ */
+export async function refreshLoop(config: RunConfig, env: NodeJS.ProcessEnv, loadProvider: ProviderLoader, stop: AbortSignal, before?: Map<string, Buffer>): Promise<"stopped" | "restart"> {
   const { spec, knobs } = config;
+  const restart = spec.notify?.restartPod;
+  const minIntervalMs = (restart?.minIntervalSeconds ?? DEFAULT_RESTART_MIN_INTERVAL_SECONDS) * 1000;
+  // What the app started with: it starts after this sidecar's first write (startup probe).
+  const baseline = restart ? readCurrentSet(spec.dir, setPaths(spec)) : undefined;
+  let restartState = restart ? readRestartState(spec.dir) : { requests: 0 };
+  // After a restart in place the volume still held the previous set, which the startup probe
+  // accepts: if this sidecar's first write changed it, the app may have read either, so restart
+  // once more (debounced) rather than leave it on an old value.
+  let pending = restart !== undefined && before !== undefined && !sameSet(before, baseline);
+  if (pending) log.info("restart-deferred", { msg: "the set changed while the pod restarted; the app may have started with the previous one", inMs: Math.max(0, restartDueAt(restartState, minIntervalMs) - Date.now()), restartsRequested: restartState.requests, swaps: 0 });
+  let swaps = 0;
+  log.info("refresh-started", { intervalMs: knobs.refreshMs, ...(restart ? { restartPod: { minIntervalSeconds: minIntervalMs / 1000, restartsRequested: restartState.requests } } : {}) });
+  const restartNow = (): "restart" => {
+    const now = Date.now();
+    const sinceLastMs = restartState.lastAtMs === undefined ? undefined : now - restartState.lastAtMs;
+    try {
+      restartState = recordRestart(spec.dir, now, restartState);
+    } catch (e) {
+      log.warn("restart-state-failed", { msg: `cannot record the restart in ${spec.dir} (${(e as NodeJS.ErrnoException).code ?? "error"}); the next one is not held back by it` });
+      restartState = { requests: restartState.requests + 1, lastAtMs: now };
+    }
+    log.info("restart-pod", { msg: `exit ${EXIT.RESTART_POD}: the pod's restart rule restarts all its containers in place`, exitCode: EXIT.RESTART_POD, restartsRequested: restartState.requests, swaps, sinceLastMs, minIntervalSeconds: minIntervalMs / 1000 });
+    return "restart";
+  };
   while (!stop.aborted) {
-    const wait = jitteredIntervalMs(knobs.refreshMs);
-    if (!(await sleep(wait, stop))) return;
+    let wait = jitteredIntervalMs(knobs.refreshMs);
+    if (pending) wait = Math.min(wait, Math.max(0, restartDueAt(restartState, minIntervalMs) - Date.now()));
+    if (!(await sleep(wait, stop))) return "stopped";
+    if (pending && Date.now() >= restartDueAt(restartState, minIntervalMs)) return restartNow();
     const started = Date.now();
     const result = await fetchSet(spec, knobs, env, loadProvider, stop);
-    if (stop.aborted) return; // requests aborted; the last good set stays
+    if (stop.aborted) return "stopped"; // requests aborted; the last good set stays
     if (!result.ok) {
       reportFailures(result, "warn");
       log.warn("refresh-failed", { msg: "keeping the last good set", failed: result.failures.length, ms: Date.now() - started });
@@ -76,17 +123,32 @@ export async function refreshLoop(config: RunConfig, env: NodeJS.ProcessEnv, loa
       written = await writeAtomically(spec.dir, generation ? [...result.files, generation] : result.files, stop);
     } catch (e) {
       const err = e as WriteError;
-      if (err.code === WRITE_STOPPED) return; // the last good set stays
+      if (err.code === WRITE_STOPPED) return "stopped"; // the last good set stays
       const kept = err.visible ? "the new set was swapped in, but not every name may link to it" : "keeping the last good set";
       log.error("refresh-write-failed", { msg: `${err.message}; ${kept}`, code: err.code, visible: err.visible === true });
       continue;
     }
     reportCleanup(written);
     for (const r of result.reports) log.info("file-written", { ...r, outcome: "written" });
-    log.info("set-swapped", { dir: spec.dir, files: result.files.length, ms: Date.now() - started, calls: result.calls });
+    swaps++;
+    log.info("set-swapped", { dir: spec.dir, files: result.files.length, ms: Date.now() - started, calls: result.calls, ...(restart ? { restartsRequested: restartState.requests } : {}) });
+    if (restart) {
+      if (sameContent(baseline, result.files)) {
+        // Back to what the app started with (a store that flapped): nothing to restart for.
+        if (pending) log.info("restart-cancelled", { msg: "the set is back to what the app started with", swaps, restartsRequested: restartState.requests });
+        pending = false;
+        continue;
+      }
+      pending = true;
+      const dueAt = restartDueAt(restartState, minIntervalMs);
+      if (Date.now() >= dueAt) return restartNow();
+      log.info("restart-deferred", { msg: `the last restart in place was less than ${minIntervalMs / 1000} s ago; the new set is in place, the pod restarts when the interval is over`, inMs: dueAt - Date.now(), restartsRequested: restartState.requests, swaps });
+      continue;
+    }
     // One notification per completed swap, after every file of the set is in place.
     await notifyApp(spec.notify, stop, generation);
   }
+  return "stopped";
 }
 
 function defaultMode(config: RunConfig): number {

@@ -44,6 +44,8 @@ export const FETCH_IMAGE_CONFIG: ImageConfig = {
 export const IMAGE_NAMES = {
   fetch: "localhost/secret-mount-fetch:node-test",
   app: "localhost/secret-mount-busybox:node-test",
+  /** The same busybox, its user named by the image (USER 10001:10001), as a chart's image would. */
+  appUser: "localhost/secret-mount-busybox-user:node-test",
   pause: "localhost/secret-mount-pause:node-test",
 };
 

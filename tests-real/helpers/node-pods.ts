@@ -48,6 +48,11 @@ export interface Stores {
   caPem: string;
   /** The pod network's bridge address (where every double listens). */
   bridgeIp: string;
+  /**
+   * EKS's pod identity webhook runs (helpers/eks-webhook.ts): it injects the role and the projected
+   * token itself; otherwise prepare() adds what it would, test-only.
+   */
+  eksWebhook: boolean;
 }
 
 const TEST_CA = { configMap: "secret-mount-test-ca", dir: "/etc/secret-mount-test-ca" };
@@ -61,13 +66,13 @@ export interface Prepared {
 
 /**
  * Makes rendered objects runnable here: local images, the IRSA injection of the EKS webhook for the
- * containers not in skip-containers, the double's endpoints, the app containers' command replaced by
+ * containers not in skip-containers (unless the real webhook runs), the double's endpoints, the app containers' command replaced by
  * `script(workload)`. Secrets named by the spec are stored in the double with fresh random values.
  */
 export function prepare(
   objects: KubeObject[],
   stores: Stores,
-  script: (o: KubeObject, files: string[]) => string,
+  script: (o: KubeObject, files: string[], container: KubeObject, init: boolean) => string,
 ): Prepared {
   const { aws, gcp } = stores;
   const expected = new Map<string, Map<string, string>>();
@@ -119,7 +124,7 @@ export function prepare(
     const roleArn = sa?.metadata?.annotations?.["eks.amazonaws.com/role-arn"];
     // The role exists in the account (as `pulumi up` would have created it) and trusts the cluster's tokens.
     if (roleArn) aws.roles.add(roleArn);
-    if (roleArn)
+    if (roleArn && !stores.eksWebhook)
       spec.volumes.push({
         name: "aws-iam-token",
         projected: {
@@ -179,8 +184,10 @@ export function prepare(
           c.volumeMounts = [...c.volumeMounts, { name: "test-ca", mountPath: TEST_CA.dir, readOnly: true }];
         }
       } else {
-        c.image = IMAGE_NAMES.app;
-        c.command = ["sh", "-c", script(o, [...files.keys()])];
+        // An image that names its user (USER 10001:10001) for a container that names none (a chart's).
+        c.image =
+          (c.securityContext?.runAsUser ?? spec.securityContext?.runAsUser) ? IMAGE_NAMES.app : IMAGE_NAMES.appUser;
+        c.command = ["sh", "-c", script(o, [...files.keys()], c, spec.initContainers.includes(c))];
       }
       if (azureUse && !azureSkip.includes(c.name)) {
         c.env = [
@@ -197,6 +204,11 @@ export function prepare(
         ];
       }
       if (!roleArn || skip.includes(c.name)) continue;
+      if (stores.eksWebhook) {
+        // Test-only: the double's endpoints on the pod network; the webhook adds the rest.
+        c.env = [...(c.env ?? []), ...Object.entries(aws.endpointEnv()).map(([name, value]) => ({ name, value }))];
+        continue;
+      }
       // What the EKS pod identity webhook adds to every container it does not skip.
       c.env = [
         ...(c.env ?? []).filter((e: KubeObject) => !["AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"].includes(e.name)),

@@ -10,9 +10,9 @@ const fs = require("node:fs");
 const path = require("node:path");
 const { main } = require("@pulumi/pulumi/provider");
 // Azure and Google computed outputs: the same answers the offline render's engine gives (compiled library).
-const DIST = path.resolve(__dirname, "../../dist/components/render");
-const { azureState } = require(path.join(DIST, "azure-state.js"));
-const { gcpState, gcpCall, OFFLINE_GCP_PROJECT } = require(path.join(DIST, "gcp-offline.js"));
+const DIST = path.resolve(__dirname, "../../dist/components/clouds");
+const { azureState } = require(path.join(DIST, "azure/offline.js"));
+const { gcpState, gcpCall, OFFLINE_GCP_PROJECT } = require(path.join(DIST, "gcp/offline.js"));
 
 const pkg = process.argv[2];
 const ACCOUNT = "111122223333";

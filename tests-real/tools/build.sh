@@ -5,7 +5,8 @@
 # the binary dir (--cached-only: fails at once when the tool is not in the cache).
 # Tools: etcd, kube-apiserver, kube-controller-manager, kubelet, kube-scheduler, pause, containerd
 # (with ctr and containerd-shim-runc-v2), runc, cni-plugins (bridge, host-local, loopback), busybox,
-# pulumi-codegen, pulumi, pulumi-language-nodejs, pulumi-resource-kubernetes, vault.
+# kubelet-envfile (the kubelet's env-file parser), pulumi-codegen, pulumi, pulumi-language-nodejs,
+# pulumi-resource-kubernetes, vault, amazon-eks-pod-identity-webhook.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=versions.env
@@ -17,7 +18,7 @@ tool="$1"
 
 case "$tool" in
   etcd) version="$ETCD_VERSION" ;;
-  kube-apiserver | kube-controller-manager | kubelet | kube-scheduler | pause) version="$K8S_VERSION" ;;
+  kube-apiserver | kube-controller-manager | kubelet | kube-scheduler | pause | kubelet-envfile) version="$K8S_VERSION" ;;
   containerd) version="$CONTAINERD_VERSION" ;;
   runc) version="$RUNC_VERSION" ;;
   # Debian's packages: the version as a directory name (the epoch's ':' made '_').
@@ -26,6 +27,7 @@ case "$tool" in
   pulumi | pulumi-codegen) version="$PULUMI_CLI_VERSION" ;;
   pulumi-language-nodejs) version="$pulumi_version" ;;
   pulumi-resource-kubernetes) version="$KUBERNETES_PROVIDER_VERSION" ;;
+  amazon-eks-pod-identity-webhook) version="$EKS_POD_IDENTITY_WEBHOOK_VERSION" ;;
   vault) version="$VAULT_VERSION" ;;
   *) echo "unknown tool: $tool" >&2; exit 2 ;;
 esac
@@ -55,7 +57,7 @@ case "$tool" in
     go get "go.etcd.io/etcd/server/v3@$ETCD_VERSION" >&2
     go build -trimpath -o "$dir/bin/etcd.tmp" go.etcd.io/etcd/server/v3 >&2
     ;;
-  kube-apiserver | kube-controller-manager | kubelet | kube-scheduler)
+  kube-apiserver | kube-controller-manager | kubelet | kube-scheduler | kubelet-envfile)
     minor="${K8S_VERSION#v1.}"
     go mod init wrapper >/dev/null 2>&1
     # k8s.io/kubernetes requires its staging modules at v0.0.0 with local replaces; replace each
@@ -65,10 +67,16 @@ case "$tool" in
     for m in $(grep -Eo '^\s+k8s\.io/[a-z0-9-]+ v0\.0\.0$' "$curl_mod" | awk '{print $1}'); do
       go mod edit -replace="$m@v0.0.0=$m@v0.$minor"
     done
-    # The version the server reports (/version, Pod Security's "latest"), as Kubernetes' own build stamps it.
-    kv="k8s.io/component-base/version"
-    go build -trimpath -ldflags "-X $kv.gitVersion=$K8S_VERSION -X $kv.gitMajor=1 -X $kv.gitMinor=${minor%%.*} -X $kv.gitTreeState=clean" \
-      -o "$dir/bin/$tool.tmp" "k8s.io/kubernetes/cmd/$tool" >&2
+    if [ "$tool" = kubelet-envfile ]; then
+      # The kubelet's own env-file parser (pkg/kubelet/util/env), called on files the fetcher wrote.
+      cp "$here/kubelet-envfile/main.go" .
+      go build -trimpath -o "$dir/bin/$tool.tmp" . >&2
+    else
+      # The version the server reports (/version, Pod Security's "latest"), as Kubernetes' own build stamps it.
+      kv="k8s.io/component-base/version"
+      go build -trimpath -ldflags "-X $kv.gitVersion=$K8S_VERSION -X $kv.gitMajor=1 -X $kv.gitMinor=${minor%%.*} -X $kv.gitTreeState=clean" \
+        -o "$dir/bin/$tool.tmp" "k8s.io/kubernetes/cmd/$tool" >&2
+    fi
     ;;
   pause)
     # Kubernetes' own sandbox binary, compiled from the C file in the k8s.io/kubernetes module,
@@ -146,6 +154,15 @@ case "$tool" in
     cp "$here/pulumi-resource-kubernetes/main.go" .
     go build -trimpath -ldflags "-X $mod/pkg/version.Version=${KUBERNETES_PROVIDER_VERSION#v}" \
       -o "$dir/bin/pulumi-resource-kubernetes.tmp" . >&2
+    ;;
+  amazon-eks-pod-identity-webhook)
+    mod=github.com/aws/amazon-eks-pod-identity-webhook
+    go mod init wrapper >/dev/null 2>&1
+    go mod edit -require="$mod@$EKS_POD_IDENTITY_WEBHOOK_VERSION"
+    src="$(go mod download -json "$mod@$EKS_POD_IDENTITY_WEBHOOK_VERSION" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).Dir))')"
+    # Its registration as the project ships it (deploy/mutatingwebhook.yaml), beside the binary.
+    cp "$src/deploy/mutatingwebhook.yaml" "$dir/bin/mutatingwebhook.yaml"
+    go build -trimpath -ldflags "-X main.webhookVersion=$EKS_POD_IDENTITY_WEBHOOK_VERSION" -o "$dir/bin/$tool.tmp" "$mod" >&2
     ;;
   vault)
     # The release's go.mod replaces its own sub-modules (api, sdk, api/auth/*) with local folders the

@@ -289,3 +289,27 @@ describe("adoptPodTemplate: the fetch wiring added to a pod someone else wrote",
     assert.doesNotThrow(() => adopt(withVolume({ name: "tls", secret: { secretName: "web-tls" } })));
   });
 });
+
+describe("adoption: refresh.notify.restartPod", () => {
+  const restartWiring = () => wiringOf({ refresh: { notify: { restartPod: {} } } });
+
+  it("the adopted fetch sidecar carries the RestartAllContainers rule", () => {
+    const { template } = adopt(helmLikeDeployment(), restartWiring());
+    assert.deepEqual(template.spec.initContainers[0].restartPolicyRules, [{ action: "RestartAllContainers", exitCodes: { operator: "In", values: [75] } }]);
+  });
+
+  for (const restartPolicy of ["Never", "OnFailure"]) {
+    it(`refuses a pod template with restartPolicy ${restartPolicy} (it runs to completion; a restart in place would run its work again)`, () => {
+      const o = helmLikeDeployment();
+      o.kind = "ReplicaSet";
+      o.spec.template.spec.restartPolicy = restartPolicy;
+      assert.throws(() => adopt(o, restartWiring()), (e: unknown) => {
+        assert.ok(e instanceof DeclarationError, String(e));
+        assert.match(e.field, /spec\.template\.spec\.restartPolicy$/);
+        assert.match(e.message, new RegExp(`is "${restartPolicy}": the pod runs to completion.*notify the app another way`));
+        return true;
+      });
+      assert.doesNotThrow(() => adopt(o, wiringOf({ refresh: { notify: { http: { port: 8080 } } } })), "other notifications stay allowed");
+    });
+  }
+});

@@ -3,8 +3,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import {
   anchors, checkedBlocks, checkLinks, checkNpmScripts, checkQuotedMessages, checkReadme, codeBlocks, FRESH_MACHINE_COMMANDS,
-  README_MAX_BYTES, slug, sourceCorpus, typecheckBlocks,
+  README_MAX_BYTES, slug, sourceCorpus, typecheckBlocks, checkRuntimeCoverage, runtimeVocabulary, tableKeys,
 } from "./checker";
+import { EXIT } from "../../runtime-image/src/exit-codes";
 
 // The documentation checks (docs.test.ts) must fail when a link, a snippet, a script name, a quoted
 // message or the README breaks: each is run here on a broken sample.
@@ -86,6 +87,28 @@ describe("documentation checker, on broken samples", function () {
     assert.equal(checkReadme(good, README_MAX_BYTES, FRESH_MACHINE_COMMANDS).length, 0);
     assert.equal(checkReadme(good + "x".repeat(README_MAX_BYTES), README_MAX_BYTES, FRESH_MACHINE_COMMANDS).length, 1);
     assert.equal(checkReadme(good.replace("npm ci && ", "npm install && "), README_MAX_BYTES, FRESH_MACHINE_COMMANDS).length, 1);
+  });
+
+  it("a fetcher exit code, failure class, log event or write code missing from its table is reported", () => {
+    const v = { exitCodes: [0, 1], failureClasses: ["not-found"], events: ["start", "retrying"], writeCodes: ["EACCES"] };
+    const page = [
+      "| exit code | meaning |", "|---|---|", "| 0 | ok |", "| 1 | failed |", "",
+      "| cause | meaning |", "|---|---|", "| `not-found` | nothing there |", "",
+      "| event | when |", "|---|---|", "| `start` | started |", "",
+      // `retrying` named in prose and in another table is not documented as an event.
+      "`retrying` happens. | write code | x |", "",
+      "| message | event |", "|---|---|", "| `EACCES` | `retrying` |",
+    ].join("\n");
+    assert.deepEqual(checkRuntimeCoverage("t.md", page, v).map((f) => f.problem), [
+      "log event retrying is in no `event` table",
+      "write-failed code EACCES is in no `write code` table",
+    ]);
+    assert.deepEqual([...tableKeys(page, "exit code")], ["0", "1"]);
+    // The real page loses its `throttled` row: reported.
+    const real = fs.readFileSync(path.join(ROOT, "docs/troubleshooting.md"), "utf8");
+    const broken = real.replace(/^\| `throttled` \|.*\n/m, "");
+    assert.notEqual(broken, real);
+    assert.deepEqual(checkRuntimeCoverage("t.md", broken, runtimeVocabulary(ROOT, EXIT)).map((f) => f.problem), ["failure class throttled is in no `cause` table"]);
   });
 
   it("the real troubleshooting page fails once one of its quotes is reworded", () => {

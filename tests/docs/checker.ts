@@ -189,6 +189,91 @@ export function checkQuotedMessages(rel: string, md: string, corpus: string): Fi
   return findings;
 }
 
+/**
+ * The keys a page documents in its tables: the first cell of each row (a code span's text, or the
+ * cell as written) of every table whose first header cell is `header` (e.g. `event`, `cause`).
+ */
+export function tableKeys(md: string, header: string): Set<string> {
+  const out = new Set<string>();
+  let inTable = false;
+  let matches = false;
+  for (const l of proseLines(md)) {
+    const cells = l.startsWith("|") ? l.split("|").slice(1, -1).map((c) => c.trim()) : undefined;
+    if (!cells) {
+      inTable = false;
+      continue;
+    }
+    if (/^-+$/.test(cells[0]?.replace(/:/g, "") ?? "")) continue;
+    if (!inTable) {
+      inTable = true;
+      matches = cells[0] === header;
+      continue;
+    }
+    if (matches) out.add(/^`([^`]+)`/.exec(cells[0])?.[1] ?? cells[0]);
+  }
+  return out;
+}
+
+/** What the fetch program can report, read off its sources: exit codes, failure classes of a failed file, log events, write-failure codes. */
+export interface RuntimeVocabulary {
+  exitCodes: number[];
+  failureClasses: string[];
+  events: string[];
+  writeCodes: string[];
+}
+
+/**
+ * Reads the fetch program's sources (runtime-image/src) for everything it can report: the values of
+ * `EXIT` (exit-codes.ts), the members of the `FailureClass` union (providers/provider.ts), every
+ * event name given to the logger (`log.info("…"`, `log[level]("…"`, a provider's `ctx.log({ event: "…" })`),
+ * and every code a `WriteError` carries (the errno codes explained in atomic-writer.ts and the literal ones).
+ */
+export function runtimeVocabulary(root: string, exit: Record<string, number>): RuntimeVocabulary {
+  const src = path.join(root, "runtime-image/src");
+  const texts: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith(".ts")) texts.push(fs.readFileSync(p, "utf8"));
+    }
+  };
+  walk(src);
+  const all = texts.join("\n");
+  const union = /export type FailureClass =([^;]+);/.exec(fs.readFileSync(path.join(src, "providers/provider.ts"), "utf8"))?.[1] ?? "";
+  const failureClasses = [...union.matchAll(/"([a-z-]+)"/g)].map((m) => m[1]);
+  const events = new Set<string>();
+  for (const m of all.matchAll(/\blog(?:\.(?:info|warn|error)|\[\w+\])\(\s*"([a-z][a-z-]*)"/g)) events.add(m[1]);
+  for (const m of all.matchAll(/\bctx\.log\(\{\s*event:\s*"([a-z][a-z-]*)"/g)) events.add(m[1]);
+  const writer = fs.readFileSync(path.join(src, "atomic-writer.ts"), "utf8");
+  const writeCodes = new Set<string>();
+  for (const m of writer.matchAll(/new WriteError\(.*,\s*"([A-Z]+)"(?:,\s*\w+)?\);$/gm)) writeCodes.add(m[1]);
+  const why = /const why: Record<string, string> = \{([\s\S]*?)\};/.exec(writer)?.[1] ?? "";
+  for (const m of why.matchAll(/^\s*([A-Z]+):/gm)) writeCodes.add(m[1]);
+  const fallback = /\?\? "([A-Z]+)";/.exec(writer.slice(writer.indexOf("function asWriteError")))?.[1];
+  if (fallback) writeCodes.add(fallback);
+  return { exitCodes: Object.values(exit).sort((a, b) => a - b), failureClasses, events: [...events].sort(), writeCodes: [...writeCodes].sort() };
+}
+
+/**
+ * What the troubleshooting page must list, each in its own table: every exit code (table `exit
+ * code`), failure class (`cause`), log event (`event`) and write-failure code (`write code`) of the
+ * fetch program, so none can be added without its cause and fix.
+ */
+export function checkRuntimeCoverage(rel: string, md: string, v: RuntimeVocabulary): Finding[] {
+  const findings: Finding[] = [];
+  const need = (header: string, keys: string[], what: string) => {
+    const have = tableKeys(md, header);
+    if (keys.length === 0) findings.push({ file: rel, line: 1, problem: `no ${what} found in the sources: the checker reads them wrongly` });
+    for (const k of keys) if (!have.has(k)) findings.push({ file: rel, line: 1, problem: `${what} ${k} is in no \`${header}\` table` });
+  };
+  need("exit code", v.exitCodes.map(String), "fetcher exit code");
+  need("cause", v.failureClasses, "failure class");
+  need("event", v.events, "log event");
+  need("write code", v.writeCodes, "write-failed code");
+  return findings;
+}
+
 /** The TypeScript blocks to type-check: `ts`/`typescript` blocks not marked `fragment`. */
 export function checkedBlocks(md: string): CodeBlock[] {
   return codeBlocks(md).filter((b) => (b.lang === "ts" || b.lang === "typescript") && !/\bfragment\b/.test(b.info));
@@ -245,9 +330,10 @@ export function checkReadme(md: string, maxBytes: number, commands: string[]): F
   return findings;
 }
 
-/** The Markdown files the checks cover: README.md, CONTRIBUTING.md and docs/**. */
+/** The Markdown files the checks cover: README.md, CONTRIBUTING.md, docs/**, the examples' and the runtime's READMEs. */
 export function documentationFiles(root: string): string[] {
-  const out = ["README.md", "CONTRIBUTING.md"].map((f) => path.join(root, f)).filter((f) => fs.existsSync(f));
+  const examples = fs.existsSync(path.join(root, "examples")) ? fs.readdirSync(path.join(root, "examples")).map((d) => `examples/${d}/README.md`) : [];
+  const out = ["README.md", "CONTRIBUTING.md", "runtime-image/README.md", ...examples].map((f) => path.join(root, f)).filter((f) => fs.existsSync(f));
   const walk = (dir: string) => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, e.name);

@@ -5,17 +5,30 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { parseFetchSpecJson } from "../../spec/fetch-spec";
+import { runProgram } from "../../components/render/offline-engine";
 import { botocoreErrors } from "../helpers/botocore";
 
 const ROOT = path.resolve(__dirname, "../..");
+/** The component's own ECS Service, without awsx (also what tests-real/engine-ecs.test.ts deploys). */
+const OWN_SERVICE = "tests/components/fixtures/ecs-service-program";
+
+/** Runs `npm run render -- <program>` as a user would, returning what it printed. */
+async function renderCli(program: string, dir: string, stack = "example"): Promise<string> {
+  const r = await promisify(execFile)(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "components/render/cli.ts", program, "--out", dir, "--stack", stack], { cwd: ROOT });
+  return r.stdout;
+}
+
+/** The entry render printed for one resource: its header line and the indented lines under it. */
+const entryOf = (stdout: string, header: string) => {
+  const at = stdout.indexOf(`${header}\n`);
+  assert.ok(at >= 0, `render printed no entry ${header}`);
+  return stdout.slice(at).split(/\n(?=\S)/)[0];
+};
 
 describe("examples/ecs renders offline (npm run render -- examples/ecs)", () => {
   let out: string;
   let stdout: string;
-  const render = async (dir: string, stack = "example") => {
-    const r = await promisify(execFile)(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "components/render/cli.ts", "examples/ecs", "--out", dir, "--stack", stack], { cwd: ROOT });
-    return r.stdout;
-  };
+  const render = (dir: string, stack = "example") => renderCli("examples/ecs", dir, stack);
   before(async function () {
     this.timeout(60000);
     out = fs.mkdtempSync(path.join(os.tmpdir(), "sm-render-ecs-"));
@@ -52,16 +65,32 @@ describe("examples/ecs renders offline (npm run render -- examples/ecs)", () => 
   });
 
   it("the summary calls out Fargate's on-disk volume", () => {
-    const entry = (type: string) => stdout.slice(stdout.indexOf(type)).split(/\n(?=\S)/)[0];
-    const task = entry("aws:ecs/taskDefinition:TaskDefinition  billing-api-task");
+    const task = entryOf(stdout, "aws:ecs/taskDefinition:TaskDefinition  billing-api-task");
     assert.match(task, /shared volume\s+ON DISK: Fargate task ephemeral storage, encrypted at rest/);
     assert.match(task, /fetch writes at\s+\/secret-mount\s+the volume is root-owned unless the fetch image declares this path as its\s+VOLUME/);
     assert.match(task, /apps start after\s+api: secret-mount-fetch SUCCESS/);
     assert.match(task, /app mounts\s+api: read-only/);
-    const svc = entry("aws:ecs/service:Service  billing-api-service");
-    assert.match(svc, /service\s+billing-api in prod x1 FARGATE/);
-    assert.match(svc, /public IP\s+off/);
-    assert.match(svc, /circuit breaker\s+on with rollback/);
+  });
+
+  it("awsx's network, load balancer and service: each one remote component with its inputs, the service running the component's task definition", async () => {
+    const run = await runProgram(path.join(ROOT, "examples/ecs"));
+    const td = run.resources.find((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition")!;
+    const remote = run.resources.filter((r) => r.remote).map((r) => `${r.type} ${r.name}`);
+    assert.deepEqual(remote, ["awsx:ec2:Vpc billing", "awsx:lb:ApplicationLoadBalancer billing", "awsx:ecs:FargateService billing-api"]);
+    // The component makes no service of its own: awsx runs its task definition.
+    assert.deepEqual(run.resources.filter((r) => r.type === "aws:ecs/service:Service"), []);
+    const service = run.resources.find((r) => r.type === "awsx:ecs:FargateService")!;
+    assert.equal(service.inputs.taskDefinition, td.outputs!.arn);
+    // The load balancer sends to a container and port the task definition declares.
+    const [target] = service.inputs.loadBalancers as Array<{ containerName: string; containerPort: number }>;
+    const app = JSON.parse(td.inputs.containerDefinitions as string).find((c: { name: string }) => c.name === target.containerName);
+    assert.ok(app?.portMappings.some((p: { containerPort: number }) => p.containerPort === target.containerPort), JSON.stringify(target));
+    // What the review prints: none of the resources awsx makes, and why.
+    const svc = entryOf(stdout, "awsx:ecs:FargateService  billing-api");
+    assert.match(svc, /remote component\s+made at pulumi up by the awsx plugin, which render does not run:\s+its resources are not shown, only its inputs/);
+    assert.match(svc, /taskDefinition =\s+arn:aws:ecs:eu-west-1:111122223333:task-definition\/billing-api:1/);
+    assert.match(svc, /networkConfiguration\.securityGroups\[0\] = <id of billing-api>/);
+    assert.doesNotMatch(stdout, /aws:ecs\/service:Service|aws:lb\/loadBalancer:LoadBalancer|aws:ec2\/vpc:Vpc/);
   });
 
   it("the EC2 variant renders a tmpfs volume (not a host-disk volume)", async function () {
@@ -74,12 +103,32 @@ describe("examples/ecs renders offline (npm run render -- examples/ecs)", () => 
       const text = await render(dir, "ec2-test");
       assert.match(text, /shared volume\s+tmpfs \(memory, size=1m,uid=65532,gid=65532,mode=2750,noexec,nosuid,nodev\)/);
       assert.match(text, /fetch writes at\s+\/secret-mount\s+owner and mode from the tmpfs options/);
+      // An EC2 task definition runs in awsx's EC2 service (Fargate would refuse it).
+      assert.match(text, /\nawsx:ecs:EC2Service  billing-api\n/);
+      assert.doesNotMatch(text, /awsx:ecs:FargateService/);
       const td = JSON.parse(fs.readFileSync(path.join(dir, "ecs/billing-api.task-definition.json"), "utf8"));
       assert.deepEqual(td.volumes[0].dockerVolumeConfiguration.scope, "task");
       assert.equal(botocoreErrors("ecs", "RegisterTaskDefinition", td).errors, "");
     } finally {
       fs.rmSync(stackFile, { force: true });
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the component's own ECS Service renders offline (a program with `service:`, no awsx)", () => {
+  it("the summary shows the service in its cluster, no public IP, the circuit breaker with rollback", async function () {
+    this.timeout(60000);
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "sm-render-ecs-service-"));
+    try {
+      const stdout = await renderCli(OWN_SERVICE, out);
+      const svc = entryOf(stdout, "aws:ecs/service:Service  billing-api-service");
+      assert.match(svc, /service\s+billing-api in prod x1 FARGATE/);
+      assert.match(svc, /public IP\s+off/);
+      assert.match(svc, /circuit breaker\s+on with rollback/);
+      assert.doesNotMatch(stdout, /remote component/);
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
     }
   });
 });

@@ -29,6 +29,9 @@ const KNOWN_KEYS: Record<string, Set<string>> = {
     'tolerations', 'topologySpreadConstraints', 'volumes']),
   container: new Set(['args', 'command', 'env', 'envFrom', 'image', 'imagePullPolicy', 'lifecycle', 'livenessProbe',
     'name', 'ports', 'readinessProbe', 'resizePolicy', 'resources', 'restartPolicy', 'securityContext', 'startupProbe',
+    // Kubernetes 1.34+ (container restart rules), beyond the 1.33 typings: the real 1.36.3 API
+    // server accepts it under strict field validation (tests-real/kube-apiserver-envfiles.test.ts).
+    'restartPolicyRules',
     'stdin', 'stdinOnce', 'terminationMessagePath', 'terminationMessagePolicy', 'tty', 'volumeDevices',
     'volumeMounts', 'workingDir']),
   securityContext: new Set(['allowPrivilegeEscalation', 'appArmorProfile', 'capabilities', 'privileged', 'procMount',

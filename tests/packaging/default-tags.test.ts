@@ -4,6 +4,7 @@ import * as path from "node:path";
 import ts from "typescript";
 import { normalizeDeclaration, normalizeMount } from "../../components/declarations";
 import { planEcsTask } from "../../components/platforms/ecs/plan";
+import { DEFAULT_RESTART_MIN_INTERVAL_SECONDS } from "../../spec/fetch-spec";
 
 // The `@default` TSDoc tags of the args types, read as TypeDoc reads them, held to the defaults the
 // normalizers apply. The API reference (`npm run docs`) is the field reference, so a default that
@@ -127,6 +128,8 @@ describe("@default tags of the args types (the API reference's defaults)", () =>
     assert.equal(d.serviceAccountName, "web", all.get("SecretMountedWorkloadArgs.serviceAccountName")!.defaultTag);
     assert.equal(d.deploymentName, "web", all.get("SecretMountedWorkloadArgs.deploymentName")!.defaultTag);
     same("Refresh.intervalSeconds", d.refresh!.intervalSeconds);
+    // Applied by the fetcher, not by the declaration: the FetchSpec's constant.
+    same("RestartPodNotify.minIntervalSeconds", DEFAULT_RESTART_MIN_INTERVAL_SECONDS);
     same("FetchContainer.timeoutSeconds", d.fetch.timeoutSeconds);
     same("EnvFile.path", d.envFile!.path);
     same("Container.readOnlyRootFilesystem", d.containers[0].readOnlyRootFilesystem);

@@ -207,3 +207,41 @@ describe("FetchSpec: notify (refresh mode tells the app)", () => {
     });
   }
 });
+
+describe("FetchSpec: kubeletEnvFile and notify.restartPod (Kubernetes 1.35/1.36)", () => {
+  const validate = new Ajv({ allErrors: true }).compile(JSON.parse(fs.readFileSync(SCHEMA_FILE, "utf8")));
+  const withEnv = (vars: unknown, path = "secret-mount.kubelet.env") => minimal({ kubeletEnvFile: { path, vars } });
+
+  it("accepts relaxed names (printable ASCII but '='), restartPod with and without an interval; the schema agrees", () => {
+    const names = { DB_PASSWORD: "db", "lower.dotted-name": "db", "9LEADING_DIGIT": "db", "INNER SPACE": "db" };
+    for (const doc of [withEnv(names), minimal({ mode: "refresh", notify: { restartPod: {} } }), minimal({ mode: "refresh", notify: { restartPod: { minIntervalSeconds: 30 } } })]) {
+      parseFetchSpec(doc);
+      assert.equal(validate(doc), true, JSON.stringify(validate.errors));
+    }
+    assert.deepEqual(parseFetchSpec(withEnv(names)).kubeletEnvFile, { path: "secret-mount.kubelet.env", vars: names });
+  });
+
+  const cases: [string, unknown, string, RegExp][] = [
+    ["a name starting with #", withEnv({ "#A": "db" }), "kubeletEnvFile.vars.#A", /starts with '#'/],
+    ["a name with a trailing space", withEnv({ "A ": "db" }), "kubeletEnvFile.vars.A ", /starts or ends with a space/],
+    ["a name with =", withEnv({ "A=B": "db" }), "kubeletEnvFile.vars.A=B", /'='/],
+    ["a name with a non-ASCII letter", withEnv({ "PÄSS": "db" }), "kubeletEnvFile.vars.PÄSS", /outside printable ASCII/],
+    ["a name over 128 characters", withEnv({ ["N".repeat(129)]: "db" }), `kubeletEnvFile.vars.${"N".repeat(129)}`, /128/],
+    ["a var naming no file", withEnv({ A: "nope" }), "kubeletEnvFile.vars.A", /not the path of any entry in files/],
+    ["no vars", withEnv({}), "kubeletEnvFile.vars", /at least one/],
+    ["the env file on a secret's path", withEnv({ A: "db" }, "db"), "kubeletEnvFile.path", /duplicates files\[0\].path/],
+    ["restartPod in init mode", minimal({ notify: { restartPod: {} } }), "notify", /applies to mode "refresh" only/],
+    ["restartPod with another notification", minimal({ mode: "refresh", notify: { restartPod: {}, http: { port: 80 } } }), "notify", /set exactly one of http, signal, generationFile, restartPod/],
+    ["an interval under 30 s", minimal({ mode: "refresh", notify: { restartPod: { minIntervalSeconds: 29 } } }), "notify.restartPod.minIntervalSeconds", /from 30 to 604800/],
+  ];
+  for (const [label, doc, field, message] of cases) {
+    it(`refuses ${label}, naming ${field}`, () => {
+      assert.throws(() => parseFetchSpec(doc), (e: unknown) => {
+        assert.ok(e instanceof FetchSpecError, String(e));
+        assert.equal(e.field, field);
+        assert.match(e.message, message);
+        return true;
+      });
+    });
+  }
+});

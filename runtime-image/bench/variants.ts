@@ -81,6 +81,54 @@ async function cjsBundle(entry: string, outfile: string, lazy: Set<string> = new
   fs.writeFileSync(path.join(path.dirname(outfile), "package.json"), '{ "type": "commonjs" }\n');
 }
 
+
+/**
+ * The fetch bundle built the way build.mjs builds dist (ES modules, one chunk per lazy provider,
+ * built-ins through require()), with some modules swapped (`swap`: source file -> replacement), in an
+ * image-like folder with its compile cache baked by the Dockerfile's script and flags.
+ */
+async function swappedImage(work: string, name: string, swap: Record<string, string>): Promise<string> {
+  const app = path.join(work, name, "app");
+  await build({
+    entryPoints: { fetch: path.join(RUNTIME, "src", "fetch.ts") },
+    outdir: app,
+    bundle: true,
+    platform: "node",
+    target: "node24",
+    format: "esm",
+    splitting: true,
+    chunkNames: "chunks/[name]-[hash]",
+    minify: true,
+    legalComments: "none",
+    logLevel: "warning",
+    mainFields: ["module", "main"],
+    banner: { js: 'import{createRequire as __smCreateRequire}from"node:module";const require=__smCreateRequire(import.meta.url);' },
+    plugins: [
+      {
+        name: "swap-and-builtins",
+        setup(b) {
+          b.onResolve({ filter: /.*/ }, async (args) => {
+            if (args.namespace === "builtin-shim") return { path: args.path, external: true };
+            const name = args.path.replace(/^node:/, "");
+            if (/^(node:)?[a-z_]+(\/[a-z_]+)?$/.test(args.path) && builtinModules.includes(name)) return { path: `node:${name}`, namespace: "builtin-shim", suffix: `?${args.importer}` };
+            if (args.pluginData === "swap") return undefined;
+            if (swap[args.path]) return { path: swap[args.path] };
+            const r = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: "swap" });
+            return swap[r.path] ? { path: swap[r.path] } : r;
+          });
+          b.onLoad({ filter: /.*/, namespace: "builtin-shim" }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: "js" }));
+        },
+      },
+    ],
+  });
+  fs.writeFileSync(path.join(app, "package.json"), '{ "type": "module" }\n');
+  const r = spawnSync(process.execPath, [...IMAGE_FLAGS, path.join(RUNTIME, "compile-cache-warmup.mjs"), app], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`compile-cache-warmup failed: ${r.stderr}`);
+  return app;
+}
+
+const PROVIDERS = path.join(RUNTIME, "src", "providers");
+
 export const variants: Variant[] = [
   { name: "floor (floor.cjs)", argv: [FLOOR], init: true },
   {
@@ -125,6 +173,54 @@ export const variants: Variant[] = [
       return undefined;
     },
   },
+  {
+    name: "before: the SDK's whole default credential chain, + compile cache",
+    argv: [],
+    init: true,
+    async prepare(work) {
+      const app = await swappedImage(work, "default-chain", { [path.join(PROVIDERS, "aws-credentials.ts")]: path.join(__dirname, "default-chain-credentials.ts") });
+      this.argv = [...IMAGE_FLAGS, path.join(app, "fetch.js")];
+      this.env = { NODE_COMPILE_CACHE: path.join(app, "compile-cache") };
+      return undefined;
+    },
+  },
+  {
+    name: "Secrets Manager SDK client replaced (SDK credentials, signer, retry strategy), + compile cache",
+    argv: [],
+    init: true,
+    sidecar: true,
+    async prepare(work) {
+      const app = await swappedImage(work, "thin-client", { "@aws-sdk/client-secrets-manager": path.join(__dirname, "thin-secrets-manager.ts") });
+      this.argv = [...IMAGE_FLAGS, path.join(app, "fetch.js")];
+      this.env = { NODE_COMPILE_CACHE: path.join(app, "compile-cache") };
+      return undefined;
+    },
+  },
+  {
+    name: "init with --jitless (a refresh sidecar's first fetch, NODE_OPTIONS=--jitless)",
+    argv: [],
+    init: true,
+    prepare(work) {
+      const app = imageLayout(work);
+      this.argv = [...IMAGE_FLAGS, path.join(app, "fetch.js")];
+      this.env = { NODE_COMPILE_CACHE: path.join(app, "compile-cache"), NODE_OPTIONS: "--jitless" };
+      return undefined;
+    },
+  },
+  // TLS per refresh cycle: the image keeps its connections alive between cycles; these force a new
+  // connection per request, with the agent's cached TLS session (resumption) or without (full handshake).
+  ...[["new-connection", "a new TLS connection per request, session resumed"], ["full-handshake", "a new TLS connection per request, full handshake"]].map(([mode, label]) => ({
+    name: `sidecar: ${label}`,
+    argv: [] as string[],
+    init: false,
+    sidecar: true,
+    prepare(this: Variant, work: string) {
+      const app = imageLayout(work);
+      this.argv = [...IMAGE_FLAGS, "--require", path.join(__dirname, "tls-preload.cjs"), path.join(app, "fetch.js")];
+      this.env = { NODE_COMPILE_CACHE: path.join(app, "compile-cache"), BENCH_TLS: mode };
+      return undefined;
+    },
+  })),
   // The refresh sidecar with other Node flags (for a separate sidecar command; the init fetch keeps the ENTRYPOINT's).
   ...[["--jitless"], ["--single-threaded"], ["--jitless", "--single-threaded"], ["--max-old-space-size=24"], ["--optimize-for-size"]].map((flags) => ({
     name: `sidecar: bundle + cache, ${flags.join(" ")}`,

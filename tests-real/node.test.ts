@@ -59,6 +59,11 @@ function irsaContainers(spec: KubeObject): string[] {
     .map((c: KubeObject) => c.name);
 }
 
+/** The hash of API_TOKEN an app's check script printed (the last run's). */
+function envHash(log: string): string | undefined {
+  return /^check env API_TOKEN (\S+)$/m.exec(log)?.[1];
+}
+
 function summary(r: KubeResponse): string {
   return `HTTP ${r.status}: ${typeof r.body === "object" ? r.body.message : String(r.body).slice(0, 300)}${r.warnings.length ? ` warnings: ${r.warnings.join(" | ")}` : ""}`;
 }
@@ -544,6 +549,13 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
     before(async () => {
       fixture = await renderedObjectsAt(path.join(__dirname, "fixtures/node-program"));
       prepared = prepare(fixture, stores, (o, files) => {
+        if (o.kind === "Deployment" && o.metadata.namespace === "node-env-restart") {
+          // The variable the kubelet set from the env file: its hash, never its value.
+          return checkScript(
+            files,
+            `echo "check env API_TOKEN $(printf %s "$API_TOKEN" | sha256sum | cut -d' ' -f1)"\necho env-done\nexec sleep 86400`,
+          );
+        }
         if (o.kind === "Deployment") {
           return [
             `export RELOAD_DIR=${MOUNT} RELOAD_FILES="${files.join(" ")}"`,
@@ -613,6 +625,102 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
       const sidecar = after.status.initContainerStatuses.find((st: KubeObject) => st.name === "secret-mount-fetch");
       assert.ok(sidecar.state.running, "the sidecar keeps running");
       assert.equal(sidecar.restartCount, 0);
+    });
+
+    it("secretEnv + restartPod: the kubelet sets the app's variable from the env file; a rotation restarts the same pod in place (fetcher again, app with the new value)", async () => {
+      const ns = "node-env-restart";
+      const objects = prepared.objects.filter(
+        (o) => (o.kind === "Namespace" ? o.metadata.name : o.metadata.namespace) === ns,
+      );
+      await create(objects);
+      const d = objects.find((o) => o.kind === "Deployment")!;
+      const spec = d.spec.template.spec;
+      const sel = d.spec.selector.matchLabels;
+      // As rendered: a reference only in the app, the restart rule on the fetch sidecar.
+      const appSpec = spec.containers.find((c: KubeObject) => c.name === "app");
+      assert.deepEqual(
+        appSpec.env.find((e: KubeObject) => e.name === "API_TOKEN").valueFrom.fileKeyRef.key,
+        "API_TOKEN",
+      );
+      assert.equal(spec.initContainers[0].restartPolicy, "Always");
+      assert.deepEqual(spec.initContainers[0].restartPolicyRules, [
+        { action: "RestartAllContainers", exitCodes: { operator: "In", values: [75] } },
+      ]);
+      const expected = prepared.expected.get(d.metadata.name)!;
+      assert.equal(expected.size, 1);
+      const [[file, firstHash]] = [...expected];
+      const fetchSpec = JSON.parse(
+        spec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value,
+      );
+      assert.equal(fetchSpec.kubeletEnvFile.vars.API_TOKEN, file);
+
+      // (1) The app's environment holds the value the fetcher wrote (same hash as the file's).
+      const { pod, log } = await appLog(ns, sel, "app", "env-done");
+      assert.equal(checks(log).get(`file ${file}`)?.split(" ").pop(), firstHash, "the file holds the stored value");
+      assert.equal(envHash(log), firstHash, "API_TOKEN holds the stored value");
+      const uid = pod.metadata.uid;
+      const status = async () => {
+        const all = await pods(ns, sel);
+        const p = all.find((x) => x.metadata.name === pod.metadata.name);
+        return {
+          all,
+          p,
+          fetch: p?.status?.initContainerStatuses?.find((st: KubeObject) => st.name === "secret-mount-fetch"),
+          app: p?.status?.containerStatuses?.find((st: KubeObject) => st.name === "app"),
+        };
+      };
+      const before = await until("the app to run", async () => {
+        const s = await status();
+        return s.app?.state?.running ? s : undefined;
+      });
+      assert.equal(before.app.restartCount, 0);
+      assert.equal(before.fetch.restartCount, 0);
+
+      // (2) A new version in the store: the sidecar swaps it in, exits 75, the kubelet restarts every container.
+      const rotated = `v-${randomBytes(12).toString("hex")}`;
+      aws.putSecretAt(fetchSpec.files[0].source.secretId, rotated);
+      const describe = async () => {
+        const s = await status();
+        const ev = await cluster.request("GET", `/api/v1/namespaces/${ns}/events`);
+        return [
+          `pods: ${s.all.map((x) => `${x.metadata.name} ${x.metadata.uid}`).join(", ")}`,
+          `fetch status: ${JSON.stringify(s.fetch)}`,
+          `app status: ${JSON.stringify(s.app)}`,
+          `events: ${(ev.body.items ?? []).map((e: KubeObject) => `${e.involvedObject.fieldPath ?? ""} ${e.reason}: ${e.message}`).join(" | ")}`,
+          `fetch log: ${node.containerLog(ns, pod.metadata.name, "secret-mount-fetch")}`,
+          `app log: ${node.containerLog(ns, pod.metadata.name, "app")}`,
+        ].join("\n");
+      };
+      const after = await until(
+        "the app to run again with the new value",
+        async () => {
+          const s = await status();
+          if (!(s.app?.restartCount >= 1 && s.app?.state?.running)) return undefined;
+          const l = node.containerLog(ns, pod.metadata.name, "app");
+          return envHash(l) === sha(rotated) ? { ...s, log: l } : undefined;
+        },
+        120_000,
+        describe,
+      );
+      const why = await describe();
+      // The same pod, in place: same UID, no second pod, the restart counts went up.
+      assert.deepEqual(
+        after.all.map((x) => x.metadata.uid),
+        [uid],
+        why,
+      );
+      assert.equal(after.app.restartCount, 1, why);
+      assert.equal(after.fetch.restartCount, 1, why);
+      assert.equal(after.fetch.lastState?.terminated?.exitCode, 75, why);
+      assert.ok(after.fetch.state.running, why);
+      // The fetcher's first run repeated: its new run wrote the set (the file now holds the new value).
+      const fetchLog = node.containerLog(ns, pod.metadata.name, "secret-mount-fetch");
+      assert.match(fetchLog, /"event":"set-written"/, why);
+      assert.equal(checks(after.log).get(`file ${file}`)?.split(" ").pop(), sha(rotated), why);
+      assert.equal(envHash(after.log), sha(rotated), why);
+      // Nothing rolled: the Deployment's ReplicaSet is the one it had.
+      const rs = await cluster.request("GET", `/apis/apps/v1/namespaces/${ns}/replicasets`);
+      assert.equal(rs.body.items.length, 1, why);
     });
 
     it("a Job and a CronJob: the fetch runs first, the job's container reads the files, and both complete", async () => {

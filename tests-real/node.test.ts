@@ -65,7 +65,10 @@ function runLogsIn(podLogs: string, ns: string, pod: string, container: string):
   const dir = podDir ? path.join(podLogs, podDir, container) : undefined;
   const out = new Map<number, string>();
   if (!dir || !fs.existsSync(dir)) return out;
-  for (const f of fs.readdirSync(dir).filter((x) => /^\d+\.log$/.test(x)).sort((a, b) => parseInt(a) - parseInt(b)))
+  for (const f of fs
+    .readdirSync(dir)
+    .filter((x) => /^\d+\.log$/.test(x))
+    .sort((a, b) => parseInt(a) - parseInt(b)))
     out.set(
       parseInt(f),
       fs
@@ -759,11 +762,21 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
       assert.ok(restart, `a restart-pod line in the first run: ${JSON.stringify(first.map((l) => l.event))}`);
       assert.equal(restart.exitCode, 75);
       assert.equal(restart.restartsRequested, 1);
-      assert.ok(first.some((l) => l.event === "set-swapped"), why);
+      assert.ok(
+        first.some((l) => l.event === "set-swapped"),
+        why,
+      );
       const second = jsonLines(runs.get(1)!);
-      assert.ok(second.some((l) => l.event === "set-written"), why);
+      assert.ok(
+        second.some((l) => l.event === "set-written"),
+        why,
+      );
       assert.equal(second.find((l) => l.event === "refresh-started")?.restartPod?.restartsRequested, 1, why);
-      assert.equal(second.some((l) => l.event === "restart-pod" || l.event === "restart-deferred"), false, why);
+      assert.equal(
+        second.some((l) => l.event === "restart-pod" || l.event === "restart-deferred"),
+        false,
+        why,
+      );
       assert.equal(checks(after.log).get(`file ${file}`)?.split(" ").pop(), sha(rotated), why);
       assert.equal(envHash(after.log), sha(rotated), why);
       // Nothing rolled: the Deployment's ReplicaSet is the one it had.

@@ -27,6 +27,8 @@ export type {
 export { LabelSelectorOperator, NodeInclusionPolicy, NodeSelectorOperator, TaintEffect, TolerationOperator, WhenUnsatisfiable } from "./core/scheduling-args";
 // The component comes after its args: Pulumi's schema analyzer reads the TSDoc of interfaces in the
 // files it has walked before it reaches the component.
+export type { VaultBackendArgs, VaultRoleArgs, VaultPolicyArgs, VaultSecretArgs } from "./stores/vault/args";
+export type { VaultBackend, VaultRole, VaultPolicy, VaultSecret, VaultStoreArgs } from "./stores/vault/args";
 export { SecretMountedWorkload } from "./workload";
 // ECS: its own component beside the workload (docs/guides/ecs.md), args first as above.
 export type { SecretMountedTaskArgs } from "./platforms/ecs/task-args";

@@ -60,6 +60,10 @@ export class SecretMount extends pulumi.ComponentResource {
   readonly iamMembers?: pulumi.Output<string>;
   /** GKE with identity `google-service-account`: email of the Google service account the pods act as, created or given (otherwise unset). */
   readonly googleServiceAccountEmail?: pulumi.Output<string>;
+  /** Vault: the policy granting `read` on exactly the declared secrets, HCL as Vault stores it (no Vault secret: unset). */
+  readonly vaultPolicy?: pulumi.Output<string>;
+  /** Vault: the Kubernetes auth role as JSON (no Vault secret: unset). */
+  readonly vaultRole?: pulumi.Output<string>;
 
   constructor(name: string, args: SecretMountArgs, opts?: pulumi.ComponentResourceOptions) {
     // Every check runs before the first registration, as in SecretMountedWorkload.

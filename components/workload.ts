@@ -60,6 +60,10 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
   readonly iamMembers?: pulumi.Output<string>;
   /** GKE with identity `google-service-account`: email of the Google service account the pods act as, created or given (otherwise unset). */
   readonly googleServiceAccountEmail?: pulumi.Output<string>;
+  /** Vault: the policy granting `read` on exactly the declared secrets, HCL as Vault stores it (created, or what a policy managed elsewhere must grant) (no Vault secret: unset). */
+  readonly vaultPolicy?: pulumi.Output<string>;
+  /** Vault: the Kubernetes auth role as JSON: bound ServiceAccount name and namespace, audience, token TTL, policies (no Vault secret: unset). */
+  readonly vaultRole?: pulumi.Output<string>;
 
   constructor(name: string, args: SecretMountedWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
     // Every check runs before the first registration: a bad declaration creates nothing.
@@ -71,13 +75,12 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
     super("secret-mount:index:SecretMountedWorkload", name, {}, opts);
     warnUnpinnedImages(this, [{ field: "fetch.image", image: fetchImage }, ...decl.containers.map((c) => ({ field: `${c.field}.image`, image: c.image }))]);
     warnPlainValues(this, decl.secrets);
-    const { platform, fetchSpec, outputs } = provision(this);
-
     let namespaceResource: pulumi.Resource | undefined;
     if (decl.createNamespace) {
       namespaceResource = new core.Namespace(`${name}-namespace`, namespaceManifest(decl), { parent: this });
     }
     const nsDeps = namespaceResource ? [namespaceResource] : [];
+    const { platform, fetchSpec, outputs } = provision(this, nsDeps);
     const serviceAccount = new core.ServiceAccount(`${name}-sa`, serviceAccountManifest(decl, platform.wiring), { parent: this, dependsOn: nsDeps });
     const specConfigMap = delivery === "configmap"
       ? new core.ConfigMap(`${name}-fetch-spec`, fetchSpecConfigMapManifest(decl, fetchSpec), { parent: this, dependsOn: nsDeps, replaceOnChanges: ["data"] })

@@ -352,8 +352,19 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
     for (const name of Object.values(IMAGE_NAMES)) assert.ok(images.includes(name), `${name} imported`);
   });
 
+  /** Examples whose secrets no server on the node's bridge serves yet (pending, the reason printed). */
+  const NOT_ON_THE_NODE: Record<string, string> = {
+    vault:
+      "its secrets are in Vault, and the node tier serves the cloud stores' doubles only; the real Vault is exercised " +
+      "by vault.test.ts with TokenRequest tokens, without a pod",
+  };
+
   for (const example of kubernetesExamples()) {
-    it(`examples/${example}: the fetch init container exits 0 (a refresh-mode sidecar runs); the app (UID 10001, fsGroup) reads every file, owners and modes as documented, on a read-only tmpfs of the rendered size`, async () => {
+    it(`examples/${example}: the fetch init container exits 0 (or, in refresh mode, the sidecar is started); the app (UID 10001, fsGroup) reads every file, owners and modes as documented, on a read-only tmpfs of the rendered size`, async function () {
+      if (NOT_ON_THE_NODE[example]) {
+        console.log(`      NOT ON THE NODE (pending): examples/${example}: ${NOT_ON_THE_NODE[example]}`);
+        this.skip();
+      }
       // Each example in a namespace of its own (they all name theirs "billing").
       const { objects, expected } = prepare(
         inNamespace(await rendered(example), `billing-${example}`),
@@ -366,10 +377,12 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
         const app = spec.containers[0].name;
         const { pod, log } = await appLog(d.metadata.namespace, d.spec.selector.matchLabels, app, "checks-done");
         const fetch = pod.status.initContainerStatuses.find((s: KubeObject) => s.name === "secret-mount-fetch");
-        if (spec.initContainers[0].restartPolicy === "Always")
-          // Refresh mode (examples/env-restart): the fetcher is a native sidecar that keeps running.
-          assert.ok(fetch.state.running, JSON.stringify(fetch.state));
-        else assert.equal(fetch.state.terminated?.exitCode, 0, JSON.stringify(fetch.state));
+        if (spec.initContainers[0].restartPolicy === "Always") {
+          // Refresh mode: the fetcher is a native sidecar; the app started only once it was started (its startup probe: the first set written).
+          assert.ok(fetch.state.running && fetch.started === true, JSON.stringify(fetch));
+        } else {
+          assert.equal(fetch.state.terminated?.exitCode, 0, JSON.stringify(fetch.state));
+        }
         const fetchSpec = JSON.parse(
           spec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value,
         );

@@ -77,6 +77,20 @@ describe("the real Pulumi engine runs every example: preview, up, a rolling chan
     }
   };
 
+  /**
+   * Examples this tier's engine cannot run, with why (pending, the reason printed; never run
+   * against a stand-in). What they render is proven against the real API server and Vault elsewhere.
+   */
+  const NOT_ON_THIS_TIER: Record<string, string> = {
+    "env-restart":
+      "the Kubernetes provider the Go proxy serves here (master of 2026-01-15) does not know env[].valueFrom.fileKeyRef: " +
+      "it sends the API server an empty valueFrom, which the server refuses; @pulumi/kubernetes 4.34.2, which this package " +
+      "requires, knows it. The rendered objects are proven by kube-apiserver-envfiles.test.ts",
+    vault:
+      "needs the Vault provider plugin (pulumi-resource-vault), which this tier does not build; the Vault side is proven " +
+      "against a real Vault by vault.test.ts",
+  };
+
   for (const example of kubernetesExamples()) {
     describe(`examples/${example}`, () => {
       let p: EngineProgram;
@@ -86,6 +100,10 @@ describe("the real Pulumi engine runs every example: preview, up, a rolling chan
 
       before(function () {
         this.timeout(0);
+        if (NOT_ON_THIS_TIER[example]) {
+          console.log(`      NOT ON THIS TIER (pending): examples/${example}: ${NOT_ON_THIS_TIER[example]}`);
+          this.skip();
+        }
         p = engineProgram(path.join(work, example), example, pulumiBin, {
           path: `${hostDir}${kubeProviderDir}:`,
           // The provider reaches the API server as a kubectl user would: the admin's kubeconfig.

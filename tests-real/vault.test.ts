@@ -4,9 +4,9 @@
  * bundle (runtime-image/dist) reading KV version 2 with ServiceAccount tokens the API server minted.
  *
  * The Vault side of the declaration (an ACL policy and a Kubernetes auth role) is applied with
- * Vault's own HTTP API from `vaultSideOf(DECLARATION)`. That builder is written here by hand until
- * the component renders the Vault side; then it is replaced by the component's pure builder (same
- * input, same `VaultSide` output) and this file tests the rendered policy and role unchanged.
+ * Vault's own HTTP API from `vaultSideOf(DECLARATION)`, which is the component's pure builder
+ * (`vaultAccessPlanOf`, components/vault-access.ts): the policy and role tested here are the ones
+ * the component creates and render writes, unchanged.
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -26,6 +26,7 @@ import {
   type VaultServer,
   type VaultSide,
 } from "./helpers/vault";
+import { vaultAccessPlanOf } from "../components/vault-access";
 import { runFetch, startFetch, type LogLine, type RunResult } from "../tests/runtime/harness";
 import { VaultDouble } from "../tests/runtime/doubles/vault";
 import { makeTestPki } from "../tests/runtime/doubles/tls";
@@ -57,25 +58,42 @@ const DECLARATION: VaultDeclaration = {
 };
 
 /**
- * Hand-written stand-in for the component's pure builder: the policy grants exactly `read` on each
- * declared secret's data path (nothing on metadata/, no list, no glob); the role is bound to exactly
- * the declared ServiceAccount name and namespace, with the audience, a short TTL and that policy.
+ * The component's own pure builder (components/vault-access.ts): the same declaration as a
+ * SecretMountedWorkload's args (existing secrets at the declared paths, Vault-only), and the policy
+ * and role it plans, exactly as the component creates them and render writes them.
  */
 function vaultSideOf(d: VaultDeclaration): VaultSide {
-  const name = `secret-mount-${d.serviceAccount.namespace}-${d.serviceAccount.name}`;
-  const hcl = d.paths.map((p) => `path "${d.mount}/data/${p}" {\n  capabilities = ["read"]\n}\n`).join("\n");
+  const plan = vaultAccessPlanOf(
+    d.serviceAccount.name,
+    {
+      namespace: d.serviceAccount.namespace,
+      vault: {
+        address: "https://vault.example:8200",
+        authMount: d.authMount,
+        kvMount: d.mount,
+        role: { audience: d.audience, tokenTtlSeconds: d.tokenTtlSeconds },
+      },
+      secrets: d.paths.map((p, i) => ({ name: `secret-${i}`, existing: { name: p }, vault: {} })),
+      container: { name: "app", image: "app", runAsUser: 10001 },
+    },
+    "workload",
+    "proj",
+    "dev",
+  )!;
+  const r = plan.role;
   return {
-    policy: { name, hcl },
+    policy: { name: plan.policyName, hcl: plan.policyHcl },
     role: {
-      authMount: d.authMount,
-      name,
+      authMount: r.authMount,
+      name: r.name,
       body: {
-        bound_service_account_names: [d.serviceAccount.name],
-        bound_service_account_namespaces: [d.serviceAccount.namespace],
-        audience: d.audience,
-        token_ttl: d.tokenTtlSeconds,
-        token_max_ttl: d.tokenTtlSeconds,
-        token_policies: [name],
+        bound_service_account_names: r.boundServiceAccountNames,
+        bound_service_account_namespaces: r.boundServiceAccountNamespaces,
+        audience: r.audience,
+        token_ttl: r.tokenTtl,
+        token_max_ttl: r.tokenMaxTtl,
+        token_policies: r.tokenPolicies,
+        token_no_default_policy: r.tokenNoDefaultPolicy,
       },
     },
   };
@@ -289,7 +307,7 @@ describe("a real HashiCorp Vault (v1.21.4) with Kubernetes auth against the real
       "login",
     );
     const client = login.body.auth.client_token as string;
-    assert.deepEqual(login.body.auth.token_policies, ["default", side.policy.name]);
+    assert.deepEqual(login.body.auth.token_policies, [side.policy.name], "exactly the one policy: no default policy");
     assert.equal(login.body.auth.lease_duration, DECLARATION.tokenTtlSeconds);
     const status = async (method: string, p: string, body?: unknown) =>
       (await vault.api(method, p, body, client)).status;
@@ -301,7 +319,10 @@ describe("a real HashiCorp Vault (v1.21.4) with Kubernetes auth against the real
     assert.equal(await status("GET", "/v1/apps/data/billing/admin"), 403);
     assert.equal(await status("GET", "/v1/apps/data/billing"), 403);
     assert.equal(await status("GET", "/v1/apps/data/billing/db/x"), 403);
-    expectStatus(await vault.api("POST", "/v1/auth/token/revoke-self", undefined, client), "revoke-self");
+    // Exactly the one policy: not even the default policy's token self-service (lookup, revoke).
+    assert.equal(await status("GET", "/v1/auth/token/lookup-self"), 403);
+    assert.equal(await status("POST", "/v1/auth/token/revoke-self"), 403);
+    expectStatus(await vault.api("POST", "/v1/auth/token/revoke", { token: client }), "revoke (root)");
   });
 
   it("refresh mode: a new KV version reaches the refreshing fetcher, and one login serves every cycle (Vault's audit device)", async () => {

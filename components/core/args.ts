@@ -285,6 +285,31 @@ export interface GcpSecret {
 /** {@link GcpSecret} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type GcpSecretArgs = GcpSecret;
 
+/**
+ * Vault options of one secret: setting `vault` (even `{}`) puts the secret in Vault's KV version 2.
+ * An existing secret is named by `existing.name` (its path under the mount); a created one (from
+ * `value` or `generate`) is written at `path`.
+ */
+export interface VaultSecret {
+  /**
+   * KV version 2 mount of the secret.
+   * @default the declaration's `vault.kvMount` (`secret`)
+   */
+  mount?: string;
+  /**
+   * Created secrets: path under the mount.
+   * @default `<secretNamePrefix>/<secret name>`; without a prefix `<project>/<stack>/<component name>/<secret name>`
+   */
+  path?: string;
+  /**
+   * Existing secrets: pin this KV version.
+   * @default the latest version, which refresh mode follows
+   */
+  version?: number;
+}
+/** {@link VaultSecret} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
+export type VaultSecretArgs = VaultSecret;
+
 /** One secret the workload reads. Exactly one of `value`, `generate` and `existing`. */
 export interface Secret {
   /** Logical name: a DNS-1123 label, used in resource names, the default store name and the default file path. */
@@ -310,6 +335,12 @@ export interface Secret {
   gcp?: GcpSecretArgs;
   /** Azure Key Vault options (AKS). */
   azure?: AzureSecretArgs;
+  /**
+   * Put this secret in HashiCorp Vault (KV version 2) instead of the platform's store: `{}` for the
+   * defaults. Needs the declaration's `vault` (address, login). An existing secret is named by
+   * `existing.name`, its path under the mount. Kubernetes only: SecretMountedTask (ECS) refuses it.
+   */
+  vault?: VaultSecretArgs;
 }
 /** {@link Secret} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type SecretArgs = Secret;

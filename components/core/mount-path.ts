@@ -25,7 +25,7 @@ const KUBELET_FILES = ["/etc/hosts", "/etc/hostname", "/etc/resolv.conf"];
 /** Projected service-account and cloud identity token directories (/var/run is /run in most images). */
 export const TOKEN_DIRECTORIES = ["/var/run", "/run"].flatMap((r) => [
   `${r}/secrets/kubernetes.io/serviceaccount`, `${r}/secrets/eks.amazonaws.com/serviceaccount`,
-  `${r}/secrets/pods.eks.amazonaws.com/serviceaccount`, `${r}/secrets/azure/tokens`,
+  `${r}/secrets/pods.eks.amazonaws.com/serviceaccount`, `${r}/secrets/azure/tokens`, `${r}/secrets/secret-mount`,
 ]);
 const within = (path: string, dir: string) => dir === "/" || path.startsWith(`${dir}/`);
 

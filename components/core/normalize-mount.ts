@@ -3,7 +3,7 @@ import { dns1123LabelProblem, dns1123SubdomainProblem } from "./names";
 import { Problems } from "./problems";
 import { quantityBytes } from "./quantity";
 import { normalizeSecretSet } from "./secret-set";
-import { chosenPlatform, DEFAULT_NAMESPACE, normalizeFsGroup, RESERVED_NAMESPACES, type MountTarget, type PlatformChoice } from "./target";
+import { chosenPlatform, VAULT_FIELD, DEFAULT_NAMESPACE, normalizeFsGroup, RESERVED_NAMESPACES, type MountTarget, type PlatformChoice } from "./target";
 import { unknownFields } from "./unknown-fields";
 
 const FIELDS: (keyof MountFields)[] = [
@@ -28,7 +28,7 @@ export function normalizeMountTarget(name: string, args: MountFields | undefined
   const { fail } = problems;
   if (!args || typeof args !== "object") fail("args", "are required: declare at least `secrets` and one platform");
   const a = args as MountFields;
-  unknownFields(a as object, [...FIELDS, ...platforms.names], "", problems);
+  unknownFields(a as object, [...FIELDS, ...platforms.names, VAULT_FIELD], "", problems);
   const platform = chosenPlatform(a, platforms, fail, false);
   const serviceAccountName = a.serviceAccountName ?? name;
   const saProblem = dns1123SubdomainProblem(serviceAccountName);

@@ -6,7 +6,7 @@ import { normalizePodLabels, normalizePodSettings, POD_SETTING_FIELDS, type PodS
 import { FETCH_CONTAINER_NAME, normalizeContainers, unsignalledContainerProblem, type NormalizedContainer } from "./containers";
 import { Problems } from "./problems";
 import { normalizeSecretSet, type SecretSetDeclaration } from "./secret-set";
-import { chosenPlatform, DEFAULT_NAMESPACE, normalizeFsGroup, RESERVED_NAMESPACES, type MountTarget, type PlatformChoice } from "./target";
+import { chosenPlatform, VAULT_FIELD, DEFAULT_NAMESPACE, normalizeFsGroup, RESERVED_NAMESPACES, type MountTarget, type PlatformChoice } from "./target";
 import { check, unknownFields } from "./unknown-fields";
 import { normalizeSecretEnv } from "./secret-env";
 import type { KubeletEnvFileSpec } from "../../spec/fetch-spec";
@@ -43,7 +43,7 @@ export function normalizeWorkload(name: string, args: WorkloadFields | undefined
   const { fail } = problems;
   if (!args || typeof args !== "object") fail("args", "are required: declare at least `secrets`, `containers` (or `container`) and one platform");
   const a = args as WorkloadFields;
-  unknownFields(a as object, [...TOP_LEVEL_FIELDS, ...platforms.names], "", problems);
+  unknownFields(a as object, [...TOP_LEVEL_FIELDS, ...platforms.names, VAULT_FIELD], "", problems);
 
   const platform = chosenPlatform(a, platforms, problems.add, true);
 

@@ -8,6 +8,8 @@ export interface OptionalPackage {
   range: string;
   /** The declaration field that needs it, e.g. `aks`. */
   platform: string;
+  /** Who needs it, in the message (default `platform <platform>`). */
+  subject?: string;
 }
 
 /**
@@ -23,6 +25,6 @@ export function loadOptionalPackage<T>(pkg: OptionalPackage, load: () => T, comp
     const missing = e.code === "MODULE_NOT_FOUND" && (e.message ?? "").split("\n")[0].includes(`'${pkg.name}`);
     if (!missing) throw err;
     throw new DeclarationError(pkg.platform,
-      `platform ${pkg.platform} needs ${pkg.name}, an optional peer dependency of secret-mount that is not installed: npm install ${pkg.name}@${pkg.range}`, component);
+      `${pkg.subject ?? `platform ${pkg.platform}`} needs ${pkg.name}, an optional peer dependency of secret-mount that is not installed: npm install ${pkg.name}@${pkg.range}`, component);
   }
 }

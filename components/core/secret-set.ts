@@ -16,7 +16,7 @@ export const DEFAULT_ENV_FILE = "secrets.env";
 /** Longest rotation period of a generated secret, in days (ten years). */
 export const MAX_ROTATE_EVERY_DAYS = 3650;
 export const KEY_PAIR_JSON_KEYS = { private: "privateKeyPem", public: "publicKeyPem" } as const;
-const SECRET_FIELDS: (keyof SecretArgs)[] = ["name", "value", "generate", "existing", "files", "description", "aws", "azure", "gcp"];
+const SECRET_FIELDS: (keyof SecretArgs)[] = ["name", "value", "generate", "existing", "files", "description", "aws", "azure", "gcp", "vault"];
 
 export interface NormalizedGenerate {
   type: "password" | "rsa" | "ecdsa";

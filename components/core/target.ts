@@ -13,8 +13,8 @@ export const DEFAULT_FS_GROUP = 65532;
 export const RESERVED_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease"];
 
 export interface MountTarget extends SecretSetDeclaration {
-  /** The platform chosen: its field in the args (one of {@link PlatformChoice.names}). */
-  platform: string;
+  /** The platform chosen: its field in the args (one of {@link PlatformChoice.names}); none when every secret lives in Vault. */
+  platform?: string;
   namespace: string;
   /** The ServiceAccount the pods run as, which the platform's identity trusts. */
   serviceAccountName: string;
@@ -40,13 +40,29 @@ export interface PlatformChoice {
   identityPrefixes: readonly string[];
 }
 
-/** The one platform set in `a` (exactly one must be); otherwise `report`s the problem (a collector's `add` or `fail`). */
-export function chosenPlatform(a: object, choice: PlatformChoice, report: (field: string, problem: string) => void, withExample: boolean): string {
+/** The declaration field of the Vault store (secrets declare `vault` too; the store's own folder reads both). */
+export const VAULT_FIELD = "vault";
+
+/** Whether a secret declares `vault` (it lives in Vault, not in the platform's store). */
+export function declaresVault(s: unknown): boolean {
+  const v = s && typeof s === "object" ? (s as Record<string, unknown>)[VAULT_FIELD] : undefined;
+  return v !== undefined && v !== null;
+}
+
+/**
+ * The one platform set in `a`, or none when every secret lives in Vault; otherwise `report`s the
+ * problem (a collector's `add` or `fail`). A Vault-only declaration creates no cloud identity, so a
+ * platform set then is refused rather than left creating an identity that reads nothing.
+ */
+export function chosenPlatform(a: object, choice: PlatformChoice, report: (field: string, problem: string) => void, withExample: boolean): string | undefined {
   const set = choice.names.filter((p) => (a as Record<string, unknown>)[p] !== undefined && (a as Record<string, unknown>)[p] !== null);
-  if (set.length !== 1) {
-    report(set.length ? set.join(", ") : "platform", set.length
-      ? `${set.join(" and ")} are all set; set exactly one platform`
-      : `no platform is set; set exactly one of ${choice.names.join(", ")}${withExample && choice.example ? ` (e.g. ${choice.example})` : ""}`);
+  const secrets = (a as { secrets?: unknown }).secrets;
+  const vaultOnly = Array.isArray(secrets) && secrets.length > 0 && secrets.every(declaresVault);
+  if (set.length > 1) report(set.join(", "), `${set.join(" and ")} are all set; set exactly one platform`);
+  else if (set.length === 1 && vaultOnly) {
+    report(set[0], `is set, but every secret lives in Vault: the platform would create a cloud identity that reads nothing; remove ${set[0]} (a Vault-only workload logs in with its ServiceAccount token alone)`);
+  } else if (set.length === 0 && !vaultOnly) {
+    report("platform", `no platform is set; set exactly one of ${choice.names.join(", ")}${withExample && choice.example ? ` (e.g. ${choice.example})` : ""}, or put every secret in Vault (vault: {} on each)`);
   }
   return set[0];
 }

@@ -77,6 +77,7 @@ export function podWiring(decl: MountTarget & { allowPersistentVolumeGroupChange
     volumes: [
       { name: SECRETS_VOLUME, emptyDir: { medium: "Memory", sizeLimit } },
       ...(specConfigMap === undefined ? [] : [{ name: SPEC_VOLUME, configMap: { name: specConfigMap, items: [{ key: FETCH_SPEC_FILE, path: FETCH_SPEC_FILE }] } }]),
+      ...(platform.fetchVolumes ?? []).map((v) => v.volume),
     ],
     mountPath: decl.mountPath,
     fsGroup: decl.fsGroup,
@@ -189,12 +190,14 @@ export function adoptPodTemplate(template: Record<string, any> | undefined, wiri
   const mounts = (c: Obj, field: string) => chosen ? chosen.includes(c.name) : field === "containers";
   // A container that does not mount the secrets must not name their volumes either: adoption adds
   // them, and its own mount (read-write, or of the FetchSpec) would come alive.
+  // The fetcher's own volumes (the FetchSpec, a Vault login token, a CA): no container of the pod may name them.
+  const fetchOnly = new Set([SPEC_VOLUME, ...wiring.volumes.map((v) => String(v.name)).filter((n) => n !== SECRETS_VOLUME)]);
   for (const field of CONTAINER_LISTS) {
     ((spec[field] ?? []) as Obj[]).forEach((c, i) => {
       const mounting = field !== "ephemeralContainers" && mounts(c, field);
       ((c?.volumeMounts ?? []) as Obj[]).forEach((m, j) => {
         // (a mounting container's own "secret-mount" mount is refused below, as in the way)
-        if (m?.name !== SPEC_VOLUME && (m?.name !== SECRETS_VOLUME || mounting)) return;
+        if (!fetchOnly.has(m?.name) && (m?.name !== SECRETS_VOLUME || mounting)) return;
         fail(at(`${field}[${i}].volumeMounts[${j}]`), `mounts "${m.name}" in container "${c.name}"${mounting ? "" : `, which does not mount the secrets (mountInto: ${chosen ? chosen.join(", ") : "every container of containers"})`}; ` +
           `"${m.name}" is the name of a volume adoption adds, so the container would get it${m.readOnly === true ? "" : " read-write"}. Remove that mount or rename it${mounting ? "" : ", or name the container in mountInto"}`);
       });

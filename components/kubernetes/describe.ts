@@ -4,6 +4,7 @@ import { quantityBytes } from "../core/quantity";
 import { fact, jsonFile, type Artifact, type Describer, type Fact, type Obj, type ResourceIndex } from "../review/describe";
 import { formatBytes } from "../review/terminal-text";
 import { ADOPTED_BY_ANNOTATION, TIGHTENED_ANNOTATION } from "./adopt";
+import { vaultWorkloadReview } from "../stores/vault/describe";
 
 /**
  * How Kubernetes objects are reviewed. Every `kubernetes:` resource also goes into kubernetes.yaml
@@ -35,7 +36,9 @@ export const describeKubernetesObject: Describer = (s, index) => {
       `the FetchSpec the fetch container of ${o.kind} ${namespace ? `${namespace}/` : ""}${name} reads: which file comes from which secret`,
       `fetch-spec/${namespace ?? "default"}/${name}.json`)]
     : [];
-  return { facts: kubeFacts(o, found), files };
+  // Vault: who may read what, and what a role or policy managed elsewhere must grant.
+  const vault = found?.spec ? vaultWorkloadReview(found.spec, o.spec?.template?.spec ?? {}, `${namespace ?? "default"}/${name}`, index) : { facts: [], files: [] };
+  return { facts: [...kubeFacts(o, found), ...vault.facts], files: [...files, ...vault.files] };
 };
 
 /** Reads the spec from SECRET_MOUNT_SPEC, or from the ConfigMap mounted where SECRET_MOUNT_SPEC_FILE points. */

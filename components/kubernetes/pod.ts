@@ -45,6 +45,11 @@ export interface PlatformWiring {
   /** Fetch-container environment from the pod's own fields (downward API): name -> fieldPath. */
   fetchFieldEnv?: { [name: string]: string };
   /**
+   * Volumes of the pod that only the fetch container mounts, read-only (e.g. a ServiceAccount token
+   * projected for Vault's audience, a CA bundle): the app containers never see them.
+   */
+  fetchVolumes?: { volume: k8s.core.v1.Volume; mountPath: string }[];
+  /**
    * Identifies what the pods must read (e.g. a hash of the secrets' version ids, never of values):
    * rendered as the pod-template annotation `secret-mount.io/revision`, so a new version rolls the pods.
    */
@@ -87,6 +92,7 @@ export function fetchContainer(decl: MountTarget, specJson: pulumi.Input<string>
     volumeMounts: [
       { name: SECRETS_VOLUME, mountPath: decl.mountPath },
       ...(specConfigMap === undefined ? [] : [{ name: SPEC_VOLUME, mountPath: FETCH_SPEC_DIR, readOnly: true }]),
+      ...(wiring.fetchVolumes ?? []).map((v) => ({ name: v.volume.name as string, mountPath: v.mountPath, readOnly: true })),
     ],
     resources: decl.fetch.resources ?? DEFAULT_FETCH_RESOURCES,
     securityContext: {
@@ -187,6 +193,7 @@ export function podTemplate(decl: Declaration, specJson: pulumi.Input<string>, w
       volumes: [
         { name: SECRETS_VOLUME, emptyDir: { medium: "Memory", sizeLimit } },
         ...(specConfigMap === undefined ? [] : [{ name: SPEC_VOLUME, configMap: { name: specConfigMap, items: [{ key: FETCH_SPEC_FILE, path: FETCH_SPEC_FILE }] } }]),
+        ...(wiring.fetchVolumes ?? []).map((v) => v.volume),
       ],
       ...decl.podSettings ? scheduling(decl.podSettings, selectorLabels(decl)) : {},
     },

@@ -9,6 +9,7 @@ import { PLATFORM_REVIEWS } from "../platforms/registry";
 import { wrapText } from "../review/terminal-text";
 import { placeholderMarker } from "./placeholder-marker";
 import { describeRemoteComponent } from "../review/describe-remote";
+import { VAULT_DESCRIBERS } from "../stores/vault/describe";
 
 export type { Artifact, Fact } from "../review/describe";
 
@@ -18,7 +19,7 @@ export type { Artifact, Fact } from "../review/describe";
  * Types no table names fall back to a platform's prefix describer (e.g. `azure-native:`), then,
  * for Kubernetes objects, to {@link describeKubernetesObject}.
  */
-const DESCRIBERS: Record<string, Describer> = Object.assign({ ...GENERATED_DESCRIBERS }, ...PLATFORM_REVIEWS.map((r) => r.describers ?? {}));
+const DESCRIBERS: Record<string, Describer> = Object.assign({ ...GENERATED_DESCRIBERS, ...VAULT_DESCRIBERS }, ...PLATFORM_REVIEWS.map((r) => r.describers ?? {}));
 const PREFIX_DESCRIBERS = PLATFORM_REVIEWS.flatMap((r) => r.byPrefix ?? []);
 
 /** What the review shows for one registered resource. */
@@ -53,6 +54,7 @@ const VALUE_CARRIERS = new Set([
   "aws:ssm/parameter:Parameter",
   "random:index/randomPassword:RandomPassword",
   "tls:index/privateKey:PrivateKey",
+  "vault:kv/secretV2:SecretV2",
 ]);
 
 /** How the Pulumi SDK marks a secret value in serialized inputs. */

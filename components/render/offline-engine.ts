@@ -67,6 +67,11 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
       case "random:index/randomPassword:RandomPassword":
         state.result = GENERATED_PLACEHOLDER;
         break;
+      case "vault:kv/secretV2:SecretV2":
+        // What Vault answers for a first write: version 1 (the revision reads it, never the data).
+        state.metadata = { version: "1" };
+        delete state.dataJson;
+        break;
       case "tls:index/privateKey:PrivateKey":
         state.privateKeyPem = GENERATED_PLACEHOLDER;
         state.privateKeyPemPkcs8 = GENERATED_PLACEHOLDER;

@@ -35,6 +35,15 @@ export async function renderedObjects(example: string): Promise<KubeObject[]> {
 
 /** The same for a program directory anywhere (a test fixture). */
 export async function renderedObjectsAt(dir: string): Promise<KubeObject[]> {
+  // A program runs once per process (Node caches its module: a second run would register nothing);
+  // every caller gets its own copy of the objects.
+  const key = path.resolve(dir);
+  if (!renders.has(key)) renders.set(key, renderOnce(key));
+  return structuredClone(await renders.get(key)!);
+}
+const renders = new Map<string, Promise<KubeObject[]>>();
+
+async function renderOnce(dir: string): Promise<KubeObject[]> {
   const run = await runProgram(dir);
   const yaml = buildArtifacts(run.resources).artifacts.find((a) => a.path === "kubernetes.yaml");
   if (!yaml) return [];

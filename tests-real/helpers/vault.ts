@@ -246,6 +246,8 @@ export interface VaultKubernetesRole {
   token_ttl: number;
   token_max_ttl: number;
   token_policies: string[];
+  /** Tokens carry exactly `token_policies` (no `default` policy). */
+  token_no_default_policy?: boolean;
 }
 
 /** What one declaration makes on the Vault side: an ACL policy (HCL, as Vault stores it) and a Kubernetes auth role. */

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import ts from "typescript";
+import { VAULT_OUTPUTS } from "../../components/stores/vault/store";
 import { PLATFORM_CHOICE, PLATFORM_OUTPUTS, PLATFORM_REVIEWS, PLATFORMS } from "../../components/platforms/registry";
 
 // Adding a platform is one folder under components/platforms/, one line in the registry and its
@@ -57,12 +58,12 @@ describe("platform registry", () => {
 
   // Pulumi's analyzer reads a component's outputs from the properties its class declares, so each
   // platform output must be declared on both Kubernetes components (the registry assigns them).
-  it("SecretMountedWorkload and SecretMount declare every platform output the registry lists, and no other optional output", () => {
+  it("SecretMountedWorkload and SecretMount declare every platform output the registry lists and the Vault store's, and no other optional output", () => {
     for (const [file, cls] of [["components/workload.ts", "SecretMountedWorkload"], ["components/mount.ts", "SecretMount"]]) {
       const sf = ts.createSourceFile(file, fs.readFileSync(path.join(ROOT, file), "utf8"), ts.ScriptTarget.Latest, true);
       const c = sf.statements.find((s): s is ts.ClassDeclaration => ts.isClassDeclaration(s) && s.name?.text === cls)!;
       const optional = c.members.filter((m): m is ts.PropertyDeclaration => ts.isPropertyDeclaration(m) && m.questionToken !== undefined).map((m) => m.name.getText(sf));
-      assert.deepEqual(optional.sort(), [...PLATFORM_OUTPUTS].sort(), cls);
+      assert.deepEqual(optional.sort(), [...PLATFORM_OUTPUTS, ...VAULT_OUTPUTS].sort(), cls);
     }
   });
 });

@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { AZURE_NATIVE } from "../../components/clouds/azure/sdk";
 import { GCP } from "../../components/clouds/gcp/sdk";
+import { VAULT_PACKAGE } from "../../components/stores/vault/sdk";
 
 // The examples as projects a user installs and runs by their README: what they declare, what
 // following the README leaves behind, and what their example stacks hold.
@@ -67,7 +68,7 @@ describe("the examples as projects a user installs", () => {
       const program = read("examples", example, "index.ts");
       const missing = importedPackages(program).filter((name) => !deps[name]);
       assert.deepEqual(missing, [], `examples/${example}/package.json lacks what index.ts imports`);
-      for (const sdk of [AZURE_NATIVE, GCP]) {
+      for (const sdk of [AZURE_NATIVE, GCP, VAULT_PACKAGE]) {
         if (!new RegExp(`\\b${sdk.platform}\\s*:`).test(program)) continue;
         assert.equal(deps[sdk.name], root.peerDependencies[sdk.name], `examples/${example} declares ${sdk.platform}: it needs ${sdk.name}@${root.peerDependencies[sdk.name]} (an optional peer dependency of secret-mount)`);
       }

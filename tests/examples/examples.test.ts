@@ -42,6 +42,7 @@ describe("examples run under the offline engine, so they never rot", () => {
         eks: ["roleArn", "serviceAccountName", "mountPath", "permissionPolicy"],
         aks: ["identityClientId", "vaultUri", "roleAssignments", "federatedCredential"],
         gke: ["serviceAccountName", "mountPath", "iamMembers"],
+        vault: ["serviceAccountName", "mountPath", "vaultPolicy", "vaultRole"],
       };
       for (const key of ["workloadName", "selectorLabels", "fetchSpec", ...(platformOutputs[example] ?? [])]) {
         assert.ok(run.outputs[key], `${example} exports ${key}`);

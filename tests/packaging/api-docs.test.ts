@@ -16,7 +16,7 @@ const TYPEDOC = path.join(ROOT, "node_modules/typedoc/bin/typedoc");
 const run = promisify(execFile);
 
 /** The groups of the reference, in their order (typedoc.json's entry points, by their @module names). */
-const GROUPS = ["Components", "Common args", "Scheduling args", "EKS args", "AKS args", "GKE args", "ECS args", "Adoption", "Errors and the fetch image", "FetchSpec"];
+const GROUPS = ["Components", "Common args", "Scheduling args", "EKS args", "AKS args", "GKE args", "Vault args", "ECS args", "Adoption", "Errors and the fetch image", "FetchSpec"];
 
 /**
  * Exported from `secret-mount` but left out of the reference: helpers the fetch runtime and the

@@ -9,6 +9,7 @@ import { parse as parseYaml } from "yaml";
 import { AZURE_NATIVE } from "../../components/clouds/azure/sdk";
 import { GCP } from "../../components/clouds/gcp/sdk";
 import type { SecretSetDeclaration } from "../../components/core/secret-set";
+import { VAULT_PACKAGE } from "../../components/stores/vault/sdk";
 import { fetchImageOf } from "../../components/kubernetes/fetch-image";
 
 // What a user of the npm package gets: `npm pack` (its `prepack` builds dist/), then the tarball
@@ -192,7 +193,7 @@ describe("the npm package (npm pack, installed into an empty project)", function
 
   it("every package the compiled code requires is a declared dependency; the optional cloud SDKs only from their platform's loader", () => {
     const optional = new Set(Object.keys(pkg.peerDependenciesMeta).filter((n) => pkg.peerDependenciesMeta[n].optional));
-    assert.deepEqual([...optional].sort(), ["@pulumi/azure-native", "@pulumi/gcp"]);
+    assert.deepEqual([...optional].sort(), ["@pulumi/azure-native", "@pulumi/gcp", "@pulumi/vault"]);
     const deps = new Set([...Object.keys(pkg.dependencies), ...optional]);
     const undeclared = new Set<string>();
     const optionalFrom = new Set<string>();
@@ -205,10 +206,12 @@ describe("the npm package (npm pack, installed into an empty project)", function
       }
     }
     assert.deepEqual([...undeclared], []);
-    assert.deepEqual([...optionalFrom].sort(), ["dist/components/clouds/azure/sdk.js @pulumi/azure-native", "dist/components/clouds/gcp/sdk.js @pulumi/gcp"]);
+    assert.deepEqual([...optionalFrom].sort(), ["dist/components/clouds/azure/sdk.js @pulumi/azure-native", "dist/components/clouds/gcp/sdk.js @pulumi/gcp", "dist/components/stores/vault/sdk.js @pulumi/vault"]);
     // The install hint in the error is the range package.json declares.
     assert.equal(AZURE_NATIVE.range, pkg.peerDependencies["@pulumi/azure-native"]);
     assert.equal(GCP.range, pkg.peerDependencies["@pulumi/gcp"]);
+    assert.equal(VAULT_PACKAGE.range, pkg.peerDependencies["@pulumi/vault"]);
+    assert.equal(pkg.devDependencies["@pulumi/vault"], VAULT_PACKAGE.range);
     assert.equal(pkg.devDependencies["@pulumi/azure-native"], AZURE_NATIVE.range);
     assert.equal(pkg.devDependencies["@pulumi/gcp"], GCP.range);
   });

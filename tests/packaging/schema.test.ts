@@ -39,16 +39,16 @@ const INPUTS = {
   priorityClassName: "string?", terminationGracePeriodSeconds: "number?", mountPath: "string?",
   volumeSizeLimit: "string?", fileMode: "string?", fsGroup: "number?", refresh: "Refresh?", envFile: "EnvFile?",
   fetch: "FetchContainer?", secretNamePrefix: "string?", eks: "EksPlatform?", aks: "AksPlatform?",
-  gke: "GkePlatform?",
+  gke: "GkePlatform?", vault: "VaultBackend?",
 };
 const OUTPUTS = {
   roleArn: "string?", serviceAccountName: "string", workloadName: "string", deploymentName: "string", selectorLabels: "{string}", namespace: "string", mountPath: "string",
   fetchSpec: "string", permissionPolicy: "string?", trustPolicy: "string?",
   identityClientId: "string?", identityPrincipalId: "string?", vaultUri: "string?", roleAssignments: "string?", federatedCredential: "string?",
-  iamMembers: "string?", googleServiceAccountEmail: "string?",
+  iamMembers: "string?", googleServiceAccountEmail: "string?", vaultPolicy: "string?", vaultRole: "string?",
 };
 const OBJECT_TYPES: Record<string, Record<string, string>> = {
-  Secret: { name: "string", value: "Input<string>?", generate: "Generate?", existing: "ExistingSecret?", files: "SecretFile[]?", description: "string?", aws: "AwsSecret?", azure: "AzureSecret?", gcp: "GcpSecret?" },
+  Secret: { name: "string", value: "Input<string>?", generate: "Generate?", existing: "ExistingSecret?", files: "SecretFile[]?", description: "string?", aws: "AwsSecret?", azure: "AzureSecret?", gcp: "GcpSecret?", vault: "VaultSecret?" },
   Generate: { type: "GenerateType", length: "number?", lower: "boolean?", upper: "boolean?", numeric: "boolean?", special: "boolean?", specialCharacters: "string?", rsaBits: "number?", ecdsaCurve: "EcdsaCurve?", rotateEveryDays: "number?" },
   ExistingSecret: { arn: "Input<string>?", name: "string?", kmsKeyArn: "Input<string>?" },
   SecretFile: { path: "string", jsonKey: "string?", decode: "FileDecoding?", mode: "string?" },
@@ -126,6 +126,13 @@ const OBJECT_TYPES: Record<string, Record<string, string>> = {
   GkeGoogleServiceAccount: { accountId: "string?", email: "Input<string>?" },
   GcpSecret: { secretId: "string?", location: "string?", replicas: "GcpReplica[]?", kmsKeyName: "Input<string>?", version: "string?" },
   GcpReplica: { location: "string", kmsKeyName: "Input<string>?" },
+  VaultBackend: {
+    address: "string", insecureHttp: "boolean?", caCertificate: "Input<string>?", namespace: "string?", authMount: "string?", kvMount: "string?",
+    role: "VaultRole?", policy: "VaultPolicy?",
+  },
+  VaultRole: { name: "string?", existing: "boolean?", audience: "string?", tokenTtlSeconds: "number?" },
+  VaultPolicy: { name: "string?", existing: "boolean?" },
+  VaultSecret: { mount: "string?", path: "string?", version: "number?" },
   AwsPolicyStatement: { sid: "string?", effect: "AwsPolicyEffect?", actions: "string[]", resources: "Input<string>[]", conditions: "AwsPolicyCondition[]?", allowAnyResource: "boolean?" },
   AwsPolicyCondition: { test: "string", variable: "string", values: "Input<string>[]" },
   AksRoleAssignment: { roleDefinitionId: "Input<string>", scope: "Input<string>", description: "string?" },
@@ -205,12 +212,12 @@ const IDENTITY: Record<string, { inputs: Record<string, string>; required: strin
 const MOUNT_INPUTS = {
   secrets: "Secret[]", namespace: "string?", serviceAccountName: "string?", createServiceAccount: "boolean?", mountInto: "string[]?",
   mountPath: "string?", volumeSizeLimit: "string?", fileMode: "string?", fsGroup: "number?", allowPersistentVolumeGroupChange: "boolean?", refresh: "Refresh?", envFile: "EnvFile?",
-  fetch: "FetchContainer?", secretNamePrefix: "string?", eks: "EksPlatform?", aks: "AksPlatform?", gke: "GkePlatform?",
+  fetch: "FetchContainer?", secretNamePrefix: "string?", eks: "EksPlatform?", aks: "AksPlatform?", gke: "GkePlatform?", vault: "VaultBackend?",
 };
 const MOUNT_OUTPUTS = {
   serviceAccountName: "string", namespace: "string", mountPath: "string", fetchSpec: "string", serviceAccountAnnotations: "{string}", podWiring: "string",
   roleArn: "string?", permissionPolicy: "string?", trustPolicy: "string?", identityClientId: "string?", identityPrincipalId: "string?", vaultUri: "string?",
-  roleAssignments: "string?", federatedCredential: "string?", iamMembers: "string?", googleServiceAccountEmail: "string?",
+  roleAssignments: "string?", federatedCredential: "string?", iamMembers: "string?", googleServiceAccountEmail: "string?", vaultPolicy: "string?", vaultRole: "string?",
 };
 
 // SecretMountedTask: ECS-native args beside the workload's, sharing Secret and EnvFile.

@@ -107,12 +107,30 @@ const CONTAINER: (keyof TaskContainerArgs)[] = [
 
 const positiveInt = (v: unknown) => Number.isInteger(v) && (v as number) > 0;
 
+/**
+ * Why Vault is refused on ECS: a task has no Kubernetes ServiceAccount token to log in with, and
+ * Vault's `aws` auth method (the fetcher signing sts:GetCallerIdentity with the task role, a Vault
+ * role bound to that role's ARN) is not built. Refused whole rather than half-built.
+ */
+export const VAULT_ON_ECS_REASON = "Vault is not supported on ECS: a task has no Kubernetes ServiceAccount token to log in to Vault with, and Vault's aws auth method " +
+  "(the fetcher signing sts:GetCallerIdentity with the task role, logging in to a Vault role bound to that role's ARN) is not built yet; keep this " +
+  "task's secrets in Secrets Manager or SSM Parameter Store, or run the workload on Kubernetes with SecretMountedWorkload";
+
+/** Refuses `vault` and every secret's `vault` at preview, with the reason. */
+function refuseVaultOnEcs(a: SecretMountedTaskArgs, fail: (field: string, problem: string) => never): void {
+  if ((a as { vault?: unknown }).vault !== undefined) fail("vault", VAULT_ON_ECS_REASON);
+  (Array.isArray(a.secrets) ? a.secrets : []).forEach((s, i) => {
+    if (s && typeof s === "object" && (s as { vault?: unknown }).vault !== undefined) fail(`secrets[${i}].vault`, VAULT_ON_ECS_REASON);
+  });
+}
+
 /** Validates and defaults a SecretMountedTask declaration. Throws DeclarationError naming the field and the fix. */
 export function planEcsTask(name: string, args: SecretMountedTaskArgs | undefined): EcsDeclaration {
   const problems = new Problems(name);
   const { fail } = problems;
   if (!args || typeof args !== "object") fail("args", "are required: declare at least `secrets` and `containers` (or `container`)");
   const a = args as SecretMountedTaskArgs;
+  refuseVaultOnEcs(a, fail);
   unknownFields(a as object, TOP_LEVEL, "", problems);
 
   const launchType = a.launchType ?? "FARGATE";

@@ -59,6 +59,43 @@ function irsaContainers(spec: KubeObject): string[] {
     .map((c: KubeObject) => c.name);
 }
 
+/** Every run's log of one container (kubelet podLogsDir/<ns>_<pod>_<uid>/<container>/<run>.log), text only. */
+function runLogsIn(podLogs: string, ns: string, pod: string, container: string): Map<number, string> {
+  const podDir = fs.readdirSync(podLogs).find((d) => d.startsWith(`${ns}_${pod}_`));
+  const dir = podDir ? path.join(podLogs, podDir, container) : undefined;
+  const out = new Map<number, string>();
+  if (!dir || !fs.existsSync(dir)) return out;
+  for (const f of fs
+    .readdirSync(dir)
+    .filter((x) => /^\d+\.log$/.test(x))
+    .sort((a, b) => parseInt(a) - parseInt(b)))
+    out.set(
+      parseInt(f),
+      fs
+        .readFileSync(path.join(dir, f), "utf8")
+        .split("\n")
+        .map((l) => l.split(" ").slice(3).join(" "))
+        .join("\n"),
+    );
+  return out;
+}
+
+/** The JSON lines of a fetcher's log. */
+function jsonLines(text: string): KubeObject[] {
+  return text.split("\n").flatMap((l) => {
+    try {
+      return [JSON.parse(l)];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** The hash of API_TOKEN an app's check script printed (the last run's). */
+function envHash(log: string): string | undefined {
+  return /^check env API_TOKEN (\S+)$/m.exec(log)?.[1];
+}
+
 function summary(r: KubeResponse): string {
   return `HTTP ${r.status}: ${typeof r.body === "object" ? r.body.message : String(r.body).slice(0, 300)}${r.warnings.length ? ` warnings: ${r.warnings.join(" | ")}` : ""}`;
 }
@@ -357,14 +394,15 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
           spec.securityContext.fsGroup,
           fetchSpec.fileMode ?? "0440",
         );
-        if (example === "eks") {
+        const cloud = String(fetchSpec.files[0].source.type).split("-")[0];
+        if (cloud === "aws") {
           // The fetcher used the projected token: STS was asked, and every read was signed with what it issued.
           assert.ok(
             aws.callsOf("sts.AssumeRoleWithWebIdentity").some((c) => c.status === 200),
             "AssumeRoleWithWebIdentity succeeded",
           );
           assert.equal(aws.signatureFailures, 0);
-        } else if (example === "gke") {
+        } else if (cloud === "gcp") {
           assert.ok(stores.gcp.tokenRequests > 0, "the fetcher took its token from the metadata server");
         } else {
           assert.ok(stores.azure.tokenRequests > 0, "the fetcher exchanged the projected token with Entra ID");
@@ -560,6 +598,13 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
     before(async () => {
       fixture = await renderedObjectsAt(path.join(__dirname, "fixtures/node-program"));
       prepared = prepare(fixture, stores, (o, files) => {
+        if (o.kind === "Deployment" && o.metadata.namespace === "node-env-restart") {
+          // The variable the kubelet set from the env file: its hash, never its value.
+          return checkScript(
+            files,
+            `echo "check env API_TOKEN $(printf %s "$API_TOKEN" | sha256sum | cut -d' ' -f1)"\necho env-done\nexec sleep 86400`,
+          );
+        }
         if (o.kind === "Deployment") {
           return [
             `export RELOAD_DIR=${MOUNT} RELOAD_FILES="${files.join(" ")}"`,
@@ -629,6 +674,131 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
       const sidecar = after.status.initContainerStatuses.find((st: KubeObject) => st.name === "secret-mount-fetch");
       assert.ok(sidecar.state.running, "the sidecar keeps running");
       assert.equal(sidecar.restartCount, 0);
+    });
+
+    it("secretEnv + restartPod: the kubelet sets the app's variable from the env file; a rotation restarts the same pod in place (fetcher again, app with the new value)", async () => {
+      const ns = "node-env-restart";
+      const runLogs = (n: string, p: string, c: string) => runLogsIn(path.join(node.dir, "pod-logs"), n, p, c);
+      const objects = prepared.objects.filter(
+        (o) => (o.kind === "Namespace" ? o.metadata.name : o.metadata.namespace) === ns,
+      );
+      await create(objects);
+      const d = objects.find((o) => o.kind === "Deployment")!;
+      const spec = d.spec.template.spec;
+      const sel = d.spec.selector.matchLabels;
+      // As rendered: a reference only in the app, the restart rule on the fetch sidecar.
+      const appSpec = spec.containers.find((c: KubeObject) => c.name === "app");
+      assert.deepEqual(
+        appSpec.env.find((e: KubeObject) => e.name === "API_TOKEN").valueFrom.fileKeyRef.key,
+        "API_TOKEN",
+      );
+      assert.equal(spec.initContainers[0].restartPolicy, "Always");
+      assert.deepEqual(spec.initContainers[0].restartPolicyRules, [
+        { action: "RestartAllContainers", exitCodes: { operator: "In", values: [75] } },
+      ]);
+      const expected = prepared.expected.get(d.metadata.name)!;
+      assert.equal(expected.size, 1);
+      const [[file, firstHash]] = [...expected];
+      const fetchSpec = JSON.parse(
+        spec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value,
+      );
+      assert.equal(fetchSpec.kubeletEnvFile.vars.API_TOKEN, file);
+
+      // (1) The app's environment holds the value the fetcher wrote (same hash as the file's).
+      const { pod, log } = await appLog(ns, sel, "app", "env-done");
+      assert.equal(checks(log).get(`file ${file}`)?.split(" ").pop(), firstHash, "the file holds the stored value");
+      assert.equal(envHash(log), firstHash, "API_TOKEN holds the stored value");
+      const uid = pod.metadata.uid;
+      const status = async () => {
+        const all = await pods(ns, sel);
+        const p = all.find((x) => x.metadata.name === pod.metadata.name);
+        return {
+          all,
+          p,
+          fetch: p?.status?.initContainerStatuses?.find((st: KubeObject) => st.name === "secret-mount-fetch"),
+          app: p?.status?.containerStatuses?.find((st: KubeObject) => st.name === "app"),
+        };
+      };
+      const before = await until("the app to run", async () => {
+        const s = await status();
+        return s.app?.state?.running ? s : undefined;
+      });
+      assert.equal(before.app.restartCount, 0);
+      assert.equal(before.fetch.restartCount, 0);
+
+      // (2) A new version in the store: the sidecar swaps it in, exits 75, the kubelet restarts every container.
+      const rotated = `v-${randomBytes(12).toString("hex")}`;
+      aws.putSecretAt(fetchSpec.files[0].source.secretId, rotated);
+      const describe = async () => {
+        const s = await status();
+        const ev = await cluster.request("GET", `/api/v1/namespaces/${ns}/events`);
+        return [
+          `pods: ${s.all.map((x) => `${x.metadata.name} ${x.metadata.uid}`).join(", ")}`,
+          `fetch status: ${JSON.stringify(s.fetch)}`,
+          `app status: ${JSON.stringify(s.app)}`,
+          `events: ${(ev.body.items ?? []).map((e: KubeObject) => `${e.involvedObject.fieldPath ?? ""} ${e.reason}: ${e.message}`).join(" | ")}`,
+          `fetch log: ${node.containerLog(ns, pod.metadata.name, "secret-mount-fetch")}`,
+          `app log: ${node.containerLog(ns, pod.metadata.name, "app")}`,
+        ].join("\n");
+      };
+      const after = await until(
+        "the app to run again with the new value",
+        async () => {
+          const s = await status();
+          if (!(s.app?.restartCount >= 1 && s.app?.state?.running)) return undefined;
+          const l = node.containerLog(ns, pod.metadata.name, "app");
+          return envHash(l) === sha(rotated) ? { ...s, log: l } : undefined;
+        },
+        120_000,
+        describe,
+      );
+      const why = await describe();
+      // The same pod, in place: same UID, no second pod, the restart counts went up.
+      assert.deepEqual(
+        after.all.map((x) => x.metadata.uid),
+        [uid],
+        why,
+      );
+      assert.equal(after.app.restartCount, 1, why);
+      assert.equal(after.fetch.restartCount, 1, why);
+      // What the kubelet reports for every container it restarted, the sidecar that exited 75
+      // included: the removed container's state, not the exit code that triggered the rule.
+      for (const st of [after.fetch, after.app])
+        assert.deepEqual(
+          [st.lastState?.terminated?.reason, st.lastState?.terminated?.exitCode],
+          ["RestartingAllContainers", 137],
+          why,
+        );
+      assert.ok(after.fetch.state.running, why);
+      // The sidecar's first run (0.log) asked for it: restart-pod, exit 75; its second run (1.log)
+      // wrote a fresh set and found the request recorded in the volume's ..restart-pod.
+      const runs = runLogs(ns, pod.metadata.name, "secret-mount-fetch");
+      assert.deepEqual([...runs.keys()], [0, 1], why);
+      const first = jsonLines(runs.get(0)!);
+      const restart = first.find((l) => l.event === "restart-pod");
+      assert.ok(restart, `a restart-pod line in the first run: ${JSON.stringify(first.map((l) => l.event))}`);
+      assert.equal(restart.exitCode, 75);
+      assert.equal(restart.restartsRequested, 1);
+      assert.ok(
+        first.some((l) => l.event === "set-swapped"),
+        why,
+      );
+      const second = jsonLines(runs.get(1)!);
+      assert.ok(
+        second.some((l) => l.event === "set-written"),
+        why,
+      );
+      assert.equal(second.find((l) => l.event === "refresh-started")?.restartPod?.restartsRequested, 1, why);
+      assert.equal(
+        second.some((l) => l.event === "restart-pod" || l.event === "restart-deferred"),
+        false,
+        why,
+      );
+      assert.equal(checks(after.log).get(`file ${file}`)?.split(" ").pop(), sha(rotated), why);
+      assert.equal(envHash(after.log), sha(rotated), why);
+      // Nothing rolled: the Deployment's ReplicaSet is the one it had.
+      const rs = await cluster.request("GET", `/apis/apps/v1/namespaces/${ns}/replicasets`);
+      assert.equal(rs.body.items.length, 1, why);
     });
 
     it("a Job and a CronJob: the fetch runs first, the job's container reads the files, and both complete", async () => {

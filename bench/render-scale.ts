@@ -21,22 +21,34 @@ const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-const load = () => os.loadavg().map((l) => l.toFixed(1)).join(" ");
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ");
 
 /** One program directory with `n` workloads of 3 secrets each, like examples/eks. */
 function writeProgram(n: number): string {
   const dir = path.join(WORK, `program-${n}`);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: bench-${n}\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n`);
-  fs.writeFileSync(path.join(dir, "Pulumi.example.yaml"), [
-    "config:",
-    "  aws:region: eu-west-1",
-    `  bench-${n}:oidcProviderArn: arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B716D3041E`,
-    `  bench-${n}:oidcIssuerUrl: https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B716D3041E`,
-    "",
-  ].join("\n"));
-  fs.writeFileSync(path.join(dir, "index.ts"), `import * as pulumi from "@pulumi/pulumi";
+  fs.writeFileSync(
+    path.join(dir, "Pulumi.yaml"),
+    `name: bench-${n}\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n`,
+  );
+  fs.writeFileSync(
+    path.join(dir, "Pulumi.example.yaml"),
+    [
+      "config:",
+      "  aws:region: eu-west-1",
+      `  bench-${n}:oidcProviderArn: arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B716D3041E`,
+      `  bench-${n}:oidcIssuerUrl: https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B716D3041E`,
+      "",
+    ].join("\n"),
+  );
+  fs.writeFileSync(
+    path.join(dir, "index.ts"),
+    `import * as pulumi from "@pulumi/pulumi";
 import { SecretMountedWorkload } from "secret-mount";
 
 const config = new pulumi.Config();
@@ -57,18 +69,29 @@ for (let i = 0; i < ${n}; i++) {
   });
   roles.push(w.roleArn);
 }
-`);
+`,
+  );
   return dir;
 }
 
-function renderOnce(program: string, out: string, env: NodeJS.ProcessEnv): Promise<{ ms: number; cpuMs: number; rssMiB: number; resources: number }> {
+function renderOnce(
+  program: string,
+  out: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ ms: number; cpuMs: number; rssMiB: number; resources: number }> {
   return new Promise((resolve, reject) => {
     const stats = path.join(WORK, "time.txt");
     const tsx = path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
     const t0 = process.hrtime.bigint();
-    const child = spawn(TIME, ["-f", "%M %U %S", "-o", stats, process.execPath, tsx, "components/render/cli.ts", program, "--out", out], {
-      cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      TIME,
+      ["-f", "%M %U %S", "-o", stats, process.execPath, tsx, "components/render/cli.ts", program, "--out", out],
+      {
+        cwd: ROOT,
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
@@ -96,11 +119,17 @@ async function main(): Promise<void> {
   for (const { n, dir } of programs) {
     const s: { ms: number; cpuMs: number; rssMiB: number; resources: number }[] = [];
     for (let r = 0; r < RUNS; r++) s.push(await renderOnce(dir, path.join(WORK, `review-${n}`), env));
-    rows.push(`| ${n} | ${n * 3} | ${s[0].resources} | ${(median(s.map((x) => x.ms)) / 1000).toFixed(1)} s | ` +
-      `${(median(s.map((x) => x.cpuMs)) / 1000).toFixed(1)} s | ${median(s.map((x) => x.rssMiB)).toFixed(0)} MiB |`);
+    rows.push(
+      `| ${n} | ${n * 3} | ${s[0].resources} | ${(median(s.map((x) => x.ms)) / 1000).toFixed(1)} s | ` +
+        `${(median(s.map((x) => x.cpuMs)) / 1000).toFixed(1)} s | ${median(s.map((x) => x.rssMiB)).toFixed(0)} MiB |`,
+    );
   }
-  console.log(`\n${os.cpus()[0]?.model ?? "cpu"} × ${os.cpus().length}, Linux ${os.release()}, Node ${process.version}`);
-  console.log(`${RUNS} renders per size in ${((Date.now() - started) / 1000).toFixed(0)} s; load average (1/5/15 min) before ${loadBefore}, after ${load()}`);
+  console.log(
+    `\n${os.cpus()[0]?.model ?? "cpu"} × ${os.cpus().length}, Linux ${os.release()}, Node ${process.version}`,
+  );
+  console.log(
+    `${RUNS} renders per size in ${((Date.now() - started) / 1000).toFixed(0)} s; load average (1/5/15 min) before ${loadBefore}, after ${load()}`,
+  );
   console.log("\n| workloads | secrets | resources | wall (median) | CPU user+sys (median) | peak RSS (median) |");
   console.log("|---|---|---|---|---|---|");
   for (const r of rows) console.log(r);

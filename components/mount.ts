@@ -77,14 +77,22 @@ export class SecretMount extends pulumi.ComponentResource {
     const serviceAccount = decl.createServiceAccount
       ? new core.ServiceAccount(`${name}-sa`, serviceAccountManifest(decl, platform.wiring), { parent: this })
       : undefined;
-    const specConfigMap = delivery === "configmap"
-      ? new core.ConfigMap(`${name}-fetch-spec`, fetchSpecConfigMapManifest(decl, fetchSpec), { parent: this, replaceOnChanges: ["data"] })
-      : undefined;
+    const specConfigMap =
+      delivery === "configmap"
+        ? new core.ConfigMap(`${name}-fetch-spec`, fetchSpecConfigMapManifest(decl, fetchSpec), {
+            parent: this,
+            replaceOnChanges: ["data"],
+          })
+        : undefined;
     const wiring = podWiring(decl, fetchSpec, platform.wiring, sizeLimit, specConfigMap?.metadata.name);
     contexts.set(this, {
       wiring,
       serviceAccountAnnotations: decl.createServiceAccount ? undefined : platform.wiring.serviceAccountAnnotations,
-      ready: [...platform.ready, ...(serviceAccount ? [serviceAccount] : []), ...(specConfigMap ? [specConfigMap] : [])],
+      ready: [
+        ...platform.ready,
+        ...(serviceAccount ? [serviceAccount] : []),
+        ...(specConfigMap ? [specConfigMap] : []),
+      ],
       mountInto: decl.mountInto,
     });
 
@@ -92,7 +100,9 @@ export class SecretMount extends pulumi.ComponentResource {
     this.namespace = pulumi.output(decl.namespace);
     this.mountPath = pulumi.output(decl.mountPath);
     this.fetchSpec = fetchSpec;
-    this.serviceAccountAnnotations = pulumi.output(platform.wiring.serviceAccountAnnotations) as pulumi.Output<{ [key: string]: string }>;
+    this.serviceAccountAnnotations = pulumi.output(platform.wiring.serviceAccountAnnotations) as pulumi.Output<{
+      [key: string]: string;
+    }>;
     this.podWiring = pulumi.output(wiringDocument(wiring)).apply((doc) => JSON.stringify(doc, null, 2));
     // The platform's own outputs (declared above for Pulumi's schema; see platforms/registry.ts).
     Object.assign(this, outputs);

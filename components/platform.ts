@@ -8,7 +8,13 @@ import { fetchImageOf } from "./kubernetes/fetch-image";
 import type { PlatformWiring } from "./kubernetes/pod";
 import type { SecretSource } from "../spec/fetch-spec";
 import type { PlatformPlan, ProvisionedPlatform } from "./platforms/platform";
-import { PLATFORM_OUTPUTS, PLATFORMS, type Platform, type PlatformArgs, type PlatformOutputs } from "./platforms/registry";
+import {
+  PLATFORM_OUTPUTS,
+  PLATFORMS,
+  type Platform,
+  type PlatformArgs,
+  type PlatformOutputs,
+} from "./platforms/registry";
 import type { VaultBackendArgs } from "./stores/vault/args";
 import { planVaultStore, type VaultOutputs, type VaultStorePlan } from "./stores/vault/store";
 
@@ -45,7 +51,10 @@ export interface ProvisionedStores {
  * declaration order. Returns the declaration as the FetchSpec sees it too (a created Vault value's
  * files read its `value` key).
  */
-export function planStores<T extends MountTarget>(target: T, args: StoreArgs): {
+export function planStores<T extends MountTarget>(
+  target: T,
+  args: StoreArgs,
+): {
   specTarget: T;
   maxValueBytesOfFile(path: string): number;
   specReferences: (string | undefined)[];
@@ -55,17 +64,28 @@ export function planStores<T extends MountTarget>(target: T, args: StoreArgs): {
   const vault = planVaultStore(target, args.vault);
   const inVault = new Set(vault?.indexes ?? []);
   const cloudTarget: T = vault ? { ...target, secrets: target.secrets.filter((s) => !inVault.has(s.index)) } : target;
-  const cloud = target.platform !== undefined && cloudTarget.secrets.length ? planPlatform(cloudTarget, args) : undefined;
-  const specTarget: T = vault ? { ...target, secrets: target.secrets.map((s) => ({ ...s, files: vault.filesOf(s.index) ?? s.files })) } : target;
+  const cloud =
+    target.platform !== undefined && cloudTarget.secrets.length ? planPlatform(cloudTarget, args) : undefined;
+  const specTarget: T = vault
+    ? { ...target, secrets: target.secrets.map((s) => ({ ...s, files: vault.filesOf(s.index) ?? s.files })) }
+    : target;
   const cloudRefs = new Map(cloudTarget.secrets.map((s, j) => [s.index, cloud?.specReferences[j]]));
   return {
     specTarget,
     vault,
     maxValueBytesOfFile: (path) => vault?.maxValueBytesOfFile(path) ?? cloud!.maxValueBytesOfFile(path),
-    specReferences: target.secrets.map((s) => (inVault.has(s.index) ? vault!.specReference(s.index) : cloudRefs.get(s.index))),
+    specReferences: target.secrets.map((s) =>
+      inVault.has(s.index) ? vault!.specReference(s.index) : cloudRefs.get(s.index),
+    ),
     provision(parent, dependsOn = []) {
       const c = cloud?.provision(parent);
-      if (!vault) return { sources: c!.sources, wiring: c!.wiring, ready: c!.ready, outputs: { ...platformOutputs(c), vaultPolicy: undefined, vaultRole: undefined } };
+      if (!vault)
+        return {
+          sources: c!.sources,
+          wiring: c!.wiring,
+          ready: c!.ready,
+          outputs: { ...platformOutputs(c), vaultPolicy: undefined, vaultRole: undefined },
+        };
       const v = vault.provision(parent, dependsOn);
       const cloudSources = c ? c.sources : pulumi.output([] as SecretSource[]);
       const sources = cloudSources.apply((cs) => {
@@ -108,7 +128,9 @@ export function prepareMount(target: MountTarget, args: StoreArgs) {
   const delivery = specDelivery(spec, specBytesBound(spec, stores.specReferences));
   const provision = (parent: pulumi.Resource, dependsOn: pulumi.Resource[] = []) => {
     const platform = stores.provision(parent, dependsOn);
-    const fetchSpec = platform.sources.apply((sources) => checkSpecSize(spec, delivery, JSON.stringify(buildFetchSpec(spec, sources))));
+    const fetchSpec = platform.sources.apply((sources) =>
+      checkSpecSize(spec, delivery, JSON.stringify(buildFetchSpec(spec, sources))),
+    );
     return { platform, fetchSpec, outputs: platform.outputs };
   };
   return { sizeLimit, fetchImage, delivery, provision };

@@ -5,7 +5,12 @@ import * as batch from "@pulumi/kubernetes/batch/v1";
 import { normalizeWorkloadShape } from "./core/workload-kind";
 import { normalizeDeclaration } from "./declarations";
 import { prepareMount } from "./platform";
-import { workloadManifest, fetchSpecConfigMapManifest, namespaceManifest, serviceAccountManifest } from "./kubernetes/manifests";
+import {
+  workloadManifest,
+  fetchSpecConfigMapManifest,
+  namespaceManifest,
+  serviceAccountManifest,
+} from "./kubernetes/manifests";
 import { checkPodRestricted, selectorLabels } from "./kubernetes/pod";
 import { warnUnpinnedImages } from "./kubernetes/fetch-image";
 import { warnPlainValues } from "./values/plain-value";
@@ -73,7 +78,10 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
     const { sizeLimit, fetchImage, delivery, provision } = prepareMount(decl, args);
     checkPodRestricted(decl, sizeLimit);
     super("secret-mount:index:SecretMountedWorkload", name, {}, opts);
-    warnUnpinnedImages(this, [{ field: "fetch.image", image: fetchImage }, ...decl.containers.map((c) => ({ field: `${c.field}.image`, image: c.image }))]);
+    warnUnpinnedImages(this, [
+      { field: "fetch.image", image: fetchImage },
+      ...decl.containers.map((c) => ({ field: `${c.field}.image`, image: c.image })),
+    ]);
     warnPlainValues(this, decl.secrets);
     let namespaceResource: pulumi.Resource | undefined;
     if (decl.createNamespace) {
@@ -81,17 +89,32 @@ export class SecretMountedWorkload extends pulumi.ComponentResource {
     }
     const nsDeps = namespaceResource ? [namespaceResource] : [];
     const { platform, fetchSpec, outputs } = provision(this, nsDeps);
-    const serviceAccount = new core.ServiceAccount(`${name}-sa`, serviceAccountManifest(decl, platform.wiring), { parent: this, dependsOn: nsDeps });
-    const specConfigMap = delivery === "configmap"
-      ? new core.ConfigMap(`${name}-fetch-spec`, fetchSpecConfigMapManifest(decl, fetchSpec), { parent: this, dependsOn: nsDeps, replaceOnChanges: ["data"] })
-      : undefined;
+    const serviceAccount = new core.ServiceAccount(`${name}-sa`, serviceAccountManifest(decl, platform.wiring), {
+      parent: this,
+      dependsOn: nsDeps,
+    });
+    const specConfigMap =
+      delivery === "configmap"
+        ? new core.ConfigMap(`${name}-fetch-spec`, fetchSpecConfigMapManifest(decl, fetchSpec), {
+            parent: this,
+            dependsOn: nsDeps,
+            replaceOnChanges: ["data"],
+          })
+        : undefined;
     const manifest = workloadManifest(decl, shape, fetchSpec, platform.wiring, sizeLimit, specConfigMap?.metadata.name);
-    const workloadOpts = { parent: this, dependsOn: [...nsDeps, serviceAccount, ...platform.ready, ...(specConfigMap ? [specConfigMap] : [])] };
+    const workloadOpts = {
+      parent: this,
+      dependsOn: [...nsDeps, serviceAccount, ...platform.ready, ...(specConfigMap ? [specConfigMap] : [])],
+    };
     // The Deployment keeps its original resource name; other kinds are named for their kind.
-    const deployment = shape.kind === "StatefulSet" ? new apps.StatefulSet(`${name}-statefulset`, manifest, workloadOpts)
-      : shape.kind === "Job" ? new batch.Job(`${name}-job`, manifest, workloadOpts)
-        : shape.kind === "CronJob" ? new batch.CronJob(`${name}-cronjob`, manifest, workloadOpts)
-          : new apps.Deployment(`${name}-deployment`, manifest, workloadOpts);
+    const deployment =
+      shape.kind === "StatefulSet"
+        ? new apps.StatefulSet(`${name}-statefulset`, manifest, workloadOpts)
+        : shape.kind === "Job"
+          ? new batch.Job(`${name}-job`, manifest, workloadOpts)
+          : shape.kind === "CronJob"
+            ? new batch.CronJob(`${name}-cronjob`, manifest, workloadOpts)
+            : new apps.Deployment(`${name}-deployment`, manifest, workloadOpts);
 
     this.serviceAccountName = serviceAccount.metadata.name;
     this.workloadName = deployment.metadata.name;

@@ -29,7 +29,10 @@ const builtinsViaRequire = {
       if (!builtinModules.includes(name)) return undefined;
       return { path: `node:${name}`, namespace: "builtin-shim", suffix: `?${args.importer}` };
     });
-    b.onLoad({ filter: /.*/, namespace: "builtin-shim" }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: "js" }));
+    b.onLoad({ filter: /.*/, namespace: "builtin-shim" }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: "js",
+    }));
   },
 };
 
@@ -53,7 +56,9 @@ await build({
   mainFields: ["module", "main"],
   plugins: [builtinsViaRequire],
   // Some CommonJS dependencies call require() for Node built-ins; give ESM chunks one.
-  banner: { js: 'import{createRequire as __smCreateRequire}from"node:module";const require=__smCreateRequire(import.meta.url);' },
+  banner: {
+    js: 'import{createRequire as __smCreateRequire}from"node:module";const require=__smCreateRequire(import.meta.url);',
+  },
 });
 writeFileSync(join(outdir, "package.json"), '{ "type": "module" }\n');
 rmSync(dist, { recursive: true, force: true });

@@ -24,7 +24,12 @@ const app = process.argv[2] ?? "/app";
 const cacheDir = process.argv[3] ?? join(app, "compile-cache");
 mkdirSync(cacheDir, { recursive: true });
 
-const spec = { version: 1, dir: join(cacheDir, "no-such-volume"), mode: "init", files: [{ path: "x", source: { type: "aws-secretsmanager", secretId: "x", region: "us-east-1" } }] };
+const spec = {
+  version: 1,
+  dir: join(cacheDir, "no-such-volume"),
+  mode: "init",
+  files: [{ path: "x", source: { type: "aws-secretsmanager", secretId: "x", region: "us-east-1" } }],
+};
 const probe = spawnSync(process.execPath, [...process.execArgv, join(app, "fetch.js"), "--probe"], {
   env: { NODE_COMPILE_CACHE: cacheDir, SECRET_MOUNT_SPEC: JSON.stringify(spec) },
   stdio: ["ignore", "ignore", "pipe"],
@@ -41,7 +46,9 @@ if (status !== constants.compileCacheStatus.ENABLED && status !== constants.comp
   process.exit(1);
 }
 let cached = 0;
-for (const f of readdirSync(join(app, "chunks")).filter((n) => n.endsWith(".js")).sort()) {
+for (const f of readdirSync(join(app, "chunks"))
+  .filter((n) => n.endsWith(".js"))
+  .sort()) {
   try {
     await import(pathToFileURL(join(app, "chunks", f)).href);
     cached++;
@@ -52,6 +59,7 @@ for (const f of readdirSync(join(app, "chunks")).filter((n) => n.endsWith(".js")
 flushCompileCache();
 // Node writes the entries 0600 for the user it runs as; the image copies them owned by root, so
 // make them readable (not writable) by everyone.
-for (const e of readdirSync(cacheDir, { recursive: true, withFileTypes: true })) chmodSync(join(e.parentPath, e.name), e.isDirectory() ? 0o755 : 0o644);
+for (const e of readdirSync(cacheDir, { recursive: true, withFileTypes: true }))
+  chmodSync(join(e.parentPath, e.name), e.isDirectory() ? 0o755 : 0o644);
 console.log(`compile cache: fetch.js and ${cached} chunks in ${directory}`);
 process.exit(0);

@@ -120,11 +120,7 @@ export interface VaultKvSource {
 
 /** Where one file's value comes from, by `type`. */
 export type SecretSource =
-  | AwsSecretsManagerSource
-  | AwsSsmSource
-  | AzureKeyVaultSource
-  | GcpSecretManagerSource
-  | VaultKvSource;
+  AwsSecretsManagerSource | AwsSsmSource | AzureKeyVaultSource | GcpSecretManagerSource | VaultKvSource;
 
 /** The `type` of a source. */
 export type SourceType = SecretSource["type"];
@@ -316,10 +312,12 @@ export class FetchSpecError extends Error {
 const MODE_RE = /^0?[0-7]{3}$/;
 const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SEGMENT_RE = /^[A-Za-z0-9._-]+$/;
-const GCP_VERSION_RE = /^projects\/[^/]+\/(locations\/[a-z]+(-[a-z]+)+[0-9]{1,2}\/)?secrets\/[A-Za-z0-9_-]{1,255}\/versions\/(latest|[0-9]+|[A-Za-z0-9_-]+)$/;
+const GCP_VERSION_RE =
+  /^projects\/[^/]+\/(locations\/[a-z]+(-[a-z]+)+[0-9]{1,2}\/)?secrets\/[A-Za-z0-9_-]{1,255}\/versions\/(latest|[0-9]+|[A-Za-z0-9_-]+)$/;
 const AWS_REGION_RE = /^[a-z]{2}(-[a-z]+)+-\d$/;
 /** A parameter ARN: partition, ssm, region, 12-digit account, parameter/<name> (optional :version or :label selector). */
-const SSM_PARAMETER_ARN_RE = /^arn:aws(-[a-z]+)*:ssm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:parameter\/[A-Za-z0-9_.\-/]+(:[A-Za-z0-9_.-]+)?$/;
+const SSM_PARAMETER_ARN_RE =
+  /^arn:aws(-[a-z]+)*:ssm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:parameter\/[A-Za-z0-9_.\-/]+(:[A-Za-z0-9_.-]+)?$/;
 const MAX_PATH_LENGTH = 255;
 
 /**
@@ -329,12 +327,15 @@ const MAX_PATH_LENGTH = 255;
 export function filePathProblem(path: string): string | undefined {
   if (typeof path !== "string" || path.length === 0) return "must be a non-empty relative path";
   if (path.length > MAX_PATH_LENGTH) return `is ${path.length} characters; keep it at most ${MAX_PATH_LENGTH}`;
-  if (path.startsWith("/")) return `"${path}" is absolute; give a path relative to the mount, e.g. "${path.replace(/^\/+/, "")}"`;
+  if (path.startsWith("/"))
+    return `"${path}" is absolute; give a path relative to the mount, e.g. "${path.replace(/^\/+/, "")}"`;
   const segments = path.split("/");
   for (const s of segments) {
     if (s === "") return `"${path}" has an empty segment ("//" or a trailing "/"); remove it`;
-    if (s === "." || s === "..") return `"${path}" has a "${s}" segment, which would escape or alias the mount; use a plain relative path`;
-    if (s.startsWith("..")) return `"${path}" has a segment starting with "..", reserved for the atomic-swap directories; rename it`;
+    if (s === "." || s === "..")
+      return `"${path}" has a "${s}" segment, which would escape or alias the mount; use a plain relative path`;
+    if (s.startsWith(".."))
+      return `"${path}" has a segment starting with "..", reserved for the atomic-swap directories; rename it`;
     if (!SEGMENT_RE.test(s)) return `"${path}" has segment "${s}" with characters outside [A-Za-z0-9._-]; rename it`;
   }
   return undefined;
@@ -354,7 +355,8 @@ export function fileModeProblem(mode: unknown): string | undefined {
   const n = parseFileMode(mode as string);
   if (n === undefined) return `is ${JSON.stringify(mode)}; use an octal string such as "0440"`;
   if (n & 0o022) return `"${mode}" lets group or others write; secret files are read-only, use e.g. "0440"`;
-  if (n & 0o007) return `"${mode}" lets every user read; the pod's fsGroup already grants the app access, use e.g. "0440"`;
+  if (n & 0o007)
+    return `"${mode}" lets every user read; the pod's fsGroup already grants the app access, use e.g. "0440"`;
   if (!(n & 0o400)) return `"${mode}" does not let the owner read; use e.g. "0440"`;
   return undefined;
 }
@@ -370,11 +372,17 @@ export function parseFetchSpecJson(text: string): FetchSpec {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new FetchSpecError("$", `is not valid JSON (${(e as Error).message}); ${FETCH_SPEC_ENV} must hold the FetchSpec document`);
+    throw new FetchSpecError(
+      "$",
+      `is not valid JSON (${(e as Error).message}); ${FETCH_SPEC_ENV} must hold the FetchSpec document`,
+    );
   }
   const duplicate = firstDuplicateKey(text);
   if (duplicate !== undefined) {
-    throw new FetchSpecError(duplicate, "appears twice in the same object; JSON keeps only the last, so remove the one you did not mean");
+    throw new FetchSpecError(
+      duplicate,
+      "appears twice in the same object; JSON keeps only the last, so remove the one you did not mean",
+    );
   }
   return parseFetchSpec(raw);
 }
@@ -382,9 +390,24 @@ export function parseFetchSpecJson(text: string): FetchSpec {
 /** Validates an already-parsed value as a FetchSpec and returns a normalized copy. */
 export function parseFetchSpec(raw: unknown): FetchSpec {
   const root = obj(raw, "$");
-  allowOnly(root, "$", ["version", "dir", "mode", "refreshSeconds", "fileMode", "timeoutSeconds", "files", "envFile", "kubeletEnvFile", "notify", "$schema"]);
+  allowOnly(root, "$", [
+    "version",
+    "dir",
+    "mode",
+    "refreshSeconds",
+    "fileMode",
+    "timeoutSeconds",
+    "files",
+    "envFile",
+    "kubeletEnvFile",
+    "notify",
+    "$schema",
+  ]);
   if (root.version !== FETCH_SPEC_VERSION) {
-    throw new FetchSpecError("version", `is ${JSON.stringify(root.version)}; this runtime reads version ${FETCH_SPEC_VERSION} (upgrade the fetch image if the components are newer)`);
+    throw new FetchSpecError(
+      "version",
+      `is ${JSON.stringify(root.version)}; this runtime reads version ${FETCH_SPEC_VERSION} (upgrade the fetch image if the components are newer)`,
+    );
   }
   const dir = str(root.dir, "dir");
   if (!dir.startsWith("/") || dir.split("/").some((s) => s === "..")) {
@@ -426,14 +449,23 @@ export function parseFetchSpec(raw: unknown): FetchSpec {
     const out: { [name: string]: string } = {};
     for (const name of names) {
       if (name === "__proto__") {
-        throw new FetchSpecError(`envFile.vars.${name}`, "cannot be a variable name here (JavaScript objects treat it as the prototype, so it would be dropped); rename the variable");
+        throw new FetchSpecError(
+          `envFile.vars.${name}`,
+          "cannot be a variable name here (JavaScript objects treat it as the prototype, so it would be dropped); rename the variable",
+        );
       }
       if (!ENV_NAME_RE.test(name)) {
-        throw new FetchSpecError(`envFile.vars.${name}`, "is not a valid environment variable name; use letters, digits and _ and do not start with a digit");
+        throw new FetchSpecError(
+          `envFile.vars.${name}`,
+          "is not a valid environment variable name; use letters, digits and _ and do not start with a digit",
+        );
       }
       const target = str(vars[name], `envFile.vars.${name}`);
       if (!spec.files.some((f) => f.path === target)) {
-        throw new FetchSpecError(`envFile.vars.${name}`, `refers to "${target}", which is not the path of any entry in files`);
+        throw new FetchSpecError(
+          `envFile.vars.${name}`,
+          `refers to "${target}", which is not the path of any entry in files`,
+        );
       }
       out[name] = target;
     }
@@ -455,14 +487,21 @@ export function parseFetchSpec(raw: unknown): FetchSpec {
       if (nameProblem) throw new FetchSpecError(`kubeletEnvFile.vars.${name}`, nameProblem);
       const target = str(vars[name], `kubeletEnvFile.vars.${name}`);
       if (!spec.files.some((f) => f.path === target)) {
-        throw new FetchSpecError(`kubeletEnvFile.vars.${name}`, `refers to "${target}", which is not the path of any entry in files`);
+        throw new FetchSpecError(
+          `kubeletEnvFile.vars.${name}`,
+          `refers to "${target}", which is not the path of any entry in files`,
+        );
       }
       out[name] = target;
     }
     spec.kubeletEnvFile = { path, vars: out };
   }
   if (root.notify !== undefined) {
-    if (spec.mode !== "refresh") throw new FetchSpecError("notify", `applies to mode "refresh" only (an init run ends before the app starts); remove it or use mode "refresh"`);
+    if (spec.mode !== "refresh")
+      throw new FetchSpecError(
+        "notify",
+        `applies to mode "refresh" only (an init run ends before the app starts); remove it or use mode "refresh"`,
+      );
     spec.notify = parseNotify(root.notify, seen);
   }
   return spec;
@@ -473,24 +512,45 @@ export function parseNotify(raw: unknown, seen: Map<string, number> = new Map())
   const n = obj(raw, "notify");
   allowOnly(n, "notify", ["http", "signal", "generationFile", "restartPod"]);
   const given = Object.keys(n).filter((k) => n[k] !== undefined);
-  if (given.length !== 1) throw new FetchSpecError("notify", `${given.length ? `sets ${given.join(" and ")}` : "is empty"}; set exactly one of http, signal, generationFile, restartPod`);
+  if (given.length !== 1)
+    throw new FetchSpecError(
+      "notify",
+      `${given.length ? `sets ${given.join(" and ")}` : "is empty"}; set exactly one of http, signal, generationFile, restartPod`,
+    );
   if (n.restartPod !== undefined) {
     const r = obj(n.restartPod, "notify.restartPod");
     allowOnly(r, "notify.restartPod", ["minIntervalSeconds"]);
     if (r.minIntervalSeconds === undefined) return { restartPod: {} };
-    return { restartPod: { minIntervalSeconds: int(r.minIntervalSeconds, "notify.restartPod.minIntervalSeconds", MIN_RESTART_INTERVAL_SECONDS, 86400 * 7) } };
+    return {
+      restartPod: {
+        minIntervalSeconds: int(
+          r.minIntervalSeconds,
+          "notify.restartPod.minIntervalSeconds",
+          MIN_RESTART_INTERVAL_SECONDS,
+          86400 * 7,
+        ),
+      },
+    };
   }
   if (n.http !== undefined) {
     const h = obj(n.http, "notify.http");
     allowOnly(h, "notify.http", ["method", "port", "path"]);
     const out: HttpNotifySpec = { port: int(h.port, "notify.http.port", 1, 65535) };
     if (h.method !== undefined) {
-      if (!NOTIFY_METHODS.includes(h.method as never)) throw new FetchSpecError("notify.http.method", `is ${JSON.stringify(h.method)}; use ${NOTIFY_METHODS.map((m) => `"${m}"`).join(", ")}`);
+      if (!NOTIFY_METHODS.includes(h.method as never))
+        throw new FetchSpecError(
+          "notify.http.method",
+          `is ${JSON.stringify(h.method)}; use ${NOTIFY_METHODS.map((m) => `"${m}"`).join(", ")}`,
+        );
       out.method = h.method as HttpNotifySpec["method"];
     }
     if (h.path !== undefined) {
       const p = str(h.path, "notify.http.path");
-      if (!/^\/[\x21-\x7e]*$/.test(p)) throw new FetchSpecError("notify.http.path", `${JSON.stringify(p)} must start with "/" and hold only printable ASCII without spaces, e.g. "/-/reload"`);
+      if (!/^\/[\x21-\x7e]*$/.test(p))
+        throw new FetchSpecError(
+          "notify.http.path",
+          `${JSON.stringify(p)} must start with "/" and hold only printable ASCII without spaces, e.g. "/-/reload"`,
+        );
       out.path = p;
     }
     return { http: out };
@@ -499,10 +559,18 @@ export function parseNotify(raw: unknown, seen: Map<string, number> = new Map())
     const g = obj(n.signal, "notify.signal");
     allowOnly(g, "notify.signal", ["process", "signal"]);
     const name = str(g.process, "notify.signal.process");
-    if (!/^[A-Za-z0-9._+-]{1,255}$/.test(name)) throw new FetchSpecError("notify.signal.process", `${JSON.stringify(name)} must be a process name (the executable's base name): letters, digits and . _ + -`);
+    if (!/^[A-Za-z0-9._+-]{1,255}$/.test(name))
+      throw new FetchSpecError(
+        "notify.signal.process",
+        `${JSON.stringify(name)} must be a process name (the executable's base name): letters, digits and . _ + -`,
+      );
     const out: SignalNotifySpec = { process: name };
     if (g.signal !== undefined) {
-      if (!NOTIFY_SIGNALS.includes(g.signal as never)) throw new FetchSpecError("notify.signal.signal", `is ${JSON.stringify(g.signal)}; use ${NOTIFY_SIGNALS.map((x) => `"${x}"`).join(", ")}`);
+      if (!NOTIFY_SIGNALS.includes(g.signal as never))
+        throw new FetchSpecError(
+          "notify.signal.signal",
+          `is ${JSON.stringify(g.signal)}; use ${NOTIFY_SIGNALS.map((x) => `"${x}"`).join(", ")}`,
+        );
       out.signal = g.signal as SignalNotifySpec["signal"];
     }
     return { signal: out };
@@ -525,7 +593,8 @@ function parseFile(raw: unknown, at: string): FetchFile {
   const file: FetchFile = { path, source: parseSource(f.source, `${at}.source`) };
   if (f.jsonKey !== undefined) file.jsonKey = str(f.jsonKey, `${at}.jsonKey`);
   if (f.decode !== undefined) {
-    if (f.decode !== "base64") throw new FetchSpecError(`${at}.decode`, `is ${JSON.stringify(f.decode)}; the only decoding is "base64"`);
+    if (f.decode !== "base64")
+      throw new FetchSpecError(`${at}.decode`, `is ${JSON.stringify(f.decode)}; the only decoding is "base64"`);
     file.decode = "base64";
   }
   if (f.mode !== undefined) file.mode = fileMode(f.mode, `${at}.mode`);
@@ -541,7 +610,8 @@ function parseSource(raw: unknown, at: string): SecretSource {
       if (s.region !== undefined) out.region = region(s.region, `${at}.region`);
       if (s.versionStage !== undefined) out.versionStage = str(s.versionStage, `${at}.versionStage`);
       if (s.versionId !== undefined) out.versionId = str(s.versionId, `${at}.versionId`);
-      if (out.versionStage && out.versionId) throw new FetchSpecError(at, "sets both versionStage and versionId; keep one");
+      if (out.versionStage && out.versionId)
+        throw new FetchSpecError(at, "sets both versionStage and versionId; keep one");
       regionAgrees(out.region, out.secretId, at);
       return out;
     }
@@ -549,7 +619,10 @@ function parseSource(raw: unknown, at: string): SecretSource {
       allowOnly(s, at, ["type", "name", "region"]);
       const out: AwsSsmSource = { type: s.type, name: str(s.name, `${at}.name`) };
       if (out.name.startsWith("arn:") && !SSM_PARAMETER_ARN_RE.test(out.name)) {
-        throw new FetchSpecError(`${at}.name`, `"${out.name}" is not an SSM parameter ARN; use "arn:aws:ssm:<region>:<12-digit account>:parameter/<name>" (no wildcards), or the parameter's name`);
+        throw new FetchSpecError(
+          `${at}.name`,
+          `"${out.name}" is not an SSM parameter ARN; use "arn:aws:ssm:<region>:<12-digit account>:parameter/<name>" (no wildcards), or the parameter's name`,
+        );
       }
       if (s.region !== undefined) out.region = region(s.region, `${at}.region`);
       regionAgrees(out.region, out.name, at);
@@ -559,10 +632,17 @@ function parseSource(raw: unknown, at: string): SecretSource {
       allowOnly(s, at, ["type", "vaultUrl", "name", "version", "disableChallengeResourceVerification"]);
       const vaultUrl = url(s.vaultUrl, `${at}.vaultUrl`, ["https:"], "https://acme.vault.azure.net");
       const out: AzureKeyVaultSource = { type: s.type, vaultUrl, name: str(s.name, `${at}.name`) };
-      if (!/^[0-9A-Za-z-]{1,127}$/.test(out.name)) throw new FetchSpecError(`${at}.name`, `"${out.name}" is not a Key Vault secret name (1-127 of 0-9, a-z, A-Z, -)`);
+      if (!/^[0-9A-Za-z-]{1,127}$/.test(out.name))
+        throw new FetchSpecError(
+          `${at}.name`,
+          `"${out.name}" is not a Key Vault secret name (1-127 of 0-9, a-z, A-Z, -)`,
+        );
       if (s.version !== undefined) out.version = str(s.version, `${at}.version`);
       if (s.disableChallengeResourceVerification !== undefined) {
-        out.disableChallengeResourceVerification = bool(s.disableChallengeResourceVerification, `${at}.disableChallengeResourceVerification`);
+        out.disableChallengeResourceVerification = bool(
+          s.disableChallengeResourceVerification,
+          `${at}.disableChallengeResourceVerification`,
+        );
       }
       return out;
     }
@@ -570,12 +650,25 @@ function parseSource(raw: unknown, at: string): SecretSource {
       allowOnly(s, at, ["type", "name"]);
       const name = str(s.name, `${at}.name`);
       if (!GCP_VERSION_RE.test(name)) {
-        throw new FetchSpecError(`${at}.name`, `"${name}" is not a secret version name; use "projects/<project>/secrets/<secret>/versions/<version|latest>" or "projects/<project>/locations/<location>/secrets/<secret>/versions/<version|latest>"`);
+        throw new FetchSpecError(
+          `${at}.name`,
+          `"${name}" is not a secret version name; use "projects/<project>/secrets/<secret>/versions/<version|latest>" or "projects/<project>/locations/<location>/secrets/<secret>/versions/<version|latest>"`,
+        );
       }
       return { type: s.type, name };
     }
     case "vault-kv": {
-      allowOnly(s, at, ["type", "address", "role", "path", "mount", "authMount", "version", "namespace", "insecureHttp"]);
+      allowOnly(s, at, [
+        "type",
+        "address",
+        "role",
+        "path",
+        "mount",
+        "authMount",
+        "version",
+        "namespace",
+        "insecureHttp",
+      ]);
       const insecureHttp = s.insecureHttp === undefined ? false : bool(s.insecureHttp, `${at}.insecureHttp`);
       const address = url(s.address, `${at}.address`, ["https:", "http:"], "https://vault.vault.svc:8200");
       if (address.startsWith("http:") && !insecureHttp) {
@@ -590,7 +683,11 @@ function parseSource(raw: unknown, at: string): SecretSource {
         role: str(s.role, `${at}.role`),
         path: str(s.path, `${at}.path`).replace(/^\/+|\/+$/g, ""),
       };
-      if (out.path.split("/").some((p) => p === ".." || p === "." || p === "")) throw new FetchSpecError(`${at}.path`, `"${out.path}" must be a plain path under the mount, without empty, "." or ".." segments`);
+      if (out.path.split("/").some((p) => p === ".." || p === "." || p === ""))
+        throw new FetchSpecError(
+          `${at}.path`,
+          `"${out.path}" must be a plain path under the mount, without empty, "." or ".." segments`,
+        );
       if (s.mount !== undefined) out.mount = str(s.mount, `${at}.mount`).replace(/^\/+|\/+$/g, "");
       if (s.authMount !== undefined) out.authMount = str(s.authMount, `${at}.authMount`).replace(/^\/+|\/+$/g, "");
       if (s.version !== undefined) out.version = int(s.version, `${at}.version`, 1, Number.MAX_SAFE_INTEGER);
@@ -599,17 +696,32 @@ function parseSource(raw: unknown, at: string): SecretSource {
       return out;
     }
     default:
-      throw new FetchSpecError(`${at}.type`, `is ${JSON.stringify(s.type)}; use one of ${SOURCE_TYPES.map((t) => `"${t}"`).join(", ")}`);
+      throw new FetchSpecError(
+        `${at}.type`,
+        `is ${JSON.stringify(s.type)}; use one of ${SOURCE_TYPES.map((t) => `"${t}"`).join(", ")}`,
+      );
   }
 }
 
 /** Two files may not share a path, and no file may sit "inside" another (a/b vs a). */
 function checkPathConflicts(path: string, at: string, seen: Map<string, number>, index: number): void {
   for (const [other, j] of seen) {
-    const where = j === -3 ? "kubeletEnvFile.path" : j === -2 ? "notify.generationFile.path" : j < 0 ? "envFile.path" : `files[${j}].path`;
+    const where =
+      j === -3
+        ? "kubeletEnvFile.path"
+        : j === -2
+          ? "notify.generationFile.path"
+          : j < 0
+            ? "envFile.path"
+            : `files[${j}].path`;
     const collision = pathCollision(path, other);
-    if (collision === "same") throw new FetchSpecError(at, `"${path}" duplicates ${where}; every file needs its own path`);
-    if (collision === "nested") throw new FetchSpecError(at, `"${path}" and ${where} "${other}" collide: one would be both a file and a directory`);
+    if (collision === "same")
+      throw new FetchSpecError(at, `"${path}" duplicates ${where}; every file needs its own path`);
+    if (collision === "nested")
+      throw new FetchSpecError(
+        at,
+        `"${path}" and ${where} "${other}" collide: one would be both a file and a directory`,
+      );
   }
   seen.set(path, index);
 }
@@ -630,7 +742,11 @@ function obj(v: unknown, at: string): Obj {
 
 function allowOnly(o: Obj, at: string, keys: string[]): void {
   for (const k of Object.keys(o)) {
-    if (!keys.includes(k)) throw new FetchSpecError(at === "$" ? k : `${at}.${k}`, `is not a known field; allowed here: ${keys.filter((x) => x !== "$schema").join(", ")}`);
+    if (!keys.includes(k))
+      throw new FetchSpecError(
+        at === "$" ? k : `${at}.${k}`,
+        `is not a known field; allowed here: ${keys.filter((x) => x !== "$schema").join(", ")}`,
+      );
   }
 }
 
@@ -661,7 +777,10 @@ function fileMode(v: unknown, at: string): string {
 function regionAgrees(explicit: string | undefined, idOrArn: string, at: string): void {
   const inArn = regionOfArn(idOrArn);
   if (explicit !== undefined && inArn !== undefined && explicit !== inArn) {
-    throw new FetchSpecError(`${at}.region`, `is "${explicit}" but the ARN is in "${inArn}"; remove region (the ARN's is used) or make them agree`);
+    throw new FetchSpecError(
+      `${at}.region`,
+      `is "${explicit}" but the ARN is in "${inArn}"; remove region (the ARN's is used) or make them agree`,
+    );
   }
 }
 
@@ -680,6 +799,10 @@ function url(v: unknown, at: string, protocols: string[], example: string): stri
   } catch {
     throw new FetchSpecError(at, `"${s}" is not a URL; use e.g. "${example}"`);
   }
-  if (!protocols.includes(u.protocol)) throw new FetchSpecError(at, `"${s}" must use ${protocols.map((p) => p.replace(":", "")).join(" or ")}, e.g. "${example}"`);
+  if (!protocols.includes(u.protocol))
+    throw new FetchSpecError(
+      at,
+      `"${s}" must use ${protocols.map((p) => p.replace(":", "")).join(" or ")}, e.g. "${example}"`,
+    );
   return s.replace(/\/+$/, "");
 }

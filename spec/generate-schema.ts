@@ -17,7 +17,8 @@ export function generateFetchSpecSchema(): object {
   return {
     $id: "https://github.com/secret-mount/secret-mount/blob/main/spec/fetch-spec.schema.json",
     title: "secret-mount FetchSpec v1",
-    description: "The document in SECRET_MOUNT_SPEC: what the fetch container reads, and where it writes it. References only, never values.",
+    description:
+      "The document in SECRET_MOUNT_SPEC: what the fetch container reads, and where it writes it. References only, never values.",
     ...schema,
   };
 }

@@ -24,7 +24,11 @@ describe("the real Pulumi engine runs SecretMount's stack transform: workloads d
     const apiserver = needTool(this, "kube-apiserver");
     const kubeProviderDir = path.dirname(needTool(this, "pulumi-resource-kubernetes"));
     cluster = await startCluster(etcd, apiserver);
-    const created = await cluster.request("POST", "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } });
+    const created = await cluster.request("POST", "/api/v1/namespaces", {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: ns },
+    });
     assert.equal(created.status, 201);
     program = engineProgram("adopt-program", pulumiBin, kubeProviderDir, cluster, ns);
   });
@@ -41,7 +45,10 @@ describe("the real Pulumi engine runs SecretMount's stack transform: workloads d
     const web = await cluster.request("GET", `/apis/apps/v1/namespaces/${ns}/deployments/web`);
     assert.equal(web.status, 200);
     const spec = web.body.spec.template.spec;
-    assert.deepEqual(spec.initContainers.map((c: Obj) => c.name), ["secret-mount-fetch", "wait-for-db"]);
+    assert.deepEqual(
+      spec.initContainers.map((c: Obj) => c.name),
+      ["secret-mount-fetch", "wait-for-db"],
+    );
     assert.ok(spec.containers[0].volumeMounts.some((m: Obj) => m.name === "secret-mount" && m.readOnly === true));
     assert.equal(web.body.spec.template.metadata.annotations["eks.amazonaws.com/skip-containers"], "wait-for-db,web");
     assert.equal(web.body.spec.template.metadata.annotations["secret-mount.io/adopted-by"], "shop");

@@ -46,7 +46,8 @@ describe("the real Pulumi engine runs an ECS program (the component's own Servic
     const host = tool("pulumi-language-nodejs");
     if (!host.ok) console.log(`      using the stand-in Node language host: ${host.reason}`);
     // The program imports the library by its package name: the npm package's compiled entry point.
-    if (!fs.existsSync(path.join(ROOT, "dist/components/index.js"))) execFileSync("npm", ["run", "build:lib"], { cwd: ROOT, stdio: "ignore" });
+    if (!fs.existsSync(path.join(ROOT, "dist/components/index.js")))
+      execFileSync("npm", ["run", "build:lib"], { cwd: ROOT, stdio: "ignore" });
     work = fs.mkdtempSync(path.join(os.tmpdir(), "secret-mount-engine-ecs-"));
     p = engineProgram(work, PROGRAM, pulumiBin, { path: host.ok ? `${host.dir}:` : "" });
     // The program's stack config (Pulumi.example.yaml): a cluster, so the Service is declared too.
@@ -70,7 +71,11 @@ describe("the real Pulumi engine runs an ECS program (the component's own Servic
     // The roles' ARNs and the log group's name come from the providers: unknown until `up`.
     assert.equal(td.inputs.taskRoleArn, UNKNOWN);
     assert.equal(td.inputs.executionRoleArn, UNKNOWN);
-    assert.equal(td.inputs.containerDefinitions, UNKNOWN, "the definitions name the log group, whose name the provider picks");
+    assert.equal(
+      td.inputs.containerDefinitions,
+      UNKNOWN,
+      "the definitions name the log group, whose name the provider picks",
+    );
     assert.equal(service.inputs.taskDefinition, UNKNOWN, "the service runs a revision not registered yet");
   });
 
@@ -80,7 +85,8 @@ describe("the real Pulumi engine runs an ECS program (the component's own Servic
     const resources = p.exported();
     assert.equal(managed(resources).length, created - 1, "resources in the state = created at preview less the stack");
     const creates = p.recorded().filter((e) => e.op === "create");
-    for (const t of [TASK_DEFINITION, SERVICE, LOG_GROUP]) assert.equal(ofType(creates, t).length, 1, `the aws provider created one ${t}`);
+    for (const t of [TASK_DEFINITION, SERVICE, LOG_GROUP])
+      assert.equal(ofType(creates, t).length, 1, `the aws provider created one ${t}`);
     assert.equal(ofType(creates, ROLE).length, 2, "the aws provider created both roles");
 
     const td = one(resources, TASK_DEFINITION).outputs;
@@ -101,16 +107,20 @@ describe("the real Pulumi engine runs an ECS program (the component's own Servic
     const run = await runProgram(PROGRAM);
     const artifact = buildArtifacts(run.resources).artifacts.find((a) => a.path.endsWith(".task-definition.json"))!;
     const rendered = JSON.parse(artifact.content) as Obj;
-    const revision = (defs: Obj[]) => defs.flatMap((d) => d.environment ?? []).find((e: Obj) => e.name === "SECRET_MOUNT_REVISION")?.value as string;
+    const revision = (defs: Obj[]) =>
+      defs.flatMap((d) => d.environment ?? []).find((e: Obj) => e.name === "SECRET_MOUNT_REVISION")?.value as string;
     assert.match(revision(recorded), /^[0-9a-f]{16}$/);
     const renderedLogGroup = rendered.containerDefinitions[0].logConfiguration.options["awslogs-group"] as string;
-    const expected = JSON.parse(JSON.stringify(rendered.containerDefinitions)
-      .replaceAll(renderedLogGroup, logGroup.name)
-      .replaceAll(revision(rendered.containerDefinitions), revision(recorded)));
+    const expected = JSON.parse(
+      JSON.stringify(rendered.containerDefinitions)
+        .replaceAll(renderedLogGroup, logGroup.name)
+        .replaceAll(revision(rendered.containerDefinitions), revision(recorded)),
+    );
     assert.deepEqual(recorded, expected);
     // Every app container starts only once the fetch container exited 0.
     const fetch = recorded.find((c) => c.essential === false)!;
-    for (const app of recorded.filter((c) => c !== fetch)) assert.deepEqual(app.dependsOn, [{ containerName: fetch.name, condition: "SUCCESS" }]);
+    for (const app of recorded.filter((c) => c !== fetch))
+      assert.deepEqual(app.dependsOn, [{ containerName: fetch.name, condition: "SUCCESS" }]);
 
     const found = secretsInState(p);
     assert.ok(found.secrets >= 2, "the generated secrets are held as secrets in the state");
@@ -142,7 +152,11 @@ describe("the real Pulumi engine runs an ECS program (the component's own Servic
     assert.ok(definitionsOf(td.containerDefinitions).some((c) => c.image === NEW_IMAGE));
     assert.equal(one(resources, SERVICE).outputs.taskDefinition, td.arn);
     // Create before delete: the new revision is registered, then the old one deregistered.
-    const ops = p.recorded().slice(mark).filter((e) => e.type === TASK_DEFINITION).map((e) => e.op);
+    const ops = p
+      .recorded()
+      .slice(mark)
+      .filter((e) => e.type === TASK_DEFINITION)
+      .map((e) => e.op);
     assert.deepEqual(ops, ["create", "delete"]);
   });
 
@@ -153,7 +167,12 @@ describe("the real Pulumi engine runs an ECS program (the component's own Servic
     const mark = p.recorded().length;
     pulumi(["destroy", "--yes", "--skip-preview"]);
     assert.equal(managed(p.exported()).length, 0);
-    const deleted = p.recorded().slice(mark).filter((e) => e.op === "delete").map((e) => `${e.type}::${e.name}`).sort();
+    const deleted = p
+      .recorded()
+      .slice(mark)
+      .filter((e) => e.op === "delete")
+      .map((e) => `${e.type}::${e.name}`)
+      .sort();
     assert.deepEqual(deleted, before.map((r) => `${r.type}::${r.urn.split("::").pop()}`).sort());
   });
 });

@@ -3,7 +3,13 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { startCluster, type Cluster, type KubeResponse } from "./helpers/cluster";
-import { collectionPath, kubernetesExamples, podFromTemplate, renderedObjects, type KubeObject } from "./helpers/rendered";
+import {
+  collectionPath,
+  kubernetesExamples,
+  podFromTemplate,
+  renderedObjects,
+  type KubeObject,
+} from "./helpers/rendered";
 import { needTool } from "./helpers/tools";
 import { adoptedObjects } from "./helpers/adopted";
 import { podSecurityViolations } from "../components/kubernetes/restricted";
@@ -31,8 +37,13 @@ describe("a real kube-apiserver (etcd + kube-apiserver from the Go module proxy)
     cluster = await startCluster(etcd, apiserver);
     for (const doc of parseAllDocuments(fs.readFileSync(POLICY, "utf8"))) {
       const o = doc.toJS();
-      const plural = o.kind === "ValidatingAdmissionPolicy" ? "validatingadmissionpolicies" : "validatingadmissionpolicybindings";
-      const r = await cluster.request("POST", `/apis/admissionregistration.k8s.io/v1/${plural}?fieldValidation=Strict`, o);
+      const plural =
+        o.kind === "ValidatingAdmissionPolicy" ? "validatingadmissionpolicies" : "validatingadmissionpolicybindings";
+      const r = await cluster.request(
+        "POST",
+        `/apis/admissionregistration.k8s.io/v1/${plural}?fieldValidation=Strict`,
+        o,
+      );
       assert.equal(r.status, 201, summary(r));
     }
   });
@@ -43,13 +54,26 @@ describe("a real kube-apiserver (etcd + kube-apiserver from the Go module proxy)
     const version = await cluster.request("GET", "/version");
     assert.match(version.body.gitVersion, /^v1\.(3[4-9]|[4-9]\d)\./);
     // A namespace with no pod-security labels: the server's AdmissionConfiguration alone decides.
-    const ns = await cluster.request("POST", "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name: "unlabelled" } });
+    const ns = await cluster.request("POST", "/api/v1/namespaces", {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: "unlabelled" },
+    });
     assert.equal(ns.status, 201, summary(ns));
     // No controller manager runs, so no `default` ServiceAccount appears by itself; the
     // ServiceAccount admission plugin refuses pods whose account does not exist.
-    const sa = await cluster.request("POST", "/api/v1/namespaces/unlabelled/serviceaccounts", { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "default" } });
+    const sa = await cluster.request("POST", "/api/v1/namespaces/unlabelled/serviceaccounts", {
+      apiVersion: "v1",
+      kind: "ServiceAccount",
+      metadata: { name: "default" },
+    });
     assert.equal(sa.status, 201, summary(sa));
-    const root = { apiVersion: "v1", kind: "Pod", metadata: { name: "root", namespace: "unlabelled" }, spec: { containers: [{ name: "c", image: "busybox" }] } };
+    const root = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "root", namespace: "unlabelled" },
+      spec: { containers: [{ name: "c", image: "busybox" }] },
+    };
     const refused = await cluster.request("POST", `/api/v1/namespaces/unlabelled/pods?${DRY}`, root);
     assert.equal(refused.status, 403, summary(refused));
     assert.match(refused.body.message, /violates PodSecurity "restricted:latest"/);
@@ -64,12 +88,28 @@ describe("a real kube-apiserver (etcd + kube-apiserver from the Go module proxy)
     before(async function () {
       this.timeout(120_000);
       objects = await adoptedObjects(ns);
-      const created = await cluster.request("POST", "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } });
+      const created = await cluster.request("POST", "/api/v1/namespaces", {
+        apiVersion: "v1",
+        kind: "Namespace",
+        metadata: { name: ns },
+      });
       assert.equal(created.status, 201, summary(created));
     });
 
     it("every object is accepted with dryRun=All and fieldValidation=Strict, with no warnings (restricted enforced and warned)", async () => {
-      assert.deepEqual(objects.map((o) => o.kind).sort(), ["CronJob", "CronJob", "Deployment", "Job", "Job", "ServiceAccount", "ServiceAccount", "ServiceAccount", "ServiceAccount", "StatefulSet", "StatefulSet"]);
+      assert.deepEqual(objects.map((o) => o.kind).sort(), [
+        "CronJob",
+        "CronJob",
+        "Deployment",
+        "Job",
+        "Job",
+        "ServiceAccount",
+        "ServiceAccount",
+        "ServiceAccount",
+        "ServiceAccount",
+        "StatefulSet",
+        "StatefulSet",
+      ]);
       for (const o of objects) {
         const r = await cluster.request("POST", `${collectionPath(o)}?${DRY}`, o);
         assert.equal(r.status, 201, `${o.kind} ${o.metadata.name}: ${summary(r)}`);
@@ -89,20 +129,31 @@ describe("a real kube-apiserver (etcd + kube-apiserver from the Go module proxy)
         assert.equal(r.status, 201, `${o.kind} ${pod.metadata.name}: ${summary(r)}`);
         assert.deepEqual(r.warnings, [], `${pod.metadata.name} drew warnings`);
         assert.equal(r.body.spec.initContainers[0].name, "secret-mount-fetch");
-        if (o.kind === "Deployment") assert.deepEqual(r.body.spec.initContainers.map((c: KubeObject) => c.name), ["secret-mount-fetch", "wait-for-db", "migrate"]);
+        if (o.kind === "Deployment")
+          assert.deepEqual(
+            r.body.spec.initContainers.map((c: KubeObject) => c.name),
+            ["secret-mount-fetch", "wait-for-db", "migrate"],
+          );
       }
     });
 
     // The one restricted-profile checker the components use (restricted.ts), held to the real thing:
     // each forbidden value is refused by both, each allowed one accepted by both.
     describe("restricted.ts agrees with Pod Security admission (enforce: restricted), case by case, on the adopted Deployment's pod", () => {
-      const base = () => podFromTemplate(objects.find((o) => o.kind === "Deployment")!, "psa");
+      const base = () =>
+        podFromTemplate(
+          objects.find((o) => o.kind === "Deployment")!,
+          "psa",
+        );
       for (const c of FORBIDDEN_CASES) {
         it(`forbidden: ${c.title} (${c.control}; admission: ${c.reason})`, async () => {
           const pod = base();
           c.change(pod);
           const ours = podSecurityViolations(pod.spec, pod.metadata);
-          assert.ok(ours.some((v) => v.control === c.control), `restricted.ts: ${JSON.stringify(ours)}`);
+          assert.ok(
+            ours.some((v) => v.control === c.control),
+            `restricted.ts: ${JSON.stringify(ours)}`,
+          );
           const r = await cluster.request("POST", `${collectionPath(pod)}?${DRY}`, pod);
           assert.equal(r.status, 403, summary(r));
           assert.match(r.body.message, /violates PodSecurity "restricted:latest"/);
@@ -123,8 +174,14 @@ describe("a real kube-apiserver (etcd + kube-apiserver from the Go module proxy)
     it("negative control: the chart's pod as written is refused by Pod Security admission", async () => {
       const d = objects.find((o) => o.kind === "Deployment")!;
       const pod = podFromTemplate(d, "unadopted");
-      pod.spec.initContainers = pod.spec.initContainers.slice(1).map((c: KubeObject) => ({ ...c, securityContext: { runAsUser: 10001 } }));
-      pod.spec.containers = pod.spec.containers.map((c: KubeObject) => ({ ...c, securityContext: { runAsUser: 10001 }, volumeMounts: [] }));
+      pod.spec.initContainers = pod.spec.initContainers
+        .slice(1)
+        .map((c: KubeObject) => ({ ...c, securityContext: { runAsUser: 10001 } }));
+      pod.spec.containers = pod.spec.containers.map((c: KubeObject) => ({
+        ...c,
+        securityContext: { runAsUser: 10001 },
+        volumeMounts: [],
+      }));
       pod.spec.volumes = [];
       delete pod.spec.securityContext;
       const r = await cluster.request("POST", `${collectionPath(pod)}?${DRY}`, pod);
@@ -134,7 +191,8 @@ describe("a real kube-apiserver (etcd + kube-apiserver from the Go module proxy)
   });
 
   const list = kubernetesExamples();
-  it("finds the examples to check (every examples/*/ Node.js program that declares a Kubernetes workload)", () => assert.ok(list.includes("eks"), list.join(",")));
+  it("finds the examples to check (every examples/*/ Node.js program that declares a Kubernetes workload)", () =>
+    assert.ok(list.includes("eks"), list.join(",")));
 
   for (const example of list) {
     describe(`examples/${example}`, () => {
@@ -146,19 +204,28 @@ describe("a real kube-apiserver (etcd + kube-apiserver from the Go module proxy)
         const own = (ns: string) => `${example}-${ns}`;
         objects = (await renderedObjects(example)).map((o) => {
           if (o.kind === "Namespace") return { ...o, metadata: { ...o.metadata, name: own(o.metadata.name) } };
-          return o.metadata?.namespace ? { ...o, metadata: { ...o.metadata, namespace: own(o.metadata.namespace) } } : o;
+          return o.metadata?.namespace
+            ? { ...o, metadata: { ...o.metadata, namespace: own(o.metadata.namespace) } }
+            : o;
         });
       });
 
       it("renders Kubernetes objects (a Namespace, a ServiceAccount, a Deployment)", () => {
         const kinds = new Set(objects.map((o) => o.kind));
-        for (const k of ["ServiceAccount", "Deployment"]) assert.ok(kinds.has(k), `${example} renders no ${k}: ${[...kinds]}`);
+        for (const k of ["ServiceAccount", "Deployment"])
+          assert.ok(kinds.has(k), `${example} renders no ${k}: ${[...kinds]}`);
       });
 
       it("every rendered object is accepted with dryRun=All and fieldValidation=Strict, with no warnings", async () => {
         const namespaces = new Set(objects.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name));
-        for (const ns of new Set(objects.map((o) => o.metadata.namespace).filter((n) => n && !namespaces.has(n) && n !== "default"))) {
-          await cluster.request("POST", "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } });
+        for (const ns of new Set(
+          objects.map((o) => o.metadata.namespace).filter((n) => n && !namespaces.has(n) && n !== "default"),
+        )) {
+          await cluster.request("POST", "/api/v1/namespaces", {
+            apiVersion: "v1",
+            kind: "Namespace",
+            metadata: { name: ns },
+          });
         }
         for (const o of objects) {
           const r = await cluster.request("POST", `${collectionPath(o)}?${DRY}`, o);
@@ -167,7 +234,10 @@ describe("a real kube-apiserver (etcd + kube-apiserver from the Go module proxy)
           // Later objects need these to exist: namespaced dry runs and the ServiceAccount plugin.
           if (["Namespace", "ServiceAccount", "ConfigMap"].includes(o.kind)) {
             const created = await cluster.request("POST", `${collectionPath(o)}?fieldValidation=Strict`, o);
-            assert.ok(created.status === 201 || created.status === 409, `${o.kind} ${o.metadata.name}: ${summary(created)}`);
+            assert.ok(
+              created.status === 201 || created.status === 409,
+              `${o.kind} ${o.metadata.name}: ${summary(created)}`,
+            );
           }
         }
       });
@@ -186,8 +256,15 @@ describe("a real kube-apiserver (etcd + kube-apiserver from the Go module proxy)
           if (d.spec.template.spec.automountServiceAccountToken === false) {
             // The template's own projected token volumes (a Vault login token for the fetch container) only.
             const tokenVolumes = (volumes: KubeObject[] = []) =>
-              volumes.filter((v) => v.projected?.sources?.some((s: KubeObject) => s.serviceAccountToken)).map((v) => v.name).sort();
-            assert.deepEqual(tokenVolumes(r.body.spec.volumes), tokenVolumes(d.spec.template.spec.volumes), "a token volume was injected");
+              volumes
+                .filter((v) => v.projected?.sources?.some((s: KubeObject) => s.serviceAccountToken))
+                .map((v) => v.name)
+                .sort();
+            assert.deepEqual(
+              tokenVolumes(r.body.spec.volumes),
+              tokenVolumes(d.spec.template.spec.volumes),
+              "a token volume was injected",
+            );
           }
         }
       });
@@ -203,16 +280,26 @@ describe("a real kube-apiserver (etcd + kube-apiserver from the Go module proxy)
           bad.spec.template.spec.containers[0].readOnlyRootFileSystem = true;
           const strict = await cluster.request("POST", `${collectionPath(bad)}?${DRY}`, bad);
           assert.equal(strict.status, 400, summary(strict));
-          assert.match(strict.body.message, /unknown field "spec\.template\.spec\.containers\[0\]\.readOnlyRootFileSystem"/);
+          assert.match(
+            strict.body.message,
+            /unknown field "spec\.template\.spec\.containers\[0\]\.readOnlyRootFileSystem"/,
+          );
           const warned = await cluster.request("POST", `${collectionPath(bad)}?dryRun=All&fieldValidation=Warn`, bad);
           assert.equal(warned.status, 201, summary(warned));
-          assert.ok(warned.warnings.some((w) => /unknown field/.test(w)), "the warning check would have seen it");
+          assert.ok(
+            warned.warnings.some((w) => /unknown field/.test(w)),
+            "the warning check would have seen it",
+          );
         });
 
         it("a privileged container is refused by Pod Security admission", async () => {
           const pod = podFromTemplate(deployment, "privileged");
           // (privileged with allowPrivilegeEscalation: false is refused earlier, by API validation)
-          appContainer(pod).securityContext = { ...appContainer(pod).securityContext, privileged: true, allowPrivilegeEscalation: true };
+          appContainer(pod).securityContext = {
+            ...appContainer(pod).securityContext,
+            privileged: true,
+            allowPrivilegeEscalation: true,
+          };
           const r = await cluster.request("POST", `${collectionPath(pod)}?${DRY}`, pod);
           assert.equal(r.status, 403, summary(r));
           assert.match(r.body.message, /violates PodSecurity "restricted:.*privileged/);

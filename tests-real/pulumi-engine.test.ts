@@ -39,7 +39,8 @@ describe("the real Pulumi engine runs every example: preview, up, a rolling chan
     // test here is pending with the reason printed, never run against a stand-in.
     kubeProviderDir = path.dirname(needTool(this, "pulumi-resource-kubernetes"));
     // Programs import the library by its package name: the npm package's compiled entry point.
-    if (!fs.existsSync(path.join(ROOT, "dist/components/index.js"))) execFileSync("npm", ["run", "build:lib"], { cwd: ROOT, stdio: "ignore" });
+    if (!fs.existsSync(path.join(ROOT, "dist/components/index.js")))
+      execFileSync("npm", ["run", "build:lib"], { cwd: ROOT, stdio: "ignore" });
     // Optional: with a kube-controller-manager the Deployment really makes ReplicaSets and Pods.
     const controllerManager = tool("kube-controller-manager");
     if (!controllerManager.ok) noControllers = controllerManager.reason;
@@ -58,19 +59,29 @@ describe("the real Pulumi engine runs every example: preview, up, a rolling chan
     ctx.skip();
   };
   const deployment = async (dep: Obj): Promise<Obj> =>
-    (await cluster.request("GET", `/apis/apps/v1/namespaces/${dep.metadata.namespace}/deployments/${dep.metadata.name}`)).body;
+    (
+      await cluster.request(
+        "GET",
+        `/apis/apps/v1/namespaces/${dep.metadata.namespace}/deployments/${dep.metadata.name}`,
+      )
+    ).body;
   // The Pods of the Deployment's ReplicaSets, once `ready` holds for them (polled: controllers work asynchronously).
   const ownedPods = async (ns: string, name: string, ready: (pods: Obj[]) => boolean): Promise<Obj[]> => {
     const deadline = Date.now() + 240_000;
     for (;;) {
       const sets = ((await cluster.request("GET", `/apis/apps/v1/namespaces/${ns}/replicasets`)).body.items as Obj[])
-        .filter((rs) => (rs.metadata.ownerReferences ?? []).some((o: Obj) => o.kind === "Deployment" && o.name === name))
+        .filter((rs) =>
+          (rs.metadata.ownerReferences ?? []).some((o: Obj) => o.kind === "Deployment" && o.name === name),
+        )
         .map((rs) => rs.metadata.name);
-      const pods = ((await cluster.request("GET", `/api/v1/namespaces/${ns}/pods`)).body.items as Obj[])
-        .filter((p) => (p.metadata.ownerReferences ?? []).some((o: Obj) => o.kind === "ReplicaSet" && sets.includes(o.name)));
+      const pods = ((await cluster.request("GET", `/api/v1/namespaces/${ns}/pods`)).body.items as Obj[]).filter((p) =>
+        (p.metadata.ownerReferences ?? []).some((o: Obj) => o.kind === "ReplicaSet" && sets.includes(o.name)),
+      );
       if (ready(pods)) return pods;
       if (Date.now() > deadline) {
-        const events = ((await cluster.request("GET", `/api/v1/namespaces/${ns}/events`)).body.items as Obj[]).map((e) => `${e.reason}: ${e.message}`);
+        const events = ((await cluster.request("GET", `/api/v1/namespaces/${ns}/events`)).body.items as Obj[]).map(
+          (e) => `${e.reason}: ${e.message}`,
+        );
         throw new Error(`ReplicaSets ${sets}, ${pods.length} pod(s); events: ${events.slice(-5).join(" | ")}`);
       }
       await new Promise((r) => setTimeout(r, 1000));
@@ -123,29 +134,50 @@ describe("the real Pulumi engine runs every example: preview, up, a rolling chan
         assert.ok(created >= 5, JSON.stringify(preview.changeSummary));
         assert.deepEqual(Object.keys(preview.changeSummary), ["create"]);
         const kinds = preview.steps.map((s) => s.newState?.type);
-        for (const t of ["kubernetes:apps/v1:Deployment", "kubernetes:core/v1:ServiceAccount"]) assert.ok(kinds.includes(t), `${t} in ${kinds}`);
+        for (const t of ["kubernetes:apps/v1:Deployment", "kubernetes:core/v1:ServiceAccount"])
+          assert.ok(kinds.includes(t), `${t} in ${kinds}`);
         // A cloud identity only known after `up` reaches the Kubernetes objects as an unknown.
         const kube = preview.steps.filter((s) => s.newState?.type?.startsWith("kubernetes:"));
-        assert.ok(kube.some((s) => JSON.stringify(s.newState.inputs).includes(UNKNOWN)), "no Kubernetes input is unknown at preview");
+        assert.ok(
+          kube.some((s) => JSON.stringify(s.newState.inputs).includes(UNKNOWN)),
+          "no Kubernetes input is unknown at preview",
+        );
       });
 
       it("up: every resource created, the workload really in the API server, no secret value in clear in the state", async function () {
         this.timeout(600_000);
         pulumi(["up", "--yes", "--skip-preview"]);
         const resources = exported();
-        assert.equal(managed(resources).length, created - 1, "resources in the state = created at preview less the stack");
+        assert.equal(
+          managed(resources).length,
+          created - 1,
+          "resources in the state = created at preview less the stack",
+        );
         const outputs = JSON.parse(pulumi(["stack", "output", "--json"])) as Obj;
         const dep = resources.find((r) => r.type === "kubernetes:apps/v1:Deployment")!.outputs;
-        const live = await cluster.request("GET", `/apis/apps/v1/namespaces/${dep.metadata.namespace}/deployments/${dep.metadata.name}`);
+        const live = await cluster.request(
+          "GET",
+          `/apis/apps/v1/namespaces/${dep.metadata.namespace}/deployments/${dep.metadata.name}`,
+        );
         assert.equal(live.status, 200);
         // Written by the real provider: a server-side apply under its field manager.
         const managers = (live.body.metadata.managedFields as Obj[]).map((f) => `${f.manager} ${f.operation}`);
-        assert.ok(managers.some((m) => /^pulumi-kubernetes-\S+ Apply$/.test(m)), `field managers: ${managers}`);
+        assert.ok(
+          managers.some((m) => /^pulumi-kubernetes-\S+ Apply$/.test(m)),
+          `field managers: ${managers}`,
+        );
         const saName = live.body.spec.template.spec.serviceAccountName;
         if (outputs.serviceAccountName !== undefined) assert.equal(saName, outputs.serviceAccountName);
-        const sa = await cluster.request("GET", `/api/v1/namespaces/${dep.metadata.namespace}/serviceaccounts/${saName}`);
+        const sa = await cluster.request(
+          "GET",
+          `/api/v1/namespaces/${dep.metadata.namespace}/serviceaccounts/${saName}`,
+        );
         assert.equal(sa.status, 200);
-        if (outputs.roleArn) assert.ok(JSON.stringify(sa.body.metadata.annotations ?? {}).includes(outputs.roleArn), "the ServiceAccount names the role");
+        if (outputs.roleArn)
+          assert.ok(
+            JSON.stringify(sa.body.metadata.annotations ?? {}).includes(outputs.roleArn),
+            "the ServiceAccount names the role",
+          );
         const found = secretsInState(p);
         assert.ok(found.secrets >= 2, "the generated secrets are held as secrets in the state");
         // The detector can fail: a copy of the state with every secret unwrapped holds each of them.
@@ -172,13 +204,23 @@ describe("the real Pulumi engine runs every example: preview, up, a rolling chan
         const step = preview.steps.find((s) => s.newState?.type === "kubernetes:apps/v1:Deployment")!;
         assert.equal(step.op, "update", JSON.stringify(preview.changeSummary));
         // The pod template the program asked for changed; the object keeps its name (no replacement).
-        assert.notEqual(JSON.stringify(step.newState.inputs.spec.template), JSON.stringify(step.oldState.inputs.spec.template));
+        assert.notEqual(
+          JSON.stringify(step.newState.inputs.spec.template),
+          JSON.stringify(step.oldState.inputs.spec.template),
+        );
         assert.equal(step.newState.inputs.metadata.name, step.oldState.inputs.metadata.name);
         assert.equal(preview.changeSummary.delete ?? 0, 0, "nothing is deleted");
         pulumi(["up", "--yes", "--skip-preview"]);
         const dep = exported().find((r) => r.type === "kubernetes:apps/v1:Deployment")!.outputs;
-        const live = await cluster.request("GET", `/apis/apps/v1/namespaces/${dep.metadata.namespace}/deployments/${dep.metadata.name}`);
-        assert.ok(live.body.spec.template.spec.containers.some((c: Obj) => c.image === "public.ecr.aws/docker/library/busybox:1.36"));
+        const live = await cluster.request(
+          "GET",
+          `/apis/apps/v1/namespaces/${dep.metadata.namespace}/deployments/${dep.metadata.name}`,
+        );
+        assert.ok(
+          live.body.spec.template.spec.containers.some(
+            (c: Obj) => c.image === "public.ecr.aws/docker/library/busybox:1.36",
+          ),
+        );
         assert.equal(live.body.metadata.generation, 2, "a new pod template generation (a rollout)");
       });
 
@@ -186,7 +228,8 @@ describe("the real Pulumi engine runs every example: preview, up, a rolling chan
         this.timeout(300_000);
         needControllers(this);
         const dep = exported().find((r) => r.type === "kubernetes:apps/v1:Deployment")!.outputs;
-        const isNew = (p: Obj) => p.spec.containers.some((c: Obj) => c.image === "public.ecr.aws/docker/library/busybox:1.36");
+        const isNew = (p: Obj) =>
+          p.spec.containers.some((c: Obj) => c.image === "public.ecr.aws/docker/library/busybox:1.36");
         const pods = await ownedPods(dep.metadata.namespace, dep.metadata.name, (ps) => ps.some(isNew));
         // The old Pod stays: it never became ready, so the rollout cannot scale the old ReplicaSet down.
         const sets = new Set(pods.map((p) => p.metadata.ownerReferences[0].name));
@@ -204,9 +247,18 @@ describe("the real Pulumi engine runs every example: preview, up, a rolling chan
           const { apiVersion, kind, metadata } = r.outputs;
           const base = apiVersion === "v1" ? "/api/v1" : `/apis/${apiVersion}`;
           const plural = `${kind.toLowerCase()}s`;
-          const live = await cluster.request("GET", kind === "Namespace" ? `${base}/namespaces/${metadata.name}` : `${base}/namespaces/${metadata.namespace}/${plural}/${metadata.name}`);
+          const live = await cluster.request(
+            "GET",
+            kind === "Namespace"
+              ? `${base}/namespaces/${metadata.name}`
+              : `${base}/namespaces/${metadata.namespace}/${plural}/${metadata.name}`,
+          );
           // Without a kube-controller-manager nothing empties and finalizes a deleted Namespace: it stays Terminating.
-          if (kind === "Namespace") assert.ok(live.status === 404 || live.body.status?.phase === "Terminating", `Namespace ${metadata.name}: ${live.status}`);
+          if (kind === "Namespace")
+            assert.ok(
+              live.status === 404 || live.body.status?.phase === "Terminating",
+              `Namespace ${metadata.name}: ${live.status}`,
+            );
           else assert.equal(live.status, 404, `${kind} ${metadata.name} still in the API server`);
         }
         // The stand-in providers recorded a delete for each of their resources.

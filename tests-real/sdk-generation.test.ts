@@ -19,10 +19,18 @@ const CACHE = path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".
 
 function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): string {
   try {
-    return execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 << 20, ...opts });
+    return execFileSync(cmd, args, {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      maxBuffer: 64 << 20,
+      ...opts,
+    });
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`${cmd} ${args.join(" ")} failed:\n${(e.stderr || e.stdout || e.message).trim().split("\n").slice(-25).join("\n")}`, { cause: err });
+    throw new Error(
+      `${cmd} ${args.join(" ")} failed:\n${(e.stderr || e.stdout || e.message).trim().split("\n").slice(-25).join("\n")}`,
+      { cause: err },
+    );
   }
 }
 
@@ -38,7 +46,12 @@ describe("SDKs for other languages, generated from the component's schema by Pul
     this.timeout(0);
     codegen = needTool(this, "pulumi-codegen");
     work = fs.mkdtempSync(path.join(os.tmpdir(), "secret-mount-sdk-"));
-    const provider = new ComponentProvider({ components: getPulumiComponents(require(ROOT)), name: pkg.name, dirname: ROOT, version: pkg.version });
+    const provider = new ComponentProvider({
+      components: getPulumiComponents(require(ROOT)),
+      name: pkg.name,
+      dirname: ROOT,
+      version: pkg.version,
+    });
     schemaFile = path.join(work, "schema.json");
     fs.writeFileSync(schemaFile, await provider.getSchema());
   });
@@ -58,7 +71,9 @@ describe("SDKs for other languages, generated from the component's schema by Pul
       try {
         run(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", `pulumi==${SDK_VERSION}`]);
       } catch (err) {
-        console.log(`      SKIP: pip could not install pulumi==${SDK_VERSION} from PyPI: ${(err as Error).message.split("\n").slice(-1)[0]}`);
+        console.log(
+          `      SKIP: pip could not install pulumi==${SDK_VERSION} from PyPI: ${(err as Error).message.split("\n").slice(-1)[0]}`,
+        );
         this.skip();
       }
       fs.writeFileSync(path.join(venv, "ready"), "");
@@ -77,7 +92,8 @@ print(json.dumps({
 }))`;
     const got = JSON.parse(run(python, ["-c", probe], { env: { ...process.env, PYTHONPATH: site } }).trim());
     assert.equal(got.component, true);
-    for (const a of ["secrets", "containers", "container", "namespace", "eks", "fetch", "refresh", "env_file"]) assert.ok(got.args.includes(a), `${a} in ${got.args}`);
+    for (const a of ["secrets", "containers", "container", "namespace", "eks", "fetch", "refresh", "env_file"])
+      assert.ok(got.args.includes(a), `${a} in ${got.args}`);
     assert.deepEqual(got.generate, ["ecdsa", "password", "rsa"]);
     assert.deepEqual(got.identity, ["irsa", "pod-identity"]);
     assert.deepEqual(got.outputs, ["deployment_name", "fetch_spec", "role_arn", "service_account_name"]);
@@ -90,7 +106,9 @@ print(json.dumps({
     const probe = path.join(work, "run-example.py");
     // Runs the example program with Pulumi's Python mocks and prints every resource it registers:
     // class names, keyword args and enums the example uses must exist in the generated SDK.
-    fs.writeFileSync(probe, `import json, runpy, sys
+    fs.writeFileSync(
+      probe,
+      `import json, runpy, sys
 import pulumi
 
 seen = []
@@ -109,28 +127,49 @@ def program():
 
 program()
 print(json.dumps(seen))
-`);
+`,
+    );
     const config = {
-      "python-eks:oidcProviderArn": "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789",
+      "python-eks:oidcProviderArn":
+        "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789",
       "python-eks:oidcIssuerUrl": "https://oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789",
       "python-eks:stripeSecretArn": "arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/stripe-AbCdEf",
       "python-eks:fetchImage": `registry.example.com/secret-mount-fetch@sha256:${"f".repeat(64)}`,
     };
-    const out = run(python, [probe, path.join(example, "__main__.py")], { cwd: example, env: { ...process.env, PYTHONPATH: site, PULUMI_CONFIG: JSON.stringify(config) } });
-    const seen = JSON.parse(out.trim().split("\n").pop()!) as { type: string; name: string; inputs: Record<string, unknown> }[];
-    assert.deepEqual(seen.map((r) => `${r.type}::${r.name}`), ["secret-mount:index:SecretMountedWorkload::billing-api"]);
+    const out = run(python, [probe, path.join(example, "__main__.py")], {
+      cwd: example,
+      env: { ...process.env, PYTHONPATH: site, PULUMI_CONFIG: JSON.stringify(config) },
+    });
+    const seen = JSON.parse(out.trim().split("\n").pop()!) as {
+      type: string;
+      name: string;
+      inputs: Record<string, unknown>;
+    }[];
+    assert.deepEqual(
+      seen.map((r) => `${r.type}::${r.name}`),
+      ["secret-mount:index:SecretMountedWorkload::billing-api"],
+    );
     const inputs = seen[0].inputs as { secrets: { name: string }[]; containers: { name: string }[] };
-    assert.deepEqual(inputs.secrets.map((s) => s.name), ["db-password", "signing-key", "stripe", "feature-flags"]);
-    assert.deepEqual(inputs.containers.map((c) => c.name), ["api"]);
+    assert.deepEqual(
+      inputs.secrets.map((s) => s.name),
+      ["db-password", "signing-key", "stripe", "feature-flags"],
+    );
+    assert.deepEqual(
+      inputs.containers.map((c) => c.name),
+      ["api"],
+    );
     // What the plugin host hands the TypeScript component: the same args must declare a workload.
     const { SecretMountedWorkload } = require(ROOT) as typeof import("../components");
-    const { OfflineMocks } = require(path.join(ROOT, "components/render/offline-engine")) as typeof import("../components/render/offline-engine");
+    const { OfflineMocks } = require(
+      path.join(ROOT, "components/render/offline-engine"),
+    ) as typeof import("../components/render/offline-engine");
     const mocks = new OfflineMocks();
     await pulumi.runtime.setMocks(mocks, "python-eks", "dev", false);
     new SecretMountedWorkload("billing-api", inputs as never);
     await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
     const types = mocks.resources.map((r) => r.type);
-    for (const t of ["aws:iam/role:Role", "kubernetes:core/v1:ServiceAccount", "kubernetes:apps/v1:Deployment"]) assert.ok(types.includes(t), `${t} in ${types.join(", ")}`);
+    for (const t of ["aws:iam/role:Role", "kubernetes:core/v1:ServiceAccount", "kubernetes:apps/v1:Deployment"])
+      assert.ok(types.includes(t), `${t} in ${types.join(", ")}`);
   });
 
   it("Go: the generated SDK and a consumer program declaring both components build and vet against the Go SDK of the same version", function () {
@@ -140,18 +179,25 @@ print(json.dumps(seen))
     run(codegen, ["go", schemaFile, out]);
     const genMs = Date.now() - started;
     const sources = fs.readdirSync(out, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".go"));
-    const internal = sources.map((f) => /"([^"]+)\/internal"/.exec(fs.readFileSync(path.join(out, f), "utf8"))?.[1]).find(Boolean);
+    const internal = sources
+      .map((f) => /"([^"]+)\/internal"/.exec(fs.readFileSync(path.join(out, f), "utf8"))?.[1])
+      .find(Boolean);
     assert.ok(internal, "the generated Go SDK imports its internal package");
     // The package directory (the one holding internal/) is the module root: its import path is `internal`.
     const pkgDir = path.join(out, path.dirname(path.dirname(sources.find((f) => f.includes("/internal/"))!)));
     const env = { ...process.env, GOFLAGS: "-mod=mod", GOTOOLCHAIN: "local" };
     // sdk/v3 v${SDK_VERSION} requires pulumi-cloud-sdk/go v1.20260918.0, which the Go module proxy
     // refuses (403); the nearest version it serves stands in (see versions.env).
-    fs.writeFileSync(path.join(pkgDir, "go.mod"), `module ${internal}\n\ngo 1.24\n\nrequire (\n\tgithub.com/pulumi/pulumi/sdk/v3 v${SDK_VERSION}\n\tgithub.com/pulumi/pulumi-cloud-sdk/go ${GO_CLOUD_SDK}\n)\n`);
+    fs.writeFileSync(
+      path.join(pkgDir, "go.mod"),
+      `module ${internal}\n\ngo 1.24\n\nrequire (\n\tgithub.com/pulumi/pulumi/sdk/v3 v${SDK_VERSION}\n\tgithub.com/pulumi/pulumi-cloud-sdk/go ${GO_CLOUD_SDK}\n)\n`,
+    );
     fs.mkdirSync(path.join(pkgDir, "consumer"));
     // Nested args are <Type>Args structs: the schema type Container gives ContainerArgs, the same
     // name as in TypeScript. Both forms of the container list are used.
-    fs.writeFileSync(path.join(pkgDir, "consumer", "main.go"), `package main
+    fs.writeFileSync(
+      path.join(pkgDir, "consumer", "main.go"),
+      `package main
 
 import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -198,12 +244,15 @@ func main() {
 		return nil
 	})
 }
-`);
+`,
+    );
     started = Date.now();
     run("nice", ["-n", "10", "go", "build", "./..."], { cwd: pkgDir, env });
     const buildMs = Date.now() - started;
     started = Date.now();
     run("nice", ["-n", "10", "go", "vet", "./..."], { cwd: pkgDir, env });
-    console.log(`      (Go SDK: generated in ${genMs} ms, built with the consumer in ${Math.round(buildMs / 1000)} s, vetted in ${Math.round((Date.now() - started) / 1000)} s)`);
+    console.log(
+      `      (Go SDK: generated in ${genMs} ms, built with the consumer in ${Math.round(buildMs / 1000)} s, vetted in ${Math.round((Date.now() - started) / 1000)} s)`,
+    );
   });
 });

@@ -384,7 +384,10 @@ describe("a real HashiCorp Vault (v1.21.4) with Kubernetes auth against the real
   it("refresh mode: near the end of its lease the login token is renewed (auth/token/renew-self), not replaced by a new login (Vault's audit device)", async () => {
     // The same role with a 3 s token TTL (max TTL 10 min): the fetcher renews at 80% of the lease.
     const roleUrl = `/v1/auth/${side.role.authMount}/role/${side.role.name}`;
-    expectStatus(await vault.api("POST", roleUrl, { ...side.role.body, token_ttl: 3, token_max_ttl: 600 }), "role with a short TTL");
+    expectStatus(
+      await vault.api("POST", roleUrl, { ...side.role.body, token_ttl: 3, token_max_ttl: 600 }),
+      "role with a short TTL",
+    );
     const p = await pod("shop", "billing");
     const fetcher = startFetch({
       env: env(p, declaredFiles(), "refresh", { SECRET_MOUNT_REFRESH_MS: "500" }),
@@ -395,7 +398,9 @@ describe("a real HashiCorp Vault (v1.21.4) with Kubernetes auth against the real
     try {
       await fetcher.waitForLog((l) => l.event === "set-written", 60_000);
       await fetcher.waitForLog(
-        (l) => l.event === "vault-token-renewed" && fetcher.logs.filter((x) => x.event === "vault-token-renewed").length >= 2,
+        (l) =>
+          l.event === "vault-token-renewed" &&
+          fetcher.logs.filter((x) => x.event === "vault-token-renewed").length >= 2,
         30_000,
       );
     } finally {

@@ -18,12 +18,17 @@ try {
   volumes = undefined;
 }
 const declared = volumes && typeof volumes === "object" ? Object.keys(volumes) : [];
-if (declared.length !== 1 || declared[0] !== PATH) problems.push(`the image declares VOLUME ${JSON.stringify(declared)}, not exactly ["${PATH}"]`);
+if (declared.length !== 1 || declared[0] !== PATH)
+  problems.push(`the image declares VOLUME ${JSON.stringify(declared)}, not exactly ["${PATH}"]`);
 
 // GNU tar -tv: "<mode> <uid>/<gid> <size> <date> <time> <name>"; docker export names have no leading "/".
-const entry = readFileSync(0, "utf8").split("\n").map((l) => l.trim().split(/\s+/)).find((f) => f.length >= 6 && f[f.length - 1].replace(/^\.?\/?/, "").replace(/\/$/, "") === PATH.slice(1));
+const entry = readFileSync(0, "utf8")
+  .split("\n")
+  .map((l) => l.trim().split(/\s+/))
+  .find((f) => f.length >= 6 && f[f.length - 1].replace(/^\.?\/?/, "").replace(/\/$/, "") === PATH.slice(1));
 if (!entry) problems.push(`the image has no ${PATH}`);
-else if (entry[0] !== MODE || entry[1] !== OWNER) problems.push(`${PATH} is ${entry[0]} ${entry[1]}, not ${MODE} ${OWNER}`);
+else if (entry[0] !== MODE || entry[1] !== OWNER)
+  problems.push(`${PATH} is ${entry[0]} ${entry[1]}, not ${MODE} ${OWNER}`);
 
 if (problems.length) {
   console.error(`check-image-volume: ${problems.join("; ")}`);

@@ -12,7 +12,9 @@ const SAVED = "package.json.prepack";
 const step = process.argv[2];
 if (step === "strip") {
   if (existsSync(SAVED)) {
-    console.error(`${SAVED} exists: an earlier npm pack stopped before postpack. Keep the right package.json (${SAVED} is the one from before that pack), delete the other, then pack again.`);
+    console.error(
+      `${SAVED} exists: an earlier npm pack stopped before postpack. Keep the right package.json (${SAVED} is the one from before that pack), delete the other, then pack again.`,
+    );
     process.exit(1);
   }
   const pkg = JSON.parse(readFileSync(MANIFEST, "utf8"));

@@ -6,9 +6,12 @@ import { readFileSync, writeFileSync } from "node:fs";
 
 const [repository, digest, version, file = "components/kubernetes/fetch-image.json"] = process.argv.slice(2);
 const problems = [];
-if (!/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)+$/.test(repository ?? "")) problems.push(`repository ${JSON.stringify(repository)} is not a lower-case image repository`);
-if (!/^sha256:[0-9a-f]{64}$/.test(digest ?? "")) problems.push(`digest ${JSON.stringify(digest)} is not sha256:<64 hex>`);
-if (!/^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$/.test(version ?? "")) problems.push(`version ${JSON.stringify(version)} is not a semantic version`);
+if (!/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)+$/.test(repository ?? ""))
+  problems.push(`repository ${JSON.stringify(repository)} is not a lower-case image repository`);
+if (!/^sha256:[0-9a-f]{64}$/.test(digest ?? ""))
+  problems.push(`digest ${JSON.stringify(digest)} is not sha256:<64 hex>`);
+if (!/^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$/.test(version ?? ""))
+  problems.push(`version ${JSON.stringify(version)} is not a semantic version`);
 if (problems.length) {
   console.error(`stamp-fetch-image: ${problems.join("; ")}`);
   process.exit(2);

@@ -1,4 +1,10 @@
-import { FETCH_SPEC_VERSION, parseFetchSpec, type FetchFile, type FetchSpec, type SecretSource } from "../../spec/fetch-spec";
+import {
+  FETCH_SPEC_VERSION,
+  parseFetchSpec,
+  type FetchFile,
+  type FetchSpec,
+  type SecretSource,
+} from "../../spec/fetch-spec";
 import type { SecretSetDeclaration } from "./secret-set";
 
 /**
@@ -6,7 +12,10 @@ import type { SecretSetDeclaration } from "./secret-set";
  * `decl.secrets`). Checked with the one parser the runtime uses, so a component can never
  * render a spec the fetcher would refuse.
  */
-export function buildFetchSpec(decl: SecretSetDeclaration & { kubeletEnvFile?: FetchSpec["kubeletEnvFile"] }, sources: SecretSource[]): FetchSpec {
+export function buildFetchSpec(
+  decl: SecretSetDeclaration & { kubeletEnvFile?: FetchSpec["kubeletEnvFile"] },
+  sources: SecretSource[],
+): FetchSpec {
   const files: FetchFile[] = [];
   decl.secrets.forEach((s, i) => {
     for (const f of s.files) {
@@ -26,7 +35,9 @@ export function buildFetchSpec(decl: SecretSetDeclaration & { kubeletEnvFile?: F
     timeoutSeconds: decl.fetch.timeoutSeconds,
     files,
     ...(decl.envFile ? { envFile: { path: decl.envFile.path, vars: decl.envFile.vars } } : {}),
-    ...(decl.kubeletEnvFile ? { kubeletEnvFile: { path: decl.kubeletEnvFile.path, vars: decl.kubeletEnvFile.vars } } : {}),
+    ...(decl.kubeletEnvFile
+      ? { kubeletEnvFile: { path: decl.kubeletEnvFile.path, vars: decl.kubeletEnvFile.vars } }
+      : {}),
     ...(decl.refresh?.notify ? { notify: decl.refresh.notify } : {}),
   };
   return parseFetchSpec(spec);

@@ -56,7 +56,12 @@ export class DeclarationError extends pulumi.InputPropertyError {
       this.errors = this.problems.map((p) => ({ propertyPath: p.field, reason: p.problem }));
     }
     // Assignments (the serializer's property-path prefix) leave the message as written.
-    Object.defineProperty(this, "message", { get: () => message, set: () => undefined, enumerable: false, configurable: true });
+    Object.defineProperty(this, "message", {
+      get: () => message,
+      set: () => undefined,
+      enumerable: false,
+      configurable: true,
+    });
   }
 
   /** One error holding all of `problems` (at least one), for `component`. */

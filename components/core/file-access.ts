@@ -21,7 +21,11 @@ export const FETCH_IMAGE_VOLUME_MODE = 0o2750;
  * other UID reads through the group bits. A container without `runAsUser` runs as its image's user,
  * unknown at preview, which may be either: the mode must then allow both.
  */
-export function fileModeDeniesProblem(mode: string, containers: (ContainerArgs & { field?: string })[], fsGroup: number): string | undefined {
+export function fileModeDeniesProblem(
+  mode: string,
+  containers: (ContainerArgs & { field?: string })[],
+  fsGroup: number,
+): string | undefined {
   const bits = parseFileMode(mode);
   if (bits === undefined) return undefined;
   const ownerRead = (bits & 0o400) !== 0;
@@ -30,9 +34,11 @@ export function fileModeDeniesProblem(mode: string, containers: (ContainerArgs &
     const who = `${c.field ?? `containers[${i}]`} "${c.name}"`;
     const files = `files are owned by UID ${FETCH_UID} (the fetcher) and group ${fsGroup} (fsGroup)`;
     if (c.runAsUser === FETCH_UID) {
-      if (!ownerRead) return `"${mode}" denies ${who} (UID ${FETCH_UID}, the files' owner): give the owner read, e.g. "0440"`;
+      if (!ownerRead)
+        return `"${mode}" denies ${who} (UID ${FETCH_UID}, the files' owner): give the owner read, e.g. "0440"`;
     } else if (c.runAsUser !== undefined) {
-      if (!groupRead) return `"${mode}" denies ${who} (UID ${c.runAsUser}): ${files}, so UID ${c.runAsUser} reads only through the group; use "0440"`;
+      if (!groupRead)
+        return `"${mode}" denies ${who} (UID ${c.runAsUser}): ${files}, so UID ${c.runAsUser} reads only through the group; use "0440"`;
     } else if (!groupRead || !ownerRead) {
       return `"${mode}" denies ${who} (no runAsUser: it runs as its image's user, UID unknown at preview): ${files}, and any UID but ${FETCH_UID} reads only through the group; use "0440", or set runAsUser`;
     }

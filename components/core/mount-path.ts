@@ -14,9 +14,34 @@ export const FETCH_SPEC_FILE = "spec.json";
  * Kubernetes Secret volumes keep), except under the virtual file systems.
  */
 export const SYSTEM_DIRECTORIES = [
-  "/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/libx32", "/opt", "/proc", "/root", "/run",
-  "/sbin", "/srv", "/sys", "/tmp", "/usr", "/usr/bin", "/usr/lib", "/usr/local", "/usr/sbin", "/usr/share", "/var", "/var/lib",
-  "/var/run", "/var/tmp",
+  "/",
+  "/bin",
+  "/boot",
+  "/dev",
+  "/etc",
+  "/home",
+  "/lib",
+  "/lib32",
+  "/lib64",
+  "/libx32",
+  "/opt",
+  "/proc",
+  "/root",
+  "/run",
+  "/sbin",
+  "/srv",
+  "/sys",
+  "/tmp",
+  "/usr",
+  "/usr/bin",
+  "/usr/lib",
+  "/usr/local",
+  "/usr/sbin",
+  "/usr/share",
+  "/var",
+  "/var/lib",
+  "/var/run",
+  "/var/tmp",
 ];
 /** Kernel and runtime file systems: nothing may be mounted inside them either. */
 const VIRTUAL_FILE_SYSTEMS = ["/dev", "/proc", "/sys"];
@@ -24,8 +49,11 @@ const VIRTUAL_FILE_SYSTEMS = ["/dev", "/proc", "/sys"];
 const KUBELET_FILES = ["/etc/hosts", "/etc/hostname", "/etc/resolv.conf"];
 /** Projected service-account and cloud identity token directories (/var/run is /run in most images). */
 export const TOKEN_DIRECTORIES = ["/var/run", "/run"].flatMap((r) => [
-  `${r}/secrets/kubernetes.io/serviceaccount`, `${r}/secrets/eks.amazonaws.com/serviceaccount`,
-  `${r}/secrets/pods.eks.amazonaws.com/serviceaccount`, `${r}/secrets/azure/tokens`, `${r}/secrets/secret-mount`,
+  `${r}/secrets/kubernetes.io/serviceaccount`,
+  `${r}/secrets/eks.amazonaws.com/serviceaccount`,
+  `${r}/secrets/pods.eks.amazonaws.com/serviceaccount`,
+  `${r}/secrets/azure/tokens`,
+  `${r}/secrets/secret-mount`,
 ]);
 const within = (path: string, dir: string) => dir === "/" || path.startsWith(`${dir}/`);
 
@@ -35,7 +63,8 @@ export function mountPathProblem(mountPath: string): string | undefined {
   if (SYSTEM_DIRECTORIES.includes(mountPath)) return `"${mountPath}" would hide the system directory itself; ${fix}`;
   const vfs = VIRTUAL_FILE_SYSTEMS.find((d) => within(mountPath, d));
   if (vfs) return `"${mountPath}" is inside ${vfs}, which the container runtime provides; ${fix}`;
-  if (KUBELET_FILES.includes(mountPath)) return `"${mountPath}" is a file the kubelet mounts into every container; ${fix}`;
+  if (KUBELET_FILES.includes(mountPath))
+    return `"${mountPath}" is a file the kubelet mounts into every container; ${fix}`;
   if (mountPath === FETCH_SPEC_DIR || within(mountPath, FETCH_SPEC_DIR) || within(FETCH_SPEC_DIR, mountPath)) {
     return `"${mountPath}" collides with ${FETCH_SPEC_DIR}, where the fetch container reads a large FetchSpec; ${fix}`;
   }
@@ -51,8 +80,15 @@ export function normalizeMountPath(given: unknown, problems: Problems): string {
   if (typeof path !== "string") fail("mountPath", `must be a string such as "${DEFAULT_MOUNT_PATH}"`);
   const collapsed = (path as string).replace(/\/{2,}/g, "/");
   const mountPath = collapsed.length > 1 ? collapsed.replace(/\/$/, "") : collapsed;
-  if (!mountPath.startsWith("/") || mountPath.split("/").some((s) => s === ".." || s === ".") || mountPath.includes(":")) {
-    fail("mountPath", `"${given}" must be an absolute path without "." or ".." segments or ":", e.g. "${DEFAULT_MOUNT_PATH}"`);
+  if (
+    !mountPath.startsWith("/") ||
+    mountPath.split("/").some((s) => s === ".." || s === ".") ||
+    mountPath.includes(":")
+  ) {
+    fail(
+      "mountPath",
+      `"${given}" must be an absolute path without "." or ".." segments or ":", e.g. "${DEFAULT_MOUNT_PATH}"`,
+    );
   }
   const problem = mountPathProblem(mountPath);
   if (problem) fail("mountPath", problem);

@@ -6,7 +6,12 @@ const C_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const IANA_SVC_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
 function suggest(name: string): string {
-  const s = name.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63).replace(/-+$/, "");
+  const s = name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 63)
+    .replace(/-+$/, "");
   return s ? `, e.g. "${s}"` : "";
 }
 
@@ -14,7 +19,8 @@ function suggest(name: string): string {
 export function dns1123LabelProblem(name: string): string | undefined {
   if (typeof name !== "string" || name.length === 0) return "must be a non-empty name";
   if (name.length > 63) return `"${name}" is ${name.length} characters; a DNS-1123 label has at most 63`;
-  if (!DNS1123_LABEL.test(name)) return `"${name}" is not a DNS-1123 label: use lower-case letters, digits and "-", starting and ending with a letter or digit${suggest(name)}`;
+  if (!DNS1123_LABEL.test(name))
+    return `"${name}" is not a DNS-1123 label: use lower-case letters, digits and "-", starting and ending with a letter or digit${suggest(name)}`;
   return undefined;
 }
 
@@ -22,12 +28,14 @@ export function dns1123LabelProblem(name: string): string | undefined {
 export function dns1123SubdomainProblem(name: string): string | undefined {
   if (typeof name !== "string" || name.length === 0) return "must be a non-empty name";
   if (name.length > 253) return `"${name}" is ${name.length} characters; a DNS-1123 subdomain has at most 253`;
-  if (!DNS1123_SUBDOMAIN.test(name)) return `"${name}" is not a DNS-1123 subdomain: use lower-case letters, digits, "-" and "."${suggest(name)}`;
+  if (!DNS1123_SUBDOMAIN.test(name))
+    return `"${name}" is not a DNS-1123 subdomain: use lower-case letters, digits, "-" and "."${suggest(name)}`;
   return undefined;
 }
 
 export function envNameProblem(name: string): string | undefined {
-  if (!C_IDENTIFIER.test(name)) return `"${name}" is not a portable environment variable name; use letters, digits and "_", not starting with a digit`;
+  if (!C_IDENTIFIER.test(name))
+    return `"${name}" is not a portable environment variable name; use letters, digits and "_", not starting with a digit`;
   return undefined;
 }
 

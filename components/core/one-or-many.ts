@@ -21,8 +21,15 @@ export function oneOrMany<T>(
 ): { field: string; items: Listed<T>[] } {
   const { fail } = problems;
   if (one !== undefined && one !== null) {
-    if (many !== undefined && many !== null) fail(names.one, `is set together with ${names.many}; set one of the two: \`${names.one}\` for a single one, \`${names.many}\` for every one`);
+    if (many !== undefined && many !== null)
+      fail(
+        names.one,
+        `is set together with ${names.many}; set one of the two: \`${names.one}\` for a single one, \`${names.many}\` for every one`,
+      );
     return { field: names.one, items: [{ item: one, at: names.one }] };
   }
-  return { field: names.many, items: Array.isArray(many) ? many.map((item, i) => ({ item, at: `${names.many}[${i}]` })) : [] };
+  return {
+    field: names.many,
+    items: Array.isArray(many) ? many.map((item, i) => ({ item, at: `${names.many}[${i}]` })) : [],
+  };
 }

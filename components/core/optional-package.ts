@@ -24,7 +24,10 @@ export function loadOptionalPackage<T>(pkg: OptionalPackage, load: () => T, comp
     const e = err as { code?: string; message?: string };
     const missing = e.code === "MODULE_NOT_FOUND" && (e.message ?? "").split("\n")[0].includes(`'${pkg.name}`);
     if (!missing) throw err;
-    throw new DeclarationError(pkg.platform,
-      `${pkg.subject ?? `platform ${pkg.platform}`} needs ${pkg.name}, an optional peer dependency of secret-mount that is not installed: npm install ${pkg.name}@${pkg.range}`, component);
+    throw new DeclarationError(
+      pkg.platform,
+      `${pkg.subject ?? `platform ${pkg.platform}`} needs ${pkg.name}, an optional peer dependency of secret-mount that is not installed: npm install ${pkg.name}@${pkg.range}`,
+      component,
+    );
   }
 }

@@ -8,7 +8,12 @@ import { DeclarationError } from "./declaration-error";
  * `pulumi preview` / `pulumi up` print the DeclarationError. A plain value can never be secret and
  * is returned as is.
  */
-export function refuseSecret(value: pulumi.Input<string>, field: string, component: string, problem: string): pulumi.Input<string> {
+export function refuseSecret(
+  value: pulumi.Input<string>,
+  field: string,
+  component: string,
+  problem: string,
+): pulumi.Input<string> {
   if (!pulumi.Output.isInstance(value)) return value;
   const output = pulumi.output(value);
   return pulumi.output(pulumi.isSecret(output)).apply((secret) => {

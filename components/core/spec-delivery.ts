@@ -57,9 +57,13 @@ export function specDelivery(decl: SecretSetDeclaration, boundBytes: number): Sp
   if (boundBytes <= SPEC_ENV_MAX_BYTES) return "env";
   if (boundBytes <= SPEC_CONFIGMAP_MAX_BYTES) return "configmap";
   const files = decl.secrets.reduce((n, s) => n + s.files.length, 0);
-  throw new DeclarationError("secrets", `declare ${files} files, whose FetchSpec may take up to ${kib(boundBytes)}: more than the ${kib(SPEC_CONFIGMAP_MAX_BYTES)} ` +
-    "a ConfigMap can carry (the API server refuses more than 1 MiB of data). Split the workload's secrets over several components, " +
-    "or fan JSON secrets out with fewer, larger files", decl.name);
+  throw new DeclarationError(
+    "secrets",
+    `declare ${files} files, whose FetchSpec may take up to ${kib(boundBytes)}: more than the ${kib(SPEC_CONFIGMAP_MAX_BYTES)} ` +
+      "a ConfigMap can carry (the API server refuses more than 1 MiB of data). Split the workload's secrets over several components, " +
+      "or fan JSON secrets out with fewer, larger files",
+    decl.name,
+  );
 }
 
 /** Checks the resolved spec against the limit of its delivery (the bound above makes this a backstop). */
@@ -67,8 +71,12 @@ export function checkSpecSize(decl: SecretSetDeclaration, delivery: SpecDelivery
   const bytes = Buffer.byteLength(json, "utf8");
   const max = delivery === "env" ? SPEC_ENV_MAX_BYTES : SPEC_CONFIGMAP_MAX_BYTES;
   if (bytes > max) {
-    throw new DeclarationError("secrets", `give a FetchSpec of ${bytes} bytes, more than the ${max} its ${delivery === "env" ? "environment variable" : "ConfigMap"} may carry; ` +
-      "split the workload's secrets over several components", decl.name);
+    throw new DeclarationError(
+      "secrets",
+      `give a FetchSpec of ${bytes} bytes, more than the ${max} its ${delivery === "env" ? "environment variable" : "ConfigMap"} may carry; ` +
+        "split the workload's secrets over several components",
+      decl.name,
+    );
   }
   return json;
 }

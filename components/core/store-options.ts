@@ -14,13 +14,19 @@ const STORE_OPTION_FIELDS: StoreOptionField[] = ["aws", "azure", "gcp"];
  * (their wording predates this rule and is kept).
  */
 export function refuseOtherStoreOptions(
-  s: NormalizedSecret, own: StoreOptionField, problems: OtherStoreProblems, fail: Fail,
+  s: NormalizedSecret,
+  own: StoreOptionField,
+  problems: OtherStoreProblems,
+  fail: Fail,
 ): NonNullable<SecretArgs[StoreOptionField]> | Record<string, never> {
   const at = `secrets[${s.index}]`;
   // In the platform's order of its messages, then any other.
-  for (const f of new Set([...Object.keys(problems) as StoreOptionField[], ...STORE_OPTION_FIELDS])) {
+  for (const f of new Set([...(Object.keys(problems) as StoreOptionField[]), ...STORE_OPTION_FIELDS])) {
     if (f === own || s.args[f] === undefined) continue;
-    fail(`${at}.${f}`, problems[f] ?? `holds options of another store; on this platform use secrets[].${own} (or remove it)`);
+    fail(
+      `${at}.${f}`,
+      problems[f] ?? `holds options of another store; on this platform use secrets[].${own} (or remove it)`,
+    );
   }
   return s.args[own] ?? {};
 }

@@ -1,6 +1,5 @@
 import type { SecretSetDeclaration } from "./secret-set";
 
-
 /**
  * What a platform plans from: the secret set and where it is mounted (namespace, ServiceAccount,
  * fsGroup, volume). SecretMountedWorkload's Declaration adds its workload; SecretMount's
@@ -54,15 +53,28 @@ export function declaresVault(s: unknown): boolean {
  * problem (a collector's `add` or `fail`). A Vault-only declaration creates no cloud identity, so a
  * platform set then is refused rather than left creating an identity that reads nothing.
  */
-export function chosenPlatform(a: object, choice: PlatformChoice, report: (field: string, problem: string) => void, withExample: boolean): string | undefined {
-  const set = choice.names.filter((p) => (a as Record<string, unknown>)[p] !== undefined && (a as Record<string, unknown>)[p] !== null);
+export function chosenPlatform(
+  a: object,
+  choice: PlatformChoice,
+  report: (field: string, problem: string) => void,
+  withExample: boolean,
+): string | undefined {
+  const set = choice.names.filter(
+    (p) => (a as Record<string, unknown>)[p] !== undefined && (a as Record<string, unknown>)[p] !== null,
+  );
   const secrets = (a as { secrets?: unknown }).secrets;
   const vaultOnly = Array.isArray(secrets) && secrets.length > 0 && secrets.every(declaresVault);
   if (set.length > 1) report(set.join(", "), `${set.join(" and ")} are all set; set exactly one platform`);
   else if (set.length === 1 && vaultOnly) {
-    report(set[0], `is set, but every secret lives in Vault: the platform would create a cloud identity that reads nothing; remove ${set[0]} (a Vault-only workload logs in with its ServiceAccount token alone)`);
+    report(
+      set[0],
+      `is set, but every secret lives in Vault: the platform would create a cloud identity that reads nothing; remove ${set[0]} (a Vault-only workload logs in with its ServiceAccount token alone)`,
+    );
   } else if (set.length === 0 && !vaultOnly) {
-    report("platform", `no platform is set; set exactly one of ${choice.names.join(", ")}${withExample && choice.example ? ` (e.g. ${choice.example})` : ""}, or put every secret in Vault (vault: {} on each)`);
+    report(
+      "platform",
+      `no platform is set; set exactly one of ${choice.names.join(", ")}${withExample && choice.example ? ` (e.g. ${choice.example})` : ""}, or put every secret in Vault (vault: {} on each)`,
+    );
   }
   return set[0];
 }
@@ -70,6 +82,7 @@ export function chosenPlatform(a: object, choice: PlatformChoice, report: (field
 /** A `fsGroup` as given (default {@link DEFAULT_FS_GROUP}): a non-zero GID; otherwise `report`s the problem. */
 export function normalizeFsGroup(given: number | undefined, report: (field: string, problem: string) => void): number {
   const fsGroup = given ?? DEFAULT_FS_GROUP;
-  if (!Number.isInteger(fsGroup) || fsGroup < 1 || fsGroup > 2147483647) report("fsGroup", `is ${JSON.stringify(fsGroup)}; use a non-zero GID such as ${DEFAULT_FS_GROUP}`);
+  if (!Number.isInteger(fsGroup) || fsGroup < 1 || fsGroup > 2147483647)
+    report("fsGroup", `is ${JSON.stringify(fsGroup)}; use a non-zero GID such as ${DEFAULT_FS_GROUP}`);
   return fsGroup;
 }

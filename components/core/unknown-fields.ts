@@ -18,7 +18,10 @@ export function unknownFields(o: object, allowed: readonly string[], at: string,
     if ((o as Record<string, unknown>)[k] === undefined) continue;
     if (!allowed.includes(k)) {
       const near = allowed.find((x) => x.toLowerCase() === k.toLowerCase());
-      problems.add(at ? `${at}.${k}` : k, `is not a known field${near ? `; did you mean "${near}"?` : `; known fields here: ${allowed.join(", ")}`}`);
+      problems.add(
+        at ? `${at}.${k}` : k,
+        `is not a known field${near ? `; did you mean "${near}"?` : `; known fields here: ${allowed.join(", ")}`}`,
+      );
     }
   }
 }

@@ -17,13 +17,19 @@ export function requiredVolumeBytes(decl: SecretSetDeclaration, maxBytesOfFile: 
   let total = 0;
   for (const s of decl.secrets) for (const f of s.files) total += pages(maxBytesOfFile(f.path));
   if (decl.envFile) {
-    const envBytes = Object.entries(decl.envFile.vars).reduce((n, [k, p]) => n + k.length + 4 + 2 * maxBytesOfFile(p), 0);
+    const envBytes = Object.entries(decl.envFile.vars).reduce(
+      (n, [k, p]) => n + k.length + 4 + 2 * maxBytesOfFile(p),
+      0,
+    );
     total += pages(envBytes);
   }
   // The kubelet's env file (secretEnv): NAME='value' lines, at most its own limit.
   const kubeletEnv = (decl as { kubeletEnvFile?: { vars: { [name: string]: string } } }).kubeletEnvFile;
   if (kubeletEnv) {
-    const envBytes = Object.entries(kubeletEnv.vars).reduce((n, [k, p]) => n + k.length + 4 + Math.min(maxBytesOfFile(p), KUBELET_ENV_LIMITS.valueBytes), 0);
+    const envBytes = Object.entries(kubeletEnv.vars).reduce(
+      (n, [k, p]) => n + k.length + 4 + Math.min(maxBytesOfFile(p), KUBELET_ENV_LIMITS.valueBytes),
+      0,
+    );
     total += pages(Math.min(envBytes, KUBELET_ENV_LIMITS.fileBytes));
   }
   return 2 * total;
@@ -34,8 +40,12 @@ export function volumeSizeLimit(decl: MountTarget, requiredBytes: number): strin
   if (decl.volumeSizeLimit === undefined) return bytesToQuantity(Math.max(MIN_VOLUME, requiredBytes));
   const given = quantityBytes(decl.volumeSizeLimit)!;
   if (given < requiredBytes) {
-    throw new DeclarationError("volumeSizeLimit", `"${decl.volumeSizeLimit}" is smaller than the declared secrets may need (${bytesToQuantity(requiredBytes)}: ` +
-      `each file at its store's maximum size, in whole 4 KiB pages, twice for the atomic swap); set at least "${bytesToQuantity(requiredBytes)}" or omit it`, decl.name);
+    throw new DeclarationError(
+      "volumeSizeLimit",
+      `"${decl.volumeSizeLimit}" is smaller than the declared secrets may need (${bytesToQuantity(requiredBytes)}: ` +
+        `each file at its store's maximum size, in whole 4 KiB pages, twice for the atomic swap); set at least "${bytesToQuantity(requiredBytes)}" or omit it`,
+      decl.name,
+    );
   }
   return decl.volumeSizeLimit;
 }

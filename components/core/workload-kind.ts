@@ -27,32 +27,47 @@ export function normalizeWorkloadShape(name: string, a: WorkloadFields, workload
   const kind = a.kind ?? "Deployment";
   if (!KINDS.includes(kind)) fail("kind", `is ${JSON.stringify(kind)}; use one of ${KINDS.join(", ")}`);
   const only = (field: "replicas" | "serviceName" | "schedule" | "backoffLimit", kinds: WorkloadKind[]) => {
-    if (a[field] !== undefined && !kinds.includes(kind)) fail(field, `applies to ${kinds.join(" and ")} only, and kind is ${kind}; remove it`);
+    if (a[field] !== undefined && !kinds.includes(kind))
+      fail(field, `applies to ${kinds.join(" and ")} only, and kind is ${kind}; remove it`);
   };
   only("replicas", ["Deployment", "StatefulSet"]);
   only("serviceName", ["StatefulSet"]);
   only("schedule", ["CronJob"]);
   only("backoffLimit", ["Job", "CronJob"]);
   if (RUN_TO_COMPLETION.includes(kind) && a.refresh !== undefined) {
-    fail("refresh", `is set, but a ${kind}'s pods must finish and refresh mode runs the fetcher as a native sidecar for the pod's life; ` +
-      "remove refresh: the fetcher then fetches once, before the job's containers start, and exits");
+    fail(
+      "refresh",
+      `is set, but a ${kind}'s pods must finish and refresh mode runs the fetcher as a native sidecar for the pod's life; ` +
+        "remove refresh: the fetcher then fetches once, before the job's containers start, and exits",
+    );
   }
   const shape: WorkloadShape = { kind };
   if (kind === "StatefulSet") {
     const serviceName = a.serviceName ?? workloadName;
     const p = dns1123LabelProblem(serviceName);
-    if (p) fail(a.serviceName === undefined ? "deploymentName (the StatefulSet's Service name by default)" : "serviceName", p);
+    if (p)
+      fail(
+        a.serviceName === undefined ? "deploymentName (the StatefulSet's Service name by default)" : "serviceName",
+        p,
+      );
     shape.serviceName = serviceName;
   }
   if (kind === "CronJob") {
     const schedule = typeof a.schedule === "string" ? a.schedule.trim() : "";
-    if (schedule.split(/\s+/).length !== 5 && !/^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/.test(schedule)) {
-      fail("schedule", `is ${JSON.stringify(a.schedule)}; a CronJob needs a schedule of five cron fields, e.g. "0 3 * * *", or a macro such as "@daily"`);
+    if (
+      schedule.split(/\s+/).length !== 5 &&
+      !/^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/.test(schedule)
+    ) {
+      fail(
+        "schedule",
+        `is ${JSON.stringify(a.schedule)}; a CronJob needs a schedule of five cron fields, e.g. "0 3 * * *", or a macro such as "@daily"`,
+      );
     }
     shape.schedule = schedule;
   }
   if (a.backoffLimit !== undefined) {
-    if (!Number.isInteger(a.backoffLimit) || a.backoffLimit < 0) fail("backoffLimit", `is ${JSON.stringify(a.backoffLimit)}; use a whole number ≥ 0`);
+    if (!Number.isInteger(a.backoffLimit) || a.backoffLimit < 0)
+      fail("backoffLimit", `is ${JSON.stringify(a.backoffLimit)}; use a whole number ≥ 0`);
     shape.backoffLimit = a.backoffLimit;
   }
   problems.throwIfAny();

@@ -53,7 +53,10 @@ const seenBy = new WeakMap<TransformContext, Seen[]>();
 
 const dependsOnList = (d: pulumi.ResourceOptions["dependsOn"]): pulumi.Input<pulumi.Resource>[] =>
   d === undefined ? [] : Array.isArray(d) ? d : [d as pulumi.Input<pulumi.Resource>];
-const isPlain = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v) &&
+const isPlain = (v: unknown): v is Obj =>
+  typeof v === "object" &&
+  v !== null &&
+  !Array.isArray(v) &&
   (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null);
 
 /**
@@ -126,7 +129,8 @@ export function adoptTransform(ctx: TransformContext, selection: AdoptSelection 
   const fail = (field: string, problem: string): never => {
     throw new DeclarationError(field, problem, w.component);
   };
-  const using = () => seen.length ? seen.map((s) => `${s.label}${s.adopted ? " (adopted)" : ""}`).join(", ") : "none so far";
+  const using = () =>
+    seen.length ? seen.map((s) => `${s.label}${s.adopted ? " (adopted)" : ""}`).join(", ") : "none so far";
 
   return (args) => {
     // Components (a Helm Chart) are not pods; their children pass through on their own.
@@ -134,22 +138,37 @@ export function adoptTransform(ctx: TransformContext, selection: AdoptSelection 
     const meta: Obj = args.props.metadata ?? {};
     if (args.type === SERVICE_ACCOUNT) {
       const ann = ctx.serviceAccountAnnotations ?? {};
-      if (meta.name !== w.serviceAccountName || meta.namespace !== w.namespace || Object.keys(ann).length === 0) return undefined;
+      if (meta.name !== w.serviceAccountName || meta.namespace !== w.namespace || Object.keys(ann).length === 0)
+        return undefined;
       const theirs: Obj = meta.annotations ?? {};
       const other = Object.keys(ann).filter((k) => theirs[k] !== undefined && theirs[k] !== ann[k]);
       if (other.length) {
-        const carries = other.map((k) => `${k}: ${typeof theirs[k] === "string" ? JSON.stringify(theirs[k]) : "(a value from another resource)"}`).join(", ");
-        fail(`ServiceAccount ${sa} metadata.annotations.${other[0]}`, `already carries another value for an annotation the secrets' identity sets (${carries}); adoption would overwrite it, ` +
-          "taking that identity from the pods that rely on it and giving the secrets' identity to every pod that runs as this ServiceAccount. " +
-          `Workloads of this program seen running as it: ${using()}. Remove that annotation from the ServiceAccount (e.g. the chart's ` +
-          "serviceAccount.annotations value), or give the adopted workloads a ServiceAccount of their own and name it in the SecretMount's serviceAccountName");
+        const carries = other
+          .map(
+            (k) =>
+              `${k}: ${typeof theirs[k] === "string" ? JSON.stringify(theirs[k]) : "(a value from another resource)"}`,
+          )
+          .join(", ");
+        fail(
+          `ServiceAccount ${sa} metadata.annotations.${other[0]}`,
+          `already carries another value for an annotation the secrets' identity sets (${carries}); adoption would overwrite it, ` +
+            "taking that identity from the pods that rely on it and giving the secrets' identity to every pod that runs as this ServiceAccount. " +
+            `Workloads of this program seen running as it: ${using()}. Remove that annotation from the ServiceAccount (e.g. the chart's ` +
+            "serviceAccount.annotations value), or give the adopted workloads a ServiceAccount of their own and name it in the SecretMount's serviceAccountName",
+        );
       }
       return { props: { ...args.props, metadata: { ...meta, annotations: { ...theirs, ...ann } } }, opts: args.opts };
     }
 
     const where = TEMPLATE_PATH[args.type];
     const byAnnotation = meta.annotations?.[MOUNT_ANNOTATION] === w.component;
-    const candidate: Candidate | undefined = where && { kind: where.kind, name: meta.name, namespace: meta.namespace, resourceName: args.name, key: `${args.type}::${args.name}` };
+    const candidate: Candidate | undefined = where && {
+      kind: where.kind,
+      name: meta.name,
+      namespace: meta.namespace,
+      resourceName: args.name,
+      key: `${args.type}::${args.name}`,
+    };
     const byName = candidate ? names.map((n, i) => [n, i] as const).filter(([n]) => matches(n, candidate)) : [];
     const label = `${where?.kind ?? args.type.split(":").pop()} ${meta.namespace ?? "(no namespace)"}/${meta.name ?? args.name}`;
 
@@ -161,10 +180,13 @@ export function adoptTransform(ctx: TransformContext, selection: AdoptSelection 
         if (meta.namespace !== undefined && meta.namespace !== w.namespace) continue;
         if (holder.metadata?.annotations?.[ADOPTED_BY_ANNOTATION] === w.component) continue; // adopted by another transform of this SecretMount
         const field = `${path}.${spec.serviceAccountName !== undefined ? "serviceAccountName" : "serviceAccount"}`;
-        fail(`${label} ${field}`, `runs as ServiceAccount ${sa}${meta.namespace === undefined ? " (it names no namespace: the provider's default may be " + w.namespace + ")" : ""}, ` +
-          "which the secrets' identity trusts, but the SecretMount does not adopt it: every container of its pods could read the secrets " +
-          "(the cloud identity trusts the ServiceAccount, not the pod). Select it too (add it to names, or annotate it " +
-          `${MOUNT_ANNOTATION}: ${w.component}), or run it as another ServiceAccount. Workloads seen running as ${sa}: ${using()}`);
+        fail(
+          `${label} ${field}`,
+          `runs as ServiceAccount ${sa}${meta.namespace === undefined ? " (it names no namespace: the provider's default may be " + w.namespace + ")" : ""}, ` +
+            "which the secrets' identity trusts, but the SecretMount does not adopt it: every container of its pods could read the secrets " +
+            "(the cloud identity trusts the ServiceAccount, not the pod). Select it too (add it to names, or annotate it " +
+            `${MOUNT_ANNOTATION}: ${w.component}), or run it as another ServiceAccount. Workloads seen running as ${sa}: ${using()}`,
+        );
       }
       return undefined;
     }
@@ -175,22 +197,35 @@ export function adoptTransform(ctx: TransformContext, selection: AdoptSelection 
       if (!list.some((c) => c.key === candidate.key)) list.push(candidate);
       matched.set(i, list);
       if (list.length > 1) {
-        fail(`names[${i}]`, `"${n}" matches ${list.length} workloads: ${list.map((c) => `${c.kind} ${c.namespace}/${c.name} (pick it with "${pickingForm(c, list)}")`).join(", ")}; ` +
-          "name the one to adopt in a form that picks it (Kind/name, namespace/name, Kind/namespace/name or the resource name)");
+        fail(
+          `names[${i}]`,
+          `"${n}" matches ${list.length} workloads: ${list.map((c) => `${c.kind} ${c.namespace}/${c.name} (pick it with "${pickingForm(c, list)}")`).join(", ")}; ` +
+            "name the one to adopt in a form that picks it (Kind/name, namespace/name, Kind/namespace/name or the resource name)",
+        );
       }
     }
 
     const parents: Obj[] = [args.props];
     for (const key of where.path.slice(0, -1)) parents.push(parents[parents.length - 1]?.[key]);
     const template = parents[parents.length - 1]?.[where.path[where.path.length - 1]];
-    const claims = where.kind === "StatefulSet" && Array.isArray(args.props.spec?.volumeClaimTemplates)
-      ? (args.props.spec.volumeClaimTemplates as Obj[]).map((t) => String(t?.metadata?.name)) : undefined;
-    const adopted = adoptPodTemplate(template, w, { kind: where.kind, name: meta.name ?? args.name, namespace: meta.namespace, containers: ctx.mountInto, volumeClaimTemplates: claims });
+    const claims =
+      where.kind === "StatefulSet" && Array.isArray(args.props.spec?.volumeClaimTemplates)
+        ? (args.props.spec.volumeClaimTemplates as Obj[]).map((t) => String(t?.metadata?.name))
+        : undefined;
+    const adopted = adoptPodTemplate(template, w, {
+      kind: where.kind,
+      name: meta.name ?? args.name,
+      namespace: meta.namespace,
+      containers: ctx.mountInto,
+      volumeClaimTemplates: claims,
+    });
     seen.push({ label, adopted: true });
     // Rebuild the path from the inside out: nothing the caller holds is modified.
     let value: Obj = adopted.template;
     for (let i = where.path.length - 1; i >= 0; i--) value = { ...parents[i], [where.path[i]]: value };
-    void pulumi.log.info(`${w.component} adopts ${where.kind} ${meta.namespace}/${meta.name ?? args.name}: ${adopted.changes.join("; ")}`);
+    void pulumi.log.info(
+      `${w.component} adopts ${where.kind} ${meta.namespace}/${meta.name ?? args.name}: ${adopted.changes.join("; ")}`,
+    );
     return { props: value, opts: { ...args.opts, dependsOn: [...dependsOnList(args.opts.dependsOn), ...ctx.ready] } };
   };
 }

@@ -66,9 +66,18 @@ export interface PodWiring {
 }
 
 /** The wiring of a declaration, from what its platform provisioned. */
-export function podWiring(decl: MountTarget & { allowPersistentVolumeGroupChange?: boolean }, specJson: pulumi.Input<string>, platform: PlatformWiring, sizeLimit: string, specConfigMap?: pulumi.Input<string>): PodWiring {
+export function podWiring(
+  decl: MountTarget & { allowPersistentVolumeGroupChange?: boolean },
+  specJson: pulumi.Input<string>,
+  platform: PlatformWiring,
+  sizeLimit: string,
+  specConfigMap?: pulumi.Input<string>,
+): PodWiring {
   const fileModes = [{ field: "fileMode", mode: decl.fileMode }];
-  for (const s of decl.secrets) s.files.forEach((f, j) => f.mode !== undefined && fileModes.push({ field: `secrets[${s.index}].files[${j}].mode`, mode: f.mode }));
+  for (const s of decl.secrets)
+    s.files.forEach(
+      (f, j) => f.mode !== undefined && fileModes.push({ field: `secrets[${s.index}].files[${j}].mode`, mode: f.mode }),
+    );
   return {
     component: decl.name,
     namespace: decl.namespace,
@@ -76,7 +85,14 @@ export function podWiring(decl: MountTarget & { allowPersistentVolumeGroupChange
     fetchContainer: fetchContainer(decl, specJson, platform, specConfigMap),
     volumes: [
       { name: SECRETS_VOLUME, emptyDir: { medium: "Memory", sizeLimit } },
-      ...(specConfigMap === undefined ? [] : [{ name: SPEC_VOLUME, configMap: { name: specConfigMap, items: [{ key: FETCH_SPEC_FILE, path: FETCH_SPEC_FILE }] } }]),
+      ...(specConfigMap === undefined
+        ? []
+        : [
+            {
+              name: SPEC_VOLUME,
+              configMap: { name: specConfigMap, items: [{ key: FETCH_SPEC_FILE, path: FETCH_SPEC_FILE }] },
+            },
+          ]),
       ...(platform.fetchVolumes ?? []).map((v) => v.volume),
     ],
     mountPath: decl.mountPath,
@@ -85,7 +101,9 @@ export function podWiring(decl: MountTarget & { allowPersistentVolumeGroupChange
     fileModes,
     podLabels: platform.podLabels,
     // The skip-containers annotation is rewritten per pod (adoptPodTemplate).
-    podAnnotations: Object.fromEntries(Object.entries(platform.podAnnotations).filter(([k]) => k !== platform.skipContainers?.annotation)),
+    podAnnotations: Object.fromEntries(
+      Object.entries(platform.podAnnotations).filter(([k]) => k !== platform.skipContainers?.annotation),
+    ),
     skipContainers: platform.skipContainers,
     revision: platform.revision,
     refresh: decl.refresh !== undefined,
@@ -134,126 +152,201 @@ const within = (a: string, b: string) => a === b || a.startsWith(`${b.replace(/\
  * another ServiceAccount or namespace, or a security context the profile forbids is a
  * DeclarationError naming the field. Pure: `template` is not modified.
  */
-export function adoptPodTemplate(template: Record<string, any> | undefined, wiring: PodWiring, target: AdoptTarget): Adopted {
+export function adoptPodTemplate(
+  template: Record<string, any> | undefined,
+  wiring: PodWiring,
+  target: AdoptTarget,
+): Adopted {
   const where = `${target.kind} ${target.namespace ?? "(no namespace)"}/${target.name}`;
   const fail = (field: string, problem: string): never => {
     throw new DeclarationError(`${where} ${field}`, problem, wiring.component);
   };
   if (target.namespace !== wiring.namespace) {
-    fail("metadata.namespace", `must be "${wiring.namespace}", the namespace the identity trusts (ServiceAccount ${wiring.namespace}/${wiring.serviceAccountName}); ` +
-      "set the namespace on the workload (or the chart), or give the SecretMount that namespace");
+    fail(
+      "metadata.namespace",
+      `must be "${wiring.namespace}", the namespace the identity trusts (ServiceAccount ${wiring.namespace}/${wiring.serviceAccountName}); ` +
+        "set the namespace on the workload (or the chart), or give the SecretMount that namespace",
+    );
   }
   if (wiring.refresh && JOB_KINDS.includes(target.kind)) {
-    fail("kind", `is a ${target.kind}: its pods must finish, and refresh mode runs the fetcher as a sidecar for the pod's life; ` +
-      "adopt it with a SecretMount without `refresh` (init mode fetches once, before the job's containers start)");
+    fail(
+      "kind",
+      `is a ${target.kind}: its pods must finish, and refresh mode runs the fetcher as a sidecar for the pod's life; ` +
+        "adopt it with a SecretMount without `refresh` (init mode fetches once, before the job's containers start)",
+    );
   }
   const spec: Obj = template?.spec;
-  if (!spec || !Array.isArray(spec.containers) || spec.containers.length === 0) fail("spec.template.spec.containers", "is empty or unknown; there is no pod to wire");
+  if (!spec || !Array.isArray(spec.containers) || spec.containers.length === 0)
+    fail("spec.template.spec.containers", "is empty or unknown; there is no pod to wire");
   const at = (field: string) => `spec.template.spec.${field}`;
   // The API accepts the rule in any pod, but a pod that runs to completion, restarted in place,
   // runs its work again from the start (its init containers too).
   if (wiring.restartPod && (spec.restartPolicy === "Never" || spec.restartPolicy === "OnFailure")) {
-    fail(at("restartPolicy"), `is "${spec.restartPolicy}": the pod runs to completion, and refresh.notify.restartPod would restart it in place and run its work again from the start; ` +
-      "notify the app another way (http, signal, generationFile), or leave this workload out of the selection");
+    fail(
+      at("restartPolicy"),
+      `is "${spec.restartPolicy}": the pod runs to completion, and refresh.notify.restartPod would restart it in place and run its work again from the start; ` +
+        "notify the app another way (http, signal, generationFile), or leave this workload out of the selection",
+    );
   }
   const changes: string[] = [];
   if (spec.shareProcessNamespace === true) {
-    fail(at("shareProcessNamespace"), "is true: every container of the pod sees the fetcher's processes, and a container running as the fetcher's UID reads its " +
-      "cloud token through /proc/<pid>/root; remove it from the workload (chart values), or leave this workload out of the selection");
+    fail(
+      at("shareProcessNamespace"),
+      "is true: every container of the pod sees the fetcher's processes, and a container running as the fetcher's UID reads its " +
+        "cloud token through /proc/<pid>/root; remove it from the workload (chart values), or leave this workload out of the selection",
+    );
   }
 
   // Identity: the pod must run as the ServiceAccount the identity was made for.
   const sa = spec.serviceAccountName ?? spec.serviceAccount;
   if (sa !== undefined && sa !== wiring.serviceAccountName) {
-    fail(at(spec.serviceAccountName !== undefined ? "serviceAccountName" : "serviceAccount"), `is "${sa}", but the secrets' identity trusts ServiceAccount "${wiring.serviceAccountName}"; ` +
-      `give the SecretMount serviceAccountName "${sa}", or run the workload as "${wiring.serviceAccountName}"`);
+    fail(
+      at(spec.serviceAccountName !== undefined ? "serviceAccountName" : "serviceAccount"),
+      `is "${sa}", but the secrets' identity trusts ServiceAccount "${wiring.serviceAccountName}"; ` +
+        `give the SecretMount serviceAccountName "${sa}", or run the workload as "${wiring.serviceAccountName}"`,
+    );
   }
 
   const volumes: Obj[] = spec.volumes ?? [];
   for (const v of wiring.volumes) {
     const i = volumes.findIndex((x) => x?.name === v.name);
-    if (i >= 0) fail(at(`volumes[${i}]`), `"${v.name}" is already a volume of this pod (adopted twice, or a volume of its own by that name); one SecretMount per pod, and rename the pod's own volume`);
+    if (i >= 0)
+      fail(
+        at(`volumes[${i}]`),
+        `"${v.name}" is already a volume of this pod (adopted twice, or a volume of its own by that name); one SecretMount per pod, and rename the pod's own volume`,
+      );
   }
   const init: Obj[] = spec.initContainers ?? [];
   const containers: Obj[] = spec.containers;
-  for (const [field, list] of [["initContainers", init], ["containers", containers]] as const) {
+  for (const [field, list] of [
+    ["initContainers", init],
+    ["containers", containers],
+  ] as const) {
     const i = list.findIndex((c) => c?.name === FETCH_CONTAINER_NAME);
-    if (i >= 0) fail(at(`${field}[${i}].name`), `"${FETCH_CONTAINER_NAME}" is the fetch container's name: the pod is adopted already, or a container of its own has that name; rename it`);
+    if (i >= 0)
+      fail(
+        at(`${field}[${i}].name`),
+        `"${FETCH_CONTAINER_NAME}" is the fetch container's name: the pod is adopted already, or a container of its own has that name; rename it`,
+      );
   }
 
   const chosen = target.containers;
   for (const n of chosen ?? []) {
     if (![...init, ...containers].some((c) => c.name === n)) {
-      fail("containers", `names "${n}", which is no container of this pod; its containers: ${[...init, ...containers].map((c) => c.name).join(", ")}`);
+      fail(
+        "containers",
+        `names "${n}", which is no container of this pod; its containers: ${[...init, ...containers].map((c) => c.name).join(", ")}`,
+      );
     }
   }
-  const mounts = (c: Obj, field: string) => chosen ? chosen.includes(c.name) : field === "containers";
+  const mounts = (c: Obj, field: string) => (chosen ? chosen.includes(c.name) : field === "containers");
   // A container that does not mount the secrets must not name their volumes either: adoption adds
   // them, and its own mount (read-write, or of the FetchSpec) would come alive.
   // The fetcher's own volumes (the FetchSpec, a Vault login token, a CA): no container of the pod may name them.
-  const fetchOnly = new Set([SPEC_VOLUME, ...wiring.volumes.map((v) => String(v.name)).filter((n) => n !== SECRETS_VOLUME)]);
+  const fetchOnly = new Set([
+    SPEC_VOLUME,
+    ...wiring.volumes.map((v) => String(v.name)).filter((n) => n !== SECRETS_VOLUME),
+  ]);
   for (const field of CONTAINER_LISTS) {
     ((spec[field] ?? []) as Obj[]).forEach((c, i) => {
       const mounting = field !== "ephemeralContainers" && mounts(c, field);
       ((c?.volumeMounts ?? []) as Obj[]).forEach((m, j) => {
         // (a mounting container's own "secret-mount" mount is refused below, as in the way)
         if (!fetchOnly.has(m?.name) && (m?.name !== SECRETS_VOLUME || mounting)) return;
-        fail(at(`${field}[${i}].volumeMounts[${j}]`), `mounts "${m.name}" in container "${c.name}"${mounting ? "" : `, which does not mount the secrets (mountInto: ${chosen ? chosen.join(", ") : "every container of containers"})`}; ` +
-          `"${m.name}" is the name of a volume adoption adds, so the container would get it${m.readOnly === true ? "" : " read-write"}. Remove that mount or rename it${mounting ? "" : ", or name the container in mountInto"}`);
+        fail(
+          at(`${field}[${i}].volumeMounts[${j}]`),
+          `mounts "${m.name}" in container "${c.name}"${mounting ? "" : `, which does not mount the secrets (mountInto: ${chosen ? chosen.join(", ") : "every container of containers"})`}; ` +
+            `"${m.name}" is the name of a volume adoption adds, so the container would get it${m.readOnly === true ? "" : " read-write"}. Remove that mount or rename it${mounting ? "" : ", or name the container in mountInto"}`,
+        );
       });
     });
   }
   const podSc: Obj = spec.securityContext ?? {};
   const readers: { name: string; runAsUser?: number }[] = [];
-  const withMount = (list: Obj[], field: string) => list.map((c, i) => {
-    if (!mounts(c, field)) return c;
-    const existing: Obj[] = c.volumeMounts ?? [];
-    existing.forEach((m, j) => {
-      if (m?.name === SECRETS_VOLUME || (typeof m?.mountPath === "string" && (within(m.mountPath, wiring.mountPath) || within(wiring.mountPath, m.mountPath)))) {
-        fail(at(`${field}[${i}].volumeMounts[${j}]`), `("${m.name}" at ${m.mountPath}) is in the way of the secrets' mount at ${wiring.mountPath} in container "${c.name}"; ` +
-          "give the SecretMount another mountPath, or move that mount");
-      }
+  const withMount = (list: Obj[], field: string) =>
+    list.map((c, i) => {
+      if (!mounts(c, field)) return c;
+      const existing: Obj[] = c.volumeMounts ?? [];
+      existing.forEach((m, j) => {
+        if (
+          m?.name === SECRETS_VOLUME ||
+          (typeof m?.mountPath === "string" &&
+            (within(m.mountPath, wiring.mountPath) || within(wiring.mountPath, m.mountPath)))
+        ) {
+          fail(
+            at(`${field}[${i}].volumeMounts[${j}]`),
+            `("${m.name}" at ${m.mountPath}) is in the way of the secrets' mount at ${wiring.mountPath} in container "${c.name}"; ` +
+              "give the SecretMount another mountPath, or move that mount",
+          );
+        }
+      });
+      readers.push({ name: c.name, runAsUser: c.securityContext?.runAsUser ?? podSc.runAsUser });
+      changes.push(`${field}[${i}] "${c.name}" volumeMounts+=${SECRETS_VOLUME} at ${wiring.mountPath} (read-only)`);
+      return {
+        ...c,
+        volumeMounts: [...existing, { name: SECRETS_VOLUME, mountPath: wiring.mountPath, readOnly: true }],
+      };
     });
-    readers.push({ name: c.name, runAsUser: c.securityContext?.runAsUser ?? podSc.runAsUser });
-    changes.push(`${field}[${i}] "${c.name}" volumeMounts+=${SECRETS_VOLUME} at ${wiring.mountPath} (read-only)`);
-    return { ...c, volumeMounts: [...existing, { name: SECRETS_VOLUME, mountPath: wiring.mountPath, readOnly: true }] };
-  });
   const newContainers = withMount(containers, "containers");
   const newInit = withMount(init, "initContainers");
 
   const fsGroup: number = podSc.fsGroup ?? wiring.fsGroup;
   for (const { field, mode } of wiring.fileModes) {
-    const problem = fileModeDeniesProblem(mode, readers.map((r) => ({ ...r, image: "" })), fsGroup);
+    const problem = fileModeDeniesProblem(
+      mode,
+      readers.map((r) => ({ ...r, image: "" })),
+      fsGroup,
+    );
     if (problem) fail(`(SecretMount ${field})`, problem.replace(/containers\[\d+\] /, "container "));
   }
 
-  const tightened = tightenToRestricted({ ...spec, initContainers: newInit, containers: newContainers }, template?.metadata);
+  const tightened = tightenToRestricted(
+    { ...spec, initContainers: newInit, containers: newContainers },
+    template?.metadata,
+  );
   if (tightened.forbidden.length) {
     const [first, ...more] = tightened.forbidden.map(describeViolation);
-    fail(`spec.template.${first.field}`, `${first.problem}; adoption does not change what the workload sets: ` +
-      `set it in the workload's own manifest or chart values, or leave this workload out of the selection${more.length ? `. Also: ${more.map((m) => `${m.field} ${m.problem}`).join("; ")}` : ""}`);
+    fail(
+      `spec.template.${first.field}`,
+      `${first.problem}; adoption does not change what the workload sets: ` +
+        `set it in the workload's own manifest or chart values, or leave this workload out of the selection${more.length ? `. Also: ${more.map((m) => `${m.field} ${m.problem}`).join("; ")}` : ""}`,
+    );
   }
   const out: Obj = tightened.spec;
   const theirInit: Obj[] = tightened.spec.initContainers;
   if (podSc.fsGroup === undefined) {
     const persistent = [
-      ...volumes.flatMap((v, i) => v?.persistentVolumeClaim != null ? [`volumes[${i}] "${v.name}" (persistentVolumeClaim ${v.persistentVolumeClaim.claimName})`]
-        : v?.ephemeral != null ? [`volumes[${i}] "${v.name}" (ephemeral)`] : []),
+      ...volumes.flatMap((v, i) =>
+        v?.persistentVolumeClaim != null
+          ? [`volumes[${i}] "${v.name}" (persistentVolumeClaim ${v.persistentVolumeClaim.claimName})`]
+          : v?.ephemeral != null
+            ? [`volumes[${i}] "${v.name}" (ephemeral)`]
+            : [],
+      ),
       ...(target.volumeClaimTemplates ?? []).map((n) => `volumeClaimTemplates "${n}"`),
     ];
     if (persistent.length && !wiring.allowPersistentVolumeGroupChange) {
-      fail(at("securityContext.fsGroup"), `is unset, and adoption would set it to ${fsGroup} so the mounting containers read the secrets' files; but the pod has ` +
-        `persistent volumes (${persistent.join(", ")}), and the kubelet gives every volume of the pod the fsGroup: it changes the group of every file on them to ${fsGroup} ` +
-        "(and adds group read/write) when it mounts them. fsGroupChangePolicy: OnRootMismatch, which adoption sets, only skips that walk when the volume's root " +
-        "already has the group: it does not spare the first change, nor limit it to one volume. Set the pod's own securityContext.fsGroup (the group its volumes' " +
-        "files should have: adoption keeps it and the secrets' files take it), or set allowPersistentVolumeGroupChange: true on the SecretMount to accept the change");
+      fail(
+        at("securityContext.fsGroup"),
+        `is unset, and adoption would set it to ${fsGroup} so the mounting containers read the secrets' files; but the pod has ` +
+          `persistent volumes (${persistent.join(", ")}), and the kubelet gives every volume of the pod the fsGroup: it changes the group of every file on them to ${fsGroup} ` +
+          "(and adds group read/write) when it mounts them. fsGroupChangePolicy: OnRootMismatch, which adoption sets, only skips that walk when the volume's root " +
+          "already has the group: it does not spare the first change, nor limit it to one volume. Set the pod's own securityContext.fsGroup (the group its volumes' " +
+          "files should have: adoption keeps it and the secrets' files take it), or set allowPersistentVolumeGroupChange: true on the SecretMount to accept the change",
+      );
     }
-    out.securityContext = { ...out.securityContext, fsGroup, fsGroupChangePolicy: out.securityContext.fsGroupChangePolicy ?? "OnRootMismatch" };
+    out.securityContext = {
+      ...out.securityContext,
+      fsGroup,
+      fsGroupChangePolicy: out.securityContext.fsGroupChangePolicy ?? "OnRootMismatch",
+    };
     changes.push(`securityContext.fsGroup=${fsGroup}`);
   }
   // The fetcher runs before every init container the pod had: they may need the secrets too.
   out.initContainers = [wiring.fetchContainer, ...theirInit];
-  changes.unshift(`initContainers[0]+=${FETCH_CONTAINER_NAME}${wiring.refresh ? " (native sidecar, refresh mode)" : ""}`);
+  changes.unshift(
+    `initContainers[0]+=${FETCH_CONTAINER_NAME}${wiring.refresh ? " (native sidecar, refresh mode)" : ""}`,
+  );
   out.volumes = [...volumes, ...wiring.volumes];
   changes.push(`volumes+=${wiring.volumes.map((v) => v.name).join(",")}`);
   if (sa === undefined) {
@@ -266,7 +359,11 @@ export function adoptPodTemplate(template: Record<string, any> | undefined, wiri
   const labels: Obj = { ...(metadata.labels ?? {}) };
   const annotations: Obj = { ...(metadata.annotations ?? {}) };
   const put = (bag: Obj, kind: "labels" | "annotations", key: string, value: unknown) => {
-    if (bag[key] !== undefined && bag[key] !== value) fail(`spec.template.metadata.${kind}.${key}`, `is ${JSON.stringify(bag[key])}; adoption needs ${JSON.stringify(value)}: remove it from the workload`);
+    if (bag[key] !== undefined && bag[key] !== value)
+      fail(
+        `spec.template.metadata.${kind}.${key}`,
+        `is ${JSON.stringify(bag[key])}; adoption needs ${JSON.stringify(value)}: remove it from the workload`,
+      );
     bag[key] = value;
   };
   for (const [k, v] of Object.entries(wiring.podLabels)) put(labels, "labels", k, v);

@@ -31,19 +31,27 @@ export function isDigestPinned(image: string): boolean {
 /** The default fetch image (`<repository>@sha256:…`), or undefined when no release recorded one. */
 export function defaultFetchImage(record: FetchImageRecord = RELEASED_FETCH_IMAGE): string | undefined {
   if (!record.repository || !record.digest) return undefined;
-  if (!DIGEST.test(record.digest)) throw new Error(`fetch-image.json: digest "${record.digest}" is not sha256:<64 hex>`);
+  if (!DIGEST.test(record.digest))
+    throw new Error(`fetch-image.json: digest "${record.digest}" is not sha256:<64 hex>`);
   return `${record.repository}@${record.digest}`;
 }
 
 /** The fetch container's image: `fetch.image`, else the released default. Throws DeclarationError if neither. */
-export function fetchImageOf(decl: SecretSetDeclaration, record: FetchImageRecord = RELEASED_FETCH_IMAGE): pulumi.Input<string> {
+export function fetchImageOf(
+  decl: SecretSetDeclaration,
+  record: FetchImageRecord = RELEASED_FETCH_IMAGE,
+): pulumi.Input<string> {
   const image = decl.fetch.image ?? defaultFetchImage(record);
   if (image === undefined) {
-    throw new DeclarationError("fetch.image", `is required: this copy of secret-mount ${record.version} records no released fetch image. ` +
-      "Build it from the npm package and push it to a registry your nodes pull from: " +
-      "docker buildx build --platform linux/amd64,linux/arm64 --push -t <registry>/secret-mount-fetch:<version> node_modules/secret-mount/fetch-image " +
-      "(in a clone of the repository, runtime-image/; see docs/fetch-image.md), " +
-      "then pass the digest the push printed: fetch: { image: \"<registry>/secret-mount-fetch@sha256:<digest>\" }", decl.name);
+    throw new DeclarationError(
+      "fetch.image",
+      `is required: this copy of secret-mount ${record.version} records no released fetch image. ` +
+        "Build it from the npm package and push it to a registry your nodes pull from: " +
+        "docker buildx build --platform linux/amd64,linux/arm64 --push -t <registry>/secret-mount-fetch:<version> node_modules/secret-mount/fetch-image " +
+        "(in a clone of the repository, runtime-image/; see docs/fetch-image.md), " +
+        'then pass the digest the push printed: fetch: { image: "<registry>/secret-mount-fetch@sha256:<digest>" }',
+      decl.name,
+    );
   }
   return image;
 }
@@ -61,7 +69,10 @@ export function pullPolicyOf(image: pulumi.Input<string>): pulumi.Input<string> 
  * Warns once per image reference (fetch or app) that is not pinned by digest: it is checked when
  * the reference resolves, so an image from another resource's output is warned about too.
  */
-export function warnUnpinnedImages(resource: pulumi.Resource, images: { field: string; image: pulumi.Input<string> }[]): void {
+export function warnUnpinnedImages(
+  resource: pulumi.Resource,
+  images: { field: string; image: pulumi.Input<string> }[],
+): void {
   const warned = new Set<string>();
   for (const { field, image } of images) {
     const output = pulumi.output(image);
@@ -69,8 +80,11 @@ export function warnUnpinnedImages(resource: pulumi.Resource, images: { field: s
     pulumi.all([pulumi.isSecret(output), pulumi.unsecret(output)]).apply(([secret, i]) => {
       if (secret || typeof i !== "string" || isDigestPinned(i) || warned.has(i)) return;
       warned.add(i);
-      pulumi.log.warn(`${field}: "${i}" is not pinned by digest; the registry can change what it names. ` +
-        `Pin it as "<repository>@sha256:<digest>" (docker buildx imagetools inspect ${i} prints the digest).`, resource);
+      pulumi.log.warn(
+        `${field}: "${i}" is not pinned by digest; the registry can change what it names. ` +
+          `Pin it as "<repository>@sha256:<digest>" (docker buildx imagetools inspect ${i} prints the digest).`,
+        resource,
+      );
     });
   }
 }

@@ -54,7 +54,13 @@ export function identityServiceAccountManifest(
   };
 }
 
-export function deploymentManifest(decl: Declaration, specJson: pulumi.Input<string>, wiring: PlatformWiring, sizeLimit: string, specConfigMap?: pulumi.Input<string>) {
+export function deploymentManifest(
+  decl: Declaration,
+  specJson: pulumi.Input<string>,
+  wiring: PlatformWiring,
+  sizeLimit: string,
+  specConfigMap?: pulumi.Input<string>,
+) {
   return {
     metadata: {
       name: decl.deploymentName,
@@ -74,19 +80,45 @@ export function deploymentManifest(decl: Declaration, specJson: pulumi.Input<str
  * A Job's pods restart a failed fetch in place (`OnFailure`): a new identity may need a moment.
  */
 // The spec's type depends on the kind; each resource class checks its own at registration.
-export function workloadManifest(decl: Declaration, shape: WorkloadShape, specJson: pulumi.Input<string>, wiring: PlatformWiring, sizeLimit: string, specConfigMap?: pulumi.Input<string>): { metadata: object; spec: any } {
+export function workloadManifest(
+  decl: Declaration,
+  shape: WorkloadShape,
+  specJson: pulumi.Input<string>,
+  wiring: PlatformWiring,
+  sizeLimit: string,
+  specConfigMap?: pulumi.Input<string>,
+): { metadata: object; spec: any } {
   if (shape.kind === "Deployment") return deploymentManifest(decl, specJson, wiring, sizeLimit, specConfigMap);
-  const metadata = { name: decl.deploymentName, namespace: decl.namespace, labels: { ...MANAGED_BY, ...selectorLabels(decl) } };
+  const metadata = {
+    name: decl.deploymentName,
+    namespace: decl.namespace,
+    labels: { ...MANAGED_BY, ...selectorLabels(decl) },
+  };
   const template = podTemplate(decl, specJson, wiring, sizeLimit, specConfigMap);
   if (shape.kind === "StatefulSet") {
-    return { metadata, spec: { replicas: decl.replicas, serviceName: shape.serviceName, selector: { matchLabels: selectorLabels(decl) }, template } };
+    return {
+      metadata,
+      spec: {
+        replicas: decl.replicas,
+        serviceName: shape.serviceName,
+        selector: { matchLabels: selectorLabels(decl) },
+        template,
+      },
+    };
   }
   const jobSpec = {
     ...(shape.backoffLimit !== undefined ? { backoffLimit: shape.backoffLimit } : {}),
     template: { ...template, spec: { ...template.spec, restartPolicy: "OnFailure" } },
   };
   if (shape.kind === "Job") return { metadata, spec: jobSpec };
-  return { metadata, spec: { schedule: shape.schedule, concurrencyPolicy: "Forbid", jobTemplate: { metadata: { labels: selectorLabels(decl) }, spec: jobSpec } } };
+  return {
+    metadata,
+    spec: {
+      schedule: shape.schedule,
+      concurrencyPolicy: "Forbid",
+      jobTemplate: { metadata: { labels: selectorLabels(decl) }, spec: jobSpec },
+    },
+  };
 }
 
 /**

@@ -2,7 +2,13 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { MountTarget } from "../core/target";
 import { refuseSecret } from "../core/plain-inputs";
 import type * as k8s from "@pulumi/kubernetes/types/input";
-import { FETCH_SPEC_ENV, FETCH_SPEC_FILE_ENV, POD_NAME_ENV, POD_NAMESPACE_ENV, RESTART_POD_EXIT_CODE } from "../../spec/fetch-spec";
+import {
+  FETCH_SPEC_ENV,
+  FETCH_SPEC_FILE_ENV,
+  POD_NAME_ENV,
+  POD_NAMESPACE_ENV,
+  RESTART_POD_EXIT_CODE,
+} from "../../spec/fetch-spec";
 import { FETCH_SPEC_DIR, FETCH_SPEC_FILE } from "../core/spec-delivery";
 import type { ResourcesArgs } from "../core/args";
 import { FETCH_CONTAINER_NAME, type NormalizedContainer } from "../core/containers";
@@ -15,7 +21,8 @@ import type { PodSettings } from "../core/pod-settings";
 import type { Affinity, LabelSelector, PodAffinity } from "../core/scheduling-args";
 
 /** Why a Pulumi secret may not be a pod spec value, and where it belongs instead. */
-const IN_POD_SPEC = "it would sit in clear text in the Deployment's pod spec (readable by anyone who may read " +
+const IN_POD_SPEC =
+  "it would sit in clear text in the Deployment's pod spec (readable by anyone who may read " +
   "Deployments) and make the whole spec one secret no reviewer can read. Declare it under `secrets` and read it from its file under " +
   "mountPath, or name that file in `envFile` for a dotenv file the app sources at start";
 
@@ -75,13 +82,23 @@ const RESTRICTED_CONTAINER = {
  * the FetchSpec in its environment, or, when `specConfigMap` names the ConfigMap holding it, from
  * that ConfigMap mounted read-only at FETCH_SPEC_DIR.
  */
-export function fetchContainer(decl: MountTarget, specJson: pulumi.Input<string>, wiring: PlatformWiring, specConfigMap?: pulumi.Input<string>): k8s.core.v1.Container {
+export function fetchContainer(
+  decl: MountTarget,
+  specJson: pulumi.Input<string>,
+  wiring: PlatformWiring,
+  specConfigMap?: pulumi.Input<string>,
+): k8s.core.v1.Container {
   const env = [
-    specConfigMap === undefined ? { name: FETCH_SPEC_ENV, value: specJson } : { name: FETCH_SPEC_FILE_ENV, value: `${FETCH_SPEC_DIR}/${FETCH_SPEC_FILE}` },
+    specConfigMap === undefined
+      ? { name: FETCH_SPEC_ENV, value: specJson }
+      : { name: FETCH_SPEC_FILE_ENV, value: `${FETCH_SPEC_DIR}/${FETCH_SPEC_FILE}` },
     ...Object.entries(wiring.fetchEnv).map(([name, value]) => ({ name, value })),
     // Audit: every log line of the fetcher names the pod that read (downward API).
-    ...Object.entries({ [POD_NAME_ENV]: "metadata.name", [POD_NAMESPACE_ENV]: "metadata.namespace", ...wiring.fetchFieldEnv })
-      .map(([name, fieldPath]) => ({ name, valueFrom: { fieldRef: { fieldPath } } })),
+    ...Object.entries({
+      [POD_NAME_ENV]: "metadata.name",
+      [POD_NAMESPACE_ENV]: "metadata.namespace",
+      ...wiring.fetchFieldEnv,
+    }).map(([name, fieldPath]) => ({ name, valueFrom: { fieldRef: { fieldPath } } })),
   ];
   const image = refuseSecret(fetchImageOf(decl), "fetch.image", decl.name, IN_POD_SPEC);
   const container: k8s.core.v1.Container = {
@@ -92,7 +109,11 @@ export function fetchContainer(decl: MountTarget, specJson: pulumi.Input<string>
     volumeMounts: [
       { name: SECRETS_VOLUME, mountPath: decl.mountPath },
       ...(specConfigMap === undefined ? [] : [{ name: SPEC_VOLUME, mountPath: FETCH_SPEC_DIR, readOnly: true }]),
-      ...(wiring.fetchVolumes ?? []).map((v) => ({ name: v.volume.name as string, mountPath: v.mountPath, readOnly: true })),
+      ...(wiring.fetchVolumes ?? []).map((v) => ({
+        name: v.volume.name as string,
+        mountPath: v.mountPath,
+        readOnly: true,
+      })),
     ],
     resources: decl.fetch.resources ?? DEFAULT_FETCH_RESOURCES,
     securityContext: {
@@ -110,7 +131,9 @@ export function fetchContainer(decl: MountTarget, specJson: pulumi.Input<string>
     // Restart in place (Kubernetes ≥ 1.36): the sidecar's exit with this code restarts every
     // container of the pod on its node; any other exit restarts the sidecar alone (Always).
     if (decl.refresh.notify?.restartPod) {
-      container.restartPolicyRules = [{ action: "RestartAllContainers", exitCodes: { operator: "In", values: [RESTART_POD_EXIT_CODE] } }];
+      container.restartPolicyRules = [
+        { action: "RestartAllContainers", exitCodes: { operator: "In", values: [RESTART_POD_EXIT_CODE] } },
+      ];
     }
     container.startupProbe = {
       exec: { command: FETCH_PROBE_COMMAND },
@@ -140,12 +163,26 @@ export function appContainer(c: NormalizedContainer, decl: Declaration): k8s.cor
   if (c.command) out.command = c.command.map((v, j) => plain(v, `command[${j}]`));
   if (c.args) out.args = c.args.map((v, j) => plain(v, `args[${j}]`));
   if (c.workingDir) out.workingDir = c.workingDir;
-  const env: k8s.core.v1.EnvVar[] = Object.entries(c.env ?? {}).map(([name, value]) => ({ name, value: plain(value, `env.${name}`) }));
+  const env: k8s.core.v1.EnvVar[] = Object.entries(c.env ?? {}).map(([name, value]) => ({
+    name,
+    value: plain(value, `env.${name}`),
+  }));
   // secretEnv: references only; the kubelet reads the values from the fetcher's env file at start.
   const envFile = decl.kubeletEnvFile?.path;
-  if (c.secretEnv && envFile) env.push(...Object.keys(c.secretEnv).map((name) => ({ name, valueFrom: { fileKeyRef: { volumeName: SECRETS_VOLUME, path: envFile, key: name } } })));
+  if (c.secretEnv && envFile)
+    env.push(
+      ...Object.keys(c.secretEnv).map((name) => ({
+        name,
+        valueFrom: { fileKeyRef: { volumeName: SECRETS_VOLUME, path: envFile, key: name } },
+      })),
+    );
   if (env.length) out.env = env;
-  if (c.ports?.length) out.ports = c.ports.map((p) => ({ containerPort: p.containerPort, protocol: p.protocol ?? "TCP", ...(p.name ? { name: p.name } : {}) }));
+  if (c.ports?.length)
+    out.ports = c.ports.map((p) => ({
+      containerPort: p.containerPort,
+      protocol: p.protocol ?? "TCP",
+      ...(p.name ? { name: p.name } : {}),
+    }));
   if (c.resources) out.resources = c.resources;
   if (c.livenessProbe) out.livenessProbe = c.livenessProbe;
   if (c.readinessProbe) out.readinessProbe = c.readinessProbe;
@@ -157,7 +194,13 @@ export function appContainer(c: NormalizedContainer, decl: Declaration): k8s.cor
  * The pod template of the Deployment. `sizeLimit` is the memory volume's Kubernetes quantity;
  * `specConfigMap`, when set, names the ConfigMap that carries the FetchSpec instead of the environment.
  */
-export function podTemplate(decl: Declaration, specJson: pulumi.Input<string>, wiring: PlatformWiring, sizeLimit: string, specConfigMap?: pulumi.Input<string>): k8s.core.v1.PodTemplateSpec {
+export function podTemplate(
+  decl: Declaration,
+  specJson: pulumi.Input<string>,
+  wiring: PlatformWiring,
+  sizeLimit: string,
+  specConfigMap?: pulumi.Input<string>,
+): k8s.core.v1.PodTemplateSpec {
   return refuseUnrestricted(decl, {
     metadata: {
       labels: { ...decl.labels, ...wiring.podLabels, ...selectorLabels(decl) },
@@ -192,10 +235,17 @@ export function podTemplate(decl: Declaration, specJson: pulumi.Input<string>, w
       containers: decl.containers.map((c) => appContainer(c, decl)),
       volumes: [
         { name: SECRETS_VOLUME, emptyDir: { medium: "Memory", sizeLimit } },
-        ...(specConfigMap === undefined ? [] : [{ name: SPEC_VOLUME, configMap: { name: specConfigMap, items: [{ key: FETCH_SPEC_FILE, path: FETCH_SPEC_FILE }] } }]),
+        ...(specConfigMap === undefined
+          ? []
+          : [
+              {
+                name: SPEC_VOLUME,
+                configMap: { name: specConfigMap, items: [{ key: FETCH_SPEC_FILE, path: FETCH_SPEC_FILE }] },
+              },
+            ]),
         ...(wiring.fetchVolumes ?? []).map((v) => v.volume),
       ],
-      ...decl.podSettings ? scheduling(decl.podSettings, selectorLabels(decl)) : {},
+      ...(decl.podSettings ? scheduling(decl.podSettings, selectorLabels(decl)) : {}),
     },
   });
 }
@@ -207,7 +257,8 @@ export function podTemplate(decl: Declaration, specJson: pulumi.Input<string>, w
  */
 export function checkPodRestricted(decl: Declaration, sizeLimit: string): void {
   const plain: Declaration = {
-    ...decl, fetch: { ...decl.fetch, image: "" },
+    ...decl,
+    fetch: { ...decl.fetch, image: "" },
     containers: decl.containers.map((c) => ({ ...c, image: "", command: undefined, args: undefined, env: undefined })),
   };
   podTemplate(plain, "", { serviceAccountAnnotations: {}, podLabels: {}, podAnnotations: {}, fetchEnv: {} }, sizeLimit);
@@ -215,11 +266,22 @@ export function checkPodRestricted(decl: Declaration, sizeLimit: string): void {
 
 /** The pod as built, checked against the restricted profile (restricted.ts, as adoption is); a break names the declaration's field. */
 function refuseUnrestricted(decl: Declaration, template: k8s.core.v1.PodTemplateSpec): k8s.core.v1.PodTemplateSpec {
-  const v = podSecurityViolations(template.spec as unknown as Record<string, unknown>, template.metadata as unknown as Record<string, unknown>)[0];
+  const v = podSecurityViolations(
+    template.spec as unknown as Record<string, unknown>,
+    template.metadata as unknown as Record<string, unknown>,
+  )[0];
   if (!v) return template;
-  const field = v.container?.list === "containers" ? `${decl.containers[v.container.index].field}.${v.field}`
-    : v.container ? `fetch (the ${v.container.name} container) ${v.field}` : describeViolation(v).field;
-  throw new DeclarationError(field, `${describeViolation(v).problem}: the pod must meet the restricted profile; remove it`, decl.name);
+  const field =
+    v.container?.list === "containers"
+      ? `${decl.containers[v.container.index].field}.${v.field}`
+      : v.container
+        ? `fetch (the ${v.container.name} container) ${v.field}`
+        : describeViolation(v).field;
+  throw new DeclarationError(
+    field,
+    `${describeViolation(v).problem}: the pod must meet the restricted profile; remove it`,
+    decl.name,
+  );
 }
 
 /**
@@ -229,13 +291,27 @@ function refuseUnrestricted(decl: Declaration, template: k8s.core.v1.PodTemplate
  */
 function scheduling(p: PodSettings, own: { [key: string]: string }): Partial<k8s.core.v1.PodSpec> {
   const selector = (s: LabelSelector | undefined): LabelSelector => s ?? { matchLabels: { ...own } };
-  const terms = (a: PodAffinity | undefined): PodAffinity | undefined => a && {
-    ...a,
-    ...(a.requiredDuringSchedulingIgnoredDuringExecution
-      ? { requiredDuringSchedulingIgnoredDuringExecution: a.requiredDuringSchedulingIgnoredDuringExecution.map((t) => ({ ...t, labelSelector: selector(t.labelSelector) })) } : {}),
-    ...(a.preferredDuringSchedulingIgnoredDuringExecution
-      ? { preferredDuringSchedulingIgnoredDuringExecution: a.preferredDuringSchedulingIgnoredDuringExecution.map((w) => ({ ...w, podAffinityTerm: { ...w.podAffinityTerm, labelSelector: selector(w.podAffinityTerm.labelSelector) } })) } : {}),
-  };
+  const terms = (a: PodAffinity | undefined): PodAffinity | undefined =>
+    a && {
+      ...a,
+      ...(a.requiredDuringSchedulingIgnoredDuringExecution
+        ? {
+            requiredDuringSchedulingIgnoredDuringExecution: a.requiredDuringSchedulingIgnoredDuringExecution.map(
+              (t) => ({ ...t, labelSelector: selector(t.labelSelector) }),
+            ),
+          }
+        : {}),
+      ...(a.preferredDuringSchedulingIgnoredDuringExecution
+        ? {
+            preferredDuringSchedulingIgnoredDuringExecution: a.preferredDuringSchedulingIgnoredDuringExecution.map(
+              (w) => ({
+                ...w,
+                podAffinityTerm: { ...w.podAffinityTerm, labelSelector: selector(w.podAffinityTerm.labelSelector) },
+              }),
+            ),
+          }
+        : {}),
+    };
   const affinity: Affinity | undefined = p.affinity && {
     ...p.affinity,
     ...(p.affinity.podAffinity ? { podAffinity: terms(p.affinity.podAffinity) } : {}),
@@ -245,9 +321,18 @@ function scheduling(p: PodSettings, own: { [key: string]: string }): Partial<k8s
     ...(p.nodeSelector && Object.keys(p.nodeSelector).length ? { nodeSelector: p.nodeSelector } : {}),
     ...(p.tolerations?.length ? { tolerations: p.tolerations } : {}),
     ...(affinity ? { affinity } : {}),
-    ...(p.topologySpreadConstraints?.length ? { topologySpreadConstraints: p.topologySpreadConstraints.map((c) => ({ ...c, labelSelector: selector(c.labelSelector) })) } : {}),
+    ...(p.topologySpreadConstraints?.length
+      ? {
+          topologySpreadConstraints: p.topologySpreadConstraints.map((c) => ({
+            ...c,
+            labelSelector: selector(c.labelSelector),
+          })),
+        }
+      : {}),
     ...(p.imagePullSecrets?.length ? { imagePullSecrets: p.imagePullSecrets.map((name) => ({ name })) } : {}),
     ...(p.priorityClassName !== undefined ? { priorityClassName: p.priorityClassName } : {}),
-    ...(p.terminationGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: p.terminationGracePeriodSeconds } : {}),
+    ...(p.terminationGracePeriodSeconds !== undefined
+      ? { terminationGracePeriodSeconds: p.terminationGracePeriodSeconds }
+      : {}),
   };
 }

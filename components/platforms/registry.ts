@@ -38,14 +38,22 @@ export const PLATFORMS: { [P in Platform]-?: PlatformModule<NonNullable<Platform
 export type PlatformOutputs = Partial<EksOutputs & AksOutputs & GkeOutputs>;
 
 /** Every platform's output names, in registry order. */
-export const PLATFORM_OUTPUTS = Object.values(PLATFORMS).flatMap((p) => p.outputs) as readonly (keyof PlatformOutputs & string)[];
+export const PLATFORM_OUTPUTS = Object.values(PLATFORMS).flatMap((p) => p.outputs) as readonly (keyof PlatformOutputs &
+  string)[];
 
 /** What the core needs to know of the platforms: their names, how to show them, the prefixes they own. */
 export const PLATFORM_CHOICE: PlatformChoice = {
   names: Object.keys(PLATFORMS),
-  example: Object.values(PLATFORMS).flatMap((p) => p.example ?? []).join(", or "),
+  example: Object.values(PLATFORMS)
+    .flatMap((p) => p.example ?? [])
+    .join(", or "),
   identityPrefixes: Object.values(PLATFORMS).flatMap((p) => p.identityPrefixes),
 };
 
 /** How render reviews every platform's resources (the ECS task's too), in this order. */
-export const PLATFORM_REVIEWS: readonly PlatformReview[] = [eksPlatform.review, ecsReview, aksPlatform.review, gkePlatform.review];
+export const PLATFORM_REVIEWS: readonly PlatformReview[] = [
+  eksPlatform.review,
+  ecsReview,
+  aksPlatform.review,
+  gkePlatform.review,
+];

@@ -19,7 +19,10 @@ export type { Artifact, Fact } from "../review/describe";
  * Types no table names fall back to a platform's prefix describer (e.g. `azure-native:`), then,
  * for Kubernetes objects, to {@link describeKubernetesObject}.
  */
-const DESCRIBERS: Record<string, Describer> = Object.assign({ ...GENERATED_DESCRIBERS, ...VAULT_DESCRIBERS }, ...PLATFORM_REVIEWS.map((r) => r.describers ?? {}));
+const DESCRIBERS: Record<string, Describer> = Object.assign(
+  { ...GENERATED_DESCRIBERS, ...VAULT_DESCRIBERS },
+  ...PLATFORM_REVIEWS.map((r) => r.describers ?? {}),
+);
 const PREFIX_DESCRIBERS = PLATFORM_REVIEWS.flatMap((r) => r.byPrefix ?? []);
 
 /** What the review shows for one registered resource. */
@@ -61,14 +64,22 @@ const VALUE_CARRIERS = new Set([
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 const WITHHELD_SECRET = "(a Pulumi secret, withheld)";
 
-const DEFAULT_CONTEXT: ReviewContext = { project: "program", stack: "example", placeholders: [], scope: { ...DEFAULT_SCOPE, regionConfigured: true } };
+const DEFAULT_CONTEXT: ReviewContext = {
+  project: "program",
+  stack: "example",
+  placeholders: [],
+  scope: { ...DEFAULT_SCOPE, regionConfigured: true },
+};
 
 /**
  * Turns what a program registered into the review folder (Kubernetes YAML, IAM JSON, one FetchSpec
  * per Deployment, a README) and the review entries printed to the terminal. Pure: no values are
  * ever copied from the resources that carry them, and every claim is read off the rendered objects.
  */
-export function buildArtifacts(resources: RecordedResource[], ctx: ReviewContext = DEFAULT_CONTEXT): { artifacts: Artifact[]; entries: ReviewEntry[]; notes: string[] } {
+export function buildArtifacts(
+  resources: RecordedResource[],
+  ctx: ReviewContext = DEFAULT_CONTEXT,
+): { artifacts: Artifact[]; entries: ReviewEntry[]; notes: string[] } {
   const entries: ReviewEntry[] = [];
   const files: Artifact[] = [];
   const { mark, occurring } = placeholderMarker(ctx.placeholders);
@@ -76,25 +87,48 @@ export function buildArtifacts(resources: RecordedResource[], ctx: ReviewContext
   const index = { ofType: (type: string) => subjects.filter((s) => s.type === type) };
 
   const add = (r: { type: string; name: string }, facts: Fact[]) =>
-    entries.push({ type: r.type, name: r.name, facts: facts.map((f) => ({ label: f.label, values: f.values.map(mark) })) });
+    entries.push({
+      type: r.type,
+      name: r.name,
+      facts: facts.map((f) => ({ label: f.label, values: f.values.map(mark) })),
+    });
 
   for (const r of resources) {
     if (r.remote) add(r, describeRemoteComponent(r.type, clean(r.inputs)));
     else if (!r.custom) add(r, [fact("component", "groups the resources below")]);
   }
   for (const s of subjects) {
-    const describe = DESCRIBERS[s.type] ?? PREFIX_DESCRIBERS.find((p) => s.type.startsWith(p.prefix))?.describe
-      ?? (s.type.startsWith("kubernetes:") ? describeKubernetesObject : undefined);
-    const d = describe ? describe(s, index) : {
-      facts: [fact("not summarised", VALUE_CARRIERS.has(s.type) ? "value withheld" : "render does not summarise this type; read it in the program")],
-    };
+    const describe =
+      DESCRIBERS[s.type] ??
+      PREFIX_DESCRIBERS.find((p) => s.type.startsWith(p.prefix))?.describe ??
+      (s.type.startsWith("kubernetes:") ? describeKubernetesObject : undefined);
+    const d = describe
+      ? describe(s, index)
+      : {
+          facts: [
+            fact(
+              "not summarised",
+              VALUE_CARRIERS.has(s.type)
+                ? "value withheld"
+                : "render does not summarise this type; read it in the program",
+            ),
+          ],
+        };
     add(s, d.facts);
     files.push(...(d.files ?? []));
   }
   const kube = subjects.filter((s) => s.type.startsWith("kubernetes:")).map((s) => s.inputs);
   const tagged = tagsFile(subjects);
   const artifacts: Artifact[] = [
-    ...(kube.length ? [{ path: "kubernetes.yaml", content: kube.map((o) => toYaml(o, { lineWidth: 0 })).join("---\n"), about: "the Kubernetes objects, as they would be applied" }] : []),
+    ...(kube.length
+      ? [
+          {
+            path: "kubernetes.yaml",
+            content: kube.map((o) => toYaml(o, { lineWidth: 0 })).join("---\n"),
+            about: "the Kubernetes objects, as they would be applied",
+          },
+        ]
+      : []),
     ...uniquePaths([...files, ...(tagged ? [tagged] : [])], ["kubernetes.yaml", "README.md", MARKER_FILE]),
   ];
   const notes = reviewNotes(ctx, resources);
@@ -106,7 +140,11 @@ export function buildArtifacts(resources: RecordedResource[], ctx: ReviewContext
 
 /** The review for a terminal: every entry's facts, wrapped to `width` columns. */
 export function formatReview(title: string, entries: ReviewEntry[], notes: string[], width = REVIEW_WIDTH): string {
-  const sorted = [...entries].sort((a, b) => Number(a.type.startsWith("secret-mount:") === false) - Number(b.type.startsWith("secret-mount:") === false) || a.name.localeCompare(b.name));
+  const sorted = [...entries].sort(
+    (a, b) =>
+      Number(a.type.startsWith("secret-mount:") === false) - Number(b.type.startsWith("secret-mount:") === false) ||
+      a.name.localeCompare(b.name),
+  );
   const out: string[] = [...wrapText(title, width), ...notes.flatMap((n) => wrapText(n, width)), ""];
   const indent = 4;
   // Labels longer than this (long container names) get a line of their own.
@@ -137,27 +175,41 @@ const METADATA_FIELDS = ["tags", "labels", "annotations"];
  * Undefined when no resource carries any.
  */
 function tagsFile(subjects: Subject[]): Artifact | undefined {
-  const rows = subjects.filter((s) => !s.type.startsWith("kubernetes:")).flatMap((s) => {
-    const present = METADATA_FIELDS.filter((f) => {
-      const v = s.inputs[f];
-      return v !== null && typeof v === "object" && Object.keys(v).length > 0;
+  const rows = subjects
+    .filter((s) => !s.type.startsWith("kubernetes:"))
+    .flatMap((s) => {
+      const present = METADATA_FIELDS.filter((f) => {
+        const v = s.inputs[f];
+        return v !== null && typeof v === "object" && Object.keys(v).length > 0;
+      });
+      return present.length
+        ? [{ type: s.type, name: s.name, ...Object.fromEntries(present.map((f) => [f, s.inputs[f]])) }]
+        : [];
     });
-    return present.length ? [{ type: s.type, name: s.name, ...Object.fromEntries(present.map((f) => [f, s.inputs[f]])) }] : [];
-  });
   return rows.length
-    ? jsonFile("tags.json", rows, "the tags (AWS, Azure), labels and annotations (Google) of each cloud resource, by type and name")
+    ? jsonFile(
+        "tags.json",
+        rows,
+        "the tags (AWS, Azure), labels and annotations (Google) of each cloud resource, by type and name",
+      )
     : undefined;
 }
 
 function reviewNotes(ctx: ReviewContext, resources: RecordedResource[]): string[] {
   const notes: string[] = [];
   if (ctx.placeholders.length) {
-    notes.push("Values in <angle brackets> are placeholders the engine fills at pulumi up: ids, generated " +
-      "names and ARNs of resources that do not exist yet. The files hold stand-ins for them, listed in README.md.");
+    notes.push(
+      "Values in <angle brackets> are placeholders the engine fills at pulumi up: ids, generated " +
+        "names and ARNs of resources that do not exist yet. The files hold stand-ins for them, listed in README.md.",
+    );
   }
   if (resources.some((r) => r.type.startsWith("aws:"))) {
-    notes.push(`AWS account ${ctx.scope.accountId} is the offline engine's stand-in for the account of your credentials at pulumi up` +
-      (ctx.scope.regionConfigured ? "." : `; region ${ctx.scope.region} is its default (the stack sets no aws:region).`));
+    notes.push(
+      `AWS account ${ctx.scope.accountId} is the offline engine's stand-in for the account of your credentials at pulumi up` +
+        (ctx.scope.regionConfigured
+          ? "."
+          : `; region ${ctx.scope.region} is its default (the stack sets no aws:region).`),
+    );
   }
   return notes;
 }
@@ -183,12 +235,15 @@ function folderReadme(ctx: ReviewContext, artifacts: Artifact[], notes: string[]
       "",
       "| value in the files | placeholder for |",
       "|---|---|",
-      ...[...ctx.placeholders].sort((a, b) => a.standsFor.localeCompare(b.standsFor)).map((p) => `| \`${p.value}\` | ${p.standsFor} |`),
+      ...[...ctx.placeholders]
+        .sort((a, b) => a.standsFor.localeCompare(b.standsFor))
+        .map((p) => `| \`${p.value}\` | ${p.standsFor} |`),
     );
   } else {
     lines.push("The engine invented no ids or ARNs for these resources.");
   }
-  if (notes.length > 1 || (!ctx.placeholders.length && notes.length)) lines.push("", ...notes.filter((n) => !n.startsWith("Values in")));
+  if (notes.length > 1 || (!ctx.placeholders.length && notes.length))
+    lines.push("", ...notes.filter((n) => !n.startsWith("Values in")));
   return `${lines.join("\n")}\n`;
 }
 
@@ -197,7 +252,12 @@ function subjectOf(r: RecordedResource): Subject {
   const inputs = clean(r.inputs) as Obj;
   const outputs = clean(r.outputs ?? {}) as Obj;
   if (!r.type.startsWith("kubernetes:")) return { type: r.type, name: r.name, inputs, outputs };
-  const object = { apiVersion: inputs.apiVersion, kind: inputs.kind, metadata: outputs.metadata ?? inputs.metadata, ...rest(inputs, ["apiVersion", "kind", "metadata"]) };
+  const object = {
+    apiVersion: inputs.apiVersion,
+    kind: inputs.kind,
+    metadata: outputs.metadata ?? inputs.metadata,
+    ...rest(inputs, ["apiVersion", "kind", "metadata"]),
+  };
   return { type: r.type, name: r.name, inputs: object, outputs };
 }
 
@@ -210,7 +270,11 @@ function clean<T>(v: T): T {
   if (Array.isArray(v)) return v.map(clean) as T;
   if (v && typeof v === "object") {
     if (SECRET_SIG_KEY in v) return WITHHELD_SECRET as T;
-    return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, clean(x)])) as T;
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([, x]) => x !== undefined)
+        .map(([k, x]) => [k, clean(x)]),
+    ) as T;
   }
   return v;
 }

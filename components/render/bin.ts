@@ -7,7 +7,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-const USAGE = "usage: npx secret-mount render <program dir> [--out <dir>] [--stack <name>]\n" +
+const USAGE =
+  "usage: npx secret-mount render <program dir> [--out <dir>] [--stack <name>]\n" +
   "       npx secret-mount --help | --version";
 
 /** This package's package.json: the nearest above this file (the checkout's, or the installed package's). */

@@ -59,8 +59,10 @@ async function render(argv: string[], usage: string): Promise<number> {
   const { stackPath } = readProject(dir, stack);
   if (args.stack !== undefined && !fs.existsSync(stackPath)) {
     const have = stacksBeside(stackPath);
-    throw new RenderError(`stack "${stack}" has no config file: ${shown(stackPath)} does not exist ` +
-      `(stacks here: ${have.length ? have.join(", ") : "none"}). Create it with a \`config:\` mapping, or pick a stack with --stack.`);
+    throw new RenderError(
+      `stack "${stack}" has no config file: ${shown(stackPath)} does not exist ` +
+        `(stacks here: ${have.length ? have.join(", ") : "none"}). Create it with a \`config:\` mapping, or pick a stack with --stack.`,
+    );
   }
   const outShown = args.out ?? path.join("out", path.basename(dir));
   const outDir = path.resolve(outShown);
@@ -72,12 +74,25 @@ async function render(argv: string[], usage: string): Promise<number> {
   const { wrapText } = await import("../review/terminal-text");
   const run = await runProgram(dir, stack);
   const { artifacts, entries, notes } = buildArtifacts(run.resources, {
-    project: run.project, stack, placeholders: run.placeholders, scope: run.scope,
+    project: run.project,
+    stack,
+    placeholders: run.placeholders,
+    scope: run.scope,
   });
   replaceOutDir(outDir, outShown, artifacts);
 
-  console.log(formatReview(`${run.project} (stack ${stack}), rendered offline: what \`pulumi up\` would create`, entries, notes));
-  console.log(["", ...wrapText(`Wrote ${artifacts.length} ${artifacts.length === 1 ? "file" : "files"} to ${outShown}:`, REVIEW_WIDTH)].join("\n"));
+  console.log(
+    formatReview(`${run.project} (stack ${stack}), rendered offline: what \`pulumi up\` would create`, entries, notes),
+  );
+  console.log(
+    [
+      "",
+      ...wrapText(
+        `Wrote ${artifacts.length} ${artifacts.length === 1 ? "file" : "files"} to ${outShown}:`,
+        REVIEW_WIDTH,
+      ),
+    ].join("\n"),
+  );
   for (const a of artifacts) console.log(`  ${a.path}`);
   return 0;
 }
@@ -96,10 +111,13 @@ export function parseCommandLine(argv: string[], usage = USAGE): CommandLine | "
   const { values, positionals, tokens } = parseStrict(argv, usage);
   if (values.help) return "help";
   for (const name of ["out", "stack"] as const) {
-    if (tokens.filter((t) => t.kind === "option" && t.name === name).length > 1) throw new RenderError(`--${name} given more than once\n${usage}`);
+    if (tokens.filter((t) => t.kind === "option" && t.name === name).length > 1)
+      throw new RenderError(`--${name} given more than once\n${usage}`);
   }
   if (positionals.length !== 1) {
-    throw new RenderError(`${positionals.length ? `expected one program directory, got ${positionals.join(" ")}` : "no program directory given"}\n${usage}`);
+    throw new RenderError(
+      `${positionals.length ? `expected one program directory, got ${positionals.join(" ")}` : "no program directory given"}\n${usage}`,
+    );
   }
   if (values.out !== undefined && values.out.trim() === "") throw new RenderError(`--out needs a folder\n${usage}`);
   if (values.stack !== undefined && (!STACK_NAME.test(values.stack) || /^\.+$/.test(values.stack))) {
@@ -124,7 +142,8 @@ const OPTIONS = {
 
 function stacksBeside(stackPath: string): string[] {
   try {
-    return fs.readdirSync(path.dirname(stackPath))
+    return fs
+      .readdirSync(path.dirname(stackPath))
       .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
       .filter((s): s is string => s !== undefined)
       .sort();

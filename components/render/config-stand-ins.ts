@@ -34,7 +34,9 @@ const STAND_INS: Record<string, string | number | boolean | object> = {
 /** Pulumi's ConfigMissingError, recognised by its shape in whichever copy of the SDK threw it. */
 function missingKey(e: unknown): string | undefined {
   const err = e as { key?: unknown; message?: unknown };
-  return typeof err?.key === "string" && /^Missing required configuration variable/.test(String(err.message)) ? err.key : undefined;
+  return typeof err?.key === "string" && /^Missing required configuration variable/.test(String(err.message))
+    ? err.key
+    : undefined;
 }
 
 /**

@@ -6,6 +6,12 @@ export const GENERATED_DESCRIBERS: Record<string, Describer> = {
     facts: [fact("password", `${i.length} characters, generated at pulumi up; value withheld`)],
   }),
   "tls:index/privateKey:PrivateKey": ({ inputs: i }) => ({
-    facts: [fact("private key", `${i.algorithm} ${i.ecdsaCurve ?? (i.rsaBits ? `${i.rsaBits} bits` : "")}`.trim() + ", generated at pulumi up; value withheld")],
+    facts: [
+      fact(
+        "private key",
+        `${i.algorithm} ${i.ecdsaCurve ?? (i.rsaBits ? `${i.rsaBits} bits` : "")}`.trim() +
+          ", generated at pulumi up; value withheld",
+      ),
+    ],
   }),
 };

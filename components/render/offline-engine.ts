@@ -32,7 +32,12 @@ export interface RecordedResource {
 
 export type { OfflineScope } from "../review/offline";
 
-export const DEFAULT_SCOPE: OfflineScope = { accountId: "111122223333", region: "eu-west-1", partition: "aws", dnsSuffix: "amazonaws.com" };
+export const DEFAULT_SCOPE: OfflineScope = {
+  accountId: "111122223333",
+  region: "eu-west-1",
+  partition: "aws",
+  dnsSuffix: "amazonaws.com",
+};
 
 /** Placeholder for values the providers generate at `pulumi up`; no real secret exists offline. */
 export const GENERATED_PLACEHOLDER = "(generated at pulumi up)";
@@ -57,7 +62,14 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
     const state: Record<string, unknown> = { ...args.inputs };
     const remote = this.remoteTypes.has(args.type);
-    this.resources.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs, outputs: state, ...(remote ? { remote } : {}) });
+    this.resources.push({
+      type: args.type,
+      name: args.name,
+      custom: args.custom ?? true,
+      inputs: args.inputs,
+      outputs: state,
+      ...(remote ? { remote } : {}),
+    });
     const autoName = `${args.name}-1a2b3c4`;
     const invent = (value: string, what: string) => {
       this.placeholders.push({ value, standsFor: `${what} of ${args.name}` });
@@ -79,7 +91,8 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         break;
     }
     // The clouds' providers: what they answer beyond the inputs (through the platform registry).
-    for (const p of OFFLINE_PROVIDERS) if (p.state) Object.assign(state, p.state(args.type, args.name, args.inputs, this.scope, invent));
+    for (const p of OFFLINE_PROVIDERS)
+      if (p.state) Object.assign(state, p.state(args.type, args.name, args.inputs, this.scope, invent));
     if (args.type.startsWith("kubernetes:")) {
       const meta = { ...((args.inputs.metadata as Record<string, unknown>) ?? {}) };
       meta.name ??= invent(autoName, "name");
@@ -124,13 +137,20 @@ export async function runProgram(dir: string, stack = "example", scope?: Partial
   const config: Record<string, string> = {};
   for (const [k, v] of Object.entries(rawConfig as Record<string, unknown>)) {
     if (v && typeof v === "object" && "secure" in v) {
-      throw new RenderError(`${shown(stackPath)}: ${k} is an encrypted config value; the offline engine cannot decrypt it, give an example value instead`);
+      throw new RenderError(
+        `${shown(stackPath)}: ${k} is an encrypted config value; the offline engine cannot decrypt it, give an example value instead`,
+      );
     }
     config[k.includes(":") ? k : `${project}:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
   }
   const region = config["aws:region"];
   const gcpProject = config["gcp:project"];
-  const fullScope = { ...DEFAULT_SCOPE, ...(region ? { region } : {}), ...(gcpProject ? { gcpProject } : {}), ...scope };
+  const fullScope = {
+    ...DEFAULT_SCOPE,
+    ...(region ? { region } : {}),
+    ...(gcpProject ? { gcpProject } : {}),
+    ...scope,
+  };
   const mocks = new OfflineMocks(fullScope);
 
   pulumi.runtime.setAllConfig(config);
@@ -153,7 +173,8 @@ export async function runProgram(dir: string, stack = "example", scope?: Partial
   try {
     try {
       const exported = require(main) as Record<string, unknown>;
-      for (const [k, v] of Object.entries(exported)) outputs[k] = pulumi.Output.isInstance(v) ? await outputValue(v) : v;
+      for (const [k, v] of Object.entries(exported))
+        outputs[k] = pulumi.Output.isInstance(v) ? await outputValue(v) : v;
     } catch (e) {
       fail(e);
     }
@@ -165,10 +186,21 @@ export async function runProgram(dir: string, stack = "example", scope?: Partial
     missingConfig.restore();
     restoreStacks();
   }
-  if (missingConfig.missing.length) throw missingConfigError(missingConfig.missing.map((m) => m.key), ctx);
+  if (missingConfig.missing.length)
+    throw missingConfigError(
+      missingConfig.missing.map((m) => m.key),
+      ctx,
+    );
   if (failures.length) throw explainProgramError(failures.find(isDeclarationError) ?? failures[0], ctx);
   const placeholders = [...mocks.placeholders].sort((a, b) => b.value.length - a.value.length);
-  return { project, stack, resources: mocks.resources, outputs, placeholders, scope: { ...fullScope, regionConfigured: Boolean(region || scope?.region) } };
+  return {
+    project,
+    stack,
+    resources: mocks.resources,
+    outputs,
+    placeholders,
+    scope: { ...fullScope, regionConfigured: Boolean(region || scope?.region) },
+  };
 }
 
 /**
@@ -179,7 +211,8 @@ export async function runProgram(dir: string, stack = "example", scope?: Partial
  */
 function noteRemoteComponents(mocks: OfflineMocks): void {
   type Request = { getType(): string; getRemote(): boolean };
-  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: Request, callback: unknown): unknown } | undefined;
+  const monitor = pulumi.runtime.getMonitor() as unknown as
+    { registerResource(req: Request, callback: unknown): unknown } | undefined;
   if (!monitor) return;
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, callback) => {
@@ -222,7 +255,9 @@ function isDeclarationError(e: unknown): e is DeclarationError {
 
 /** Every missing key in one message: the file to add them to, and how. */
 function missingConfigError(keys: string[], ctx: ProgramContext): RenderError {
-  const where = ctx.stackExists ? shown(ctx.stackPath) : `${shown(ctx.stackPath)} (stack "${ctx.stack}"; the file does not exist yet)`;
+  const where = ctx.stackExists
+    ? shown(ctx.stackPath)
+    : `${shown(ctx.stackPath)} (stack "${ctx.stack}"; the file does not exist yet)`;
   const which = keys.length === 1 ? `config key ${keys[0]} is` : `config keys ${keys.join(", ")} are`;
   return new RenderError(
     `${which} missing from ${where}. The offline engine reads config only from that file: ` +

@@ -75,7 +75,8 @@ export function checkReplaceable(dir: string, shown: string): void {
  */
 export function replaceOutDir(outDir: string, shown: string, files: Array<{ path: string; content: string }>): void {
   const clashing = clashingPaths([...files, { path: MARKER_FILE }]);
-  if (clashing.length) throw new Error(`render: two review files would share the path ${clashing.join(", ")}; nothing was written`);
+  if (clashing.length)
+    throw new Error(`render: two review files would share the path ${clashing.join(", ")}; nothing was written`);
   const parent = path.dirname(outDir);
   const base = path.basename(outDir);
   fs.mkdirSync(parent, { recursive: true });

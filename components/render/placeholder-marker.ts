@@ -12,7 +12,10 @@ import type { Placeholder } from "./offline-engine";
  * a replacement can make a later value appear). The text is the same as replacing every value in turn;
  * the cost grows with the text and the values in it, not with all values times all texts.
  */
-export function placeholderMarker(placeholders: readonly Placeholder[]): { mark: (s: string) => string; occurring: (s: string) => Set<string> } {
+export function placeholderMarker(placeholders: readonly Placeholder[]): {
+  mark: (s: string) => string;
+  occurring: (s: string) => Set<string>;
+} {
   const sorted = [...placeholders].sort((a, b) => b.value.length - a.value.length);
   const ranks = new Map<string, number[]>();
   sorted.forEach((p, i) => ranks.set(p.value, [...(ranks.get(p.value) ?? []), i]));
@@ -47,7 +50,10 @@ export function placeholderMarker(placeholders: readonly Placeholder[]): { mark:
         continue;
       }
       text = next;
-      pending = [...occurring(text)].flatMap((v) => ranks.get(v)!).filter((k) => k > i).sort((a, b) => a - b);
+      pending = [...occurring(text)]
+        .flatMap((v) => ranks.get(v)!)
+        .filter((k) => k > i)
+        .sort((a, b) => a - b);
     }
     return text;
   };
@@ -60,7 +66,10 @@ export function placeholderMarker(placeholders: readonly Placeholder[]): { mark:
  * continuation can match (they start with different characters), so the first match is the longest.
  */
 function longestFirst(values: string[]): string {
-  interface Node { next: Map<string, Node>; end: boolean }
+  interface Node {
+    next: Map<string, Node>;
+    end: boolean;
+  }
   const root: Node = { next: new Map(), end: false };
   for (const v of values) {
     let n = root;

@@ -6,10 +6,14 @@ import { RenderError } from "./render-error";
 /** Reading a Pulumi program directory's YAML files, with errors that name the file. */
 
 /** The project file of a program directory and the path of a stack's config file. */
-export function readProject(dir: string, stack: string): { project: string; projectFile: Record<string, unknown>; stackPath: string } {
+export function readProject(
+  dir: string,
+  stack: string,
+): { project: string; projectFile: Record<string, unknown>; stackPath: string } {
   const projectPath = path.join(dir, "Pulumi.yaml");
   const projectFile = readYamlMapping(projectPath);
-  if (typeof projectFile.name !== "string" || !projectFile.name) throw new RenderError(`${shown(projectPath)} has no \`name:\``);
+  if (typeof projectFile.name !== "string" || !projectFile.name)
+    throw new RenderError(`${shown(projectPath)} has no \`name:\``);
   const configDir = typeof projectFile.stackConfigDir === "string" ? projectFile.stackConfigDir : "";
   return { project: projectFile.name, projectFile, stackPath: path.join(dir, configDir, `Pulumi.${stack}.yaml`) };
 }
@@ -34,7 +38,7 @@ export function readYamlMapping(file: string): Record<string, unknown> {
     throw e;
   }
   if (doc === null || doc === undefined) return {};
-  if (typeof doc !== "object" || Array.isArray(doc)) throw new RenderError(`${shown(file)}: expected a mapping of key: value at the top`);
+  if (typeof doc !== "object" || Array.isArray(doc))
+    throw new RenderError(`${shown(file)}: expected a mapping of key: value at the top`);
   return doc as Record<string, unknown>;
 }
-

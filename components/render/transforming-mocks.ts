@@ -26,7 +26,10 @@ export function withTransforms<M extends pulumi.runtime.Mocks>(inner: M): pulumi
         }
       }
       // Output's own promise (internal, not typed): resolves unknowns too, where `apply` would never run.
-      const resolved = props === args.inputs ? props : await (pulumi.output(props) as unknown as { promise(): Promise<unknown> }).promise();
+      const resolved =
+        props === args.inputs
+          ? props
+          : await (pulumi.output(props) as unknown as { promise(): Promise<unknown> }).promise();
       const inputs = (resolved ?? {}) as Record<string, unknown>;
       return inner.newResource({ ...args, inputs });
     },

@@ -18,7 +18,8 @@ export function describeRemoteComponent(type: string, inputs: Obj): Fact[] {
     else if (v !== undefined && v !== null) leaves.push(`${at} = ${typeof v === "string" ? v : JSON.stringify(v)}`);
   };
   walk(inputs, "");
-  const listed = leaves.length > MAX_LISTED ? [...leaves.slice(0, MAX_LISTED), `… and ${leaves.length - MAX_LISTED} more`] : leaves;
+  const listed =
+    leaves.length > MAX_LISTED ? [...leaves.slice(0, MAX_LISTED), `… and ${leaves.length - MAX_LISTED} more`] : leaves;
   return [
     fact(
       "remote component",

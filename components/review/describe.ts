@@ -64,7 +64,12 @@ export function fact(label: string, ...values: string[]): Fact {
 
 /** A review file holding `value` as indented JSON; `about` is its line in the folder's README. */
 export function jsonFile(path: string, value: unknown, about: string, qualified?: string): Artifact {
-  return { path, content: `${JSON.stringify(value, null, 2)}\n`, about, ...(qualified !== undefined ? { qualified } : {}) };
+  return {
+    path,
+    content: `${JSON.stringify(value, null, 2)}\n`,
+    about,
+    ...(qualified !== undefined ? { qualified } : {}),
+  };
 }
 
 /** A policy document from its JSON input; undefined when it is not readable offline. */
@@ -79,19 +84,25 @@ export function policyDocument(json: unknown): Obj | undefined {
 
 /** Each statement of a policy: effect and actions, then who, on what, and under which conditions. */
 export function statementFacts(doc: Obj | undefined, kind: "trust" | "grant"): Fact[] {
-  if (!doc) return [fact(kind, "NOT READABLE offline (a Pulumi secret, or not a JSON policy): review it in the program")];
+  if (!doc)
+    return [fact(kind, "NOT READABLE offline (a Pulumi secret, or not a JSON policy): review it in the program")];
   const facts: Fact[] = [];
   for (const s of [doc.Statement].flat() as Obj[]) {
-    const actions = s.Action !== undefined ? [s.Action].flat().join(", ") : `every action except ${[s.NotAction].flat().join(", ")}`;
+    const actions =
+      s.Action !== undefined ? [s.Action].flat().join(", ") : `every action except ${[s.NotAction].flat().join(", ")}`;
     facts.push(fact(kind, `${s.Effect} ${actions}${s.Sid ? ` (${s.Sid})` : ""}`));
     if (s.Principal !== undefined) {
-      const who = typeof s.Principal === "string" ? [s.Principal] : Object.entries(s.Principal as Obj).flatMap(([k, v]) => [v].flat().map((x) => `${k} ${x}`));
+      const who =
+        typeof s.Principal === "string"
+          ? [s.Principal]
+          : Object.entries(s.Principal as Obj).flatMap(([k, v]) => [v].flat().map((x) => `${k} ${x}`));
       facts.push(fact("  by", ...who));
     }
     if (s.Resource !== undefined) facts.push(fact("  on", ...[s.Resource].flat().map(String)));
     if (s.NotResource !== undefined) facts.push(fact("  on all but", ...[s.NotResource].flat().map(String)));
     const conditions = Object.entries((s.Condition ?? {}) as Obj).flatMap(([op, kv]) =>
-      Object.entries(kv as Obj).map(([k, v]) => `${op} ${k} = ${[v].flat().join(" or ")}`));
+      Object.entries(kv as Obj).map(([k, v]) => `${op} ${k} = ${[v].flat().join(" or ")}`),
+    );
     if (conditions.length) facts.push(fact("  if", ...conditions));
   }
   return facts;

@@ -14,7 +14,13 @@ export type Invent = (value: string, what: string) => string;
 /** What one cloud's (or platform's) mocked provider answers offline, beyond a resource's inputs. */
 export interface OfflineProvider {
   /** Outputs a resource of `type` gets (an empty object for types it does not know). */
-  state?(type: string, name: string, inputs: Record<string, unknown>, scope: OfflineScope, invent: Invent): Record<string, unknown>;
+  state?(
+    type: string,
+    name: string,
+    inputs: Record<string, unknown>,
+    scope: OfflineScope,
+    invent: Invent,
+  ): Record<string, unknown>;
   /** The answer to an invoke, or undefined for a token it does not know. */
   call?(token: string, inputs: Record<string, unknown>, scope: OfflineScope): Record<string, unknown> | undefined;
 }

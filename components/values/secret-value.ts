@@ -28,7 +28,9 @@ export function rotationPeriodStart(nowMs: number, everyDays: number, seed: stri
  */
 export function rotationKeeper(s: NormalizedSecret, base: string, nowMs = Date.now()): string | undefined {
   const days = s.generate?.rotateEveryDays;
-  return days === undefined ? undefined : rotationPeriodStart(nowMs, days, `${pulumi.getProject()}/${pulumi.getStack()}/${base}`);
+  return days === undefined
+    ? undefined
+    : rotationPeriodStart(nowMs, days, `${pulumi.getProject()}/${pulumi.getStack()}/${base}`);
 }
 
 /** The value to store: the user's, or one generated at `pulumi up` (never seen by the program). */
@@ -37,19 +39,25 @@ export function secretValue(parent: pulumi.Resource, base: string, s: Normalized
   const g = s.generate!;
   const rotation = rotationKeeper(s, base);
   if (g.type === "password") {
-    return new random.RandomPassword(`${base}-password`, {
-      length: g.length,
-      lower: g.lower,
-      upper: g.upper,
-      numeric: g.numeric,
-      special: g.special,
-      ...(g.special ? { overrideSpecial: g.specialCharacters } : {}),
-      ...(rotation !== undefined ? { keepers: { rotation } } : {}),
-    }, { parent }).result;
+    return new random.RandomPassword(
+      `${base}-password`,
+      {
+        length: g.length,
+        lower: g.lower,
+        upper: g.upper,
+        numeric: g.numeric,
+        special: g.special,
+        ...(g.special ? { overrideSpecial: g.specialCharacters } : {}),
+        ...(rotation !== undefined ? { keepers: { rotation } } : {}),
+      },
+      { parent },
+    ).result;
   }
-  const key = new tls.PrivateKey(`${base}-key`, g.type === "rsa"
-    ? { algorithm: "RSA", rsaBits: g.rsaBits }
-    : { algorithm: "ECDSA", ecdsaCurve: g.ecdsaCurve }, { parent, ...(rotation !== undefined ? { replacementTrigger: rotation } : {}) });
+  const key = new tls.PrivateKey(
+    `${base}-key`,
+    g.type === "rsa" ? { algorithm: "RSA", rsaBits: g.rsaBits } : { algorithm: "ECDSA", ecdsaCurve: g.ecdsaCurve },
+    { parent, ...(rotation !== undefined ? { replacementTrigger: rotation } : {}) },
+  );
   return pulumi
     .all([key.privateKeyPemPkcs8, key.publicKeyPem])
     .apply(([priv, pub]) => JSON.stringify({ [KEY_PAIR_JSON_KEYS.private]: priv, [KEY_PAIR_JSON_KEYS.public]: pub }));

@@ -4,5 +4,17 @@
  * Imported from `secret-mount`.
  * @module Adoption
  */
-export { adoptPodTemplate, ADOPTED_BY_ANNOTATION, TIGHTENED_ANNOTATION, type PodWiring, type AdoptTarget, type Adopted } from "../../components/kubernetes/adopt";
-export { adoptTransform, MOUNT_ANNOTATION, type AdoptSelection, type TransformContext } from "../../components/kubernetes/adopt-transform";
+export {
+  adoptPodTemplate,
+  ADOPTED_BY_ANNOTATION,
+  TIGHTENED_ANNOTATION,
+  type PodWiring,
+  type AdoptTarget,
+  type Adopted,
+} from "../../components/kubernetes/adopt";
+export {
+  adoptTransform,
+  MOUNT_ANNOTATION,
+  type AdoptSelection,
+  type TransformContext,
+} from "../../components/kubernetes/adopt-transform";

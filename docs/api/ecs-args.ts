@@ -4,6 +4,13 @@
  * @module ECS args
  */
 export type {
-  EcsFetchContainer, EcsHealthCheck, EcsLogConfiguration, EcsNativeSecret, EcsNetwork, EcsPortMapping, EcsService, TaskContainer,
+  EcsFetchContainer,
+  EcsHealthCheck,
+  EcsLogConfiguration,
+  EcsNativeSecret,
+  EcsNetwork,
+  EcsPortMapping,
+  EcsService,
+  TaskContainer,
 } from "../../components/platforms/ecs/args";
 export { EcsLaunchType, EcsLogDriver, EcsPortProtocol } from "../../components/platforms/ecs/args";

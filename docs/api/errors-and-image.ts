@@ -4,4 +4,8 @@
  * @module Errors and the fetch image
  */
 export { DeclarationError, type DeclarationProblem } from "../../components/core/declaration-error";
-export { RELEASED_FETCH_IMAGE, defaultFetchImage, type FetchImageRecord } from "../../components/kubernetes/fetch-image";
+export {
+  RELEASED_FETCH_IMAGE,
+  defaultFetchImage,
+  type FetchImageRecord,
+} from "../../components/kubernetes/fetch-image";

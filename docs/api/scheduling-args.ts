@@ -5,7 +5,25 @@
  * @module Scheduling args
  */
 export type {
-  Affinity, LabelSelector, LabelSelectorRequirement, NodeAffinity, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, PodAffinity,
-  PodAffinityTerm, PreferredSchedulingTerm, Toleration, TopologySpreadConstraint, WeightedPodAffinityTerm,
+  Affinity,
+  LabelSelector,
+  LabelSelectorRequirement,
+  NodeAffinity,
+  NodeSelector,
+  NodeSelectorRequirement,
+  NodeSelectorTerm,
+  PodAffinity,
+  PodAffinityTerm,
+  PreferredSchedulingTerm,
+  Toleration,
+  TopologySpreadConstraint,
+  WeightedPodAffinityTerm,
 } from "../../components/core/scheduling-args";
-export { LabelSelectorOperator, NodeInclusionPolicy, NodeSelectorOperator, TaintEffect, TolerationOperator, WhenUnsatisfiable } from "../../components/core/scheduling-args";
+export {
+  LabelSelectorOperator,
+  NodeInclusionPolicy,
+  NodeSelectorOperator,
+  TaintEffect,
+  TolerationOperator,
+  WhenUnsatisfiable,
+} from "../../components/core/scheduling-args";

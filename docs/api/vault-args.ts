@@ -4,4 +4,10 @@
  * `secret-mount`.
  * @module Vault args
  */
-export type { VaultBackend, VaultPolicy, VaultRole, VaultSecret, VaultStoreArgs } from "../../components/stores/vault/args";
+export type {
+  VaultBackend,
+  VaultPolicy,
+  VaultRole,
+  VaultSecret,
+  VaultStoreArgs,
+} from "../../components/stores/vault/args";

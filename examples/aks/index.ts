@@ -27,15 +27,17 @@ const billing = new SecretMountedWorkload("billing-api", {
     // A value you supply as a Pulumi secret (pulumi config set --secret stripeApiKey …).
     { name: "stripe-api-key", value: config.requireSecret("stripeApiKey"), files: [{ path: "stripe/api-key" }] },
   ],
-  containers: [{
-    name: "api",
-    image: config.get("image") ?? "mcr.microsoft.com/cbl-mariner/busybox:2.0",
-    // Stand-in for the real app: shows the files and waits. Replace with your image.
-    command: ["sh", "-c", "ls -lL /run/secrets/app /run/secrets/app/stripe && exec sleep 86400"],
-    runAsUser: 10001,
-    ports: [{ name: "http", containerPort: 8080 }],
-    resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
-  }],
+  containers: [
+    {
+      name: "api",
+      image: config.get("image") ?? "mcr.microsoft.com/cbl-mariner/busybox:2.0",
+      // Stand-in for the real app: shows the files and waits. Replace with your image.
+      command: ["sh", "-c", "ls -lL /run/secrets/app /run/secrets/app/stripe && exec sleep 86400"],
+      runAsUser: 10001,
+      ports: [{ name: "http", containerPort: 8080 }],
+      resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
+    },
+  ],
   envFile: { vars: { DB_PASSWORD: "db-password" } },
   // The fetch image you built and pushed, pinned by digest.
   fetch: { image: config.require("fetchImage") },
@@ -46,5 +48,5 @@ export const vaultUri = billing.vaultUri;
 export const roleAssignments = billing.roleAssignments;
 export const federatedCredential = billing.federatedCredential;
 export const workloadName = billing.workloadName;
-export const selectorLabels = billing.selectorLabels;   // a Service's selector
+export const selectorLabels = billing.selectorLabels; // a Service's selector
 export const fetchSpec = billing.fetchSpec;

@@ -14,7 +14,10 @@ const vpcCidr = "10.0.0.0/16";
 // The network, the cluster and the load balancer, as an ECS program makes them with awsx.
 // Private subnets reach ECR, Secrets Manager, SSM and CloudWatch Logs through the NAT gateway
 // (one for the VPC here; "OnePerAz" for production).
-const vpc = new awsx.ec2.Vpc("billing", { cidrBlock: vpcCidr, natGateways: { strategy: awsx.ec2.NatGatewayStrategy.Single } });
+const vpc = new awsx.ec2.Vpc("billing", {
+  cidrBlock: vpcCidr,
+  natGateways: { strategy: awsx.ec2.NatGatewayStrategy.Single },
+});
 const cluster = new aws.ecs.Cluster("billing");
 
 const lbSecurityGroup = new aws.ec2.SecurityGroup("billing-lb", {
@@ -60,7 +63,11 @@ const billing = new SecretMountedTask("billing-api", {
       ],
     },
     // An SSM SecureString parameter.
-    { name: "feature-flags", aws: { store: "ssm-parameter" }, generate: { type: "password", length: 24, special: false } },
+    {
+      name: "feature-flags",
+      aws: { store: "ssm-parameter" },
+      generate: { type: "password", length: 24, special: false },
+    },
   ],
   containers: [
     {

@@ -28,17 +28,23 @@ const billing = new SecretMountedWorkload("billing-api", {
       ],
     },
     // An SSM SecureString parameter.
-    { name: "feature-flags", aws: { store: "ssm-parameter" }, generate: { type: "password", length: 24, special: false } },
+    {
+      name: "feature-flags",
+      aws: { store: "ssm-parameter" },
+      generate: { type: "password", length: 24, special: false },
+    },
   ],
-  containers: [{
-    name: "api",
-    image: config.get("image") ?? "public.ecr.aws/docker/library/busybox:1.37",
-    // Stand-in for the real app: shows the files and waits. Replace with your image.
-    command: ["sh", "-c", "ls -lL /run/secrets/app /run/secrets/app/stripe && exec sleep 86400"],
-    runAsUser: 10001,
-    ports: [{ name: "http", containerPort: 8080 }],
-    resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
-  }],
+  containers: [
+    {
+      name: "api",
+      image: config.get("image") ?? "public.ecr.aws/docker/library/busybox:1.37",
+      // Stand-in for the real app: shows the files and waits. Replace with your image.
+      command: ["sh", "-c", "ls -lL /run/secrets/app /run/secrets/app/stripe && exec sleep 86400"],
+      runAsUser: 10001,
+      ports: [{ name: "http", containerPort: 8080 }],
+      resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
+    },
+  ],
   // For apps that want env vars: a dotenv file built from the secret files.
   envFile: { vars: { DB_PASSWORD: "db-password" } },
   // The fetch image you built and pushed, pinned by digest (it holds the role that reads every secret).
@@ -48,7 +54,7 @@ const billing = new SecretMountedWorkload("billing-api", {
 export const roleArn = billing.roleArn;
 export const serviceAccountName = billing.serviceAccountName;
 export const workloadName = billing.workloadName;
-export const selectorLabels = billing.selectorLabels;   // a Service's selector
+export const selectorLabels = billing.selectorLabels; // a Service's selector
 export const mountPath = billing.mountPath;
 export const fetchSpec = billing.fetchSpec;
 export const permissionPolicy = billing.permissionPolicy;

@@ -20,7 +20,11 @@ const billing = new SecretMountedWorkload("billing-api", {
     { name: "db-password", generate: { type: "password", length: 32 } },
     // A key pair: stored as one JSON secret, written as two PEM files (signing-key.key, signing-key.pub).
     // Regional: stored only in europe-west4, read through secretmanager.europe-west4.rep.googleapis.com.
-    { name: "signing-key", generate: { type: "ecdsa", ecdsaCurve: "P256" }, gcp: { location: config.get("region") ?? "europe-west4" } },
+    {
+      name: "signing-key",
+      generate: { type: "ecdsa", ecdsaCurve: "P256" },
+      gcp: { location: config.get("region") ?? "europe-west4" },
+    },
     // An existing JSON secret (another project's), pinned to a version, fanned out into one file per key.
     {
       name: "stripe",
@@ -32,15 +36,17 @@ const billing = new SecretMountedWorkload("billing-api", {
       ],
     },
   ],
-  containers: [{
-    name: "api",
-    image: config.get("image") ?? "mirror.gcr.io/library/busybox:1.37",
-    // Stand-in for the real app: shows the files and waits. Replace with your image.
-    command: ["sh", "-c", "ls -lL /run/secrets/app /run/secrets/app/stripe && exec sleep 86400"],
-    runAsUser: 10001,
-    ports: [{ name: "http", containerPort: 8080 }],
-    resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
-  }],
+  containers: [
+    {
+      name: "api",
+      image: config.get("image") ?? "mirror.gcr.io/library/busybox:1.37",
+      // Stand-in for the real app: shows the files and waits. Replace with your image.
+      command: ["sh", "-c", "ls -lL /run/secrets/app /run/secrets/app/stripe && exec sleep 86400"],
+      runAsUser: 10001,
+      ports: [{ name: "http", containerPort: 8080 }],
+      resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
+    },
+  ],
   // For apps that want env vars: a dotenv file built from the secret files.
   envFile: { vars: { DB_PASSWORD: "db-password" } },
   // The fetch image you built and pushed, pinned by digest.
@@ -49,7 +55,7 @@ const billing = new SecretMountedWorkload("billing-api", {
 
 export const serviceAccountName = billing.serviceAccountName;
 export const workloadName = billing.workloadName;
-export const selectorLabels = billing.selectorLabels;   // a Service's selector
+export const selectorLabels = billing.selectorLabels; // a Service's selector
 export const mountPath = billing.mountPath;
 export const fetchSpec = billing.fetchSpec;
 export const iamMembers = billing.iamMembers;

@@ -34,7 +34,11 @@ const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-const load = () => os.loadavg().map((l) => l.toFixed(1)).join(" ");
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ");
 
 interface Sample {
   ms: number;
@@ -44,10 +48,15 @@ interface Sample {
   credentialCalls: number;
 }
 
-function runOnce(argv: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; ms: number; rssMiB: number; cpuMs: number; stderr: string }> {
+function runOnce(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; ms: number; rssMiB: number; cpuMs: number; stderr: string }> {
   return new Promise((resolve, reject) => {
     const rssFile = path.join(os.tmpdir(), `sm-bench-rss-${process.pid}`);
-    const [cmd, args] = TIME ? [TIME, ["-f", "%M %U %S", "-o", rssFile, process.execPath, ...argv]] : [process.execPath, argv];
+    const [cmd, args] = TIME
+      ? [TIME, ["-f", "%M %U %S", "-o", rssFile, process.execPath, ...argv]]
+      : [process.execPath, argv];
     const t0 = process.hrtime.bigint();
     const child = spawn(cmd, args, { env, stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
@@ -55,7 +64,9 @@ function runOnce(argv: string[], env: NodeJS.ProcessEnv): Promise<{ code: number
     child.on("error", reject);
     child.on("close", (code) => {
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-      const [kib, user, sys] = TIME ? fs.readFileSync(rssFile, "utf8").trim().split("\n").pop()!.split(" ").map(Number) : [NaN, NaN, NaN];
+      const [kib, user, sys] = TIME
+        ? fs.readFileSync(rssFile, "utf8").trim().split("\n").pop()!.split(" ").map(Number)
+        : [NaN, NaN, NaN];
       resolve({ code, ms, rssMiB: kib / 1024, cpuMs: (user + sys) * 1000, stderr });
     });
   });
@@ -82,7 +93,10 @@ async function main(): Promise<void> {
     version: 1,
     dir,
     mode,
-    files: Array.from({ length: n }, (_, i) => ({ path: `sm-${i}`, source: { type: "aws-secretsmanager", secretId: `bench/sm-${i}`, region: REGION } })),
+    files: Array.from({ length: n }, (_, i) => ({
+      path: `sm-${i}`,
+      source: { type: "aws-secretsmanager", secretId: `bench/sm-${i}`, region: REGION },
+    })),
   });
   let runNo = 0;
   const envFor = (spec: unknown, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
@@ -118,11 +132,15 @@ async function main(): Promise<void> {
           const before = aws.calls.length;
           const r = await runOnce(v.argv, envFor(specFor(n, dir), v.env));
           if (r.code !== 0) throw new Error(`${v.name}, ${n} secret(s): exit ${r.code}: ${r.stderr.slice(0, 500)}`);
-          if (fs.readdirSync(dir).filter((f) => f.startsWith("sm-")).length !== n) throw new Error(`${v.name}: not every file was written`);
+          if (fs.readdirSync(dir).filter((f) => f.startsWith("sm-")).length !== n)
+            throw new Error(`${v.name}: not every file was written`);
           const calls = aws.calls.slice(before);
           const credentialCalls = calls.filter((c) => c.op === "container-credentials").length;
           const key = `${v.name}|${n}`;
-          samples.set(key, [...(samples.get(key) ?? []), { ms: r.ms, rssMiB: r.rssMiB, cpuMs: r.cpuMs, storeCalls: calls.length - credentialCalls, credentialCalls }]);
+          samples.set(key, [
+            ...(samples.get(key) ?? []),
+            { ms: r.ms, rssMiB: r.rssMiB, cpuMs: r.cpuMs, storeCalls: calls.length - credentialCalls, credentialCalls },
+          ]);
           fs.rmSync(dir, { recursive: true, force: true });
         }
       }
@@ -132,9 +150,15 @@ async function main(): Promise<void> {
 
     const sidecar = await measureSidecar(work, (spec, extra) => envFor(spec, extra), specFor);
 
-    console.log(`\n${os.cpus()[0]?.model ?? "cpu"} × ${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${os.release()}, Node ${process.version}`);
-    console.log(`${RUNS} alternating rounds in ${seconds} s; load average (1/5/15 min) before ${loadBefore}, after ${loadAfter}; ${LATENCY_MS} ms added per request, HTTPS to the store`);
-    console.log("\n| program | secrets | wall (median) | × floor | CPU user+sys (median) | API calls (store + credentials) | peak RSS (median) | × floor |");
+    console.log(
+      `\n${os.cpus()[0]?.model ?? "cpu"} × ${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${os.release()}, Node ${process.version}`,
+    );
+    console.log(
+      `${RUNS} alternating rounds in ${seconds} s; load average (1/5/15 min) before ${loadBefore}, after ${loadAfter}; ${LATENCY_MS} ms added per request, HTTPS to the store`,
+    );
+    console.log(
+      "\n| program | secrets | wall (median) | × floor | CPU user+sys (median) | API calls (store + credentials) | peak RSS (median) | × floor |",
+    );
     console.log("|---|---|---|---|---|---|---|---|");
     for (const n of SIZES) {
       const floor = samples.get(`${available[0].name}|${n}`);
@@ -146,13 +170,20 @@ async function main(): Promise<void> {
         const rss = median(s.map((x) => x.rssMiB));
         const cpu = median(s.map((x) => x.cpuMs));
         const calls = `${median(s.map((x) => x.storeCalls))} + ${median(s.map((x) => x.credentialCalls))}`;
-        console.log(`| ${v.name} | ${n} | ${ms.toFixed(0)} ms | ${(ms / floorMs).toFixed(2)} | ${cpu.toFixed(0)} ms | ${calls} | ${rss.toFixed(1)} MiB | ${(rss / floorRss).toFixed(2)} |`);
+        console.log(
+          `| ${v.name} | ${n} | ${ms.toFixed(0)} ms | ${(ms / floorMs).toFixed(2)} | ${cpu.toFixed(0)} ms | ${calls} | ${rss.toFixed(1)} MiB | ${(rss / floorRss).toFixed(2)} |`,
+        );
       }
     }
-    console.log(`\nRefresh sidecar (${sidecar.what}): ${sidecar.cycles} cycles of 50 secrets every ${sidecar.intervalMs / 1000} s`);
-    console.log("\n| sidecar | steady RSS (median; anonymous + file-backed) | highest RSS | CPU per cycle | CPU between cycles |");
+    console.log(
+      `\nRefresh sidecar (${sidecar.what}): ${sidecar.cycles} cycles of 50 secrets every ${sidecar.intervalMs / 1000} s`,
+    );
+    console.log(
+      "\n| sidecar | steady RSS (median; anonymous + file-backed) | highest RSS | CPU per cycle | CPU between cycles |",
+    );
     console.log("|---|---|---|---|---|");
-    for (const row of sidecar.rows) console.log(`| ${row.name} | ${row.rss} | ${row.max} | ${row.cpuPerCycle} | ${row.idle} |`);
+    for (const row of sidecar.rows)
+      console.log(`| ${row.name} | ${row.rss} | ${row.max} | ${row.cpuPerCycle} | ${row.idle} |`);
     for (const s of skipped) console.log(`\n(not measured: ${s})`);
   } finally {
     front.close();
@@ -169,7 +200,12 @@ function procStats(pid: number): { rss: number; anon: number; file: number; cpuT
   const kb = (k: string) => Number(/(\d+) kB/.exec(status.split("\n").find((l) => l.startsWith(`${k}:`)) ?? "")?.[1]);
   const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return { rss: kb("VmRSS"), anon: kb("RssAnon"), file: kb("RssFile"), cpuTicks: Number(fields[11]) + Number(fields[12]) };
+  return {
+    rss: kb("VmRSS"),
+    anon: kb("RssAnon"),
+    file: kb("RssFile"),
+    cpuTicks: Number(fields[11]) + Number(fields[12]),
+  };
 }
 
 /**
@@ -182,7 +218,12 @@ async function measureSidecar(
   work: string,
   envFor: (spec: unknown, extra?: NodeJS.ProcessEnv) => NodeJS.ProcessEnv,
   specFor: (n: number, dir: string, mode?: string) => unknown,
-): Promise<{ what: string; cycles: number; intervalMs: number; rows: { name: string; rss: string; max: string; cpuPerCycle: string; idle: string }[] }> {
+): Promise<{
+  what: string;
+  cycles: number;
+  intervalMs: number;
+  rows: { name: string; rss: string; max: string; cpuPerCycle: string; idle: string }[];
+}> {
   const intervalMs = 2000;
   const warmup = 3;
   const cycles = Number(process.env.BENCH_SIDECAR_CYCLES ?? 10);
@@ -190,7 +231,10 @@ async function measureSidecar(
   const rows = [];
   for (const v of variants.filter((x) => x.sidecar && x.argv.length > 0)) {
     const dir = path.join(work, `sidecar-${v.name.replace(/\W+/g, "-")}`);
-    const child = spawn(process.execPath, v.argv, { env: envFor(specFor(50, dir, "refresh"), { ...v.env, SECRET_MOUNT_REFRESH_MS: String(intervalMs) }), stdio: ["ignore", "pipe", "ignore"] });
+    const child = spawn(process.execPath, v.argv, {
+      env: envFor(specFor(50, dir, "refresh"), { ...v.env, SECRET_MOUNT_REFRESH_MS: String(intervalMs) }),
+      stdio: ["ignore", "pipe", "ignore"],
+    });
     const pid = child.pid as number;
     const rss: number[] = [];
     const anon: number[] = [];

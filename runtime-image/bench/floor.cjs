@@ -51,7 +51,15 @@ function sign(creds, region, service, url, target, body) {
     "x-amz-target": target,
   };
   const names = Object.keys(headers).sort();
-  const canonical = ["POST", u.pathname || "/", "", ...names.map((n) => `${n}:${headers[n]}`), "", names.join(";"), sha256(body)].join("\n");
+  const canonical = [
+    "POST",
+    u.pathname || "/",
+    "",
+    ...names.map((n) => `${n}:${headers[n]}`),
+    "",
+    names.join(";"),
+    sha256(body),
+  ].join("\n");
   const scope = `${day}/${region}/${service}/aws4_request`;
   const toSign = ["AWS4-HMAC-SHA256", amzDate, scope, sha256(canonical)].join("\n");
   const key = hmac(hmac(hmac(hmac(`AWS4${creds.SecretAccessKey}`, day), region), service), "aws4_request");
@@ -79,7 +87,8 @@ function writeSet(dir, files) {
   fsyncDir(gen);
   fs.symlinkSync(path.basename(gen), path.join(dir, "..data_tmp"));
   fs.renameSync(path.join(dir, "..data_tmp"), path.join(dir, "..data"));
-  for (const top of new Set(files.map((f) => f.path.split("/")[0]))) fs.symlinkSync(path.join("..data", top), path.join(dir, top));
+  for (const top of new Set(files.map((f) => f.path.split("/")[0])))
+    fs.symlinkSync(path.join("..data", top), path.join(dir, top));
   fsyncDir(dir);
 }
 
@@ -91,7 +100,12 @@ async function main() {
   const agent = new https.Agent({ keepAlive: true });
   const call = (target, input) => {
     const body = JSON.stringify(input);
-    return request(endpoint, { method: "POST", headers: sign(creds, region, "secretsmanager", endpoint, `secretsmanager.${target}`, body), body, agent });
+    return request(endpoint, {
+      method: "POST",
+      headers: sign(creds, region, "secretsmanager", endpoint, `secretsmanager.${target}`, body),
+      body,
+      agent,
+    });
   };
   const ids = spec.files.map((f) => f.source.secretId);
   const values = new Map();
@@ -108,7 +122,10 @@ async function main() {
       }),
     );
   }
-  writeSet(spec.dir, spec.files.map((f) => ({ path: f.path, bytes: Buffer.from(values.get(f.source.secretId), "utf8") })));
+  writeSet(
+    spec.dir,
+    spec.files.map((f) => ({ path: f.path, bytes: Buffer.from(values.get(f.source.secretId), "utf8") })),
+  );
   agent.destroy();
 }
 

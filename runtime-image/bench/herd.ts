@@ -34,7 +34,8 @@ const N = Number(process.env.BENCH_HERD_N ?? 200);
 const WAVE = Number(process.env.BENCH_HERD_WAVE ?? 25);
 /** Limits divided by: one number for every store, or per store ("ssm=10,keyvault=30"). */
 const SCALES = (process.env.BENCH_HERD_SCALE ?? "1").split(",").map((x) => x.split("="));
-const scaleOf = (key: string) => Number(SCALES.find((x) => x.length === 2 && x[0] === key)?.[1] ?? SCALES.find((x) => x.length === 1)?.[0] ?? 1);
+const scaleOf = (key: string) =>
+  Number(SCALES.find((x) => x.length === 2 && x[0] === key)?.[1] ?? SCALES.find((x) => x.length === 1)?.[0] ?? 1);
 /** Histogram rows (BENCH_HERD_BUCKET_MS, default 1 s). */
 const BUCKET_MS = Number(process.env.BENCH_HERD_BUCKET_MS ?? 1000);
 const DEADLINE_S = 60;
@@ -54,7 +55,11 @@ const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.max(0, Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1))];
 };
-const load = () => os.loadavg().map((l) => l.toFixed(1)).join(" ");
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ");
 
 async function main(): Promise<void> {
   if (!fs.existsSync(BUNDLE)) throw new Error("run `npm run build` first (runtime-image/dist/fetch.js)");
@@ -62,10 +67,20 @@ async function main(): Promise<void> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), "sm-herd-home-"));
   const pki = makeTestPki();
   const aws = await new AwsDouble().start();
-  const awsEnv = { ...aws.podIdentityEnv(home), AWS_CONFIG_FILE: path.join(home, "none"), AWS_SHARED_CREDENTIALS_FILE: path.join(home, "none"), AWS_EC2_METADATA_DISABLED: "true" };
+  const awsEnv = {
+    ...aws.podIdentityEnv(home),
+    AWS_CONFIG_FILE: path.join(home, "none"),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(home, "none"),
+    AWS_EC2_METADATA_DISABLED: "true",
+  };
   const tokenFile = path.join(home, "azure-identity-token");
   fs.writeFileSync(tokenFile, "eyJhbGciOiJSUzI1NiJ9.projected-sa-token.sig\n");
-  const az = await new AzureDoubles({ pki, tenantId: "00000000-0000-0000-0000-0000000000aa", clientId: "00000000-0000-0000-0000-0000000000bb", tokenFile }).start();
+  const az = await new AzureDoubles({
+    pki,
+    tenantId: "00000000-0000-0000-0000-0000000000aa",
+    clientId: "00000000-0000-0000-0000-0000000000bb",
+    tokenFile,
+  }).start();
   const g = await new GcpDoubles().start();
   for (let i = 0; i < N * 3; i++) {
     aws.putSecret(`herd/s-${i}`, `value-${i}`);
@@ -73,30 +88,66 @@ async function main(): Promise<void> {
     az.secrets.set(`s-${i}`, { value: `value-${i}`, version: "v1" });
     g.versions.set(`projects/acme-prod/secrets/s-${i}/versions/latest`, { data: `value-${i}`, version: 1 });
   }
-  const three = (i: number, source: (k: number) => unknown) => [0, 1, 2].map((k) => ({ path: `f-${k}`, source: source(i * 3 + k) }));
+  const three = (i: number, source: (k: number) => unknown) =>
+    [0, 1, 2].map((k) => ({ path: `f-${k}`, source: source(i * 3 + k) }));
   const stores: Store[] = [
     {
-      key: "sm-batch", name: "Secrets Manager, 3 secrets (BatchGetSecretValue)", limitText: "100/s batch, 10,000/s get", limits: [new RateLimit(100, 1000), new RateLimit(10_000, 1000)],
+      key: "sm-batch",
+      name: "Secrets Manager, 3 secrets (BatchGetSecretValue)",
+      limitText: "100/s batch, 10,000/s get",
+      limits: [new RateLimit(100, 1000), new RateLimit(10_000, 1000)],
       pod: (i) => ({ files: three(i, (k) => ({ type: "aws-secretsmanager", secretId: `herd/s-${k}` })), env: awsEnv }),
     },
     {
-      key: "sm-get", name: "Secrets Manager, 1 secret (GetSecretValue)", limitText: "10,000/s", limits: [new RateLimit(100, 1000), new RateLimit(10_000, 1000)],
-      pod: (i) => ({ files: [{ path: "f-0", source: { type: "aws-secretsmanager", secretId: `herd/s-${i}` } }], env: awsEnv }),
-    },
-    {
-      key: "ssm", name: "SSM Parameter Store, 3 parameters (GetParameters)", limitText: "40/s shared", limits: [new RateLimit(40, 1000)],
-      pod: (i) => ({ files: three(i, (k) => ({ type: "aws-ssm", name: `/herd/p-${k}` })), env: awsEnv }),
-    },
-    {
-      key: "keyvault", name: "Key Vault, 3 secrets", limitText: "4,000 / 10 s per vault", limits: [new RateLimit(4_000, 10_000)],
+      key: "sm-get",
+      name: "Secrets Manager, 1 secret (GetSecretValue)",
+      limitText: "10,000/s",
+      limits: [new RateLimit(100, 1000), new RateLimit(10_000, 1000)],
       pod: (i) => ({
-        files: three(i, (k) => ({ type: "azure-keyvault", vaultUrl: az.vaultUrl, name: `s-${k}`, disableChallengeResourceVerification: true })),
-        env: { AZURE_CLIENT_ID: "00000000-0000-0000-0000-0000000000bb", AZURE_TENANT_ID: "00000000-0000-0000-0000-0000000000aa", AZURE_FEDERATED_TOKEN_FILE: tokenFile, AZURE_AUTHORITY_HOST: az.authorityHost, NODE_EXTRA_CA_CERTS: pki.caFile },
+        files: [{ path: "f-0", source: { type: "aws-secretsmanager", secretId: `herd/s-${i}` } }],
+        env: awsEnv,
       }),
     },
     {
-      key: "gcp", name: "Secret Manager (Google), 3 secrets", limitText: "90,000 / min per project", limits: [new RateLimit(90_000, 60_000)],
-      pod: (i) => ({ files: three(i, (k) => ({ type: "gcp-secretmanager", name: `projects/acme-prod/secrets/s-${k}/versions/latest` })), env: { GCE_METADATA_HOST: g.metadataHost, CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER: `${g.endpoint}/` } }),
+      key: "ssm",
+      name: "SSM Parameter Store, 3 parameters (GetParameters)",
+      limitText: "40/s shared",
+      limits: [new RateLimit(40, 1000)],
+      pod: (i) => ({ files: three(i, (k) => ({ type: "aws-ssm", name: `/herd/p-${k}` })), env: awsEnv }),
+    },
+    {
+      key: "keyvault",
+      name: "Key Vault, 3 secrets",
+      limitText: "4,000 / 10 s per vault",
+      limits: [new RateLimit(4_000, 10_000)],
+      pod: (i) => ({
+        files: three(i, (k) => ({
+          type: "azure-keyvault",
+          vaultUrl: az.vaultUrl,
+          name: `s-${k}`,
+          disableChallengeResourceVerification: true,
+        })),
+        env: {
+          AZURE_CLIENT_ID: "00000000-0000-0000-0000-0000000000bb",
+          AZURE_TENANT_ID: "00000000-0000-0000-0000-0000000000aa",
+          AZURE_FEDERATED_TOKEN_FILE: tokenFile,
+          AZURE_AUTHORITY_HOST: az.authorityHost,
+          NODE_EXTRA_CA_CERTS: pki.caFile,
+        },
+      }),
+    },
+    {
+      key: "gcp",
+      name: "Secret Manager (Google), 3 secrets",
+      limitText: "90,000 / min per project",
+      limits: [new RateLimit(90_000, 60_000)],
+      pod: (i) => ({
+        files: three(i, (k) => ({
+          type: "gcp-secretmanager",
+          name: `projects/acme-prod/secrets/s-${k}/versions/latest`,
+        })),
+        env: { GCE_METADATA_HOST: g.metadataHost, CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER: `${g.endpoint}/` },
+      }),
     },
   ];
   const only = process.env.BENCH_HERD_STORES?.split(",");
@@ -166,18 +217,29 @@ async function main(): Promise<void> {
         peak = Math.max(peak, b - a + 1);
       }
       if (throttled > 0) {
-        waitRows.push(`| ${store.name} | ${waits.length} | ${percentile(waits, 0)} ms | ${percentile(waits, 10)} ms | ${percentile(waits, 50)} ms | ${percentile(waits, 90)} ms | ${Math.max(...waits)} ms | ${peak} |`);
+        waitRows.push(
+          `| ${store.name} | ${waits.length} | ${percentile(waits, 0)} ms | ${percentile(waits, 10)} ms | ${percentile(waits, 50)} ms | ${percentile(waits, 90)} ms | ${Math.max(...waits)} ms | ${peak} |`,
+        );
       }
       const s = (ms: number | undefined) => (ms === undefined ? "–" : `${(ms / 1000).toFixed(1)} s`);
-      rows.push(`| ${store.name} | ${store.limitText}${scale !== 1 ? ` ÷ ${scale}` : ""} | ${N} | ${failures.length ? `${failures.length} (${causes})` : "0"} | ${s(percentile(times, 50))} | ${s(percentile(times, 99))} | ${s(times.length ? Math.max(...times) : undefined)} | ${log.length} | ${throttled} | ${throttledClients.size} | ${(wall / 1000).toFixed(1)} s |`);
+      rows.push(
+        `| ${store.name} | ${store.limitText}${scale !== 1 ? ` ÷ ${scale}` : ""} | ${N} | ${failures.length ? `${failures.length} (${causes})` : "0"} | ${s(percentile(times, 50))} | ${s(percentile(times, 99))} | ${s(times.length ? Math.max(...times) : undefined)} | ${log.length} | ${throttled} | ${throttledClients.size} | ${(wall / 1000).toFixed(1)} s |`,
+      );
       console.error(rows[rows.length - 1]);
       if (throttled > 0) {
         const last = Math.max(...buckets.keys());
-        const lines = [`\n${store.name}${scale !== 1 ? ` (limit ÷ ${scale})` : ""}: requests per ${BUCKET_MS / 1000} s after the herd started (rows without requests left out)`, "", "| t | first | retries | throttled | |", "|---|---|---|---|---|"];
+        const lines = [
+          `\n${store.name}${scale !== 1 ? ` (limit ÷ ${scale})` : ""}: requests per ${BUCKET_MS / 1000} s after the herd started (rows without requests left out)`,
+          "",
+          "| t | first | retries | throttled | |",
+          "|---|---|---|---|---|",
+        ];
         for (let b = 0; b <= last; b++) {
           const c = buckets.get(b);
           if (!c) continue;
-          lines.push(`| ${((b * BUCKET_MS) / 1000).toFixed(BUCKET_MS % 1000 === 0 ? 1 : 2)} s | ${c.first} | ${c.retry} | ${c.throttled} | ${"#".repeat(Math.ceil(c.retry / 2))} |`);
+          lines.push(
+            `| ${((b * BUCKET_MS) / 1000).toFixed(BUCKET_MS % 1000 === 0 ? 1 : 2)} s | ${c.first} | ${c.retry} | ${c.throttled} | ${"#".repeat(Math.ceil(c.retry / 2))} |`,
+          );
         }
         histograms.push(lines.join("\n"));
       }
@@ -190,14 +252,22 @@ async function main(): Promise<void> {
     fs.rmSync(work, { recursive: true, force: true });
     fs.rmSync(home, { recursive: true, force: true });
   }
-  console.log(`\n${os.cpus()[0]?.model ?? "cpu"} × ${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${os.release()}, Node ${process.version}`);
-  console.log(`${N} fetchers per store, waves of ${WAVE}, default retry knobs, deadline ${DEADLINE_S} s; load average (1/5/15 min) before ${loadBefore}, after ${load()}` +
-    (process.env.BENCH_HERD_SCALE ? `; limits divided (BENCH_HERD_SCALE=${process.env.BENCH_HERD_SCALE})` : ""));
-  console.log("\n| store | limit enforced | pods | failed | p50 to files | p99 to files | slowest | calls | throttled | pods throttled | herd done in |");
+  console.log(
+    `\n${os.cpus()[0]?.model ?? "cpu"} × ${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${os.release()}, Node ${process.version}`,
+  );
+  console.log(
+    `${N} fetchers per store, waves of ${WAVE}, default retry knobs, deadline ${DEADLINE_S} s; load average (1/5/15 min) before ${loadBefore}, after ${load()}` +
+      (process.env.BENCH_HERD_SCALE ? `; limits divided (BENCH_HERD_SCALE=${process.env.BENCH_HERD_SCALE})` : ""),
+  );
+  console.log(
+    "\n| store | limit enforced | pods | failed | p50 to files | p99 to files | slowest | calls | throttled | pods throttled | herd done in |",
+  );
   console.log("|---|---|---|---|---|---|---|---|---|---|---|");
   for (const r of rows) console.log(r);
   if (waitRows.length > 0) {
-    console.log("\nAfter a throttled answer: the wait until that pod's next request, and the most retries within any 100 ms\n");
+    console.log(
+      "\nAfter a throttled answer: the wait until that pod's next request, and the most retries within any 100 ms\n",
+    );
     console.log("| store | waits | min | p10 | p50 | p90 | max | retries in the busiest 100 ms |");
     console.log("|---|---|---|---|---|---|---|---|");
     for (const r of waitRows) console.log(r);

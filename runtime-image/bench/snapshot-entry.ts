@@ -8,4 +8,6 @@ import * as v8 from "node:v8";
 import { startProgram } from "../src/main";
 import { loadProvider } from "../src/providers/index";
 
-void Promise.all([loadProvider("aws-secretsmanager"), loadProvider("aws-ssm")]).then(() => v8.startupSnapshot.setDeserializeMainFunction(startProgram));
+void Promise.all([loadProvider("aws-secretsmanager"), loadProvider("aws-ssm")]).then(() =>
+  v8.startupSnapshot.setDeserializeMainFunction(startProgram),
+);

@@ -59,9 +59,18 @@ export class SecretsManagerClient {
   private readonly endpoint: URL;
   constructor(options: { region?: string; credentials: AwsCredentialIdentityProvider; maxAttempts?: number }) {
     const region = options.region ?? process.env.AWS_REGION ?? "";
-    this.signer = new SignatureV4({ service: "secretsmanager", region, credentials: options.credentials, sha256: NodeSha256 as never });
+    this.signer = new SignatureV4({
+      service: "secretsmanager",
+      region,
+      credentials: options.credentials,
+      sha256: NodeSha256 as never,
+    });
     this.retry = new StandardRetryStrategy(options.maxAttempts ?? 3);
-    this.endpoint = new URL(process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER ?? process.env.AWS_ENDPOINT_URL ?? `https://secretsmanager.${region}.amazonaws.com`);
+    this.endpoint = new URL(
+      process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER ??
+        process.env.AWS_ENDPOINT_URL ??
+        `https://secretsmanager.${region}.amazonaws.com`,
+    );
   }
 
   async send(command: Command<Record<string, unknown>>, opts: { abortSignal?: AbortSignal } = {}): Promise<never> {
@@ -75,19 +84,30 @@ export class SecretsManagerClient {
         port: this.endpoint.port ? Number(this.endpoint.port) : undefined,
         path: "/",
         query: {},
-        headers: { host: this.endpoint.host, "content-type": "application/x-amz-json-1.1", "x-amz-target": `secretsmanager.${command.op}`, "content-length": String(Buffer.byteLength(body)) },
+        headers: {
+          host: this.endpoint.host,
+          "content-type": "application/x-amz-json-1.1",
+          "x-amz-target": `secretsmanager.${command.op}`,
+          "content-length": String(Buffer.byteLength(body)),
+        },
         body,
       });
       try {
         const out = await this.post(signed.headers, body, opts.abortSignal);
         this.retry.recordSuccess(token);
         if (out.SecretBinary) out.SecretBinary = Buffer.from(out.SecretBinary as string, "base64");
-        for (const v of out.SecretValues ?? []) if (v.SecretBinary) v.SecretBinary = Buffer.from(v.SecretBinary as string, "base64");
+        for (const v of out.SecretValues ?? [])
+          if (v.SecretBinary) v.SecretBinary = Buffer.from(v.SecretBinary as string, "base64");
         return out as never;
       } catch (e) {
         const err = e as Error & { $metadata?: { httpStatusCode?: number }; $retryable?: object };
         const status = err.$metadata?.httpStatusCode;
-        const errorType = err.name === "ThrottlingException" ? "THROTTLING" : status === undefined || status >= 500 ? "TRANSIENT" : "CLIENT_ERROR";
+        const errorType =
+          err.name === "ThrottlingException"
+            ? "THROTTLING"
+            : status === undefined || status >= 500
+              ? "TRANSIENT"
+              : "CLIENT_ERROR";
         if (errorType === "CLIENT_ERROR" || opts.abortSignal?.aborted) throw err;
         try {
           token = await this.retry.refreshRetryTokenForRetry(token, { errorType });
@@ -99,25 +119,48 @@ export class SecretsManagerClient {
     }
   }
 
-  private post(headers: Record<string, string>, body: string, signal?: AbortSignal): Promise<{ SecretBinary?: string | Uint8Array; SecretValues?: { SecretBinary?: string | Uint8Array }[] }> {
+  private post(
+    headers: Record<string, string>,
+    body: string,
+    signal?: AbortSignal,
+  ): Promise<{ SecretBinary?: string | Uint8Array; SecretValues?: { SecretBinary?: string | Uint8Array }[] }> {
     return new Promise((resolve, reject) => {
-      const req = https.request({ agent, method: "POST", hostname: this.endpoint.hostname, port: this.endpoint.port, path: "/", headers, signal }, (res) => {
-        const parts: Buffer[] = [];
-        res.on("data", (d: Buffer) => parts.push(d));
-        res.on("end", () => {
-          const text = Buffer.concat(parts).toString("utf8");
-          let json: Record<string, unknown> = {};
-          try {
-            json = text ? JSON.parse(text) : {};
-          } catch {
-            /* kept empty: reported by status below */
-          }
-          if (res.statusCode === 200) return resolve(json as never);
-          const type = String(json.__type ?? res.headers["x-amzn-errortype"] ?? "UnknownError").split("#").pop()!.split(":")[0];
-          reject(Object.assign(new Error(String(json.message ?? json.Message ?? type)), { name: type, $metadata: { httpStatusCode: res.statusCode } }));
-        });
-        res.on("error", reject);
-      });
+      const req = https.request(
+        {
+          agent,
+          method: "POST",
+          hostname: this.endpoint.hostname,
+          port: this.endpoint.port,
+          path: "/",
+          headers,
+          signal,
+        },
+        (res) => {
+          const parts: Buffer[] = [];
+          res.on("data", (d: Buffer) => parts.push(d));
+          res.on("end", () => {
+            const text = Buffer.concat(parts).toString("utf8");
+            let json: Record<string, unknown> = {};
+            try {
+              json = text ? JSON.parse(text) : {};
+            } catch {
+              /* kept empty: reported by status below */
+            }
+            if (res.statusCode === 200) return resolve(json as never);
+            const type = String(json.__type ?? res.headers["x-amzn-errortype"] ?? "UnknownError")
+              .split("#")
+              .pop()!
+              .split(":")[0];
+            reject(
+              Object.assign(new Error(String(json.message ?? json.Message ?? type)), {
+                name: type,
+                $metadata: { httpStatusCode: res.statusCode },
+              }),
+            );
+          });
+          res.on("error", reject);
+        },
+      );
       req.on("error", reject);
       req.end(body);
     });

@@ -40,7 +40,9 @@ function imageLayout(work: string): string {
   if (layout) return layout;
   const app = path.join(work, "image", "app");
   fs.cpSync(DIST, app, { recursive: true });
-  const r = spawnSync(process.execPath, [...IMAGE_FLAGS, path.join(RUNTIME, "compile-cache-warmup.mjs"), app], { encoding: "utf8" });
+  const r = spawnSync(process.execPath, [...IMAGE_FLAGS, path.join(RUNTIME, "compile-cache-warmup.mjs"), app], {
+    encoding: "utf8",
+  });
   if (r.status !== 0) throw new Error(`compile-cache-warmup failed: ${r.stderr}`);
   layout = app;
   return app;
@@ -72,7 +74,10 @@ async function cjsBundle(entry: string, outfile: string, lazy: Set<string> = new
           b.onLoad({ filter: /.*/, namespace: "lazy-builtin" }, (args) => {
             const keys = Object.keys(require(args.path) as object);
             const req = JSON.stringify(args.path);
-            return { contents: `let m;const o={};for(const k of ${JSON.stringify(keys)})Object.defineProperty(o,k,{enumerable:true,get:()=>(m??=require(${req}))[k]});module.exports=o;`, loader: "js" };
+            return {
+              contents: `let m;const o={};for(const k of ${JSON.stringify(keys)})Object.defineProperty(o,k,{enumerable:true,get:()=>(m??=require(${req}))[k]});module.exports=o;`,
+              loader: "js",
+            };
           });
         },
       },
@@ -80,7 +85,6 @@ async function cjsBundle(entry: string, outfile: string, lazy: Set<string> = new
   });
   fs.writeFileSync(path.join(path.dirname(outfile), "package.json"), '{ "type": "commonjs" }\n');
 }
-
 
 /**
  * The fetch bundle built the way build.mjs builds dist (ES modules, one chunk per lazy provider,
@@ -102,7 +106,9 @@ async function swappedImage(work: string, name: string, swap: Record<string, str
     legalComments: "none",
     logLevel: "warning",
     mainFields: ["module", "main"],
-    banner: { js: 'import{createRequire as __smCreateRequire}from"node:module";const require=__smCreateRequire(import.meta.url);' },
+    banner: {
+      js: 'import{createRequire as __smCreateRequire}from"node:module";const require=__smCreateRequire(import.meta.url);',
+    },
     plugins: [
       {
         name: "swap-and-builtins",
@@ -110,19 +116,30 @@ async function swappedImage(work: string, name: string, swap: Record<string, str
           b.onResolve({ filter: /.*/ }, async (args) => {
             if (args.namespace === "builtin-shim") return { path: args.path, external: true };
             const name = args.path.replace(/^node:/, "");
-            if (/^(node:)?[a-z_]+(\/[a-z_]+)?$/.test(args.path) && builtinModules.includes(name)) return { path: `node:${name}`, namespace: "builtin-shim", suffix: `?${args.importer}` };
+            if (/^(node:)?[a-z_]+(\/[a-z_]+)?$/.test(args.path) && builtinModules.includes(name))
+              return { path: `node:${name}`, namespace: "builtin-shim", suffix: `?${args.importer}` };
             if (args.pluginData === "swap") return undefined;
             if (swap[args.path]) return { path: swap[args.path] };
-            const r = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: "swap" });
+            const r = await b.resolve(args.path, {
+              kind: args.kind,
+              resolveDir: args.resolveDir,
+              importer: args.importer,
+              pluginData: "swap",
+            });
             return swap[r.path] ? { path: swap[r.path] } : r;
           });
-          b.onLoad({ filter: /.*/, namespace: "builtin-shim" }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: "js" }));
+          b.onLoad({ filter: /.*/, namespace: "builtin-shim" }, (args) => ({
+            contents: `module.exports = require(${JSON.stringify(args.path)});`,
+            loader: "js",
+          }));
         },
       },
     ],
   });
   fs.writeFileSync(path.join(app, "package.json"), '{ "type": "module" }\n');
-  const r = spawnSync(process.execPath, [...IMAGE_FLAGS, path.join(RUNTIME, "compile-cache-warmup.mjs"), app], { encoding: "utf8" });
+  const r = spawnSync(process.execPath, [...IMAGE_FLAGS, path.join(RUNTIME, "compile-cache-warmup.mjs"), app], {
+    encoding: "utf8",
+  });
   if (r.status !== 0) throw new Error(`compile-cache-warmup failed: ${r.stderr}`);
   return app;
 }
@@ -151,9 +168,30 @@ export const variants: Variant[] = [
     init: true,
     async prepare(work) {
       const dir = path.join(work, "snapshot");
-      await cjsBundle(path.join(__dirname, "snapshot-entry.ts"), path.join(dir, "snapshot.cjs"), new Set(["http", "https", "http2", "net", "tls", "zlib", "child_process", "crypto", "worker_threads", "tty", "dns", "dgram"]));
+      await cjsBundle(
+        path.join(__dirname, "snapshot-entry.ts"),
+        path.join(dir, "snapshot.cjs"),
+        new Set([
+          "http",
+          "https",
+          "http2",
+          "net",
+          "tls",
+          "zlib",
+          "child_process",
+          "crypto",
+          "worker_threads",
+          "tty",
+          "dns",
+          "dgram",
+        ]),
+      );
       const blob = path.join(dir, "fetch.blob");
-      const r = spawnSync(process.execPath, ["--snapshot-blob", blob, "--build-snapshot", path.join(dir, "snapshot.cjs")], { encoding: "utf8" });
+      const r = spawnSync(
+        process.execPath,
+        ["--snapshot-blob", blob, "--build-snapshot", path.join(dir, "snapshot.cjs")],
+        { encoding: "utf8" },
+      );
       if (r.status !== 0) return `the snapshot build failed: ${r.stderr.split("\n")[0]}`;
       this.argv = ["--snapshot-blob", blob, ...IMAGE_FLAGS, path.join(DIST, "fetch.js")];
       return undefined;
@@ -178,7 +216,9 @@ export const variants: Variant[] = [
     argv: [],
     init: true,
     async prepare(work) {
-      const app = await swappedImage(work, "default-chain", { [path.join(PROVIDERS, "aws-credentials.ts")]: path.join(__dirname, "default-chain-credentials.ts") });
+      const app = await swappedImage(work, "default-chain", {
+        [path.join(PROVIDERS, "aws-credentials.ts")]: path.join(__dirname, "default-chain-credentials.ts"),
+      });
       this.argv = [...IMAGE_FLAGS, path.join(app, "fetch.js")];
       this.env = { NODE_COMPILE_CACHE: path.join(app, "compile-cache") };
       return undefined;
@@ -190,7 +230,9 @@ export const variants: Variant[] = [
     init: true,
     sidecar: true,
     async prepare(work) {
-      const app = await swappedImage(work, "thin-client", { "@aws-sdk/client-secrets-manager": path.join(__dirname, "thin-secrets-manager.ts") });
+      const app = await swappedImage(work, "thin-client", {
+        "@aws-sdk/client-secrets-manager": path.join(__dirname, "thin-secrets-manager.ts"),
+      });
       this.argv = [...IMAGE_FLAGS, path.join(app, "fetch.js")];
       this.env = { NODE_COMPILE_CACHE: path.join(app, "compile-cache") };
       return undefined;
@@ -209,7 +251,10 @@ export const variants: Variant[] = [
   },
   // TLS per refresh cycle: the image keeps its connections alive between cycles; these force a new
   // connection per request, with the agent's cached TLS session (resumption) or without (full handshake).
-  ...[["new-connection", "a new TLS connection per request, session resumed"], ["full-handshake", "a new TLS connection per request, full handshake"]].map(([mode, label]) => ({
+  ...[
+    ["new-connection", "a new TLS connection per request, session resumed"],
+    ["full-handshake", "a new TLS connection per request, full handshake"],
+  ].map(([mode, label]) => ({
     name: `sidecar: ${label}`,
     argv: [] as string[],
     init: false,
@@ -222,7 +267,13 @@ export const variants: Variant[] = [
     },
   })),
   // The refresh sidecar with other Node flags (for a separate sidecar command; the init fetch keeps the ENTRYPOINT's).
-  ...[["--jitless"], ["--single-threaded"], ["--jitless", "--single-threaded"], ["--max-old-space-size=24"], ["--optimize-for-size"]].map((flags) => ({
+  ...[
+    ["--jitless"],
+    ["--single-threaded"],
+    ["--jitless", "--single-threaded"],
+    ["--max-old-space-size=24"],
+    ["--optimize-for-size"],
+  ].map((flags) => ({
     name: `sidecar: bundle + cache, ${flags.join(" ")}`,
     argv: [],
     init: false,

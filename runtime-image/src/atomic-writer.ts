@@ -117,7 +117,8 @@ export async function writeAtomically(dir: string, files: OutFile[], stop?: Abor
     // (6) The payload, each file durable before the next.
     for (const f of files) {
       await new Promise<void>((resolve) => setImmediate(resolve));
-      if (stop?.aborted) throw new WriteError("stopped before the new set was complete; none of it was made visible", WRITE_STOPPED);
+      if (stop?.aborted)
+        throw new WriteError("stopped before the new set was complete; none of it was made visible", WRITE_STOPPED);
       writeFileDurably(tsDir, f);
     }
     // (7) Directory modes, then the generation itself made durable.
@@ -141,7 +142,11 @@ export async function writeAtomically(dir: string, files: OutFile[], stop?: Abor
     for (const top of tops) ensureVisibleLink(dir, top);
   } catch (e) {
     const err = asWriteError(e, dir);
-    throw new WriteError(`${err.message} (after the new set was swapped in: some top-level names may not link to it yet)`, err.code, true);
+    throw new WriteError(
+      `${err.message} (after the new set was swapped in: some top-level names may not link to it yet)`,
+      err.code,
+      true,
+    );
   }
   const cleanupProblems: string[] = [];
   const housekeeping = (what: string, fn: () => void) => {
@@ -182,7 +187,11 @@ export function readCurrentSet(dir: string, paths: string[]): Map<string, Buffer
 }
 
 export function sameContent(current: Map<string, Buffer> | undefined, files: OutFile[]): boolean {
-  return current !== undefined && current.size === files.length && files.every((f) => current.get(f.path)?.equals(f.bytes) === true);
+  return (
+    current !== undefined &&
+    current.size === files.length &&
+    files.every((f) => current.get(f.path)?.equals(f.bytes) === true)
+  );
 }
 
 /** True when the first complete write happened (`<dir>/..data` resolves to a directory). */
@@ -244,7 +253,7 @@ function writeFileDurably(root: string, f: OutFile): void {
 }
 
 function writeAll(fd: number, bytes: Buffer): void {
-  for (let off = 0; off < bytes.length; ) off += fs.writeSync(fd, bytes, off, bytes.length - off);
+  for (let off = 0; off < bytes.length;) off += fs.writeSync(fd, bytes, off, bytes.length - off);
 }
 
 function fsyncDir(dir: string): void {
@@ -268,7 +277,10 @@ function currentDataDir(dir: string): string | undefined {
   const target = st.isSymbolicLink() ? fs.readlinkSync(link) : undefined;
   if (target === undefined || !GENERATION_RE.test(target)) {
     const what = target === undefined ? "is not a symbolic link" : `points at ${JSON.stringify(target)}`;
-    throw new WriteError(`${link} ${what}, not a data directory this program made; refusing to write (the volume must be empty or written by this program)`, "EEXIST");
+    throw new WriteError(
+      `${link} ${what}, not a data directory this program made; refusing to write (the volume must be empty or written by this program)`,
+      "EEXIST",
+    );
   }
   return target;
 }
@@ -290,7 +302,8 @@ function sweepLeftovers(dir: string, current: string | undefined): void {
     if (name === current) continue;
     if (GENERATION_RE.test(name)) removeGeneration(dir, name);
     else if (name === DATA_TMP_LINK || LINK_TMP_RE.test(name)) {
-      if (fs.lstatSync(path.join(dir, name), { throwIfNoEntry: false })?.isSymbolicLink()) fs.unlinkSync(path.join(dir, name));
+      if (fs.lstatSync(path.join(dir, name), { throwIfNoEntry: false })?.isSymbolicLink())
+        fs.unlinkSync(path.join(dir, name));
     }
   }
 }
@@ -321,7 +334,8 @@ function makeGeneration(dir: string): string {
  */
 function setDirModes(root: string, files: OutFile[]): void {
   const dirs = new Set<string>();
-  for (const f of files) for (let d = path.dirname(path.join(root, f.path)); d !== root; d = path.dirname(d)) dirs.add(d);
+  for (const f of files)
+    for (let d = path.dirname(path.join(root, f.path)); d !== root; d = path.dirname(d)) dirs.add(d);
   for (const d of [...dirs].sort((a, b) => b.length - a.length).concat(root)) {
     const mode = fs.statSync(d).mode;
     // Only when a strict umask cut the mode: a chmod by a writer outside the volume's group drops setgid.
@@ -338,7 +352,10 @@ function checkVisibleSlot(dir: string, top: string): void {
     return;
   }
   if (!st.isSymbolicLink() || fs.readlinkSync(path.join(dir, top)) !== path.join(DATA_LINK, top)) {
-    throw new WriteError(`"${top}" already exists in ${dir} and is not a link into ${DATA_LINK}; the volume must be empty or written by this program`, "EEXIST");
+    throw new WriteError(
+      `"${top}" already exists in ${dir} and is not a link into ${DATA_LINK}; the volume must be empty or written by this program`,
+      "EEXIST",
+    );
   }
 }
 

@@ -29,7 +29,8 @@ export function podContext(env: NodeJS.ProcessEnv): { pod?: string; namespace?: 
  */
 export function roleSessionName(name: string): string {
   let s = name.replace(SESSION_NAME_BAD, "-");
-  if (s.length > SESSION_NAME_MAX) s = `${s.slice(0, SESSION_NAME_MAX - 9)}-${createHash("sha256").update(name).digest("hex").slice(0, 8)}`;
+  if (s.length > SESSION_NAME_MAX)
+    s = `${s.slice(0, SESSION_NAME_MAX - 9)}-${createHash("sha256").update(name).digest("hex").slice(0, 8)}`;
   return s.padEnd(2, "-");
 }
 

@@ -3,7 +3,12 @@
  * uniformly random in [0, min(cap, base * 2^(retry-1))], so many pods restarted together do not
  * retry in lockstep.
  */
-export function backoffDelayMs(retry: number, baseMs: number, capMs: number, random: () => number = Math.random): number {
+export function backoffDelayMs(
+  retry: number,
+  baseMs: number,
+  capMs: number,
+  random: () => number = Math.random,
+): number {
   return Math.floor(random() * jitterCeilingMs(retry, baseMs, capMs));
 }
 
@@ -18,7 +23,13 @@ function jitterCeilingMs(retry: number, baseMs: number, capMs: number): number {
  * in the same moment the same Retry-After; waiting it exactly brings them all back in the same
  * instant, throttled again (`npm run bench:herd`, Key Vault). Without a Retry-After: backoffDelayMs.
  */
-export function retryDelayMs(retry: number, baseMs: number, capMs: number, retryAfterMs?: number, random: () => number = Math.random): number {
+export function retryDelayMs(
+  retry: number,
+  baseMs: number,
+  capMs: number,
+  retryAfterMs?: number,
+  random: () => number = Math.random,
+): number {
   if (retryAfterMs === undefined) return backoffDelayMs(retry, baseMs, capMs, random);
   return retryAfterMs + Math.floor(random() * Math.max(retryAfterMs, jitterCeilingMs(retry, baseMs, capMs)));
 }

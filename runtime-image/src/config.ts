@@ -67,7 +67,10 @@ export function loadRunConfig(env: NodeJS.ProcessEnv, readFile = (p: string) => 
     try {
       specText = readFile(specFile);
     } catch (e) {
-      throw new ConfigError(FETCH_SPEC_FILE_ENV, `cannot read ${JSON.stringify(specFile)} (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+      throw new ConfigError(
+        FETCH_SPEC_FILE_ENV,
+        `cannot read ${JSON.stringify(specFile)} (${(e as NodeJS.ErrnoException).code ?? "error"})`,
+      );
     }
   }
   const spec = specText !== undefined && specText.trim() !== "" ? parseSpec(specText) : undefined;
@@ -88,11 +91,15 @@ function parseSpec(text: string): FetchSpec {
 function legacySpec(env: NodeJS.ProcessEnv): { spec: FetchSpec; file: { path: string; mode: number } } {
   let source: SecretSource;
   if (env.SECRET_NAME) {
-    if (!env.AWS_REGION) throw new ConfigError("AWS_REGION", "must be set with SECRET_NAME (the region of the Secrets Manager secret)");
+    if (!env.AWS_REGION)
+      throw new ConfigError("AWS_REGION", "must be set with SECRET_NAME (the region of the Secrets Manager secret)");
     source = { type: "aws-secretsmanager", secretId: env.SECRET_NAME, region: env.AWS_REGION };
   } else if (env.AZURE_VAULT_NAME || env.AZURE_SECRET_NAME) {
     if (!env.AZURE_VAULT_NAME || !env.AZURE_SECRET_NAME) {
-      throw new ConfigError(env.AZURE_VAULT_NAME ? "AZURE_SECRET_NAME" : "AZURE_VAULT_NAME", "must be set together with the other (AZURE_VAULT_NAME + AZURE_SECRET_NAME)");
+      throw new ConfigError(
+        env.AZURE_VAULT_NAME ? "AZURE_SECRET_NAME" : "AZURE_VAULT_NAME",
+        "must be set together with the other (AZURE_VAULT_NAME + AZURE_SECRET_NAME)",
+      );
     }
     if (!/^[0-9A-Za-z-]{3,24}$/.test(env.AZURE_VAULT_NAME)) {
       throw new ConfigError("AZURE_VAULT_NAME", "is not a Key Vault name (3-24 of 0-9, a-z, A-Z, -)");
@@ -100,11 +107,19 @@ function legacySpec(env: NodeJS.ProcessEnv): { spec: FetchSpec; file: { path: st
     // AZURE_VAULT_URL replaces the public-cloud URL (sovereign clouds, custom endpoints, tests);
     // AZURE_KEYVAULT_DISABLE_CHALLENGE_RESOURCE_VERIFICATION=true sets the source option of that name.
     const vaultUrl = (env.AZURE_VAULT_URL || `https://${env.AZURE_VAULT_NAME}.vault.azure.net`).replace(/\/+$/, "");
-    if (!/^https:\/\/[^/]+$/.test(vaultUrl)) throw new ConfigError("AZURE_VAULT_URL", `"${vaultUrl}" must be an https URL with no path, e.g. "https://acme.vault.azure.cn"`);
+    if (!/^https:\/\/[^/]+$/.test(vaultUrl))
+      throw new ConfigError(
+        "AZURE_VAULT_URL",
+        `"${vaultUrl}" must be an https URL with no path, e.g. "https://acme.vault.azure.cn"`,
+      );
     source = { type: "azure-keyvault", vaultUrl, name: env.AZURE_SECRET_NAME };
-    if (env.AZURE_KEYVAULT_DISABLE_CHALLENGE_RESOURCE_VERIFICATION === "true") source.disableChallengeResourceVerification = true;
+    if (env.AZURE_KEYVAULT_DISABLE_CHALLENGE_RESOURCE_VERIFICATION === "true")
+      source.disableChallengeResourceVerification = true;
   } else {
-    throw new ConfigError(FETCH_SPEC_ENV, "is not set; set it to a FetchSpec, or use the legacy SECRET_NAME + AWS_REGION or AZURE_VAULT_NAME + AZURE_SECRET_NAME");
+    throw new ConfigError(
+      FETCH_SPEC_ENV,
+      "is not set; set it to a FetchSpec, or use the legacy SECRET_NAME + AWS_REGION or AZURE_VAULT_NAME + AZURE_SECRET_NAME",
+    );
   }
   const file = env.SECRET_FILE || LEGACY_DEFAULT_FILE;
   if (!path.isAbsolute(file) || file.split("/").includes("..")) {
@@ -144,8 +159,20 @@ function knobs(env: NodeJS.ProcessEnv, spec: FetchSpec): Knobs {
   return {
     ...retryKnobs(env),
     maxValueBytes: intEnv(env, "SECRET_MOUNT_MAX_VALUE_BYTES", 65_536, 1, 16 * 1024 * 1024),
-    timeoutMs: intEnv(env, "SECRET_MOUNT_TIMEOUT_MS", (spec.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000, 1, 3_600_000),
-    refreshMs: intEnv(env, "SECRET_MOUNT_REFRESH_MS", (spec.refreshSeconds ?? DEFAULT_REFRESH_SECONDS) * 1000, 1, 7 * 86_400_000),
+    timeoutMs: intEnv(
+      env,
+      "SECRET_MOUNT_TIMEOUT_MS",
+      (spec.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
+      1,
+      3_600_000,
+    ),
+    refreshMs: intEnv(
+      env,
+      "SECRET_MOUNT_REFRESH_MS",
+      (spec.refreshSeconds ?? DEFAULT_REFRESH_SECONDS) * 1000,
+      1,
+      7 * 86_400_000,
+    ),
   };
 }
 
@@ -153,6 +180,7 @@ function intEnv(env: NodeJS.ProcessEnv, name: string, dflt: number, min: number,
   const v = env[name];
   if (v === undefined || v === "") return dflt;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(name, `is "${v}"; use a whole number from ${min} to ${max}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new ConfigError(name, `is "${v}"; use a whole number from ${min} to ${max}`);
   return n;
 }

@@ -31,18 +31,27 @@ export function dotenvValue(bytes: Buffer): string {
   const text = utf8Text(bytes);
   if (text === undefined) throw refuse("is not UTF-8 text, so it cannot be a dotenv variable");
   if (text.includes("\u0000")) throw refuse("contains a NUL byte, which no environment variable can hold");
-  if (text.includes("\r")) throw refuse("contains a carriage return, which npm dotenv turns into a line feed; read the file instead");
-  if (FORBIDDEN_CONTROL_RE.test(text)) throw refuse("contains control characters a dotenv file cannot carry; read the file instead");
-  if (INTERPOLATION_RE.test(text)) throw refuse("contains ${…}, which python-dotenv expands even inside single quotes (it has no escape for it); read the file instead");
+  if (text.includes("\r"))
+    throw refuse("contains a carriage return, which npm dotenv turns into a line feed; read the file instead");
+  if (FORBIDDEN_CONTROL_RE.test(text))
+    throw refuse("contains control characters a dotenv file cannot carry; read the file instead");
+  if (INTERPOLATION_RE.test(text))
+    throw refuse(
+      "contains ${…}, which python-dotenv expands even inside single quotes (it has no escape for it); read the file instead",
+    );
   if (BARE_RE.test(text)) return text;
   if (!text.includes("'")) {
     if (text.includes("\\\\") || text.endsWith("\\")) {
-      throw refuse("contains \\\\ or ends with \\, which python-dotenv or Docker Compose read differently inside quotes; read the file instead");
+      throw refuse(
+        "contains \\\\ or ends with \\, which python-dotenv or Docker Compose read differently inside quotes; read the file instead",
+      );
     }
     return `'${text}'`;
   }
   if (/["\\$`\n]/.test(text)) {
-    throw refuse("contains a single quote together with \", \\, $, ` or a line break, which no quoting reads back the same in python-dotenv, npm dotenv, Docker Compose and sh; read the file instead");
+    throw refuse(
+      'contains a single quote together with ", \\, $, ` or a line break, which no quoting reads back the same in python-dotenv, npm dotenv, Docker Compose and sh; read the file instead',
+    );
   }
   return `"${text}"`;
 }

@@ -35,8 +35,20 @@ export type FetchSetResult =
   | { ok: false; failures: FileFailure[]; calls: Record<string, number> };
 
 /** `stop` aborts the fetch's in-flight requests (see fetchSources). */
-export async function fetchSet(spec: FetchSpec, knobs: Knobs, env: NodeJS.ProcessEnv, loadProvider: ProviderLoader, stop?: AbortSignal): Promise<FetchSetResult> {
-  const { results, calls } = await fetchSources(spec.files.map((f) => f.source), knobs, env, loadProvider, stop);
+export async function fetchSet(
+  spec: FetchSpec,
+  knobs: Knobs,
+  env: NodeJS.ProcessEnv,
+  loadProvider: ProviderLoader,
+  stop?: AbortSignal,
+): Promise<FetchSetResult> {
+  const { results, calls } = await fetchSources(
+    spec.files.map((f) => f.source),
+    knobs,
+    env,
+    loadProvider,
+    stop,
+  );
   const defaultMode = parseFileMode(spec.fileMode ?? DEFAULT_FILE_MODE) as number;
   const files: OutFile[] = [];
   const reports: FileReport[] = [];
@@ -57,7 +69,14 @@ export async function fetchSet(spec: FetchSpec, knobs: Knobs, env: NodeJS.Proces
       const bytes = transformValue(f, r.value, knobs.maxValueBytes);
       files.push({ path: f.path, bytes, mode: f.mode ? (parseFileMode(f.mode) as number) : defaultMode });
       byPath.set(f.path, bytes);
-      reports.push({ file: f.path, source, version: r.value.version, bytes: bytes.length, ms: r.ms, attempt: r.attempts });
+      reports.push({
+        file: f.path,
+        source,
+        version: r.value.version,
+        bytes: bytes.length,
+        ms: r.ms,
+        attempt: r.attempts,
+      });
     } catch (e) {
       const err = e instanceof SourceError ? e : new SourceError("invalid", "the value could not be transformed");
       failures.push({ file: f.path, source, cause: err.failure, message: err.message, attempt: r.attempts });
@@ -72,7 +91,13 @@ export async function fetchSet(spec: FetchSpec, knobs: Knobs, env: NodeJS.Proces
         vars.push([name, bytes]);
       } catch (e) {
         const err = e as SourceError;
-        failures.push({ file: spec.envFile.path, source: `file:${target}`, cause: err.failure, message: `${name}: ${err.message}`, attempt: 1 });
+        failures.push({
+          file: spec.envFile.path,
+          source: `file:${target}`,
+          cause: err.failure,
+          message: `${name}: ${err.message}`,
+          attempt: 1,
+        });
       }
     }
     if (failures.length === 0) {
@@ -88,12 +113,26 @@ export async function fetchSet(spec: FetchSpec, knobs: Knobs, env: NodeJS.Proces
       const bytes = byPath.get(target) as Buffer;
       const text = utf8Text(bytes);
       const problem = kubeletEnvValueProblem(text, bytes.length);
-      if (problem) failures.push({ file: path, source: `file:${target}`, cause: "invalid", message: `${name}: the value ${problem}`, attempt: 1 });
+      if (problem)
+        failures.push({
+          file: path,
+          source: `file:${target}`,
+          cause: "invalid",
+          message: `${name}: the value ${problem}`,
+          attempt: 1,
+        });
       else lines.push(kubeletEnvLine(name, text as string));
     }
     const bytes = Buffer.from(lines.join(""), "utf8");
     const sizeProblem = kubeletEnvFileProblem(bytes.length);
-    if (failures.length === 0 && sizeProblem) failures.push({ file: path, source: "kubelet-env", cause: "invalid", message: `the env file ${sizeProblem}`, attempt: 1 });
+    if (failures.length === 0 && sizeProblem)
+      failures.push({
+        file: path,
+        source: "kubelet-env",
+        cause: "invalid",
+        message: `the env file ${sizeProblem}`,
+        attempt: 1,
+      });
     if (failures.length === 0) {
       files.push({ path, bytes, mode: defaultMode });
       reports.push({ file: path, source: "kubelet-env", bytes: bytes.length, ms: 0, attempt: 1 });

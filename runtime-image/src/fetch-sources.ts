@@ -10,7 +10,13 @@ import type { SecretSource, SourceType } from "../../spec/fetch-spec";
 import { retryDelayMs, sleep } from "./backoff";
 import type { Knobs } from "./config";
 import { log } from "./log";
-import { type Provider, type ProviderContext, retriesUntilDeadline, SourceError, type SourceResult } from "./providers/provider";
+import {
+  type Provider,
+  type ProviderContext,
+  retriesUntilDeadline,
+  SourceError,
+  type SourceResult,
+} from "./providers/provider";
 import { sourceKey } from "./source-ref";
 
 export type ProviderLoader = (type: SourceType) => Promise<Provider>;
@@ -26,7 +32,13 @@ export interface FetchOutcome {
  * `stop` (the process's SIGTERM/SIGINT) aborts the same controller as the deadline: every in-flight
  * SDK request and backoff sleep ends at once, and the sources still pending come back timed-out.
  */
-export async function fetchSources(sources: SecretSource[], knobs: Knobs, env: NodeJS.ProcessEnv, loadProvider: ProviderLoader, stop?: AbortSignal): Promise<FetchOutcome> {
+export async function fetchSources(
+  sources: SecretSource[],
+  knobs: Knobs,
+  env: NodeJS.ProcessEnv,
+  loadProvider: ProviderLoader,
+  stop?: AbortSignal,
+): Promise<FetchOutcome> {
   const unique = new Map<string, SecretSource>();
   for (const s of sources) unique.set(sourceKey(s), s);
   const byType = new Map<SourceType, SecretSource[]>();
@@ -83,16 +95,30 @@ async function fetchGroupWithRetries(
   }
   let outOfTime = false;
   for (let attempt = 1; pending.length > 0 && !ctx.signal.aborted; attempt++) {
-    const got = await untilAborted(safeFetchAll(provider, pending.map((i) => sources[i]), ctx), ctx.signal);
+    const got = await untilAborted(
+      safeFetchAll(
+        provider,
+        pending.map((i) => sources[i]),
+        ctx,
+      ),
+      ctx.signal,
+    );
     if (!got) break; // deadline passed while requests were in flight
     const retry: number[] = [];
     pending.forEach((i, j) => {
-      const r = got[j] ?? { ok: false, error: new SourceError("malformed", "the provider returned no result for this source"), attempts: 1, ms: 0 };
+      const r = got[j] ?? {
+        ok: false,
+        error: new SourceError("malformed", "the provider returned no result for this source"),
+        attempts: 1,
+        ms: 0,
+      };
       results[i] = { ...r, attempts: attempt, ms: Date.now() - started };
       if (!r.ok && r.error.retryable && (attempt < knobs.maxAttempts || retriesUntilDeadline(r.error))) retry.push(i);
     });
     if (retry.length === 0) break;
-    const retryAfters = retry.map((i) => (results[i] as { error: SourceError }).error.retryAfterMs).filter((ms): ms is number => ms !== undefined);
+    const retryAfters = retry
+      .map((i) => (results[i] as { error: SourceError }).error.retryAfterMs)
+      .filter((ms): ms is number => ms !== undefined);
     const retryAfterMs = retryAfters.length > 0 ? Math.max(...retryAfters) : undefined;
     const delay = retryDelayMs(attempt, knobs.retryBaseMs, knobs.retryCapMs, retryAfterMs);
     if (Date.now() + delay >= ctx.deadline) {
@@ -112,21 +138,46 @@ async function fetchGroupWithRetries(
   }
   const deadlineNote = `the overall deadline of ${Math.round((ctx.deadline - started) / 1000)} s passed`;
   return results.map((r) => {
-    if (!r) return { ok: false, error: new SourceError("timed-out", `${deadlineNote} before an answer`), attempts: 1, ms: Date.now() - started };
+    if (!r)
+      return {
+        ok: false,
+        error: new SourceError("timed-out", `${deadlineNote} before an answer`),
+        attempts: 1,
+        ms: Date.now() - started,
+      };
     if (!r.ok && r.error.retryable && (ctx.signal.aborted || outOfTime)) {
-      return { ...r, error: new SourceError(r.error.failure, `${r.error.message}; ${deadlineNote} while retrying (${r.attempts} attempts)`) };
+      return {
+        ...r,
+        error: new SourceError(
+          r.error.failure,
+          `${r.error.message}; ${deadlineNote} while retrying (${r.attempts} attempts)`,
+        ),
+      };
     }
     return r;
   });
 }
 
 /** A provider that throws (a bug) fails its whole group instead of the process. */
-async function safeFetchAll(provider: Provider, sources: SecretSource[], ctx: ProviderContext): Promise<SourceResult[]> {
+async function safeFetchAll(
+  provider: Provider,
+  sources: SecretSource[],
+  ctx: ProviderContext,
+): Promise<SourceResult[]> {
   try {
     return await provider.fetchAll(sources, ctx);
   } catch (e) {
-    if (ctx.signal.aborted) return sources.map(() => ({ ok: false, error: new SourceError("timed-out", "the overall deadline passed"), attempts: 1, ms: 0 }));
-    const error = e instanceof SourceError ? e : new SourceError("unavailable", `unexpected ${errorName(e)} in the ${provider.type} provider`);
+    if (ctx.signal.aborted)
+      return sources.map(() => ({
+        ok: false,
+        error: new SourceError("timed-out", "the overall deadline passed"),
+        attempts: 1,
+        ms: 0,
+      }));
+    const error =
+      e instanceof SourceError
+        ? e
+        : new SourceError("unavailable", `unexpected ${errorName(e)} in the ${provider.type} provider`);
     return sources.map(() => ({ ok: false, error, attempts: 1, ms: 0 }));
   }
 }
@@ -151,6 +202,7 @@ function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T | undefi
 
 /** The class name of an error, never its message (messages can echo response bodies). */
 export function errorName(e: unknown): string {
-  if (e && typeof e === "object" && "name" in e && typeof (e as { name: unknown }).name === "string") return (e as { name: string }).name;
+  if (e && typeof e === "object" && "name" in e && typeof (e as { name: unknown }).name === "string")
+    return (e as { name: string }).name;
   return typeof e;
 }

@@ -52,5 +52,8 @@ export function flushLogs(capMs = 5_000): Promise<void> {
     timer = setTimeout(resolve, capMs);
     timer.unref();
   });
-  return Promise.race([Promise.all([drained(process.stdout), drained(process.stderr)]).then(() => undefined), cap]).finally(() => clearTimeout(timer));
+  return Promise.race([
+    Promise.all([drained(process.stdout), drained(process.stderr)]).then(() => undefined),
+    cap,
+  ]).finally(() => clearTimeout(timer));
 }

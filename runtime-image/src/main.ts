@@ -25,7 +25,9 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const probe = argv.includes("--probe");
   const unknown = argv.filter((a) => a !== "--probe");
   if (unknown.length > 0) {
-    log.error("invalid-config", { msg: `unknown argument ${JSON.stringify(unknown[0])}; the only argument is --probe` });
+    log.error("invalid-config", {
+      msg: `unknown argument ${JSON.stringify(unknown[0])}; the only argument is --probe`,
+    });
     return EXIT.INVALID_CONFIG;
   }
   let config: RunConfig;
@@ -39,12 +41,25 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   if (probe) return probeExit(config);
 
   if (overridden !== undefined) {
-    log.warn("imds-disabled", { msg: `AWS_EC2_METADATA_DISABLED was ${JSON.stringify(overridden)}; set to "true": the fetcher reads only with the pod's or task's own identity, never the node's instance role` });
+    log.warn("imds-disabled", {
+      msg: `AWS_EC2_METADATA_DISABLED was ${JSON.stringify(overridden)}; set to "true": the fetcher reads only with the pod's or task's own identity, never the node's instance role`,
+    });
   }
   if (sessionNameGiven !== undefined) {
-    log.info("role-session-name", { msg: `${ROLE_SESSION_NAME_ENV} made a valid STS session name (2-64 of [\\w+=,.@-]; longer names keep 55 characters and a hash)`, given: sessionNameGiven, used: env[ROLE_SESSION_NAME_ENV] });
+    log.info("role-session-name", {
+      msg: `${ROLE_SESSION_NAME_ENV} made a valid STS session name (2-64 of [\\w+=,.@-]; longer names keep 55 characters and a hash)`,
+      given: sessionNameGiven,
+      used: env[ROLE_SESSION_NAME_ENV],
+    });
   }
-  log.info("start", { mode: config.legacyFile ? "legacy" : config.spec.mode, dir: config.legacyFile?.path ?? config.spec.dir, files: config.spec.files.length, timeoutMs: config.knobs.timeoutMs, maxAttempts: config.knobs.maxAttempts, sdkMaxAttempts: config.knobs.sdkMaxAttempts });
+  log.info("start", {
+    mode: config.legacyFile ? "legacy" : config.spec.mode,
+    dir: config.legacyFile?.path ?? config.spec.dir,
+    files: config.spec.files.length,
+    timeoutMs: config.knobs.timeoutMs,
+    maxAttempts: config.knobs.maxAttempts,
+    sdkMaxAttempts: config.knobs.sdkMaxAttempts,
+  });
   const before = config.legacyFile ? undefined : setBeforeFirstWrite(config.spec);
   const first = await runOnce(config, env, loadProvider, stop.signal);
   if (first !== EXIT.OK || stop.signal.aborted || config.legacyFile || config.spec.mode === "init") return first;
@@ -56,8 +71,14 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
 
 /** Startup probe: 0 once the first complete set is in place. Quiet on success. */
 function probeExit(config: RunConfig): number {
-  const ready = config.legacyFile ? fs.statSync(config.legacyFile.path, { throwIfNoEntry: false })?.isFile() === true : hasCompleteSet(config.spec.dir);
-  if (!ready) log.warn("probe-not-ready", { msg: "the first complete write has not happened yet", dir: config.legacyFile?.path ?? config.spec.dir });
+  const ready = config.legacyFile
+    ? fs.statSync(config.legacyFile.path, { throwIfNoEntry: false })?.isFile() === true
+    : hasCompleteSet(config.spec.dir);
+  if (!ready)
+    log.warn("probe-not-ready", {
+      msg: "the first complete write has not happened yet",
+      dir: config.legacyFile?.path ?? config.spec.dir,
+    });
   return ready ? EXIT.OK : EXIT.FETCH_FAILED;
 }
 

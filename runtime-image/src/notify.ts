@@ -26,7 +26,11 @@ export function generationFile(spec: FetchSpec, mode: number): OutFile | undefin
   if (!g) return undefined;
   const rel = g.path ?? DEFAULT_GENERATION_FILE;
   const generation = previousGeneration(path.join(spec.dir, rel)) + 1;
-  return { path: rel, mode, bytes: Buffer.from(`${JSON.stringify({ generation, writtenAt: new Date().toISOString() })}\n`) };
+  return {
+    path: rel,
+    mode,
+    bytes: Buffer.from(`${JSON.stringify({ generation, writtenAt: new Date().toISOString() })}\n`),
+  };
 }
 
 /** The volume outlives a restarted sidecar: continue its count. */
@@ -40,10 +44,18 @@ function previousGeneration(file: string): number {
 }
 
 /** Tells the app that a new set is in place. Resolves when told, given up, or stopped. */
-export async function notifyApp(notify: NotifySpec | undefined, stop: AbortSignal, generation?: OutFile): Promise<void> {
+export async function notifyApp(
+  notify: NotifySpec | undefined,
+  stop: AbortSignal,
+  generation?: OutFile,
+): Promise<void> {
   if (!notify) return;
   if (notify.generationFile) {
-    log.info("app-notified", { mode: "generation-file", file: generation?.path, generation: generation ? JSON.parse(generation.bytes.toString()).generation : undefined });
+    log.info("app-notified", {
+      mode: "generation-file",
+      file: generation?.path,
+      generation: generation ? JSON.parse(generation.bytes.toString()).generation : undefined,
+    });
     return;
   }
   if (notify.http) return notifyHttp(notify.http, stop);
@@ -76,20 +88,31 @@ async function notifyHttp(h: NonNullable<NotifySpec["http"]>, stop: AbortSignal)
       if (stop.aborted) return;
       status = answer.status ?? status;
       if (deadline.aborted) {
-        why = answer.status === undefined
-          ? `the app did not accept the notification within ${seconds} s (last: ${last || "no answer"})`
-          : `the app answered HTTP ${answer.status} but did not finish its response within ${seconds} s`;
+        why =
+          answer.status === undefined
+            ? `the app did not accept the notification within ${seconds} s (last: ${last || "no answer"})`
+            : `the app answered HTTP ${answer.status} but did not finish its response within ${seconds} s`;
         break;
       }
       last = (e as NodeJS.ErrnoException).code ?? (e as Error).name;
     }
-    if (attempt < HTTP_NOTIFY.attempts && !(await sleep(Math.min(HTTP_NOTIFY.capMs, HTTP_NOTIFY.baseMs * 2 ** (attempt - 1)), signal))) {
+    if (
+      attempt < HTTP_NOTIFY.attempts &&
+      !(await sleep(Math.min(HTTP_NOTIFY.capMs, HTTP_NOTIFY.baseMs * 2 ** (attempt - 1)), signal))
+    ) {
       if (stop.aborted) return;
       why = `the app did not accept the notification within ${seconds} s (last: ${last})`;
     }
   }
   if (!why) why = `the app did not accept the notification (last: ${last})`;
-  log.warn("notify-failed", { mode: "http", ...target, msg: `${why}; the new set is in place and the app reads it when it next opens the files`, status, attempts: attempt, ms: Date.now() - started });
+  log.warn("notify-failed", {
+    mode: "http",
+    ...target,
+    msg: `${why}; the new set is in place and the app reads it when it next opens the files`,
+    status,
+    attempts: attempt,
+    ms: Date.now() - started,
+  });
 }
 
 /** What one request learnt before it ended: the answer's status, once its headers came. */
@@ -104,16 +127,27 @@ interface Answer {
  */
 function request(method: string, port: number, reqPath: string, signal: AbortSignal, answer: Answer): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port, path: reqPath, method, timeout: HTTP_NOTIFY.timeoutMs, signal, headers: { "user-agent": "secret-mount-fetch", "content-length": 0 } }, (res) => {
-      answer.status = res.statusCode ?? 0;
-      req.setTimeout(0);
-      res.resume();
-      res.on("end", () => resolve(res.statusCode ?? 0));
-      res.on("close", () => {
-        if (!res.complete) reject(Object.assign(new Error("the response was cut off"), { code: "ECONNRESET" }));
-      });
-      res.on("error", reject);
-    });
+    const req = http.request(
+      {
+        host: "127.0.0.1",
+        port,
+        path: reqPath,
+        method,
+        timeout: HTTP_NOTIFY.timeoutMs,
+        signal,
+        headers: { "user-agent": "secret-mount-fetch", "content-length": 0 },
+      },
+      (res) => {
+        answer.status = res.statusCode ?? 0;
+        req.setTimeout(0);
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+        res.on("close", () => {
+          if (!res.complete) reject(Object.assign(new Error("the response was cut off"), { code: "ECONNRESET" }));
+        });
+        res.on("error", reject);
+      },
+    );
     req.on("timeout", () => req.destroy(Object.assign(new Error("timed out"), { code: "ETIMEDOUT" })));
     req.on("error", reject);
     req.end();
@@ -139,7 +173,12 @@ export function processesNamed(name: string, procRoot = "/proc"): number[] {
 function notifySignal(name: string, signal: NodeJS.Signals): void {
   const pids = processesNamed(name);
   if (pids.length === 0) {
-    log.warn("notify-failed", { mode: "signal", process: name, signal, msg: `no process named "${name}" is visible; the pod needs shareProcessNamespace: true and the app's executable must be named "${name}"` });
+    log.warn("notify-failed", {
+      mode: "signal",
+      process: name,
+      signal,
+      msg: `no process named "${name}" is visible; the pod needs shareProcessNamespace: true and the app's executable must be named "${name}"`,
+    });
     return;
   }
   const signalled: number[] = [];
@@ -153,5 +192,12 @@ function notifySignal(name: string, signal: NodeJS.Signals): void {
     }
   }
   if (signalled.length) log.info("app-notified", { mode: "signal", process: name, signal, pids: signalled });
-  if (denied.length) log.warn("notify-failed", { mode: "signal", process: name, signal, pids: denied, msg: "not permitted: the process runs as another user than the fetcher (UID 65532)" });
+  if (denied.length)
+    log.warn("notify-failed", {
+      mode: "signal",
+      process: name,
+      signal,
+      pids: denied,
+      msg: "not permitted: the process runs as another user than the fetcher (UID 65532)",
+    });
 }

@@ -27,23 +27,32 @@ export function transformValue(file: FetchFile, value: FetchedValue, maxBytes: n
 }
 
 function checkSize(bytes: Buffer, maxBytes: number, what: string): void {
-  if (bytes.length > maxBytes) throw new SourceError("invalid", `${what} is ${bytes.length} bytes, over the limit of ${maxBytes} (SECRET_MOUNT_MAX_VALUE_BYTES)`);
+  if (bytes.length > maxBytes)
+    throw new SourceError(
+      "invalid",
+      `${what} is ${bytes.length} bytes, over the limit of ${maxBytes} (SECRET_MOUNT_MAX_VALUE_BYTES)`,
+    );
 }
 
 function selectJsonKey(bytes: Buffer, binary: boolean, key: string): Buffer {
   if (binary) throw new SourceError("invalid", `the value is binary, but jsonKey "${key}" needs a JSON text value`);
   const text = utf8Text(bytes);
-  if (text === undefined) throw new SourceError("malformed", `the value is not UTF-8 text, but jsonKey "${key}" needs JSON`);
+  if (text === undefined)
+    throw new SourceError("malformed", `the value is not UTF-8 text, but jsonKey "${key}" needs JSON`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new SourceError("malformed", `the value is not valid JSON, but jsonKey "${key}" needs a JSON object (parser message withheld: it quotes the value)`);
+    throw new SourceError(
+      "malformed",
+      `the value is not valid JSON, but jsonKey "${key}" needs a JSON object (parser message withheld: it quotes the value)`,
+    );
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     throw new SourceError("malformed", `the value is JSON but not an object, so it has no key "${key}"`);
   }
-  if (!Object.prototype.hasOwnProperty.call(parsed, key)) throw new SourceError("invalid", `the JSON value has no key "${key}"`);
+  if (!Object.prototype.hasOwnProperty.call(parsed, key))
+    throw new SourceError("invalid", `the JSON value has no key "${key}"`);
   const selected = (parsed as Record<string, unknown>)[key];
   if (selected === null) throw new SourceError("invalid", `the JSON key "${key}" is null`);
   return Buffer.from(typeof selected === "string" ? selected : JSON.stringify(selected), "utf8");
@@ -55,6 +64,7 @@ function decodeBase64(bytes: Buffer, binary: boolean): Buffer {
   if (binary) throw new SourceError("invalid", "the value is already binary; remove decode: base64");
   const text = utf8Text(bytes);
   const compact = text?.replace(/[\r\n \t]/g, "");
-  if (compact === undefined || !BASE64_RE.test(compact)) throw new SourceError("malformed", "the value is not valid base64 text (decode: base64)");
+  if (compact === undefined || !BASE64_RE.test(compact))
+    throw new SourceError("malformed", "the value is not valid base64 text (decode: base64)");
   return Buffer.from(compact, "base64");
 }

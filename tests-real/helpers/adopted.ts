@@ -15,22 +15,33 @@ const FETCH = "registry.example.com/secret-mount-fetch@sha256:" + "f".repeat(64)
 class HelmLikeChart extends pulumi.ComponentResource {
   constructor(name: string, namespace: string) {
     super("kubernetes:helm.sh/v4:Chart", name, {}, {});
-    new apps.Deployment(`${name}:${namespace}/${name}`, {
-      metadata: { name, namespace, labels: { "app.kubernetes.io/name": name } },
-      spec: {
-        selector: { matchLabels: { "app.kubernetes.io/name": name } },
-        template: {
-          metadata: { labels: { "app.kubernetes.io/name": name } },
-          spec: {
-            initContainers: [
-              { name: "wait-for-db", image: IMAGE, command: ["/bin/wait-for", "db:5432"], securityContext: { runAsUser: 10001 } },
-              { name: "migrate", image: IMAGE, args: ["migrate"], securityContext: { runAsUser: 10001 } },
-            ],
-            containers: [{ name: name, image: IMAGE, securityContext: { runAsUser: 10001, readOnlyRootFilesystem: true } }],
+    new apps.Deployment(
+      `${name}:${namespace}/${name}`,
+      {
+        metadata: { name, namespace, labels: { "app.kubernetes.io/name": name } },
+        spec: {
+          selector: { matchLabels: { "app.kubernetes.io/name": name } },
+          template: {
+            metadata: { labels: { "app.kubernetes.io/name": name } },
+            spec: {
+              initContainers: [
+                {
+                  name: "wait-for-db",
+                  image: IMAGE,
+                  command: ["/bin/wait-for", "db:5432"],
+                  securityContext: { runAsUser: 10001 },
+                },
+                { name: "migrate", image: IMAGE, args: ["migrate"], securityContext: { runAsUser: 10001 } },
+              ],
+              containers: [
+                { name: name, image: IMAGE, securityContext: { runAsUser: 10001, readOnlyRootFilesystem: true } },
+              ],
+            },
           },
         },
       },
-    }, { parent: this });
+      { parent: this },
+    );
   }
 }
 
@@ -44,26 +55,57 @@ export async function adoptedObjects(namespace: string): Promise<KubeObject[]> {
   await pulumi.runtime.setMocks(withTransforms(mocks), "adopt", "real", false);
   const mount = new SecretMount("shop", {
     namespace,
-    eks: { oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC", oidcIssuerUrl: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC" },
+    eks: {
+      oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC",
+      oidcIssuerUrl: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC",
+    },
     secrets: [{ name: "db-password", generate: { type: "password" } }],
     fetch: { image: FETCH },
   });
   pulumi.runtime.registerResourceTransform(mount.transform({ names: ["web", "db", "report", "nightly"] }));
   new HelmLikeChart("web", namespace);
-  const pod = { metadata: { labels: { app: "db" } }, spec: { containers: [{ name: "db", image: IMAGE, securityContext: { runAsUser: 999 } }] } };
-  new apps.StatefulSet("db", { metadata: { name: "db", namespace }, spec: { serviceName: "db", selector: { matchLabels: { app: "db" } }, template: pod } });
-  new batch.Job("report", { metadata: { name: "report", namespace }, spec: { template: { ...pod, spec: { ...pod.spec, restartPolicy: "Never" } } } });
-  new batch.CronJob("nightly", { metadata: { name: "nightly", namespace }, spec: { schedule: "0 3 * * *", jobTemplate: { spec: { template: { ...pod, spec: { ...pod.spec, restartPolicy: "OnFailure" } } } } } });
+  const pod = {
+    metadata: { labels: { app: "db" } },
+    spec: { containers: [{ name: "db", image: IMAGE, securityContext: { runAsUser: 999 } }] },
+  };
+  new apps.StatefulSet("db", {
+    metadata: { name: "db", namespace },
+    spec: { serviceName: "db", selector: { matchLabels: { app: "db" } }, template: pod },
+  });
+  new batch.Job("report", {
+    metadata: { name: "report", namespace },
+    spec: { template: { ...pod, spec: { ...pod.spec, restartPolicy: "Never" } } },
+  });
+  new batch.CronJob("nightly", {
+    metadata: { name: "nightly", namespace },
+    spec: {
+      schedule: "0 3 * * *",
+      jobTemplate: { spec: { template: { ...pod, spec: { ...pod.spec, restartPolicy: "OnFailure" } } } },
+    },
+  });
   // And SecretMountedWorkload's own kinds beside Deployment.
-  for (const [name, kind] of [["ledger", "StatefulSet"], ["export", "Job"], ["cleanup", "CronJob"]] as const) {
+  for (const [name, kind] of [
+    ["ledger", "StatefulSet"],
+    ["export", "Job"],
+    ["cleanup", "CronJob"],
+  ] as const) {
     new SecretMountedWorkload(name, {
-      namespace, kind, ...(kind === "CronJob" ? { schedule: "@daily" } : {}),
-      eks: { oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC", oidcIssuerUrl: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC" },
-      secrets: [{ name: "token", generate: { type: "password" } }], containers: [{ name: "app", image: IMAGE, runAsUser: 10001 }], fetch: { image: FETCH },
+      namespace,
+      kind,
+      ...(kind === "CronJob" ? { schedule: "@daily" } : {}),
+      eks: {
+        oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC",
+        oidcIssuerUrl: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC",
+      },
+      secrets: [{ name: "token", generate: { type: "password" } }],
+      containers: [{ name: "app", image: IMAGE, runAsUser: 10001 }],
+      fetch: { image: FETCH },
     });
   }
   await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
   const yaml = buildArtifacts(mocks.resources).artifacts.find((a) => a.path === "kubernetes.yaml")!;
-  const objects = parseAllDocuments(yaml.content).map((d) => d.toJS() as KubeObject).filter(Boolean);
+  const objects = parseAllDocuments(yaml.content)
+    .map((d) => d.toJS() as KubeObject)
+    .filter(Boolean);
   return objects.sort((a, b) => Number(b.kind === "ServiceAccount") - Number(a.kind === "ServiceAccount"));
 }

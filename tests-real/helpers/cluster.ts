@@ -55,12 +55,22 @@ export function freePort(): Promise<number> {
  * Starts one server in its own process group under a watchdog shell: when this Node process dies
  * (even by SIGKILL, when no exit handler runs), the watchdog kills the server within a second.
  */
-export function startGuarded(bin: string, args: string[], logFile: string, env: NodeJS.ProcessEnv = process.env): ChildProcess {
-  const script = 'server="$1"; shift; "$server" "$@" & child=$!; '
-    + `while kill -0 ${process.pid} 2>/dev/null && kill -0 "$child" 2>/dev/null; do sleep 1; done; `
-    + 'kill "$child" 2>/dev/null; sleep 2; kill -9 "$child" 2>/dev/null; wait';
+export function startGuarded(
+  bin: string,
+  args: string[],
+  logFile: string,
+  env: NodeJS.ProcessEnv = process.env,
+): ChildProcess {
+  const script =
+    'server="$1"; shift; "$server" "$@" & child=$!; ' +
+    `while kill -0 ${process.pid} 2>/dev/null && kill -0 "$child" 2>/dev/null; do sleep 1; done; ` +
+    'kill "$child" 2>/dev/null; sleep 2; kill -9 "$child" 2>/dev/null; wait';
   const log = fs.openSync(logFile, "a");
-  const child = spawn("bash", ["-c", script, "guard", bin, ...args], { detached: true, stdio: ["ignore", log, log], env });
+  const child = spawn("bash", ["-c", script, "guard", bin, ...args], {
+    detached: true,
+    stdio: ["ignore", log, log],
+    env,
+  });
   fs.closeSync(log);
   child.unref();
   return child;
@@ -98,66 +108,141 @@ plugins:
 `;
 
 function kubeconfigYaml(url: string, ca: string, token: string): string {
-  return JSON.stringify({
-    apiVersion: "v1", kind: "Config", "current-context": "test",
-    clusters: [{ name: "test", cluster: { server: url, "certificate-authority": ca } }],
-    users: [{ name: "admin", user: { token } }],
-    contexts: [{ name: "test", context: { cluster: "test", user: "admin" } }],
-  }, null, 2);
+  return JSON.stringify(
+    {
+      apiVersion: "v1",
+      kind: "Config",
+      "current-context": "test",
+      clusters: [{ name: "test", cluster: { server: url, "certificate-authority": ca } }],
+      users: [{ name: "admin", user: { token } }],
+      contexts: [{ name: "test", context: { cluster: "test", user: "admin" } }],
+    },
+    null,
+    2,
+  );
 }
 
-export async function startCluster(etcdBin: string, apiserverBin: string, controllerManagerBin?: string): Promise<Cluster> {
+export async function startCluster(
+  etcdBin: string,
+  apiserverBin: string,
+  controllerManagerBin?: string,
+): Promise<Cluster> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "secret-mount-kube-"));
   const token = execFileSync("openssl", ["rand", "-hex", "24"], { encoding: "utf8" }).trim();
   execFileSync("openssl", ["genrsa", "-out", path.join(dir, "sa.key"), "2048"], { stdio: "ignore" });
-  execFileSync("openssl", ["rsa", "-in", path.join(dir, "sa.key"), "-pubout", "-out", path.join(dir, "sa.pub")], { stdio: "ignore" });
-  fs.writeFileSync(path.join(dir, "tokens.csv"), `${token},${ADMIN_TOKEN_USER},${ADMIN_TOKEN_USER},"system:masters"\n`, { mode: 0o600 });
+  execFileSync("openssl", ["rsa", "-in", path.join(dir, "sa.key"), "-pubout", "-out", path.join(dir, "sa.pub")], {
+    stdio: "ignore",
+  });
+  fs.writeFileSync(
+    path.join(dir, "tokens.csv"),
+    `${token},${ADMIN_TOKEN_USER},${ADMIN_TOKEN_USER},"system:masters"\n`,
+    { mode: 0o600 },
+  );
   fs.writeFileSync(path.join(dir, "admission.yaml"), PSA_ADMISSION);
   const clientCA = { cert: path.join(dir, "client-ca.crt"), key: path.join(dir, "client-ca.key") };
-  execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", clientCA.key, "-out", clientCA.cert,
-    "-days", "2", "-subj", "/CN=secret-mount-test-client-ca"], { stdio: "ignore" });
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      clientCA.key,
+      "-out",
+      clientCA.cert,
+      "-days",
+      "2",
+      "-subj",
+      "/CN=secret-mount-test-client-ca",
+    ],
+    { stdio: "ignore" },
+  );
 
   const [etcdPort, peerPort, apiPort] = [await freePort(), await freePort(), await freePort()];
   const etcdUrl = `http://127.0.0.1:${etcdPort}`;
-  const etcd = startGuarded(etcdBin, [
-    "--name=test", `--data-dir=${path.join(dir, "etcd")}`,
-    `--listen-client-urls=${etcdUrl}`, `--advertise-client-urls=${etcdUrl}`,
-    `--listen-peer-urls=http://127.0.0.1:${peerPort}`, `--initial-advertise-peer-urls=http://127.0.0.1:${peerPort}`,
-    `--initial-cluster=test=http://127.0.0.1:${peerPort}`, "--unsafe-no-fsync", "--log-level=warn",
-  ], path.join(dir, "etcd.log"));
-  const apiserver = startGuarded(apiserverBin, [
-    `--etcd-servers=${etcdUrl}`, "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1", `--secure-port=${apiPort}`,
-    `--cert-dir=${path.join(dir, "certs")}`, `--token-auth-file=${path.join(dir, "tokens.csv")}`,
-    `--service-account-key-file=${path.join(dir, "sa.pub")}`, `--service-account-signing-key-file=${path.join(dir, "sa.key")}`,
-    "--service-account-issuer=https://kubernetes.default.svc.cluster.local", "--service-cluster-ip-range=10.96.0.0/24",
-    `--client-ca-file=${clientCA.cert}`,
-    "--authorization-mode=Node,RBAC", "--enable-admission-plugins=NamespaceLifecycle,ServiceAccount,NodeRestriction,PodSecurity",
-    `--admission-control-config-file=${path.join(dir, "admission.yaml")}`,
-    // Privileged containers pass API validation, so a privileged pod is refused by Pod Security
-    // admission itself (the negative control checks who refused it).
-    "--allow-privileged=true", "--v=0",
-  ], path.join(dir, "kube-apiserver.log"));
+  const etcd = startGuarded(
+    etcdBin,
+    [
+      "--name=test",
+      `--data-dir=${path.join(dir, "etcd")}`,
+      `--listen-client-urls=${etcdUrl}`,
+      `--advertise-client-urls=${etcdUrl}`,
+      `--listen-peer-urls=http://127.0.0.1:${peerPort}`,
+      `--initial-advertise-peer-urls=http://127.0.0.1:${peerPort}`,
+      `--initial-cluster=test=http://127.0.0.1:${peerPort}`,
+      "--unsafe-no-fsync",
+      "--log-level=warn",
+    ],
+    path.join(dir, "etcd.log"),
+  );
+  const apiserver = startGuarded(
+    apiserverBin,
+    [
+      `--etcd-servers=${etcdUrl}`,
+      "--bind-address=127.0.0.1",
+      "--advertise-address=127.0.0.1",
+      `--secure-port=${apiPort}`,
+      `--cert-dir=${path.join(dir, "certs")}`,
+      `--token-auth-file=${path.join(dir, "tokens.csv")}`,
+      `--service-account-key-file=${path.join(dir, "sa.pub")}`,
+      `--service-account-signing-key-file=${path.join(dir, "sa.key")}`,
+      "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+      "--service-cluster-ip-range=10.96.0.0/24",
+      `--client-ca-file=${clientCA.cert}`,
+      "--authorization-mode=Node,RBAC",
+      "--enable-admission-plugins=NamespaceLifecycle,ServiceAccount,NodeRestriction,PodSecurity",
+      `--admission-control-config-file=${path.join(dir, "admission.yaml")}`,
+      // Privileged containers pass API validation, so a privileged pod is refused by Pod Security
+      // admission itself (the negative control checks who refused it).
+      "--allow-privileged=true",
+      "--v=0",
+    ],
+    path.join(dir, "kube-apiserver.log"),
+  );
 
   const url = `https://127.0.0.1:${apiPort}`;
-  const request = (method: string, urlPath: string, body?: unknown, contentType = "application/json"): Promise<KubeResponse> =>
+  const request = (
+    method: string,
+    urlPath: string,
+    body?: unknown,
+    contentType = "application/json",
+  ): Promise<KubeResponse> =>
     new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
-      const req = https.request(`${url}${urlPath}`, {
-        method,
-        // The server's serving certificate is self-signed for this run, on loopback only.
-        rejectUnauthorized: false,
-        headers: { authorization: `Bearer ${token}`, accept: "application/json", ...(payload ? { "content-type": contentType } : {}) },
-      }, (res) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (d) => (text += d));
-        res.on("end", () => {
-          const w = res.headers.warning;
-          let parsed: unknown = text;
-          try { parsed = JSON.parse(text); } catch { /* plain text body */ }
-          resolve({ status: res.statusCode ?? 0, body: parsed, warnings: w === undefined ? [] : Array.isArray(w) ? w : [w] });
-        });
-      });
+      const req = https.request(
+        `${url}${urlPath}`,
+        {
+          method,
+          // The server's serving certificate is self-signed for this run, on loopback only.
+          rejectUnauthorized: false,
+          headers: {
+            authorization: `Bearer ${token}`,
+            accept: "application/json",
+            ...(payload ? { "content-type": contentType } : {}),
+          },
+        },
+        (res) => {
+          let text = "";
+          res.setEncoding("utf8");
+          res.on("data", (d) => (text += d));
+          res.on("end", () => {
+            const w = res.headers.warning;
+            let parsed: unknown = text;
+            try {
+              parsed = JSON.parse(text);
+            } catch {
+              /* plain text body */
+            }
+            resolve({
+              status: res.statusCode ?? 0,
+              body: parsed,
+              warnings: w === undefined ? [] : Array.isArray(w) ? w : [w],
+            });
+          });
+        },
+      );
       req.on("error", reject);
       if (payload) req.write(payload);
       req.end();
@@ -175,8 +260,11 @@ export async function startCluster(etcdBin: string, apiserverBin: string, contro
   for (;;) {
     if (apiserver.exitCode !== null || etcd.exitCode !== null || Date.now() > deadline) {
       stop();
-      const tail = (f: string) => (fs.existsSync(f) ? fs.readFileSync(f, "utf8").trim().split("\n").slice(-8).join("\n") : "");
-      throw new Error(`kube-apiserver did not become ready:\n${tail(path.join(dir, "etcd.log"))}\n${tail(path.join(dir, "kube-apiserver.log"))}`);
+      const tail = (f: string) =>
+        fs.existsSync(f) ? fs.readFileSync(f, "utf8").trim().split("\n").slice(-8).join("\n") : "";
+      throw new Error(
+        `kube-apiserver did not become ready:\n${tail(path.join(dir, "etcd.log"))}\n${tail(path.join(dir, "kube-apiserver.log"))}`,
+      );
     }
     const ready = await request("GET", "/readyz").catch(() => undefined);
     if (ready?.status === 200) break;
@@ -186,14 +274,28 @@ export async function startCluster(etcdBin: string, apiserverBin: string, contro
   const kubeconfig = path.join(dir, "admin.kubeconfig");
   fs.writeFileSync(kubeconfig, kubeconfigYaml(url, path.join(dir, "certs", "apiserver.crt"), token), { mode: 0o600 });
   if (controllerManagerBin) {
-    controllerManager = startGuarded(controllerManagerBin, [
-      `--kubeconfig=${kubeconfig}`, "--leader-elect=false", "--secure-port=0",
-      `--service-account-private-key-file=${path.join(dir, "sa.key")}`, `--root-ca-file=${path.join(dir, "certs", "apiserver.crt")}`,
-      "--v=0",
-    ], path.join(dir, "kube-controller-manager.log"));
+    controllerManager = startGuarded(
+      controllerManagerBin,
+      [
+        `--kubeconfig=${kubeconfig}`,
+        "--leader-elect=false",
+        "--secure-port=0",
+        `--service-account-private-key-file=${path.join(dir, "sa.key")}`,
+        `--root-ca-file=${path.join(dir, "certs", "apiserver.crt")}`,
+        "--v=0",
+      ],
+      path.join(dir, "kube-controller-manager.log"),
+    );
   }
   return {
-    url, token, dir, kubeconfig, controllers: controllerManagerBin !== undefined, clientCA,
-    servingCA: path.join(dir, "certs", "apiserver.crt"), request, stop,
+    url,
+    token,
+    dir,
+    kubeconfig,
+    controllers: controllerManagerBin !== undefined,
+    clientCA,
+    servingCA: path.join(dir, "certs", "apiserver.crt"),
+    request,
+    stop,
   };
 }

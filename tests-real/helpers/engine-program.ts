@@ -21,9 +21,16 @@ export interface EngineProgram {
  * reaches `cluster`; stand-ins answer for the cloud providers and the Node language host when the
  * real one is not built.
  */
-export function engineProgram(fixture: string, pulumiBin: string, kubeProviderDir: string, cluster: Cluster, namespace: string): EngineProgram {
+export function engineProgram(
+  fixture: string,
+  pulumiBin: string,
+  kubeProviderDir: string,
+  cluster: Cluster,
+  namespace: string,
+): EngineProgram {
   const host = tool("pulumi-language-nodejs");
-  if (!fs.existsSync(path.join(ROOT, "dist/components/index.js"))) execFileSync("npm", ["run", "build:lib"], { cwd: ROOT, stdio: "ignore" });
+  if (!fs.existsSync(path.join(ROOT, "dist/components/index.js")))
+    execFileSync("npm", ["run", "build:lib"], { cwd: ROOT, stdio: "ignore" });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `secret-mount-${fixture}-`));
   const p = program(dir, path.join(__dirname, "..", "fixtures", fixture), pulumiBin, {
     path: `${host.ok ? `${host.dir}:` : ""}${kubeProviderDir}:`,

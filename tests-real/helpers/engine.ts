@@ -35,7 +35,12 @@ export interface EngineProgram {
  * tools), then the stand-ins. `noKubelet` puts the harness's no-kubelet stack transform in front of
  * the program. The stack is not created.
  */
-export function engineProgram(dir: string, example: string, pulumiBin: string, opts: { path?: string; env?: NodeJS.ProcessEnv; noKubelet?: boolean } = {}): EngineProgram {
+export function engineProgram(
+  dir: string,
+  example: string,
+  pulumiBin: string,
+  opts: { path?: string; env?: NodeJS.ProcessEnv; noKubelet?: boolean } = {},
+): EngineProgram {
   const prog = path.join(dir, "program");
   fs.cpSync(path.isAbsolute(example) ? example : path.join(ROOT, "examples", example), prog, { recursive: true });
   fs.mkdirSync(path.join(prog, "node_modules"));
@@ -43,7 +48,10 @@ export function engineProgram(dir: string, example: string, pulumiBin: string, o
   fs.symlinkSync(path.join(ROOT, "node_modules", "@pulumi"), path.join(prog, "node_modules", "@pulumi"));
   const state = path.join(dir, "state");
   fs.mkdirSync(state);
-  const projectFile = parseYaml(fs.readFileSync(path.join(prog, "Pulumi.yaml"), "utf8")) as { name: string; main?: string };
+  const projectFile = parseYaml(fs.readFileSync(path.join(prog, "Pulumi.yaml"), "utf8")) as {
+    name: string;
+    main?: string;
+  };
   const project = projectFile.name;
   if (opts.noKubelet) {
     fs.copyFileSync(NO_KUBELET, path.join(prog, "no-kubelet.js"));
@@ -63,10 +71,19 @@ export function engineProgram(dir: string, example: string, pulumiBin: string, o
   };
   const pulumi = (args: string[]): string => {
     try {
-      return execFileSync(pulumiBin, [...args, "--non-interactive"], { cwd: prog, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 << 20 });
+      return execFileSync(pulumiBin, [...args, "--non-interactive"], {
+        cwd: prog,
+        env,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+        maxBuffer: 64 << 20,
+      });
     } catch (err) {
       const e = err as { stdout?: string; stderr?: string; message: string };
-      throw new Error(`pulumi ${args.join(" ")} failed:\n${`${e.stdout ?? ""}\n${e.stderr ?? ""}`.trim().split("\n").slice(-30).join("\n")}`, { cause: err });
+      throw new Error(
+        `pulumi ${args.join(" ")} failed:\n${`${e.stdout ?? ""}\n${e.stderr ?? ""}`.trim().split("\n").slice(-30).join("\n")}`,
+        { cause: err },
+      );
     }
   };
   return {
@@ -76,12 +93,21 @@ export function engineProgram(dir: string, example: string, pulumiBin: string, o
     pulumi,
     exported: () => JSON.parse(pulumi(["stack", "export"])).deployment.resources ?? [],
     stateFile: path.join(state, ".pulumi", "stacks", project, "example.json"),
-    recorded: () => (fs.existsSync(record) ? fs.readFileSync(record, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l)) : []),
+    recorded: () =>
+      fs.existsSync(record)
+        ? fs
+            .readFileSync(record, "utf8")
+            .trim()
+            .split("\n")
+            .filter(Boolean)
+            .map((l) => JSON.parse(l))
+        : [],
   };
 }
 
 /** The resources a program manages: neither the stack nor a provider. */
-export const managed = (rs: Obj[]): Obj[] => rs.filter((r) => r.type !== "pulumi:pulumi:Stack" && !r.type.startsWith("pulumi:providers:"));
+export const managed = (rs: Obj[]): Obj[] =>
+  rs.filter((r) => r.type !== "pulumi:pulumi:Stack" && !r.type.startsWith("pulumi:providers:"));
 
 const SIG = "4dabf18193072939515e22adb298388d";
 
@@ -109,8 +135,18 @@ export function secretsInState(p: EngineProgram): { secrets: number; inLeakyCopy
   // How a value would appear in a state file that held it in clear: JSON-escaped.
   const inClear = (text: string, v: string) => text.includes(JSON.stringify(v).slice(1, -1));
   const unwrap = (v: unknown): unknown =>
-    v && typeof v === "object" ? (SIG in v ? JSON.parse((v as Obj).plaintext) : Array.isArray(v) ? v.map(unwrap) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrap(x)]))) : v;
+    v && typeof v === "object"
+      ? SIG in v
+        ? JSON.parse((v as Obj).plaintext)
+        : Array.isArray(v)
+          ? v.map(unwrap)
+          : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrap(x)]))
+      : v;
   const leakyCopy = JSON.stringify(unwrap(plain));
   const raw = fs.readFileSync(p.stateFile, "utf8");
-  return { secrets: secrets.length, inLeakyCopy: secrets.filter((v) => inClear(leakyCopy, v)).length, leaked: secrets.filter((v) => inClear(raw, v)).length };
+  return {
+    secrets: secrets.length,
+    inLeakyCopy: secrets.filter((v) => inClear(leakyCopy, v)).length,
+    leaked: secrets.filter((v) => inClear(raw, v)).length,
+  };
 }

@@ -8,17 +8,26 @@ export const ROOT = path.resolve(__dirname, "../..");
 
 /** Every example directory (examples/<name>/Pulumi.yaml), whatever its language. */
 export function examples(): string[] {
-  return fs.readdirSync(path.join(ROOT, "examples")).filter((d) => fs.existsSync(path.join(ROOT, "examples", d, "Pulumi.yaml"))).sort();
+  return fs
+    .readdirSync(path.join(ROOT, "examples"))
+    .filter((d) => fs.existsSync(path.join(ROOT, "examples", d, "Pulumi.yaml")))
+    .sort();
 }
 
 /** The examples the offline engine and the Node language host run: `runtime: nodejs`. */
 export function nodeExamples(): string[] {
-  return examples().filter((d) => /^runtime:\s*(\n\s+name:\s*)?nodejs\b/m.test(fs.readFileSync(path.join(ROOT, "examples", d, "Pulumi.yaml"), "utf8")));
+  return examples().filter((d) =>
+    /^runtime:\s*(\n\s+name:\s*)?nodejs\b/m.test(
+      fs.readFileSync(path.join(ROOT, "examples", d, "Pulumi.yaml"), "utf8"),
+    ),
+  );
 }
 
 /** The Node examples that declare a Kubernetes workload (SecretMountedWorkload); ECS examples have no pod. */
 export function kubernetesExamples(): string[] {
-  return nodeExamples().filter((d) => /\bSecretMountedWorkload\b/.test(fs.readFileSync(path.join(ROOT, "examples", d, "index.ts"), "utf8")));
+  return nodeExamples().filter((d) =>
+    /\bSecretMountedWorkload\b/.test(fs.readFileSync(path.join(ROOT, "examples", d, "index.ts"), "utf8")),
+  );
 }
 
 export type KubeObject = Record<string, any>;
@@ -47,13 +56,27 @@ async function renderOnce(dir: string): Promise<KubeObject[]> {
   const run = await runProgram(dir);
   const yaml = buildArtifacts(run.resources).artifacts.find((a) => a.path === "kubernetes.yaml");
   if (!yaml) return [];
-  const objects = parseAllDocuments(yaml.content).map((d) => d.toJS() as KubeObject).filter(Boolean);
+  const objects = parseAllDocuments(yaml.content)
+    .map((d) => d.toJS() as KubeObject)
+    .filter(Boolean);
   const rank = (o: KubeObject) => (ORDER.includes(o.kind) ? ORDER.indexOf(o.kind) : ORDER.length);
   return objects.sort((a, b) => rank(a) - rank(b));
 }
 
 const CORE = new Set(["v1"]);
-const PLURAL: Record<string, string> = { Namespace: "namespaces", ServiceAccount: "serviceaccounts", ConfigMap: "configmaps", Deployment: "deployments", StatefulSet: "statefulsets", DaemonSet: "daemonsets", Job: "jobs", CronJob: "cronjobs", Pod: "pods", Secret: "secrets", Service: "services" };
+const PLURAL: Record<string, string> = {
+  Namespace: "namespaces",
+  ServiceAccount: "serviceaccounts",
+  ConfigMap: "configmaps",
+  Deployment: "deployments",
+  StatefulSet: "statefulsets",
+  DaemonSet: "daemonsets",
+  Job: "jobs",
+  CronJob: "cronjobs",
+  Pod: "pods",
+  Secret: "secrets",
+  Service: "services",
+};
 
 /** The REST collection path of an object, e.g. /apis/apps/v1/namespaces/billing/deployments. */
 export function collectionPath(o: KubeObject): string {
@@ -70,7 +93,11 @@ export function podFromTemplate(deployment: KubeObject, suffix = "probe"): KubeO
   return {
     apiVersion: "v1",
     kind: "Pod",
-    metadata: { ...tpl.metadata, name: `${deployment.metadata.name}-${suffix}`, namespace: deployment.metadata.namespace ?? "default" },
+    metadata: {
+      ...tpl.metadata,
+      name: `${deployment.metadata.name}-${suffix}`,
+      namespace: deployment.metadata.namespace ?? "default",
+    },
     spec: tpl.spec,
   };
 }

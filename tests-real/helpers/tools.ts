@@ -18,7 +18,9 @@ function buildBudget(): { seconds: number } | { spent: string } | undefined {
   const deadline = Number(process.env.SECRET_MOUNT_TOOL_DEADLINE);
   if (!Number.isFinite(deadline) || deadline <= 0) return undefined;
   const seconds = Math.floor(deadline - Date.now() / 1000);
-  return seconds > 30 ? { seconds } : { spent: "the tool-build budget ($SECRET_MOUNT_TOOL_DEADLINE, set by .ci/run) is spent" };
+  return seconds > 30
+    ? { seconds }
+    : { spent: "the tool-build budget ($SECRET_MOUNT_TOOL_DEADLINE, set by .ci/run) is spent" };
 }
 
 /**
@@ -32,23 +34,39 @@ export function tool(name: string): Tool {
   let result: Tool;
   const budget = buildBudget();
   // A cached tool is found at once whatever the budget; a build would only start with time left.
-  const cmd = budget === undefined ? ["bash", BUILD, name]
-    : "seconds" in budget ? ["timeout", "--kill-after=10", String(budget.seconds), "bash", BUILD, name]
-    : ["bash", BUILD, name, "--cached-only"];
+  const cmd =
+    budget === undefined
+      ? ["bash", BUILD, name]
+      : "seconds" in budget
+        ? ["timeout", "--kill-after=10", String(budget.seconds), "bash", BUILD, name]
+        : ["bash", BUILD, name, "--cached-only"];
   try {
     const start = Date.now();
-    const out = execFileSync(cmd[0], cmd.slice(1), { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 << 20 });
+    const out = execFileSync(cmd[0], cmd.slice(1), {
+      cwd: ROOT,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      maxBuffer: 64 << 20,
+    });
     const bin = out.trim().split("\n").pop()!;
     const seconds = Math.round((Date.now() - start) / 1000);
     if (seconds > 5) console.log(`      built ${name} in ${seconds}s into ${bin}`);
     result = { ok: true, bin: path.join(bin, name), dir: bin };
   } catch (err) {
     const e = err as { stderr?: string; message: string; status?: number | null };
-    const tail = (e.stderr ?? e.message).trim().split("\n").filter((l) => !/^go: (downloading|added|finding)/.test(l)).slice(-4).join(" | ");
+    const tail = (e.stderr ?? e.message)
+      .trim()
+      .split("\n")
+      .filter((l) => !/^go: (downloading|added|finding)/.test(l))
+      .slice(-4)
+      .join(" | ");
     if (budget && "spent" in budget) result = { ok: false, reason: `${name} not built: ${budget.spent}` };
     // timeout(1) exits 124 when it stopped the build, 137 when it had to kill it.
     else if (budget && (e.status === 124 || e.status === 137)) {
-      result = { ok: false, reason: `${name} not built: its build ran past the tool-build budget (${budget.seconds} s left of CI's limit); Go's build cache keeps what compiled, a later run goes on from there` };
+      result = {
+        ok: false,
+        reason: `${name} not built: its build ran past the tool-build budget (${budget.seconds} s left of CI's limit); Go's build cache keeps what compiled, a later run goes on from there`,
+      };
     } else result = { ok: false, reason: `${name} could not be built from the Go module proxy: ${tail}` };
   }
   built.set(name, result);

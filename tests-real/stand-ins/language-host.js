@@ -14,7 +14,10 @@ const langGrpc = require("@pulumi/pulumi/proto/language_grpc_pb.js");
 const plugin = require("@pulumi/pulumi/proto/plugin_pb.js");
 const { Empty } = require(require.resolve("google-protobuf/google/protobuf/empty_pb.js", { paths: [pulumiDir] }));
 
-const engineAddress = process.argv.slice(2).filter((a) => !a.startsWith("-")).pop();
+const engineAddress = process.argv
+  .slice(2)
+  .filter((a) => !a.startsWith("-"))
+  .pop();
 const version = require("@pulumi/pulumi/package.json").version;
 
 function run(call, callback) {
@@ -40,7 +43,11 @@ function run(call, callback) {
     const i = k.indexOf(":");
     config[`${k.slice(0, i)}:config:${k.slice(i + 1)}`] = v;
   });
-  const env = { ...process.env, PULUMI_CONFIG: JSON.stringify(config), PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(req.getConfigsecretkeysList()) };
+  const env = {
+    ...process.env,
+    PULUMI_CONFIG: JSON.stringify(config),
+    PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(req.getConfigsecretkeysList()),
+  };
   if (options.typescript !== false) env.PULUMI_NODEJS_TYPESCRIPT = "true";
   const child = spawn(process.execPath, args, { cwd: programDir, env, stdio: ["ignore", "inherit", "inherit"] });
   child.on("exit", (code, signal) => {

@@ -44,7 +44,8 @@ function subdomain(next: () => number): string {
 }
 
 const isLabel = (s: string) => s.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(s);
-const isSubdomain = (s: string) => s.length <= 253 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(s);
+const isSubdomain = (s: string) =>
+  s.length <= 253 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(s);
 
 describe("AKS federated credential names: one per (namespace, ServiceAccount), within Azure's rule", () => {
   it("the pairs whose names collided (a-b + c, a + b-c; a dot and a dash) get different names", () => {
@@ -69,7 +70,10 @@ describe("AKS federated credential names: one per (namespace, ServiceAccount), w
       assert.match(n, AZURE_CREDENTIAL_NAME);
       assert.ok(n.startsWith(`${ns}_sss`), n);
     }
-    const hash = createHash("sha256").update(JSON.stringify([ns, `${"s".repeat(200)}-one`])).digest("hex").slice(0, 16);
+    const hash = createHash("sha256")
+      .update(JSON.stringify([ns, `${"s".repeat(200)}-one`]))
+      .digest("hex")
+      .slice(0, 16);
     assert.ok(a.endsWith(`-${hash}`), a);
   });
 

@@ -35,7 +35,9 @@ describe("AWS service-managed secrets (rds!db-…, rds!cluster-…) on EKS: acce
 
   it("EKS: the role reads the secret given by ARN exactly, the one given by name as <name>-??????", () => {
     assert.deepEqual(eksPolicy.Statement[0], {
-      Sid: "ReadDeclaredSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue",
+      Sid: "ReadDeclaredSecrets",
+      Effect: "Allow",
+      Action: "secretsmanager:GetSecretValue",
       Resource: [`${SM}${RDS_CLUSTER_NAME}-??????`, RDS_DB_ARN], // sorted
     });
   });
@@ -57,25 +59,49 @@ describe("AWS service-managed secrets (rds!db-…, rds!cluster-…) on EKS: acce
       `${SM}rds!cluster-${DB_UUID}-Qw12Er`,
       `${SM}${RDS_CLUSTER_NAME}-old-Qw12Er`,
       `arn:aws:secretsmanager:eu-west-1:444455556666:secret:${RDS_CLUSTER_NAME}-Qw12Er`,
-    ]) assert.equal(await can(other), false, other);
+    ])
+      assert.equal(await can(other), false, other);
   });
-
 });
 
 describe("AWS service-managed secrets on ECS, and the names they may not be given", () => {
   it("ECS: the task role reads the same two, exactly; the FetchSpec names them as given", async () => {
     const t = await mockTask("shop", taskArgs({ secrets: rdsSecrets }));
-    assert.deepEqual(JSON.parse(t.outputs.taskRolePolicy).Statement[0].Resource, [`${SM}${RDS_CLUSTER_NAME}-??????`, RDS_DB_ARN]);
-    assert.deepEqual(sources(t.outputs.fetchSpec).map((s) => (s as { secretId: string }).secretId), [RDS_DB_ARN, RDS_CLUSTER_NAME]);
+    assert.deepEqual(JSON.parse(t.outputs.taskRolePolicy).Statement[0].Resource, [
+      `${SM}${RDS_CLUSTER_NAME}-??????`,
+      RDS_DB_ARN,
+    ]);
+    assert.deepEqual(
+      sources(t.outputs.fetchSpec).map((s) => (s as { secretId: string }).secretId),
+      [RDS_DB_ARN, RDS_CLUSTER_NAME],
+    );
   });
 
   it("a partial ARN of an RDS secret is refused as partial (IAM could not grant it exactly), with the command that prints the full one", () =>
-    assertRefused(() => new SecretMountedWorkload("shop", baseArgs({ secrets: [{ name: "db", existing: { arn: `${SM}rds!db-${DB_UUID}` } }] })),
-      "shop", "secrets[0].existing.arn", /is a partial ARN .*aws secretsmanager describe-secret/, assert));
+    assertRefused(
+      () =>
+        new SecretMountedWorkload(
+          "shop",
+          baseArgs({ secrets: [{ name: "db", existing: { arn: `${SM}rds!db-${DB_UUID}` } }] }),
+        ),
+      "shop",
+      "secrets[0].existing.arn",
+      /is a partial ARN .*aws secretsmanager describe-secret/,
+      assert,
+    ));
 
-  it("a secret to create may not take a service's \"!\" name", () =>
-    assertRefused(() => new SecretMountedWorkload("shop", baseArgs({ secrets: [{ name: "db", generate: { type: "password" }, aws: { storeName: "rds!db-mine" } }] })),
-      "shop", "secrets[0].aws.storeName", /"rds!db-mine" is not a valid secrets-manager name .*"!" is for names AWS services give the secrets they manage/, assert));
+  it('a secret to create may not take a service\'s "!" name', () =>
+    assertRefused(
+      () =>
+        new SecretMountedWorkload(
+          "shop",
+          baseArgs({ secrets: [{ name: "db", generate: { type: "password" }, aws: { storeName: "rds!db-mine" } }] }),
+        ),
+      "shop",
+      "secrets[0].aws.storeName",
+      /"rds!db-mine" is not a valid secrets-manager name .*"!" is for names AWS services give the secrets they manage/,
+      assert,
+    ));
 });
 
 describe("an SSM parameter given by ARN: the ARN says the store", () => {
@@ -84,7 +110,12 @@ describe("an SSM parameter given by ARN: the ARN says the store", () => {
   it("EKS: read as an SSM parameter without aws.store: ssm:GetParameter(s) on exactly it, no Secrets Manager grant, fetched by its ARN", async () => {
     const w = await mockWorkload("shop", baseArgs({ secrets: param }));
     assert.deepEqual(JSON.parse(String(w.outputs.permissionPolicy)).Statement, [
-      { Sid: "ReadDeclaredParameters", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:GetParameters"], Resource: [PARAM_ARN] },
+      {
+        Sid: "ReadDeclaredParameters",
+        Effect: "Allow",
+        Action: ["ssm:GetParameter", "ssm:GetParameters"],
+        Resource: [PARAM_ARN],
+      },
     ]);
     assert.deepEqual(sources(String(w.outputs.fetchSpec)), [{ type: "aws-ssm", name: PARAM_ARN, region: "eu-west-1" }]);
   });
@@ -92,7 +123,12 @@ describe("an SSM parameter given by ARN: the ARN says the store", () => {
   it("ECS: the same, for the task role", async () => {
     const t = await mockTask("shop", taskArgs({ secrets: param }));
     assert.deepEqual(JSON.parse(t.outputs.taskRolePolicy).Statement, [
-      { Sid: "ReadDeclaredParameters", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:GetParameters"], Resource: [PARAM_ARN] },
+      {
+        Sid: "ReadDeclaredParameters",
+        Effect: "Allow",
+        Action: ["ssm:GetParameter", "ssm:GetParameters"],
+        Resource: [PARAM_ARN],
+      },
     ]);
   });
 
@@ -102,16 +138,40 @@ describe("an SSM parameter given by ARN: the ARN says the store", () => {
   });
 
   it("EKS: an explicit store that contradicts the ARN is refused at aws.store", () =>
-    assertRefused(() => new SecretMountedWorkload("shop", baseArgs({ secrets: [{ ...param[0], aws: { store: "secrets-manager" } }] })),
-      "shop", "secrets[0].aws.store", /is "secrets-manager", but existing.arn is an SSM parameter ARN; remove aws.store \(the ARN says which store\)/, assert));
+    assertRefused(
+      () =>
+        new SecretMountedWorkload("shop", baseArgs({ secrets: [{ ...param[0], aws: { store: "secrets-manager" } }] })),
+      "shop",
+      "secrets[0].aws.store",
+      /is "secrets-manager", but existing.arn is an SSM parameter ARN; remove aws.store \(the ARN says which store\)/,
+      assert,
+    ));
 
   it("ECS: a Secrets Manager ARN with store ssm-parameter is refused at aws.store", () =>
-    assertRefused(() => new SecretMountedTask("shop", taskArgs({ secrets: [{ name: "db", existing: { arn: RDS_DB_ARN }, aws: { store: "ssm-parameter" } }] })),
-      "shop", "secrets[0].aws.store", /is "ssm-parameter", but existing.arn is a Secrets Manager secret ARN; remove aws.store/, assert));
+    assertRefused(
+      () =>
+        new SecretMountedTask(
+          "shop",
+          taskArgs({ secrets: [{ name: "db", existing: { arn: RDS_DB_ARN }, aws: { store: "ssm-parameter" } }] }),
+        ),
+      "shop",
+      "secrets[0].aws.store",
+      /is "ssm-parameter", but existing.arn is a Secrets Manager secret ARN; remove aws.store/,
+      assert,
+    ));
 
   it("an SSM ARN given as an Output (unknown at preview) without aws.store fails when it resolves, saying to set it", async () => {
     await pulumi.runtime.setMocks(new OfflineMocks(), "proj", "dev", false);
-    const err = await firstUnhandledRejection(() => new SecretMountedWorkload("shop", baseArgs({ secrets: [{ name: "flags", existing: { arn: pulumi.output(PARAM_ARN) } }] })));
-    assert.match(String(err), /shop: secrets\[0\]\.existing\.arn: .* is an SSM parameter ARN; an existing\.arn given as an Output .* set aws\.store: "ssm-parameter" \(checked when the value resolved\)/);
+    const err = await firstUnhandledRejection(
+      () =>
+        new SecretMountedWorkload(
+          "shop",
+          baseArgs({ secrets: [{ name: "flags", existing: { arn: pulumi.output(PARAM_ARN) } }] }),
+        ),
+    );
+    assert.match(
+      String(err),
+      /shop: secrets\[0\]\.existing\.arn: .* is an SSM parameter ARN; an existing\.arn given as an Output .* set aws\.store: "ssm-parameter" \(checked when the value resolved\)/,
+    );
   });
 });

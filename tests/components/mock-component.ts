@@ -27,12 +27,14 @@ export async function mockComponent(
   const dependsOn = new Map<string, string[]>();
   const nameOf = (r: unknown) => (r as { __name?: string } | undefined)?.__name ?? "?";
   const c = create({
-    transformations: [(t) => {
-      parents.set(t.name, nameOf(t.opts.parent));
-      const deps = t.opts.dependsOn;
-      dependsOn.set(t.name, Array.isArray(deps) ? deps.map(nameOf) : deps ? [nameOf(deps)] : []);
-      return undefined;
-    }],
+    transformations: [
+      (t) => {
+        parents.set(t.name, nameOf(t.opts.parent));
+        const deps = t.opts.dependsOn;
+        dependsOn.set(t.name, Array.isArray(deps) ? deps.map(nameOf) : deps ? [nameOf(deps)] : []);
+        return undefined;
+      },
+    ],
   }) as unknown as Record<string, pulumi.Output<unknown> | undefined>;
   const outputs: Record<string, unknown> = {};
   for (const k of outputNames) {
@@ -56,7 +58,13 @@ export async function mockComponent(
 }
 
 /** Asserts `create` throws a DeclarationError on `field` matching `message`, before anything is registered. */
-export async function assertRefused(create: () => unknown, component: string, field: string, message: RegExp, assert: typeof import("node:assert/strict")) {
+export async function assertRefused(
+  create: () => unknown,
+  component: string,
+  field: string,
+  message: RegExp,
+  assert: typeof import("node:assert/strict"),
+) {
   const mocks = new OfflineMocks();
   await pulumi.runtime.setMocks(mocks, "proj", "dev", false);
   assert.throws(create, (err: unknown) => {

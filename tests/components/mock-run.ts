@@ -14,13 +14,31 @@ export const ISSUER = "oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789";
 export type MockedWorkload = MockedComponent;
 
 const OUTPUTS = [
-  "roleArn", "serviceAccountName", "deploymentName", "namespace", "mountPath", "fetchSpec", "permissionPolicy", "trustPolicy",
-  "identityClientId", "identityPrincipalId", "vaultUri", "roleAssignments", "federatedCredential", "iamMembers", "googleServiceAccountEmail",
-  "workloadName", "selectorLabels",
+  "roleArn",
+  "serviceAccountName",
+  "deploymentName",
+  "namespace",
+  "mountPath",
+  "fetchSpec",
+  "permissionPolicy",
+  "trustPolicy",
+  "identityClientId",
+  "identityPrincipalId",
+  "vaultUri",
+  "roleAssignments",
+  "federatedCredential",
+  "iamMembers",
+  "googleServiceAccountEmail",
+  "workloadName",
+  "selectorLabels",
 ];
 
 /** Declares a workload under Pulumi mocks and returns every child's resolved inputs. */
-export function mockWorkload(name: string, args: SecretMountedWorkloadArgs, mocks = new OfflineMocks()): Promise<MockedWorkload> {
+export function mockWorkload(
+  name: string,
+  args: SecretMountedWorkloadArgs,
+  mocks = new OfflineMocks(),
+): Promise<MockedWorkload> {
   return mockComponent((opts) => new SecretMountedWorkload(name, args, opts), OUTPUTS, mocks);
 }
 
@@ -40,14 +58,18 @@ export function baseArgs(over: Partial<SecretMountedWorkloadArgs> = {}): SecretM
  * managed policy ARNs without the generated suffix, Secrets Manager version ids and SSM parameter versions (set per resource name; default "v1" / 1).
  */
 export class VersionedMocks extends OfflineMocks {
-  constructor(readonly versionIds: Record<string, string> = {}, readonly parameterVersions: Record<string, number> = {}) {
+  constructor(
+    readonly versionIds: Record<string, string> = {},
+    readonly parameterVersions: Record<string, number> = {},
+  ) {
     super();
   }
 
   override newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
     const r = super.newResource(args);
     if (args.type === "aws:iam/policy:Policy") r.state.arn = `arn:aws:iam::111122223333:policy/${args.name}`;
-    if (args.type === "aws:secretsmanager/secretVersion:SecretVersion") r.state.versionId = this.versionIds[args.name] ?? "v1";
+    if (args.type === "aws:secretsmanager/secretVersion:SecretVersion")
+      r.state.versionId = this.versionIds[args.name] ?? "v1";
     if (args.type === "aws:ssm/parameter:Parameter") r.state.version = this.parameterVersions[args.name] ?? 1;
     return r;
   }
@@ -67,7 +89,8 @@ export function gkeArgs(over: Partial<SecretMountedWorkloadArgs> = {}): SecretMo
 
 export const AZ_TENANT = "00000000-0000-0000-0000-000000000000";
 export const AZ_SUBSCRIPTION = "00000000-1111-2222-3333-444444444444";
-export const AKS_ISSUER = "https://westeurope.oic.prod-aks.azure.com/00000000-0000-0000-0000-000000000000/5e6b7c8d-0000-4000-8000-000000000001/";
+export const AKS_ISSUER =
+  "https://westeurope.oic.prod-aks.azure.com/00000000-0000-0000-0000-000000000000/5e6b7c8d-0000-4000-8000-000000000001/";
 
 /** The offline mocks, plus the azure-native provider's own answer: the signed-in tenant and subscription. */
 export class AzureMocks extends OfflineMocks {
@@ -76,7 +99,12 @@ export class AzureMocks extends OfflineMocks {
   override call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
     if (args.token === "azure-native:authorization:getClientConfig") {
       this.clientConfigCalls.push(1);
-      return { clientId: "provider-client", objectId: "provider-object", subscriptionId: AZ_SUBSCRIPTION, tenantId: AZ_TENANT };
+      return {
+        clientId: "provider-client",
+        objectId: "provider-object",
+        subscriptionId: AZ_SUBSCRIPTION,
+        tenantId: AZ_TENANT,
+      };
     }
     return super.call(args);
   }

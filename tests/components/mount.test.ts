@@ -15,8 +15,11 @@ type Obj = Record<string, any>;
 const APP_IMAGE = "registry.example.com/web@sha256:" + "c".repeat(64);
 
 const eksMount = (over: Partial<SecretMountArgs> = {}): SecretMountArgs => ({
-  namespace: "shop", eks: { oidcProviderArn: OIDC_ARN, oidcIssuerUrl: OIDC_URL },
-  secrets: [{ name: "db-password", generate: { type: "password" } }], fetch: { image: FETCH_IMAGE }, ...over,
+  namespace: "shop",
+  eks: { oidcProviderArn: OIDC_ARN, oidcIssuerUrl: OIDC_URL },
+  secrets: [{ name: "db-password", generate: { type: "password" } }],
+  fetch: { image: FETCH_IMAGE },
+  ...over,
 });
 
 const pod = (initContainers: { name: string; image: string }[] = []) => ({
@@ -32,14 +35,28 @@ class HelmLikeChart extends pulumi.ComponentResource {
   constructor(name: string) {
     super("kubernetes:helm.sh/v4:Chart", name, {}, {});
     new core.ServiceAccount(`${name}:shop/web`, { metadata: { name: "web", namespace: "shop" } }, { parent: this });
-    new apps.Deployment(`${name}:shop/web`, {
-      metadata: { name: "web", namespace: "shop", labels: { app: "web" } },
-      spec: { selector: { matchLabels: { app: "web" } }, template: pod([{ name: "wait-for-db", image: "busybox@sha256:" + "b".repeat(64) }]) },
-    }, { parent: this });
-    new apps.Deployment(`${name}:shop/other`, {
-      metadata: { name: "other", namespace: "shop", labels: { app: "other" } },
-      spec: { selector: { matchLabels: { app: "other" } }, template: { ...pod(), metadata: { labels: { app: "other" } } } },
-    }, { parent: this });
+    new apps.Deployment(
+      `${name}:shop/web`,
+      {
+        metadata: { name: "web", namespace: "shop", labels: { app: "web" } },
+        spec: {
+          selector: { matchLabels: { app: "web" } },
+          template: pod([{ name: "wait-for-db", image: "busybox@sha256:" + "b".repeat(64) }]),
+        },
+      },
+      { parent: this },
+    );
+    new apps.Deployment(
+      `${name}:shop/other`,
+      {
+        metadata: { name: "other", namespace: "shop", labels: { app: "other" } },
+        spec: {
+          selector: { matchLabels: { app: "other" } },
+          template: { ...pod(), metadata: { labels: { app: "other" } } },
+        },
+      },
+      { parent: this },
+    );
   }
 }
 
@@ -57,8 +74,13 @@ describe("SecretMount: secrets and identity for a ServiceAccount, and a transfor
     new HelmLikeChart("web");
     await settle();
 
-    const of = (type: string, name: string) => mocks.resources.find((r) => r.type === type && r.name === name)!.inputs as Obj;
-    assert.equal(mocks.resources.filter((r) => r.type === "kubernetes:core/v1:ServiceAccount").length, 1, "no ServiceAccount of its own");
+    const of = (type: string, name: string) =>
+      mocks.resources.find((r) => r.type === type && r.name === name)!.inputs as Obj;
+    assert.equal(
+      mocks.resources.filter((r) => r.type === "kubernetes:core/v1:ServiceAccount").length,
+      1,
+      "no ServiceAccount of its own",
+    );
     const roleArn = await resolve(mount.roleArn!);
     const sa = of("kubernetes:core/v1:ServiceAccount", "web:shop/web");
     assert.deepEqual(sa.metadata.annotations, { "eks.amazonaws.com/role-arn": roleArn });
@@ -66,10 +88,16 @@ describe("SecretMount: secrets and identity for a ServiceAccount, and a transfor
 
     const web = of("kubernetes:apps/v1:Deployment", "web:shop/web");
     const spec = web.spec.template.spec;
-    assert.deepEqual(spec.initContainers.map((c: Obj) => c.name), ["secret-mount-fetch", "wait-for-db"]);
+    assert.deepEqual(
+      spec.initContainers.map((c: Obj) => c.name),
+      ["secret-mount-fetch", "wait-for-db"],
+    );
     assert.equal(spec.serviceAccountName, "web");
     const env = Object.fromEntries(spec.initContainers[0].env.map((e: Obj) => [e.name, e.value]));
-    assert.deepEqual(parseFetchSpecJson(env.SECRET_MOUNT_SPEC).files.map((f) => f.path), ["db-password"]);
+    assert.deepEqual(
+      parseFetchSpecJson(env.SECRET_MOUNT_SPEC).files.map((f) => f.path),
+      ["db-password"],
+    );
     assert.equal(env.SECRET_MOUNT_SPEC, await resolve(mount.fetchSpec));
     assert.equal(web.spec.template.metadata.annotations["eks.amazonaws.com/skip-containers"], "wait-for-db,web");
     assert.match(web.spec.template.metadata.annotations["secret-mount.io/revision"], /^[0-9a-f]{16}$/);
@@ -86,22 +114,45 @@ describe("SecretMount: secrets and identity for a ServiceAccount, and a transfor
     const mount = new SecretMount("shop", eksMount());
     const transforms = [mount.transform()];
     const selected = { [MOUNT_ANNOTATION]: "shop" };
-    new apps.StatefulSet("db", {
-      metadata: { name: "db", namespace: "shop", annotations: selected },
-      spec: { serviceName: "db", selector: { matchLabels: { app: "web" } }, template: pod([{ name: "init-schema", image: APP_IMAGE }]) },
-    }, { transforms });
-    new batch.Job("report", {
-      metadata: { name: "report", namespace: "shop", annotations: selected },
-      spec: { backoffLimit: 2, template: { ...pod(), spec: { ...pod().spec, restartPolicy: "Never" } } },
-    }, { transforms });
-    new batch.CronJob("nightly", {
-      metadata: { name: "nightly", namespace: "shop", annotations: selected },
-      spec: { schedule: "0 3 * * *", jobTemplate: { spec: { template: { ...pod(), spec: { ...pod().spec, restartPolicy: "OnFailure" } } } } },
-    }, { transforms });
-    new apps.DaemonSet("agent", {
-      metadata: { name: "agent", namespace: "shop" },
-      spec: { selector: { matchLabels: { app: "web" } }, template: pod() },
-    }, { transforms });
+    new apps.StatefulSet(
+      "db",
+      {
+        metadata: { name: "db", namespace: "shop", annotations: selected },
+        spec: {
+          serviceName: "db",
+          selector: { matchLabels: { app: "web" } },
+          template: pod([{ name: "init-schema", image: APP_IMAGE }]),
+        },
+      },
+      { transforms },
+    );
+    new batch.Job(
+      "report",
+      {
+        metadata: { name: "report", namespace: "shop", annotations: selected },
+        spec: { backoffLimit: 2, template: { ...pod(), spec: { ...pod().spec, restartPolicy: "Never" } } },
+      },
+      { transforms },
+    );
+    new batch.CronJob(
+      "nightly",
+      {
+        metadata: { name: "nightly", namespace: "shop", annotations: selected },
+        spec: {
+          schedule: "0 3 * * *",
+          jobTemplate: { spec: { template: { ...pod(), spec: { ...pod().spec, restartPolicy: "OnFailure" } } } },
+        },
+      },
+      { transforms },
+    );
+    new apps.DaemonSet(
+      "agent",
+      {
+        metadata: { name: "agent", namespace: "shop" },
+        spec: { selector: { matchLabels: { app: "web" } }, template: pod() },
+      },
+      { transforms },
+    );
     await settle();
 
     const sa = mocks.resources.find((r) => r.type === "kubernetes:core/v1:ServiceAccount")!.inputs as Obj;
@@ -116,7 +167,10 @@ describe("SecretMount: secrets and identity for a ServiceAccount, and a transfor
       assertRestricted(t.spec, t.metadata);
     }
     const sts = podTemplateOf(mocks.resources.find((r) => r.type === "kubernetes:apps/v1:StatefulSet")!.inputs);
-    assert.deepEqual(sts.spec.initContainers.map((c: Obj) => c.name), ["secret-mount-fetch", "init-schema"]);
+    assert.deepEqual(
+      sts.spec.initContainers.map((c: Obj) => c.name),
+      ["secret-mount-fetch", "init-schema"],
+    );
     const ds = mocks.resources.find((r) => r.type === "kubernetes:apps/v1:DaemonSet")!.inputs as Obj;
     assert.equal(ds.spec.template.spec.initContainers.length, 0, "neither annotated nor named: not adopted");
   });
@@ -125,18 +179,51 @@ describe("SecretMount: secrets and identity for a ServiceAccount, and a transfor
     await pulumi.runtime.setMocks(withTransforms(new OfflineMocks()), "proj", "dev", false);
     const mount = new SecretMount("shop", eksMount({ refresh: { intervalSeconds: 60 } }));
     const t = mount.transform({ names: ["report"] });
-    const job = { apiVersion: "batch/v1", kind: "Job", metadata: { name: "report", namespace: "shop" }, spec: { template: pod() } };
-    assert.throws(() => t({ type: "kubernetes:batch/v1:Job", name: "report", custom: true, props: job, opts: {} }),
-      (e: unknown) => e instanceof DeclarationError && e.message.includes("shop: Job shop/report kind: is a Job"));
-    const dep = { ...job, apiVersion: "apps/v1", kind: "Deployment", spec: { selector: { matchLabels: { app: "web" } }, template: pod() } };
+    const job = {
+      apiVersion: "batch/v1",
+      kind: "Job",
+      metadata: { name: "report", namespace: "shop" },
+      spec: { template: pod() },
+    };
+    assert.throws(
+      () => t({ type: "kubernetes:batch/v1:Job", name: "report", custom: true, props: job, opts: {} }),
+      (e: unknown) => e instanceof DeclarationError && e.message.includes("shop: Job shop/report kind: is a Job"),
+    );
+    const dep = {
+      ...job,
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      spec: { selector: { matchLabels: { app: "web" } }, template: pod() },
+    };
     // (a transform of its own: with `t`, "report" would name two workloads)
-    const r = await mount.transform({ names: ["report"] })({ type: "kubernetes:apps/v1:Deployment", name: "report", custom: true, props: dep, opts: { dependsOn: [mount] } });
+    const r = await mount.transform({ names: ["report"] })({
+      type: "kubernetes:apps/v1:Deployment",
+      name: "report",
+      custom: true,
+      props: dep,
+      opts: { dependsOn: [mount] },
+    });
     const deps = r!.opts.dependsOn as pulumi.Resource[];
     assert.equal(deps[0], mount, "the resource's own dependencies are kept");
     const names = await Promise.all(deps.slice(1).map((d) => resolve(d.urn)));
-    assert.ok(names.some((u) => u.endsWith("kubernetes:core/v1:ServiceAccount::shop-sa")), names.join("\n"));
-    assert.ok(names.some((u) => u.includes("aws:iam/rolePolicy:RolePolicy") || u.includes("aws:iam/rolePolicyAttachment")), names.join("\n"));
-    assert.equal(await t({ type: "kubernetes:core/v1:ConfigMap", name: "report", custom: true, props: { metadata: { name: "report" } }, opts: {} }), undefined);
+    assert.ok(
+      names.some((u) => u.endsWith("kubernetes:core/v1:ServiceAccount::shop-sa")),
+      names.join("\n"),
+    );
+    assert.ok(
+      names.some((u) => u.includes("aws:iam/rolePolicy:RolePolicy") || u.includes("aws:iam/rolePolicyAttachment")),
+      names.join("\n"),
+    );
+    assert.equal(
+      await t({
+        type: "kubernetes:core/v1:ConfigMap",
+        name: "report",
+        custom: true,
+        props: { metadata: { name: "report" } },
+        opts: {},
+      }),
+      undefined,
+    );
     await settle();
   });
 
@@ -144,27 +231,60 @@ describe("SecretMount: secrets and identity for a ServiceAccount, and a transfor
     await pulumi.runtime.setMocks(withTransforms(new OfflineMocks()), "proj", "dev", false);
     const mount = new SecretMount("shop", eksMount());
     const doc = JSON.parse(await resolve(mount.podWiring));
-    assert.deepEqual(Object.keys(doc).sort(), ["fetchContainer", "namespace", "podAnnotations", "podLabels", "podSecurityContext", "serviceAccountName", "skipContainers", "volumeMount", "volumes"]);
+    assert.deepEqual(Object.keys(doc).sort(), [
+      "fetchContainer",
+      "namespace",
+      "podAnnotations",
+      "podLabels",
+      "podSecurityContext",
+      "serviceAccountName",
+      "skipContainers",
+      "volumeMount",
+      "volumes",
+    ]);
     assert.equal(doc.fetchContainer.name, "secret-mount-fetch");
     assert.deepEqual(doc.volumeMount, { name: "secret-mount", mountPath: "/run/secrets/app", readOnly: true });
     assert.deepEqual(doc.skipContainers, { annotation: "eks.amazonaws.com/skip-containers", separator: "," });
     assert.deepEqual(doc.podSecurityContext, { fsGroup: 65532, fsGroupChangePolicy: "OnRootMismatch" });
-    assert.equal(Object.keys(doc.podAnnotations).includes("eks.amazonaws.com/skip-containers"), false, "per pod, from skipContainers");
-    assert.deepEqual(await resolve(mount.serviceAccountAnnotations), { "eks.amazonaws.com/role-arn": await resolve(mount.roleArn!) });
+    assert.equal(
+      Object.keys(doc.podAnnotations).includes("eks.amazonaws.com/skip-containers"),
+      false,
+      "per pod, from skipContainers",
+    );
+    assert.deepEqual(await resolve(mount.serviceAccountAnnotations), {
+      "eks.amazonaws.com/role-arn": await resolve(mount.roleArn!),
+    });
     await settle();
   });
 
   it("a bad declaration fails before anything is registered, naming the field", async () => {
     const mocks = new OfflineMocks();
     await pulumi.runtime.setMocks(withTransforms(mocks), "proj", "dev", false);
-    assert.throws(() => new SecretMount("shop", { ...eksMount(), containers: [] } as SecretMountArgs), /shop: containers: is not a known field/);
-    assert.throws(() => new SecretMount("shop", eksMount({ mountInto: ["Web"] })), /shop: mountInto\[0\]: "Web" is not a DNS-1123 label/);
+    assert.throws(
+      () => new SecretMount("shop", { ...eksMount(), containers: [] } as SecretMountArgs),
+      /shop: containers: is not a known field/,
+    );
+    assert.throws(
+      () => new SecretMount("shop", eksMount({ mountInto: ["Web"] })),
+      /shop: mountInto\[0\]: "Web" is not a DNS-1123 label/,
+    );
     assert.throws(() => new SecretMount("shop", { ...eksMount(), gke: {} }), /eks and gke are all set/);
-    assert.throws(() => new SecretMount("shop", eksMount({ serviceAccountName: "default" })), /shop: serviceAccountName: is "default", the ServiceAccount of every pod in the namespace that names none/);
-    assert.throws(() => new SecretMount("default", eksMount()), /default: name \(the component name, used as the ServiceAccount name\): is "default"/);
-    assert.throws(() => new SecretMount("shop", eksMount({ allowPersistentVolumeGroupChange: "yes" as never })), /shop: allowPersistentVolumeGroupChange: is "yes"; use true or false/);
-    assert.throws(() => new SecretMount("shop", eksMount({ refresh: { notify: { signal: { process: "web" } } } })),
-      /shop: refresh\.notify\.signal: needs a shared process namespace .* which SecretMount cannot see or set on pods declared elsewhere; notify with http or generationFile instead/);
+    assert.throws(
+      () => new SecretMount("shop", eksMount({ serviceAccountName: "default" })),
+      /shop: serviceAccountName: is "default", the ServiceAccount of every pod in the namespace that names none/,
+    );
+    assert.throws(
+      () => new SecretMount("default", eksMount()),
+      /default: name \(the component name, used as the ServiceAccount name\): is "default"/,
+    );
+    assert.throws(
+      () => new SecretMount("shop", eksMount({ allowPersistentVolumeGroupChange: "yes" as never })),
+      /shop: allowPersistentVolumeGroupChange: is "yes"; use true or false/,
+    );
+    assert.throws(
+      () => new SecretMount("shop", eksMount({ refresh: { notify: { signal: { process: "web" } } } })),
+      /shop: refresh\.notify\.signal: needs a shared process namespace .* which SecretMount cannot see or set on pods declared elsewhere; notify with http or generationFile instead/,
+    );
     await settle();
     assert.equal(mocks.resources.length, 0);
   });
@@ -172,10 +292,24 @@ describe("SecretMount: secrets and identity for a ServiceAccount, and a transfor
   it("AKS: the adopted StatefulSet gets the webhook's use label and the `;` skip list; GKE: no skip list (every container gets the identity)", async () => {
     const az = new AzureMocks();
     await pulumi.runtime.setMocks(withTransforms(az), "proj", "dev", false);
-    const aks = new SecretMount("shop", { namespace: "shop", aks: { oidcIssuerUrl: AKS_ISSUER, resourceGroupName: "shop-rg" },
-      secrets: [{ name: "db-password", generate: { type: "password" } }], fetch: { image: FETCH_IMAGE } });
-    new apps.StatefulSet("db", { metadata: { name: "db", namespace: "shop" }, spec: { serviceName: "db", selector: { matchLabels: { app: "web" } }, template: pod([{ name: "init", image: APP_IMAGE }]) } },
-      { transforms: [aks.transform({ names: ["db"] })] });
+    const aks = new SecretMount("shop", {
+      namespace: "shop",
+      aks: { oidcIssuerUrl: AKS_ISSUER, resourceGroupName: "shop-rg" },
+      secrets: [{ name: "db-password", generate: { type: "password" } }],
+      fetch: { image: FETCH_IMAGE },
+    });
+    new apps.StatefulSet(
+      "db",
+      {
+        metadata: { name: "db", namespace: "shop" },
+        spec: {
+          serviceName: "db",
+          selector: { matchLabels: { app: "web" } },
+          template: pod([{ name: "init", image: APP_IMAGE }]),
+        },
+      },
+      { transforms: [aks.transform({ names: ["db"] })] },
+    );
     await settle();
     const sts = az.resources.find((r) => r.type === "kubernetes:apps/v1:StatefulSet")!.inputs as Obj;
     assert.equal(sts.spec.template.metadata.labels["azure.workload.identity/use"], "true");
@@ -185,13 +319,27 @@ describe("SecretMount: secrets and identity for a ServiceAccount, and a transfor
 
     const g = new OfflineMocks();
     await pulumi.runtime.setMocks(withTransforms(g), "proj", "dev", false);
-    const gke = new SecretMount("shop", { namespace: "shop", gke: {}, secrets: [{ name: "db-password", generate: { type: "password" } }], fetch: { image: FETCH_IMAGE } });
-    new apps.StatefulSet("db", { metadata: { name: "db", namespace: "shop" }, spec: { serviceName: "db", selector: { matchLabels: { app: "web" } }, template: pod() } },
-      { transforms: [gke.transform({ names: ["db"] })] });
+    const gke = new SecretMount("shop", {
+      namespace: "shop",
+      gke: {},
+      secrets: [{ name: "db-password", generate: { type: "password" } }],
+      fetch: { image: FETCH_IMAGE },
+    });
+    new apps.StatefulSet(
+      "db",
+      {
+        metadata: { name: "db", namespace: "shop" },
+        spec: { serviceName: "db", selector: { matchLabels: { app: "web" } }, template: pod() },
+      },
+      { transforms: [gke.transform({ names: ["db"] })] },
+    );
     await settle();
     const gsts = g.resources.find((r) => r.type === "kubernetes:apps/v1:StatefulSet")!.inputs as Obj;
     assert.equal(gsts.spec.template.spec.initContainers[0].name, "secret-mount-fetch");
-    assert.deepEqual(Object.keys(gsts.spec.template.metadata.annotations).filter((k) => k.includes("skip-containers")), []);
+    assert.deepEqual(
+      Object.keys(gsts.spec.template.metadata.annotations).filter((k) => k.includes("skip-containers")),
+      [],
+    );
     assert.ok(JSON.parse(await resolve(gke.iamMembers!)).length > 0);
     validateWorkload(gsts);
   });

@@ -8,7 +8,9 @@ import { DEFAULT_SCOPE, OfflineMocks } from "../../components/render/offline-eng
 import { aksArgs, AzureMocks, baseArgs, gkeArgs, mockWorkload } from "./mock-run";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
-const app = (runAsUser: number) => [{ name: "app", image: "registry.example.com/shop@sha256:" + "a".repeat(64), runAsUser }];
+const app = (runAsUser: number) => [
+  { name: "app", image: "registry.example.com/shop@sha256:" + "a".repeat(64), runAsUser },
+];
 const PLATFORMS = [
   ["EKS", (o: Partial<SecretMountedWorkloadArgs>) => baseArgs(o)],
   ["AKS", (o: Partial<SecretMountedWorkloadArgs>) => aksArgs(o)],
@@ -23,7 +25,11 @@ describe("SecretMountedWorkload: refresh.notify, chosen per workload", () => {
         [{ generationFile: {} }, false],
         [{ signal: { process: "nginx", signal: "SIGHUP" } }, true],
       ] as const) {
-        const w = await mockWorkload("shop", args({ refresh: { intervalSeconds: 60, notify }, containers: app(65532) }), new AzureMocks());
+        const w = await mockWorkload(
+          "shop",
+          args({ refresh: { intervalSeconds: 60, notify }, containers: app(65532) }),
+          new AzureMocks(),
+        );
         const spec = JSON.parse(String(w.outputs.fetchSpec));
         assert.deepEqual([spec.mode, spec.notify], ["refresh", notify]);
         const d = w.one(DEPLOYMENT);
@@ -34,26 +40,69 @@ describe("SecretMountedWorkload: refresh.notify, chosen per workload", () => {
     });
 
     it(`${platform}: a signal is refused at preview unless every app container runs as the fetcher's UID, naming why`, async () => {
-      for (const containers of [app(10001), [{ name: "app", image: "registry.example.com/shop@sha256:" + "a".repeat(64) }]]) {
-        await assert.rejects(mockWorkload("shop", args({ refresh: { notify: { signal: { process: "nginx" } } }, containers }), new AzureMocks()), (e: unknown) => {
-          assert.ok(e instanceof DeclarationError, String(e));
-          assert.equal(e.field, "refresh.notify.signal");
-          assert.match(e.message, /containers\[0\] \("app"\) runs as (UID 10001|its image's user).*only processes of its own UID.*restricted Pod Security Standard forbids the CAP_KILL.*runAsUser: 65532.*http or generationFile/);
-          return true;
-        });
+      for (const containers of [
+        app(10001),
+        [{ name: "app", image: "registry.example.com/shop@sha256:" + "a".repeat(64) }],
+      ]) {
+        await assert.rejects(
+          mockWorkload(
+            "shop",
+            args({ refresh: { notify: { signal: { process: "nginx" } } }, containers }),
+            new AzureMocks(),
+          ),
+          (e: unknown) => {
+            assert.ok(e instanceof DeclarationError, String(e));
+            assert.equal(e.field, "refresh.notify.signal");
+            assert.match(
+              e.message,
+              /containers\[0\] \("app"\) runs as (UID 10001|its image's user).*only processes of its own UID.*restricted Pod Security Standard forbids the CAP_KILL.*runAsUser: 65532.*http or generationFile/,
+            );
+            return true;
+          },
+        );
       }
     });
   }
 
   const refused: [string, SecretMountedWorkloadArgs["refresh"], string, RegExp][] = [
-    ["two modes", { notify: { http: { port: 8080 }, generationFile: {} } }, "refresh.notify", /sets http and generationFile; set exactly one of http, signal, generationFile/],
+    [
+      "two modes",
+      { notify: { http: { port: 8080 }, generationFile: {} } },
+      "refresh.notify",
+      /sets http and generationFile; set exactly one of http, signal, generationFile/,
+    ],
     ["no mode", { notify: {} }, "refresh.notify", /is empty; set exactly one/],
     ["port 0", { notify: { http: { port: 0 } } }, "refresh.notify.http.port", /from 1 to 65535/],
-    ["a path without /", { notify: { http: { port: 80, path: "reload" } } }, "refresh.notify.http.path", /must start with "\/"/],
-    ["an unknown method", { notify: { http: { port: 80, method: "DELETE" as never } } }, "refresh.notify.http.method", /"POST", "PUT", "GET"/],
-    ["SIGKILL", { notify: { signal: { process: "app", signal: "SIGKILL" as never } } }, "refresh.notify.signal.signal", /"SIGHUP", "SIGUSR1", "SIGUSR2", "SIGTERM"/],
-    ["a generation file on a secret's path", { notify: { generationFile: { path: "db-password" } } }, "refresh.notify.generationFile.path", /is also the path of secrets\[0\]\.files\[0\]\.path/],
-    ["an unknown field", { notify: { http: { port: 80, host: "10.0.0.1" } as never } }, "refresh.notify.http.host", /not a known field/],
+    [
+      "a path without /",
+      { notify: { http: { port: 80, path: "reload" } } },
+      "refresh.notify.http.path",
+      /must start with "\/"/,
+    ],
+    [
+      "an unknown method",
+      { notify: { http: { port: 80, method: "DELETE" as never } } },
+      "refresh.notify.http.method",
+      /"POST", "PUT", "GET"/,
+    ],
+    [
+      "SIGKILL",
+      { notify: { signal: { process: "app", signal: "SIGKILL" as never } } },
+      "refresh.notify.signal.signal",
+      /"SIGHUP", "SIGUSR1", "SIGUSR2", "SIGTERM"/,
+    ],
+    [
+      "a generation file on a secret's path",
+      { notify: { generationFile: { path: "db-password" } } },
+      "refresh.notify.generationFile.path",
+      /is also the path of secrets\[0\]\.files\[0\]\.path/,
+    ],
+    [
+      "an unknown field",
+      { notify: { http: { port: 80, host: "10.0.0.1" } as never } },
+      "refresh.notify.http.host",
+      /not a known field/,
+    ],
   ];
   for (const [label, refresh, field, message] of refused) {
     it(`refuses ${label} at preview, naming ${field}`, async () => {
@@ -71,7 +120,12 @@ describe("render review: what refresh.notify changes is shown", () => {
   async function reviewText(over: Partial<SecretMountedWorkloadArgs>) {
     const mocks = new OfflineMocks();
     const w = await mockWorkload("shop", baseArgs(over), mocks);
-    const { entries, notes } = buildArtifacts(w.resources, { project: "p", stack: "example", placeholders: mocks.placeholders, scope: { ...DEFAULT_SCOPE, regionConfigured: true } });
+    const { entries, notes } = buildArtifacts(w.resources, {
+      project: "p",
+      stack: "example",
+      placeholders: mocks.placeholders,
+      scope: { ...DEFAULT_SCOPE, regionConfigured: true },
+    });
     return formatReview("p (stack example)", entries, notes).replace(/\s+/g, " ");
   }
 

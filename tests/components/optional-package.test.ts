@@ -8,25 +8,57 @@ import { gcp } from "../../components/clouds/gcp/sdk";
 const PKG = { name: "@pulumi/azure-native", range: "^3.28.0", platform: "aks" };
 /** What Node throws for a require that cannot be resolved. */
 function notFound(spec: string, from: string): Error {
-  return Object.assign(new Error(`Cannot find module '${spec}'\nRequire stack:\n- ${from}`), { code: "MODULE_NOT_FOUND" });
+  return Object.assign(new Error(`Cannot find module '${spec}'\nRequire stack:\n- ${from}`), {
+    code: "MODULE_NOT_FOUND",
+  });
 }
 
 describe("optional cloud SDKs (peer dependencies loaded when their platform is declared)", () => {
   it("a missing package is a DeclarationError on the platform's field, with the install command", () => {
-    assert.throws(() => loadOptionalPackage(PKG, () => { throw notFound("@pulumi/azure-native/keyvault", "/app/node_modules/secret-mount/dist/components/azure/sdk.js"); }, "api"),
+    assert.throws(
+      () =>
+        loadOptionalPackage(
+          PKG,
+          () => {
+            throw notFound(
+              "@pulumi/azure-native/keyvault",
+              "/app/node_modules/secret-mount/dist/components/azure/sdk.js",
+            );
+          },
+          "api",
+        ),
       (err: unknown) => {
         assert.ok(err instanceof DeclarationError);
         assert.equal(err.field, "aks");
-        assert.equal(err.message, "api: aks: platform aks needs @pulumi/azure-native, an optional peer dependency of secret-mount that is not installed: npm install @pulumi/azure-native@^3.28.0");
+        assert.equal(
+          err.message,
+          "api: aks: platform aks needs @pulumi/azure-native, an optional peer dependency of secret-mount that is not installed: npm install @pulumi/azure-native@^3.28.0",
+        );
         return true;
-      });
+      },
+    );
   });
 
   it("a module missing inside an installed package, or any other load error, is not disguised as a missing package", () => {
-    const inside = notFound("@azure/core-rest-pipeline", path.join("/app/node_modules/@pulumi/azure-native/keyvault/vault.js"));
-    assert.throws(() => loadOptionalPackage(PKG, () => { throw inside; }), (err) => err === inside);
+    const inside = notFound(
+      "@azure/core-rest-pipeline",
+      path.join("/app/node_modules/@pulumi/azure-native/keyvault/vault.js"),
+    );
+    assert.throws(
+      () =>
+        loadOptionalPackage(PKG, () => {
+          throw inside;
+        }),
+      (err) => err === inside,
+    );
     const other = new TypeError("boom");
-    assert.throws(() => loadOptionalPackage(PKG, () => { throw other; }), (err) => err === other);
+    assert.throws(
+      () =>
+        loadOptionalPackage(PKG, () => {
+          throw other;
+        }),
+      (err) => err === other,
+    );
   });
 
   it("installed (a devDependency here): the loaders return the modules the platforms use", () => {

@@ -19,35 +19,51 @@ describe("npm run render -- examples/aks (offline): the Azure review artifacts",
   const read = (f: string) => fs.readFileSync(path.join(out, f), "utf8");
   before(async () => {
     out = fs.mkdtempSync(path.join(os.tmpdir(), "sm-render-aks-"));
-    stdout = (await promisify(execFile)(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "components/render/cli.ts", "examples/aks", "--out", out], { cwd: ROOT })).stdout;
+    stdout = (
+      await promisify(execFile)(
+        process.execPath,
+        [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "components/render/cli.ts", "examples/aks", "--out", out],
+        { cwd: ROOT },
+      )
+    ).stdout;
   });
   after(() => fs.rmSync(out, { recursive: true, force: true }));
 
   it("writes the Kubernetes YAML, one role assignment per secret, the federated credential and the FetchSpec", () => {
-    assert.deepEqual(fs.readdirSync(out, { recursive: true }).map(String).filter((f) => f.includes(".")).sort(), [
-      ".secret-mount-render",
-      "README.md",
-      "azure/billing-api-read-db-password.role-assignment.json",
-      "azure/billing-api-read-signing-key.role-assignment.json",
-      "azure/billing-api-read-stripe-api-key.role-assignment.json",
-      "azure/billing-api.federated-credential.json",
-      "azure/billing-api.vault.json",
-      "fetch-spec/billing-api.json",
-      "kubernetes.yaml",
-      "tags.json",
-    ]);
+    assert.deepEqual(
+      fs
+        .readdirSync(out, { recursive: true })
+        .map(String)
+        .filter((f) => f.includes("."))
+        .sort(),
+      [
+        ".secret-mount-render",
+        "README.md",
+        "azure/billing-api-read-db-password.role-assignment.json",
+        "azure/billing-api-read-signing-key.role-assignment.json",
+        "azure/billing-api-read-stripe-api-key.role-assignment.json",
+        "azure/billing-api.federated-credential.json",
+        "azure/billing-api.vault.json",
+        "fetch-spec/billing-api.json",
+        "kubernetes.yaml",
+        "tags.json",
+      ],
+    );
   });
 
   it("each role assignment is Key Vault Secrets User on exactly one secret, for a service principal", () => {
     for (const secret of ["db-password", "signing-key", "stripe-api-key"]) {
       const ra = JSON.parse(read(`azure/billing-api-read-${secret}.role-assignment.json`));
-      assert.deepEqual({ ...ra, principalId: typeof ra.principalId }, {
-        scope: `${VAULT}/secrets/${secret}`,
-        roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6`,
-        roleName: "Key Vault Secrets User",
-        principalId: "string",
-        principalType: "ServicePrincipal",
-      });
+      assert.deepEqual(
+        { ...ra, principalId: typeof ra.principalId },
+        {
+          scope: `${VAULT}/secrets/${secret}`,
+          roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6`,
+          roleName: "Key Vault Secrets User",
+          principalId: "string",
+          principalType: "ServicePrincipal",
+        },
+      );
     }
   });
 
@@ -55,7 +71,8 @@ describe("npm run render -- examples/aks (offline): the Azure review artifacts",
     assert.deepEqual(JSON.parse(read("azure/billing-api.federated-credential.json")), {
       identity: "billing-rg/billing-api-identity",
       name: "billing_billing-api",
-      issuer: "https://westeurope.oic.prod-aks.azure.com/00000000-0000-0000-0000-000000000000/11111111-1111-1111-1111-111111111111/",
+      issuer:
+        "https://westeurope.oic.prod-aks.azure.com/00000000-0000-0000-0000-000000000000/11111111-1111-1111-1111-111111111111/",
       subject: "system:serviceaccount:billing:billing-api",
       audiences: ["api://AzureADTokenExchange"],
     });
@@ -63,10 +80,19 @@ describe("npm run render -- examples/aks (offline): the Azure review artifacts",
 
   it("the vault's settings as Azure receives them: RBAC, network access, soft delete, purge protection", () => {
     const vault = JSON.parse(read("azure/billing-api.vault.json"));
-    assert.deepEqual([vault.resourceGroupName, vault.vaultName, vault.location], ["billing-rg", "billing-api-kv-example", "westeurope"]);
+    assert.deepEqual(
+      [vault.resourceGroupName, vault.vaultName, vault.location],
+      ["billing-rg", "billing-api-kv-example", "westeurope"],
+    );
     const p = vault.properties;
     assert.deepEqual(
-      [p.enableRbacAuthorization, p.publicNetworkAccess, p.enableSoftDelete, p.softDeleteRetentionInDays, p.enablePurgeProtection],
+      [
+        p.enableRbacAuthorization,
+        p.publicNetworkAccess,
+        p.enableSoftDelete,
+        p.softDeleteRetentionInDays,
+        p.enablePurgeProtection,
+      ],
       [true, "Enabled", true, 90, true],
     );
   });
@@ -91,17 +117,40 @@ describe("npm run render -- examples/aks (offline): the Azure review artifacts",
     assert.equal(d.spec.template.metadata.labels["azure.workload.identity/use"], "true");
     assert.equal(d.spec.template.metadata.annotations["azure.workload.identity/skip-containers"], "api");
     const env: Array<{ name: string }> = d.spec.template.spec.initContainers[0].env;
-    assert.deepEqual(env.map((e) => e.name).filter((n) => n.startsWith("AWS_")), []);
+    assert.deepEqual(
+      env.map((e) => e.name).filter((n) => n.startsWith("AWS_")),
+      [],
+    );
   });
 
   it("the summary shows the vault's protections, the grants and the trust; no value anywhere", () => {
     const text = stdout.replace(/\s+/g, " ");
     for (const shown of [
-      "billing-rg/billing-api-kv-example", "RBAC", "purge protection on", "soft delete 90 days", "public access Enabled",
-      "Key Vault Secrets User", "billing-api-read-db-password", "system:serviceaccount:billing:billing-api", "api://AzureADTokenExchange",
-      "billing-api-kv-example/stripe-api-key", "value withheld", "user-assigned identity billing-rg/billing-api-identity",
-    ]) assert.ok(text.includes(shown), `the summary shows ${shown}`);
-    const everything = stdout + fs.readdirSync(out, { recursive: true }).map(String).filter((f) => f.includes(".")).map(read).join("\n");
-    assert.ok(!everything.includes("sk_test_example_not_a_real_key"), "the supplied value never reaches the review folder or the summary");
+      "billing-rg/billing-api-kv-example",
+      "RBAC",
+      "purge protection on",
+      "soft delete 90 days",
+      "public access Enabled",
+      "Key Vault Secrets User",
+      "billing-api-read-db-password",
+      "system:serviceaccount:billing:billing-api",
+      "api://AzureADTokenExchange",
+      "billing-api-kv-example/stripe-api-key",
+      "value withheld",
+      "user-assigned identity billing-rg/billing-api-identity",
+    ])
+      assert.ok(text.includes(shown), `the summary shows ${shown}`);
+    const everything =
+      stdout +
+      fs
+        .readdirSync(out, { recursive: true })
+        .map(String)
+        .filter((f) => f.includes("."))
+        .map(read)
+        .join("\n");
+    assert.ok(
+      !everything.includes("sk_test_example_not_a_real_key"),
+      "the supplied value never reaches the review folder or the summary",
+    );
   });
 });

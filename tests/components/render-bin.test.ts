@@ -9,8 +9,13 @@ const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"))
 /** Runs the `secret-mount` bin (its source, through tsx) with `args`; never rejects. */
 function bin(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "components/render/bin.ts"), ...args], { cwd: ROOT },
-      (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, stdout, stderr }));
+    execFile(
+      process.execPath,
+      [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "components/render/bin.ts"), ...args],
+      { cwd: ROOT },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, stdout, stderr }),
+    );
   });
 }
 
@@ -29,9 +34,14 @@ describe("the secret-mount bin: --version and --help", () => {
     assert.match(r.stdout, /^usage: npx secret-mount render <program dir> \[--out <dir>\] \[--stack <name>\]$/m);
     assert.match(r.stdout, /^ {7}npx secret-mount --help \| --version$/m);
     assert.match(r.stdout, /Node\.js \(TypeScript or JavaScript\)/);
-    for (const option of ["--out <dir>", "--stack <name>", "-h, --help"]) assert.match(r.stdout, new RegExp(`^ {2}${option.replace(/[-[\]]/g, "\\$&")} `, "m"), option);
-    for (const code of ["0  written", "2  refused, nothing written", "1  the program itself failed"]) assert.match(r.stdout, new RegExp(`^ {2}${code}`, "m"), code);
-    assert.deepEqual(r.stdout.split("\n").filter((l) => l.length > 100), []);
+    for (const option of ["--out <dir>", "--stack <name>", "-h, --help"])
+      assert.match(r.stdout, new RegExp(`^ {2}${option.replace(/[-[\]]/g, "\\$&")} `, "m"), option);
+    for (const code of ["0  written", "2  refused, nothing written", "1  the program itself failed"])
+      assert.match(r.stdout, new RegExp(`^ {2}${code}`, "m"), code);
+    assert.deepEqual(
+      r.stdout.split("\n").filter((l) => l.length > 100),
+      [],
+    );
   });
 
   it("render --help prints the same, under the bin's usage line", async () => {

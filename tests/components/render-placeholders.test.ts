@@ -26,7 +26,10 @@ describe("render: labelling the offline engine's placeholders", () => {
       { value: "billing-api-1a2b3c4", standsFor: "name of billing-api" },
       { value: ROLE, standsFor: "ARN of billing-api" },
     ]);
-    assert.equal(mark(`role ${ROLE} named billing-api-1a2b3c4`), "role <ARN of billing-api> named <name of billing-api>");
+    assert.equal(
+      mark(`role ${ROLE} named billing-api-1a2b3c4`),
+      "role <ARN of billing-api> named <name of billing-api>",
+    );
     assert.equal(mark("nothing invented here"), "nothing invented here");
   });
 
@@ -77,7 +80,9 @@ describe("render: labelling the offline engine's placeholders", () => {
   it("gives the same text as labelling every value in turn, on random overlapping values", () => {
     const random = prng(22);
     const word = (max: number, alphabet: string) =>
-      Array.from({ length: Math.floor(random() * max) }, () => alphabet[Math.floor(random() * alphabet.length)]).join("");
+      Array.from({ length: Math.floor(random() * max) }, () => alphabet[Math.floor(random() * alphabet.length)]).join(
+        "",
+      );
     for (let n = 0; n < 3000; n++) {
       const placeholders: Placeholder[] = Array.from({ length: 1 + Math.floor(random() * 6) }, () => ({
         value: word(5, "ab<>") || "a",

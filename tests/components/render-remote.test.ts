@@ -10,7 +10,10 @@ describe("render: a remote component is one entry with its inputs", () => {
   const resources: RecordedResource[] = [
     { type: "my:app:Billing", name: "billing", custom: false, inputs: {} },
     {
-      type: "awsx:ecs:FargateService", name: "billing-api", custom: false, remote: true,
+      type: "awsx:ecs:FargateService",
+      name: "billing-api",
+      custom: false,
+      remote: true,
       inputs: {
         taskDefinition: "arn:aws:ecs:eu-west-1:111122223333:task-definition/billing-api:1",
         desiredCount: 2,
@@ -23,8 +26,14 @@ describe("render: a remote component is one entry with its inputs", () => {
   it("names the plugin that makes its resources, lists each input by path, withholds a secret", () => {
     const { entries } = buildArtifacts(resources);
     const entry = entries.find((e) => e.name === "billing-api")!;
-    assert.deepEqual(entry.facts.map((f) => f.label), ["remote component", "inputs"]);
-    assert.match(entry.facts[0].values.join(" "), /made at pulumi up by the awsx plugin, which render does not run: its resources are not shown/);
+    assert.deepEqual(
+      entry.facts.map((f) => f.label),
+      ["remote component", "inputs"],
+    );
+    assert.match(
+      entry.facts[0].values.join(" "),
+      /made at pulumi up by the awsx plugin, which render does not run: its resources are not shown/,
+    );
     assert.deepEqual(entry.facts[1].values, [
       "taskDefinition = arn:aws:ecs:eu-west-1:111122223333:task-definition/billing-api:1",
       "desiredCount = 2",
@@ -38,6 +47,8 @@ describe("render: a remote component is one entry with its inputs", () => {
 
   it("a local component (no remote flag) still only groups the resources below it", () => {
     const { entries } = buildArtifacts(resources);
-    assert.deepEqual(entries.find((e) => e.name === "billing")!.facts, [{ label: "component", values: ["groups the resources below"] }]);
+    assert.deepEqual(entries.find((e) => e.name === "billing")!.facts, [
+      { label: "component", values: ["groups the resources below"] },
+    ]);
   });
 });

@@ -9,9 +9,14 @@ import { aksArgs, AzureMocks, baseArgs, gkeArgs, mockWorkload } from "./mock-run
 const DAY = 86_400_000;
 const REVISION = "secret-mount.io/revision";
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
-const hash = (v: unknown) => createHash("sha256").update(JSON.stringify(v ?? null)).digest("hex").slice(0, 12);
+const hash = (v: unknown) =>
+  createHash("sha256")
+    .update(JSON.stringify(v ?? null))
+    .digest("hex")
+    .slice(0, 12);
 /** A Pulumi secret input under mocks arrives wrapped; the plain value otherwise. */
-const plain = (v: unknown) => (v && typeof v === "object" && "value" in (v as object) ? (v as { value: unknown }).value : v);
+const plain = (v: unknown) =>
+  v && typeof v === "object" && "value" in (v as object) ? (v as { value: unknown }).value : v;
 
 /**
  * What the real providers do, reduced to what rotation relies on: random replaces a RandomPassword
@@ -24,7 +29,8 @@ class ProviderLikeMocks extends AzureMocks {
     const i = args.inputs as Record<string, any>;
     if (args.type === "random:index/randomPassword:RandomPassword") r.state.result = `generated-${hash(i.keepers)}`;
     if (args.type === "aws:secretsmanager/secretVersion:SecretVersion") r.state.versionId = hash(plain(i.secretString));
-    if (args.type === "gcp:secretmanager/secretVersion:SecretVersion") r.state.version = String(parseInt(hash(plain(i.secretData)), 16) % 100000);
+    if (args.type === "gcp:secretmanager/secretVersion:SecretVersion")
+      r.state.version = String(parseInt(hash(plain(i.secretData)), 16) % 100000);
     if (args.type === "azure-native:keyvault:Secret") {
       const props = r.state.properties as Record<string, string>;
       r.state.properties = { ...props, secretUriWithVersion: `${props.secretUri}/${hash(plain(i.properties?.value))}` };
@@ -65,8 +71,11 @@ describe("rotation: generate.rotateEveryDays", () => {
   });
 
   describe("under mocks", () => {
-    const rotating = (days = 30): SecretMountedWorkloadArgs["secrets"] => [{ name: "db", generate: { type: "password", rotateEveryDays: days } }];
-    const revision = (w: Awaited<ReturnType<typeof mockWorkload>>) => String(w.one(DEPLOYMENT).spec.template.metadata.annotations[REVISION]);
+    const rotating = (days = 30): SecretMountedWorkloadArgs["secrets"] => [
+      { name: "db", generate: { type: "password", rotateEveryDays: days } },
+    ];
+    const revision = (w: Awaited<ReturnType<typeof mockWorkload>>) =>
+      String(w.one(DEPLOYMENT).spec.template.metadata.annotations[REVISION]);
     const t0 = Date.parse("2026-12-03T12:00:00Z");
 
     for (const [platform, args] of [
@@ -77,7 +86,8 @@ describe("rotation: generate.rotateEveryDays", () => {
       it(`${platform}: the password's keeper is its period; within it the pods keep their revision, after it the value, its version and the revision change`, async () => {
         const run = (ms: number) => at(ms, () => mockWorkload("shop", args(rotating()), new ProviderLikeMocks()));
         const a = await run(t0);
-        const keeper = (w: typeof a) => (w.one("random:index/randomPassword:RandomPassword").keepers as { rotation: string }).rotation;
+        const keeper = (w: typeof a) =>
+          (w.one("random:index/randomPassword:RandomPassword").keepers as { rotation: string }).rotation;
         const start = Date.parse(`${keeper(a)}T00:00:00Z`);
         const sameDay = await run(start + 29 * DAY);
         const next = await run(start + 30 * DAY);
@@ -100,12 +110,23 @@ describe("rotation: generate.rotateEveryDays", () => {
       const triggers = new Map<string, unknown>();
       await pulumi.runtime.setMocks(new ProviderLikeMocks(), "proj", "dev", false);
       await at(t0, async () => {
-        new SecretMountedWorkload("shop", baseArgs({ secrets: [{ name: "tls", generate: { type: "ecdsa", rotateEveryDays: 90 } }, { name: "plain", generate: { type: "rsa" } }] }), {
-          transformations: [(t) => {
-            if (t.type === "tls:index/privateKey:PrivateKey") triggers.set(t.name, t.opts.replacementTrigger);
-            return undefined;
-          }],
-        });
+        new SecretMountedWorkload(
+          "shop",
+          baseArgs({
+            secrets: [
+              { name: "tls", generate: { type: "ecdsa", rotateEveryDays: 90 } },
+              { name: "plain", generate: { type: "rsa" } },
+            ],
+          }),
+          {
+            transformations: [
+              (t) => {
+                if (t.type === "tls:index/privateKey:PrivateKey") triggers.set(t.name, t.opts.replacementTrigger);
+                return undefined;
+              },
+            ],
+          },
+        );
         await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
       });
       assert.equal(triggers.get("shop-tls-key"), rotationPeriodStart(t0, 90, "proj/dev/shop-tls"));
@@ -113,21 +134,40 @@ describe("rotation: generate.rotateEveryDays", () => {
     });
 
     it("GKE: the replaced version is abandoned, not destroyed, so it stays readable while pods move", async () => {
-      const w = await mockWorkload("shop", gkeArgs({ secrets: [...rotating(), { name: "once", generate: { type: "password" } }] }), new ProviderLikeMocks());
-      const versions = w.all("gcp:secretmanager/secretVersion:SecretVersion").map((r) => [r.name, r.inputs.deletionPolicy]);
-      assert.deepEqual(versions.sort(), [["shop-db-value", "ABANDON"], ["shop-once-value", undefined]]);
+      const w = await mockWorkload(
+        "shop",
+        gkeArgs({ secrets: [...rotating(), { name: "once", generate: { type: "password" } }] }),
+        new ProviderLikeMocks(),
+      );
+      const versions = w
+        .all("gcp:secretmanager/secretVersion:SecretVersion")
+        .map((r) => [r.name, r.inputs.deletionPolicy]);
+      assert.deepEqual(versions.sort(), [
+        ["shop-db-value", "ABANDON"],
+        ["shop-once-value", undefined],
+      ]);
     });
   });
 
   describe("validation", () => {
-    for (const [given, why] of [[0, "zero"], [3651, "past ten years"], [1.5, "fractional"]] as const) {
+    for (const [given, why] of [
+      [0, "zero"],
+      [3651, "past ten years"],
+      [1.5, "fractional"],
+    ] as const) {
       it(`refuses rotateEveryDays ${given} (${why}) naming the field and the range`, async () => {
-        await assert.rejects(mockWorkload("shop", baseArgs({ secrets: [{ name: "db", generate: { type: "password", rotateEveryDays: given } }] })), (e: unknown) => {
-          assert.ok(e instanceof DeclarationError);
-          assert.equal(e.field, "secrets[0].generate.rotateEveryDays");
-          assert.match(e.message, /use whole days from 1 to 3650/);
-          return true;
-        });
+        await assert.rejects(
+          mockWorkload(
+            "shop",
+            baseArgs({ secrets: [{ name: "db", generate: { type: "password", rotateEveryDays: given } }] }),
+          ),
+          (e: unknown) => {
+            assert.ok(e instanceof DeclarationError);
+            assert.equal(e.field, "secrets[0].generate.rotateEveryDays");
+            assert.match(e.message, /use whole days from 1 to 3650/);
+            return true;
+          },
+        );
       });
     }
   });

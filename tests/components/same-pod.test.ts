@@ -26,7 +26,12 @@ export const KUBE_PLATFORMS: KubePlatformCase[] = [
     platform: { eks: { oidcProviderArn: OIDC_ARN, oidcIssuerUrl: OIDC_URL } },
     mocks: () => new OfflineMocks(),
     existingName: "prod-stripe",
-    identity: { serviceAccountAnnotations: ["eks.amazonaws.com/role-arn"], podLabels: [], podAnnotations: ["eks.amazonaws.com/skip-containers"], fetchEnv: ["AWS_EC2_METADATA_DISABLED", "AWS_REGION", "AWS_ROLE_SESSION_NAME", "AWS_STS_REGIONAL_ENDPOINTS"] },
+    identity: {
+      serviceAccountAnnotations: ["eks.amazonaws.com/role-arn"],
+      podLabels: [],
+      podAnnotations: ["eks.amazonaws.com/skip-containers"],
+      fetchEnv: ["AWS_EC2_METADATA_DISABLED", "AWS_REGION", "AWS_ROLE_SESSION_NAME", "AWS_STS_REGIONAL_ENDPOINTS"],
+    },
   },
   {
     name: "aks",
@@ -54,7 +59,12 @@ export const KUBE_PLATFORMS: KubePlatformCase[] = [
     platform: { gke: { project: "acme-prod", identity: "google-service-account" } },
     mocks: () => new OfflineMocks(),
     existingName: "projects/acme-shared/secrets/prod-stripe",
-    identity: { serviceAccountAnnotations: ["iam.gke.io/gcp-service-account"], podLabels: [], podAnnotations: [], fetchEnv: [] },
+    identity: {
+      serviceAccountAnnotations: ["iam.gke.io/gcp-service-account"],
+      podLabels: [],
+      podAnnotations: [],
+      fetchEnv: [],
+    },
   },
 ];
 
@@ -62,13 +72,25 @@ export const KUBE_PLATFORMS: KubePlatformCase[] = [
 const secrets = (existingName: string): SecretArgs[] => [
   { name: "db-password", generate: { type: "password", length: 40 } },
   { name: "signing-key", generate: { type: "ecdsa" } },
-  { name: "stripe", existing: { name: existingName }, files: [{ path: "stripe/key", jsonKey: "apiKey" }, { path: "stripe/hook", jsonKey: "webhook", mode: "0440" }] },
+  {
+    name: "stripe",
+    existing: { name: existingName },
+    files: [
+      { path: "stripe/key", jsonKey: "apiKey" },
+      { path: "stripe/hook", jsonKey: "webhook", mode: "0440" },
+    ],
+  },
 ];
 const app = (p: KubePlatformCase): SecretMountedWorkloadArgs => {
   const { eks: _eks, ...shared } = baseArgs({
     secrets: secrets(p.existingName),
     containers: [
-      { name: "api", image: "registry.example.com/api@sha256:" + "a".repeat(64), runAsUser: 10001, ports: [{ name: "http", containerPort: 8080 }] },
+      {
+        name: "api",
+        image: "registry.example.com/api@sha256:" + "a".repeat(64),
+        runAsUser: 10001,
+        ports: [{ name: "http", containerPort: 8080 }],
+      },
       { name: "worker", image: "registry.example.com/worker@sha256:" + "b".repeat(64), runAsUser: 10002 },
     ],
     refresh: { intervalSeconds: 120 },
@@ -79,7 +101,8 @@ const app = (p: KubePlatformCase): SecretMountedWorkloadArgs => {
 };
 
 type Obj = Record<string, any>;
-const without = (o: Obj | undefined, keys: string[]) => Object.fromEntries(Object.entries(o ?? {}).filter(([k]) => !keys.includes(k)));
+const without = (o: Obj | undefined, keys: string[]) =>
+  Object.fromEntries(Object.entries(o ?? {}).filter(([k]) => !keys.includes(k)));
 
 /** The pod template and ServiceAccount with the platform's identity bits taken out, and the keys it had. */
 function shared(pod: Obj, sa: Obj, p: KubePlatformCase) {
@@ -88,9 +111,16 @@ function shared(pod: Obj, sa: Obj, p: KubePlatformCase) {
   const spec = JSON.parse(env.find((e) => e.name === FETCH_SPEC_ENV)!.value);
   const found = {
     serviceAccountAnnotations: Object.keys(sa.metadata.annotations ?? {}).sort(),
-    podLabels: Object.keys(t.metadata.labels).filter((k) => p.identity.podLabels.includes(k)).sort(),
-    podAnnotations: Object.keys(t.metadata.annotations).filter((k) => p.identity.podAnnotations.includes(k)).sort(),
-    fetchEnv: env.map((e) => e.name).filter((n) => p.identity.fetchEnv.includes(n)).sort(),
+    podLabels: Object.keys(t.metadata.labels)
+      .filter((k) => p.identity.podLabels.includes(k))
+      .sort(),
+    podAnnotations: Object.keys(t.metadata.annotations)
+      .filter((k) => p.identity.podAnnotations.includes(k))
+      .sort(),
+    fetchEnv: env
+      .map((e) => e.name)
+      .filter((n) => p.identity.fetchEnv.includes(n))
+      .sort(),
   };
   t.metadata.labels = without(t.metadata.labels, p.identity.podLabels);
   t.metadata.annotations = without(t.metadata.annotations, p.identity.podAnnotations);
@@ -100,9 +130,21 @@ function shared(pod: Obj, sa: Obj, p: KubePlatformCase) {
   t.spec.initContainers[0].env = env
     .filter((e) => !p.identity.fetchEnv.includes(e.name))
     // The spec's sources are the platform's store; everything else in it is shared.
-    .map((e) => (e.name === FETCH_SPEC_ENV ? { ...e, value: { ...spec, files: spec.files.map((f: Obj) => ({ ...f, source: "<platform's store>" })) } } : e));
+    .map((e) =>
+      e.name === FETCH_SPEC_ENV
+        ? { ...e, value: { ...spec, files: spec.files.map((f: Obj) => ({ ...f, source: "<platform's store>" })) } }
+        : e,
+    );
   const stores = [...new Set(spec.files.map((f: Obj) => f.source.type))];
-  return { stores, pod: t, sa: { ...sa, metadata: { ...sa.metadata, annotations: without(sa.metadata.annotations, p.identity.serviceAccountAnnotations) } }, found };
+  return {
+    stores,
+    pod: t,
+    sa: {
+      ...sa,
+      metadata: { ...sa.metadata, annotations: without(sa.metadata.annotations, p.identity.serviceAccountAnnotations) },
+    },
+    found,
+  };
 }
 
 describe("the same app on every Kubernetes platform yields the same pod, apart from the identity bits", () => {
@@ -110,8 +152,16 @@ describe("the same app on every Kubernetes platform yields the same pod, apart f
   before(async () => {
     for (const p of KUBE_PLATFORMS) {
       const w = await mockWorkload("shop", app(p), p.mocks());
-      const s = shared(w.one("kubernetes:apps/v1:Deployment").spec.template, w.one("kubernetes:core/v1:ServiceAccount"), p);
-      assert.deepEqual(s.found, Object.fromEntries(Object.entries(p.identity).map(([k, v]) => [k, [...v].sort()])), `${p.name} adds exactly its declared identity bits`);
+      const s = shared(
+        w.one("kubernetes:apps/v1:Deployment").spec.template,
+        w.one("kubernetes:core/v1:ServiceAccount"),
+        p,
+      );
+      assert.deepEqual(
+        s.found,
+        Object.fromEntries(Object.entries(p.identity).map(([k, v]) => [k, [...v].sort()])),
+        `${p.name} adds exactly its declared identity bits`,
+      );
       results.push({ p, pod: s.pod, sa: s.sa, stores: s.stores });
     }
   });
@@ -125,11 +175,14 @@ describe("the same app on every Kubernetes platform yields the same pod, apart f
   }
 
   it("each platform's sources are its own store", () => {
-    assert.deepEqual(results.map((r) => [r.p.name, r.stores]), [
-      ["eks", ["aws-secretsmanager"]],
-      ["aks", ["azure-keyvault"]],
-      ["gke", ["gcp-secretmanager"]],
-      ["gke (google-service-account)", ["gcp-secretmanager"]],
-    ]);
+    assert.deepEqual(
+      results.map((r) => [r.p.name, r.stores]),
+      [
+        ["eks", ["aws-secretsmanager"]],
+        ["aks", ["azure-keyvault"]],
+        ["gke", ["gcp-secretmanager"]],
+        ["gke (google-service-account)", ["gcp-secretmanager"]],
+      ],
+    );
   });
 });

@@ -16,7 +16,10 @@ const LOG_GROUP = "/secret-mount/shop/shop-logs-1a2b3c4";
 const LOG_GROUP_ARN = `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:${LOG_GROUP}`;
 
 const defs = (t: MockedTask) => JSON.parse(t.outputs.containerDefinitions) as Record<string, any>[];
-const awslogs = (prefix: string) => ({ logDriver: "awslogs", options: { "awslogs-group": LOG_GROUP, "awslogs-region": "eu-west-1", "awslogs-stream-prefix": prefix } });
+const awslogs = (prefix: string) => ({
+  logDriver: "awslogs",
+  options: { "awslogs-group": LOG_GROUP, "awslogs-region": "eu-west-1", "awslogs-stream-prefix": prefix },
+});
 
 /** What the TaskDefinition resource sends to RegisterTaskDefinition, from its recorded inputs. */
 function registerRequest(t: MockedTask): Record<string, unknown> {
@@ -29,18 +32,30 @@ function registerRequest(t: MockedTask): Record<string, unknown> {
 describe("SecretMountedTask on Fargate (the default): exact inputs of every child", () => {
   let t: MockedTask;
   before(async () => {
-    t = await mockTask("shop", taskArgs({
-      secrets: [
-        { name: "db-password", generate: { type: "password" } },
-        { name: "stripe", existing: { arn: EXISTING }, files: [{ path: "stripe/api-key", jsonKey: "apiKey" }] },
-      ],
-      containers: [{
-        name: "api", image: APP_IMAGE, user: "10001:65532", command: ["/app/serve"], environment: { PORT: "8080" },
-        portMappings: [{ containerPort: 8080, name: "http" }],
-        healthCheck: { command: ["CMD-SHELL", "wget -qO- http://localhost:8080/health || exit 1"], startPeriod: 10 },
-        memoryReservation: 256,
-      }],
-    }));
+    t = await mockTask(
+      "shop",
+      taskArgs({
+        secrets: [
+          { name: "db-password", generate: { type: "password" } },
+          { name: "stripe", existing: { arn: EXISTING }, files: [{ path: "stripe/api-key", jsonKey: "apiKey" }] },
+        ],
+        containers: [
+          {
+            name: "api",
+            image: APP_IMAGE,
+            user: "10001:65532",
+            command: ["/app/serve"],
+            environment: { PORT: "8080" },
+            portMappings: [{ containerPort: 8080, name: "http" }],
+            healthCheck: {
+              command: ["CMD-SHELL", "wget -qO- http://localhost:8080/health || exit 1"],
+              startPeriod: 10,
+            },
+            memoryReservation: 256,
+          },
+        ],
+      }),
+    );
   });
 
   it("creates exactly the secrets, both roles with their policies, the log group and the task definition, each parented to the component", () => {
@@ -57,24 +72,31 @@ describe("SecretMountedTask on Fargate (the default): exact inputs of every chil
       "secret-mount:index:SecretMountedTask shop",
     ]);
     for (const r of t.resources) if (r.custom) assert.equal(t.parents.get(r.name), "shop", r.name);
-    assert.deepEqual(t.dependsOn.get("shop-task")!.sort(), ["shop-db-password-value", "shop-execution", "shop-task-read"]);
+    assert.deepEqual(t.dependsOn.get("shop-task")!.sort(), [
+      "shop-db-password-value",
+      "shop-execution",
+      "shop-task-read",
+    ]);
   });
 
   it("task definition: awsvpc, Fargate 256/512, task and execution roles, the volume on ephemeral storage", () => {
     const td = t.one("aws:ecs/taskDefinition:TaskDefinition");
-    assert.deepEqual({ ...td, containerDefinitions: undefined, tags: undefined }, {
-      family: "shop",
-      networkMode: "awsvpc",
-      requiresCompatibilities: ["FARGATE"],
-      cpu: "256",
-      memory: "512",
-      taskRoleArn: `arn:aws:iam::${ACCOUNT}:role/shop-task-role-1a2b3c4`,
-      executionRoleArn: `arn:aws:iam::${ACCOUNT}:role/shop-execution-role-1a2b3c4`,
-      volumes: [{ name: "secret-mount" }],
-      runtimePlatform: { operatingSystemFamily: "LINUX" },
-      containerDefinitions: undefined,
-      tags: undefined,
-    });
+    assert.deepEqual(
+      { ...td, containerDefinitions: undefined, tags: undefined },
+      {
+        family: "shop",
+        networkMode: "awsvpc",
+        requiresCompatibilities: ["FARGATE"],
+        cpu: "256",
+        memory: "512",
+        taskRoleArn: `arn:aws:iam::${ACCOUNT}:role/shop-task-role-1a2b3c4`,
+        executionRoleArn: `arn:aws:iam::${ACCOUNT}:role/shop-execution-role-1a2b3c4`,
+        volumes: [{ name: "secret-mount" }],
+        runtimePlatform: { operatingSystemFamily: "LINUX" },
+        containerDefinitions: undefined,
+        tags: undefined,
+      },
+    );
     assert.deepEqual(td.tags, { "managed-by": "secret-mount", "secret-mount/component": "shop" });
   });
 
@@ -82,56 +104,81 @@ describe("SecretMountedTask on Fargate (the default): exact inputs of every chil
     const [fetch] = defs(t);
     const spec = fetch.environment.find((e: { name: string }) => e.name === "SECRET_MOUNT_SPEC").value;
     assert.deepEqual(JSON.parse(spec), {
-      version: 1, dir: "/secret-mount", mode: "init", fileMode: "0440", timeoutSeconds: 60,
+      version: 1,
+      dir: "/secret-mount",
+      mode: "init",
+      fileMode: "0440",
+      timeoutSeconds: 60,
       files: [
         { path: "db-password", source: { type: "aws-secretsmanager", secretId: CREATED, region: "eu-west-1" } },
-        { path: "stripe/api-key", source: { type: "aws-secretsmanager", secretId: EXISTING, region: "eu-west-1" }, jsonKey: "apiKey" },
+        {
+          path: "stripe/api-key",
+          source: { type: "aws-secretsmanager", secretId: EXISTING, region: "eu-west-1" },
+          jsonKey: "apiKey",
+        },
       ],
     });
     const revision = fetch.environment.find((e: { name: string }) => e.name === "SECRET_MOUNT_REVISION").value;
     assert.match(revision, /^[0-9a-f]{16}$/);
-    assert.deepEqual(defs(t), [{
-      name: "secret-mount-fetch",
-      image: FETCH_IMAGE,
-      essential: false,
-      user: "65532:65532",
-      readonlyRootFilesystem: true,
-      memoryReservation: 32,
-      memory: 96,
-      environment: [
-        { name: "AWS_EC2_METADATA_DISABLED", value: "true" },
-        { name: "AWS_REGION", value: "eu-west-1" },
-        { name: "SECRET_MOUNT_REVISION", value: revision },
-        { name: "SECRET_MOUNT_SPEC", value: spec },
-      ],
-      mountPoints: [{ sourceVolume: "secret-mount", containerPath: "/secret-mount", readOnly: false }],
-      linuxParameters: { capabilities: { drop: ["ALL"] } },
-      logConfiguration: awslogs("secret-mount"),
-    }, {
-      name: "api",
-      image: APP_IMAGE,
-      essential: true,
-      user: "10001:65532",
-      readonlyRootFilesystem: true,
-      dependsOn: [{ containerName: "secret-mount-fetch", condition: "SUCCESS" }],
-      mountPoints: [{ sourceVolume: "secret-mount", containerPath: "/run/secrets/app", readOnly: true }],
-      logConfiguration: awslogs("app"),
-      command: ["/app/serve"],
-      environment: [{ name: "PORT", value: "8080" }],
-      memoryReservation: 256,
-      portMappings: [{ containerPort: 8080, hostPort: 8080, protocol: "tcp", name: "http" }],
-      healthCheck: { command: ["CMD-SHELL", "wget -qO- http://localhost:8080/health || exit 1"], interval: 30, timeout: 5, retries: 3, startPeriod: 10 },
-    }]);
+    assert.deepEqual(defs(t), [
+      {
+        name: "secret-mount-fetch",
+        image: FETCH_IMAGE,
+        essential: false,
+        user: "65532:65532",
+        readonlyRootFilesystem: true,
+        memoryReservation: 32,
+        memory: 96,
+        environment: [
+          { name: "AWS_EC2_METADATA_DISABLED", value: "true" },
+          { name: "AWS_REGION", value: "eu-west-1" },
+          { name: "SECRET_MOUNT_REVISION", value: revision },
+          { name: "SECRET_MOUNT_SPEC", value: spec },
+        ],
+        mountPoints: [{ sourceVolume: "secret-mount", containerPath: "/secret-mount", readOnly: false }],
+        linuxParameters: { capabilities: { drop: ["ALL"] } },
+        logConfiguration: awslogs("secret-mount"),
+      },
+      {
+        name: "api",
+        image: APP_IMAGE,
+        essential: true,
+        user: "10001:65532",
+        readonlyRootFilesystem: true,
+        dependsOn: [{ containerName: "secret-mount-fetch", condition: "SUCCESS" }],
+        mountPoints: [{ sourceVolume: "secret-mount", containerPath: "/run/secrets/app", readOnly: true }],
+        logConfiguration: awslogs("app"),
+        command: ["/app/serve"],
+        environment: [{ name: "PORT", value: "8080" }],
+        memoryReservation: 256,
+        portMappings: [{ containerPort: 8080, hostPort: 8080, protocol: "tcp", name: "http" }],
+        healthCheck: {
+          command: ["CMD-SHELL", "wget -qO- http://localhost:8080/health || exit 1"],
+          interval: 30,
+          timeout: 5,
+          retries: 3,
+          startPeriod: 10,
+        },
+      },
+    ]);
     assert.equal(t.outputs.fetchSpec, spec);
   });
 
   it("task role: trusted by ecs-tasks of this account and region only; reads exactly the two secrets", () => {
     const trust = {
       Version: "2012-10-17",
-      Statement: [{
-        Sid: "EcsTasksOfThisAccount", Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole",
-        Condition: { ArnLike: { "aws:SourceArn": `arn:aws:ecs:eu-west-1:${ACCOUNT}:*` }, StringEquals: { "aws:SourceAccount": ACCOUNT } },
-      }],
+      Statement: [
+        {
+          Sid: "EcsTasksOfThisAccount",
+          Effect: "Allow",
+          Principal: { Service: "ecs-tasks.amazonaws.com" },
+          Action: "sts:AssumeRole",
+          Condition: {
+            ArnLike: { "aws:SourceArn": `arn:aws:ecs:eu-west-1:${ACCOUNT}:*` },
+            StringEquals: { "aws:SourceAccount": ACCOUNT },
+          },
+        },
+      ],
     };
     const roles = t.all("aws:iam/role:Role");
     for (const r of roles) assert.deepEqual(JSON.parse(r.inputs.assumeRolePolicy as string), trust, r.name);
@@ -140,8 +187,18 @@ describe("SecretMountedTask on Fargate (the default): exact inputs of every chil
     assert.deepEqual(JSON.parse(read.policy as string), {
       Version: "2012-10-17",
       Statement: [
-        { Sid: "ReadDeclaredSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [EXISTING, CREATED] },
-        { Sid: "BatchReadDeclaredSecrets", Effect: "Allow", Action: "secretsmanager:BatchGetSecretValue", Resource: "*" },
+        {
+          Sid: "ReadDeclaredSecrets",
+          Effect: "Allow",
+          Action: "secretsmanager:GetSecretValue",
+          Resource: [EXISTING, CREATED],
+        },
+        {
+          Sid: "BatchReadDeclaredSecrets",
+          Effect: "Allow",
+          Action: "secretsmanager:BatchGetSecretValue",
+          Resource: "*",
+        },
       ],
     });
     assert.deepEqual(JSON.parse(t.outputs.taskRolePolicy), JSON.parse(read.policy as string));
@@ -154,15 +211,28 @@ describe("SecretMountedTask on Fargate (the default): exact inputs of every chil
       Version: "2012-10-17",
       Statement: [
         { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
-        { Sid: "PullTaskImages", Effect: "Allow", Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource: `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/shop/api` },
-        { Sid: "WriteTaskLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${LOG_GROUP_ARN}:log-stream:*` },
+        {
+          Sid: "PullTaskImages",
+          Effect: "Allow",
+          Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+          Resource: `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/shop/api`,
+        },
+        {
+          Sid: "WriteTaskLogs",
+          Effect: "Allow",
+          Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+          Resource: `${LOG_GROUP_ARN}:log-stream:*`,
+        },
       ],
     });
   });
 
   it("log group: retention 30 days under /secret-mount/<family>/", () => {
     const lg = t.one("aws:cloudwatch/logGroup:LogGroup");
-    assert.deepEqual({ namePrefix: lg.namePrefix, retentionInDays: lg.retentionInDays }, { namePrefix: "/secret-mount/shop/", retentionInDays: 30 });
+    assert.deepEqual(
+      { namePrefix: lg.namePrefix, retentionInDays: lg.retentionInDays },
+      { namePrefix: "/secret-mount/shop/", retentionInDays: 30 },
+    );
   });
 
   it("the RegisterTaskDefinition request passes botocore's client-side validation (the AWS CLI's)", () => {
@@ -183,15 +253,29 @@ describe("SecretMountedTask on Fargate (the default): exact inputs of every chil
 describe("SecretMountedTask on EC2: a task-scoped tmpfs volume", () => {
   let t: MockedTask;
   before(async () => {
-    t = await mockTask("shop", taskArgs({ launchType: "EC2", memory: 512, fileGroup: 3000, containers: [{ name: "api", image: APP_IMAGE, user: "10001:3000", memoryReservation: 128 }] }));
+    t = await mockTask(
+      "shop",
+      taskArgs({
+        launchType: "EC2",
+        memory: 512,
+        fileGroup: 3000,
+        containers: [{ name: "api", image: APP_IMAGE, user: "10001:3000", memoryReservation: 128 }],
+      }),
+    );
   });
 
   it("the volume is a task-scoped local Docker volume on tmpfs owned by the fetcher and fileGroup (setgid)", () => {
     const td = t.one("aws:ecs/taskDefinition:TaskDefinition");
-    assert.deepEqual(td.volumes, [{
-      name: "secret-mount",
-      dockerVolumeConfiguration: { scope: "task", driver: "local", driverOpts: { type: "tmpfs", device: "tmpfs", o: "size=1m,uid=65532,gid=3000,mode=2750,noexec,nosuid,nodev" } },
-    }]);
+    assert.deepEqual(td.volumes, [
+      {
+        name: "secret-mount",
+        dockerVolumeConfiguration: {
+          scope: "task",
+          driver: "local",
+          driverOpts: { type: "tmpfs", device: "tmpfs", o: "size=1m,uid=65532,gid=3000,mode=2750,noexec,nosuid,nodev" },
+        },
+      },
+    ]);
     assert.deepEqual(td.requiresCompatibilities, ["EC2"]);
     assert.equal(td.cpu, undefined);
     assert.equal(td.memory, "512");
@@ -211,10 +295,14 @@ describe("SecretMountedTask on EC2: a task-scoped tmpfs volume", () => {
 
 describe("SecretMountedTask: the fetch container writes into the fetch image's VOLUME directory", () => {
   const [volume] = fetchImageVolumes();
-  const mountOf = (d: Record<string, any>) => d.mountPoints.find((m: { sourceVolume: string }) => m.sourceVolume === "secret-mount");
+  const mountOf = (d: Record<string, any>) =>
+    d.mountPoints.find((m: { sourceVolume: string }) => m.sourceVolume === "secret-mount");
 
   it("the fetch image declares one VOLUME, made owned by the fetcher (65532:65532), group read and traverse, nothing for others", () => {
-    assert.deepEqual(fetchImageVolumes().map((v) => v.path), ["/secret-mount"]);
+    assert.deepEqual(
+      fetchImageVolumes().map((v) => v.path),
+      ["/secret-mount"],
+    );
     assert.equal(volume.uid, 65532);
     assert.equal(volume.gid, 65532);
     assert.equal(volume.mode & 0o777, 0o750);
@@ -222,21 +310,42 @@ describe("SecretMountedTask: the fetch container writes into the fetch image's V
 
   for (const launchType of ["FARGATE", "EC2"] as const) {
     it(`${launchType}: the fetch container mounts the shared volume at exactly that path and the FetchSpec writes there; the apps mount it at mountPath`, async () => {
-      const t = await mockTask("shop", taskArgs({
-        launchType, mountPath: "/etc/shop/secrets",
-        ...(launchType === "EC2" ? { memory: 512, containers: [{ name: "api", image: APP_IMAGE, user: "10001:65532", memoryReservation: 128 }] } : {}),
-      }));
+      const t = await mockTask(
+        "shop",
+        taskArgs({
+          launchType,
+          mountPath: "/etc/shop/secrets",
+          ...(launchType === "EC2"
+            ? {
+                memory: 512,
+                containers: [{ name: "api", image: APP_IMAGE, user: "10001:65532", memoryReservation: 128 }],
+              }
+            : {}),
+        }),
+      );
       const [fetch, app] = defs(t);
       assert.deepEqual(mountOf(fetch), { sourceVolume: "secret-mount", containerPath: volume.path, readOnly: false });
       assert.equal(JSON.parse(t.outputs.fetchSpec).dir, volume.path);
-      assert.deepEqual(mountOf(app), { sourceVolume: "secret-mount", containerPath: "/etc/shop/secrets", readOnly: true });
+      assert.deepEqual(mountOf(app), {
+        sourceVolume: "secret-mount",
+        containerPath: "/etc/shop/secrets",
+        readOnly: true,
+      });
       assert.equal(t.outputs.mountPath, "/etc/shop/secrets");
     });
   }
 
   it("EC2: the tmpfs volume is created with the image directory's owner and mode (uid 65532, gid fileGroup, the same mode)", async () => {
-    const t = await mockTask("shop", taskArgs({ launchType: "EC2", memory: 512, containers: [{ name: "api", image: APP_IMAGE, user: "10001:65532", memoryReservation: 128 }] }));
-    const o = t.one("aws:ecs/taskDefinition:TaskDefinition").volumes[0].dockerVolumeConfiguration.driverOpts.o as string;
+    const t = await mockTask(
+      "shop",
+      taskArgs({
+        launchType: "EC2",
+        memory: 512,
+        containers: [{ name: "api", image: APP_IMAGE, user: "10001:65532", memoryReservation: 128 }],
+      }),
+    );
+    const o = t.one("aws:ecs/taskDefinition:TaskDefinition").volumes[0].dockerVolumeConfiguration.driverOpts
+      .o as string;
     const opts = Object.fromEntries(o.split(",").map((kv) => kv.split("=")));
     assert.equal(opts.uid, String(volume.uid));
     assert.equal(opts.gid, String(volume.gid));
@@ -248,17 +357,20 @@ describe("SecretMountedTask: a secret chosen for ECS native injection", () => {
   let t: MockedTask;
   const PARAM = `arn:aws:ssm:eu-west-1:${ACCOUNT}:parameter/shop/flags`;
   before(async () => {
-    t = await mockTask("shop", taskArgs({
-      secrets: [
-        { name: "db-password", generate: { type: "password" } },
-        { name: "stripe", existing: { arn: EXISTING } },
-        { name: "flags", existing: { name: "/shop/flags" }, aws: { store: "ssm-parameter" } },
-      ],
-      nativeSecrets: [
-        { secret: "stripe", container: "api", name: "STRIPE_API_KEY", jsonKey: "apiKey" },
-        { secret: "flags", container: "api", name: "FLAGS" },
-      ],
-    }));
+    t = await mockTask(
+      "shop",
+      taskArgs({
+        secrets: [
+          { name: "db-password", generate: { type: "password" } },
+          { name: "stripe", existing: { arn: EXISTING } },
+          { name: "flags", existing: { name: "/shop/flags" }, aws: { store: "ssm-parameter" } },
+        ],
+        nativeSecrets: [
+          { secret: "stripe", container: "api", name: "STRIPE_API_KEY", jsonKey: "apiKey" },
+          { secret: "flags", container: "api", name: "FLAGS" },
+        ],
+      }),
+    );
   });
 
   it("the app gets ECS secrets with valueFrom arn:…:json-key:version-stage:version-id, the fetcher no longer fetches them", () => {
@@ -268,14 +380,27 @@ describe("SecretMountedTask: a secret chosen for ECS native injection", () => {
       { name: "FLAGS", valueFrom: PARAM },
     ]);
     const spec = JSON.parse(fetch.environment.find((e: { name: string }) => e.name === "SECRET_MOUNT_SPEC").value);
-    assert.deepEqual(spec.files.map((f: { path: string }) => f.path), ["db-password"]);
+    assert.deepEqual(
+      spec.files.map((f: { path: string }) => f.path),
+      ["db-password"],
+    );
   });
 
   it("the execution role reads exactly the native secrets; the task role only the file secret", () => {
     const exec = JSON.parse(t.outputs.executionRolePolicy);
     assert.deepEqual(exec.Statement.slice(3), [
-      { Sid: "NativeReadDeclaredSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [EXISTING] },
-      { Sid: "NativeReadDeclaredParameters", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:GetParameters"], Resource: [PARAM] },
+      {
+        Sid: "NativeReadDeclaredSecrets",
+        Effect: "Allow",
+        Action: "secretsmanager:GetSecretValue",
+        Resource: [EXISTING],
+      },
+      {
+        Sid: "NativeReadDeclaredParameters",
+        Effect: "Allow",
+        Action: ["ssm:GetParameter", "ssm:GetParameters"],
+        Resource: [PARAM],
+      },
     ]);
     assert.deepEqual(JSON.parse(t.outputs.taskRolePolicy).Statement, [
       { Sid: "ReadDeclaredSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [CREATED] },
@@ -291,22 +416,33 @@ describe("SecretMountedTask: mountInto leaves a sidecar that needs no secrets ou
   const OTEL = "public.ecr.aws/aws-observability/aws-otel-collector@sha256:" + "b".repeat(64);
   let t: MockedTask;
   before(async () => {
-    t = await mockTask("shop", taskArgs({
-      containers: [
-        { name: "api", image: APP_IMAGE, user: "10001:65532" },
-        { name: "otel", image: OTEL, essential: false },   // no user: it reads no secret file
-      ],
-      mountInto: ["api"],
-    }));
+    t = await mockTask(
+      "shop",
+      taskArgs({
+        containers: [
+          { name: "api", image: APP_IMAGE, user: "10001:65532" },
+          { name: "otel", image: OTEL, essential: false }, // no user: it reads no secret file
+        ],
+        mountInto: ["api"],
+      }),
+    );
   });
 
   it("the collector gets no mount, no dependsOn on the fetch container and no user; the app still mounts read-only and waits for SUCCESS", () => {
     const [fetch, api, otel] = defs(t);
     assert.equal(fetch.name, "secret-mount-fetch");
-    assert.deepEqual(api.mountPoints, [{ sourceVolume: "secret-mount", containerPath: "/run/secrets/app", readOnly: true }]);
+    assert.deepEqual(api.mountPoints, [
+      { sourceVolume: "secret-mount", containerPath: "/run/secrets/app", readOnly: true },
+    ]);
     assert.deepEqual(api.dependsOn, [{ containerName: "secret-mount-fetch", condition: "SUCCESS" }]);
     assert.equal(api.user, "10001:65532");
-    assert.deepEqual(otel, { name: "otel", image: OTEL, essential: false, readonlyRootFilesystem: true, logConfiguration: awslogs("app") });
+    assert.deepEqual(otel, {
+      name: "otel",
+      image: OTEL,
+      essential: false,
+      readonlyRootFilesystem: true,
+      logConfiguration: awslogs("app"),
+    });
   });
 
   it("the RegisterTaskDefinition request passes botocore's validation", () => {
@@ -314,33 +450,56 @@ describe("SecretMountedTask: mountInto leaves a sidecar that needs no secrets ou
   });
 
   it("the render review says the collector mounts no secrets and starts at once, the app read-only after SUCCESS", () => {
-    const { entries, notes } = buildArtifacts(t.resources, { project: "p", stack: "dev", placeholders: [], scope: { ...DEFAULT_SCOPE, regionConfigured: true } });
+    const { entries, notes } = buildArtifacts(t.resources, {
+      project: "p",
+      stack: "dev",
+      placeholders: [],
+      scope: { ...DEFAULT_SCOPE, regionConfigured: true },
+    });
     const text = formatReview("p (stack dev)", entries, notes).replace(/\n {20,}/g, " ");
     assert.match(text, /apps start after +api: secret-mount-fetch SUCCESS otel: nothing \(mounts no secrets\)/);
     assert.match(text, /app mounts +api: read-only otel: none \(no secrets: left out by mountInto\)/);
   });
 
   it("an app container with a user ECS takes but the files could not check (a name) is fine when left out", async () => {
-    const named = await mockTask("shop", taskArgs({ containers: [taskArgs().containers![0], { name: "otel", image: OTEL, user: "otel" }], mountInto: ["api"] }));
+    const named = await mockTask(
+      "shop",
+      taskArgs({
+        containers: [taskArgs().containers![0], { name: "otel", image: OTEL, user: "otel" }],
+        mountInto: ["api"],
+      }),
+    );
     assert.equal(JSON.parse(named.outputs.containerDefinitions)[2].user, "otel");
   });
 });
 
 describe("SecretMountedTask: the optional Service", () => {
   it("an ECS Service in the cluster, private networking, circuit breaker with rollback", async () => {
-    const t = await mockTask("shop", taskArgs({ service: { cluster: "prod", desiredCount: 2, network: { subnets: ["subnet-1", "subnet-2"], securityGroups: ["sg-1"] } } }));
+    const t = await mockTask(
+      "shop",
+      taskArgs({
+        service: {
+          cluster: "prod",
+          desiredCount: 2,
+          network: { subnets: ["subnet-1", "subnet-2"], securityGroups: ["sg-1"] },
+        },
+      }),
+    );
     const s = t.one("aws:ecs/service:Service");
-    assert.deepEqual({ ...s, tags: undefined }, {
-      name: "shop",
-      cluster: "prod",
-      taskDefinition: `arn:aws:ecs:eu-west-1:${ACCOUNT}:task-definition/shop:1`,
-      desiredCount: 2,
-      launchType: "FARGATE",
-      networkConfiguration: { subnets: ["subnet-1", "subnet-2"], securityGroups: ["sg-1"], assignPublicIp: false },
-      deploymentCircuitBreaker: { enable: true, rollback: true },
-      propagateTags: "TASK_DEFINITION",
-      tags: undefined,
-    });
+    assert.deepEqual(
+      { ...s, tags: undefined },
+      {
+        name: "shop",
+        cluster: "prod",
+        taskDefinition: `arn:aws:ecs:eu-west-1:${ACCOUNT}:task-definition/shop:1`,
+        desiredCount: 2,
+        launchType: "FARGATE",
+        networkConfiguration: { subnets: ["subnet-1", "subnet-2"], securityGroups: ["sg-1"], assignPublicIp: false },
+        deploymentCircuitBreaker: { enable: true, rollback: true },
+        propagateTags: "TASK_DEFINITION",
+        tags: undefined,
+      },
+    );
     assert.equal(t.outputs.serviceName, "shop");
     assert.equal(t.parents.get("shop-service"), "shop");
   });
@@ -381,7 +540,10 @@ describe("SecretMountedTask: no Pulumi secret in a container definition", () => 
       assert.equal(err.field, field);
       assert.match(err.message, /is a Pulumi secret: .*task definition.*Declare it under `secrets`.*nativeSecrets/);
       assert.ok(!err.message.includes(SECRET_VALUE));
-      assert.deepEqual(mocks.resources.filter((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition"), []);
+      assert.deepEqual(
+        mocks.resources.filter((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition"),
+        [],
+      );
     });
   }
 
@@ -389,26 +551,67 @@ describe("SecretMountedTask: no Pulumi secret in a container definition", () => 
     const mocks = new OfflineMocks();
     await pulumi.runtime.setMocks(mocks, "proj", "dev", false);
     const err = await firstUnhandledRejection(() => {
-      new SecretMountedTask("shop", taskArgs({
-        containers: [{ ...taskArgs().containers![0], logConfiguration: { logDriver: "splunk", options: { "splunk-url": "https://splunk.example.com:8088", "splunk-token": pulumi.secret(SECRET_VALUE) } } }],
-      }));
+      new SecretMountedTask(
+        "shop",
+        taskArgs({
+          containers: [
+            {
+              ...taskArgs().containers![0],
+              logConfiguration: {
+                logDriver: "splunk",
+                options: {
+                  "splunk-url": "https://splunk.example.com:8088",
+                  "splunk-token": pulumi.secret(SECRET_VALUE),
+                },
+              },
+            },
+          ],
+        }),
+      );
     });
     assert.ok(err instanceof DeclarationError, String(err));
     assert.equal(err.field, "containers[0].logConfiguration.options.splunk-token");
-    assert.match(err.message, /is a Pulumi secret: it would sit in clear text in the task definition.*secretOptions, which SecretMountedTask does not render: use the awslogs driver/);
+    assert.match(
+      err.message,
+      /is a Pulumi secret: it would sit in clear text in the task definition.*secretOptions, which SecretMountedTask does not render: use the awslogs driver/,
+    );
     assert.ok(!err.message.includes(SECRET_VALUE));
-    assert.deepEqual(mocks.resources.filter((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition"), []);
+    assert.deepEqual(
+      mocks.resources.filter((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition"),
+      [],
+    );
   });
 
   it("plain log driver options, from Outputs too, pass through unchanged", async () => {
-    const t = await mockTask("shop", taskArgs({
-      containers: [{ ...taskArgs().containers![0], logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": pulumi.output("/shop/api"), "awslogs-region": "eu-west-1", "awslogs-stream-prefix": "api" } } }],
-    }));
-    assert.deepEqual(defs(t)[1].logConfiguration, { logDriver: "awslogs", options: { "awslogs-group": "/shop/api", "awslogs-region": "eu-west-1", "awslogs-stream-prefix": "api" } });
+    const t = await mockTask(
+      "shop",
+      taskArgs({
+        containers: [
+          {
+            ...taskArgs().containers![0],
+            logConfiguration: {
+              logDriver: "awslogs",
+              options: {
+                "awslogs-group": pulumi.output("/shop/api"),
+                "awslogs-region": "eu-west-1",
+                "awslogs-stream-prefix": "api",
+              },
+            },
+          },
+        ],
+      }),
+    );
+    assert.deepEqual(defs(t)[1].logConfiguration, {
+      logDriver: "awslogs",
+      options: { "awslogs-group": "/shop/api", "awslogs-region": "eu-west-1", "awslogs-stream-prefix": "api" },
+    });
   });
 
   it("plain environment values from Outputs pass through", async () => {
-    const t = await mockTask("shop", taskArgs({ containers: [{ ...taskArgs().containers![0], environment: { REGION: pulumi.output("eu-west-1") } }] }));
+    const t = await mockTask(
+      "shop",
+      taskArgs({ containers: [{ ...taskArgs().containers![0], environment: { REGION: pulumi.output("eu-west-1") } }] }),
+    );
     assert.deepEqual(defs(t)[1].environment, [{ name: "REGION", value: "eu-west-1" }]);
   });
 });

@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { type ContainerArgs, DeclarationError, RELEASED_FETCH_IMAGE, SecretMountedWorkload, type SecretMountedWorkloadArgs, defaultFetchImage, parseFetchSpecJson } from "../../components";
+import {
+  type ContainerArgs,
+  DeclarationError,
+  RELEASED_FETCH_IMAGE,
+  SecretMountedWorkload,
+  type SecretMountedWorkloadArgs,
+  defaultFetchImage,
+  parseFetchSpecJson,
+} from "../../components";
 import { fetchImageVolumes } from "../helpers/fetch-image-volume";
 import { OfflineMocks } from "../../components/render/offline-engine";
 import { captureWarnings, firstUnhandledRejection } from "./capture";
@@ -28,22 +36,49 @@ const VALUE = "value-that-must-stay-in-the-secret-store-3b9d";
 describe("SecretMountedWorkload on EKS (IRSA), under mocks", () => {
   let w: Awaited<ReturnType<typeof mockWorkload>>;
   before(async () => {
-    w = await mockWorkload("shop", baseArgs({
-      createNamespace: true,
-      secrets: [
-        { name: "db-password", value: VALUE, aws: { kmsKeyArn: KEY } },
-        { name: "stripe", existing: { arn: EXISTING }, files: [{ path: "stripe/key", jsonKey: "apiKey" }, { path: "stripe/hook", jsonKey: "webhook", mode: "0440" }] },
-        { name: "flags", aws: { store: "ssm-parameter" }, generate: { type: "password", length: 20, special: false } },
-        { name: "tls", generate: { type: "rsa", rsaBits: 2048 } },
-      ],
-    }));
+    w = await mockWorkload(
+      "shop",
+      baseArgs({
+        createNamespace: true,
+        secrets: [
+          { name: "db-password", value: VALUE, aws: { kmsKeyArn: KEY } },
+          {
+            name: "stripe",
+            existing: { arn: EXISTING },
+            files: [
+              { path: "stripe/key", jsonKey: "apiKey" },
+              { path: "stripe/hook", jsonKey: "webhook", mode: "0440" },
+            ],
+          },
+          {
+            name: "flags",
+            aws: { store: "ssm-parameter" },
+            generate: { type: "password", length: 20, special: false },
+          },
+          { name: "tls", generate: { type: "rsa", rsaBits: 2048 } },
+        ],
+      }),
+    );
   });
 
   it("creates every child named <component>-<role>, parented to the component", () => {
-    const names = w.resources.filter((r) => r.custom).map((r) => r.name).sort();
+    const names = w.resources
+      .filter((r) => r.custom)
+      .map((r) => r.name)
+      .sort();
     assert.deepEqual(names, [
-      "shop-db-password", "shop-db-password-value", "shop-deployment", "shop-flags", "shop-flags-password", "shop-namespace",
-      "shop-read", "shop-role", "shop-sa", "shop-tls", "shop-tls-key", "shop-tls-value",
+      "shop-db-password",
+      "shop-db-password-value",
+      "shop-deployment",
+      "shop-flags",
+      "shop-flags-password",
+      "shop-namespace",
+      "shop-read",
+      "shop-role",
+      "shop-sa",
+      "shop-tls",
+      "shop-tls-key",
+      "shop-tls-value",
     ]);
     for (const n of names) assert.equal(w.parents.get(n), "shop", `${n} must be a child of the component`);
     assert.equal(w.resources.find((r) => !r.custom)?.type, "secret-mount:index:SecretMountedWorkload");
@@ -52,13 +87,20 @@ describe("SecretMountedWorkload on EKS (IRSA), under mocks", () => {
   it("trusts exactly the declared service account with the STS audience", () => {
     assert.deepEqual(JSON.parse(w.one(ROLE).assumeRolePolicy), {
       Version: "2012-10-17",
-      Statement: [{
-        Sid: "ServiceAccountWebIdentity",
-        Effect: "Allow",
-        Principal: { Federated: OIDC_ARN },
-        Action: "sts:AssumeRoleWithWebIdentity",
-        Condition: { StringEquals: { [`${ISSUER}:sub`]: "system:serviceaccount:shop:shop", [`${ISSUER}:aud`]: "sts.amazonaws.com" } },
-      }],
+      Statement: [
+        {
+          Sid: "ServiceAccountWebIdentity",
+          Effect: "Allow",
+          Principal: { Federated: OIDC_ARN },
+          Action: "sts:AssumeRoleWithWebIdentity",
+          Condition: {
+            StringEquals: {
+              [`${ISSUER}:sub`]: "system:serviceaccount:shop:shop",
+              [`${ISSUER}:aud`]: "sts.amazonaws.com",
+            },
+          },
+        },
+      ],
     });
   });
 
@@ -67,10 +109,31 @@ describe("SecretMountedWorkload on EKS (IRSA), under mocks", () => {
     assert.deepEqual(JSON.parse(w.one(ROLE_POLICY).policy), {
       Version: "2012-10-17",
       Statement: [
-        { Sid: "ReadDeclaredSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [EXISTING, `${created}/db-password-AbCdEf`, `${created}/tls-AbCdEf`] },
-        { Sid: "BatchReadDeclaredSecrets", Effect: "Allow", Action: "secretsmanager:BatchGetSecretValue", Resource: "*" },
-        { Sid: "ReadDeclaredParameters", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:GetParameters"], Resource: [`arn:aws:ssm:eu-west-1:${ACCOUNT}:parameter/proj/dev/shop/flags`] },
-        { Sid: "DecryptViaStores0", Effect: "Allow", Action: "kms:Decrypt", Resource: KEY, Condition: { StringEquals: { "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com" } } },
+        {
+          Sid: "ReadDeclaredSecrets",
+          Effect: "Allow",
+          Action: "secretsmanager:GetSecretValue",
+          Resource: [EXISTING, `${created}/db-password-AbCdEf`, `${created}/tls-AbCdEf`],
+        },
+        {
+          Sid: "BatchReadDeclaredSecrets",
+          Effect: "Allow",
+          Action: "secretsmanager:BatchGetSecretValue",
+          Resource: "*",
+        },
+        {
+          Sid: "ReadDeclaredParameters",
+          Effect: "Allow",
+          Action: ["ssm:GetParameter", "ssm:GetParameters"],
+          Resource: [`arn:aws:ssm:eu-west-1:${ACCOUNT}:parameter/proj/dev/shop/flags`],
+        },
+        {
+          Sid: "DecryptViaStores0",
+          Effect: "Allow",
+          Action: "kms:Decrypt",
+          Resource: KEY,
+          Condition: { StringEquals: { "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com" } },
+        },
       ],
     });
     assert.equal(w.outputs.permissionPolicy, w.one(ROLE_POLICY).policy);
@@ -85,7 +148,8 @@ describe("SecretMountedWorkload on EKS (IRSA), under mocks", () => {
     assert.equal(dbSecret.tags["managed-by"], "secret-mount");
     // Marked secret (Pulumi's secret signature), so state and logs show it encrypted/redacted.
     assert.deepEqual(w.all(VERSION).find((r) => r.name === "shop-db-password-value")!.inputs.secretString, {
-      [SPECIAL_SIG_KEY]: SECRET_SIG, value: VALUE,
+      [SPECIAL_SIG_KEY]: SECRET_SIG,
+      value: VALUE,
     });
     const param = w.one(PARAMETER);
     assert.equal(param.type, "SecureString");
@@ -134,14 +198,24 @@ describe("SecretMountedWorkload on EKS (IRSA), under mocks", () => {
     assert.equal(pod.serviceAccountName, "shop");
     assert.equal(pod.automountServiceAccountToken, false);
     assert.equal(pod.enableServiceLinks, false, "no service-link variables in the app's environment");
-    assert.deepEqual(pod.securityContext, { runAsNonRoot: true, fsGroup: 65532, fsGroupChangePolicy: "OnRootMismatch", seccompProfile: { type: "RuntimeDefault" } });
+    assert.deepEqual(pod.securityContext, {
+      runAsNonRoot: true,
+      fsGroup: 65532,
+      fsGroupChangePolicy: "OnRootMismatch",
+      seccompProfile: { type: "RuntimeDefault" },
+    });
     assert.equal(pod.initContainers.length, 1);
     const fetch = pod.initContainers[0];
     assert.equal(fetch.name, "secret-mount-fetch");
     assert.equal(fetch.restartPolicy, undefined, "init mode: a plain init container");
     assert.deepEqual(fetch.securityContext, {
-      allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" },
-      runAsUser: 65532, runAsGroup: 65532, readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ["ALL"] },
+      runAsNonRoot: true,
+      seccompProfile: { type: "RuntimeDefault" },
+      runAsUser: 65532,
+      runAsGroup: 65532,
+      readOnlyRootFilesystem: true,
     });
     assert.deepEqual(fetch.volumeMounts, [{ name: "secret-mount", mountPath: "/run/secrets/app" }]);
     assert.ok(fetch.resources.limits.memory && fetch.resources.requests.cpu);
@@ -160,7 +234,11 @@ describe("SecretMountedWorkload on EKS (IRSA), under mocks", () => {
     const mount = fetch.volumeMounts.find((m: { mountPath: string }) => m.mountPath === dir);
     assert.ok(mount, "the fetcher writes into a volume of the pod");
     assert.deepEqual(pod.volumes.find((v: { name: string }) => v.name === mount.name).emptyDir.medium, "Memory");
-    for (const v of fetchImageVolumes()) assert.ok(dir !== v.path && !dir.startsWith(`${v.path}/`), `${dir} is inside the image volume ${v.path} (node disk on Kubernetes)`);
+    for (const v of fetchImageVolumes())
+      assert.ok(
+        dir !== v.path && !dir.startsWith(`${v.path}/`),
+        `${dir} is inside the image volume ${v.path} (node disk on Kubernetes)`,
+      );
   });
 
   it("hands the fetch container a FetchSpec of references only, one file per declared path", () => {
@@ -170,14 +248,17 @@ describe("SecretMountedWorkload on EKS (IRSA), under mocks", () => {
     const spec = parseFetchSpecJson(env.value);
     assert.equal(spec.mode, "init");
     assert.equal(spec.dir, "/run/secrets/app");
-    assert.deepEqual(spec.files.map((f) => [f.path, f.source.type, f.jsonKey ?? null, f.mode ?? null]), [
-      ["db-password", "aws-secretsmanager", null, null],
-      ["stripe/key", "aws-secretsmanager", "apiKey", null],
-      ["stripe/hook", "aws-secretsmanager", "webhook", "0440"],
-      ["flags", "aws-ssm", null, null],
-      ["tls.key", "aws-secretsmanager", "privateKeyPem", null],
-      ["tls.pub", "aws-secretsmanager", "publicKeyPem", null],
-    ]);
+    assert.deepEqual(
+      spec.files.map((f) => [f.path, f.source.type, f.jsonKey ?? null, f.mode ?? null]),
+      [
+        ["db-password", "aws-secretsmanager", null, null],
+        ["stripe/key", "aws-secretsmanager", "apiKey", null],
+        ["stripe/hook", "aws-secretsmanager", "webhook", "0440"],
+        ["flags", "aws-ssm", null, null],
+        ["tls.key", "aws-secretsmanager", "privateKeyPem", null],
+        ["tls.pub", "aws-secretsmanager", "publicKeyPem", null],
+      ],
+    );
     assert.deepEqual(spec.files[1].source, { type: "aws-secretsmanager", secretId: EXISTING, region: "eu-west-1" });
     assert.deepEqual(spec.files[3].source, { type: "aws-ssm", name: "/proj/dev/shop/flags", region: "eu-west-1" });
     assert.ok(!fetch.env.some((e: { value?: string }) => (e.value ?? "").includes(VALUE)));
@@ -185,7 +266,10 @@ describe("SecretMountedWorkload on EKS (IRSA), under mocks", () => {
 
   it("turns off the AWS SDK's instance-metadata fallback in the fetch container, so the node's role is never used", () => {
     const fetch = w.one(DEPLOYMENT).spec.template.spec.initContainers[0];
-    assert.deepEqual(fetch.env.filter((e: { name: string }) => e.name === "AWS_EC2_METADATA_DISABLED"), [{ name: "AWS_EC2_METADATA_DISABLED", value: "true" }]);
+    assert.deepEqual(
+      fetch.env.filter((e: { name: string }) => e.name === "AWS_EC2_METADATA_DISABLED"),
+      [{ name: "AWS_EC2_METADATA_DISABLED", value: "true" }],
+    );
   });
 
   it("exposes outputs naming what was created", () => {
@@ -214,18 +298,22 @@ describe("SecretMountedWorkload on EKS: options", () => {
     assert.deepEqual([assoc.clusterName, assoc.namespace, assoc.serviceAccount], ["prod", "shop", "api"]);
     assert.equal(assoc.roleArn, w.outputs.roleArn);
     assert.equal(w.parents.get("api-pod-identity"), "api");
-    assert.deepEqual(JSON.parse(w.one(ROLE).assumeRolePolicy).Statement, [{
-      Sid: "EksPodIdentityForServiceAccount",
-      Effect: "Allow",
-      Principal: { Service: "pods.eks.amazonaws.com" },
-      Action: ["sts:AssumeRole", "sts:TagSession"],
-      Condition: { StringEquals: {
-        "aws:SourceAccount": ACCOUNT,
-        "aws:RequestTag/eks-cluster-arn": `arn:aws:eks:eu-west-1:${ACCOUNT}:cluster/prod`,
-        "aws:RequestTag/kubernetes-namespace": "shop",
-        "aws:RequestTag/kubernetes-service-account": "api",
-      } },
-    }]);
+    assert.deepEqual(JSON.parse(w.one(ROLE).assumeRolePolicy).Statement, [
+      {
+        Sid: "EksPodIdentityForServiceAccount",
+        Effect: "Allow",
+        Principal: { Service: "pods.eks.amazonaws.com" },
+        Action: ["sts:AssumeRole", "sts:TagSession"],
+        Condition: {
+          StringEquals: {
+            "aws:SourceAccount": ACCOUNT,
+            "aws:RequestTag/eks-cluster-arn": `arn:aws:eks:eu-west-1:${ACCOUNT}:cluster/prod`,
+            "aws:RequestTag/kubernetes-namespace": "shop",
+            "aws:RequestTag/kubernetes-service-account": "api",
+          },
+        },
+      },
+    ]);
     assert.deepEqual(w.one(SA).metadata.annotations, {});
   });
 
@@ -234,7 +322,14 @@ describe("SecretMountedWorkload on EKS: options", () => {
     assert.equal(w.all(NAMESPACE).length, 0);
     assert.equal(w.all(SECRET).length, 0);
     const policy = JSON.parse(w.one(ROLE_POLICY).policy);
-    assert.deepEqual(policy.Statement, [{ Sid: "ReadDeclaredSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [`arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:prod/db-??????`] }]);
+    assert.deepEqual(policy.Statement, [
+      {
+        Sid: "ReadDeclaredSecrets",
+        Effect: "Allow",
+        Action: "secretsmanager:GetSecretValue",
+        Resource: [`arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:prod/db-??????`],
+      },
+    ]);
     const spec = parseFetchSpecJson(String(w.outputs.fetchSpec));
     assert.deepEqual(spec.files[0].source, { type: "aws-secretsmanager", secretId: "prod/db", region: "eu-west-1" });
   });
@@ -243,29 +338,52 @@ describe("SecretMountedWorkload on EKS: options", () => {
     const many = Array.from({ length: 10 }, (_, i) => ({ name: `s${i}`, existing: { name: `prod/s${i}` } }));
     const w = await mockWorkload("big", baseArgs({ secrets: many }));
     // 10 files x 64 KiB x 2 (atomic swap) = 1280 KiB
-    assert.deepEqual(w.one(DEPLOYMENT).spec.template.spec.volumes[0].emptyDir, { medium: "Memory", sizeLimit: "1280Ki" });
+    assert.deepEqual(w.one(DEPLOYMENT).spec.template.spec.volumes[0].emptyDir, {
+      medium: "Memory",
+      sizeLimit: "1280Ki",
+    });
     const w2 = await mockWorkload("big2", baseArgs({ secrets: many, volumeSizeLimit: "4Mi" }));
     assert.equal(w2.one(DEPLOYMENT).spec.template.spec.volumes[0].emptyDir.sizeLimit, "4Mi");
   });
 
   it("passes the user's container settings through and writes an env file on request", async () => {
-    const w = await mockWorkload("api", baseArgs({
-      replicas: 3,
-      labels: { team: "payments" },
-      envFile: { vars: { DB_PASSWORD: "db-password" } },
-      fetch: { image: "registry.example.com/fetch@sha256:" + "b".repeat(64), timeoutSeconds: 30 },
-      containers: [{
-        name: "app", image: "app:1", command: ["/app"], args: ["--port", "8080"], env: { LOG_LEVEL: "info" },
-        ports: [{ name: "http", containerPort: 8080 }], resources: { limits: { memory: "256Mi" } },
-        readinessProbe: { httpGet: { path: "/ready", port: 8080 } }, runAsUser: 1000, readOnlyRootFilesystem: false,
-      }],
-    }));
+    const w = await mockWorkload(
+      "api",
+      baseArgs({
+        replicas: 3,
+        labels: { team: "payments" },
+        envFile: { vars: { DB_PASSWORD: "db-password" } },
+        fetch: { image: "registry.example.com/fetch@sha256:" + "b".repeat(64), timeoutSeconds: 30 },
+        containers: [
+          {
+            name: "app",
+            image: "app:1",
+            command: ["/app"],
+            args: ["--port", "8080"],
+            env: { LOG_LEVEL: "info" },
+            ports: [{ name: "http", containerPort: 8080 }],
+            resources: { limits: { memory: "256Mi" } },
+            readinessProbe: { httpGet: { path: "/ready", port: 8080 } },
+            runAsUser: 1000,
+            readOnlyRootFilesystem: false,
+          },
+        ],
+      }),
+    );
     const d = w.one(DEPLOYMENT);
     validateDeployment(d);
     assert.equal(d.spec.replicas, 3);
     assert.equal(d.spec.template.metadata.labels.team, "payments");
     const app = d.spec.template.spec.containers[0];
-    assert.deepEqual([app.command, app.args, app.env, app.ports], [["/app"], ["--port", "8080"], [{ name: "LOG_LEVEL", value: "info" }], [{ containerPort: 8080, protocol: "TCP", name: "http" }]]);
+    assert.deepEqual(
+      [app.command, app.args, app.env, app.ports],
+      [
+        ["/app"],
+        ["--port", "8080"],
+        [{ name: "LOG_LEVEL", value: "info" }],
+        [{ containerPort: 8080, protocol: "TCP", name: "http" }],
+      ],
+    );
     assert.deepEqual(app.readinessProbe, { httpGet: { path: "/ready", port: 8080 } });
     assert.equal(app.securityContext.readOnlyRootFilesystem, false);
     assert.equal(d.spec.template.spec.initContainers[0].image, "registry.example.com/fetch@sha256:" + "b".repeat(64));
@@ -286,7 +404,10 @@ describe("SecretMountedWorkload on EKS: ARNs known only at pulumi up", () => {
     const mocks = new OfflineMocks();
     return pulumi.runtime.setMocks(mocks, "proj", "dev", false).then(() => ({
       mocks,
-      w: new SecretMountedWorkload("late", baseArgs({ secrets: [{ name: "db", existing: { arn: pulumi.output(arn) } }], ...extra })),
+      w: new SecretMountedWorkload(
+        "late",
+        baseArgs({ secrets: [{ name: "db", existing: { arn: pulumi.output(arn) } }], ...extra }),
+      ),
     }));
   };
 
@@ -295,7 +416,10 @@ describe("SecretMountedWorkload on EKS: ARNs known only at pulumi up", () => {
     await assert.rejects(settle(w.permissionPolicy!), (err: unknown) => {
       assert.ok(err instanceof DeclarationError, String(err));
       assert.equal(err.field, "secrets[0].existing.arn");
-      assert.match(err.message, /late: secrets\[0\]\.existing\.arn: .*holds a wildcard.*checked when the value resolved/);
+      assert.match(
+        err.message,
+        /late: secrets\[0\]\.existing\.arn: .*holds a wildcard.*checked when the value resolved/,
+      );
       return true;
     });
     await assert.rejects(settle(w.fetchSpec), DeclarationError);
@@ -309,12 +433,22 @@ describe("SecretMountedWorkload on EKS: ARNs known only at pulumi up", () => {
 
   it("an Output KMS key or permissions boundary that resolves to a wildcard fails the same way", async () => {
     const { mocks, w } = await declare(EXISTING, {
-      secrets: [{ name: "db", existing: { arn: EXISTING, kmsKeyArn: pulumi.output(`arn:aws:kms:eu-west-1:${ACCOUNT}:key/*`) } }],
-      eks: { oidcProviderArn: OIDC_ARN, oidcIssuerUrl: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789", permissionsBoundaryArn: pulumi.output("arn:aws:iam::aws:policy/*") },
+      secrets: [
+        { name: "db", existing: { arn: EXISTING, kmsKeyArn: pulumi.output(`arn:aws:kms:eu-west-1:${ACCOUNT}:key/*`) } },
+      ],
+      eks: {
+        oidcProviderArn: OIDC_ARN,
+        oidcIssuerUrl: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789",
+        permissionsBoundaryArn: pulumi.output("arn:aws:iam::aws:policy/*"),
+      },
     });
     await assert.rejects(settle(w.permissionPolicy!), /secrets\[0\]\.existing\.kmsKeyArn: .*holds a wildcard/);
     await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
-    assert.deepEqual(mocks.resources.filter((r) => r.type === ROLE || r.type === ROLE_POLICY), [], "neither the role (boundary) nor its policy");
+    assert.deepEqual(
+      mocks.resources.filter((r) => r.type === ROLE || r.type === ROLE_POLICY),
+      [],
+      "neither the role (boundary) nor its policy",
+    );
   });
 
   it("an Output that resolves to a well-formed ARN is granted exactly", async () => {
@@ -328,11 +462,19 @@ describe("SecretMountedWorkload on EKS: ARNs known only at pulumi up", () => {
 describe("SecretMountedWorkload on EKS: existing SSM parameter by ARN", () => {
   it("is requested by its full ARN (cross-account shares need it) and granted exactly that parameter", async () => {
     const shared = "arn:aws:ssm:eu-west-1:444455556666:parameter/shared/flags";
-    const w = await mockWorkload("api", baseArgs({ secrets: [{ name: "flags", existing: { arn: shared }, aws: { store: "ssm-parameter" } }] }));
+    const w = await mockWorkload(
+      "api",
+      baseArgs({ secrets: [{ name: "flags", existing: { arn: shared }, aws: { store: "ssm-parameter" } }] }),
+    );
     const spec = parseFetchSpecJson(String(w.outputs.fetchSpec));
     assert.deepEqual(spec.files[0].source, { type: "aws-ssm", name: shared, region: "eu-west-1" });
     assert.deepEqual(JSON.parse(w.one(ROLE_POLICY).policy).Statement, [
-      { Sid: "ReadDeclaredParameters", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:GetParameters"], Resource: [shared] },
+      {
+        Sid: "ReadDeclaredParameters",
+        Effect: "Allow",
+        Action: ["ssm:GetParameter", "ssm:GetParameters"],
+        Resource: [shared],
+      },
     ]);
   });
 });
@@ -344,10 +486,15 @@ describe("SecretMountedWorkload on EKS: pods follow the secrets' versions", () =
     { name: "flags", value: "on", aws: { store: "ssm-parameter" } },
     { name: "stripe", existing: { arn: EXISTING } },
   ];
-  const run = (dbValue: string, versionIds: Record<string, string> = {}, parameterVersions: Record<string, number> = {}) =>
-    mockWorkload("rev", baseArgs({ secrets: secrets(dbValue) }), new VersionedMocks(versionIds, parameterVersions));
-  const revision = (w: Awaited<ReturnType<typeof mockWorkload>>) => w.one(DEPLOYMENT).spec.template.metadata.annotations[REVISION] as string;
-  const storedValue = (w: Awaited<ReturnType<typeof mockWorkload>>) => (w.all(VERSION)[0].inputs.secretString as { value: string }).value;
+  const run = (
+    dbValue: string,
+    versionIds: Record<string, string> = {},
+    parameterVersions: Record<string, number> = {},
+  ) => mockWorkload("rev", baseArgs({ secrets: secrets(dbValue) }), new VersionedMocks(versionIds, parameterVersions));
+  const revision = (w: Awaited<ReturnType<typeof mockWorkload>>) =>
+    w.one(DEPLOYMENT).spec.template.metadata.annotations[REVISION] as string;
+  const storedValue = (w: Awaited<ReturnType<typeof mockWorkload>>) =>
+    (w.all(VERSION)[0].inputs.secretString as { value: string }).value;
 
   it("the pod template carries a revision, the same when nothing changed", async () => {
     const a = await run("first-value", { "rev-db-value": "11111111-aaaa" });
@@ -397,17 +544,22 @@ describe("SecretMountedWorkload: images the user chose and can verify", () => {
   });
 
   it("warns once per image reference without a digest (fetch or app), naming the field, on the component", async () => {
-    const { result: w, warnings } = await captureWarnings(() => mockWorkload("api", baseArgs({
-      fetch: { image: "registry.example.com/secret-mount-fetch:0.1.0" },
-      containers: [
-        { name: "app", image: "registry.example.com/shop:1.2", runAsUser: 10001 },
-        { name: "side", image: pulumi.output("registry.example.com/shop:1.2"), runAsUser: 10002 },
-        { name: "pinned", image: "registry.example.com/shop@" + DIGEST, runAsUser: 10003 },
-      ],
-    })));
+    const { result: w, warnings } = await captureWarnings(() =>
+      mockWorkload(
+        "api",
+        baseArgs({
+          fetch: { image: "registry.example.com/secret-mount-fetch:0.1.0" },
+          containers: [
+            { name: "app", image: "registry.example.com/shop:1.2", runAsUser: 10001 },
+            { name: "side", image: pulumi.output("registry.example.com/shop:1.2"), runAsUser: 10002 },
+            { name: "pinned", image: "registry.example.com/shop@" + DIGEST, runAsUser: 10003 },
+          ],
+        }),
+      ),
+    );
     assert.deepEqual(warnings.map((x) => x.msg.replace(/;.*/, "")).sort(), [
-      "containers[0].image: \"registry.example.com/shop:1.2\" is not pinned by digest",
-      "fetch.image: \"registry.example.com/secret-mount-fetch:0.1.0\" is not pinned by digest",
+      'containers[0].image: "registry.example.com/shop:1.2" is not pinned by digest',
+      'fetch.image: "registry.example.com/secret-mount-fetch:0.1.0" is not pinned by digest',
     ]);
     for (const x of warnings) assert.equal((x.resource as unknown as { __name: string }).__name, "api");
     // A tag can move and a node's cached copy is not proof of access: the kubelet asks the registry.
@@ -431,7 +583,10 @@ describe("SecretMountedWorkload: images the user chose and can verify", () => {
   it("the repository's fetch-image.json records no release yet, so fetch.image is required", () => {
     assert.deepEqual(RELEASED_FETCH_IMAGE, { repository: null, digest: null, version: "0.1.0" });
     assert.equal(defaultFetchImage(), undefined);
-    assert.throws(() => defaultFetchImage({ repository: "r", digest: "sha256:short", version: "1" }), /not sha256:<64 hex>/);
+    assert.throws(
+      () => defaultFetchImage({ repository: "r", digest: "sha256:short", version: "1" }),
+      /not sha256:<64 hex>/,
+    );
   });
 });
 
@@ -446,13 +601,22 @@ describe("SecretMountedWorkload: no Pulumi secret in the pod spec", () => {
     const mocks = new OfflineMocks();
     await pulumi.runtime.setMocks(mocks, "proj", "dev", false);
     const tagged = "registry.example.com/private-fetch:1";
-    const { result: err, warnings } = await captureWarnings(() => firstUnhandledRejection(() => {
-      new SecretMountedWorkload("api", baseArgs({ fetch: { image: pulumi.secret(tagged) } }));
-    }));
-    assert.deepEqual(warnings.filter((x) => x.msg.includes(tagged)), [], "a secret reference is never printed in a warning");
+    const { result: err, warnings } = await captureWarnings(() =>
+      firstUnhandledRejection(() => {
+        new SecretMountedWorkload("api", baseArgs({ fetch: { image: pulumi.secret(tagged) } }));
+      }),
+    );
+    assert.deepEqual(
+      warnings.filter((x) => x.msg.includes(tagged)),
+      [],
+      "a secret reference is never printed in a warning",
+    );
     assert.ok(err instanceof DeclarationError, String(err));
     assert.equal(err.field, "fetch.image");
-    assert.deepEqual(mocks.resources.filter((r) => r.type === DEPLOYMENT), []);
+    assert.deepEqual(
+      mocks.resources.filter((r) => r.type === DEPLOYMENT),
+      [],
+    );
   });
 
   for (const [what, container] of cases) {
@@ -460,29 +624,57 @@ describe("SecretMountedWorkload: no Pulumi secret in the pod spec", () => {
       const mocks = new OfflineMocks();
       await pulumi.runtime.setMocks(mocks, "proj", "dev", false);
       const err = await firstUnhandledRejection(() => {
-        new SecretMountedWorkload("api", baseArgs({ containers: [{ name: "app", image: "app@sha256:" + "a".repeat(64), runAsUser: 10001, ...container }] }));
+        new SecretMountedWorkload(
+          "api",
+          baseArgs({
+            containers: [{ name: "app", image: "app@sha256:" + "a".repeat(64), runAsUser: 10001, ...container }],
+          }),
+        );
       });
       assert.ok(err instanceof DeclarationError, String(err));
       assert.equal(err.field, what === "env" ? "containers[0].env.API_TOKEN" : "containers[0].args[1]");
-      assert.match(err.message, /is a Pulumi secret: .*Declare it under `secrets` and read it from its file under mountPath, or name that file in `envFile`/);
+      assert.match(
+        err.message,
+        /is a Pulumi secret: .*Declare it under `secrets` and read it from its file under mountPath, or name that file in `envFile`/,
+      );
       assert.ok(!err.message.includes(SECRET_VALUE));
-      assert.deepEqual(mocks.resources.filter((r) => r.type === DEPLOYMENT), [], "the Deployment must not be registered");
+      assert.deepEqual(
+        mocks.resources.filter((r) => r.type === DEPLOYMENT),
+        [],
+        "the Deployment must not be registered",
+      );
     });
   }
 
   it("plain env values from Outputs pass through", async () => {
-    const w = await mockWorkload("api", baseArgs({ containers: [{ name: "app", image: "app@sha256:" + "a".repeat(64), runAsUser: 10001, env: { REGION: pulumi.output("eu-west-1") } }] }));
+    const w = await mockWorkload(
+      "api",
+      baseArgs({
+        containers: [
+          {
+            name: "app",
+            image: "app@sha256:" + "a".repeat(64),
+            runAsUser: 10001,
+            env: { REGION: pulumi.output("eu-west-1") },
+          },
+        ],
+      }),
+    );
     assert.deepEqual(w.one(DEPLOYMENT).spec.template.spec.containers[0].env, [{ name: "REGION", value: "eu-west-1" }]);
   });
 });
 
 describe("SecretMountedWorkload: a FetchSpec of any declared size reaches the fetcher (checked at preview)", () => {
   const CONFIGMAP = "kubernetes:core/v1:ConfigMap";
-  const envOf = (fetch: { env: { name: string; value: string }[] }) => Object.fromEntries(fetch.env.map((e) => [e.name, e.value]));
+  const envOf = (fetch: { env: { name: string; value: string }[] }) =>
+    Object.fromEntries(fetch.env.map((e) => [e.name, e.value]));
 
   it("150 generated secrets: the spec travels in SECRET_MOUNT_SPEC, no ConfigMap", async function () {
     this.timeout(60000);
-    const secrets = Array.from({ length: 150 }, (_, i) => ({ name: `secret-${i}`, generate: { type: "password" as const } }));
+    const secrets = Array.from({ length: 150 }, (_, i) => ({
+      name: `secret-${i}`,
+      generate: { type: "password" as const },
+    }));
     const w = await mockWorkload("many", baseArgs({ secrets }));
     assert.equal(w.all(CONFIGMAP).length, 0);
     const env = envOf(w.one(DEPLOYMENT).spec.template.spec.initContainers[0]);
@@ -494,7 +686,8 @@ describe("SecretMountedWorkload: a FetchSpec of any declared size reaches the fe
   it("950 files: the spec goes into an immutable <name>-fetch-spec ConfigMap the fetch container alone mounts read-only", async function () {
     this.timeout(60000);
     const secrets = Array.from({ length: 95 }, (_, i) => ({
-      name: `json-${i}`, existing: { name: `prod/team/json-${i}` },
+      name: `json-${i}`,
+      existing: { name: `prod/team/json-${i}` },
       files: Array.from({ length: 10 }, (_, j) => ({ path: `json-${i}/key-${j}`, jsonKey: `key${j}` })),
     }));
     const w = await mockWorkload("big", baseArgs({ secrets }));
@@ -516,24 +709,39 @@ describe("SecretMountedWorkload: a FetchSpec of any declared size reaches the fe
     const env = envOf(fetch);
     assert.equal(env.SECRET_MOUNT_SPEC, undefined, "no spec in the environment");
     assert.equal(env.SECRET_MOUNT_SPEC_FILE, "/etc/secret-mount-spec/spec.json");
-    assert.deepEqual(fetch.volumeMounts[1], { name: "secret-mount-spec", mountPath: "/etc/secret-mount-spec", readOnly: true });
-    assert.deepEqual(pod.volumes[1], { name: "secret-mount-spec", configMap: { name: "big-fetch-spec-1a2b3c4", items: [{ key: "spec.json", path: "spec.json" }] } });
-    for (const c of pod.containers) assert.ok(!c.volumeMounts.some((m: { name: string }) => m.name === "secret-mount-spec"));
+    assert.deepEqual(fetch.volumeMounts[1], {
+      name: "secret-mount-spec",
+      mountPath: "/etc/secret-mount-spec",
+      readOnly: true,
+    });
+    assert.deepEqual(pod.volumes[1], {
+      name: "secret-mount-spec",
+      configMap: { name: "big-fetch-spec-1a2b3c4", items: [{ key: "spec.json", path: "spec.json" }] },
+    });
+    for (const c of pod.containers)
+      assert.ok(!c.volumeMounts.some((m: { name: string }) => m.name === "secret-mount-spec"));
   });
 
   it("a declaration whose spec no ConfigMap can carry fails at preview with the numbers, registering nothing", async () => {
     const mocks = new OfflineMocks();
     await pulumi.runtime.setMocks(mocks, "proj", "dev", false);
     const secrets = Array.from({ length: 200 }, (_, i) => ({
-      name: `json-${i}`, existing: { name: `prod/${"very-long-team-name/".repeat(10)}json-${i}` },
+      name: `json-${i}`,
+      existing: { name: `prod/${"very-long-team-name/".repeat(10)}json-${i}` },
       files: Array.from({ length: 10 }, (_, j) => ({ path: `json-${i}/key-${j}`, jsonKey: `key${j}` })),
     }));
-    assert.throws(() => new SecretMountedWorkload("huge", baseArgs({ secrets })), (err: unknown) => {
-      assert.ok(err instanceof DeclarationError, String(err));
-      assert.equal(err.field, "secrets");
-      assert.match(err.message, /^huge: secrets: declare 2000 files, whose FetchSpec may take up to \d+ KiB: more than the 960 KiB a ConfigMap can carry .*Split the workload's secrets over several components/);
-      return true;
-    });
+    assert.throws(
+      () => new SecretMountedWorkload("huge", baseArgs({ secrets })),
+      (err: unknown) => {
+        assert.ok(err instanceof DeclarationError, String(err));
+        assert.equal(err.field, "secrets");
+        assert.match(
+          err.message,
+          /^huge: secrets: declare 2000 files, whose FetchSpec may take up to \d+ KiB: more than the 960 KiB a ConfigMap can carry .*Split the workload's secrets over several components/,
+        );
+        return true;
+      },
+    );
     assert.deepEqual(mocks.resources, []);
   });
 });
@@ -542,10 +750,17 @@ describe("pod template: what a platform adds", () => {
   it("PlatformWiring.podLabels reach the pod's labels (AKS needs azure.workload.identity/use), never the selector labels", () => {
     const decl = normalizeDeclaration("api", baseArgs({ labels: { team: "a" } }));
     const wiring: PlatformWiring = {
-      serviceAccountAnnotations: {}, podAnnotations: {}, fetchEnv: {},
+      serviceAccountAnnotations: {},
+      podAnnotations: {},
+      fetchEnv: {},
       podLabels: { "azure.workload.identity/use": "true", "app.kubernetes.io/name": "hijack" },
     };
     const tpl = podTemplate(decl, "{}", wiring, "1Mi");
-    assert.deepEqual((tpl.metadata as { labels?: unknown }).labels, { team: "a", "azure.workload.identity/use": "true", "app.kubernetes.io/name": "api", "app.kubernetes.io/instance": "api" });
+    assert.deepEqual((tpl.metadata as { labels?: unknown }).labels, {
+      team: "a",
+      "azure.workload.identity/use": "true",
+      "app.kubernetes.io/name": "api",
+      "app.kubernetes.io/instance": "api",
+    });
   });
 });

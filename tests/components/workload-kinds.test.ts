@@ -18,12 +18,20 @@ const withKind = (kind: keyof typeof TYPE): Partial<SecretMountedWorkloadArgs> =
   kind === "CronJob" ? { kind, schedule: "0 3 * * *" } : { kind };
 
 describe("SecretMountedWorkload kinds: StatefulSet, Job, CronJob beside Deployment (mocks)", () => {
-  for (const [platform, args, mocks] of [["eks", baseArgs, () => new OfflineMocks()], ["aks", aksArgs, () => new AzureMocks()], ["gke", gkeArgs, () => new OfflineMocks()]] as const) {
+  for (const [platform, args, mocks] of [
+    ["eks", baseArgs, () => new OfflineMocks()],
+    ["aks", aksArgs, () => new AzureMocks()],
+    ["gke", gkeArgs, () => new OfflineMocks()],
+  ] as const) {
     for (const kind of ["StatefulSet", "Job", "CronJob"] as const) {
       it(`${platform}: kind ${kind} makes one ${kind} (no Deployment), valid for its kind, restricted, the fetcher first`, async () => {
         const w = await mockWorkload("shop", args(withKind(kind)), mocks());
         assert.equal(w.all(TYPE.Deployment).length, 0);
-        const o: Record<string, any> = { apiVersion: kind.endsWith("Job") ? "batch/v1" : "apps/v1", kind, ...w.one(TYPE[kind]) };
+        const o: Record<string, any> = {
+          apiVersion: kind.endsWith("Job") ? "batch/v1" : "apps/v1",
+          kind,
+          ...w.one(TYPE[kind]),
+        };
         validateWorkload(o);
         const t = podTemplateOf(o);
         assertRestricted(t.spec, t.metadata);
@@ -31,12 +39,19 @@ describe("SecretMountedWorkload kinds: StatefulSet, Job, CronJob beside Deployme
         assert.equal(t.spec.serviceAccountName, "shop");
         assert.equal(w.outputs.deploymentName, "shop");
         if (kind !== "StatefulSet") {
-          assert.equal(t.spec.initContainers[0].restartPolicy, undefined, "a plain init container: it exits, the Job's containers run, the pod completes");
+          assert.equal(
+            t.spec.initContainers[0].restartPolicy,
+            undefined,
+            "a plain init container: it exits, the Job's containers run, the pod completes",
+          );
           assert.equal(t.spec.initContainers[0].startupProbe, undefined);
           assert.equal(t.spec.restartPolicy, "OnFailure");
         } else {
           assert.equal(o.spec.serviceName, "shop");
-          assert.deepEqual(o.spec.selector.matchLabels, t.metadata.labels && { "app.kubernetes.io/name": "shop", "app.kubernetes.io/instance": "shop" });
+          assert.deepEqual(
+            o.spec.selector.matchLabels,
+            t.metadata.labels && { "app.kubernetes.io/name": "shop", "app.kubernetes.io/instance": "shop" },
+          );
         }
         if (kind === "CronJob") assert.equal(o.spec.schedule, "0 3 * * *");
       });
@@ -44,7 +59,10 @@ describe("SecretMountedWorkload kinds: StatefulSet, Job, CronJob beside Deployme
   }
 
   it("a StatefulSet keeps refresh mode (native sidecar); its serviceName and replicas are passed on", async () => {
-    const w = await mockWorkload("shop", baseArgs({ kind: "StatefulSet", serviceName: "shop-headless", replicas: 3, refresh: { intervalSeconds: 60 } }));
+    const w = await mockWorkload(
+      "shop",
+      baseArgs({ kind: "StatefulSet", serviceName: "shop-headless", replicas: 3, refresh: { intervalSeconds: 60 } }),
+    );
     const sts = w.one(TYPE.StatefulSet);
     assert.equal(sts.spec.serviceName, "shop-headless");
     assert.equal(sts.spec.replicas, 3);
@@ -59,7 +77,7 @@ describe("SecretMountedWorkload kinds: StatefulSet, Job, CronJob beside Deployme
   const refused: [Partial<SecretMountedWorkloadArgs>, string][] = [
     [{ kind: "Job", refresh: { intervalSeconds: 60 } }, "shop: refresh: is set, but a Job's pods must finish"],
     [{ kind: "CronJob", schedule: "@daily", refresh: {} }, "shop: refresh: is set, but a CronJob's pods must finish"],
-    [{ kind: "CronJob" }, 'shop: schedule: is undefined; a CronJob needs a schedule of five cron fields'],
+    [{ kind: "CronJob" }, "shop: schedule: is undefined; a CronJob needs a schedule of five cron fields"],
     [{ kind: "CronJob", schedule: "every day" }, 'shop: schedule: is "every day"'],
     [{ kind: "Job", replicas: 2 }, "shop: replicas: applies to Deployment and StatefulSet only, and kind is Job"],
     [{ schedule: "0 3 * * *" }, "shop: schedule: applies to CronJob only, and kind is Deployment"],
@@ -71,7 +89,10 @@ describe("SecretMountedWorkload kinds: StatefulSet, Job, CronJob beside Deployme
     it(`refused at preview, nothing registered: ${message}`, async () => {
       const mocks = new OfflineMocks();
       await pulumi.runtime.setMocks(mocks, "proj", "dev", false);
-      assert.throws(() => new SecretMountedWorkload("shop", baseArgs(over)), (e: unknown) => e instanceof DeclarationError && e.message.startsWith(message));
+      assert.throws(
+        () => new SecretMountedWorkload("shop", baseArgs(over)),
+        (e: unknown) => e instanceof DeclarationError && e.message.startsWith(message),
+      );
       await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
       assert.equal(mocks.resources.length, 0);
     });

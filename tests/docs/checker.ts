@@ -70,7 +70,11 @@ export function slug(heading: string): string {
     .replace(/`([^`]*)`/g, "$1")
     .replace(/<[^>]+>/g, "")
     .replace(/(\*\*|__|\*|_(?=\S)|(?<=\S)_)/g, (m) => (m === "_" ? "_" : ""));
-  return text.trim().toLowerCase().replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, "").replace(/ /g, "-");
+  return text
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, "")
+    .replace(/ /g, "-");
 }
 
 /** Every anchor a Markdown text defines through its headings (duplicates get `-1`, `-2`, … as on GitHub). */
@@ -117,7 +121,8 @@ export function checkLinks(root: string, file: string, md: string): Finding[] {
     }
     if (anchor !== undefined && resolved.endsWith(".md")) {
       const text = resolved === file ? md : fs.readFileSync(resolved, "utf8");
-      if (!anchors(text).has(anchor)) findings.push({ file: rel, line, problem: `link ${target}: ${inRepo} has no heading #${anchor}` });
+      if (!anchors(text).has(anchor))
+        findings.push({ file: rel, line, problem: `link ${target}: ${inRepo} has no heading #${anchor}` });
     }
   }
   return findings;
@@ -128,7 +133,8 @@ export function checkNpmScripts(rel: string, md: string, scripts: Record<string,
   const findings: Finding[] = [];
   md.split("\n").forEach((l, i) => {
     for (const m of l.matchAll(/\bnpm run ([A-Za-z][\w:.-]*)/g)) {
-      if (!(m[1] in scripts)) findings.push({ file: rel, line: i + 1, problem: `npm run ${m[1]}: package.json has no script "${m[1]}"` });
+      if (!(m[1] in scripts))
+        findings.push({ file: rel, line: i + 1, problem: `npm run ${m[1]}: package.json has no script "${m[1]}"` });
     }
   });
   return findings;
@@ -144,7 +150,12 @@ export function quotedMessages(md: string): { quote: string; line: number }[] {
   let inTable = false;
   let headerIsMessage = false;
   lines.forEach((l, i) => {
-    const cells = l.startsWith("|") ? l.split("|").slice(1, -1).map((c) => c.trim()) : undefined;
+    const cells = l.startsWith("|")
+      ? l
+          .split("|")
+          .slice(1, -1)
+          .map((c) => c.trim())
+      : undefined;
     if (!cells) {
       inTable = false;
       return;
@@ -180,10 +191,14 @@ export function sourceCorpus(root: string, dirs: string[]): string {
 export function checkQuotedMessages(rel: string, md: string, corpus: string): Finding[] {
   const findings: Finding[] = [];
   for (const { quote, line } of quotedMessages(md)) {
-    const pieces = quote.split("…").map((p) => p.trim()).filter((p) => p.length > 0);
+    const pieces = quote
+      .split("…")
+      .map((p) => p.trim())
+      .filter((p) => p.length > 0);
     if (pieces.length === 0) findings.push({ file: rel, line, problem: `quoted message \`${quote}\` has no text` });
     for (const piece of pieces) {
-      if (!corpus.includes(piece)) findings.push({ file: rel, line, problem: `quoted message piece "${piece}" occurs nowhere in the sources` });
+      if (!corpus.includes(piece))
+        findings.push({ file: rel, line, problem: `quoted message piece "${piece}" occurs nowhere in the sources` });
     }
   }
   return findings;
@@ -198,7 +213,12 @@ export function tableKeys(md: string, header: string): Set<string> {
   let inTable = false;
   let matches = false;
   for (const l of proseLines(md)) {
-    const cells = l.startsWith("|") ? l.split("|").slice(1, -1).map((c) => c.trim()) : undefined;
+    const cells = l.startsWith("|")
+      ? l
+          .split("|")
+          .slice(1, -1)
+          .map((c) => c.trim())
+      : undefined;
     if (!cells) {
       inTable = false;
       continue;
@@ -240,7 +260,9 @@ export function runtimeVocabulary(root: string, exit: Record<string, number>): R
   };
   walk(src);
   const all = texts.join("\n");
-  const union = /export type FailureClass =([^;]+);/.exec(fs.readFileSync(path.join(src, "providers/provider.ts"), "utf8"))?.[1] ?? "";
+  const union =
+    /export type FailureClass =([^;]+);/.exec(fs.readFileSync(path.join(src, "providers/provider.ts"), "utf8"))?.[1] ??
+    "";
   const failureClasses = [...union.matchAll(/"([a-z-]+)"/g)].map((m) => m[1]);
   const events = new Set<string>();
   for (const m of all.matchAll(/\blog(?:\.(?:info|warn|error)|\[\w+\])\(\s*"([a-z][a-z-]*)"/g)) events.add(m[1]);
@@ -252,7 +274,12 @@ export function runtimeVocabulary(root: string, exit: Record<string, number>): R
   for (const m of why.matchAll(/^\s*([A-Z]+):/gm)) writeCodes.add(m[1]);
   const fallback = /\?\? "([A-Z]+)";/.exec(writer.slice(writer.indexOf("function asWriteError")))?.[1];
   if (fallback) writeCodes.add(fallback);
-  return { exitCodes: Object.values(exit).sort((a, b) => a - b), failureClasses, events: [...events].sort(), writeCodes: [...writeCodes].sort() };
+  return {
+    exitCodes: Object.values(exit).sort((a, b) => a - b),
+    failureClasses,
+    events: [...events].sort(),
+    writeCodes: [...writeCodes].sort(),
+  };
 }
 
 /**
@@ -264,8 +291,10 @@ export function checkRuntimeCoverage(rel: string, md: string, v: RuntimeVocabula
   const findings: Finding[] = [];
   const need = (header: string, keys: string[], what: string) => {
     const have = tableKeys(md, header);
-    if (keys.length === 0) findings.push({ file: rel, line: 1, problem: `no ${what} found in the sources: the checker reads them wrongly` });
-    for (const k of keys) if (!have.has(k)) findings.push({ file: rel, line: 1, problem: `${what} ${k} is in no \`${header}\` table` });
+    if (keys.length === 0)
+      findings.push({ file: rel, line: 1, problem: `no ${what} found in the sources: the checker reads them wrongly` });
+    for (const k of keys)
+      if (!have.has(k)) findings.push({ file: rel, line: 1, problem: `${what} ${k} is in no \`${header}\` table` });
   };
   need("exit code", v.exitCodes.map(String), "fetcher exit code");
   need("cause", v.failureClasses, "failure class");
@@ -297,7 +326,9 @@ export function typecheckBlocks(root: string, blocks: { file: string; block: Cod
   const getSourceFile = host.getSourceFile.bind(host);
   host.getSourceFile = (fileName, language, onError, shouldCreate) => {
     const v = virtual.get(path.resolve(fileName));
-    return v ? ts.createSourceFile(fileName, v.text, language, true) : getSourceFile(fileName, language, onError, shouldCreate);
+    return v
+      ? ts.createSourceFile(fileName, v.text, language, true)
+      : getSourceFile(fileName, language, onError, shouldCreate);
   };
   const fileExists = host.fileExists.bind(host);
   host.fileExists = (f) => virtual.has(path.resolve(f)) || fileExists(f);
@@ -310,7 +341,11 @@ export function typecheckBlocks(root: string, blocks: { file: string; block: Cod
     const diagnostics = [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)];
     for (const d of diagnostics) {
       const at = d.start !== undefined ? sf.getLineAndCharacterOfPosition(d.start).line : 0;
-      findings.push({ file: path.relative(root, v.file), line: v.line + 1 + at, problem: `TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, " ")}` });
+      findings.push({
+        file: path.relative(root, v.file),
+        line: v.line + 1 + at,
+        problem: `TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, " ")}`,
+      });
     }
   }
   return findings;
@@ -326,14 +361,19 @@ export function checkReadme(md: string, maxBytes: number, commands: string[]): F
   const findings: Finding[] = [];
   const bytes = Buffer.byteLength(md, "utf8");
   if (bytes > maxBytes) findings.push({ file: "README.md", line: 1, problem: `is ${bytes} bytes, over ${maxBytes}` });
-  for (const c of commands) if (!md.includes(c)) findings.push({ file: "README.md", line: 1, problem: `lacks the command "${c}"` });
+  for (const c of commands)
+    if (!md.includes(c)) findings.push({ file: "README.md", line: 1, problem: `lacks the command "${c}"` });
   return findings;
 }
 
 /** The Markdown files the checks cover: README.md, CONTRIBUTING.md, docs/**, the examples' and the runtime's READMEs. */
 export function documentationFiles(root: string): string[] {
-  const examples = fs.existsSync(path.join(root, "examples")) ? fs.readdirSync(path.join(root, "examples")).map((d) => `examples/${d}/README.md`) : [];
-  const out = ["README.md", "CONTRIBUTING.md", "runtime-image/README.md", ...examples].map((f) => path.join(root, f)).filter((f) => fs.existsSync(f));
+  const examples = fs.existsSync(path.join(root, "examples"))
+    ? fs.readdirSync(path.join(root, "examples")).map((d) => `examples/${d}/README.md`)
+    : [];
+  const out = ["README.md", "CONTRIBUTING.md", "runtime-image/README.md", ...examples]
+    .map((f) => path.join(root, f))
+    .filter((f) => fs.existsSync(f));
   const walk = (dir: string) => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, e.name);

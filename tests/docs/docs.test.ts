@@ -2,8 +2,20 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {
-  checkedBlocks, checkLinks, checkNpmScripts, checkQuotedMessages, checkReadme, checkRuntimeCoverage, documentationFiles,
-  FRESH_MACHINE_COMMANDS, README_MAX_BYTES, report, runtimeVocabulary, sourceCorpus, typecheckBlocks, type CodeBlock,
+  checkedBlocks,
+  checkLinks,
+  checkNpmScripts,
+  checkQuotedMessages,
+  checkReadme,
+  checkRuntimeCoverage,
+  documentationFiles,
+  FRESH_MACHINE_COMMANDS,
+  README_MAX_BYTES,
+  report,
+  runtimeVocabulary,
+  sourceCorpus,
+  typecheckBlocks,
+  type CodeBlock,
 } from "./checker";
 import { EXIT } from "../../runtime-image/src/exit-codes";
 
@@ -18,13 +30,25 @@ describe("documentation (README.md, CONTRIBUTING.md, docs/, the examples' and th
 
   it("covers the README, CONTRIBUTING and a guide per platform", () => {
     const names = files.map(rel);
-    for (const f of ["README.md", "CONTRIBUTING.md", "docs/guides/eks.md", "docs/guides/aks.md", "docs/guides/gke.md", "docs/guides/ecs.md", "docs/troubleshooting.md", "examples/ecs/README.md", "runtime-image/README.md"]) {
+    for (const f of [
+      "README.md",
+      "CONTRIBUTING.md",
+      "docs/guides/eks.md",
+      "docs/guides/aks.md",
+      "docs/guides/gke.md",
+      "docs/guides/ecs.md",
+      "docs/troubleshooting.md",
+      "examples/ecs/README.md",
+      "runtime-image/README.md",
+    ]) {
       assert.ok(names.includes(f), `${f} is missing`);
     }
   });
 
   it("every TypeScript block not marked fragment type-checks against the package", () => {
-    const blocks: { file: string; block: CodeBlock }[] = files.flatMap((file) => checkedBlocks(read(file)).map((block) => ({ file, block })));
+    const blocks: { file: string; block: CodeBlock }[] = files.flatMap((file) =>
+      checkedBlocks(read(file)).map((block) => ({ file, block })),
+    );
     assert.ok(blocks.length >= 10, `only ${blocks.length} checked blocks`);
     const findings = typecheckBlocks(ROOT, blocks);
     assert.equal(findings.length, 0, report(findings));
@@ -52,7 +76,8 @@ describe("documentation (README.md, CONTRIBUTING.md, docs/, the examples' and th
     const page = path.join(ROOT, "docs/troubleshooting.md");
     const vocabulary = runtimeVocabulary(ROOT, EXIT);
     // What the sources are read to hold (the reading must find them all, not silently nothing).
-    for (const e of ["file-failed", "batch-denied-fallback", "internal-error"]) assert.ok(vocabulary.events.includes(e), e);
+    for (const e of ["file-failed", "batch-denied-fallback", "internal-error"])
+      assert.ok(vocabulary.events.includes(e), e);
     assert.ok(vocabulary.failureClasses.includes("identity-not-ready") && vocabulary.writeCodes.includes("EEXIST"));
     const findings = checkRuntimeCoverage(rel(page), read(page), vocabulary);
     assert.equal(findings.length, 0, report(findings));

@@ -14,7 +14,19 @@ const OWN_SERVICE = "tests/components/fixtures/ecs-service-program";
 
 /** Runs `npm run render -- <program>` as a user would, returning what it printed. */
 async function renderCli(program: string, dir: string, stack = "example"): Promise<string> {
-  const r = await promisify(execFile)(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "components/render/cli.ts", program, "--out", dir, "--stack", stack], { cwd: ROOT });
+  const r = await promisify(execFile)(
+    process.execPath,
+    [
+      path.join(ROOT, "node_modules/tsx/dist/cli.mjs"),
+      "components/render/cli.ts",
+      program,
+      "--out",
+      dir,
+      "--stack",
+      stack,
+    ],
+    { cwd: ROOT },
+  );
   return r.stdout;
 }
 
@@ -37,8 +49,10 @@ describe("examples/ecs renders offline (npm run render -- examples/ecs)", () => 
   after(() => fs.rmSync(out, { recursive: true, force: true }));
 
   it("writes the task definition, its FetchSpec, and both roles' trust and permission policies", () => {
-    const files = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true })
-      .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)).map((f) => `${e.name}/${f}`) : [e.name]));
+    const files = (dir: string): string[] =>
+      fs
+        .readdirSync(dir, { withFileTypes: true })
+        .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)).map((f) => `${e.name}/${f}`) : [e.name]));
     assert.deepEqual(files(out).sort(), [
       ".secret-mount-render",
       "README.md",
@@ -51,12 +65,23 @@ describe("examples/ecs renders offline (npm run render -- examples/ecs)", () => 
       "tags.json",
     ]);
     // The task definition file is the RegisterTaskDefinition request without its tags: they are in tags.json.
-    const tagged = JSON.parse(fs.readFileSync(path.join(out, "tags.json"), "utf8")) as Array<{ type: string; tags: Record<string, string> }>;
-    assert.equal(tagged.find((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition")?.tags["managed-by"], "secret-mount");
+    const tagged = JSON.parse(fs.readFileSync(path.join(out, "tags.json"), "utf8")) as Array<{
+      type: string;
+      tags: Record<string, string>;
+    }>;
+    assert.equal(
+      tagged.find((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition")?.tags["managed-by"],
+      "secret-mount",
+    );
     const td = JSON.parse(fs.readFileSync(path.join(out, "ecs/billing-api.task-definition.json"), "utf8"));
     const spec = parseFetchSpecJson(fs.readFileSync(path.join(out, "fetch-spec/billing-api.json"), "utf8"));
-    assert.equal(JSON.stringify(spec), td.containerDefinitions[0].environment.find((e: { name: string }) => e.name === "SECRET_MOUNT_SPEC").value);
-    assert.deepEqual(td.containerDefinitions[1].dependsOn, [{ containerName: "secret-mount-fetch", condition: "SUCCESS" }]);
+    assert.equal(
+      JSON.stringify(spec),
+      td.containerDefinitions[0].environment.find((e: { name: string }) => e.name === "SECRET_MOUNT_SPEC").value,
+    );
+    assert.deepEqual(td.containerDefinitions[1].dependsOn, [
+      { containerName: "secret-mount-fetch", condition: "SUCCESS" },
+    ]);
   });
 
   it("the rendered task definition passes botocore's RegisterTaskDefinition validation", () => {
@@ -67,7 +92,10 @@ describe("examples/ecs renders offline (npm run render -- examples/ecs)", () => 
   it("the summary calls out Fargate's on-disk volume", () => {
     const task = entryOf(stdout, "aws:ecs/taskDefinition:TaskDefinition  billing-api-task");
     assert.match(task, /shared volume\s+ON DISK: Fargate task ephemeral storage, encrypted at rest/);
-    assert.match(task, /fetch writes at\s+\/secret-mount\s+the volume is root-owned unless the fetch image declares this path as its\s+VOLUME/);
+    assert.match(
+      task,
+      /fetch writes at\s+\/secret-mount\s+the volume is root-owned unless the fetch image declares this path as its\s+VOLUME/,
+    );
     assert.match(task, /apps start after\s+api: secret-mount-fetch SUCCESS/);
     assert.match(task, /app mounts\s+api: read-only/);
   });
@@ -76,18 +104,33 @@ describe("examples/ecs renders offline (npm run render -- examples/ecs)", () => 
     const run = await runProgram(path.join(ROOT, "examples/ecs"));
     const td = run.resources.find((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition")!;
     const remote = run.resources.filter((r) => r.remote).map((r) => `${r.type} ${r.name}`);
-    assert.deepEqual(remote, ["awsx:ec2:Vpc billing", "awsx:lb:ApplicationLoadBalancer billing", "awsx:ecs:FargateService billing-api"]);
+    assert.deepEqual(remote, [
+      "awsx:ec2:Vpc billing",
+      "awsx:lb:ApplicationLoadBalancer billing",
+      "awsx:ecs:FargateService billing-api",
+    ]);
     // The component makes no service of its own: awsx runs its task definition.
-    assert.deepEqual(run.resources.filter((r) => r.type === "aws:ecs/service:Service"), []);
+    assert.deepEqual(
+      run.resources.filter((r) => r.type === "aws:ecs/service:Service"),
+      [],
+    );
     const service = run.resources.find((r) => r.type === "awsx:ecs:FargateService")!;
     assert.equal(service.inputs.taskDefinition, td.outputs!.arn);
     // The load balancer sends to a container and port the task definition declares.
     const [target] = service.inputs.loadBalancers as Array<{ containerName: string; containerPort: number }>;
-    const app = JSON.parse(td.inputs.containerDefinitions as string).find((c: { name: string }) => c.name === target.containerName);
-    assert.ok(app?.portMappings.some((p: { containerPort: number }) => p.containerPort === target.containerPort), JSON.stringify(target));
+    const app = JSON.parse(td.inputs.containerDefinitions as string).find(
+      (c: { name: string }) => c.name === target.containerName,
+    );
+    assert.ok(
+      app?.portMappings.some((p: { containerPort: number }) => p.containerPort === target.containerPort),
+      JSON.stringify(target),
+    );
     // What the review prints: none of the resources awsx makes, and why.
     const svc = entryOf(stdout, "awsx:ecs:FargateService  billing-api");
-    assert.match(svc, /remote component\s+made at pulumi up by the awsx plugin, which render does not run:\s+its resources are not shown, only its inputs/);
+    assert.match(
+      svc,
+      /remote component\s+made at pulumi up by the awsx plugin, which render does not run:\s+its resources are not shown, only its inputs/,
+    );
     assert.match(svc, /taskDefinition =\s+arn:aws:ecs:eu-west-1:111122223333:task-definition\/billing-api:1/);
     assert.match(svc, /networkConfiguration\.securityGroups\[0\] = <id of billing-api>/);
     assert.doesNotMatch(stdout, /aws:ecs\/service:Service|aws:lb\/loadBalancer:LoadBalancer|aws:ec2\/vpc:Vpc/);

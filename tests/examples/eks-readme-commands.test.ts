@@ -30,7 +30,9 @@ exit 0
 
 /** The README's first sh block that sets oidcIssuerUrl, placeholders `<…>` filled in (`<cluster>` = prod). */
 function commands(readme: string): string {
-  const blocks = [...fs.readFileSync(path.join(ROOT, readme), "utf8").matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]);
+  const blocks = [...fs.readFileSync(path.join(ROOT, readme), "utf8").matchAll(/```sh\n([\s\S]*?)```/g)].map(
+    (m) => m[1],
+  );
   const block = blocks.find((b) => b.includes("oidcIssuerUrl"));
   assert.ok(block, `${readme} has an sh block setting oidcIssuerUrl`);
   return block.replace(/<cluster>/g, "prod").replace(/<[^>\n]*>/g, "placeholder");
@@ -40,15 +42,29 @@ function run(readme: string): Map<string, string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sm-readme-"));
   const bin = path.join(dir, "bin");
   fs.mkdirSync(bin);
-  for (const [name, body] of [["aws", FAKE_AWS], ["pulumi", FAKE_PULUMI], ["npm", "#!/bin/sh\nexit 0\n"]]) {
+  for (const [name, body] of [
+    ["aws", FAKE_AWS],
+    ["pulumi", FAKE_PULUMI],
+    ["npm", "#!/bin/sh\nexit 0\n"],
+  ]) {
     fs.writeFileSync(path.join(bin, name), body, { mode: 0o755 });
   }
   const log = path.join(dir, "config.tsv");
   fs.writeFileSync(log, "");
   const work = path.join(dir, "a", "b", "example");
   fs.mkdirSync(work, { recursive: true });
-  execFileSync("sh", ["-eu", "-c", commands(readme)], { cwd: work, env: { PATH: `${bin}:/usr/bin:/bin`, CONFIG_LOG: log }, stdio: ["ignore", "pipe", "pipe"] });
-  const config = new Map(fs.readFileSync(log, "utf8").trim().split("\n").map((l) => l.split("\t") as [string, string]));
+  execFileSync("sh", ["-eu", "-c", commands(readme)], {
+    cwd: work,
+    env: { PATH: `${bin}:/usr/bin:/bin`, CONFIG_LOG: log },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const config = new Map(
+    fs
+      .readFileSync(log, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => l.split("\t") as [string, string]),
+  );
   fs.rmSync(dir, { recursive: true, force: true });
   return config;
 }
@@ -59,8 +75,16 @@ for (const readme of ["examples/eks/README.md", "examples/python-eks/README.md"]
       const config = run(readme);
       assert.equal(config.get("oidcIssuerUrl"), CLUSTER_ISSUER);
       const fail = (field: string, problem: string): never => assert.fail(`${field}: ${problem}`);
-      const irsa = irsaIssuer({ oidcProviderArn: config.get("oidcProviderArn"), oidcIssuerUrl: config.get("oidcIssuerUrl") }, { partition: "aws", accountId: ACCOUNT }, "", fail);
-      assert.equal(irsa.providerArn, `arn:aws:iam::${ACCOUNT}:oidc-provider/${CLUSTER_ISSUER.slice("https://".length)}`);
+      const irsa = irsaIssuer(
+        { oidcProviderArn: config.get("oidcProviderArn"), oidcIssuerUrl: config.get("oidcIssuerUrl") },
+        { partition: "aws", accountId: ACCOUNT },
+        "",
+        fail,
+      );
+      assert.equal(
+        irsa.providerArn,
+        `arn:aws:iam::${ACCOUNT}:oidc-provider/${CLUSTER_ISSUER.slice("https://".length)}`,
+      );
       assert.equal(irsa.issuer, CLUSTER_ISSUER.slice("https://".length));
     });
   });

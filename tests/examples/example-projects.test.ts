@@ -11,15 +11,26 @@ import { VAULT_PACKAGE } from "../../components/stores/vault/sdk";
 // following the README leaves behind, and what their example stacks hold.
 
 const ROOT = path.resolve(__dirname, "../..");
-const EXAMPLES = fs.readdirSync(path.join(ROOT, "examples")).filter((d) => fs.statSync(path.join(ROOT, "examples", d)).isDirectory()).sort();
+const EXAMPLES = fs
+  .readdirSync(path.join(ROOT, "examples"))
+  .filter((d) => fs.statSync(path.join(ROOT, "examples", d)).isDirectory())
+  .sort();
 const NODE_EXAMPLES = EXAMPLES.filter((d) => fs.existsSync(path.join(ROOT, "examples", d, "package.json")));
 const root = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
 const read = (...p: string[]) => fs.readFileSync(path.join(ROOT, ...p), "utf8");
 
 /** The bare package names a program imports or requires (`@scope/name` or `name`, no subpath). */
 function importedPackages(source: string): string[] {
-  const specs = [...source.matchAll(/(?:\bfrom\s+|\bimport\s+|\bimport\(\s*|(?<![.\w$])require\(\s*)["']([^"'.][^"']*)["']/g)].map((m) => m[1]);
-  return [...new Set(specs.filter((s) => !s.startsWith("node:")).map((s) => (s.startsWith("@") ? s.split("/").slice(0, 2) : s.split("/").slice(0, 1)).join("/")))].sort();
+  const specs = [
+    ...source.matchAll(/(?:\bfrom\s+|\bimport\s+|\bimport\(\s*|(?<![.\w$])require\(\s*)["']([^"'.][^"']*)["']/g),
+  ].map((m) => m[1]);
+  return [
+    ...new Set(
+      specs
+        .filter((s) => !s.startsWith("node:"))
+        .map((s) => (s.startsWith("@") ? s.split("/").slice(0, 2) : s.split("/").slice(0, 1)).join("/")),
+    ),
+  ].sort();
 }
 
 /**
@@ -28,7 +39,9 @@ function importedPackages(source: string): string[] {
  */
 function leftBehind(example: string): string[] {
   const dir = `examples/${example}`;
-  const shell = [...read(dir, "README.md").matchAll(/```(?:sh|bash|shell)\n([\s\S]*?)```/g)].map((m) => m[1]).join("\n");
+  const shell = [...read(dir, "README.md").matchAll(/```(?:sh|bash|shell)\n([\s\S]*?)```/g)]
+    .map((m) => m[1])
+    .join("\n");
   const out = new Set<string>();
   for (const raw of shell.split("\n")) {
     const line = raw.replace(/\s+#.*$/, "");
@@ -46,7 +59,10 @@ function leftBehind(example: string): string[] {
     const stack = /\bpulumi stack init (\S+)/.exec(line);
     if (stack) out.add(`${dir}/Pulumi.${stack[1]}.yaml`);
     if (/\bpulumi install\b/.test(line)) {
-      const project = parseYaml(read(dir, "Pulumi.yaml")) as { runtime?: { options?: { virtualenv?: string } }; packages?: Record<string, string> };
+      const project = parseYaml(read(dir, "Pulumi.yaml")) as {
+        runtime?: { options?: { virtualenv?: string } };
+        packages?: Record<string, string>;
+      };
       const venv = project.runtime?.options?.virtualenv;
       if (venv) out.add(`${dir}/${venv}/pyvenv.cfg`);
       for (const name of Object.keys(project.packages ?? {})) out.add(`${dir}/sdks/${name}/pyproject.toml`);
@@ -70,7 +86,11 @@ describe("the examples as projects a user installs", () => {
       assert.deepEqual(missing, [], `examples/${example}/package.json lacks what index.ts imports`);
       for (const sdk of [AZURE_NATIVE, GCP, VAULT_PACKAGE]) {
         if (!new RegExp(`\\b${sdk.platform}\\s*:`).test(program)) continue;
-        assert.equal(deps[sdk.name], root.peerDependencies[sdk.name], `examples/${example} declares ${sdk.platform}: it needs ${sdk.name}@${root.peerDependencies[sdk.name]} (an optional peer dependency of secret-mount)`);
+        assert.equal(
+          deps[sdk.name],
+          root.peerDependencies[sdk.name],
+          `examples/${example} declares ${sdk.platform}: it needs ${sdk.name}@${root.peerDependencies[sdk.name]} (an optional peer dependency of secret-mount)`,
+        );
       }
       assert.equal(deps["secret-mount"], "file:../..");
     });
@@ -79,18 +99,34 @@ describe("the examples as projects a user installs", () => {
   it("following an example's README leaves no untracked file in the checkout (lock files, stacks, venvs are ignored)", function () {
     const expected = EXAMPLES.flatMap(leftBehind);
     // What the READMEs are read to create: the parsing above must find it.
-    for (const f of ["examples/eks/package-lock.json", "examples/eks/Pulumi.dev.yaml", "examples/python-eks/venv/pyvenv.cfg", "out/ecs/README.md"]) assert.ok(expected.includes(f), f);
-    const git = spawnSync("git", ["check-ignore", "--no-index", "--stdin"], { cwd: ROOT, input: expected.join("\n") + "\n", encoding: "utf8" });
+    for (const f of [
+      "examples/eks/package-lock.json",
+      "examples/eks/Pulumi.dev.yaml",
+      "examples/python-eks/venv/pyvenv.cfg",
+      "out/ecs/README.md",
+    ])
+      assert.ok(expected.includes(f), f);
+    const git = spawnSync("git", ["check-ignore", "--no-index", "--stdin"], {
+      cwd: ROOT,
+      input: expected.join("\n") + "\n",
+      encoding: "utf8",
+    });
     if (git.error || (git.status !== 0 && git.status !== 1)) this.skip(); // no git, or not a work tree: nothing to be untracked in
     const ignored = new Set(git.stdout.split("\n").filter(Boolean));
-    assert.deepEqual(expected.filter((f) => !ignored.has(f)), [], "left untracked after following the README");
+    assert.deepEqual(
+      expected.filter((f) => !ignored.has(f)),
+      [],
+      "left untracked after following the README",
+    );
   });
 
   it("the example stacks hold placeholder Azure ids, never a real tenant's or subscription's", () => {
     for (const example of EXAMPLES) {
       const stack = path.join(ROOT, "examples", example, "Pulumi.example.yaml");
       if (!fs.existsSync(stack)) continue;
-      const guids = fs.readFileSync(stack, "utf8").match(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi) ?? [];
+      const guids =
+        fs.readFileSync(stack, "utf8").match(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi) ??
+        [];
       // A placeholder repeats one digit per group (00000000-0000-…, 00000000-1111-2222-…).
       const real = guids.filter((g) => !g.split("-").every((group) => /^(\d)\1*$/.test(group)));
       assert.deepEqual(real, [], `examples/${example}/Pulumi.example.yaml`);

@@ -10,10 +10,14 @@ import { validateDeployment, validateNamespace, validateServiceAccount } from ".
 import { restrictedViolations } from "../helpers/pod-security";
 
 const ROOT = path.resolve(__dirname, "../..");
-const EXAMPLES = fs.readdirSync(path.join(ROOT, "examples")).filter((d) => fs.existsSync(path.join(ROOT, "examples", d, "Pulumi.yaml")));
+const EXAMPLES = fs
+  .readdirSync(path.join(ROOT, "examples"))
+  .filter((d) => fs.existsSync(path.join(ROOT, "examples", d, "Pulumi.yaml")));
 // The offline engine runs Node.js programs; other languages reach the component through the generated
 // SDK, which needs the Pulumi CLI (their proof: tests/packaging/schema.test.ts and the real-parts tier).
-const NODE_EXAMPLES = EXAMPLES.filter((d) => /^runtime:\s*(\n\s+name:\s*)?nodejs\b/m.test(fs.readFileSync(path.join(ROOT, "examples", d, "Pulumi.yaml"), "utf8")));
+const NODE_EXAMPLES = EXAMPLES.filter((d) =>
+  /^runtime:\s*(\n\s+name:\s*)?nodejs\b/m.test(fs.readFileSync(path.join(ROOT, "examples", d, "Pulumi.yaml"), "utf8")),
+);
 
 describe("examples run under the offline engine, so they never rot", () => {
   it("there is at least the EKS example", () => assert.ok(EXAMPLES.includes("eks"), EXAMPLES.join(",")));
@@ -35,8 +39,10 @@ describe("examples run under the offline engine, so they never rot", () => {
         const tpl = (d.inputs as any).spec.template;
         assert.deepEqual(restrictedViolations(tpl.spec, tpl.metadata), []);
       }
-      for (const sa of run.resources.filter((r) => r.type === "kubernetes:core/v1:ServiceAccount")) validateServiceAccount(sa.inputs);
-      for (const ns of run.resources.filter((r) => r.type === "kubernetes:core/v1:Namespace")) validateNamespace(ns.inputs);
+      for (const sa of run.resources.filter((r) => r.type === "kubernetes:core/v1:ServiceAccount"))
+        validateServiceAccount(sa.inputs);
+      for (const ns of run.resources.filter((r) => r.type === "kubernetes:core/v1:Namespace"))
+        validateNamespace(ns.inputs);
       // What each example exports beyond the deployment and its spec: its platform's review outputs.
       const platformOutputs: Record<string, string[]> = {
         eks: ["roleArn", "serviceAccountName", "mountPath", "permissionPolicy"],
@@ -54,7 +60,11 @@ describe("examples run under the offline engine, so they never rot", () => {
 
 const CLI = [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), path.join(ROOT, "components/render/cli.ts")];
 
-interface CliResult { code: number; stdout: string; stderr: string }
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs the render CLI as a child process; never rejects. */
 function renderCli(args: string[], cwd = ROOT): Promise<CliResult> {
@@ -73,7 +83,8 @@ function tmp(): string {
 }
 
 function files(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true })
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
     .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)).map((f) => `${e.name}/${f}`) : [e.name]));
 }
 
@@ -83,7 +94,10 @@ function listed(stdout: string): { count: number; paths: string[] } {
   const at = lines.findIndex((l) => /^Wrote \d+ files? to /.test(l));
   assert.ok(at >= 0, stdout.slice(-400));
   // The heading may wrap (a long --out); the paths are the indented lines after it.
-  const paths = lines.slice(at + 1).filter((l) => l.startsWith("  ")).map((l) => l.trim());
+  const paths = lines
+    .slice(at + 1)
+    .filter((l) => l.startsWith("  "))
+    .map((l) => l.trim());
   return { count: Number(/^Wrote (\d+)/.exec(lines[at])![1]), paths };
 }
 
@@ -124,7 +138,10 @@ describe("npm run render (the main job)", () => {
       "tags.json",
     ]);
     const docs = parseAllDocuments(fs.readFileSync(path.join(out, "kubernetes.yaml"), "utf8")).map((d) => d.toJS());
-    assert.deepEqual(docs.map((d) => d.kind), ["Namespace", "ServiceAccount", "Deployment"]);
+    assert.deepEqual(
+      docs.map((d) => d.kind),
+      ["Namespace", "ServiceAccount", "Deployment"],
+    );
     validateDeployment(docs[2]);
     assert.deepEqual(restrictedViolations(docs[2].spec.template.spec, docs[2].spec.template.metadata), []);
     const spec = parseFetchSpecJson(fs.readFileSync(path.join(out, "fetch-spec/billing-api.json"), "utf8"));
@@ -140,7 +157,12 @@ describe("npm run render (the main job)", () => {
     assert.match(stdout, /^ {4}permissions boundary +none$/m);
     assert.match(stdout, /^ {4}KMS key +aws\/secretsmanager \(the AWS-managed key\)$/m);
     assert.match(stdout, /^ {4}KMS key +alias\/aws\/ssm \(the AWS-managed key\)$/m);
-    assert.ok(stdout.replace(/\n +/g, "").includes("EXAMPLED539D4633E53DE1B716D3041E:sub = system:serviceaccount:billing:billing-api"), stdout);
+    assert.ok(
+      stdout
+        .replace(/\n +/g, "")
+        .includes("EXAMPLED539D4633E53DE1B716D3041E:sub = system:serviceaccount:billing:billing-api"),
+      stdout,
+    );
     assert.match(stdout, /^ {4}app api [^]*?^ +mounts the secrets volume at \/run\/secrets\/app read-only$/m);
     assert.match(stdout, /secret-mount: memory-backed emptyDir \(tmpfs\), 1 MiB \(sizeLimit 1Mi\)/);
   });
@@ -162,12 +184,23 @@ describe("npm run render (the main job)", () => {
   });
 
   it("tags.json: the tags of every AWS resource, by type and name", () => {
-    const rows: Array<{ type: string; name: string; tags: Record<string, string> }> = JSON.parse(fs.readFileSync(path.join(out, "tags.json"), "utf8"));
+    const rows: Array<{ type: string; name: string; tags: Record<string, string> }> = JSON.parse(
+      fs.readFileSync(path.join(out, "tags.json"), "utf8"),
+    );
     const tagged = rows.map((r) => `${r.type} ${r.name}`);
-    for (const r of ["aws:iam/role:Role billing-api-role", "aws:secretsmanager/secret:Secret billing-api-db-password", "aws:ssm/parameter:Parameter billing-api-feature-flags"]) {
+    for (const r of [
+      "aws:iam/role:Role billing-api-role",
+      "aws:secretsmanager/secret:Secret billing-api-db-password",
+      "aws:ssm/parameter:Parameter billing-api-feature-flags",
+    ]) {
       assert.ok(tagged.includes(r), tagged.join("\n"));
     }
-    for (const r of rows) assert.deepEqual(r.tags, { "managed-by": "secret-mount", "secret-mount/component": "billing-api" }, `${r.type} ${r.name}`);
+    for (const r of rows)
+      assert.deepEqual(
+        r.tags,
+        { "managed-by": "secret-mount", "secret-mount/component": "billing-api" },
+        `${r.type} ${r.name}`,
+      );
   });
 
   it("prints --out as given (here an absolute path)", () => {
@@ -176,7 +209,12 @@ describe("npm run render (the main job)", () => {
   });
 
   it("writes no generated or supplied value anywhere", () => {
-    const all = [stdout, ...["kubernetes.yaml", "fetch-spec/billing-api.json", "README.md"].map((f) => fs.readFileSync(path.join(out, f), "utf8"))].join("\n");
+    const all = [
+      stdout,
+      ...["kubernetes.yaml", "fetch-spec/billing-api.json", "README.md"].map((f) =>
+        fs.readFileSync(path.join(out, f), "utf8"),
+      ),
+    ].join("\n");
     assert.ok(!all.includes("(generated at pulumi up)"), "placeholder values of generated secrets must not be written");
     assert.ok(!/BEGIN [A-Z ]*PRIVATE KEY/.test(all));
   });
@@ -206,7 +244,11 @@ export const fetchSpec = new SecretMountedWorkload("many", {
   let stdout: string;
   before(async function () {
     this.timeout(90000);
-    const dir = program({ "Pulumi.yaml": "name: many\nruntime: nodejs\n", "Pulumi.example.yaml": "config:\n  aws:region: eu-west-1\n", "index.ts": INDEX });
+    const dir = program({
+      "Pulumi.yaml": "name: many\nruntime: nodejs\n",
+      "Pulumi.example.yaml": "config:\n  aws:region: eu-west-1\n",
+      "index.ts": INDEX,
+    });
     out = path.join(tmp(), "review");
     const r = await renderCli([dir, "--out", out]);
     assert.equal(r.code, 0, r.stderr);
@@ -224,18 +266,30 @@ export const fetchSpec = new SecretMountedWorkload("many", {
     const cm = docs.find((d) => d.kind === "ConfigMap");
     const deployment = docs.find((d) => d.kind === "Deployment");
     assert.deepEqual(parseFetchSpecJson(cm.data["spec.json"]), spec);
-    assert.equal(deployment.spec.template.spec.volumes.find((v: { configMap?: unknown }) => v.configMap).configMap.name, cm.metadata.name);
-    const granted = policies.flatMap((f) => JSON.parse(fs.readFileSync(path.join(out, f), "utf8")).Statement
-      .filter((s: { Action: unknown }) => s.Action === "secretsmanager:GetSecretValue").flatMap((s: { Resource: string[] }) => s.Resource));
+    assert.equal(
+      deployment.spec.template.spec.volumes.find((v: { configMap?: unknown }) => v.configMap).configMap.name,
+      cm.metadata.name,
+    );
+    const granted = policies.flatMap((f) =>
+      JSON.parse(fs.readFileSync(path.join(out, f), "utf8"))
+        .Statement.filter((s: { Action: unknown }) => s.Action === "secretsmanager:GetSecretValue")
+        .flatMap((s: { Resource: string[] }) => s.Resource),
+    );
     assert.equal(new Set(granted).size, 150);
   });
 
   it("says which role each managed policy is attached to, and that the spec travels in a ConfigMap", () => {
-    assert.deepEqual(stdout.split("\n").filter((l) => l.length > 100), []);
+    assert.deepEqual(
+      stdout.split("\n").filter((l) => l.length > 100),
+      [],
+    );
     const attached = stdout.match(/^ {4}attached to +role <name of many-role>$/gm) ?? [];
     assert.equal(attached.length, (stdout.match(/^aws:iam\/policy:Policy {2}many-read-\d+$/gm) ?? []).length);
     assert.ok(attached.length >= 2, stdout.slice(0, 2000));
-    assert.match(stdout.replace(/\n +/g, " "), /FetchSpec +in the ConfigMap shop\/<name of many-fetch-spec> \(key spec\.json; too large for the environment\)/);
+    assert.match(
+      stdout.replace(/\n +/g, " "),
+      /FetchSpec +in the ConfigMap shop\/<name of many-fetch-spec> \(key spec\.json; too large for the environment\)/,
+    );
   });
 });
 
@@ -253,19 +307,32 @@ describe("npm run render: two workloads of one name in different namespaces", ()
     for (const team of ["team-a", "team-b"]) {
       const spec = parseFetchSpecJson(fs.readFileSync(path.join(out, `fetch-spec/${team}/web.json`), "utf8"));
       const deployment = docs.find((d) => d.kind === "Deployment" && d.metadata.namespace === team);
-      assert.equal(JSON.stringify(spec), deployment.spec.template.spec.initContainers[0].env[0].value, `${team}: the spec its Deployment carries`);
+      assert.equal(
+        JSON.stringify(spec),
+        deployment.spec.template.spec.initContainers[0].env[0].value,
+        `${team}: the spec its Deployment carries`,
+      );
     }
-    assert.match(fs.readFileSync(path.join(out, "README.md"), "utf8"), /\| `fetch-spec\/team-b\/web\.json` \| the FetchSpec the fetch container of Deployment team-b\/web reads/);
+    assert.match(
+      fs.readFileSync(path.join(out, "README.md"), "utf8"),
+      /\| `fetch-spec\/team-b\/web\.json` \| the FetchSpec the fetch container of Deployment team-b\/web reads/,
+    );
   });
 });
 
 describe("npm run render: a declaration the library refuses", () => {
   const FIXTURE = path.join(ROOT, "tests/components/fixtures/declaration-error-program");
   for (const [what, args, line] of [
-    ["inside an Output (a Pulumi secret as an env value), when it resolves", [],
-      "render: web: containers[0].env.API_TOKEN: is a Pulumi secret: it would sit in clear text in the Deployment's pod spec"],
-    ["at once (a reserved namespace)", ["--stack", "namespace"],
-      "render: web: namespace: \"kube-system\" belongs to the cluster itself; deploy the workload into its own namespace"],
+    [
+      "inside an Output (a Pulumi secret as an env value), when it resolves",
+      [],
+      "render: web: containers[0].env.API_TOKEN: is a Pulumi secret: it would sit in clear text in the Deployment's pod spec",
+    ],
+    [
+      "at once (a reserved namespace)",
+      ["--stack", "namespace"],
+      'render: web: namespace: "kube-system" belongs to the cluster itself; deploy the workload into its own namespace',
+    ],
   ] as Array<[string, string[], string]>) {
     it(`${what}: one line naming the field and the fix, exit 2, nothing written (no folder, no staging folder)`, async function () {
       this.timeout(60000);
@@ -296,7 +363,10 @@ describe("npm run render: the programs it runs", () => {
     const r = await renderCli(["examples/python-eks", "--out", path.join(parent, "review")]);
     assert.equal(r.code, 2, r.stderr);
     assert.equal(r.stderr.trimEnd().split("\n").length, 1, r.stderr);
-    assert.match(r.stderr, /^render: examples\/python-eks\/Pulumi\.yaml declares runtime "python"; render runs Node\.js programs only \(TypeScript or JavaScript, runtime nodejs\)\. Review this program with `pulumi preview`/);
+    assert.match(
+      r.stderr,
+      /^render: examples\/python-eks\/Pulumi\.yaml declares runtime "python"; render runs Node\.js programs only \(TypeScript or JavaScript, runtime nodejs\)\. Review this program with `pulumi preview`/,
+    );
     assert.deepEqual(fs.readdirSync(parent), []);
   });
 
@@ -304,7 +374,12 @@ describe("npm run render: the programs it runs", () => {
     const dir = program({ "Pulumi.yaml": "name: empty\nruntime: nodejs\n" });
     const r = await renderCli([dir, "--out", path.join(tmp(), "r")]);
     assert.equal(r.code, 2, r.stderr);
-    assert.ok(r.stderr.startsWith(`render: ${dir} is not a module render can run: Pulumi runs the \`main:\` of Pulumi.yaml, else the directory's package.json \`main\`, index.ts or index.js.`), r.stderr);
+    assert.ok(
+      r.stderr.startsWith(
+        `render: ${dir} is not a module render can run: Pulumi runs the \`main:\` of Pulumi.yaml, else the directory's package.json \`main\`, index.ts or index.js.`,
+      ),
+      r.stderr,
+    );
   });
 });
 
@@ -326,7 +401,10 @@ describe("render --out: replaces only a folder it wrote itself", () => {
     fs.mkdirSync(dir);
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), EKS_PROJECT);
     fs.writeFileSync(path.join(dir, "Pulumi.example.yaml"), EKS_STACK);
-    fs.writeFileSync(path.join(parent, ".secret-mount-render"), "secret-mount render 1\nprog/Pulumi.yaml\nprog/Pulumi.example.yaml\n");
+    fs.writeFileSync(
+      path.join(parent, ".secret-mount-render"),
+      "secret-mount render 1\nprog/Pulumi.yaml\nprog/Pulumi.example.yaml\n",
+    );
     const r = await renderCli([dir, "--out", parent]);
     assert.equal(r.code, 2, r.stdout);
     assert.match(r.stderr, /contains the program directory/);
@@ -408,28 +486,50 @@ describe("render errors name the file, the key or the module", () => {
   it("a stack with no config file names the file and the stacks there", async () => {
     const r = await renderCli(["examples/eks", "--stack", "prod", "--out", path.join(tmp(), "r")]);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /stack "prod" has no config file: examples\/eks\/Pulumi\.prod\.yaml does not exist \(stacks here: example\)/);
+    assert.match(
+      r.stderr,
+      /stack "prod" has no config file: examples\/eks\/Pulumi\.prod\.yaml does not exist \(stacks here: example\)/,
+    );
   });
 
   it("a missing config key names the key and the stack file to add it to", async () => {
-    const dir = program({ "Pulumi.yaml": EKS_PROJECT, "Pulumi.example.yaml": EKS_STACK.replace(/^.*stripeSecretArn.*$/m, "") });
+    const dir = program({
+      "Pulumi.yaml": EKS_PROJECT,
+      "Pulumi.example.yaml": EKS_STACK.replace(/^.*stripeSecretArn.*$/m, ""),
+    });
     const r = await renderCli([dir, "--out", path.join(tmp(), "r")]);
     assert.equal(r.code, 2, r.stderr);
-    assert.ok(r.stderr.includes(`config key secret-mount-eks:stripeSecretArn is missing from ${path.join(dir, "Pulumi.example.yaml")}`), r.stderr);
+    assert.ok(
+      r.stderr.includes(
+        `config key secret-mount-eks:stripeSecretArn is missing from ${path.join(dir, "Pulumi.example.yaml")}`,
+      ),
+      r.stderr,
+    );
     assert.match(r.stderr, /^ {4}secret-mount-eks:stripeSecretArn: <example value>$/m);
   });
 
   it("every missing config key at once, each with the line to add", async () => {
-    const dir = program({ "Pulumi.yaml": EKS_PROJECT, "Pulumi.example.yaml": EKS_STACK.replace(/^.*(stripeSecretArn|oidcIssuerUrl|fetchImage):.*$/gm, "") });
+    const dir = program({
+      "Pulumi.yaml": EKS_PROJECT,
+      "Pulumi.example.yaml": EKS_STACK.replace(/^.*(stripeSecretArn|oidcIssuerUrl|fetchImage):.*$/gm, ""),
+    });
     const r = await renderCli([dir, "--out", path.join(tmp(), "r")]);
     assert.equal(r.code, 2, r.stderr);
     const keys = ["secret-mount-eks:oidcIssuerUrl", "secret-mount-eks:stripeSecretArn", "secret-mount-eks:fetchImage"];
-    assert.ok(r.stderr.startsWith(`render: config keys ${keys.join(", ")} are missing from ${path.join(dir, "Pulumi.example.yaml")}.`), r.stderr);
+    assert.ok(
+      r.stderr.startsWith(
+        `render: config keys ${keys.join(", ")} are missing from ${path.join(dir, "Pulumi.example.yaml")}.`,
+      ),
+      r.stderr,
+    );
     for (const k of keys) assert.match(r.stderr, new RegExp(`^ {4}${k}: <example value>$`, "m"));
   });
 
   it("a broken stack file is named with its line and column", async () => {
-    const dir = program({ "Pulumi.yaml": EKS_PROJECT, "Pulumi.example.yaml": "config:\n  aws:region: [eu-west-1\n  x: y\n" });
+    const dir = program({
+      "Pulumi.yaml": EKS_PROJECT,
+      "Pulumi.example.yaml": "config:\n  aws:region: [eu-west-1\n  x: y\n",
+    });
     const r = await renderCli([dir, "--out", path.join(tmp(), "r")]);
     assert.equal(r.code, 2, r.stderr);
     assert.ok(r.stderr.startsWith(`render: ${path.join(dir, "Pulumi.example.yaml")}:3:3: not valid YAML: `), r.stderr);
@@ -439,11 +539,14 @@ describe("render errors name the file, the key or the module", () => {
     const dir = program({
       "Pulumi.yaml": "name: outside\nruntime: nodejs\n",
       "package.json": JSON.stringify({ name: "outside", dependencies: { "@pulumi/pulumi": "^3" } }),
-      "index.ts": "import * as pulumi from \"@pulumi/pulumi\";\nexport const n = pulumi.output(1);\n",
+      "index.ts": 'import * as pulumi from "@pulumi/pulumi";\nexport const n = pulumi.output(1);\n',
     });
     const r = await renderCli([dir, "--out", path.join(tmp(), "r")]);
     assert.equal(r.code, 2, r.stderr);
-    assert.ok(r.stderr.includes(`the program needs the module @pulumi/pulumi (imported by ${path.join(dir, "index.ts")})`), r.stderr);
+    assert.ok(
+      r.stderr.includes(`the program needs the module @pulumi/pulumi (imported by ${path.join(dir, "index.ts")})`),
+      r.stderr,
+    );
     assert.ok(r.stderr.includes(`run \`npm install\` in ${dir}`), r.stderr);
   });
 });
@@ -460,7 +563,8 @@ describe("npm run render -- examples/gke", () => {
   });
 
   it("writes the Kubernetes YAML, the FetchSpec and every IAM member (secret, role, member) as JSON", () => {
-    const principal = "principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/acme-billing.svc.id.goog/subject/ns/billing/sa/billing-api";
+    const principal =
+      "principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/acme-billing.svc.id.goog/subject/ns/billing/sa/billing-api";
     const members = JSON.parse(fs.readFileSync(path.join(out, "iam/gcp-iam-members.json"), "utf8"));
     assert.deepEqual(members.map((m: { resource: string }) => m.resource).sort(), [
       "projects/acme-billing/locations/europe-west4/secrets/secret-mount-gke-example-billing-api-signing-key",
@@ -469,21 +573,41 @@ describe("npm run render -- examples/gke", () => {
     ]);
     for (const m of members) assert.deepEqual([m.role, m.member], ["roles/secretmanager.secretAccessor", principal]);
     const docs = parseAllDocuments(fs.readFileSync(path.join(out, "kubernetes.yaml"), "utf8")).map((d) => d.toJS());
-    assert.deepEqual(docs.map((d) => d.kind), ["Namespace", "ServiceAccount", "Deployment"]);
+    assert.deepEqual(
+      docs.map((d) => d.kind),
+      ["Namespace", "ServiceAccount", "Deployment"],
+    );
     validateDeployment(docs[2]);
     assert.deepEqual(restrictedViolations(docs[2].spec.template.spec, docs[2].spec.template.metadata), []);
     const spec = parseFetchSpecJson(fs.readFileSync(path.join(out, "fetch-spec/billing-api.json"), "utf8"));
-    assert.ok(spec.files.every((f) => f.source.type === "gcp-secretmanager" && /\/versions\/(latest|\d+)$/.test(f.source.name)));
+    assert.ok(
+      spec.files.every((f) => f.source.type === "gcp-secretmanager" && /\/versions\/(latest|\d+)$/.test(f.source.name)),
+    );
   });
 
   it("says in the summary that every container of the pod gets the identity, and shows each grant", () => {
-    assert.deepEqual(stdout.split("\n").filter((l) => l.length > 100), []);
+    assert.deepEqual(
+      stdout.split("\n").filter((l) => l.length > 100),
+      [],
+    );
     const text = stdout.replace(/\n {20,}/g, " ");
-    assert.match(text, /ServiceAccount {2}billing-api-sa\n(?: {4}.*\n)*? {4}workload identity +ns\/billing\/sa\/billing-api on GKE$/m);
-    assert.match(text, /shared in the pod +every container of the pod \(the app too\) gets this identity from the GKE metadata server: no per-container exclusion/);
-    assert.match(text, /other clusters +SAME ACCESS for any cluster of workload identity pool acme-billing\.svc\.id\.goog .*with a namespace "billing" and a ServiceAccount "billing-api": the principal names no cluster/);
+    assert.match(
+      text,
+      /ServiceAccount {2}billing-api-sa\n(?: {4}.*\n)*? {4}workload identity +ns\/billing\/sa\/billing-api on GKE$/m,
+    );
+    assert.match(
+      text,
+      /shared in the pod +every container of the pod \(the app too\) gets this identity from the GKE metadata server: no per-container exclusion/,
+    );
+    assert.match(
+      text,
+      /other clusters +SAME ACCESS for any cluster of workload identity pool acme-billing\.svc\.id\.goog .*with a namespace "billing" and a ServiceAccount "billing-api": the principal names no cluster/,
+    );
     assert.equal(text.match(/other clusters +SAME ACCESS/g)?.length, 1, "once per workload");
-    assert.match(text, /SecretIamMember {2}billing-api-stripe-accessor\n {4}grant +roles\/secretmanager\.secretAccessor \(additive\)\n {4}on +projects\/acme-shared\/secrets\/stripe\n {4}to +principal:\/\//);
+    assert.match(
+      text,
+      /SecretIamMember {2}billing-api-stripe-accessor\n {4}grant +roles\/secretmanager\.secretAccessor \(additive\)\n {4}on +projects\/acme-shared\/secrets\/stripe\n {4}to +principal:\/\//,
+    );
     assert.match(text, /RegionalSecretVersion {2}billing-api-signing-key-value\n {4}value +withheld/);
   });
 

@@ -13,7 +13,11 @@ export interface ImageVolume {
 
 /** Instructions of one stage: continuation lines joined, comments dropped. */
 function stages(text: string): string[][] {
-  const lines = text.replace(/\\\n/g, " ").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+  const lines = text
+    .replace(/\\\n/g, " ")
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("#"));
   const out: string[][] = [];
   for (const l of lines) {
     if (/^FROM\s/i.test(l)) out.push([l]);
@@ -26,7 +30,8 @@ function stages(text: string): string[][] {
 export const PACKAGE_DOCKERFILE = path.resolve(__dirname, "../../fetch-image/Dockerfile");
 
 /** The directory `NODE_INSTALL_DIR` makes: the base has no shell, so its Node does what `install -d` does. */
-const NODE_INSTALL_DIR = "const [u, g, m, d] = process.argv.slice(1); const fs = require('fs'); fs.mkdirSync(d, { recursive: true }); " +
+const NODE_INSTALL_DIR =
+  "const [u, g, m, d] = process.argv.slice(1); const fs = require('fs'); fs.mkdirSync(d, { recursive: true }); " +
   "fs.chownSync(d, Number(u), Number(g)); fs.chmodSync(d, parseInt(m, 8));";
 
 /**
@@ -40,7 +45,14 @@ function madeDirectory(instruction: string): string[] | undefined {
   const exec = /^RUN\s+(\[.*\])$/.exec(instruction);
   if (!exec) return undefined;
   const argv: unknown = JSON.parse(exec[1]);
-  if (!Array.isArray(argv) || argv.length !== 7 || argv[0] !== "/nodejs/bin/node" || argv[1] !== "-e" || argv[2] !== NODE_INSTALL_DIR) return undefined;
+  if (
+    !Array.isArray(argv) ||
+    argv.length !== 7 ||
+    argv[0] !== "/nodejs/bin/node" ||
+    argv[1] !== "-e" ||
+    argv[2] !== NODE_INSTALL_DIR
+  )
+    return undefined;
   const [u, g, m, d] = argv.slice(3) as string[];
   return /^\d+$/.test(u) && /^\d+$/.test(g) && /^[0-7]{3,4}$/.test(m) ? [instruction, u, g, m, d] : undefined;
 }
@@ -62,12 +74,23 @@ export function fetchImageVolumes(text = fs.readFileSync(DOCKERFILE, "utf8")): I
     if (!m) return;
     const paths: string[] = m[1].trim().startsWith("[") ? JSON.parse(m[1]) : m[1].trim().split(/\s+/);
     for (const p of paths) {
-      const copy = final.slice(0, at).map((c) => /^COPY\s+--from=build\s+--chown=(\d+):(\d+)\s+(\/\S+)\/\s+\/$/.exec(c)).filter((c) => c !== null).pop();
-      if (!copy) throw new Error(`VOLUME ${p}: no \`COPY --from=build --chown=<uid>:<gid> <staging>/ /\` before it makes the directory`);
+      const copy = final
+        .slice(0, at)
+        .map((c) => /^COPY\s+--from=build\s+--chown=(\d+):(\d+)\s+(\/\S+)\/\s+\/$/.exec(c))
+        .filter((c) => c !== null)
+        .pop();
+      if (!copy)
+        throw new Error(
+          `VOLUME ${p}: no \`COPY --from=build --chown=<uid>:<gid> <staging>/ /\` before it makes the directory`,
+        );
       const staged = `${copy[3]}${p}`;
       const made = build.map(madeDirectory).find((c) => c?.[4] === staged);
-      if (!made) throw new Error(`VOLUME ${p}: the build stage does not make ${staged} with \`install -d -o <uid> -g <gid> -m <mode>\` (or the package Dockerfile's Node equivalent)`);
-      if (made[1] !== copy[1] || made[2] !== copy[2]) throw new Error(`VOLUME ${p}: made as ${made[1]}:${made[2]} but copied as ${copy[1]}:${copy[2]}`);
+      if (!made)
+        throw new Error(
+          `VOLUME ${p}: the build stage does not make ${staged} with \`install -d -o <uid> -g <gid> -m <mode>\` (or the package Dockerfile's Node equivalent)`,
+        );
+      if (made[1] !== copy[1] || made[2] !== copy[2])
+        throw new Error(`VOLUME ${p}: made as ${made[1]}:${made[2]} but copied as ${copy[1]}:${copy[2]}`);
       volumes.push({ path: p, uid: Number(copy[1]), gid: Number(copy[2]), mode: parseInt(made[3], 8) });
     }
   });

@@ -26,13 +26,13 @@ import {
   type RunSimulationResults,
   type Simulation,
   type SimulationOptions,
-} from '@cloud-copilot/iam-simulate';
+} from "@cloud-copilot/iam-simulate";
 
 export type Context = Record<string, string | string[]>;
 
-const DEFAULT_ACCOUNT = '111122223333';
-const STAND_IN_ISSUER = 'cognito-identity.amazonaws.com';
-const STAND_IN_CLAIMS = new Set(['sub', 'aud', 'amr']);
+const DEFAULT_ACCOUNT = "111122223333";
+const STAND_IN_ISSUER = "cognito-identity.amazonaws.com";
+const STAND_IN_CLAIMS = new Set(["sub", "aud", "amr"]);
 
 export interface PermissionResult {
   allowed: boolean;
@@ -48,7 +48,7 @@ export interface PermissionOptions {
 }
 
 function accountOf(arn: string): string {
-  const account = arn.split(':')[4];
+  const account = arn.split(":")[4];
   return account && /^\d{12}$/.test(account) ? account : DEFAULT_ACCOUNT;
 }
 
@@ -56,23 +56,33 @@ function accountOf(arn: string): string {
 // The simulator (like KMS) refuses IAM-granted key use without a key policy trusting the account.
 export function defaultKmsKeyPolicy(account: string): object {
   return {
-    Version: '2012-10-17',
-    Statement: [{ Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'kms:*', Resource: '*' }],
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "Enable IAM User Permissions",
+        Effect: "Allow",
+        Principal: { AWS: `arn:aws:iam::${account}:root` },
+        Action: "kms:*",
+        Resource: "*",
+      },
+    ],
   };
 }
 
-function checked(raw: RunSimulationResults, what: string): Extract<RunSimulationResults, { resultType: 'single' }> {
-  if (raw.resultType === 'error') {
+function checked(raw: RunSimulationResults, what: string): Extract<RunSimulationResults, { resultType: "single" }> {
+  if (raw.resultType === "error") {
     throw new Error(`iam-simulate rejected the input for ${what}: ${JSON.stringify(raw.errors)}`);
   }
-  if (raw.resultType === 'wildcard') {
+  if (raw.resultType === "wildcard") {
     // iam-simulate then evaluates each matching policy pattern separately; not a yes/no question.
     throw new Error(`${what}: a wildcard resource is only meaningful for wildcard-only actions; pass one concrete ARN`);
   }
   const ignored = raw.result.ignoredContextKeys ?? [];
   if (ignored.length > 0) {
     // A dropped key would make a negative assertion pass for the wrong reason.
-    throw new Error(`${what}: iam-simulate ignored context keys it does not know for this action: ${ignored.join(', ')}`);
+    throw new Error(
+      `${what}: iam-simulate ignored context keys it does not know for this action: ${ignored.join(", ")}`,
+    );
   }
   return raw;
 }
@@ -89,7 +99,7 @@ export async function canPerform(
   context: Context = {},
   options: PermissionOptions = {},
 ): Promise<PermissionResult> {
-  const account = accountOf(resource === '*' ? options.principal ?? '' : resource);
+  const account = accountOf(resource === "*" ? (options.principal ?? "") : resource);
   const isKmsKey = /^arn:aws[\w-]*:kms:[^:]*:\d{12}:key\//.test(resource);
   const resourcePolicy = options.resourcePolicy ?? (isKmsKey ? defaultKmsKeyPolicy(account) : undefined);
   const simulation: Simulation = {
@@ -104,9 +114,9 @@ export async function canPerform(
     resourceControlPolicies: [],
     resourcePolicy,
   };
-  const raw = await runSimulation(simulation, { simulationMode: 'Strict' });
+  const raw = await runSimulation(simulation, { simulationMode: "Strict" });
   const single = checked(raw, `${action} on ${resource}`);
-  return { allowed: single.overallResult === 'Allowed', result: single.overallResult, raw };
+  return { allowed: single.overallResult === "Allowed", result: single.overallResult, raw };
 }
 
 export interface TrustPrincipal {
@@ -140,17 +150,17 @@ function toDnf(e: AllowedConditionExpression | undefined, allowed: boolean): Res
   if (!allowed) return [];
   if (!e) return [[]];
   switch (e.conditionType) {
-    case 'always':
+    case "always":
       return [[]];
-    case 'never':
+    case "never":
       return [];
-    case 'condition':
+    case "condition":
       return [[{ op: e.op, key: e.key, values: e.values, ...(e.inverted ? { inverted: true as const } : {}) }]];
-    case 'sessionName':
-      return [[{ op: 'StringLike', key: 'sts:RoleSessionName', values: e.sessionName }]];
-    case 'group': {
+    case "sessionName":
+      return [[{ op: "StringLike", key: "sts:RoleSessionName", values: e.sessionName }]];
+    case "group": {
       const parts = e.conditions.map((c) => toDnf(c, true));
-      if (e.operator === 'or') return parts.flat();
+      if (e.operator === "or") return parts.flat();
       return parts.reduce<ResidualCondition[][]>((acc, p) => acc.flatMap((a) => p.map((b) => [...a, ...b])), [[]]);
     }
   }
@@ -158,7 +168,7 @@ function toDnf(e: AllowedConditionExpression | undefined, allowed: boolean): Res
 
 function eksIssuerOf(federated: string | undefined): string | undefined {
   const m = federated?.match(/:oidc-provider\/(.+)$/);
-  return m && m[1].includes('/') ? m[1] : undefined;
+  return m && m[1].includes("/") ? m[1] : undefined;
 }
 
 // Rename `<issuer>:<claim>` to `<stand-in>:<claim>`; throws for claims the stand-in cannot carry.
@@ -167,7 +177,9 @@ function renameIssuerKey(key: string, issuer: string): string {
   if (!key.toLowerCase().startsWith(prefix)) return key;
   const claim = key.slice(prefix.length);
   if (!STAND_IN_CLAIMS.has(claim)) {
-    throw new Error(`trustEvaluation: cannot evaluate "${key}" in Strict mode (only ${[...STAND_IN_CLAIMS].join(', ')} claims)`);
+    throw new Error(
+      `trustEvaluation: cannot evaluate "${key}" in Strict mode (only ${[...STAND_IN_CLAIMS].join(", ")} claims)`,
+    );
   }
   return `${STAND_IN_ISSUER}:${claim}`;
 }
@@ -177,12 +189,16 @@ function withStandIn(policy: any, issuer: string): any {
   const statements = Array.isArray(copy.Statement) ? copy.Statement : [copy.Statement];
   for (const st of statements) {
     for (const [op, block] of Object.entries<Record<string, unknown>>(st.Condition ?? {})) {
-      st.Condition[op] = Object.fromEntries(Object.entries(block).map(([k, v]) => {
-        if (k.toLowerCase().startsWith(`${STAND_IN_ISSUER}:`)) {
-          throw new Error(`trustEvaluation: the policy already uses ${STAND_IN_ISSUER} keys; the stand-in would be ambiguous`);
-        }
-        return [renameIssuerKey(k, issuer), v];
-      }));
+      st.Condition[op] = Object.fromEntries(
+        Object.entries(block).map(([k, v]) => {
+          if (k.toLowerCase().startsWith(`${STAND_IN_ISSUER}:`)) {
+            throw new Error(
+              `trustEvaluation: the policy already uses ${STAND_IN_ISSUER} keys; the stand-in would be ambiguous`,
+            );
+          }
+          return [renameIssuerKey(k, issuer), v];
+        }),
+      );
     }
   }
   return copy;
@@ -200,19 +216,29 @@ export async function trustEvaluation(
   roleArn: string,
   context?: Context,
 ): Promise<TrustResult> {
-  if (!!principal.federated === !!principal.service) throw new Error('trustEvaluation: give exactly one of federated or service');
+  if (!!principal.federated === !!principal.service)
+    throw new Error("trustEvaluation: give exactly one of federated or service");
   const caller = (principal.federated ?? principal.service) as string;
-  const run = (policy: object, ctx: Context, mode: SimulationOptions['simulationMode']) => runSimulation({
-    request: { principal: caller, action, resource: { resource: roleArn, accountId: accountOf(roleArn) }, contextVariables: ctx },
-    identityPolicies: [],
-    serviceControlPolicies: [],
-    resourceControlPolicies: [],
-    resourcePolicy: policy,
-  }, { simulationMode: mode });
+  const run = (policy: object, ctx: Context, mode: SimulationOptions["simulationMode"]) =>
+    runSimulation(
+      {
+        request: {
+          principal: caller,
+          action,
+          resource: { resource: roleArn, accountId: accountOf(roleArn) },
+          contextVariables: ctx,
+        },
+        identityPolicies: [],
+        serviceControlPolicies: [],
+        resourceControlPolicies: [],
+        resourcePolicy: policy,
+      },
+      { simulationMode: mode },
+    );
 
-  const discovery = await run(trustPolicy, {}, 'Discovery');
+  const discovery = await run(trustPolicy, {}, "Discovery");
   const d = checked(discovery, `${action} on ${roleArn} (Discovery)`);
-  const allowedIfConditionsHold = d.overallResult === 'Allowed';
+  const allowedIfConditionsHold = d.overallResult === "Allowed";
   const result: TrustResult = {
     allowedIfConditionsHold,
     conditions: toDnf(d.result.analysis.conditions, allowedIfConditionsHold),
@@ -221,9 +247,11 @@ export async function trustEvaluation(
   if (context) {
     const issuer = eksIssuerOf(principal.federated);
     const policy = issuer ? withStandIn(trustPolicy, issuer) : trustPolicy;
-    const ctx = issuer ? Object.fromEntries(Object.entries(context).map(([k, v]) => [renameIssuerKey(k, issuer), v])) : context;
-    const strict = await run(policy, ctx, 'Strict');
-    result.admitted = checked(strict, `${action} on ${roleArn} (Strict)`).overallResult === 'Allowed';
+    const ctx = issuer
+      ? Object.fromEntries(Object.entries(context).map(([k, v]) => [renameIssuerKey(k, issuer), v]))
+      : context;
+    const strict = await run(policy, ctx, "Strict");
+    result.admitted = checked(strict, `${action} on ${roleArn} (Strict)`).overallResult === "Allowed";
     result.raw.strict = strict;
   }
   return result;

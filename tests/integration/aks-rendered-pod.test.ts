@@ -7,7 +7,8 @@ import { makeTestPki, type TestPki } from "../runtime/doubles/tls";
 import { isolatedEnv, runFetch, SECRET_MARKER, tempDir } from "../runtime/harness";
 import { FETCH_SPEC_ENV, parseFetchSpecJson } from "../../spec/fetch-spec";
 
-const VAULT_ID = "/subscriptions/99999999-8888-7777-6666-555555555555/resourceGroups/platform-rg/providers/Microsoft.KeyVault/vaults/acme-shared";
+const VAULT_ID =
+  "/subscriptions/99999999-8888-7777-6666-555555555555/resourceGroups/platform-rg/providers/Microsoft.KeyVault/vaults/acme-shared";
 const TLS_VERSION = "0123456789abcdef0123456789abcdef";
 
 /**
@@ -33,17 +34,33 @@ describe("integration: the rendered AKS pod's fetch container against the Azure 
 
   it("writes every declared file with the webhook's env, and reads only secrets it has a role assignment on", async () => {
     const mount = tempDir("sm-mount-");
-    const w = await mockWorkload("shop", aksArgs({
-      mountPath: mount,
-      aks: { oidcIssuerUrl: AKS_ISSUER, resourceGroupName: "shop-rg", tenantId: AZ_TENANT, keyVault: { id: VAULT_ID } },
-      secrets: [
-        { name: "db", existing: { name: "db-password" } },
-        { name: "stripe", existing: { name: "stripe" }, files: [{ path: "stripe/key", jsonKey: "apiKey" }, { path: "stripe/hook", jsonKey: "webhook" }] },
-        { name: "tls", existing: { name: "tls-cert" }, azure: { version: TLS_VERSION } },
-      ],
-      envFile: { vars: { DB_PASSWORD: "db" } },
-      containers: [{ ...baseArgs().containers![0], runAsUser: 10001 }],
-    }), new AzureMocks());
+    const w = await mockWorkload(
+      "shop",
+      aksArgs({
+        mountPath: mount,
+        aks: {
+          oidcIssuerUrl: AKS_ISSUER,
+          resourceGroupName: "shop-rg",
+          tenantId: AZ_TENANT,
+          keyVault: { id: VAULT_ID },
+        },
+        secrets: [
+          { name: "db", existing: { name: "db-password" } },
+          {
+            name: "stripe",
+            existing: { name: "stripe" },
+            files: [
+              { path: "stripe/key", jsonKey: "apiKey" },
+              { path: "stripe/hook", jsonKey: "webhook" },
+            ],
+          },
+          { name: "tls", existing: { name: "tls-cert" }, azure: { version: TLS_VERSION } },
+        ],
+        envFile: { vars: { DB_PASSWORD: "db" } },
+        containers: [{ ...baseArgs().containers![0], runAsUser: 10001 }],
+      }),
+      new AzureMocks(),
+    );
 
     const sa = w.one("kubernetes:core/v1:ServiceAccount");
     const pod = w.one("kubernetes:apps/v1:Deployment").spec.template;
@@ -55,12 +72,17 @@ describe("integration: the rendered AKS pod's fetch container against the Azure 
     fs.writeFileSync(tokenFile, "eyJhbGciOiJSUzI1NiJ9.projected-sa-token.sig\n");
     az = await new AzureDoubles({ pki, tenantId, clientId, tokenFile }).start();
     az.secrets.set("db-password", { value: `${SECRET_MARKER}-db`, version: "a".repeat(32) });
-    az.secrets.set("stripe", { value: JSON.stringify({ apiKey: `${SECRET_MARKER}-key`, webhook: `${SECRET_MARKER}-hook` }), version: "b".repeat(32) });
+    az.secrets.set("stripe", {
+      value: JSON.stringify({ apiKey: `${SECRET_MARKER}-key`, webhook: `${SECRET_MARKER}-hook` }),
+      version: "b".repeat(32),
+    });
     az.secrets.set("tls-cert", { value: `${SECRET_MARKER}-tls`, version: TLS_VERSION });
     az.secrets.set("someone-elses", { value: `${SECRET_MARKER}-other`, version: "c".repeat(32) });
 
     const fetch = pod.spec.initContainers[0];
-    const containerEnv: Record<string, string> = Object.fromEntries(fetch.env.map((e: { name: string; value: string }) => [e.name, e.value]));
+    const containerEnv: Record<string, string> = Object.fromEntries(
+      fetch.env.map((e: { name: string; value: string }) => [e.name, e.value]),
+    );
     const spec = parseFetchSpecJson(containerEnv[FETCH_SPEC_ENV]);
     for (const f of spec.files) {
       assert.equal(f.source.type, "azure-keyvault");
@@ -71,8 +93,17 @@ describe("integration: the rendered AKS pod's fetch container against the Azure 
     }
     containerEnv[FETCH_SPEC_ENV] = JSON.stringify(spec);
     // Exactly what the webhook adds to a container it does not skip.
-    const injected = { AZURE_CLIENT_ID: clientId, AZURE_TENANT_ID: tenantId, AZURE_FEDERATED_TOKEN_FILE: tokenFile, AZURE_AUTHORITY_HOST: az.authorityHost };
-    assert.deepEqual(Object.keys(containerEnv).filter((k) => k.startsWith("AZURE_")), [], "the component sets no AZURE_* itself");
+    const injected = {
+      AZURE_CLIENT_ID: clientId,
+      AZURE_TENANT_ID: tenantId,
+      AZURE_FEDERATED_TOKEN_FILE: tokenFile,
+      AZURE_AUTHORITY_HOST: az.authorityHost,
+    };
+    assert.deepEqual(
+      Object.keys(containerEnv).filter((k) => k.startsWith("AZURE_")),
+      [],
+      "the component sets no AZURE_* itself",
+    );
 
     const r = await runFetch({ env: isolatedEnv({ ...containerEnv, ...injected, NODE_EXTRA_CA_CERTS: pki.caFile }) });
     assert.equal(r.code, 0, r.stdout + r.stderr);
@@ -84,11 +115,21 @@ describe("integration: the rendered AKS pod's fetch container against the Azure 
     assert.equal(read("tls"), `${SECRET_MARKER}-tls`);
     assert.equal(read("secrets.env"), `DB_PASSWORD=${SECRET_MARKER}-db\n`);
     const mode = (p: string) => (fs.statSync(path.join(mount, p)).mode & 0o777).toString(8);
-    assert.deepEqual(["db", "stripe/key", "stripe/hook", "tls", "secrets.env"].map(mode), ["440", "440", "440", "440", "440"]);
+    assert.deepEqual(["db", "stripe/key", "stripe/hook", "tls", "secrets.env"].map(mode), [
+      "440",
+      "440",
+      "440",
+      "440",
+      "440",
+    ]);
     assert.equal(az.tokenRequests, 1, "one token exchange for the whole set");
 
     // Every secret read is one the identity holds a role assignment on, scoped to exactly that secret.
-    const assignments = JSON.parse(String(w.outputs.roleAssignments)) as { scope: string; roleDefinitionId: string; principalId: string }[];
+    const assignments = JSON.parse(String(w.outputs.roleAssignments)) as {
+      scope: string;
+      roleDefinitionId: string;
+      principalId: string;
+    }[];
     const granted = new Set(assignments.map((a) => a.scope));
     const readNames = [...new Set(az.readNames)].sort();
     assert.deepEqual(readNames, ["db-password", "stripe", "tls-cert"], "nothing else was read");

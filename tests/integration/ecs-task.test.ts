@@ -5,7 +5,17 @@ import * as path from "node:path";
 import { canPerform } from "../helpers/iam";
 import { mockTask, taskArgs } from "../components/ecs-mock";
 import { AwsDouble } from "../runtime/doubles/aws";
-import { BUNDLE, isolatedEnv, listTree, parseLogLines, recordOutput, runFetch, SECRET_MARKER, tempDir, type LogLine } from "../runtime/harness";
+import {
+  BUNDLE,
+  isolatedEnv,
+  listTree,
+  parseLogLines,
+  recordOutput,
+  runFetch,
+  SECRET_MARKER,
+  tempDir,
+  type LogLine,
+} from "../runtime/harness";
 import { fetchImageVolumes } from "../helpers/fetch-image-volume";
 
 type Condition = "START" | "COMPLETE" | "SUCCESS" | "HEALTHY";
@@ -37,23 +47,36 @@ describe("integration: the rendered ECS task's fetch container against the AWS d
    */
   function onHost(env: Record<string, string>, fetch: Record<string, any>, hostDir: string): Record<string, string> {
     const spec = JSON.parse(env.SECRET_MOUNT_SPEC);
-    assert.deepEqual(fetch.mountPoints.map((m: { containerPath: string }) => m.containerPath), [spec.dir], "the fetcher writes where its container mounts the volume");
+    assert.deepEqual(
+      fetch.mountPoints.map((m: { containerPath: string }) => m.containerPath),
+      [spec.dir],
+      "the fetcher writes where its container mounts the volume",
+    );
     return { ...env, SECRET_MOUNT_SPEC: JSON.stringify({ ...spec, dir: hostDir }) };
   }
 
   async function rendered(mount: string, dbArn: string, stripeArn: string) {
-    const t = await mockTask("shop", taskArgs({
-      mountPath: "/run/secrets/shop",
-      secrets: [
-        { name: "db", existing: { arn: dbArn } },
-        { name: "stripe", existing: { arn: stripeArn }, files: [{ path: "stripe/key", jsonKey: "apiKey" }] },
-        { name: "flags", existing: { name: "/shop/flags" }, aws: { store: "ssm-parameter" } },
-      ],
-      envFile: { vars: { DB_PASSWORD: "db" } },
-    }));
+    const t = await mockTask(
+      "shop",
+      taskArgs({
+        mountPath: "/run/secrets/shop",
+        secrets: [
+          { name: "db", existing: { arn: dbArn } },
+          { name: "stripe", existing: { arn: stripeArn }, files: [{ path: "stripe/key", jsonKey: "apiKey" }] },
+          { name: "flags", existing: { name: "/shop/flags" }, aws: { store: "ssm-parameter" } },
+        ],
+        envFile: { vars: { DB_PASSWORD: "db" } },
+      }),
+    );
     const [fetch, app] = JSON.parse(t.outputs.containerDefinitions) as Record<string, any>[];
-    assert.deepEqual(app.mountPoints, [{ sourceVolume: "secret-mount", containerPath: "/run/secrets/shop", readOnly: true }]);
-    const env = onHost(Object.fromEntries((fetch.environment as { name: string; value: string }[]).map((e) => [e.name, e.value])), fetch, mount);
+    assert.deepEqual(app.mountPoints, [
+      { sourceVolume: "secret-mount", containerPath: "/run/secrets/shop", readOnly: true },
+    ]);
+    const env = onHost(
+      Object.fromEntries((fetch.environment as { name: string; value: string }[]).map((e) => [e.name, e.value])),
+      fetch,
+      mount,
+    );
     return { t, fetch, app, env };
   }
 
@@ -73,7 +96,10 @@ describe("integration: the rendered ECS task's fetch container against the AWS d
     assert.equal(read("stripe/key"), `${SECRET_MARKER}-key`);
     assert.equal(read("flags"), `${SECRET_MARKER}-flags`);
     assert.equal(read("secrets.env"), `DB_PASSWORD=${SECRET_MARKER}-db\n`);
-    assert.deepEqual(["db", "stripe/key", "flags"].map((p) => (fs.statSync(path.join(mount, p)).mode & 0o777).toString(8)), ["440", "440", "440"]);
+    assert.deepEqual(
+      ["db", "stripe/key", "flags"].map((p) => (fs.statSync(path.join(mount, p)).mode & 0o777).toString(8)),
+      ["440", "440", "440"],
+    );
 
     // The credentials came from the ECS agent's endpoint, and every request was signed with them.
     assert.ok(aws.callsOf("ecs-task-credentials").length >= 1);
@@ -83,13 +109,23 @@ describe("integration: the rendered ECS task's fetch container against the AWS d
     // Every secret the fetcher asked for is one the rendered task role allows.
     const policy = JSON.parse(t.outputs.taskRolePolicy);
     const asked = aws.calls.flatMap((c) => {
-      if (c.op === "secretsmanager.BatchGetSecretValue") return (c.body.SecretIdList as string[]).map((id) => ["secretsmanager:GetSecretValue", id]);
-      if (c.op === "secretsmanager.GetSecretValue") return [["secretsmanager:GetSecretValue", c.body.SecretId as string]];
-      if (c.op === "ssm.GetParameters") return (c.body.Names as string[]).map((n) => ["ssm:GetParameters", `arn:aws:ssm:eu-west-1:111122223333:parameter${n}`]);
+      if (c.op === "secretsmanager.BatchGetSecretValue")
+        return (c.body.SecretIdList as string[]).map((id) => ["secretsmanager:GetSecretValue", id]);
+      if (c.op === "secretsmanager.GetSecretValue")
+        return [["secretsmanager:GetSecretValue", c.body.SecretId as string]];
+      if (c.op === "ssm.GetParameters")
+        return (c.body.Names as string[]).map((n) => [
+          "ssm:GetParameters",
+          `arn:aws:ssm:eu-west-1:111122223333:parameter${n}`,
+        ]);
       return [];
     });
-    assert.deepEqual(asked.map(([, res]) => res).sort(), [dbArn, stripeArn, "arn:aws:ssm:eu-west-1:111122223333:parameter/shop/flags"].sort());
-    for (const [action, resource] of asked) assert.equal((await canPerform([policy], action, resource)).allowed, true, `${action} ${resource}`);
+    assert.deepEqual(
+      asked.map(([, res]) => res).sort(),
+      [dbArn, stripeArn, "arn:aws:ssm:eu-west-1:111122223333:parameter/shop/flags"].sort(),
+    );
+    for (const [action, resource] of asked)
+      assert.equal((await canPerform([policy], action, resource)).allowed, true, `${action} ${resource}`);
 
     assert.deepEqual(app.dependsOn, [{ containerName: "secret-mount-fetch", condition: "SUCCESS" }]);
     assert.equal(agentStartsApp(app.dependsOn[0].condition, r.code), true);
@@ -107,7 +143,10 @@ describe("integration: the rendered ECS task's fetch container against the AWS d
     const r = await runFetch({ env: isolatedEnv({ ...aws.ecsTaskEnv(), ...env }) });
     assert.notEqual(r.code, 0);
     assert.match(r.stderr + r.stdout, /prod\/stripe/);
-    assert.deepEqual(listTree(mount).filter((f) => !f.startsWith(".")), []);
+    assert.deepEqual(
+      listTree(mount).filter((f) => !f.startsWith(".")),
+      [],
+    );
     assert.equal(agentStartsApp(app.dependsOn[0].condition, r.code), false);
     assert.equal(agentStartsApp("COMPLETE", r.code), true, "a COMPLETE condition starts the app without its secrets");
   });
@@ -121,7 +160,12 @@ describe("integration: the rendered ECS task's fetch container against the AWS d
     const { env } = await rendered(mount, dbArn, stripeArn);
     const r = await runFetch({ env: isolatedEnv({ ...aws.endpointEnv(), ...env }) });
     assert.notEqual(r.code, 0);
-    assert.equal(aws.calls.filter((c) => c.op?.startsWith("secretsmanager") || c.op?.startsWith("ssm")).filter((c) => c.status === 200).length, 0);
+    assert.equal(
+      aws.calls
+        .filter((c) => c.op?.startsWith("secretsmanager") || c.op?.startsWith("ssm"))
+        .filter((c) => c.status === 200).length,
+      0,
+    );
   });
 });
 
@@ -139,16 +183,21 @@ const asUser = (user: string) => {
 
 /** The fetch bundle run as the rendered fetch container's `user`. */
 function fetchAs(user: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; logs: LogLine[] }> {
-  const child = spawn("setpriv", [...asUser(user), process.execPath, BUNDLE], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn("setpriv", [...asUser(user), process.execPath, BUNDLE], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   child.stdout.on("data", (d: Buffer) => (out += d.toString("utf8")));
   child.stderr.on("data", (d: Buffer) => (out += d.toString("utf8")));
   const killer = setTimeout(() => child.kill("SIGKILL"), 20_000);
-  return new Promise((resolve) => child.on("close", (code) => {
-    clearTimeout(killer);
-    recordOutput(`fetch as ${user}`, out);
-    resolve({ code, logs: parseLogLines(out) });
-  }));
+  return new Promise((resolve) =>
+    child.on("close", (code) => {
+      clearTimeout(killer);
+      recordOutput(`fetch as ${user}`, out);
+      resolve({ code, logs: parseLogLines(out) });
+    }),
+  );
 }
 
 /** Reads a file as `user` with no supplementary group; stdout is the secret on purpose, only stderr goes to the leak check. */
@@ -193,10 +242,17 @@ describe("integration: file ownership on the ECS volume, as the real UIDs", func
   async function task(vol: string) {
     aws.reset({ data: true });
     const dbArn = aws.putSecret("prod/db", `${SECRET_MARKER}-db`);
-    const t = await mockTask("shop", taskArgs({ secrets: [{ name: "db", existing: { arn: dbArn }, files: [{ path: "db/password" }] }] }));
+    const t = await mockTask(
+      "shop",
+      taskArgs({ secrets: [{ name: "db", existing: { arn: dbArn }, files: [{ path: "db/password" }] }] }),
+    );
     const [fetch, app] = JSON.parse(t.outputs.containerDefinitions) as Record<string, any>[];
     const spec = JSON.parse(t.outputs.fetchSpec);
-    assert.equal(fetch.mountPoints[0].containerPath, volume.path, "the fetch container mounts the volume at the image's VOLUME path");
+    assert.equal(
+      fetch.mountPoints[0].containerPath,
+      volume.path,
+      "the fetch container mounts the volume at the image's VOLUME path",
+    );
     assert.equal(spec.dir, volume.path);
     const env = isolatedEnv({
       ...aws.ecsTaskEnv(),

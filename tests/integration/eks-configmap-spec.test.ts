@@ -22,17 +22,28 @@ describe("integration: a 950-file workload's FetchSpec, from its ConfigMap, thro
     aws.reset({ data: true });
     const keys = Array.from({ length: 10 }, (_, j) => `key${j}`);
     const secrets = Array.from({ length: 95 }, (_, i) => {
-      const arn = aws.putSecret(`prod/json-${i}`, JSON.stringify(Object.fromEntries(keys.map((k) => [k, `${SECRET_MARKER}-${i}-${k}`]))));
+      const arn = aws.putSecret(
+        `prod/json-${i}`,
+        JSON.stringify(Object.fromEntries(keys.map((k) => [k, `${SECRET_MARKER}-${i}-${k}`]))),
+      );
       return { name: `json-${i}`, existing: { arn }, files: keys.map((k) => ({ path: `json-${i}/${k}`, jsonKey: k })) };
     });
     const mount = tempDir("sm-mount-");
-    const w = await mockWorkload("big", baseArgs({ mountPath: mount, eks: { identity: "pod-identity", clusterName: "prod" }, secrets }));
+    const w = await mockWorkload(
+      "big",
+      baseArgs({ mountPath: mount, eks: { identity: "pod-identity", clusterName: "prod" }, secrets }),
+    );
     const cm = w.one("kubernetes:core/v1:ConfigMap");
     const specText = String(cm.data["spec.json"]);
-    assert.ok(Buffer.byteLength(specText) > 128 * 1024, `a spec of ${Buffer.byteLength(specText)} bytes would not fit one environment string`);
+    assert.ok(
+      Buffer.byteLength(specText) > 128 * 1024,
+      `a spec of ${Buffer.byteLength(specText)} bytes would not fit one environment string`,
+    );
 
     const fetch = w.one("kubernetes:apps/v1:Deployment").spec.template.spec.initContainers[0];
-    const env: Record<string, string> = Object.fromEntries(fetch.env.map((e: { name: string; value: string }) => [e.name, e.value]));
+    const env: Record<string, string> = Object.fromEntries(
+      fetch.env.map((e: { name: string; value: string }) => [e.name, e.value]),
+    );
     assert.equal(env.SECRET_MOUNT_SPEC, undefined);
     // The kubelet would mount the ConfigMap at /etc/secret-mount-spec; here the same file lives in a temp dir.
     const specDir = tempDir("sm-spec-");
@@ -42,9 +53,13 @@ describe("integration: a 950-file workload's FetchSpec, from its ConfigMap, thro
     const r = await runFetch({ env: isolatedEnv({ ...aws.podIdentityEnv(tempDir()), ...env }) });
     assert.equal(r.code, 0, r.stderr.slice(0, 2000));
     for (const i of [0, 47, 94]) {
-      for (const k of ["key0", "key9"]) assert.equal(fs.readFileSync(path.join(mount, `json-${i}`, k), "utf8"), `${SECRET_MARKER}-${i}-${k}`);
+      for (const k of ["key0", "key9"])
+        assert.equal(fs.readFileSync(path.join(mount, `json-${i}`, k), "utf8"), `${SECRET_MARKER}-${i}-${k}`);
     }
-    const count = fs.readdirSync(mount).filter((d) => d.startsWith("json-")).reduce((n, d) => n + fs.readdirSync(path.join(mount, d)).length, 0);
+    const count = fs
+      .readdirSync(mount)
+      .filter((d) => d.startsWith("json-"))
+      .reduce((n, d) => n + fs.readdirSync(path.join(mount, d)).length, 0);
     assert.equal(count, 950);
   });
 });

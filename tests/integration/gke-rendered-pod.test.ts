@@ -23,20 +23,32 @@ describe("integration: the rendered GKE pod's fetch container against the metada
   const DB = "projects/offline-project/secrets/proj-dev-shop-db";
   const STRIPE = "projects/acme-shared/secrets/stripe";
   const LEDGER = "projects/acme-eu/locations/europe-west4/secrets/ledger";
-  const KSA_PRINCIPAL = "principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/offline-project.svc.id.goog/subject/ns/shop/sa/shop";
+  const KSA_PRINCIPAL =
+    "principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/offline-project.svc.id.goog/subject/ns/shop/sa/shop";
 
   async function declare(identity: "direct" | "google-service-account") {
     const mount = tempDir("sm-mount-");
-    const w = await mockWorkload("shop", gkeArgs({
-      mountPath: mount,
-      gke: { identity },
-      secrets: [
-        { name: "db", generate: { type: "password" } },
-        { name: "stripe", existing: { name: STRIPE }, gcp: { version: "3" }, files: [{ path: "stripe/key", jsonKey: "apiKey" }, { path: "stripe/hook", jsonKey: "webhook" }] },
-        { name: "ledger", existing: { name: LEDGER } },
-      ],
-      envFile: { vars: { DB_PASSWORD: "db" } },
-    }));
+    const w = await mockWorkload(
+      "shop",
+      gkeArgs({
+        mountPath: mount,
+        gke: { identity },
+        secrets: [
+          { name: "db", generate: { type: "password" } },
+          {
+            name: "stripe",
+            existing: { name: STRIPE },
+            gcp: { version: "3" },
+            files: [
+              { path: "stripe/key", jsonKey: "apiKey" },
+              { path: "stripe/hook", jsonKey: "webhook" },
+            ],
+          },
+          { name: "ledger", existing: { name: LEDGER } },
+        ],
+        envFile: { vars: { DB_PASSWORD: "db" } },
+      }),
+    );
     const fetch = w.one("kubernetes:apps/v1:Deployment").spec.template.spec.initContainers[0];
     const containerEnv = Object.fromEntries(fetch.env.map((e: { name: string; value: string }) => [e.name, e.value]));
     return { w, mount, containerEnv, grants: JSON.parse(String(w.outputs.iamMembers)) as GcpIam["grants"] };
@@ -47,18 +59,33 @@ describe("integration: the rendered GKE pod's fetch container against the metada
     const email = w.one("kubernetes:core/v1:ServiceAccount").metadata.annotations?.["iam.gke.io/gcp-service-account"];
     if (!email) return KSA_PRINCIPAL;
     // GKE issues the Google service account's token only if it admits this KSA as a workload identity user.
-    assert.ok(grants.some((x) => x.resource === email && x.role === "roles/iam.workloadIdentityUser" && x.member === "serviceAccount:offline-project.svc.id.goog[shop/shop]"), "the annotated account admits exactly this KSA");
+    assert.ok(
+      grants.some(
+        (x) =>
+          x.resource === email &&
+          x.role === "roles/iam.workloadIdentityUser" &&
+          x.member === "serviceAccount:offline-project.svc.id.goog[shop/shop]",
+      ),
+      "the annotated account admits exactly this KSA",
+    );
     return `serviceAccount:${email}`;
   }
 
   function store(): void {
     g.reset();
     g.versions.set(`${DB}/versions/latest`, { data: `${SECRET_MARKER}-db`, version: 1 });
-    g.versions.set(`${STRIPE}/versions/3`, { data: JSON.stringify({ apiKey: `${SECRET_MARKER}-key`, webhook: `${SECRET_MARKER}-hook` }), version: 3 });
+    g.versions.set(`${STRIPE}/versions/3`, {
+      data: JSON.stringify({ apiKey: `${SECRET_MARKER}-key`, webhook: `${SECRET_MARKER}-hook` }),
+      version: 3,
+    });
     g.versions.set(`${LEDGER}/versions/latest`, { data: `${SECRET_MARKER}-ledger`, version: 9 });
   }
 
-  const podEnv = () => ({ GCE_METADATA_HOST: g.metadataHost, CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER: `${g.endpoint}/`, ...g.regionalEnv() });
+  const podEnv = () => ({
+    GCE_METADATA_HOST: g.metadataHost,
+    CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER: `${g.endpoint}/`,
+    ...g.regionalEnv(),
+  });
 
   for (const identity of ["direct", "google-service-account"] as const) {
     it(`${identity}: writes every declared file; every read had a grant on exactly that secret for exactly the pod's principal; nothing else was read`, async () => {
@@ -76,16 +103,29 @@ describe("integration: the rendered GKE pod's fetch container against the metada
       assert.equal(read("ledger"), `${SECRET_MARKER}-ledger`);
       assert.equal(read("secrets.env"), `DB_PASSWORD=${SECRET_MARKER}-db\n`);
 
-      assert.deepEqual(g.reads.map((x) => [x.secret, x.endpoint, x.allowed]).sort(), [
-        [LEDGER, "europe-west4", true],
-        [STRIPE, "global", true],
-        [DB, "global", true],
-      ].sort(), "each declared secret read once, at its own endpoint, and allowed");
+      assert.deepEqual(
+        g.reads.map((x) => [x.secret, x.endpoint, x.allowed]).sort(),
+        [
+          [LEDGER, "europe-west4", true],
+          [STRIPE, "global", true],
+          [DB, "global", true],
+        ].sort(),
+        "each declared secret read once, at its own endpoint, and allowed",
+      );
       for (const x of g.reads) {
-        const matching = grants.filter((gr) => gr.resource === x.secret && gr.role === "roles/secretmanager.secretAccessor");
-        assert.deepEqual(matching.map((m) => m.member), [principal], `${x.secret}: one accessor grant, for exactly the pod's principal`);
+        const matching = grants.filter(
+          (gr) => gr.resource === x.secret && gr.role === "roles/secretmanager.secretAccessor",
+        );
+        assert.deepEqual(
+          matching.map((m) => m.member),
+          [principal],
+          `${x.secret}: one accessor grant, for exactly the pod's principal`,
+        );
       }
-      const accessorGrants = grants.filter((x) => x.role === "roles/secretmanager.secretAccessor").map((x) => x.resource).sort();
+      const accessorGrants = grants
+        .filter((x) => x.role === "roles/secretmanager.secretAccessor")
+        .map((x) => x.resource)
+        .sort();
       assert.deepEqual(accessorGrants, [DB, LEDGER, STRIPE].sort(), "no grant beyond the declared secrets");
     });
   }

@@ -22,19 +22,27 @@ describe("integration: a Job's fetch container exits 0 (init mode), so the Job c
       aws.reset({ data: true });
       const dbArn = aws.putSecret("prod/db", `${SECRET_MARKER}-db`);
       const mount = tempDir("sm-job-");
-      const w = await mockWorkload("report", baseArgs({
-        kind, ...(kind === "CronJob" ? { schedule: "0 3 * * *" } : {}), mountPath: mount,
-        secrets: [{ name: "db", existing: { arn: dbArn } }],
-        // The role the AWS double's STS issues credentials for.
-        eks: { ...baseArgs().eks!, roleName: "billing-fetch" },
-      }));
+      const w = await mockWorkload(
+        "report",
+        baseArgs({
+          kind,
+          ...(kind === "CronJob" ? { schedule: "0 3 * * *" } : {}),
+          mountPath: mount,
+          secrets: [{ name: "db", existing: { arn: dbArn } }],
+          // The role the AWS double's STS issues credentials for.
+          eks: { ...baseArgs().eks!, roleName: "billing-fetch" },
+        }),
+      );
       const job = w.one(kind === "Job" ? "kubernetes:batch/v1:Job" : "kubernetes:batch/v1:CronJob");
       const podSpec = (kind === "Job" ? job.spec : job.spec.jobTemplate.spec).template.spec;
       const fetch = podSpec.initContainers[0];
       assert.equal(fetch.restartPolicy, undefined, "not a sidecar");
       const env = Object.fromEntries(fetch.env.map((e: { name: string; value: string }) => [e.name, e.value]));
       assert.equal(JSON.parse(env.SECRET_MOUNT_SPEC).mode, "init");
-      const injected = { ...aws.irsaEnv(tempDir()), AWS_ROLE_ARN: w.one("kubernetes:core/v1:ServiceAccount").metadata.annotations["eks.amazonaws.com/role-arn"] };
+      const injected = {
+        ...aws.irsaEnv(tempDir()),
+        AWS_ROLE_ARN: w.one("kubernetes:core/v1:ServiceAccount").metadata.annotations["eks.amazonaws.com/role-arn"],
+      };
 
       const started = Date.now();
       const r = await runFetch({ env: isolatedEnv({ ...injected, ...env }), timeoutMs: 15_000 });

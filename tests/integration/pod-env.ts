@@ -1,5 +1,8 @@
 /** The environment the kubelet gives a container: plain values, and downward-API fields resolved from the pod. */
-export function kubeletEnv(container: { env?: { name: string; value?: string; valueFrom?: { fieldRef?: { fieldPath: string } } }[] }, pod: { name: string; namespace: string }): NodeJS.ProcessEnv {
+export function kubeletEnv(
+  container: { env?: { name: string; value?: string; valueFrom?: { fieldRef?: { fieldPath: string } } }[] },
+  pod: { name: string; namespace: string },
+): NodeJS.ProcessEnv {
   const fields: Record<string, string> = { "metadata.name": pod.name, "metadata.namespace": pod.namespace };
   const out: NodeJS.ProcessEnv = {};
   for (const e of container.env ?? []) {

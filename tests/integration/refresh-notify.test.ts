@@ -36,18 +36,35 @@ describe("integration: the rendered pod's refresh sidecar tells the app when a s
   it("EKS IRSA: each rotation of an existing secret (rotated outside Pulumi) reaches the app once", async () => {
     const arn = aws.putSecret("prod/db", `${SECRET_MARKER}-gen-0`);
     const port = (app.address() as AddressInfo).port;
-    const w = await mockWorkload("shop", baseArgs({
-      namespace: "billing", mountPath: mount,
-      eks: { oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC", oidcIssuerUrl: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC", roleName: "billing-fetch" },
-      secrets: [{ name: "db", existing: { arn } }],
-      refresh: { intervalSeconds: 10, notify: { http: { port, path: "/-/reload", method: "PUT" } } },
-    }));
+    const w = await mockWorkload(
+      "shop",
+      baseArgs({
+        namespace: "billing",
+        mountPath: mount,
+        eks: {
+          oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC",
+          oidcIssuerUrl: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC",
+          roleName: "billing-fetch",
+        },
+        secrets: [{ name: "db", existing: { arn } }],
+        refresh: { intervalSeconds: 10, notify: { http: { port, path: "/-/reload", method: "PUT" } } },
+      }),
+    );
     const fetch = w.one("kubernetes:apps/v1:Deployment").spec.template.spec.initContainers[0];
     assert.equal(fetch.restartPolicy, "Always");
     const injected = aws.irsaEnv(tempDir());
-    injected.AWS_ROLE_ARN = w.one("kubernetes:core/v1:ServiceAccount").metadata.annotations["eks.amazonaws.com/role-arn"];
+    injected.AWS_ROLE_ARN = w.one("kubernetes:core/v1:ServiceAccount").metadata.annotations[
+      "eks.amazonaws.com/role-arn"
+    ];
     // SECRET_MOUNT_REFRESH_MS shortens the spec's 10 s minimum for the test.
-    const sidecar = startFetch({ env: isolatedEnv({ ...injected, ...kubeletEnv(fetch, { name: "shop-7d9f8b6c5d-x2x9q", namespace: "billing" }), SECRET_MOUNT_REFRESH_MS: "50" }), timeoutMs: 30_000 });
+    const sidecar = startFetch({
+      env: isolatedEnv({
+        ...injected,
+        ...kubeletEnv(fetch, { name: "shop-7d9f8b6c5d-x2x9q", namespace: "billing" }),
+        SECRET_MOUNT_REFRESH_MS: "50",
+      }),
+      timeoutMs: 30_000,
+    });
     try {
       await sidecar.waitForLog((l) => l.event === "set-written");
       for (let n = 1; n <= 2; n++) {
@@ -57,9 +74,18 @@ describe("integration: the rendered pod's refresh sidecar tells the app when a s
       const swaps = () => sidecar.logs.filter((l) => l.event === "refresh-unchanged").length;
       const seen = swaps();
       await sidecar.waitForLog(() => swaps() >= seen + 3);
-      assert.deepEqual(requests, [{ method: "PUT", url: "/-/reload", generation: 1 }, { method: "PUT", url: "/-/reload", generation: 2 }]);
+      assert.deepEqual(requests, [
+        { method: "PUT", url: "/-/reload", generation: 1 },
+        { method: "PUT", url: "/-/reload", generation: 2 },
+      ]);
       const notified = sidecar.logs.filter((l) => l.event === "app-notified");
-      assert.deepEqual(notified.map((l) => [l.pod, l.namespace, l.status]), [["shop-7d9f8b6c5d-x2x9q", "billing", 204], ["shop-7d9f8b6c5d-x2x9q", "billing", 204]]);
+      assert.deepEqual(
+        notified.map((l) => [l.pod, l.namespace, l.status]),
+        [
+          ["shop-7d9f8b6c5d-x2x9q", "billing", 204],
+          ["shop-7d9f8b6c5d-x2x9q", "billing", 204],
+        ],
+      );
     } finally {
       assert.equal((await sidecar.stop()).code, 0);
     }

@@ -52,7 +52,8 @@ function fields(): Map<string, Field> {
   }
   for (const [derived, from] of bases) {
     for (const base of from) {
-      for (const [key, f] of [...out]) if (key.startsWith(`${base}.`)) out.set(`${derived}.${key.slice(base.length + 1)}`, f);
+      for (const [key, f] of [...out])
+        if (key.startsWith(`${base}.`)) out.set(`${derived}.${key.slice(base.length + 1)}`, f);
     }
   }
   return out;

@@ -1,7 +1,16 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import {
-  AwsSecretStore, EcdsaCurve, EksIdentity, FileDecoding, GenerateType, GkeIdentity, PortProtocol, ProbeScheme, SecretMountedWorkload, WorkloadKind,
+  AwsSecretStore,
+  EcdsaCurve,
+  EksIdentity,
+  FileDecoding,
+  GenerateType,
+  GkeIdentity,
+  PortProtocol,
+  ProbeScheme,
+  SecretMountedWorkload,
+  WorkloadKind,
   type SecretMountedWorkloadArgs,
 } from "../../components";
 import { normalizeDeclaration } from "../../components/declarations";
@@ -20,13 +29,22 @@ const withLiterals: SecretMountedWorkloadArgs = {
   secrets: [
     { name: "db-password", generate: { type: "password" } },
     { name: "signing", generate: { type: "ecdsa", ecdsaCurve: "P384" } },
-    { name: "cert", value: "dmFsdWU=", files: [{ path: "cert.der", decode: "base64" }], aws: { store: "ssm-parameter" } },
+    {
+      name: "cert",
+      value: "dmFsdWU=",
+      files: [{ path: "cert.der", decode: "base64" }],
+      aws: { store: "ssm-parameter" },
+    },
   ],
-  containers: [{
-    name: "app", image, runAsUser: 10001,
-    ports: [{ name: "http", containerPort: 8080, protocol: "TCP" }],
-    readinessProbe: { httpGet: { path: "/ready", port: 8080, scheme: "HTTP" } },
-  }],
+  containers: [
+    {
+      name: "app",
+      image,
+      runAsUser: 10001,
+      ports: [{ name: "http", containerPort: 8080, protocol: "TCP" }],
+      readinessProbe: { httpGet: { path: "/ready", port: 8080, scheme: "HTTP" } },
+    },
+  ],
   fetch,
 };
 
@@ -35,13 +53,22 @@ const withEnums: SecretMountedWorkloadArgs = {
   secrets: [
     { name: "db-password", generate: { type: GenerateType.Password } },
     { name: "signing", generate: { type: GenerateType.Ecdsa, ecdsaCurve: EcdsaCurve.P384 } },
-    { name: "cert", value: "dmFsdWU=", files: [{ path: "cert.der", decode: FileDecoding.Base64 }], aws: { store: AwsSecretStore.SsmParameter } },
+    {
+      name: "cert",
+      value: "dmFsdWU=",
+      files: [{ path: "cert.der", decode: FileDecoding.Base64 }],
+      aws: { store: AwsSecretStore.SsmParameter },
+    },
   ],
-  containers: [{
-    name: "app", image, runAsUser: 10001,
-    ports: [{ name: "http", containerPort: 8080, protocol: PortProtocol.TCP }],
-    readinessProbe: { httpGet: { path: "/ready", port: 8080, scheme: ProbeScheme.HTTP } },
-  }],
+  containers: [
+    {
+      name: "app",
+      image,
+      runAsUser: 10001,
+      ports: [{ name: "http", containerPort: 8080, protocol: PortProtocol.TCP }],
+      readinessProbe: { httpGet: { path: "/ready", port: 8080, scheme: ProbeScheme.HTTP } },
+    },
+  ],
   fetch,
 };
 
@@ -61,7 +88,10 @@ describe("string choices: TypeScript callers pass plain strings or the enum cons
   it("both spellings are the same declaration", () => {
     assert.deepEqual(withLiterals, withEnums);
     const decl = normalizeDeclaration("shop", withLiterals);
-    assert.deepEqual(decl.secrets.map((s) => s.generate?.type), ["password", "ecdsa", undefined]);
+    assert.deepEqual(
+      decl.secrets.map((s) => s.generate?.type),
+      ["password", "ecdsa", undefined],
+    );
     assert.equal(decl.secrets[2].files[0].decode, "base64");
     assert.ok(badIdentity && badGenerate && badStore && badGkeIdentity);
   });
@@ -78,19 +108,35 @@ describe("string choices: TypeScript callers pass plain strings or the enum cons
     assert.ok(badKind);
   });
 
-  it("decode \"none\" writes the value as it is (no decode in the FetchSpec)", () => {
-    const decl = normalizeDeclaration("shop", { ...withLiterals, secrets: [{ name: "cert", value: "v", files: [{ path: "cert", decode: "none" }] }] });
+  it('decode "none" writes the value as it is (no decode in the FetchSpec)', () => {
+    const decl = normalizeDeclaration("shop", {
+      ...withLiterals,
+      secrets: [{ name: "cert", value: "v", files: [{ path: "cert", decode: "none" }] }],
+    });
     assert.equal(decl.secrets[0].files[0].decode, undefined);
   });
 
   it("own ProbeArgs and ResourcesArgs reach the pod as Kubernetes probes and resources", async () => {
-    const probe = { httpGet: { path: "/ready", port: 8080, scheme: ProbeScheme.HTTPS, httpHeaders: [{ name: "X-Probe", value: "1" }] }, periodSeconds: 5 };
+    const probe = {
+      httpGet: {
+        path: "/ready",
+        port: 8080,
+        scheme: ProbeScheme.HTTPS,
+        httpHeaders: [{ name: "X-Probe", value: "1" }],
+      },
+      periodSeconds: 5,
+    };
     const live = { grpc: { port: 9090, service: "health" }, failureThreshold: 5 };
     const start = { exec: { command: ["/bin/ready"] }, initialDelaySeconds: 2 };
-    const resources = { requests: { cpu: "50m", memory: "64Mi", "ephemeral-storage": "10Mi" }, limits: { memory: "128Mi" } };
+    const resources = {
+      requests: { cpu: "50m", memory: "64Mi", "ephemeral-storage": "10Mi" },
+      limits: { memory: "128Mi" },
+    };
     const w = await mockWorkload("shop", {
       ...withLiterals,
-      containers: [{ ...withLiterals.containers![0], readinessProbe: probe, livenessProbe: live, startupProbe: start, resources }],
+      containers: [
+        { ...withLiterals.containers![0], readinessProbe: probe, livenessProbe: live, startupProbe: start, resources },
+      ],
     });
     const app = w.one("kubernetes:apps/v1:Deployment").spec.template.spec.containers[0];
     assert.deepEqual(app.readinessProbe, probe);

@@ -9,7 +9,11 @@ import { DOCKERFILE, PACKAGE_DOCKERFILE, fetchImageVolumes } from "../helpers/fe
 
 /** What a pod or ECS task relies on in a fetch image, read from its Dockerfile's last stage. */
 function imageContract(text: string) {
-  const lines = text.replace(/\\\n/g, " ").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+  const lines = text
+    .replace(/\\\n/g, " ")
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("#"));
   const final = lines.slice(lines.map((l) => /^FROM\s/i.test(l)).lastIndexOf(true));
   const one = (re: RegExp) => final.filter((l) => re.test(l));
   return {
@@ -37,14 +41,22 @@ describe("the npm package's fetch-image/Dockerfile", () => {
 
   it("pulls no image but the runtime base (its build stage is that base, on the builder's platform)", () => {
     const froms = packaged.split("\n").filter((l) => /^FROM\s/i.test(l));
-    assert.deepEqual(froms, ["FROM --platform=$BUILDPLATFORM ${RUNTIME_IMAGE} AS build", "FROM ${RUNTIME_IMAGE} AS compile-cache", "FROM ${RUNTIME_IMAGE}"]);
+    assert.deepEqual(froms, [
+      "FROM --platform=$BUILDPLATFORM ${RUNTIME_IMAGE} AS build",
+      "FROM ${RUNTIME_IMAGE} AS compile-cache",
+      "FROM ${RUNTIME_IMAGE}",
+    ]);
   });
 
   it("bakes the compile cache as runtime-image/Dockerfile does: the same warm-up step, as the same user, with the ENTRYPOINT's flags", () => {
     const warmup = (text: string) => /^RUN\s+(\[.*compile-cache-warmup\.mjs.*\])\s*$/m.exec(text)?.[1];
     assert.ok(warmup(packaged), "fetch-image/Dockerfile runs compile-cache-warmup.mjs");
     assert.equal(warmup(packaged), warmup(runtime));
-    const flags = (argv: string[], last: RegExp) => argv.slice(1, argv.findIndex((a) => last.test(a)));
+    const flags = (argv: string[], last: RegExp) =>
+      argv.slice(
+        1,
+        argv.findIndex((a) => last.test(a)),
+      );
     const entry: string[] = JSON.parse(/^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(packaged)![1]);
     assert.deepEqual(flags(JSON.parse(warmup(packaged)!), /compile-cache-warmup\.mjs$/), flags(entry, /fetch\.js$/));
     const stage = packaged.slice(packaged.indexOf("AS compile-cache"));

@@ -99,28 +99,59 @@ describe("the npm package (npm pack, installed into an empty project)", function
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "secret-mount-pack-"));
     manifestBeforePack = fs.readFileSync(path.join(ROOT, "package.json"), "utf8");
     const started = Date.now();
-    const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", tmp], { cwd: ROOT, maxBuffer: 16 << 20 });
-    const [info] = JSON.parse(stdout.slice(stdout.indexOf("["))) as { filename: string; size: number; entryCount: number; files: { path: string }[] }[];
+    const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", tmp], {
+      cwd: ROOT,
+      maxBuffer: 16 << 20,
+    });
+    const [info] = JSON.parse(stdout.slice(stdout.indexOf("["))) as {
+      filename: string;
+      size: number;
+      entryCount: number;
+      files: { path: string }[];
+    }[];
     files = info.files.map((f) => f.path).sort();
     tarball = path.join(tmp, info.filename);
     packed = info;
-    console.log(`      (npm pack incl. build: ${Date.now() - started} ms; ${info.size} bytes, ${info.entryCount} files)`);
+    console.log(
+      `      (npm pack incl. build: ${Date.now() - started} ms; ${info.size} bytes, ${info.entryCount} files)`,
+    );
   });
 
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   it("holds compiled JS and .d.ts for every library source, the FetchSpec schema, README, LICENSE, CHANGELOG and nothing else", () => {
-    const allowed = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|spec\/fetch-spec\.schema\.json|dist\/(components|spec)\/.+\.(js|d\.ts|json)|fetch-image\/Dockerfile|fetch-image\/compile-cache-warmup\.mjs|fetch-image\/dist\/.+\.(js|json))$/;
-    assert.deepEqual(files.filter((f) => !allowed.test(f)), []);
-    const sources = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-      e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.relative(ROOT, path.join(dir, e.name))] : []);
-    const library = [...sources(path.join(ROOT, "components")), ...sources(path.join(ROOT, "spec"))].filter((f) => f !== "spec/generate-schema.ts");
+    const allowed =
+      /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|spec\/fetch-spec\.schema\.json|dist\/(components|spec)\/.+\.(js|d\.ts|json)|fetch-image\/Dockerfile|fetch-image\/compile-cache-warmup\.mjs|fetch-image\/dist\/.+\.(js|json))$/;
+    assert.deepEqual(
+      files.filter((f) => !allowed.test(f)),
+      [],
+    );
+    const sources = (dir: string): string[] =>
+      fs
+        .readdirSync(dir, { withFileTypes: true })
+        .flatMap((e) =>
+          e.isDirectory()
+            ? sources(path.join(dir, e.name))
+            : e.name.endsWith(".ts")
+              ? [path.relative(ROOT, path.join(dir, e.name))]
+              : [],
+        );
+    const library = [...sources(path.join(ROOT, "components")), ...sources(path.join(ROOT, "spec"))].filter(
+      (f) => f !== "spec/generate-schema.ts",
+    );
     for (const src of library) {
       const base = "dist/" + src.replace(/\.ts$/, "");
-      assert.ok(files.includes(`${base}.js`) && files.includes(`${base}.d.ts`), `${src} is not compiled into the package`);
+      assert.ok(
+        files.includes(`${base}.js`) && files.includes(`${base}.d.ts`),
+        `${src} is not compiled into the package`,
+      );
     }
-    assert.ok(!files.some((f) => /^(tests|runtime-image|examples)\//.test(f) || /(^|\/)[^/]+(?<!\.d)\.ts$/.test(f)), "no tests, runtime or TypeScript sources");
-    for (const f of ["README.md", "LICENSE", "CHANGELOG.md", "spec/fetch-spec.schema.json"]) assert.ok(files.includes(f), f);
+    assert.ok(
+      !files.some((f) => /^(tests|runtime-image|examples)\//.test(f) || /(^|\/)[^/]+(?<!\.d)\.ts$/.test(f)),
+      "no tests, runtime or TypeScript sources",
+    );
+    for (const f of ["README.md", "LICENSE", "CHANGELOG.md", "spec/fetch-spec.schema.json"])
+      assert.ok(files.includes(f), f);
     const license = fs.readFileSync(path.join(ROOT, "LICENSE"), "utf8");
     assert.match(license, /Apache License\s+Version 2\.0, January 2004/);
     assert.match(license, /END OF TERMS AND CONDITIONS/);
@@ -129,19 +160,40 @@ describe("the npm package (npm pack, installed into an empty project)", function
 
   it("carries the fetch image's build context: its Dockerfile, the prebuilt bundle runtime-image/ builds and the compile-cache warm-up, byte for byte", async () => {
     assert.ok(files.includes("fetch-image/Dockerfile"), "fetch-image/Dockerfile is not packed");
-    const bundle = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-      e.isDirectory() ? bundle(path.join(dir, e.name)).map((f) => `${e.name}/${f}`) : [e.name]).sort();
+    const bundle = (dir: string): string[] =>
+      fs
+        .readdirSync(dir, { withFileTypes: true })
+        .flatMap((e) => (e.isDirectory() ? bundle(path.join(dir, e.name)).map((f) => `${e.name}/${f}`) : [e.name]))
+        .sort();
     const built = bundle(path.join(ROOT, "runtime-image/dist"));
-    assert.ok(built.includes("fetch.js") && built.includes("package.json") && built.some((f) => f.startsWith("chunks/")));
-    assert.deepEqual(files.filter((f) => f.startsWith("fetch-image/dist/")).map((f) => f.slice("fetch-image/dist/".length)).sort(), built);
+    assert.ok(
+      built.includes("fetch.js") && built.includes("package.json") && built.some((f) => f.startsWith("chunks/")),
+    );
+    assert.deepEqual(
+      files
+        .filter((f) => f.startsWith("fetch-image/dist/"))
+        .map((f) => f.slice("fetch-image/dist/".length))
+        .sort(),
+      built,
+    );
     const unpacked = path.join(tmp, "unpacked");
     fs.mkdirSync(unpacked);
     await run("tar", ["-xzf", tarball, "-C", unpacked]);
     for (const f of built) {
-      assert.ok(fs.readFileSync(path.join(unpacked, "package/fetch-image/dist", f)).equals(fs.readFileSync(path.join(ROOT, "runtime-image/dist", f))), `fetch-image/dist/${f} differs from the bundle`);
+      assert.ok(
+        fs
+          .readFileSync(path.join(unpacked, "package/fetch-image/dist", f))
+          .equals(fs.readFileSync(path.join(ROOT, "runtime-image/dist", f))),
+        `fetch-image/dist/${f} differs from the bundle`,
+      );
     }
     const warmup = "compile-cache-warmup.mjs";
-    assert.ok(fs.readFileSync(path.join(unpacked, "package/fetch-image", warmup)).equals(fs.readFileSync(path.join(ROOT, "runtime-image", warmup))), `fetch-image/${warmup} differs from runtime-image's`);
+    assert.ok(
+      fs
+        .readFileSync(path.join(unpacked, "package/fetch-image", warmup))
+        .equals(fs.readFileSync(path.join(ROOT, "runtime-image", warmup))),
+      `fetch-image/${warmup} differs from runtime-image's`,
+    );
     // The Dockerfile copies only what the package holds beside it (dist/ and the warm-up), from that directory as the context.
     const dockerfile = fs.readFileSync(path.join(unpacked, "package/fetch-image/Dockerfile"), "utf8");
     const contextCopies = [...dockerfile.matchAll(/^COPY\s+(?!--from)(?:--\S+\s+)*(\S+)\s+\S+$/gm)].map((m) => m[1]);
@@ -149,12 +201,19 @@ describe("the npm package (npm pack, installed into an empty project)", function
     // The preview error for a missing fetch.image sends npm users to this directory of the package.
     let message = "";
     try {
-      fetchImageOf({ name: "shop", fetch: {} } as unknown as SecretSetDeclaration, { repository: null, digest: null, version: pkg.version });
+      fetchImageOf({ name: "shop", fetch: {} } as unknown as SecretSetDeclaration, {
+        repository: null,
+        digest: null,
+        version: pkg.version,
+      });
     } catch (e) {
       message = (e as Error).message;
     }
     const dir = /node_modules\/secret-mount\/(\S+)/.exec(message)?.[1];
-    assert.ok(dir && files.includes(`${dir}/Dockerfile`) && files.includes(`${dir}/dist/fetch.js`), `the message names ${dir}: ${message}`);
+    assert.ok(
+      dir && files.includes(`${dir}/Dockerfile`) && files.includes(`${dir}/dist/fetch.js`),
+      `the message names ${dir}: ${message}`,
+    );
   });
 
   it("main, types, exports and bin point into the package; engines name Node 22 and later", () => {
@@ -163,7 +222,8 @@ describe("the npm package (npm pack, installed into an empty project)", function
     assert.ok(files.includes(pkg.main) && files.includes(pkg.types));
     assert.deepEqual(pkg.exports["."], { types: `./${pkg.types}`, default: `./${pkg.main}` });
     assert.ok(files.includes(pkg.exports["./fetch-spec.schema.json"].replace(/^\.\//, "")));
-    for (const target of Object.values(pkg.exports["./fetch-spec"]) as string[]) assert.ok(files.includes(target.replace(/^\.\//, "")), target);
+    for (const target of Object.values(pkg.exports["./fetch-spec"]) as string[])
+      assert.ok(files.includes(target.replace(/^\.\//, "")), target);
     assert.deepEqual(pkg.typesVersions["*"]["fetch-spec"], [pkg.exports["./fetch-spec"].types.replace(/^\.\//, "")]);
     assert.ok(files.includes(pkg.bin["secret-mount"]));
     assert.match(pkg.scripts.prepack, /build:lib/);
@@ -175,9 +235,18 @@ describe("the npm package (npm pack, installed into an empty project)", function
   it("the packed package.json runs nothing on a consumer's install (no prepare, preinstall, install or postinstall); packing leaves the checkout's as it was", async () => {
     const { stdout } = await run("tar", ["-xOzf", tarball, "package/package.json"], { maxBuffer: 16 << 20 });
     const inTarball = JSON.parse(stdout);
-    assert.deepEqual(Object.keys(inTarball.scripts ?? {}).filter((s) => ["prepare", "preinstall", "install", "postinstall"].includes(s)), []);
+    assert.deepEqual(
+      Object.keys(inTarball.scripts ?? {}).filter((s) =>
+        ["prepare", "preinstall", "install", "postinstall"].includes(s),
+      ),
+      [],
+    );
     assert.equal(inTarball.version, pkg.version);
-    assert.equal(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"), manifestBeforePack, "postpack restored package.json byte for byte");
+    assert.equal(
+      fs.readFileSync(path.join(ROOT, "package.json"), "utf8"),
+      manifestBeforePack,
+      "postpack restored package.json byte for byte",
+    );
     assert.ok(!fs.existsSync(path.join(ROOT, "package.json.prepack")), "no saved copy left behind");
   });
 
@@ -187,8 +256,14 @@ describe("the npm package (npm pack, installed into an empty project)", function
     assert.ok(stated, "CONTRIBUTING.md states the package's size as `packs the repository (about N kB, N files)`");
     const [kB, count] = [Number(stated[1]), Number(stated[2])];
     const near = (said: number, measured: number) => Math.abs(said - measured) <= 0.2 * measured;
-    assert.ok(near(kB, packed.size / 1000), `CONTRIBUTING.md says about ${kB} kB; npm pack made ${Math.round(packed.size / 1000)} kB`);
-    assert.ok(near(count, packed.entryCount), `CONTRIBUTING.md says ${count} files; npm pack packed ${packed.entryCount}`);
+    assert.ok(
+      near(kB, packed.size / 1000),
+      `CONTRIBUTING.md says about ${kB} kB; npm pack made ${Math.round(packed.size / 1000)} kB`,
+    );
+    assert.ok(
+      near(count, packed.entryCount),
+      `CONTRIBUTING.md says ${count} files; npm pack packed ${packed.entryCount}`,
+    );
   });
 
   it("every package the compiled code requires is a declared dependency; the optional cloud SDKs only from their platform's loader", () => {
@@ -206,7 +281,11 @@ describe("the npm package (npm pack, installed into an empty project)", function
       }
     }
     assert.deepEqual([...undeclared], []);
-    assert.deepEqual([...optionalFrom].sort(), ["dist/components/clouds/azure/sdk.js @pulumi/azure-native", "dist/components/clouds/gcp/sdk.js @pulumi/gcp", "dist/components/stores/vault/sdk.js @pulumi/vault"]);
+    assert.deepEqual([...optionalFrom].sort(), [
+      "dist/components/clouds/azure/sdk.js @pulumi/azure-native",
+      "dist/components/clouds/gcp/sdk.js @pulumi/gcp",
+      "dist/components/stores/vault/sdk.js @pulumi/vault",
+    ]);
     // The install hint in the error is the range package.json declares.
     assert.equal(AZURE_NATIVE.range, pkg.peerDependencies["@pulumi/azure-native"]);
     assert.equal(GCP.range, pkg.peerDependencies["@pulumi/gcp"]);
@@ -216,26 +295,45 @@ describe("the npm package (npm pack, installed into an empty project)", function
     assert.equal(pkg.devDependencies["@pulumi/gcp"], GCP.range);
   });
 
-  it("installs into an empty project, where `import { SecretMountedWorkload } from \"secret-mount\"` type-checks", async () => {
+  it('installs into an empty project, where `import { SecretMountedWorkload } from "secret-mount"` type-checks', async () => {
     consumer = path.join(tmp, "consumer");
     fs.mkdirSync(consumer);
-    fs.writeFileSync(path.join(consumer, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true }));
+    fs.writeFileSync(
+      path.join(consumer, "package.json"),
+      JSON.stringify({ name: "consumer", version: "1.0.0", private: true }),
+    );
     let started = Date.now();
-    ({ stderr: installStderr } = await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", tarball], { cwd: consumer, maxBuffer: 16 << 20 }));
+    ({ stderr: installStderr } = await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", tarball], {
+      cwd: consumer,
+      maxBuffer: 16 << 20,
+    }));
     console.log(`      (npm install of the tarball: ${Date.now() - started} ms)`);
     assert.ok(fs.existsSync(path.join(consumer, "node_modules/secret-mount/dist/components/index.js")));
     // npm lists the dependencies whose install scripts the consumer has not reviewed: never this one.
     assert.doesNotMatch(installStderr, /\bsecret-mount@[^ ]+ \(/);
     // An EKS user's install: the optional cloud SDKs of the other platforms are not installed.
-    for (const peer of ["@pulumi/azure-native", "@pulumi/gcp"]) assert.ok(!fs.existsSync(path.join(consumer, "node_modules", peer)), `${peer} was installed`);
+    for (const peer of ["@pulumi/azure-native", "@pulumi/gcp"])
+      assert.ok(!fs.existsSync(path.join(consumer, "node_modules", peer)), `${peer} was installed`);
     fs.writeFileSync(path.join(consumer, "index.ts"), CONSUMER_PROGRAM);
     // A strict user project that checks every declaration file (no skipLibCheck) and has no @types.
-    fs.writeFileSync(path.join(consumer, "tsconfig.json"), JSON.stringify({
-      compilerOptions: { strict: true, target: "ES2022", module: "commonjs", moduleResolution: "node", noEmit: true, types: [] },
-      files: ["index.ts"],
-    }));
+    fs.writeFileSync(
+      path.join(consumer, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          target: "ES2022",
+          module: "commonjs",
+          moduleResolution: "node",
+          noEmit: true,
+          types: [],
+        },
+        files: ["index.ts"],
+      }),
+    );
     started = Date.now();
-    await run(process.execPath, [path.join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], { cwd: consumer });
+    await run(process.execPath, [path.join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], {
+      cwd: consumer,
+    });
     console.log(`      (tsc in the consumer: ${Date.now() - started} ms)`);
   });
 
@@ -243,13 +341,26 @@ describe("the npm package (npm pack, installed into an empty project)", function
     const context = path.join(consumer, "node_modules/secret-mount/fetch-image");
     assert.ok(fs.existsSync(path.join(context, "Dockerfile")) && fs.existsSync(path.join(context, "dist/fetch.js")));
     // The packaged program itself, as the container runs it: with no FetchSpec it refuses with exit 2 and one line.
-    const fetched = await run(process.execPath, [path.join(context, "dist/fetch.js")], { cwd: consumer, env: { PATH: process.env.PATH } }).then(() => undefined, (e: { code: number; stderr: string }) => e);
+    const fetched = await run(process.execPath, [path.join(context, "dist/fetch.js")], {
+      cwd: consumer,
+      env: { PATH: process.env.PATH },
+    }).then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
     assert.equal(fetched?.code, 2);
     assert.match(fetched!.stderr, /"event":"invalid-config".*SECRET_MOUNT_SPEC/);
   });
 
   it("there, `secret-mount/fetch-spec` is the FetchSpec's own subpath", async () => {
-    const { stdout } = await run(process.execPath, ["-e", "const f = require('secret-mount/fetch-spec'); const s = f.parseFetchSpec({ version: 1, dir: '/run/secrets/app', mode: 'init', files: [{ path: 'db', source: { type: 'aws-ssm', name: 'db' } }] }); console.log(JSON.stringify({ n: s.files.length, version: f.FETCH_SPEC_VERSION }))"], { cwd: consumer });
+    const { stdout } = await run(
+      process.execPath,
+      [
+        "-e",
+        "const f = require('secret-mount/fetch-spec'); const s = f.parseFetchSpec({ version: 1, dir: '/run/secrets/app', mode: 'init', files: [{ path: 'db', source: { type: 'aws-ssm', name: 'db' } }] }); console.log(JSON.stringify({ n: s.files.length, version: f.FETCH_SPEC_VERSION }))",
+      ],
+      { cwd: consumer },
+    );
     assert.deepEqual(JSON.parse(stdout), { n: 1, version: 1 });
   });
 
@@ -267,8 +378,18 @@ describe("the npm package (npm pack, installed into an empty project)", function
     const { stdout } = await run(process.execPath, ["missing-peer.js"], { cwd: consumer });
     const out = JSON.parse(stdout.trim().split("\n").pop()!);
     assert.deepEqual(out.errors, [
-      { name: "on-aks", error: "DeclarationError", field: "aks", message: `on-aks: aks: platform aks needs @pulumi/azure-native, an optional peer dependency of secret-mount that is not installed: npm install @pulumi/azure-native@${pkg.peerDependencies["@pulumi/azure-native"]}` },
-      { name: "on-gke", error: "DeclarationError", field: "gke", message: `on-gke: gke: platform gke needs @pulumi/gcp, an optional peer dependency of secret-mount that is not installed: npm install @pulumi/gcp@${pkg.peerDependencies["@pulumi/gcp"]}` },
+      {
+        name: "on-aks",
+        error: "DeclarationError",
+        field: "aks",
+        message: `on-aks: aks: platform aks needs @pulumi/azure-native, an optional peer dependency of secret-mount that is not installed: npm install @pulumi/azure-native@${pkg.peerDependencies["@pulumi/azure-native"]}`,
+      },
+      {
+        name: "on-gke",
+        error: "DeclarationError",
+        field: "gke",
+        message: `on-gke: gke: platform gke needs @pulumi/gcp, an optional peer dependency of secret-mount that is not installed: npm install @pulumi/gcp@${pkg.peerDependencies["@pulumi/gcp"]}`,
+      },
     ]);
     assert.deepEqual(out.registered, []);
   });
@@ -282,12 +403,29 @@ describe("the npm package (npm pack, installed into an empty project)", function
   });
 
   it("`npx secret-mount render .` renders the user's own TypeScript program offline", async () => {
-    fs.writeFileSync(path.join(consumer, "Pulumi.yaml"), "name: shop\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n");
-    fs.writeFileSync(path.join(consumer, "Pulumi.example.yaml"), "config:\n  aws:region: eu-west-1\n  shop:clusterName: prod\n");
-    const { stdout } = await run(process.execPath, [path.join(consumer, "node_modules/.bin/secret-mount"), "render", ".", "--out", "review"], { cwd: consumer });
+    fs.writeFileSync(
+      path.join(consumer, "Pulumi.yaml"),
+      "name: shop\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n",
+    );
+    fs.writeFileSync(
+      path.join(consumer, "Pulumi.example.yaml"),
+      "config:\n  aws:region: eu-west-1\n  shop:clusterName: prod\n",
+    );
+    const { stdout } = await run(
+      process.execPath,
+      [path.join(consumer, "node_modules/.bin/secret-mount"), "render", ".", "--out", "review"],
+      { cwd: consumer },
+    );
     assert.match(stdout, /shop \(stack example\), rendered offline/);
-    const docs = fs.readFileSync(path.join(consumer, "review/kubernetes.yaml"), "utf8").split(/^---$/m).map((d) => parseYaml(d)).filter(Boolean);
+    const docs = fs
+      .readFileSync(path.join(consumer, "review/kubernetes.yaml"), "utf8")
+      .split(/^---$/m)
+      .map((d) => parseYaml(d))
+      .filter(Boolean);
     assert.ok(docs.some((d: { kind?: string }) => d.kind === "Deployment"));
-    assert.match(fs.readFileSync(path.join(consumer, "review/iam/shop-role.trust-policy.json"), "utf8"), /pods\.eks\.amazonaws\.com/);
+    assert.match(
+      fs.readFileSync(path.join(consumer, "review/iam/shop-role.trust-policy.json"), "utf8"),
+      /pods\.eks\.amazonaws\.com/,
+    );
   });
 });

@@ -12,7 +12,14 @@ import { fetchImageVolumes } from "../helpers/fetch-image-volume";
 
 const ROOT = path.resolve(__dirname, "../..");
 const run = promisify(execFile);
-type Step = { name?: string; id?: string; uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string> };
+type Step = {
+  name?: string;
+  id?: string;
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+};
 const workflow = parseYaml(fs.readFileSync(path.join(ROOT, ".github/workflows/release.yml"), "utf8"));
 const steps: Step[] = workflow.jobs.release.steps;
 const at = (test: (s: Step) => boolean, what: string): number => {
@@ -39,10 +46,23 @@ describe("release workflow (.github/workflows/release.yml)", () => {
     const build = at(uses("docker/build-push-action"), "building the image");
     const sign = at(runs(/cosign sign --yes "\$\{IMAGE\}@\$\{DIGEST\}"/), "signing by digest");
     const stamp = at(runs(/stamp-fetch-image\.mjs "\$\{IMAGE\}" "\$\{DIGEST\}" "\$\{VERSION\}"/), "stamping");
-    const repository = at(runs(/npm pkg set repository\.type=git "repository\.url=git\+https:\/\/github\.com\/\$\{GITHUB_REPOSITORY\}\.git"/), "setting repository for provenance");
+    const repository = at(
+      runs(
+        /npm pkg set repository\.type=git "repository\.url=git\+https:\/\/github\.com\/\$\{GITHUB_REPOSITORY\}\.git"/,
+      ),
+      "setting repository for provenance",
+    );
     const pack = at(runs(/^npm pack$/), "npm pack");
     const publish = at(runs(/^npm publish --provenance /), "npm publish --provenance");
-    assert.ok(at(runs(/^npm ci/), "npm ci") < test && test < build && build < sign && sign < stamp && stamp < pack && repository < pack && pack < publish);
+    assert.ok(
+      at(runs(/^npm ci/), "npm ci") < test &&
+        test < build &&
+        build < sign &&
+        sign < stamp &&
+        stamp < pack &&
+        repository < pack &&
+        pack < publish,
+    );
 
     const image = steps[build];
     assert.equal(image.with!.context, ".");
@@ -65,7 +85,10 @@ describe("release workflow (.github/workflows/release.yml)", () => {
     assert.ok(build < check && check < sign);
     const script = steps[check].run!;
     assert.match(script, /for platform in linux\/amd64 linux\/arm64; do/);
-    assert.match(script, /docker export "\$\{id\}" \| tar --numeric-owner -tvf - \| node \.github\/scripts\/check-image-volume\.mjs "\$\{volumes\}"/);
+    assert.match(
+      script,
+      /docker export "\$\{id\}" \| tar --numeric-owner -tvf - \| node \.github\/scripts\/check-image-volume\.mjs "\$\{volumes\}"/,
+    );
     assert.equal(steps[check].env!.DIGEST, `\${{ steps.${steps[build].id}.outputs.digest }}`);
   });
 
@@ -83,16 +106,28 @@ describe("release workflow (.github/workflows/release.yml)", () => {
       fs.chmodSync(dir, mode);
       return (await run("tar", ["--numeric-owner", "-C", tmp, "-cvvf", "/dev/null", volume.path.slice(1)])).stdout;
     };
-    const check = (volumes: string, tv: string) => new Promise<{ code: number | null; out: string }>((resolve) => {
-      const child = execFile(process.execPath, [script, volumes], (err, stdout, stderr) => resolve({ code: err ? (err as { code?: number }).code ?? 1 : 0, out: stdout + stderr }));
-      child.stdin!.end(tv);
-    });
+    const check = (volumes: string, tv: string) =>
+      new Promise<{ code: number | null; out: string }>((resolve) => {
+        const child = execFile(process.execPath, [script, volumes], (err, stdout, stderr) =>
+          resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
+        );
+        child.stdin!.end(tv);
+      });
     try {
       const good = await listing(volume.uid, volume.gid, volume.mode);
       const declared = JSON.stringify({ [volume.path]: {} });
-      assert.deepEqual(await check(declared, good), { code: 0, out: "check-image-volume: VOLUME /secret-mount is drwxr-s--- 65532/65532\n" });
-      assert.match((await check(declared, await listing(0, 0, 0o755))).out, /\/secret-mount is drwxr-xr-x 0\/0, not drwxr-s--- 65532\/65532/);
-      assert.match((await check(declared, await listing(volume.uid, volume.gid, 0o755))).out, /is drwxr-xr-x 65532\/65532, not/);
+      assert.deepEqual(await check(declared, good), {
+        code: 0,
+        out: "check-image-volume: VOLUME /secret-mount is drwxr-s--- 65532/65532\n",
+      });
+      assert.match(
+        (await check(declared, await listing(0, 0, 0o755))).out,
+        /\/secret-mount is drwxr-xr-x 0\/0, not drwxr-s--- 65532\/65532/,
+      );
+      assert.match(
+        (await check(declared, await listing(volume.uid, volume.gid, 0o755))).out,
+        /is drwxr-xr-x 65532\/65532, not/,
+      );
       assert.match((await check("null", good)).out, /declares VOLUME \[\], not exactly \["\/secret-mount"\]/);
       assert.match((await check(declared, "")).out, /has no \/secret-mount/);
     } finally {
@@ -102,7 +137,10 @@ describe("release workflow (.github/workflows/release.yml)", () => {
 
   it("the stamping script writes repository, digest and version into fetch-image.json, and refuses a malformed digest", async () => {
     const current = JSON.parse(fs.readFileSync(path.join(ROOT, "components/kubernetes/fetch-image.json"), "utf8"));
-    assert.ok(["repository", "digest", "version"].every((k) => k in current), JSON.stringify(current));
+    assert.ok(
+      ["repository", "digest", "version"].every((k) => k in current),
+      JSON.stringify(current),
+    );
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "secret-mount-stamp-"));
     try {
       const file = path.join(tmp, "fetch-image.json");
@@ -110,9 +148,20 @@ describe("release workflow (.github/workflows/release.yml)", () => {
       const script = path.join(ROOT, ".github/scripts/stamp-fetch-image.mjs");
       const digest = "sha256:" + "0123456789abcdef".repeat(4);
       await run(process.execPath, [script, "ghcr.io/acme/secret-mount-fetch", digest, "1.2.3", file]);
-      assert.deepEqual(JSON.parse(fs.readFileSync(file, "utf8")), { ...current, repository: "ghcr.io/acme/secret-mount-fetch", digest, version: "1.2.3" });
-      await assert.rejects(run(process.execPath, [script, "ghcr.io/acme/secret-mount-fetch", "sha256:abc", "1.2.3", file]), /not sha256:<64 hex>/);
-      await assert.rejects(run(process.execPath, [script, "ghcr.io/Acme/secret-mount-fetch", digest, "1.2.3", file]), /lower-case/);
+      assert.deepEqual(JSON.parse(fs.readFileSync(file, "utf8")), {
+        ...current,
+        repository: "ghcr.io/acme/secret-mount-fetch",
+        digest,
+        version: "1.2.3",
+      });
+      await assert.rejects(
+        run(process.execPath, [script, "ghcr.io/acme/secret-mount-fetch", "sha256:abc", "1.2.3", file]),
+        /not sha256:<64 hex>/,
+      );
+      await assert.rejects(
+        run(process.execPath, [script, "ghcr.io/Acme/secret-mount-fetch", digest, "1.2.3", file]),
+        /lower-case/,
+      );
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }

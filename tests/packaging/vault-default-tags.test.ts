@@ -9,18 +9,21 @@ import { vaultAccessPlan } from "../../components/stores/vault/access-plan";
 // does for the other args files).
 
 // The backend's args live with the store; a secret's `vault` options with the other stores' in the core.
-const FILES = ["../../components/stores/vault/args.ts", "../../components/core/args.ts"].map((f) => path.resolve(__dirname, f));
+const FILES = ["../../components/stores/vault/args.ts", "../../components/core/args.ts"].map((f) =>
+  path.resolve(__dirname, f),
+);
 
 function tags(): Map<string, string | undefined> {
   const out = new Map<string, string | undefined>();
-  for (const file of FILES) ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, true).forEachChild((node) => {
-    if (!ts.isInterfaceDeclaration(node)) return;
-    for (const m of node.members) {
-      if (!ts.isPropertySignature(m) || !ts.isIdentifier(m.name)) continue;
-      const tag = ts.getJSDocTags(m).find((t) => t.tagName.text === "default");
-      out.set(`${node.name.text}.${m.name.text}`, tag ? (ts.getTextOfJSDocComment(tag.comment) ?? "") : undefined);
-    }
-  });
+  for (const file of FILES)
+    ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, true).forEachChild((node) => {
+      if (!ts.isInterfaceDeclaration(node)) return;
+      for (const m of node.members) {
+        if (!ts.isPropertySignature(m) || !ts.isIdentifier(m.name)) continue;
+        const tag = ts.getJSDocTags(m).find((t) => t.tagName.text === "default");
+        out.set(`${node.name.text}.${m.name.text}`, tag ? (ts.getTextOfJSDocComment(tag.comment) ?? "") : undefined);
+      }
+    });
   return out;
 }
 

@@ -2,7 +2,15 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { GENERATION_RE, readCurrentSet, sameContent, timestampPrefix, WRITE_STOPPED, writeAtomically, WriteError } from "../../runtime-image/src/atomic-writer";
+import {
+  GENERATION_RE,
+  readCurrentSet,
+  sameContent,
+  timestampPrefix,
+  WRITE_STOPPED,
+  writeAtomically,
+  WriteError,
+} from "../../runtime-image/src/atomic-writer";
 import { loadRunConfig } from "../../runtime-image/src/config";
 import { EXIT } from "../../runtime-image/src/exit-codes";
 import type { ProviderLoader } from "../../runtime-image/src/fetch-sources";
@@ -38,7 +46,13 @@ describe("runtime: atomic writer (in process)", () => {
     await writeAtomically(dir, [f("keep", "1"), f("gone/file", "1")]);
     const first = fs.readlinkSync(path.join(dir, "..data"));
     await writeAtomically(dir, [f("keep", "2"), f("new", "2")]);
-    assert.deepEqual(fs.readdirSync(dir).filter((n) => !n.startsWith("..")).sort(), ["keep", "new"]);
+    assert.deepEqual(
+      fs
+        .readdirSync(dir)
+        .filter((n) => !n.startsWith(".."))
+        .sort(),
+      ["keep", "new"],
+    );
     assert.equal(fs.existsSync(path.join(dir, first)), false);
     assert.equal(fs.readFileSync(path.join(dir, "keep"), "utf8"), "2");
   });
@@ -63,7 +77,8 @@ describe("runtime: directory modes (in process)", () => {
       process.umask(old);
     }
     const gen = fs.realpathSync(path.join(dir, "..data"));
-    for (const d of [gen, path.join(gen, "a"), path.join(gen, "a/b")]) assert.equal(fs.statSync(d).mode & 0o7777, 0o750, d);
+    for (const d of [gen, path.join(gen, "a"), path.join(gen, "a/b")])
+      assert.equal(fs.statSync(d).mode & 0o7777, 0o750, d);
     assert.equal(fs.statSync(path.join(gen, "a/b/c")).mode & 0o777, 0o400);
     assert.equal(fs.statSync(path.join(gen, "d")).mode & 0o777, 0o440);
   });
@@ -95,7 +110,11 @@ describe("runtime: the writer trusts only its own names (in process)", () => {
     const dir = path.join(base, "vol");
     fs.mkdirSync(dir);
     fs.symlinkSync("../victim", path.join(dir, "..data"));
-    await assert.rejects(writeAtomically(dir, [f("a", "1")]), (e: unknown) => e instanceof WriteError && /not a data directory this program made/.test(e.message) && e.visible === false);
+    await assert.rejects(
+      writeAtomically(dir, [f("a", "1")]),
+      (e: unknown) =>
+        e instanceof WriteError && /not a data directory this program made/.test(e.message) && e.visible === false,
+    );
     assert.equal(fs.readFileSync(path.join(victim, "precious"), "utf8"), "keep me");
     assert.deepEqual(fs.readdirSync(dir), ["..data"], "nothing written beside the planted link");
     assert.equal(fs.readlinkSync(path.join(dir, "..data")), "../victim");
@@ -139,9 +158,18 @@ describe("runtime: the writer trusts only its own names (in process)", () => {
 describe("runtime: exit codes around the swap (runOnce in process)", () => {
   const fakeLoader: ProviderLoader = async () => ({
     type: "aws-secretsmanager",
-    fetchAll: async (sources) => sources.map(() => ({ ok: true as const, value: { bytes: Buffer.from("v") }, attempts: 1, ms: 0 })),
+    fetchAll: async (sources) =>
+      sources.map(() => ({ ok: true as const, value: { bytes: Buffer.from("v") }, attempts: 1, ms: 0 })),
   });
-  const config = (dir: string) => loadRunConfig({ SECRET_MOUNT_SPEC: JSON.stringify({ version: 1, dir, mode: "init", files: [{ path: "a", source: { type: "aws-secretsmanager", secretId: "x", region: "eu-west-1" } }] }) });
+  const config = (dir: string) =>
+    loadRunConfig({
+      SECRET_MOUNT_SPEC: JSON.stringify({
+        version: 1,
+        dir,
+        mode: "init",
+        files: [{ path: "a", source: { type: "aws-secretsmanager", secretId: "x", region: "eu-west-1" } }],
+      }),
+    });
   const lines: { level: string; line: string }[] = [];
   const restore: (() => void)[] = [];
   beforeEach(() => {
@@ -158,7 +186,8 @@ describe("runtime: exit codes around the swap (runOnce in process)", () => {
     const fsm = require("node:fs") as Record<string, (...a: unknown[]) => unknown>;
     const real = fsm[name];
     fsm[name] = (...args: unknown[]) => {
-      if (when(String(name === "symlinkSync" ? args[1] : args[0]))) throw Object.assign(new Error("EACCES"), { code: "EACCES" });
+      if (when(String(name === "symlinkSync" ? args[1] : args[0])))
+        throw Object.assign(new Error("EACCES"), { code: "EACCES" });
       return real(...args);
     };
     restore.push(() => (fsm[name] = real));
@@ -172,7 +201,10 @@ describe("runtime: exit codes around the swap (runOnce in process)", () => {
     const code = await runOnce(config(dir), {}, fakeLoader);
     assert.equal(code, EXIT.OK);
     assert.equal(fs.readFileSync(path.join(dir, "a"), "utf8"), "v");
-    assert.ok(lines.some((l) => l.level === "warn" && JSON.parse(l.line).event === "cleanup-failed"), JSON.stringify(lines));
+    assert.ok(
+      lines.some((l) => l.level === "warn" && JSON.parse(l.line).event === "cleanup-failed"),
+      JSON.stringify(lines),
+    );
     assert.ok(lines.some((l) => JSON.parse(l.line).event === "set-written"));
   });
 

@@ -52,7 +52,12 @@ describe("runtime: AWS auth paths, end to end through the bundle", () => {
     const env = aws.irsaEnv(home);
     const other = path.join(home, "other-token");
     fs.writeFileSync(other, "a-token-sts-does-not-know");
-    const r = await runFetch({ env: specEnv({ ...spec(vol, [{ path: "p", source: { type: "aws-secretsmanager", secretId: arn } }]), timeoutSeconds: 2 }, { ...env, AWS_WEB_IDENTITY_TOKEN_FILE: other, SECRET_MOUNT_SDK_MAX_ATTEMPTS: "1" }) });
+    const r = await runFetch({
+      env: specEnv(
+        { ...spec(vol, [{ path: "p", source: { type: "aws-secretsmanager", secretId: arn } }]), timeoutSeconds: 2 },
+        { ...env, AWS_WEB_IDENTITY_TOKEN_FILE: other, SECRET_MOUNT_SDK_MAX_ATTEMPTS: "1" },
+      ),
+    });
     assert.equal(r.code, 1);
     const failed = r.logs.filter((l) => l.event === "file-failed");
     assert.equal(failed.length, 1);
@@ -70,7 +75,12 @@ describe("runtime: AWS auth paths, end to end through the bundle", () => {
     const tokenFile = env.AWS_WEB_IDENTITY_TOKEN_FILE as string;
     const token = fs.readFileSync(tokenFile);
     fs.rmSync(tokenFile);
-    const fetcher = startFetch({ env: specEnv(spec(vol, [{ path: "p", source: { type: "aws-secretsmanager", secretId: arn } }]), { ...env, SECRET_MOUNT_MAX_ATTEMPTS: "50" }) });
+    const fetcher = startFetch({
+      env: specEnv(spec(vol, [{ path: "p", source: { type: "aws-secretsmanager", secretId: arn } }]), {
+        ...env,
+        SECRET_MOUNT_MAX_ATTEMPTS: "50",
+      }),
+    });
     await fetcher.waitForLog((l) => l.event === "retrying" && JSON.stringify(l.causes) === '["identity-not-ready"]');
     fs.writeFileSync(tokenFile, token);
     const r = await fetcher.done;
@@ -83,7 +93,12 @@ describe("runtime: AWS auth paths, end to end through the bundle", () => {
     const arn = aws.putSecret("billing/pod-identity", `${SECRET_MARKER}-pi`);
     const home = tempDir();
     const vol = path.join(tempDir(), "vol");
-    const r = await runFetch({ env: specEnv(spec(vol, [{ path: "token", source: { type: "aws-secretsmanager", secretId: arn } }]), aws.podIdentityEnv(home)) });
+    const r = await runFetch({
+      env: specEnv(
+        spec(vol, [{ path: "token", source: { type: "aws-secretsmanager", secretId: arn } }]),
+        aws.podIdentityEnv(home),
+      ),
+    });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(fs.readFileSync(path.join(vol, "token"), "utf8"), `${SECRET_MARKER}-pi`);
     assert.ok(aws.callsOf("container-credentials").some((c) => c.status === 200));
@@ -101,7 +116,17 @@ describe("runtime: AWS auth paths, end to end through the bundle", () => {
     const env = aws.podIdentityEnv(home);
     const other = path.join(home, "other-token");
     fs.writeFileSync(other, "not-the-agent-token");
-    const r = await runFetch({ env: specEnv({ ...spec(vol, [{ path: "t", source: { type: "aws-secretsmanager", secretId: arn } }]), timeoutSeconds: 10 }, { ...env, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: other, SECRET_MOUNT_SDK_MAX_ATTEMPTS: "1", SECRET_MOUNT_MAX_ATTEMPTS: "1" }) });
+    const r = await runFetch({
+      env: specEnv(
+        { ...spec(vol, [{ path: "t", source: { type: "aws-secretsmanager", secretId: arn } }]), timeoutSeconds: 10 },
+        {
+          ...env,
+          AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: other,
+          SECRET_MOUNT_SDK_MAX_ATTEMPTS: "1",
+          SECRET_MOUNT_MAX_ATTEMPTS: "1",
+        },
+      ),
+    });
     assert.equal(r.code, 1);
     assert.equal(r.logs.find((l) => l.event === "file-failed")?.cause, "identity-not-ready");
     const credentialCalls = aws.callsOf("container-credentials");

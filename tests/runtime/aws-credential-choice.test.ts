@@ -20,11 +20,20 @@ function requireLog(): { env: NodeJS.ProcessEnv; loaded: () => string[] } {
     `const Module = require("node:module"); const fs = require("node:fs"); const load = Module._load;
      Module._load = function (request, ...rest) { fs.appendFileSync(${JSON.stringify(log)}, request + "\\n"); return load.call(this, request, ...rest); };\n`,
   );
-  return { env: { NODE_OPTIONS: `--require ${preload}` }, loaded: () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").split("\n").filter(Boolean) : []) };
+  return {
+    env: { NODE_OPTIONS: `--require ${preload}` },
+    loaded: () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").split("\n").filter(Boolean) : []),
+  };
 }
 
 function spec(vol: string, arn: string) {
-  return { version: 1, dir: vol, mode: "init", timeoutSeconds: 10, files: [{ path: "p", source: { type: "aws-secretsmanager", secretId: arn } }] };
+  return {
+    version: 1,
+    dir: vol,
+    mode: "init",
+    timeoutSeconds: 10,
+    files: [{ path: "p", source: { type: "aws-secretsmanager", secretId: arn } }],
+  };
 }
 
 describe("runtime: which AWS credential providers run", () => {
@@ -47,8 +56,14 @@ describe("runtime: which AWS credential providers run", () => {
       assert.equal(r.code, 0, r.stderr);
       assert.equal(fs.readFileSync(path.join(vol, "p"), "utf8"), `${SECRET_MARKER}-c`);
       const loaded = requires.loaded();
-      assert.ok(loaded.includes("node:https") || loaded.includes("node:http"), `the preload sees the SDK's built-ins: ${loaded.join(" ")}`);
-      assert.ok(!loaded.some((m) => m.replace(/^node:/, "") === "child_process"), `node:child_process loaded: ${loaded.join(" ")}`);
+      assert.ok(
+        loaded.includes("node:https") || loaded.includes("node:http"),
+        `the preload sees the SDK's built-ins: ${loaded.join(" ")}`,
+      );
+      assert.ok(
+        !loaded.some((m) => m.replace(/^node:/, "") === "child_process"),
+        `node:child_process loaded: ${loaded.join(" ")}`,
+      );
     });
   }
 
@@ -57,9 +72,14 @@ describe("runtime: which AWS credential providers run", () => {
     const home = tempDir();
     const irsa = aws.irsaEnv(home);
     const config = path.join(home, "aws-config");
-    fs.writeFileSync(config, `[default]\nrole_arn = ${irsa.AWS_ROLE_ARN}\nweb_identity_token_file = ${irsa.AWS_WEB_IDENTITY_TOKEN_FILE}\n`);
+    fs.writeFileSync(
+      config,
+      `[default]\nrole_arn = ${irsa.AWS_ROLE_ARN}\nweb_identity_token_file = ${irsa.AWS_WEB_IDENTITY_TOKEN_FILE}\n`,
+    );
     const vol = path.join(tempDir(), "vol");
-    const r = await runFetch({ env: specEnv(spec(vol, arn), { ...aws.endpointEnv(), AWS_REGION: REGION, AWS_CONFIG_FILE: config }) });
+    const r = await runFetch({
+      env: specEnv(spec(vol, arn), { ...aws.endpointEnv(), AWS_REGION: REGION, AWS_CONFIG_FILE: config }),
+    });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(fs.readFileSync(path.join(vol, "p"), "utf8"), `${SECRET_MARKER}-p`);
     assert.equal(aws.callsOf("sts.AssumeRoleWithWebIdentity").filter((c) => c.status === 200).length, 1);
@@ -69,9 +89,19 @@ describe("runtime: which AWS credential providers run", () => {
     const arn = aws.putSecret("choice/static", `${SECRET_MARKER}-s`);
     const home = tempDir();
     const creds = path.join(home, "aws-credentials");
-    fs.writeFileSync(creds, "[team]\naws_access_key_id = AKIAPROFILENOTISSUED\naws_secret_access_key = not-issued-by-sts\n");
+    fs.writeFileSync(
+      creds,
+      "[team]\naws_access_key_id = AKIAPROFILENOTISSUED\naws_secret_access_key = not-issued-by-sts\n",
+    );
     const vol = path.join(tempDir(), "vol");
-    const r = await runFetch({ env: specEnv(spec(vol, arn), { ...aws.podIdentityEnv(home), AWS_PROFILE: "team", AWS_SHARED_CREDENTIALS_FILE: creds, SECRET_MOUNT_MAX_ATTEMPTS: "1" }) });
+    const r = await runFetch({
+      env: specEnv(spec(vol, arn), {
+        ...aws.podIdentityEnv(home),
+        AWS_PROFILE: "team",
+        AWS_SHARED_CREDENTIALS_FILE: creds,
+        SECRET_MOUNT_MAX_ATTEMPTS: "1",
+      }),
+    });
     assert.equal(r.code, 1);
     assert.equal(aws.callsOf("container-credentials").length, 0, "the profile, not the pod's container credentials");
     assert.equal(r.logs.find((l) => l.event === "file-failed")?.cause, "access-denied");

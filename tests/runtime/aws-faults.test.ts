@@ -87,10 +87,22 @@ describe("runtime: AWS fault matrix", () => {
         }
         const vol = path.join(tempDir(), "vol");
         // The deadline cuts only the slow and throttle cases; under a loaded machine a 1 s deadline could cut a retry too.
-        const spec = { version: 1, dir: vol, mode: "init", timeoutSeconds: c.fault === "slow" ? 1 : c.fault === "throttle" ? 2 : 10, files: src.files };
-        const fast = c.fault === "throttle" ? { SECRET_MOUNT_RETRY_BASE_MS: "20", SECRET_MOUNT_RETRY_CAP_MS: "100" } : {};
+        const spec = {
+          version: 1,
+          dir: vol,
+          mode: "init",
+          timeoutSeconds: c.fault === "slow" ? 1 : c.fault === "throttle" ? 2 : 10,
+          files: src.files,
+        };
+        const fast =
+          c.fault === "throttle" ? { SECRET_MOUNT_RETRY_BASE_MS: "20", SECRET_MOUNT_RETRY_CAP_MS: "100" } : {};
         const r = await runFetch({
-          env: specEnv(spec, { ...aws.podIdentityEnv(tempDir()), SECRET_MOUNT_SDK_MAX_ATTEMPTS: "1", SECRET_MOUNT_MAX_ATTEMPTS: String(MAX_ATTEMPTS), ...fast }),
+          env: specEnv(spec, {
+            ...aws.podIdentityEnv(tempDir()),
+            SECRET_MOUNT_SDK_MAX_ATTEMPTS: "1",
+            SECRET_MOUNT_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
+            ...fast,
+          }),
         });
         assert.equal(r.code, 1, r.stdout + r.stderr);
         const failed = r.logs.filter((l) => l.event === "file-failed");
@@ -98,9 +110,17 @@ describe("runtime: AWS fault matrix", () => {
           failed.map((l) => [l.file, l.source, l.cause]),
           src.files.map((f) => [f.path, ref(f.source), c.cause]),
         );
-        failed.forEach((l, i) => assert.match(String(l.msg), new RegExp(`^${escape(src.files[i].path)} <- ${escape(ref(src.files[i].source))}: ${c.cause}: `)));
+        failed.forEach((l, i) =>
+          assert.match(
+            String(l.msg),
+            new RegExp(`^${escape(src.files[i].path)} <- ${escape(ref(src.files[i].source))}: ${c.cause}: `),
+          ),
+        );
         if (c.requests === "more") {
-          assert.ok(aws.callsOf(src.op).length > MAX_ATTEMPTS, `${aws.callsOf(src.op).length} requests: retried past SECRET_MOUNT_MAX_ATTEMPTS`);
+          assert.ok(
+            aws.callsOf(src.op).length > MAX_ATTEMPTS,
+            `${aws.callsOf(src.op).length} requests: retried past SECRET_MOUNT_MAX_ATTEMPTS`,
+          );
           failed.forEach((l) => assert.match(String(l.msg), /deadline of 2 s passed while retrying/));
           assert.ok(!(r.stdout + r.stderr).includes(SECRET_MARKER), "no value in the output");
         } else assert.equal(aws.callsOf(src.op).length, c.requests);
@@ -112,7 +132,9 @@ describe("runtime: AWS fault matrix", () => {
       aws.faults.push({ op: src.op, kind: "throttle", times: 1 }, { op: src.op, kind: "reset", times: 1 });
       const vol = path.join(tempDir(), "vol");
       const spec = { version: 1, dir: vol, mode: "init", timeoutSeconds: 10, files: src.files };
-      const r = await runFetch({ env: specEnv(spec, { ...aws.podIdentityEnv(tempDir()), SECRET_MOUNT_SDK_MAX_ATTEMPTS: "1" }) });
+      const r = await runFetch({
+        env: specEnv(spec, { ...aws.podIdentityEnv(tempDir()), SECRET_MOUNT_SDK_MAX_ATTEMPTS: "1" }),
+      });
       assert.equal(r.code, 0, r.stderr);
       assert.equal(aws.callsOf(src.op).length, 3);
       assert.equal(r.logs.find((l) => l.event === "file-written")?.attempt, 3);
@@ -143,7 +165,10 @@ describe("runtime: AWS fault matrix", () => {
       assert.equal(retries.length, 2 * MAX_ATTEMPTS);
       retries.forEach((l, k) => {
         assert.deepEqual(l.causes, ["throttled"]);
-        assert.ok(Number(l.delayMs) >= 0 && Number(l.delayMs) < Math.min(cap, base * 2 ** k), `retry ${k + 1} waited ${String(l.delayMs)} ms`);
+        assert.ok(
+          Number(l.delayMs) >= 0 && Number(l.delayMs) < Math.min(cap, base * 2 ** k),
+          `retry ${k + 1} waited ${String(l.delayMs)} ms`,
+        );
       });
       assert.equal(fs.readFileSync(path.join(vol, "db/password"), "utf8"), `${SECRET_MARKER}-fault-db`);
     });
@@ -152,7 +177,13 @@ describe("runtime: AWS fault matrix", () => {
   it("the SDK's own retries absorb a single 500 within one runtime attempt", async () => {
     aws.faults.push({ op: "secretsmanager.GetSecretValue", kind: "server-error", times: 1 });
     const vol = path.join(tempDir(), "vol");
-    const spec = { version: 1, dir: vol, mode: "init", timeoutSeconds: 10, files: [{ path: "p", source: { type: "aws-secretsmanager", secretId: "faults/db", region: REGION } }] };
+    const spec = {
+      version: 1,
+      dir: vol,
+      mode: "init",
+      timeoutSeconds: 10,
+      files: [{ path: "p", source: { type: "aws-secretsmanager", secretId: "faults/db", region: REGION } }],
+    };
     const r = await runFetch({ env: specEnv(spec, aws.podIdentityEnv(tempDir())) });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(aws.callsOf("secretsmanager.GetSecretValue").length, 2);

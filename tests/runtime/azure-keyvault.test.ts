@@ -8,7 +8,15 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { AzureDoubles } from "./doubles/azure";
 import { RateLimit } from "./doubles/rate-limit";
-import { expectFileFailure, expectRotationPickedUp, expectSuccess, fastRetries, FAULT_MATRIX, readVolumeFile, visible } from "./doubles/fault-matrix";
+import {
+  expectFileFailure,
+  expectRotationPickedUp,
+  expectSuccess,
+  fastRetries,
+  FAULT_MATRIX,
+  readVolumeFile,
+  visible,
+} from "./doubles/fault-matrix";
 import { makeTestPki, type TestPki } from "./doubles/tls";
 import { isolatedEnv, runFetch, SECRET_MARKER, specEnv, tempDir } from "./harness";
 
@@ -53,7 +61,13 @@ describe("runtime: azure-keyvault (Entra workload identity + Key Vault over TLS)
   }
 
   function source(name: string, version?: string) {
-    return { type: "azure-keyvault", vaultUrl: az.vaultUrl, name, ...(version ? { version } : {}), disableChallengeResourceVerification: true };
+    return {
+      type: "azure-keyvault",
+      vaultUrl: az.vaultUrl,
+      name,
+      ...(version ? { version } : {}),
+      disableChallengeResourceVerification: true,
+    };
   }
 
   function spec(volume: string, files: { path: string; source: unknown; jsonKey?: string }[], mode = "init") {
@@ -62,7 +76,10 @@ describe("runtime: azure-keyvault (Entra workload identity + Key Vault over TLS)
 
   it("fetches several secrets with one token exchange, after the 401 challenge, and writes them", async () => {
     az.secrets.set("db-password", { value: `pw-${SECRET_MARKER}`, version: "a1b2c3" });
-    az.secrets.set("app-config", { value: JSON.stringify({ apiKey: `key-${SECRET_MARKER}`, region: "westeurope" }), version: "d4e5f6" });
+    az.secrets.set("app-config", {
+      value: JSON.stringify({ apiKey: `key-${SECRET_MARKER}`, region: "westeurope" }),
+      version: "d4e5f6",
+    });
     const volume = tempDir("sm-vol-");
     const r = await expectSuccess(
       specEnv(
@@ -79,7 +96,11 @@ describe("runtime: azure-keyvault (Entra workload identity + Key Vault over TLS)
     assert.equal(readVolumeFile(volume, "pinned"), `pw-${SECRET_MARKER}`);
     assert.equal(az.tokenRequests, 1, "one token for the vault, shared by every secret");
     const written = r.logs.filter((l) => l.event === "file-written").map((l) => [l.file, l.version]);
-    assert.deepEqual(written.sort(), [["api-key", "d4e5f6"], ["db/password", "a1b2c3"], ["pinned", "a1b2c3"]]);
+    assert.deepEqual(written.sort(), [
+      ["api-key", "d4e5f6"],
+      ["db/password", "a1b2c3"],
+      ["pinned", "a1b2c3"],
+    ]);
   });
 
   it("shares one credential and token across vaults of the tenant", async () => {
@@ -104,7 +125,9 @@ describe("runtime: azure-keyvault (Entra workload identity + Key Vault over TLS)
     az.secrets.set("flaky", { value: `v-${SECRET_MARKER}`, version: "1" });
     az.faults.set("flaky", { kind: "throttle", times: 1 });
     const volume = tempDir("sm-vol-");
-    await expectSuccess(specEnv(spec(volume, [{ path: "flaky", source: source("flaky") }]), { ...podEnv(), ...fastRetries() }));
+    await expectSuccess(
+      specEnv(spec(volume, [{ path: "flaky", source: source("flaky") }]), { ...podEnv(), ...fastRetries() }),
+    );
     assert.equal(readVolumeFile(volume, "flaky"), `v-${SECRET_MARKER}`);
   });
 
@@ -113,11 +136,21 @@ describe("runtime: azure-keyvault (Entra workload identity + Key Vault over TLS)
     az.faults.set("busy", { kind: "throttle", times: 6 });
     const volume = tempDir("sm-vol-");
     // 3 attempts of 2 SDK tries each would have given up after 6 throttled requests.
-    const r = await expectSuccess(specEnv(spec(volume, [{ path: "busy", source: source("busy") }]), { ...podEnv(), ...fastRetries(), SECRET_MOUNT_RETRY_BASE_MS: "20", SECRET_MOUNT_RETRY_CAP_MS: "100" }));
+    const r = await expectSuccess(
+      specEnv(spec(volume, [{ path: "busy", source: source("busy") }]), {
+        ...podEnv(),
+        ...fastRetries(),
+        SECRET_MOUNT_RETRY_BASE_MS: "20",
+        SECRET_MOUNT_RETRY_CAP_MS: "100",
+      }),
+    );
     assert.equal(readVolumeFile(volume, "busy"), `b-${SECRET_MARKER}`);
     assert.equal(az.secretReads, 7, "one request per attempt: the SDK does not retry the 429 itself");
     assert.equal(r.logs.find((l) => l.event === "file-written")?.attempt, 7);
-    assert.deepEqual(r.logs.filter((l) => l.event === "retrying").map((l) => l.causes), Array.from({ length: 6 }, () => ["throttled"]));
+    assert.deepEqual(
+      r.logs.filter((l) => l.event === "retrying").map((l) => l.causes),
+      Array.from({ length: 6 }, () => ["throttled"]),
+    );
   });
 
   it("after a 429 waits at least its Retry-After, plus a random share, not exactly Retry-After", async () => {
@@ -126,16 +159,31 @@ describe("runtime: azure-keyvault (Entra workload identity + Key Vault over TLS)
     // One read per second: of the two reads sent together, one is refused with Retry-After: 1.
     az.rateLimit = new RateLimit(1, 1000);
     const volume = tempDir("sm-vol-");
-    const r = await expectSuccess(specEnv(spec(volume, [{ path: "a", source: source("a") }, { path: "b", source: source("b") }]), { ...podEnv(), ...fastRetries() }));
+    const r = await expectSuccess(
+      specEnv(
+        spec(volume, [
+          { path: "a", source: source("a") },
+          { path: "b", source: source("b") },
+        ]),
+        { ...podEnv(), ...fastRetries() },
+      ),
+    );
     assert.equal(readVolumeFile(volume, "b"), `b-${SECRET_MARKER}`);
     const retries = r.logs.filter((l) => l.event === "retrying");
     assert.equal(retries.length, 1, JSON.stringify(retries));
     assert.deepEqual(retries[0].causes, ["throttled"]);
     assert.equal(retries[0].retryAfterMs, 1000);
     // Retry-After plus a share of up to one more Retry-After (base 250 ms is below it).
-    assert.ok(Number(retries[0].delayMs) >= 1000 && Number(retries[0].delayMs) < 2000, `waited ${String(retries[0].delayMs)} ms`);
+    assert.ok(
+      Number(retries[0].delayMs) >= 1000 && Number(retries[0].delayMs) < 2000,
+      `waited ${String(retries[0].delayMs)} ms`,
+    );
     const log = az.rateLimit.log;
-    assert.deepEqual(log.map((x) => x.admitted), [true, false, true], "one refusal, retried once");
+    assert.deepEqual(
+      log.map((x) => x.admitted),
+      [true, false, true],
+      "one refusal, retried once",
+    );
     assert.ok(log[2].t - log[1].t >= 1000, `the retry came ${log[2].t - log[1].t} ms after the 429`);
   });
 
@@ -143,7 +191,13 @@ describe("runtime: azure-keyvault (Entra workload identity + Key Vault over TLS)
     az.secrets.set("rotating", { value: `gen1-${SECRET_MARKER}`, version: "v1" });
     const volume = tempDir("sm-vol-");
     const env = specEnv(spec(volume, [{ path: "rotating", source: source("rotating") }], "refresh"), podEnv());
-    await expectRotationPickedUp(env, volume, "rotating", () => az.secrets.set("rotating", { value: `gen2-${SECRET_MARKER}`, version: "v2" }), `gen2-${SECRET_MARKER}`);
+    await expectRotationPickedUp(
+      env,
+      volume,
+      "rotating",
+      () => az.secrets.set("rotating", { value: `gen2-${SECRET_MARKER}`, version: "v2" }),
+      `gen2-${SECRET_MARKER}`,
+    );
     assert.equal(az.tokenRequests, 1, "the cached token served every refresh");
   });
 
@@ -170,7 +224,11 @@ describe("runtime: azure-keyvault (Entra workload identity + Key Vault over TLS)
     az.secrets.set("s", { value: `v-${SECRET_MARKER}`, version: "1" });
     az.rejectAssertion = true;
     const volume = tempDir("sm-vol-");
-    const line = await expectFileFailure(specEnv(spec(volume, [{ path: "s", source: source("s") }]), { ...podEnv(), ...fastRetries() }), volume, { file: "s", sourceType: "azure-keyvault", cause: "identity-not-ready" });
+    const line = await expectFileFailure(
+      specEnv(spec(volume, [{ path: "s", source: source("s") }]), { ...podEnv(), ...fastRetries() }),
+      volume,
+      { file: "s", sourceType: "azure-keyvault", cause: "identity-not-ready" },
+    );
     assert.match(String(line.message), /AADSTS700213.*if this persists, check its issuer, subject and audience/);
     assert.equal(az.tokenRequests, 3, "one token request per attempt");
   });
@@ -179,57 +237,96 @@ describe("runtime: azure-keyvault (Entra workload identity + Key Vault over TLS)
     az.secrets.set("s", { value: `v-${SECRET_MARKER}`, version: "1" });
     az.propagatingRequests = 2;
     const volume = tempDir("sm-vol-");
-    const r = await expectSuccess(specEnv(spec(volume, [{ path: "s", source: source("s") }]), { ...podEnv(), ...fastRetries() }));
+    const r = await expectSuccess(
+      specEnv(spec(volume, [{ path: "s", source: source("s") }]), { ...podEnv(), ...fastRetries() }),
+    );
     assert.equal(readVolumeFile(volume, "s"), `v-${SECRET_MARKER}`);
     assert.equal(az.tokenRequests, 3);
     const retries = r.logs.filter((l) => l.event === "retrying");
-    assert.deepEqual(retries.map((l) => l.causes), [["identity-not-ready"], ["identity-not-ready"]]);
+    assert.deepEqual(
+      retries.map((l) => l.causes),
+      [["identity-not-ready"], ["identity-not-ready"]],
+    );
   });
 
   it("reports AADSTS70021 that outlasts the deadline as identity-not-ready", async () => {
     az.secrets.set("s", { value: `v-${SECRET_MARKER}`, version: "1" });
     az.propagatingRequests = 1000;
     const volume = tempDir("sm-vol-");
-    const line = await expectFileFailure(specEnv(spec(volume, [{ path: "s", source: source("s") }]), { ...podEnv(), ...fastRetries() }), volume, { file: "s", sourceType: "azure-keyvault", cause: "identity-not-ready" });
-    assert.match(String(line.message), /AADSTS70021: No matching federated identity record found for presented assertion\..*takes minutes to propagate/);
+    const line = await expectFileFailure(
+      specEnv(spec(volume, [{ path: "s", source: source("s") }]), { ...podEnv(), ...fastRetries() }),
+      volume,
+      { file: "s", sourceType: "azure-keyvault", cause: "identity-not-ready" },
+    );
+    assert.match(
+      String(line.message),
+      /AADSTS70021: No matching federated identity record found for presented assertion\..*takes minutes to propagate/,
+    );
   });
 
   it("retries a 403 right after pulumi up (a role assignment still applying), then fetches", async () => {
     az.secrets.set("s", { value: `v-${SECRET_MARKER}`, version: "1" });
     az.faults.set("s", { kind: "denied", times: 2 });
     const volume = tempDir("sm-vol-");
-    const r = await expectSuccess(specEnv(spec(volume, [{ path: "s", source: source("s") }]), { ...podEnv(), ...fastRetries() }));
+    const r = await expectSuccess(
+      specEnv(spec(volume, [{ path: "s", source: source("s") }]), { ...podEnv(), ...fastRetries() }),
+    );
     assert.equal(readVolumeFile(volume, "s"), `v-${SECRET_MARKER}`);
-    assert.deepEqual(r.logs.filter((l) => l.event === "retrying").map((l) => l.causes), [["access-denied"], ["access-denied"]]);
+    assert.deepEqual(
+      r.logs.filter((l) => l.event === "retrying").map((l) => l.causes),
+      [["access-denied"], ["access-denied"]],
+    );
   });
 
   it("reports a 403 that lasts to the end as access-denied, saying it was retried", async () => {
     az.secrets.set("s", { value: `v-${SECRET_MARKER}`, version: "1" });
     az.faults.set("s", { kind: "denied" });
     const volume = tempDir("sm-vol-");
-    const line = await expectFileFailure(specEnv(spec(volume, [{ path: "s", source: source("s") }]), { ...podEnv(), ...fastRetries() }), volume, { file: "s", sourceType: "azure-keyvault", cause: "access-denied" });
-    assert.match(String(line.message), /Key Vault answered 403 Forbidden.*role assignment made moments ago can take a few minutes to apply; retried until the deadline/);
+    const line = await expectFileFailure(
+      specEnv(spec(volume, [{ path: "s", source: source("s") }]), { ...podEnv(), ...fastRetries() }),
+      volume,
+      { file: "s", sourceType: "azure-keyvault", cause: "access-denied" },
+    );
+    assert.match(
+      String(line.message),
+      /Key Vault answered 403 Forbidden.*role assignment made moments ago can take a few minutes to apply; retried until the deadline/,
+    );
   });
 
   it("reports throttling at the Entra token endpoint as throttled", async () => {
     az.secrets.set("s", { value: `v-${SECRET_MARKER}`, version: "1" });
     az.faults.set("token", { kind: "throttle" });
     const volume = tempDir("sm-vol-");
-    await expectFileFailure(specEnv(spec(volume, [{ path: "s", source: source("s") }]), { ...podEnv(), ...fastRetries("throttle") }), volume, { file: "s", sourceType: "azure-keyvault", cause: "throttled" });
+    await expectFileFailure(
+      specEnv(spec(volume, [{ path: "s", source: source("s") }]), { ...podEnv(), ...fastRetries("throttle") }),
+      volume,
+      { file: "s", sourceType: "azure-keyvault", cause: "throttled" },
+    );
   });
 
   it("reports a missing federated token file as identity-not-ready", async () => {
     az.secrets.set("s", { value: `v-${SECRET_MARKER}`, version: "1" });
     const volume = tempDir("sm-vol-");
-    const env = specEnv(spec(volume, [{ path: "s", source: source("s") }]), { ...podEnv(), ...fastRetries(), AZURE_FEDERATED_TOKEN_FILE: path.join(volume, "..", "no-such-token") });
+    const env = specEnv(spec(volume, [{ path: "s", source: source("s") }]), {
+      ...podEnv(),
+      ...fastRetries(),
+      AZURE_FEDERATED_TOKEN_FILE: path.join(volume, "..", "no-such-token"),
+    });
     await expectFileFailure(env, volume, { file: "s", sourceType: "azure-keyvault", cause: "identity-not-ready" });
     assert.equal(az.tokenRequests, 0);
   });
 
   it("reports a pod without the workload-identity env as identity-not-ready, naming the variables", async () => {
     const volume = tempDir("sm-vol-");
-    const env = specEnv(spec(volume, [{ path: "s", source: source("s") }]), { NODE_EXTRA_CA_CERTS: pki.caFile, ...fastRetries() });
-    const line = await expectFileFailure(env, volume, { file: "s", sourceType: "azure-keyvault", cause: "identity-not-ready" });
+    const env = specEnv(spec(volume, [{ path: "s", source: source("s") }]), {
+      NODE_EXTRA_CA_CERTS: pki.caFile,
+      ...fastRetries(),
+    });
+    const line = await expectFileFailure(env, volume, {
+      file: "s",
+      sourceType: "azure-keyvault",
+      cause: "identity-not-ready",
+    });
     assert.match(String(line.message), /AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_FEDERATED_TOKEN_FILE/);
   });
 
@@ -237,7 +334,11 @@ describe("runtime: azure-keyvault (Entra workload identity + Key Vault over TLS)
     az.secrets.set("s", { value: `v-${SECRET_MARKER}`, version: "1" });
     const volume = tempDir("sm-vol-");
     const strict = { type: "azure-keyvault", vaultUrl: az.vaultUrl, name: "s" };
-    const line = await expectFileFailure(specEnv(spec(volume, [{ path: "s", source: strict }]), podEnv()), volume, { file: "s", sourceType: "azure-keyvault", cause: "invalid" });
+    const line = await expectFileFailure(specEnv(spec(volume, [{ path: "s", source: strict }]), podEnv()), volume, {
+      file: "s",
+      sourceType: "azure-keyvault",
+      cause: "invalid",
+    });
     assert.match(String(line.message), /disableChallengeResourceVerification/);
     assert.equal(az.tokenRequests, 0, "no token was requested for a vault that failed the check");
   });

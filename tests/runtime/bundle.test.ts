@@ -13,7 +13,9 @@ describe("runtime: the bundle", () => {
 
   it("is one entry file plus chunks, all ES modules", () => {
     assert.ok(fs.existsSync(BUNDLE));
-    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(path.dirname(BUNDLE), "package.json"), "utf8")), { type: "module" });
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(path.dirname(BUNDLE), "package.json"), "utf8")), {
+      type: "module",
+    });
   });
 
   it("loads providers lazily: a Secrets Manager-only spec never loads the Azure, Google, Vault or SSM code", async () => {
@@ -27,11 +29,25 @@ describe("runtime: the bundle", () => {
       `const fs = require("node:fs"); require("node:module").registerHooks({ load(url, context, next) { fs.appendFileSync(${JSON.stringify(loadedList)}, url + "\\n"); return next(url, context); } });`,
     );
     const vol = path.join(dir, "vol");
-    const spec = { version: 1, dir: vol, mode: "init", files: [{ path: "db", source: { type: "aws-secretsmanager", secretId: "lazy/db", region: REGION } }] };
-    const r = await runFetch({ env: specEnv(spec, { ...aws.podIdentityEnv(tempDir()), NODE_OPTIONS: `--require ${hook}` }) });
+    const spec = {
+      version: 1,
+      dir: vol,
+      mode: "init",
+      files: [{ path: "db", source: { type: "aws-secretsmanager", secretId: "lazy/db", region: REGION } }],
+    };
+    const r = await runFetch({
+      env: specEnv(spec, { ...aws.podIdentityEnv(tempDir()), NODE_OPTIONS: `--require ${hook}` }),
+    });
     assert.equal(r.code, 0, r.stderr);
-    const loaded = fs.readFileSync(loadedList, "utf8").split("\n").filter((u) => u.includes("/runtime-image/dist/")).map((u) => path.basename(u));
-    assert.ok(loaded.some((f) => f.startsWith("aws-secretsmanager-")), loaded.join(","));
+    const loaded = fs
+      .readFileSync(loadedList, "utf8")
+      .split("\n")
+      .filter((u) => u.includes("/runtime-image/dist/"))
+      .map((u) => path.basename(u));
+    assert.ok(
+      loaded.some((f) => f.startsWith("aws-secretsmanager-")),
+      loaded.join(","),
+    );
     for (const other of ["azure-keyvault-", "gcp-secretmanager-", "vault-kv-", "aws-ssm-"]) {
       assert.ok(!loaded.some((f) => f.startsWith(other)), `${other} was loaded: ${loaded.join(",")}`);
     }

@@ -4,7 +4,13 @@ import { ConfigError, LEGACY_DEFAULT_FILE, loadRunConfig, retryKnobs } from "../
 import { awsClientOptions } from "../../runtime-image/src/providers/aws-client-options";
 import { sdkRetryBudget } from "../../runtime-image/src/providers/provider-support";
 
-const spec = { version: 1, dir: "/run/secrets/app", mode: "init", timeoutSeconds: 7, files: [{ path: "a", source: { type: "aws-ssm", name: "/a" } }] };
+const spec = {
+  version: 1,
+  dir: "/run/secrets/app",
+  mode: "init",
+  timeoutSeconds: 7,
+  files: [{ path: "a", source: { type: "aws-ssm", name: "/a" } }],
+};
 const configError = (env: NodeJS.ProcessEnv): ConfigError => {
   try {
     loadRunConfig(env);
@@ -17,7 +23,11 @@ const configError = (env: NodeJS.ProcessEnv): ConfigError => {
 
 describe("runtime: configuration from the environment (pure)", () => {
   it("the spec wins over legacy variables; its timeout becomes the deadline", () => {
-    const c = loadRunConfig({ SECRET_MOUNT_SPEC: JSON.stringify(spec), SECRET_NAME: "ignored", AWS_REGION: "eu-west-1" });
+    const c = loadRunConfig({
+      SECRET_MOUNT_SPEC: JSON.stringify(spec),
+      SECRET_NAME: "ignored",
+      AWS_REGION: "eu-west-1",
+    });
     assert.equal(c.legacyFile, undefined);
     assert.equal(c.spec.dir, "/run/secrets/app");
     assert.equal(c.knobs.timeoutMs, 7000);
@@ -30,18 +40,41 @@ describe("runtime: configuration from the environment (pure)", () => {
   });
 
   it("legacy Azure: AZURE_VAULT_NAME + AZURE_SECRET_NAME read that vault's secret into SECRET_FILE", () => {
-    const c = loadRunConfig({ AZURE_VAULT_NAME: "acme-kv", AZURE_SECRET_NAME: "db-password", SECRET_FILE: "/secrets/db" });
-    assert.deepEqual(c.spec.files[0].source, { type: "azure-keyvault", vaultUrl: "https://acme-kv.vault.azure.net", name: "db-password" });
+    const c = loadRunConfig({
+      AZURE_VAULT_NAME: "acme-kv",
+      AZURE_SECRET_NAME: "db-password",
+      SECRET_FILE: "/secrets/db",
+    });
+    assert.deepEqual(c.spec.files[0].source, {
+      type: "azure-keyvault",
+      vaultUrl: "https://acme-kv.vault.azure.net",
+      name: "db-password",
+    });
     assert.equal(c.legacyFile?.path, "/secrets/db");
   });
 
   it("incomplete or unsafe legacy settings and bad knobs name the variable", () => {
     assert.equal(configError({ AZURE_VAULT_NAME: "acme-kv" }).field, "AZURE_SECRET_NAME");
-    assert.equal(configError({ AZURE_VAULT_NAME: "acme.evil.example/x", AZURE_SECRET_NAME: "s" }).field, "AZURE_VAULT_NAME");
-    assert.equal(configError({ SECRET_NAME: "s", AWS_REGION: "eu-west-1", SECRET_FILE: "relative/path" }).field, "SECRET_FILE");
-    assert.equal(configError({ SECRET_NAME: "s", AWS_REGION: "eu-west-1", SECRET_FILE: "/tmp/../etc/x" }).field, "SECRET_FILE");
-    assert.equal(configError({ SECRET_MOUNT_SPEC: JSON.stringify(spec), SECRET_MOUNT_MAX_ATTEMPTS: "0" }).field, "SECRET_MOUNT_MAX_ATTEMPTS");
-    assert.equal(configError({ SECRET_MOUNT_SPEC: JSON.stringify(spec), SECRET_MOUNT_TIMEOUT_MS: "soon" }).field, "SECRET_MOUNT_TIMEOUT_MS");
+    assert.equal(
+      configError({ AZURE_VAULT_NAME: "acme.evil.example/x", AZURE_SECRET_NAME: "s" }).field,
+      "AZURE_VAULT_NAME",
+    );
+    assert.equal(
+      configError({ SECRET_NAME: "s", AWS_REGION: "eu-west-1", SECRET_FILE: "relative/path" }).field,
+      "SECRET_FILE",
+    );
+    assert.equal(
+      configError({ SECRET_NAME: "s", AWS_REGION: "eu-west-1", SECRET_FILE: "/tmp/../etc/x" }).field,
+      "SECRET_FILE",
+    );
+    assert.equal(
+      configError({ SECRET_MOUNT_SPEC: JSON.stringify(spec), SECRET_MOUNT_MAX_ATTEMPTS: "0" }).field,
+      "SECRET_MOUNT_MAX_ATTEMPTS",
+    );
+    assert.equal(
+      configError({ SECRET_MOUNT_SPEC: JSON.stringify(spec), SECRET_MOUNT_TIMEOUT_MS: "soon" }).field,
+      "SECRET_MOUNT_TIMEOUT_MS",
+    );
   });
 });
 
@@ -64,12 +97,21 @@ describe("runtime: legacy SECRET_FILE_MODE follows the FetchSpec's mode policy",
 describe("runtime: one parser for the retry variables (config, AWS clients, Azure / Google retry options)", () => {
   const withSpec = (extra: NodeJS.ProcessEnv) => ({ SECRET_MOUNT_SPEC: JSON.stringify(spec), ...extra });
   it("the knobs, the AWS clients' maxAttempts and the SDK retry budget read the same values", () => {
-    const env = withSpec({ SECRET_MOUNT_SDK_MAX_ATTEMPTS: "4", SECRET_MOUNT_RETRY_BASE_MS: "30", SECRET_MOUNT_RETRY_CAP_MS: "900" });
+    const env = withSpec({
+      SECRET_MOUNT_SDK_MAX_ATTEMPTS: "4",
+      SECRET_MOUNT_RETRY_BASE_MS: "30",
+      SECRET_MOUNT_RETRY_CAP_MS: "900",
+    });
     const k = loadRunConfig(env).knobs;
     assert.equal(k.sdkMaxAttempts, 4);
     assert.equal(awsClientOptions("eu-west-1", env).maxAttempts, 4);
     assert.deepEqual(sdkRetryBudget(env), { retries: 3, baseMs: 30, capMs: 900 });
-    assert.deepEqual(retryKnobs(env), { maxAttempts: k.maxAttempts, retryBaseMs: 30, retryCapMs: 900, sdkMaxAttempts: 4 });
+    assert.deepEqual(retryKnobs(env), {
+      maxAttempts: k.maxAttempts,
+      retryBaseMs: 30,
+      retryCapMs: 900,
+      sdkMaxAttempts: 4,
+    });
   });
   for (const [name, value] of [
     ["SECRET_MOUNT_SDK_MAX_ATTEMPTS", "11"],
@@ -82,7 +124,8 @@ describe("runtime: one parser for the retry variables (config, AWS clients, Azur
       const env = withSpec({ [name]: value });
       assert.equal(configError(env).field, name);
       assert.throws(() => sdkRetryBudget(env), ConfigError);
-      if (name === "SECRET_MOUNT_SDK_MAX_ATTEMPTS") assert.throws(() => awsClientOptions("eu-west-1", env), ConfigError);
+      if (name === "SECRET_MOUNT_SDK_MAX_ATTEMPTS")
+        assert.throws(() => awsClientOptions("eu-west-1", env), ConfigError);
     });
   }
 });
@@ -90,7 +133,10 @@ describe("runtime: one parser for the retry variables (config, AWS clients, Azur
 describe("runtime: a FetchSpec too large for the environment, read from SECRET_MOUNT_SPEC_FILE", () => {
   it("reads the spec from the file the variable names (the mounted ConfigMap)", () => {
     const read: string[] = [];
-    const c = loadRunConfig({ SECRET_MOUNT_SPEC_FILE: "/etc/secret-mount-spec/spec.json" }, (p) => (read.push(p), JSON.stringify(spec)));
+    const c = loadRunConfig(
+      { SECRET_MOUNT_SPEC_FILE: "/etc/secret-mount-spec/spec.json" },
+      (p) => (read.push(p), JSON.stringify(spec)),
+    );
     assert.deepEqual(read, ["/etc/secret-mount-spec/spec.json"]);
     assert.equal(c.spec.files[0].path, "a");
     assert.equal(c.legacyFile, undefined);

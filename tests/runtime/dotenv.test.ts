@@ -21,7 +21,7 @@ const WRITTEN = [
   "  leading and trailing  ",
   "dollar $HOME $(id) `id` and $ alone",
   "${unclosed",
-  "quote \" double",
+  'quote " double',
   "it's",
   "it's #not-a-comment",
   "'",
@@ -32,7 +32,7 @@ const WRITTEN = [
   "multi\nline\nvalue",
   "unicodé ✓ 日本",
   "semi;colon &amp |pipe <lt> *glob? ~tilde !bang",
-  "{\"json\": [1, 2]}",
+  '{"json": [1, 2]}',
 ];
 
 /** Values refused, and the reason each must give. */
@@ -43,7 +43,7 @@ const REFUSED: [string, RegExp][] = [
   ["${}", /\$\{…\}/],
   ["two \\\\ backslashes", /\\\\ or ends with \\/],
   ["trailing backslash \\", /\\\\ or ends with \\/],
-  ["it's \"both\"", /single quote together with/],
+  ['it\'s "both"', /single quote together with/],
   ["it's $HOME", /single quote together with/],
   ["it's \\", /\\\\ or ends with \\|single quote together with/],
   ["it's\nmulti", /single quote together with/],
@@ -66,13 +66,17 @@ describe("runtime: dotenv rendering (pure)", () => {
     it(`refuses ${JSON.stringify(value)}, saying why`, () => {
       assert.throws(
         () => dotenvValue(Buffer.from(value)),
-        (e: unknown) => e instanceof SourceError && e.failure === "invalid" && reason.test(e.message) && !e.message.includes(value),
+        (e: unknown) =>
+          e instanceof SourceError && e.failure === "invalid" && reason.test(e.message) && !e.message.includes(value),
       );
     });
   }
 
   it("refuses bytes that are not UTF-8", () => {
-    assert.throws(() => dotenvValue(Buffer.from([0xff, 0xfe])), (e: unknown) => e instanceof SourceError && /not UTF-8/.test(e.message));
+    assert.throws(
+      () => dotenvValue(Buffer.from([0xff, 0xfe])),
+      (e: unknown) => e instanceof SourceError && /not UTF-8/.test(e.message),
+    );
   });
 });
 
@@ -93,7 +97,12 @@ describe("runtime: dotenv values read back byte-identical by every reader", func
         this.skip();
       }
       const read = reader.read(file, env);
-      for (const [variable, value] of vars) assert.equal(read[variable], value.toString("utf8"), `${variable}=${JSON.stringify(value.toString("utf8"))} as read by ${name}`);
+      for (const [variable, value] of vars)
+        assert.equal(
+          read[variable],
+          value.toString("utf8"),
+          `${variable}=${JSON.stringify(value.toString("utf8"))} as read by ${name}`,
+        );
     });
   }
 });

@@ -10,7 +10,15 @@ import { retryAfterMs } from "../../runtime-image/src/providers/provider-support
 import { sourceKey } from "../../runtime-image/src/source-ref";
 import { recordOutput } from "./harness";
 
-const knobs: Knobs = { maxAttempts: 3, retryBaseMs: 1, retryCapMs: 2, sdkMaxAttempts: 1, maxValueBytes: 1000, timeoutMs: 2_000, refreshMs: 1000 };
+const knobs: Knobs = {
+  maxAttempts: 3,
+  retryBaseMs: 1,
+  retryCapMs: 2,
+  sdkMaxAttempts: 1,
+  maxValueBytes: 1000,
+  timeoutMs: 2_000,
+  refreshMs: 1000,
+};
 const ssm = (name: string): SecretSource => ({ type: "aws-ssm", name });
 const ok = (text: string): SourceResult => ({ ok: true, value: { bytes: Buffer.from(text) }, attempts: 1, ms: 0 });
 const fail = (error: SourceError): SourceResult => ({ ok: false, error, attempts: 1, ms: 0 });
@@ -44,7 +52,13 @@ describe("runtime: fetch orchestration (in process)", () => {
   });
 
   it("retries only retryable failures, only the failed sources, at most maxAttempts times", async () => {
-    const p = fake((n) => (n === "/failing" ? fail(new SourceError("unavailable", "503", true)) : n === "/missing" ? fail(new SourceError("not-found", "m")) : ok(n)));
+    const p = fake((n) =>
+      n === "/failing"
+        ? fail(new SourceError("unavailable", "503", true))
+        : n === "/missing"
+          ? fail(new SourceError("not-found", "m"))
+          : ok(n),
+    );
     const { results } = await fetchSources([ssm("/ok"), ssm("/failing"), ssm("/missing")], knobs, {}, p.load);
     assert.deepEqual(p.calls, [["/ok", "/failing", "/missing"], ["/failing"], ["/failing"]]);
     const failing = results.get(sourceKey(ssm("/failing")))!;
@@ -92,7 +106,12 @@ describe("runtime: fetch orchestration (in process)", () => {
 
   it("keeps the last cause when the deadline ends the retries", async () => {
     const p = fake(() => fail(new SourceError("throttled", "rate exceeded", true)));
-    const { results } = await fetchSources([ssm("/a")], { ...knobs, maxAttempts: 100, retryBaseMs: 20, retryCapMs: 20, timeoutMs: 100 }, {}, p.load);
+    const { results } = await fetchSources(
+      [ssm("/a")],
+      { ...knobs, maxAttempts: 100, retryBaseMs: 20, retryCapMs: 20, timeoutMs: 100 },
+      {},
+      p.load,
+    );
     const r = results.get(sourceKey(ssm("/a")))!;
     assert.equal(!r.ok && r.error.failure, "throttled");
     assert.match(!r.ok ? r.error.message : "", /deadline/);
@@ -117,10 +136,22 @@ describe("runtime: fetch orchestration (in process)", () => {
   });
 
   it("backoff is full jitter under an exponential ceiling and a cap", () => {
-    assert.equal(backoffDelayMs(1, 100, 5000, () => 0.999), 99);
-    assert.equal(backoffDelayMs(3, 100, 5000, () => 0.999), 399);
-    assert.equal(backoffDelayMs(20, 100, 5000, () => 0.999), 4995);
-    assert.equal(backoffDelayMs(3, 100, 5000, () => 0), 0);
+    assert.equal(
+      backoffDelayMs(1, 100, 5000, () => 0.999),
+      99,
+    );
+    assert.equal(
+      backoffDelayMs(3, 100, 5000, () => 0.999),
+      399,
+    );
+    assert.equal(
+      backoffDelayMs(20, 100, 5000, () => 0.999),
+      4995,
+    );
+    assert.equal(
+      backoffDelayMs(3, 100, 5000, () => 0),
+      0,
+    );
   });
 
   it("reads a throttled answer's wait from retry-after-ms, x-ms-retry-after-ms, or Retry-After in seconds or as an HTTP date", () => {
@@ -130,18 +161,45 @@ describe("runtime: fetch orchestration (in process)", () => {
     assert.equal(retryAfterMs(headers({ "retry-after-ms": "1500", "retry-after": "3" }), now), 1500);
     assert.equal(retryAfterMs(headers({ "x-ms-retry-after-ms": "250" }), now), 250);
     assert.equal(retryAfterMs(headers({ "retry-after": "Mon, 07 Dec 2026 18:00:04 GMT" }), now), 4000);
-    assert.equal(retryAfterMs(headers({ "retry-after": "Mon, 07 Dec 2026 17:59:00 GMT" }), now), 0, "a date already past: no wait");
+    assert.equal(
+      retryAfterMs(headers({ "retry-after": "Mon, 07 Dec 2026 17:59:00 GMT" }), now),
+      0,
+      "a date already past: no wait",
+    );
     assert.equal(retryAfterMs(headers({ "retry-after": "soon" }), now), undefined);
     assert.equal(retryAfterMs(headers({}), now), undefined);
   });
 
   it("after a Retry-After the delay is that wait plus a random share of up to one more (or of the jitter ceiling if larger)", () => {
-    assert.equal(retryDelayMs(1, 100, 5000, undefined, () => 0.999), 99, "no Retry-After: full jitter");
-    assert.equal(retryDelayMs(1, 100, 5000, 3000, () => 0), 3000, "never less than Retry-After");
-    assert.equal(retryDelayMs(1, 100, 5000, 3000, () => 0.5), 4500, "a share of one more Retry-After");
-    assert.equal(retryDelayMs(1, 100, 5000, 3000, () => 0.999), 5997);
-    assert.equal(retryDelayMs(7, 100, 5000, 1000, () => 0.5), 3500, "the jitter ceiling (min(cap, 6400)) when larger");
-    assert.equal(retryDelayMs(1, 100, 5000, 0, () => 0.5), 50, "Retry-After: 0 still jitters");
+    assert.equal(
+      retryDelayMs(1, 100, 5000, undefined, () => 0.999),
+      99,
+      "no Retry-After: full jitter",
+    );
+    assert.equal(
+      retryDelayMs(1, 100, 5000, 3000, () => 0),
+      3000,
+      "never less than Retry-After",
+    );
+    assert.equal(
+      retryDelayMs(1, 100, 5000, 3000, () => 0.5),
+      4500,
+      "a share of one more Retry-After",
+    );
+    assert.equal(
+      retryDelayMs(1, 100, 5000, 3000, () => 0.999),
+      5997,
+    );
+    assert.equal(
+      retryDelayMs(7, 100, 5000, 1000, () => 0.5),
+      3500,
+      "the jitter ceiling (min(cap, 6400)) when larger",
+    );
+    assert.equal(
+      retryDelayMs(1, 100, 5000, 0, () => 0.5),
+      50,
+      "Retry-After: 0 still jitters",
+    );
     // Pods throttled together, told the same Retry-After, come back spread over a window as wide as it.
     const delays = Array.from({ length: 200 }, () => retryDelayMs(1, 250, 5000, 2000));
     assert.ok(Math.min(...delays) >= 2000 && Math.max(...delays) < 4000);

@@ -35,7 +35,13 @@ function kubeletVolume(): { base: string; vol: string } {
 
 /** The bundle as uid 65532, gid 65532, with the fsGroup as its only supplementary group (as the kubelet runs it). */
 function startAsFetcher(env: NodeJS.ProcessEnv, groups: "fsgroup" | "none") {
-  const priv = ["--reuid", String(FETCH_UID), "--regid", String(FETCH_UID), ...(groups === "fsgroup" ? ["--groups", String(FS_GROUP)] : ["--clear-groups"])];
+  const priv = [
+    "--reuid",
+    String(FETCH_UID),
+    "--regid",
+    String(FETCH_UID),
+    ...(groups === "fsgroup" ? ["--groups", String(FS_GROUP)] : ["--clear-groups"]),
+  ];
   const child = spawn("setpriv", [...priv, process.execPath, BUNDLE], { env, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   const logs: LogLine[] = [];
@@ -71,7 +77,9 @@ function startAsFetcher(env: NodeJS.ProcessEnv, groups: "fsgroup" | "none") {
 /** Reads a file as the app: uid 10001, gid 10001, with (or without) the fsGroup. */
 function readAsApp(file: string, withFsGroup: boolean): { ok: boolean; text: string; err: string } {
   const groups = withFsGroup ? ["--groups", String(FS_GROUP)] : ["--clear-groups"];
-  const r = spawnSync("setpriv", ["--reuid", String(APP_UID), "--regid", String(APP_UID), ...groups, "cat", file], { encoding: "utf8" });
+  const r = spawnSync("setpriv", ["--reuid", String(APP_UID), "--regid", String(APP_UID), ...groups, "cat", file], {
+    encoding: "utf8",
+  });
   // stdout is the secret file's content, read on purpose; only what the reader printed besides goes to the leak check.
   recordOutput("app read (stderr)", r.stderr);
   return { ok: r.status === 0, text: r.stdout, err: r.stderr };
@@ -111,7 +119,8 @@ describe("runtime: files stay readable through fsGroup (kubelet-style setgid vol
       { path: "top", source: { type: "aws-secretsmanager", secretId, region: REGION }, jsonKey: "top" },
     ],
   });
-  const value = (n: number) => JSON.stringify({ password: `${SECRET_MARKER}-pw-${n}`, top: `${SECRET_MARKER}-top-${n}` });
+  const value = (n: number) =>
+    JSON.stringify({ password: `${SECRET_MARKER}-pw-${n}`, top: `${SECRET_MARKER}-top-${n}` });
 
   for (const groups of ["fsgroup", "none"] as const) {
     it(`init: written as 65532 (${groups === "fsgroup" ? "fsGroup as supplementary group" : "no supplementary group"}), 0440 files readable by uid ${APP_UID} through fsGroup ${FS_GROUP} only`, async () => {
@@ -141,7 +150,10 @@ describe("runtime: files stay readable through fsGroup (kubelet-style setgid vol
     const { base, vol } = kubeletVolume();
     const idDir = path.join(base, "id");
     fs.mkdirSync(idDir, { mode: 0o755 });
-    const env = specEnv(spec(vol, "refresh", "fsgroup/refresh"), { ...aws.podIdentityEnv(idDir), SECRET_MOUNT_REFRESH_MS: "50" });
+    const env = specEnv(spec(vol, "refresh", "fsgroup/refresh"), {
+      ...aws.podIdentityEnv(idDir),
+      SECRET_MOUNT_REFRESH_MS: "50",
+    });
     fs.chmodSync(env.HOME!, 0o755);
     for (const f of fs.readdirSync(idDir)) fs.chmodSync(path.join(idDir, f), 0o444);
     const fetcher = startAsFetcher(env, "fsgroup");

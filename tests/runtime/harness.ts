@@ -168,7 +168,10 @@ export function startFetch(opts: RunOptions): RunningFetch {
       const seen = logs.find(pred);
       if (seen) return Promise.resolve(seen);
       return new Promise<LogLine>((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`no matching log line within ${timeoutMs} ms; logs: ${JSON.stringify(logs)}`)), timeoutMs);
+        const t = setTimeout(
+          () => reject(new Error(`no matching log line within ${timeoutMs} ms; logs: ${JSON.stringify(logs)}`)),
+          timeoutMs,
+        );
         waiters.push({ pred, resolve: (l) => (clearTimeout(t), resolve(l)) });
         done.then(() => {
           clearTimeout(t);

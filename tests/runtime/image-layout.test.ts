@@ -42,7 +42,10 @@ function imageLayout(baked: boolean): string {
   fs.cpSync(path.dirname(BUNDLE), app, { recursive: true });
   if (baked) {
     const [, ...args] = warmupRun;
-    const flags = args.slice(0, args.findIndex((a) => a.endsWith("compile-cache-warmup.mjs")));
+    const flags = args.slice(
+      0,
+      args.findIndex((a) => a.endsWith("compile-cache-warmup.mjs")),
+    );
     const r = spawnSync(process.execPath, [...flags, WARMUP, app], { encoding: "utf8" });
     assert.equal(r.status, 0, r.stderr);
   }
@@ -57,12 +60,20 @@ describe("runtime: the image layout (bundle + baked compile cache)", () => {
   });
   after(() => aws.close());
 
-  const spec = (dir: string) => ({ version: 1, dir, mode: "init", files: [{ path: "db", source: { type: "aws-secretsmanager", secretId: "image/db", region: REGION } }] });
+  const spec = (dir: string) => ({
+    version: 1,
+    dir,
+    mode: "init",
+    files: [{ path: "db", source: { type: "aws-secretsmanager", secretId: "image/db", region: REGION } }],
+  });
 
   it("bakes the cache with the ENTRYPOINT's Node flags (Node keys the cache by them) and points NODE_COMPILE_CACHE at it", () => {
     assert.ok(warmupRun.length > 0, "no RUN step runs compile-cache-warmup.mjs");
     assert.equal(warmupRun[0], entrypoint[0], "the cache must be made by the runtime image's own node binary");
-    const warmupFlags = warmupRun.slice(1, warmupRun.findIndex((a) => a.endsWith("compile-cache-warmup.mjs")));
+    const warmupFlags = warmupRun.slice(
+      1,
+      warmupRun.findIndex((a) => a.endsWith("compile-cache-warmup.mjs")),
+    );
     assert.deepEqual(warmupFlags, entrypoint.slice(1, -1));
     assert.equal(cacheEnv, "/app/compile-cache");
     assert.match(DOCKERFILE, /^COPY --from=compile-cache --chown=0:0 \S+ \/app\/compile-cache\/$/m);
@@ -74,9 +85,14 @@ describe("runtime: the image layout (bundle + baked compile cache)", () => {
     const r = await runAsImage(app, specEnv(spec(vol), aws.podIdentityEnv(tempDir())));
     assert.equal(r.code, 0, r.stderr);
     assert.equal(fs.readFileSync(path.join(vol, "db"), "utf8"), `${SECRET_MARKER}-image`);
-    const accepted = [...r.stderr.matchAll(/V8 code cache for ESM (\S+) was accepted/g)].map((m) => path.basename(m[1]));
+    const accepted = [...r.stderr.matchAll(/V8 code cache for ESM (\S+) was accepted/g)].map((m) =>
+      path.basename(m[1]),
+    );
     assert.ok(accepted.includes("fetch.js"), `accepted: ${accepted.join(", ")}`);
-    assert.ok(accepted.some((f) => f.startsWith("aws-secretsmanager-")), `accepted: ${accepted.join(", ")}`);
+    assert.ok(
+      accepted.some((f) => f.startsWith("aws-secretsmanager-")),
+      `accepted: ${accepted.join(", ")}`,
+    );
   });
 
   it("starts without it (no compile-cache directory): same result, nothing read from a cache", async () => {

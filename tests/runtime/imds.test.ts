@@ -17,12 +17,24 @@ class ImdsDouble {
   readonly requests: string[] = [];
   private readonly server = http.createServer((req, res) => {
     this.requests.push(`${req.method} ${req.url}`);
-    if (req.method === "PUT" && req.url === "/latest/api/token") return void res.writeHead(200, { "content-type": "text/plain" }).end("imds-session-token");
+    if (req.method === "PUT" && req.url === "/latest/api/token")
+      return void res.writeHead(200, { "content-type": "text/plain" }).end("imds-session-token");
     if (req.headers["x-aws-ec2-metadata-token"] !== "imds-session-token") return void res.writeHead(401).end();
-    if (req.url === "/latest/meta-data/iam/security-credentials/" || req.url === "/latest/meta-data/iam/security-credentials") return void res.writeHead(200).end("node-role");
+    if (
+      req.url === "/latest/meta-data/iam/security-credentials/" ||
+      req.url === "/latest/meta-data/iam/security-credentials"
+    )
+      return void res.writeHead(200).end("node-role");
     if (req.url?.startsWith("/latest/meta-data/iam/security-credentials/node-role")) {
       return void res.writeHead(200, { "content-type": "application/json" }).end(
-        JSON.stringify({ Code: "Success", Type: "AWS-HMAC", AccessKeyId: "ASIANODEROLE", SecretAccessKey: "node-secret", Token: "node-token", Expiration: new Date(Date.now() + 3_600_000).toISOString() }),
+        JSON.stringify({
+          Code: "Success",
+          Type: "AWS-HMAC",
+          AccessKeyId: "ASIANODEROLE",
+          SecretAccessKey: "node-secret",
+          Token: "node-token",
+          Expiration: new Date(Date.now() + 3_600_000).toISOString(),
+        }),
       );
     }
     res.writeHead(404).end();
@@ -56,8 +68,19 @@ describe("runtime: never the node's instance role (IMDS off)", () => {
       imds.requests.length = 0;
       aws.putSecret("imds/db", "irrelevant");
       const vol = path.join(tempDir(), "vol");
-      const spec = { version: 1, dir: vol, mode: "init", timeoutSeconds: 3, files: [{ path: "db", source: { type: "aws-secretsmanager", secretId: "imds/db", region: REGION } }] };
-      const env = specEnv(spec, { AWS_REGION: REGION, ...aws.endpointEnv(), AWS_EC2_METADATA_SERVICE_ENDPOINT: `http://127.0.0.1:${imds.port}`, SECRET_MOUNT_MAX_ATTEMPTS: "2" });
+      const spec = {
+        version: 1,
+        dir: vol,
+        mode: "init",
+        timeoutSeconds: 3,
+        files: [{ path: "db", source: { type: "aws-secretsmanager", secretId: "imds/db", region: REGION } }],
+      };
+      const env = specEnv(spec, {
+        AWS_REGION: REGION,
+        ...aws.endpointEnv(),
+        AWS_EC2_METADATA_SERVICE_ENDPOINT: `http://127.0.0.1:${imds.port}`,
+        SECRET_MOUNT_MAX_ATTEMPTS: "2",
+      });
       if (setting === undefined) delete env.AWS_EC2_METADATA_DISABLED;
       else env.AWS_EC2_METADATA_DISABLED = setting;
       const r = await runFetch({ env });
@@ -65,7 +88,11 @@ describe("runtime: never the node's instance role (IMDS off)", () => {
       assert.equal(r.code, 1, r.stderr);
       const failed = r.logs.find((l) => l.event === "file-failed");
       assert.equal(failed?.cause, "identity-not-ready", JSON.stringify(r.logs));
-      assert.equal(aws.calls.filter((c) => c.op === "secretsmanager.GetSecretValue").length, 0, "nothing was requested without the pod's identity");
+      assert.equal(
+        aws.calls.filter((c) => c.op === "secretsmanager.GetSecretValue").length,
+        0,
+        "nothing was requested without the pod's identity",
+      );
       assert.equal(fs.existsSync(path.join(vol, "..data")), false);
       if (setting !== undefined) assert.ok(r.logs.some((l) => l.event === "imds-disabled" && l.level === "warn"));
     });

@@ -63,7 +63,10 @@ function startApp(kind: keyof typeof APPS, dir: string, executable = process.exe
   fs.chmodSync(scriptDir, 0o755);
   const script = path.join(scriptDir, "app.js");
   fs.writeFileSync(script, APPS[kind], { mode: 0o644 });
-  const child = spawn(executable, [script, dir], { stdio: ["ignore", "pipe", "pipe"], ...(uid !== undefined ? { uid, gid: uid } : {}) });
+  const child = spawn(executable, [script, dir], {
+    stdio: ["ignore", "pipe", "pipe"],
+    ...(uid !== undefined ? { uid, gid: uid } : {}),
+  });
   apps.push(child);
   const logs: LogLine[] = [];
   let out = "";
@@ -77,7 +80,8 @@ function startApp(kind: keyof typeof APPS, dir: string, executable = process.exe
   child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
   child.on("exit", () => recordOutput(`app ${kind}`, err));
   return {
-    child, logs,
+    child,
+    logs,
     async waitFor(pred, timeoutMs = 10_000) {
       const until = Date.now() + timeoutMs;
       for (;;) {
@@ -102,9 +106,24 @@ describe("runtime: refresh mode tells the app (a real child process that reloads
 
   function startFetcher(vol: string, secretId: string, notify: unknown, uid?: number) {
     const source = { type: "aws-secretsmanager", secretId, region: REGION };
-    const spec = { version: 1, dir: vol, mode: "refresh", timeoutSeconds: 2, files: [{ path: "pair/a", source, jsonKey: "a" }, { path: "pair/b", source, jsonKey: "b" }], notify };
+    const spec = {
+      version: 1,
+      dir: vol,
+      mode: "refresh",
+      timeoutSeconds: 2,
+      files: [
+        { path: "pair/a", source, jsonKey: "a" },
+        { path: "pair/b", source, jsonKey: "b" },
+      ],
+      notify,
+    };
     const idDir = tempDir();
-    const env = specEnv(spec, { ...aws.podIdentityEnv(idDir), SECRET_MOUNT_REFRESH_MS: "40", SECRET_MOUNT_SDK_MAX_ATTEMPTS: "1", SECRET_MOUNT_MAX_ATTEMPTS: "1" });
+    const env = specEnv(spec, {
+      ...aws.podIdentityEnv(idDir),
+      SECRET_MOUNT_REFRESH_MS: "40",
+      SECRET_MOUNT_SDK_MAX_ATTEMPTS: "1",
+      SECRET_MOUNT_MAX_ATTEMPTS: "1",
+    });
     if (uid !== undefined) {
       // Another user must reach the identity files and the home directory, as in a pod.
       for (const d of [idDir, env.HOME!]) fs.chmodSync(d, 0o755);
@@ -124,9 +143,21 @@ describe("runtime: refresh mode tells the app (a real child process that reloads
     const before = unchanged();
     await fetcher.waitForLog(() => unchanged() >= before + 5);
     const reloads = app.logs.filter((l) => l.event === "reloaded");
-    assert.deepEqual(reloads.map((l) => [l.a, l.b]), [[1, 1], [2, 2], [3, 3]], "one reload per swap, each seeing a whole set");
+    assert.deepEqual(
+      reloads.map((l) => [l.a, l.b]),
+      [
+        [1, 1],
+        [2, 2],
+        [3, 3],
+      ],
+      "one reload per swap, each seeing a whole set",
+    );
     assert.equal(fetcher.logs.filter((l) => l.event === "set-swapped").length, 3);
-    assert.equal(fetcher.logs.filter((l) => l.event === "app-notified").length, 3, "one notification per completed swap, none per file, none when unchanged");
+    assert.equal(
+      fetcher.logs.filter((l) => l.event === "app-notified").length,
+      3,
+      "one notification per completed swap, none per file, none when unchanged",
+    );
     return reloads;
   }
 
@@ -139,9 +170,20 @@ describe("runtime: refresh mode tells the app (a real child process that reloads
     const fetcher = startFetcher(vol, secretId, { http: { port, path: "/-/reload" } });
     try {
       const reloads = await rotateThrice(secretId, vol, app, fetcher);
-      assert.deepEqual(reloads.map((l) => [l.method, l.url]), Array(3).fill(["POST", "/-/reload"]));
+      assert.deepEqual(
+        reloads.map((l) => [l.method, l.url]),
+        Array(3).fill(["POST", "/-/reload"]),
+      );
       const notified = fetcher.logs.filter((l) => l.event === "app-notified");
-      assert.deepEqual(notified.map((l) => [l.status, l.attempt]), [[204, 2], [204, 1], [204, 1]], "the refused first request was retried");
+      assert.deepEqual(
+        notified.map((l) => [l.status, l.attempt]),
+        [
+          [204, 2],
+          [204, 1],
+          [204, 1],
+        ],
+        "the refused first request was retried",
+      );
       assert.equal(app.logs.filter((l) => l.event === "refused").length, 1);
     } finally {
       app.child.kill();
@@ -161,7 +203,9 @@ describe("runtime: refresh mode tells the app (a real child process that reloads
       assert.deepEqual([failed.level, failed.mode, failed.method, failed.attempts], ["warn", "http", "PUT", 5]);
       assert.ok(Number(failed.ms) < 8_000, `gave up after ${failed.ms} ms`);
       assert.match(fs.readFileSync(path.join(vol, "pair/a"), "utf8"), /gen-1$/);
-      await fetcher.waitForLog((l) => l.event === "refresh-unchanged" && fetcher.logs.indexOf(l) > fetcher.logs.indexOf(failed));
+      await fetcher.waitForLog(
+        (l) => l.event === "refresh-unchanged" && fetcher.logs.indexOf(l) > fetcher.logs.indexOf(failed),
+      );
     } finally {
       assert.equal((await fetcher.stop()).code, 0);
     }
@@ -191,18 +235,34 @@ describe("runtime: refresh mode tells the app (a real child process that reloads
     const fetcher = startFetcher(vol, secretId, { http: { port, path: "/-/reload" } });
     try {
       await fetcher.waitForLog((l) => l.event === "set-written");
-      for (const [n, mode] of [[1, "silent"], [2, "trickling"]] as const) {
+      for (const [n, mode] of [
+        [1, "silent"],
+        [2, "trickling"],
+      ] as const) {
         trickle = mode === "trickling";
         const before = fetcher.logs.length;
         aws.putSecret(secretId, generation(n));
-        const failed = await fetcher.waitForLog((l) => l.event === "notify-failed" && fetcher.logs.indexOf(l) >= before, 20_000);
+        const failed = await fetcher.waitForLog(
+          (l) => l.event === "notify-failed" && fetcher.logs.indexOf(l) >= before,
+          20_000,
+        );
         assert.deepEqual([failed.level, failed.mode, failed.status], ["warn", "http", 200], mode);
         assert.match(String(failed.msg), /answered HTTP 200 but did not finish its response within 5 s/, mode);
-        assert.match(fs.readFileSync(path.join(vol, "pair/a"), "utf8"), new RegExp(`gen-${n}$`), `${mode}: the set is swapped all the same`);
+        assert.match(
+          fs.readFileSync(path.join(vol, "pair/a"), "utf8"),
+          new RegExp(`gen-${n}$`),
+          `${mode}: the set is swapped all the same`,
+        );
         // The loop goes on: the next refresh runs, and the fetcher hung up on the endless answer.
-        await fetcher.waitForLog((l) => l.event === "refresh-unchanged" && fetcher.logs.indexOf(l) > fetcher.logs.indexOf(failed));
+        await fetcher.waitForLog(
+          (l) => l.event === "refresh-unchanged" && fetcher.logs.indexOf(l) > fetcher.logs.indexOf(failed),
+        );
         assert.equal(open.size, 0, `${mode}: the fetcher closed its connection`);
-        assert.equal(fetcher.logs.slice(before).filter((l) => l.event === "notify-failed" || l.event === "app-notified").length, 1, `${mode}: one line per swap`);
+        assert.equal(
+          fetcher.logs.slice(before).filter((l) => l.event === "notify-failed" || l.event === "app-notified").length,
+          1,
+          `${mode}: one line per swap`,
+        );
       }
       assert.deepEqual(requests, ["POST /-/reload", "POST /-/reload"], "answered with 200: never retried");
     } finally {
@@ -228,7 +288,10 @@ describe("runtime: refresh mode tells the app (a real child process that reloads
       assert.equal(path.basename(fs.readFileSync(`/proc/${app.child.pid}/cmdline`, "utf8").split("\0")[0]), name);
       await rotateThrice(secretId, vol, app, fetcher);
       const notified = fetcher.logs.filter((l) => l.event === "app-notified");
-      assert.deepEqual(notified.map((l) => [l.signal, l.pids]), Array(3).fill(["SIGHUP", [app.child.pid]]));
+      assert.deepEqual(
+        notified.map((l) => [l.signal, l.pids]),
+        Array(3).fill(["SIGHUP", [app.child.pid]]),
+      );
     } finally {
       app.child.kill();
       assert.equal((await fetcher.stop()).code, 0);
@@ -239,7 +302,9 @@ describe("runtime: refresh mode tells the app (a real child process that reloads
     const secretId = `notify/signal-none-${randomBytes(3).toString("hex")}`;
     aws.putSecret(secretId, generation(0));
     const vol = path.join(tempDir(), "vol");
-    const fetcher = startFetcher(vol, secretId, { signal: { process: `sm-none-${randomBytes(3).toString("hex")}`, signal: "SIGUSR1" } });
+    const fetcher = startFetcher(vol, secretId, {
+      signal: { process: `sm-none-${randomBytes(3).toString("hex")}`, signal: "SIGUSR1" },
+    });
     try {
       await fetcher.waitForLog((l) => l.event === "set-written");
       aws.putSecret(secretId, generation(1));
@@ -260,7 +325,10 @@ describe("runtime: refresh mode tells the app (a real child process that reloads
     fs.chmodSync(vol, 0o777);
     const binDir = tempDir("sm-bin-");
     fs.chmodSync(binDir, 0o755);
-    for (const [appUid, expected] of [[10001, "denied"], [65532, "signalled"]] as const) {
+    for (const [appUid, expected] of [
+      [10001, "denied"],
+      [65532, "signalled"],
+    ] as const) {
       const secretId = `notify/uid-${appUid}-${randomBytes(3).toString("hex")}`;
       aws.putSecret(secretId, generation(0));
       const name = `sm-uid-${randomBytes(3).toString("hex")}`;
@@ -274,7 +342,10 @@ describe("runtime: refresh mode tells the app (a real child process that reloads
         aws.putSecret(secretId, generation(1));
         if (expected === "denied") {
           const failed = await fetcher.waitForLog((l) => l.event === "notify-failed");
-          assert.deepEqual([failed.pids, failed.msg], [[app.child.pid], "not permitted: the process runs as another user than the fetcher (UID 65532)"]);
+          assert.deepEqual(
+            [failed.pids, failed.msg],
+            [[app.child.pid], "not permitted: the process runs as another user than the fetcher (UID 65532)"],
+          );
           assert.equal(app.logs.filter((l) => l.event === "reloaded").length, 0);
         } else {
           await fetcher.waitForLog((l) => l.event === "app-notified");
@@ -300,7 +371,10 @@ describe("runtime: refresh mode tells the app (a real child process that reloads
       app = startApp("generationFile", vol);
       await app.waitFor((l) => l.event === "ready");
       const reloads = await rotateThrice(secretId, vol, app, fetcher);
-      assert.deepEqual(reloads.map((l) => l.generation), [2, 3, 4]);
+      assert.deepEqual(
+        reloads.map((l) => l.generation),
+        [2, 3, 4],
+      );
       assert.equal((fs.statSync(path.join(vol, "secret-mount.generation")).mode & 0o777).toString(8), "440");
     } finally {
       app?.child.kill();

@@ -4,7 +4,10 @@ import { RateLimit } from "./doubles/rate-limit";
 describe("doubles: a store's request rate", () => {
   it("admits at most `limit` requests in any window, and refused requests do not count", () => {
     const l = new RateLimit(3, 1000);
-    assert.deepEqual([0, 100, 200, 300, 400].map((t) => l.admit("a", t)), [true, true, true, false, false]);
+    assert.deepEqual(
+      [0, 100, 200, 300, 400].map((t) => l.admit("a", t)),
+      [true, true, true, false, false],
+    );
     // The first admitted request (t=0) leaves the window at t=1000; the refusals at 300/400 never entered it.
     assert.equal(l.admit("b", 999), false);
     assert.equal(l.admit("b", 1000), true);

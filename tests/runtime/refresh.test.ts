@@ -26,7 +26,15 @@ describe("runtime: refresh mode (native sidecar)", () => {
         { path: "pair/b", source, jsonKey: "b" },
       ],
     };
-    return startFetch({ env: specEnv(spec, { ...aws.podIdentityEnv(tempDir()), SECRET_MOUNT_REFRESH_MS: "40", SECRET_MOUNT_SDK_MAX_ATTEMPTS: "1", SECRET_MOUNT_MAX_ATTEMPTS: "1" }), timeoutMs: 25_000 });
+    return startFetch({
+      env: specEnv(spec, {
+        ...aws.podIdentityEnv(tempDir()),
+        SECRET_MOUNT_REFRESH_MS: "40",
+        SECRET_MOUNT_SDK_MAX_ATTEMPTS: "1",
+        SECRET_MOUNT_MAX_ATTEMPTS: "1",
+      }),
+      timeoutMs: 25_000,
+    });
   }
 
   it("rotated values appear; a reader never sees a torn set; unchanged values are not rewritten", async () => {
@@ -72,7 +80,9 @@ describe("runtime: refresh mode (native sidecar)", () => {
       const ROTATIONS = 5;
       for (let n = 1; n <= ROTATIONS; n++) {
         aws.putSecret("refresh/pair", generation(n));
-        await fetcher.waitForLog((l) => l.event === "set-swapped" && fetcher.logs.filter((x) => x.event === "set-swapped").length >= n);
+        await fetcher.waitForLog(
+          (l) => l.event === "set-swapped" && fetcher.logs.filter((x) => x.event === "set-swapped").length >= n,
+        );
       }
       reading = false;
       await reader;
@@ -96,7 +106,9 @@ describe("runtime: refresh mode (native sidecar)", () => {
       aws.putSecret("refresh/pair", generation(11));
       const failed = await fetcher.waitForLog((l) => l.event === "refresh-failed");
       assert.equal(failed.level, "warn");
-      assert.ok(fetcher.logs.some((l) => l.event === "file-failed" && l.cause === "access-denied" && l.file === "pair/a"));
+      assert.ok(
+        fetcher.logs.some((l) => l.event === "file-failed" && l.cause === "access-denied" && l.file === "pair/a"),
+      );
       assert.equal(fs.readFileSync(path.join(vol, "pair/a"), "utf8"), `${SECRET_MARKER}-gen-10`);
       assert.equal(fetcher.child.exitCode, null, "still running");
       aws.faults.length = 0;

@@ -20,8 +20,19 @@ describe("runtime: the SDK attempts knob has its effect", () => {
       aws.reset();
       aws.putSecret("knob/db", "irrelevant");
       aws.faults.push({ op: "secretsmanager.GetSecretValue", kind: "server-error" });
-      const spec = { version: 1, dir: path.join(tempDir(), "vol"), mode: "init", files: [{ path: "db", source: { type: "aws-secretsmanager", secretId: "knob/db", region: REGION } }] };
-      const r = await runFetch({ env: specEnv(spec, { ...aws.podIdentityEnv(tempDir()), SECRET_MOUNT_SDK_MAX_ATTEMPTS: sdk, SECRET_MOUNT_MAX_ATTEMPTS: runtime }) });
+      const spec = {
+        version: 1,
+        dir: path.join(tempDir(), "vol"),
+        mode: "init",
+        files: [{ path: "db", source: { type: "aws-secretsmanager", secretId: "knob/db", region: REGION } }],
+      };
+      const r = await runFetch({
+        env: specEnv(spec, {
+          ...aws.podIdentityEnv(tempDir()),
+          SECRET_MOUNT_SDK_MAX_ATTEMPTS: sdk,
+          SECRET_MOUNT_MAX_ATTEMPTS: runtime,
+        }),
+      });
       assert.equal(r.code, 1);
       assert.equal(aws.callsOf("secretsmanager.GetSecretValue").length, Number(sdk) * Number(runtime));
       assert.equal(r.logs.find((l) => l.event === "start")?.sdkMaxAttempts, Number(sdk));

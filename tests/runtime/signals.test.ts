@@ -21,7 +21,10 @@ async function until(pred: () => boolean, timeoutMs = 10_000): Promise<void> {
   }
 }
 
-async function stopAndTime(fetcher: RunningFetch, label: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }> {
+async function stopAndTime(
+  fetcher: RunningFetch,
+  label: string,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }> {
   const t0 = process.hrtime.bigint();
   fetcher.child.kill("SIGTERM");
   const r = await fetcher.done;
@@ -39,7 +42,11 @@ function assertNothingOrComplete(vol: string, expectFiles: string[]): "nothing" 
     assert.deepEqual(names, [], `no set is visible, yet the volume holds ${names.join(",")}`);
     return "nothing";
   }
-  assert.deepEqual(generations, [fs.readlinkSync(path.join(vol, "..data"))], `exactly the current generation: ${names.join(",")}`);
+  assert.deepEqual(
+    generations,
+    [fs.readlinkSync(path.join(vol, "..data"))],
+    `exactly the current generation: ${names.join(",")}`,
+  );
   for (const f of expectFiles) assert.ok(fs.existsSync(path.join(vol, f)), `${f} missing from the visible set`);
   return "complete";
 }
@@ -52,13 +59,21 @@ describe("runtime: SIGTERM stops at once from any point", () => {
   after(() => aws.close());
   afterEach(() => aws.reset());
 
-  const spec = (vol: string, mode: "init" | "refresh", secretId: string, files = [{ path: "db", source: { type: "aws-secretsmanager", secretId, region: REGION } }]) => ({ version: 1, dir: vol, mode, files });
+  const spec = (
+    vol: string,
+    mode: "init" | "refresh",
+    secretId: string,
+    files = [{ path: "db", source: { type: "aws-secretsmanager", secretId, region: REGION } }],
+  ) => ({ version: 1, dir: vol, mode, files });
   const knobs = { SECRET_MOUNT_SDK_MAX_ATTEMPTS: "1", SECRET_MOUNT_REFRESH_MS: "50" };
 
   it("refresh mode, a refresh request in flight (the service answers after 30 s): exit 0 at once, the last good set stays", async () => {
     aws.putSecret("sig/refresh", `${SECRET_MARKER}-good`);
     const vol = path.join(tempDir(), "vol");
-    const fetcher = startFetch({ env: specEnv(spec(vol, "refresh", "sig/refresh"), { ...aws.podIdentityEnv(tempDir()), ...knobs }), timeoutMs: 40_000 });
+    const fetcher = startFetch({
+      env: specEnv(spec(vol, "refresh", "sig/refresh"), { ...aws.podIdentityEnv(tempDir()), ...knobs }),
+      timeoutMs: 40_000,
+    });
     await fetcher.waitForLog((l) => l.event === "set-written");
     const good = fs.readlinkSync(path.join(vol, "..data"));
     aws.faults.push({ op: "secretsmanager.GetSecretValue", kind: "slow", delayMs: 30_000 });
@@ -77,7 +92,10 @@ describe("runtime: SIGTERM stops at once from any point", () => {
     aws.putSecret("sig/init", `${SECRET_MARKER}-init`);
     aws.faults.push({ op: "secretsmanager.GetSecretValue", kind: "slow", delayMs: 30_000 });
     const vol = path.join(tempDir(), "vol");
-    const fetcher = startFetch({ env: specEnv(spec(vol, "init", "sig/init"), { ...aws.podIdentityEnv(tempDir()), ...knobs }), timeoutMs: 40_000 });
+    const fetcher = startFetch({
+      env: specEnv(spec(vol, "init", "sig/init"), { ...aws.podIdentityEnv(tempDir()), ...knobs }),
+      timeoutMs: 40_000,
+    });
     await until(() => aws.callsOf("secretsmanager.GetSecretValue").length > 0);
     await delay(50);
     const r = await stopAndTime(fetcher, "init first fetch in flight");
@@ -96,13 +114,19 @@ describe("runtime: SIGTERM stops at once from any point", () => {
     const source = { type: "aws-secretsmanager", secretId: "sig/many", region: REGION };
     const files = Array.from({ length: N }, (_, i) => ({ path: `d${i % 10}/f${i}`, source, jsonKey: `k${i}` }));
     const vol = path.join(tempDir(), "vol");
-    const fetcher = startFetch({ env: specEnv(spec(vol, "init", "sig/many", files as never), { ...aws.podIdentityEnv(tempDir()), ...knobs }), timeoutMs: 40_000 });
+    const fetcher = startFetch({
+      env: specEnv(spec(vol, "init", "sig/many", files as never), { ...aws.podIdentityEnv(tempDir()), ...knobs }),
+      timeoutMs: 40_000,
+    });
     // The answer has gone out: the program is now transforming and writing.
     await until(() => aws.callsOf("secretsmanager.GetSecretValue").some((c) => c.status === 200), 15_000);
     const r = await stopAndTime(fetcher, "during the write");
     assert.equal(r.code, 0, `signal ${r.signal}`);
     assert.ok(r.ms < BOUND_MS, `took ${r.ms} ms`);
-    const state = assertNothingOrComplete(vol, files.map((f) => f.path));
+    const state = assertNothingOrComplete(
+      vol,
+      files.map((f) => f.path),
+    );
     console.log(`      volume after the stop: ${state}`);
   });
 });

@@ -20,22 +20,79 @@ describe("runtime: spec validation, volume layout, probe, legacy interface", () 
 
   const badSpecs: [string, (dir: string) => unknown, RegExp][] = [
     ["not JSON", () => "{not json", /SECRET_MOUNT_SPEC \$: is not valid JSON/],
-    ["a path with ..", (dir) => ({ version: 1, dir, mode: "init", files: [{ path: "../../etc/passwd", source }] }), /files\[0\]\.path/],
-    ["an absolute path", (dir) => ({ version: 1, dir, mode: "init", files: [{ path: "/etc/passwd", source }] }), /files\[0\]\.path: "\/etc\/passwd" is absolute/],
-    ["a ..data segment", (dir) => ({ version: 1, dir, mode: "init", files: [{ path: "..data/x", source }] }), /files\[0\]\.path/],
-    ["duplicate paths", (dir) => ({ version: 1, dir, mode: "init", files: [{ path: "a", source }, { path: "a", source }] }), /files\[1\]\.path: "a" duplicates files\[0\]\.path/],
-    ["an unknown source type", (dir) => ({ version: 1, dir, mode: "init", files: [{ path: "a", source: { type: "aws-kms" } }] }), /files\[0\]\.source\.type/],
-    ["a world-readable mode", (dir) => ({ version: 1, dir, mode: "init", fileMode: "0444", files: [{ path: "a", source }] }), /fileMode/],
+    [
+      "a path with ..",
+      (dir) => ({ version: 1, dir, mode: "init", files: [{ path: "../../etc/passwd", source }] }),
+      /files\[0\]\.path/,
+    ],
+    [
+      "an absolute path",
+      (dir) => ({ version: 1, dir, mode: "init", files: [{ path: "/etc/passwd", source }] }),
+      /files\[0\]\.path: "\/etc\/passwd" is absolute/,
+    ],
+    [
+      "a ..data segment",
+      (dir) => ({ version: 1, dir, mode: "init", files: [{ path: "..data/x", source }] }),
+      /files\[0\]\.path/,
+    ],
+    [
+      "duplicate paths",
+      (dir) => ({
+        version: 1,
+        dir,
+        mode: "init",
+        files: [
+          { path: "a", source },
+          { path: "a", source },
+        ],
+      }),
+      /files\[1\]\.path: "a" duplicates files\[0\]\.path/,
+    ],
+    [
+      "an unknown source type",
+      (dir) => ({ version: 1, dir, mode: "init", files: [{ path: "a", source: { type: "aws-kms" } }] }),
+      /files\[0\]\.source\.type/,
+    ],
+    [
+      "a world-readable mode",
+      (dir) => ({ version: 1, dir, mode: "init", fileMode: "0444", files: [{ path: "a", source }] }),
+      /fileMode/,
+    ],
     ["version 2", (dir) => ({ version: 2, dir, mode: "init", files: [{ path: "a", source }] }), /version: is 2/],
-    ["a key given twice (JSON would keep the last)", (dir) => JSON.stringify({ version: 1, dir, mode: "init", files: [{ path: "a", source }] }).replace('"secretId":"vol/db"', '"secretId":"vol/db","secretId":"vol/other"'), /files\[0\]\.source\.secretId: appears twice/],
-    ["__proto__ as an env var name", (dir) => `{"version":1,"dir":${JSON.stringify(dir)},"mode":"init","files":[{"path":"a","source":${JSON.stringify(source)}}],"envFile":{"path":"e.env","vars":{"__proto__":"a"}}}`, /envFile\.vars\.__proto__: cannot be a variable name/],
-    ["plain-http Vault without insecureHttp", (dir) => ({ version: 1, dir, mode: "init", files: [{ path: "a", source: { type: "vault-kv", address: "http://127.0.0.1:1", role: "r", path: "p" } }] }), /files\[0\]\.source\.address: .*insecureHttp: true/],
+    [
+      "a key given twice (JSON would keep the last)",
+      (dir) =>
+        JSON.stringify({ version: 1, dir, mode: "init", files: [{ path: "a", source }] }).replace(
+          '"secretId":"vol/db"',
+          '"secretId":"vol/db","secretId":"vol/other"',
+        ),
+      /files\[0\]\.source\.secretId: appears twice/,
+    ],
+    [
+      "__proto__ as an env var name",
+      (dir) =>
+        `{"version":1,"dir":${JSON.stringify(dir)},"mode":"init","files":[{"path":"a","source":${JSON.stringify(source)}}],"envFile":{"path":"e.env","vars":{"__proto__":"a"}}}`,
+      /envFile\.vars\.__proto__: cannot be a variable name/,
+    ],
+    [
+      "plain-http Vault without insecureHttp",
+      (dir) => ({
+        version: 1,
+        dir,
+        mode: "init",
+        files: [{ path: "a", source: { type: "vault-kv", address: "http://127.0.0.1:1", role: "r", path: "p" } }],
+      }),
+      /files\[0\]\.source\.address: .*insecureHttp: true/,
+    ],
   ];
   for (const [what, make, message] of badSpecs) {
     it(`a spec with ${what} exits 2 with one error line and writes nothing`, async () => {
       const vol = path.join(tempDir(), "vol");
       const spec = make(vol);
-      const env = isolatedEnv({ ...aws.podIdentityEnv(tempDir()), SECRET_MOUNT_SPEC: typeof spec === "string" ? spec : JSON.stringify(spec) });
+      const env = isolatedEnv({
+        ...aws.podIdentityEnv(tempDir()),
+        SECRET_MOUNT_SPEC: typeof spec === "string" ? spec : JSON.stringify(spec),
+      });
       const r = await runFetch({ env });
       assert.equal(r.code, 2);
       const errors = r.logs.filter((l) => l.level === "error");
@@ -50,12 +107,23 @@ describe("runtime: spec validation, volume layout, probe, legacy interface", () 
   it("no spec and no legacy variables exits 2 naming what to set", async () => {
     const r = await runFetch({ env: isolatedEnv() });
     assert.equal(r.code, 2);
-    assert.match(String(r.logs.find((l) => l.event === "invalid-config")?.msg), /SECRET_MOUNT_SPEC.*SECRET_NAME \+ AWS_REGION/);
+    assert.match(
+      String(r.logs.find((l) => l.event === "invalid-config")?.msg),
+      /SECRET_MOUNT_SPEC.*SECRET_NAME \+ AWS_REGION/,
+    );
   });
 
   it("lays the set out kubelet-style: timestamped data dir, ..data link, visible links through it", async () => {
     const vol = path.join(tempDir(), "vol");
-    const spec = { version: 1, dir: vol, mode: "init", files: [{ path: "db/password", source }, { path: "token", source }] };
+    const spec = {
+      version: 1,
+      dir: vol,
+      mode: "init",
+      files: [
+        { path: "db/password", source },
+        { path: "token", source },
+      ],
+    };
     const r = await runFetch({ env: specEnv(spec, aws.podIdentityEnv(tempDir())) });
     assert.equal(r.code, 0, r.stderr);
     const top = fs.readdirSync(vol).sort();
@@ -103,7 +171,12 @@ describe("runtime: spec validation, volume layout, probe, legacy interface", () 
     if (spawnSync("mount", ["-t", "tmpfs", "-o", "size=8k", "tmpfs", vol]).status !== 0) this.skip();
     try {
       aws.putSecret("vol/large", `${SECRET_MARKER}${"x".repeat(30_000)}`);
-      const spec = { version: 1, dir: vol, mode: "init", files: [{ path: "large", source: { type: "aws-secretsmanager", secretId: "vol/large", region: REGION } }] };
+      const spec = {
+        version: 1,
+        dir: vol,
+        mode: "init",
+        files: [{ path: "large", source: { type: "aws-secretsmanager", secretId: "vol/large", region: REGION } }],
+      };
       const r = await runFetch({ env: specEnv(spec, aws.podIdentityEnv(tempDir())) });
       assert.equal(r.code, 3, r.stdout + r.stderr);
       const line = r.logs.find((l) => l.event === "write-failed");
@@ -117,11 +190,19 @@ describe("runtime: spec validation, volume layout, probe, legacy interface", () 
 
   it("--probe exits 1 before the first complete write and 0 after it", async () => {
     const vol = path.join(tempDir(), "vol");
-    const env = specEnv({ version: 1, dir: vol, mode: "refresh", files: [{ path: "token", source }] }, aws.podIdentityEnv(tempDir()));
+    const env = specEnv(
+      { version: 1, dir: vol, mode: "refresh", files: [{ path: "token", source }] },
+      aws.podIdentityEnv(tempDir()),
+    );
     const before = await runFetch({ env, args: ["--probe"] });
     assert.equal(before.code, 1);
     assert.equal(aws.calls.length, 0, "the probe never fetches");
-    const write = await runFetch({ env: { ...env, SECRET_MOUNT_SPEC: JSON.stringify({ version: 1, dir: vol, mode: "init", files: [{ path: "token", source }] }) } });
+    const write = await runFetch({
+      env: {
+        ...env,
+        SECRET_MOUNT_SPEC: JSON.stringify({ version: 1, dir: vol, mode: "init", files: [{ path: "token", source }] }),
+      },
+    });
     assert.equal(write.code, 0, write.stderr);
     const after = await runFetch({ env, args: ["--probe"] });
     assert.equal(after.code, 0);
@@ -131,7 +212,14 @@ describe("runtime: spec validation, volume layout, probe, legacy interface", () 
   it("legacy SECRET_NAME + AWS_REGION writes the secret to SECRET_FILE as a plain file", async () => {
     const dir = tempDir();
     const target = path.join(dir, "secret");
-    const r = await runFetch({ env: isolatedEnv({ ...aws.podIdentityEnv(tempDir()), SECRET_NAME: "vol/db", AWS_REGION: REGION, SECRET_FILE: target }) });
+    const r = await runFetch({
+      env: isolatedEnv({
+        ...aws.podIdentityEnv(tempDir()),
+        SECRET_NAME: "vol/db",
+        AWS_REGION: REGION,
+        SECRET_FILE: target,
+      }),
+    });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(fs.readFileSync(target, "utf8"), `${SECRET_MARKER}-vol`);
     assert.ok(fs.lstatSync(target).isFile());
@@ -148,7 +236,14 @@ describe("runtime: spec validation, volume layout, probe, legacy interface", () 
   it("legacy: a missing secret exits 1 and leaves no file", async () => {
     const dir = tempDir();
     const target = path.join(dir, "secret");
-    const r = await runFetch({ env: isolatedEnv({ ...aws.podIdentityEnv(tempDir()), SECRET_NAME: "vol/absent", AWS_REGION: REGION, SECRET_FILE: target }) });
+    const r = await runFetch({
+      env: isolatedEnv({
+        ...aws.podIdentityEnv(tempDir()),
+        SECRET_NAME: "vol/absent",
+        AWS_REGION: REGION,
+        SECRET_FILE: target,
+      }),
+    });
     assert.equal(r.code, 1);
     assert.equal(r.logs.find((l) => l.event === "file-failed")?.cause, "not-found");
     assert.deepEqual(listTree(dir), []);

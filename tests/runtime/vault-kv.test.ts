@@ -5,7 +5,14 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { expectFileFailure, expectRotationPickedUp, expectSuccess, fastRetries, FAULT_MATRIX, readVolumeFile } from "./doubles/fault-matrix";
+import {
+  expectFileFailure,
+  expectRotationPickedUp,
+  expectSuccess,
+  fastRetries,
+  FAULT_MATRIX,
+  readVolumeFile,
+} from "./doubles/fault-matrix";
 import { makeTestPki, type TestPki } from "./doubles/tls";
 import { RateLimit } from "./doubles/rate-limit";
 import { VaultDouble } from "./doubles/vault";
@@ -45,14 +52,25 @@ describe("runtime: vault-kv (Kubernetes auth + KV v2)", function () {
   });
 
   const podEnv = () => ({ VAULT_K8S_TOKEN_FILE: saToken, VAULT_CACERT: pki.caFile });
-  const source = (p: string, extra: Record<string, unknown> = {}) => ({ type: "vault-kv", address: vault.address, role: "billing", path: p, ...extra });
+  const source = (p: string, extra: Record<string, unknown> = {}) => ({
+    type: "vault-kv",
+    address: vault.address,
+    role: "billing",
+    path: p,
+    ...extra,
+  });
 
   function spec(volume: string, files: { path: string; source: unknown; jsonKey?: string }[], mode = "init") {
     return { version: 1, dir: volume, mode, timeoutSeconds: 10, files };
   }
 
   it("logs in once, reads KV v2 (latest and pinned versions), and writes data.data or one key of it", async () => {
-    vault.kv.set("apps/billing/db", { versions: { 1: { password: `old-${SECRET_MARKER}` }, 2: { username: "billing", password: `pw-${SECRET_MARKER}` } } });
+    vault.kv.set("apps/billing/db", {
+      versions: {
+        1: { password: `old-${SECRET_MARKER}` },
+        2: { username: "billing", password: `pw-${SECRET_MARKER}` },
+      },
+    });
     vault.kv.set("apps/billing/api", { versions: { 4: { token: `tok-${SECRET_MARKER}` } } });
     const volume = tempDir("sm-vol-");
     const r = await expectSuccess(
@@ -69,7 +87,9 @@ describe("runtime: vault-kv (Kubernetes auth + KV v2)", function () {
     assert.equal(readVolumeFile(volume, "db/previous"), `old-${SECRET_MARKER}`);
     assert.deepEqual(JSON.parse(readVolumeFile(volume, "api.json")), { token: `tok-${SECRET_MARKER}` });
     assert.equal(vault.logins, 1, "one Kubernetes login shared by every read");
-    const versions = Object.fromEntries(r.logs.filter((l) => l.event === "file-written").map((l) => [l.file, l.version]));
+    const versions = Object.fromEntries(
+      r.logs.filter((l) => l.event === "file-written").map((l) => [l.file, l.version]),
+    );
     assert.deepEqual(versions, { "db/password": "2", "db/previous": "1", "api.json": "4" });
   });
 
@@ -90,7 +110,12 @@ describe("runtime: vault-kv (Kubernetes auth + KV v2)", function () {
     vault.kv.set("apps/billing/flaky", { versions: { 1: { v: `v-${SECRET_MARKER}` } } });
     vault.faults.set("apps/billing/flaky", { kind: "server-error", times: 1 });
     const volume = tempDir("sm-vol-");
-    await expectSuccess(specEnv(spec(volume, [{ path: "flaky", source: source("apps/billing/flaky"), jsonKey: "v" }]), { ...podEnv(), ...fastRetries() }));
+    await expectSuccess(
+      specEnv(spec(volume, [{ path: "flaky", source: source("apps/billing/flaky"), jsonKey: "v" }]), {
+        ...podEnv(),
+        ...fastRetries(),
+      }),
+    );
     assert.equal(readVolumeFile(volume, "flaky"), `v-${SECRET_MARKER}`);
   });
 
@@ -98,17 +123,37 @@ describe("runtime: vault-kv (Kubernetes auth + KV v2)", function () {
     vault.kv.set("apps/billing/busy", { versions: { 1: { v: `b-${SECRET_MARKER}` } } });
     vault.faults.set("apps/billing/busy", { kind: "throttle", times: 6 });
     const volume = tempDir("sm-vol-");
-    const r = await expectSuccess(specEnv(spec(volume, [{ path: "busy", source: source("apps/billing/busy"), jsonKey: "v" }]), { ...podEnv(), ...fastRetries(), SECRET_MOUNT_RETRY_BASE_MS: "20", SECRET_MOUNT_RETRY_CAP_MS: "100" }));
+    const r = await expectSuccess(
+      specEnv(spec(volume, [{ path: "busy", source: source("apps/billing/busy"), jsonKey: "v" }]), {
+        ...podEnv(),
+        ...fastRetries(),
+        SECRET_MOUNT_RETRY_BASE_MS: "20",
+        SECRET_MOUNT_RETRY_CAP_MS: "100",
+      }),
+    );
     assert.equal(readVolumeFile(volume, "busy"), `b-${SECRET_MARKER}`);
-    assert.equal(r.logs.find((l) => l.event === "file-written")?.attempt, 7, "3 attempts allowed, throttling retried until it cleared");
-    assert.deepEqual(r.logs.filter((l) => l.event === "retrying").map((l) => l.causes), Array.from({ length: 6 }, () => ["throttled"]));
+    assert.equal(
+      r.logs.find((l) => l.event === "file-written")?.attempt,
+      7,
+      "3 attempts allowed, throttling retried until it cleared",
+    );
+    assert.deepEqual(
+      r.logs.filter((l) => l.event === "retrying").map((l) => l.causes),
+      Array.from({ length: 6 }, () => ["throttled"]),
+    );
   });
 
   it("refresh mode: a new KV version is swapped in, reusing the Vault token", async () => {
     vault.kv.set("apps/billing/rotating", { versions: { 1: { pw: `gen1-${SECRET_MARKER}` } } });
     const volume = tempDir("sm-vol-");
-    const env = specEnv(spec(volume, [{ path: "pw", source: source("apps/billing/rotating"), jsonKey: "pw" }], "refresh"), podEnv());
-    const rotate = () => vault.kv.set("apps/billing/rotating", { versions: { 1: { pw: `gen1-${SECRET_MARKER}` }, 2: { pw: `gen2-${SECRET_MARKER}` } } });
+    const env = specEnv(
+      spec(volume, [{ path: "pw", source: source("apps/billing/rotating"), jsonKey: "pw" }], "refresh"),
+      podEnv(),
+    );
+    const rotate = () =>
+      vault.kv.set("apps/billing/rotating", {
+        versions: { 1: { pw: `gen1-${SECRET_MARKER}` }, 2: { pw: `gen2-${SECRET_MARKER}` } },
+      });
     await expectRotationPickedUp(env, volume, "pw", rotate, `gen2-${SECRET_MARKER}`);
     assert.equal(vault.logins, 1, "one login served every refresh (its lease is long)");
   });
@@ -135,20 +180,32 @@ describe("runtime: vault-kv (Kubernetes auth + KV v2)", function () {
   it("reports a path outside the role's policy as access-denied", async () => {
     vault.kv.set("apps/payroll/db", { versions: { 1: { v: `p-${SECRET_MARKER}` } } });
     const volume = tempDir("sm-vol-");
-    await expectFileFailure(specEnv(spec(volume, [{ path: "p", source: source("apps/payroll/db") }]), podEnv()), volume, { file: "p", sourceType: "vault-kv", cause: "access-denied" });
+    await expectFileFailure(
+      specEnv(spec(volume, [{ path: "p", source: source("apps/payroll/db") }]), podEnv()),
+      volume,
+      { file: "p", sourceType: "vault-kv", cause: "access-denied" },
+    );
   });
 
   it("reports a deleted version as not-found", async () => {
     vault.kv.set("apps/billing/gone", { versions: { 1: { v: `x-${SECRET_MARKER}` }, 2: null } });
     const volume = tempDir("sm-vol-");
-    const line = await expectFileFailure(specEnv(spec(volume, [{ path: "g", source: source("apps/billing/gone") }]), podEnv()), volume, { file: "g", sourceType: "vault-kv", cause: "not-found" });
+    const line = await expectFileFailure(
+      specEnv(spec(volume, [{ path: "g", source: source("apps/billing/gone") }]), podEnv()),
+      volume,
+      { file: "g", sourceType: "vault-kv", cause: "not-found" },
+    );
     assert.match(String(line.message), /deleted/);
   });
 
   it("reports an unknown Kubernetes auth role as access-denied", async () => {
     vault.kv.set("apps/billing/db", { versions: { 1: { v: `v-${SECRET_MARKER}` } } });
     const volume = tempDir("sm-vol-");
-    const line = await expectFileFailure(specEnv(spec(volume, [{ path: "s", source: source("apps/billing/db", { role: "nobody" }) }]), podEnv()), volume, { file: "s", sourceType: "vault-kv", cause: "access-denied" });
+    const line = await expectFileFailure(
+      specEnv(spec(volume, [{ path: "s", source: source("apps/billing/db", { role: "nobody" }) }]), podEnv()),
+      volume,
+      { file: "s", sourceType: "vault-kv", cause: "access-denied" },
+    );
     assert.match(String(line.message), /invalid role name/);
     assert.equal(vault.reads, 0);
   });
@@ -158,14 +215,24 @@ describe("runtime: vault-kv (Kubernetes auth + KV v2)", function () {
     const other = path.join(tempDir("sm-vault-sa-"), "token");
     fs.writeFileSync(other, "eyJhbGciOiJSUzI1NiJ9.another-namespace-token.sig");
     const volume = tempDir("sm-vol-");
-    await expectFileFailure(specEnv(spec(volume, [{ path: "s", source: source("apps/billing/db") }]), { ...podEnv(), VAULT_K8S_TOKEN_FILE: other }), volume, { file: "s", sourceType: "vault-kv", cause: "access-denied" });
+    await expectFileFailure(
+      specEnv(spec(volume, [{ path: "s", source: source("apps/billing/db") }]), {
+        ...podEnv(),
+        VAULT_K8S_TOKEN_FILE: other,
+      }),
+      volume,
+      { file: "s", sourceType: "vault-kv", cause: "access-denied" },
+    );
   });
 
   it("refresh mode: the login token is renewed (renew-self) near the end of its lease, not a new login each lease", async () => {
     vault.kv.set("apps/billing/renewed", { versions: { 1: { pw: `r-${SECRET_MARKER}` } } });
     vault.leaseSeconds = 1; // renewed at 80%: about every 0.8 s
     const volume = tempDir("sm-vol-");
-    const env = specEnv(spec(volume, [{ path: "pw", source: source("apps/billing/renewed"), jsonKey: "pw" }], "refresh"), podEnv());
+    const env = specEnv(
+      spec(volume, [{ path: "pw", source: source("apps/billing/renewed"), jsonKey: "pw" }], "refresh"),
+      podEnv(),
+    );
     const fetcher = startFetch({ env: { ...env, SECRET_MOUNT_REFRESH_MS: "100" }, timeoutMs: 15_000 });
     try {
       await fetcher.waitForLog((l) => l.event === "set-written");
@@ -186,7 +253,10 @@ describe("runtime: vault-kv (Kubernetes auth + KV v2)", function () {
     vault.leaseSeconds = 1;
     vault.maxTtlSeconds = 2;
     const volume = tempDir("sm-vol-");
-    const env = specEnv(spec(volume, [{ path: "pw", source: source("apps/billing/capped"), jsonKey: "pw" }], "refresh"), podEnv());
+    const env = specEnv(
+      spec(volume, [{ path: "pw", source: source("apps/billing/capped"), jsonKey: "pw" }], "refresh"),
+      podEnv(),
+    );
     const fetcher = startFetch({ env: { ...env, SECRET_MOUNT_REFRESH_MS: "100" }, timeoutMs: 15_000 });
     try {
       await fetcher.waitForLog((l) => l.event === "set-written");
@@ -197,7 +267,10 @@ describe("runtime: vault-kv (Kubernetes auth + KV v2)", function () {
       assert.ok(!r.stdout.includes(SECRET_MARKER) && !r.stderr.includes(SECRET_MARKER), "no value in the log");
     }
     assert.ok(vault.renewals >= 1, `renewals: ${vault.renewals}`);
-    assert.ok(vault.logins >= 2, `logins: ${vault.logins}: past the max TTL the token cannot be renewed, so a new login`);
+    assert.ok(
+      vault.logins >= 2,
+      `logins: ${vault.logins}: past the max TTL the token cannot be renewed, so a new login`,
+    );
   });
 
   it("a rate limit quota's 429: waits at least the Retry-After Vault names (response headers on), plus a random share", async () => {
@@ -207,7 +280,10 @@ describe("runtime: vault-kv (Kubernetes auth + KV v2)", function () {
     vault.rateLimit = new RateLimit(2, 1000);
     vault.rateLimitHeaders = true;
     const volume = tempDir("sm-vol-");
-    const secrets = [{ path: "a", source: source("apps/billing/a"), jsonKey: "v" }, { path: "b", source: source("apps/billing/b"), jsonKey: "v" }];
+    const secrets = [
+      { path: "a", source: source("apps/billing/a"), jsonKey: "v" },
+      { path: "b", source: source("apps/billing/b"), jsonKey: "v" },
+    ];
     const r = await expectSuccess(specEnv(spec(volume, secrets), { ...podEnv(), ...fastRetries() }));
     assert.equal(readVolumeFile(volume, "b"), `b-${SECRET_MARKER}`);
     const retries = r.logs.filter((l) => l.event === "retrying");
@@ -215,11 +291,20 @@ describe("runtime: vault-kv (Kubernetes auth + KV v2)", function () {
     for (const x of retries) {
       assert.deepEqual(x.causes, ["throttled"]);
       // Retry-After is the bucket's reset as a whole-second date: at most a second away, never before now.
-      assert.ok(typeof x.retryAfterMs === "number" && x.retryAfterMs >= 0 && x.retryAfterMs <= 1000, `retryAfterMs ${String(x.retryAfterMs)}`);
-      assert.ok(Number(x.delayMs) >= Number(x.retryAfterMs), `waited ${String(x.delayMs)} ms, asked ${String(x.retryAfterMs)}`);
+      assert.ok(
+        typeof x.retryAfterMs === "number" && x.retryAfterMs >= 0 && x.retryAfterMs <= 1000,
+        `retryAfterMs ${String(x.retryAfterMs)}`,
+      );
+      assert.ok(
+        Number(x.delayMs) >= Number(x.retryAfterMs),
+        `waited ${String(x.delayMs)} ms, asked ${String(x.retryAfterMs)}`,
+      );
     }
     const refused = vault.rateLimit.log.findIndex((x) => !x.admitted);
-    assert.ok(vault.rateLimit.log[refused + 1].t - vault.rateLimit.log[refused].t >= Number(retries[0].retryAfterMs), "the retry came after the named wait");
+    assert.ok(
+      vault.rateLimit.log[refused + 1].t - vault.rateLimit.log[refused].t >= Number(retries[0].retryAfterMs),
+      "the retry came after the named wait",
+    );
   });
 
   it("a rate limit quota's 429 without response headers (Vault's default): retried on the backoff alone", async () => {
@@ -227,8 +312,18 @@ describe("runtime: vault-kv (Kubernetes auth + KV v2)", function () {
     vault.kv.set("apps/billing/b", { versions: { 1: { v: `b-${SECRET_MARKER}` } } });
     vault.rateLimit = new RateLimit(2, 1000);
     const volume = tempDir("sm-vol-");
-    const secrets = [{ path: "a", source: source("apps/billing/a"), jsonKey: "v" }, { path: "b", source: source("apps/billing/b"), jsonKey: "v" }];
-    const r = await expectSuccess(specEnv(spec(volume, secrets), { ...podEnv(), ...fastRetries(), SECRET_MOUNT_RETRY_BASE_MS: "200", SECRET_MOUNT_RETRY_CAP_MS: "400" }));
+    const secrets = [
+      { path: "a", source: source("apps/billing/a"), jsonKey: "v" },
+      { path: "b", source: source("apps/billing/b"), jsonKey: "v" },
+    ];
+    const r = await expectSuccess(
+      specEnv(spec(volume, secrets), {
+        ...podEnv(),
+        ...fastRetries(),
+        SECRET_MOUNT_RETRY_BASE_MS: "200",
+        SECRET_MOUNT_RETRY_CAP_MS: "400",
+      }),
+    );
     assert.equal(readVolumeFile(volume, "a"), `a-${SECRET_MARKER}`);
     const retries = r.logs.filter((l) => l.event === "retrying");
     assert.ok(retries.length >= 1);
@@ -239,12 +334,23 @@ describe("runtime: vault-kv (Kubernetes auth + KV v2)", function () {
     vault.kv.set("apps/billing/db", { versions: { 1: { v: `v-${SECRET_MARKER}` } } });
     vault.faults.set("login", { kind: "throttle" });
     const volume = tempDir("sm-vol-");
-    await expectFileFailure(specEnv(spec(volume, [{ path: "s", source: source("apps/billing/db") }]), { ...podEnv(), ...fastRetries("throttle") }), volume, { file: "s", sourceType: "vault-kv", cause: "throttled" });
+    await expectFileFailure(
+      specEnv(spec(volume, [{ path: "s", source: source("apps/billing/db") }]), {
+        ...podEnv(),
+        ...fastRetries("throttle"),
+      }),
+      volume,
+      { file: "s", sourceType: "vault-kv", cause: "throttled" },
+    );
   });
 
   it("reports a missing service account token file as identity-not-ready", async () => {
     const volume = tempDir("sm-vol-");
-    const env = specEnv(spec(volume, [{ path: "s", source: source("apps/billing/db") }]), { ...podEnv(), ...fastRetries(), VAULT_K8S_TOKEN_FILE: path.join(volume, "..", "no-such-token") });
+    const env = specEnv(spec(volume, [{ path: "s", source: source("apps/billing/db") }]), {
+      ...podEnv(),
+      ...fastRetries(),
+      VAULT_K8S_TOKEN_FILE: path.join(volume, "..", "no-such-token"),
+    });
     await expectFileFailure(env, volume, { file: "s", sourceType: "vault-kv", cause: "identity-not-ready" });
     assert.equal(vault.logins, 0);
   });
@@ -263,19 +369,38 @@ describe("runtime: vault-kv (Kubernetes auth + KV v2)", function () {
     it("is refused without insecureHttp: exit 2, one line naming the field and the fix, no login", async () => {
       const volume = tempDir("sm-vol-");
       const src = { type: "vault-kv", address: httpVault.address, role: "billing", path: "apps/db" };
-      const r = await runFetch({ env: specEnv(spec(volume, [{ path: "pw", source: src }]), { VAULT_K8S_TOKEN_FILE: saToken }) });
+      const r = await runFetch({
+        env: specEnv(spec(volume, [{ path: "pw", source: src }]), { VAULT_K8S_TOKEN_FILE: saToken }),
+      });
       assert.equal(r.code, 2, r.stderr);
       const errors = r.logs.filter((l) => l.level === "error");
       assert.equal(errors.length, 1, r.stderr);
-      assert.match(JSON.stringify(errors[0]), /files\[0\]\.source\.address.*plain http.*https:\/\/.*insecureHttp: true/);
+      assert.match(
+        JSON.stringify(errors[0]),
+        /files\[0\]\.source\.address.*plain http.*https:\/\/.*insecureHttp: true/,
+      );
       assert.equal(httpVault.logins, 0);
       assert.deepEqual(fs.readdirSync(volume), []);
     });
 
     it("works with insecureHttp: true and logs one vault-insecure-http warning at start", async () => {
       const volume = tempDir("sm-vol-");
-      const src = { type: "vault-kv", address: httpVault.address, role: "billing", path: "apps/db", insecureHttp: true };
-      const r = await expectSuccess(specEnv(spec(volume, [{ path: "pw", source: src, jsonKey: "password" }, { path: "again", source: { ...src }, jsonKey: "password" }]), { VAULT_K8S_TOKEN_FILE: saToken }));
+      const src = {
+        type: "vault-kv",
+        address: httpVault.address,
+        role: "billing",
+        path: "apps/db",
+        insecureHttp: true,
+      };
+      const r = await expectSuccess(
+        specEnv(
+          spec(volume, [
+            { path: "pw", source: src, jsonKey: "password" },
+            { path: "again", source: { ...src }, jsonKey: "password" },
+          ]),
+          { VAULT_K8S_TOKEN_FILE: saToken },
+        ),
+      );
       assert.equal(readVolumeFile(volume, "pw"), `http-${SECRET_MARKER}`);
       const warnings = r.logs.filter((l) => l.event === "vault-insecure-http");
       assert.equal(warnings.length, 1);
@@ -297,22 +422,49 @@ describe("runtime: vault-kv (Kubernetes auth + KV v2)", function () {
 
     it("trusts the CA in VAULT_CACERT and sends X-Vault-Namespace on login and read", async () => {
       const volume = tempDir("sm-vol-");
-      const src = { type: "vault-kv", address: tlsVault.address, role: "billing", path: "apps/db", namespace: "team-a" };
-      await expectSuccess(specEnv(spec(volume, [{ path: "pw", source: src, jsonKey: "password" }]), { ...podEnv(), VAULT_CACERT: pki.caFile }));
+      const src = {
+        type: "vault-kv",
+        address: tlsVault.address,
+        role: "billing",
+        path: "apps/db",
+        namespace: "team-a",
+      };
+      await expectSuccess(
+        specEnv(spec(volume, [{ path: "pw", source: src, jsonKey: "password" }]), {
+          ...podEnv(),
+          VAULT_CACERT: pki.caFile,
+        }),
+      );
       assert.equal(readVolumeFile(volume, "pw"), `ns-${SECRET_MARKER}`);
     });
 
     it("takes the namespace from VAULT_NAMESPACE when the source names none", async () => {
       const volume = tempDir("sm-vol-");
       const src = { type: "vault-kv", address: tlsVault.address, role: "billing", path: "apps/db" };
-      await expectSuccess(specEnv(spec(volume, [{ path: "pw", source: src, jsonKey: "password" }]), { ...podEnv(), VAULT_CACERT: pki.caFile, VAULT_NAMESPACE: "team-a" }));
+      await expectSuccess(
+        specEnv(spec(volume, [{ path: "pw", source: src, jsonKey: "password" }]), {
+          ...podEnv(),
+          VAULT_CACERT: pki.caFile,
+          VAULT_NAMESPACE: "team-a",
+        }),
+      );
       assert.equal(readVolumeFile(volume, "pw"), `ns-${SECRET_MARKER}`);
     });
 
     it("refuses a certificate it cannot verify, saying how to fix it", async () => {
       const volume = tempDir("sm-vol-");
-      const src = { type: "vault-kv", address: tlsVault.address, role: "billing", path: "apps/db", namespace: "team-a" };
-      const line = await expectFileFailure(specEnv(spec(volume, [{ path: "pw", source: src }]), { VAULT_K8S_TOKEN_FILE: saToken, ...fastRetries() }), volume, { file: "pw", sourceType: "vault-kv", cause: "unavailable" });
+      const src = {
+        type: "vault-kv",
+        address: tlsVault.address,
+        role: "billing",
+        path: "apps/db",
+        namespace: "team-a",
+      };
+      const line = await expectFileFailure(
+        specEnv(spec(volume, [{ path: "pw", source: src }]), { VAULT_K8S_TOKEN_FILE: saToken, ...fastRetries() }),
+        volume,
+        { file: "pw", sourceType: "vault-kv", cause: "unavailable" },
+      );
       assert.match(String(line.message), /VAULT_CACERT/);
     });
   });

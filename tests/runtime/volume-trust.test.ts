@@ -21,7 +21,12 @@ describe("runtime: a planted ..data", () => {
     const vol = path.join(base, "vol");
     fs.mkdirSync(vol);
     fs.symlinkSync("../victim", path.join(vol, "..data"));
-    const spec = { version: 1, dir: vol, mode: "init", files: [{ path: "inner", source: { type: "aws-secretsmanager", secretId: "trust/db", region: REGION } }] };
+    const spec = {
+      version: 1,
+      dir: vol,
+      mode: "init",
+      files: [{ path: "inner", source: { type: "aws-secretsmanager", secretId: "trust/db", region: REGION } }],
+    };
     const r = await runFetch({ env: specEnv(spec, aws.podIdentityEnv(tempDir())) });
     assert.equal(r.code, 3, r.stderr);
     const failed = r.logs.filter((l) => l.event === "write-failed");

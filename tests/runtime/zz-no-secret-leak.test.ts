@@ -7,7 +7,10 @@ import { capturedOutputs, SECRET_MARKER } from "./harness";
 
 describe("runtime: no secret value in any output", () => {
   it(`no captured stdout, stderr or log line contains the marker "${SECRET_MARKER}"`, () => {
-    assert.ok(capturedOutputs.length > 0, "no fetch output was captured: run this file with the runtime suite (npm test)");
+    assert.ok(
+      capturedOutputs.length > 0,
+      "no fetch output was captured: run this file with the runtime suite (npm test)",
+    );
     const leaks = capturedOutputs.filter((o) => o.text.includes(SECRET_MARKER)).map((o) => o.label);
     assert.deepEqual(leaks, [], `marker found in: ${leaks.join(", ")}`);
   });

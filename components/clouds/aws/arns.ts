@@ -17,15 +17,24 @@ const CREATED_NAME_CHARS = "A-Za-z0-9/_+=.@-";
  */
 const ISSUED_NAME_CHARS = "A-Za-z0-9/_+=.@!-";
 /** `arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<6 random characters>`. */
-export const SECRET_ARN = new RegExp(`^arn:(${PARTITION}):secretsmanager:(${REGION}):(${ACCOUNT}):secret:([${ISSUED_NAME_CHARS}]{1,512})-([A-Za-z0-9]{6})$`);
-export const PARAMETER_ARN = new RegExp(`^arn:(${PARTITION}):ssm:(${REGION}):(${ACCOUNT}):parameter/([A-Za-z0-9_.\\-/]{1,1011})$`);
-export const KMS_KEY_ARN = new RegExp(`^arn:(${PARTITION}):kms:(${REGION}):(${ACCOUNT}):key/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$`);
-export const IAM_POLICY_ARN = new RegExp(`^arn:(${PARTITION}):iam::(${ACCOUNT}|aws):policy/(?:[\\w+=,.@-]+/)*[\\w+=,.@-]{1,128}$`);
+export const SECRET_ARN = new RegExp(
+  `^arn:(${PARTITION}):secretsmanager:(${REGION}):(${ACCOUNT}):secret:([${ISSUED_NAME_CHARS}]{1,512})-([A-Za-z0-9]{6})$`,
+);
+export const PARAMETER_ARN = new RegExp(
+  `^arn:(${PARTITION}):ssm:(${REGION}):(${ACCOUNT}):parameter/([A-Za-z0-9_.\\-/]{1,1011})$`,
+);
+export const KMS_KEY_ARN = new RegExp(
+  `^arn:(${PARTITION}):kms:(${REGION}):(${ACCOUNT}):key/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$`,
+);
+export const IAM_POLICY_ARN = new RegExp(
+  `^arn:(${PARTITION}):iam::(${ACCOUNT}|aws):policy/(?:[\\w+=,.@-]+/)*[\\w+=,.@-]{1,128}$`,
+);
 /**
  * An IAM OIDC provider's host and optional path, as IAM names the provider: the issuer URL without
  * `https://`, no query, no trailing "/" (e.g. `oidc.eks.eu-west-1.amazonaws.com/id/<ID>`).
  */
-export const OIDC_HOST_PATH = "(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\\.)+[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?::\\d{1,5})?(?:/[A-Za-z0-9._~%+=,@-]+)*";
+export const OIDC_HOST_PATH =
+  "(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\\.)+[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?::\\d{1,5})?(?:/[A-Za-z0-9._~%+=,@-]+)*";
 /** `arn:<partition>:iam::<account>:oidc-provider/<host>[/<path>]`: partition, account, host/path. */
 export const OIDC_PROVIDER_ARN = new RegExp(`^arn:(${PARTITION}):iam::(${ACCOUNT}):oidc-provider/(${OIDC_HOST_PATH})$`);
 /** A secret name this component may create. */
@@ -94,14 +103,16 @@ export function storeArnProblem(arn: string, store: "secrets-manager" | "ssm-par
   if (store === "secrets-manager") {
     if (SECRET_ARN.test(arn)) return undefined;
     // Only an ARN given as an Output reaches here with another store's ARN: a plain one sets the store.
-    if (LOOSE_PARAMETER_ARN.test(arn)) return `"${arn}" is an SSM parameter ARN; an existing.arn given as an Output is read as a Secrets Manager secret unless aws.store says otherwise: set aws.store: "ssm-parameter"`;
+    if (LOOSE_PARAMETER_ARN.test(arn))
+      return `"${arn}" is an SSM parameter ARN; an existing.arn given as an Output is read as a Secrets Manager secret unless aws.store says otherwise: set aws.store: "ssm-parameter"`;
     if (PARTIAL_SECRET_ARN.test(arn) && shapeProblem(arn) === undefined) {
       return `"${arn}" is a partial ARN (it lacks the "-" and 6 random characters AWS appends), which IAM cannot grant exactly; give the full ARN (aws secretsmanager describe-secret --secret-id <name> --query ARN), or give existing.name, which grants "<name>-??????"`;
     }
     return `"${arn}" is not a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<12-digit account>:secret:<name>-<6 characters>)${shapeHint(arn)}`;
   }
   if (PARAMETER_ARN.test(arn)) return undefined;
-  if (LOOSE_SECRET_ARN.test(arn)) return `"${arn}" is a Secrets Manager secret ARN, but aws.store is "ssm-parameter"; remove aws.store (the ARN says which store)`;
+  if (LOOSE_SECRET_ARN.test(arn))
+    return `"${arn}" is a Secrets Manager secret ARN, but aws.store is "ssm-parameter"; remove aws.store (the ARN says which store)`;
   return `"${arn}" is not an SSM parameter ARN (arn:aws:ssm:<region>:<12-digit account>:parameter/<name>)${shapeHint(arn)}`;
 }
 
@@ -110,7 +121,8 @@ export function kmsKeyArnProblem(arn: string): string | undefined {
   const wildcard = wildcardProblem(arn);
   if (wildcard) return wildcard;
   if (KMS_KEY_ARN.test(arn)) return undefined;
-  if (/:alias\//.test(arn) || arn.startsWith("alias/")) return `"${arn}" is a KMS alias; IAM policies cannot grant by alias, so give the key's ARN (arn:aws:kms:<region>:<account>:key/<key id>)`;
+  if (/:alias\//.test(arn) || arn.startsWith("alias/"))
+    return `"${arn}" is a KMS alias; IAM policies cannot grant by alias, so give the key's ARN (arn:aws:kms:<region>:<account>:key/<key id>)`;
   return `"${arn}" is not a KMS key ARN (arn:aws:kms:<region>:<12-digit account>:key/<key id>); IAM policies cannot grant by alias, so give the key's ARN${shapeHint(arn)}`;
 }
 
@@ -125,9 +137,12 @@ export function policyArnProblem(arn: string): string | undefined {
 function shapeProblem(arn: string): string | undefined {
   const [prefix, partition, , region, account] = arn.split(":");
   if (prefix !== "arn") return undefined;
-  if (partition !== undefined && !new RegExp(`^(${PARTITION})$`).test(partition)) return `"${partition}" is not an AWS partition (${PARTITION.split("|").join(", ")})`;
-  if (region !== undefined && region !== "" && !new RegExp(`^${REGION}$`).test(region)) return `"${region}" is not a region such as "eu-west-1"`;
-  if (account !== undefined && account !== "" && account !== "aws" && !new RegExp(`^${ACCOUNT}$`).test(account)) return `"${account}" is not a 12-digit account id`;
+  if (partition !== undefined && !new RegExp(`^(${PARTITION})$`).test(partition))
+    return `"${partition}" is not an AWS partition (${PARTITION.split("|").join(", ")})`;
+  if (region !== undefined && region !== "" && !new RegExp(`^${REGION}$`).test(region))
+    return `"${region}" is not a region such as "eu-west-1"`;
+  if (account !== undefined && account !== "" && account !== "aws" && !new RegExp(`^${ACCOUNT}$`).test(account))
+    return `"${account}" is not a 12-digit account id`;
   return undefined;
 }
 

@@ -1,4 +1,12 @@
-import { fact, jsonFile, policyDocument, statementFacts, type Describer, type ResourceIndex, type Subject } from "../../review/describe";
+import {
+  fact,
+  jsonFile,
+  policyDocument,
+  statementFacts,
+  type Describer,
+  type ResourceIndex,
+  type Subject,
+} from "../../review/describe";
 
 const ROLE = "aws:iam/role:Role";
 const ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
@@ -18,7 +26,10 @@ function roleNamed(ref: unknown, index: ResourceIndex): Subject | undefined {
 function role(s: Subject, index: ResourceIndex) {
   const i = s.inputs;
   const trust = policyDocument(i.assumeRolePolicy);
-  const managed = index.ofType(ATTACHMENT).filter((a) => roleNamed(a.inputs.role, index) === s).map((a) => String(a.inputs.policyArn));
+  const managed = index
+    .ofType(ATTACHMENT)
+    .filter((a) => roleNamed(a.inputs.role, index) === s)
+    .map((a) => String(a.inputs.policyArn));
   return {
     facts: [
       fact("role name", i.name ?? GENERATED_NAME),
@@ -27,7 +38,9 @@ function role(s: Subject, index: ResourceIndex) {
       ...(managed.length ? [fact("managed policies", ...managed)] : []),
       ...statementFacts(trust, "trust"),
     ],
-    files: trust ? [jsonFile(`iam/${s.name}.trust-policy.json`, trust, "who may assume the role (its trust policy)")] : [],
+    files: trust
+      ? [jsonFile(`iam/${s.name}.trust-policy.json`, trust, "who may assume the role (its trust policy)")]
+      : [],
   };
 }
 
@@ -35,7 +48,15 @@ function inlinePolicy(s: Subject) {
   const policy = policyDocument(s.inputs.policy);
   return {
     facts: [fact("inline policy of", String(s.inputs.role)), ...statementFacts(policy, "grant")],
-    files: policy ? [jsonFile(`iam/${s.name}.permission-policy.json`, policy, "what the role may do (its inline permission policy)")] : [],
+    files: policy
+      ? [
+          jsonFile(
+            `iam/${s.name}.permission-policy.json`,
+            policy,
+            "what the role may do (its inline permission policy)",
+          ),
+        ]
+      : [],
   };
 }
 
@@ -49,7 +70,12 @@ function managedPolicy(s: Subject, index: ResourceIndex) {
   return {
     facts: [
       fact("managed policy", s.inputs.name ?? GENERATED_NAME),
-      fact("attached to", ...(roles.length ? roles.map((r) => `role ${r}`) : ["NO ROLE of this program (no RolePolicyAttachment names it)"])),
+      fact(
+        "attached to",
+        ...(roles.length
+          ? roles.map((r) => `role ${r}`)
+          : ["NO ROLE of this program (no RolePolicyAttachment names it)"]),
+      ),
       ...statementFacts(policy, "grant"),
     ],
     files: policy ? [jsonFile(`iam/${s.name}.permission-policy.json`, policy, about)] : [],
@@ -75,12 +101,21 @@ export const AWS_DESCRIBERS: Record<string, Describer> = {
     facts: [
       named("parameter name", i.name),
       fact("type", `${i.type}${i.tier ? `, tier ${i.tier}` : ""}`),
-      fact("KMS key", i.keyId ?? (i.type === "SecureString" ? "alias/aws/ssm (the AWS-managed key)" : "none (not encrypted)")),
+      fact(
+        "KMS key",
+        i.keyId ?? (i.type === "SecureString" ? "alias/aws/ssm (the AWS-managed key)" : "none (not encrypted)"),
+      ),
       fact("value", "withheld"),
     ],
   }),
-  "aws:secretsmanager/secretVersion:SecretVersion": ({ inputs: i }) => ({ facts: [named("version of", i.secretId), fact("value", "withheld")] }),
+  "aws:secretsmanager/secretVersion:SecretVersion": ({ inputs: i }) => ({
+    facts: [named("version of", i.secretId), fact("value", "withheld")],
+  }),
   "aws:eks/podIdentityAssociation:PodIdentityAssociation": ({ inputs: i }) => ({
-    facts: [named("cluster", i.clusterName), fact("service account", `${i.namespace}/${i.serviceAccount}`), named("role", i.roleArn)],
+    facts: [
+      named("cluster", i.clusterName),
+      fact("service account", `${i.namespace}/${i.serviceAccount}`),
+      named("role", i.roleArn),
+    ],
   }),
 };

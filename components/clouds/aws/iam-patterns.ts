@@ -22,7 +22,17 @@ const WILDCARD = /[*?]/;
  * `s3:` is S3 with empty region and account segments (buckets and objects). From the Service
  * Authorization Reference's ARN formats (tests/components/iam-patterns.test.ts checks every one).
  */
-const NAME_FIRST = new Set(["s3:", "sns", "sqs", "codecommit", "codepipeline", "neptune-db", "mediaconnect", "mgh", "eventsbilltoaws"]);
+const NAME_FIRST = new Set([
+  "s3:",
+  "sns",
+  "sqs",
+  "codecommit",
+  "codepipeline",
+  "neptune-db",
+  "mediaconnect",
+  "mgh",
+  "eventsbilltoaws",
+]);
 
 /**
  * Resource types whose prefix spans more than one token (`loadbalancer/app/`), and the types of the
@@ -37,19 +47,55 @@ const TYPE_PREFIXES: { [service: string]: string[] } = {
   clouddirectory: ["schema/development/", "schema/published/"],
   cloudformation: ["type/hook/", "type/resource/"],
   codepipeline: ["actiontype:", "webhook:"],
-  elasticloadbalancing: ["listener-rule/app/", "listener-rule/net/", "listener/app/", "listener/gwy/", "listener/net/", "loadbalancer/app/", "loadbalancer/gwy/", "loadbalancer/net/"],
+  elasticloadbalancing: [
+    "listener-rule/app/",
+    "listener-rule/net/",
+    "listener/app/",
+    "listener/gwy/",
+    "listener/net/",
+    "loadbalancer/app/",
+    "loadbalancer/gwy/",
+    "loadbalancer/net/",
+  ],
   greengrass: [
-    "greengrass/bulk/deployments/", "greengrass/definition/connectors/", "greengrass/definition/cores/", "greengrass/definition/devices/",
-    "greengrass/definition/functions/", "greengrass/definition/loggers/", "greengrass/definition/resources/", "greengrass/definition/subscriptions/",
-    "greengrass/groups/", "greengrass/things/",
+    "greengrass/bulk/deployments/",
+    "greengrass/definition/connectors/",
+    "greengrass/definition/cores/",
+    "greengrass/definition/devices/",
+    "greengrass/definition/functions/",
+    "greengrass/definition/loggers/",
+    "greengrass/definition/resources/",
+    "greengrass/definition/subscriptions/",
+    "greengrass/groups/",
+    "greengrass/things/",
   ],
   guardduty: ["detection-rule/custom/"],
   healthlake: ["datastore/fhir/"],
   honeycode: ["screen-automation:workbook/", "screen:workbook/", "table:workbook/", "workbook:workbook/"],
-  mediaconnect: ["bridge:", "entitlement:", "flow:", "gateway:", "output:", "reservation:", "routerInput:", "routerNetworkInterface:", "routerOutput:", "source:"],
+  mediaconnect: [
+    "bridge:",
+    "entitlement:",
+    "flow:",
+    "gateway:",
+    "output:",
+    "reservation:",
+    "routerInput:",
+    "routerNetworkInterface:",
+    "routerOutput:",
+    "source:",
+  ],
   mgh: ["automation-run/", "automation-unit/", "progressUpdateStream/"],
   notifications: ["managed-notification-configuration/category/"],
-  organizations: ["account/o-", "handshake/o-", "organization/o-", "ou/o-", "policy/o-", "resourcepolicy/o-", "root/o-", "transfer/o-"],
+  organizations: [
+    "account/o-",
+    "handshake/o-",
+    "organization/o-",
+    "ou/o-",
+    "policy/o-",
+    "resourcepolicy/o-",
+    "root/o-",
+    "transfer/o-",
+  ],
   s3: ["access-grants/default/grant/", "access-grants/default/location/", "async-request/mrap/"],
 };
 
@@ -59,8 +105,10 @@ export function everyActionProblem(action: string): string | undefined {
   const name = colon < 0 ? action : action.slice(colon + 1);
   if (!/^[*?]+$/.test(name)) return undefined;
   const whose = colon < 0 ? "every service" : action.slice(0, colon);
-  return `"${action}" matches every action of ${whose} (IAM reads "*" and "?" anywhere in an action; ` +
-    "a wildcard may stand for part of an action's name, as in s3:Get*, not for all of it); list the actions the workload calls (e.g. s3:GetObject)";
+  return (
+    `"${action}" matches every action of ${whose} (IAM reads "*" and "?" anywhere in an action; ` +
+    "a wildcard may stand for part of an action's name, as in s3:Get*, not for all of it); list the actions the workload calls (e.g. s3:GetObject)"
+  );
 }
 
 /**
@@ -79,12 +127,15 @@ export function everyResourceProblem(arn: string): string | undefined {
   if (first < 0) return undefined;
   const literal = resource.slice(0, first).replace(/^[/:]+/, "");
   const key = region === "" && account === "" ? `${service}:` : service;
-  const reachesName = literal !== ""
-    && !(TYPE_PREFIXES[key] ?? []).some((type) => type.startsWith(literal))
-    && (NAME_FIRST.has(key) || /^[^/:]+[/:]+[^/:]/.test(literal));
+  const reachesName =
+    literal !== "" &&
+    !(TYPE_PREFIXES[key] ?? []).some((type) => type.startsWith(literal)) &&
+    (NAME_FIRST.has(key) || /^[^/:]+[/:]+[^/:]/.test(literal));
   if (reachesName) return undefined;
   const start = literal === "" ? "" : ` whose resource starts "${literal}"`;
-  return `"${arn}" can match every ${service} resource${start}: IAM reads "*" and "?" anywhere, and nothing before the first one names ` +
+  return (
+    `"${arn}" can match every ${service} resource${start}: IAM reads "*" and "?" anywhere, and nothing before the first one names ` +
     "a resource (a wildcard may stand for the end of a name, as in arn:aws:s3:::reports/* or …:secret:prod/*); " +
-    "name the ones the workload uses, or set allowAnyResource: true";
+    "name the ones the workload uses, or set allowAnyResource: true"
+  );
 }

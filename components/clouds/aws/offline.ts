@@ -11,15 +11,26 @@ export const AWS_OFFLINE: OfflineProvider = {
     const named = (inputs.name as string | undefined) ?? autoName;
     switch (type) {
       case "aws:iam/role:Role":
-        return { arn: invent(`arn:${partition}:iam::${accountId}:role/${named}`, "ARN"), name: named === autoName ? invent(named, "name") : named };
+        return {
+          arn: invent(`arn:${partition}:iam::${accountId}:role/${named}`, "ARN"),
+          name: named === autoName ? invent(named, "name") : named,
+        };
       case "aws:iam/policy:Policy": {
         const policyName = named === autoName ? invent(named, "name") : named;
-        return { name: policyName, arn: invent(`arn:${partition}:iam::${accountId}:policy${(inputs.path as string | undefined) ?? "/"}${named}`, "ARN") };
+        return {
+          name: policyName,
+          arn: invent(
+            `arn:${partition}:iam::${accountId}:policy${(inputs.path as string | undefined) ?? "/"}${named}`,
+            "ARN",
+          ),
+        };
       }
       case "aws:secretsmanager/secret:Secret":
         return { arn: invent(`arn:${partition}:secretsmanager:${region}:${accountId}:secret:${named}-AbCdEf`, "ARN") };
       case "aws:ssm/parameter:Parameter":
-        return { arn: invent(`arn:${partition}:ssm:${region}:${accountId}:parameter/${named.replace(/^\/+/, "")}`, "ARN") };
+        return {
+          arn: invent(`arn:${partition}:ssm:${region}:${accountId}:parameter/${named.replace(/^\/+/, "")}`, "ARN"),
+        };
       default:
         return {};
     }
@@ -29,7 +40,12 @@ export const AWS_OFFLINE: OfflineProvider = {
       case "aws:index/getRegion:getRegion":
         return { id: region, name: region, region, description: region, endpoint: `ec2.${region}.${dnsSuffix}` };
       case "aws:index/getCallerIdentity:getCallerIdentity":
-        return { id: accountId, accountId, arn: `arn:${partition}:iam::${accountId}:user/offline`, userId: "AIDAOFFLINE" };
+        return {
+          id: accountId,
+          accountId,
+          arn: `arn:${partition}:iam::${accountId}:user/offline`,
+          userId: "AIDAOFFLINE",
+        };
       case "aws:index/getPartition:getPartition":
         return { id: partition, partition, dnsSuffix, reverseDnsPrefix: dnsSuffix.split(".").reverse().join(".") };
       default:

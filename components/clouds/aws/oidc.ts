@@ -21,7 +21,7 @@ export interface IrsaIssuer {
 export function oidcProviderArnProblem(arn: string): string | undefined {
   if (OIDC_PROVIDER_ARN.test(arn)) return undefined;
   const scheme = /:oidc-provider\/[a-z]+:\/\//i.test(arn)
-    ? ": IAM names the provider by the issuer's host and path, without \"https://\""
+    ? ': IAM names the provider by the issuer\'s host and path, without "https://"'
     : "";
   return `"${arn}" is not an IAM OIDC provider ARN (arn:aws:iam::<12-digit account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<ID>)${scheme}`;
 }
@@ -54,8 +54,10 @@ export function oidcProviderArnOf(scope: Pick<Scope, "partition" | "accountId">,
 export function oidcPairProblem(arn: string, url: string, at: string): string | undefined {
   const fromArn = issuerOfProviderArn(arn);
   if (fromArn === issuerOfUrl(url)) return undefined;
-  return `"${url}" is not the issuer of ${at}oidcProviderArn "${arn}" (whose issuer is https://${fromArn}): ` +
-    "a trust naming both would admit no pod. Give the two values of one cluster, or give only one of them (the other is derived from it)";
+  return (
+    `"${url}" is not the issuer of ${at}oidcProviderArn "${arn}" (whose issuer is https://${fromArn}): ` +
+    "a trust naming both would admit no pod. Give the two values of one cluster, or give only one of them (the other is derived from it)"
+  );
 }
 
 /**
@@ -70,8 +72,10 @@ export function irsaIssuer(
 ): IrsaIssuer {
   const arn = given.oidcProviderArn ?? undefined;
   const url = given.oidcIssuerUrl ?? undefined;
-  if (arn !== undefined && typeof arn !== "string") fail(`${at}oidcProviderArn`, `is ${JSON.stringify(arn)}, not a string`);
-  if (url !== undefined && typeof url !== "string") fail(`${at}oidcIssuerUrl`, `is ${JSON.stringify(url)}, not a string`);
+  if (arn !== undefined && typeof arn !== "string")
+    fail(`${at}oidcProviderArn`, `is ${JSON.stringify(arn)}, not a string`);
+  if (url !== undefined && typeof url !== "string")
+    fail(`${at}oidcIssuerUrl`, `is ${JSON.stringify(url)}, not a string`);
   checkIrsaInputs(arn, url, at, fail);
   if (arn !== undefined) return { providerArn: arn, issuer: issuerOfProviderArn(arn) };
   const issuer = issuerOfUrl(url!);
@@ -83,11 +87,19 @@ export function irsaIssuer(
  * the pair naming one issuer. A value that is not a string yet (an Output) is checked when it
  * resolves: pass the values again then.
  */
-export function checkIrsaInputs(arn: unknown, url: unknown, at: string, fail: (field: string, problem: string) => never): void {
+export function checkIrsaInputs(
+  arn: unknown,
+  url: unknown,
+  at: string,
+  fail: (field: string, problem: string) => never,
+): void {
   if (arn == null && url == null) {
-    fail(`${at}oidcProviderArn`, `or ${at}oidcIssuerUrl is required for IRSA: pass the cluster's OIDC issuer URL ` +
-      "(aws eks describe-cluster --name <cluster> --query cluster.identity.oidc.issuer), or its IAM OIDC provider's ARN " +
-      "(e.g. cluster.core.oidcProvider.arn); either gives the other. Or set identity: \"pod-identity\" with clusterName");
+    fail(
+      `${at}oidcProviderArn`,
+      `or ${at}oidcIssuerUrl is required for IRSA: pass the cluster's OIDC issuer URL ` +
+        "(aws eks describe-cluster --name <cluster> --query cluster.identity.oidc.issuer), or its IAM OIDC provider's ARN " +
+        '(e.g. cluster.core.oidcProvider.arn); either gives the other. Or set identity: "pod-identity" with clusterName',
+    );
   }
   if (arn != null && typeof arn !== "object") {
     const problem = typeof arn === "string" ? oidcProviderArnProblem(arn) : `is ${JSON.stringify(arn)}, not a string`;

@@ -45,14 +45,29 @@ export function readPolicy(grants: ReadGrants): PolicyDocument {
   const statements: PolicyStatement[] = [];
   const secrets = uniqSorted(grants.secretArns);
   if (secrets.length) {
-    statements.push({ Sid: "ReadDeclaredSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secrets });
+    statements.push({
+      Sid: "ReadDeclaredSecrets",
+      Effect: "Allow",
+      Action: "secretsmanager:GetSecretValue",
+      Resource: secrets,
+    });
   }
   if (secrets.length > 0 && (grants.batch ?? secrets.length > 1)) {
-    statements.push({ Sid: "BatchReadDeclaredSecrets", Effect: "Allow", Action: "secretsmanager:BatchGetSecretValue", Resource: "*" });
+    statements.push({
+      Sid: "BatchReadDeclaredSecrets",
+      Effect: "Allow",
+      Action: "secretsmanager:BatchGetSecretValue",
+      Resource: "*",
+    });
   }
   const parameters = uniqSorted(grants.parameterArns);
   if (parameters.length) {
-    statements.push({ Sid: "ReadDeclaredParameters", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:GetParameters"], Resource: parameters });
+    statements.push({
+      Sid: "ReadDeclaredParameters",
+      Effect: "Allow",
+      Action: ["ssm:GetParameter", "ssm:GetParameters"],
+      Resource: parameters,
+    });
   }
   const byKey = new Map<string, Set<string>>();
   for (const g of grants.kms) {
@@ -78,22 +93,29 @@ export function readPolicy(grants: ReadGrants): PolicyDocument {
  * only with the STS audience. `issuer` is the issuer's host and path (`oidc.eks.<region>.amazonaws.com/id/<ID>`),
  * the one `oidcProviderArn` names.
  */
-export function irsaTrustPolicy(p: { oidcProviderArn: string; issuer: string; namespace: string; serviceAccountName: string }): PolicyDocument {
+export function irsaTrustPolicy(p: {
+  oidcProviderArn: string;
+  issuer: string;
+  namespace: string;
+  serviceAccountName: string;
+}): PolicyDocument {
   const issuer = p.issuer;
   return {
     Version: "2012-10-17",
-    Statement: [{
-      Sid: "ServiceAccountWebIdentity",
-      Effect: "Allow",
-      Principal: { Federated: p.oidcProviderArn },
-      Action: "sts:AssumeRoleWithWebIdentity",
-      Condition: {
-        StringEquals: {
-          [`${issuer}:sub`]: `system:serviceaccount:${p.namespace}:${p.serviceAccountName}`,
-          [`${issuer}:aud`]: "sts.amazonaws.com",
+    Statement: [
+      {
+        Sid: "ServiceAccountWebIdentity",
+        Effect: "Allow",
+        Principal: { Federated: p.oidcProviderArn },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: {
+          StringEquals: {
+            [`${issuer}:sub`]: `system:serviceaccount:${p.namespace}:${p.serviceAccountName}`,
+            [`${issuer}:aud`]: "sts.amazonaws.com",
+          },
         },
       },
-    }],
+    ],
   };
 }
 
@@ -103,22 +125,29 @@ export function irsaTrustPolicy(p: { oidcProviderArn: string; issuer: string; na
  * this account, cluster, namespace and service account. The cluster is pinned by its ARN
  * (`eks-cluster-arn`): a cluster name is unique only within one account and region.
  */
-export function podIdentityTrustPolicy(p: { accountId: string; clusterArn: string; namespace: string; serviceAccountName: string }): PolicyDocument {
+export function podIdentityTrustPolicy(p: {
+  accountId: string;
+  clusterArn: string;
+  namespace: string;
+  serviceAccountName: string;
+}): PolicyDocument {
   return {
     Version: "2012-10-17",
-    Statement: [{
-      Sid: "EksPodIdentityForServiceAccount",
-      Effect: "Allow",
-      Principal: { Service: "pods.eks.amazonaws.com" },
-      Action: ["sts:AssumeRole", "sts:TagSession"],
-      Condition: {
-        StringEquals: {
-          "aws:SourceAccount": p.accountId,
-          "aws:RequestTag/eks-cluster-arn": p.clusterArn,
-          "aws:RequestTag/kubernetes-namespace": p.namespace,
-          "aws:RequestTag/kubernetes-service-account": p.serviceAccountName,
+    Statement: [
+      {
+        Sid: "EksPodIdentityForServiceAccount",
+        Effect: "Allow",
+        Principal: { Service: "pods.eks.amazonaws.com" },
+        Action: ["sts:AssumeRole", "sts:TagSession"],
+        Condition: {
+          StringEquals: {
+            "aws:SourceAccount": p.accountId,
+            "aws:RequestTag/eks-cluster-arn": p.clusterArn,
+            "aws:RequestTag/kubernetes-namespace": p.namespace,
+            "aws:RequestTag/kubernetes-service-account": p.serviceAccountName,
+          },
         },
       },
-    }],
+    ],
   };
 }

@@ -57,14 +57,20 @@ export interface PolicyLayout {
 export function layoutPolicies(items: GrantItem[], limits: IamLimits = IAM_LIMITS): PolicyLayout {
   const batch = items.filter((i) => i.store === "secrets-manager").length > 1;
   const totalSize = policySize(policyFor(items));
-  if (totalSize <= limits.inlinePerRole) return { managed: false, groups: [items.map((_, i) => i)], sizes: [totalSize], totalSize };
+  if (totalSize <= limits.inlinePerRole)
+    return { managed: false, groups: [items.map((_, i) => i)], sizes: [totalSize], totalSize };
   const groups: number[][] = [];
   const sizes: number[] = [];
   let current: number[] = [];
   let currentSize = 0;
   items.forEach((_, i) => {
     const next = [...current, i];
-    const size = policySize(policyFor(next.map((j) => items[j]), batch));
+    const size = policySize(
+      policyFor(
+        next.map((j) => items[j]),
+        batch,
+      ),
+    );
     if (size <= limits.managedPolicy || current.length === 0) {
       current = next;
       currentSize = size;
@@ -83,15 +89,21 @@ export function layoutPolicies(items: GrantItem[], limits: IamLimits = IAM_LIMIT
 }
 
 /** Why a layout cannot be attached to one role, or undefined. */
-export function layoutProblem(layout: PolicyLayout, secretCount: number, limits: IamLimits = IAM_LIMITS): string | undefined {
+export function layoutProblem(
+  layout: PolicyLayout,
+  secretCount: number,
+  limits: IamLimits = IAM_LIMITS,
+): string | undefined {
   const tooBig = layout.sizes.findIndex((s) => s > (layout.managed ? limits.managedPolicy : limits.inlinePerRole));
   if (tooBig >= 0) {
     return `one secret's grant alone needs ${layout.sizes[tooBig]} characters, over IAM's ${limits.managedPolicy} per managed policy; shorten its name`;
   }
   if (layout.groups.length > limits.managedPerRole) {
-    return `${secretCount} secrets need a read policy of about ${layout.totalSize} characters: ${layout.groups.length} managed policies of at most ${limits.managedPolicy} characters, `
-      + `over the ${limits.managedPerRole} IAM attaches to one role by default (inline policies: ${limits.inlinePerRole} characters per role). `
-      + `Split the secrets across several workloads, or store related values as JSON keys of one secret and fan them out with files[].jsonKey`;
+    return (
+      `${secretCount} secrets need a read policy of about ${layout.totalSize} characters: ${layout.groups.length} managed policies of at most ${limits.managedPolicy} characters, ` +
+      `over the ${limits.managedPerRole} IAM attaches to one role by default (inline policies: ${limits.inlinePerRole} characters per role). ` +
+      `Split the secrets across several workloads, or store related values as JSON keys of one secret and fan them out with files[].jsonKey`
+    );
   }
   return undefined;
 }

@@ -21,25 +21,48 @@ export function attachReadPolicies(
   const opts = { parent };
   const ready: pulumi.Resource[] = [];
   // Sized at preview with upper-bound ARNs; only an ARN given as an Output can still outgrow it.
-  const fitted = (group: number[], limit: number, doc: string) => grants.apply((items) => {
-    const batch = items.filter((i) => i.store === "secrets-manager").length > 1;
-    const policy = layout.managed ? policyFor(group.map((i) => items[i]), batch) : policyFor(items);
-    const size = policySize(policy);
-    if (size > limit) {
-      throw new DeclarationError("secrets", `${doc} needs ${size} characters, over IAM's ${limit}: an ARN given as an Output is longer than the ${secretCount} secrets were sized for at preview; give it as a plain string`, name);
-    }
-    return JSON.stringify(policy, null, 2);
-  });
+  const fitted = (group: number[], limit: number, doc: string) =>
+    grants.apply((items) => {
+      const batch = items.filter((i) => i.store === "secrets-manager").length > 1;
+      const policy = layout.managed
+        ? policyFor(
+            group.map((i) => items[i]),
+            batch,
+          )
+        : policyFor(items);
+      const size = policySize(policy);
+      if (size > limit) {
+        throw new DeclarationError(
+          "secrets",
+          `${doc} needs ${size} characters, over IAM's ${limit}: an ARN given as an Output is longer than the ${secretCount} secrets were sized for at preview; give it as a plain string`,
+          name,
+        );
+      }
+      return JSON.stringify(policy, null, 2);
+    });
   if (!layout.managed) {
-    ready.push(new iam.RolePolicy(`${name}-read`, { role: role.id, policy: fitted(layout.groups[0], IAM_LIMITS.inlinePerRole, "the role's inline read policy") }, opts));
+    ready.push(
+      new iam.RolePolicy(
+        `${name}-read`,
+        { role: role.id, policy: fitted(layout.groups[0], IAM_LIMITS.inlinePerRole, "the role's inline read policy") },
+        opts,
+      ),
+    );
   } else {
     layout.groups.forEach((group, j) => {
-      const policy = new iam.Policy(`${name}-read-${j}`, {
-        description: `secret-mount: reads secrets of ${what} (part ${j + 1} of ${layout.groups.length})`,
-        policy: fitted(group, IAM_LIMITS.managedPolicy, `read policy ${j + 1} of ${layout.groups.length}`),
-        tags,
-      }, opts);
-      ready.push(policy, new iam.RolePolicyAttachment(`${name}-read-${j}`, { role: role.name, policyArn: policy.arn }, opts));
+      const policy = new iam.Policy(
+        `${name}-read-${j}`,
+        {
+          description: `secret-mount: reads secrets of ${what} (part ${j + 1} of ${layout.groups.length})`,
+          policy: fitted(group, IAM_LIMITS.managedPolicy, `read policy ${j + 1} of ${layout.groups.length}`),
+          tags,
+        },
+        opts,
+      );
+      ready.push(
+        policy,
+        new iam.RolePolicyAttachment(`${name}-read-${j}`, { role: role.name, policyArn: policy.arn }, opts),
+      );
     });
   }
   return ready;

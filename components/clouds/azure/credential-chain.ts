@@ -48,10 +48,15 @@ export function credentialsOn(identityId: string): number {
  * Creates a credential on the identity after the ones this program declared before it that may be
  * on the same identity: on this id, or on any identity when `identityId` is undefined (an Output).
  */
-export function chainCredential(identityId: string | undefined, create: (after: pulumi.Resource[]) => pulumi.Resource): pulumi.Resource {
+export function chainCredential(
+  identityId: string | undefined,
+  create: (after: pulumi.Resource[]) => pulumi.Resource,
+): pulumi.Resource {
   const r = current();
   if (identityId === undefined) {
-    const after = [...[...r.chains.values()].map((c) => c.last), r.lastUnresolved].filter((x): x is pulumi.Resource => x !== undefined);
+    const after = [...[...r.chains.values()].map((c) => c.last), r.lastUnresolved].filter(
+      (x): x is pulumi.Resource => x !== undefined,
+    );
     return (r.lastUnresolved = create(after));
   }
   const chain = r.chains.get(keyOf(identityId)) ?? { count: 0 };

@@ -18,17 +18,31 @@ const VAULT_NAME = /^[A-Za-z](?!.*--)[A-Za-z0-9-]{1,22}[A-Za-z0-9]$/;
 const RESOURCE_GROUP = /^[-\w.()]{0,89}[-\w()]$/;
 const IDENTITY_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{2,127}$/;
 const GUID = "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}";
-const VAULT_ID = new RegExp(`^/subscriptions/(${GUID})/resourceGroups/([^/]+)/providers/Microsoft\\.KeyVault/vaults/([^/]+)$`, "i");
-const IDENTITY_ID = new RegExp(`^/subscriptions/(${GUID})/resourceGroups/([^/]+)/providers/Microsoft\\.ManagedIdentity/userAssignedIdentities/([^/]+)$`, "i");
+const VAULT_ID = new RegExp(
+  `^/subscriptions/(${GUID})/resourceGroups/([^/]+)/providers/Microsoft\\.KeyVault/vaults/([^/]+)$`,
+  "i",
+);
+const IDENTITY_ID = new RegExp(
+  `^/subscriptions/(${GUID})/resourceGroups/([^/]+)/providers/Microsoft\\.ManagedIdentity/userAssignedIdentities/([^/]+)$`,
+  "i",
+);
 
 export const keyVaultSecretNameProblem = (n: string) =>
-  SECRET_NAME.test(n) ? undefined : `"${n}" is not a Key Vault secret name: use 1-127 letters, digits and "-" (no "_", "/" or "."); set secrets[].azure.secretName to map it`;
+  SECRET_NAME.test(n)
+    ? undefined
+    : `"${n}" is not a Key Vault secret name: use 1-127 letters, digits and "-" (no "_", "/" or "."); set secrets[].azure.secretName to map it`;
 export const vaultNameProblem = (n: string) =>
-  VAULT_NAME.test(n) ? undefined : `"${n}" is not a Key Vault name: 3-24 letters, digits and single hyphens, starting with a letter and ending with a letter or digit`;
+  VAULT_NAME.test(n)
+    ? undefined
+    : `"${n}" is not a Key Vault name: 3-24 letters, digits and single hyphens, starting with a letter and ending with a letter or digit`;
 export const resourceGroupProblem = (n: string) =>
-  RESOURCE_GROUP.test(n) ? undefined : `"${n}" is not a resource group name: 1-90 letters, digits, _ - . ( ), not ending with "."`;
+  RESOURCE_GROUP.test(n)
+    ? undefined
+    : `"${n}" is not a resource group name: 1-90 letters, digits, _ - . ( ), not ending with "."`;
 export const identityNameProblem = (n: string) =>
-  IDENTITY_NAME.test(n) ? undefined : `"${n}" is not a managed identity name: 3-128 letters, digits, - and _, starting with a letter or digit`;
+  IDENTITY_NAME.test(n)
+    ? undefined
+    : `"${n}" is not a managed identity name: 3-128 letters, digits, - and _, starting with a letter or digit`;
 
 export interface ParsedId {
   subscriptionId: string;
@@ -49,7 +63,8 @@ export const vaultId = (subscriptionId: string, resourceGroupName: string, name:
 export const secretScope = (vault: string, secretName: string) => `${vault}/secrets/${secretName}`;
 export const roleDefinitionId = (subscriptionId: string, role = KEY_VAULT_SECRETS_USER) =>
   `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${role}`;
-export const subjectOf = (namespace: string, serviceAccountName: string) => `system:serviceaccount:${namespace}:${serviceAccountName}`;
+export const subjectOf = (namespace: string, serviceAccountName: string) =>
+  `system:serviceaccount:${namespace}:${serviceAccountName}`;
 
 const hex = (s: string, n: number) => createHash("sha256").update(s).digest("hex").slice(0, n);
 
@@ -79,4 +94,5 @@ export function credentialName(namespace: string, serviceAccountName: string): s
 }
 
 /** A new vault's default name: global, and retained after deletion, so derived from project, stack and component. */
-export const defaultVaultName = (project: string, stack: string, component: string) => `sm${hex(`${project}/${stack}/${component}`, 22)}`;
+export const defaultVaultName = (project: string, stack: string, component: string) =>
+  `sm${hex(`${project}/${stack}/${component}`, 22)}`;

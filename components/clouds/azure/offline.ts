@@ -17,7 +17,14 @@ export function azureState(type: string, name: string, inputs: Record<string, un
       const base = `https://${inputs.vaultName as string}.vault.azure.net/secrets/${inputs.secretName as string}`;
       const version = guid("version").replace(/-/g, "");
       const { contentType, attributes } = (inputs.properties ?? {}) as Record<string, unknown>;
-      return { properties: { ...(contentType !== undefined ? { contentType } : {}), ...(attributes !== undefined ? { attributes } : {}), secretUri: base, secretUriWithVersion: `${base}/${version}` } };
+      return {
+        properties: {
+          ...(contentType !== undefined ? { contentType } : {}),
+          ...(attributes !== undefined ? { attributes } : {}),
+          secretUri: base,
+          secretUriWithVersion: `${base}/${version}`,
+        },
+      };
     }
     default:
       return {};
@@ -26,5 +33,5 @@ export function azureState(type: string, name: string, inputs: Record<string, un
 
 /** The mocked Azure provider, as the offline engine reaches it (through the platform registry). */
 export const AZURE_OFFLINE: OfflineProvider = {
-  state: (type, name, inputs) => type.startsWith("azure-native:") ? azureState(type, name, inputs) : {},
+  state: (type, name, inputs) => (type.startsWith("azure-native:") ? azureState(type, name, inputs) : {}),
 };

@@ -15,9 +15,13 @@ export interface AzureNative {
 
 /** Loads them, or throws a DeclarationError saying which package to install. */
 export function azureNative(component = ""): AzureNative {
-  return loadOptionalPackage(AZURE_NATIVE, () => ({
-    authorization: require("@pulumi/azure-native/authorization") as typeof authorization,
-    keyvault: require("@pulumi/azure-native/keyvault") as typeof keyvault,
-    managedidentity: require("@pulumi/azure-native/managedidentity") as typeof managedidentity,
-  }), component);
+  return loadOptionalPackage(
+    AZURE_NATIVE,
+    () => ({
+      authorization: require("@pulumi/azure-native/authorization") as typeof authorization,
+      keyvault: require("@pulumi/azure-native/keyvault") as typeof keyvault,
+      managedidentity: require("@pulumi/azure-native/managedidentity") as typeof managedidentity,
+    }),
+    component,
+  );
 }

@@ -14,13 +14,26 @@ export interface IamMemberGrant {
  * a Google service account, `roles/iam.workloadIdentityUser` on that account for the Kubernetes
  * ServiceAccount only.
  */
-export function memberGrants(bindings: { resource: string; role: string }[], reader: string, impersonation?: { email: string; member: string }): IamMemberGrant[] {
+export function memberGrants(
+  bindings: { resource: string; role: string }[],
+  reader: string,
+  impersonation?: { email: string; member: string },
+): IamMemberGrant[] {
   const out = bindings.map(({ resource, role }) => ({ resource, role, member: reader }));
-  if (impersonation) out.push({ resource: impersonation.email, role: WORKLOAD_IDENTITY_USER_ROLE, member: impersonation.member });
+  if (impersonation)
+    out.push({ resource: impersonation.email, role: WORKLOAD_IDENTITY_USER_ROLE, member: impersonation.member });
   return out;
 }
 
 /** The grants of a GKE workload: the accessor role on each declared secret (see memberGrants). */
-export function iamMembers(secretNames: string[], reader: string, impersonation?: { email: string; member: string }): IamMemberGrant[] {
-  return memberGrants(secretNames.map((resource) => ({ resource, role: ACCESSOR_ROLE })), reader, impersonation);
+export function iamMembers(
+  secretNames: string[],
+  reader: string,
+  impersonation?: { email: string; member: string },
+): IamMemberGrant[] {
+  return memberGrants(
+    secretNames.map((resource) => ({ resource, role: ACCESSOR_ROLE })),
+    reader,
+    impersonation,
+  );
 }

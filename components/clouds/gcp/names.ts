@@ -13,7 +13,8 @@ export const ACCOUNT_ID = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
 export const SERVICE_ACCOUNT_EMAIL = /^[a-z][-a-z0-9]{4,28}[a-z0-9]@[a-z0-9.:-]+\.iam\.gserviceaccount\.com$/;
 /** A workload identity pool of GKE: `<project id>.svc.id.goog`. */
 export const WORKLOAD_POOL = /^([a-z][-a-z0-9]{4,28}[a-z0-9])\.svc\.id\.goog$/;
-const KMS_KEY = /^projects\/[^/]+\/locations\/([a-z0-9-]+)\/keyRings\/[A-Za-z0-9_-]{1,63}\/cryptoKeys\/[A-Za-z0-9_-]{1,63}$/;
+const KMS_KEY =
+  /^projects\/[^/]+\/locations\/([a-z0-9-]+)\/keyRings\/[A-Za-z0-9_-]{1,63}\/cryptoKeys\/[A-Za-z0-9_-]{1,63}$/;
 /** Secret Manager's largest payload. */
 export const SECRET_MANAGER_MAX_BYTES = 65536;
 
@@ -30,7 +31,9 @@ export interface SecretRef {
 
 /** `projects/<p>/secrets/<s>` or `projects/<p>/locations/<l>/secrets/<s>`. */
 export function secretName(r: SecretRef): string {
-  return r.location ? `projects/${r.project}/locations/${r.location}/secrets/${r.secretId}` : `projects/${r.project}/secrets/${r.secretId}`;
+  return r.location
+    ? `projects/${r.project}/locations/${r.location}/secrets/${r.secretId}`
+    : `projects/${r.project}/secrets/${r.secretId}`;
 }
 
 /** The version name the FetchSpec carries: always explicit, `latest` included. */
@@ -55,8 +58,10 @@ export function parseExistingSecret(name: string, location?: string): ExistingSe
   if (name.includes("/")) return parseSecretName(name);
   if (/[*?]/.test(name)) return `"${name}" holds a wildcard; name exactly one secret`;
   if (!SECRET_ID.test(name)) {
-    return `"${name}" is neither a secret id (1-255 of letters, digits, - and _) nor a full name ("projects/<project>/secrets/<secret>", ` +
-      `or "projects/<project>/locations/<location>/secrets/<secret>" for a regional secret)`;
+    return (
+      `"${name}" is neither a secret id (1-255 of letters, digits, - and _) nor a full name ("projects/<project>/secrets/<secret>", ` +
+      `or "projects/<project>/locations/<location>/secrets/<secret>" for a regional secret)`
+    );
   }
   return { ...(location !== undefined ? { location } : {}), secretId: name };
 }
@@ -64,13 +69,18 @@ export function parseExistingSecret(name: string, location?: string): ExistingSe
 /** Parses an existing secret's full name, or says what is wrong with it. */
 export function parseSecretName(name: string): SecretRef | string {
   if (/[*?]/.test(name)) return `"${name}" holds a wildcard; name exactly one secret`;
-  if (/\/versions\//.test(name)) return `"${name}" names a version; give the secret (projects/<project>/secrets/<secret>) and pin the version with gcp.version`;
+  if (/\/versions\//.test(name))
+    return `"${name}" names a version; give the secret (projects/<project>/secrets/<secret>) and pin the version with gcp.version`;
   const m = /^projects\/([^/]+)\/(?:locations\/([^/]+)\/)?secrets\/([^/]+)$/.exec(name);
-  if (!m) return `"${name}" is not a Secret Manager secret name; use "projects/<project>/secrets/<secret>" or, for a regional secret, "projects/<project>/locations/<location>/secrets/<secret>"`;
+  if (!m)
+    return `"${name}" is not a Secret Manager secret name; use "projects/<project>/secrets/<secret>" or, for a regional secret, "projects/<project>/locations/<location>/secrets/<secret>"`;
   const [, project, location, secretId] = m;
-  if (!PROJECT_ID.test(project) && !PROJECT_NUMBER.test(project)) return `"${name}": "${project}" is not a project id or number`;
-  if (location !== undefined && !LOCATION.test(location)) return `"${name}": "${location}" is not a location such as europe-west4`;
-  if (!SECRET_ID.test(secretId)) return `"${name}": secret id "${secretId}" may use only letters, digits, - and _ (at most 255)`;
+  if (!PROJECT_ID.test(project) && !PROJECT_NUMBER.test(project))
+    return `"${name}": "${project}" is not a project id or number`;
+  if (location !== undefined && !LOCATION.test(location))
+    return `"${name}": "${location}" is not a location such as europe-west4`;
+  if (!SECRET_ID.test(secretId))
+    return `"${name}": secret id "${secretId}" may use only letters, digits, - and _ (at most 255)`;
   return { project, location, secretId };
 }
 
@@ -78,7 +88,8 @@ export function parseSecretName(name: string): SecretRef | string {
 export function kmsKeyProblem(key: string, location: string): string | undefined {
   const m = KMS_KEY.exec(key);
   if (!m) return `"${key}" is not a Cloud KMS key name (projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>)`;
-  if (m[1] !== location) return `"${key}" is in ${m[1]}, but encrypts data in ${location}; Secret Manager needs a key in the same location`;
+  if (m[1] !== location)
+    return `"${key}" is in ${m[1]}, but encrypts data in ${location}; Secret Manager needs a key in the same location`;
   return undefined;
 }
 
@@ -104,7 +115,10 @@ export function poolProject(pool: string): string | undefined {
 
 /** A service account id from the component name: `sm-<name>`, cut to 30 with a short hash when long. */
 export function defaultAccountId(name: string, hash: (s: string) => string): string {
-  const base = `sm-${name}`.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/-+$/, "");
+  const base = `sm-${name}`
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, "-")
+    .replace(/-+$/, "");
   if (base.length <= 30) return base.padEnd(6, "0");
   return `${base.slice(0, 23).replace(/-+$/, "")}-${hash(name).slice(0, 6)}`;
 }

@@ -27,7 +27,11 @@ export function gcpState(type: string, inputs: Record<string, unknown>, project:
 }
 
 /** Answers of Google invokes, or undefined for a token this module does not know. */
-export function gcpCall(token: string, inputs: Record<string, unknown>, project: string): Record<string, unknown> | undefined {
+export function gcpCall(
+  token: string,
+  inputs: Record<string, unknown>,
+  project: string,
+): Record<string, unknown> | undefined {
   if (token !== "gcp:organizations/getProject:getProject") return undefined;
   const projectId = (inputs.projectId as string | undefined) ?? project;
   return { id: `projects/${projectId}`, projectId, number: OFFLINE_GCP_PROJECT_NUMBER, name: projectId };
@@ -35,6 +39,7 @@ export function gcpCall(token: string, inputs: Record<string, unknown>, project:
 
 /** The mocked Google provider, as the offline engine reaches it (through the platform registry). */
 export const GCP_OFFLINE: OfflineProvider = {
-  state: (type, _name, inputs, scope) => type.startsWith("gcp:") ? gcpState(type, inputs, scope.gcpProject ?? OFFLINE_GCP_PROJECT) : {},
+  state: (type, _name, inputs, scope) =>
+    type.startsWith("gcp:") ? gcpState(type, inputs, scope.gcpProject ?? OFFLINE_GCP_PROJECT) : {},
   call: (token, inputs, scope) => gcpCall(token, inputs, scope.gcpProject ?? OFFLINE_GCP_PROJECT),
 };

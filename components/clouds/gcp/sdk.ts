@@ -21,12 +21,16 @@ export interface Gcp {
 
 /** Loads them, or throws a DeclarationError saying which package to install. */
 export function gcp(component = ""): Gcp {
-  return loadOptionalPackage(GCP, () => ({
-    organizations: require("@pulumi/gcp/organizations") as typeof organizations,
-    projects: require("@pulumi/gcp/projects") as typeof projects,
-    pubsub: require("@pulumi/gcp/pubsub") as typeof pubsub,
-    secretmanager: require("@pulumi/gcp/secretmanager") as typeof secretmanager,
-    serviceaccount: require("@pulumi/gcp/serviceaccount") as typeof serviceaccount,
-    storage: require("@pulumi/gcp/storage") as typeof storage,
-  }), component);
+  return loadOptionalPackage(
+    GCP,
+    () => ({
+      organizations: require("@pulumi/gcp/organizations") as typeof organizations,
+      projects: require("@pulumi/gcp/projects") as typeof projects,
+      pubsub: require("@pulumi/gcp/pubsub") as typeof pubsub,
+      secretmanager: require("@pulumi/gcp/secretmanager") as typeof secretmanager,
+      serviceaccount: require("@pulumi/gcp/serviceaccount") as typeof serviceaccount,
+      storage: require("@pulumi/gcp/storage") as typeof storage,
+    }),
+    component,
+  );
 }

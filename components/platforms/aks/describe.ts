@@ -25,32 +25,66 @@ const unwrap = (v: unknown): Obj => {
  * as JSON files, and a summary line for every Azure resource. Undefined for anything not Azure.
  * Never a secret value: Key Vault secrets show their name only.
  */
-export function azureArtifacts(r: { type: string; name: string; inputs: unknown }): { artifacts: { path: string; content: string }[]; facts: AzureFact[] } | undefined {
+export function azureArtifacts(r: {
+  type: string;
+  name: string;
+  inputs: unknown;
+}): { artifacts: { path: string; content: string }[]; facts: AzureFact[] } | undefined {
   if (!r.type.startsWith("azure-native:")) return undefined;
   const i = r.inputs as Obj;
   const json = (o: unknown) => `${JSON.stringify(o, null, 2)}\n`;
   // `azure/<resource name>.<kind>.json`, the kind said once: `shop-federated-credential` → `azure/shop.federated-credential.json`.
-  const file = (kind: string) => `azure/${r.name.endsWith(`-${kind}`) && r.name.length > kind.length + 1 ? r.name.slice(0, -kind.length - 1) : r.name}.${kind}.json`;
+  const file = (kind: string) =>
+    `azure/${r.name.endsWith(`-${kind}`) && r.name.length > kind.length + 1 ? r.name.slice(0, -kind.length - 1) : r.name}.${kind}.json`;
   switch (r.type) {
     case "azure-native:authorization:RoleAssignment": {
-      const role = String(i.roleDefinitionId ?? "").split("/").pop() ?? "";
-      const doc = { scope: i.scope, roleDefinitionId: i.roleDefinitionId, roleName: ROLE_NAMES[role] ?? `role definition ${role} (look it up: az role definition list --name ${role})`, principalId: i.principalId, principalType: i.principalType };
+      const role =
+        String(i.roleDefinitionId ?? "")
+          .split("/")
+          .pop() ?? "";
+      const doc = {
+        scope: i.scope,
+        roleDefinitionId: i.roleDefinitionId,
+        roleName: ROLE_NAMES[role] ?? `role definition ${role} (look it up: az role definition list --name ${role})`,
+        principalId: i.principalId,
+        principalType: i.principalType,
+      };
       return {
         artifacts: [{ path: file("role-assignment"), content: json(doc) }],
-        facts: [fact("role", doc.roleName), fact("scope", String(i.scope)), fact("principal", `${i.principalType} ${i.principalId}`)],
+        facts: [
+          fact("role", doc.roleName),
+          fact("scope", String(i.scope)),
+          fact("principal", `${i.principalType} ${i.principalId}`),
+        ],
       };
     }
     case "azure-native:managedidentity:FederatedIdentityCredential": {
-      const doc = { identity: `${i.resourceGroupName}/${i.resourceName}`, name: i.federatedIdentityCredentialResourceName, issuer: i.issuer, subject: i.subject, audiences: i.audiences };
+      const doc = {
+        identity: `${i.resourceGroupName}/${i.resourceName}`,
+        name: i.federatedIdentityCredentialResourceName,
+        issuer: i.issuer,
+        subject: i.subject,
+        audiences: i.audiences,
+      };
       return {
         artifacts: [{ path: file("federated-credential"), content: json(doc) }],
-        facts: [fact("identity", doc.identity), fact("issuer", String(i.issuer)), fact("subject", String(i.subject)), fact("audience", ...(i.audiences ?? []))],
+        facts: [
+          fact("identity", doc.identity),
+          fact("issuer", String(i.issuer)),
+          fact("subject", String(i.subject)),
+          fact("audience", ...(i.audiences ?? [])),
+        ],
       };
     }
     case "azure-native:keyvault:Vault": {
       const p = unwrap(i.properties);
       // The vault as Azure receives it: permission model, network access, soft delete, purge protection (tags: tags.json).
-      const doc = { resourceGroupName: i.resourceGroupName, vaultName: i.vaultName, location: i.location, properties: i.properties };
+      const doc = {
+        resourceGroupName: i.resourceGroupName,
+        vaultName: i.vaultName,
+        location: i.location,
+        properties: i.properties,
+      };
       return {
         artifacts: [{ path: file("vault"), content: json(doc) }],
         facts: [
@@ -80,5 +114,8 @@ const ABOUT: Record<string, string> = {
 /** The Azure review facts and files of one resource, for the describer table in artifacts.ts. */
 export const describeAzure: Describer = (s) => {
   const a = azureArtifacts(s) ?? { artifacts: [], facts: [] };
-  return { facts: a.facts, files: a.artifacts.map((f) => ({ ...f, about: ABOUT[f.path.split(".").slice(-2, -1)[0]] })) };
+  return {
+    facts: a.facts,
+    files: a.artifacts.map((f) => ({ ...f, about: ABOUT[f.path.split(".").slice(-2, -1)[0]] })),
+  };
 };

@@ -43,31 +43,64 @@ export class AksWorkloadIdentity extends pulumi.ComponentResource {
     const tags = { "managed-by": "secret-mount", "secret-mount/component": name, ...(args.tags ?? {}) };
     const tenantId = pulumi.output(args.tenantId ?? authorization.getClientConfigOutput({ parent }).tenantId);
     const { clientId, principalId, credential, federatedCredential } = provisionAksIdentity(parent, {
-      name, plan: plan.identity, existing: args.identity, location: args.location, tags,
-      oidcIssuerUrl: args.oidcIssuerUrl, credential: plan.credential,
+      name,
+      plan: plan.identity,
+      existing: args.identity,
+      location: args.location,
+      tags,
+      oidcIssuerUrl: args.oidcIssuerUrl,
+      credential: plan.credential,
     });
 
     const grants = args.roleAssignments.map((r, i) => {
       const at = `roleAssignments[${i}]`;
       // Values from other resources are known only now: the same rules as at preview.
-      const checked = (v: pulumi.Input<string>, field: string, problemOf: (x: string) => string | undefined) => pulumi.output(v).apply((x) => {
-        const problem = typeof x === "string" ? problemOf(x) : "is not a string";
-        if (problem) throw new DeclarationError(`${at}.${field}`, `${problem} (checked when the value resolved)`, name);
-        return x;
-      });
+      const checked = (v: pulumi.Input<string>, field: string, problemOf: (x: string) => string | undefined) =>
+        pulumi.output(v).apply((x) => {
+          const problem = typeof x === "string" ? problemOf(x) : "is not a string";
+          if (problem)
+            throw new DeclarationError(`${at}.${field}`, `${problem} (checked when the value resolved)`, name);
+          return x;
+        });
       const scope = checked(r.scope, "scope", scopeProblem);
-      const roleDefinitionId = pulumi.all([checked(r.roleDefinitionId, "roleDefinitionId", roleDefinitionProblem), scope]).apply(([role, sc]) => fullRoleDefinitionId(role, sc));
-      return { scope, roleDefinitionId, description: r.description ?? `secret-mount: identity of ${args.namespace}/${args.serviceAccountName}` };
+      const roleDefinitionId = pulumi
+        .all([checked(r.roleDefinitionId, "roleDefinitionId", roleDefinitionProblem), scope])
+        .apply(([role, sc]) => fullRoleDefinitionId(role, sc));
+      return {
+        scope,
+        roleDefinitionId,
+        description: r.description ?? `secret-mount: identity of ${args.namespace}/${args.serviceAccountName}`,
+      };
     });
     const assignments = grants.map((g, i) => assignRole(parent, `${name}-role-${i}`, { ...g, principalId }, []));
-    const roleAssignments = pulumi.all(grants.map((g) => pulumi.all([g.scope, g.roleDefinitionId]))).apply((pairs) => principalId.apply((pid) =>
-      JSON.stringify(pairs.map(([scope, roleDefinitionId]) => ({ scope, roleDefinitionId, principalId: pid, principalType: "ServicePrincipal" })), null, 2)));
+    const roleAssignments = pulumi.all(grants.map((g) => pulumi.all([g.scope, g.roleDefinitionId]))).apply((pairs) =>
+      principalId.apply((pid) =>
+        JSON.stringify(
+          pairs.map(([scope, roleDefinitionId]) => ({
+            scope,
+            roleDefinitionId,
+            principalId: pid,
+            principalType: "ServicePrincipal",
+          })),
+          null,
+          2,
+        ),
+      ),
+    );
 
-    const serviceAccountAnnotations: { [key: string]: pulumi.Output<string> } = { [AZURE_WI.clientId]: clientId, [AZURE_WI.tenantId]: tenantId };
+    const serviceAccountAnnotations: { [key: string]: pulumi.Output<string> } = {
+      [AZURE_WI.clientId]: clientId,
+      [AZURE_WI.tenantId]: tenantId,
+    };
     if (args.createServiceAccount) {
-      new core.ServiceAccount(`${name}-sa`, identityServiceAccountManifest(args.namespace, args.serviceAccountName, serviceAccountAnnotations), {
-        parent, dependsOn: [credential, ...assignments],
-      });
+      new core.ServiceAccount(
+        `${name}-sa`,
+        identityServiceAccountManifest(args.namespace, args.serviceAccountName, serviceAccountAnnotations),
+        {
+          parent,
+          dependsOn: [credential, ...assignments],
+        },
+      );
     }
 
     this.clientId = clientId;
@@ -75,7 +108,9 @@ export class AksWorkloadIdentity extends pulumi.ComponentResource {
     this.tenantId = tenantId;
     this.federatedCredential = federatedCredential;
     this.roleAssignments = roleAssignments;
-    this.serviceAccountAnnotations = pulumi.output(serviceAccountAnnotations) as pulumi.Output<{ [key: string]: string }>;
+    this.serviceAccountAnnotations = pulumi.output(serviceAccountAnnotations) as pulumi.Output<{
+      [key: string]: string;
+    }>;
     this.podLabels = pulumi.output<{ [key: string]: string }>({ [AZURE_WI.use]: "true" });
     this.namespace = pulumi.output(args.namespace);
     this.serviceAccountName = pulumi.output(args.serviceAccountName);

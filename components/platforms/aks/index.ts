@@ -21,7 +21,9 @@ export const aksPlatform: PlatformModule<AksPlatformArgs, AksOutputs> = {
       maxValueBytesOfFile: plan.maxValueBytesOfFile,
       // Every secret name is known at preview, and the vault URL unless the vault's id is an Output
       // (then bounded by the longest vault name, 24 characters).
-      specReferences: plan.secrets.map((p) => `${plan.vaultUrl ?? `https://${"x".repeat(24)}.${plan.dnsSuffix}`}/${p.secretName}/${p.version ?? ""}`),
+      specReferences: plan.secrets.map(
+        (p) => `${plan.vaultUrl ?? `https://${"x".repeat(24)}.${plan.dnsSuffix}`}/${p.secretName}/${p.version ?? ""}`,
+      ),
       provision: (parent: pulumi.Resource) => provisionAks(parent, target, aks, plan),
     };
   },

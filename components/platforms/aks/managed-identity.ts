@@ -44,12 +44,16 @@ export function provisionAksIdentity(parent: pulumi.Resource, r: AksIdentityRequ
   let identityName: pulumi.Input<string>;
   const plan = r.plan;
   if (plan.kind === "new") {
-    identityResource = new managedidentity.UserAssignedIdentity(`${r.name}-identity`, {
-      resourceName: plan.name,
-      resourceGroupName: plan.resourceGroupName,
-      location: r.location,
-      tags: r.tags,
-    }, { parent });
+    identityResource = new managedidentity.UserAssignedIdentity(
+      `${r.name}-identity`,
+      {
+        resourceName: plan.name,
+        resourceGroupName: plan.resourceGroupName,
+        location: r.location,
+        tags: r.tags,
+      },
+      { parent },
+    );
     clientId = identityResource.clientId;
     principalId = identityResource.principalId;
     identityGroup = plan.resourceGroupName;
@@ -58,11 +62,19 @@ export function provisionAksIdentity(parent: pulumi.Resource, r: AksIdentityRequ
     clientId = pulumi.output(r.existing!.clientId);
     principalId = pulumi.output(r.existing!.principalId);
     // An id known only now is counted against Azure's limit now, as a plain one was at preview.
-    const parsed = plan.kind === "existing" ? pulumi.output(plan.parsed) : plan.resolved.apply((p) => {
-      const problem = credentialLimitProblem(p.name, plan.inUse, countResolvedCredential(p.resourceId), plan.field.replace(/identity$/, ""));
-      if (problem) throw new DeclarationError(plan.field, `${problem} (checked when the value resolved)`, r.name);
-      return p;
-    });
+    const parsed =
+      plan.kind === "existing"
+        ? pulumi.output(plan.parsed)
+        : plan.resolved.apply((p) => {
+            const problem = credentialLimitProblem(
+              p.name,
+              plan.inUse,
+              countResolvedCredential(p.resourceId),
+              plan.field.replace(/identity$/, ""),
+            );
+            if (problem) throw new DeclarationError(plan.field, `${problem} (checked when the value resolved)`, r.name);
+            return p;
+          });
     identityGroup = parsed.resourceGroupName;
     identityName = parsed.name;
   }
@@ -79,19 +91,37 @@ export function provisionAksIdentity(parent: pulumi.Resource, r: AksIdentityRequ
   // A new name replaces the credential. Azure refuses a second credential with the same issuer and
   // subject on one identity, so the old one goes first (Pulumi's default creates the new one first).
   const replace = { deleteBeforeReplace: true };
-  const credential = plan.kind === "new"
-    ? new managedidentity.FederatedIdentityCredential(credentialResourceName, credentialArgs, { parent, dependsOn: [identityResource!], ...replace })
-    // Azure refuses concurrent credential writes on one identity (409): one after another.
-    : chainCredential(plan.kind === "existing" ? plan.resourceId : undefined,
-      (after) => new managedidentity.FederatedIdentityCredential(credentialResourceName, credentialArgs, { parent, ...(after.length ? { dependsOn: after } : {}), ...replace }));
+  const credential =
+    plan.kind === "new"
+      ? new managedidentity.FederatedIdentityCredential(credentialResourceName, credentialArgs, {
+          parent,
+          dependsOn: [identityResource!],
+          ...replace,
+        })
+      : // Azure refuses concurrent credential writes on one identity (409): one after another.
+        chainCredential(
+          plan.kind === "existing" ? plan.resourceId : undefined,
+          (after) =>
+            new managedidentity.FederatedIdentityCredential(credentialResourceName, credentialArgs, {
+              parent,
+              ...(after.length ? { dependsOn: after } : {}),
+              ...replace,
+            }),
+        );
 
-  const federatedCredential = pulumi.all([r.oidcIssuerUrl, identityName]).apply(([issuer, identity]) => JSON.stringify({
-    name: r.credential.name,
-    identity,
-    issuer,
-    subject: r.credential.subject,
-    audiences: [TOKEN_EXCHANGE_AUDIENCE],
-  }, null, 2));
+  const federatedCredential = pulumi.all([r.oidcIssuerUrl, identityName]).apply(([issuer, identity]) =>
+    JSON.stringify(
+      {
+        name: r.credential.name,
+        identity,
+        issuer,
+        subject: r.credential.subject,
+        audiences: [TOKEN_EXCHANGE_AUDIENCE],
+      },
+      null,
+      2,
+    ),
+  );
   return { clientId, principalId, credential, federatedCredential };
 }
 
@@ -104,16 +134,27 @@ export interface RoleGrant {
 }
 
 /** A role assignment for a managed identity, named by a GUID derived from what it grants. */
-export function assignRole(parent: pulumi.Resource, resourceName: string, g: RoleGrant, dependsOn: pulumi.Resource[]): authorization.RoleAssignment {
+export function assignRole(
+  parent: pulumi.Resource,
+  resourceName: string,
+  g: RoleGrant,
+  dependsOn: pulumi.Resource[],
+): authorization.RoleAssignment {
   const { authorization } = azureNative();
-  return new authorization.RoleAssignment(resourceName, {
-    scope: g.scope,
-    roleDefinitionId: g.roleDefinitionId,
-    principalId: g.principalId,
-    // Says what the principal is, so Azure does not look it up in Entra ID, where a new identity
-    // may not have replicated yet (the assignment would fail with PrincipalNotFound).
-    principalType: "ServicePrincipal",
-    roleAssignmentName: pulumi.all([g.scope, g.roleDefinitionId, g.principalId]).apply(([sc, rd, pid]) => assignmentGuid(sc, rd, pid)),
-    description: g.description,
-  }, { parent, dependsOn });
+  return new authorization.RoleAssignment(
+    resourceName,
+    {
+      scope: g.scope,
+      roleDefinitionId: g.roleDefinitionId,
+      principalId: g.principalId,
+      // Says what the principal is, so Azure does not look it up in Entra ID, where a new identity
+      // may not have replicated yet (the assignment would fail with PrincipalNotFound).
+      principalType: "ServicePrincipal",
+      roleAssignmentName: pulumi
+        .all([g.scope, g.roleDefinitionId, g.principalId])
+        .apply(([sc, rd, pid]) => assignmentGuid(sc, rd, pid)),
+      description: g.description,
+    },
+    { parent, dependsOn },
+  );
 }

@@ -17,20 +17,23 @@ export interface AccountScope {
 export function ecsTasksTrustPolicy(s: AccountScope): PolicyDocument {
   return {
     Version: "2012-10-17",
-    Statement: [{
-      Sid: "EcsTasksOfThisAccount",
-      Effect: "Allow",
-      Principal: { Service: "ecs-tasks.amazonaws.com" },
-      Action: "sts:AssumeRole",
-      Condition: {
-        ArnLike: { "aws:SourceArn": `arn:${s.partition}:ecs:${s.region}:${s.accountId}:*` },
-        StringEquals: { "aws:SourceAccount": s.accountId },
+    Statement: [
+      {
+        Sid: "EcsTasksOfThisAccount",
+        Effect: "Allow",
+        Principal: { Service: "ecs-tasks.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: {
+          ArnLike: { "aws:SourceArn": `arn:${s.partition}:ecs:${s.region}:${s.accountId}:*` },
+          StringEquals: { "aws:SourceAccount": s.accountId },
+        },
       },
-    }],
+    ],
   };
 }
 
-const ECR_IMAGE = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@\s]+)(?::[^@\s]+)?(?:@sha256:[0-9a-f]{64})?$/;
+const ECR_IMAGE =
+  /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@\s]+)(?::[^@\s]+)?(?:@sha256:[0-9a-f]{64})?$/;
 
 /** The ECR repository an image is pulled from, as an ARN, or undefined for other registries. */
 export function ecrRepositoryArn(image: string, partition: string): string | undefined {
@@ -56,9 +59,19 @@ export function executionPolicy(g: ExecutionGrants): PolicyDocument {
   const repos = [...new Set(g.repositoryArns)].sort();
   if (repos.length) {
     statements.push({ Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" });
-    statements.push({ Sid: "PullTaskImages", Effect: "Allow", Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource: repos.length === 1 ? repos[0] : repos });
+    statements.push({
+      Sid: "PullTaskImages",
+      Effect: "Allow",
+      Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+      Resource: repos.length === 1 ? repos[0] : repos,
+    });
   }
-  statements.push({ Sid: "WriteTaskLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${g.logGroupArn}:log-stream:*` });
+  statements.push({
+    Sid: "WriteTaskLogs",
+    Effect: "Allow",
+    Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+    Resource: `${g.logGroupArn}:log-stream:*`,
+  });
   if (g.native.length) {
     statements.push(...policyFor(g.native, false).Statement.map((st) => ({ ...st, Sid: `Native${st.Sid}` })));
   }

@@ -1,6 +1,12 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { EnvFileArgs, SecretArgs } from "../../core/args";
-import type { EcsFetchContainerArgs, EcsLaunchType, EcsNativeSecretArgs, EcsServiceArgs, TaskContainerArgs } from "./args";
+import type {
+  EcsFetchContainerArgs,
+  EcsLaunchType,
+  EcsNativeSecretArgs,
+  EcsServiceArgs,
+  TaskContainerArgs,
+} from "./args";
 
 /** Arguments of SecretMountedTask: an ECS task definition (and optionally a Service) with its secrets. */
 export interface SecretMountedTaskArgs {

@@ -50,7 +50,10 @@ export function nativeValueFrom(store: "secrets-manager" | "ssm-parameter", arn:
   return `${arn}:${jsonKey}::`;
 }
 
-const env = (vars: { [k: string]: string }) => Object.keys(vars).sort().map((name) => ({ name, value: vars[name] }));
+const env = (vars: { [k: string]: string }) =>
+  Object.keys(vars)
+    .sort()
+    .map((name) => ({ name, value: vars[name] }));
 
 /** The container definitions: the fetch container first, then the apps, in declaration order. */
 export function containerDefinitions(decl: EcsDeclaration, r: ResolvedTask): ContainerDefinition[] {
@@ -88,7 +91,10 @@ export function containerDefinitions(decl: EcsDeclaration, r: ResolvedTask): Con
   let n = 0;
   const apps = r.containers.map((c, i): ContainerDefinition => {
     const d = decl.containers[i];
-    const natives = d.nativeSecrets.map((ns) => ({ name: ns.name, valueFrom: r.nativeValueFrom[decl.native.indexOf(ns)] }));
+    const natives = d.nativeSecrets.map((ns) => ({
+      name: ns.name,
+      valueFrom: r.nativeValueFrom[decl.native.indexOf(ns)],
+    }));
     n += natives.length;
     const def: ContainerDefinition = {
       name: c.name,
@@ -97,11 +103,13 @@ export function containerDefinitions(decl: EcsDeclaration, r: ResolvedTask): Con
       ...(c.user !== undefined ? { user: c.user } : {}),
       readonlyRootFilesystem: c.readonlyRootFilesystem,
       // A container mountInto leaves out neither mounts the volume nor waits for the fetcher.
-      ...(d.mounts ? {
-        // SUCCESS, never COMPLETE: the app starts only when the fetcher exited 0.
-        dependsOn: [{ containerName: FETCH_CONTAINER_NAME, condition: "SUCCESS" }],
-        mountPoints: [{ sourceVolume: ECS_VOLUME_NAME, containerPath: decl.all.mountPath, readOnly: true }],
-      } : {}),
+      ...(d.mounts
+        ? {
+            // SUCCESS, never COMPLETE: the app starts only when the fetcher exited 0.
+            dependsOn: [{ containerName: FETCH_CONTAINER_NAME, condition: "SUCCESS" }],
+            mountPoints: [{ sourceVolume: ECS_VOLUME_NAME, containerPath: decl.all.mountPath, readOnly: true }],
+          }
+        : {}),
       logConfiguration: (c.logConfiguration ?? awslogs("app")) as unknown as Json,
     };
     if (c.command) def.command = c.command;
@@ -114,12 +122,21 @@ export function containerDefinitions(decl: EcsDeclaration, r: ResolvedTask): Con
     if (c.memoryReservation !== undefined) def.memoryReservation = c.memoryReservation;
     if (c.portMappings?.length) {
       def.portMappings = c.portMappings.map((p) => ({
-        containerPort: p.containerPort, hostPort: p.containerPort, protocol: p.protocol ?? "tcp", ...(p.name ? { name: p.name } : {}),
+        containerPort: p.containerPort,
+        hostPort: p.containerPort,
+        protocol: p.protocol ?? "tcp",
+        ...(p.name ? { name: p.name } : {}),
       }));
     }
     if (c.healthCheck) {
       const h = c.healthCheck;
-      def.healthCheck = { command: h.command, interval: h.interval ?? 30, timeout: h.timeout ?? 5, retries: h.retries ?? 3, startPeriod: h.startPeriod ?? 0 };
+      def.healthCheck = {
+        command: h.command,
+        interval: h.interval ?? 30,
+        timeout: h.timeout ?? 5,
+        retries: h.retries ?? 3,
+        startPeriod: h.startPeriod ?? 0,
+      };
     }
     return def;
   });
@@ -130,23 +147,29 @@ export function containerDefinitions(decl: EcsDeclaration, r: ResolvedTask): Con
 /** The shared volume: tmpfs on EC2 (never on disk); on Fargate a bind mount on task ephemeral storage. */
 export function taskVolumes(decl: EcsDeclaration): { [k: string]: Json }[] {
   if (decl.launchType === "FARGATE") return [{ name: ECS_VOLUME_NAME }];
-  return [{
-    name: ECS_VOLUME_NAME,
-    dockerVolumeConfiguration: {
-      scope: "task",
-      driver: "local",
-      driverOpts: {
-        type: "tmpfs",
-        device: "tmpfs",
-        // Owned by the fetcher, group fileGroup with setgid so every file inherits it.
-        o: `size=${decl.volumeMiB}m,uid=${FETCH_UID},gid=${decl.fileGroup},mode=${FETCH_IMAGE_VOLUME_MODE.toString(8)},noexec,nosuid,nodev`,
+  return [
+    {
+      name: ECS_VOLUME_NAME,
+      dockerVolumeConfiguration: {
+        scope: "task",
+        driver: "local",
+        driverOpts: {
+          type: "tmpfs",
+          device: "tmpfs",
+          // Owned by the fetcher, group fileGroup with setgid so every file inherits it.
+          o: `size=${decl.volumeMiB}m,uid=${FETCH_UID},gid=${decl.fileGroup},mode=${FETCH_IMAGE_VOLUME_MODE.toString(8)},noexec,nosuid,nodev`,
+        },
       },
     },
-  }];
+  ];
 }
 
 /** The RegisterTaskDefinition request (what the TaskDefinition resource sends), for review and validation. */
-export function registerTaskDefinitionInput(decl: EcsDeclaration, defs: ContainerDefinition[], roles: { taskRoleArn: string; executionRoleArn: string }): { [k: string]: Json } {
+export function registerTaskDefinitionInput(
+  decl: EcsDeclaration,
+  defs: ContainerDefinition[],
+  roles: { taskRoleArn: string; executionRoleArn: string },
+): { [k: string]: Json } {
   return {
     family: decl.family,
     taskRoleArn: roles.taskRoleArn,
@@ -166,16 +189,32 @@ export function containerDefinitionsJson(decl: EcsDeclaration, defs: ContainerDe
   const json = JSON.stringify(defs);
   const bytes = Buffer.byteLength(json, "utf8");
   if (bytes > ECS_TASK_DEFINITION_MAX_BYTES - 2048) {
-    const spec = Buffer.byteLength(JSON.stringify((defs[0].environment as { name: string; value: string }[]).find((e) => e.name === FETCH_SPEC_ENV)!.value), "utf8");
+    const spec = Buffer.byteLength(
+      JSON.stringify(
+        (defs[0].environment as { name: string; value: string }[]).find((e) => e.name === FETCH_SPEC_ENV)!.value,
+      ),
+      "utf8",
+    );
     // Name what takes the room: the largest app container when it outweighs the FetchSpec.
-    const apps = decl.containers.map((c) => ({ c, size: Buffer.byteLength(JSON.stringify(defs.find((d) => d.name === c.name) ?? {}), "utf8") }));
+    const apps = decl.containers.map((c) => ({
+      c,
+      size: Buffer.byteLength(JSON.stringify(defs.find((d) => d.name === c.name) ?? {}), "utf8"),
+    }));
     const largest = apps.reduce((a, b) => (b.size > a.size ? b : a), apps[0]);
     if (largest && largest.size > spec) {
-      throw new DeclarationError(largest.c.field, `makes container definitions of ${bytes} bytes (its own definition takes ${largest.size} of them, the FetchSpec ${spec}), over the ${ECS_TASK_DEFINITION_MAX_BYTES - 2048} ` +
-        `an ECS task definition leaves them (ECS refuses task definitions over ${ECS_TASK_DEFINITION_MAX_BYTES / 1024} KiB); shorten its environment, command or log options, or move large configuration into a file or a secret`, decl.name);
+      throw new DeclarationError(
+        largest.c.field,
+        `makes container definitions of ${bytes} bytes (its own definition takes ${largest.size} of them, the FetchSpec ${spec}), over the ${ECS_TASK_DEFINITION_MAX_BYTES - 2048} ` +
+          `an ECS task definition leaves them (ECS refuses task definitions over ${ECS_TASK_DEFINITION_MAX_BYTES / 1024} KiB); shorten its environment, command or log options, or move large configuration into a file or a secret`,
+        decl.name,
+      );
     }
-    throw new DeclarationError("secrets", `make container definitions of ${bytes} bytes (the FetchSpec takes ${spec} of them), over the ${ECS_TASK_DEFINITION_MAX_BYTES - 2048} ` +
-      `an ECS task definition leaves them (ECS refuses task definitions over ${ECS_TASK_DEFINITION_MAX_BYTES / 1024} KiB); split the secrets over several tasks, or store related values as JSON keys of one secret and fan them out with files[].jsonKey`, decl.name);
+    throw new DeclarationError(
+      "secrets",
+      `make container definitions of ${bytes} bytes (the FetchSpec takes ${spec} of them), over the ${ECS_TASK_DEFINITION_MAX_BYTES - 2048} ` +
+        `an ECS task definition leaves them (ECS refuses task definitions over ${ECS_TASK_DEFINITION_MAX_BYTES / 1024} KiB); split the secrets over several tasks, or store related values as JSON keys of one secret and fan them out with files[].jsonKey`,
+      decl.name,
+    );
   }
   return json;
 }

@@ -48,7 +48,10 @@ export class SecretMountedTask extends pulumi.ComponentResource {
     checkEcsSpecBound(decl);
     const fetchImage = fetchImageOf(decl.all);
     super("secret-mount:index:SecretMountedTask", name, {}, opts);
-    warnUnpinnedImages(this, [{ field: "fetch.image", image: fetchImage }, ...decl.containers.map((c) => ({ field: `${c.field}.image`, image: c.image }))]);
+    warnUnpinnedImages(this, [
+      { field: "fetch.image", image: fetchImage },
+      ...decl.containers.map((c) => ({ field: `${c.field}.image`, image: c.image })),
+    ]);
     warnPlainValues(this, decl.all.secrets);
     const p = provisionEcsTask(this, decl, fetchImage);
 

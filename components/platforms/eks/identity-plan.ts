@@ -17,8 +17,19 @@ import type { PolicyDocument, PolicyStatement } from "../../clouds/aws/policies"
 import { IAM_LIMITS, policySize } from "../../clouds/aws/policy-split";
 
 const FIELDS = [
-  "namespace", "serviceAccountName", "createServiceAccount", "identity", "oidcProviderArn", "oidcIssuerUrl", "clusterName", "roleName",
-  "permissionsBoundaryArn", "statements", "statement", "managedPolicyArns", "tags",
+  "namespace",
+  "serviceAccountName",
+  "createServiceAccount",
+  "identity",
+  "oidcProviderArn",
+  "oidcIssuerUrl",
+  "clusterName",
+  "roleName",
+  "permissionsBoundaryArn",
+  "statements",
+  "statement",
+  "managedPolicyArns",
+  "tags",
 ];
 const STATEMENT_FIELDS = ["sid", "effect", "actions", "resources", "conditions", "allowAnyResource"];
 const ACTION = /^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$/;
@@ -42,7 +53,8 @@ export function statementsPolicy(statements: ResolvedStatement[]): PolicyDocumen
     Version: "2012-10-17",
     Statement: statements.map((s): PolicyStatement => {
       const condition: NonNullable<PolicyStatement["Condition"]> = {};
-      for (const c of s.conditions) (condition[c.test] ??= {})[c.variable] = c.values.length === 1 ? c.values[0] : c.values;
+      for (const c of s.conditions)
+        (condition[c.test] ??= {})[c.variable] = c.values.length === 1 ? c.values[0] : c.values;
       return {
         ...(s.sid ? { Sid: s.sid } : {}),
         Effect: s.effect,
@@ -69,10 +81,11 @@ export function managedPolicyArnProblem(arn: string): string | undefined {
 export function resourceProblem(resource: string, effect: "Allow" | "Deny", anyResource: boolean): string | undefined {
   if (resource === "*") {
     return effect === "Allow" && !anyResource
-      ? "is \"*\" (every resource); name the ARNs the workload uses, or set allowAnyResource: true for actions AWS only authorizes on \"*\""
+      ? 'is "*" (every resource); name the ARNs the workload uses, or set allowAnyResource: true for actions AWS only authorizes on "*"'
       : undefined;
   }
-  if (!ARN.test(resource)) return `"${resource}" is not an ARN (arn:<partition>:<service>:<region>:<account>:<resource>) or "*"`;
+  if (!ARN.test(resource))
+    return `"${resource}" is not an ARN (arn:<partition>:<service>:<region>:<account>:<resource>) or "*"`;
   return effect === "Allow" && !anyResource ? everyResourceProblem(resource) : undefined;
 }
 
@@ -86,7 +99,8 @@ export interface EksIdentityPlan {
 export function planEksWorkloadIdentity(name: string, a: EksWorkloadIdentityArgs): EksIdentityPlan {
   const problems = new Problems(name);
   const { fail } = problems;
-  if (a === undefined || a === null || typeof a !== "object") fail("args", "are required: namespace, serviceAccountName, the cluster's identity inputs and the permissions");
+  if (a === undefined || a === null || typeof a !== "object")
+    fail("args", "are required: namespace, serviceAccountName, the cluster's identity inputs and the permissions");
   unknownFields(a, FIELDS, "", problems);
   const label = dns1123LabelProblem(a.namespace);
   if (label) fail("namespace", label);
@@ -94,19 +108,31 @@ export function planEksWorkloadIdentity(name: string, a: EksWorkloadIdentityArgs
   if (subdomain) fail("serviceAccountName", subdomain);
   const identity = planEksIdentity(a, "", problems);
 
-  if (a.statements !== undefined && a.statements !== null && !Array.isArray(a.statements)) fail("statements", "must be a list of statements");
-  const { items: statements } = oneOrMany(a.statement, a.statements, { one: "statement", many: "statements" }, problems);
+  if (a.statements !== undefined && a.statements !== null && !Array.isArray(a.statements))
+    fail("statements", "must be a list of statements");
+  const { items: statements } = oneOrMany(
+    a.statement,
+    a.statements,
+    { one: "statement", many: "statements" },
+    problems,
+  );
   const managed = a.managedPolicyArns ?? [];
   if (!Array.isArray(managed)) fail("managedPolicyArns", "must be a list of policy ARNs");
   if (statements.length === 0 && managed.length === 0) {
-    fail("statements", "is empty, and so is managedPolicyArns: the role could do nothing; give the statements the workload needs, or managed policy ARNs");
+    fail(
+      "statements",
+      "is empty, and so is managedPolicyArns: the role could do nothing; give the statements the workload needs, or managed policy ARNs",
+    );
   }
 
   const sids = new Map<string, string>();
   const estimated = statements.map((s) => checkStatement(s.item, s.at, problems, sids));
   const size = policySize(statementsPolicy(estimated));
   if (size > IAM_LIMITS.inlinePerRole) {
-    fail("statements", `need about ${size} characters, over IAM's ${IAM_LIMITS.inlinePerRole} for a role's inline policies; move some into a customer managed policy and give its ARN in managedPolicyArns`);
+    fail(
+      "statements",
+      `need about ${size} characters, over IAM's ${IAM_LIMITS.inlinePerRole} for a role's inline policies; move some into a customer managed policy and give its ARN in managedPolicyArns`,
+    );
   }
 
   const seen = new Map<string, number>();
@@ -115,11 +141,15 @@ export function planEksWorkloadIdentity(name: string, a: EksWorkloadIdentityArgs
     const problem = managedPolicyArnProblem(arn);
     if (problem) fail(`managedPolicyArns[${i}]`, problem);
     const prior = seen.get(arn);
-    if (prior !== undefined) fail(`managedPolicyArns[${i}]`, `"${arn}" is also managedPolicyArns[${prior}]; attach it once`);
+    if (prior !== undefined)
+      fail(`managedPolicyArns[${i}]`, `"${arn}" is also managedPolicyArns[${prior}]; attach it once`);
     seen.set(arn, i);
   });
   if (managed.length > IAM_LIMITS.managedPerRole) {
-    fail("managedPolicyArns", `lists ${managed.length} policies; IAM attaches at most ${IAM_LIMITS.managedPerRole} to a role by default: merge some, or move permissions into statements`);
+    fail(
+      "managedPolicyArns",
+      `lists ${managed.length} policies; IAM attaches at most ${IAM_LIMITS.managedPerRole} to a role by default: merge some, or move permissions into statements`,
+    );
   }
   problems.throwIfAny();
   return { identity, statements };
@@ -136,14 +166,18 @@ function checkStatement(
   if (s === undefined || s === null || typeof s !== "object") fail(at, "must be a statement: { actions, resources }");
   unknownFields(s, STATEMENT_FIELDS, at, problems);
   const effect = s.effect ?? "Allow";
-  if (effect !== "Allow" && effect !== "Deny") fail(`${at}.effect`, `is ${JSON.stringify(effect)}; use "Allow" or "Deny"`);
+  if (effect !== "Allow" && effect !== "Deny")
+    fail(`${at}.effect`, `is ${JSON.stringify(effect)}; use "Allow" or "Deny"`);
   if (s.sid !== undefined) {
-    if (typeof s.sid !== "string" || !/^[A-Za-z0-9]+$/.test(s.sid)) fail(`${at}.sid`, `${JSON.stringify(s.sid)} is not a statement id: letters and digits only`);
+    if (typeof s.sid !== "string" || !/^[A-Za-z0-9]+$/.test(s.sid))
+      fail(`${at}.sid`, `${JSON.stringify(s.sid)} is not a statement id: letters and digits only`);
     const prior = sids.get(s.sid);
-    if (prior !== undefined) fail(`${at}.sid`, `"${s.sid}" is also the sid of ${prior}; sids must be unique in a policy`);
+    if (prior !== undefined)
+      fail(`${at}.sid`, `"${s.sid}" is also the sid of ${prior}; sids must be unique in a policy`);
     sids.set(s.sid, at);
   }
-  if (!Array.isArray(s.actions) || s.actions.length === 0) fail(`${at}.actions`, "must list at least one action, e.g. \"s3:GetObject\"");
+  if (!Array.isArray(s.actions) || s.actions.length === 0)
+    fail(`${at}.actions`, 'must list at least one action, e.g. "s3:GetObject"');
   s.actions.forEach((action, j) => {
     const field = `${at}.actions[${j}]`;
     const every = typeof action === "string" ? everyActionProblem(action) : undefined;
@@ -151,12 +185,16 @@ function checkStatement(
       if (effect === "Allow") fail(field, every);
       if (action === "*") return;
     }
-    if (typeof action !== "string" || !ACTION.test(action)) fail(field, `${JSON.stringify(action)} is not an IAM action (<service>:<action>, e.g. s3:GetObject)`);
+    if (typeof action !== "string" || !ACTION.test(action))
+      fail(field, `${JSON.stringify(action)} is not an IAM action (<service>:<action>, e.g. s3:GetObject)`);
   });
-  if (!Array.isArray(s.resources) || s.resources.length === 0) fail(`${at}.resources`, "must list at least one resource ARN");
+  if (!Array.isArray(s.resources) || s.resources.length === 0)
+    fail(`${at}.resources`, "must list at least one resource ARN");
   const anyResource = s.allowAnyResource === true;
-  if (s.allowAnyResource !== undefined && typeof s.allowAnyResource !== "boolean") fail(`${at}.allowAnyResource`, "must be true or false");
-  if (anyResource && effect === "Deny") fail(`${at}.allowAnyResource`, "applies to Allow statements only; a Deny statement may name \"*\" as it is");
+  if (s.allowAnyResource !== undefined && typeof s.allowAnyResource !== "boolean")
+    fail(`${at}.allowAnyResource`, "must be true or false");
+  if (anyResource && effect === "Deny")
+    fail(`${at}.allowAnyResource`, 'applies to Allow statements only; a Deny statement may name "*" as it is');
   let wide = false;
   const resources = s.resources.map((r, j) => {
     if (typeof r !== "string") return "x".repeat(ASSUMED_UNKNOWN_ARN_LENGTH);
@@ -166,28 +204,41 @@ function checkStatement(
     return r;
   });
   if (anyResource && !wide && s.resources.every((r) => typeof r === "string")) {
-    fail(`${at}.allowAnyResource`, "is set, but no resource of this Allow statement is \"*\"; remove it");
+    fail(`${at}.allowAnyResource`, 'is set, but no resource of this Allow statement is "*"; remove it');
   }
   const conditions = (s.conditions ?? []).map((c, j) => {
     const cat = `${at}.conditions[${j}]`;
     unknownFields(c, ["test", "variable", "values"], cat, problems);
-    if (typeof c.test !== "string" || !OPERATOR.test(c.test)) fail(`${cat}.test`, `${JSON.stringify(c.test)} is not a condition operator (e.g. StringEquals, ArnLike, ForAnyValue:StringEquals)`);
-    if (typeof c.variable !== "string" || !/^[A-Za-z0-9-]+:\S+$/.test(c.variable)) fail(`${cat}.variable`, `${JSON.stringify(c.variable)} is not a condition key (e.g. aws:SourceVpce, s3:prefix)`);
+    if (typeof c.test !== "string" || !OPERATOR.test(c.test))
+      fail(
+        `${cat}.test`,
+        `${JSON.stringify(c.test)} is not a condition operator (e.g. StringEquals, ArnLike, ForAnyValue:StringEquals)`,
+      );
+    if (typeof c.variable !== "string" || !/^[A-Za-z0-9-]+:\S+$/.test(c.variable))
+      fail(`${cat}.variable`, `${JSON.stringify(c.variable)} is not a condition key (e.g. aws:SourceVpce, s3:prefix)`);
     if (!Array.isArray(c.values) || c.values.length === 0) fail(`${cat}.values`, "must list at least one value");
     const prior = (s.conditions ?? []).findIndex((o) => o.test === c.test && o.variable === c.variable);
-    if (prior !== j) fail(`${cat}`, `repeats ${c.test} ${c.variable} of conditions[${prior}]; list every value in one condition`);
-    return { test: c.test, variable: c.variable, values: c.values.map((v) => (typeof v === "string" ? v : "x".repeat(ASSUMED_UNKNOWN_ARN_LENGTH))) };
+    if (prior !== j)
+      fail(`${cat}`, `repeats ${c.test} ${c.variable} of conditions[${prior}]; list every value in one condition`);
+    return {
+      test: c.test,
+      variable: c.variable,
+      values: c.values.map((v) => (typeof v === "string" ? v : "x".repeat(ASSUMED_UNKNOWN_ARN_LENGTH))),
+    };
   });
   return { ...(s.sid ? { sid: s.sid } : {}), effect, actions: s.actions, resources, conditions };
 }
 
 /** The statements with every Input resolved, in the shape statementsPolicy takes. */
 export function statementInputs(statements: AwsPolicyStatement[]): pulumi.Input<ResolvedStatement>[] {
-  return statements.map((s) => ({
-    ...(s.sid ? { sid: s.sid } : {}),
-    effect: s.effect ?? "Allow",
-    actions: s.actions,
-    resources: s.resources,
-    conditions: (s.conditions ?? []).map((c) => ({ test: c.test, variable: c.variable, values: c.values })),
-  }) as unknown as pulumi.Input<ResolvedStatement>);
+  return statements.map(
+    (s) =>
+      ({
+        ...(s.sid ? { sid: s.sid } : {}),
+        effect: s.effect ?? "Allow",
+        actions: s.actions,
+        resources: s.resources,
+        conditions: (s.conditions ?? []).map((c) => ({ test: c.test, variable: c.variable, values: c.values })),
+      }) as unknown as pulumi.Input<ResolvedStatement>,
+  );
 }

@@ -4,7 +4,14 @@ import * as core from "@pulumi/kubernetes/core/v1";
 import { DeclarationError } from "../../core/declaration-error";
 import { identityServiceAccountManifest } from "../../kubernetes/manifests";
 import type { EksWorkloadIdentityArgs } from "./identity-args";
-import { managedPolicyArnProblem, planEksWorkloadIdentity, resourceProblem, statementInputs, statementsPolicy, type ResolvedStatement } from "./identity-plan";
+import {
+  managedPolicyArnProblem,
+  planEksWorkloadIdentity,
+  resourceProblem,
+  statementInputs,
+  statementsPolicy,
+  type ResolvedStatement,
+} from "./identity-plan";
 import { awsScope, provisionEksRole } from "./role";
 import { checkedWhenResolved } from "../../core/checked-input";
 import { IAM_LIMITS, policySize } from "../../clouds/aws/policy-split";
@@ -38,9 +45,15 @@ export class EksWorkloadIdentity extends pulumi.ComponentResource {
     const parent = this;
     const tags = { "managed-by": "secret-mount", "secret-mount/component": name, ...(args.tags ?? {}) };
     const { role, trustPolicy, association, serviceAccountAnnotations } = provisionEksRole(parent, {
-      name, identity: plan.identity, eks: args, at: "",
-      namespace: args.namespace, serviceAccountName: args.serviceAccountName,
-      description: `secret-mount: identity of ${args.namespace}/${args.serviceAccountName}`, scope: awsScope(parent), tags,
+      name,
+      identity: plan.identity,
+      eks: args,
+      at: "",
+      namespace: args.namespace,
+      serviceAccountName: args.serviceAccountName,
+      description: `secret-mount: identity of ${args.namespace}/${args.serviceAccountName}`,
+      scope: awsScope(parent),
+      tags,
     });
 
     const ready: pulumi.Resource[] = association ? [association] : [];
@@ -49,29 +62,53 @@ export class EksWorkloadIdentity extends pulumi.ComponentResource {
       permissionPolicy = pulumi.output(statementInputs(plan.statements.map((s) => s.item))).apply((resolved) => {
         const statements = resolved as ResolvedStatement[];
         // An Output resource is known only now: the same rules as at preview.
-        statements.forEach((s, i) => s.resources.forEach((r, j) => {
-          const problem = typeof r === "string" ? resourceProblem(r, s.effect, plan.statements[i].item.allowAnyResource === true) : "is not a string";
-          if (problem) throw new DeclarationError(`${plan.statements[i].at}.resources[${j}]`, `${problem} (checked when the value resolved)`, name);
-        }));
+        statements.forEach((s, i) =>
+          s.resources.forEach((r, j) => {
+            const problem =
+              typeof r === "string"
+                ? resourceProblem(r, s.effect, plan.statements[i].item.allowAnyResource === true)
+                : "is not a string";
+            if (problem)
+              throw new DeclarationError(
+                `${plan.statements[i].at}.resources[${j}]`,
+                `${problem} (checked when the value resolved)`,
+                name,
+              );
+          }),
+        );
         const policy = statementsPolicy(statements);
         const size = policySize(policy);
         if (size > IAM_LIMITS.inlinePerRole) {
-          throw new DeclarationError("statements", `need ${size} characters, over IAM's ${IAM_LIMITS.inlinePerRole} for a role's inline policies (checked when the values resolved); move some into a managed policy`, name);
+          throw new DeclarationError(
+            "statements",
+            `need ${size} characters, over IAM's ${IAM_LIMITS.inlinePerRole} for a role's inline policies (checked when the values resolved); move some into a managed policy`,
+            name,
+          );
         }
         return JSON.stringify(policy, null, 2);
       });
       ready.push(new iam.RolePolicy(`${name}-policy`, { role: role.id, policy: permissionPolicy }, { parent }));
     }
     (args.managedPolicyArns ?? []).forEach((arn, i) => {
-      ready.push(new iam.RolePolicyAttachment(`${name}-managed-${i}`, {
-        role: role.name,
-        policyArn: checkedWhenResolved(arn, managedPolicyArnProblem, `managedPolicyArns[${i}]`, name),
-      }, { parent }));
+      ready.push(
+        new iam.RolePolicyAttachment(
+          `${name}-managed-${i}`,
+          {
+            role: role.name,
+            policyArn: checkedWhenResolved(arn, managedPolicyArnProblem, `managedPolicyArns[${i}]`, name),
+          },
+          { parent },
+        ),
+      );
     });
 
     if (args.createServiceAccount) {
       // Pods of this ServiceAccount should find the role's permissions in place.
-      new core.ServiceAccount(`${name}-sa`, identityServiceAccountManifest(args.namespace, args.serviceAccountName, serviceAccountAnnotations), { parent, dependsOn: ready });
+      new core.ServiceAccount(
+        `${name}-sa`,
+        identityServiceAccountManifest(args.namespace, args.serviceAccountName, serviceAccountAnnotations),
+        { parent, dependsOn: ready },
+      );
     }
 
     this.roleArn = role.arn;

@@ -17,7 +17,9 @@ export const eksPlatform: PlatformModule<EksPlatformArgs, EksOutputs> = {
     return {
       maxValueBytesOfFile: plan.maxValueBytesOfFile,
       // A store name, or an ARN given as a plain string; an ARN from another resource is unknown yet.
-      specReferences: plan.secrets.map((p) => p.storeName ?? (typeof p.secret.existing?.arn === "string" ? p.secret.existing.arn : undefined)),
+      specReferences: plan.secrets.map(
+        (p) => p.storeName ?? (typeof p.secret.existing?.arn === "string" ? p.secret.existing.arn : undefined),
+      ),
       provision(parent: pulumi.Resource) {
         const p = provisionEks(parent, target, eks, plan);
         return {

@@ -25,7 +25,12 @@ export interface EksPlan {
 /** AWS-specific checks of a declaration (store names, ARNs, identity inputs). Pure. */
 export function planEks(decl: MountTarget, eks: EksPlatformArgs): EksPlan {
   const problems = new Problems(decl.name);
-  unknownFields(eks, ["identity", "oidcProviderArn", "oidcIssuerUrl", "clusterName", "roleName", "permissionsBoundaryArn", "tags"], "eks", problems);
+  unknownFields(
+    eks,
+    ["identity", "oidcProviderArn", "oidcIssuerUrl", "clusterName", "roleName", "permissionsBoundaryArn", "tags"],
+    "eks",
+    problems,
+  );
   const identity = problems.section(() => planEksIdentity(eks, "eks.", problems));
   const secrets = planAwsSecrets(decl, EKS_OTHER_STORE_OPTIONS, problems);
   problems.throwIfAny();
@@ -33,7 +38,10 @@ export function planEks(decl: MountTarget, eks: EksPlatformArgs): EksPlan {
 }
 
 /** The fields of EksPlatformArgs that choose and configure the role's identity. */
-export type EksIdentityFields = Pick<EksPlatformArgs, "identity" | "oidcProviderArn" | "oidcIssuerUrl" | "clusterName" | "permissionsBoundaryArn">;
+export type EksIdentityFields = Pick<
+  EksPlatformArgs,
+  "identity" | "oidcProviderArn" | "oidcIssuerUrl" | "clusterName" | "permissionsBoundaryArn"
+>;
 
 /**
  * Checks how pods get the role (IRSA or Pod Identity) and its inputs; shared by the workload
@@ -42,14 +50,21 @@ export type EksIdentityFields = Pick<EksPlatformArgs, "identity" | "oidcProvider
 export function planEksIdentity(eks: EksIdentityFields, at: string, problems: Problems): "irsa" | "pod-identity" {
   const { fail } = problems;
   const identity = eks.identity ?? "irsa";
-  if (identity !== "irsa" && identity !== "pod-identity") fail(`${at}identity`, `is ${JSON.stringify(identity)}; use "irsa" or "pod-identity"`);
+  if (identity !== "irsa" && identity !== "pod-identity")
+    fail(`${at}identity`, `is ${JSON.stringify(identity)}; use "irsa" or "pod-identity"`);
   if (identity === "irsa") {
     // Either names the cluster's issuer; the other is derived when the trust is built. Outputs are checked when they resolve.
     checkIrsaInputs(eks.oidcProviderArn, eks.oidcIssuerUrl, at, fail);
-    if (eks.clusterName !== undefined) fail(`${at}clusterName`, "is for identity \"pod-identity\"; remove it, or set identity: \"pod-identity\"");
+    if (eks.clusterName !== undefined)
+      fail(`${at}clusterName`, 'is for identity "pod-identity"; remove it, or set identity: "pod-identity"');
   } else {
-    if (eks.clusterName === undefined) fail(`${at}clusterName`, "is required for EKS Pod Identity: the association is created in that cluster");
-    if (eks.oidcProviderArn !== undefined || eks.oidcIssuerUrl !== undefined) fail(eks.oidcProviderArn !== undefined ? `${at}oidcProviderArn` : `${at}oidcIssuerUrl`, "is for IRSA; remove it with identity \"pod-identity\"");
+    if (eks.clusterName === undefined)
+      fail(`${at}clusterName`, "is required for EKS Pod Identity: the association is created in that cluster");
+    if (eks.oidcProviderArn !== undefined || eks.oidcIssuerUrl !== undefined)
+      fail(
+        eks.oidcProviderArn !== undefined ? `${at}oidcProviderArn` : `${at}oidcIssuerUrl`,
+        'is for IRSA; remove it with identity "pod-identity"',
+      );
   }
   if (typeof eks.permissionsBoundaryArn === "string") {
     const problem = policyArnProblem(eks.permissionsBoundaryArn);

@@ -26,7 +26,12 @@ export interface EksProvisioned {
 }
 
 /** The AWS half of an EKS workload: secrets, the role that may read exactly them, and its trust. */
-export function provisionEks(parent: pulumi.Resource, decl: MountTarget, eks: EksPlatformArgs, plan: EksPlan): EksProvisioned {
+export function provisionEks(
+  parent: pulumi.Resource,
+  decl: MountTarget,
+  eks: EksPlatformArgs,
+  plan: EksPlan,
+): EksProvisioned {
   const name = decl.name;
   const scope = awsScope(parent);
   const tags = { "managed-by": "secret-mount", "secret-mount/component": name, ...(eks.tags ?? {}) };
@@ -39,11 +44,26 @@ export function provisionEks(parent: pulumi.Resource, decl: MountTarget, eks: Ek
   const permissionPolicy = grants.apply((items) => JSON.stringify(policyFor(items), null, 2));
 
   const { role, trustPolicy, association, serviceAccountAnnotations } = provisionEksRole(parent, {
-    name, identity: plan.identity, eks, at: "eks.",
-    namespace: decl.namespace, serviceAccountName: decl.serviceAccountName,
-    description: `secret-mount: reads the secrets of ${decl.namespace}/${decl.workloadName}`, scope, tags,
+    name,
+    identity: plan.identity,
+    eks,
+    at: "eks.",
+    namespace: decl.namespace,
+    serviceAccountName: decl.serviceAccountName,
+    description: `secret-mount: reads the secrets of ${decl.namespace}/${decl.workloadName}`,
+    scope,
+    tags,
   });
-  const ready = attachReadPolicies(parent, name, role, grants, plan.policyLayout, plan.secrets.length, `${decl.namespace}/${decl.workloadName}`, tags);
+  const ready = attachReadPolicies(
+    parent,
+    name,
+    role,
+    grants,
+    plan.policyLayout,
+    plan.secrets.length,
+    `${decl.namespace}/${decl.workloadName}`,
+    tags,
+  );
   for (const s of secrets) if (s.version) ready.push(s.version);
   if (association) ready.push(association);
 
@@ -61,12 +81,19 @@ export function provisionEks(parent: pulumi.Resource, decl: MountTarget, eks: Ek
       skipContainers: { annotation: "eks.amazonaws.com/skip-containers", separator: "," },
       // AWS_EC2_METADATA_DISABLED: no fallback to the node's instance role; without the pod's own
       // identity the fetch fails loudly (identity-not-ready) instead of reading with the node's.
-      fetchEnv: { AWS_REGION: scope.apply((s) => s.region), AWS_STS_REGIONAL_ENDPOINTS: "regional", AWS_EC2_METADATA_DISABLED: "true" },
+      fetchEnv: {
+        AWS_REGION: scope.apply((s) => s.region),
+        AWS_STS_REGIONAL_ENDPOINTS: "regional",
+        AWS_EC2_METADATA_DISABLED: "true",
+      },
       // IRSA: the SDK sends AWS_ROLE_SESSION_NAME as AssumeRoleWithWebIdentity's RoleSessionName, so
       // CloudTrail names the pod (the fetcher makes it a valid session name first). Pod Identity
       // names its sessions itself and tags them with the pod's name.
       ...(plan.identity === "irsa" ? { fetchFieldEnv: { AWS_ROLE_SESSION_NAME: "metadata.name" } } : {}),
-      revision: revisionOf(decl.secrets.map((s) => s.name), secrets.map((s) => s.versionId)),
+      revision: revisionOf(
+        decl.secrets.map((s) => s.name),
+        secrets.map((s) => s.versionId),
+      ),
     },
     ready,
   };

@@ -16,7 +16,12 @@ export function awsScope(parent: pulumi.Resource): pulumi.Output<Scope> {
   const opts = { parent };
   return pulumi
     .all([getRegionOutput({}, opts), getCallerIdentityOutput({}, opts), getPartitionOutput({}, opts)])
-    .apply(([r, c, p]) => ({ region: r.region, accountId: c.accountId, partition: p.partition, dnsSuffix: p.dnsSuffix }));
+    .apply(([r, c, p]) => ({
+      region: r.region,
+      accountId: c.accountId,
+      partition: p.partition,
+      dnsSuffix: p.dnsSuffix,
+    }));
 }
 
 /** What the role is for: one Kubernetes ServiceAccount of one cluster. */
@@ -25,7 +30,10 @@ export interface EksRoleRequest {
   name: string;
   identity: "irsa" | "pod-identity";
   /** The identity fields of EksPlatformArgs (or EksWorkloadIdentityArgs), checked by planEksIdentity. */
-  eks: Pick<EksPlatformArgs, "oidcProviderArn" | "oidcIssuerUrl" | "clusterName" | "roleName" | "permissionsBoundaryArn">;
+  eks: Pick<
+    EksPlatformArgs,
+    "oidcProviderArn" | "oidcIssuerUrl" | "clusterName" | "roleName" | "permissionsBoundaryArn"
+  >;
   /** Where the identity fields were given (`eks.` or ``), for a message when a value resolves wrong. */
   at: string;
   namespace: string;
@@ -55,39 +63,68 @@ export const IRSA_ROLE_ANNOTATION = "eks.amazonaws.com/role-arn";
 export function provisionEksRole(parent: pulumi.Resource, r: EksRoleRequest): EksRole {
   const opts = { parent };
   const { eks } = r;
-  const trustPolicy = r.identity === "irsa"
-    // Either input may be an Output: derived and cross-checked once both resolve, as at preview.
-    ? pulumi.all([r.scope, eks.oidcProviderArn, eks.oidcIssuerUrl]).apply(([sc, oidcProviderArn, oidcIssuerUrl]) => {
-      const { providerArn, issuer } = irsaIssuer({ oidcProviderArn, oidcIssuerUrl }, sc, r.at, (field, problem) => {
-        throw new DeclarationError(field, `${problem} (checked when the value resolved)`, r.name);
-      });
-      return JSON.stringify(irsaTrustPolicy({ oidcProviderArn: providerArn, issuer, namespace: r.namespace, serviceAccountName: r.serviceAccountName }), null, 2);
-    })
-    // The association is created by this provider, so the cluster is in its account and region.
-    : pulumi.all([r.scope, eks.clusterName!]).apply(([sc, clusterName]) => JSON.stringify(podIdentityTrustPolicy({
-      accountId: sc.accountId, clusterArn: eksClusterArn(sc, clusterName), namespace: r.namespace, serviceAccountName: r.serviceAccountName,
-    }), null, 2));
+  const trustPolicy =
+    r.identity === "irsa"
+      ? // Either input may be an Output: derived and cross-checked once both resolve, as at preview.
+        pulumi.all([r.scope, eks.oidcProviderArn, eks.oidcIssuerUrl]).apply(([sc, oidcProviderArn, oidcIssuerUrl]) => {
+          const { providerArn, issuer } = irsaIssuer({ oidcProviderArn, oidcIssuerUrl }, sc, r.at, (field, problem) => {
+            throw new DeclarationError(field, `${problem} (checked when the value resolved)`, r.name);
+          });
+          return JSON.stringify(
+            irsaTrustPolicy({
+              oidcProviderArn: providerArn,
+              issuer,
+              namespace: r.namespace,
+              serviceAccountName: r.serviceAccountName,
+            }),
+            null,
+            2,
+          );
+        })
+      : // The association is created by this provider, so the cluster is in its account and region.
+        pulumi.all([r.scope, eks.clusterName!]).apply(([sc, clusterName]) =>
+          JSON.stringify(
+            podIdentityTrustPolicy({
+              accountId: sc.accountId,
+              clusterArn: eksClusterArn(sc, clusterName),
+              namespace: r.namespace,
+              serviceAccountName: r.serviceAccountName,
+            }),
+            null,
+            2,
+          ),
+        );
 
-  const role = new iam.Role(`${r.name}-role`, {
-    name: eks.roleName,
-    description: r.description,
-    assumeRolePolicy: trustPolicy,
-    permissionsBoundary: eks.permissionsBoundaryArn === undefined
-      ? undefined
-      : checkedWhenResolved(eks.permissionsBoundaryArn, policyArnProblem, `${r.at}permissionsBoundaryArn`, r.name),
-    maxSessionDuration: 3600,
-    tags: r.tags,
-  }, opts);
-
-  const association = r.identity === "pod-identity"
-    ? new eksAws.PodIdentityAssociation(`${r.name}-pod-identity`, {
-      clusterName: eks.clusterName!,
-      namespace: r.namespace,
-      serviceAccount: r.serviceAccountName,
-      roleArn: role.arn,
+  const role = new iam.Role(
+    `${r.name}-role`,
+    {
+      name: eks.roleName,
+      description: r.description,
+      assumeRolePolicy: trustPolicy,
+      permissionsBoundary:
+        eks.permissionsBoundaryArn === undefined
+          ? undefined
+          : checkedWhenResolved(eks.permissionsBoundaryArn, policyArnProblem, `${r.at}permissionsBoundaryArn`, r.name),
+      maxSessionDuration: 3600,
       tags: r.tags,
-    }, opts)
-    : undefined;
+    },
+    opts,
+  );
+
+  const association =
+    r.identity === "pod-identity"
+      ? new eksAws.PodIdentityAssociation(
+          `${r.name}-pod-identity`,
+          {
+            clusterName: eks.clusterName!,
+            namespace: r.namespace,
+            serviceAccount: r.serviceAccountName,
+            roleArn: role.arn,
+            tags: r.tags,
+          },
+          opts,
+        )
+      : undefined;
 
   return {
     role,

@@ -70,4 +70,3 @@ export interface GkePlatform {
 }
 /** {@link GkePlatform} under its TypeScript name, which the generated Python and Go SDKs give their input type too. @inline */
 export type GkePlatformArgs = GkePlatform;
-

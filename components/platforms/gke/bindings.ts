@@ -32,24 +32,33 @@ export function parseBindingResource(kind: GcpIamResourceKind, r: string): Bindi
   if (/[*?]/.test(r)) return `"${r}" holds a wildcard; name exactly one resource`;
   switch (kind) {
     case "project":
-      return PROJECT_ID.test(r) ? { resource: `projects/${r}`, project: r, id: r } : `"${r}" is not a project id (6-30 of a-z, 0-9 and -, starting with a letter)`;
+      return PROJECT_ID.test(r)
+        ? { resource: `projects/${r}`, project: r, id: r }
+        : `"${r}" is not a project id (6-30 of a-z, 0-9 and -, starting with a letter)`;
     case "secret":
     case "regional-secret": {
       const ref = parseSecretName(r);
       if (typeof ref === "string") return ref;
       if (kind === "secret" && ref.location) return `"${r}" is a regional secret; use kind "regional-secret"`;
-      if (kind === "regional-secret" && !ref.location) return `"${r}" is a global secret; use kind "secret" (a regional one is projects/<p>/locations/<l>/secrets/<s>)`;
+      if (kind === "regional-secret" && !ref.location)
+        return `"${r}" is a global secret; use kind "secret" (a regional one is projects/<p>/locations/<l>/secrets/<s>)`;
       return { resource: secretName(ref), project: ref.project, location: ref.location, id: secretName(ref) };
     }
     case "bucket":
-      return BUCKET.test(r) ? { resource: `buckets/${r}`, id: r } : `"${r}" is not a bucket name (3-63 of a-z, 0-9, ., _ and -; give the name, not a gs:// URL)`;
+      return BUCKET.test(r)
+        ? { resource: `buckets/${r}`, id: r }
+        : `"${r}" is not a bucket name (3-63 of a-z, 0-9, ., _ and -; give the name, not a gs:// URL)`;
     case "pubsub-topic": {
       const m = TOPIC.exec(r);
-      return m ? { resource: r, project: m[1], id: m[2] } : `"${r}" is not a Pub/Sub topic (projects/<project>/topics/<topic>)`;
+      return m
+        ? { resource: r, project: m[1], id: m[2] }
+        : `"${r}" is not a Pub/Sub topic (projects/<project>/topics/<topic>)`;
     }
     case "pubsub-subscription": {
       const m = SUBSCRIPTION.exec(r);
-      return m ? { resource: r, project: m[1], id: m[2] } : `"${r}" is not a Pub/Sub subscription (projects/<project>/subscriptions/<subscription>)`;
+      return m
+        ? { resource: r, project: m[1], id: m[2] }
+        : `"${r}" is not a Pub/Sub subscription (projects/<project>/subscriptions/<subscription>)`;
     }
     default:
       return `kind ${JSON.stringify(kind)} is not one of project, secret, regional-secret, bucket, pubsub-topic, pubsub-subscription`;
@@ -58,9 +67,12 @@ export function parseBindingResource(kind: GcpIamResourceKind, r: string): Bindi
 
 /** What is wrong with a role to grant, or undefined. */
 export function roleProblem(role: string): string | undefined {
-  if (typeof role !== "string" || !ROLE.test(role)) return `${JSON.stringify(role)} is not an IAM role (roles/<service>.<role>, or projects/<p>/roles/<custom role>)`;
+  if (typeof role !== "string" || !ROLE.test(role))
+    return `${JSON.stringify(role)} is not an IAM role (roles/<service>.<role>, or projects/<p>/roles/<custom role>)`;
   const refused = REFUSED_ROLES[role];
-  return refused ? `"${role}" is ${refused}; give the predefined role the workload needs (e.g. roles/storage.objectViewer)` : undefined;
+  return refused
+    ? `"${role}" is ${refused}; give the predefined role the workload needs (e.g. roles/storage.objectViewer)`
+    : undefined;
 }
 
 /** One additive IAM member on the binding's resource for `member`. */
@@ -79,14 +91,26 @@ export function grantBinding(
     case "project":
       return new projects.IAMMember(resourceName, { project: t("project"), role, member }, opts);
     case "secret":
-      return new secretmanager.SecretIamMember(resourceName, { project: t("project"), secretId: t("id"), role, member }, opts);
+      return new secretmanager.SecretIamMember(
+        resourceName,
+        { project: t("project"), secretId: t("id"), role, member },
+        opts,
+      );
     case "regional-secret":
-      return new secretmanager.RegionalSecretIamMember(resourceName, { project: t("project"), location: t("location"), secretId: t("id"), role, member }, opts);
+      return new secretmanager.RegionalSecretIamMember(
+        resourceName,
+        { project: t("project"), location: t("location"), secretId: t("id"), role, member },
+        opts,
+      );
     case "bucket":
       return new storage.BucketIAMMember(resourceName, { bucket: t("id"), role, member }, opts);
     case "pubsub-topic":
       return new pubsub.TopicIAMMember(resourceName, { project: t("project"), topic: t("id"), role, member }, opts);
     case "pubsub-subscription":
-      return new pubsub.SubscriptionIAMMember(resourceName, { project: t("project"), subscription: t("id"), role, member }, opts);
+      return new pubsub.SubscriptionIAMMember(
+        resourceName,
+        { project: t("project"), subscription: t("id"), role, member },
+        opts,
+      );
   }
 }

@@ -3,8 +3,7 @@ import type { Describer, Fact, Obj, ResourceIndex, Subject } from "../../review/
 import { describeKubernetesObject } from "../../kubernetes/describe";
 
 const SECRET_IAM_MEMBER = "gcp:secretmanager/secretIamMember:SecretIamMember";
-const REGIONAL_SECRET_IAM_MEMBER =
-  "gcp:secretmanager/regionalSecretIamMember:RegionalSecretIamMember";
+const REGIONAL_SECRET_IAM_MEMBER = "gcp:secretmanager/regionalSecretIamMember:RegionalSecretIamMember";
 const SERVICE_ACCOUNT_IAM_MEMBER = "gcp:serviceaccount/iAMMember:IAMMember";
 const PROJECT_IAM_MEMBER = "gcp:projects/iAMMember:IAMMember";
 const BUCKET_IAM_MEMBER = "gcp:storage/bucketIAMMember:BucketIAMMember";
@@ -12,7 +11,12 @@ const TOPIC_IAM_MEMBER = "gcp:pubsub/topicIAMMember:TopicIAMMember";
 const SUBSCRIPTION_IAM_MEMBER = "gcp:pubsub/subscriptionIAMMember:SubscriptionIAMMember";
 const SERVICE_ACCOUNT = "kubernetes:core/v1:ServiceAccount";
 const MEMBER_TYPES = [
-  SECRET_IAM_MEMBER, REGIONAL_SECRET_IAM_MEMBER, SERVICE_ACCOUNT_IAM_MEMBER, PROJECT_IAM_MEMBER, BUCKET_IAM_MEMBER, TOPIC_IAM_MEMBER,
+  SECRET_IAM_MEMBER,
+  REGIONAL_SECRET_IAM_MEMBER,
+  SERVICE_ACCOUNT_IAM_MEMBER,
+  PROJECT_IAM_MEMBER,
+  BUCKET_IAM_MEMBER,
+  TOPIC_IAM_MEMBER,
   SUBSCRIPTION_IAM_MEMBER,
 ];
 
@@ -54,17 +58,23 @@ interface KsaPrincipal {
  * user of a Google service account (`serviceAccount:<pool>[<ns>/<sa>]`); undefined for any other member.
  */
 function ksaPrincipal(member: string): KsaPrincipal | undefined {
-  const direct = /^principal:\/\/iam\.googleapis\.com\/projects\/[^/]+\/locations\/global\/workloadIdentityPools\/([^/]+)\/subject\/ns\/([^/]+)\/sa\/([^/]+)$/.exec(member);
+  const direct =
+    /^principal:\/\/iam\.googleapis\.com\/projects\/[^/]+\/locations\/global\/workloadIdentityPools\/([^/]+)\/subject\/ns\/([^/]+)\/sa\/([^/]+)$/.exec(
+      member,
+    );
   const viaGsa = /^serviceAccount:([^[\]]+\.svc\.id\.goog)\[([^/\]]+)\/([^\]]+)\]$/.exec(member);
   const m = direct ?? viaGsa;
   return m ? { pool: m[1], namespace: m[2], name: m[3] } : undefined;
 }
 
-const sameKsa = (a: KsaPrincipal | undefined, b: KsaPrincipal) => a?.pool === b.pool && a.namespace === b.namespace && a.name === b.name;
+const sameKsa = (a: KsaPrincipal | undefined, b: KsaPrincipal) =>
+  a?.pool === b.pool && a.namespace === b.namespace && a.name === b.name;
 
 /** The program's Kubernetes ServiceAccount a principal names, if it declares one. */
 function serviceAccountOf(index: ResourceIndex, k: KsaPrincipal): Subject | undefined {
-  return index.ofType(SERVICE_ACCOUNT).find((sa) => sa.inputs.metadata?.namespace === k.namespace && sa.inputs.metadata?.name === k.name);
+  return index
+    .ofType(SERVICE_ACCOUNT)
+    .find((sa) => sa.inputs.metadata?.namespace === k.namespace && sa.inputs.metadata?.name === k.name);
 }
 
 /**
@@ -73,9 +83,11 @@ function serviceAccountOf(index: ResourceIndex, k: KsaPrincipal): Subject | unde
  * the same access (Google: "identity sameness", Workload Identity Federation for GKE).
  */
 function gkeIdentitySamenessNote(k: KsaPrincipal): string {
-  return `SAME ACCESS for any cluster of workload identity pool ${k.pool} (the project's GKE clusters, and a fleet's members) ` +
+  return (
+    `SAME ACCESS for any cluster of workload identity pool ${k.pool} (the project's GKE clusters, and a fleet's members) ` +
     `with a namespace "${k.namespace}" and a ServiceAccount "${k.name}": the principal names no cluster (Google's "identity sameness"); ` +
-    "give clusters of different trust their own project, and let only trusted people create that namespace (docs/security.md, \"GKE: identity sameness across clusters\")";
+    'give clusters of different trust their own project, and let only trusted people create that namespace (docs/security.md, "GKE: identity sameness across clusters")'
+  );
 }
 const SAMENESS_LABEL = "other clusters";
 
@@ -99,22 +111,22 @@ const encryption = (cmek: Obj | undefined) => (cmek ? ` (CMEK ${cmek.kmsKeyName}
  */
 const describeMember: Describer = (s: Subject, index: ResourceIndex) => {
   const row = memberRow(s);
-  const facts: Fact[] = [
-    fact("grant", `${row.role} (additive)`),
-    fact("on", row.resource),
-    fact("to", row.member),
-  ];
+  const facts: Fact[] = [fact("grant", `${row.role} (additive)`), fact("on", row.resource), fact("to", row.member)];
   const all = MEMBER_TYPES.flatMap((t) => index.ofType(t));
   // The sameness warning goes on the ServiceAccount; when the program declares none (an existing
   // one), on the first member that names it.
   const ksa = ksaPrincipal(row.member);
   if (ksa && !serviceAccountOf(index, ksa)) {
     const first = all.find((m) => sameKsa(ksaPrincipal(String(m.inputs.member)), ksa));
-    if (first?.type === s.type && first?.name === s.name) facts.push(fact(SAMENESS_LABEL, gkeIdentitySamenessNote(ksa)));
+    if (first?.type === s.type && first?.name === s.name)
+      facts.push(fact(SAMENESS_LABEL, gkeIdentitySamenessNote(ksa)));
   }
   if (all[0]?.type !== s.type || all[0]?.name !== s.name) return { facts };
-  const file = jsonFile("iam/gcp-iam-members.json", all.map(memberRow),
-    "every Google IAM member granted (resource, role, member)");
+  const file = jsonFile(
+    "iam/gcp-iam-members.json",
+    all.map(memberRow),
+    "every Google IAM member granted (resource, role, member)",
+  );
   return { facts, files: [file] };
 };
 
@@ -126,13 +138,17 @@ const describeMember: Describer = (s: Subject, index: ResourceIndex) => {
 const describeServiceAccount: Describer = (s, index) => {
   const base = describeKubernetesObject(s, index);
   const { namespace, name } = (s.inputs.metadata ?? {}) as Obj;
-  const granted = MEMBER_TYPES.flatMap((t) => index.ofType(t)).map((m) => ksaPrincipal(String(m.inputs.member)))
+  const granted = MEMBER_TYPES.flatMap((t) => index.ofType(t))
+    .map((m) => ksaPrincipal(String(m.inputs.member)))
     .filter((k): k is KsaPrincipal => k?.namespace === namespace && k?.name === name);
   if (!granted.length) return base;
   const identity = fact("workload identity", `ns/${namespace}/sa/${name} on GKE`);
   const shared = fact("shared in the pod", GKE_SHARED_IDENTITY_NOTE);
   const pools = [...new Map(granted.map((k) => [k.pool, k])).values()];
-  return { ...base, facts: [...base.facts, identity, shared, ...pools.map((k) => fact(SAMENESS_LABEL, gkeIdentitySamenessNote(k)))] };
+  return {
+    ...base,
+    facts: [...base.facts, identity, shared, ...pools.map((k) => fact(SAMENESS_LABEL, gkeIdentitySamenessNote(k)))],
+  };
 };
 
 const withheld: Describer = () => ({ facts: [fact("value", "withheld")] });
@@ -145,10 +161,7 @@ export const GCP_DESCRIBERS: Record<string, Describer> = {
       ? managed.map((r) => `${r.location}${encryption(r.customerManagedEncryption)}`)
       : [`automatic${encryption(i.replication?.auto?.customerManagedEncryption)}`];
     return {
-      facts: [
-        fact("secret", `projects/${i.project}/secrets/${i.secretId}`),
-        fact("replication", ...replication),
-      ],
+      facts: [fact("secret", `projects/${i.project}/secrets/${i.secretId}`), fact("replication", ...replication)],
     };
   },
   "gcp:secretmanager/regionalSecret:RegionalSecret": ({ inputs: i }) => ({

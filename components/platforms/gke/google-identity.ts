@@ -2,10 +2,22 @@ import * as pulumi from "@pulumi/pulumi";
 import { DeclarationError } from "../../core/declaration-error";
 import type { GkePlatformArgs } from "./args";
 import { gcp } from "../../clouds/gcp/sdk";
-import { directPrincipal, GSA_ANNOTATION, ksaMember, poolProject, PROJECT_NUMBER, SERVICE_ACCOUNT_EMAIL, WORKLOAD_IDENTITY_USER_ROLE, WORKLOAD_POOL } from "../../clouds/gcp/names";
+import {
+  directPrincipal,
+  GSA_ANNOTATION,
+  ksaMember,
+  poolProject,
+  PROJECT_NUMBER,
+  SERVICE_ACCOUNT_EMAIL,
+  WORKLOAD_IDENTITY_USER_ROLE,
+  WORKLOAD_POOL,
+} from "../../clouds/gcp/names";
 
 /** The identity fields of GkePlatformArgs, which GkeWorkloadIdentityArgs shares. */
-export type GkeIdentityFields = Pick<GkePlatformArgs, "identity" | "project" | "workloadPool" | "workloadPoolProjectNumber" | "googleServiceAccount">;
+export type GkeIdentityFields = Pick<
+  GkePlatformArgs,
+  "identity" | "project" | "workloadPool" | "workloadPoolProjectNumber" | "googleServiceAccount"
+>;
 
 /** What the identity is for: one Kubernetes ServiceAccount. */
 export interface GkeIdentityRequest {
@@ -37,14 +49,27 @@ export interface GkeIdentity {
 }
 
 /** The given project, or the Google provider's, looked up once and only when something needs it. */
-export function gcpProject(parent: pulumi.Resource, name: string, project: pulumi.Input<string> | undefined, field: string): () => pulumi.Output<string> {
+export function gcpProject(
+  parent: pulumi.Resource,
+  name: string,
+  project: pulumi.Input<string> | undefined,
+  field: string,
+): () => pulumi.Output<string> {
   let providerProject: pulumi.Output<string> | undefined;
-  return () => project !== undefined
-    ? pulumi.output(project)
-    : (providerProject ??= gcp(name).organizations.getProjectOutput({}, { parent }).apply((p) => {
-      if (!p.projectId) throw new DeclarationError(field, `the Google provider has no project; set ${field} or the provider's project (pulumi config set gcp:project <id>)`, name);
-      return p.projectId;
-    }));
+  return () =>
+    project !== undefined
+      ? pulumi.output(project)
+      : (providerProject ??= gcp(name)
+          .organizations.getProjectOutput({}, { parent })
+          .apply((p) => {
+            if (!p.projectId)
+              throw new DeclarationError(
+                field,
+                `the Google provider has no project; set ${field} or the provider's project (pulumi config set gcp:project <id>)`,
+                name,
+              );
+            return p.projectId;
+          }));
 }
 
 /**
@@ -57,38 +82,66 @@ export function provisionGkeIdentity(parent: pulumi.Resource, r: GkeIdentityRequ
   const opts = { parent };
   const { gke, at } = r;
   const { organizations, serviceaccount } = gcp(r.name);
-  const checked = (v: pulumi.Input<string>, re: RegExp, field: string, rule: string) => pulumi.output(v).apply((x) => {
-    if (typeof x !== "string" || !re.test(x)) throw new DeclarationError(field, `${JSON.stringify(x)} is not ${rule} (checked when the value resolved)`, r.name);
-    return x;
-  });
-  const pool = gke.workloadPool !== undefined
-    ? checked(gke.workloadPool, WORKLOAD_POOL, `${at}workloadPool`, "a workload pool (<project id>.svc.id.goog)")
-    : r.project().apply((p) => `${p}.svc.id.goog`);
+  const checked = (v: pulumi.Input<string>, re: RegExp, field: string, rule: string) =>
+    pulumi.output(v).apply((x) => {
+      if (typeof x !== "string" || !re.test(x))
+        throw new DeclarationError(
+          field,
+          `${JSON.stringify(x)} is not ${rule} (checked when the value resolved)`,
+          r.name,
+        );
+      return x;
+    });
+  const pool =
+    gke.workloadPool !== undefined
+      ? checked(gke.workloadPool, WORKLOAD_POOL, `${at}workloadPool`, "a workload pool (<project id>.svc.id.goog)")
+      : r.project().apply((p) => `${p}.svc.id.goog`);
 
   const ready: pulumi.Resource[] = [];
   const serviceAccountAnnotations: { [key: string]: pulumi.Input<string> } = {};
   if (r.identity === "direct") {
-    const number = gke.workloadPoolProjectNumber !== undefined
-      ? checked(gke.workloadPoolProjectNumber, PROJECT_NUMBER, `${at}workloadPoolProjectNumber`, "a project number")
-      : pool.apply((p) => organizations.getProjectOutput({ projectId: poolProject(p)! }, opts).number);
-    const reader = pulumi.all([number, pool]).apply(([n, p]) => directPrincipal(n, p, r.namespace, r.serviceAccountName));
+    const number =
+      gke.workloadPoolProjectNumber !== undefined
+        ? checked(gke.workloadPoolProjectNumber, PROJECT_NUMBER, `${at}workloadPoolProjectNumber`, "a project number")
+        : pool.apply((p) => organizations.getProjectOutput({ projectId: poolProject(p)! }, opts).number);
+    const reader = pulumi
+      .all([number, pool])
+      .apply(([n, p]) => directPrincipal(n, p, r.namespace, r.serviceAccountName));
     return { reader, serviceAccountAnnotations, ready };
   }
-  const email = r.accountId !== undefined
-    ? new serviceaccount.Account(`${r.name}-gsa`, {
-      project: gke.project,
-      accountId: r.accountId,
-      displayName: `secret-mount ${r.namespace}/${r.serviceAccountName}`.slice(0, 100),
-      description: r.description,
-    }, opts).email
-    : checked(gke.googleServiceAccount!.email!, SERVICE_ACCOUNT_EMAIL, `${at}googleServiceAccount.email`, "a service account email");
+  const email =
+    r.accountId !== undefined
+      ? new serviceaccount.Account(
+          `${r.name}-gsa`,
+          {
+            project: gke.project,
+            accountId: r.accountId,
+            displayName: `secret-mount ${r.namespace}/${r.serviceAccountName}`.slice(0, 100),
+            description: r.description,
+          },
+          opts,
+        ).email
+      : checked(
+          gke.googleServiceAccount!.email!,
+          SERVICE_ACCOUNT_EMAIL,
+          `${at}googleServiceAccount.email`,
+          "a service account email",
+        );
   const member = pool.apply((p) => ksaMember(p, r.namespace, r.serviceAccountName));
   // Only this Kubernetes ServiceAccount may act as the Google service account (additive, on that account only).
-  ready.push(new serviceaccount.IAMMember(`${r.name}-workload-identity-user`, {
-    serviceAccountId: email.apply((e) => `projects/${e.split("@")[1].replace(/\.iam\.gserviceaccount\.com$/, "")}/serviceAccounts/${e}`),
-    role: WORKLOAD_IDENTITY_USER_ROLE,
-    member,
-  }, opts));
+  ready.push(
+    new serviceaccount.IAMMember(
+      `${r.name}-workload-identity-user`,
+      {
+        serviceAccountId: email.apply(
+          (e) => `projects/${e.split("@")[1].replace(/\.iam\.gserviceaccount\.com$/, "")}/serviceAccounts/${e}`,
+        ),
+        role: WORKLOAD_IDENTITY_USER_ROLE,
+        member,
+      },
+      opts,
+    ),
+  );
   serviceAccountAnnotations[GSA_ANNOTATION] = email;
   return {
     reader: email.apply((e) => `serviceAccount:${e}`),

@@ -8,8 +8,16 @@ import { planGkeIdentity } from "./plan";
 import { Problems } from "../../core/problems";
 
 const FIELDS = [
-  "namespace", "serviceAccountName", "createServiceAccount", "identity", "project", "workloadPool", "workloadPoolProjectNumber",
-  "googleServiceAccount", "bindings", "binding",
+  "namespace",
+  "serviceAccountName",
+  "createServiceAccount",
+  "identity",
+  "project",
+  "workloadPool",
+  "workloadPoolProjectNumber",
+  "googleServiceAccount",
+  "bindings",
+  "binding",
 ];
 
 export interface GkeIdentityPlan {
@@ -23,7 +31,8 @@ export interface GkeIdentityPlan {
 export function planGkeWorkloadIdentity(name: string, a: GkeWorkloadIdentityArgs): GkeIdentityPlan {
   const problems = new Problems(name);
   const { fail } = problems;
-  if (a === undefined || a === null || typeof a !== "object") fail("args", "are required: namespace, serviceAccountName and bindings");
+  if (a === undefined || a === null || typeof a !== "object")
+    fail("args", "are required: namespace, serviceAccountName and bindings");
   unknownFields(a, FIELDS, "", problems);
   const label = dns1123LabelProblem(a.namespace);
   if (label) fail("namespace", label);
@@ -31,17 +40,22 @@ export function planGkeWorkloadIdentity(name: string, a: GkeWorkloadIdentityArgs
   if (subdomain) fail("serviceAccountName", subdomain);
   const planned = planGkeIdentity(a, "", name, problems);
 
-  if (a.bindings !== undefined && a.bindings !== null && !Array.isArray(a.bindings)) fail("bindings", "must be a list of { kind, resource, role }");
+  if (a.bindings !== undefined && a.bindings !== null && !Array.isArray(a.bindings))
+    fail("bindings", "must be a list of { kind, resource, role }");
   const { items: bindings } = oneOrMany(a.binding, a.bindings, { one: "binding", many: "bindings" }, problems);
   if (bindings.length === 0) {
-    fail("bindings", "must list at least one role for the identity: { kind, resource, role }, e.g. roles/storage.objectViewer on one bucket (or give the one `binding`)");
+    fail(
+      "bindings",
+      "must list at least one role for the identity: { kind, resource, role }, e.g. roles/storage.objectViewer on one bucket (or give the one `binding`)",
+    );
   }
   const seen = new Map<string, string>();
   bindings.forEach(({ item: b, at }) => {
     unknownFields(b, ["kind", "resource", "role"], at, problems);
     const problem = roleProblem(b.role);
     if (problem) fail(`${at}.role`, problem);
-    if (b.resource === undefined || b.resource === null) fail(`${at}.resource`, "is required: the resource the role applies to");
+    if (b.resource === undefined || b.resource === null)
+      fail(`${at}.resource`, "is required: the resource the role applies to");
     // The kind decides the IAM member resource: checked even when the resource is an Output.
     const parsed = parseBindingResource(b.kind, typeof b.resource === "string" ? b.resource : "");
     if (typeof parsed === "string" && parsed.startsWith("kind ")) fail(`${at}.kind`, parsed);

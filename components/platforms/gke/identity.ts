@@ -37,30 +37,57 @@ export class GkeWorkloadIdentity extends pulumi.ComponentResource {
     super("secret-mount:index:GkeWorkloadIdentity", name, {}, opts);
     const parent = this;
     const identity = provisionGkeIdentity(parent, {
-      name, identity: plan.identity, accountId: plan.accountId, gke: args, at: "", namespace: args.namespace, serviceAccountName: args.serviceAccountName,
+      name,
+      identity: plan.identity,
+      accountId: plan.accountId,
+      gke: args,
+      at: "",
+      namespace: args.namespace,
+      serviceAccountName: args.serviceAccountName,
       description: `secret-mount: identity of ${args.namespace}/${args.serviceAccountName} (component ${name})`,
       project: gcpProject(parent, name, args.project, "project"),
     });
 
-    const targets = plan.bindings.map(({ item: b, at }) => pulumi.output(b.resource).apply((r): BindingTarget => {
-      // A resource from another resource is known only now: the same rules as at preview.
-      const parsed = parseBindingResource(b.kind, r);
-      if (typeof parsed === "string") throw new DeclarationError(`${at}.resource`, `${parsed} (checked when the value resolved)`, name);
-      return parsed;
-    }));
-    const granted = plan.bindings.map(({ item: b }, i) => grantBinding(parent, `${name}-binding-${i}`, b.kind, targets[i], b.role, identity.reader));
+    const targets = plan.bindings.map(({ item: b, at }) =>
+      pulumi.output(b.resource).apply((r): BindingTarget => {
+        // A resource from another resource is known only now: the same rules as at preview.
+        const parsed = parseBindingResource(b.kind, r);
+        if (typeof parsed === "string")
+          throw new DeclarationError(`${at}.resource`, `${parsed} (checked when the value resolved)`, name);
+        return parsed;
+      }),
+    );
+    const granted = plan.bindings.map(({ item: b }, i) =>
+      grantBinding(parent, `${name}-binding-${i}`, b.kind, targets[i], b.role, identity.reader),
+    );
 
     const annotations = pulumi.output(identity.serviceAccountAnnotations) as pulumi.Output<{ [key: string]: string }>;
     if (args.createServiceAccount) {
-      new core.ServiceAccount(`${name}-sa`, identityServiceAccountManifest(args.namespace, args.serviceAccountName, identity.serviceAccountAnnotations), {
-        parent, dependsOn: [...identity.ready, ...granted],
-      });
+      new core.ServiceAccount(
+        `${name}-sa`,
+        identityServiceAccountManifest(args.namespace, args.serviceAccountName, identity.serviceAccountAnnotations),
+        {
+          parent,
+          dependsOn: [...identity.ready, ...granted],
+        },
+      );
     }
 
     this.member = identity.reader;
     this.googleServiceAccountEmail = identity.impersonation ? annotations.apply((a) => a[GSA_ANNOTATION]) : undefined;
-    this.iamMembers = pulumi.all([pulumi.all(targets), identity.reader, identity.impersonation ?? pulumi.output(undefined)]).apply(([ts, reader, imp]) =>
-      JSON.stringify(memberGrants(ts.map((t, i) => ({ resource: t.resource, role: plan.bindings[i].item.role })), reader, imp), null, 2));
+    this.iamMembers = pulumi
+      .all([pulumi.all(targets), identity.reader, identity.impersonation ?? pulumi.output(undefined)])
+      .apply(([ts, reader, imp]) =>
+        JSON.stringify(
+          memberGrants(
+            ts.map((t, i) => ({ resource: t.resource, role: plan.bindings[i].item.role })),
+            reader,
+            imp,
+          ),
+          null,
+          2,
+        ),
+      );
     this.serviceAccountAnnotations = annotations;
     this.namespace = pulumi.output(args.namespace);
     this.serviceAccountName = pulumi.output(args.serviceAccountName);

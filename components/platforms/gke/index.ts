@@ -22,10 +22,18 @@ export const gkePlatform: PlatformModule<GkePlatformArgs, GkeOutputs> = {
     const longest = "x".repeat(30);
     return {
       maxValueBytesOfFile: plan.maxValueBytesOfFile,
-      specReferences: plan.secrets.map((p) => `${secretName(p.existing ? { ...p.existing, project: p.existing.project ?? longest } : { project: longest, location: p.location, secretId: p.secretId! })}/versions/${p.version}`),
+      specReferences: plan.secrets.map(
+        (p) =>
+          `${secretName(p.existing ? { ...p.existing, project: p.existing.project ?? longest } : { project: longest, location: p.location, secretId: p.secretId! })}/versions/${p.version}`,
+      ),
       provision(parent: pulumi.Resource) {
         const p = provisionGke(parent, target, gke, plan);
-        return { sources: p.sources, wiring: p.wiring, ready: p.ready, outputs: { iamMembers: p.iamMembers, googleServiceAccountEmail: p.googleServiceAccountEmail } };
+        return {
+          sources: p.sources,
+          wiring: p.wiring,
+          ready: p.ready,
+          outputs: { iamMembers: p.iamMembers, googleServiceAccountEmail: p.googleServiceAccountEmail },
+        };
       },
     };
   },

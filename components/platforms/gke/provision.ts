@@ -27,25 +27,54 @@ export interface GkeProvisioned {
  * of them for exactly one principal (the Kubernetes ServiceAccount's, or a Google service account
  * only that Kubernetes ServiceAccount may impersonate).
  */
-export function provisionGke(parent: pulumi.Resource, decl: MountTarget, gke: GkePlatformArgs, plan: GkePlan): GkeProvisioned {
+export function provisionGke(
+  parent: pulumi.Resource,
+  decl: MountTarget,
+  gke: GkePlatformArgs,
+  plan: GkePlan,
+): GkeProvisioned {
   const name = decl.name;
   const project = gcpProject(parent, name, gke.project, "gke.project");
 
   const secrets = plan.secrets.map((p) => provisionGcpSecret(parent, name, p, project, gke.labels ?? {}));
   const versions = secrets.flatMap((s) => (s.version ? [s.version] : []));
 
-  const { reader, impersonation, serviceAccountAnnotations, ready: identityReady } = provisionGkeIdentity(parent, {
-    name, identity: plan.identity, accountId: plan.accountId, gke, at: "gke.", namespace: decl.namespace, serviceAccountName: decl.serviceAccountName,
-    description: `secret-mount: reads the secrets of ${decl.namespace}/${decl.workloadName} (component ${name})`, project,
+  const {
+    reader,
+    impersonation,
+    serviceAccountAnnotations,
+    ready: identityReady,
+  } = provisionGkeIdentity(parent, {
+    name,
+    identity: plan.identity,
+    accountId: plan.accountId,
+    gke,
+    at: "gke.",
+    namespace: decl.namespace,
+    serviceAccountName: decl.serviceAccountName,
+    description: `secret-mount: reads the secrets of ${decl.namespace}/${decl.workloadName} (component ${name})`,
+    project,
   });
   const ready: pulumi.Resource[] = [...versions, ...identityReady];
-  for (const s of secrets) ready.push(grantAccessor(parent, `${name}-${s.plan.secret.name}-accessor`, s, reader, versions.filter((v) => v === s.version)));
+  for (const s of secrets)
+    ready.push(
+      grantAccessor(
+        parent,
+        `${name}-${s.plan.secret.name}-accessor`,
+        s,
+        reader,
+        versions.filter((v) => v === s.version),
+      ),
+    );
 
   const refs = pulumi.all(secrets.map((s) => s.ref));
-  const members = pulumi.all([refs, reader, impersonation ?? pulumi.output(undefined)])
+  const members = pulumi
+    .all([refs, reader, impersonation ?? pulumi.output(undefined)])
     .apply(([rs, r, imp]) => JSON.stringify(iamMembers(rs.map(secretName), r, imp), null, 2));
   return {
-    sources: refs.apply((rs) => rs.map((r, i): SecretSource => ({ type: "gcp-secretmanager", name: versionName(r, plan.secrets[i].version) }))),
+    sources: refs.apply((rs) =>
+      rs.map((r, i): SecretSource => ({ type: "gcp-secretmanager", name: versionName(r, plan.secrets[i].version) })),
+    ),
     wiring: {
       serviceAccountAnnotations,
       podLabels: {},
@@ -53,7 +82,10 @@ export function provisionGke(parent: pulumi.Resource, decl: MountTarget, gke: Gk
       // metadata server (least privilege holds at the secret level; see docs/security.md).
       podAnnotations: {},
       fetchEnv: {},
-      revision: revisionOf(decl.secrets.map((s) => s.name), secrets.map((s) => s.versionId)),
+      revision: revisionOf(
+        decl.secrets.map((s) => s.name),
+        secrets.map((s) => s.versionId),
+      ),
     },
     ready,
     iamMembers: members,

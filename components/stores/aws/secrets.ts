@@ -3,7 +3,15 @@ import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import * as ssm from "@pulumi/aws/ssm";
 import type { SecretSource } from "../../../spec/fetch-spec";
 import { secretValue } from "../../values/secret-value";
-import { kmsKeyArnProblem, parameterArn, regionOfArn, secretArnPattern, storeArnProblem, viaService, type Scope } from "../../clouds/aws/arns";
+import {
+  kmsKeyArnProblem,
+  parameterArn,
+  regionOfArn,
+  secretArnPattern,
+  storeArnProblem,
+  viaService,
+  type Scope,
+} from "../../clouds/aws/arns";
 import { checkedWhenResolved } from "../../core/checked-input";
 import type { AwsSecretPlan } from "./plan";
 import type { KmsGrant } from "../../clouds/aws/policies";
@@ -39,7 +47,12 @@ export function provisionAwsSecret(
 
   if (s.kind === "existing") {
     if (s.existing!.arn !== undefined) {
-      arn = checkedWhenResolved(s.existing!.arn, (a) => storeArnProblem(a, plan.store), `secrets[${s.index}].existing.arn`, name);
+      arn = checkedWhenResolved(
+        s.existing!.arn,
+        (a) => storeArnProblem(a, plan.store),
+        `secrets[${s.index}].existing.arn`,
+        name,
+      );
       policyArn = arn;
     } else {
       const n = s.existing!.name!;
@@ -49,27 +62,39 @@ export function provisionAwsSecret(
   } else {
     const value = pulumi.secret(secretValue(parent, base, s));
     if (plan.store === "secrets-manager") {
-      const secret = new secretsmanager.Secret(base, {
-        name: plan.storeName,
-        description: s.description ?? `secret-mount: ${s.name} of ${name}`,
-        kmsKeyId: plan.kmsKeyArn,
-        recoveryWindowInDays: plan.recoveryWindowInDays,
-        tags,
-      }, { parent });
-      const sv = new secretsmanager.SecretVersion(`${base}-value`, { secretId: secret.id, secretString: value }, { parent });
+      const secret = new secretsmanager.Secret(
+        base,
+        {
+          name: plan.storeName,
+          description: s.description ?? `secret-mount: ${s.name} of ${name}`,
+          kmsKeyId: plan.kmsKeyArn,
+          recoveryWindowInDays: plan.recoveryWindowInDays,
+          tags,
+        },
+        { parent },
+      );
+      const sv = new secretsmanager.SecretVersion(
+        `${base}-value`,
+        { secretId: secret.id, secretString: value },
+        { parent },
+      );
       version = sv;
       versionId = sv.versionId;
       arn = secret.arn;
     } else {
-      const parameter = new ssm.Parameter(base, {
-        name: plan.storeName,
-        type: "SecureString",
-        tier: "Intelligent-Tiering",
-        value,
-        keyId: plan.kmsKeyArn,
-        description: s.description ?? `secret-mount: ${s.name} of ${name}`,
-        tags,
-      }, { parent });
+      const parameter = new ssm.Parameter(
+        base,
+        {
+          name: plan.storeName,
+          type: "SecureString",
+          tier: "Intelligent-Tiering",
+          value,
+          keyId: plan.kmsKeyArn,
+          description: s.description ?? `secret-mount: ${s.name} of ${name}`,
+          tags,
+        },
+        { parent },
+      );
       version = parameter;
       versionId = parameter.version.apply((v) => String(v));
       arn = parameter.arn;
@@ -92,7 +117,8 @@ export function provisionAwsSecret(
 
   let kms: pulumi.Output<KmsGrant> | undefined;
   if (plan.kmsKeyArn !== undefined) {
-    const field = s.kind === "existing" ? `secrets[${s.index}].existing.kmsKeyArn` : `secrets[${s.index}].aws.kmsKeyArn`;
+    const field =
+      s.kind === "existing" ? `secrets[${s.index}].existing.kmsKeyArn` : `secrets[${s.index}].aws.kmsKeyArn`;
     const keyArnChecked = checkedWhenResolved(plan.kmsKeyArn, kmsKeyArnProblem, field, name);
     kms = pulumi.all([keyArnChecked, arn, scope]).apply(([keyArn, a, sc]) => ({
       keyArn,

@@ -68,8 +68,18 @@ export function planVaultStore(
     },
     provision: (parent, dependsOn) => {
       const v = provisionVault(parent, d, args!, dependsOn);
-      const role = { ...v.access.role, policyName: v.access.policyName, ...(v.access.namespace ? { namespace: v.access.namespace } : {}) };
-      return { ...v, outputs: { vaultPolicy: pulumi.output(v.access.policyHcl), vaultRole: pulumi.output(JSON.stringify(role, null, 2)) } };
+      const role = {
+        ...v.access.role,
+        policyName: v.access.policyName,
+        ...(v.access.namespace ? { namespace: v.access.namespace } : {}),
+      };
+      return {
+        ...v,
+        outputs: {
+          vaultPolicy: pulumi.output(v.access.policyHcl),
+          vaultRole: pulumi.output(JSON.stringify(role, null, 2)),
+        },
+      };
     },
   };
 }

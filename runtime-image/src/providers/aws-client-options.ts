@@ -7,7 +7,11 @@ import { sharedAwsCredentials } from "./aws-credentials";
  * only from the SDK's own AWS_ENDPOINT_URL_* variables, and bounded SDK retries (SECRET_MOUNT_SDK_MAX_ATTEMPTS, through config.ts's one parser).
  */
 export function awsClientOptions(region: string | undefined, env: NodeJS.ProcessEnv) {
-  return { ...(region ? { region } : {}), credentials: sharedAwsCredentials(), maxAttempts: retryKnobs(env).sdkMaxAttempts };
+  return {
+    ...(region ? { region } : {}),
+    credentials: sharedAwsCredentials(),
+    maxAttempts: retryKnobs(env).sdkMaxAttempts,
+  };
 }
 
 type ClientOptions = ReturnType<typeof awsClientOptions>;

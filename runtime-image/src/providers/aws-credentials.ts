@@ -12,7 +12,11 @@
  * file present, the SDK's full default chain runs unchanged.
  */
 import { ENV_KEY, ENV_SECRET, fromEnv } from "@aws-sdk/credential-provider-env";
-import { credentialsTreatedAsExpired, credentialsWillNeedRefresh, defaultProvider } from "@aws-sdk/credential-provider-node";
+import {
+  credentialsTreatedAsExpired,
+  credentialsWillNeedRefresh,
+  defaultProvider,
+} from "@aws-sdk/credential-provider-node";
 import { CredentialsProviderError, chain, getHomeDir, memoize } from "@smithy/core/config";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import * as fs from "node:fs";
@@ -29,7 +33,10 @@ export function sharedAwsCredentials(): AwsCredentialIdentityProvider {
 export function hasAwsProfile(env: NodeJS.ProcessEnv): boolean {
   if (env.AWS_PROFILE) return true;
   const home = getHomeDir();
-  const files = [env.AWS_CONFIG_FILE || path.join(home, ".aws", "config"), env.AWS_SHARED_CREDENTIALS_FILE || path.join(home, ".aws", "credentials")];
+  const files = [
+    env.AWS_CONFIG_FILE || path.join(home, ".aws", "config"),
+    env.AWS_SHARED_CREDENTIALS_FILE || path.join(home, ".aws", "credentials"),
+  ];
   return files.some((f) => fs.existsSync(f));
 }
 
@@ -53,7 +60,8 @@ function podCredentials(env: NodeJS.ProcessEnv): AwsCredentialIdentityProvider {
         const { fromHttp } = await import("@aws-sdk/credential-provider-http");
         return chain(fromHttp({}), fromContainerMetadata({}))();
       }
-      if (env.AWS_EC2_METADATA_DISABLED && env.AWS_EC2_METADATA_DISABLED !== "false") throw new CredentialsProviderError("EC2 Instance Metadata Service access disabled");
+      if (env.AWS_EC2_METADATA_DISABLED && env.AWS_EC2_METADATA_DISABLED !== "false")
+        throw new CredentialsProviderError("EC2 Instance Metadata Service access disabled");
       return fromInstanceMetadata({})();
     },
     async () => {

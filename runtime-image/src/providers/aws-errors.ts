@@ -18,9 +18,34 @@ const DENIED = new Set([
   "IDPRejectedClaim",
   "IDPRejectedClaimException",
 ]);
-const THROTTLED = new Set(["ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded", "ThrottledException", "SlowDown"]);
-const IDENTITY = new Set(["CredentialsProviderError", "InvalidIdentityToken", "InvalidIdentityTokenException", "IDPCommunicationError", "IDPCommunicationErrorException", "ExpiredTokenException", "ExpiredToken"]);
-const NETWORK_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "EAI_AGAIN", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_SOCKET"]);
+const THROTTLED = new Set([
+  "ThrottlingException",
+  "Throttling",
+  "TooManyRequestsException",
+  "RequestLimitExceeded",
+  "ThrottledException",
+  "SlowDown",
+]);
+const IDENTITY = new Set([
+  "CredentialsProviderError",
+  "InvalidIdentityToken",
+  "InvalidIdentityTokenException",
+  "IDPCommunicationError",
+  "IDPCommunicationErrorException",
+  "ExpiredTokenException",
+  "ExpiredToken",
+]);
+const NETWORK_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EAI_AGAIN",
+  "ENOTFOUND",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_SOCKET",
+]);
 
 interface AwsLikeError {
   name?: string;
@@ -36,15 +61,22 @@ export function classifyAwsError(e: unknown, signal: AbortSignal): SourceError {
   const status = err.$metadata?.httpStatusCode;
   const code = typeof err.code === "string" ? err.code : undefined;
   const what = `${name}${status ? `, HTTP ${status}` : ""}${code && code !== name ? `, ${code}` : ""}`;
-  if (signal.aborted || name === "AbortError") return new SourceError("timed-out", `the overall deadline passed during the request (${what})`);
+  if (signal.aborted || name === "AbortError")
+    return new SourceError("timed-out", `the overall deadline passed during the request (${what})`);
   if (NOT_FOUND.has(name)) return new SourceError("not-found", `no such secret (${what})`);
   if (DENIED.has(name)) return new SourceError("access-denied", `the pod's identity may not read it (${what})`);
-  if (THROTTLED.has(name) || status === 429) return new SourceError("throttled", `the service throttled the request (${what})`, true);
-  if (IDENTITY.has(name)) return new SourceError("identity-not-ready", `no usable credentials from the pod's identity yet (${what})`, true);
+  if (THROTTLED.has(name) || status === 429)
+    return new SourceError("throttled", `the service throttled the request (${what})`, true);
+  if (IDENTITY.has(name))
+    return new SourceError("identity-not-ready", `no usable credentials from the pod's identity yet (${what})`, true);
   // Only the credential chain reads files (token files, config); one missing or unreadable is an
   // identity not ready yet, e.g. a projected token not written when the container starts.
   if ((code === "ENOENT" || code === "EACCES") && typeof (err as { path?: unknown }).path === "string") {
-    return new SourceError("identity-not-ready", `a credential file of the pod's identity cannot be read yet (${code})`, true);
+    return new SourceError(
+      "identity-not-ready",
+      `a credential file of the pod's identity cannot be read yet (${code})`,
+      true,
+    );
   }
   // The SDK's messages for these are fixed texts of its own, not response content.
   if (typeof err.message === "string" && /^Region is missing/.test(err.message)) {
@@ -53,7 +85,8 @@ export function classifyAwsError(e: unknown, signal: AbortSignal): SourceError {
   if (name === "SyntaxError" || /Deserialization error/.test(String(err.message))) {
     return new SourceError("malformed", `the service's answer could not be parsed (${what})`, true);
   }
-  if ((status !== undefined && status >= 500) || err.$fault === "server") return new SourceError("unavailable", `the service failed (${what})`, true);
+  if ((status !== undefined && status >= 500) || err.$fault === "server")
+    return new SourceError("unavailable", `the service failed (${what})`, true);
   if ((code && NETWORK_CODES.has(code)) || name === "TimeoutError" || name === "RequestTimeout") {
     return new SourceError("unavailable", `the connection failed (${what})`, true);
   }
@@ -65,5 +98,8 @@ export function classifyAwsError(e: unknown, signal: AbortSignal): SourceError {
 
 /** A per-secret error code inside a successful BatchGetSecretValue answer. */
 export function classifyBatchErrorCode(code: string | undefined): SourceError {
-  return classifyAwsError({ name: code ?? "UnknownError", $fault: code === "InternalServiceError" ? "server" : undefined }, new AbortController().signal);
+  return classifyAwsError(
+    { name: code ?? "UnknownError", $fault: code === "InternalServiceError" ? "server" : undefined },
+    new AbortController().signal,
+  );
 }

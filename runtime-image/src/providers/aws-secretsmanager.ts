@@ -41,7 +41,10 @@ export const provider: Provider<AwsSecretsManagerSource> = {
     const started = Date.now();
     const results: SourceResult[] = new Array(sources.length);
     const settle = (i: number, v: FetchedValue | SourceError) => {
-      results[i] = v instanceof SourceError ? { ok: false, error: v, attempts: 1, ms: Date.now() - started } : { ok: true, value: v, attempts: 1, ms: Date.now() - started };
+      results[i] =
+        v instanceof SourceError
+          ? { ok: false, error: v, attempts: 1, ms: Date.now() - started }
+          : { ok: true, value: v, attempts: 1, ms: Date.now() - started };
     };
     const tasks: Promise<void>[] = [];
     for (const [region, indices] of groupIndices(sources, (s) => regionOfArn(s.secretId) ?? s.region ?? "")) {
@@ -50,7 +53,15 @@ export const provider: Provider<AwsSecretsManagerSource> = {
       const single = indices.filter((i) => !batchable(sources[i]) || inBatch.length === 1);
       for (const i of single) tasks.push(getOne(sm, sources[i], ctx).then((v) => settle(i, v)));
       if (inBatch.length > 1) {
-        for (const chunk of chunks(inBatch, BATCH_LIMIT)) tasks.push(getBatch(sm, region, chunk.map((i) => sources[i]), ctx).then((vs) => vs.forEach((v, j) => settle(chunk[j], v))));
+        for (const chunk of chunks(inBatch, BATCH_LIMIT))
+          tasks.push(
+            getBatch(
+              sm,
+              region,
+              chunk.map((i) => sources[i]),
+              ctx,
+            ).then((vs) => vs.forEach((v, j) => settle(chunk[j], v))),
+          );
       }
     }
     await Promise.all(tasks);
@@ -58,10 +69,17 @@ export const provider: Provider<AwsSecretsManagerSource> = {
   },
 };
 
-async function getOne(sm: SecretsManagerClient, s: AwsSecretsManagerSource, ctx: ProviderContext): Promise<FetchedValue | SourceError> {
+async function getOne(
+  sm: SecretsManagerClient,
+  s: AwsSecretsManagerSource,
+  ctx: ProviderContext,
+): Promise<FetchedValue | SourceError> {
   ctx.countCall("secretsmanager.GetSecretValue");
   try {
-    const out = await sm.send(new GetSecretValueCommand({ SecretId: s.secretId, VersionId: s.versionId, VersionStage: s.versionStage }), { abortSignal: ctx.signal });
+    const out = await sm.send(
+      new GetSecretValueCommand({ SecretId: s.secretId, VersionId: s.versionId, VersionStage: s.versionStage }),
+      { abortSignal: ctx.signal },
+    );
     return toValue(out);
   } catch (e) {
     return classifyAwsError(e, ctx.signal);
@@ -80,7 +98,12 @@ export function answersSecretId(id: string, answer: { ARN?: string; Name?: strin
   return arn !== undefined && (arn === id || (/-[A-Za-z0-9]{6}$/.test(arn) && arn.slice(0, -7) === id));
 }
 
-async function getBatch(sm: SecretsManagerClient, region: string, sources: AwsSecretsManagerSource[], ctx: ProviderContext): Promise<(FetchedValue | SourceError)[]> {
+async function getBatch(
+  sm: SecretsManagerClient,
+  region: string,
+  sources: AwsSecretsManagerSource[],
+  ctx: ProviderContext,
+): Promise<(FetchedValue | SourceError)[]> {
   const ids = sources.map((s) => s.secretId);
   const values: NonNullable<BatchGetSecretValueCommandOutput["SecretValues"]> = [];
   const errors: NonNullable<BatchGetSecretValueCommandOutput["Errors"]> = [];
@@ -90,11 +113,19 @@ async function getBatch(sm: SecretsManagerClient, region: string, sources: AwsSe
     ctx.countCall("secretsmanager.BatchGetSecretValue");
     let out: BatchGetSecretValueCommandOutput;
     try {
-      out = await sm.send(new BatchGetSecretValueCommand({ SecretIdList: ids, NextToken: nextToken }), { abortSignal: ctx.signal });
+      out = await sm.send(new BatchGetSecretValueCommand({ SecretIdList: ids, NextToken: nextToken }), {
+        abortSignal: ctx.signal,
+      });
     } catch (e) {
       const error = classifyAwsError(e, ctx.signal);
       if ((e as { name?: string })?.name === "AccessDeniedException") {
-        ctx.log({ event: "batch-denied-fallback", service: "secretsmanager", region: region || undefined, secrets: ids.length, reason: "AccessDeniedException on BatchGetSecretValue; reading one by one" });
+        ctx.log({
+          event: "batch-denied-fallback",
+          service: "secretsmanager",
+          region: region || undefined,
+          secrets: ids.length,
+          reason: "AccessDeniedException on BatchGetSecretValue; reading one by one",
+        });
         return Promise.all(sources.map((s) => getOne(sm, s, ctx)));
       }
       return ids.map(() => error);

@@ -35,9 +35,16 @@ export const provider: Provider<AwsSsmSource> = {
       const ssm = client(regionAndKind.split("|")[0], ctx.env);
       for (const chunk of chunks(indices, BATCH_LIMIT)) {
         tasks.push(
-          getParameters(ssm, chunk.map((i) => sources[i].name), ctx).then((vs) =>
+          getParameters(
+            ssm,
+            chunk.map((i) => sources[i].name),
+            ctx,
+          ).then((vs) =>
             vs.forEach((v, j) => {
-              results[chunk[j]] = v instanceof SourceError ? { ok: false, error: v, attempts: 1, ms: Date.now() - started } : { ok: true, value: v, attempts: 1, ms: Date.now() - started };
+              results[chunk[j]] =
+                v instanceof SourceError
+                  ? { ok: false, error: v, attempts: 1, ms: Date.now() - started }
+                  : { ok: true, value: v, attempts: 1, ms: Date.now() - started };
             }),
           ),
         );
@@ -53,10 +60,16 @@ type Parameter = NonNullable<GetParametersCommandOutput["Parameters"]>[number];
 /** Whether an answered parameter is the one requested as `id` (a name or an ARN, either with an optional `:version`/`:label` selector). */
 export function answersParameter(id: string, p: Parameter): boolean {
   const selector = p.Selector ?? "";
-  return isArn(id) ? p.ARN !== undefined && `${p.ARN}${selector}` === id : p.Name !== undefined && `${p.Name}${selector}` === id;
+  return isArn(id)
+    ? p.ARN !== undefined && `${p.ARN}${selector}` === id
+    : p.Name !== undefined && `${p.Name}${selector}` === id;
 }
 
-async function getParameters(ssm: SSMClient, names: string[], ctx: ProviderContext): Promise<(FetchedValue | SourceError)[]> {
+async function getParameters(
+  ssm: SSMClient,
+  names: string[],
+  ctx: ProviderContext,
+): Promise<(FetchedValue | SourceError)[]> {
   ctx.countCall("ssm.GetParameters");
   let out: GetParametersCommandOutput;
   try {
@@ -72,8 +85,14 @@ async function getParameters(ssm: SSMClient, names: string[], ctx: ProviderConte
   return names.map((name, i) => {
     if (invalid.has(name)) return new SourceError("not-found", "no such parameter (listed in InvalidParameters)");
     const p = parameters[answerOf[i]];
-    if (!p) return new SourceError("malformed", "the answer neither returned this parameter exactly once nor listed it as invalid", true);
-    if (typeof p.Value !== "string") return new SourceError("malformed", "the parameter in the answer has no Value", true);
+    if (!p)
+      return new SourceError(
+        "malformed",
+        "the answer neither returned this parameter exactly once nor listed it as invalid",
+        true,
+      );
+    if (typeof p.Value !== "string")
+      return new SourceError("malformed", "the parameter in the answer has no Value", true);
     return { bytes: Buffer.from(p.Value, "utf8"), version: p.Version !== undefined ? String(p.Version) : undefined };
   });
 }

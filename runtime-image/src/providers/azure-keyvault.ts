@@ -9,12 +9,27 @@
  * for the vault's 429: that goes to the runtime's retries (throttledToRuntime below).
  */
 import { existsSync } from "node:fs";
-import { type AccessToken, type GetTokenOptions, WorkloadIdentityCredential, type TokenCredential } from "@azure/identity";
+import {
+  type AccessToken,
+  type GetTokenOptions,
+  WorkloadIdentityCredential,
+  type TokenCredential,
+} from "@azure/identity";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { SecretClient } from "@azure/keyvault-secrets";
 import type { AzureKeyVaultSource } from "../../../spec/fetch-spec";
 import { type Provider, type ProviderContext, SourceError, type SourceResult } from "./provider";
-import { CONCURRENCY, classifyStatus, firstLine, mapBounded, networkCode, retryAfterMs, sdkRetryBudget, serviceMessage, settle } from "./provider-support";
+import {
+  CONCURRENCY,
+  classifyStatus,
+  firstLine,
+  mapBounded,
+  networkCode,
+  retryAfterMs,
+  sdkRetryBudget,
+  serviceMessage,
+  settle,
+} from "./provider-support";
 
 const IDENTITY_ENV = ["AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_FEDERATED_TOKEN_FILE"] as const;
 
@@ -32,9 +47,15 @@ async function fetchOne(source: AzureKeyVaultSource, ctx: ProviderContext): Prom
   return settle(
     ctx,
     async () => {
-      const secret = await clientFor(source, ctx).getSecret(source.name, { version: source.version, abortSignal: ctx.signal });
+      const secret = await clientFor(source, ctx).getSecret(source.name, {
+        version: source.version,
+        abortSignal: ctx.signal,
+      });
       if (typeof secret.value !== "string") {
-        throw new SourceError("malformed", "the vault returned no value (is it a certificate-backed or disabled secret?)");
+        throw new SourceError(
+          "malformed",
+          "the vault returned no value (is it a certificate-backed or disabled secret?)",
+        );
       }
       return { bytes: Buffer.from(secret.value, "utf8"), version: secret.properties.version };
     },
@@ -72,20 +93,26 @@ function credentialFor(ctx: ProviderContext): TokenCredential {
   }
   const tokenFilePath = env.AZURE_FEDERATED_TOKEN_FILE!;
   if (!existsSync(tokenFilePath)) {
-    throw new SourceError("identity-not-ready", `the federated token file ${tokenFilePath} (AZURE_FEDERATED_TOKEN_FILE) does not exist yet`, true);
+    throw new SourceError(
+      "identity-not-ready",
+      `the federated token file ${tokenFilePath} (AZURE_FEDERATED_TOKEN_FILE) does not exist yet`,
+      true,
+    );
   }
   const key = [env.AZURE_TENANT_ID, env.AZURE_CLIENT_ID, tokenFilePath, env.AZURE_AUTHORITY_HOST ?? ""].join("|");
   let cred = credentials.get(key);
   if (!cred) {
-    cred = sharedInFlight(new WorkloadIdentityCredential({
-      tenantId: env.AZURE_TENANT_ID,
-      clientId: env.AZURE_CLIENT_ID,
-      tokenFilePath,
-      authorityHost: env.AZURE_AUTHORITY_HOST || undefined,
-      // Otherwise MSAL first asks login.microsoftonline.com about the authority, from every pod.
-      disableInstanceDiscovery: true,
-      retryOptions: retryOptions(ctx),
-    }));
+    cred = sharedInFlight(
+      new WorkloadIdentityCredential({
+        tenantId: env.AZURE_TENANT_ID,
+        clientId: env.AZURE_CLIENT_ID,
+        tokenFilePath,
+        authorityHost: env.AZURE_AUTHORITY_HOST || undefined,
+        // Otherwise MSAL first asks login.microsoftonline.com about the authority, from every pod.
+        disableInstanceDiscovery: true,
+        retryOptions: retryOptions(ctx),
+      }),
+    );
     credentials.set(key, cred);
   }
   return cred;
@@ -139,10 +166,17 @@ function throttledToRuntime(): PipelinePolicy {
     async sendRequest(request, next) {
       const response = await next(request);
       if (response.status !== 429) return response;
-      const error = (parseJson(response.bodyAsText) as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+      const error = (parseJson(response.bodyAsText) as { error?: { code?: unknown; message?: unknown } } | undefined)
+        ?.error;
       const code = typeof error?.code === "string" ? ` ${error.code}` : "";
       const msg = serviceMessage(error?.message);
-      throw new SourceError("throttled", `Key Vault answered 429${code}${msg ? `: ${msg}` : ""}`, true, false, retryAfterMs((name) => response.headers.get(name)));
+      throw new SourceError(
+        "throttled",
+        `Key Vault answered 429${code}${msg ? `: ${msg}` : ""}`,
+        true,
+        false,
+        retryAfterMs((name) => response.headers.get(name)),
+      );
     },
   };
 }
@@ -188,7 +222,11 @@ function entraError(err: AzureErrorShape): SourceError {
   }
   if (msal.name === "ServerError" && status === undefined) {
     // MSAL's throttling cache: after a 429/5xx it refuses further token requests until Retry-After.
-    return new SourceError("throttled", `Microsoft Entra ID is throttling token requests${aadsts ? ` (${aadsts})` : ""}`, true);
+    return new SourceError(
+      "throttled",
+      `Microsoft Entra ID is throttling token requests${aadsts ? ` (${aadsts})` : ""}`,
+      true,
+    );
   }
   const c = typeof status === "number" ? classifyStatus(status) : undefined;
   if (c?.retryable) return new SourceError(c.failure, `Microsoft Entra token endpoint answered ${detail}`, true);
@@ -200,9 +238,16 @@ function entraError(err: AzureErrorShape): SourceError {
     );
   }
   if (typeof status === "number" && status >= 400 && status < 500) {
-    return new SourceError("access-denied", `Microsoft Entra ID refused the workload identity's token: ${serviceMessage(detail)} (check the federated credential's issuer, subject and audience)`);
+    return new SourceError(
+      "access-denied",
+      `Microsoft Entra ID refused the workload identity's token: ${serviceMessage(detail)} (check the federated credential's issuer, subject and audience)`,
+    );
   }
-  return new SourceError("unavailable", `token exchange with Microsoft Entra ID failed (${serviceMessage([msal.name ?? err.name, detail].filter(Boolean).join(" "))})`, true);
+  return new SourceError(
+    "unavailable",
+    `token exchange with Microsoft Entra ID failed (${serviceMessage([msal.name ?? err.name, detail].filter(Boolean).join(" "))})`,
+    true,
+  );
 }
 
 /** Maps what the Azure SDKs throw to a failure class. Messages are rebuilt from codes, never bodies. */
@@ -210,11 +255,18 @@ function classify(e: unknown): SourceError {
   const err = (e ?? {}) as AzureErrorShape;
   if (err.name === "AbortError") return new SourceError("timed-out", "no answer before the overall deadline", true);
   if (err.name === "CredentialUnavailableError") {
-    return new SourceError("identity-not-ready", `Azure workload identity unavailable: ${serviceMessage(firstLine(err.message))}`, true);
+    return new SourceError(
+      "identity-not-ready",
+      `Azure workload identity unavailable: ${serviceMessage(firstLine(err.message))}`,
+      true,
+    );
   }
   if (err.name === "AuthenticationRequiredError" || err.name === "AuthenticationError") return entraError(err);
   if (typeof err.message === "string" && err.message.startsWith("The challenge resource")) {
-    return new SourceError("invalid", "the vault's challenge names a resource outside the vault's domain; for a custom or sovereign endpoint set disableChallengeResourceVerification on the source");
+    return new SourceError(
+      "invalid",
+      "the vault's challenge names a resource outside the vault's domain; for a custom or sovereign endpoint set disableChallengeResourceVerification on the source",
+    );
   }
   const status = err.statusCode;
   if (typeof status === "number" && status > 0) {
@@ -223,14 +275,29 @@ function classify(e: unknown): SourceError {
     const c = classifyStatus(status);
     if (status === 403) {
       // A new role assignment takes minutes to apply: retried within the deadline, denied only at the end.
-      return new SourceError("access-denied", `Key Vault answered 403${code ? ` ${code}` : ""}${msg ? `: ${msg}` : ""} (a role assignment made moments ago can take a few minutes to apply; retried until the deadline)`, true);
+      return new SourceError(
+        "access-denied",
+        `Key Vault answered 403${code ? ` ${code}` : ""}${msg ? `: ${msg}` : ""} (a role assignment made moments ago can take a few minutes to apply; retried until the deadline)`,
+        true,
+      );
     }
-    if (c) return new SourceError(c.failure, `Key Vault answered ${status}${code ? ` ${code}` : ""}${msg ? `: ${msg}` : ""}`, c.retryable);
-    if (status >= 200 && status < 300) return new SourceError("malformed", "Key Vault's answer could not be read", true);
+    if (c)
+      return new SourceError(
+        c.failure,
+        `Key Vault answered ${status}${code ? ` ${code}` : ""}${msg ? `: ${msg}` : ""}`,
+        c.retryable,
+      );
+    if (status >= 200 && status < 300)
+      return new SourceError("malformed", "Key Vault's answer could not be read", true);
     return new SourceError("invalid", `Key Vault answered ${status}${code ? ` ${code}` : ""}${msg ? `: ${msg}` : ""}`);
   }
-  if (err.code === "PARSE_ERROR" || err.name === "SyntaxError") return new SourceError("malformed", "Key Vault's answer is not valid JSON", true);
+  if (err.code === "PARSE_ERROR" || err.name === "SyntaxError")
+    return new SourceError("malformed", "Key Vault's answer is not valid JSON", true);
   const net = networkCode(e);
   if (net) return new SourceError("unavailable", `could not reach Key Vault (${net})`, true);
-  return new SourceError("unavailable", `request failed (${err.name ?? "Error"}${err.code ? ` ${err.code}` : ""})`, true);
+  return new SourceError(
+    "unavailable",
+    `request failed (${err.name ?? "Error"}${err.code ? ` ${err.code}` : ""})`,
+    true,
+  );
 }

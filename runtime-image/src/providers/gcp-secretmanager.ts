@@ -24,7 +24,17 @@ import { crc32c } from "@aws-crypto/crc32c";
 import { GoogleAuth, type AuthClient } from "google-auth-library";
 import type { GcpSecretManagerSource } from "../../../spec/fetch-spec";
 import { type Provider, type ProviderContext, SourceError, type SourceResult } from "./provider";
-import { CONCURRENCY, classifyStatus, firstLine, mapBounded, networkCode, raceSignal, sdkRetryBudget, serviceMessage, settle } from "./provider-support";
+import {
+  CONCURRENCY,
+  classifyStatus,
+  firstLine,
+  mapBounded,
+  networkCode,
+  raceSignal,
+  sdkRetryBudget,
+  serviceMessage,
+  settle,
+} from "./provider-support";
 
 const SCOPE = "https://www.googleapis.com/auth/cloud-platform";
 
@@ -109,8 +119,16 @@ async function clientWithToken(source: GcpSecretManagerSource, ctx: ProviderCont
     authClient = undefined; // A failed discovery is not cached: the metadata server may come up.
     const status = (e as { response?: { status?: number } }).response?.status ?? (e as { status?: number }).status;
     const net = networkCode(e);
-    const why = status ? `answered ${status}` : net ? `unreachable (${net})` : `unavailable (${(e as Error)?.name ?? "Error"}: ${serviceMessage(firstLine((e as Error)?.message))})`;
-    throw new SourceError("identity-not-ready", `no Google credentials from the GKE metadata server: ${why} (is the ServiceAccount bound with workload identity?)`, true);
+    const why = status
+      ? `answered ${status}`
+      : net
+        ? `unreachable (${net})`
+        : `unavailable (${(e as Error)?.name ?? "Error"}: ${serviceMessage(firstLine((e as Error)?.message))})`;
+    throw new SourceError(
+      "identity-not-ready",
+      `no Google credentials from the GKE metadata server: ${why} (is the ServiceAccount bound with workload identity?)`,
+      true,
+    );
   }
 }
 
@@ -148,8 +166,14 @@ function isUtf8(b: Buffer): boolean {
 
 /** Maps a gaxios error; messages come from Google's error body (status >= 400), never a payload. */
 function classify(e: unknown): SourceError {
-  const err = (e ?? {}) as { name?: string; code?: string; status?: number; response?: { status?: number; data?: unknown } };
-  if (err.name === "AbortError" || err.code === "AbortError") return new SourceError("timed-out", "no answer before the overall deadline", true);
+  const err = (e ?? {}) as {
+    name?: string;
+    code?: string;
+    status?: number;
+    response?: { status?: number; data?: unknown };
+  };
+  if (err.name === "AbortError" || err.code === "AbortError")
+    return new SourceError("timed-out", "no answer before the overall deadline", true);
   const status = err.response?.status ?? err.status;
   if (typeof status === "number" && status >= 400) {
     const g = googleError(err.response?.data);
@@ -166,7 +190,11 @@ function classify(e: unknown): SourceError {
   }
   const net = networkCode(e);
   if (net) return new SourceError("unavailable", `could not reach Secret Manager (${net})`, true);
-  return new SourceError("unavailable", `request failed (${err.name ?? "Error"}${err.code ? ` ${err.code}` : ""})`, true);
+  return new SourceError(
+    "unavailable",
+    `request failed (${err.name ?? "Error"}${err.code ? ` ${err.code}` : ""})`,
+    true,
+  );
 }
 
 function googleError(data: unknown): { status?: string; message?: string } {
@@ -179,5 +207,8 @@ function googleError(data: unknown): { status?: string; message?: string } {
     }
   }
   const e = (d as { error?: { status?: unknown; message?: unknown } } | undefined)?.error;
-  return { status: typeof e?.status === "string" ? e.status : undefined, message: serviceMessage(e?.message) || undefined };
+  return {
+    status: typeof e?.status === "string" ? e.status : undefined,
+    message: serviceMessage(e?.message) || undefined,
+  };
 }

@@ -9,7 +9,11 @@ import { type FailureClass, type FetchedValue, type ProviderContext, SourceError
 export const CONCURRENCY = 16;
 
 /** Runs `fn` over `items` with at most `limit` in flight; results keep the input order. */
-export async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
@@ -54,11 +58,26 @@ export function deadlineError(what: string): SourceError {
 }
 
 /** Node's network error codes that mean "try again". */
-const TRANSIENT_NET = new Set(["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "EAI_AGAIN", "ENOTFOUND", "ECONNABORTED", "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT", "REQUEST_SEND_ERROR"]);
+const TRANSIENT_NET = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EAI_AGAIN",
+  "ENOTFOUND",
+  "ECONNABORTED",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "REQUEST_SEND_ERROR",
+]);
 
 /** The network error code anywhere in an error's cause chain, if any. */
 export function networkCode(e: unknown): string | undefined {
-  for (let c: unknown = e, depth = 0; c && typeof c === "object" && depth < 5; c = (c as { cause?: unknown }).cause, depth++) {
+  for (
+    let c: unknown = e, depth = 0;
+    c && typeof c === "object" && depth < 5;
+    c = (c as { cause?: unknown }).cause, depth++
+  ) {
     const code = (c as { code?: unknown }).code;
     if (typeof code === "string" && TRANSIENT_NET.has(code)) return code;
   }
@@ -79,7 +98,10 @@ export function classifyStatus(status: number): { failure: FailureClass; retryab
  * The wait a throttled answer asks for, in ms: `retry-after-ms` / `x-ms-retry-after-ms` (Azure),
  * else `Retry-After` in seconds or as an HTTP date (RFC 9110). Undefined when absent or unreadable.
  */
-export function retryAfterMs(header: (name: string) => string | null | undefined, now = Date.now()): number | undefined {
+export function retryAfterMs(
+  header: (name: string) => string | null | undefined,
+  now = Date.now(),
+): number | undefined {
   for (const name of ["retry-after-ms", "x-ms-retry-after-ms"]) {
     const v = header(name)?.trim();
     if (v && /^\d+$/.test(v)) return Number(v);
@@ -108,7 +130,11 @@ export function firstLine(s: unknown): string {
  * Runs one fetch and turns its outcome into a SourceResult; `classify` maps any other error.
  * `attempts` is 1: the runtime counts its own attempts (SDK retries inside one are not attempts).
  */
-export async function settle(ctx: ProviderContext, run: () => Promise<FetchedValue>, classify: (e: unknown) => SourceError): Promise<SourceResult> {
+export async function settle(
+  ctx: ProviderContext,
+  run: () => Promise<FetchedValue>,
+  classify: (e: unknown) => SourceError,
+): Promise<SourceResult> {
   const started = Date.now();
   try {
     return { ok: true, value: await run(), attempts: 1, ms: Date.now() - started };

@@ -53,7 +53,9 @@ export interface FetchedValue {
   binary?: boolean;
 }
 
-export type SourceResult = { ok: true; value: FetchedValue; attempts: number; ms: number } | { ok: false; error: SourceError; attempts: number; ms: number };
+export type SourceResult =
+  | { ok: true; value: FetchedValue; attempts: number; ms: number }
+  | { ok: false; error: SourceError; attempts: number; ms: number };
 
 export interface ProviderContext {
   /** Aborted when the overall deadline passes; pass it to every SDK call. */

@@ -17,7 +17,15 @@ import * as https from "node:https";
 import type { VaultKvSource } from "../../../spec/fetch-spec";
 import { log } from "../log";
 import { type Provider, type ProviderContext, SourceError, type SourceResult } from "./provider";
-import { CONCURRENCY, classifyStatus, mapBounded, networkCode, retryAfterMs, serviceMessage, settle } from "./provider-support";
+import {
+  CONCURRENCY,
+  classifyStatus,
+  mapBounded,
+  networkCode,
+  retryAfterMs,
+  serviceMessage,
+  settle,
+} from "./provider-support";
 
 export const DEFAULT_SA_TOKEN_FILE = "/var/run/secrets/kubernetes.io/serviceaccount/token";
 /** Vault answers bigger than this are refused (KV values are small; this bounds memory). */
@@ -46,7 +54,8 @@ export const provider: Provider<VaultKvSource> = {
       warnedInsecure.add(s.address);
       log.warn("vault-insecure-http", {
         address: s.address,
-        reason: "insecureHttp is set: the service account token and the secret values cross the network unencrypted; serve Vault over https and remove insecureHttp",
+        reason:
+          "insecureHttp is set: the service account token and the secret values cross the network unencrypted; serve Vault over https and remove insecureHttp",
       });
     }
     return mapBounded(sources, CONCURRENCY, (s) => fetchOne(s, ctx));
@@ -68,7 +77,10 @@ async function fetchOne(source: VaultKvSource, ctx: ProviderContext): Promise<So
     async () => {
       const key = loginKey(source, ctx.env);
       const { token } = await login(source, key, ctx);
-      const res = await vaultRequest(ctx, readUrl(source), { method: "GET", headers: { "X-Vault-Token": token, ...nsHeader(source, ctx.env) } });
+      const res = await vaultRequest(ctx, readUrl(source), {
+        method: "GET",
+        headers: { "X-Vault-Token": token, ...nsHeader(source, ctx.env) },
+      });
       if (res.status === 403) logins.delete(key); // A revoked or expired token: log in again next time.
       if (res.status !== 200) throw statusError("read", res);
       return decode(source, res.body);
@@ -123,11 +135,17 @@ async function renew(source: VaultKvSource, l: Login, ctx: ProviderContext): Pro
     body: JSON.stringify({ increment: `${l.leaseSeconds}s` }),
   });
   if (res.status !== 200) throw statusError("token renewal", res);
-  const auth = parseJson(res.body)?.auth as { client_token?: unknown; lease_duration?: unknown; renewable?: unknown } | undefined;
+  const auth = parseJson(res.body)?.auth as
+    { client_token?: unknown; lease_duration?: unknown; renewable?: unknown } | undefined;
   const lease = typeof auth?.lease_duration === "number" ? auth.lease_duration : 0;
   if (lease <= 0) throw new SourceError("malformed", "Vault's renewal answer has no lease", true);
   log.info("vault-token-renewed", { address: source.address, role: source.role, leaseSeconds: lease });
-  return { token: l.token, expiresAt: Date.now() + lease * 800, leaseSeconds: l.leaseSeconds, renewable: auth?.renewable === true && lease >= l.leaseSeconds };
+  return {
+    token: l.token,
+    expiresAt: Date.now() + lease * 800,
+    leaseSeconds: l.leaseSeconds,
+    renewable: auth?.renewable === true && lease >= l.leaseSeconds,
+  };
 }
 
 async function doLogin(source: VaultKvSource, ctx: ProviderContext): Promise<Login> {
@@ -136,7 +154,11 @@ async function doLogin(source: VaultKvSource, ctx: ProviderContext): Promise<Log
   try {
     jwt = (await readFile(file, "utf8")).trim();
   } catch {
-    throw new SourceError("identity-not-ready", `the service account token ${file} cannot be read (is automountServiceAccountToken off? VAULT_K8S_TOKEN_FILE names another path)`, true);
+    throw new SourceError(
+      "identity-not-ready",
+      `the service account token ${file} cannot be read (is automountServiceAccountToken off? VAULT_K8S_TOKEN_FILE names another path)`,
+      true,
+    );
   }
   if (!jwt) throw new SourceError("identity-not-ready", `the service account token ${file} is empty`, true);
   const url = `${source.address}/v1/auth/${encodePath(source.authMount ?? "kubernetes")}/login`;
@@ -147,7 +169,11 @@ async function doLogin(source: VaultKvSource, ctx: ProviderContext): Promise<Log
   });
   if (res.status !== 200) {
     // Vault answers a bad role with 400 and a refused JWT with 403: both are the identity's setup.
-    if (res.status === 400) throw new SourceError("access-denied", `Vault Kubernetes login as role "${source.role}" refused: 400${errorsOf(res.body)}`);
+    if (res.status === 400)
+      throw new SourceError(
+        "access-denied",
+        `Vault Kubernetes login as role "${source.role}" refused: 400${errorsOf(res.body)}`,
+      );
     throw statusError(`Kubernetes login as role "${source.role}"`, res);
   }
   const auth = parseJson(res.body)?.auth as { client_token?: unknown; lease_duration?: unknown } | undefined;
@@ -162,7 +188,11 @@ async function doLogin(source: VaultKvSource, ctx: ProviderContext): Promise<Log
 function decode(source: VaultKvSource, body: string): { bytes: Buffer; version?: string } {
   const parsed = parseJson(body) as { data?: { data?: unknown; metadata?: { version?: unknown } } } | undefined;
   if (!parsed || typeof parsed.data !== "object" || parsed.data === null) {
-    throw new SourceError("malformed", `Vault's answer is not a KV v2 read (no data object; is ${source.mount ?? "secret"} a KV version 2 mount?)`, true);
+    throw new SourceError(
+      "malformed",
+      `Vault's answer is not a KV v2 read (no data object; is ${source.mount ?? "secret"} a KV version 2 mount?)`,
+      true,
+    );
   }
   const data = parsed.data.data;
   if (data === null) throw new SourceError("not-found", `this version is deleted or destroyed`);
@@ -178,13 +208,22 @@ function statusError(what: string, res: VaultResponse): SourceError {
   const detail = `${res.status}${errorsOf(res.body)}`;
   // 412: a performance standby has not caught up yet; Vault's own clients retry it.
   if (res.status === 412) return new SourceError("unavailable", `Vault ${what}: ${detail}`, true);
-  const meta = (parseJson(res.body)?.data as { metadata?: { deletion_time?: unknown; destroyed?: unknown } } | undefined)?.metadata;
-  if (res.status === 404 && (meta?.destroyed === true || (typeof meta?.deletion_time === "string" && meta.deletion_time !== ""))) {
-    return new SourceError("not-found", `Vault ${what}: this version is ${meta.destroyed === true ? "destroyed" : "deleted"}`);
+  const meta = (
+    parseJson(res.body)?.data as { metadata?: { deletion_time?: unknown; destroyed?: unknown } } | undefined
+  )?.metadata;
+  if (
+    res.status === 404 &&
+    (meta?.destroyed === true || (typeof meta?.deletion_time === "string" && meta.deletion_time !== ""))
+  ) {
+    return new SourceError(
+      "not-found",
+      `Vault ${what}: this version is ${meta.destroyed === true ? "destroyed" : "deleted"}`,
+    );
   }
   // A rate limit quota's 429 names the bucket's reset time in Retry-After (an HTTP date) when the
   // operator enabled `enable_rate_limit_response_headers`; the runtime waits at least that long.
-  if (res.status === 429) return new SourceError("throttled", `Vault ${what}: ${detail}`, true, false, retryAfterMs(res.header));
+  if (res.status === 429)
+    return new SourceError("throttled", `Vault ${what}: ${detail}`, true, false, retryAfterMs(res.header));
   if (c) return new SourceError(c.failure, `Vault ${what}: ${detail}`, c.retryable);
   return new SourceError("invalid", `Vault ${what}: ${detail}`);
 }
@@ -203,7 +242,10 @@ function networkError(e: unknown): SourceError {
   if (name === "AbortError") return new SourceError("timed-out", `no answer before the overall deadline`, true);
   const tls = (e as { code?: string })?.code;
   if (typeof tls === "string" && /CERT|SSL|TLS|VERIFY|ISSUER/.test(tls)) {
-    return new SourceError("unavailable", `TLS to Vault failed (${tls}); set VAULT_CACERT to the CA file that signed Vault's certificate`);
+    return new SourceError(
+      "unavailable",
+      `TLS to Vault failed (${tls}); set VAULT_CACERT to the CA file that signed Vault's certificate`,
+    );
   }
   return new SourceError("unavailable", `could not reach Vault${net ? ` (${net})` : ` (${name})`}`, true);
 }
@@ -263,7 +305,9 @@ function vaultRequest(ctx: ProviderContext, url: string, req: VaultRequest): Pro
         size += c.length;
         if (size > MAX_BODY_BYTES) {
           res.destroy();
-          reject(new SourceError("malformed", `${url.split("?")[0]}: Vault's answer is larger than ${MAX_BODY_BYTES} bytes`));
+          reject(
+            new SourceError("malformed", `${url.split("?")[0]}: Vault's answer is larger than ${MAX_BODY_BYTES} bytes`),
+          );
         } else chunks.push(c);
       });
       res.on("end", () => {

@@ -20,9 +20,21 @@ export const COMPOSE_GO_VERSION = "v2.16.0";
 const has = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: "ignore" }).status === 0;
 
 function pythonDotenv(): Reader {
-  if (!has("python3", ["-c", "import dotenv"])) return { unavailable: "python3 with python-dotenv is not installed (python3 -m pip install python-dotenv)" };
+  if (!has("python3", ["-c", "import dotenv"]))
+    return { unavailable: "python3 with python-dotenv is not installed (python3 -m pip install python-dotenv)" };
   return {
-    read: (file, env) => JSON.parse(execFileSync("python3", ["-c", "import json,sys; from dotenv import dotenv_values; print(json.dumps(dotenv_values(sys.argv[1])))", file], { env, encoding: "utf8" })) as Vars,
+    read: (file, env) =>
+      JSON.parse(
+        execFileSync(
+          "python3",
+          [
+            "-c",
+            "import json,sys; from dotenv import dotenv_values; print(json.dumps(dotenv_values(sys.argv[1])))",
+            file,
+          ],
+          { env, encoding: "utf8" },
+        ),
+      ) as Vars,
   };
 }
 
@@ -51,17 +63,29 @@ function posixSh(): Reader {
 
 /** Builds (once, cached outside the clone) the Go program that parses like Docker Compose's env_file. */
 function composeEnvFile(): Reader {
-  if (!has("go", ["version"])) return { unavailable: "go is not installed, so Compose's env_file parser cannot be built" };
+  if (!has("go", ["version"]))
+    return { unavailable: "go is not installed, so Compose's env_file parser cannot be built" };
   const dir = path.join(os.homedir(), ".cache", "secret-mount", `compose-dotenv-${COMPOSE_GO_VERSION}`);
   const bin = path.join(dir, "compose-dotenv");
   const source = fs.readFileSync(path.join(__dirname, "compose-dotenv.go"), "utf8");
   const stamp = path.join(dir, "source.go");
   if (!fs.existsSync(bin) || !fs.existsSync(stamp) || fs.readFileSync(stamp, "utf8") !== source) {
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, "go.mod"), `module composedotenv\n\ngo 1.24\n\nrequire github.com/compose-spec/compose-go/v2 ${COMPOSE_GO_VERSION}\n`);
+    fs.writeFileSync(
+      path.join(dir, "go.mod"),
+      `module composedotenv\n\ngo 1.24\n\nrequire github.com/compose-spec/compose-go/v2 ${COMPOSE_GO_VERSION}\n`,
+    );
     fs.writeFileSync(path.join(dir, "main.go"), source);
-    const built = spawnSync("go", ["build", "-o", bin, "."], { cwd: dir, encoding: "utf8", env: { ...process.env, GOFLAGS: "-mod=mod", GOTOOLCHAIN: "local" }, timeout: 300_000 });
-    if (built.status !== 0) return { unavailable: `go build of the compose-go program failed: ${(built.stderr || built.error?.message || "").trim().split("\n").slice(-3).join(" | ")}` };
+    const built = spawnSync("go", ["build", "-o", bin, "."], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, GOFLAGS: "-mod=mod", GOTOOLCHAIN: "local" },
+      timeout: 300_000,
+    });
+    if (built.status !== 0)
+      return {
+        unavailable: `go build of the compose-go program failed: ${(built.stderr || built.error?.message || "").trim().split("\n").slice(-3).join(" | ")}`,
+      };
     fs.writeFileSync(stamp, source);
   }
   return { read: (file, env) => JSON.parse(execFileSync(bin, [file], { env, encoding: "utf8" })) as Vars };

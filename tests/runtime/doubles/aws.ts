@@ -78,7 +78,10 @@ function arnSuffix(): string {
 export class AwsDouble {
   readonly secrets = new Map<string, Secret>();
   /** Parameters by ARN (each in its own account and region). */
-  readonly parameters = new Map<string, { name: string; region: string; account: string; value: string; version: number }>();
+  readonly parameters = new Map<
+    string,
+    { name: string; region: string; account: string; value: string; version: number }
+  >();
   /** Names (or parameter names) the role may not read. */
   readonly denied = new Set<string>();
   /** When set, BatchGetSecretValue is refused with AccessDeniedException (the role lacks it). */
@@ -96,7 +99,10 @@ export class AwsDouble {
   /** Signed requests whose signature did not verify. */
   signatureFailures = 0;
   /** Credentials issued by STS or the container endpoint, by access key id. */
-  private readonly issued = new Map<string, { secretAccessKey: string; sessionToken: string; via: "sts" | "container" }>();
+  private readonly issued = new Map<
+    string,
+    { secretAccessKey: string; sessionToken: string; via: "sts" | "container" }
+  >();
   private webIdentityTokenFile?: string;
   private webIdentityTokens?: () => string[];
   /** The roles AssumeRoleWithWebIdentity may assume (the account's roles whose trust admits the token). */
@@ -142,7 +148,8 @@ export class AwsDouble {
    * one only a managing service gives: putManagedSecret).
    */
   putSecret(name: string, value: string | Buffer, versionId = randomBytes(8).toString("hex"), region = REGION): string {
-    if (!this.secrets.has(name) && !/^[A-Za-z0-9/_+=.@-]{1,512}$/.test(name)) throw new Error(`CreateSecret refuses the name "${name}"`);
+    if (!this.secrets.has(name) && !/^[A-Za-z0-9/_+=.@-]{1,512}$/.test(name))
+      throw new Error(`CreateSecret refuses the name "${name}"`);
     return this.storeSecret(name, value, versionId, region);
   }
 
@@ -166,11 +173,25 @@ export class AwsDouble {
     return this.storeSecret(m[2], value, versionId, m[1], arn);
   }
 
-  private storeSecret(name: string, value: string | Buffer, versionId: string, region: string, givenArn?: string): string {
+  private storeSecret(
+    name: string,
+    value: string | Buffer,
+    versionId: string,
+    region: string,
+    givenArn?: string,
+  ): string {
     const existing = this.secrets.get(name);
-    const arn = existing?.arn ?? givenArn ?? `arn:aws:secretsmanager:${region}:${ACCOUNT}:secret:${name}-${arnSuffix()}`;
-    const versions = (existing?.versions ?? []).map((v) => ({ ...v, stages: v.stages.includes("AWSCURRENT") ? ["AWSPREVIOUS"] : [] }));
-    versions.push({ versionId, stages: ["AWSCURRENT"], ...(typeof value === "string" ? { string: value } : { binary: value }) });
+    const arn =
+      existing?.arn ?? givenArn ?? `arn:aws:secretsmanager:${region}:${ACCOUNT}:secret:${name}-${arnSuffix()}`;
+    const versions = (existing?.versions ?? []).map((v) => ({
+      ...v,
+      stages: v.stages.includes("AWSCURRENT") ? ["AWSPREVIOUS"] : [],
+    }));
+    versions.push({
+      versionId,
+      stages: ["AWSCURRENT"],
+      ...(typeof value === "string" ? { string: value } : { binary: value }),
+    });
     this.secrets.set(name, { name, arn, versions });
     return arn;
   }
@@ -226,7 +247,9 @@ export class AwsDouble {
    * (ecs-agent-nat.cjs) that sends it to this double.
    */
   ecsTaskEnv(): NodeJS.ProcessEnv {
-    this.ecsCredentialsId = randomBytes(16).toString("hex").replace(/^(.{8})(.{4})(.{4})(.{4})/, "$1-$2-$3-$4-");
+    this.ecsCredentialsId = randomBytes(16)
+      .toString("hex")
+      .replace(/^(.{8})(.{4})(.{4})(.{4})/, "$1-$2-$3-$4-");
     return {
       AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: `/v2/credentials/${this.ecsCredentialsId}`,
       NODE_OPTIONS: `--require ${path.join(__dirname, "ecs-agent-nat.cjs")}`,
@@ -236,7 +259,11 @@ export class AwsDouble {
   }
 
   endpointEnv(): NodeJS.ProcessEnv {
-    return { AWS_ENDPOINT_URL_STS: this.url, AWS_ENDPOINT_URL_SECRETS_MANAGER: this.url, AWS_ENDPOINT_URL_SSM: this.url };
+    return {
+      AWS_ENDPOINT_URL_STS: this.url,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: this.url,
+      AWS_ENDPOINT_URL_SSM: this.url,
+    };
   }
 
   private takeFault(op: Op): Fault | undefined {
@@ -262,10 +289,13 @@ export class AwsDouble {
     this.calls.push(call);
     const send = (status: number, contentType: string, text: string) => {
       call.status = status;
-      res.writeHead(status, { "content-type": contentType, "x-amzn-requestid": randomBytes(8).toString("hex") }).end(text);
+      res
+        .writeHead(status, { "content-type": contentType, "x-amzn-requestid": randomBytes(8).toString("hex") })
+        .end(text);
     };
     const json = (status: number, value: unknown) => send(status, "application/x-amz-json-1.1", JSON.stringify(value));
-    const awsError = (status: number, type: string, message: string) => json(status, { __type: type, Message: message });
+    const awsError = (status: number, type: string, message: string) =>
+      json(status, { __type: type, Message: message });
 
     let op: Op;
     if (req.method === "GET" && req.url === "/container-credentials") op = "container-credentials";
@@ -283,9 +313,11 @@ export class AwsDouble {
     }
     if (fault?.kind === "slow") await new Promise((r) => setTimeout(r, fault.delayMs ?? 5_000));
     if (fault?.kind === "throttle") return awsError(400, "ThrottlingException", "Rate exceeded");
-    if (fault?.kind === "server-error") return awsError(500, op.startsWith("ssm") ? "InternalServerError" : "InternalServiceError", "internal failure");
+    if (fault?.kind === "server-error")
+      return awsError(500, op.startsWith("ssm") ? "InternalServerError" : "InternalServiceError", "internal failure");
     // A truncated answer that carries a value: the fetcher must not echo it while failing to parse it.
-    if (fault?.kind === "malformed") return send(200, "application/x-amz-json-1.1", `{"Name":"x","SecretString":"${SECRET_MARKER}-trunc`);
+    if (fault?.kind === "malformed")
+      return send(200, "application/x-amz-json-1.1", `{"Name":"x","SecretString":"${SECRET_MARKER}-trunc`);
     if (fault?.kind === "denied") return awsError(400, "AccessDeniedException", "not authorized");
 
     if (op === "container-credentials") return this.containerCredentials(req, json);
@@ -322,9 +354,17 @@ export class AwsDouble {
 
   private containerCredentials(req: http.IncomingMessage, json: (s: number, v: unknown) => void): void {
     const expected = this.containerTokenFile && fs.readFileSync(this.containerTokenFile, "utf8");
-    if (!expected || req.headers.authorization !== expected) return json(401, { code: "AccessDenied", message: "bad authorization token" });
+    if (!expected || req.headers.authorization !== expected)
+      return json(401, { code: "AccessDenied", message: "bad authorization token" });
     const c = this.issue("container");
-    json(200, { AccessKeyId: c.accessKeyId, SecretAccessKey: c.secretAccessKey, Token: c.sessionToken, Expiration: c.expiration, AccountId: ACCOUNT, RoleArn: ROLE_ARN });
+    json(200, {
+      AccessKeyId: c.accessKeyId,
+      SecretAccessKey: c.secretAccessKey,
+      Token: c.sessionToken,
+      Expiration: c.expiration,
+      AccountId: ACCOUNT,
+      RoleArn: ROLE_ARN,
+    });
   }
 
   /** The ECS agent's task credentials: the id in the path names the task's credentials; no token. */
@@ -333,23 +373,42 @@ export class AwsDouble {
       return json(400, { code: "NoIdInRequest", message: "CredentialsV2Request: No Credential ID in the request" });
     }
     const c = this.issue("container");
-    json(200, { RoleArn: ROLE_ARN, AccessKeyId: c.accessKeyId, SecretAccessKey: c.secretAccessKey, Token: c.sessionToken, Expiration: c.expiration });
+    json(200, {
+      RoleArn: ROLE_ARN,
+      AccessKeyId: c.accessKeyId,
+      SecretAccessKey: c.secretAccessKey,
+      Token: c.sessionToken,
+      Expiration: c.expiration,
+    });
   }
 
   private assumeRoleWithWebIdentity(body: string, call: Call, send: (s: number, t: string, x: string) => void): void {
     const form = Object.fromEntries(new URLSearchParams(body));
     call.body = { ...form, WebIdentityToken: "<redacted>" };
     const xmlError = (status: number, code: string, message: string) =>
-      send(status, "text/xml", `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>r</RequestId></ErrorResponse>`);
+      send(
+        status,
+        "text/xml",
+        `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>r</RequestId></ErrorResponse>`,
+      );
     const expected = this.webIdentityTokenFile && fs.readFileSync(this.webIdentityTokenFile, "utf8");
-    const trusted = this.webIdentityTokens ? this.webIdentityTokens().includes(form.WebIdentityToken) : !!expected && form.WebIdentityToken === expected;
-    if (form.Action !== "AssumeRoleWithWebIdentity" || form.Version !== "2011-06-15") return xmlError(400, "InvalidAction", "unsupported action");
-    if (!trusted) return xmlError(400, "InvalidIdentityToken", "Couldn't retrieve verification key from your identity provider");
+    const trusted = this.webIdentityTokens
+      ? this.webIdentityTokens().includes(form.WebIdentityToken)
+      : !!expected && form.WebIdentityToken === expected;
+    if (form.Action !== "AssumeRoleWithWebIdentity" || form.Version !== "2011-06-15")
+      return xmlError(400, "InvalidAction", "unsupported action");
+    if (!trusted)
+      return xmlError(400, "InvalidIdentityToken", "Couldn't retrieve verification key from your identity provider");
     // STS's own constraint on the session name (API reference: 2-64 of [\w+=,.@-]).
     if (form.RoleSessionName === undefined || !/^[\w+=,.@-]{2,64}$/.test(form.RoleSessionName)) {
-      return xmlError(400, "ValidationError", `1 validation error detected: Value '${form.RoleSessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]* and length 2-64`);
+      return xmlError(
+        400,
+        "ValidationError",
+        `1 validation error detected: Value '${form.RoleSessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]* and length 2-64`,
+      );
     }
-    if (!this.roles.has(form.RoleArn)) return xmlError(403, "AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity");
+    if (!this.roles.has(form.RoleArn))
+      return xmlError(403, "AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity");
     const c = this.issue("sts");
     const session = form.RoleSessionName ?? "s";
     send(
@@ -370,13 +429,36 @@ export class AwsDouble {
     service: string,
   ): Promise<{ accessKeyId: string; region: string } | { status: number; type: string; message: string }> {
     const auth = req.headers.authorization ?? "";
-    const m = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(auth);
-    if (!m) return { status: 400, type: "MissingAuthenticationTokenException", message: "missing or malformed Authorization" };
+    const m =
+      /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(
+        auth,
+      );
+    if (!m)
+      return {
+        status: 400,
+        type: "MissingAuthenticationTokenException",
+        message: "missing or malformed Authorization",
+      };
     const [, akid, , region, signedService, signedHeaders, signature] = m;
     const creds = this.issued.get(akid);
-    if (!creds) return { status: 400, type: "UnrecognizedClientException", message: "The security token included in the request is invalid." };
-    if (req.headers["x-amz-security-token"] !== creds.sessionToken) return { status: 400, type: "UnrecognizedClientException", message: "The security token included in the request is invalid." };
-    if (signedService !== service) return { status: 400, type: "InvalidSignatureException", message: "Credential should be scoped to correct service" };
+    if (!creds)
+      return {
+        status: 400,
+        type: "UnrecognizedClientException",
+        message: "The security token included in the request is invalid.",
+      };
+    if (req.headers["x-amz-security-token"] !== creds.sessionToken)
+      return {
+        status: 400,
+        type: "UnrecognizedClientException",
+        message: "The security token included in the request is invalid.",
+      };
+    if (signedService !== service)
+      return {
+        status: 400,
+        type: "InvalidSignatureException",
+        message: "Credential should be scoped to correct service",
+      };
     const amzDate = String(req.headers["x-amz-date"] ?? "");
     const d = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate);
     if (!d) return { status: 400, type: "InvalidSignatureException", message: "bad X-Amz-Date" };
@@ -393,13 +475,26 @@ export class AwsDouble {
     });
     const [pathname, query = ""] = (req.url ?? "/").split("?");
     const signed = await signer.sign(
-      { method: req.method ?? "POST", protocol: "http:", hostname: "127.0.0.1", port: this.port, path: pathname, query: Object.fromEntries(new URLSearchParams(query)), headers, body },
+      {
+        method: req.method ?? "POST",
+        protocol: "http:",
+        hostname: "127.0.0.1",
+        port: this.port,
+        path: pathname,
+        query: Object.fromEntries(new URLSearchParams(query)),
+        headers,
+        body,
+      },
       { signingDate, signableHeaders: new Set(names) },
     );
     const expected = /Signature=([0-9a-f]{64})/.exec(String(signed.headers.authorization))?.[1];
     if (expected !== signature) {
       this.signatureFailures++;
-      return { status: 403, type: "InvalidSignatureException", message: "The request signature we calculated does not match the signature you provided." };
+      return {
+        status: 403,
+        type: "InvalidSignatureException",
+        message: "The request signature we calculated does not match the signature you provided.",
+      };
     }
     return { accessKeyId: akid, region };
   }
@@ -424,29 +519,57 @@ export class AwsDouble {
     };
   }
 
-  private getSecretValue(input: Record<string, unknown>, json: (s: number, v: unknown) => void, awsError: (s: number, t: string, m: string) => void): void {
+  private getSecretValue(
+    input: Record<string, unknown>,
+    json: (s: number, v: unknown) => void,
+    awsError: (s: number, t: string, m: string) => void,
+  ): void {
     const id = String(input.SecretId ?? "");
     const s = this.findSecret(id);
-    if (s && this.denied.has(s.name)) return awsError(400, "AccessDeniedException", `not authorized to perform secretsmanager:GetSecretValue on ${id}`);
+    if (s && this.denied.has(s.name))
+      return awsError(400, "AccessDeniedException", `not authorized to perform secretsmanager:GetSecretValue on ${id}`);
     if (!s) return awsError(400, "ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
     const v = input.VersionId
       ? s.versions.find((x) => x.versionId === input.VersionId)
       : s.versions.find((x) => x.stages.includes(String(input.VersionStage ?? "AWSCURRENT")));
-    if (!v) return awsError(400, "ResourceNotFoundException", "Secrets Manager can't find the specified secret value for staging label or version.");
+    if (!v)
+      return awsError(
+        400,
+        "ResourceNotFoundException",
+        "Secrets Manager can't find the specified secret value for staging label or version.",
+      );
     json(200, this.secretValue(s, v));
   }
 
-  private batchGetSecretValue(input: Record<string, unknown>, json: (s: number, v: unknown) => void, awsError: (s: number, t: string, m: string) => void): void {
+  private batchGetSecretValue(
+    input: Record<string, unknown>,
+    json: (s: number, v: unknown) => void,
+    awsError: (s: number, t: string, m: string) => void,
+  ): void {
     const ids = input.SecretIdList as string[] | undefined;
-    if (!Array.isArray(ids) || ids.length === 0 || ids.length > 20) return awsError(400, "ValidationException", "SecretIdList must hold 1 to 20 ids");
-    if (this.denyBatch) return awsError(400, "AccessDeniedException", "not authorized to perform secretsmanager:BatchGetSecretValue");
+    if (!Array.isArray(ids) || ids.length === 0 || ids.length > 20)
+      return awsError(400, "ValidationException", "SecretIdList must hold 1 to 20 ids");
+    if (this.denyBatch)
+      return awsError(400, "AccessDeniedException", "not authorized to perform secretsmanager:BatchGetSecretValue");
     const values: unknown[] = [];
     const errors: unknown[] = [];
     for (const id of ids) {
       const s = this.findSecret(id);
-      if (s && this.denied.has(s.name)) errors.push({ SecretId: id, ErrorCode: "AccessDeniedException", Message: "not authorized" });
-      else if (!s) errors.push({ SecretId: id, ErrorCode: "ResourceNotFoundException", Message: "Secrets Manager can't find the specified secret." });
-      else values.push(this.secretValue(s, s.versions.find((v) => v.stages.includes("AWSCURRENT"))!));
+      if (s && this.denied.has(s.name))
+        errors.push({ SecretId: id, ErrorCode: "AccessDeniedException", Message: "not authorized" });
+      else if (!s)
+        errors.push({
+          SecretId: id,
+          ErrorCode: "ResourceNotFoundException",
+          Message: "Secrets Manager can't find the specified secret.",
+        });
+      else
+        values.push(
+          this.secretValue(
+            s,
+            s.versions.find((v) => v.stages.includes("AWSCURRENT"))!,
+          ),
+        );
     }
     // AWS promises no order: answer in the reverse of the request's, so no client can rely on it.
     json(200, { SecretValues: values.reverse(), Errors: errors.reverse(), NextToken: null });
@@ -459,19 +582,40 @@ export class AwsDouble {
    * so; the order among equal names is not documented: here the reverse of the request's); Name is
    * the bare name, also when asked by ARN; InvalidParameters lists ids as they were sent.
    */
-  private getParameters(input: Record<string, unknown>, region: string, json: (s: number, v: unknown) => void, awsError: (s: number, t: string, m: string) => void): void {
+  private getParameters(
+    input: Record<string, unknown>,
+    region: string,
+    json: (s: number, v: unknown) => void,
+    awsError: (s: number, t: string, m: string) => void,
+  ): void {
     const names = input.Names as string[] | undefined;
-    if (!Array.isArray(names) || names.length === 0 || names.length > 10) return awsError(400, "ValidationException", "Names must hold 1 to 10 names");
-    if (input.WithDecryption !== true) return awsError(400, "ValidationException", "this double only serves decrypted SecureStrings");
-    const find = (id: string) => [...this.parameters.entries()].find(([arn, p]) => p.region === region && (id.startsWith("arn:") ? arn === id : p.account === ACCOUNT && p.name === id));
+    if (!Array.isArray(names) || names.length === 0 || names.length > 10)
+      return awsError(400, "ValidationException", "Names must hold 1 to 10 names");
+    if (input.WithDecryption !== true)
+      return awsError(400, "ValidationException", "this double only serves decrypted SecureStrings");
+    const find = (id: string) =>
+      [...this.parameters.entries()].find(
+        ([arn, p]) =>
+          p.region === region && (id.startsWith("arn:") ? arn === id : p.account === ACCOUNT && p.name === id),
+      );
     const deniedName = names.find((n) => this.denied.has(n) || this.denied.has(find(n)?.[1].name ?? ""));
-    if (deniedName) return awsError(400, "AccessDeniedException", `not authorized to perform ssm:GetParameters on ${deniedName}`);
+    if (deniedName)
+      return awsError(400, "AccessDeniedException", `not authorized to perform ssm:GetParameters on ${deniedName}`);
     const parameters: { Name: string }[] = [];
     const invalid: string[] = [];
     for (const n of [...names].reverse()) {
       const found = find(n);
       if (!found) invalid.push(n);
-      else parameters.push({ Name: found[1].name, Type: "SecureString", Value: found[1].value, Version: found[1].version, ARN: found[0], DataType: "text", LastModifiedDate: 1_700_000_000.0 } as { Name: string });
+      else
+        parameters.push({
+          Name: found[1].name,
+          Type: "SecureString",
+          Value: found[1].value,
+          Version: found[1].version,
+          ARN: found[0],
+          DataType: "text",
+          LastModifiedDate: 1_700_000_000.0,
+        } as { Name: string });
     }
     parameters.sort((a, b) => (a.Name < b.Name ? -1 : a.Name > b.Name ? 1 : 0));
     json(200, { Parameters: parameters, InvalidParameters: invalid.reverse() });

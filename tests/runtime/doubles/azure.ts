@@ -109,22 +109,37 @@ export class AzureDoubles {
         this.propagatingRequests--;
         sendJson(res, 400, {
           error: "invalid_request",
-          error_description: "AADSTS70021: No matching federated identity record found for presented assertion. Assertion Issuer: 'https://oidc.example/'. Assertion Subject: 'system:serviceaccount:shop:shop'. Assertion Audience: 'api://AzureADTokenExchange'.",
+          error_description:
+            "AADSTS70021: No matching federated identity record found for presented assertion. Assertion Issuer: 'https://oidc.example/'. Assertion Subject: 'system:serviceaccount:shop:shop'. Assertion Audience: 'api://AzureADTokenExchange'.",
           error_codes: [70021],
         });
         return;
       }
       const assertion = form.get("client_assertion") ?? "";
-      const trusted = this.opts.tokens ? this.opts.tokens().map((t) => t.trim()).includes(assertion) : assertion === readFileSync(this.opts.tokenFile, "utf8").trim();
+      const trusted = this.opts.tokens
+        ? this.opts
+            .tokens()
+            .map((t) => t.trim())
+            .includes(assertion)
+        : assertion === readFileSync(this.opts.tokenFile, "utf8").trim();
       const problem =
-        form.get("client_id") !== this.opts.clientId ? "AADSTS700016: Application not found in the directory."
-        : form.get("grant_type") !== "client_credentials" ? "AADSTS70003: unsupported grant_type."
-        : form.get("client_assertion_type") !== ASSERTION_TYPE ? "AADSTS7000219: client_assertion_type is missing or wrong."
-        : !trusted || this.rejectAssertion ? "AADSTS700213: No matching federated identity record found for presented assertion."
-        : form.get("scope") !== VAULT_SCOPE ? "AADSTS70011: The provided value for the input parameter 'scope' is not valid."
-        : undefined;
+        form.get("client_id") !== this.opts.clientId
+          ? "AADSTS700016: Application not found in the directory."
+          : form.get("grant_type") !== "client_credentials"
+            ? "AADSTS70003: unsupported grant_type."
+            : form.get("client_assertion_type") !== ASSERTION_TYPE
+              ? "AADSTS7000219: client_assertion_type is missing or wrong."
+              : !trusted || this.rejectAssertion
+                ? "AADSTS700213: No matching federated identity record found for presented assertion."
+                : form.get("scope") !== VAULT_SCOPE
+                  ? "AADSTS70011: The provided value for the input parameter 'scope' is not valid."
+                  : undefined;
       if (problem) {
-        sendJson(res, 400, { error: "invalid_client", error_description: problem, error_codes: [Number(problem.slice(5, problem.indexOf(":")))] });
+        sendJson(res, 400, {
+          error: "invalid_client",
+          error_description: problem,
+          error_codes: [Number(problem.slice(5, problem.indexOf(":")))],
+        });
         return;
       }
       const token = `aad-${randomBytes(12).toString("hex")}`;
@@ -137,9 +152,20 @@ export class AzureDoubles {
 
   private aadFault(kind: FaultKind, req: IncomingMessage, res: ServerResponse): boolean {
     if (applyCommonFault(kind, req, res, this.entra)) return true;
-    if (kind === "throttle") sendJson(res, 429, { error: "temporarily_unavailable", error_description: "AADSTS50196: request throttled" }, { "retry-after": "0" });
-    else if (kind === "server-error") sendJson(res, 503, { error: "temporarily_unavailable", error_description: "AADSTS90033: service unavailable" });
-    else sendJson(res, 400, { error: "unauthorized_client", error_description: "AADSTS700213: No matching federated identity record found." });
+    if (kind === "throttle")
+      sendJson(
+        res,
+        429,
+        { error: "temporarily_unavailable", error_description: "AADSTS50196: request throttled" },
+        { "retry-after": "0" },
+      );
+    else if (kind === "server-error")
+      sendJson(res, 503, { error: "temporarily_unavailable", error_description: "AADSTS90033: service unavailable" });
+    else
+      sendJson(res, 400, {
+        error: "unauthorized_client",
+        error_description: "AADSTS700213: No matching federated identity record found.",
+      });
     return true;
   }
 
@@ -157,12 +183,21 @@ export class AzureDoubles {
         "www-authenticate": `Bearer authorization="${this.authorityHost}/${this.opts.tenantId}", resource="https://vault.azure.net"`,
         "content-type": "application/json",
       });
-      res.end(JSON.stringify({ error: { code: "Unauthorized", message: "AKV10000: Request is missing a Bearer or PoP token." } }));
+      res.end(
+        JSON.stringify({
+          error: { code: "Unauthorized", message: "AKV10000: Request is missing a Bearer or PoP token." },
+        }),
+      );
       return;
     }
     if (this.rateLimit && !this.rateLimit.admit(token)) {
       const wait = this.rateLimit.retryAfterSeconds();
-      sendJson(res, 429, { error: { code: "Throttled", message: `Rate limit is exceeded. Try again in ${wait} seconds.` } }, { "retry-after": String(wait) });
+      sendJson(
+        res,
+        429,
+        { error: { code: "Throttled", message: `Rate limit is exceeded. Try again in ${wait} seconds.` } },
+        { "retry-after": String(wait) },
+      );
       return;
     }
     this.secretReads++;
@@ -170,22 +205,49 @@ export class AzureDoubles {
     this.readNames.push(name);
     const fault = this.faults.take(name);
     if (fault && !applyCommonFault(fault, req, res, this.vault)) {
-      if (fault === "throttle") sendJson(res, 429, { error: { code: "Throttled", message: "Rate limit is exceeded. Try again in 0 seconds." } }, { "retry-after": "0" });
-      else if (fault === "server-error") sendJson(res, 503, { error: { code: "ServiceUnavailable", message: "The service is temporarily unavailable." } });
-      else sendJson(res, 403, { error: { code: "Forbidden", message: `Caller is not authorized to perform action on resource. Action: 'Microsoft.KeyVault/vaults/secrets/getSecret/action'`, innererror: { code: "AccessDenied" } } });
+      if (fault === "throttle")
+        sendJson(
+          res,
+          429,
+          { error: { code: "Throttled", message: "Rate limit is exceeded. Try again in 0 seconds." } },
+          { "retry-after": "0" },
+        );
+      else if (fault === "server-error")
+        sendJson(res, 503, {
+          error: { code: "ServiceUnavailable", message: "The service is temporarily unavailable." },
+        });
+      else
+        sendJson(res, 403, {
+          error: {
+            code: "Forbidden",
+            message: `Caller is not authorized to perform action on resource. Action: 'Microsoft.KeyVault/vaults/secrets/getSecret/action'`,
+            innererror: { code: "AccessDenied" },
+          },
+        });
       return;
     }
     if (fault) return;
     const secret = this.secrets.get(name);
     if (!secret || (version && version !== secret.version)) {
-      sendJson(res, 404, { error: { code: "SecretNotFound", message: `A secret with (name/id) ${name}${version ? `/${version}` : ""} was not found in this key vault.` } });
+      sendJson(res, 404, {
+        error: {
+          code: "SecretNotFound",
+          message: `A secret with (name/id) ${name}${version ? `/${version}` : ""} was not found in this key vault.`,
+        },
+      });
       return;
     }
     sendJson(res, 200, {
       value: secret.value,
       id: `${this.vaultUrl}/secrets/${name}/${secret.version}`,
       contentType: "text/plain",
-      attributes: { enabled: true, created: 1700000000, updated: 1700000000, recoveryLevel: "Recoverable+Purgeable", recoverableDays: 90 },
+      attributes: {
+        enabled: true,
+        created: 1700000000,
+        updated: 1700000000,
+        recoveryLevel: "Recoverable+Purgeable",
+        recoverableDays: 90,
+      },
       tags: {},
     });
   }

@@ -7,7 +7,10 @@
 const net = require("node:net");
 const port = Number(process.env.SECRET_MOUNT_TEST_ECS_AGENT_PORT);
 const connect = net.Socket.prototype.connect;
-const rewrite = (o) => (o && typeof o === "object" && o.host === "169.254.170.2" && Number(o.port ?? 80) === 80 ? { ...o, host: "127.0.0.1", port } : o);
+const rewrite = (o) =>
+  o && typeof o === "object" && o.host === "169.254.170.2" && Number(o.port ?? 80) === 80
+    ? { ...o, host: "127.0.0.1", port }
+    : o;
 net.Socket.prototype.connect = function (...args) {
   // net.createConnection passes its normalized [options, callback] array (tagged by Node) as the first argument.
   if (Array.isArray(args[0])) args[0][0] = rewrite(args[0][0]);

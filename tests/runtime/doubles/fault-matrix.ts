@@ -30,15 +30,25 @@ export function fastRetries(fault?: string): NodeJS.ProcessEnv {
 }
 
 /** Runs the bundle and checks it failed for `file` with `cause`, naming the source, writing nothing. */
-export async function expectFileFailure(env: NodeJS.ProcessEnv, volume: string, want: { file: string; sourceType: string; cause: FailureClass }): Promise<LogLine> {
+export async function expectFileFailure(
+  env: NodeJS.ProcessEnv,
+  volume: string,
+  want: { file: string; sourceType: string; cause: FailureClass },
+): Promise<LogLine> {
   const r = await runFetch({ env });
   const failures = r.logs.filter((l) => l.event === "file-failed");
   assert.equal(r.code, 1, `exit code; output: ${r.stdout}${r.stderr}`);
   const line = failures.find((l) => l.file === want.file);
   assert.ok(line, `a file-failed line for ${want.file}; got ${JSON.stringify(failures)}`);
   assert.equal(line.cause, want.cause, `cause class; line: ${JSON.stringify(line)}`);
-  assert.ok(String(line.source).startsWith(`${want.sourceType}:`), `the line names the source: ${JSON.stringify(line)}`);
-  assert.ok(String(line.msg).includes(want.file) && String(line.msg).includes(want.cause), `the message names file and cause: ${line.msg}`);
+  assert.ok(
+    String(line.source).startsWith(`${want.sourceType}:`),
+    `the line names the source: ${JSON.stringify(line)}`,
+  );
+  assert.ok(
+    String(line.msg).includes(want.file) && String(line.msg).includes(want.cause),
+    `the message names file and cause: ${line.msg}`,
+  );
   assert.deepEqual(visible(volume), [], "nothing became visible in the volume");
   return line;
 }
@@ -63,7 +73,13 @@ export function readVolumeFile(volume: string, file: string): string {
  * Refresh mode: runs the bundle as a sidecar, waits for the first write, applies `rotate`, and
  * checks the rotated value is swapped in. `env` must carry a spec with mode "refresh".
  */
-export async function expectRotationPickedUp(env: NodeJS.ProcessEnv, volume: string, file: string, rotate: () => void, expected: string): Promise<void> {
+export async function expectRotationPickedUp(
+  env: NodeJS.ProcessEnv,
+  volume: string,
+  file: string,
+  rotate: () => void,
+  expected: string,
+): Promise<void> {
   const fetcher = startFetch({ env: { ...env, SECRET_MOUNT_REFRESH_MS: "50" }, timeoutMs: 15_000 });
   try {
     await fetcher.waitForLog((l) => l.event === "set-written");

@@ -103,7 +103,12 @@ export class GcpDoubles {
 
   /** The pod env naming each started regional endpoint as the runtime reads it. */
   regionalEnv(): NodeJS.ProcessEnv {
-    return Object.fromEntries([...this.regionalEndpoints].map(([l, u]) => [`SECRET_MOUNT_SECRETMANAGER_ENDPOINT_${l.toUpperCase().replace(/-/g, "_")}`, `${u}/`]));
+    return Object.fromEntries(
+      [...this.regionalEndpoints].map(([l, u]) => [
+        `SECRET_MOUNT_SECRETMANAGER_ENDPOINT_${l.toUpperCase().replace(/-/g, "_")}`,
+        `${u}/`,
+      ]),
+    );
   }
 
   reset(): void {
@@ -123,7 +128,8 @@ export class GcpDoubles {
 
   private onMetadata(req: IncomingMessage, res: ServerResponse): void {
     const flavor = { "Metadata-Flavor": "Google" };
-    const text = (status: number, body: string) => res.writeHead(status, { ...flavor, "content-type": "application/text" }).end(body);
+    const text = (status: number, body: string) =>
+      res.writeHead(status, { ...flavor, "content-type": "application/text" }).end(body);
     if (req.headers["metadata-flavor"] !== "Google") {
       text(403, "Missing required header: Metadata-Flavor");
       return;
@@ -146,7 +152,9 @@ export class GcpDoubles {
       if (fault === "denied" || this.noServiceAccount) return void text(404, "Not Found: no service account bound");
       const token = `ya29.${randomBytes(12).toString("hex")}`;
       this.issuedTokens.set(token, this.iam?.principal ?? "serviceAccount:default");
-      res.writeHead(200, { ...flavor, "content-type": "application/json" }).end(JSON.stringify({ access_token: token, expires_in: 3599, token_type: "Bearer" }));
+      res
+        .writeHead(200, { ...flavor, "content-type": "application/json" })
+        .end(JSON.stringify({ access_token: token, expires_in: 3599, token_type: "Bearer" }));
       return;
     }
     text(404, `Not Found: ${url.pathname}`);
@@ -154,33 +162,63 @@ export class GcpDoubles {
 
   private onApi(req: IncomingMessage, res: ServerResponse, location?: string): void {
     const url = new URL(req.url ?? "/", this.endpoint);
-    const m = /^\/v1\/(projects\/[^/]+\/(?:locations\/([^/]+)\/)?secrets\/[^/]+\/versions\/[^/]+):access$/.exec(decodeURIComponent(url.pathname));
-    const gErr = (code: number, status: string, message: string, headers: Record<string, string> = {}) => sendJson(res, code, { error: { code, message, status } }, headers);
+    const m = /^\/v1\/(projects\/[^/]+\/(?:locations\/([^/]+)\/)?secrets\/[^/]+\/versions\/[^/]+):access$/.exec(
+      decodeURIComponent(url.pathname),
+    );
+    const gErr = (code: number, status: string, message: string, headers: Record<string, string> = {}) =>
+      sendJson(res, code, { error: { code, message, status } }, headers);
     if (req.method !== "GET" || !m) return void gErr(404, "NOT_FOUND", `unsupported ${req.method} ${url.pathname}`);
     const auth = req.headers.authorization ?? "";
     const principal = auth.startsWith("Bearer ") ? this.issuedTokens.get(auth.slice(7)) : undefined;
     if (principal === undefined) {
-      return void gErr(401, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 access token.", { "www-authenticate": 'Bearer realm="https://accounts.google.com/"' });
+      return void gErr(
+        401,
+        "UNAUTHENTICATED",
+        "Request had invalid authentication credentials. Expected OAuth 2 access token.",
+        { "www-authenticate": 'Bearer realm="https://accounts.google.com/"' },
+      );
     }
     const name = m[1];
     if (m[2] !== location) {
-      const expected = location ? `projects/*/locations/${location}/secrets/*/versions/*` : "projects/*/secrets/*/versions/*";
-      return void gErr(400, "INVALID_ARGUMENT", `The provided Secret ID [${name}] does not match the expected format [${expected}]`);
+      const expected = location
+        ? `projects/*/locations/${location}/secrets/*/versions/*`
+        : "projects/*/secrets/*/versions/*";
+      return void gErr(
+        400,
+        "INVALID_ARGUMENT",
+        `The provided Secret ID [${name}] does not match the expected format [${expected}]`,
+      );
     }
     if (this.rateLimit && !this.rateLimit.admit(auth.slice(7))) {
-      return void gErr(429, "RESOURCE_EXHAUSTED", "Quota exceeded for quota metric 'Access requests' and limit 'Access requests per minute' of service 'secretmanager.googleapis.com' for consumer 'project_number:123456789012'.");
+      return void gErr(
+        429,
+        "RESOURCE_EXHAUSTED",
+        "Quota exceeded for quota metric 'Access requests' and limit 'Access requests per minute' of service 'secretmanager.googleapis.com' for consumer 'project_number:123456789012'.",
+      );
     }
     this.accessRequests++;
     this.accessTimes.push(Date.now());
     const fault = this.faults.take(name);
     if (fault && applyCommonFault(fault, req, res, this.api)) return;
-    if (fault === "throttle") return void gErr(429, "RESOURCE_EXHAUSTED", "Quota exceeded for quota metric 'Access requests' of service 'secretmanager.googleapis.com'.");
+    if (fault === "throttle")
+      return void gErr(
+        429,
+        "RESOURCE_EXHAUSTED",
+        "Quota exceeded for quota metric 'Access requests' of service 'secretmanager.googleapis.com'.",
+      );
     if (fault === "server-error") return void gErr(503, "UNAVAILABLE", "The service is currently unavailable.");
-    const denied = () => gErr(403, "PERMISSION_DENIED", `Permission 'secretmanager.versions.access' denied for resource '${name}' (or it may not exist).`);
+    const denied = () =>
+      gErr(
+        403,
+        "PERMISSION_DENIED",
+        `Permission 'secretmanager.versions.access' denied for resource '${name}' (or it may not exist).`,
+      );
     if (fault === "denied") return void denied();
     if (this.iam) {
       const secret = name.split("/versions/")[0];
-      const allowed = this.iam.grants.some((g) => g.resource === secret && g.role === "roles/secretmanager.secretAccessor" && g.member === principal);
+      const allowed = this.iam.grants.some(
+        (g) => g.resource === secret && g.role === "roles/secretmanager.secretAccessor" && g.member === principal,
+      );
       this.reads.push({ secret, principal, allowed, endpoint: location ?? "global" });
       if (!allowed) return void denied();
     }
@@ -191,7 +229,11 @@ export class GcpDoubles {
     const crc = (crc32c(bytes) ^ (v.badCrc ? 1 : 0)) >>> 0;
     const [, project] = name.split("/");
     sendJson(res, 200, {
-      name: `projects/${/^\d+$/.test(project) ? project : "123456789012"}/${name.split("/").slice(2).join("/").replace(/\/versions\/[^/]+$/, "")}/versions/${v.version}`,
+      name: `projects/${/^\d+$/.test(project) ? project : "123456789012"}/${name
+        .split("/")
+        .slice(2)
+        .join("/")
+        .replace(/\/versions\/[^/]+$/, "")}/versions/${v.version}`,
       payload: { data: bytes.toString("base64"), dataCrc32c: String(crc) },
     });
   }

@@ -11,7 +11,10 @@ export class RateLimit {
   private readonly admittedAt: number[] = [];
   private head = 0;
 
-  constructor(readonly limit: number, readonly windowMs: number) {}
+  constructor(
+    readonly limit: number,
+    readonly windowMs: number,
+  ) {}
 
   /** Whether a request now is within the limit; an admitted one counts from now on. */
   admit(client: string, now = Date.now()): boolean {

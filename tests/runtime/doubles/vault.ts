@@ -72,7 +72,9 @@ export class VaultDouble {
 
   async start(): Promise<this> {
     const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
-    this.server = this.opts.pki ? createHttps({ key: this.opts.pki.key, cert: this.opts.pki.cert }, handler) : createHttp(handler);
+    this.server = this.opts.pki
+      ? createHttps({ key: this.opts.pki.key, cert: this.opts.pki.cert }, handler)
+      : createHttp(handler);
     this.address = `${this.opts.pki ? "https" : "http"}://127.0.0.1:${await listen(this.server)}`;
     return this;
   }
@@ -90,13 +92,16 @@ export class VaultDouble {
     }
     if (this.rateLimit) {
       const admitted = this.rateLimit.admit(req.socket.remoteAddress ?? "");
-      const reset = new Date(Date.now() + this.rateLimit.retryAfterSeconds() * 1000).toUTCString().replace(/GMT$/, "UTC");
+      const reset = new Date(Date.now() + this.rateLimit.retryAfterSeconds() * 1000)
+        .toUTCString()
+        .replace(/GMT$/, "UTC");
       if (this.rateLimitHeaders) {
         res.setHeader("X-Ratelimit-Limit", String(this.rateLimit.limit));
         res.setHeader("X-Ratelimit-Reset", reset);
         if (!admitted) res.setHeader("Retry-After", reset);
       }
-      if (!admitted) return void errors(429, `request path "${url.pathname.replace(/^\/v1\//, "")}": rate limit quota exceeded`);
+      if (!admitted)
+        return void errors(429, `request path "${url.pathname.replace(/^\/v1\//, "")}": rate limit quota exceeded`);
     }
     if (req.method === "POST" && url.pathname === "/v1/auth/kubernetes/login") {
       const body = JSON.parse(await readBody(req)) as { role?: string; jwt?: string };
@@ -108,7 +113,8 @@ export class VaultDouble {
       if (body.jwt !== readFileSync(this.opts.tokenFile, "utf8").trim()) return void errors(403, "permission denied");
       const token = `hvs.${randomBytes(12).toString("hex")}`;
       this.tokens.set(token, body.role);
-      const lease = this.maxTtlSeconds === undefined ? this.leaseSeconds : Math.min(this.leaseSeconds, this.maxTtlSeconds);
+      const lease =
+        this.maxTtlSeconds === undefined ? this.leaseSeconds : Math.min(this.leaseSeconds, this.maxTtlSeconds);
       this.tokenTimes.set(token, { issued: Date.now(), expires: Date.now() + lease * 1000 });
       // Vault lists the policies sorted; metadata names the ServiceAccount the JWT was for.
       const policies = [body.role, "default"].sort();
@@ -121,9 +127,24 @@ export class VaultDouble {
         wrap_info: null,
         warnings: null,
         auth: {
-          client_token: token, accessor: randomBytes(8).toString("hex"), policies, token_policies: policies,
-          metadata: { role: body.role, service_account_name: "", service_account_namespace: "", service_account_secret_name: "", service_account_uid: "" },
-          lease_duration: lease, renewable: true, entity_id: "", token_type: "service", orphan: true, mfa_requirement: null, num_uses: 0,
+          client_token: token,
+          accessor: randomBytes(8).toString("hex"),
+          policies,
+          token_policies: policies,
+          metadata: {
+            role: body.role,
+            service_account_name: "",
+            service_account_namespace: "",
+            service_account_secret_name: "",
+            service_account_uid: "",
+          },
+          lease_duration: lease,
+          renewable: true,
+          entity_id: "",
+          token_type: "service",
+          orphan: true,
+          mfa_requirement: null,
+          num_uses: 0,
         },
         mount_type: "",
       });
@@ -135,15 +156,23 @@ export class VaultDouble {
       const token = String(req.headers["x-vault-token"] ?? "");
       const body = JSON.parse((await readBody(req)) || "{}") as { increment?: string | number };
       const times = this.tokenTimes.get(token);
-      if (!this.tokens.has(token) || !times || times.expires <= Date.now()) return void errors(403, "permission denied");
+      if (!this.tokens.has(token) || !times || times.expires <= Date.now())
+        return void errors(403, "permission denied");
       this.renewals++;
-      const asked = typeof body.increment === "number" ? body.increment : body.increment ? parseInt(body.increment, 10) : this.leaseSeconds;
+      const asked =
+        typeof body.increment === "number"
+          ? body.increment
+          : body.increment
+            ? parseInt(body.increment, 10)
+            : this.leaseSeconds;
       let lease = asked;
       const warnings: string[] = [];
       if (this.maxTtlSeconds !== undefined) {
         const left = Math.max(0, Math.floor((times.issued + this.maxTtlSeconds * 1000 - Date.now()) / 1000));
         if (lease > left) {
-          warnings.push(`TTL of "${asked}s" exceeded the effective max_ttl of "${left}s"; TTL value is capped accordingly`);
+          warnings.push(
+            `TTL of "${asked}s" exceeded the effective max_ttl of "${left}s"; TTL value is capped accordingly`,
+          );
           lease = left;
         }
       }
@@ -151,9 +180,27 @@ export class VaultDouble {
       const role = this.tokens.get(token)!;
       const policies = [role, "default"].sort();
       send(200, {
-        request_id: randomBytes(8).toString("hex"), lease_id: "", renewable: false, lease_duration: 0, data: null, wrap_info: null,
+        request_id: randomBytes(8).toString("hex"),
+        lease_id: "",
+        renewable: false,
+        lease_duration: 0,
+        data: null,
+        wrap_info: null,
         warnings: warnings.length ? warnings : null,
-        auth: { client_token: token, accessor: randomBytes(8).toString("hex"), policies, token_policies: policies, metadata: { role }, lease_duration: lease, renewable: true, entity_id: "", token_type: "service", orphan: true, mfa_requirement: null, num_uses: 0 },
+        auth: {
+          client_token: token,
+          accessor: randomBytes(8).toString("hex"),
+          policies,
+          token_policies: policies,
+          metadata: { role },
+          lease_duration: lease,
+          renewable: true,
+          entity_id: "",
+          token_type: "service",
+          orphan: true,
+          mfa_requirement: null,
+          num_uses: 0,
+        },
         mount_type: "token",
       });
       return;
@@ -164,7 +211,10 @@ export class VaultDouble {
       const expiry = this.tokenTimes.get(String(presented ?? ""))?.expires ?? Infinity;
       const role = expiry > Date.now() ? this.tokens.get(String(presented ?? "")) : undefined;
       // No token: "permission denied"; a token Vault does not know: both reasons, as a multierror.
-      if (!role) return void (presented ? errors(403, "2 errors occurred:\n\t* permission denied\n\t* invalid token\n\n") : errors(403, "permission denied"));
+      if (!role)
+        return void (presented
+          ? errors(403, "2 errors occurred:\n\t* permission denied\n\t* invalid token\n\n")
+          : errors(403, "permission denied"));
       const path = m[1];
       this.reads++;
       if (this.readDelayMs > 0) {
@@ -175,14 +225,31 @@ export class VaultDouble {
       }
       const fault = this.faults.take(path);
       if (fault && this.fault(fault, req, res)) return;
-      if (!this.roles.get(role)!.some((p) => path.startsWith(p))) return void errors(403, "1 error occurred:\n\t* permission denied\n\n");
+      if (!this.roles.get(role)!.some((p) => path.startsWith(p)))
+        return void errors(403, "1 error occurred:\n\t* permission denied\n\n");
       const entry = this.kv.get(path);
       const latest = entry ? Math.max(...Object.keys(entry.versions).map(Number)) : 0;
       const version = url.searchParams.has("version") ? Number(url.searchParams.get("version")) : latest;
       if (!entry || !(version in entry.versions)) return void errors(404);
       const data = entry.versions[version];
-      const metadata = { created_time: "2026-11-22T10:00:00.000000Z", custom_metadata: null, deletion_time: data ? "" : "2026-11-22T11:00:00.000000Z", destroyed: false, version };
-      send(data ? 200 : 404, { request_id: randomBytes(8).toString("hex"), lease_id: "", renewable: false, lease_duration: 0, data: { data, metadata }, wrap_info: null, warnings: null, auth: null, mount_type: data ? "kv" : "" });
+      const metadata = {
+        created_time: "2026-11-22T10:00:00.000000Z",
+        custom_metadata: null,
+        deletion_time: data ? "" : "2026-11-22T11:00:00.000000Z",
+        destroyed: false,
+        version,
+      };
+      send(data ? 200 : 404, {
+        request_id: randomBytes(8).toString("hex"),
+        lease_id: "",
+        renewable: false,
+        lease_duration: 0,
+        data: { data, metadata },
+        wrap_info: null,
+        warnings: null,
+        auth: null,
+        mount_type: data ? "kv" : "",
+      });
       return;
     }
     errors(404);
@@ -193,7 +260,8 @@ export class VaultDouble {
     // A rate limit quota's 429 names the request path; Vault sends no Retry-After unless
     // sys/quotas/config enables enable_rate_limit_response_headers.
     const requestPath = new URL(req.url ?? "/", this.address).pathname.replace(/^\/v1\//, "");
-    if (kind === "throttle") sendJson(res, 429, { errors: [`request path "${requestPath}": rate limit quota exceeded`] }, VAULT_HEADERS);
+    if (kind === "throttle")
+      sendJson(res, 429, { errors: [`request path "${requestPath}": rate limit quota exceeded`] }, VAULT_HEADERS);
     else if (kind === "server-error") sendJson(res, 503, { errors: ["Vault is sealed"] }, VAULT_HEADERS);
     else sendJson(res, 403, { errors: ["permission denied"] }, VAULT_HEADERS);
     return true;

@@ -269,7 +269,12 @@ export function runtimeVocabulary(root: string, exit: Record<string, number>): R
   for (const m of all.matchAll(/\bctx\.log\(\{\s*event:\s*"([a-z][a-z-]*)"/g)) events.add(m[1]);
   const writer = fs.readFileSync(path.join(src, "atomic-writer.ts"), "utf8");
   const writeCodes = new Set<string>();
-  for (const m of writer.matchAll(/new WriteError\(.*,\s*"([A-Z]+)"(?:,\s*\w+)?\);$/gm)) writeCodes.add(m[1]);
+  // `new WriteError(<message>, "<CODE>"[, visible])`, on one line or spread over several (as Prettier breaks it).
+  for (const m of writer.matchAll(
+    /new WriteError\((?:(?!new WriteError\()[\s\S])*?,\s*"([A-Z]+)"(?:,\s*\w+)?,?\s*\)/g,
+  )) {
+    writeCodes.add(m[1]);
+  }
   const why = /const why: Record<string, string> = \{([\s\S]*?)\};/.exec(writer)?.[1] ?? "";
   for (const m of why.matchAll(/^\s*([A-Z]+):/gm)) writeCodes.add(m[1]);
   const fallback = /\?\? "([A-Z]+)";/.exec(writer.slice(writer.indexOf("function asWriteError")))?.[1];

@@ -382,10 +382,17 @@ describe("a real HashiCorp Vault (v1.21.4) with Kubernetes auth against the real
   });
 
   it("refresh mode: near the end of its lease the login token is renewed (auth/token/renew-self), not replaced by a new login (Vault's audit device)", async () => {
-    // The same role with a 3 s token TTL (max TTL 10 min): the fetcher renews at 80% of the lease.
+    // A role managed elsewhere that allows renewal: a 3 s token TTL, max TTL 10 min, and Vault's
+    // `default` policy (it grants auth/token/renew-self). The roles the component creates do not
+    // (max TTL = TTL, no default policy): there the fetcher logs in again once per TTL.
     const roleUrl = `/v1/auth/${side.role.authMount}/role/${side.role.name}`;
     expectStatus(
-      await vault.api("POST", roleUrl, { ...side.role.body, token_ttl: 3, token_max_ttl: 600 }),
+      await vault.api("POST", roleUrl, {
+        ...side.role.body,
+        token_ttl: 3,
+        token_max_ttl: 600,
+        token_no_default_policy: false,
+      }),
       "role with a short TTL",
     );
     const p = await pod("shop", "billing");

@@ -76,6 +76,46 @@ export function startGuarded(
   return child;
 }
 
+/**
+ * A key and a certificate for `subject` (openssl `-subj`), signed by the cluster's client CA for a
+ * day, written into `dir` as `<name>.key` and `<name>.crt`; `extensions` (openssl extfile lines,
+ * e.g. a subjectAltName) when the certificate serves rather than authenticates.
+ */
+export function signedByClientCA(
+  cluster: Pick<Cluster, "clientCA">,
+  dir: string,
+  name: string,
+  subject: string,
+  extensions?: string,
+): { key: string; crt: string } {
+  const [key, csr, crt, ext] = [".key", ".csr", ".crt", ".ext"].map((x) => path.join(dir, `${name}${x}`));
+  execFileSync("openssl", ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr, "-subj", subject], {
+    stdio: "ignore",
+  });
+  if (extensions !== undefined) fs.writeFileSync(ext, extensions);
+  execFileSync(
+    "openssl",
+    [
+      "x509",
+      "-req",
+      "-in",
+      csr,
+      "-CA",
+      cluster.clientCA.cert,
+      "-CAkey",
+      cluster.clientCA.key,
+      "-CAcreateserial",
+      "-out",
+      crt,
+      "-days",
+      "1",
+      ...(extensions !== undefined ? ["-extfile", ext] : []),
+    ],
+    { stdio: "ignore" },
+  );
+  return { key, crt };
+}
+
 export function killGroup(child: ChildProcess): void {
   if (child.pid === undefined || child.exitCode !== null) return;
   try {

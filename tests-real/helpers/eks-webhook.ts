@@ -1,10 +1,9 @@
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as https from "node:https";
 import * as net from "node:net";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { killGroup, startGuarded, type Cluster } from "./cluster";
+import { killGroup, signedByClientCA, startGuarded, type Cluster } from "./cluster";
 import type { KubeObject } from "./rendered";
 
 /**
@@ -48,37 +47,12 @@ function get(url: string, ca: string): Promise<number> {
 /** The cluster's region, as EKS passes it (--aws-default-region; --sts-regional-endpoint). */
 export async function startEksWebhook(cluster: Cluster, bin: string, dir: string, region: string): Promise<EksWebhook> {
   fs.mkdirSync(dir, { recursive: true });
-  const [key, csr, crt, ext] = ["webhook.key", "webhook.csr", "webhook.crt", "webhook.ext"].map((f) =>
-    path.join(dir, f),
-  );
-  execFileSync(
-    "openssl",
-    ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr, "-subj", "/CN=pod-identity-webhook"],
-    {
-      stdio: "ignore",
-    },
-  );
-  fs.writeFileSync(ext, "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
-  execFileSync(
-    "openssl",
-    [
-      "x509",
-      "-req",
-      "-in",
-      csr,
-      "-CA",
-      cluster.clientCA.cert,
-      "-CAkey",
-      cluster.clientCA.key,
-      "-CAcreateserial",
-      "-out",
-      crt,
-      "-days",
-      "1",
-      "-extfile",
-      ext,
-    ],
-    { stdio: "ignore" },
+  const { key, crt } = signedByClientCA(
+    cluster,
+    dir,
+    "webhook",
+    "/CN=pod-identity-webhook",
+    "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n",
   );
   const ca = fs.readFileSync(cluster.clientCA.cert, "utf8");
   const [port, metricsPort] = [await freePort(), await freePort()];

@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { killGroup, startGuarded, type Cluster } from "./cluster";
+import { killGroup, signedByClientCA, startGuarded, type Cluster } from "./cluster";
 
 /**
  * A real node for the real tier's API server: containerd (own root, state and socket under a temp
@@ -322,42 +322,7 @@ disabled_plugins = ["io.containerd.internal.v1.tracing", "io.containerd.snapshot
     // The kubelet's identity: system:node:<name> in system:nodes, signed by the server's client CA.
     const pki = path.join(dir, "pki");
     fs.mkdirSync(pki);
-    const [key, csr, crt] = ["kubelet.key", "kubelet.csr", "kubelet.crt"].map((f) => path.join(pki, f));
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        key,
-        "-out",
-        csr,
-        "-subj",
-        `/O=system:nodes/CN=system:node:${name}`,
-      ],
-      { stdio: "ignore" },
-    );
-    execFileSync(
-      "openssl",
-      [
-        "x509",
-        "-req",
-        "-in",
-        csr,
-        "-CA",
-        cluster.clientCA.cert,
-        "-CAkey",
-        cluster.clientCA.key,
-        "-CAcreateserial",
-        "-out",
-        crt,
-        "-days",
-        "1",
-      ],
-      { stdio: "ignore" },
-    );
+    const { key, crt } = signedByClientCA(cluster, pki, "kubelet", `/O=system:nodes/CN=system:node:${name}`);
     const kubeconfig = path.join(dir, "kubelet.kubeconfig");
     fs.writeFileSync(
       kubeconfig,

@@ -49,6 +49,8 @@ describe("runtime: vault-kv (Kubernetes auth + KV v2)", function () {
     vault.leaseSeconds = 2764800;
     vault.maxTtlSeconds = undefined;
     vault.renewals = 0;
+    vault.renewAttempts = 0;
+    vault.renewGranted = true;
   });
 
   const podEnv = () => ({ VAULT_K8S_TOKEN_FILE: saToken, VAULT_CACERT: pki.caFile });
@@ -246,6 +248,27 @@ describe("runtime: vault-kv (Kubernetes auth + KV v2)", function () {
     }
     assert.equal(vault.logins, 1, "one login; its token renewed, every read with it");
     assert.ok(vault.renewals >= 2, `renewals: ${vault.renewals}`);
+  });
+
+  it("refresh mode: a role that does not grant renew-self is asked once, then the fetcher logs in again each lease", async () => {
+    vault.kv.set("apps/billing/norenew", { versions: { 1: { pw: `n-${SECRET_MARKER}` } } });
+    vault.leaseSeconds = 1;
+    vault.renewGranted = false;
+    const volume = tempDir("sm-vol-");
+    const env = specEnv(
+      spec(volume, [{ path: "pw", source: source("apps/billing/norenew"), jsonKey: "pw" }], "refresh"),
+      podEnv(),
+    );
+    const fetcher = startFetch({ env: { ...env, SECRET_MOUNT_REFRESH_MS: "100" }, timeoutMs: 15_000 });
+    try {
+      await fetcher.waitForLog((l) => l.event === "set-written");
+      await new Promise((r) => setTimeout(r, 3500));
+    } finally {
+      const r = await fetcher.stop();
+      assert.equal(r.code, 0);
+    }
+    assert.equal(vault.renewAttempts, 1, "one refused renew-self, not one per lease");
+    assert.ok(vault.logins >= 3, `logins: ${vault.logins}: a new login each lease`);
   });
 
   it("refresh mode: a renewal cut short by the role's max TTL is used, then the fetcher logs in again", async () => {

@@ -42,6 +42,8 @@ interface Login {
 }
 
 const logins = new Map<string, Promise<Login>>();
+/** Login keys whose token renewal Vault refused (403): they log in again instead. */
+const renewRefused = new Set<string>();
 /** Plain-http addresses already warned about (once per process, at the first fetch). */
 const warnedInsecure = new Set<string>();
 
@@ -114,7 +116,15 @@ async function login(source: VaultKvSource, key: string, ctx: ProviderContext): 
     if (l.expiresAt > Date.now()) return l;
     if (logins.get(key) !== p) continue;
     // Near the end of its lease: renew the token (one renew-self, shared like the login), else log in again.
-    const next = l.renewable ? renew(source, l, ctx).catch(() => doLogin(source, ctx)) : doLogin(source, ctx);
+    // A role whose policies do not grant renew-self (the roles the components create) refuses it
+    // with 403 every time: after one refusal, this login key logs in again without asking.
+    const next =
+      l.renewable && !renewRefused.has(key)
+        ? renew(source, l, ctx).catch((e: unknown) => {
+            if (e instanceof SourceError && e.failure === "access-denied") renewRefused.add(key);
+            return doLogin(source, ctx);
+          })
+        : doLogin(source, ctx);
     logins.set(key, next);
     next.catch(() => {
       if (logins.get(key) === next) logins.delete(key);

@@ -62,6 +62,10 @@ export class VaultDouble {
   /** The role's `token_max_ttl`: renewals past it are cut short, as Vault does. */
   maxTtlSeconds?: number;
   renewals = 0;
+  /** renew-self requests, granted or not. */
+  renewAttempts = 0;
+  /** Whether the role's policies grant `auth/token/renew-self` (Vault's `default` policy does). */
+  renewGranted = true;
   /** Each token's issue time and expiry (ms). An expired token is refused like an unknown one. */
   private readonly tokenTimes = new Map<string, { issued: number; expires: number }>();
   private inFlight = 0;
@@ -156,7 +160,9 @@ export class VaultDouble {
       const token = String(req.headers["x-vault-token"] ?? "");
       const body = JSON.parse((await readBody(req)) || "{}") as { increment?: string | number };
       const times = this.tokenTimes.get(token);
-      if (!this.tokens.has(token) || !times || times.expires <= Date.now())
+      this.renewAttempts++;
+      // A token whose policies do not grant renew-self (no `default` policy): Vault's ACL refuses it.
+      if (!this.tokens.has(token) || !times || times.expires <= Date.now() || !this.renewGranted)
         return void errors(403, "permission denied");
       this.renewals++;
       const asked =

@@ -18,13 +18,30 @@ import {
   checkScript,
   inNamespace,
   MOUNT,
+  podSpecOf,
   prepare,
   rendered,
   sha,
   type Prepared,
   type Stores,
 } from "./helpers/node-pods";
-import { collectionPath, kubernetesExamples, renderedObjectsAt, type KubeObject } from "./helpers/rendered";
+import {
+  collectionPath,
+  kubernetesExamples,
+  renderedFiles,
+  renderedObjectsAt,
+  type KubeObject,
+} from "./helpers/rendered";
+import { tokenReviewer } from "./helpers/service-accounts";
+import {
+  applyVaultSide,
+  enableKubernetesAuth,
+  enableKvV2,
+  startVault,
+  writeKv,
+  type VaultServer,
+  type VaultSide,
+} from "./helpers/vault";
 import { needTool, tool } from "./helpers/tools";
 import { startEksWebhook, type EksWebhook } from "./helpers/eks-webhook";
 import { AwsDouble } from "../tests/runtime/doubles/aws";
@@ -35,7 +52,9 @@ import { makeTestPki, type TestPki } from "../tests/runtime/doubles/tls";
 /**
  * The rendered pods on a real node: kubelet, containerd and runc built here, the fetch image
  * assembled from the bundle as runtime-image/Dockerfile lays it out, registered with the real tier's
- * API server. Secrets come from the AWS double, listening on the pod network's bridge. EKS's pod
+ * API server. Secrets come from the clouds' doubles and from the real Vault (built here), all
+ * listening on the pod network's bridge; Vault's Kubernetes auth reviews the pods' projected tokens
+ * with the real API server, and its policy and role are the ones the render writes, unchanged. EKS's pod
  * identity webhook, built here and registered with the API server as EKS does, injects the role ARN
  * and a projected service-account token for sts.amazonaws.com (honouring skip-containers); when it
  * is not built, helpers/node-pods.ts adds the same, test-only. The double's endpoints, and what
@@ -110,6 +129,8 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
   let work: string;
   let eksWebhook: EksWebhook | undefined;
   let eksWebhookMissing = "";
+  let vault: VaultServer | undefined;
+  let vaultMissing = "";
   const created: string[] = [];
 
   async function create(objects: KubeObject[]): Promise<void> {
@@ -206,8 +227,11 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
     assert.equal(mount[2], "tmpfs", `the volume is tmpfs: ${c.get("mount")}`);
     const opts = mount[3].split(",");
     assert.ok(opts.includes("ro"), `mounted read-only in the app: ${mount[3]}`);
-    const bytes = sizeLimit === "1Mi" ? "1024k" : sizeLimit;
-    assert.ok(opts.includes(`size=${bytes}`), `tmpfs size = the rendered sizeLimit ${sizeLimit}: ${mount[3]}`);
+    // The kernel shows a tmpfs size in KiB (shmem_show_options: ",size=%luk").
+    const q = /^(\d+)(Ki|Mi|Gi)$/.exec(sizeLimit);
+    assert.ok(q, `a sizeLimit in Ki, Mi or Gi: ${sizeLimit}`);
+    const kib = Number(q[1]) * { Ki: 1, Mi: 1024, Gi: 1024 * 1024 }[q[2] as "Ki" | "Mi" | "Gi"];
+    assert.ok(opts.includes(`size=${kib}k`), `tmpfs size = the rendered sizeLimit ${sizeLimit}: ${mount[3]}`);
     assert.match(c.get("write") ?? "", /Read-only file system/, log);
     assert.match(c.get("write-data") ?? "", /Read-only file system/, log);
   }
@@ -272,18 +296,6 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
     }
     for (const tar of images) node.importImage(tar);
     aws = await new AwsDouble().start(node.bridgeIp);
-    const podsDir = path.join(node.dir, "kubelet", "pods");
-    /** The service-account tokens the kubelet projected into pods' volumes `volume`, file `file`. */
-    const projected = (volume: string, file: string) => () => {
-      if (!fs.existsSync(podsDir)) return [];
-      return fs.readdirSync(podsDir).flatMap((uid) => {
-        try {
-          return [fs.readFileSync(path.join(podsDir, uid, "volumes", "kubernetes.io~projected", volume, file), "utf8")];
-        } catch {
-          return [];
-        }
-      });
-    };
     // The aks example's identity and vault, for the Azure doubles (its vault's host name is in their certificate).
     const aks = await rendered("aks");
     const aksSa = aks.find((o) => o.kind === "ServiceAccount")!.metadata.annotations;
@@ -306,10 +318,20 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
     const gcp = await new GcpDoubles().start(node.bridgeIp);
     // The regional endpoint of the gke example's regional secret (secretmanager.<location>.rep.googleapis.com).
     await gcp.startRegion("europe-west4");
+    // The vault example's Vault: the real one, on the bridge at the port its address names, its
+    // certificate for that address's host name (which a pod resolves to the bridge: hostAliases).
+    const vaultTool = tool("vault");
+    if (vaultTool.ok) vault = await startExamplesVault(vaultTool.bin);
+    else {
+      vaultMissing = vaultTool.reason;
+      console.log(`      Vault not built (the vault example is pending): ${vaultMissing}`);
+    }
     stores = {
       aws,
       azure,
-      caPem: pki.ca,
+      vault,
+      // The Azure doubles' CA and Vault's (NODE_EXTRA_CA_CERTS takes a bundle).
+      caPem: pki.ca + (vault ? fs.readFileSync(vault.caFile, "utf8") : ""),
       bridgeIp: node.bridgeIp,
       eksWebhook: eksWebhook !== undefined,
       gcp: Object.assign(gcp, {
@@ -325,7 +347,110 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
     aws.trustWebIdentityTokens(projected("aws-iam-token", "token"));
   });
 
+  /** The service-account tokens the kubelet projected into pods' volumes `volume`, file `file`. */
+  const projected = (volume: string, file: string) => () => {
+    const podsDir = path.join(node.dir, "kubelet", "pods");
+    if (!fs.existsSync(podsDir)) return [];
+    return fs.readdirSync(podsDir).flatMap((uid) => {
+      try {
+        return [fs.readFileSync(path.join(podsDir, uid, "volumes", "kubernetes.io~projected", volume, file), "utf8")];
+      } catch {
+        return [];
+      }
+    });
+  };
+
+  /**
+   * What the real Vault saw (its audit device) of a Vault workload's pod: a Kubernetes login with the
+   * token the kubelet projected for the pod (audience and subject as the role binds them; the audit
+   * log holds the token's HMAC, which sys/audit-hash computes), a Vault token carrying the one policy
+   * the render wrote, and with that token a read of every declared path, each answered.
+   */
+  async function assertVaultReads(fetchSpec: KubeObject, d: KubeObject): Promise<void> {
+    const spec = d.spec.template.spec;
+    const volume = spec.volumes.find((v: KubeObject) =>
+      v.projected?.sources?.some((s: KubeObject) => s.serviceAccountToken),
+    );
+    const audience = volume.projected.sources[0].serviceAccountToken.audience;
+    const tokens = projected(volume.name, volume.projected.sources[0].serviceAccountToken.path)();
+    assert.ok(tokens.length > 0, `the kubelet projected ${volume.name}`);
+    const subject = `system:serviceaccount:${d.metadata.namespace}:${spec.serviceAccountName}`;
+    const hashes = new Set<string>();
+    for (const jwt of tokens) {
+      const claims = JSON.parse(Buffer.from(jwt.trim().split(".")[1], "base64url").toString("utf8"));
+      if (claims.sub !== subject) continue;
+      assert.deepEqual(claims.aud, [audience], "a token for Vault's audience only");
+      const r = await vault!.api("POST", "/v1/sys/audit-hash/file", { input: jwt.trim() });
+      hashes.add(r.body.data?.hash ?? r.body.hash);
+    }
+    assert.ok(hashes.size > 0, `a projected token of ${subject}`);
+    const { authMount } = fetchSpec.files[0].source;
+    const responses = vault!.audit().filter((e) => e.type === "response");
+    const logins = responses.filter(
+      (e) => e.request?.path === `auth/${authMount}/login` && hashes.has(e.request?.data?.jwt) && !e.error,
+    );
+    assert.ok(logins.length >= 1, "the fetcher logged in with the projected token");
+    const files = (await renderedFiles("vault")).filter((f) => f.path.endsWith(".policy.hcl"));
+    const policy = path.basename(files[0].path, ".policy.hcl");
+    for (const l of logins) assert.deepEqual(l.response.auth.policies, [policy], "the role's one policy, no default");
+    const accessors = new Set(logins.map((l) => l.response.auth.accessor));
+    for (const src of new Set(fetchSpec.files.map((f: KubeObject) => `${f.source.mount}/data/${f.source.path}`))) {
+      const reads = responses.filter(
+        (e) => e.request?.path === src && accessors.has(e.auth?.accessor) && e.request?.operation === "read",
+      );
+      assert.ok(reads.length >= 1, `${src} read with the login's token`);
+      assert.ok(
+        reads.every((e) => !e.error),
+        `${src}: ${reads.map((e) => e.error).join(", ")}`,
+      );
+    }
+  }
+
+  /**
+   * The real Vault for examples/vault, set up as its README's prerequisites say a Vault admin does
+   * once (KV version 2 at the mount the spec names, the Kubernetes auth method configured for this
+   * cluster), then the policy and the role exactly as `npm run render` writes them
+   * (vault/<policy>.policy.hcl, vault/<role>.role.json): what `pulumi up` creates with @pulumi/vault.
+   */
+  async function startExamplesVault(bin: string): Promise<VaultServer> {
+    const objects = await rendered("vault");
+    const d = objects.find((o) => o.kind === "Deployment")!;
+    const spec = JSON.parse(
+      d.spec.template.spec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value,
+    );
+    const sources: KubeObject[] = spec.files.map((f: KubeObject) => f.source);
+    const addresses = [...new Set(sources.map((src) => src.address))];
+    assert.equal(addresses.length, 1, `one Vault address in the vault example: ${addresses.join(", ")}`);
+    const url = new URL(addresses[0]);
+    const v = await startVault(bin, { host: node.bridgeIp, port: Number(url.port || 443), names: [url.hostname] });
+    try {
+      for (const mount of new Set(sources.map((src) => src.mount))) await enableKvV2(v, mount);
+      const files = await renderedFiles("vault");
+      const policies = files.filter((f) => /^vault\/.+\.policy\.hcl$/.test(f.path));
+      const roles = files.filter((f) => /^vault\/.+\.role\.json$/.test(f.path));
+      assert.equal(policies.length, 1, "the render wrote one Vault policy");
+      assert.equal(roles.length, 1, "the render wrote one Kubernetes auth role");
+      const { role_name, auth_mount, ...body } = JSON.parse(roles[0].content);
+      const side: VaultSide = {
+        policy: { name: path.basename(policies[0].path, ".policy.hcl"), hcl: policies[0].content },
+        role: { authMount: auth_mount, name: role_name, body },
+      };
+      assert.deepEqual(
+        [...new Set(sources.map((src) => `${src.authMount}/${src.role}`))],
+        [`${auth_mount}/${role_name}`],
+        "the fetcher logs in to the role the render wrote",
+      );
+      await enableKubernetesAuth(v, cluster, await tokenReviewer(cluster), auth_mount);
+      await applyVaultSide(v, side);
+    } catch (e) {
+      v.stop();
+      throw e;
+    }
+    return v;
+  }
+
   after(async () => {
+    vault?.stop();
     eksWebhook?.stop();
     await aws?.close();
     await stores?.gcp.stop();
@@ -352,25 +477,39 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
     for (const name of Object.values(IMAGE_NAMES)) assert.ok(images.includes(name), `${name} imported`);
   });
 
-  /** Examples whose secrets no server on the node's bridge serves yet (pending, the reason printed). */
-  const NOT_ON_THE_NODE: Record<string, string> = {
-    vault:
-      "its secrets are in Vault, and the node tier serves the cloud stores' doubles only; the real Vault is exercised " +
-      "by vault.test.ts with TokenRequest tokens, without a pod",
-  };
-
   for (const example of kubernetesExamples()) {
     it(`examples/${example}: the fetch init container exits 0 (or, in refresh mode, the sidecar is started); the app (UID 10001, fsGroup) reads every file, owners and modes as documented, on a read-only tmpfs of the rendered size`, async function () {
-      if (NOT_ON_THE_NODE[example]) {
-        console.log(`      NOT ON THE NODE (pending): examples/${example}: ${NOT_ON_THE_NODE[example]}`);
+      if (example === "vault" && !vault) {
+        console.log(`      NOT RUN (pending): examples/vault needs the real Vault: ${vaultMissing}`);
         this.skip();
       }
-      // Each example in a namespace of its own (they all name theirs "billing").
-      const { objects, expected } = prepare(
-        inNamespace(await rendered(example), `billing-${example}`),
+      // Each example in a namespace of its own (they all name theirs "billing"); the vault example
+      // keeps its own, to which the Vault role it rendered is bound.
+      const objects0 = await rendered(example);
+      const envFiles = new Map<string, KubeObject>();
+      const { objects, expected, vaultWrites } = prepare(
+        example === "vault" ? objects0 : inNamespace(objects0, `billing-${example}`),
         stores,
-        (_o, files) => checkScript(files, "exec sleep 86400"),
+        (o, files) => {
+          // A dotenv file read as POSIX sh reads it (`.`): each variable's hash, never its value.
+          const fetchSpec = JSON.parse(
+            podSpecOf(o)!.spec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value,
+          );
+          if (!fetchSpec.envFile) return checkScript(files, "exec sleep 86400");
+          envFiles.set(o.metadata.name, fetchSpec.envFile);
+          return checkScript(
+            [...files, fetchSpec.envFile.path],
+            [
+              ...Object.keys(fetchSpec.envFile.vars).map(
+                (name) =>
+                  `echo "check dotenv ${name} $( (. "$d/${fetchSpec.envFile.path}"; printf %s "$${name}") | sha256sum | cut -d' ' -f1)"`,
+              ),
+              "exec sleep 86400",
+            ].join("\n"),
+          );
+        },
       );
+      for (const w of vaultWrites) await writeKv(vault!, w.mount, w.path, w.data);
       await create(objects);
       for (const d of objects.filter((o) => o.kind === "Deployment")) {
         const spec = d.spec.template.spec;
@@ -394,8 +533,21 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
           spec.securityContext.fsGroup,
           fetchSpec.fileMode ?? "0440",
         );
+        const envFile = envFiles.get(d.metadata.name);
+        if (envFile) {
+          const c = checks(log);
+          assert.match(c.get(`file ${envFile.path}`) ?? "", new RegExp(`^440 65532 ${spec.securityContext.fsGroup} `));
+          for (const [name, file] of Object.entries(envFile.vars as Record<string, string>))
+            assert.equal(
+              c.get(`dotenv ${name}`),
+              expected.get(d.metadata.name)!.get(file),
+              `${name} in ${envFile.path}`,
+            );
+        }
         const cloud = String(fetchSpec.files[0].source.type).split("-")[0];
-        if (cloud === "aws") {
+        if (cloud === "vault") {
+          await assertVaultReads(fetchSpec, d);
+        } else if (cloud === "aws") {
           // The fetcher used the projected token: STS was asked, and every read was signed with what it issued.
           assert.ok(
             aws.callsOf("sts.AssumeRoleWithWebIdentity").some((c) => c.status === 200),

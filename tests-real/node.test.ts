@@ -791,6 +791,33 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
             `echo "check env API_TOKEN $(printf %s "$API_TOKEN" | sha256sum | cut -d' ' -f1)"\necho env-done\nexec sleep 86400`,
           );
         }
+        if (o.kind === "Deployment" && o.metadata.name === "signaled") {
+          // A shell that traps SIGHUP and prints the file's hash and ..data's target; `wait` lets the
+          // trap run at once.
+          return checkScript(
+            files,
+            [
+              `trap 'echo "reload HUP $(sha256sum < "$d/${files[0]}" | cut -d" " -f1) $(readlink "$d/..data")"' HUP`,
+              "while :; do sleep 1 & wait $!; done",
+            ].join("\n"),
+          );
+        }
+        if (o.kind === "Deployment" && o.metadata.name === "watched") {
+          // docs/rotation.md's Node watcher, in the fetch image's Node (the busybox here has no
+          // inotifyd): on ..data moved in, the generation and the file's hash.
+          const gen = JSON.parse(
+            podSpecOf(o)!.spec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value,
+          ).notify.generationFile.path;
+          const js = [
+            `const fs = require("fs"), crypto = require("crypto"), d = ${JSON.stringify(MOUNT)};`,
+            `const show = (why) => console.log([why, JSON.parse(fs.readFileSync(d + "/" + ${JSON.stringify(gen ?? "secret-mount.generation")}, "utf8")).generation,`,
+            `  crypto.createHash("sha256").update(fs.readFileSync(d + "/" + ${JSON.stringify(files[0])})).digest("hex"), fs.readlinkSync(d + "/..data")].join(" "));`,
+            `show("generation");`,
+            `fs.watch(d, (e, name) => name === "..data" && show("reload"));`,
+            `console.log("checks-done");`,
+          ].join("\n");
+          return { image: IMAGE_NAMES.fetch, command: ["/nodejs/bin/node", "-e", js] };
+        }
         if (o.kind === "Deployment") {
           return [
             `export RELOAD_DIR=${MOUNT} RELOAD_FILES="${files.join(" ")}"`,
@@ -860,6 +887,62 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
       const sidecar = after.status.initContainerStatuses.find((st: KubeObject) => st.name === "secret-mount-fetch");
       assert.ok(sidecar.state.running, "the sidecar keeps running");
       assert.equal(sidecar.restartCount, 0);
+    });
+
+    it("refresh notifications: SIGHUP reaches the app's shell in the shared process namespace, and the app's fs.watch sees ..data moved in with the next generation file", async () => {
+      const ns = "node-notify";
+      const objects = prepared.objects.filter(
+        (o) => (o.kind === "Namespace" ? o.metadata.name : o.metadata.namespace) === ns,
+      );
+      await create(objects);
+      const signaled = objects.find((o) => o.kind === "Deployment" && o.metadata.name === "signaled")!;
+      const watched = objects.find((o) => o.kind === "Deployment" && o.metadata.name === "watched")!;
+      assert.equal(signaled.spec.template.spec.shareProcessNamespace, true, "signal: one process namespace");
+      assert.equal(watched.spec.template.spec.shareProcessNamespace, undefined, "generationFile: none shared");
+      const specOf = (d: KubeObject) =>
+        JSON.parse(
+          d.spec.template.spec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value,
+        );
+      const s1 = await appLog(ns, signaled.spec.selector.matchLabels, "app", "checks-done");
+      const w1 = await appLog(ns, watched.spec.selector.matchLabels, "app", "checks-done");
+      const [, gen0, hash0] = /^generation (\d+) (\S+) /m.exec(w1.log)!;
+      assert.equal(hash0, [...prepared.expected.get("watched")!.values()][0], "the first set's file");
+
+      // A new version of each secret: the next refresh swaps it in and notifies.
+      const rotated = {
+        signaled: `v-${randomBytes(12).toString("hex")}`,
+        watched: `v-${randomBytes(12).toString("hex")}`,
+      };
+      aws.putSecretAt(specOf(signaled).files[0].source.secretId, rotated.signaled);
+      aws.putSecretAt(specOf(watched).files[0].source.secretId, rotated.watched);
+      const hup = await until(
+        "the app's shell to trap SIGHUP and see the new value",
+        async () =>
+          node
+            .containerLog(ns, s1.pod.metadata.name, "app")
+            .split("\n")
+            .find((l) => l.startsWith(`reload HUP ${sha(rotated.signaled)} `)),
+        90_000,
+      );
+      assert.notEqual(hup.split(" ").pop(), checks(s1.log).get("data-link"), "..data points at a new set");
+      const notified = jsonLines(node.containerLog(ns, s1.pod.metadata.name, "secret-mount-fetch")).filter(
+        (l) => l.event === "app-notified",
+      );
+      assert.ok(notified.length >= 1, "the sidecar logged app-notified");
+      assert.ok(
+        notified.every((l) => l.mode === "signal" && l.signal === "SIGHUP" && l.pids.length >= 1),
+        JSON.stringify(notified),
+      );
+      const reload = await until(
+        "the app's fs.watch to see ..data with the new value",
+        async () =>
+          node
+            .containerLog(ns, w1.pod.metadata.name, "app")
+            .split("\n")
+            .find((l) => l.startsWith("reload ") && l.split(" ")[2] === sha(rotated.watched)),
+        90_000,
+      );
+      assert.equal(Number(reload.split(" ")[1]), Number(gen0) + 1, `the generation file counts the sets: ${reload}`);
     });
 
     it("secretEnv + restartPod: the kubelet sets the app's variable from the env file; a rotation restarts the same pod in place (fetcher again, app with the new value)", async () => {

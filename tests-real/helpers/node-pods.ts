@@ -62,6 +62,12 @@ export interface Stores {
 const TEST_CA = { configMap: "secret-mount-test-ca", dir: "/etc/secret-mount-test-ca" };
 const AZURE_TOKEN_DIR = "/var/run/secrets/azure/tokens";
 
+/** An app container that runs something other than a busybox shell script: its image and command. */
+export interface AppRun {
+  image: string;
+  command: string[];
+}
+
 export interface Prepared {
   objects: KubeObject[];
   /** Expected sha256 of each declared file (spec files[].path), per workload name. */
@@ -81,7 +87,7 @@ export interface Prepared {
 export function prepare(
   objects: KubeObject[],
   stores: Stores,
-  script: (o: KubeObject, files: string[], container: KubeObject, init: boolean) => string,
+  script: (o: KubeObject, files: string[], container: KubeObject, init: boolean) => string | AppRun,
 ): Prepared {
   const { aws, gcp } = stores;
   const expected = new Map<string, Map<string, string>>();
@@ -207,7 +213,9 @@ export function prepare(
         // An image that names its user (USER 10001:10001) for a container that names none (a chart's).
         c.image =
           (c.securityContext?.runAsUser ?? spec.securityContext?.runAsUser) ? IMAGE_NAMES.app : IMAGE_NAMES.appUser;
-        c.command = ["sh", "-c", script(o, [...files.keys()], c, spec.initContainers.includes(c))];
+        const run = script(o, [...files.keys()], c, spec.initContainers.includes(c));
+        if (typeof run === "string") c.command = ["sh", "-c", run];
+        else [c.image, c.command] = [run.image, run.command];
       }
       if (azureUse && !azureSkip.includes(c.name)) {
         c.env = [

@@ -945,7 +945,7 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
       assert.equal(Number(reload.split(" ")[1]), Number(gen0) + 1, `the generation file counts the sets: ${reload}`);
     });
 
-    it("secretEnv + restartPod: the kubelet sets the app's variable from the env file; a rotation restarts the same pod in place (fetcher again, app with the new value)", async () => {
+    it("secretEnv + restartPod: the kubelet sets the app's variable from the env file; a rotation restarts the same pod in place (fetcher again, app with the new value); a second rotation soon after restarts it only minIntervalSeconds after the first", async () => {
       const ns = "node-env-restart";
       const runLogs = (n: string, p: string, c: string) => runLogsIn(path.join(node.dir, "pod-logs"), n, p, c);
       const objects = prepared.objects.filter(
@@ -1068,6 +1068,55 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
       // Nothing rolled: the Deployment's ReplicaSet is the one it had.
       const rs = await cluster.request("GET", `/apis/apps/v1/namespaces/${ns}/replicasets`);
       assert.equal(rs.body.items.length, 1, why);
+
+      // (3) The debounce: a second rotation right after the first restart is swapped in at the next
+      // refresh, but the restart waits until minIntervalSeconds after the first one (the state in
+      // the volume's ..restart-pod outlived the sidecar's restart).
+      const minMs = fetchSpec.notify.restartPod.minIntervalSeconds * 1000;
+      const firstAt = Date.parse(restart.time);
+      const rotated2 = `v-${randomBytes(12).toString("hex")}`;
+      aws.putSecretAt(fetchSpec.files[0].source.secretId, rotated2);
+      const deferred = await until(
+        "the sidecar to defer the second restart",
+        async () =>
+          jsonLines(runLogs(ns, pod.metadata.name, "secret-mount-fetch").get(1) ?? "").find(
+            (l) => l.event === "restart-deferred",
+          ),
+        60_000,
+        describe,
+      );
+      assert.ok(
+        Date.parse(deferred.time) < firstAt + minMs,
+        `deferred inside the interval: ${JSON.stringify(deferred)}`,
+      );
+      assert.ok(deferred.inMs > 0 && deferred.inMs <= minMs, JSON.stringify(deferred));
+      assert.equal(deferred.restartsRequested, 1);
+      const again = await until(
+        "the second restart in place, the app with the second value",
+        async () => {
+          const s = await status();
+          if (!(s.app?.restartCount >= 2 && s.app?.state?.running)) return undefined;
+          const l = node.containerLog(ns, pod.metadata.name, "app");
+          return envHash(l) === sha(rotated2) ? s : undefined;
+        },
+        minMs + 90_000,
+        describe,
+      );
+      const why2 = await describe();
+      assert.deepEqual(
+        again.all.map((x) => x.metadata.uid),
+        [uid],
+        why2,
+      );
+      assert.equal(again.app.restartCount, 2, why2);
+      const second2 = jsonLines(runLogs(ns, pod.metadata.name, "secret-mount-fetch").get(1) ?? "");
+      const restart2 = second2.find((l) => l.event === "restart-pod");
+      assert.ok(restart2, why2);
+      assert.equal(restart2.restartsRequested, 2);
+      assert.ok(
+        Date.parse(restart2.time) >= firstAt + minMs,
+        `the second restart came ${Date.parse(restart2.time) - firstAt} ms after the first (min ${minMs})`,
+      );
     });
 
     it("a Job and a CronJob: the fetch runs first, the job's container reads the files, and both complete", async () => {

@@ -205,10 +205,13 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
     sizeLimit: string,
     fsGroup: number,
     fileMode: string,
+    runAsGroup?: number,
   ) {
     const c = checks(log);
     const [uid, ...groups] = (c.get("id") ?? "").split(" ");
     assert.equal(uid, "10001", "the app runs as its declared UID");
+    // `id -G` lists the primary group first: the declared runAsGroup, or the image's (0 here) without one.
+    if (runAsGroup !== undefined) assert.equal(groups[0], String(runAsGroup), "the app's primary group: runAsGroup");
     assert.ok(groups.includes(String(fsGroup)), `fsGroup ${fsGroup} among the app's groups: ${groups.join(",")}`);
     for (const [file, hash] of expected) {
       assert.equal(
@@ -532,6 +535,7 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
           volume.emptyDir.sizeLimit,
           spec.securityContext.fsGroup,
           fetchSpec.fileMode ?? "0440",
+          spec.containers[0].securityContext?.runAsGroup,
         );
         const envFile = envFiles.get(d.metadata.name);
         if (envFile) {

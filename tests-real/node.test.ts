@@ -828,6 +828,21 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
             checkScript(files, `exec httpd -f -p 127.0.0.1:8080 -h /www`),
           ].join("\n");
         }
+        if (o.kind === "Job" && o.metadata.name === "batch") {
+          // A batch job that waits for the next generation of its secret, then reads it and exits.
+          const gen =
+            JSON.parse(
+              podSpecOf(o)!.spec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value,
+            ).notify.generationFile.path ?? "secret-mount.generation";
+          return checkScript(
+            files,
+            [
+              `until grep -q '"generation":2,' "$d/${gen}"; do sleep 1; done`,
+              `echo "reload $(sha256sum < "$d/${files[0]}" | cut -d' ' -f1)"`,
+              "exit 0",
+            ].join("\n"),
+          );
+        }
         return checkScript(files, "exit 0");
       });
     });
@@ -1123,56 +1138,93 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
       );
     });
 
-    it("a Job and a CronJob: the fetch runs first, the job's container reads the files, and both complete", async () => {
+    it("Jobs and a CronJob: the fetch runs first (init mode) or as a native sidecar (refresh mode: a rotation during the job reaches it, and the kubelet stops the sidecar once the job's container has exited); each job's container reads the files and each completes", async () => {
+      const ns = "node-jobs";
       const objects = prepared.objects.filter(
-        (o) => (o.kind === "Namespace" ? o.metadata.name : o.metadata.namespace) === "node-jobs",
+        (o) => (o.kind === "Namespace" ? o.metadata.name : o.metadata.namespace) === ns,
       );
       await create(objects);
-      const job = objects.find((o) => o.kind === "Job")!;
-      const done = await until("the Job to complete", async () => {
-        const r = await cluster.request("GET", `/apis/batch/v1/namespaces/node-jobs/jobs/${job.metadata.name}`);
-        const c = (r.body.status?.conditions ?? []).find(
-          (x: KubeObject) => ["Complete", "Failed"].includes(x.type) && x.status === "True",
+      /** A Job's pod once the Job is complete: the job container's checks, the fetcher's and the job's status. */
+      const completed = async (job: KubeObject, spec: KubeObject, expected: Map<string, string>) => {
+        const done = await until(
+          `the Job ${job.metadata.name} to complete`,
+          async () => {
+            const r = await cluster.request("GET", `/apis/batch/v1/namespaces/${ns}/jobs/${job.metadata.name}`);
+            const c = (r.body.status?.conditions ?? []).find(
+              (x: KubeObject) => ["Complete", "Failed"].includes(x.type) && x.status === "True",
+            );
+            return c?.type;
+          },
+          150_000,
         );
-        return c?.type;
-      });
-      assert.equal(done, "Complete");
-      const jobPods = await pods("node-jobs", { "job-name": job.metadata.name });
-      const spec = job.spec.template.spec;
-      const log = node.containerLog("node-jobs", jobPods[0].metadata.name, spec.containers[0].name);
-      assertChecks(
-        log,
-        prepared.expected.get(job.metadata.name)!,
-        spec.volumes.find((v: KubeObject) => v.emptyDir?.medium === "Memory").emptyDir.sizeLimit,
-        spec.securityContext.fsGroup,
-        "0440",
-      );
+        assert.equal(done, "Complete", job.metadata.name);
+        const [pod] = await pods(ns, { "job-name": job.metadata.name });
+        assert.equal(pod.status.phase, "Succeeded");
+        const log = node.containerLog(ns, pod.metadata.name, spec.containers[0].name);
+        assertChecks(
+          log,
+          expected,
+          spec.volumes.find((v: KubeObject) => v.emptyDir?.medium === "Memory").emptyDir.sizeLimit,
+          spec.securityContext.fsGroup,
+          "0440",
+        );
+        const fetch = pod.status.initContainerStatuses.find((st: KubeObject) => st.name === "secret-mount-fetch");
+        const main = pod.status.containerStatuses[0].state.terminated;
+        assert.equal(main?.exitCode, 0, JSON.stringify(pod.status.containerStatuses[0]));
+        assert.equal(fetch.state.terminated?.exitCode, 0, JSON.stringify(fetch));
+        if (spec.initContainers[0].restartPolicy === "Always") {
+          // A native sidecar: it ran beside the job's container and the kubelet stopped it after.
+          assert.ok(Date.parse(fetch.state.terminated.startedAt) <= Date.parse(main.startedAt), JSON.stringify(fetch));
+          assert.ok(
+            Date.parse(fetch.state.terminated.finishedAt) >= Date.parse(main.finishedAt),
+            JSON.stringify(fetch),
+          );
+          const lines = jsonLines(node.containerLog(ns, pod.metadata.name, "secret-mount-fetch"));
+          assert.ok(
+            lines.some((l) => l.event === "refresh-started"),
+            "the sidecar refreshed",
+          );
+          assert.equal(lines.at(-1)?.event, "stopped", "the sidecar's last line: stopped (SIGTERM)");
+        } else {
+          assert.ok(Date.parse(fetch.state.terminated.finishedAt) <= Date.parse(main.startedAt), JSON.stringify(fetch));
+        }
+        return log;
+      };
 
-      // The CronJob runs every minute: its first Job completes.
+      // Init mode.
+      const report = objects.find((o) => o.kind === "Job" && o.metadata.name === "report")!;
+      await completed(report, report.spec.template.spec, prepared.expected.get("report")!);
+
+      // Refresh mode: the job's container waits for the second generation, which a rotation makes.
+      const batch = objects.find((o) => o.kind === "Job" && o.metadata.name === "batch")!;
+      const bspec = batch.spec.template.spec;
+      assert.equal(bspec.initContainers[0].restartPolicy, "Always", "rendered as a native sidecar");
+      await appLog(ns, { "job-name": batch.metadata.name }, "batch", "checks-done");
+      const rotated = `v-${randomBytes(12).toString("hex")}`;
+      const batchSpec = JSON.parse(
+        bspec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value,
+      );
+      aws.putSecretAt(batchSpec.files[0].source.secretId, rotated);
+      const blog = await completed(batch, bspec, prepared.expected.get("batch")!);
+      assert.match(blog, new RegExp(`^reload ${sha(rotated)}$`, "m"), "the job saw the rotated value");
+
+      // The CronJob runs every minute, in refresh mode: its first Job completes.
       const cron = objects.find((o) => o.kind === "CronJob")!;
+      const cspec = cron.spec.jobTemplate.spec.template.spec;
+      assert.equal(cspec.initContainers[0].restartPolicy, "Always", "rendered as a native sidecar");
       const cronJob = await until(
-        "the CronJob's first Job to complete",
+        "the CronJob's first Job",
         async () => {
-          const r = await cluster.request("GET", "/apis/batch/v1/namespaces/node-jobs/jobs");
-          return r.body.items.find(
-            (j: KubeObject) =>
-              (j.metadata.ownerReferences ?? []).some(
-                (o: KubeObject) => o.kind === "CronJob" && o.name === cron.metadata.name,
-              ) && (j.status?.conditions ?? []).some((c: KubeObject) => c.type === "Complete" && c.status === "True"),
+          const r = await cluster.request("GET", `/apis/batch/v1/namespaces/${ns}/jobs`);
+          return r.body.items.find((j: KubeObject) =>
+            (j.metadata.ownerReferences ?? []).some(
+              (o: KubeObject) => o.kind === "CronJob" && o.name === cron.metadata.name,
+            ),
           );
         },
         150_000,
       );
-      const cronPods = await pods("node-jobs", { "job-name": cronJob.metadata.name });
-      const cspec = cron.spec.jobTemplate.spec.template.spec;
-      const clog = node.containerLog("node-jobs", cronPods[0].metadata.name, cspec.containers[0].name);
-      assertChecks(
-        clog,
-        prepared.expected.get(cron.metadata.name)!,
-        cspec.volumes.find((v: KubeObject) => v.emptyDir?.medium === "Memory").emptyDir.sizeLimit,
-        cspec.securityContext.fsGroup,
-        "0440",
-      );
+      await completed(cronJob, cspec, prepared.expected.get(cron.metadata.name)!);
     });
   });
 });

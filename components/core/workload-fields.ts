@@ -48,8 +48,9 @@ export interface WorkloadFields {
   deploymentName?: string;
   /**
    * The kind of workload (default `Deployment`). A Job or CronJob fetches once, before its
-   * containers start (init mode): `refresh` is refused for them, since a pod that must finish
-   * cannot keep a fetcher running beside it.
+   * containers start (init mode), or with `refresh` keeps a native sidecar refreshing until its
+   * containers have exited (then the kubelet stops it and the pod completes; Kubernetes 1.29+);
+   * `refresh.notify.restartPod` is refused for them (a restart in place runs the job again).
    * @default `Deployment`
    */
   kind?: WorkloadKind;

@@ -3,7 +3,11 @@ import { dns1123LabelProblem } from "./names";
 import { Problems } from "./problems";
 
 const KINDS: WorkloadKind[] = ["Deployment", "StatefulSet", "Job", "CronJob"];
-/** Kinds whose pods must finish: the fetcher runs once, as a plain init container. */
+/**
+ * Kinds whose pods must finish. In init mode the fetcher runs once, as a plain init container; in
+ * refresh mode it is a native sidecar, which the kubelet stops once the job's containers have
+ * exited (the pod completes). A restart in place would run the job's work again: refused.
+ */
 export const RUN_TO_COMPLETION: WorkloadKind[] = ["Job", "CronJob"];
 
 /** What the workload's kind adds to the declaration. */
@@ -34,11 +38,11 @@ export function normalizeWorkloadShape(name: string, a: WorkloadFields, workload
   only("serviceName", ["StatefulSet"]);
   only("schedule", ["CronJob"]);
   only("backoffLimit", ["Job", "CronJob"]);
-  if (RUN_TO_COMPLETION.includes(kind) && a.refresh !== undefined) {
+  if (RUN_TO_COMPLETION.includes(kind) && a.refresh?.notify?.restartPod !== undefined) {
     fail(
-      "refresh",
-      `is set, but a ${kind}'s pods must finish and refresh mode runs the fetcher as a native sidecar for the pod's life; ` +
-        "remove refresh: the fetcher then fetches once, before the job's containers start, and exits",
+      "refresh.notify.restartPod",
+      `is set, but a ${kind}'s pod restarted in place runs its work again from the start; ` +
+        "notify the job's containers with http, signal or generationFile, or remove refresh (the fetcher then fetches once, before they start)",
     );
   }
   const shape: WorkloadShape = { kind };

@@ -139,7 +139,6 @@ export interface Adopted {
   changes: string[];
 }
 
-const JOB_KINDS = ["Job", "CronJob"];
 const CONTAINER_LISTS = ["initContainers", "containers", "ephemeralContainers"] as const;
 const within = (a: string, b: string) => a === b || a.startsWith(`${b.replace(/\/$/, "")}/`);
 
@@ -166,13 +165,6 @@ export function adoptPodTemplate(
       "metadata.namespace",
       `must be "${wiring.namespace}", the namespace the identity trusts (ServiceAccount ${wiring.namespace}/${wiring.serviceAccountName}); ` +
         "set the namespace on the workload (or the chart), or give the SecretMount that namespace",
-    );
-  }
-  if (wiring.refresh && JOB_KINDS.includes(target.kind)) {
-    fail(
-      "kind",
-      `is a ${target.kind}: its pods must finish, and refresh mode runs the fetcher as a sidecar for the pod's life; ` +
-        "adopt it with a SecretMount without `refresh` (init mode fetches once, before the job's containers start)",
     );
   }
   const spec: Obj = template?.spec;

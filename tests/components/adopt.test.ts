@@ -336,18 +336,33 @@ describe("adoptPodTemplate: the fetch wiring added to a pod someone else wrote",
     refusal(() => adopt(elsewhere), 'Deployment other/web metadata.namespace: must be "shop"');
   });
 
-  it("refresh mode is refused for a Job and a CronJob (a sidecar for the pod's life), allowed for a StatefulSet", () => {
-    const pod = helmLikeDeployment().spec.template;
+  it("refresh mode on an adopted Job, CronJob and StatefulSet: the fetcher is a native sidecar; restartPod is refused for a pod that runs to completion", () => {
     const w = wiringOf({ refresh: { intervalSeconds: 60 } });
-    for (const kind of ["Job", "CronJob"]) {
-      refusal(
-        () => adoptPodTemplate(pod, w, { kind, name: "report", namespace: "shop" }),
-        `${kind} shop/report kind: is a ${kind}`,
-        "without `refresh`",
+    for (const kind of ["Job", "CronJob", "StatefulSet"]) {
+      const pod = helmLikeDeployment().spec.template;
+      if (kind !== "StatefulSet") pod.spec.restartPolicy = "OnFailure";
+      const { template } = adoptPodTemplate(pod, w, { kind, name: "report", namespace: "shop" });
+      const fetch = template.spec.initContainers[0];
+      assert.equal(fetch.name, "secret-mount-fetch", kind);
+      assert.equal(
+        fetch.restartPolicy,
+        "Always",
+        `${kind}: a native sidecar, which the kubelet stops when the job's containers exit`,
       );
+      assert.ok(fetch.startupProbe, `${kind}: the job's containers start once the first set is written`);
     }
-    const { template } = adoptPodTemplate(pod, w, { kind: "StatefulSet", name: "db", namespace: "shop" });
-    assert.equal(template.spec.initContainers[0].restartPolicy, "Always");
+    const job = helmLikeDeployment().spec.template;
+    job.spec.restartPolicy = "OnFailure";
+    refusal(
+      () =>
+        adoptPodTemplate(job, wiringOf({ refresh: { intervalSeconds: 60, notify: { restartPod: {} } } }), {
+          kind: "Job",
+          name: "report",
+          namespace: "shop",
+        }),
+      'Job shop/report spec.template.spec.restartPolicy: is "OnFailure"',
+      "run its work again from the start",
+    );
   });
 
   it("an existing label or annotation adoption needs is refused when it differs (AKS's use label)", () => {

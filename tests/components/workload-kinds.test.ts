@@ -69,14 +69,41 @@ describe("SecretMountedWorkload kinds: StatefulSet, Job, CronJob beside Deployme
     assert.equal(sts.spec.template.spec.initContainers[0].restartPolicy, "Always");
   });
 
+  it("a Job and a CronJob in refresh mode: the fetcher is a native sidecar with its startup probe, the pod's restartPolicy OnFailure, the spec in refresh mode", async () => {
+    for (const kind of ["Job", "CronJob"] as const) {
+      const w = await mockWorkload(
+        "shop",
+        baseArgs({
+          kind,
+          ...(kind === "CronJob" ? { schedule: "@daily" } : {}),
+          refresh: { intervalSeconds: 60, notify: { generationFile: {} } },
+        }),
+      );
+      const o = w.one(kind === "Job" ? TYPE.Job : TYPE.CronJob);
+      const spec = (kind === "Job" ? o.spec.template : o.spec.jobTemplate.spec.template).spec;
+      assert.equal(spec.restartPolicy, "OnFailure", kind);
+      const fetch = spec.initContainers[0];
+      assert.equal(fetch.restartPolicy, "Always", kind);
+      assert.ok(fetch.startupProbe, kind);
+      const fetchSpec = JSON.parse(fetch.env.find((e: { name: string }) => e.name === "SECRET_MOUNT_SPEC").value);
+      assert.equal(fetchSpec.mode, "refresh", kind);
+    }
+  });
+
   it("a Job's backoffLimit is passed on", async () => {
     const w = await mockWorkload("shop", baseArgs({ kind: "Job", backoffLimit: 2 }));
     assert.equal(w.one(TYPE.Job).spec.backoffLimit, 2);
   });
 
   const refused: [Partial<SecretMountedWorkloadArgs>, string][] = [
-    [{ kind: "Job", refresh: { intervalSeconds: 60 } }, "shop: refresh: is set, but a Job's pods must finish"],
-    [{ kind: "CronJob", schedule: "@daily", refresh: {} }, "shop: refresh: is set, but a CronJob's pods must finish"],
+    [
+      { kind: "Job", refresh: { intervalSeconds: 60, notify: { restartPod: {} } } },
+      "shop: refresh.notify.restartPod: is set, but a Job's pod restarted in place runs its work again",
+    ],
+    [
+      { kind: "CronJob", schedule: "@daily", refresh: { notify: { restartPod: { minIntervalSeconds: 600 } } } },
+      "shop: refresh.notify.restartPod: is set, but a CronJob's pod restarted in place runs its work again",
+    ],
     [{ kind: "CronJob" }, "shop: schedule: is undefined; a CronJob needs a schedule of five cron fields"],
     [{ kind: "CronJob", schedule: "every day" }, 'shop: schedule: is "every day"'],
     [{ kind: "Job", replicas: 2 }, "shop: replicas: applies to Deployment and StatefulSet only, and kind is Job"],

@@ -18,6 +18,7 @@ import {
   checkScript,
   inNamespace,
   MOUNT,
+  fetchSpecOf,
   podSpecOf,
   prepare,
   rendered,
@@ -303,10 +304,7 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
     const aks = await rendered("aks");
     const aksSa = aks.find((o) => o.kind === "ServiceAccount")!.metadata.annotations;
     const aksDeployment = aks.find((o) => o.kind === "Deployment")!;
-    const aksSpec = JSON.parse(
-      aksDeployment.spec.template.spec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC")
-        .value,
-    );
+    const aksSpec = fetchSpecOf(aksDeployment.spec.template.spec);
     const vaultHosts = [...new Set<string>(aksSpec.files.map((f: KubeObject) => new URL(f.source.vaultUrl).hostname))];
     pki = makeTestPki([node.bridgeIp, ...vaultHosts]);
     const azure = await new AzureDoubles({
@@ -418,9 +416,7 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
   async function startExamplesVault(bin: string): Promise<VaultServer> {
     const objects = await rendered("vault");
     const d = objects.find((o) => o.kind === "Deployment")!;
-    const spec = JSON.parse(
-      d.spec.template.spec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value,
-    );
+    const spec = fetchSpecOf(d.spec.template.spec);
     const sources: KubeObject[] = spec.files.map((f: KubeObject) => f.source);
     const addresses = [...new Set(sources.map((src) => src.address))];
     assert.equal(addresses.length, 1, `one Vault address in the vault example: ${addresses.join(", ")}`);
@@ -495,9 +491,7 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
         stores,
         (o, files) => {
           // A dotenv file read as POSIX sh reads it (`.`): each variable's hash, never its value.
-          const fetchSpec = JSON.parse(
-            podSpecOf(o)!.spec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value,
-          );
+          const fetchSpec = fetchSpecOf(podSpecOf(o)!.spec);
           if (!fetchSpec.envFile) return checkScript(files, "exec sleep 86400");
           envFiles.set(o.metadata.name, fetchSpec.envFile);
           return checkScript(
@@ -525,9 +519,7 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
         } else {
           assert.equal(fetch.state.terminated?.exitCode, 0, JSON.stringify(fetch.state));
         }
-        const fetchSpec = JSON.parse(
-          spec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value,
-        );
+        const fetchSpec = fetchSpecOf(spec);
         const volume = spec.volumes.find((v: KubeObject) => v.emptyDir?.medium === "Memory");
         assertChecks(
           log,
@@ -599,9 +591,7 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
     );
     // The role and the token are the fetcher's only (the chart's containers are in skip-containers).
     assert.deepEqual(irsaContainers(pod.spec), ["secret-mount-fetch"]);
-    const fetchSpec = JSON.parse(
-      spec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value,
-    );
+    const fetchSpec = fetchSpecOf(spec);
     assert.equal(expected.get("web")!.size, 2);
     assertChecks(
       log,
@@ -725,9 +715,7 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
       checkScript(files, "exec sleep 86400"),
     );
     const d = objects.find((o) => o.kind === "Deployment")!;
-    const fetchSpec = JSON.parse(
-      d.spec.template.spec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value,
-    );
+    const fetchSpec = fetchSpecOf(d.spec.template.spec);
     const deniedArn: string = fetchSpec.files.find((f: KubeObject) => f.path === "db-password").source.secretId;
     const deniedName = /:secret:(.+)-[A-Za-z0-9]{6}$/.exec(deniedArn)![1];
     aws.denied.add(deniedName);
@@ -809,9 +797,7 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
         if (o.kind === "Deployment" && o.metadata.name === "watched") {
           // docs/rotation.md's Node watcher, in the fetch image's Node (the busybox here has no
           // inotifyd): on ..data moved in, the generation and the file's hash.
-          const gen = JSON.parse(
-            podSpecOf(o)!.spec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value,
-          ).notify.generationFile.path;
+          const gen = fetchSpecOf(podSpecOf(o)!.spec).notify.generationFile.path;
           const js = [
             `const fs = require("fs"), crypto = require("crypto"), d = ${JSON.stringify(MOUNT)};`,
             `const show = (why) => console.log([why, JSON.parse(fs.readFileSync(d + "/" + ${JSON.stringify(gen ?? "secret-mount.generation")}, "utf8")).generation,`,
@@ -830,10 +816,7 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
         }
         if (o.kind === "Job" && o.metadata.name === "batch") {
           // A batch job that waits for the next generation of its secret, then reads it and exits.
-          const gen =
-            JSON.parse(
-              podSpecOf(o)!.spec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value,
-            ).notify.generationFile.path ?? "secret-mount.generation";
+          const gen = fetchSpecOf(podSpecOf(o)!.spec).notify.generationFile.path ?? "secret-mount.generation";
           return checkScript(
             files,
             [
@@ -881,9 +864,7 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
       const firstLink = checks(log).get("data-link");
 
       // A new version in the store: the next refresh swaps it in and tells the app.
-      const fetchSpec = JSON.parse(
-        spec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value,
-      );
+      const fetchSpec = fetchSpecOf(spec);
       const arn = fetchSpec.files[0].source.secretId;
       const rotated = `v-${randomBytes(12).toString("hex")}`;
       aws.putSecretAt(arn, rotated);
@@ -918,10 +899,7 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
       const watched = objects.find((o) => o.kind === "Deployment" && o.metadata.name === "watched")!;
       assert.equal(signaled.spec.template.spec.shareProcessNamespace, true, "signal: one process namespace");
       assert.equal(watched.spec.template.spec.shareProcessNamespace, undefined, "generationFile: none shared");
-      const specOf = (d: KubeObject) =>
-        JSON.parse(
-          d.spec.template.spec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value,
-        );
+      const specOf = (d: KubeObject) => fetchSpecOf(d.spec.template.spec);
       const s1 = await appLog(ns, signaled.spec.selector.matchLabels, "app", "checks-done");
       const w1 = await appLog(ns, watched.spec.selector.matchLabels, "app", "checks-done");
       const [, gen0, hash0] = /^generation (\d+) (\S+) /m.exec(w1.log)!;
@@ -987,9 +965,7 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
       const expected = prepared.expected.get(d.metadata.name)!;
       assert.equal(expected.size, 1);
       const [[file, firstHash]] = [...expected];
-      const fetchSpec = JSON.parse(
-        spec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value,
-      );
+      const fetchSpec = fetchSpecOf(spec);
       assert.equal(fetchSpec.kubeletEnvFile.vars.API_TOKEN, file);
 
       // (1) The app's environment holds the value the fetcher wrote (same hash as the file's).
@@ -1201,9 +1177,7 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
       assert.equal(bspec.initContainers[0].restartPolicy, "Always", "rendered as a native sidecar");
       await appLog(ns, { "job-name": batch.metadata.name }, "batch", "checks-done");
       const rotated = `v-${randomBytes(12).toString("hex")}`;
-      const batchSpec = JSON.parse(
-        bspec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value,
-      );
+      const batchSpec = fetchSpecOf(bspec);
       aws.putSecretAt(batchSpec.files[0].source.secretId, rotated);
       const blog = await completed(batch, bspec, prepared.expected.get("batch")!);
       assert.match(blog, new RegExp(`^reload ${sha(rotated)}$`, "m"), "the job saw the rotated value");

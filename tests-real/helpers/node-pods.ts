@@ -42,6 +42,14 @@ export function podSpecOf(o: KubeObject): KubeObject | undefined {
   return undefined;
 }
 
+/** The FetchSpec a pod spec's fetch container carries (its SECRET_MOUNT_SPEC). */
+export function fetchSpecOf(podSpec: KubeObject): KubeObject {
+  const fetch = [...(podSpec.initContainers ?? []), ...podSpec.containers].find(
+    (c: KubeObject) => c.name === "secret-mount-fetch",
+  );
+  return JSON.parse(fetch.env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value);
+}
+
 export interface Stores {
   aws: AwsDouble;
   gcp: GcpDoubles & { podEnv(): Record<string, string> };
@@ -97,8 +105,7 @@ export function prepare(
     const tpl = podSpecOf(o);
     if (!tpl) continue;
     const spec = tpl.spec;
-    const fetch = spec.initContainers.find((c: KubeObject) => c.name === "secret-mount-fetch");
-    const fetchSpec = JSON.parse(fetch.env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value);
+    const fetchSpec = fetchSpecOf(spec);
     // One random value per source (a JSON object of random values when files pick keys of it).
     const idOf = (src: KubeObject): string => src.secretId ?? src.name ?? `${src.address}/${src.mount}/${src.path}`;
     const stored = new Map<string, Record<string, string> | string>();

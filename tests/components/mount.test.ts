@@ -183,11 +183,13 @@ describe("SecretMount: secrets and identity for a ServiceAccount, and a transfor
       apiVersion: "batch/v1",
       kind: "Job",
       metadata: { name: "report", namespace: "shop" },
-      spec: { template: pod() },
+      spec: { template: { ...pod(), spec: { ...pod().spec, shareProcessNamespace: true } } },
     };
     assert.throws(
       () => t({ type: "kubernetes:batch/v1:Job", name: "report", custom: true, props: job, opts: {} }),
-      (e: unknown) => e instanceof DeclarationError && e.message.includes("shop: Job shop/report kind: is a Job"),
+      (e: unknown) =>
+        e instanceof DeclarationError &&
+        e.message.includes("shop: Job shop/report spec.template.spec.shareProcessNamespace"),
     );
     const dep = {
       ...job,

@@ -193,8 +193,8 @@ describe("SecretMountedWorkload: refresh.notify.restartPod (RestartAllContainers
           ...(kind === "CronJob" ? { schedule: "0 * * * *" } : {}),
           refresh: { notify: { restartPod: {} } },
         }),
-        "refresh",
-        /pods must finish/,
+        "refresh.notify.restartPod",
+        /pod restarted in place runs its work again from the start/,
       ));
   }
 });

@@ -229,18 +229,21 @@ describe("runtime: vault-kv (Kubernetes auth + KV v2)", function () {
 
   it("refresh mode: the login token is renewed (renew-self) near the end of its lease, not a new login each lease", async () => {
     vault.kv.set("apps/billing/renewed", { versions: { 1: { pw: `r-${SECRET_MARKER}` } } });
-    vault.leaseSeconds = 1; // renewed at 80%: about every 0.8 s
+    // Renewed at 80% of the lease: every 3.2 s, 0.8 s before the token expires (a shorter lease made
+    // the test depend on the machine's load: a renewal that comes after the expiry rightly logs in again).
+    vault.leaseSeconds = 4;
     const volume = tempDir("sm-vol-");
     const env = specEnv(
       spec(volume, [{ path: "pw", source: source("apps/billing/renewed"), jsonKey: "pw" }], "refresh"),
       podEnv(),
     );
-    const fetcher = startFetch({ env: { ...env, SECRET_MOUNT_REFRESH_MS: "100" }, timeoutMs: 15_000 });
+    const fetcher = startFetch({ env: { ...env, SECRET_MOUNT_REFRESH_MS: "100" }, timeoutMs: 30_000 });
     try {
       await fetcher.waitForLog((l) => l.event === "set-written");
       await fetcher.waitForLog((l) => l.event === "vault-token-renewed");
       const readsBefore = vault.reads;
-      await new Promise((r) => setTimeout(r, 2500));
+      const deadline = Date.now() + 15_000;
+      while (vault.renewals < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
       assert.ok(vault.reads > readsBefore, "the sidecar kept reading");
     } finally {
       const r = await fetcher.stop();

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { buildArtifacts } from "../../components/render/artifacts";
-import { runProgram } from "../../components/render/offline-engine";
+import { runProgram, type Placeholder, type ProgramRun } from "../../components/render/offline-engine";
 
 export const ROOT = path.resolve(__dirname, "../..");
 
@@ -52,8 +52,29 @@ export async function renderedObjectsAt(dir: string): Promise<KubeObject[]> {
 }
 const renders = new Map<string, Promise<KubeObject[]>>();
 
+/** A program's one run under the offline engine (a second run in this process would register nothing). */
+function programRun(dir: string): Promise<ProgramRun> {
+  const key = path.resolve(dir);
+  if (!runs.has(key)) runs.set(key, runProgram(key));
+  return runs.get(key)!;
+}
+const runs = new Map<string, Promise<ProgramRun>>();
+
+/**
+ * The review folder `npm run render -- examples/<example>` writes (each file's content by its path),
+ * the values the offline engine invented for what exists only after `pulumi up` (ARNs, names), and
+ * the config it ran with.
+ */
+export async function renderedFiles(
+  example: string,
+): Promise<{ files: Record<string, string>; placeholders: Placeholder[]; scope: ProgramRun["scope"] }> {
+  const run = await programRun(path.join(ROOT, "examples", example));
+  const files = Object.fromEntries(buildArtifacts(run.resources).artifacts.map((a) => [a.path, a.content]));
+  return { files, placeholders: structuredClone(run.placeholders), scope: { ...run.scope } };
+}
+
 async function renderOnce(dir: string): Promise<KubeObject[]> {
-  const run = await runProgram(dir);
+  const run = await programRun(dir);
   const yaml = buildArtifacts(run.resources).artifacts.find((a) => a.path === "kubernetes.yaml");
   if (!yaml) return [];
   const objects = parseAllDocuments(yaml.content)

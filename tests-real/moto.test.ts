@@ -324,7 +324,6 @@ describe("the eks example's AWS side on moto (PyPI moto[server] 5.2.6, IAM acces
     const inline = moto.must("iam", "get_role_policy", { RoleName: roleName, PolicyName: plan.policyName });
     assert.deepEqual(inline.PolicyDocument, JSON.parse(permissionPolicy));
     // Only the Secrets Manager ARNs differ from render's file: the suffixes moto gave the secrets.
-    const rendered = JSON.parse(plan.permissionPolicy);
     const declared = JSON.parse(permissionPolicy).Statement.find(
       (s: { Sid: string }) => s.Sid === "ReadDeclaredSecrets",
     );
@@ -338,7 +337,6 @@ describe("the eks example's AWS side on moto (PyPI moto[server] 5.2.6, IAM acces
       JSON.parse(permissionPolicy.replace(/-[A-Za-z0-9]{6}"/g, '"')),
       "otherwise as rendered",
     );
-    assert.ok(rendered.Statement.length >= 3);
 
     // The validators are live: a malformed copy of each document is refused.
     const badPolicy = JSON.parse(permissionPolicy);

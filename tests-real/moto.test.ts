@@ -34,9 +34,14 @@
  *     moto/iam/access_control.py). Before each run the tests let exactly one request through
  *     unchecked (moto's /moto-api/reset-auth 1) and check in moto's recording that it was the
  *     fetcher's AssumeRoleWithWebIdentity.
- * So: which secret a policy grants (by ARN), and who may assume the role, are proven by the double
- * (tests/runtime/doubles/aws.ts, with AWS's policy evaluation from @cloud-copilot/iam-simulate) and
- * the component's tests, not here. Here moto proves the wire: the fetcher's STS call carries the
+ *   - unfaithful: moto answers a denial for Secrets Manager or SSM (JSON protocol) in the Query
+ *     protocol's XML with HTTP 403, where AWS answers JSON `AccessDeniedException` (HTTP 400): the
+ *     SDK cannot parse it, so the fetcher's line says `malformed`, not `access-denied`.
+ * So: which secret a policy grants (by ARN) and who may assume the role are proven in the fast
+ * tier, not here: the component's policies under AWS's evaluation rules
+ * (tests/components/iam-eks.test.ts, @cloud-copilot/iam-simulate) and the AWS double
+ * (tests/runtime/doubles/aws.ts), whose STS takes only the cluster's tokens and whose denials are
+ * AWS's `AccessDeniedException`. Here moto proves the wire: the fetcher's STS call carries the
  * pod's token and the role, its reads are signed with the session moto issued for it, they pass
  * moto's checks, and moto's real API answers become the declared files.
  */
@@ -462,8 +467,8 @@ describe("the eks example's AWS side on moto (PyPI moto[server] 5.2.6, IAM acces
     // moto answers a Secrets Manager (JSON protocol) denial in the Query protocol's XML
     // (<ErrorResponse><Error><Code>AccessDenied…) with HTTP 403, where AWS answers JSON
     // {"__type":"AccessDeniedException"} with HTTP 400: the SDK cannot parse it, so the fetcher's
-    // line says `malformed` with moto's 403, not `access-denied` (the double, which answers as AWS
-    // does, proves that line in the fast tier).
+    // line says `malformed` with moto's 403, not `access-denied` (the AWS double answers as AWS
+    // does: the fast tier proves the `access-denied` line).
     for (const l of failed) {
       assert.equal(l.cause, "malformed", JSON.stringify(l));
       assert.match(String(l.message), /HTTP 403/, JSON.stringify(l));

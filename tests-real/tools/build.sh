@@ -30,7 +30,8 @@ case "$tool" in
   pulumi-resource-kubernetes) version="$KUBERNETES_PROVIDER_VERSION" ;;
   amazon-eks-pod-identity-webhook) version="$EKS_POD_IDENTITY_WEBHOOK_VERSION" ;;
   vault) version="$VAULT_VERSION" ;;
-  moto) version="$MOTO_VERSION" ;;
+  # moto and every package it installs are pinned (moto-constraints.txt): the key holds both.
+  moto) version="$MOTO_VERSION-$(sha256sum "$here/moto-constraints.txt" | cut -c1-8)" ;;
   *) echo "unknown tool: $tool" >&2; exit 2 ;;
 esac
 dir="$cache/$tool-$version"
@@ -210,7 +211,8 @@ case "$tool" in
     py="$(command -v python3.11 || command -v python3)"
     rm -rf "$dir/venv"
     "$py" -m venv "$dir/venv" >&2
-    "$dir/venv/bin/python" -m pip install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION" >&2
+    "$dir/venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+      -c "$here/moto-constraints.txt" "moto[server]==$MOTO_VERSION" >&2
     printf '#!/bin/sh\nexec "%s/venv/bin/moto_server" "$@"\n' "$dir" >"$dir/bin/moto.tmp"
     chmod +x "$dir/bin/moto.tmp"
     ;;

@@ -136,7 +136,7 @@ describe("the eks example's AWS side on moto (PyPI moto[server] 5.2.6, IAM acces
   let plan: RenderedPlan;
   /** render's Secrets Manager ARN -> the ARN moto gave the secret of that name. */
   const arnOf = new Map<string, string>();
-  /** The declared files' expected content, by path; and each stored value's hash, by store id. */
+  /** The declared files' expected content, by path (never printed: compared by hash). */
   const expected = new Map<string, string>();
   let spec: FetchSpec;
   let permissionPolicy: string;

@@ -382,7 +382,9 @@ describe("the eks example's AWS side on moto (PyPI moto[server] 5.2.6, IAM acces
     assert.equal(r.code, 0, `exit 0; logs: ${JSON.stringify(r.logs)}`);
     assertWritten(p.volume, spec.files);
     // The env file: each variable the stored value of its file.
-    const envFile = fs.readFileSync(path.join(p.volume, spec.envFile!.path));
+    const envPath = path.join(p.volume, spec.envFile!.path);
+    assert.equal((fs.statSync(envPath).mode & 0o777).toString(8), "440", "the env file: every file mode 0440");
+    const envFile = fs.readFileSync(envPath);
     const vars = parseDotenv(envFile);
     for (const [name, file] of Object.entries(spec.envFile!.vars))
       assert.equal(sha(vars[name] ?? ""), sha(expected.get(file)!), `${spec.envFile!.path}: ${name}`);

@@ -5,6 +5,9 @@
  * kube-apiserver of this tier (TokenRequest, audience sts.amazonaws.com, issuer the example's EKS
  * issuer URL).
  *
+ * One test also runs EKS's real pod identity webhook (when built) and the fetcher with the env it
+ * injected into the rendered pod's fetch container.
+ *
  * What moto gets is what `npm run render -- examples/eks` writes: the role's trust policy and its
  * permission policy, unchanged, and the FetchSpec of the Deployment. moto runs in the render's
  * stand-in account (111122223333) and region, so the OIDC provider's and the role's ARNs it assigns
@@ -54,7 +57,8 @@ import * as path from "node:path";
 import { parse as parseDotenv } from "dotenv";
 import { parseAllDocuments } from "yaml";
 import { startCluster, type Cluster } from "./helpers/cluster";
-import { createServiceAccount, requestToken } from "./helpers/service-accounts";
+import { createNamespace, createServiceAccount, requestToken } from "./helpers/service-accounts";
+import { startEksWebhook } from "./helpers/eks-webhook";
 import { needTool } from "./helpers/tools";
 import { header, operationOf, signingKeyOf, startMoto, type AwsCredentials, type MotoServer } from "./helpers/moto";
 import { ROOT, renderedFiles } from "./helpers/rendered";
@@ -92,6 +96,27 @@ interface RenderedPlan {
   region: string;
   /** Values render wrote that `pulumi up` fills in (the engine's placeholders and the stack's config values). */
   standIns: Set<string>;
+  /** The Deployment's pod template, and its fetch container (the one that reads SECRET_MOUNT_SPEC). */
+  podTemplate: Record<string, any>;
+  fetchContainer: Record<string, any>;
+  /** The ServiceAccount as rendered (with its eks.amazonaws.com/role-arn). */
+  serviceAccountObject: Record<string, any>;
+}
+
+/** The container's env as the kubelet gives it to the process: values, and the pod fields they reference. */
+function containerEnv(
+  container: Record<string, any>,
+  pod: { name: string; namespace: string },
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const e of container.env ?? []) {
+    const field = e.valueFrom?.fieldRef?.fieldPath as string | undefined;
+    if (typeof e.value === "string") env[e.name] = e.value;
+    else if (field === "metadata.name") env[e.name] = pod.name;
+    else if (field === "metadata.namespace") env[e.name] = pod.namespace;
+    else throw new Error(`env ${e.name}: ${JSON.stringify(e.valueFrom)} is not resolved by this test`);
+  }
+  return env;
 }
 
 async function renderedPlan(): Promise<RenderedPlan> {
@@ -104,9 +129,12 @@ async function renderedPlan(): Promise<RenderedPlan> {
   const trustFile = one(/^iam\/.+\.trust-policy\.json$/);
   const permissionFile = one(/^iam\/.+\.permission-policy\.json$/);
   const spec = JSON.parse(files[one(/^fetch-spec\/.+\.json$/)]) as FetchSpec;
-  const sa = parseAllDocuments(files["kubernetes.yaml"])
-    .map((d) => d.toJS() as Record<string, any>)
-    .find((o) => o?.kind === "ServiceAccount");
+  const objects = parseAllDocuments(files["kubernetes.yaml"]).map((d) => d.toJS() as Record<string, any>);
+  const sa = objects.find((o) => o?.kind === "ServiceAccount");
+  const podTemplate = objects.find((o) => o?.kind === "Deployment")!.spec.template;
+  const fetchContainer = [...(podTemplate.spec.initContainers ?? []), ...podTemplate.spec.containers].find((c) =>
+    (c.env ?? []).some((e: { name: string }) => e.name === "SECRET_MOUNT_SPEC"),
+  );
   const roleArn = sa?.metadata?.annotations?.["eks.amazonaws.com/role-arn"] as string;
   const trust = JSON.parse(files[trustFile]);
   const providerArn = trust.Statement[0].Principal.Federated as string;
@@ -127,6 +155,9 @@ async function renderedPlan(): Promise<RenderedPlan> {
     accountId: roleArn.split(":")[4],
     region: spec.files.map((f) => sourceOf(f).region).find(Boolean)!,
     standIns: new Set([...placeholders.map((p) => p.value), ...config.map(String)]),
+    podTemplate,
+    fetchContainer,
+    serviceAccountObject: sa!,
   };
 }
 
@@ -161,8 +192,15 @@ describe("the eks example's AWS side on moto (PyPI moto[server] 5.2.6, IAM acces
     // The API server signs tokens with the example's issuer (the trust's condition keys name it).
     cluster = await startCluster(etcd, apiserver, undefined, plan.issuerUrl);
     moto = await startMoto(motoBin, { accountId: plan.accountId, region: plan.region });
-    const { namespace, name } = plan.serviceAccount;
-    await createServiceAccount(cluster, namespace, name);
+    // The rendered ServiceAccount (its role annotation is what the pod identity webhook reads).
+    const { namespace } = plan.serviceAccount;
+    await createNamespace(cluster, namespace);
+    const created = await cluster.request(
+      "POST",
+      `/api/v1/namespaces/${namespace}/serviceaccounts`,
+      plan.serviceAccountObject,
+    );
+    assert.equal(created.status, 201, JSON.stringify(created.body).slice(0, 300));
     await createServiceAccount(cluster, namespace, "other");
     await createServiceAccount(cluster, namespace, "flags");
 
@@ -240,19 +278,39 @@ describe("the eks example's AWS side on moto (PyPI moto[server] 5.2.6, IAM acces
     return { volume: path.join(dir, "volume"), home: path.join(dir, "home"), tokenFile, token };
   }
 
-  /** What the EKS pod identity webhook injects, with the AWS SDK's own endpoint variables pointing at moto. */
-  function env(p: { volume: string; home: string; tokenFile: string }, files: SpecFile[], roleArn = plan.roleArn) {
+  /** The pod name the fetcher's env resolves `metadata.name` to (the rendered AWS_ROLE_SESSION_NAME). */
+  const POD_NAME = "billing-api-7c9f8d6b5-x2k4p";
+
+  /**
+   * The fetch container's env as rendered (its `fieldRef`s resolved for a pod named POD_NAME), what
+   * the EKS pod identity webhook injects (role, token file, region; the webhook test takes them from
+   * the real webhook instead), and, test-only, the AWS SDK's own endpoint variables pointing at moto.
+   */
+  function env(
+    p: { volume: string; home: string; tokenFile: string },
+    files: SpecFile[],
+    roleArn = plan.roleArn,
+    rendered = containerEnv(plan.fetchContainer, { name: POD_NAME, namespace: plan.serviceAccount.namespace }),
+  ) {
     return {
-      PATH: process.env.PATH,
-      HOME: p.home,
-      AWS_CONFIG_FILE: path.join(p.home, "absent-config"),
-      AWS_SHARED_CREDENTIALS_FILE: path.join(p.home, "absent-credentials"),
-      AWS_EC2_METADATA_DISABLED: "true",
+      ...rendered,
+      // The webhook's injection, as it makes it (the webhook test runs the real one).
       AWS_ROLE_ARN: roleArn,
       AWS_WEB_IDENTITY_TOKEN_FILE: p.tokenFile,
       AWS_REGION: plan.region,
       AWS_DEFAULT_REGION: plan.region,
       AWS_STS_REGIONAL_ENDPOINTS: "regional",
+      ...testOnly(p, files),
+    };
+  }
+
+  /** What only this test sets: moto's endpoints, no host config, the volume, short retries. */
+  function testOnly(p: { volume: string; home: string }, files: SpecFile[]) {
+    return {
+      PATH: process.env.PATH,
+      HOME: p.home,
+      AWS_CONFIG_FILE: path.join(p.home, "absent-config"),
+      AWS_SHARED_CREDENTIALS_FILE: path.join(p.home, "absent-credentials"),
       AWS_ENDPOINT_URL_STS: moto.endpoint,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: moto.endpoint,
       AWS_ENDPOINT_URL_SSM: moto.endpoint,
@@ -291,7 +349,11 @@ describe("the eks example's AWS side on moto (PyPI moto[server] 5.2.6, IAM acces
    * the pod's token and `roleArn`; every later one is signed with the session moto issued for it
    * (its access key id and session token, as moto's model data holds them). Returns the operations.
    */
-  async function assertUsedTheSession(token: string, roleArn = plan.roleArn): Promise<string[]> {
+  async function assertUsedTheSession(
+    token: string,
+    roleArn = plan.roleArn,
+    sessionName = POD_NAME,
+  ): Promise<string[]> {
     const recorded = await moto.recording();
     assert.ok(recorded.length >= 2, `moto received the STS call and reads (${recorded.length} requests)`);
     const [sts, ...reads] = recorded;
@@ -300,16 +362,18 @@ describe("the eks example's AWS side on moto (PyPI moto[server] 5.2.6, IAM acces
     const form = new URLSearchParams(sts.body);
     assert.equal(form.get("RoleArn"), roleArn);
     assert.equal(sha(form.get("WebIdentityToken") ?? ""), sha(token), "the token the API server minted");
+    assert.equal(form.get("RoleSessionName"), sessionName, "the rendered AWS_ROLE_SESSION_NAME: the pod's name");
     assert.equal(recorded.filter((r) => operationOf(r).startsWith("sts.")).length, 1, "one STS call");
-    const sessions = (await moto.data()).sts.AssumedRole.filter(
-      (s) => s.role_arn === roleArn && s.session_name === form.get("RoleSessionName"),
-    );
-    assert.equal(sessions.length, 1, "moto issued one session for that call");
+    // moto keeps its sessions in the order it issued them: the newest is the one that STS call got.
+    const sessions = (await moto.data()).sts.AssumedRole;
+    const session = sessions[sessions.length - 1];
+    assert.equal(session.role_arn, roleArn, "moto's newest session is for the role");
+    assert.equal(session.session_name, sessionName, "and the session name sent");
     for (const r of reads) {
-      assert.equal(signingKeyOf(r), sessions[0].access_key_id, `${operationOf(r)}: signed with the session's key`);
+      assert.equal(signingKeyOf(r), session.access_key_id, `${operationOf(r)}: signed with the session's key`);
       assert.equal(
         sha(header(r, "x-amz-security-token") ?? ""),
-        sha(sessions[0].session_token),
+        sha(session.session_token),
         `${operationOf(r)}: the session's token`,
       );
     }
@@ -483,6 +547,66 @@ describe("the eks example's AWS side on moto (PyPI moto[server] 5.2.6, IAM acces
     const ops = await assertUsedTheSession(p.token, role.Arn);
     assert.ok(ops.includes("secretsmanager.BatchGetSecretValue"), ops.join(", "));
     assertNoValue(r, "refused run");
+  });
+
+  it("EKS's real pod identity webhook (registered with the API server) admits the rendered pod: its fetch container's env as admitted, with the token its projected volume asks for, reads every Secrets Manager file from moto with access control on", async function () {
+    const webhookBin = needTool(this, "amazon-eks-pod-identity-webhook");
+    const webhook = await startEksWebhook(cluster, webhookBin, path.join(work, "eks-webhook"), plan.region);
+    try {
+      const { namespace } = plan.serviceAccount;
+      const tpl = plan.podTemplate;
+      const created = await cluster.request("POST", `/api/v1/namespaces/${namespace}/pods`, {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: {
+          name: "billing-api-webhook",
+          namespace,
+          labels: tpl.metadata.labels,
+          annotations: tpl.metadata.annotations,
+        },
+        spec: tpl.spec,
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body).slice(0, 300));
+      const admitted = created.body;
+      const fetch = [...(admitted.spec.initContainers ?? []), ...admitted.spec.containers].find(
+        (c: { name: string }) => c.name === plan.fetchContainer.name,
+      );
+      const admittedEnv = containerEnv(fetch, admitted.metadata);
+      assert.equal(admittedEnv.AWS_ROLE_ARN, plan.roleArn, "the webhook injected the ServiceAccount's role");
+      // The token the kubelet would project: the volume the webhook added, at the path its env names.
+      const tokenPath = admittedEnv.AWS_WEB_IDENTITY_TOKEN_FILE;
+      const mount = fetch.volumeMounts.find((m: { mountPath: string }) => tokenPath.startsWith(`${m.mountPath}/`));
+      const volume = admitted.spec.volumes.find((v: { name: string }) => v.name === mount.name);
+      const projected = volume.projected.sources.find((x: Record<string, unknown>) => x.serviceAccountToken)
+        .serviceAccountToken as { audience: string; expirationSeconds: number; path: string };
+      assert.equal(projected.audience, plan.audience, "the webhook's token audience is the trust's :aud");
+      assert.equal(path.posix.join(mount.mountPath, projected.path), tokenPath);
+      const token = await requestToken(
+        cluster,
+        namespace,
+        admitted.spec.serviceAccountName,
+        [projected.audience],
+        projected.expirationSeconds,
+      );
+      const p = await pod();
+      fs.writeFileSync(p.tokenFile, token, { mode: 0o644 });
+
+      await moto.resetAuth(1);
+      await moto.startRecording();
+      const files = spec.files.filter(isSecretsManager);
+      const r = await runFetch({
+        env: { ...admittedEnv, AWS_WEB_IDENTITY_TOKEN_FILE: p.tokenFile, ...testOnly(p, files) },
+        timeoutMs: 60_000,
+        ...as,
+      });
+      assert.equal(r.code, 0, `exit 0; logs: ${JSON.stringify(r.logs)}`);
+      assertWritten(p.volume, files);
+      const ops = await assertUsedTheSession(token, plan.roleArn, admitted.metadata.name);
+      assert.deepEqual([...new Set(ops)], ["secretsmanager.BatchGetSecretValue"]);
+      assertNoValue(r, "webhook run");
+    } finally {
+      webhook.stop();
+    }
   });
 
   it("what moto 5.2.6 does not check, measured (when one of these changes, turn it into a check above): the token and the trust policy at AssumeRoleWithWebIdentity, the Resource of Secrets Manager and SSM grants, and unsigned requests under access control", async () => {

@@ -59,7 +59,7 @@ import { parseAllDocuments } from "yaml";
 import { startCluster, type Cluster } from "./helpers/cluster";
 import { createNamespace, createServiceAccount, requestToken } from "./helpers/service-accounts";
 import { startEksWebhook } from "./helpers/eks-webhook";
-import { needTool } from "./helpers/tools";
+import { needCachedTool, needTool } from "./helpers/tools";
 import { header, operationOf, signingKeyOf, startMoto, type AwsCredentials, type MotoServer } from "./helpers/moto";
 import { ROOT, renderedFiles } from "./helpers/rendered";
 import { runFetch, type LogLine, type RunResult } from "../tests/runtime/harness";
@@ -550,7 +550,8 @@ describe("the eks example's AWS side on moto (PyPI moto[server] 5.2.6, IAM acces
   });
 
   it("EKS's real pod identity webhook (registered with the API server) admits the rendered pod: its fetch container's env as admitted, with the token its projected volume asks for, reads every Secrets Manager file from moto with access control on", async function () {
-    const webhookBin = needTool(this, "amazon-eks-pod-identity-webhook");
+    // Built for the node suite (tests-real/node.test.ts), which runs later: used here once it is.
+    const webhookBin = needCachedTool(this, "amazon-eks-pod-identity-webhook", "tests-real/node.test.ts");
     const webhook = await startEksWebhook(cluster, webhookBin, path.join(work, "eks-webhook"), plan.region);
     try {
       const { namespace } = plan.serviceAccount;

@@ -94,6 +94,29 @@ export function needTool(ctx: Mocha.Context, name: string): string {
   return (t as { bin: string }).bin;
 }
 
+/**
+ * A tool another suite builds, only when an earlier run already built it: a test that merely also
+ * uses it must not start that build (and spend CI's budget) before the suites that need it. Not in
+ * the cache yet: the test is pending, saying so.
+ */
+export function needCachedTool(ctx: Mocha.Context, name: string, builtBy: string): string {
+  const known = built.get(name);
+  if (known?.ok) return known.bin;
+  try {
+    const out = execFileSync("bash", [BUILD, name, "--cached-only"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    return path.join(out.trim().split("\n").pop()!, name);
+  } catch {
+    console.log(
+      `      NOT BUILT (the tests that need it are pending): ${name} is not in the tool cache yet; ${builtBy} builds it, a later run uses it here`,
+    );
+    ctx.skip();
+  }
+}
+
 export function toolExists(bin: string): boolean {
   return fs.existsSync(bin);
 }

@@ -61,7 +61,7 @@ import { createNamespace, createServiceAccount, requestToken } from "./helpers/s
 import { startEksWebhook } from "./helpers/eks-webhook";
 import { needCachedTool, needTool } from "./helpers/tools";
 import { header, operationOf, signingKeyOf, startMoto, type AwsCredentials, type MotoServer } from "./helpers/moto";
-import { ROOT, renderedFiles } from "./helpers/rendered";
+import { ROOT, podFromTemplate, renderedFiles, renderedPlaceholders } from "./helpers/rendered";
 import { runFetch, type LogLine, type RunResult } from "../tests/runtime/harness";
 import { irsaTrustPolicy } from "../components/clouds/aws/policies";
 import { policyFor } from "../components/clouds/aws/policy-split";
@@ -96,8 +96,8 @@ interface RenderedPlan {
   region: string;
   /** Values render wrote that `pulumi up` fills in (the engine's placeholders and the stack's config values). */
   standIns: Set<string>;
-  /** The Deployment's pod template, and its fetch container (the one that reads SECRET_MOUNT_SPEC). */
-  podTemplate: Record<string, any>;
+  /** The Deployment, and its fetch container (the one that reads SECRET_MOUNT_SPEC). */
+  deployment: Record<string, any>;
   fetchContainer: Record<string, any>;
   /** The ServiceAccount as rendered (with its eks.amazonaws.com/role-arn). */
   serviceAccountObject: Record<string, any>;
@@ -120,7 +120,8 @@ function containerEnv(
 }
 
 async function renderedPlan(): Promise<RenderedPlan> {
-  const { files, placeholders } = await renderedFiles(EXAMPLE);
+  const files = Object.fromEntries((await renderedFiles(EXAMPLE)).map((f) => [f.path, f.content]));
+  const placeholders = await renderedPlaceholders(EXAMPLE);
   const one = (re: RegExp) => {
     const found = Object.keys(files).filter((f) => re.test(f));
     assert.equal(found.length, 1, `one ${re} in the review folder: ${Object.keys(files).join(", ")}`);
@@ -131,8 +132,9 @@ async function renderedPlan(): Promise<RenderedPlan> {
   const spec = JSON.parse(files[one(/^fetch-spec\/.+\.json$/)]) as FetchSpec;
   const objects = parseAllDocuments(files["kubernetes.yaml"]).map((d) => d.toJS() as Record<string, any>);
   const sa = objects.find((o) => o?.kind === "ServiceAccount");
-  const podTemplate = objects.find((o) => o?.kind === "Deployment")!.spec.template;
-  const fetchContainer = [...(podTemplate.spec.initContainers ?? []), ...podTemplate.spec.containers].find((c) =>
+  const deployment = objects.find((o) => o?.kind === "Deployment")!;
+  const { spec: podSpec } = deployment.spec.template;
+  const fetchContainer = [...(podSpec.initContainers ?? []), ...podSpec.containers].find((c) =>
     (c.env ?? []).some((e: { name: string }) => e.name === "SECRET_MOUNT_SPEC"),
   );
   const roleArn = sa?.metadata?.annotations?.["eks.amazonaws.com/role-arn"] as string;
@@ -155,7 +157,7 @@ async function renderedPlan(): Promise<RenderedPlan> {
     accountId: roleArn.split(":")[4],
     region: spec.files.map((f) => sourceOf(f).region).find(Boolean)!,
     standIns: new Set([...placeholders.map((p) => p.value), ...config.map(String)]),
-    podTemplate,
+    deployment,
     fetchContainer,
     serviceAccountObject: sa!,
   };
@@ -555,18 +557,11 @@ describe("the eks example's AWS side on moto (PyPI moto[server] 5.2.6, IAM acces
     const webhook = await startEksWebhook(cluster, webhookBin, path.join(work, "eks-webhook"), plan.region);
     try {
       const { namespace } = plan.serviceAccount;
-      const tpl = plan.podTemplate;
-      const created = await cluster.request("POST", `/api/v1/namespaces/${namespace}/pods`, {
-        apiVersion: "v1",
-        kind: "Pod",
-        metadata: {
-          name: "billing-api-webhook",
-          namespace,
-          labels: tpl.metadata.labels,
-          annotations: tpl.metadata.annotations,
-        },
-        spec: tpl.spec,
-      });
+      const created = await cluster.request(
+        "POST",
+        `/api/v1/namespaces/${namespace}/pods`,
+        podFromTemplate(plan.deployment, "webhook"),
+      );
       assert.equal(created.status, 201, JSON.stringify(created.body).slice(0, 300));
       const admitted = created.body;
       const fetch = [...(admitted.spec.initContainers ?? []), ...admitted.spec.containers].find(

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { buildArtifacts } from "../../components/render/artifacts";
-import { runProgram, type Placeholder, type ProgramRun } from "../../components/render/offline-engine";
+import { runProgram, type Placeholder } from "../../components/render/offline-engine";
 
 export const ROOT = path.resolve(__dirname, "../..");
 
@@ -44,44 +44,48 @@ export async function renderedObjects(example: string): Promise<KubeObject[]> {
 
 /** The same for a program directory anywhere (a test fixture). */
 export async function renderedObjectsAt(dir: string): Promise<KubeObject[]> {
-  // A program runs once per process (Node caches its module: a second run would register nothing);
-  // every caller gets its own copy of the objects.
-  const key = path.resolve(dir);
-  if (!renders.has(key)) renders.set(key, renderOnce(key));
-  return structuredClone(await renders.get(key)!);
+  return structuredClone((await renderOf(dir)).objects);
 }
-const renders = new Map<string, Promise<KubeObject[]>>();
 
-/** A program's one run under the offline engine (a second run in this process would register nothing). */
-function programRun(dir: string): Promise<ProgramRun> {
-  const key = path.resolve(dir);
-  if (!runs.has(key)) runs.set(key, runProgram(key));
-  return runs.get(key)!;
+/** Every file `npm run render` writes for an example (path in the review folder, content), e.g. `vault/<policy>.policy.hcl`. */
+export async function renderedFiles(example: string): Promise<{ path: string; content: string }[]> {
+  return structuredClone((await renderOf(path.join(ROOT, "examples", example))).files);
 }
-const runs = new Map<string, Promise<ProgramRun>>();
 
 /**
- * The review folder `npm run render -- examples/<example>` writes (each file's content by its path),
- * the values the offline engine invented for what exists only after `pulumi up` (ARNs, names), and
- * the config it ran with.
+ * The values the offline engine invented for an example's render, for what exists only after
+ * `pulumi up` (ARNs, names): render's README lists them as placeholders.
  */
-export async function renderedFiles(
-  example: string,
-): Promise<{ files: Record<string, string>; placeholders: Placeholder[]; scope: ProgramRun["scope"] }> {
-  const run = await programRun(path.join(ROOT, "examples", example));
-  const files = Object.fromEntries(buildArtifacts(run.resources).artifacts.map((a) => [a.path, a.content]));
-  return { files, placeholders: structuredClone(run.placeholders), scope: { ...run.scope } };
+export async function renderedPlaceholders(example: string): Promise<Placeholder[]> {
+  return structuredClone((await renderOf(path.join(ROOT, "examples", example))).placeholders);
 }
 
-async function renderOnce(dir: string): Promise<KubeObject[]> {
-  const run = await programRun(dir);
-  const yaml = buildArtifacts(run.resources).artifacts.find((a) => a.path === "kubernetes.yaml");
-  if (!yaml) return [];
+interface Render {
+  objects: KubeObject[];
+  files: { path: string; content: string }[];
+  placeholders: Placeholder[];
+}
+
+// A program runs once per process (Node caches its module: a second run would register nothing);
+// every caller gets its own copy.
+const renders = new Map<string, Promise<Render>>();
+function renderOf(dir: string): Promise<Render> {
+  const key = path.resolve(dir);
+  if (!renders.has(key)) renders.set(key, renderOnce(key));
+  return renders.get(key)!;
+}
+
+async function renderOnce(dir: string): Promise<Render> {
+  const run = await runProgram(dir);
+  const files = buildArtifacts(run.resources).artifacts.map((a) => ({ path: a.path, content: a.content }));
+  const { placeholders } = run;
+  const yaml = files.find((a) => a.path === "kubernetes.yaml");
+  if (!yaml) return { objects: [], files, placeholders };
   const objects = parseAllDocuments(yaml.content)
     .map((d) => d.toJS() as KubeObject)
     .filter(Boolean);
   const rank = (o: KubeObject) => (ORDER.includes(o.kind) ? ORDER.indexOf(o.kind) : ORDER.length);
-  return objects.sort((a, b) => rank(a) - rank(b));
+  return { objects: objects.sort((a, b) => rank(a) - rank(b)), files, placeholders };
 }
 
 const CORE = new Set(["v1"]);

@@ -166,6 +166,11 @@ export async function startCluster(
   etcdBin: string,
   apiserverBin: string,
   controllerManagerBin?: string,
+  /**
+   * The `iss` of the ServiceAccount tokens it signs (--service-account-issuer); default the
+   * in-cluster name. An EKS cluster's is `https://oidc.eks.<region>.amazonaws.com/id/<ID>`.
+   */
+  serviceAccountIssuer = "https://kubernetes.default.svc.cluster.local",
 ): Promise<Cluster> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "secret-mount-kube-"));
   const token = execFileSync("openssl", ["rand", "-hex", "24"], { encoding: "utf8" }).trim();
@@ -228,7 +233,7 @@ export async function startCluster(
       `--token-auth-file=${path.join(dir, "tokens.csv")}`,
       `--service-account-key-file=${path.join(dir, "sa.pub")}`,
       `--service-account-signing-key-file=${path.join(dir, "sa.key")}`,
-      "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+      `--service-account-issuer=${serviceAccountIssuer}`,
       "--service-cluster-ip-range=10.96.0.0/24",
       `--client-ca-file=${clientCA.cert}`,
       "--authorization-mode=Node,RBAC",

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { buildArtifacts } from "../../components/render/artifacts";
-import { runProgram } from "../../components/render/offline-engine";
+import { runProgram, type Placeholder } from "../../components/render/offline-engine";
 
 export const ROOT = path.resolve(__dirname, "../..");
 
@@ -52,9 +52,18 @@ export async function renderedFiles(example: string): Promise<{ path: string; co
   return structuredClone((await renderOf(path.join(ROOT, "examples", example))).files);
 }
 
+/**
+ * The values the offline engine invented for an example's render, for what exists only after
+ * `pulumi up` (ARNs, names): render's README lists them as placeholders.
+ */
+export async function renderedPlaceholders(example: string): Promise<Placeholder[]> {
+  return structuredClone((await renderOf(path.join(ROOT, "examples", example))).placeholders);
+}
+
 interface Render {
   objects: KubeObject[];
   files: { path: string; content: string }[];
+  placeholders: Placeholder[];
 }
 
 // A program runs once per process (Node caches its module: a second run would register nothing);
@@ -69,13 +78,14 @@ function renderOf(dir: string): Promise<Render> {
 async function renderOnce(dir: string): Promise<Render> {
   const run = await runProgram(dir);
   const files = buildArtifacts(run.resources).artifacts.map((a) => ({ path: a.path, content: a.content }));
+  const { placeholders } = run;
   const yaml = files.find((a) => a.path === "kubernetes.yaml");
-  if (!yaml) return { objects: [], files };
+  if (!yaml) return { objects: [], files, placeholders };
   const objects = parseAllDocuments(yaml.content)
     .map((d) => d.toJS() as KubeObject)
     .filter(Boolean);
   const rank = (o: KubeObject) => (ORDER.includes(o.kind) ? ORDER.indexOf(o.kind) : ORDER.length);
-  return { objects: objects.sort((a, b) => rank(a) - rank(b)), files };
+  return { objects: objects.sort((a, b) => rank(a) - rank(b)), files, placeholders };
 }
 
 const CORE = new Set(["v1"]);

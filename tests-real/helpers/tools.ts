@@ -10,6 +10,13 @@ export type Tool = { ok: true; bin: string; dir: string } | { ok: false; reason:
 
 const built = new Map<string, Tool>();
 
+/** Where build.sh gets the tools that do not come from the Go module proxy. */
+const SOURCE: Record<string, string> = {
+  moto: "PyPI (pip install into a venv)",
+  "cni-plugins": "Debian's packages",
+  busybox: "Debian's packages",
+};
+
 /**
  * CI's budget for building tools: $SECRET_MOUNT_TOOL_DEADLINE, in epoch seconds (.ci/run sets it
  * so that the suite still has time to run inside CI's limit). Unset: no budget.
@@ -67,7 +74,11 @@ export function tool(name: string): Tool {
         ok: false,
         reason: `${name} not built: its build ran past the tool-build budget (${budget.seconds} s left of CI's limit); Go's build cache keeps what compiled, a later run goes on from there`,
       };
-    } else result = { ok: false, reason: `${name} could not be built from the Go module proxy: ${tail}` };
+    } else
+      result = {
+        ok: false,
+        reason: `${name} could not be built from ${SOURCE[name] ?? "the Go module proxy"}: ${tail}`,
+      };
   }
   built.set(name, result);
   return result;
@@ -81,6 +92,29 @@ export function needTool(ctx: Mocha.Context, name: string): string {
     ctx.skip();
   }
   return (t as { bin: string }).bin;
+}
+
+/**
+ * A tool another suite builds, only when an earlier run already built it: a test that merely also
+ * uses it must not start that build (and spend CI's budget) before the suites that need it. Not in
+ * the cache yet: the test is pending, saying so.
+ */
+export function needCachedTool(ctx: Mocha.Context, name: string, builtBy: string): string {
+  const known = built.get(name);
+  if (known?.ok) return known.bin;
+  try {
+    const out = execFileSync("bash", [BUILD, name, "--cached-only"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    return path.join(out.trim().split("\n").pop()!, name);
+  } catch {
+    console.log(
+      `      NOT BUILT (the tests that need it are pending): ${name} is not in the tool cache yet; ${builtBy} builds it, a later run uses it here`,
+    );
+    ctx.skip();
+  }
 }
 
 export function toolExists(bin: string): boolean {

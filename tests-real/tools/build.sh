@@ -6,7 +6,8 @@
 # Tools: etcd, kube-apiserver, kube-controller-manager, kubelet, kube-scheduler, pause, containerd
 # (with ctr and containerd-shim-runc-v2), runc, cni-plugins (bridge, host-local, loopback), busybox,
 # kubelet-envfile (the kubelet's env-file parser), pulumi-codegen, pulumi, pulumi-language-nodejs,
-# pulumi-resource-kubernetes, vault, amazon-eks-pod-identity-webhook.
+# pulumi-resource-kubernetes, vault, amazon-eks-pod-identity-webhook, moto (from PyPI: a Python venv
+# with moto's server; bin/moto starts moto_server).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=versions.env
@@ -29,6 +30,8 @@ case "$tool" in
   pulumi-resource-kubernetes) version="$KUBERNETES_PROVIDER_VERSION" ;;
   amazon-eks-pod-identity-webhook) version="$EKS_POD_IDENTITY_WEBHOOK_VERSION" ;;
   vault) version="$VAULT_VERSION" ;;
+  # moto and every package it installs are pinned (moto-constraints.txt): the key holds both.
+  moto) version="$MOTO_VERSION-$(sha256sum "$here/moto-constraints.txt" | cut -c1-8)" ;;
   *) echo "unknown tool: $tool" >&2; exit 2 ;;
 esac
 dir="$cache/$tool-$version"
@@ -201,6 +204,17 @@ case "$tool" in
       -replace="github.com/99designs/keyring=github.com/Jeffail/keyring@v1.2.3" \
       -replace="github.com/ma314smith/signedxml@v1.1.1=github.com/moov-io/signedxml@v1.1.1"
     nice -n 10 go build -trimpath -o "$dir/bin/vault.tmp" github.com/hashicorp/vault >&2
+    ;;
+  moto)
+    # Not Go: moto's server from PyPI, in a Python 3.11 venv under $dir/venv (made anew: a build
+    # stopped halfway leaves no half-installed venv behind for the next one).
+    py="$(command -v python3.11 || command -v python3)"
+    rm -rf "$dir/venv"
+    "$py" -m venv "$dir/venv" >&2
+    "$dir/venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+      -c "$here/moto-constraints.txt" "moto[server]==$MOTO_VERSION" >&2
+    printf '#!/bin/sh\nexec "%s/venv/bin/moto_server" "$@"\n' "$dir" >"$dir/bin/moto.tmp"
+    chmod +x "$dir/bin/moto.tmp"
     ;;
 esac
 mv "$dir/bin/$tool.tmp" "$dir/bin/$tool"

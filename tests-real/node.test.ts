@@ -18,13 +18,30 @@ import {
   checkScript,
   inNamespace,
   MOUNT,
+  podSpecOf,
   prepare,
   rendered,
   sha,
   type Prepared,
   type Stores,
 } from "./helpers/node-pods";
-import { collectionPath, kubernetesExamples, renderedObjectsAt, type KubeObject } from "./helpers/rendered";
+import {
+  collectionPath,
+  kubernetesExamples,
+  renderedFiles,
+  renderedObjectsAt,
+  type KubeObject,
+} from "./helpers/rendered";
+import { tokenReviewer } from "./helpers/service-accounts";
+import {
+  applyVaultSide,
+  enableKubernetesAuth,
+  enableKvV2,
+  startVault,
+  writeKv,
+  type VaultServer,
+  type VaultSide,
+} from "./helpers/vault";
 import { needTool, tool } from "./helpers/tools";
 import { startEksWebhook, type EksWebhook } from "./helpers/eks-webhook";
 import { AwsDouble } from "../tests/runtime/doubles/aws";
@@ -35,7 +52,9 @@ import { makeTestPki, type TestPki } from "../tests/runtime/doubles/tls";
 /**
  * The rendered pods on a real node: kubelet, containerd and runc built here, the fetch image
  * assembled from the bundle as runtime-image/Dockerfile lays it out, registered with the real tier's
- * API server. Secrets come from the AWS double, listening on the pod network's bridge. EKS's pod
+ * API server. Secrets come from the clouds' doubles and from the real Vault (built here), all
+ * listening on the pod network's bridge; Vault's Kubernetes auth reviews the pods' projected tokens
+ * with the real API server, and its policy and role are the ones the render writes, unchanged. EKS's pod
  * identity webhook, built here and registered with the API server as EKS does, injects the role ARN
  * and a projected service-account token for sts.amazonaws.com (honouring skip-containers); when it
  * is not built, helpers/node-pods.ts adds the same, test-only. The double's endpoints, and what
@@ -110,6 +129,8 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
   let work: string;
   let eksWebhook: EksWebhook | undefined;
   let eksWebhookMissing = "";
+  let vault: VaultServer | undefined;
+  let vaultMissing = "";
   const created: string[] = [];
 
   async function create(objects: KubeObject[]): Promise<void> {
@@ -184,10 +205,13 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
     sizeLimit: string,
     fsGroup: number,
     fileMode: string,
+    runAsGroup?: number,
   ) {
     const c = checks(log);
     const [uid, ...groups] = (c.get("id") ?? "").split(" ");
     assert.equal(uid, "10001", "the app runs as its declared UID");
+    // `id -G` lists the primary group first: the declared runAsGroup, or the image's (0 here) without one.
+    if (runAsGroup !== undefined) assert.equal(groups[0], String(runAsGroup), "the app's primary group: runAsGroup");
     assert.ok(groups.includes(String(fsGroup)), `fsGroup ${fsGroup} among the app's groups: ${groups.join(",")}`);
     for (const [file, hash] of expected) {
       assert.equal(
@@ -206,8 +230,11 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
     assert.equal(mount[2], "tmpfs", `the volume is tmpfs: ${c.get("mount")}`);
     const opts = mount[3].split(",");
     assert.ok(opts.includes("ro"), `mounted read-only in the app: ${mount[3]}`);
-    const bytes = sizeLimit === "1Mi" ? "1024k" : sizeLimit;
-    assert.ok(opts.includes(`size=${bytes}`), `tmpfs size = the rendered sizeLimit ${sizeLimit}: ${mount[3]}`);
+    // The kernel shows a tmpfs size in KiB (shmem_show_options: ",size=%luk").
+    const q = /^(\d+)(Ki|Mi|Gi)$/.exec(sizeLimit);
+    assert.ok(q, `a sizeLimit in Ki, Mi or Gi: ${sizeLimit}`);
+    const kib = Number(q[1]) * { Ki: 1, Mi: 1024, Gi: 1024 * 1024 }[q[2] as "Ki" | "Mi" | "Gi"];
+    assert.ok(opts.includes(`size=${kib}k`), `tmpfs size = the rendered sizeLimit ${sizeLimit}: ${mount[3]}`);
     assert.match(c.get("write") ?? "", /Read-only file system/, log);
     assert.match(c.get("write-data") ?? "", /Read-only file system/, log);
   }
@@ -272,18 +299,6 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
     }
     for (const tar of images) node.importImage(tar);
     aws = await new AwsDouble().start(node.bridgeIp);
-    const podsDir = path.join(node.dir, "kubelet", "pods");
-    /** The service-account tokens the kubelet projected into pods' volumes `volume`, file `file`. */
-    const projected = (volume: string, file: string) => () => {
-      if (!fs.existsSync(podsDir)) return [];
-      return fs.readdirSync(podsDir).flatMap((uid) => {
-        try {
-          return [fs.readFileSync(path.join(podsDir, uid, "volumes", "kubernetes.io~projected", volume, file), "utf8")];
-        } catch {
-          return [];
-        }
-      });
-    };
     // The aks example's identity and vault, for the Azure doubles (its vault's host name is in their certificate).
     const aks = await rendered("aks");
     const aksSa = aks.find((o) => o.kind === "ServiceAccount")!.metadata.annotations;
@@ -306,10 +321,20 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
     const gcp = await new GcpDoubles().start(node.bridgeIp);
     // The regional endpoint of the gke example's regional secret (secretmanager.<location>.rep.googleapis.com).
     await gcp.startRegion("europe-west4");
+    // The vault example's Vault: the real one, on the bridge at the port its address names, its
+    // certificate for that address's host name (which a pod resolves to the bridge: hostAliases).
+    const vaultTool = tool("vault");
+    if (vaultTool.ok) vault = await startExamplesVault(vaultTool.bin);
+    else {
+      vaultMissing = vaultTool.reason;
+      console.log(`      Vault not built (the vault example is pending): ${vaultMissing}`);
+    }
     stores = {
       aws,
       azure,
-      caPem: pki.ca,
+      vault,
+      // The Azure doubles' CA and Vault's (NODE_EXTRA_CA_CERTS takes a bundle).
+      caPem: pki.ca + (vault ? fs.readFileSync(vault.caFile, "utf8") : ""),
       bridgeIp: node.bridgeIp,
       eksWebhook: eksWebhook !== undefined,
       gcp: Object.assign(gcp, {
@@ -325,7 +350,110 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
     aws.trustWebIdentityTokens(projected("aws-iam-token", "token"));
   });
 
+  /** The service-account tokens the kubelet projected into pods' volumes `volume`, file `file`. */
+  const projected = (volume: string, file: string) => () => {
+    const podsDir = path.join(node.dir, "kubelet", "pods");
+    if (!fs.existsSync(podsDir)) return [];
+    return fs.readdirSync(podsDir).flatMap((uid) => {
+      try {
+        return [fs.readFileSync(path.join(podsDir, uid, "volumes", "kubernetes.io~projected", volume, file), "utf8")];
+      } catch {
+        return [];
+      }
+    });
+  };
+
+  /**
+   * What the real Vault saw (its audit device) of a Vault workload's pod: a Kubernetes login with the
+   * token the kubelet projected for the pod (audience and subject as the role binds them; the audit
+   * log holds the token's HMAC, which sys/audit-hash computes), a Vault token carrying the one policy
+   * the render wrote, and with that token a read of every declared path, each answered.
+   */
+  async function assertVaultReads(fetchSpec: KubeObject, d: KubeObject): Promise<void> {
+    const spec = d.spec.template.spec;
+    const volume = spec.volumes.find((v: KubeObject) =>
+      v.projected?.sources?.some((s: KubeObject) => s.serviceAccountToken),
+    );
+    const audience = volume.projected.sources[0].serviceAccountToken.audience;
+    const tokens = projected(volume.name, volume.projected.sources[0].serviceAccountToken.path)();
+    assert.ok(tokens.length > 0, `the kubelet projected ${volume.name}`);
+    const subject = `system:serviceaccount:${d.metadata.namespace}:${spec.serviceAccountName}`;
+    const hashes = new Set<string>();
+    for (const jwt of tokens) {
+      const claims = JSON.parse(Buffer.from(jwt.trim().split(".")[1], "base64url").toString("utf8"));
+      if (claims.sub !== subject) continue;
+      assert.deepEqual(claims.aud, [audience], "a token for Vault's audience only");
+      const r = await vault!.api("POST", "/v1/sys/audit-hash/file", { input: jwt.trim() });
+      hashes.add(r.body.data?.hash ?? r.body.hash);
+    }
+    assert.ok(hashes.size > 0, `a projected token of ${subject}`);
+    const { authMount } = fetchSpec.files[0].source;
+    const responses = vault!.audit().filter((e) => e.type === "response");
+    const logins = responses.filter(
+      (e) => e.request?.path === `auth/${authMount}/login` && hashes.has(e.request?.data?.jwt) && !e.error,
+    );
+    assert.ok(logins.length >= 1, "the fetcher logged in with the projected token");
+    const files = (await renderedFiles("vault")).filter((f) => f.path.endsWith(".policy.hcl"));
+    const policy = path.basename(files[0].path, ".policy.hcl");
+    for (const l of logins) assert.deepEqual(l.response.auth.policies, [policy], "the role's one policy, no default");
+    const accessors = new Set(logins.map((l) => l.response.auth.accessor));
+    for (const src of new Set(fetchSpec.files.map((f: KubeObject) => `${f.source.mount}/data/${f.source.path}`))) {
+      const reads = responses.filter(
+        (e) => e.request?.path === src && accessors.has(e.auth?.accessor) && e.request?.operation === "read",
+      );
+      assert.ok(reads.length >= 1, `${src} read with the login's token`);
+      assert.ok(
+        reads.every((e) => !e.error),
+        `${src}: ${reads.map((e) => e.error).join(", ")}`,
+      );
+    }
+  }
+
+  /**
+   * The real Vault for examples/vault, set up as its README's prerequisites say a Vault admin does
+   * once (KV version 2 at the mount the spec names, the Kubernetes auth method configured for this
+   * cluster), then the policy and the role exactly as `npm run render` writes them
+   * (vault/<policy>.policy.hcl, vault/<role>.role.json): what `pulumi up` creates with @pulumi/vault.
+   */
+  async function startExamplesVault(bin: string): Promise<VaultServer> {
+    const objects = await rendered("vault");
+    const d = objects.find((o) => o.kind === "Deployment")!;
+    const spec = JSON.parse(
+      d.spec.template.spec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value,
+    );
+    const sources: KubeObject[] = spec.files.map((f: KubeObject) => f.source);
+    const addresses = [...new Set(sources.map((src) => src.address))];
+    assert.equal(addresses.length, 1, `one Vault address in the vault example: ${addresses.join(", ")}`);
+    const url = new URL(addresses[0]);
+    const v = await startVault(bin, { host: node.bridgeIp, port: Number(url.port || 443), names: [url.hostname] });
+    try {
+      for (const mount of new Set(sources.map((src) => src.mount))) await enableKvV2(v, mount);
+      const files = await renderedFiles("vault");
+      const policies = files.filter((f) => /^vault\/.+\.policy\.hcl$/.test(f.path));
+      const roles = files.filter((f) => /^vault\/.+\.role\.json$/.test(f.path));
+      assert.equal(policies.length, 1, "the render wrote one Vault policy");
+      assert.equal(roles.length, 1, "the render wrote one Kubernetes auth role");
+      const { role_name, auth_mount, ...body } = JSON.parse(roles[0].content);
+      const side: VaultSide = {
+        policy: { name: path.basename(policies[0].path, ".policy.hcl"), hcl: policies[0].content },
+        role: { authMount: auth_mount, name: role_name, body },
+      };
+      assert.deepEqual(
+        [...new Set(sources.map((src) => `${src.authMount}/${src.role}`))],
+        [`${auth_mount}/${role_name}`],
+        "the fetcher logs in to the role the render wrote",
+      );
+      await enableKubernetesAuth(v, cluster, await tokenReviewer(cluster), auth_mount);
+      await applyVaultSide(v, side);
+    } catch (e) {
+      v.stop();
+      throw e;
+    }
+    return v;
+  }
+
   after(async () => {
+    vault?.stop();
     eksWebhook?.stop();
     await aws?.close();
     await stores?.gcp.stop();
@@ -352,25 +480,39 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
     for (const name of Object.values(IMAGE_NAMES)) assert.ok(images.includes(name), `${name} imported`);
   });
 
-  /** Examples whose secrets no server on the node's bridge serves yet (pending, the reason printed). */
-  const NOT_ON_THE_NODE: Record<string, string> = {
-    vault:
-      "its secrets are in Vault, and the node tier serves the cloud stores' doubles only; the real Vault is exercised " +
-      "by vault.test.ts with TokenRequest tokens, without a pod",
-  };
-
   for (const example of kubernetesExamples()) {
     it(`examples/${example}: the fetch init container exits 0 (or, in refresh mode, the sidecar is started); the app (UID 10001, fsGroup) reads every file, owners and modes as documented, on a read-only tmpfs of the rendered size`, async function () {
-      if (NOT_ON_THE_NODE[example]) {
-        console.log(`      NOT ON THE NODE (pending): examples/${example}: ${NOT_ON_THE_NODE[example]}`);
+      if (example === "vault" && !vault) {
+        console.log(`      NOT RUN (pending): examples/vault needs the real Vault: ${vaultMissing}`);
         this.skip();
       }
-      // Each example in a namespace of its own (they all name theirs "billing").
-      const { objects, expected } = prepare(
-        inNamespace(await rendered(example), `billing-${example}`),
+      // Each example in a namespace of its own (they all name theirs "billing"); the vault example
+      // keeps its own, to which the Vault role it rendered is bound.
+      const objects0 = await rendered(example);
+      const envFiles = new Map<string, KubeObject>();
+      const { objects, expected, vaultWrites } = prepare(
+        example === "vault" ? objects0 : inNamespace(objects0, `billing-${example}`),
         stores,
-        (_o, files) => checkScript(files, "exec sleep 86400"),
+        (o, files) => {
+          // A dotenv file read as POSIX sh reads it (`.`): each variable's hash, never its value.
+          const fetchSpec = JSON.parse(
+            podSpecOf(o)!.spec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value,
+          );
+          if (!fetchSpec.envFile) return checkScript(files, "exec sleep 86400");
+          envFiles.set(o.metadata.name, fetchSpec.envFile);
+          return checkScript(
+            [...files, fetchSpec.envFile.path],
+            [
+              ...Object.keys(fetchSpec.envFile.vars).map(
+                (name) =>
+                  `echo "check dotenv ${name} $( (. "$d/${fetchSpec.envFile.path}"; printf %s "$${name}") | sha256sum | cut -d' ' -f1)"`,
+              ),
+              "exec sleep 86400",
+            ].join("\n"),
+          );
+        },
       );
+      for (const w of vaultWrites) await writeKv(vault!, w.mount, w.path, w.data);
       await create(objects);
       for (const d of objects.filter((o) => o.kind === "Deployment")) {
         const spec = d.spec.template.spec;
@@ -393,9 +535,23 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
           volume.emptyDir.sizeLimit,
           spec.securityContext.fsGroup,
           fetchSpec.fileMode ?? "0440",
+          spec.containers[0].securityContext?.runAsGroup,
         );
+        const envFile = envFiles.get(d.metadata.name);
+        if (envFile) {
+          const c = checks(log);
+          assert.match(c.get(`file ${envFile.path}`) ?? "", new RegExp(`^440 65532 ${spec.securityContext.fsGroup} `));
+          for (const [name, file] of Object.entries(envFile.vars as Record<string, string>))
+            assert.equal(
+              c.get(`dotenv ${name}`),
+              expected.get(d.metadata.name)!.get(file),
+              `${name} in ${envFile.path}`,
+            );
+        }
         const cloud = String(fetchSpec.files[0].source.type).split("-")[0];
-        if (cloud === "aws") {
+        if (cloud === "vault") {
+          await assertVaultReads(fetchSpec, d);
+        } else if (cloud === "aws") {
           // The fetcher used the projected token: STS was asked, and every read was signed with what it issued.
           assert.ok(
             aws.callsOf("sts.AssumeRoleWithWebIdentity").some((c) => c.status === 200),
@@ -511,6 +667,57 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
     );
   });
 
+  /** The fetch container's first failed run in a namespace: its pod, its terminated state, its log's JSON lines. */
+  async function fetchFailure(ns: string, selector: Record<string, string>) {
+    const { pod, fetch } = await until("the fetch container to fail", async () => {
+      for (const p of await pods(ns, selector)) {
+        const f = (p.status?.initContainerStatuses ?? []).find((st: KubeObject) => st.name === "secret-mount-fetch");
+        const term = f?.state?.terminated ?? f?.lastState?.terminated;
+        if (term) return { pod: p, fetch: term };
+      }
+      return undefined;
+    });
+    const run = runLogsIn(path.join(node.dir, "pod-logs"), ns, pod.metadata.name, "secret-mount-fetch").get(0) ?? "";
+    return { pod, fetch, log: jsonLines(run) };
+  }
+
+  it("Vault refuses the vault example's workload copied into another namespace (its ServiceAccount has the same name; the role binds the rendered namespace only): the fetcher fails with exit code 1 and an access-denied line, the app never starts", async function () {
+    if (!vault) {
+      console.log(`      NOT RUN (pending): needs the real Vault: ${vaultMissing}`);
+      this.skip();
+    }
+    const ns = "billing-vault-copy";
+    const { objects } = prepare(inNamespace(await rendered("vault"), ns), stores, (_o, files) =>
+      checkScript(files, "exec sleep 86400"),
+    );
+    await create(objects);
+    const d = objects.find((o) => o.kind === "Deployment")!;
+    const { pod, fetch, log } = await fetchFailure(ns, d.spec.selector.matchLabels);
+    assert.equal(fetch.exitCode, 1, JSON.stringify(fetch));
+    const failed = log.filter((l) => l.event === "file-failed");
+    assert.ok(failed.length > 0, `file-failed lines in ${JSON.stringify(log.map((l) => l.event))}`);
+    for (const l of failed) {
+      assert.equal(l.cause, "access-denied", JSON.stringify(l));
+      assert.match(l.msg, /Kubernetes login as role "billing-billing-api"/);
+    }
+    assert.ok(
+      log.some((l) => l.event === "fetch-failed" && /files failed; nothing was written/.test(l.msg)),
+      "the fetch-failed summary line",
+    );
+    // Vault itself refused it: a login from this namespace's token, answered with an error, no token issued.
+    const refused = vault!
+      .audit()
+      .filter((e) => e.type === "response" && e.request?.path === "auth/kubernetes/login" && e.error);
+    assert.ok(refused.length > 0, "Vault's audit device shows a refused login");
+    assert.ok(refused.every((e) => !e.response?.auth?.client_token));
+    const latest = (await pods(ns, d.spec.selector.matchLabels)).find((p) => p.metadata.name === pod.metadata.name)!;
+    const app = latest.status.containerStatuses.find(
+      (st: KubeObject) => st.name === d.spec.template.spec.containers[0].name,
+    );
+    assert.equal(app.started, false, JSON.stringify(app.state));
+    assert.equal(app.lastState?.terminated, undefined);
+  });
+
   it("a denied secret: the fetch init container fails with exit code 1 and the documented log lines, and the app container never starts", async () => {
     // The eks example's objects again, in a namespace of their own; the double refuses one secret.
     const ns = "billing-denied";
@@ -527,25 +734,8 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
     try {
       await create(objects);
       const app = d.spec.template.spec.containers[0].name;
-      const { pod, fetch } = await until("the fetch init container to fail", async () => {
-        for (const p of await pods(ns, d.spec.selector.matchLabels)) {
-          const f = (p.status?.initContainerStatuses ?? []).find((st: KubeObject) => st.name === "secret-mount-fetch");
-          const term = f?.state?.terminated ?? f?.lastState?.terminated;
-          if (term) return { pod: p, fetch: term };
-        }
-        return undefined;
-      });
+      const { pod, fetch, log } = await fetchFailure(ns, d.spec.selector.matchLabels);
       assert.equal(fetch.exitCode, 1, JSON.stringify(fetch));
-      const log = node
-        .containerLog(ns, pod.metadata.name, "secret-mount-fetch")
-        .split("\n")
-        .flatMap((l) => {
-          try {
-            return [JSON.parse(l)];
-          } catch {
-            return [];
-          }
-        });
       const failed = log.find((l) => l.event === "file-failed" && l.file === "db-password");
       assert.ok(failed, `a file-failed line for db-password in ${JSON.stringify(log.map((l) => l.event))}`);
       assert.equal(failed.cause, "access-denied");
@@ -604,6 +794,33 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
             files,
             `echo "check env API_TOKEN $(printf %s "$API_TOKEN" | sha256sum | cut -d' ' -f1)"\necho env-done\nexec sleep 86400`,
           );
+        }
+        if (o.kind === "Deployment" && o.metadata.name === "signaled") {
+          // A shell that traps SIGHUP and prints the file's hash and ..data's target; `wait` lets the
+          // trap run at once.
+          return checkScript(
+            files,
+            [
+              `trap 'echo "reload HUP $(sha256sum < "$d/${files[0]}" | cut -d" " -f1) $(readlink "$d/..data")"' HUP`,
+              "while :; do sleep 1 & wait $!; done",
+            ].join("\n"),
+          );
+        }
+        if (o.kind === "Deployment" && o.metadata.name === "watched") {
+          // docs/rotation.md's Node watcher, in the fetch image's Node (the busybox here has no
+          // inotifyd): on ..data moved in, the generation and the file's hash.
+          const gen = JSON.parse(
+            podSpecOf(o)!.spec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value,
+          ).notify.generationFile.path;
+          const js = [
+            `const fs = require("fs"), crypto = require("crypto"), d = ${JSON.stringify(MOUNT)};`,
+            `const show = (why) => console.log([why, JSON.parse(fs.readFileSync(d + "/" + ${JSON.stringify(gen ?? "secret-mount.generation")}, "utf8")).generation,`,
+            `  crypto.createHash("sha256").update(fs.readFileSync(d + "/" + ${JSON.stringify(files[0])})).digest("hex"), fs.readlinkSync(d + "/..data")].join(" "));`,
+            `show("generation");`,
+            `fs.watch(d, (e, name) => name === "..data" && show("reload"));`,
+            `console.log("checks-done");`,
+          ].join("\n");
+          return { image: IMAGE_NAMES.fetch, command: ["/nodejs/bin/node", "-e", js] };
         }
         if (o.kind === "Deployment") {
           return [
@@ -676,7 +893,63 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
       assert.equal(sidecar.restartCount, 0);
     });
 
-    it("secretEnv + restartPod: the kubelet sets the app's variable from the env file; a rotation restarts the same pod in place (fetcher again, app with the new value)", async () => {
+    it("refresh notifications: SIGHUP reaches the app's shell in the shared process namespace, and the app's fs.watch sees ..data moved in with the next generation file", async () => {
+      const ns = "node-notify";
+      const objects = prepared.objects.filter(
+        (o) => (o.kind === "Namespace" ? o.metadata.name : o.metadata.namespace) === ns,
+      );
+      await create(objects);
+      const signaled = objects.find((o) => o.kind === "Deployment" && o.metadata.name === "signaled")!;
+      const watched = objects.find((o) => o.kind === "Deployment" && o.metadata.name === "watched")!;
+      assert.equal(signaled.spec.template.spec.shareProcessNamespace, true, "signal: one process namespace");
+      assert.equal(watched.spec.template.spec.shareProcessNamespace, undefined, "generationFile: none shared");
+      const specOf = (d: KubeObject) =>
+        JSON.parse(
+          d.spec.template.spec.initContainers[0].env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value,
+        );
+      const s1 = await appLog(ns, signaled.spec.selector.matchLabels, "app", "checks-done");
+      const w1 = await appLog(ns, watched.spec.selector.matchLabels, "app", "checks-done");
+      const [, gen0, hash0] = /^generation (\d+) (\S+) /m.exec(w1.log)!;
+      assert.equal(hash0, [...prepared.expected.get("watched")!.values()][0], "the first set's file");
+
+      // A new version of each secret: the next refresh swaps it in and notifies.
+      const rotated = {
+        signaled: `v-${randomBytes(12).toString("hex")}`,
+        watched: `v-${randomBytes(12).toString("hex")}`,
+      };
+      aws.putSecretAt(specOf(signaled).files[0].source.secretId, rotated.signaled);
+      aws.putSecretAt(specOf(watched).files[0].source.secretId, rotated.watched);
+      const hup = await until(
+        "the app's shell to trap SIGHUP and see the new value",
+        async () =>
+          node
+            .containerLog(ns, s1.pod.metadata.name, "app")
+            .split("\n")
+            .find((l) => l.startsWith(`reload HUP ${sha(rotated.signaled)} `)),
+        90_000,
+      );
+      assert.notEqual(hup.split(" ").pop(), checks(s1.log).get("data-link"), "..data points at a new set");
+      const notified = jsonLines(node.containerLog(ns, s1.pod.metadata.name, "secret-mount-fetch")).filter(
+        (l) => l.event === "app-notified",
+      );
+      assert.ok(notified.length >= 1, "the sidecar logged app-notified");
+      assert.ok(
+        notified.every((l) => l.mode === "signal" && l.signal === "SIGHUP" && l.pids.length >= 1),
+        JSON.stringify(notified),
+      );
+      const reload = await until(
+        "the app's fs.watch to see ..data with the new value",
+        async () =>
+          node
+            .containerLog(ns, w1.pod.metadata.name, "app")
+            .split("\n")
+            .find((l) => l.startsWith("reload ") && l.split(" ")[2] === sha(rotated.watched)),
+        90_000,
+      );
+      assert.equal(Number(reload.split(" ")[1]), Number(gen0) + 1, `the generation file counts the sets: ${reload}`);
+    });
+
+    it("secretEnv + restartPod: the kubelet sets the app's variable from the env file; a rotation restarts the same pod in place (fetcher again, app with the new value); a second rotation soon after restarts it only minIntervalSeconds after the first", async () => {
       const ns = "node-env-restart";
       const runLogs = (n: string, p: string, c: string) => runLogsIn(path.join(node.dir, "pod-logs"), n, p, c);
       const objects = prepared.objects.filter(
@@ -799,6 +1072,55 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
       // Nothing rolled: the Deployment's ReplicaSet is the one it had.
       const rs = await cluster.request("GET", `/apis/apps/v1/namespaces/${ns}/replicasets`);
       assert.equal(rs.body.items.length, 1, why);
+
+      // (3) The debounce: a second rotation right after the first restart is swapped in at the next
+      // refresh, but the restart waits until minIntervalSeconds after the first one (the state in
+      // the volume's ..restart-pod outlived the sidecar's restart).
+      const minMs = fetchSpec.notify.restartPod.minIntervalSeconds * 1000;
+      const firstAt = Date.parse(restart.time);
+      const rotated2 = `v-${randomBytes(12).toString("hex")}`;
+      aws.putSecretAt(fetchSpec.files[0].source.secretId, rotated2);
+      const deferred = await until(
+        "the sidecar to defer the second restart",
+        async () =>
+          jsonLines(runLogs(ns, pod.metadata.name, "secret-mount-fetch").get(1) ?? "").find(
+            (l) => l.event === "restart-deferred",
+          ),
+        60_000,
+        describe,
+      );
+      assert.ok(
+        Date.parse(deferred.time) < firstAt + minMs,
+        `deferred inside the interval: ${JSON.stringify(deferred)}`,
+      );
+      assert.ok(deferred.inMs > 0 && deferred.inMs <= minMs, JSON.stringify(deferred));
+      assert.equal(deferred.restartsRequested, 1);
+      const again = await until(
+        "the second restart in place, the app with the second value",
+        async () => {
+          const s = await status();
+          if (!(s.app?.restartCount >= 2 && s.app?.state?.running)) return undefined;
+          const l = node.containerLog(ns, pod.metadata.name, "app");
+          return envHash(l) === sha(rotated2) ? s : undefined;
+        },
+        minMs + 90_000,
+        describe,
+      );
+      const why2 = await describe();
+      assert.deepEqual(
+        again.all.map((x) => x.metadata.uid),
+        [uid],
+        why2,
+      );
+      assert.equal(again.app.restartCount, 2, why2);
+      const second2 = jsonLines(runLogs(ns, pod.metadata.name, "secret-mount-fetch").get(1) ?? "");
+      const restart2 = second2.find((l) => l.event === "restart-pod");
+      assert.ok(restart2, why2);
+      assert.equal(restart2.restartsRequested, 2);
+      assert.ok(
+        Date.parse(restart2.time) >= firstAt + minMs,
+        `the second restart came ${Date.parse(restart2.time) - firstAt} ms after the first (min ${minMs})`,
+      );
     });
 
     it("a Job and a CronJob: the fetch runs first, the job's container reads the files, and both complete", async () => {

@@ -519,7 +519,12 @@ export interface Container {
    * @default the image's user (`USER`), which must then be non-root
    */
   runAsUser?: number;
-  /** GID to run as. */
+  /**
+   * GID to run as (the primary group). Default: the image's; for a `runAsUser` the image does not list
+   * in `/etc/passwd` that is group 0. The secret files are readable through the pod's `fsGroup`
+   * either way; set it so that what the app creates is not owned by group 0.
+   * @default the image's group (0 for a UID the image does not list)
+   */
   runAsGroup?: number;
   /**
    * Keep the container's root file system read-only (default true).

@@ -34,6 +34,7 @@ const billing = new SecretMountedWorkload("billing-api", {
       // Stand-in for the real app: shows the files and waits. Replace with your image.
       command: ["sh", "-c", "ls -lL /run/secrets/app /run/secrets/app/stripe && exec sleep 86400"],
       runAsUser: 10001,
+      runAsGroup: 10001, // else the primary group is the image's (0 for a UID it does not list)
       ports: [{ name: "http", containerPort: 8080 }],
       resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
     },

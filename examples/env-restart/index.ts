@@ -29,6 +29,7 @@ const orders = new SecretMountedWorkload("orders-api", {
         'for v in DB_PASSWORD API_TOKEN; do eval "test -n \\"\\$$v\\"" && echo "$v is set"; done; exec sleep 86400',
       ],
       runAsUser: 10001,
+      runAsGroup: 10001, // else the primary group is the image's (0 for a UID it does not list)
       ports: [{ name: "http", containerPort: 8080 }],
       resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
       // Variable name -> a secret's name (or a secret file's path). The pod spec holds references

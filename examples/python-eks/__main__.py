@@ -54,6 +54,7 @@ billing = secret_mount.SecretMountedWorkload(
             # Stand-in for the real app: shows the files and waits. Replace with your image.
             command=["sh", "-c", "ls -lL /run/secrets/app /run/secrets/app/stripe && exec sleep 86400"],
             run_as_user=10001,
+            run_as_group=10001,
             ports=[secret_mount.ContainerPortArgs(name="http", container_port=8080)],
             resources=secret_mount.ResourcesArgs(
                 requests={"cpu": "50m", "memory": "64Mi"},

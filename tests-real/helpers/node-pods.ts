@@ -4,11 +4,13 @@ import { renderedObjects, type KubeObject } from "./rendered";
 import type { AwsDouble } from "../../tests/runtime/doubles/aws";
 import type { GcpDoubles } from "../../tests/runtime/doubles/gcp";
 import type { AzureDoubles } from "../../tests/runtime/doubles/azure";
+import type { VaultServer } from "./vault";
 
 /**
  * Rendered objects made runnable on the real tier's node (tests-real/node.test.ts): local images,
  * what the clouds' identity webhooks inject, the doubles' endpoints (test-only), and app containers
- * that run a check script printing hashes, never values.
+ * that run a check script printing hashes, never values. Vault's secrets go to the real Vault
+ * (helpers/vault.ts) listening on the pod network's bridge.
  */
 
 export const MOUNT = "/run/secrets/app";
@@ -44,7 +46,7 @@ export interface Stores {
   aws: AwsDouble;
   gcp: GcpDoubles & { podEnv(): Record<string, string> };
   azure: AzureDoubles;
-  /** The test CA the Azure doubles' certificate chains to (a pod trusts it through NODE_EXTRA_CA_CERTS). */
+  /** The test CAs the Azure doubles' and Vault's certificates chain to (a pod trusts them through NODE_EXTRA_CA_CERTS). */
   caPem: string;
   /** The pod network's bridge address (where every double listens). */
   bridgeIp: string;
@@ -53,15 +55,28 @@ export interface Stores {
    * token itself; otherwise prepare() adds what it would, test-only.
    */
   eksWebhook: boolean;
+  /** The real Vault on the bridge, when it is built (its port is the one the rendered address names). */
+  vault?: VaultServer;
 }
 
 const TEST_CA = { configMap: "secret-mount-test-ca", dir: "/etc/secret-mount-test-ca" };
 const AZURE_TOKEN_DIR = "/var/run/secrets/azure/tokens";
 
+/** An app container that runs something other than a busybox shell script: its image and command. */
+export interface AppRun {
+  image: string;
+  command: string[];
+}
+
 export interface Prepared {
   objects: KubeObject[];
   /** Expected sha256 of each declared file (spec files[].path), per workload name. */
   expected: Map<string, Map<string, string>>;
+  /**
+   * What the real Vault must hold before the pods start (KV version 2: mount, path, data), written by
+   * the caller with `writeKv` (Vault's API is asynchronous; prepare() is not).
+   */
+  vaultWrites: { mount: string; path: string; data: Record<string, string> }[];
 }
 
 /**
@@ -72,10 +87,11 @@ export interface Prepared {
 export function prepare(
   objects: KubeObject[],
   stores: Stores,
-  script: (o: KubeObject, files: string[], container: KubeObject, init: boolean) => string,
+  script: (o: KubeObject, files: string[], container: KubeObject, init: boolean) => string | AppRun,
 ): Prepared {
   const { aws, gcp } = stores;
   const expected = new Map<string, Map<string, string>>();
+  const vaultWrites: Prepared["vaultWrites"] = [];
   const out = structuredClone(objects);
   for (const o of out) {
     const tpl = podSpecOf(o);
@@ -84,7 +100,7 @@ export function prepare(
     const fetch = spec.initContainers.find((c: KubeObject) => c.name === "secret-mount-fetch");
     const fetchSpec = JSON.parse(fetch.env.find((e: KubeObject) => e.name === "SECRET_MOUNT_SPEC").value);
     // One random value per source (a JSON object of random values when files pick keys of it).
-    const idOf = (src: KubeObject): string => src.secretId ?? src.name;
+    const idOf = (src: KubeObject): string => src.secretId ?? src.name ?? `${src.address}/${src.mount}/${src.path}`;
     const stored = new Map<string, Record<string, string> | string>();
     for (const f of fetchSpec.files) {
       const id = idOf(f.source);
@@ -94,6 +110,7 @@ export function prepare(
     }
     const files = new Map<string, string>();
     let usesGcp = false;
+    // Hosts a pod reaches by name over TLS with the test CA: Azure's key vaults, the Vault server.
     const vaultHosts = new Set<string>();
     for (const f of fetchSpec.files) {
       const s = f.source;
@@ -107,6 +124,14 @@ export function prepare(
       } else if (s.type === "azure-keyvault") {
         stores.azure.secrets.set(s.name, { value: text, version: randomBytes(16).toString("hex") });
         vaultHosts.add(new URL(s.vaultUrl).hostname);
+      } else if (s.type === "vault-kv") {
+        // The real Vault: KV version 2 data is a map; a file picks one key of it.
+        if (!stores.vault) throw new Error("a Vault source, and no Vault on the bridge (the vault tool is not built)");
+        if (typeof value !== "object") throw new Error(`vault-kv file ${f.path} names no jsonKey: not handled here`);
+        const w = vaultWrites.find((x) => x.mount === s.mount && x.path === s.path);
+        if (w) Object.assign(w.data, value);
+        else vaultWrites.push({ mount: s.mount, path: s.path, data: { ...value } });
+        vaultHosts.add(new URL(s.address).hostname);
       } else throw new Error(`source ${s.type} has no double here`);
       files.set(f.path, sha(typeof value === "object" ? value[f.jsonKey] : value));
     }
@@ -158,8 +183,9 @@ export function prepare(
       });
     }
     if (vaultHosts.size > 0) {
-      // Test-only: the vault's host name resolves to the bridge (the double listens on :443 there),
-      // and the fetcher trusts the test CA (a ConfigMap the test creates beside the workload).
+      // Test-only: the vault's host name resolves to the bridge (the Azure double listens on :443
+      // there, the real Vault on the port its address names), and the fetcher trusts the test CAs
+      // (a ConfigMap the test creates beside the workload).
       spec.hostAliases = [{ ip: stores.bridgeIp, hostnames: [...vaultHosts] }];
       spec.volumes.push({ name: "test-ca", configMap: { name: TEST_CA.configMap } });
       const ns = o.metadata.namespace;
@@ -187,7 +213,9 @@ export function prepare(
         // An image that names its user (USER 10001:10001) for a container that names none (a chart's).
         c.image =
           (c.securityContext?.runAsUser ?? spec.securityContext?.runAsUser) ? IMAGE_NAMES.app : IMAGE_NAMES.appUser;
-        c.command = ["sh", "-c", script(o, [...files.keys()], c, spec.initContainers.includes(c))];
+        const run = script(o, [...files.keys()], c, spec.initContainers.includes(c));
+        if (typeof run === "string") c.command = ["sh", "-c", run];
+        else [c.image, c.command] = [run.image, run.command];
       }
       if (azureUse && !azureSkip.includes(c.name)) {
         c.env = [
@@ -220,7 +248,7 @@ export function prepare(
       c.volumeMounts = [...(c.volumeMounts ?? []), { name: "aws-iam-token", mountPath: TOKEN_DIR, readOnly: true }];
     }
   }
-  return { objects: out, expected };
+  return { objects: out, expected, vaultWrites };
 }
 
 /** A check an app container runs: who it is, each file's mode, owner and hash, the mount, a write attempt. */
@@ -246,7 +274,7 @@ export function checkScript(files: string[], then: string): string {
 export function checks(log: string): Map<string, string> {
   const m = new Map<string, string>();
   for (const l of log.split("\n")) {
-    const r = /^check (id|mount|write-data|write|data-link|file \S+|dir \S+) ?(.*)$/.exec(l);
+    const r = /^check (id|mount|write-data|write|data-link|file \S+|dir \S+|dotenv \S+) ?(.*)$/.exec(l);
     if (r) m.set(r[1], r[2]);
   }
   return m;

@@ -44,23 +44,38 @@ export async function renderedObjects(example: string): Promise<KubeObject[]> {
 
 /** The same for a program directory anywhere (a test fixture). */
 export async function renderedObjectsAt(dir: string): Promise<KubeObject[]> {
-  // A program runs once per process (Node caches its module: a second run would register nothing);
-  // every caller gets its own copy of the objects.
+  return structuredClone((await renderOf(dir)).objects);
+}
+
+/** Every file `npm run render` writes for an example (path in the review folder, content), e.g. `vault/<policy>.policy.hcl`. */
+export async function renderedFiles(example: string): Promise<{ path: string; content: string }[]> {
+  return structuredClone((await renderOf(path.join(ROOT, "examples", example))).files);
+}
+
+interface Render {
+  objects: KubeObject[];
+  files: { path: string; content: string }[];
+}
+
+// A program runs once per process (Node caches its module: a second run would register nothing);
+// every caller gets its own copy.
+const renders = new Map<string, Promise<Render>>();
+function renderOf(dir: string): Promise<Render> {
   const key = path.resolve(dir);
   if (!renders.has(key)) renders.set(key, renderOnce(key));
-  return structuredClone(await renders.get(key)!);
+  return renders.get(key)!;
 }
-const renders = new Map<string, Promise<KubeObject[]>>();
 
-async function renderOnce(dir: string): Promise<KubeObject[]> {
+async function renderOnce(dir: string): Promise<Render> {
   const run = await runProgram(dir);
-  const yaml = buildArtifacts(run.resources).artifacts.find((a) => a.path === "kubernetes.yaml");
-  if (!yaml) return [];
+  const files = buildArtifacts(run.resources).artifacts.map((a) => ({ path: a.path, content: a.content }));
+  const yaml = files.find((a) => a.path === "kubernetes.yaml");
+  if (!yaml) return { objects: [], files };
   const objects = parseAllDocuments(yaml.content)
     .map((d) => d.toJS() as KubeObject)
     .filter(Boolean);
   const rank = (o: KubeObject) => (ORDER.includes(o.kind) ? ORDER.indexOf(o.kind) : ORDER.length);
-  return objects.sort((a, b) => rank(a) - rank(b));
+  return { objects: objects.sort((a, b) => rank(a) - rank(b)), files };
 }
 
 const CORE = new Set(["v1"]);

@@ -21,7 +21,7 @@ export interface VaultResponse {
 }
 
 export interface VaultServer {
-  /** https://127.0.0.1:<port> */
+  /** https://<host>:<port> (host 127.0.0.1 unless the listener names another) */
   address: string;
   /** PEM file of the test CA that signed Vault's serving certificate (the fetcher's VAULT_CACERT). */
   caFile: string;
@@ -82,11 +82,22 @@ export function expectStatus(r: VaultResponse, what: string, ok: number[] = [200
   return r;
 }
 
-export async function startVault(bin: string): Promise<VaultServer> {
+/** Where Vault listens: loopback by default; the real node's tests give the pod network's bridge. */
+export interface VaultListener {
+  /** The address it binds (default 127.0.0.1). */
+  host?: string;
+  /** Its port (default: a free one). */
+  port?: number;
+  /** Host names its certificate names besides `host` (the address pods are given, e.g. vault.vault.svc). */
+  names?: string[];
+}
+
+export async function startVault(bin: string, listener: VaultListener = {}): Promise<VaultServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "secret-mount-vault-"));
-  const pki: TestPki = makeTestPki();
-  const [port, clusterPort] = [await freePort(), await freePort()];
-  const address = `https://127.0.0.1:${port}`;
+  const host = listener.host ?? "127.0.0.1";
+  const pki: TestPki = makeTestPki([...(host === "127.0.0.1" ? [] : [host]), ...(listener.names ?? [])]);
+  const [port, clusterPort] = [listener.port ?? (await freePort()), await freePort()];
+  const address = `https://${host}:${port}`;
   const auditFile = path.join(dir, "audit.log");
   fs.writeFileSync(path.join(dir, "server.pem"), pki.cert);
   fs.writeFileSync(path.join(dir, "server.key"), pki.key, { mode: 0o600 });
@@ -97,7 +108,7 @@ storage "file" {
   path = "${path.join(dir, "data")}"
 }
 listener "tcp" {
-  address         = "127.0.0.1:${port}"
+  address         = "${host}:${port}"
   cluster_address = "127.0.0.1:${clusterPort}"
   tls_cert_file   = "${path.join(dir, "server.pem")}"
   tls_key_file    = "${path.join(dir, "server.key")}"

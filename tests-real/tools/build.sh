@@ -6,8 +6,8 @@
 # Tools: etcd, kube-apiserver, kube-controller-manager, kubelet, kube-scheduler, pause, containerd
 # (with ctr and containerd-shim-runc-v2), runc, cni-plugins (bridge, host-local, loopback), busybox,
 # kubelet-envfile (the kubelet's env-file parser), pulumi-codegen, pulumi, pulumi-language-nodejs,
-# pulumi-resource-kubernetes, vault, amazon-eks-pod-identity-webhook, moto (from PyPI: a Python venv
-# with moto's server; bin/moto starts moto_server).
+# pulumi-resource-kubernetes, vault, amazon-eks-pod-identity-webhook, azure-workload-identity-webhook,
+# moto (from PyPI: a Python venv with moto's server; bin/moto starts moto_server).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=versions.env
@@ -29,6 +29,7 @@ case "$tool" in
   pulumi-language-nodejs) version="$pulumi_version" ;;
   pulumi-resource-kubernetes) version="$KUBERNETES_PROVIDER_VERSION" ;;
   amazon-eks-pod-identity-webhook) version="$EKS_POD_IDENTITY_WEBHOOK_VERSION" ;;
+  azure-workload-identity-webhook) version="$AZURE_WORKLOAD_IDENTITY_VERSION" ;;
   vault) version="$VAULT_VERSION" ;;
   # moto and every package it installs are pinned (moto-constraints.txt): the key holds both.
   moto) version="$MOTO_VERSION-$(sha256sum "$here/moto-constraints.txt" | cut -c1-8)" ;;
@@ -166,6 +167,24 @@ case "$tool" in
     # Its registration as the project ships it (deploy/mutatingwebhook.yaml), beside the binary.
     cp "$src/deploy/mutatingwebhook.yaml" "$dir/bin/mutatingwebhook.yaml"
     go build -trimpath -ldflags "-X main.webhookVersion=$EKS_POD_IDENTITY_WEBHOOK_VERSION" -o "$dir/bin/$tool.tmp" "$mod" >&2
+    ;;
+  azure-workload-identity-webhook)
+    mod=github.com/Azure/azure-workload-identity
+    go mod init wrapper >/dev/null 2>&1
+    go mod edit -require="$mod@$AZURE_WORKLOAD_IDENTITY_VERSION"
+    src="$(go mod download -json "$mod@$AZURE_WORKLOAD_IDENTITY_VERSION" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).Dir))')"
+    # The release manifest the project ships (deploy/azure-wi-webhook.yaml: the namespace, RBAC,
+    # config, Deployment and its MutatingWebhookConfiguration), beside the binary.
+    cp "$src/deploy/azure-wi-webhook.yaml" "$dir/bin/azure-wi-webhook.yaml"
+    # The proxy refuses its logging package, monis.app/mlog v0.0.4 (403): a stand-in with the API
+    # the webhook calls (tools/azure-workload-identity-webhook/mlog; it logs, it decides nothing).
+    cp -r "$here/azure-workload-identity-webhook/mlog" mlog
+    go mod edit -replace=monis.app/mlog=./mlog
+    # cmd/webhook is the image's /manager; the version stamps as the module's Makefile sets them
+    # (the proxy sidecar's image, which the webhook injects only when a pod asks for it).
+    v="$mod/pkg/version" w="$mod/pkg/webhook"
+    nice -n 10 go build -trimpath -ldflags "-X $v.BuildVersion=$AZURE_WORKLOAD_IDENTITY_VERSION -X $w.ProxyImageVersion=$AZURE_WORKLOAD_IDENTITY_VERSION -X $w.ProxyImageRegistry=mcr.microsoft.com/oss/azure/workload-identity" \
+      -o "$dir/bin/$tool.tmp" "$mod/cmd/webhook" >&2
     ;;
   vault)
     # The release's go.mod replaces its own sub-modules (api, sdk, api/auth/*) with local folders the

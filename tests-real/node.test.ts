@@ -45,6 +45,7 @@ import {
 } from "./helpers/vault";
 import { needTool, tool } from "./helpers/tools";
 import { startEksWebhook, type EksWebhook } from "./helpers/eks-webhook";
+import { startAksWebhook, type AksWebhook } from "./helpers/aks-webhook";
 import { AwsDouble } from "../tests/runtime/doubles/aws";
 import { GcpDoubles } from "../tests/runtime/doubles/gcp";
 import { AzureDoubles } from "../tests/runtime/doubles/azure";
@@ -57,9 +58,10 @@ import { makeTestPki, type TestPki } from "../tests/runtime/doubles/tls";
  * listening on the pod network's bridge; Vault's Kubernetes auth reviews the pods' projected tokens
  * with the real API server, and its policy and role are the ones the render writes, unchanged. EKS's pod
  * identity webhook, built here and registered with the API server as EKS does, injects the role ARN
- * and a projected service-account token for sts.amazonaws.com (honouring skip-containers); when it
- * is not built, helpers/node-pods.ts adds the same, test-only. The double's endpoints, and what
- * AKS's webhook would inject, are test-only additions made here, not in the product. App containers run a check script instead of their
+ * and a projected service-account token for sts.amazonaws.com (honouring skip-containers), and
+ * AKS's workload identity webhook, built here and registered from its release manifest, does the
+ * same for Azure; when one is not built, helpers/node-pods.ts adds what it would, test-only. The
+ * doubles' endpoints are test-only additions made here, not in the product. App containers run a check script instead of their
  * command; it prints hashes, never values.
  */
 
@@ -130,6 +132,8 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
   let work: string;
   let eksWebhook: EksWebhook | undefined;
   let eksWebhookMissing = "";
+  let aksWebhook: AksWebhook | undefined;
+  let aksWebhookMissing = "";
   let vault: VaultServer | undefined;
   let vaultMissing = "";
   const created: string[] = [];
@@ -316,6 +320,21 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
       host: node.bridgeIp,
       vaultPort: 443,
     }).start();
+    // AKS's workload identity webhook when it is built, its Entra ID endpoint the double's (configured
+    // as for Azure Stack); the cluster's tenant differs from the ServiceAccount's on purpose (the
+    // webhook must take the ServiceAccount's). Otherwise prepare() adds what it would, test-only.
+    const aksTool = tool("azure-workload-identity-webhook");
+    if (aksTool.ok)
+      aksWebhook = await startAksWebhook(cluster, aksTool.bin, path.join(work, "aks-webhook"), {
+        tenantId: "00000000-0000-4000-8000-00000000c1c1",
+        authorityHost: `${azure.authorityHost}/`,
+      });
+    else {
+      aksWebhookMissing = aksTool.reason;
+      console.log(
+        `      AKS's workload identity webhook not built (its injection is test-only here): ${aksWebhookMissing}`,
+      );
+    }
     const gcp = await new GcpDoubles().start(node.bridgeIp);
     // The regional endpoint of the gke example's regional secret (secretmanager.<location>.rep.googleapis.com).
     await gcp.startRegion("europe-west4");
@@ -335,6 +354,7 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
       caPem: pki.ca + (vault ? fs.readFileSync(vault.caFile, "utf8") : ""),
       bridgeIp: node.bridgeIp,
       eksWebhook: eksWebhook !== undefined,
+      aksWebhook: aksWebhook !== undefined,
       gcp: Object.assign(gcp, {
         podEnv: () =>
           ({
@@ -451,6 +471,7 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
   after(async () => {
     vault?.stop();
     eksWebhook?.stop();
+    aksWebhook?.stop();
     await aws?.close();
     await stores?.gcp.stop();
     await stores?.azure.stop();
@@ -706,6 +727,52 @@ describe("a real node (kubelet, containerd, runc, CNI bridge) runs the rendered 
     );
     assert.equal(app.started, false, JSON.stringify(app.state));
     assert.equal(app.lastState?.terminated, undefined);
+  });
+
+  it("AKS's workload identity webhook (built here, registered from its release manifest) injects the client and tenant id, the token file, the authority host and the projected token into the fetch container only, honouring skip-containers; the fetcher exchanged that token with Entra ID", async function () {
+    if (!aksWebhook) {
+      console.log(`      NOT RUN (pending): ${aksWebhookMissing}`);
+      this.skip();
+    }
+    const objects = await rendered("aks");
+    const d = objects.find((o) => o.kind === "Deployment")!;
+    const sa = objects.find((o) => o.kind === "ServiceAccount")!.metadata.annotations;
+    const tpl = d.spec.template;
+    assert.equal(tpl.metadata.labels["azure.workload.identity/use"], "true");
+    const azureContainers = (spec: KubeObject) =>
+      [...(spec.initContainers ?? []), ...spec.containers]
+        .filter((c: KubeObject) => (c.env ?? []).some((e: KubeObject) => e.name.startsWith("AZURE_")))
+        .map((c: KubeObject) => c.name);
+    // Nothing of it is rendered: what the pod has, the webhook added at admission.
+    assert.deepEqual(azureContainers(tpl.spec), []);
+    const [pod] = await pods("billing-aks", d.spec.selector.matchLabels);
+    assert.ok(pod, "the aks example's pod");
+    const names = [...pod.spec.initContainers, ...pod.spec.containers].map((c: KubeObject) => c.name);
+    assert.deepEqual(
+      String(tpl.metadata.annotations["azure.workload.identity/skip-containers"]).split(";").sort(),
+      names.filter((n) => n !== "secret-mount-fetch").sort(),
+      "the rendered skip-containers lists every container but the fetcher",
+    );
+    assert.deepEqual(azureContainers(pod.spec), ["secret-mount-fetch"]);
+    const fetch = pod.spec.initContainers.find((c: KubeObject) => c.name === "secret-mount-fetch");
+    const env = Object.fromEntries(fetch.env.map((e: KubeObject) => [e.name, e.value]));
+    assert.equal(env.AZURE_CLIENT_ID, sa["azure.workload.identity/client-id"]);
+    assert.equal(env.AZURE_TENANT_ID, sa["azure.workload.identity/tenant-id"], "the ServiceAccount's tenant");
+    assert.equal(env.AZURE_FEDERATED_TOKEN_FILE, "/var/run/secrets/azure/tokens/azure-identity-token");
+    assert.equal(env.AZURE_AUTHORITY_HOST, aksWebhook!.authorityHost);
+    const volume = pod.spec.volumes.find((v: KubeObject) => v.name === "azure-identity-token");
+    assert.deepEqual(volume.projected.sources, [
+      {
+        serviceAccountToken: {
+          audience: "api://AzureADTokenExchange",
+          expirationSeconds: 3600,
+          path: "azure-identity-token",
+        },
+      },
+    ]);
+    // Entra ID (the double) accepted the token the kubelet projected into that volume.
+    assert.ok(stores.azure.tokenRequests > 0, "the fetcher exchanged the projected token with Entra ID");
+    assert.ok(stores.azure.secretReads > 0, "and read the vault with what Entra ID issued");
   });
 
   it("a denied secret: the fetch init container fails with exit code 1 and the documented log lines, and the app container never starts", async () => {

@@ -63,6 +63,11 @@ export interface Stores {
    * token itself; otherwise prepare() adds what it would, test-only.
    */
   eksWebhook: boolean;
+  /**
+   * AKS's workload identity webhook runs (helpers/aks-webhook.ts): it injects the identity into the
+   * labelled pods itself; otherwise prepare() adds what it would, test-only.
+   */
+  aksWebhook: boolean;
   /** The real Vault on the bridge, when it is built (its port is the one the rendered address names). */
   vault?: VaultServer;
 }
@@ -169,7 +174,7 @@ export function prepare(
     const azureSa = sa?.metadata?.annotations?.["azure.workload.identity/client-id"]
       ? sa.metadata.annotations
       : undefined;
-    const azureUse = tpl.metadata?.labels?.["azure.workload.identity/use"] === "true" && azureSa;
+    const azureUse = !stores.aksWebhook && tpl.metadata?.labels?.["azure.workload.identity/use"] === "true" && azureSa;
     const azureSkip = String(tpl.metadata?.annotations?.["azure.workload.identity/skip-containers"] ?? "")
       .split(";")
       .filter(Boolean);

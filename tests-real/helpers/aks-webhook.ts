@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { freePort, killGroup, signedByClientCA, startGuarded, type Cluster } from "./cluster";
 import type { KubeObject } from "./rendered";
+import { registerWebhookByUrl } from "./webhook-registration";
 
 /**
  * AKS's workload identity webhook (github.com/Azure/azure-workload-identity `cmd/webhook`, the
@@ -185,22 +186,9 @@ export async function startAksWebhook(
   }
   const registration = manifest.find((x) => x.kind === "MutatingWebhookConfiguration")!;
   const url = `https://127.0.0.1:${AKS_WEBHOOK_PORT}`;
-  for (const w of registration.webhooks) {
-    w.clientConfig = { url: `${url}${w.clientConfig.service.path}`, caBundle: Buffer.from(ca).toString("base64") };
-  }
-  const r = await cluster.request(
-    "POST",
-    "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations",
-    registration,
-  );
-  if (r.status !== 201) {
-    stop();
-    throw new Error(
-      `registering the workload identity webhook: HTTP ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`,
-    );
-  }
+  const registered = await registerWebhookByUrl(cluster, registration, url, ca, "the workload identity webhook", stop);
   return {
-    registration: r.body,
+    registration: registered,
     authorityHost: options.authorityHost ?? "https://login.microsoftonline.com/",
     logs,
     stop,

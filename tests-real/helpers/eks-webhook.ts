@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { killGroup, signedByClientCA, startGuarded, type Cluster } from "./cluster";
 import type { KubeObject } from "./rendered";
+import { registerWebhookByUrl } from "./webhook-registration";
 
 /**
  * EKS's pod identity webhook (github.com/aws/amazon-eks-pod-identity-webhook, built by
@@ -90,17 +91,6 @@ export async function startEksWebhook(cluster: Cluster, bin: string, dir: string
     fs.readFileSync(path.join(path.dirname(bin), "mutatingwebhook.yaml"), "utf8"),
   ) as KubeObject;
   delete registration.metadata.annotations; // cert-manager's CA injection: the caBundle is set here
-  for (const w of registration.webhooks) {
-    w.clientConfig = { url: `${url}${w.clientConfig.service.path}`, caBundle: Buffer.from(ca).toString("base64") };
-  }
-  const r = await cluster.request(
-    "POST",
-    "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations",
-    registration,
-  );
-  if (r.status !== 201) {
-    stop();
-    throw new Error(`registering the pod identity webhook: HTTP ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
-  }
-  return { registration: r.body, logs, stop };
+  const registered = await registerWebhookByUrl(cluster, registration, url, ca, "the pod identity webhook", stop);
+  return { registration: registered, logs, stop };
 }

@@ -263,31 +263,13 @@ export function prepare(
   return { objects: out, expected, vaultWrites };
 }
 
-/** A check an app container runs: who it is, each file's mode, owner and hash, the mount, a write attempt. */
-export function checkScript(files: string[], then: string): string {
-  return [
-    `d=${MOUNT}`,
-    `echo "check id $(id -u) $(id -G)"`,
-    ...files.map(
-      (f) => `echo "check file ${f} $(stat -L -c '%a %u %g' "$d/${f}") $(sha256sum < "$d/${f}" | cut -d' ' -f1)"`,
-    ),
-    `echo "check dir . $(stat -c '%a %u %g' "$d")"`,
-    `echo "check dir ..data $(stat -L -c '%a %u %g' "$d/..data")"`,
-    `echo "check data-link $(readlink "$d/..data")"`,
-    `echo "check mount $(grep " $d " /proc/mounts)"`,
-    `echo "check write $(touch "$d/intruder" 2>&1 && echo written)"`,
-    `echo "check write-data $(touch "$d/..data/intruder" 2>&1 && echo written)"`,
-    "echo checks-done",
-    then,
-  ].join("\n");
-}
-
-/** The `check ...` lines of an app container's log, by key. */
-export function checks(log: string): Map<string, string> {
-  const m = new Map<string, string>();
-  for (const l of log.split("\n")) {
-    const r = /^check (id|mount|write-data|write|data-link|file \S+|dir \S+|dotenv \S+) ?(.*)$/.exec(l);
-    if (r) m.set(r[1], r[2]);
-  }
-  return m;
+/** The containers of a pod spec that got IRSA's role and token (env and mount). */
+export function irsaContainers(spec: KubeObject): string[] {
+  return [...(spec.initContainers ?? []), ...spec.containers]
+    .filter(
+      (c: KubeObject) =>
+        (c.env ?? []).some((e: KubeObject) => e.name === "AWS_ROLE_ARN") ||
+        (c.volumeMounts ?? []).some((m: KubeObject) => m.name === "aws-iam-token"),
+    )
+    .map((c: KubeObject) => c.name);
 }

@@ -1,9 +1,8 @@
 import * as fs from "node:fs";
 import * as https from "node:https";
-import * as net from "node:net";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { killGroup, signedByClientCA, startGuarded, type Cluster } from "./cluster";
+import { freePort, killGroup, signedByClientCA, startGuarded, type Cluster } from "./cluster";
 import type { KubeObject } from "./rendered";
 import { registerWebhookByUrl } from "./webhook-registration";
 
@@ -21,17 +20,6 @@ export interface EksWebhook {
   registration: KubeObject;
   logs(): string;
   stop(): void;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 function get(url: string, ca: string): Promise<number> {

@@ -1,10 +1,9 @@
 import { execFileSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { killGroup, signedByClientCA, startGuarded, type Cluster } from "./cluster";
+import { freePort, killGroup, signedByClientCA, startGuarded, type Cluster } from "./cluster";
 
 /**
  * A real node for the real tier's API server: containerd (own root, state and socket under a temp
@@ -49,17 +48,6 @@ export interface KubeNode {
   /** The tail of every component's log, for a failing test's message. */
   logs(): string;
   stop(): void;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

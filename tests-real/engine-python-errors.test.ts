@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental/index.js";
 import { STAND_INS } from "./helpers/engine";
 import { ROOT } from "./helpers/rendered";
+import { pulumiPythonVenv, run } from "./helpers/python";
 import { needTool } from "./helpers/tools";
 
 // A Python program declares SecretMountedWorkload through the Python SDK that Pulumi's code
@@ -20,26 +21,7 @@ import { needTool } from "./helpers/tools";
 // CLI's version; an older SDK under a newer CLI is what users run), in the venv
 // tests-real/sdk-generation.test.ts uses.
 
-const SDK_VERSION = (require("@pulumi/pulumi/package.json") as { version: string }).version;
-const CACHE = path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "secret-mount", "tools");
 const pkg = require(path.join(ROOT, "package.json")) as { name: string; version: string };
-
-function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): string {
-  try {
-    return execFileSync(cmd, args, {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-      maxBuffer: 64 << 20,
-      ...opts,
-    });
-  } catch (err) {
-    const e = err as { stdout?: string; stderr?: string; message: string };
-    throw new Error(
-      `${cmd} ${args.join(" ")} failed:\n${(e.stderr || e.stdout || e.message).trim().split("\n").slice(-25).join("\n")}`,
-      { cause: err },
-    );
-  }
-}
 
 /** Newest modification time under `dir` of files ending in `ext`. */
 function newest(dir: string, ext: string): number {
@@ -82,21 +64,7 @@ describe("a Python program with three mistakes in a declaration: the real engine
     pulumiBin = needTool(this, "pulumi");
     const codegen = needTool(this, "pulumi-codegen");
     // Pulumi's Python SDK, in a venv kept in the tool cache (made here on a clean machine, as on CI).
-    const venv = path.join(CACHE, `python-venv-pulumi-${SDK_VERSION}`);
-    const python = path.join(venv, "bin", "python");
-    if (!fs.existsSync(path.join(venv, "ready"))) {
-      fs.rmSync(venv, { recursive: true, force: true });
-      try {
-        run("python3", ["-m", "venv", venv]);
-        run(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", `pulumi==${SDK_VERSION}`]);
-      } catch (err) {
-        console.log(
-          `      PENDING: Pulumi's Python SDK could not be installed (python3 -m venv, then pip install pulumi==${SDK_VERSION} from PyPI): ${(err as Error).message.split("\n").slice(-1)[0]}`,
-        );
-        this.skip();
-      }
-      fs.writeFileSync(path.join(venv, "ready"), "");
-    }
+    const python = pulumiPythonVenv(this);
     // The plugin runs the package's compiled entry point: rebuilt when a source is newer.
     const dist = path.join(ROOT, "dist/components/index.js");
     if (!fs.existsSync(dist) || newest(path.join(ROOT, "components"), ".ts") > fs.statSync(dist).mtimeMs) {

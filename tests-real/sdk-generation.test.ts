@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental/index.js";
 import { ROOT } from "./helpers/rendered";
+import { PULUMI_SDK_VERSION as SDK_VERSION, pulumiPythonVenv, run } from "./helpers/python";
 import { needTool } from "./helpers/tools";
 
 // Consumers in other languages: the schema the CLI's Node plugin host serves for this repository
@@ -13,26 +13,7 @@ import { needTool } from "./helpers/tools";
 // Pulumi's own code generators, then installed/imported (Python) and compiled (Go).
 
 const pkg = require(path.join(ROOT, "package.json")) as { name: string; version: string };
-const SDK_VERSION = (require("@pulumi/pulumi/package.json") as { version: string }).version;
 const GO_CLOUD_SDK = "v1.20261106.0";
-const CACHE = path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "secret-mount", "tools");
-
-function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): string {
-  try {
-    return execFileSync(cmd, args, {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-      maxBuffer: 64 << 20,
-      ...opts,
-    });
-  } catch (err) {
-    const e = err as { stdout?: string; stderr?: string; message: string };
-    throw new Error(
-      `${cmd} ${args.join(" ")} failed:\n${(e.stderr || e.stdout || e.message).trim().split("\n").slice(-25).join("\n")}`,
-      { cause: err },
-    );
-  }
-}
 
 describe("SDKs for other languages, generated from the component's schema by Pulumi's code generators", function () {
   let codegen: string;
@@ -63,21 +44,7 @@ describe("SDKs for other languages, generated from the component's schema by Pul
     const out = path.join(work, "python");
     run(codegen, ["python", schemaFile, out]);
     // A venv with the Python SDK matching the Node one, made once and kept in the tool cache.
-    const venv = path.join(CACHE, `python-venv-pulumi-${SDK_VERSION}`);
-    python = path.join(venv, "bin", "python");
-    if (!fs.existsSync(path.join(venv, "ready"))) {
-      fs.rmSync(venv, { recursive: true, force: true });
-      run("python3", ["-m", "venv", venv]);
-      try {
-        run(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", `pulumi==${SDK_VERSION}`]);
-      } catch (err) {
-        console.log(
-          `      SKIP: pip could not install pulumi==${SDK_VERSION} from PyPI: ${(err as Error).message.split("\n").slice(-1)[0]}`,
-        );
-        this.skip();
-      }
-      fs.writeFileSync(path.join(venv, "ready"), "");
-    }
+    python = pulumiPythonVenv(this);
     site = path.join(work, "python-site");
     run(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps", "--target", site, out]);
     const probe = `

@@ -188,6 +188,16 @@ describe("AKS's workload identity webhook (azure-workload-identity from the Go m
       tenantId: CLUSTER_TENANT,
       authorityHost: authority,
     });
+    // The API server picks a new registration up from its watch a moment later (the same name was
+    // deleted just before): wait, with dry runs (no side effects), until it calls the new webhook.
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const probe = podFromTemplate(deployment, "stack-probe");
+      const d = await cluster!.request("POST", `${collectionPath(probe)}?dryRun=All`, probe);
+      if (d.status === 201 && injected(d.body).length > 0) break;
+      if (Date.now() > deadline) assert.fail(`the new registration was not in effect after 30 s: ${summary(d)}`);
+      await new Promise((res) => setTimeout(res, 250));
+    }
     const pod = await admit("stack");
     assert.deepEqual(injected(pod), [FETCH]);
     assert.equal(azureEnv(containers(pod).find((c) => c.name === FETCH)!).AZURE_AUTHORITY_HOST, authority);
